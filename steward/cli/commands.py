@@ -1,0 +1,211 @@
+"""What each `steward` subcommand does: open the profile, call the use case, print the outcome."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from steward.cli.output import print_json, table
+from steward.domain.errors import StewardError
+from steward.domain.labels import FindingStatus, Severity, VisitKind
+from steward.services import demo, enterprises, findings, photos, templates, visits
+from steward.services.check import check_profile
+from steward.storage.paths import list_profiles, profile_dir, resolve_data_dir
+from steward.storage.profile import Profile
+
+
+def profile_folder(args: argparse.Namespace) -> Path:
+    return profile_dir(resolve_data_dir(args.data_dir), args.profile)
+
+
+def open_profile(args: argparse.Namespace) -> Profile:
+    return Profile(profile_folder(args))
+
+
+def _demo(args: argparse.Namespace) -> int:
+    with open_profile(args) as profile:
+        if args.if_missing and enterprises.store.count(profile.db) > 0:
+            print(f"演示档案已存在:{profile.folder}  (demo profile already exists)")
+            return 0
+        started = time.perf_counter()
+        counts = demo.make_demo(
+            profile, demo.DemoSize(args.enterprises, args.weeks, args.seed), progress=lambda s: print(f"… {s}")
+        )
+        print(
+            f"已生成演示档案 {profile.folder}:{counts['enterprises']} 家企业,{counts['visits']} 次巡查,"
+            f"{counts['findings']} 个问题,用时 {time.perf_counter() - started:.1f} 秒。\n"
+            f"Demo profile made: {counts}"
+        )
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    with open_profile(args) as profile:
+        report = check_profile(profile, repair=args.repair)
+        for p in report.problems:
+            mark = "已修复 repaired" if p.repaired else "问题 problem"
+            print(f"[{mark}] {p.zh} | {p.en}")
+        print(f"已检查 {report.photos_checked} 张照片。Checked {report.photos_checked} photos.")
+        if report.clean:
+            print("档案完好。Profile is sound.")
+            return 0
+        print(f"仍有 {len(report.remaining)} 个问题。{len(report.remaining)} problem(s) remain.", file=sys.stderr)
+        return 1
+
+
+def _enterprises(args: argparse.Namespace) -> int:
+    with open_profile(args) as profile:
+        if args.action == "add":
+            fields = {k: getattr(args, k) for k in ("name", "credit_code", "industry", "address",
+                      "legal_representative", "contact_person", "contact_phone", "policy_number", "insurer",
+                      "park", "template_code")}  # fmt: skip
+            row = enterprises.create(profile, **fields)
+            print(row["id"])
+            return 0
+        rows = enterprises.listing(profile, args.search)
+        if args.json:
+            print_json(rows)
+        else:
+            print(table(["名称 name", "信用代码 credit code", "待整改 open", "逾期 overdue", "最近巡查 last visit", "id"],
+                        [[r["name"], r["credit_code"], r["open_findings"], r["overdue_findings"],
+                          (r["last_visit_at"] or "")[:10], r["id"]] for r in rows]))  # fmt: skip
+    return 0
+
+
+def _visits(args: argparse.Namespace) -> int:
+    with open_profile(args) as profile:
+        if args.action == "start":
+            codes = [c.strip() for c in args.items.split(",") if c.strip()] if args.items else None
+            visit = visits.start(profile, args.enterprise, args.kind, item_codes=codes)
+            print(visit["id"])
+            return 0
+        rows = visits.listing(profile, enterprise_id=args.enterprise, status=args.status, limit=args.limit)
+        if args.json:
+            print_json(rows)
+        else:
+            print(table(["开始 started", "企业 enterprise", "类型 kind", "状态 status", "已答 answered", "新问题 new", "id"],
+                        [[r["started_at"][:16].replace("T", " "), r["enterprise_name"], VisitKind(r["kind"]).zh,
+                          r["status"], f"{r['answered']}/{r['item_count']}", r["new_findings"], r["id"]]
+                         for r in rows]))  # fmt: skip
+    return 0
+
+
+def _findings(args: argparse.Namespace) -> int:
+    with open_profile(args) as profile:
+        rows = findings.listing(
+            profile,
+            query=args.search,
+            open_only=args.open,
+            overdue_only=args.overdue,
+            severity=args.severity,
+            enterprise_id=args.enterprise,
+            limit=args.limit,
+        )
+        if args.json:
+            print_json(rows)
+        else:
+            print(table(["期限 deadline", "企业 enterprise", "等级", "状态 status", "逾期天数", "问题 description", "id"],
+                        [[r["deadline"], r["enterprise_name"], Severity(r["severity"]).zh,
+                          FindingStatus(r["status"]).zh, r["overdue_days"] or "", r["description"][:24], r["id"]]
+                         for r in rows]))  # fmt: skip
+    return 0
+
+
+def _figures(args: argparse.Namespace) -> int:
+    def as_dict(f: findings.Figures) -> dict[str, Any]:
+        return {**asdict(f), "rectification_rate": round(f.rectification_rate, 4)}
+
+    with open_profile(args) as profile:
+        total = findings.figures_for(profile)
+        if args.by_enterprise:
+            names = {r["id"]: r["name"] for r in enterprises.listing(profile)}
+            per = findings.figures_by_enterprise(profile)
+            if args.json:
+                print_json({names.get(k, k): as_dict(v) for k, v in per.items()} | {"total": as_dict(total)})
+                return 0
+            print(table(["企业 enterprise", "发现 found", "已整改 rectified", "整改率 rate", "待整改 open", "逾期 overdue"],
+                        [[names.get(k, k), f.found, f.rectified, f"{f.rectification_rate:.0%}", f.open, f.overdue]
+                         for k, f in sorted(per.items(), key=lambda kv: names.get(kv[0], ""))]))  # fmt: skip
+        if args.json:
+            print_json(as_dict(total))
+        else:
+            print(f"共发现问题 {total.found} 个,已整改 {total.rectified} 个,整改率 {total.rectification_rate:.1%};"
+                  f"待整改 {total.open} 个,其中逾期 {total.overdue} 个。\n"
+                  f"Found {total.found}, rectified {total.rectified} ({total.rectification_rate:.1%}), "
+                  f"open {total.open}, overdue {total.overdue}.")  # fmt: skip
+    return 0
+
+
+def _photos(args: argparse.Namespace) -> int:
+    with open_profile(args) as profile:
+        item_id = None
+        if args.item:
+            match = [i for i in visits.items(profile, args.visit) if i["code"] == args.item]
+            if not match:
+                raise StewardError(f"本次巡查没有检查项 {args.item}。", f"The visit has no item {args.item}.")
+            item_id = match[0]["id"]
+        target = photos.LinkTarget(visit_id=args.visit, item_id=item_id, finding_id=args.finding)
+        started = time.perf_counter()
+
+        def progress(done: int, total: int, result: photos.PhotoResult) -> None:
+            mark = {"imported": "✓", "already_stored": "=", "rejected": "✗"}[result.outcome]
+            print(f"[{done}/{total}] {mark} {result.path.name}", flush=True)
+            if result.error:
+                print(f"        {result.error.zh}\n        {result.error.en}", flush=True)
+
+        report = photos.import_photos(profile, args.paths, target, workers=args.workers, progress=progress)
+        seconds = time.perf_counter() - started
+        imported = report.count(photos.Outcome.IMPORTED)
+        reused = report.count(photos.Outcome.ALREADY_STORED)
+        print(f"导入 {imported} 张,已存在 {reused} 张,未导入 {len(report.rejected)} 张,用时 {seconds:.1f} 秒。\n"
+              f"Imported {imported}, already stored {reused}, rejected {len(report.rejected)} in {seconds:.1f} s.")  # fmt: skip
+        return 1 if report.rejected else 0
+
+
+def _templates(args: argparse.Namespace) -> int:
+    with open_profile(args) as profile:
+        if args.action == "import":
+            outcome = templates.import_file(profile, args.file)
+            t = outcome.template
+            if outcome.created:
+                print(f"已导入 {t['code']} 第{t['version']}版。Imported {t['code']} version {t['version']}.")
+            else:
+                print(f"内容未变,仍为 {t['code']} 第{t['version']}版。Unchanged: {t['code']} version {t['version']}.")
+            return 0
+        rows = templates.listing(profile)
+        if args.json:
+            print_json(rows)
+        else:
+            print(table(["编号 code", "版本 version", "名称 name", "检查项 items", "已用于巡查 visits", "导入 imported"],
+                        [[r["code"], r["version"], r["name_zh"], r["item_count"], r["visit_count"],
+                          r["imported_at"][:10]] for r in rows]))  # fmt: skip
+    return 0
+
+
+def _profiles(args: argparse.Namespace) -> int:
+    data_dir = resolve_data_dir(args.data_dir)
+    print(f"数据文件夹 data folder: {data_dir}")
+    for name in list_profiles(data_dir):
+        print(name)
+    return 0
+
+
+_HANDLERS = {
+    "demo": _demo,
+    "check": _check,
+    "enterprises": _enterprises,
+    "visits": _visits,
+    "findings": _findings,
+    "figures": _figures,
+    "photos": _photos,
+    "templates": _templates,
+    "profiles": _profiles,
+}
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    return _HANDLERS[args.command](args)

@@ -1,0 +1,120 @@
+"""Entry point of `steward`. With no subcommand it opens the app; `--data-dir` works before any subcommand."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from steward import __version__
+from steward.cli import commands
+from steward.cli.output import error
+from steward.domain.errors import StewardError
+from steward.storage.paths import DEFAULT_PROFILE, ENV_DATA_DIR
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="steward",
+        description="环保管家 Steward — 企业环保巡查、整改跟踪与报告。 Offline field tool for environmental stewards.",
+    )
+    parser.add_argument("--version", action="version", version=f"Steward {__version__}")
+    parser.add_argument(
+        "--data-dir", help=f"数据文件夹 data folder (default: ${ENV_DATA_DIR} or the system's application-data folder)"
+    )
+    parser.add_argument(
+        "--profile", default=os.environ.get("STEWARD_PROFILE", DEFAULT_PROFILE), help="档案名称 profile name"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("demo", help="生成演示档案 make a demo profile")
+    p.add_argument("--enterprises", type=int, default=53)
+    p.add_argument("--weeks", type=int, default=52)
+    p.add_argument("--seed", type=int, default=2026)
+    p.add_argument("--if-missing", action="store_true", help="profile already has data: do nothing")
+    p.add_argument("--force", action="store_true", help="delete the profile first")
+
+    p = sub.add_parser("check", help="检查档案完整性 verify a profile")
+    p.add_argument("--repair", action="store_true", help="修复可安全修复的问题 fix what is safe to fix")
+
+    ent = sub.add_parser("enterprises", help="企业 enterprises").add_subparsers(dest="action", required=True)
+    p = ent.add_parser("list")
+    p.add_argument("--search", default="")
+    p.add_argument("--json", action="store_true")
+    p = ent.add_parser("add")
+    p.add_argument("--name", required=True)
+    p.add_argument("--credit-code", required=True)
+    for field in ("industry", "address", "legal-representative", "contact-person", "contact-phone",
+                  "policy-number", "insurer", "park", "template-code"):  # fmt: skip
+        p.add_argument(f"--{field}", default="")
+
+    vis = sub.add_parser("visits", help="巡查 visits").add_subparsers(dest="action", required=True)
+    p = vis.add_parser("list")
+    p.add_argument("--enterprise")
+    p.add_argument("--status", choices=("in_progress", "finished"))
+    p.add_argument("--limit", type=int)
+    p.add_argument("--json", action="store_true")
+    p = vis.add_parser("start")
+    p.add_argument("--enterprise", required=True)
+    p.add_argument("--kind", default="routine", choices=("first", "routine", "special", "complaint", "recheck"))
+    p.add_argument("--items", help="comma-separated item codes for a partial visit, e.g. B1,B2,D3")
+
+    fnd = sub.add_parser("findings", help="问题 findings").add_subparsers(dest="action", required=True)
+    p = fnd.add_parser("list")
+    p.add_argument("--open", action="store_true")
+    p.add_argument("--overdue", action="store_true")
+    p.add_argument("--enterprise")
+    p.add_argument("--severity", choices=("major", "serious", "general"))
+    p.add_argument("--search", default="")
+    p.add_argument("--limit", type=int)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("figures", help="整改统计 rectification figures")
+    p.add_argument("--by-enterprise", action="store_true")
+    p.add_argument("--json", action="store_true")
+
+    pho = sub.add_parser("photos", help="照片 photos").add_subparsers(dest="action", required=True)
+    p = pho.add_parser("import")
+    p.add_argument("--visit", required=True)
+    p.add_argument("--item", help="item code the photos belong to")
+    p.add_argument("--finding", help="finding id the photos belong to")
+    p.add_argument("--workers", type=int)
+    p.add_argument("paths", nargs="+", type=Path)
+
+    tpl = sub.add_parser("templates", help="检查表模板 checklist templates").add_subparsers(
+        dest="action", required=True
+    )
+    p = tpl.add_parser("import")
+    p.add_argument("file", type=Path)
+    p = tpl.add_parser("list")
+    p.add_argument("--json", action="store_true")
+
+    sub.add_parser("profiles", help="列出档案 list profiles")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command is None:
+            from steward.ui.app import run_app
+
+            return run_app(args.data_dir, args.profile)
+        if args.command == "demo" and args.force:
+            folder = commands.profile_folder(args)
+            if folder.exists():
+                shutil.rmtree(folder)
+        return commands.dispatch(args)
+    except StewardError as exc:
+        error(exc.zh, exc.en)
+        return 2
+    except KeyboardInterrupt:
+        error("已取消。", "Cancelled.")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Plain data and rules of Steward. Imports nothing from storage, services or ui."""

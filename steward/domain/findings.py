@@ -1,0 +1,114 @@
+"""A finding's life is an append-only list of events; everything else about it is derived here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from steward.domain.labels import EventKind, FindingStatus, Severity
+
+_STATUS_AFTER: dict[EventKind, FindingStatus] = {
+    EventKind.OPENED: FindingStatus.OPEN,
+    EventKind.RECTIFICATION_REPORTED: FindingStatus.REPORTED,
+    EventKind.RECHECK_RECTIFIED: FindingStatus.RECTIFIED,
+    EventKind.RECHECK_PARTLY: FindingStatus.PARTLY,
+    EventKind.RECHECK_NOT_RECTIFIED: FindingStatus.OPEN,
+    EventKind.REOPENED: FindingStatus.OPEN,
+    EventKind.WAIVED: FindingStatus.WAIVED,
+}
+
+# An enterprise's own report cannot close or reopen a finding that a steward has closed.
+_IGNORED_WHEN_CLOSED = {EventKind.RECTIFICATION_REPORTED, EventKind.RECHECK_PARTLY, EventKind.RECHECK_NOT_RECTIFIED}
+
+
+@dataclass(frozen=True)
+class FindingEvent:
+    id: str
+    finding_id: str
+    kind: EventKind
+    at: datetime
+    by: str
+    note: str = ""
+    visit_id: str | None = None
+
+
+@dataclass(frozen=True)
+class FindingState:
+    status: FindingStatus
+    closed_at: datetime | None
+
+    @property
+    def closed(self) -> bool:
+        return self.status.closed
+
+
+def ordered(events: Iterable[FindingEvent]) -> list[FindingEvent]:
+    """Events from several laptops merge as a union; order by time, then id (UUIDv7, itself time-ordered)."""
+    unique = {e.id: e for e in events}
+    return sorted(unique.values(), key=lambda e: (e.at, e.id))
+
+
+def derive_state(events: Iterable[FindingEvent]) -> FindingState:
+    status = FindingStatus.OPEN
+    closed_at: datetime | None = None
+    for event in ordered(events):
+        if status.closed and event.kind in _IGNORED_WHEN_CLOSED:
+            continue
+        status = _STATUS_AFTER[event.kind]
+        closed_at = event.at if status.closed else None
+    return FindingState(status, closed_at)
+
+
+def overdue_days(deadline: date | None, state: FindingState, today: date) -> int:
+    """Days past the deadline: while open, up to today; once closed, how late it was closed (0 if on time)."""
+    if deadline is None:
+        return 0
+    end = state.closed_at.date() if state.closed_at else today
+    return max(0, (end - deadline).days)
+
+
+def days_to_close(created_at: datetime, state: FindingState) -> int | None:
+    if state.closed_at is None:
+        return None
+    return max(0, (state.closed_at.date() - created_at.date()).days)
+
+
+@dataclass(frozen=True)
+class FindingSummary:
+    """What the figures need of one finding."""
+
+    severity: Severity
+    category: str
+    status: FindingStatus
+    overdue_days: int
+    closed: bool
+
+
+@dataclass(frozen=True)
+class Figures:
+    found: int
+    rectified: int
+    waived: int
+    open: int
+    overdue: int
+
+    @property
+    def rectification_rate(self) -> float:
+        """Rectified over found, as the scheme reports it ("1,156 found, 832 rectified": 72%)."""
+        return self.rectified / self.found if self.found else 0.0
+
+
+def figures(summaries: Iterable[FindingSummary]) -> Figures:
+    found = rectified = waived = open_ = overdue = 0
+    for s in summaries:
+        found += 1
+        if s.status == FindingStatus.RECTIFIED:
+            rectified += 1
+        elif s.status == FindingStatus.WAIVED:
+            waived += 1
+        else:
+            open_ += 1
+            if s.overdue_days > 0:
+                overdue += 1
+    return Figures(found, rectified, waived, open_, overdue)

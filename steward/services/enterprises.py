@@ -1,0 +1,82 @@
+"""Enterprises: create, update, find."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from steward.domain import clock
+from steward.domain.credit_code import validate as validate_credit_code
+from steward.domain.errors import InvalidInput, NotFound
+from steward.domain.ids import new_id
+from steward.storage import enterprises as store
+from steward.storage.profile import Profile
+
+_TEXT_FIELDS = (
+    "name",
+    "credit_code",
+    "industry",
+    "address",
+    "legal_representative",
+    "contact_person",
+    "contact_phone",
+    "policy_number",
+    "insurer",
+    "park",
+    "template_code",
+)
+
+
+def _clean(fields: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - set(_TEXT_FIELDS) - {"archived"}
+    if unknown:
+        raise InvalidInput(f"未知字段:{', '.join(sorted(unknown))}", f"Unknown fields: {', '.join(sorted(unknown))}")
+    clean: dict[str, Any] = {k: str(v).strip() for k, v in fields.items() if k in _TEXT_FIELDS and v is not None}
+    if "archived" in fields:
+        clean["archived"] = 1 if fields["archived"] else 0
+    if "name" in clean and not clean["name"]:
+        raise InvalidInput("企业名称不能为空。", "The enterprise name must not be empty.")
+    if "credit_code" in clean:
+        clean["credit_code"] = validate_credit_code(clean["credit_code"])
+    return clean
+
+
+def _refuse_duplicate_code(profile: Profile, code: str, own_id: str | None = None) -> None:
+    existing = store.by_credit_code(profile.db, code)
+    if existing and existing["id"] != own_id:
+        raise InvalidInput(
+            f"统一社会信用代码 {code} 已属于“{existing['name']}”。",
+            f"Credit code {code} already belongs to '{existing['name']}'.",
+        )
+
+
+def create(profile: Profile, **fields: Any) -> dict[str, Any]:
+    clean = _clean(fields)
+    if "name" not in clean or "credit_code" not in clean:
+        raise InvalidInput("企业名称和统一社会信用代码必填。", "Name and credit code are required.")
+    _refuse_duplicate_code(profile, clean["credit_code"])
+    stamp = clock.to_text(clock.now())
+    row = {"id": new_id(), **clean, "created_at": stamp, "updated_at": stamp}
+    store.insert(profile.db, row)
+    return get(profile, row["id"])
+
+
+def update(profile: Profile, enterprise_id: str, **fields: Any) -> dict[str, Any]:
+    get(profile, enterprise_id)
+    clean = _clean(fields)
+    if "credit_code" in clean:
+        _refuse_duplicate_code(profile, clean["credit_code"], enterprise_id)
+    if clean:
+        store.update(profile.db, enterprise_id, {**clean, "updated_at": clock.to_text(clock.now())})
+    return get(profile, enterprise_id)
+
+
+def get(profile: Profile, enterprise_id: str) -> dict[str, Any]:
+    row = store.get(profile.db, enterprise_id)
+    if row is None:
+        raise NotFound(f"找不到企业:{enterprise_id}", f"No such enterprise: {enterprise_id}")
+    return row
+
+
+def listing(profile: Profile, query: str = "", limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+    """Enterprises with their open/overdue counts and last visit, for lists and the CLI."""
+    return store.search(profile.db, today=clock.today().isoformat(), query=query, limit=limit, offset=offset)

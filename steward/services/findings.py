@@ -1,0 +1,173 @@
+"""Findings: their events (the truth), the state derived from them, and the figures the insurer reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from steward.domain import clock
+from steward.domain.errors import InvalidInput, NotFound
+from steward.domain.findings import (
+    Figures,
+    FindingEvent,
+    FindingState,
+    FindingSummary,
+    days_to_close,
+    derive_state,
+    figures,
+    overdue_days,
+)
+from steward.domain.ids import new_id
+from steward.domain.labels import EventKind, FindingStatus, Severity
+from steward.services import settings
+from steward.storage import findings as store
+from steward.storage.profile import Profile
+
+
+def event_from_row(row: dict[str, Any]) -> FindingEvent:
+    return FindingEvent(
+        id=row["id"],
+        finding_id=row["finding_id"],
+        kind=EventKind(row["kind"]),
+        at=clock.from_text(row["at"]),
+        by=row["by"],
+        note=row["note"],
+        visit_id=row["visit_id"],
+    )
+
+
+def refresh_state(profile: Profile, finding_id: str) -> FindingState:
+    """Recompute the cached status from the events; call inside the transaction that added events."""
+    state = derive_state(event_from_row(r) for r in store.events(profile.db, finding_id))
+    store.update_fields(
+        profile.db,
+        finding_id,
+        {
+            "status": state.status.value,
+            "closed_at": clock.to_text(state.closed_at) if state.closed_at else None,
+            "updated_at": clock.to_text(clock.now()),
+        },
+    )
+    return state
+
+
+def add_event(
+    profile: Profile,
+    finding_id: str,
+    kind: EventKind | str,
+    *,
+    note: str = "",
+    by: str | None = None,
+    at: datetime | None = None,
+    visit_id: str | None = None,
+    event_id: str | None = None,
+) -> dict[str, Any]:
+    kind = EventKind(kind)
+    finding = get(profile, finding_id)
+    if kind == EventKind.WAIVED and not note.strip():
+        raise InvalidInput("免于整改必须填写理由。", "Waiving a finding requires a reason.")
+    if kind == EventKind.OPENED:
+        raise InvalidInput("问题只能在创建时“发现”一次。", "A finding is opened only once, when it is created.")
+    event = {
+        "id": event_id or new_id(),
+        "finding_id": finding["id"],
+        "kind": kind.value,
+        "at": clock.to_text(at or clock.now()),
+        "by": by or settings.get(profile, settings.STEWARD_NAME),
+        "note": note.strip(),
+        "visit_id": visit_id,
+    }
+    with profile.db.write():
+        store.insert_event(profile.db, event)
+        refresh_state(profile, finding_id)
+    return event
+
+
+def get(profile: Profile, finding_id: str) -> dict[str, Any]:
+    row = store.get(profile.db, finding_id)
+    if row is None:
+        raise NotFound(f"找不到问题:{finding_id}", f"No such finding: {finding_id}")
+    return row
+
+
+@dataclass(frozen=True)
+class FindingDetail:
+    finding: dict[str, Any]
+    events: list[dict[str, Any]]
+    status: FindingStatus
+    overdue_days: int
+    days_to_close: int | None
+
+
+def detail(profile: Profile, finding_id: str, today: date | None = None) -> FindingDetail:
+    finding = get(profile, finding_id)
+    events = store.events(profile.db, finding_id)
+    state = derive_state(event_from_row(r) for r in events)
+    deadline = date.fromisoformat(finding["deadline"]) if finding["deadline"] else None
+    return FindingDetail(
+        finding=finding,
+        events=events,
+        status=state.status,
+        overdue_days=overdue_days(deadline, state, today or clock.today()),
+        days_to_close=days_to_close(clock.from_text(finding["created_at"]), state),
+    )
+
+
+def listing(
+    profile: Profile,
+    *,
+    query: str = "",
+    open_only: bool = False,
+    overdue_only: bool = False,
+    status: str | None = None,
+    severity: str | None = None,
+    enterprise_id: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    today: date | None = None,
+) -> list[dict[str, Any]]:
+    return store.search(
+        profile.db,
+        today=(today or clock.today()).isoformat(),
+        query=query,
+        open_only=open_only,
+        overdue_only=overdue_only,
+        status=status,
+        severity=severity,
+        enterprise_id=enterprise_id,
+        limit=limit,
+        offset=offset,
+    )
+
+
+def open_for_recheck(profile: Profile, enterprise_id: str, visit_id: str | None = None) -> list[dict[str, Any]]:
+    """Every finding still open at the enterprise, except those raised in this very visit."""
+    return store.open_for_enterprise(profile.db, enterprise_id, before_visit=visit_id)
+
+
+def _summary(row: dict[str, Any], today: date) -> FindingSummary:
+    status = FindingStatus(row["status"])
+    state = FindingState(status, clock.from_text(row["closed_at"]) if row["closed_at"] else None)
+    deadline = date.fromisoformat(row["deadline"]) if row["deadline"] else None
+    return FindingSummary(
+        severity=Severity(row["severity"]),
+        category=row["category"],
+        status=status,
+        overdue_days=overdue_days(deadline, state, today),
+        closed=status.closed,
+    )
+
+
+def figures_for(profile: Profile, enterprise_id: str | None = None, today: date | None = None) -> Figures:
+    """Found, rectified, rate, open and overdue: for one enterprise, or for the whole profile."""
+    day = today or clock.today()
+    return figures(_summary(r, day) for r in store.summaries(profile.db, enterprise_id))
+
+
+def figures_by_enterprise(profile: Profile, today: date | None = None) -> dict[str, Figures]:
+    day = today or clock.today()
+    grouped: dict[str, list[FindingSummary]] = {}
+    for row in store.summaries(profile.db):
+        grouped.setdefault(row["enterprise_id"], []).append(_summary(row, day))
+    return {eid: figures(rows) for eid, rows in grouped.items()}

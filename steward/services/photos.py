@@ -1,0 +1,212 @@
+"""Importing photos: many files at once, on every core, with bounded memory, each stored whole or not at all."""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from steward.domain import clock
+from steward.domain.errors import NotFound, StewardError, VisitLocked
+from steward.domain.ids import new_id
+from steward.domain.labels import VisitStatus
+from steward.storage import findings as findings_store
+from steward.storage import photos as store
+from steward.storage import visits as visits_store
+from steward.storage.photo_processing import PHOTO_SUFFIXES, prepare_photo, read_photo_bytes, sha256_hex
+from steward.storage.photo_store import PhotoStore
+from steward.storage.profile import Profile
+
+
+class Outcome(StrEnum):
+    IMPORTED = "imported"
+    ALREADY_STORED = "already_stored"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class PhotoResult:
+    path: Path
+    outcome: Outcome
+    sha256: str | None = None
+    link_id: str | None = None
+    error: StewardError | None = None
+
+
+@dataclass
+class ImportReport:
+    results: list[PhotoResult] = field(default_factory=list)
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for r in self.results if r.outcome == outcome)
+
+    @property
+    def rejected(self) -> list[PhotoResult]:
+        return [r for r in self.results if r.outcome == Outcome.REJECTED]
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    visit_id: str | None = None
+    item_id: str | None = None
+    finding_id: str | None = None
+    event_id: str | None = None
+
+
+ProgressCallback = Callable[[int, int, PhotoResult], None]
+
+
+def collect_files(paths: Iterable[Path]) -> list[Path]:
+    """Files as given; folders (a camera's DCIM) searched for photos, in name order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file() and p.suffix.lower() in PHOTO_SUFFIXES and not p.name.startswith(".")
+                )
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def _check_target(profile: Profile, target: LinkTarget) -> None:
+    if target.visit_id:
+        visit = visits_store.get(profile.db, target.visit_id)
+        if visit is None:
+            raise NotFound(f"找不到巡查记录:{target.visit_id}", f"No such visit: {target.visit_id}")
+        if visit["status"] != VisitStatus.IN_PROGRESS:
+            raise VisitLocked(
+                "这次巡查已完成并锁定,不能再添加照片。", "This visit is finished; no photos can be added."
+            )
+    if target.finding_id and findings_store.get(profile.db, target.finding_id) is None:
+        raise NotFound(f"找不到问题:{target.finding_id}", f"No such finding: {target.finding_id}")
+    if not (target.visit_id or target.finding_id or target.event_id):
+        raise NotFound("照片必须关联到巡查、问题或整改记录。", "A photo must belong to a visit, finding or event.")
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    path: Path
+    sha256: str
+    row: dict[str, Any] | None  # None: the content is already stored
+
+
+def _prepare_and_store(path: Path, photos: PhotoStore, known: frozenset[str]) -> _Prepared:
+    """Runs on a worker thread: hash, decode once, write files (temp, fsync, rename). No database access."""
+    data = read_photo_bytes(path)
+    sha = sha256_hex(data)
+    if sha in known:
+        return _Prepared(path, sha, None)
+    prepared = prepare_photo(path, data, sha)
+    photos.write_photo(prepared, data)
+    row = {
+        "sha256": sha,
+        "original_name": prepared.original_name,
+        "original_ext": prepared.ext,
+        "format": prepared.format,
+        "bytes": prepared.size_bytes,
+        "width": prepared.width,
+        "height": prepared.height,
+        "taken_at": prepared.taken_at,
+        "gps_lat": prepared.gps_lat,
+        "gps_lon": prepared.gps_lon,
+        "imported_at": clock.to_text(clock.now()),
+        "original_present": 1,
+    }
+    return _Prepared(path, sha, row)
+
+
+def import_photos(
+    profile: Profile,
+    paths: Iterable[Path],
+    target: LinkTarget,
+    *,
+    workers: int | None = None,
+    progress: ProgressCallback | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> ImportReport:
+    """Import and link photos. Decoding runs on `workers` threads (Pillow and hashlib release the GIL); only a
+    few photos are in memory at once; the database is written from this thread alone, after the files."""
+    _check_target(profile, target)
+    files = collect_files(paths)
+    workers = workers or os.cpu_count() or 2
+    known = frozenset(store.known_hashes(profile.db))
+    report = ImportReport()
+    window: deque[tuple[Path, Future[_Prepared]]] = deque()
+    pending = iter(files)
+
+    def record(result: PhotoResult) -> None:
+        report.results.append(result)
+        if progress:
+            progress(len(report.results), len(files), result)
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="photo-import") as pool:
+
+        def refill() -> None:
+            while len(window) < workers * 2 and not (should_stop and should_stop()):
+                path = next(pending, None)
+                if path is None:
+                    return
+                window.append((path, pool.submit(_prepare_and_store, path, profile.photos, known)))
+
+        refill()
+        while window:
+            path, future = window.popleft()
+            try:
+                prepared = future.result()
+            except StewardError as exc:
+                record(PhotoResult(path, Outcome.REJECTED, error=exc))
+            else:
+                link = {
+                    "id": new_id(),
+                    "sha256": prepared.sha256,
+                    "visit_id": target.visit_id,
+                    "item_id": target.item_id,
+                    "finding_id": target.finding_id,
+                    "event_id": target.event_id,
+                    "caption": "",
+                    "created_at": clock.to_text(clock.now()),
+                }
+                store.insert_with_link(profile.db, prepared.row, link)
+                outcome = Outcome.IMPORTED if prepared.row else Outcome.ALREADY_STORED
+                record(PhotoResult(path, outcome, prepared.sha256, link["id"]))
+            refill()
+    return report
+
+
+def remove_link(profile: Profile, link_id: str) -> dict[str, Any]:
+    """Detach a photo; the returned row restores it (undo). The file stays: other links may share it."""
+    row = store.get_link(profile.db, link_id)
+    if row is None:
+        raise NotFound("照片已被移除。", "The photo was already removed.")
+    if row["visit_id"]:
+        visit = visits_store.get(profile.db, row["visit_id"])
+        if visit and visit["status"] != VisitStatus.IN_PROGRESS:
+            raise VisitLocked(
+                "这次巡查已完成并锁定,不能移除照片。", "This visit is finished; photos cannot be removed."
+            )
+    store.delete_link(profile.db, link_id)
+    return row
+
+
+def restore_link(profile: Profile, row: dict[str, Any]) -> None:
+    store.link(profile.db, row)
+
+
+def links(profile: Profile, target: LinkTarget) -> list[dict[str, Any]]:
+    return store.links_for(
+        profile.db,
+        visit_id=target.visit_id,
+        item_id=target.item_id,
+        finding_id=target.finding_id,
+        event_id=target.event_id,
+    )

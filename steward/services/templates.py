@@ -1,0 +1,91 @@
+"""Checklist templates in a profile: import a file as a new version, list them, install the bundled ones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from steward.domain import clock
+from steward.domain.errors import NotFound
+from steward.domain.ids import new_id
+from steward.domain.labels import Severity
+from steward.domain.templates import Template
+from steward.resources import checklists_dir
+from steward.services.template_files import read_template_file
+from steward.storage import templates as store
+from steward.storage.profile import Profile
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    template: dict[str, Any]
+    created: bool  # False: the same content was already the latest version
+
+
+def save(profile: Profile, template: Template, source: str = "") -> ImportOutcome:
+    """Store `template` as a new version unless the latest version has the same content."""
+    content_hash = template.content_hash()
+    latest = store.latest_version(profile.db, template.code)
+    if latest is not None and latest["content_hash"] == content_hash:
+        return ImportOutcome(latest, created=False)
+    with profile.db.write():
+        template_id = new_id()
+        row = {
+            "id": template_id,
+            "code": template.code,
+            "version": store.next_version_number(profile.db, template.code),
+            "name_zh": template.name_zh,
+            "name_en": template.name_en,
+            "industry_zh": template.industry_zh,
+            "industry_en": template.industry_en,
+            "deadline_major": template.deadline_days[Severity.MAJOR],
+            "deadline_serious": template.deadline_days[Severity.SERIOUS],
+            "deadline_general": template.deadline_days[Severity.GENERAL],
+            "content_hash": content_hash,
+            "source": source,
+            "imported_at": clock.to_text(clock.now()),
+        }
+        items = [
+            {
+                "id": new_id(),
+                "template_id": template_id,
+                "position": pos,
+                "code": item.code,
+                "category_code": item.category_code,
+                "category_zh": item.category_zh,
+                "category_en": item.category_en,
+                "text_zh": item.text_zh,
+                "text_en": item.text_en,
+                "basis": item.basis,
+                "severity": item.severity.value,
+                "guidance": item.guidance,
+            }
+            for pos, item in enumerate(template.items)
+        ]
+        store.insert_version(profile.db, row, items)
+    return ImportOutcome(row, created=True)
+
+
+def import_file(profile: Profile, path: Path) -> ImportOutcome:
+    return save(profile, read_template_file(path), source=path.name)
+
+
+def install_bundled(profile: Profile) -> list[ImportOutcome]:
+    """The checklists shipped in resources/checklists, each stored once (a changed one as a new version)."""
+    return [import_file(profile, p) for p in sorted(checklists_dir().glob("*.yaml"))]
+
+
+def listing(profile: Profile) -> list[dict[str, Any]]:
+    return store.list_all(profile.db)
+
+
+def latest(profile: Profile, code: str) -> dict[str, Any]:
+    row = store.latest_version(profile.db, code)
+    if row is None:
+        raise NotFound(f"没有编号为“{code}”的检查表模板。", f"No checklist template with code '{code}'.")
+    return row
+
+
+def deadline_days(template_row: dict[str, Any], severity: Severity) -> int:
+    return int(template_row[f"deadline_{severity.value}"])

@@ -1,0 +1,385 @@
+"""A visit, from start to finish: answers, findings from non-compliant answers, signatures, amendments."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from steward.domain import clock
+from steward.domain.errors import InvalidInput, NotFound, VisitLocked
+from steward.domain.ids import new_id
+from steward.domain.labels import AnswerResult, EventKind, Severity, VisitKind, VisitStatus
+from steward.services import enterprises, settings
+from steward.services import templates as template_service
+from steward.services.findings import add_event, refresh_state
+from steward.storage import audit
+from steward.storage import findings as findings_store
+from steward.storage import templates as template_store
+from steward.storage import visits as store
+from steward.storage.profile import Profile
+
+DEFAULT_TEMPLATE = "craft"
+_FINDING_FIELDS = ("location", "description", "basis", "severity", "requirement", "deadline")
+
+
+def _stamp(at: datetime | None) -> str:
+    return clock.to_text(at or clock.now())
+
+
+def get(profile: Profile, visit_id: str) -> dict[str, Any]:
+    row = store.get(profile.db, visit_id)
+    if row is None:
+        raise NotFound(f"找不到巡查记录:{visit_id}", f"No such visit: {visit_id}")
+    return row
+
+
+def start(
+    profile: Profile,
+    enterprise_id: str,
+    kind: VisitKind | str = VisitKind.ROUTINE,
+    *,
+    item_codes: list[str] | None = None,
+    template_code: str | None = None,
+    steward: str | None = None,
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """Begin a visit on the enterprise's current checklist; `item_codes` picks a subset (routine visits)."""
+    try:
+        kind = VisitKind(kind)
+    except ValueError:
+        raise InvalidInput(
+            f"未知的巡查类型“{kind}”,可选:{'、'.join(k.zh for k in VisitKind)}",
+            f"Unknown visit kind '{kind}'; choose one of {', '.join(k.value for k in VisitKind)}",
+        ) from None
+    enterprise = enterprises.get(profile, enterprise_id)
+    template = template_service.latest(profile, template_code or enterprise["template_code"] or DEFAULT_TEMPLATE)
+    items = template_store.items(profile.db, template["id"])
+    if item_codes:
+        by_code = {i["code"]: i for i in items}
+        unknown = [c for c in item_codes if c not in by_code]
+        if unknown:
+            raise InvalidInput(
+                f"检查表中没有这些检查项:{', '.join(unknown)}", f"The checklist has no items {', '.join(unknown)}"
+            )
+        items = [by_code[c] for c in dict.fromkeys(item_codes)]
+    stamp = _stamp(at)
+    visit = {
+        "id": new_id(),
+        "enterprise_id": enterprise["id"],
+        "template_id": template["id"],
+        "steward": steward or settings.get(profile, settings.STEWARD_NAME),
+        "kind": kind.value,
+        "status": VisitStatus.IN_PROGRESS.value,
+        "started_at": stamp,
+        "finished_at": None,
+        "notice_number": None,
+        "summary": "",
+        "updated_at": stamp,
+    }
+    store.insert(profile.db, visit, [i["id"] for i in items])
+    return get(profile, visit["id"])
+
+
+def _require_change_allowed(profile: Profile, visit: dict[str, Any], reason: str | None) -> bool:
+    """True when the change is an amendment of a finished visit (and so must be audited)."""
+    if visit["status"] == VisitStatus.IN_PROGRESS:
+        return False
+    if not (reason and reason.strip()):
+        raise VisitLocked(
+            "这次巡查已完成并锁定;如需更改,请以“修订”方式进行并填写理由。",
+            "This visit is finished and locked; changes must be amendments with a reason.",
+        )
+    return True
+
+
+def _audit(
+    profile: Profile, visit_id: str, entity: str, entity_id: str, action: str, reason: str, detail: dict[str, Any]
+) -> None:
+    audit.record(
+        profile.db,
+        id=new_id(),
+        at=_stamp(None),
+        actor=settings.get(profile, settings.STEWARD_NAME),
+        entity=entity,
+        entity_id=entity_id,
+        action=action,
+        reason=reason.strip(),
+        detail={"visit_id": visit_id, **detail},
+    )
+
+
+def answer(
+    profile: Profile,
+    visit_id: str,
+    item_id: str,
+    result: AnswerResult | str | None,
+    note: str | None = None,
+    *,
+    reason: str | None = None,
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """Record (or clear, with result None) the answer to one item; saved at once."""
+    visit = get(profile, visit_id)
+    amendment = _require_change_allowed(profile, visit, reason)
+    if not store.covers_item(profile.db, visit_id, item_id):
+        raise InvalidInput("该检查项不在本次巡查范围内。", "This item is not part of the visit.")
+    value = AnswerResult(result).value if result else None
+    before = store.answer(profile.db, visit_id, item_id)
+    row = {
+        "id": before["id"] if before else new_id(),
+        "visit_id": visit_id,
+        "item_id": item_id,
+        "result": value,
+        "note": (before["note"] if before and note is None else (note or "")).strip(),
+        "updated_at": _stamp(at),
+    }
+    with profile.db.write():
+        store.upsert_answer(profile.db, row)
+        store.set_fields(profile.db, visit_id, {"updated_at": row["updated_at"]})
+        if amendment:
+            _audit(
+                profile,
+                visit_id,
+                "answer",
+                row["id"],
+                "amend",
+                reason or "",
+                {
+                    "before": {k: before[k] for k in ("result", "note")} if before else None,
+                    "after": {"result": row["result"], "note": row["note"]},
+                },
+            )
+    return row
+
+
+def _default_requirement(item: dict[str, Any] | None) -> str:
+    if item and item["basis"]:
+        return f"按照{item['basis']}的要求整改到位,并提交整改前后照片。"
+    return "按要求整改到位,并提交整改前后照片。"
+
+
+def create_finding(
+    profile: Profile,
+    visit_id: str,
+    item_id: str | None = None,
+    *,
+    location: str = "",
+    description: str | None = None,
+    basis: str | None = None,
+    severity: Severity | str | None = None,
+    requirement: str | None = None,
+    deadline: date | None = None,
+    reason: str | None = None,
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """A finding, prefilled from the item (description, basis, severity, requirement, deadline by severity)."""
+    visit = get(profile, visit_id)
+    amendment = _require_change_allowed(profile, visit, reason)
+    item = template_store.item(profile.db, item_id) if item_id else None
+    if item_id and item is None:
+        raise NotFound(f"找不到检查项:{item_id}", f"No such checklist item: {item_id}")
+    sev = Severity(severity) if severity else Severity(item["severity"]) if item else Severity.GENERAL
+    text = (description if description is not None else (item["text_zh"] if item else "")).strip()
+    if not text:
+        raise InvalidInput("问题描述不能为空。", "The description must not be empty.")
+    moment = at or clock.now()
+    if deadline is None:
+        template = template_store.get(profile.db, visit["template_id"])
+        days = template_service.deadline_days(template, sev) if template else 7
+        deadline = clock.local_date(moment) + timedelta(days=days)
+    stamp = clock.to_text(moment)
+    finding = {
+        "id": new_id(),
+        "enterprise_id": visit["enterprise_id"],
+        "visit_id": visit_id,
+        "item_id": item_id,
+        "location": location.strip(),
+        "description": text,
+        "basis": (basis if basis is not None else (item["basis"] if item else "")).strip(),
+        "severity": sev.value,
+        "requirement": (requirement if requirement is not None else _default_requirement(item)).strip(),
+        "deadline": deadline.isoformat(),
+        "created_at": stamp,
+        "created_by": visit["steward"],
+        "status": "open",
+        "closed_at": None,
+        "updated_at": stamp,
+    }
+    with profile.db.write():
+        findings_store.insert(profile.db, finding)
+        findings_store.insert_event(
+            profile.db,
+            {
+                "id": new_id(),
+                "finding_id": finding["id"],
+                "kind": EventKind.OPENED.value,
+                "at": stamp,
+                "by": visit["steward"],
+                "note": "",
+                "visit_id": visit_id,
+            },
+        )
+        if amendment:
+            _audit(
+                profile,
+                visit_id,
+                "finding",
+                finding["id"],
+                "amend_create",
+                reason or "",
+                {"after": {k: finding[k] for k in _FINDING_FIELDS}},
+            )
+    return finding
+
+
+def update_finding(profile: Profile, finding_id: str, *, reason: str | None = None, **changes: Any) -> dict[str, Any]:
+    """Change what a finding says (while its visit is open, or as an amendment with a reason)."""
+    finding = findings_store.get(profile.db, finding_id)
+    if finding is None:
+        raise NotFound(f"找不到问题:{finding_id}", f"No such finding: {finding_id}")
+    unknown = set(changes) - set(_FINDING_FIELDS)
+    if unknown:
+        raise InvalidInput(f"不能修改:{', '.join(sorted(unknown))}", f"Cannot change: {', '.join(sorted(unknown))}")
+    visit = get(profile, finding["visit_id"])
+    amendment = _require_change_allowed(profile, visit, reason)
+    clean: dict[str, Any] = {}
+    for key, value in changes.items():
+        if key == "severity":
+            clean[key] = Severity(value).value
+        elif key == "deadline":
+            clean[key] = value.isoformat() if isinstance(value, date) else date.fromisoformat(str(value)).isoformat()
+        else:
+            clean[key] = str(value).strip()
+    if "description" in clean and not clean["description"]:
+        raise InvalidInput("问题描述不能为空。", "The description must not be empty.")
+    if not clean:
+        return finding
+    clean["updated_at"] = _stamp(None)
+    with profile.db.write():
+        findings_store.update_fields(profile.db, finding_id, clean)
+        if amendment:
+            _audit(
+                profile,
+                visit["id"],
+                "finding",
+                finding_id,
+                "amend",
+                reason or "",
+                {"before": {k: finding[k] for k in changes}, "after": {k: clean[k] for k in changes}},
+            )
+    return findings_store.get(profile.db, finding_id) or finding
+
+
+def recheck(
+    profile: Profile,
+    visit_id: str,
+    finding_id: str,
+    outcome: EventKind | str,
+    note: str = "",
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """Re-check an open finding during a visit: rectified, partly or not rectified."""
+    kind = EventKind(outcome)
+    if kind not in (EventKind.RECHECK_RECTIFIED, EventKind.RECHECK_PARTLY, EventKind.RECHECK_NOT_RECTIFIED):
+        raise InvalidInput("复查结论只能是:已整改、部分整改、未整改。", "A re-check is rectified, partly or not.")
+    visit = get(profile, visit_id)
+    _require_change_allowed(profile, visit, None)
+    return add_event(profile, finding_id, kind, note=note, by=visit["steward"], at=at, visit_id=visit_id)
+
+
+def sign(
+    profile: Profile,
+    visit_id: str,
+    role: str,
+    signer_name: str,
+    *,
+    png: bytes | None = None,
+    refused: bool = False,
+    witness: str = "",
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """A signature as a PNG drawn on the pad, or a refusal to sign recorded with a witness."""
+    if role not in ("steward", "representative"):
+        raise InvalidInput(
+            "签名角色只能是检查人员或企业代表。", "A signature is the steward's or the representative's."
+        )
+    visit = get(profile, visit_id)
+    _require_change_allowed(profile, visit, None)
+    if refused and not witness.strip():
+        raise InvalidInput("企业拒绝签字时,须填写见证人姓名。", "When the enterprise refuses to sign, name a witness.")
+    if not refused and not png:
+        raise InvalidInput("请先签名。", "Please sign first.")
+    sha = None
+    if png:
+        sha = hashlib.sha256(png).hexdigest()
+        profile.photos.write_blob(sha, "png", png)
+    row = {
+        "id": new_id(),
+        "visit_id": visit_id,
+        "role": role,
+        "signer_name": signer_name.strip(),
+        "image_sha256": sha,
+        "refused": 1 if refused else 0,
+        "witness": witness.strip(),
+        "signed_at": _stamp(at),
+    }
+    store.put_signature(profile.db, row)
+    return row
+
+
+@dataclass(frozen=True)
+class VisitSummary:
+    items_total: int
+    items_answered: int
+    not_compliant: int
+    findings_new: int
+    findings_closed: int
+    findings_still_open: int
+
+
+def summary(profile: Profile, visit_id: str) -> VisitSummary:
+    visit = get(profile, visit_id)
+    items = store.items(profile.db, visit_id)
+    new = findings_store.for_visit(profile.db, visit_id)
+    rechecked_rows = findings_store.events_in_visit(profile.db, visit_id)
+    closed = {r["finding_id"] for r in rechecked_rows if r["kind"] == EventKind.RECHECK_RECTIFIED}
+    still_open = findings_store.open_for_enterprise(profile.db, visit["enterprise_id"])
+    return VisitSummary(
+        items_total=len(items),
+        items_answered=sum(1 for i in items if i["result"]),
+        not_compliant=sum(1 for i in items if i["result"] == AnswerResult.NOT_COMPLIANT),
+        findings_new=len(new),
+        findings_closed=len(closed),
+        findings_still_open=len(still_open),
+    )
+
+
+def finish(profile: Profile, visit_id: str, at: datetime | None = None) -> dict[str, Any]:
+    """Lock the visit; later changes are amendments with a reason."""
+    visit = get(profile, visit_id)
+    if visit["status"] == VisitStatus.FINISHED:
+        return visit
+    stamp = _stamp(at)
+    with profile.db.write():
+        store.set_fields(
+            profile.db, visit_id, {"status": VisitStatus.FINISHED.value, "finished_at": stamp, "updated_at": stamp}
+        )
+        for finding in findings_store.for_visit(profile.db, visit_id):
+            refresh_state(profile, finding["id"])
+    return get(profile, visit_id)
+
+
+def items(profile: Profile, visit_id: str) -> list[dict[str, Any]]:
+    return store.items(profile.db, visit_id)
+
+
+def listing(
+    profile: Profile, enterprise_id: str | None = None, status: str | None = None, limit: int | None = None
+) -> list[dict[str, Any]]:
+    return store.list_visits(profile.db, enterprise_id=enterprise_id, status=status, limit=limit)
+
+
+def in_progress(profile: Profile) -> list[dict[str, Any]]:
+    return store.in_progress(profile.db)

@@ -1,0 +1,122 @@
+"""One SQLite file per profile: opened with durable settings, migrated on open, one writer at a time."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from steward.domain.errors import ProfileTooNew, StewardError
+from steward.storage.migrations import MIGRATIONS
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # isolation_level=None: we open transactions ourselves (BEGIN IMMEDIATE); sqlite-utils nests savepoints in them.
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def _refuse_if_newer(path: Path) -> None:
+    """Read, without writing a byte, which migrations the file has; refuse a file from a newer Steward."""
+    if not path.exists():
+        return
+    # With no WAL file beside it the file was closed cleanly: read it as immutable so that not even a -wal or -shm
+    # file is created. With one, plain read-only sees the pages still in the WAL.
+    wal_present = path.with_name(path.name + "-wal").exists()
+    query = "mode=ro" if wal_present else "mode=ro&immutable=1"
+    try:
+        ro = sqlite3.connect(f"{path.resolve().as_uri()}?{query}", uri=True)
+    except sqlite3.Error as exc:
+        raise StewardError(f"无法打开档案文件:{path}({exc})", f"Cannot open the profile file {path}: {exc}") from exc
+    try:
+        has_table = ro.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='_sqlite_migrations'"
+        ).fetchone()
+        applied = (
+            {r[0] for r in ro.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATIONS.name])}
+            if has_table
+            else set()
+        )
+    except sqlite3.DatabaseError as exc:
+        raise StewardError(
+            f"档案文件已损坏或不是 Steward 档案:{path}({exc})",
+            f"The profile file is damaged or is not a Steward profile: {path} ({exc})",
+        ) from exc
+    finally:
+        ro.close()
+    known = {m.name for m in MIGRATIONS._migrations}
+    unknown = sorted(applied - known)
+    if unknown:
+        raise ProfileTooNew(
+            f"此档案由更新版本的 Steward 创建(含未知的数据库升级:{', '.join(unknown)})。"
+            "请先升级 Steward;档案未作任何改动。",
+            f"This profile was written by a newer version of Steward (unknown migrations: {', '.join(unknown)}). "
+            "Please update Steward; the profile was left untouched.",
+        )
+
+
+class Database:
+    """The profile's SQLite database. Reads may come from any thread; writes are serialised by a lock."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        _refuse_if_newer(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = _connect(path)
+        self.db = sqlite_utils.Database(self.conn, execute_plugins=False)
+        self._write_lock = threading.RLock()
+        self._depth = 0
+        MIGRATIONS.apply(self.db)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction, taken with BEGIN IMMEDIATE so it never fails half-way on a lock upgrade."""
+        with self._write_lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self.conn
+                finally:
+                    self._depth -= 1
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self.conn.execute("COMMIT")
+            finally:
+                self._depth = 0
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        cur = self.conn.execute(sql, params)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    def query_one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> dict[str, Any] | None:
+        rows = self.query(sql, params)
+        return rows[0] if rows else None
+
+    def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        row = self.conn.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    def applied_migrations(self) -> list[str]:
+        return [m.name for m in MIGRATIONS.applied(self.db)]

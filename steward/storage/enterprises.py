@@ -1,0 +1,100 @@
+"""Enterprise rows, their search, and the figures shown beside them in lists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from steward.storage.database import Database
+from steward.storage.search import text_condition
+
+COLUMNS = (
+    "id",
+    "name",
+    "credit_code",
+    "industry",
+    "address",
+    "legal_representative",
+    "contact_person",
+    "contact_phone",
+    "policy_number",
+    "insurer",
+    "park",
+    "template_code",
+    "archived",
+    "created_at",
+    "updated_at",
+)
+EDITABLE = COLUMNS[1:12]
+_CLOSED = "('rectified', 'waived')"
+
+
+def insert(db: Database, row: dict[str, Any]) -> None:
+    with db.write() as conn:
+        names = [c for c in COLUMNS if c in row]
+        conn.execute(
+            f"INSERT INTO enterprises ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+            [row[c] for c in names],
+        )
+
+
+def insert_many(db: Database, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    names = list(rows[0])
+    with db.write() as conn:
+        conn.executemany(
+            f"INSERT INTO enterprises ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+            [[r[c] for c in names] for r in rows],
+        )
+
+
+def update(db: Database, enterprise_id: str, changes: dict[str, Any]) -> None:
+    names = [c for c in changes if c in EDITABLE or c == "updated_at"]
+    with db.write() as conn:
+        conn.execute(
+            f"UPDATE enterprises SET {', '.join(f'{c} = ?' for c in names)} WHERE id = ?",
+            [changes[c] for c in names] + [enterprise_id],
+        )
+
+
+def get(db: Database, enterprise_id: str) -> dict[str, Any] | None:
+    return db.query_one("SELECT * FROM enterprises WHERE id = ?", [enterprise_id])
+
+
+def by_credit_code(db: Database, code: str) -> dict[str, Any] | None:
+    return db.query_one("SELECT * FROM enterprises WHERE credit_code = ?", [code])
+
+
+def count(db: Database) -> int:
+    return int(db.scalar("SELECT count(*) FROM enterprises WHERE archived = 0"))
+
+
+def search(
+    db: Database,
+    *,
+    today: str,
+    query: str = "",
+    include_archived: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """Enterprises with open and overdue findings and last visit, matching every term of `query`."""
+    where, params = text_condition("e", "enterprises_fts", ("name", "credit_code", "address"), query)
+    if not include_archived:
+        where += " AND e.archived = 0"
+    sql = f"""
+        SELECT e.*,
+            (SELECT count(*) FROM findings f
+              WHERE f.enterprise_id = e.id AND f.status NOT IN {_CLOSED}) AS open_findings,
+            (SELECT count(*) FROM findings f
+              WHERE f.enterprise_id = e.id AND f.status NOT IN {_CLOSED} AND f.deadline < ?) AS overdue_findings,
+            (SELECT max(v.started_at) FROM visits v WHERE v.enterprise_id = e.id) AS last_visit_at
+        FROM enterprises e
+        WHERE {where}
+        ORDER BY e.name
+    """
+    all_params: list[Any] = [today, *params]
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        all_params += [limit, offset]
+    return db.query(sql, all_params)

@@ -1,0 +1,136 @@
+"""Findings and their append-only events. Status columns on findings are a cache of the events' verdict."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from steward.storage.database import Database
+from steward.storage.search import text_condition
+
+CLOSED_STATUSES = ("rectified", "waived")
+_CLOSED_SQL = "('rectified', 'waived')"
+
+
+def insert(db: Database, finding: dict[str, Any]) -> None:
+    with db.write():
+        db.db["findings"].insert(finding)
+
+
+def get(db: Database, finding_id: str) -> dict[str, Any] | None:
+    return db.query_one(
+        """SELECT f.*, e.name AS enterprise_name, i.code AS item_code, i.category_code, i.category_zh
+           FROM findings f JOIN enterprises e ON e.id = f.enterprise_id
+           LEFT JOIN template_items i ON i.id = f.item_id WHERE f.id = ?""",
+        [finding_id],
+    )
+
+
+def update_fields(db: Database, finding_id: str, changes: dict[str, Any]) -> None:
+    with db.write() as conn:
+        conn.execute(
+            f"UPDATE findings SET {', '.join(f'{k} = ?' for k in changes)} WHERE id = ?",
+            [*changes.values(), finding_id],
+        )
+
+
+def insert_event(db: Database, event: dict[str, Any]) -> bool:
+    """Append an event; an id already present is left as it is (union merge). Returns whether it was new."""
+    with db.write() as conn:
+        cur = conn.execute(
+            """INSERT INTO finding_events (id, finding_id, kind, at, by, note, visit_id)
+               VALUES (:id, :finding_id, :kind, :at, :by, :note, :visit_id) ON CONFLICT(id) DO NOTHING""",
+            event,
+        )
+        return cur.rowcount == 1
+
+
+def events(db: Database, finding_id: str) -> list[dict[str, Any]]:
+    return db.query("SELECT * FROM finding_events WHERE finding_id = ? ORDER BY at, id", [finding_id])
+
+
+def events_in_visit(db: Database, visit_id: str) -> list[dict[str, Any]]:
+    return db.query("SELECT * FROM finding_events WHERE visit_id = ? ORDER BY at, id", [visit_id])
+
+
+def for_visit(db: Database, visit_id: str) -> list[dict[str, Any]]:
+    return db.query(
+        """SELECT f.*, i.code AS item_code FROM findings f LEFT JOIN template_items i ON i.id = f.item_id
+           WHERE f.visit_id = ? ORDER BY f.created_at""",
+        [visit_id],
+    )
+
+
+def for_item_in_visit(db: Database, visit_id: str, item_id: str) -> list[dict[str, Any]]:
+    return db.query(
+        "SELECT * FROM findings WHERE visit_id = ? AND item_id = ? ORDER BY created_at", [visit_id, item_id]
+    )
+
+
+def open_for_enterprise(db: Database, enterprise_id: str, before_visit: str | None = None) -> list[dict[str, Any]]:
+    """Findings still open at this enterprise, those raised in `before_visit` itself left out."""
+    return db.query(
+        f"""SELECT f.*, i.code AS item_code FROM findings f LEFT JOIN template_items i ON i.id = f.item_id
+            WHERE f.enterprise_id = ? AND f.status NOT IN {_CLOSED_SQL} AND f.visit_id IS NOT ?
+            ORDER BY f.deadline, f.created_at""",
+        [enterprise_id, before_visit],
+    )
+
+
+def search(
+    db: Database,
+    *,
+    today: str,
+    query: str = "",
+    open_only: bool = False,
+    overdue_only: bool = False,
+    status: str | None = None,
+    severity: str | None = None,
+    enterprise_id: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    where, params = ["1"], []
+    if query:
+        # A term may match the finding's own text or any note on its events.
+        for term in query.split():
+            own, own_params = text_condition("f", "findings_fts", ("description", "requirement", "location"), term)
+            ev, ev_params = text_condition("fe", "finding_events_fts", ("note",), term)
+            where.append(f"({own} OR f.id IN (SELECT fe.finding_id FROM finding_events fe WHERE {ev}))")
+            params += own_params + ev_params
+    if open_only or overdue_only:
+        where.append(f"f.status NOT IN {_CLOSED_SQL}")
+    if overdue_only:
+        where.append("f.deadline < ?")
+        params.append(today)
+    if status:
+        where.append("f.status = ?")
+        params.append(status)
+    if severity:
+        where.append("f.severity = ?")
+        params.append(severity)
+    if enterprise_id:
+        where.append("f.enterprise_id = ?")
+        params.append(enterprise_id)
+    sql = f"""SELECT f.*, e.name AS enterprise_name, i.code AS item_code, i.category_code,
+                 CASE WHEN f.status NOT IN {_CLOSED_SQL} AND f.deadline < ?
+                      THEN CAST(julianday(?) - julianday(f.deadline) AS INTEGER) ELSE 0 END AS overdue_days
+              FROM findings f JOIN enterprises e ON e.id = f.enterprise_id
+              LEFT JOIN template_items i ON i.id = f.item_id
+              WHERE {" AND ".join(where)}
+              ORDER BY f.deadline IS NULL, f.deadline, f.created_at"""
+    all_params: list[Any] = [today, today, *params]
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        all_params += [limit, offset]
+    return db.query(sql, all_params)
+
+
+def summaries(db: Database, enterprise_id: str | None = None) -> list[dict[str, Any]]:
+    """What the figures need, for one enterprise or all."""
+    where = "WHERE f.enterprise_id = ?" if enterprise_id else ""
+    return db.query(
+        f"""SELECT f.id, f.enterprise_id, f.severity, f.status, f.deadline, f.created_at, f.closed_at,
+                   coalesce(i.category_code, '') AS category
+            FROM findings f LEFT JOIN template_items i ON i.id = f.item_id {where}""",
+        [enterprise_id] if enterprise_id else [],
+    )

@@ -1,0 +1,249 @@
+"""The schema, only ever changed by appending a named migration here. Never edit one that has shipped."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+MIGRATIONS = Migrations("steward")
+
+_SCHEMA_0001 = """
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE enterprises (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    credit_code TEXT NOT NULL UNIQUE,
+    industry TEXT NOT NULL DEFAULT '',
+    address TEXT NOT NULL DEFAULT '',
+    legal_representative TEXT NOT NULL DEFAULT '',
+    contact_person TEXT NOT NULL DEFAULT '',
+    contact_phone TEXT NOT NULL DEFAULT '',
+    policy_number TEXT NOT NULL DEFAULT '',
+    insurer TEXT NOT NULL DEFAULT '',
+    park TEXT NOT NULL DEFAULT '',
+    template_code TEXT NOT NULL DEFAULT '',
+    archived INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX enterprises_name ON enterprises(name);
+
+CREATE TABLE templates (
+    id TEXT PRIMARY KEY,
+    code TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    name_zh TEXT NOT NULL,
+    name_en TEXT NOT NULL DEFAULT '',
+    industry_zh TEXT NOT NULL DEFAULT '',
+    industry_en TEXT NOT NULL DEFAULT '',
+    deadline_major INTEGER NOT NULL,
+    deadline_serious INTEGER NOT NULL,
+    deadline_general INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT '',
+    imported_at TEXT NOT NULL,
+    UNIQUE (code, version)
+);
+
+CREATE TABLE template_items (
+    id TEXT PRIMARY KEY,
+    template_id TEXT NOT NULL REFERENCES templates(id),
+    position INTEGER NOT NULL,
+    code TEXT NOT NULL,
+    category_code TEXT NOT NULL,
+    category_zh TEXT NOT NULL,
+    category_en TEXT NOT NULL DEFAULT '',
+    text_zh TEXT NOT NULL,
+    text_en TEXT NOT NULL DEFAULT '',
+    basis TEXT NOT NULL DEFAULT '',
+    severity TEXT NOT NULL CHECK (severity IN ('major', 'serious', 'general')),
+    guidance TEXT NOT NULL DEFAULT '',
+    UNIQUE (template_id, code)
+);
+
+CREATE TABLE visits (
+    id TEXT PRIMARY KEY,
+    enterprise_id TEXT NOT NULL REFERENCES enterprises(id),
+    template_id TEXT NOT NULL REFERENCES templates(id),
+    steward TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('first', 'routine', 'special', 'complaint', 'recheck')),
+    status TEXT NOT NULL CHECK (status IN ('in_progress', 'finished')),
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    notice_number TEXT,
+    summary TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX visits_enterprise ON visits(enterprise_id, started_at);
+CREATE INDEX visits_status ON visits(status);
+
+-- The items a visit covers (a routine visit may take a subset of the template).
+CREATE TABLE visit_items (
+    visit_id TEXT NOT NULL REFERENCES visits(id),
+    item_id TEXT NOT NULL REFERENCES template_items(id),
+    position INTEGER NOT NULL,
+    PRIMARY KEY (visit_id, item_id)
+);
+
+CREATE TABLE answers (
+    id TEXT PRIMARY KEY,
+    visit_id TEXT NOT NULL REFERENCES visits(id),
+    item_id TEXT NOT NULL REFERENCES template_items(id),
+    result TEXT CHECK (result IN ('compliant', 'not_compliant', 'not_applicable')),
+    note TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL,
+    UNIQUE (visit_id, item_id)
+);
+
+CREATE TABLE findings (
+    id TEXT PRIMARY KEY,
+    enterprise_id TEXT NOT NULL REFERENCES enterprises(id),
+    visit_id TEXT NOT NULL REFERENCES visits(id),
+    item_id TEXT REFERENCES template_items(id),
+    location TEXT NOT NULL DEFAULT '',
+    description TEXT NOT NULL,
+    basis TEXT NOT NULL DEFAULT '',
+    severity TEXT NOT NULL CHECK (severity IN ('major', 'serious', 'general')),
+    requirement TEXT NOT NULL DEFAULT '',
+    deadline TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    -- Derived from finding_events (the truth) and kept here so lists can filter without replaying events.
+    status TEXT NOT NULL DEFAULT 'open',
+    closed_at TEXT,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX findings_enterprise ON findings(enterprise_id, status);
+CREATE INDEX findings_status_deadline ON findings(status, deadline);
+CREATE INDEX findings_visit ON findings(visit_id);
+
+CREATE TABLE finding_events (
+    id TEXT PRIMARY KEY,
+    finding_id TEXT NOT NULL REFERENCES findings(id),
+    kind TEXT NOT NULL CHECK (kind IN ('opened', 'rectification_reported', 'recheck_rectified',
+        'recheck_partly', 'recheck_not_rectified', 'reopened', 'waived')),
+    at TEXT NOT NULL,
+    by TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    visit_id TEXT REFERENCES visits(id)
+);
+CREATE INDEX finding_events_finding ON finding_events(finding_id, at);
+
+CREATE TABLE photos (
+    sha256 TEXT PRIMARY KEY,
+    original_name TEXT NOT NULL,
+    original_ext TEXT NOT NULL,
+    format TEXT NOT NULL,
+    bytes INTEGER NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    taken_at TEXT,
+    gps_lat REAL,
+    gps_lon REAL,
+    imported_at TEXT NOT NULL,
+    original_present INTEGER NOT NULL DEFAULT 1
+);
+
+CREATE TABLE photo_links (
+    id TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL REFERENCES photos(sha256),
+    visit_id TEXT REFERENCES visits(id),
+    item_id TEXT REFERENCES template_items(id),
+    finding_id TEXT REFERENCES findings(id),
+    event_id TEXT REFERENCES finding_events(id),
+    caption TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    CHECK (visit_id IS NOT NULL OR finding_id IS NOT NULL OR event_id IS NOT NULL)
+);
+CREATE INDEX photo_links_sha ON photo_links(sha256);
+CREATE INDEX photo_links_visit ON photo_links(visit_id, item_id);
+CREATE INDEX photo_links_finding ON photo_links(finding_id);
+CREATE INDEX photo_links_event ON photo_links(event_id);
+
+CREATE TABLE signatures (
+    id TEXT PRIMARY KEY,
+    visit_id TEXT NOT NULL REFERENCES visits(id),
+    role TEXT NOT NULL CHECK (role IN ('steward', 'representative')),
+    signer_name TEXT NOT NULL DEFAULT '',
+    image_sha256 TEXT,
+    refused INTEGER NOT NULL DEFAULT 0,
+    witness TEXT NOT NULL DEFAULT '',
+    signed_at TEXT NOT NULL,
+    UNIQUE (visit_id, role)
+);
+
+CREATE TABLE audit_log (
+    id TEXT PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    detail TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX audit_entity ON audit_log(entity, entity_id);
+
+-- How far each pulled stream has come, and what the hub has acknowledged.
+CREATE TABLE sync_cursors (
+    stream TEXT PRIMARY KEY,
+    cursor TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE sync_acks (
+    entity TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    acked_at TEXT NOT NULL,
+    PRIMARY KEY (entity, entity_id)
+);
+
+-- A template version that a visit has used never changes.
+CREATE TRIGGER template_items_frozen_update BEFORE UPDATE ON template_items
+WHEN EXISTS (SELECT 1 FROM visits WHERE template_id = OLD.template_id)
+BEGIN SELECT RAISE(ABORT, 'template version in use is immutable'); END;
+CREATE TRIGGER template_items_frozen_delete BEFORE DELETE ON template_items
+WHEN EXISTS (SELECT 1 FROM visits WHERE template_id = OLD.template_id)
+BEGIN SELECT RAISE(ABORT, 'template version in use is immutable'); END;
+CREATE TRIGGER templates_frozen_update BEFORE UPDATE ON templates
+WHEN EXISTS (SELECT 1 FROM visits WHERE template_id = OLD.id)
+BEGIN SELECT RAISE(ABORT, 'template version in use is immutable'); END;
+
+-- Finding events are append-only: merged as a union, never rewritten.
+CREATE TRIGGER finding_events_append_only BEFORE UPDATE ON finding_events
+BEGIN SELECT RAISE(ABORT, 'finding events are append-only'); END;
+"""
+
+
+@MIGRATIONS(name="0001_initial_schema")
+def initial_schema(db: Database) -> None:
+    for statement in _split(_SCHEMA_0001):
+        db.execute(statement)
+    # Trigram full-text search; one- and two-character queries fall back to LIKE (see storage/search.py).
+    db["enterprises"].enable_fts(["name", "credit_code", "address"], create_triggers=True, tokenize="trigram")
+    db["findings"].enable_fts(["description", "requirement", "location"], create_triggers=True, tokenize="trigram")
+    db["finding_events"].enable_fts(["note"], create_triggers=True, tokenize="trigram")
+
+
+def _split(script: str) -> list[str]:
+    """Split on statement ends, keeping trigger bodies (which contain ';') whole."""
+    statements: list[str] = []
+    current: list[str] = []
+    in_trigger = False
+    for line in script.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("--"):
+            continue
+        current.append(line)
+        if stripped.upper().startswith("CREATE TRIGGER"):
+            in_trigger = True
+        if stripped.endswith(";") and (not in_trigger or stripped.upper().endswith("END;")):
+            statements.append("\n".join(current))
+            current = []
+            in_trigger = False
+    if current:
+        statements.append("\n".join(current))
+    return statements

@@ -1,0 +1,81 @@
+"""Photo rows (one per distinct content) and their links to visits, items, findings and events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from steward.storage.database import Database
+
+
+def known_hashes(db: Database) -> set[str]:
+    return {r[0] for r in db.conn.execute("SELECT sha256 FROM photos")}
+
+
+def get(db: Database, sha256: str) -> dict[str, Any] | None:
+    return db.query_one("SELECT * FROM photos WHERE sha256 = ?", [sha256])
+
+
+def insert_with_link(db: Database, photo: dict[str, Any] | None, link: dict[str, Any]) -> None:
+    """The photo row (if new) and its link in one transaction: after a crash, both or neither."""
+    with db.write() as conn:
+        if photo is not None:
+            names = list(photo)
+            conn.execute(
+                f"INSERT INTO photos ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)}) "
+                "ON CONFLICT(sha256) DO NOTHING",
+                [photo[n] for n in names],
+            )
+        db.db["photo_links"].insert(link)
+
+
+def link(db: Database, link_row: dict[str, Any]) -> None:
+    with db.write():
+        db.db["photo_links"].insert(link_row)
+
+
+def get_link(db: Database, link_id: str) -> dict[str, Any] | None:
+    return db.query_one("SELECT * FROM photo_links WHERE id = ?", [link_id])
+
+
+def delete_link(db: Database, link_id: str) -> None:
+    with db.write() as conn:
+        conn.execute("DELETE FROM photo_links WHERE id = ?", [link_id])
+
+
+def links_for(
+    db: Database,
+    *,
+    visit_id: str | None = None,
+    item_id: str | None = None,
+    finding_id: str | None = None,
+    event_id: str | None = None,
+) -> list[dict[str, Any]]:
+    where, params = [], []
+    for column, value in (
+        ("visit_id", visit_id),
+        ("item_id", item_id),
+        ("finding_id", finding_id),
+        ("event_id", event_id),
+    ):
+        if value is not None:
+            where.append(f"l.{column} = ?")
+            params.append(value)
+    return db.query(
+        f"""SELECT l.*, p.original_ext, p.width, p.height, p.taken_at, p.gps_lat, p.gps_lon, p.original_name
+            FROM photo_links l JOIN photos p ON p.sha256 = l.sha256
+            WHERE {" AND ".join(where) or "1"} ORDER BY l.created_at, l.id""",
+        params,
+    )
+
+
+def all_photos(db: Database) -> list[dict[str, Any]]:
+    return db.query("SELECT sha256, original_ext, original_present FROM photos")
+
+
+def referenced_blob_hashes(db: Database) -> set[str]:
+    return {r[0] for r in db.conn.execute("SELECT image_sha256 FROM signatures WHERE image_sha256 IS NOT NULL")}
+
+
+def set_original_present(db: Database, sha256: str, present: bool) -> None:
+    with db.write() as conn:
+        conn.execute("UPDATE photos SET original_present = ? WHERE sha256 = ?", [1 if present else 0, sha256])

@@ -1,0 +1,48 @@
+"""Versioned checklist templates. Rows are only ever inserted: a changed checklist is a new version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from steward.storage.database import Database
+
+
+def insert_version(db: Database, template: dict[str, Any], items: list[dict[str, Any]]) -> None:
+    with db.write():
+        db.db["templates"].insert(template)
+        db.db["template_items"].insert_all(items)
+
+
+def latest_version(db: Database, code: str) -> dict[str, Any] | None:
+    return db.query_one("SELECT * FROM templates WHERE code = ? ORDER BY version DESC LIMIT 1", [code])
+
+
+def next_version_number(db: Database, code: str) -> int:
+    return int(db.scalar("SELECT coalesce(max(version), 0) + 1 FROM templates WHERE code = ?", [code]))
+
+
+def by_hash(db: Database, code: str, content_hash: str) -> dict[str, Any] | None:
+    return db.query_one(
+        "SELECT * FROM templates WHERE code = ? AND content_hash = ? ORDER BY version DESC LIMIT 1",
+        [code, content_hash],
+    )
+
+
+def get(db: Database, template_id: str) -> dict[str, Any] | None:
+    return db.query_one("SELECT * FROM templates WHERE id = ?", [template_id])
+
+
+def list_all(db: Database) -> list[dict[str, Any]]:
+    return db.query(
+        """SELECT t.*, (SELECT count(*) FROM template_items i WHERE i.template_id = t.id) AS item_count,
+                  (SELECT count(*) FROM visits v WHERE v.template_id = t.id) AS visit_count
+           FROM templates t ORDER BY t.code, t.version"""
+    )
+
+
+def items(db: Database, template_id: str) -> list[dict[str, Any]]:
+    return db.query("SELECT * FROM template_items WHERE template_id = ? ORDER BY position", [template_id])
+
+
+def item(db: Database, item_id: str) -> dict[str, Any] | None:
+    return db.query_one("SELECT * FROM template_items WHERE id = ?", [item_id])

@@ -1,0 +1,38 @@
+"""Starting the desktop app: the QApplication, the profile, the main window."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from steward.domain.errors import StewardError
+from steward.storage.paths import APP_NAME, profile_dir, resolve_data_dir
+from steward.storage.profile import Profile
+from steward.ui.main_window import MainWindow
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    QApplication.setApplicationName(APP_NAME)
+    QApplication.setOrganizationName("")
+    app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationDisplayName("环保管家 Steward")
+    return app
+
+
+def run_app(data_dir: str | None, profile_name: str) -> int:
+    app = create_application()
+    try:
+        profile = Profile(profile_dir(resolve_data_dir(data_dir), profile_name))
+    except StewardError as exc:
+        QMessageBox.critical(None, "环保管家 Steward", exc.bilingual())
+        return 2
+    window = MainWindow(profile)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        profile.close()
