@@ -12,7 +12,7 @@ from typing import Any
 from steward.cli.output import print_json, table
 from steward.domain.errors import StewardError
 from steward.domain.labels import FindingStatus, Severity, VisitKind
-from steward.services import demo, enterprises, findings, photos, templates, visits
+from steward.services import demo, enterprises, findings, photos, profiles, templates, visits
 from steward.services.check import check_profile
 from steward.storage.paths import list_profiles, profile_dir, resolve_data_dir
 from steward.storage.profile import Profile
@@ -23,7 +23,7 @@ def profile_folder(args: argparse.Namespace) -> Path:
 
 
 def open_profile(args: argparse.Namespace) -> Profile:
-    return Profile(profile_folder(args))
+    return profiles.open_profile(args.data_dir, args.profile)
 
 
 def _demo(args: argparse.Namespace) -> int:

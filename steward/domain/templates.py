@@ -79,6 +79,21 @@ def _severity(value: Any, where: str) -> Severity:
         ) from None
 
 
+_DOCUMENT_KEYS = {"format", "code", "name", "industry", "deadline_days", "categories"}
+_CATEGORY_KEYS = {"code", "name", "items"}
+_ITEM_KEYS = {"code", "zh", "en", "basis", "severity", "guidance"}
+
+
+def _refuse_unknown_keys(value: dict[str, Any], allowed: set[str], where: str) -> None:
+    """A stray key is almost always a typo or text split by an unquoted comma; never ignore it silently."""
+    unknown = [str(k) for k in value if k not in allowed]
+    if unknown:
+        raise TemplateImportError(
+            f"{where}:无法识别的字段“{unknown[0]}”(文字中含逗号时请加引号)",
+            f"{where}: unknown field '{unknown[0]}' (quote text that contains commas)",
+        )
+
+
 def _deadlines(value: Any) -> dict[Severity, int]:
     days = dict(DEFAULT_DEADLINE_DAYS)
     if value is None:
@@ -104,6 +119,7 @@ def template_from_dict(data: Any) -> Template:
             f"format:应为“{FORMAT}”,现为“{data.get('format')}”",
             f"format: expected '{FORMAT}', found '{data.get('format')}'",
         )
+    _refuse_unknown_keys(data, _DOCUMENT_KEYS, "document")
     code = _text(data.get("code"), "code")
     if not _CODE.match(code):
         raise TemplateImportError(
@@ -120,6 +136,7 @@ def template_from_dict(data: Any) -> Template:
         where_cat = f"categories[{ci}]"
         if not isinstance(cat, dict):
             raise TemplateImportError(f"{where_cat}:应为对象", f"{where_cat}: expected an object")
+        _refuse_unknown_keys(cat, _CATEGORY_KEYS, where_cat)
         cat_code = _text(cat.get("code"), f"{where_cat}.code")
         cat_zh, cat_en = _bilingual(cat.get("name"), f"{where_cat}.name")
         raw_items = cat.get("items")
@@ -129,6 +146,7 @@ def template_from_dict(data: Any) -> Template:
             where = f"{where_cat}.items[{ii}]"
             if not isinstance(raw, dict):
                 raise TemplateImportError(f"{where}:应为对象", f"{where}: expected an object")
+            _refuse_unknown_keys(raw, _ITEM_KEYS, where)
             item_code = _text(raw.get("code"), f"{where}.code")
             if item_code in seen_codes:
                 raise TemplateImportError(

@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw
 
 from steward.domain import clock
 from steward.domain.credit_code import ALPHABET, check_character
+from steward.domain.errors import StewardError
 from steward.domain.findings import FindingEvent, derive_state
 from steward.domain.ids import new_id
 from steward.domain.labels import EventKind, Severity
@@ -315,6 +316,8 @@ class _Builder:
                 )
                 if settled:
                     add(EventKind.RECHECK_RECTIFIED, horizon[0], "复查确认已整改")
+            elif self.rng.random() < 0.5:
+                add(EventKind.RECHECK_PARTLY, horizon[0], "已部分整改,仍需完善")
         visit_of = dict(later)
         for e in events:
             self.events.append({
@@ -355,8 +358,6 @@ def make_demo(
     """Fill an empty profile with demo data. Returns counts of what was made."""
     say = progress or (lambda _msg: None)
     if not bulk.is_empty(profile.db):
-        from steward.domain.errors import StewardError
-
         raise StewardError(
             "该档案中已有数据,演示数据只能写入空档案。",
             "The profile already has data; demo data goes only into an empty one.",

@@ -24,7 +24,7 @@ COLUMNS = (
     "created_at",
     "updated_at",
 )
-EDITABLE = COLUMNS[1:12]
+EDITABLE = COLUMNS[1:13]  # everything but id and timestamps
 _CLOSED = "('rectified', 'waived')"
 
 

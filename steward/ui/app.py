@@ -7,8 +7,8 @@ import sys
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from steward.domain.errors import StewardError
-from steward.storage.paths import APP_NAME, profile_dir, resolve_data_dir
-from steward.storage.profile import Profile
+from steward.services.profiles import open_profile
+from steward.storage.paths import APP_NAME
 from steward.ui.main_window import MainWindow
 
 
@@ -26,7 +26,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 def run_app(data_dir: str | None, profile_name: str) -> int:
     app = create_application()
     try:
-        profile = Profile(profile_dir(resolve_data_dir(data_dir), profile_name))
+        profile = open_profile(data_dir, profile_name)
     except StewardError as exc:
         QMessageBox.critical(None, "环保管家 Steward", exc.bilingual())
         return 2

@@ -1,0 +1,107 @@
+"""The `steward` command line, in-process through main() and once as a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from steward.cli.main import main
+from tests.conftest import make_code
+from tests.images import write_jpeg
+
+
+@pytest.fixture
+def run(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    data = tmp_path / "data"
+
+    def _run(*args: str) -> tuple[int, str, str]:
+        code = main(["--data-dir", str(data), *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return _run
+
+
+def test_enterprise_visit_photo_round_trip(run, tmp_path: Path) -> None:
+    code, out, _ = run("templates", "list")  # a fresh profile comes with the bundled checklists
+    assert code == 0 and "craft" in out and "machinery" in out
+    code, out, _ = run("templates", "import", str(Path("resources/checklists/craft.yaml").resolve()))
+    assert code == 0 and "内容未变" in out
+    code, out, _ = run("enterprises", "add", "--name", "仙居县源泉工艺品有限公司", "--credit-code", make_code(5))
+    assert code == 0
+    ent_id = out.strip()
+    code, out, _ = run("enterprises", "list", "--json")
+    assert json.loads(out)[0]["id"] == ent_id
+    code, out, _ = run("enterprises", "list", "--search", "源泉")
+    assert "仙居县源泉工艺品有限公司" in out
+
+    code, out, _ = run("visits", "start", "--enterprise", ent_id, "--kind", "first")
+    visit_id = out.strip()
+    assert code == 0 and len(visit_id) == 36
+    assert json.loads(run("visits", "list", "--json")[1])[0]["item_count"] == 42
+
+    good = write_jpeg(tmp_path / "cam" / "IMG_0001.JPG")
+    bad = tmp_path / "cam" / "IMG_0002.JPG"
+    bad.write_bytes(b"not a photo")
+    code, out, _ = run("photos", "import", "--visit", visit_id, "--item", "B1", str(tmp_path / "cam"))
+    assert code == 1  # something was refused
+    assert "[1/2] ✓ IMG_0001.JPG" in out and "[2/2] ✗ IMG_0002.JPG" in out
+    assert "不是可识别的图片" in out and "导入 1 张" in out
+    assert good.exists()
+
+
+def test_findings_and_figures_on_the_demo(run) -> None:
+    assert run("--profile", "d", "demo", "--enterprises", "12", "--weeks", "10")[0] == 0
+    code, out, _ = run("--profile", "d", "findings", "list", "--open", "--json")
+    open_rows = json.loads(out)
+    assert open_rows and all(r["status"] not in ("rectified", "waived") for r in open_rows)
+    overdue = json.loads(run("--profile", "d", "findings", "list", "--overdue", "--json")[1])
+    assert all(r["overdue_days"] > 0 for r in overdue)
+    figures = json.loads(run("--profile", "d", "figures", "--json")[1])
+    assert figures["found"] == figures["rectified"] + figures["waived"] + figures["open"]
+    assert "整改率" in run("--profile", "d", "figures", "--by-enterprise")[1]
+    assert run("--profile", "d", "demo", "--if-missing")[0] == 0
+    code, _, err = run("--profile", "d", "demo")
+    assert code == 2 and "已有数据" in err and "already has data" in err
+    assert run("--profile", "d", "check")[0] == 0
+
+
+def test_errors_are_bilingual_and_exit_non_zero(run) -> None:
+    code, _, err = run("enterprises", "add", "--name", "某公司", "--credit-code", "123")
+    assert code == 2
+    assert "错误:统一社会信用代码应为18位" in err and "Error: A unified social credit code has 18" in err
+    code, _, err = run("visits", "start", "--enterprise", "nope")
+    assert code == 2 and "找不到企业" in err
+    code, _, err = run("--profile", "../escape", "enterprises", "list")
+    assert code == 2 and "档案名称" in err
+
+
+def test_check_exit_code_follows_remaining_problems(run, tmp_path: Path) -> None:
+    run("--profile", "c", "templates", "list")
+    photos_dir = tmp_path / "data" / "profiles" / "c" / "photos" / "originals" / "ab"
+    photos_dir.mkdir(parents=True)
+    (photos_dir / ("ab" * 32 + ".jpg")).write_bytes(b"orphan")
+    assert run("--profile", "c", "check")[0] == 1
+    code, out, _ = run("--profile", "c", "check", "--repair")
+    assert code == 0 and "已修复" in out
+
+
+def test_data_dir_from_environment_as_a_real_process(tmp_path: Path) -> None:
+    env = {**os.environ, "STEWARD_DATA_DIR": str(tmp_path / "env-data")}
+    done = subprocess.run(
+        [sys.executable, "-m", "steward.cli.main", "profiles"], env=env, capture_output=True, text=True, check=True
+    )
+    assert str(tmp_path / "env-data") in done.stdout
+    done = subprocess.run(
+        [sys.executable, "-m", "steward.cli.main", "--data-dir", str(tmp_path / "flag"), "templates", "list"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0
+    assert (tmp_path / "flag" / "profiles" / "default" / "steward.db").exists()

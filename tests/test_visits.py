@@ -1,0 +1,168 @@
+"""A visit through the use cases alone: the same calls the GUI and the CLI make."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from steward.domain.errors import InvalidInput, VisitLocked
+from steward.domain.labels import FindingStatus
+from steward.services import enterprises, findings, visits
+from steward.storage import audit
+from steward.storage.profile import Profile
+from tests.conftest import make_code
+
+
+def _item(profile: Profile, visit: dict, code: str) -> dict:
+    return next(i for i in visits.items(profile, visit["id"]) if i["code"] == code)
+
+
+def test_start_kinds_and_subsets(profile: Profile, enterprise: dict) -> None:
+    first = visits.start(profile, enterprise["id"], "first")
+    assert len(visits.items(profile, first["id"])) == 42
+    routine = visits.start(profile, enterprise["id"], "routine", item_codes=["B1", "D6", "B1"])
+    assert [i["code"] for i in visits.items(profile, routine["id"])] == ["B1", "D6"]
+    with pytest.raises(InvalidInput, match="Z9"):
+        visits.start(profile, enterprise["id"], item_codes=["Z9"])
+    with pytest.raises(InvalidInput, match="未知的巡查类型"):
+        visits.start(profile, enterprise["id"], "holiday")
+
+
+def test_other_industries_get_their_checklist(profile: Profile) -> None:
+    ent = enterprises.create(
+        profile, name="仙居县永安机械有限公司", credit_code=make_code(7), template_code="machinery"
+    )
+    visit = visits.start(profile, ent["id"])
+    assert visits.items(profile, visit["id"])[3]["code"] == "M1"
+
+
+def test_answers_are_saved_at_once_and_can_change(profile: Profile, enterprise: dict) -> None:
+    visit = visits.start(profile, enterprise["id"], "first")
+    b1 = _item(profile, visit, "B1")
+    visits.answer(profile, visit["id"], b1["id"], "compliant", "门窗关闭")
+    visits.answer(profile, visit["id"], b1["id"], "not_compliant")
+    row = _item(profile, visit, "B1")
+    assert (row["result"], row["note"]) == ("not_compliant", "门窗关闭")  # the note survives a changed result
+    visits.answer(profile, visit["id"], b1["id"], None)
+    assert _item(profile, visit, "B1")["result"] is None
+
+
+def test_finding_defaults_come_from_the_item_and_template(profile: Profile, enterprise: dict) -> None:
+    visit = visits.start(profile, enterprise["id"], "first")
+    at = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)
+    major = visits.create_finding(profile, visit["id"], _item(profile, visit, "B1")["id"], at=at)
+    assert major["severity"] == "major"
+    assert major["description"] == "喷漆在密闭喷漆房内，无敞开/露天喷涂"
+    assert major["basis"].startswith("《大气污染防治法》")
+    assert "整改到位" in major["requirement"]
+    assert major["deadline"] == (date(2026, 11, 2) + timedelta(days=60)).isoformat()
+    general = visits.create_finding(profile, visit["id"], _item(profile, visit, "B6")["id"], at=at)
+    assert general["deadline"] == "2026-11-09"
+    custom = visits.create_finding(
+        profile, visit["id"], None, location="厂区东侧", description="雨水口有油漆痕迹", severity="serious",
+        deadline=date(2026, 11, 20),
+    )  # fmt: skip
+    assert (custom["severity"], custom["deadline"], custom["item_id"]) == ("serious", "2026-11-20", None)
+    with pytest.raises(InvalidInput):
+        visits.create_finding(profile, visit["id"], None, description="  ")
+
+
+def test_finish_locks_and_amendments_need_a_reason(profile: Profile, enterprise: dict) -> None:
+    visit = visits.start(profile, enterprise["id"], "routine", item_codes=["B1", "B2"])
+    b1, b2 = (_item(profile, visit, c)["id"] for c in ("B1", "B2"))
+    visits.answer(profile, visit["id"], b1, "not_compliant")
+    finding = visits.create_finding(profile, visit["id"], b1)
+    visits.finish(profile, visit["id"])
+    assert visits.get(profile, visit["id"])["status"] == "finished"
+    with pytest.raises(VisitLocked, match="修订"):
+        visits.answer(profile, visit["id"], b2, "compliant")
+    with pytest.raises(VisitLocked):
+        visits.update_finding(profile, finding["id"], location="调漆间")
+    visits.answer(profile, visit["id"], b2, "compliant", reason="现场已查,漏录")
+    visits.update_finding(profile, finding["id"], location="调漆间", reason="位置记错")
+    answer_log = audit.for_entity(profile.db, "answer", _item(profile, visit, "B2")["answer_id"])
+    assert answer_log[0]["reason"] == "现场已查,漏录"
+    assert answer_log[0]["detail"]["after"]["result"] == "compliant"
+    finding_log = audit.for_entity(profile.db, "finding", finding["id"])
+    assert finding_log[0]["detail"] == {
+        "visit_id": visit["id"],
+        "before": {"location": ""},
+        "after": {"location": "调漆间"},
+    }
+
+
+def test_recheck_at_the_next_visit(profile: Profile, enterprise: dict) -> None:
+    first = visits.start(profile, enterprise["id"], "first")
+    f1 = visits.create_finding(profile, first["id"], _item(profile, first, "B1")["id"])
+    f2 = visits.create_finding(profile, first["id"], _item(profile, first, "D2")["id"])
+    visits.finish(profile, first["id"])
+    second = visits.start(profile, enterprise["id"], "routine", item_codes=["A1"])
+    assert {f["id"] for f in findings.open_for_recheck(profile, enterprise["id"], second["id"])} == {f1["id"], f2["id"]}
+    visits.recheck(profile, second["id"], f1["id"], "recheck_rectified", "已关闭门窗")
+    visits.recheck(profile, second["id"], f2["id"], "recheck_partly", "已建围堰,未设托盘")
+    summary = visits.summary(profile, second["id"])
+    assert (summary.findings_closed, summary.findings_still_open) == (1, 1)
+    assert findings.detail(profile, f1["id"]).status == FindingStatus.RECTIFIED
+    assert findings.detail(profile, f2["id"]).status == FindingStatus.PARTLY
+    with pytest.raises(InvalidInput):
+        visits.recheck(profile, second["id"], f2["id"], "waived")
+
+
+def test_waiving_needs_a_reason_and_events_merge_idempotently(profile: Profile, enterprise: dict) -> None:
+    visit = visits.start(profile, enterprise["id"], "first")
+    f = visits.create_finding(profile, visit["id"], _item(profile, visit, "G1")["id"])
+    with pytest.raises(InvalidInput, match="理由"):
+        findings.add_event(profile, f["id"], "waived")
+    event = findings.add_event(profile, f["id"], "waived", note="设备已拆除")
+    again = findings.add_event(profile, f["id"], "waived", note="设备已拆除", event_id=event["id"])
+    assert again["id"] == event["id"]
+    assert len(findings.detail(profile, f["id"]).events) == 2  # opened + waived, the repeat ignored
+    assert findings.get(profile, f["id"])["status"] == "waived"
+
+
+def test_signatures_and_refusal(profile: Profile, enterprise: dict) -> None:
+    visit = visits.start(profile, enterprise["id"])
+    with pytest.raises(InvalidInput, match="见证人"):
+        visits.sign(profile, visit["id"], "representative", "王伟", refused=True)
+    visits.sign(profile, visit["id"], "representative", "王伟", refused=True, witness="园区管理员 张强")
+    png = b"\x89PNG\r\n\x1a\nfake-signature"
+    row = visits.sign(profile, visit["id"], "steward", "李明", png=png)
+    assert profile.photos.blob_path(row["image_sha256"], "png").read_bytes() == png
+    sigs = {s["role"]: s for s in profile.db.query("SELECT * FROM signatures WHERE visit_id = ?", [visit["id"]])}
+    assert sigs["representative"]["refused"] == 1 and sigs["representative"]["witness"] == "园区管理员 张强"
+
+
+def test_figures_per_enterprise_and_overall(profile: Profile, enterprise: dict) -> None:
+    other = enterprises.create(profile, name="仙居县鑫达工艺品有限公司", credit_code=make_code(9))
+    for ent, closed in ((enterprise, 2), (other, 0)):
+        visit_at = datetime(2026, 1, 5, 2, tzinfo=UTC)
+        visit = visits.start(profile, ent["id"], "first", at=visit_at)
+        made = [
+            visits.create_finding(profile, visit["id"], i["id"], at=visit_at)
+            for i in visits.items(profile, visit["id"])[:3]
+        ]
+        for f in made[:closed]:
+            findings.add_event(profile, f["id"], "recheck_rectified")
+    per = findings.figures_by_enterprise(profile, today=date(2026, 11, 1))
+    assert (per[enterprise["id"]].found, per[enterprise["id"]].rectified, per[enterprise["id"]].open) == (3, 2, 1)
+    total = findings.figures_for(profile, today=date(2026, 11, 1))
+    assert (total.found, total.rectified, total.open, total.overdue) == (6, 2, 4, 4)
+    assert enterprises.listing(profile, "源泉")[0]["open_findings"] == 1
+
+
+class TestEnterprises:
+    def test_create_validates_and_refuses_duplicates(self, profile: Profile, enterprise: dict) -> None:
+        with pytest.raises(InvalidInput, match="校验位"):
+            enterprises.create(profile, name="某公司", credit_code="91331024MA0000001X")
+        with pytest.raises(InvalidInput, match="已属于"):
+            enterprises.create(profile, name="另一家", credit_code=enterprise["credit_code"].lower())
+        with pytest.raises(InvalidInput, match="名称"):
+            enterprises.create(profile, name=" ", credit_code=make_code(2))
+
+    def test_update(self, profile: Profile, enterprise: dict) -> None:
+        updated = enterprises.update(profile, enterprise["id"], contact_phone="13800000000", archived=True)
+        assert updated["contact_phone"] == "13800000000" and updated["archived"] == 1
+        assert enterprises.listing(profile) == []
+        with pytest.raises(InvalidInput, match="未知字段"):
+            enterprises.update(profile, enterprise["id"], colour="red")
