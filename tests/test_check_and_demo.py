@@ -39,6 +39,13 @@ def test_demo_is_a_realistic_park(demo_profile: Profile) -> None:
     assert demo_profile.db.scalar("SELECT count(*) FROM photo_links") > 100
 
 
+def test_sql_figures_agree_with_the_domain_rule(demo_profile: Profile) -> None:
+    day = date(2026, 11, 25)
+    assert findings.figures_for(demo_profile, today=day) == findings.figures_replayed(demo_profile, today=day)
+    per = findings.figures_by_enterprise(demo_profile, today=day)
+    assert sum(f.found for f in per.values()) == findings.figures_for(demo_profile, today=day).found
+
+
 def test_demo_is_sound(demo_profile: Profile) -> None:
     report = check_profile(demo_profile)
     assert report.clean, [p.en for p in report.problems]
@@ -67,6 +74,8 @@ def test_check_repairs_stray_files_and_missing_renditions(with_photo: tuple[Prof
     profile.photos.thumb_path(sha).unlink()
     report = check_profile(profile)
     assert {p.code for p in report.problems} == {"stray_file", "thumb_missing"}
+    assert [p.code for p in report.remaining] == ["thumb_missing"]
+    assert len(report.leftovers) == 2  # the stray original and the temp file: harmless, but reclaimable
     assert not report.clean
     repaired = check_profile(profile, repair=True)
     assert repaired.clean
@@ -82,6 +91,13 @@ def test_check_reports_damaged_or_missing_originals_and_cannot_repair_them(with_
     assert [p.code for p in report.remaining] == ["photo_corrupt"]
     original.unlink()
     assert [p.code for p in check_profile(profile, repair=True).remaining] == ["photo_missing"]
+
+
+def test_leftovers_alone_keep_a_profile_clean(with_photo: tuple[Profile, str]) -> None:
+    profile, sha = with_photo
+    profile.photos.thumb_path(sha).with_name(".x.jpg.1.2.tmp").write_bytes(b"half")
+    report = check_profile(profile)
+    assert report.clean and len(report.leftovers) == 1
 
 
 def test_check_repairs_a_stale_finding_status(profile: Profile, enterprise: dict) -> None:

@@ -82,13 +82,17 @@ def test_errors_are_bilingual_and_exit_non_zero(run) -> None:
 
 
 def test_check_exit_code_follows_remaining_problems(run, tmp_path: Path) -> None:
-    run("--profile", "c", "templates", "list")
-    photos_dir = tmp_path / "data" / "profiles" / "c" / "photos" / "originals" / "ab"
-    photos_dir.mkdir(parents=True)
-    (photos_dir / ("ab" * 32 + ".jpg")).write_bytes(b"orphan")
-    assert run("--profile", "c", "check")[0] == 1
+    code, out, _ = run("--profile", "c", "demo", "--enterprises", "3", "--weeks", "2")
+    thumbs = tmp_path / "data" / "profiles" / "c" / "photos" / "thumbs"
+    next(thumbs.rglob("*.jpg")).unlink()
+    orphan = thumbs / "ab" / ("ab" * 32 + ".jpg")
+    orphan.parent.mkdir(exist_ok=True)
+    orphan.write_bytes(b"orphan")
+    code, out, _ = run("--profile", "c", "check")
+    assert code == 1 and "残留" in out and "问题" in out
     code, out, _ = run("--profile", "c", "check", "--repair")
     assert code == 0 and "已修复" in out
+    assert not orphan.exists()
 
 
 def test_data_dir_from_environment_as_a_real_process(tmp_path: Path) -> None:

@@ -47,8 +47,13 @@ def _check(args: argparse.Namespace) -> int:
     with open_profile(args) as profile:
         report = check_profile(profile, repair=args.repair)
         for p in report.problems:
-            mark = "已修复 repaired" if p.repaired else "问题 problem"
+            mark = "已修复 repaired" if p.repaired else ("残留 leftover" if p.leftover else "问题 problem")
             print(f"[{mark}] {p.zh} | {p.en}")
+        if report.leftovers:
+            print(
+                f"有 {len(report.leftovers)} 个残留文件,不影响数据,可用 --repair 清理。"
+                f"{len(report.leftovers)} leftover file(s): harmless; --repair removes them."
+            )
         print(f"已检查 {report.photos_checked} 张照片。Checked {report.photos_checked} photos.")
         if report.clean:
             print("档案完好。Profile is sound.")

@@ -17,6 +17,8 @@ from steward.storage.blob_files import atomic_write
 from steward.storage.photo_processing import prepare_photo, sha256_hex
 from steward.storage.profile import Profile
 
+LEFTOVER_CODES = {"stray_file"}
+
 
 @dataclass
 class Problem:
@@ -24,6 +26,11 @@ class Problem:
     zh: str
     en: str
     repaired: bool = False
+
+    @property
+    def leftover(self) -> bool:
+        """Files a killed process left before their row was written: harmless, reclaimed by --repair."""
+        return self.code in LEFTOVER_CODES
 
 
 @dataclass
@@ -33,7 +40,11 @@ class CheckReport:
 
     @property
     def remaining(self) -> list[Problem]:
-        return [p for p in self.problems if not p.repaired]
+        return [p for p in self.problems if not p.repaired and not p.leftover]
+
+    @property
+    def leftovers(self) -> list[Problem]:
+        return [p for p in self.problems if p.leftover and not p.repaired]
 
     @property
     def clean(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from steward.storage.database import Database
-from steward.storage.search import text_condition
+from steward.storage.search import text_condition, uses_index
 
 CLOSED_STATUSES = ("rectified", "waived")
 _CLOSED_SQL = "('rectified', 'waived')"
@@ -95,7 +95,13 @@ def search(
         for term in query.split():
             own, own_params = text_condition("f", "findings_fts", ("description", "requirement", "location"), term)
             ev, ev_params = text_condition("fe", "finding_events_fts", ("note",), term)
-            where.append(f"({own} OR f.id IN (SELECT fe.finding_id FROM finding_events fe WHERE {ev}))")
+            if uses_index(term):
+                # The index yields few events: collect their findings once.
+                notes = f"f.id IN (SELECT fe.finding_id FROM finding_events fe WHERE {ev})"
+            else:
+                # LIKE scans: check each finding's own events, so a page in deadline order can stop early.
+                notes = f"EXISTS (SELECT 1 FROM finding_events fe WHERE fe.finding_id = f.id AND {ev})"
+            where.append(f"({own} OR {notes})")
             params += own_params + ev_params
     if open_only or overdue_only:
         where.append(f"f.status NOT IN {_CLOSED_SQL}")
@@ -117,12 +123,26 @@ def search(
               FROM findings f JOIN enterprises e ON e.id = f.enterprise_id
               LEFT JOIN template_items i ON i.id = f.item_id
               WHERE {" AND ".join(where)}
-              ORDER BY f.deadline IS NULL, f.deadline, f.created_at"""
+              ORDER BY f.deadline, f.created_at"""
     all_params: list[Any] = [today, today, *params]
     if limit is not None:
         sql += " LIMIT ? OFFSET ?"
         all_params += [limit, offset]
     return db.query(sql, all_params)
+
+
+def figure_counts(db: Database, today: str, enterprise_id: str | None = None) -> list[dict[str, Any]]:
+    """Found, rectified, waived, open and overdue counted in SQL, per enterprise (same rule as domain.figures)."""
+    where = "WHERE enterprise_id = ?" if enterprise_id else ""
+    return db.query(
+        f"""SELECT enterprise_id, count(*) AS found,
+                   sum(status = 'rectified') AS rectified,
+                   sum(status = 'waived') AS waived,
+                   sum(status NOT IN {_CLOSED_SQL}) AS open,
+                   sum(status NOT IN {_CLOSED_SQL} AND deadline < ?) AS overdue
+            FROM findings {where} GROUP BY enterprise_id""",
+        [today, enterprise_id] if enterprise_id else [today],
+    )
 
 
 def summaries(db: Database, enterprise_id: str | None = None) -> list[dict[str, Any]]:

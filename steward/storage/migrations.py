@@ -228,6 +228,17 @@ def initial_schema(db: Database) -> None:
     db["finding_events"].enable_fts(["note"], create_triggers=True, tokenize="trigram")
 
 
+@MIGRATIONS(name="0002_findings_deadline_indexes")
+def findings_deadline_indexes(db: Database) -> None:
+    # Finding lists are shown by deadline: a page is read in index order and stops early. The partial index holds
+    # only open findings, which is what the overdue and open filters read.
+    db.execute("CREATE INDEX findings_deadline ON findings(deadline, created_at)")
+    db.execute(
+        "CREATE INDEX findings_open_deadline ON findings(deadline, created_at) "
+        "WHERE status NOT IN ('rectified', 'waived')"
+    )
+
+
 def _split(script: str) -> list[str]:
     """Split on statement ends, keeping trigger bodies (which contain ';') whole."""
     statements: list[str] = []

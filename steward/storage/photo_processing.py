@@ -203,7 +203,9 @@ def prepare_photo(path: Path, data: bytes | None = None, sha256: str | None = No
         img = ImageOps.exif_transpose(img)
         img = _to_rgb(img)
         if max(img.size) > RENDITION_LONG_SIDE:
-            img.thumbnail((RENDITION_LONG_SIDE, RENDITION_LONG_SIDE), Image.Resampling.LANCZOS)
+            # Pillow filters are antialiased when shrinking; for what is left after draft (<2x for JPEG) bicubic
+            # matches Lanczos by eye at three quarters of the cost.
+            img.thumbnail((RENDITION_LONG_SIDE, RENDITION_LONG_SIDE), Image.Resampling.BICUBIC)
         rendition = _jpeg(img, 85)
         img.thumbnail((THUMB_LONG_SIDE, THUMB_LONG_SIDE), Image.Resampling.BILINEAR, reducing_gap=2.0)
         thumb = _jpeg(img, 80)

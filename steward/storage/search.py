@@ -14,12 +14,19 @@ def _like_pattern(term: str) -> str:
     return f"%{escaped}%"
 
 
+MIN_INDEXED_LENGTH = 3  # the trigram tokenizer cannot match anything shorter
+
+
+def uses_index(term: str) -> bool:
+    return len(term) >= MIN_INDEXED_LENGTH
+
+
 def text_condition(alias: str, fts_table: str, columns: Sequence[str], query: str) -> tuple[str, list[str]]:
     """A WHERE fragment (and its parameters) matching rows of `alias` whose columns contain every term."""
     clauses: list[str] = []
     params: list[str] = []
     for term in query.split():
-        if len(term) >= 3:
+        if uses_index(term):
             clauses.append(f"{alias}.rowid IN (SELECT rowid FROM {fts_table} WHERE {fts_table} MATCH ?)")
             params.append('"' + term.replace('"', '""') + '"')
         else:

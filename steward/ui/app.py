@@ -12,12 +12,17 @@ from steward.storage.paths import APP_NAME
 from steward.ui.main_window import MainWindow
 
 
+def set_application_identity() -> None:
+    """Qt derives the data folder from these; storage/paths.py mirrors the result for the Qt-free CLI."""
+    QApplication.setApplicationName(APP_NAME)
+    QApplication.setOrganizationName("")
+
+
 def create_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance()
     if isinstance(app, QApplication):
         return app
-    QApplication.setApplicationName(APP_NAME)
-    QApplication.setOrganizationName("")
+    set_application_identity()
     app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationDisplayName("环保管家 Steward")
     return app

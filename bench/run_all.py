@@ -1,0 +1,14 @@
+"""`make bench`: every benchmark, each printing its own table."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import photo_import, queries
+
+if __name__ == "__main__":
+    photo_import.main()
+    queries.main(500, 156)

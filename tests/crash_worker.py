@@ -1,0 +1,55 @@
+"""Child process of test_crash.py: records answers, findings and photos as fast as it can until it is killed.
+
+After each use case returns (its transaction committed), it appends an acknowledgement line to ACK and fsyncs it:
+whatever the parent finds acknowledged must be in the profile afterwards, however the child died.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from steward.services import enterprises, photos, visits
+from steward.services.photos import LinkTarget
+from steward.services.profiles import open_profile
+from tests.images import write_jpeg
+
+
+def main(data_dir: str, run: int, ack_path: str) -> None:
+    profile = open_profile(data_dir, "crash")
+    existing = enterprises.listing(profile)
+    ent = (
+        existing[0]
+        if existing
+        else enterprises.create(profile, name="仙居县源泉工艺品有限公司", credit_code="91331024MA0000001F")
+    )
+    visit = visits.start(profile, ent["id"], "first")
+    items = visits.items(profile, visit["id"])
+    source = Path(data_dir) / "camera"
+    ack = open(ack_path, "a", encoding="utf-8")  # noqa: SIM115 - open until the process is killed
+
+    def acknowledge(line: str) -> None:
+        ack.write(line + "\n")
+        ack.flush()
+        os.fsync(ack.fileno())
+
+    print("ready", flush=True)
+    i = 0
+    while True:
+        item = items[i % len(items)]
+        visits.answer(profile, visit["id"], item["id"], "not_compliant", f"r{run}-{i}")
+        acknowledge(f"answer\t{visit['id']}\t{item['id']}\t{i}")
+        if i % 3 == 0:
+            finding = visits.create_finding(profile, visit["id"], item["id"], location=f"r{run}-{i}")
+            acknowledge(f"finding\t{finding['id']}")
+        if i % 2 == 0:
+            path = write_jpeg(source / f"r{run}-{i}.jpg", (1200, 900), colour=(run * 7 % 256, i % 256, 90))
+            report = photos.import_photos(profile, [path], LinkTarget(visit_id=visit["id"], item_id=item["id"]))
+            result = report.results[0]
+            acknowledge(f"photo\t{result.sha256}\t{result.link_id}")
+        i += 1
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], int(sys.argv[2]), sys.argv[3])

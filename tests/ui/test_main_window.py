@@ -1,0 +1,74 @@
+"""The main window on a demo profile: lists, searches, sorts and shows the figures."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt
+from pytestqt.qtbot import QtBot
+
+from steward.services import demo
+from steward.services.profiles import open_profile
+from steward.storage.paths import default_data_dir
+from steward.storage.profile import Profile
+from steward.ui.app import set_application_identity
+from steward.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def demo_profile(tmp_path: Path) -> Profile:
+    profile = open_profile(tmp_path, "demo")
+    demo.make_demo(profile, demo.DemoSize(enterprises=20, weeks=6), today=date(2026, 11, 25))
+    yield profile
+    profile.close()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, demo_profile: Profile) -> MainWindow:
+    win = MainWindow(demo_profile)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def _names(win: MainWindow) -> list[str]:
+    return [win.proxy.index(r, 0).data() for r in range(win.proxy.rowCount())]
+
+
+def test_lists_every_enterprise_sorted_by_name(window: MainWindow) -> None:
+    names = _names(window)
+    assert len(names) == 20
+    assert names == sorted(names)
+    assert "共 20 家企业" in window.figures.text() and "整改率" in window.figures.text()
+
+
+def test_search_as_you_type(window: MainWindow, qtbot: QtBot, demo_profile: Profile) -> None:
+    # Chinese arrives committed from the input method, not as key presses (QTest cannot type it either).
+    window.search.insert("源泉")
+    qtbot.waitUntil(lambda: window.proxy.rowCount() == 1, timeout=2000)
+    assert _names(window) == ["仙居县源泉工艺品有限公司"]
+    window.search.clear()
+    qtbot.waitUntil(lambda: window.proxy.rowCount() == 20, timeout=2000)
+    code = demo_profile.db.query_one("SELECT credit_code FROM enterprises ORDER BY name LIMIT 1")["credit_code"]
+    qtbot.keyClicks(window.search, code[8:14])  # a typed fragment of a credit code
+    qtbot.waitUntil(lambda: window.proxy.rowCount() == 1, timeout=2000)
+
+
+def test_sort_by_open_findings(window: MainWindow) -> None:
+    window.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+    counts = [window.proxy.index(r, 2).data() for r in range(window.proxy.rowCount())]
+    assert counts == sorted(counts, reverse=True) and counts[0] > 0
+
+
+def test_data_folder_matches_qt(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    name, org = QCoreApplication.applicationName(), QCoreApplication.organizationName()
+    set_application_identity()
+    try:
+        qt_path = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    finally:
+        QCoreApplication.setApplicationName(name)
+        QCoreApplication.setOrganizationName(org)
+    assert Path(qt_path) == default_data_dir() == tmp_path / "Steward"
