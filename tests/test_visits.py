@@ -166,3 +166,21 @@ class TestEnterprises:
         assert enterprises.listing(profile) == []
         with pytest.raises(InvalidInput, match="未知字段"):
             enterprises.update(profile, enterprise["id"], colour="red")
+
+
+def test_rectification_report_with_after_photos(profile: Profile, enterprise: dict, tmp_path) -> None:
+    from steward.services import photos
+    from tests.images import write_jpeg
+
+    visit = visits.start(profile, enterprise["id"], "first")
+    finding = visits.create_finding(profile, visit["id"], _item(profile, visit, "D2")["id"])
+    visits.finish(profile, visit["id"])
+    event = findings.add_event(profile, finding["id"], "rectification_reported", note="已加装围堰", by="企业 王伟")
+    after = write_jpeg(tmp_path / "after.jpg", colour=(20, 200, 20))
+    report = photos.import_photos(profile, [after], photos.LinkTarget(finding_id=finding["id"], event_id=event["id"]))
+    assert report.count(photos.Outcome.IMPORTED) == 1
+    linked = photos.links(profile, photos.LinkTarget(event_id=event["id"]))
+    assert [row["sha256"] for row in linked] == [report.results[0].sha256]
+    detail = findings.detail(profile, finding["id"])
+    assert detail.status == FindingStatus.REPORTED
+    assert [e["by"] for e in detail.events] == [visit["steward"], "企业 王伟"]

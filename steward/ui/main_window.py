@@ -39,6 +39,7 @@ class MainWindow(QMainWindow):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(Qt.ItemDataRole.DisplayRole)
+        self.proxy.setSortLocaleAware(True)  # names by the user's collation (pinyin order under zh_CN)
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
