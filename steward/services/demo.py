@@ -24,6 +24,7 @@ from steward.domain.labels import EventKind, Severity
 from steward.services import settings
 from steward.services import templates as template_service
 from steward.storage import bulk
+from steward.storage import photos as photos_store
 from steward.storage import templates as template_store
 from steward.storage.photo_processing import prepare_photo, sha256_hex
 from steward.storage.photo_store import PhotoStore
@@ -202,23 +203,9 @@ def _store_demo_photos(store: PhotoStore, rng: random.Random, count: int) -> lis
         data = _demo_photo_bytes(rng, i, base + timedelta(hours=i * 7))
         prepared = prepare_photo(Path(f"IMG_{2000 + i}.jpg"), data, sha256_hex(data))
         store.write_photo(prepared, data)
-        rows.append(
-            {
-                "sha256": prepared.sha256,
-                "original_name": prepared.original_name,
-                "original_ext": prepared.ext,
-                "format": prepared.format,
-                "bytes": prepared.size_bytes,
-                "width": prepared.width,
-                "height": prepared.height,
-                "taken_at": prepared.taken_at,
-                "gps_lat": 28.85 + rng.random() / 100,
-                "gps_lon": 120.73 + rng.random() / 100,
-                "imported_at": clock.to_text(clock.now()),
-                "original_present": 1,
-            }
-        )
-    # GPS is set on the row (the drawn photos carry none), as a phone's watermark camera would have.
+        # The drawn photos carry no GPS; the rows get it, as a phone's watermark camera would have recorded.
+        row = photos_store.row_for(prepared, clock.to_text(clock.now()))
+        rows.append({**row, "gps_lat": 28.85 + rng.random() / 100, "gps_lon": 120.73 + rng.random() / 100})
     return rows
 
 

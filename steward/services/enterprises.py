@@ -11,19 +11,7 @@ from steward.domain.ids import new_id
 from steward.storage import enterprises as store
 from steward.storage.profile import Profile
 
-_TEXT_FIELDS = (
-    "name",
-    "credit_code",
-    "industry",
-    "address",
-    "legal_representative",
-    "contact_person",
-    "contact_phone",
-    "policy_number",
-    "insurer",
-    "park",
-    "template_code",
-)
+_TEXT_FIELDS = tuple(c for c in store.EDITABLE if c != "archived")
 
 
 def _clean(fields: dict[str, Any]) -> dict[str, Any]:

@@ -108,20 +108,7 @@ def _prepare_and_store(path: Path, photos: PhotoStore, known: frozenset[str]) ->
         return _Prepared(path, sha, None)
     prepared = prepare_photo(path, data, sha)
     photos.write_photo(prepared, data)
-    row = {
-        "sha256": sha,
-        "original_name": prepared.original_name,
-        "original_ext": prepared.ext,
-        "format": prepared.format,
-        "bytes": prepared.size_bytes,
-        "width": prepared.width,
-        "height": prepared.height,
-        "taken_at": prepared.taken_at,
-        "gps_lat": prepared.gps_lat,
-        "gps_lon": prepared.gps_lon,
-        "imported_at": clock.to_text(clock.now()),
-        "original_present": 1,
-    }
+    row = store.row_for(prepared, clock.to_text(clock.now()))
     return _Prepared(path, sha, row)
 
 

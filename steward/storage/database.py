@@ -118,5 +118,13 @@ class Database:
         row = self.conn.execute(sql, params).fetchone()
         return row[0] if row else None
 
+    def update_row(self, table: str, row_id: str, changes: dict[str, Any]) -> None:
+        """Set `changes` (column -> value; names come from our code, never from users) on one row by id."""
+        with self.write() as conn:
+            conn.execute(
+                f"UPDATE {table} SET {', '.join(f'{column} = ?' for column in changes)} WHERE id = ?",
+                [*changes.values(), row_id],
+            )
+
     def applied_migrations(self) -> list[str]:
         return [m.name for m in MIGRATIONS.applied(self.db)]

@@ -49,12 +49,9 @@ def insert_many(db: Database, rows: list[dict[str, Any]]) -> None:
 
 
 def update(db: Database, enterprise_id: str, changes: dict[str, Any]) -> None:
-    names = [c for c in changes if c in EDITABLE or c == "updated_at"]
-    with db.write() as conn:
-        conn.execute(
-            f"UPDATE enterprises SET {', '.join(f'{c} = ?' for c in names)} WHERE id = ?",
-            [changes[c] for c in names] + [enterprise_id],
-        )
+    db.update_row(
+        "enterprises", enterprise_id, {c: v for c, v in changes.items() if c in EDITABLE or c == "updated_at"}
+    )
 
 
 def get(db: Database, enterprise_id: str) -> dict[str, Any] | None:

@@ -26,11 +26,7 @@ def get(db: Database, finding_id: str) -> dict[str, Any] | None:
 
 
 def update_fields(db: Database, finding_id: str, changes: dict[str, Any]) -> None:
-    with db.write() as conn:
-        conn.execute(
-            f"UPDATE findings SET {', '.join(f'{k} = ?' for k in changes)} WHERE id = ?",
-            [*changes.values(), finding_id],
-        )
+    db.update_row("findings", finding_id, changes)
 
 
 def insert_event(db: Database, event: dict[str, Any]) -> bool:

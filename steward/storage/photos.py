@@ -5,6 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from steward.storage.database import Database
+from steward.storage.photo_processing import PreparedPhoto
+
+
+def row_for(prepared: PreparedPhoto, imported_at: str) -> dict[str, Any]:
+    return {
+        "sha256": prepared.sha256,
+        "original_name": prepared.original_name,
+        "original_ext": prepared.ext,
+        "format": prepared.format,
+        "bytes": prepared.size_bytes,
+        "width": prepared.width,
+        "height": prepared.height,
+        "taken_at": prepared.taken_at,
+        "gps_lat": prepared.gps_lat,
+        "gps_lon": prepared.gps_lon,
+        "imported_at": imported_at,
+        "original_present": 1,
+    }
 
 
 def known_hashes(db: Database) -> set[str]:

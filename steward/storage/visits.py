@@ -25,11 +25,7 @@ def get(db: Database, visit_id: str) -> dict[str, Any] | None:
 
 
 def set_fields(db: Database, visit_id: str, changes: dict[str, Any]) -> None:
-    with db.write() as conn:
-        conn.execute(
-            f"UPDATE visits SET {', '.join(f'{k} = ?' for k in changes)} WHERE id = ?",
-            [*changes.values(), visit_id],
-        )
+    db.update_row("visits", visit_id, changes)
 
 
 def items(db: Database, visit_id: str) -> list[dict[str, Any]]:
