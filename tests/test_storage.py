@@ -97,6 +97,11 @@ class TestSearch:
             ("MA0000101", 1),  # a fragment of a credit code
             ("不存在的企业", 0),
             ("%", 0),  # LIKE wildcards are literal
+            ("xjyq", 1),  # pinyin initials as people abbreviate: 仙居源泉
+            ("xjxxd", 1),  # initials of the full name 仙居县鑫达
+            ("yuanquan", 1),  # full pinyin
+            ("MK", 1),  # 淼堃 (miao kun), upper case
+            ("gyp xjx", 2),  # several pinyin terms
         ],
     )
     def test_enterprises(self, named: Profile, query: str, expected: int) -> None:

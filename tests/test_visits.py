@@ -184,3 +184,52 @@ def test_rectification_report_with_after_photos(profile: Profile, enterprise: di
     detail = findings.detail(profile, finding["id"])
     assert detail.status == FindingStatus.REPORTED
     assert [e["by"] for e in detail.events] == [visit["steward"], "企业 王伟"]
+
+
+def test_a_mistaken_finding_can_be_removed_while_the_visit_is_open(
+    profile: Profile, enterprise: dict, tmp_path
+) -> None:
+    from steward.services import photos
+    from tests.images import write_jpeg
+
+    visit = visits.start(profile, enterprise["id"], "first")
+    b1 = _item(profile, visit, "B1")["id"]
+    shot = write_jpeg(tmp_path / "b1.jpg")
+    photos.import_photos(profile, [shot], photos.LinkTarget(visit_id=visit["id"], item_id=b1))
+    finding = visits.create_finding(profile, visit["id"], b1)
+    assert len(photos.links(profile, photos.LinkTarget(finding_id=finding["id"]))) == 1  # item photos go along
+    visits.delete_finding(profile, finding["id"])
+    assert visits.findings_for_item(profile, visit["id"], b1) == []
+    assert len(photos.links(profile, photos.LinkTarget(visit_id=visit["id"], item_id=b1))) == 1  # photo stays
+    again = visits.create_finding(profile, visit["id"], b1)
+    visits.finish(profile, visit["id"])
+    with pytest.raises(VisitLocked, match="免于整改"):
+        visits.delete_finding(profile, again["id"])
+
+
+def test_camera_folder_photos_are_assigned_to_items(profile: Profile, enterprise: dict, tmp_path) -> None:
+    from steward.services import photos
+    from tests.images import write_jpeg
+
+    visit = visits.start(profile, enterprise["id"], "first")
+    shots = [write_jpeg(tmp_path / "DCIM" / f"IMG_{i}.jpg", colour=(i * 40, 0, 0)) for i in range(3)]
+    photos.import_photos(profile, shots, photos.LinkTarget(visit_id=visit["id"]))
+    loose = photos.unassigned(profile, visit["id"])
+    assert len(loose) == 3
+    d2 = _item(profile, visit, "D2")["id"]
+    finding = visits.create_finding(profile, visit["id"], d2)
+    photos.assign_to_item(profile, loose[0]["id"], visit["id"], d2)
+    assert len(photos.unassigned(profile, visit["id"])) == 2
+    assert [r["id"] for r in photos.links(profile, photos.LinkTarget(finding_id=finding["id"]))] == [loose[0]["id"]]
+
+
+def test_resume_point(profile: Profile, enterprise: dict) -> None:
+    assert visits.resume_point(profile) is None
+    visit = visits.start(profile, enterprise["id"])
+    assert visits.resume_point(profile) == (visits.get(profile, visit["id"]) | {"answered": 0, "item_count": 42,
+                                            "new_findings": 0}, None)  # fmt: skip
+    visits.remember_position(profile, visit["id"], "item:B7")
+    found, position = visits.resume_point(profile)
+    assert found["id"] == visit["id"] and position == "item:B7"
+    visits.finish(profile, visit["id"])
+    assert visits.resume_point(profile) is None

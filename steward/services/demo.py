@@ -21,6 +21,7 @@ from steward.domain.errors import StewardError
 from steward.domain.findings import FindingEvent, derive_state
 from steward.domain.ids import new_id
 from steward.domain.labels import EventKind, Severity
+from steward.domain.pinyin import name_keys
 from steward.services import settings
 from steward.services import templates as template_service
 from steward.storage import bulk
@@ -169,6 +170,7 @@ def _enterprise_rows(rng: random.Random, count: int, stamp: str) -> list[dict[st
                 "insurer": "中国人民财产保险仙居支公司",
                 "park": _PARK if in_park else "",
                 "template_code": template_code,
+                "name_pinyin": name_keys(name),
                 "archived": 0,
                 "created_at": stamp,
                 "updated_at": stamp,

@@ -8,6 +8,7 @@ from steward.domain import clock
 from steward.domain.credit_code import validate as validate_credit_code
 from steward.domain.errors import InvalidInput, NotFound
 from steward.domain.ids import new_id
+from steward.domain.pinyin import name_keys
 from steward.storage import enterprises as store
 from steward.storage.profile import Profile
 
@@ -43,7 +44,7 @@ def create(profile: Profile, **fields: Any) -> dict[str, Any]:
         raise InvalidInput("企业名称和统一社会信用代码必填。", "Name and credit code are required.")
     _refuse_duplicate_code(profile, clean["credit_code"])
     stamp = clock.to_text(clock.now())
-    row = {"id": new_id(), **clean, "created_at": stamp, "updated_at": stamp}
+    row = {"id": new_id(), **clean, "name_pinyin": name_keys(clean["name"]), "created_at": stamp, "updated_at": stamp}
     store.insert(profile.db, row)
     return get(profile, row["id"])
 
@@ -53,9 +54,19 @@ def update(profile: Profile, enterprise_id: str, **fields: Any) -> dict[str, Any
     clean = _clean(fields)
     if "credit_code" in clean:
         _refuse_duplicate_code(profile, clean["credit_code"], enterprise_id)
+    if "name" in clean:
+        clean["name_pinyin"] = name_keys(clean["name"])
     if clean:
         store.update(profile.db, enterprise_id, {**clean, "updated_at": clock.to_text(clock.now())})
     return get(profile, enterprise_id)
+
+
+def fill_missing_pinyin(profile: Profile) -> int:
+    """Enterprises that arrived without pinyin keys (older profiles, bulk imports) get them."""
+    rows = store.without_pinyin(profile.db)
+    if rows:
+        store.set_pinyin(profile.db, {r["id"]: name_keys(r["name"]) for r in rows})
+    return len(rows)
 
 
 def get(profile: Profile, enterprise_id: str) -> dict[str, Any]:

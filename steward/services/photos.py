@@ -189,6 +189,19 @@ def restore_link(profile: Profile, row: dict[str, Any]) -> None:
     store.link(profile.db, row)
 
 
+def unassigned(profile: Profile, visit_id: str) -> list[dict[str, Any]]:
+    return store.unassigned_in_visit(profile.db, visit_id)
+
+
+def assign_to_item(profile: Profile, link_id: str, visit_id: str, item_id: str) -> None:
+    """Give a photo from the visit's camera import to an item (and to the item's finding, if it has one)."""
+    visit = visits_store.get(profile.db, visit_id)
+    if visit is None or visit["status"] != VisitStatus.IN_PROGRESS:
+        raise VisitLocked("这次巡查已完成并锁定,不能再分配照片。", "This visit is finished; photos cannot be assigned.")
+    found = findings_store.for_item_in_visit(profile.db, visit_id, item_id)
+    store.assign(profile.db, link_id, item_id, found[0]["id"] if found else None)
+
+
 def links(profile: Profile, target: LinkTarget) -> list[dict[str, Any]]:
     return store.links_for(
         profile.db,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from steward.services import templates
+from steward.services import enterprises, templates
 from steward.storage.paths import profile_dir, resolve_data_dir
 from steward.storage.profile import Profile
 
@@ -15,6 +15,7 @@ def open_profile(data_dir: str | Path | None, name: str) -> Profile:
     profile = Profile(profile_dir(resolve_data_dir(data_dir), name))
     try:
         templates.install_bundled(profile)
+        enterprises.fill_missing_pinyin(profile)
     except BaseException:
         profile.close()
         raise

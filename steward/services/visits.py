@@ -16,6 +16,8 @@ from steward.services import templates as template_service
 from steward.services.findings import add_event, refresh_state
 from steward.storage import audit
 from steward.storage import findings as findings_store
+from steward.storage import photos as photos_store
+from steward.storage import settings as settings_store
 from steward.storage import templates as template_store
 from steward.storage import visits as store
 from steward.storage.profile import Profile
@@ -221,6 +223,8 @@ def create_finding(
                 "visit_id": visit_id,
             },
         )
+        if item_id:
+            photos_store.attach_item_photos_to_finding(profile.db, visit_id, item_id, finding["id"])
         if amendment:
             _audit(
                 profile,
@@ -232,6 +236,48 @@ def create_finding(
                 {"after": {k: finding[k] for k in _FINDING_FIELDS}},
             )
     return finding
+
+
+def findings_for_item(profile: Profile, visit_id: str, item_id: str) -> list[dict[str, Any]]:
+    return findings_store.for_item_in_visit(profile.db, visit_id, item_id)
+
+
+def findings_of_visit(profile: Profile, visit_id: str) -> list[dict[str, Any]]:
+    return findings_store.for_visit(profile.db, visit_id)
+
+
+def delete_finding(profile: Profile, finding_id: str) -> None:
+    """Undo a finding recorded by mistake. Only while its visit is open: after that it is history."""
+    finding = findings_store.get(profile.db, finding_id)
+    if finding is None:
+        return
+    visit = get(profile, finding["visit_id"])
+    if visit["status"] != VisitStatus.IN_PROGRESS:
+        raise VisitLocked(
+            "巡查已完成,问题不能删除;如属误记,请以免于整改并注明理由的方式处理。",
+            "The visit is finished; a finding cannot be deleted. Waive it with a reason instead.",
+        )
+    findings_store.delete_unfinished(profile.db, finding_id)
+
+
+_RESUME_KEY = "resume_position"
+
+
+def remember_position(profile: Profile, visit_id: str, position: str) -> None:
+    """Where the steward is in a visit, so that a restart continues exactly there."""
+    settings_store.put(profile.db, _RESUME_KEY, {"visit_id": visit_id, "position": position})
+
+
+def resume_point(profile: Profile) -> tuple[dict[str, Any], str | None] | None:
+    """The visit left in progress (the most recent), and the position last shown in it."""
+    open_visits = store.in_progress(profile.db)
+    if not open_visits:
+        return None
+    saved = settings_store.get(profile.db, _RESUME_KEY) or {}
+    for visit in open_visits:
+        if visit["id"] == saved.get("visit_id"):
+            return visit, saved.get("position")
+    return open_visits[0], None
 
 
 def update_finding(profile: Profile, finding_id: str, *, reason: str | None = None, **changes: Any) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from steward.domain.pinyin import looks_like_pinyin
 from steward.storage.database import Database
 from steward.storage.search import text_condition
 
@@ -23,6 +24,7 @@ COLUMNS = (
     "archived",
     "created_at",
     "updated_at",
+    "name_pinyin",
 )
 EDITABLE = COLUMNS[1:13]  # everything but id and timestamps
 _CLOSED = "('rectified', 'waived')"
@@ -50,8 +52,19 @@ def insert_many(db: Database, rows: list[dict[str, Any]]) -> None:
 
 def update(db: Database, enterprise_id: str, changes: dict[str, Any]) -> None:
     db.update_row(
-        "enterprises", enterprise_id, {c: v for c, v in changes.items() if c in EDITABLE or c == "updated_at"}
+        "enterprises",
+        enterprise_id,
+        {c: v for c, v in changes.items() if c in EDITABLE or c in ("updated_at", "name_pinyin")},
     )
+
+
+def without_pinyin(db: Database) -> list[dict[str, Any]]:
+    return db.query("SELECT id, name FROM enterprises WHERE name_pinyin = ''")
+
+
+def set_pinyin(db: Database, keys: dict[str, str]) -> None:
+    with db.write() as conn:
+        conn.executemany("UPDATE enterprises SET name_pinyin = ? WHERE id = ?", [(v, k) for k, v in keys.items()])
 
 
 def get(db: Database, enterprise_id: str) -> dict[str, Any] | None:
@@ -76,7 +89,15 @@ def search(
     offset: int = 0,
 ) -> list[dict[str, Any]]:
     """Enterprises with open and overdue findings and last visit, matching every term of `query`."""
-    where, params = text_condition("e", "enterprises_fts", ("name", "credit_code", "address"), query)
+    clauses, params = ["1"], []
+    for term in query.split():
+        condition, term_params = text_condition("e", "enterprises_fts", ("name", "credit_code", "address"), term)
+        if looks_like_pinyin(term):
+            condition = f"({condition} OR e.name_pinyin LIKE ?)"
+            term_params.append(f"%{term.lower()}%")
+        clauses.append(condition)
+        params += term_params
+    where = " AND ".join(clauses)
     if not include_archived:
         where += " AND e.archived = 0"
     sql = f"""

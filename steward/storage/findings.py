@@ -44,6 +44,14 @@ def events(db: Database, finding_id: str) -> list[dict[str, Any]]:
     return db.query("SELECT * FROM finding_events WHERE finding_id = ? ORDER BY at, id", [finding_id])
 
 
+def delete_unfinished(db: Database, finding_id: str) -> None:
+    """Remove a finding recorded by mistake in a visit still in progress: its events go, its photos stay on the item."""
+    with db.write() as conn:
+        conn.execute("UPDATE photo_links SET finding_id = NULL WHERE finding_id = ? AND event_id IS NULL", [finding_id])
+        conn.execute("DELETE FROM finding_events WHERE finding_id = ?", [finding_id])
+        conn.execute("DELETE FROM findings WHERE id = ?", [finding_id])
+
+
 def events_in_visit(db: Database, visit_id: str) -> list[dict[str, Any]]:
     return db.query("SELECT * FROM finding_events WHERE visit_id = ? ORDER BY at, id", [visit_id])
 

@@ -239,6 +239,12 @@ def findings_deadline_indexes(db: Database) -> None:
     )
 
 
+@MIGRATIONS(name="0003_enterprise_pinyin")
+def enterprise_pinyin(db: Database) -> None:
+    # Pinyin forms of the name for searching by initials; filled in by the enterprise use cases.
+    db.execute("ALTER TABLE enterprises ADD COLUMN name_pinyin TEXT NOT NULL DEFAULT ''")
+
+
 def _split(script: str) -> list[str]:
     """Split on statement ends, keeping trigger bodies (which contain ';') whole."""
     statements: list[str] = []

@@ -86,6 +86,29 @@ def links_for(
     )
 
 
+def unassigned_in_visit(db: Database, visit_id: str) -> list[dict[str, Any]]:
+    """Photos imported into a visit (a camera folder) but not yet given to an item or a finding."""
+    return db.query(
+        """SELECT l.*, p.original_ext, p.width, p.height, p.taken_at, p.gps_lat, p.gps_lon, p.original_name
+           FROM photo_links l JOIN photos p ON p.sha256 = l.sha256
+           WHERE l.visit_id = ? AND l.item_id IS NULL AND l.finding_id IS NULL AND l.event_id IS NULL
+           ORDER BY p.taken_at, l.created_at""",
+        [visit_id],
+    )
+
+
+def assign(db: Database, link_id: str, item_id: str | None, finding_id: str | None) -> None:
+    db.update_row("photo_links", link_id, {"item_id": item_id, "finding_id": finding_id})
+
+
+def attach_item_photos_to_finding(db: Database, visit_id: str, item_id: str, finding_id: str) -> None:
+    with db.write() as conn:
+        conn.execute(
+            "UPDATE photo_links SET finding_id = ? WHERE visit_id = ? AND item_id = ? AND finding_id IS NULL",
+            [finding_id, visit_id, item_id],
+        )
+
+
 def all_photos(db: Database) -> list[dict[str, Any]]:
     return db.query("SELECT sha256, original_ext, original_present FROM photos")
 

@@ -1,0 +1,23 @@
+"""Search keys for enterprise names in pinyin: what a steward types instead of Chinese ("xjyq", "yuanquan")."""
+
+from __future__ import annotations
+
+import re
+
+from pypinyin import Style, lazy_pinyin
+
+# People abbreviate "仙居县源泉工艺品有限公司" as 仙居源泉 -> xjyq: the level of the place name is dropped.
+_ADMIN_LEVELS = re.compile(r"(?<=[\u4e00-\u9fff])[省市县区镇乡](?=[\u4e00-\u9fff])")
+
+
+def name_keys(name: str) -> str:
+    """Initials of the name, initials without 省/市/县/区/镇/乡, and the full pinyin, lower case, space separated."""
+    short = _ADMIN_LEVELS.sub("", name)
+    initials = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower()
+    short_initials = "".join(lazy_pinyin(short, style=Style.FIRST_LETTER)).lower()
+    full = "".join(lazy_pinyin(name)).lower()
+    return " ".join(dict.fromkeys((initials, short_initials, full)))
+
+
+def looks_like_pinyin(term: str) -> bool:
+    return term.isascii() and term.isalpha()
