@@ -233,3 +233,20 @@ def test_resume_point(profile: Profile, enterprise: dict) -> None:
     assert found["id"] == visit["id"] and position == "item:B7"
     visits.finish(profile, visit["id"])
     assert visits.resume_point(profile) is None
+
+
+def test_recheck_list_keeps_what_was_rechecked_in_this_visit(profile: Profile, enterprise: dict) -> None:
+    first = visits.start(profile, enterprise["id"], "first", at=datetime(2026, 10, 1, 2, tzinfo=UTC))
+    old = visits.create_finding(
+        profile, first["id"], _item(profile, first, "B6")["id"], at=datetime(2026, 10, 1, 2, tzinfo=UTC)
+    )
+    other = visits.create_finding(profile, first["id"], _item(profile, first, "D2")["id"])
+    visits.finish(profile, first["id"])
+    second = visits.start(profile, enterprise["id"], item_codes=["A1"])
+    listed = visits.recheck_list(profile, second["id"], today=date(2026, 10, 20))
+    assert [r["id"] for r in listed] == [old["id"], other["id"]]
+    assert listed[0]["overdue_days"] == 12  # general: 7 days from 10-01, overdue since 10-08
+    event = visits.recheck(profile, second["id"], old["id"], "recheck_rectified", "已更换过滤棉")
+    again = visits.recheck_list(profile, second["id"], today=date(2026, 10, 20))
+    assert [(r["id"], r["outcome"]) for r in again] == [(old["id"], "recheck_rectified"), (other["id"], None)]
+    assert again[0]["outcome_event_id"] == event["id"] and again[0]["overdue_days"] == 0

@@ -260,6 +260,31 @@ def delete_finding(profile: Profile, finding_id: str) -> None:
     findings_store.delete_unfinished(profile.db, finding_id)
 
 
+def recheck_list(profile: Profile, visit_id: str, today: date | None = None) -> list[dict[str, Any]]:
+    """Findings of earlier visits to re-check in this one: those still open, and those already re-checked here
+    (with this visit's latest outcome and its event id, to which after-photos belong)."""
+    visit = get(profile, visit_id)
+    day = (today or clock.today()).isoformat()
+    outcomes: dict[str, dict[str, Any]] = {}
+    for event in findings_store.events_in_visit(profile.db, visit_id):
+        if event["kind"].startswith("recheck_"):
+            outcomes[event["finding_id"]] = event
+    rows = {f["id"]: f for f in findings_store.open_for_enterprise(profile.db, visit["enterprise_id"], visit_id)}
+    for finding_id in outcomes.keys() - rows.keys():
+        row = findings_store.get(profile.db, finding_id)
+        if row:
+            rows[finding_id] = row
+    listed = []
+    for row in sorted(rows.values(), key=lambda r: (r["deadline"] or "", r["created_at"])):
+        event = outcomes.get(row["id"])
+        overdue = 0
+        if row["deadline"] and row["status"] not in ("rectified", "waived") and row["deadline"] < day:
+            overdue = (date.fromisoformat(day) - date.fromisoformat(row["deadline"])).days
+        listed.append({**row, "outcome": event["kind"] if event else None, "outcome_event_id": event["id"] if event
+                       else None, "outcome_note": event["note"] if event else "", "overdue_days": overdue})  # fmt: skip
+    return listed
+
+
 _RESUME_KEY = "resume_position"
 
 

@@ -37,6 +37,7 @@ def run_app(data_dir: str | None, profile_name: str) -> int:
         return 2
     window = MainWindow(profile)
     window.show()
+    window.offer_resume_later()
     try:
         return app.exec()
     finally:

@@ -34,31 +34,38 @@ def window(qtbot: QtBot, demo_profile: Profile) -> MainWindow:
 
 
 def _names(win: MainWindow) -> list[str]:
-    return [win.proxy.index(r, 0).data() for r in range(win.proxy.rowCount())]
+    proxy = win.enterprises.proxy
+    return [proxy.index(r, 0).data() for r in range(proxy.rowCount())]
 
 
 def test_lists_every_enterprise_sorted_by_name(window: MainWindow) -> None:
     names = _names(window)
     assert len(names) == 20
     assert names == sorted(names)
-    assert "共 20 家企业" in window.figures.text() and "整改率" in window.figures.text()
+    assert "整改率" in window.figures.text() and "逾期" in window.figures.text()
 
 
 def test_search_as_you_type(window: MainWindow, qtbot: QtBot, demo_profile: Profile) -> None:
     # Chinese arrives committed from the input method, not as key presses (QTest cannot type it either).
-    window.search.insert("源泉")
-    qtbot.waitUntil(lambda: window.proxy.rowCount() == 1, timeout=2000)
+    screen = window.enterprises
+    screen.search.insert("源泉")
+    qtbot.waitUntil(lambda: screen.proxy.rowCount() == 1, timeout=2000)
     assert _names(window) == ["仙居县源泉工艺品有限公司"]
-    window.search.clear()
-    qtbot.waitUntil(lambda: window.proxy.rowCount() == 20, timeout=2000)
+    screen.search.clear()
+    qtbot.waitUntil(lambda: screen.proxy.rowCount() == 20, timeout=2000)
+    qtbot.keyClicks(screen.search, "xjyq")  # pinyin initials, typed
+    qtbot.waitUntil(lambda: screen.proxy.rowCount() == 1, timeout=2000)
+    assert _names(window) == ["仙居县源泉工艺品有限公司"]
+    screen.search.clear()
     code = demo_profile.db.query_one("SELECT credit_code FROM enterprises ORDER BY name LIMIT 1")["credit_code"]
-    qtbot.keyClicks(window.search, code[8:14])  # a typed fragment of a credit code
-    qtbot.waitUntil(lambda: window.proxy.rowCount() == 1, timeout=2000)
+    qtbot.keyClicks(screen.search, code[8:14])  # a typed fragment of a credit code
+    qtbot.waitUntil(lambda: screen.proxy.rowCount() == 1, timeout=2000)
 
 
 def test_sort_by_open_findings(window: MainWindow) -> None:
-    window.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
-    counts = [window.proxy.index(r, 2).data() for r in range(window.proxy.rowCount())]
+    screen = window.enterprises
+    screen.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+    counts = [screen.proxy.index(r, 2).data() for r in range(screen.proxy.rowCount())]
     assert counts == sorted(counts, reverse=True) and counts[0] > 0
 
 

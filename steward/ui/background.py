@@ -1,0 +1,72 @@
+"""Long work off the GUI thread (Anki's habit): a function runs on the pool; its outcome returns as signals,
+delivered on the GUI thread, so widgets are only ever touched there."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from steward.domain.errors import StewardError
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+    progress = Signal(int, int, object)
+
+
+class _Task(QRunnable):
+    def __init__(self, fn: Callable[..., Any], signals: _Signals) -> None:
+        super().__init__()
+        self.fn = fn
+        self.signals = signals
+
+    def run(self) -> None:
+        try:
+            result = self.fn(lambda done, total, detail=None: self.signals.progress.emit(done, total, detail))
+        except StewardError as exc:
+            self.signals.failed.emit(exc)
+        except Exception as exc:  # an unexpected failure must still reach the user, not vanish in a thread
+            self.signals.failed.emit(StewardError(f"操作失败:{exc}", f"The operation failed: {exc}"))
+        else:
+            self.signals.done.emit(result)
+
+
+class Background(QObject):
+    """Owns the signal objects of running tasks so they live until delivered."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool.globalInstance()
+        self._running: set[_Signals] = set()
+
+    def run(
+        self,
+        fn: Callable[[Callable[..., None]], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_failed: Callable[[StewardError], None] | None = None,
+        on_progress: Callable[[int, int, Any], None] | None = None,
+    ) -> None:
+        """Run fn(progress) on the pool; progress(done, total, detail) may be called from it."""
+        signals = _Signals(self)
+        self._running.add(signals)
+
+        def finish(callback: Callable[[Any], None] | None) -> Callable[[Any], None]:
+            def handler(value: Any) -> None:
+                self._running.discard(signals)
+                signals.deleteLater()
+                if callback:
+                    callback(value)
+
+            return handler
+
+        signals.done.connect(finish(on_done))
+        signals.failed.connect(finish(on_failed))
+        if on_progress:
+            signals.progress.connect(on_progress)
+        self.pool.start(_Task(fn, signals))
+
+    def busy(self) -> bool:
+        return bool(self._running)

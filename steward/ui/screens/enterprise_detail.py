@@ -1,0 +1,137 @@
+"""One enterprise: who it is, its visits, its findings with their status; and the button to start a visit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from steward.domain import clock
+from steward.domain.labels import FindingStatus, Severity, VisitKind, VisitStatus
+from steward.services import enterprises, findings, visits
+from steward.storage.profile import Profile
+from steward.ui.widgets.rows_model import RED, Column, RowsModel
+
+
+def _table(model: RowsModel, stretch: int) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(36)
+    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+class EnterpriseDetail(QWidget):
+    back = Signal()
+    start_visit = Signal(str)
+    open_visit = Signal(str)
+    open_finding = Signal(str)
+
+    def __init__(self, profile: Profile, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.profile = profile
+        self.enterprise: dict[str, Any] = {}
+        self.name = QLabel()
+        self.name.setStyleSheet("font-size: 20px; font-weight: bold;")
+        self.figures = QLabel()
+        back = QPushButton(self.tr("◀ 企业列表"))
+        back.clicked.connect(self.back)
+        self.start_button = QPushButton(self.tr("开始巡查"))
+        self.start_button.setStyleSheet("font-weight: bold;")
+        self.start_button.clicked.connect(lambda: self.start_visit.emit(self.enterprise["id"]))
+        self.continue_button = QPushButton(self.tr("继续未完成的巡查"))
+        self.continue_button.clicked.connect(self._continue)
+        header = QHBoxLayout()
+        header.addWidget(back)
+        header.addWidget(self.name, 1)
+        header.addWidget(self.continue_button)
+        header.addWidget(self.start_button)
+        self.facts = QFormLayout()
+
+        self.visits = RowsModel([
+            Column(self.tr("开始时间"), lambda r: clock.from_text(r["started_at"]).astimezone().strftime("%Y-%m-%d %H:%M")),
+            Column(self.tr("类型"), lambda r: VisitKind(r["kind"]).zh),
+            Column(self.tr("检查人员"), lambda r: r["steward"]),
+            Column(self.tr("状态"), lambda r: VisitStatus(r["status"]).zh,
+                   lambda r: RED if r["status"] == VisitStatus.IN_PROGRESS else None),
+            Column(self.tr("已检查"), lambda r: f"{r['answered']}/{r['item_count']}", numeric=True),
+            Column(self.tr("新问题"), lambda r: r["new_findings"], numeric=True),
+        ])  # fmt: skip
+        self.findings = RowsModel([
+            Column(self.tr("整改期限"), lambda r: r["deadline"]),
+            Column(self.tr("状态"), lambda r: FindingStatus(r["status"]).zh),
+            Column(self.tr("等级"), lambda r: Severity(r["severity"]).zh),
+            Column(self.tr("逾期天数"), lambda r: r["overdue_days"] or "", lambda r: RED, numeric=True),
+            Column(self.tr("位置"), lambda r: r["location"]),
+            Column(self.tr("问题描述"), lambda r: r["description"]),
+        ])  # fmt: skip
+        self.visits_table = _table(self.visits, 0)
+        self.visits_table.activated.connect(lambda i: self.open_visit.emit(self._id(self.visits, i)))
+        self.findings_table = _table(self.findings, 5)
+        self.findings_table.activated.connect(lambda i: self.open_finding.emit(self._id(self.findings, i)))
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.findings_table, self.tr("问题"))
+        self.tabs.addTab(self.visits_table, self.tr("巡查记录"))
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(header)
+        layout.addWidget(self.figures)
+        layout.addLayout(self.facts)
+        layout.addWidget(self.tabs, 1)
+
+    @staticmethod
+    def _id(model: RowsModel, index: QModelIndex) -> str:
+        return model.data(index, Qt.ItemDataRole.UserRole)
+
+    def show_enterprise(self, enterprise_id: str) -> None:
+        e = enterprises.get(self.profile, enterprise_id)
+        self.enterprise = e
+        self.name.setText(e["name"])
+        while self.facts.rowCount():
+            self.facts.removeRow(0)
+        contact = " ".join(x for x in (e["contact_person"], e["contact_phone"]) if x)
+        for label, value in (
+            (self.tr("统一社会信用代码"), e["credit_code"]),
+            (self.tr("法定代表人/负责人"), e["legal_representative"]),
+            (self.tr("地址"), e["address"]),
+            (self.tr("联系人"), contact),
+            (self.tr("保单号 · 保险公司"), " · ".join(x for x in (e["policy_number"], e["insurer"]) if x)),
+        ):
+            self.facts.addRow(label, QLabel(value or "—", wordWrap=True))
+        f = findings.figures_for(self.profile, enterprise_id)
+        self.figures.setText(
+            self.tr(
+                "发现问题 {found} 个 · 已整改 {rect} 个 · 整改率 {rate} · 待整改 {open} 个 · 逾期 {over} 个"
+            ).format(found=f.found, rect=f.rectified, rate=f"{f.rectification_rate:.0%}", open=f.open, over=f.overdue)
+        )
+        history = visits.listing(self.profile, enterprise_id=enterprise_id)
+        self.visits.set_rows(history)
+        self.findings.set_rows(findings.listing(self.profile, enterprise_id=enterprise_id))
+        self._in_progress = next((v for v in history if v["status"] == VisitStatus.IN_PROGRESS), None)
+        self.continue_button.setVisible(self._in_progress is not None)
+        for column in range(5):
+            self.findings_table.resizeColumnToContents(column)
+            self.visits_table.resizeColumnToContents(column)
+
+    def _continue(self) -> None:
+        if self._in_progress:
+            self.open_visit.emit(self._in_progress["id"])
+
+    def is_first_visit(self) -> bool:
+        return self.visits.rowCount() == 0

@@ -1,0 +1,403 @@
+"""The visit walk-through: categories with progress on the left, one item (or the re-checks) in the centre.
+
+Keys: 1 合格 · 2 不合格 · 3 不适用 · PageDown/→ next · PageUp/← previous. 合格 and 不适用 move on by themselves.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from steward.domain.errors import StewardError
+from steward.domain.labels import AnswerResult, Severity, VisitKind, VisitStatus
+from steward.services import enterprises, photos, templates, visits
+from steward.services.photos import ImportReport, LinkTarget
+from steward.storage import templates as template_store
+from steward.storage.profile import Profile
+from steward.ui.background import Background
+from steward.ui.widgets.finish_dialog import FinishDialog
+from steward.ui.widgets.item_panel import ItemPanel
+from steward.ui.widgets.recheck_panel import RecheckPanel
+
+_KEY = Qt.ItemDataRole.UserRole
+_MARKS = {None: "○", "compliant": "✓", "not_compliant": "✗", "not_applicable": "–"}
+
+
+class UnassignedPanel(QWidget):
+    """Photos from a camera folder waiting to be given to items."""
+
+    assigned = Signal()
+    failed = Signal(object)
+
+    def __init__(self, profile: Profile, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.profile = profile
+        self.visit_id = ""
+        self.list = QListWidget()
+        self.list.setViewMode(QListView.ViewMode.IconMode)
+        self.list.setIconSize(self.list.iconSize() * 4)
+        self.list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
+        self.items = QComboBox()
+        assign = QPushButton(self.tr("分配到所选检查项"))
+        assign.clicked.connect(self.assign)
+        row = QHBoxLayout()
+        row.addWidget(self.items, 1)
+        row.addWidget(assign)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("从相机导入、尚未分配的照片:选中照片,再选择检查项。")))
+        layout.addWidget(self.list, 1)
+        layout.addLayout(row)
+
+    def show_visit(self, visit_id: str, items: list[dict[str, Any]]) -> None:
+        from PySide6.QtGui import QIcon, QPixmap
+
+        self.visit_id = visit_id
+        self.items.clear()
+        for item in items:
+            self.items.addItem(f"{item['code']} {item['text_zh'][:30]}", item["id"])
+        self.list.clear()
+        for row in photos.unassigned(self.profile, visit_id):
+            entry = QListWidgetItem(row["original_name"])
+            entry.setData(_KEY, row["id"])
+            thumb = self.profile.photos.thumb_path(row["sha256"])
+            if thumb.exists():
+                entry.setIcon(QIcon(QPixmap(str(thumb))))
+            self.list.addItem(entry)
+
+    def assign(self) -> None:
+        item_id = self.items.currentData()
+        try:
+            for entry in self.list.selectedItems():
+                photos.assign_to_item(self.profile, entry.data(_KEY), self.visit_id, item_id)
+        except StewardError as exc:
+            self.failed.emit(exc)
+        self.assigned.emit()
+
+
+class VisitScreen(QWidget):
+    closed = Signal()
+    visit_finished = Signal(str)
+
+    def __init__(self, profile: Profile, background: Background, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.profile, self.background = profile, background
+        self.visit: dict[str, Any] = {}
+        self.items: list[dict[str, Any]] = []
+        self.index_of: dict[str, int] = {}
+        self.position = ""
+        self.reason: str | None = None
+        self.deadline_days: dict[Severity, int] = {}
+        self._position_timer = QTimer(self, singleShot=True, interval=300)
+        self._position_timer.timeout.connect(self._remember_position)
+
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size: 18px; font-weight: bold;")
+        self.camera_button = QPushButton(self.tr("导入相机文件夹…"))
+        self.camera_button.clicked.connect(self.import_camera_folder)
+        self.finish_button = QPushButton(self.tr("完成巡查…"))
+        self.finish_button.clicked.connect(self.finish)
+        self.amend_button = QPushButton(self.tr("修订…"))
+        self.amend_button.clicked.connect(self.start_amendment)
+        back = QPushButton(self.tr("返回"))
+        back.clicked.connect(self.leave)
+        self.import_progress = QProgressBar()
+        self.import_progress.hide()
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.import_progress)
+        for button in (self.camera_button, self.amend_button, self.finish_button, back):
+            header.addWidget(button)
+
+        self.outline = QTreeWidget()
+        self.outline.setHeaderHidden(True)
+        self.outline.setObjectName("outline")
+        self.outline.setMinimumWidth(260)
+        self.outline.currentItemChanged.connect(self._outline_selected)
+
+        self.item_panel = ItemPanel(profile, background)
+        self.item_panel.answered.connect(self._answered)
+        self.recheck_panel = RecheckPanel(profile, background)
+        self.recheck_panel.changed.connect(self._refresh_outline)
+        self.unassigned_panel = UnassignedPanel(profile)
+        self.unassigned_panel.assigned.connect(self._after_assign)
+        self.centre = QStackedWidget()
+        for panel in (self.item_panel, self.recheck_panel, self.unassigned_panel):
+            self.centre.addWidget(panel)
+            panel.failed.connect(self.show_error)
+
+        self.prev_button = QPushButton(self.tr("◀ 上一项"))
+        self.prev_button.clicked.connect(self.previous)
+        self.next_button = QPushButton(self.tr("下一项 ▶"))
+        self.next_button.clicked.connect(self.next)
+        self.progress = QLabel()
+        self.error = QLabel(objectName="overdue", wordWrap=True)
+        nav = QHBoxLayout()
+        nav.addWidget(self.prev_button)
+        nav.addWidget(self.progress, 1, Qt.AlignmentFlag.AlignCenter)
+        nav.addWidget(self.next_button)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.centre, 1)
+        right_layout.addWidget(self.error)
+        right_layout.addLayout(nav)
+        splitter = QSplitter()
+        splitter.addWidget(self.outline)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([300, 1000])
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(splitter, 1)
+
+        # The screen itself takes focus, so that 1/2/3 and paging work as soon as a visit opens.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        context = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for key, result in (("1", AnswerResult.COMPLIANT), ("2", AnswerResult.NOT_COMPLIANT),
+                            ("3", AnswerResult.NOT_APPLICABLE)):  # fmt: skip
+            QShortcut(QKeySequence(key), self, lambda r=result: self.answer(r), context=context)
+        for key in ("PgDown", "Right"):
+            QShortcut(QKeySequence(key), self, self.next, context=context)
+        for key in ("PgUp", "Left"):
+            QShortcut(QKeySequence(key), self, self.previous, context=context)
+
+    # -- opening --------------------------------------------------------------------------------------------------
+    @property
+    def editable(self) -> bool:
+        return self.visit.get("status") == VisitStatus.IN_PROGRESS or self.reason is not None
+
+    def open_visit(self, visit_id: str, position: str | None = None) -> None:
+        self.reason = None
+        self.visit = visits.get(self.profile, visit_id)
+        template = template_store.get(self.profile.db, self.visit["template_id"]) or {}
+        self.deadline_days = {s: templates.deadline_days(template, s) for s in Severity} if template else {}
+        self.items = visits.items(self.profile, visit_id)
+        self.index_of = {item["id"]: i for i, item in enumerate(self.items)}
+        kind = VisitKind(self.visit["kind"]).zh
+        started = self.visit["started_at"][:16].replace("T", " ")
+        self.title.setText(f"{self.visit['enterprise_name']} · {kind} · {started}")
+        self._apply_mode()
+        self._build_outline()
+        self.go_to(position or self._first_position())
+        self.setFocus()
+
+    def _apply_mode(self) -> None:
+        in_progress = self.visit["status"] == VisitStatus.IN_PROGRESS
+        self.finish_button.setVisible(in_progress)
+        self.camera_button.setVisible(in_progress)
+        self.amend_button.setVisible(not in_progress and self.reason is None)
+
+    def _first_position(self) -> str:
+        if visits.recheck_list(self.profile, self.visit["id"]) and self.visit["status"] == VisitStatus.IN_PROGRESS:
+            return "recheck"
+        unanswered = next((i for i in self.items if not i["result"]), None)
+        return f"item:{(unanswered or self.items[0])['id']}" if self.items else "recheck"
+
+    def _build_outline(self) -> None:
+        self.outline.blockSignals(True)
+        self.outline.clear()
+        self._tree_items: dict[str, QTreeWidgetItem] = {}
+        self._categories: dict[str, QTreeWidgetItem] = {}
+        recheck = QTreeWidgetItem([""])
+        recheck.setData(0, _KEY, "recheck")
+        self.outline.addTopLevelItem(recheck)
+        self._tree_items["recheck"] = recheck
+        for item in self.items:
+            category = self._categories.get(item["category_code"])
+            if category is None:
+                category = QTreeWidgetItem([""])
+                category.setData(0, _KEY, f"category:{item['category_code']}")
+                category.setFlags(category.flags() & ~Qt.ItemFlag.ItemIsSelectable)
+                self.outline.addTopLevelItem(category)
+                self._categories[item["category_code"]] = category
+            child = QTreeWidgetItem(category, [""])
+            child.setData(0, _KEY, f"item:{item['id']}")
+            child.setToolTip(0, item["text_zh"])
+            self._tree_items[f"item:{item['id']}"] = child
+        unassigned = QTreeWidgetItem([""])
+        unassigned.setData(0, _KEY, "unassigned")
+        self.outline.addTopLevelItem(unassigned)
+        self._tree_items["unassigned"] = unassigned
+        self.outline.expandAll()
+        self.outline.blockSignals(False)
+        self._refresh_outline()
+
+    def _refresh_outline(self) -> None:
+        """Marks and counts: answered / total and problems per category, and the overall progress."""
+        pending = len(visits.recheck_list(self.profile, self.visit["id"]))
+        self._tree_items["recheck"].setText(0, self.tr("复查未整改问题 ({n})").format(n=pending))
+        loose = len(photos.unassigned(self.profile, self.visit["id"]))
+        self._tree_items["unassigned"].setText(0, self.tr("未分配照片 ({n})").format(n=loose))
+        self._tree_items["unassigned"].setHidden(loose == 0)
+        counts: dict[str, list[int]] = {}
+        for item in self.items:
+            answered, total, problems = counts.setdefault(item["category_code"], [0, 0, 0])
+            counts[item["category_code"]] = [
+                answered + bool(item["result"]),
+                total + 1,
+                problems + (item["result"] == "not_compliant"),
+            ]
+            self._tree_items[f"item:{item['id']}"].setText(
+                0, f"{_MARKS[item['result']]} {item['code']} {item['text_zh'][:16]}"
+            )
+        names = {i["category_code"]: i["category_zh"] for i in self.items}
+        for code, (answered, total, problems) in counts.items():
+            text = f"{code} {names[code]}  {answered}/{total}"
+            if problems:
+                text += self.tr("  问题 {n}").format(n=problems)
+            self._categories[code].setText(0, text)
+        done = sum(1 for i in self.items if i["result"])
+        self.progress.setText(self.tr("已检查 {done}/{total} 项").format(done=done, total=len(self.items)))
+
+    # -- moving -----------------------------------------------------------------------------------------------------
+    def go_to(self, position: str) -> None:
+        if position not in self._tree_items:
+            position = self._first_position()
+        self.item_panel.flush()
+        self.position = position
+        self.error.clear()
+        if position.startswith("item:"):
+            item = self.items[self.index_of[position[5:]]]
+            self.item_panel.show_item(self.visit, item, self.deadline_days, self.editable, self.reason)
+            self.centre.setCurrentWidget(self.item_panel)
+        elif position == "recheck":
+            self.recheck_panel.show_visit(self.visit, self.visit["status"] == VisitStatus.IN_PROGRESS)
+            self.centre.setCurrentWidget(self.recheck_panel)
+        else:
+            self.unassigned_panel.show_visit(self.visit["id"], self.items)
+            self.centre.setCurrentWidget(self.unassigned_panel)
+        tree_item = self._tree_items[position]
+        if self.outline.currentItem() is not tree_item:
+            self.outline.blockSignals(True)
+            self.outline.setCurrentItem(tree_item)
+            self.outline.blockSignals(False)
+        if self.visit["status"] == VisitStatus.IN_PROGRESS:
+            self._position_timer.start()
+
+    def _remember_position(self) -> None:
+        if self.visit and self.visit["status"] == VisitStatus.IN_PROGRESS:
+            visits.remember_position(self.profile, self.visit["id"], self.position)
+
+    def _outline_selected(self, current: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
+        key = current.data(0, _KEY) if current else None
+        if key and not key.startswith("category:"):
+            self.go_to(key)
+
+    def _order(self) -> list[str]:
+        return ["recheck"] + [f"item:{i['id']}" for i in self.items]
+
+    def next(self) -> None:
+        order = self._order()
+        if self.position in order and order.index(self.position) + 1 < len(order):
+            self.go_to(order[order.index(self.position) + 1])
+
+    def previous(self) -> None:
+        order = self._order()
+        if self.position in order and order.index(self.position) > 0:
+            self.go_to(order[order.index(self.position) - 1])
+
+    # -- answering --------------------------------------------------------------------------------------------------
+    def answer(self, result: AnswerResult) -> None:
+        # 合格 and 不适用 move on; 不合格 stays for the finding form.
+        if (
+            self.position.startswith("item:")
+            and self.item_panel.set_result(result)
+            and result != AnswerResult.NOT_COMPLIANT
+        ):
+            self.next()
+
+    def _answered(self, item_id: str, _result: AnswerResult | None) -> None:
+        self.items[self.index_of[item_id]] = self.item_panel.item or self.items[self.index_of[item_id]]
+        self._refresh_outline()
+
+    def show_error(self, error: Exception) -> None:
+        self.error.setText(getattr(error, "zh", str(error)))
+
+    # -- camera folder ----------------------------------------------------------------------------------------------
+    def import_camera_folder(self, folder: str | None = None) -> None:
+        folder = folder or QFileDialog.getExistingDirectory(self, self.tr("选择相机文件夹(如 DCIM)"))
+        if not folder:
+            return
+        visit_id = self.visit["id"]
+        self.import_progress.setRange(0, 0)
+        self.import_progress.show()
+
+        def work(progress: Any) -> ImportReport:
+            return photos.import_photos(self.profile, [Path(folder)], LinkTarget(visit_id=visit_id),
+                                        progress=lambda d, t, _r: progress(d, t))  # fmt: skip
+
+        def progress(done: int, total: int, _detail: Any) -> None:
+            self.import_progress.setRange(0, total)
+            self.import_progress.setValue(done)
+
+        def done(report: ImportReport) -> None:
+            self.import_progress.hide()
+            if report.rejected:
+                self.error.setText("\n".join(r.error.zh for r in report.rejected if r.error))
+            self._refresh_outline()
+            if photos.unassigned(self.profile, visit_id):
+                self.go_to("unassigned")
+
+        def failed(error: StewardError) -> None:
+            self.import_progress.hide()
+            self.show_error(error)
+
+        self.background.run(work, done, failed, progress)
+
+    def _after_assign(self) -> None:
+        self._refresh_outline()
+        if photos.unassigned(self.profile, self.visit["id"]):
+            self.unassigned_panel.show_visit(self.visit["id"], self.items)
+        else:
+            self.go_to(self._first_position())
+
+    # -- finishing and amending -------------------------------------------------------------------------------------
+    def finish(self) -> None:
+        self.item_panel.flush()
+        enterprise = enterprises.get(self.profile, self.visit["enterprise_id"])
+        representative = enterprise["legal_representative"] or enterprise["contact_person"]
+        dialog = FinishDialog(self.profile, self.visit, representative, self)
+        if dialog.exec():
+            self.visit_finished.emit(self.visit["id"])
+            self.open_visit(self.visit["id"], self.position)
+
+    def start_amendment(self, reason: str | None = None) -> None:
+        if reason is None:
+            reason, ok = QInputDialog.getText(self, self.tr("修订已完成的巡查"), self.tr("修订理由(将记入审计日志):"))
+            if not ok:
+                return
+        if not reason.strip():
+            QMessageBox.information(self, self.tr("修订"), self.tr("修订必须填写理由。"))
+            return
+        self.reason = reason.strip()
+        self._apply_mode()
+        self.go_to(self.position)
+
+    def leave(self) -> None:
+        self.item_panel.flush()
+        self._position_timer.stop()
+        self._remember_position()
+        self.closed.emit()

@@ -1,0 +1,113 @@
+"""The finding form that opens inline when an item is not compliant. Every field is saved as it is edited."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtWidgets import QComboBox, QDateEdit, QFormLayout, QLineEdit, QPlainTextEdit, QWidget
+
+from steward.domain import clock
+from steward.domain.errors import StewardError
+from steward.domain.labels import Severity
+from steward.services import visits
+from steward.storage.profile import Profile
+
+
+class FindingEditor(QWidget):
+    changed = Signal()
+    failed = Signal(object)
+
+    def __init__(self, profile: Profile, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.profile = profile
+        self.finding: dict[str, Any] | None = None
+        self.deadline_days: dict[Severity, int] = {}
+        self.reason: str | None = None
+        self._loading = False
+        self._pending: dict[str, Any] = {}
+        self._save_timer = QTimer(self, singleShot=True, interval=400)
+        self._save_timer.timeout.connect(self.flush)
+
+        self.location = QLineEdit()
+        self.location.setPlaceholderText(self.tr("如:喷漆车间东侧"))
+        self.description = QPlainTextEdit()
+        self.description.setFixedHeight(84)
+        self.basis = QLineEdit()
+        self.severity = QComboBox()
+        for sev in Severity:
+            self.severity.addItem(sev.zh, sev.value)
+        self.requirement = QPlainTextEdit()
+        self.requirement.setFixedHeight(84)
+        self.deadline = QDateEdit(calendarPopup=True)
+        self.deadline.setDisplayFormat("yyyy-MM-dd")
+
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow(self.tr("位置"), self.location)
+        form.addRow(self.tr("问题描述"), self.description)
+        form.addRow(self.tr("依据"), self.basis)
+        form.addRow(self.tr("等级"), self.severity)
+        form.addRow(self.tr("整改要求"), self.requirement)
+        form.addRow(self.tr("整改期限"), self.deadline)
+
+        self.location.textEdited.connect(lambda t: self._queue("location", t))
+        self.description.textChanged.connect(lambda: self._queue("description", self.description.toPlainText()))
+        self.basis.textEdited.connect(lambda t: self._queue("basis", t))
+        self.requirement.textChanged.connect(lambda: self._queue("requirement", self.requirement.toPlainText()))
+        self.deadline.dateChanged.connect(lambda d: self._queue("deadline", d.toPython()))
+        self.severity.currentIndexChanged.connect(self._severity_changed)
+
+    def show_finding(self, finding: dict[str, Any], deadline_days: dict[Severity, int], editable: bool) -> None:
+        self.flush()
+        self.finding = finding
+        self.deadline_days = deadline_days
+        self._loading = True
+        self.location.setText(finding["location"])
+        self.description.setPlainText(finding["description"])
+        self.basis.setText(finding["basis"])
+        self.severity.setCurrentIndex(self.severity.findData(finding["severity"]))
+        self.requirement.setPlainText(finding["requirement"])
+        self.deadline.setDate(QDate.fromString(finding["deadline"], "yyyy-MM-dd"))
+        self._loading = False
+        for widget in (self.location, self.basis):
+            widget.setReadOnly(not editable)
+        for widget in (self.description, self.requirement):
+            widget.setReadOnly(not editable)
+        self.severity.setEnabled(editable)
+        self.deadline.setEnabled(editable)
+
+    def _severity_changed(self) -> None:
+        if self._loading or not self.finding:
+            return
+        severity = Severity(self.severity.currentData())
+        self._queue("severity", severity.value)
+        created = clock.local_date(clock.from_text(self.finding["created_at"]))
+        default_before = created + timedelta(days=self.deadline_days.get(Severity(self.finding["severity"]), 7))
+        if self.deadline.date().toPython() == default_before:
+            # The deadline still follows the severity: move it with the new one.
+            self.deadline.setDate(QDate(created + timedelta(days=self.deadline_days.get(severity, 7))))
+        self.finding = {**self.finding, "severity": severity.value}
+
+    def _queue(self, field: str, value: Any) -> None:
+        if self._loading or not self.finding:
+            return
+        self._pending[field] = value
+        self._save_timer.start()
+
+    def flush(self) -> None:
+        """Save what was typed now (also called before leaving the item)."""
+        self._save_timer.stop()
+        if not (self._pending and self.finding):
+            return
+        changes, self._pending = self._pending, {}
+        try:
+            self.finding = visits.update_finding(self.profile, self.finding["id"], reason=self.reason, **changes)
+        except StewardError as exc:
+            self.failed.emit(exc)
+        else:
+            self.changed.emit()
+
+    def deadline_value(self) -> date:
+        return self.deadline.date().toPython()

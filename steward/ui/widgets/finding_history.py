@@ -1,0 +1,113 @@
+"""A finding's whole story: what was found, every event since (who, when, note), and its photos."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from steward.domain import clock
+from steward.domain.errors import StewardError
+from steward.domain.labels import EventKind, Severity
+from steward.services import findings
+from steward.services.photos import LinkTarget
+from steward.storage.profile import Profile
+from steward.ui.background import Background
+from steward.ui.widgets.photo_strip import PhotoStrip
+from steward.ui.widgets.rows_model import Column, RowsModel
+
+
+def _local(text: str) -> str:
+    return clock.from_text(text).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+class FindingHistoryDialog(QDialog):
+    def __init__(self, profile: Profile, background: Background, finding_id: str,
+                 parent: QWidget | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.profile, self.finding_id = profile, finding_id
+        self.setWindowTitle(self.tr("问题记录"))
+        self.resize(900, 640)
+        self.facts = QFormLayout()
+        self.status = QLabel()
+        self.events = RowsModel([
+            Column(self.tr("时间"), lambda r: _local(r["at"])),
+            Column(self.tr("事件"), lambda r: EventKind(r["kind"]).zh),
+            Column(self.tr("记录人"), lambda r: r["by"]),
+            Column(self.tr("说明"), lambda r: r["note"]),
+        ])  # fmt: skip
+        table = QTableView()
+        table.setModel(self.events)
+        table.verticalHeader().setVisible(False)
+        table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.photos = PhotoStrip(profile, background)
+        self.error = QLabel(objectName="overdue")
+        actions = QHBoxLayout()
+        for label, kind in ((self.tr("企业报告已整改…"), EventKind.RECTIFICATION_REPORTED),
+                            (self.tr("免于整改…"), EventKind.WAIVED), (self.tr("重新打开…"), EventKind.REOPENED)):  # fmt: skip
+            button = QPushButton(label)
+            button.clicked.connect(lambda _c=False, k=kind: self.add_event(k))
+            actions.addWidget(button)
+        actions.addStretch()
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.facts)
+        layout.addWidget(self.status)
+        layout.addWidget(table, 1)
+        layout.addWidget(QLabel(self.tr("照片(含整改后照片)")))
+        layout.addWidget(self.photos)
+        layout.addLayout(actions)
+        layout.addWidget(self.error)
+        layout.addWidget(close)
+        self.reload()
+
+    def reload(self) -> None:
+        detail = findings.detail(self.profile, self.finding_id)
+        f = detail.finding
+        while self.facts.rowCount():
+            self.facts.removeRow(0)
+        for label, value in (
+            (self.tr("企业"), f["enterprise_name"]),
+            (self.tr("检查项"), f.get("item_code") or ""),
+            (self.tr("位置"), f["location"]),
+            (self.tr("问题描述"), f["description"]),
+            (self.tr("依据"), f["basis"]),
+            (self.tr("等级"), Severity(f["severity"]).zh),
+            (self.tr("整改要求"), f["requirement"]),
+            (self.tr("整改期限"), f["deadline"]),
+        ):
+            text = QLabel(value, wordWrap=True)
+            self.facts.addRow(label, text)
+        status = self.tr("状态:{s}").format(s=detail.status.zh)
+        if detail.overdue_days:
+            status += self.tr(" · 逾期 {n} 天").format(n=detail.overdue_days)
+        if detail.days_to_close is not None:
+            status += self.tr(" · 用时 {n} 天闭环").format(n=detail.days_to_close)
+        self.status.setText(status)
+        self.events.set_rows(detail.events)
+        self.photos.set_target(LinkTarget(finding_id=self.finding_id), editable=False)
+
+    def add_event(self, kind: EventKind, note: str | None = None) -> None:
+        if note is None:
+            prompt = self.tr("理由(必填):") if kind == EventKind.WAIVED else self.tr("说明:")
+            note, ok = QInputDialog.getText(self, kind.zh, prompt)
+            if not ok:
+                return
+        try:
+            findings.add_event(self.profile, self.finding_id, kind, note=note)
+        except StewardError as exc:
+            self.error.setText(exc.zh)
+            return
+        self.error.clear()
+        self.reload()

@@ -1,0 +1,210 @@
+"""One checklist item: its text, basis and guidance, the three answers (keys 1/2/3), a note and photos.
+A not-compliant answer opens the finding form inline. Everything is saved as it happens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from steward.domain.errors import StewardError
+from steward.domain.labels import AnswerResult, Severity
+from steward.services import visits
+from steward.services.photos import LinkTarget
+from steward.storage.profile import Profile
+from steward.ui.background import Background
+from steward.ui.widgets.finding_editor import FindingEditor
+from steward.ui.widgets.photo_strip import PhotoStrip
+
+
+class ItemPanel(QScrollArea):
+    answered = Signal(str, object)  # item id, AnswerResult or None
+    failed = Signal(object)
+
+    def __init__(self, profile: Profile, background: Background, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.profile = profile
+        self.visit: dict[str, Any] | None = None
+        self.item: dict[str, Any] | None = None
+        self.finding: dict[str, Any] | None = None
+        self.deadline_days: dict[Severity, int] = {}
+        self.editable = False
+        self.reason: str | None = None
+        self._note_timer = QTimer(self, singleShot=True, interval=500)
+        self._note_timer.timeout.connect(self.flush)
+        self._loading = False
+
+        self.heading = QLabel()
+        self.heading.setObjectName("itemHeading")
+        self.text = QLabel(wordWrap=True, objectName="itemText")
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.basis = QLabel(wordWrap=True)
+        self.guidance = QLabel(wordWrap=True)
+        self.guidance.setStyleSheet("color: #444;")
+
+        self.buttons = QButtonGroup(self)
+        self.buttons.setExclusive(True)
+        answer_row = QHBoxLayout()
+        answer_row.setSpacing(8)
+        self.answer_buttons: dict[AnswerResult, QPushButton] = {}
+        for key, result in enumerate(AnswerResult, start=1):
+            button = QPushButton(f"{self.tr(result.zh)}  ({key})", objectName="answer", checkable=True)
+            button.setProperty("answer", result.value)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            button.clicked.connect(lambda _checked=False, r=result: self.set_result(r))
+            self.buttons.addButton(button)
+            self.answer_buttons[result] = button
+            answer_row.addWidget(button)
+
+        self.note = QPlainTextEdit()
+        self.note.setPlaceholderText(self.tr("备注(现场情况、数据读数等)"))
+        self.note.setFixedHeight(70)
+        self.note.textChanged.connect(self._note_edited)
+
+        self.photos = PhotoStrip(profile, background)
+        self.finding_frame = QFrame()
+        self.finding_frame.setFrameShape(QFrame.Shape.StyledPanel)
+        self.finding_title = QLabel(self.tr("问题记录"))
+        self.finding_title.setStyleSheet("font-weight: bold; color: #b3261e;")
+        self.finding_editor = FindingEditor(profile)
+        self.finding_editor.failed.connect(self.failed)
+        finding_layout = QVBoxLayout(self.finding_frame)
+        finding_layout.addWidget(self.finding_title)
+        finding_layout.addWidget(self.finding_editor)
+        self.finding_frame.hide()
+
+        # The finding form stands beside the item, not below it: at 1366x768 it is in view the moment 不合格 is hit.
+        item_column = QVBoxLayout()
+        item_column.addWidget(self.heading)
+        item_column.addWidget(self.text)
+        item_column.addWidget(self.basis)
+        item_column.addWidget(self.guidance)
+        item_column.addLayout(answer_row)
+        item_column.addWidget(self.note)
+        item_column.addWidget(QLabel(self.tr("照片")))
+        item_column.addWidget(self.photos)
+        item_column.addStretch()
+        self.finding_frame.setMinimumWidth(400)
+        body = QWidget()
+        layout = QHBoxLayout(body)
+        layout.addLayout(item_column, 3)
+        layout.addWidget(self.finding_frame, 2, Qt.AlignmentFlag.AlignTop)
+        self.setWidget(body)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+
+    def show_item(self, visit: dict[str, Any], item: dict[str, Any], deadline_days: dict[Severity, int],
+                  editable: bool, reason: str | None = None) -> None:  # fmt: skip
+        self.flush()
+        self.visit, self.item, self.deadline_days = visit, item, deadline_days
+        self.editable, self.reason = editable, reason
+        self.finding_editor.reason = reason
+        self._loading = True
+        self.heading.setText(f"{item['code']} · {item['category_zh']}")
+        self.text.setText(item["text_zh"])
+        self.basis.setText(self.tr("依据:{basis}").format(basis=item["basis"]) if item["basis"] else "")
+        self.basis.setVisible(bool(item["basis"]))
+        self.guidance.setText(self.tr("检查指引:{g}").format(g=item["guidance"]) if item["guidance"] else "")
+        self.guidance.setVisible(bool(item["guidance"]))
+        self.buttons.setExclusive(False)
+        for result, button in self.answer_buttons.items():
+            button.setChecked(item["result"] == result.value)
+            button.setEnabled(editable)
+        self.buttons.setExclusive(True)
+        self.note.setPlainText(item["note"] or "")
+        self.note.setReadOnly(not editable)
+        self._loading = False
+        self._show_finding()
+
+    def _show_finding(self) -> None:
+        assert self.visit and self.item
+        found = visits.findings_for_item(self.profile, self.visit["id"], self.item["id"])
+        self.finding = found[0] if found else None
+        if self.finding:
+            self.finding_editor.show_finding(self.finding, self.deadline_days, self.editable)
+        self.finding_frame.setVisible(self.finding is not None)
+        target = LinkTarget(
+            visit_id=self.visit["id"], item_id=self.item["id"], finding_id=self.finding["id"] if self.finding else None
+        )
+        # Photos of a finished visit cannot change, not even in an amendment (they are evidence already printed).
+        self.photos.set_target(target, editable=self.editable and self.reason is None)
+
+    def current_result(self) -> AnswerResult | None:
+        return AnswerResult(self.item["result"]) if self.item and self.item["result"] else None
+
+    def set_result(self, result: AnswerResult) -> bool:
+        """Answer the item; returns False when the steward cancelled (or nothing could be saved)."""
+        if not (self.editable and self.visit and self.item):
+            return False
+        previous = self.current_result()
+        if previous == result:
+            self._sync_buttons()
+            return True
+        if previous == AnswerResult.NOT_COMPLIANT and self.finding is not None:
+            choice = QMessageBox.question(
+                self,
+                self.tr("删除问题记录?"),
+                self.tr("此项已记录问题。改为“{r}”将删除该问题记录(照片保留在此项下)。是否继续?").format(r=result.zh),
+            )
+            if choice != QMessageBox.StandardButton.Yes:
+                self._sync_buttons()
+                return False
+        self.flush()
+        try:
+            if previous == AnswerResult.NOT_COMPLIANT and self.finding is not None:
+                visits.delete_finding(self.profile, self.finding["id"])
+            answer = visits.answer(self.profile, self.visit["id"], self.item["id"], result, reason=self.reason)
+            self.item = {**self.item, "result": answer["result"], "answer_id": answer["id"]}
+            if result == AnswerResult.NOT_COMPLIANT and not visits.findings_for_item(
+                self.profile, self.visit["id"], self.item["id"]
+            ):
+                visits.create_finding(self.profile, self.visit["id"], self.item["id"], reason=self.reason)
+        except StewardError as exc:
+            self.failed.emit(exc)
+            self._sync_buttons()
+            return False
+        self._sync_buttons()
+        self._show_finding()
+        if result == AnswerResult.NOT_COMPLIANT:
+            self.finding_editor.location.setFocus()
+        self.answered.emit(self.item["id"], result)
+        return True
+
+    def _sync_buttons(self) -> None:
+        current = self.current_result()
+        self.buttons.setExclusive(False)
+        for result, button in self.answer_buttons.items():
+            button.setChecked(result == current)
+        self.buttons.setExclusive(True)
+
+    def _note_edited(self) -> None:
+        if not self._loading and self.editable:
+            self._note_timer.start()
+
+    def flush(self) -> None:
+        """Save a note or finding field still being typed (called before leaving the item)."""
+        self.finding_editor.flush()
+        if not self._note_timer.isActive() or not (self.visit and self.item):
+            return
+        self._note_timer.stop()
+        note = self.note.toPlainText()
+        if note == (self.item["note"] or ""):
+            return
+        try:
+            visits.answer(self.profile, self.visit["id"], self.item["id"], self.current_result(), note,
+                          reason=self.reason)  # fmt: skip
+            self.item = {**self.item, "note": note}
+        except StewardError as exc:
+            self.failed.emit(exc)
