@@ -11,7 +11,7 @@ import pytest
 from steward.domain.errors import ProfileTooNew
 from steward.services import enterprises, findings, visits
 from steward.storage.database import Database
-from steward.storage.migrations import MIGRATIONS
+from steward.storage.migrations import MIGRATION_SET, known_names
 from steward.storage.profile import Profile
 from tests.conftest import make_code
 
@@ -22,7 +22,7 @@ def test_connection_settings(tmp_path: Path) -> None:
     assert db.scalar("PRAGMA foreign_keys") == 1
     assert db.scalar("PRAGMA synchronous") == 2  # FULL
     assert db.scalar("PRAGMA busy_timeout") >= 5000
-    assert db.applied_migrations() == [m.name for m in MIGRATIONS._migrations]
+    assert db.applied_migrations() == known_names()
     db.close()
 
 
@@ -38,7 +38,7 @@ def test_an_older_profile_is_migrated_on_open(tmp_path: Path) -> None:
     import sqlite_utils
 
     old = sqlite_utils.Database(path)
-    MIGRATIONS.ensure_migrations_table(old)  # as written by a Steward before the first schema migration
+    sqlite_utils.Migrations(MIGRATION_SET).ensure_migrations_table(old)  # written before the first migration
     old.close()
     db = Database(path)
     assert "0001_initial_schema" in db.applied_migrations()
@@ -119,3 +119,28 @@ class TestSearch:
         assert len(findings.listing(named, query="活性炭")) == 1  # an event's note
         assert len(findings.listing(named, query="炭")) == 1
         assert findings.listing(named, query="不相关") == []
+
+
+def test_the_apps_in_memory_filter_agrees_with_the_sql_search(profile: Profile) -> None:
+    from steward.domain.pinyin import matches
+
+    for n, name in enumerate(["仙居县源泉工艺品有限公司", "仙居县鑫达工艺品有限公司", "台州淼堃橡塑制品有限公司"]):
+        enterprises.create(profile, name=name, credit_code=make_code(200 + n), address=f"白塔镇{n}号")
+    rows = enterprises.listing(profile)
+    for query in (
+        "源",
+        "鑫达",
+        "工艺品",
+        "仙居 工艺品",
+        "白塔镇1",
+        "ma000020",
+        "xjyq",
+        "MK",
+        "gyp xjx",
+        "yuanquan",
+        "无",
+    ):
+        in_sql = {r["id"] for r in enterprises.listing(profile, query)}
+        in_memory = {r["id"] for r in rows if matches(query, (r["name"], r["credit_code"], r["address"]),
+                                                      r["name_pinyin"])}  # fmt: skip
+        assert in_sql == in_memory, query

@@ -179,3 +179,12 @@ def test_wrong_files_are_refused_clearly(tmp_path: Path) -> None:
     gbk.write_bytes("code: 检查".encode("gbk"))
     with pytest.raises(TemplateImportError, match="UTF-8"):
         read_template_file(gbk)
+
+
+def test_bundled_checklists_are_read_only_when_they_changed(profile: Profile) -> None:
+    assert templates.install_bundled(profile) == []  # the fixture installed them; the files are unchanged
+    from steward.storage import settings as settings_store
+
+    settings_store.put(profile.db, "bundled_checklists_sha256", "an older release")
+    outcomes = templates.install_bundled(profile)
+    assert len(outcomes) == 3 and not any(o.created for o in outcomes)  # same content: no new versions

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 
-from pypinyin import Style, lazy_pinyin
-
 # People abbreviate "仙居县源泉工艺品有限公司" as 仙居源泉 -> xjyq: the level of the place name is dropped.
 _ADMIN_LEVELS = re.compile(r"(?<=[\u4e00-\u9fff])[省市县区镇乡](?=[\u4e00-\u9fff])")
 
 
 def name_keys(name: str) -> str:
     """Initials of the name, initials without 省/市/县/区/镇/乡, and the full pinyin, lower case, space separated."""
+    # Imported here: its phrase dictionary takes 150 ms to load, and only writing an enterprise needs it.
+    from pypinyin import Style, lazy_pinyin
+
     short = _ADMIN_LEVELS.sub("", name)
     initials = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower()
     short_initials = "".join(lazy_pinyin(short, style=Style.FIRST_LETTER)).lower()
@@ -21,3 +22,16 @@ def name_keys(name: str) -> str:
 
 def looks_like_pinyin(term: str) -> bool:
     return term.isascii() and term.isalpha()
+
+
+def matches(query: str, texts: tuple[str, ...], pinyin_keys: str) -> bool:
+    """The rule of the enterprise search, also applied in memory by the app: every term is found in one of the
+    texts (case-insensitive), or, for a term of Latin letters, in the pinyin keys."""
+    for term in query.split():
+        folded = term.casefold()
+        if any(folded in text.casefold() for text in texts):
+            continue
+        if looks_like_pinyin(term) and folded in pinyin_keys:
+            continue
+        return False
+    return True

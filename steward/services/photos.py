@@ -5,11 +5,10 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from steward.domain import clock
 from steward.domain.errors import NotFound, StewardError, VisitLocked
@@ -18,9 +17,11 @@ from steward.domain.labels import VisitStatus
 from steward.storage import findings as findings_store
 from steward.storage import photos as store
 from steward.storage import visits as visits_store
-from steward.storage.photo_processing import PHOTO_SUFFIXES, prepare_photo, read_photo_bytes, sha256_hex
-from steward.storage.photo_store import PhotoStore
+from steward.storage.photo_store import PHOTO_SUFFIXES, PhotoStore
 from steward.storage.profile import Profile
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 
 class Outcome(StrEnum):
@@ -102,6 +103,9 @@ class _Prepared:
 
 def _prepare_and_store(path: Path, photos: PhotoStore, known: frozenset[str]) -> _Prepared:
     """Runs on a worker thread: hash, decode once, write files (temp, fsync, rename). No database access."""
+    # Pillow (and the HEIC plug-in) load with the first photo, not with the app.
+    from steward.storage.photo_processing import prepare_photo, read_photo_bytes, sha256_hex
+
     data = read_photo_bytes(path)
     sha = sha256_hex(data)
     if sha in known:
@@ -123,12 +127,14 @@ def import_photos(
 ) -> ImportReport:
     """Import and link photos. Decoding runs on `workers` threads (Pillow and hashlib release the GIL); only a
     few photos are in memory at once; the database is written from this thread alone, after the files."""
+    from concurrent.futures import ThreadPoolExecutor  # (and logging with it) only when photos are imported
+
     _check_target(profile, target)
     files = collect_files(paths)
     workers = workers or os.cpu_count() or 2
     known = frozenset(store.known_hashes(profile.db))
     report = ImportReport()
-    window: deque[tuple[Path, Future[_Prepared]]] = deque()
+    window: deque[tuple[Path, Future[_Prepared]]] = deque()  # photos in flight, oldest first
     pending = iter(files)
 
     def record(result: PhotoResult) -> None:

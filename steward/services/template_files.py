@@ -11,8 +11,6 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from steward.domain.errors import TemplateImportError
 from steward.domain.labels import Severity
 from steward.domain.templates import FORMAT, Template, template_from_dict
@@ -203,6 +201,8 @@ def read_template_file(path: Path) -> Template:
         raise TemplateImportError(
             f"{path.name}:文件不是 UTF-8 编码。", f"{path.name}: the file is not UTF-8."
         ) from None
+    import yaml  # loaded when a checklist file is actually read
+
     try:
         data = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
     except json.JSONDecodeError as exc:

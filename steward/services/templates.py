@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from steward.domain import clock
 from steward.domain.errors import NotFound
 from steward.domain.ids import new_id
 from steward.domain.labels import Severity
-from steward.domain.templates import Template
 from steward.resources import checklists_dir
-from steward.services.template_files import read_template_file
+from steward.storage import settings as settings_store
 from steward.storage import templates as store
 from steward.storage.profile import Profile
+
+if TYPE_CHECKING:
+    from steward.domain.templates import Template
 
 
 @dataclass(frozen=True)
@@ -68,12 +71,27 @@ def save(profile: Profile, template: Template, source: str = "") -> ImportOutcom
 
 
 def import_file(profile: Profile, path: Path) -> ImportOutcome:
+    from steward.services.template_files import read_template_file  # only when a checklist file is read
+
     return save(profile, read_template_file(path), source=path.name)
 
 
+_BUNDLED_FINGERPRINT = "bundled_checklists_sha256"
+
+
 def install_bundled(profile: Profile) -> list[ImportOutcome]:
-    """The checklists shipped in resources/checklists, each stored once (a changed one as a new version)."""
-    return [import_file(profile, p) for p in sorted(checklists_dir().glob("*.yaml"))]
+    """The checklists shipped in resources/checklists, each stored once (a changed one as a new version).
+    Skipped when the shipped files are byte for byte those installed last time."""
+    files = sorted(checklists_dir().glob("*.yaml"))
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    fingerprint = digest.hexdigest()
+    if settings_store.get(profile.db, _BUNDLED_FINGERPRINT) == fingerprint:
+        return []
+    outcomes = [import_file(profile, p) for p in files]
+    settings_store.put(profile.db, _BUNDLED_FINGERPRINT, fingerprint)
+    return outcomes
 
 
 def listing(profile: Profile) -> list[dict[str, Any]]:

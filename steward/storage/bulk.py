@@ -9,12 +9,7 @@ from steward.storage.database import Database
 
 
 def insert_rows(db: Database, table: str, rows: Sequence[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    names = list(rows[0])
-    sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
-    with db.write() as conn:
-        conn.executemany(sql, [tuple(r[n] for n in names) for r in rows])
+    db.insert_many(table, rows)
 
 
 def is_empty(db: Database) -> bool:

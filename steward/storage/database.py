@@ -9,10 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from steward.domain.errors import ProfileTooNew, StewardError
-from steward.storage.migrations import MIGRATIONS
+from steward.storage.migrations import MIGRATION_SET, apply_pending, known_names
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -27,10 +25,10 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _refuse_if_newer(path: Path) -> None:
+def _applied_migrations(path: Path) -> set[str]:
     """Read, without writing a byte, which migrations the file has; refuse a file from a newer Steward."""
     if not path.exists():
-        return
+        return set()
     # With no WAL file beside it the file was closed cleanly: read it as immutable so that not even a -wal or -shm
     # file is created. With one, plain read-only sees the pages still in the WAL.
     wal_present = path.with_name(path.name + "-wal").exists()
@@ -44,7 +42,7 @@ def _refuse_if_newer(path: Path) -> None:
             "SELECT 1 FROM sqlite_master WHERE type='table' AND name='_sqlite_migrations'"
         ).fetchone()
         applied = (
-            {r[0] for r in ro.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATIONS.name])}
+            {r[0] for r in ro.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET])}
             if has_table
             else set()
         )
@@ -55,8 +53,7 @@ def _refuse_if_newer(path: Path) -> None:
         ) from exc
     finally:
         ro.close()
-    known = {m.name for m in MIGRATIONS._migrations}
-    unknown = sorted(applied - known)
+    unknown = sorted(applied - set(known_names()))
     if unknown:
         raise ProfileTooNew(
             f"此档案由更新版本的 Steward 创建(含未知的数据库升级:{', '.join(unknown)})。"
@@ -64,6 +61,7 @@ def _refuse_if_newer(path: Path) -> None:
             f"This profile was written by a newer version of Steward (unknown migrations: {', '.join(unknown)}). "
             "Please update Steward; the profile was left untouched.",
         )
+    return applied
 
 
 class Database:
@@ -71,13 +69,14 @@ class Database:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        _refuse_if_newer(path)
+        applied = _applied_migrations(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         self.conn = _connect(path)
-        self.db = sqlite_utils.Database(self.conn, execute_plugins=False)
         self._write_lock = threading.RLock()
         self._depth = 0
-        MIGRATIONS.apply(self.db)
+        if set(known_names()) - applied:
+            with self._write_lock:
+                apply_pending(self.conn)
 
     def close(self) -> None:
         self.conn.close()
@@ -126,5 +125,18 @@ class Database:
                 [*changes.values(), row_id],
             )
 
+    def insert(self, table: str, row: dict[str, Any]) -> None:
+        self.insert_many(table, [row])
+
+    def insert_many(self, table: str, rows: Sequence[dict[str, Any]]) -> None:
+        """Rows with the same keys, in one statement per batch; inside write() when given one."""
+        if not rows:
+            return
+        names = list(rows[0])
+        sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
+        with self.write() as conn:
+            conn.executemany(sql, [tuple(r[n] for n in names) for r in rows])
+
     def applied_migrations(self) -> list[str]:
-        return [m.name for m in MIGRATIONS.applied(self.db)]
+        return [r[0] for r in self.conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY id", [MIGRATION_SET])]  # fmt: skip

@@ -106,7 +106,8 @@ def search(
               WHERE f.enterprise_id = e.id AND f.status NOT IN {_CLOSED}) AS open_findings,
             (SELECT count(*) FROM findings f
               WHERE f.enterprise_id = e.id AND f.status NOT IN {_CLOSED} AND f.deadline < ?) AS overdue_findings,
-            (SELECT max(v.started_at) FROM visits v WHERE v.enterprise_id = e.id) AS last_visit_at
+            (SELECT v.started_at FROM visits v WHERE v.enterprise_id = e.id
+              ORDER BY v.started_at DESC LIMIT 1) AS last_visit_at
         FROM enterprises e
         WHERE {where}
         ORDER BY e.name

@@ -13,7 +13,7 @@ _CLOSED_SQL = "('rectified', 'waived')"
 
 def insert(db: Database, finding: dict[str, Any]) -> None:
     with db.write():
-        db.db["findings"].insert(finding)
+        db.insert("findings", finding)
 
 
 def get(db: Database, finding_id: str) -> dict[str, Any] | None:

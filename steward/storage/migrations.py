@@ -1,10 +1,42 @@
-"""The schema, only ever changed by appending a named migration here. Never edit one that has shipped."""
+"""The schema, only ever changed by appending a named migration here. Never edit one that has shipped.
+
+Migrations are applied by sqlite-utils' Migrations (recorded in _sqlite_migrations, each in its own transaction).
+sqlite-utils is imported only when one is pending: an up-to-date profile opens without paying for its import.
+"""
 
 from __future__ import annotations
 
-from sqlite_utils import Database, Migrations
+import sqlite3
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-MIGRATIONS = Migrations("steward")
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+MIGRATION_SET = "steward"
+_STEPS: list[tuple[str, Callable[[Database], None]]] = []
+
+
+def migration(name: str) -> Callable[[Callable[[Database], None]], Callable[[Database], None]]:
+    def register(fn: Callable[[Database], None]) -> Callable[[Database], None]:
+        _STEPS.append((name, fn))
+        return fn
+
+    return register
+
+
+def known_names() -> list[str]:
+    return [name for name, _ in _STEPS]
+
+
+def apply_pending(conn: sqlite3.Connection) -> None:
+    import sqlite_utils
+
+    migrations = sqlite_utils.Migrations(MIGRATION_SET)
+    for name, fn in _STEPS:
+        migrations(name=name)(fn)
+    migrations.apply(sqlite_utils.Database(conn, execute_plugins=False))
+
 
 _SCHEMA_0001 = """
 CREATE TABLE settings (
@@ -218,7 +250,7 @@ BEGIN SELECT RAISE(ABORT, 'finding events are append-only'); END;
 """
 
 
-@MIGRATIONS(name="0001_initial_schema")
+@migration("0001_initial_schema")
 def initial_schema(db: Database) -> None:
     for statement in _split(_SCHEMA_0001):
         db.execute(statement)
@@ -228,7 +260,7 @@ def initial_schema(db: Database) -> None:
     db["finding_events"].enable_fts(["note"], create_triggers=True, tokenize="trigram")
 
 
-@MIGRATIONS(name="0002_findings_deadline_indexes")
+@migration("0002_findings_deadline_indexes")
 def findings_deadline_indexes(db: Database) -> None:
     # Finding lists are shown by deadline: a page is read in index order and stops early. The partial index holds
     # only open findings, which is what the overdue and open filters read.
@@ -239,10 +271,19 @@ def findings_deadline_indexes(db: Database) -> None:
     )
 
 
-@MIGRATIONS(name="0003_enterprise_pinyin")
+@migration("0003_enterprise_pinyin")
 def enterprise_pinyin(db: Database) -> None:
     # Pinyin forms of the name for searching by initials; filled in by the enterprise use cases.
     db.execute("ALTER TABLE enterprises ADD COLUMN name_pinyin TEXT NOT NULL DEFAULT ''")
+
+
+@migration("0004_open_findings_by_enterprise")
+def open_findings_by_enterprise(db: Database) -> None:
+    # The enterprise list counts each enterprise's open and overdue findings; this index holds only open ones.
+    db.execute(
+        "CREATE INDEX findings_open_enterprise ON findings(enterprise_id, deadline) "
+        "WHERE status NOT IN ('rectified', 'waived')"
+    )
 
 
 def _split(script: str) -> list[str]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from steward.domain.errors import PhotoRejected
+from steward.storage.photo_store import PHOTO_SUFFIXES  # noqa: F401 - re-exported for callers
 
 try:  # Phones save HEIC; pillow-heif teaches Pillow to read it.
     import pillow_heif
@@ -34,7 +35,6 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 _EXTENSIONS = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "TIFF": "tif", "HEIF": "heic", "WEBP": "webp", "BMP": "bmp"}
-PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".heic", ".heif", ".webp", ".bmp"}
 
 _EXIF_IFD = 0x8769
 _GPS_IFD = 0x8825

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from steward.storage.blob_files import TEMP_SUFFIX, atomic_write
-from steward.storage.photo_processing import PreparedPhoto
+
+if TYPE_CHECKING:
+    from steward.storage.photo_processing import PreparedPhoto
+
+PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".heic", ".heif", ".webp", ".bmp"}
 
 
 class PhotoStore:

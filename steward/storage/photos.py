@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from steward.storage.database import Database
-from steward.storage.photo_processing import PreparedPhoto
+
+if TYPE_CHECKING:
+    from steward.storage.photo_processing import PreparedPhoto
 
 
 def row_for(prepared: PreparedPhoto, imported_at: str) -> dict[str, Any]:
@@ -43,12 +45,12 @@ def insert_with_link(db: Database, photo: dict[str, Any] | None, link: dict[str,
                 "ON CONFLICT(sha256) DO NOTHING",
                 [photo[n] for n in names],
             )
-        db.db["photo_links"].insert(link)
+        db.insert("photo_links", link)
 
 
 def link(db: Database, link_row: dict[str, Any]) -> None:
     with db.write():
-        db.db["photo_links"].insert(link_row)
+        db.insert("photo_links", link_row)
 
 
 def get_link(db: Database, link_id: str) -> dict[str, Any] | None:

@@ -9,8 +9,8 @@ from steward.storage.database import Database
 
 def insert_version(db: Database, template: dict[str, Any], items: list[dict[str, Any]]) -> None:
     with db.write():
-        db.db["templates"].insert(template)
-        db.db["template_items"].insert_all(items)
+        db.insert("templates", template)
+        db.insert_many("template_items", items)
 
 
 def latest_version(db: Database, code: str) -> dict[str, Any] | None:

@@ -9,7 +9,7 @@ from steward.storage.database import Database
 
 def insert(db: Database, visit: dict[str, Any], item_ids: list[str]) -> None:
     with db.write() as conn:
-        db.db["visits"].insert(visit)
+        db.insert("visits", visit)
         conn.executemany(
             "INSERT INTO visit_items (visit_id, item_id, position) VALUES (?, ?, ?)",
             [(visit["id"], item_id, pos) for pos, item_id in enumerate(item_ids)],
@@ -94,7 +94,7 @@ def put_signature(db: Database, signature: dict[str, Any]) -> None:
         conn.execute(
             "DELETE FROM signatures WHERE visit_id = ? AND role = ?", [signature["visit_id"], signature["role"]]
         )
-        db.db["signatures"].insert(signature)
+        db.insert("signatures", signature)
 
 
 def signatures(db: Database, visit_id: str) -> list[dict[str, Any]]:

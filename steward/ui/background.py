@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
 
 from steward.domain.errors import StewardError
 
@@ -35,7 +36,16 @@ class _Task(QRunnable):
 
 
 class Background(QObject):
-    """Owns the signal objects of running tasks so they live until delivered."""
+    """Owns the signal objects of running tasks so they live until delivered. Use shared(): one per application,
+    owned by it, so that no signal object can be destroyed while a worker thread still emits on it."""
+
+    _shared: Background | None = None
+
+    @classmethod
+    def shared(cls) -> Background:
+        if cls._shared is None or not shiboken6.isValid(cls._shared):
+            cls._shared = cls(QCoreApplication.instance())
+        return cls._shared
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -48,16 +58,21 @@ class Background(QObject):
         on_done: Callable[[Any], None] | None = None,
         on_failed: Callable[[StewardError], None] | None = None,
         on_progress: Callable[[int, int, Any], None] | None = None,
+        owner: QObject | None = None,
     ) -> None:
-        """Run fn(progress) on the pool; progress(done, total, detail) may be called from it."""
+        """Run fn(progress) on the pool; progress(done, total, detail) may be called from it.
+        With an owner, the callbacks are dropped if the owner is destroyed before the work ends."""
         signals = _Signals(self)
         self._running.add(signals)
+
+        def alive() -> bool:
+            return owner is None or shiboken6.isValid(owner)
 
         def finish(callback: Callable[[Any], None] | None) -> Callable[[Any], None]:
             def handler(value: Any) -> None:
                 self._running.discard(signals)
                 signals.deleteLater()
-                if callback:
+                if callback and alive():
                     callback(value)
 
             return handler
@@ -65,7 +80,7 @@ class Background(QObject):
         signals.done.connect(finish(on_done))
         signals.failed.connect(finish(on_failed))
         if on_progress:
-            signals.progress.connect(on_progress)
+            signals.progress.connect(lambda d, t, x: on_progress(d, t, x) if alive() else None)
         self.pool.start(_Task(fn, signals))
 
     def busy(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QCloseEvent
@@ -21,17 +22,18 @@ from PySide6.QtWidgets import (
 
 from steward.domain import clock
 from steward.domain.errors import StewardError
-from steward.services import enterprises, findings, visits
+from steward.services import enterprises
 from steward.storage import settings as settings_store
 from steward.storage.profile import Profile
 from steward.ui import theme
 from steward.ui.background import Background
-from steward.ui.screens.enterprise_detail import EnterpriseDetail
 from steward.ui.screens.enterprises import EnterprisesScreen
-from steward.ui.screens.findings import FindingsScreen
-from steward.ui.screens.visit import VisitScreen
-from steward.ui.widgets.finding_history import FindingHistoryDialog
-from steward.ui.widgets.start_visit_dialog import StartVisitDialog
+
+if TYPE_CHECKING:
+    from steward.domain.findings import Figures
+    from steward.ui.screens.enterprise_detail import EnterpriseDetail
+    from steward.ui.screens.findings import FindingsScreen
+    from steward.ui.screens.visit import VisitScreen
 
 HIGH_CONTRAST_KEY = "ui_high_contrast"
 AskResume = Callable[[str], bool]
@@ -41,17 +43,19 @@ class MainWindow(QMainWindow):
     def __init__(self, profile: Profile) -> None:
         super().__init__()
         self.profile = profile
-        self.background = Background(self)
+        self._closed = False
+        self.background = Background.shared()
         self.setWindowTitle(self.tr("环保管家 Steward — 档案:{name}").format(name=profile.name))
         self.resize(1340, 740)
 
+        # Only the enterprise list is built now; the other screens (and their modules) on first use.
         self.enterprises = EnterprisesScreen(profile)
-        self.detail = EnterpriseDetail(profile)
-        self.visit = VisitScreen(profile, self.background)
-        self.findings = FindingsScreen(profile)
+        self.enterprises.open_enterprise.connect(self.show_enterprise)
+        self._detail: EnterpriseDetail | None = None
+        self._visit: VisitScreen | None = None
+        self._findings: FindingsScreen | None = None
         self.stack = QStackedWidget()
-        for screen in (self.enterprises, self.detail, self.visit, self.findings):
-            self.stack.addWidget(screen)
+        self.stack.addWidget(self.enterprises)
 
         self.nav = QButtonGroup(self)
         self.nav_enterprises = QPushButton(self.tr("企业"), checkable=True)
@@ -80,20 +84,46 @@ class MainWindow(QMainWindow):
         self.contrast_action.toggled.connect(self.set_high_contrast)
         view.addAction(self.contrast_action)
 
-        self.enterprises.open_enterprise.connect(self.show_enterprise)
-        self.detail.back.connect(self.show_enterprises)
-        self.detail.start_visit.connect(self.start_visit)
-        self.detail.open_visit.connect(self.open_visit)
-        self.detail.open_finding.connect(self.open_finding)
-        self.findings.open_finding.connect(self.open_finding)
-        self.visit.closed.connect(self._visit_closed)
-        self.visit.visit_finished.connect(lambda _id: self.refresh_figures())
-
         self.show_enterprises()
         self.refresh_figures()
         app = QApplication.instance()
         if isinstance(app, QApplication):
             theme.apply(app, self.contrast_action.isChecked())
+
+    # -- screens, made on first use ---------------------------------------------------------------------------------
+    @property
+    def detail(self) -> EnterpriseDetail:
+        if self._detail is None:
+            from steward.ui.screens.enterprise_detail import EnterpriseDetail
+
+            self._detail = EnterpriseDetail(self.profile)
+            self._detail.back.connect(self.show_enterprises)
+            self._detail.start_visit.connect(self.start_visit)
+            self._detail.open_visit.connect(self.open_visit)
+            self._detail.open_finding.connect(self.open_finding)
+            self.stack.addWidget(self._detail)
+        return self._detail
+
+    @property
+    def visit(self) -> VisitScreen:
+        if self._visit is None:
+            from steward.ui.screens.visit import VisitScreen
+
+            self._visit = VisitScreen(self.profile, self.background)
+            self._visit.closed.connect(self._visit_closed)
+            self._visit.visit_finished.connect(lambda _id: self.refresh_figures())
+            self.stack.addWidget(self._visit)
+        return self._visit
+
+    @property
+    def findings(self) -> FindingsScreen:
+        if self._findings is None:
+            from steward.ui.screens.findings import FindingsScreen
+
+            self._findings = FindingsScreen(self.profile)
+            self._findings.open_finding.connect(self.open_finding)
+            self.stack.addWidget(self._findings)
+        return self._findings
 
     # -- navigation -----------------------------------------------------------------------------------------------
     def show_enterprises(self) -> None:
@@ -102,7 +132,10 @@ class MainWindow(QMainWindow):
         self.nav_enterprises.setChecked(True)
 
     def show_findings(self) -> None:
-        self.findings.reload()
+        if self.findings.loaded:
+            self.findings.reload()
+        else:
+            self.findings.ensure_loaded()
         self.stack.setCurrentWidget(self.findings)
         self.nav_findings.setChecked(True)
 
@@ -112,6 +145,9 @@ class MainWindow(QMainWindow):
         self.nav_enterprises.setChecked(True)
 
     def start_visit(self, enterprise_id: str) -> None:
+        from steward.services import visits
+        from steward.ui.widgets.start_visit_dialog import StartVisitDialog
+
         enterprise = enterprises.get(self.profile, enterprise_id)
         dialog = StartVisitDialog(self.profile, enterprise, self.detail.is_first_visit(), self)
         if not dialog.exec():
@@ -131,10 +167,12 @@ class MainWindow(QMainWindow):
         self.visit.setFocus()
 
     def open_finding(self, finding_id: str) -> None:
+        from steward.ui.widgets.finding_history import FindingHistoryDialog
+
         dialog = FindingHistoryDialog(self.profile, self.background, finding_id, self)
         dialog.exec()
-        if self.stack.currentWidget() is self.findings:
-            self.findings.reload()
+        if self._findings is not None and self.stack.currentWidget() is self._findings:
+            self._findings.reload()
 
     def _visit_closed(self) -> None:
         self.nav_visit.hide()
@@ -142,7 +180,17 @@ class MainWindow(QMainWindow):
         self.show_enterprise(self.visit.visit["enterprise_id"])
 
     def refresh_figures(self) -> None:
-        f = findings.figures_for(self.profile)
+        """Figures are counted on the pool (a quarter of a second's work on a big profile never blocks the list)."""
+        if self._closed:
+            return
+        from steward.services import findings
+
+        profile = self.profile
+        self.background.run(lambda _progress: findings.figures_for(profile), on_done=self._show_figures, owner=self)
+
+    def _show_figures(self, f: Figures) -> None:
+        if self._closed:
+            return
         self.figures.setText(
             self.tr("发现问题 {found} · 已整改 {rect} · 整改率 {rate} · 待整改 {open} · 逾期 {over}").format(
                 found=f.found, rect=f.rectified, rate=f"{f.rectification_rate:.1%}", open=f.open, over=f.overdue
@@ -152,6 +200,8 @@ class MainWindow(QMainWindow):
     # -- resuming and settings ------------------------------------------------------------------------------------
     def offer_resume(self, ask: AskResume | None = None) -> bool:
         """If a visit was left in progress (closed, crashed, battery), offer to continue exactly there."""
+        from steward.services import visits
+
         point = visits.resume_point(self.profile)
         if point is None:
             return False
@@ -181,7 +231,8 @@ class MainWindow(QMainWindow):
             theme.apply(app, on)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.stack.currentWidget() is self.visit:
-            self.visit.item_panel.flush()
-            self.visit._remember_position()
+        self._closed = True
+        if self._visit is not None and self.stack.currentWidget() is self._visit:
+            self._visit.item_panel.flush()
+            self._visit._remember_position()
         super().closeEvent(event)

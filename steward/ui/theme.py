@@ -16,7 +16,7 @@ QPushButton#answer[answer="not_compliant"]:checked {{ background: #b3261e; color
 QPushButton#answer[answer="not_applicable"]:checked {{ background: #5f6368; color: white; }}
 QLabel#itemText {{ font-size: 20px; }}
 QLabel#overdue {{ color: #b3261e; font-weight: bold; }}
-QTreeWidget#outline::item {{ min-height: 34px; }}
+QTreeWidget#outline::item {{ min-height: {TOUCH}px; }}
 QTreeWidget#outline {{ font-size: 14px; }}
 """
 

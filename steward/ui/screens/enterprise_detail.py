@@ -6,13 +6,10 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -23,17 +20,7 @@ from steward.domain.labels import FindingStatus, Severity, VisitKind, VisitStatu
 from steward.services import enterprises, findings, visits
 from steward.storage.profile import Profile
 from steward.ui.widgets.rows_model import RED, Column, RowsModel
-
-
-def _table(model: RowsModel, stretch: int) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().setVisible(False)
-    table.verticalHeader().setDefaultSectionSize(36)
-    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return table
+from steward.ui.widgets.tables import fit_columns, make_table
 
 
 class EnterpriseDetail(QWidget):
@@ -80,9 +67,9 @@ class EnterpriseDetail(QWidget):
             Column(self.tr("位置"), lambda r: r["location"]),
             Column(self.tr("问题描述"), lambda r: r["description"]),
         ])  # fmt: skip
-        self.visits_table = _table(self.visits, 0)
+        self.visits_table = make_table(self.visits, 0)
         self.visits_table.activated.connect(lambda i: self.open_visit.emit(self._id(self.visits, i)))
-        self.findings_table = _table(self.findings, 5)
+        self.findings_table = make_table(self.findings, 5)
         self.findings_table.activated.connect(lambda i: self.open_finding.emit(self._id(self.findings, i)))
         self.tabs = QTabWidget()
         self.tabs.addTab(self.findings_table, self.tr("问题"))
@@ -125,9 +112,8 @@ class EnterpriseDetail(QWidget):
         self.findings.set_rows(findings.listing(self.profile, enterprise_id=enterprise_id))
         self._in_progress = next((v for v in history if v["status"] == VisitStatus.IN_PROGRESS), None)
         self.continue_button.setVisible(self._in_progress is not None)
-        for column in range(5):
-            self.findings_table.resizeColumnToContents(column)
-            self.visits_table.resizeColumnToContents(column)
+        fit_columns(self.findings_table, range(5))
+        fit_columns(self.visits_table, range(5))
 
     def _continue(self) -> None:
         if self._in_progress:

@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from steward.domain.labels import FindingStatus, Severity
 from steward.services import enterprises, findings
 from steward.storage.profile import Profile
 from steward.ui.widgets.rows_model import RED, Column, RowsModel
+from steward.ui.widgets.tables import fit_columns, make_table
 
 PAGE = 2000  # more than a county has open; the count below says when a filter would show more
 
@@ -61,14 +51,8 @@ class FindingsScreen(QWidget):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortLocaleAware(True)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
+        self.table = make_table(self.proxy, 6)
         self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(36)
-        self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(self._activated)
 
         filters = QHBoxLayout()
@@ -86,7 +70,12 @@ class FindingsScreen(QWidget):
         for signal in (self.status.currentIndexChanged, self.severity.currentIndexChanged,
                        self.enterprise.currentIndexChanged, self.overdue.toggled, self.search.textChanged):  # fmt: skip
             signal.connect(self._timer.start)
-        self.reload_enterprises()
+        self.loaded = False  # filled the first time it is shown: start-up does not pay for a screen not yet seen
+
+    def ensure_loaded(self) -> None:
+        if not self.loaded:
+            self.loaded = True
+            self.reload_enterprises()
 
     def reload_enterprises(self) -> None:
         self.enterprise.blockSignals(True)
@@ -115,8 +104,7 @@ class FindingsScreen(QWidget):
         if more:
             text += self.tr("(只显示前 {n} 个,请加筛选条件)").format(n=PAGE)
         self.count.setText(text)
-        for column in range(6):
-            self.table.resizeColumnToContents(column)
+        fit_columns(self.table, range(6))
 
     def _activated(self, index: QModelIndex) -> None:
         self.open_finding.emit(self.proxy.data(index, Qt.ItemDataRole.UserRole))

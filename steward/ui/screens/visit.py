@@ -365,7 +365,7 @@ class VisitScreen(QWidget):
             self.import_progress.hide()
             self.show_error(error)
 
-        self.background.run(work, done, failed, progress)
+        self.background.run(work, done, failed, progress, owner=self)
 
     def _after_assign(self) -> None:
         self._refresh_outline()

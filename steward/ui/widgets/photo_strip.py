@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from steward.services import photos
 from steward.services.photos import ImportReport, LinkTarget
-from steward.storage.photo_processing import PHOTO_SUFFIXES
+from steward.storage.photo_store import PHOTO_SUFFIXES
 from steward.storage.profile import Profile
 from steward.ui.background import Background
 from steward.ui.widgets.photo_viewer import PhotoViewer
@@ -64,8 +64,9 @@ class PhotoStrip(QWidget):
         self.list.setIconSize(QSize(THUMB, THUMB))
         self.list.setFixedHeight(THUMB + 30)
         self.list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
+        # A tap opens the photo large; Ctrl/Shift-click selects several for deleting.
+        self.list.itemClicked.connect(self._clicked)
         self.list.itemActivated.connect(self._open)
-        self.list.itemDoubleClicked.connect(self._open)
 
         self.add_button = QPushButton(self.tr("添加照片"))
         self.add_button.clicked.connect(self.choose_files)
@@ -126,6 +127,7 @@ class PhotoStrip(QWidget):
             self.background.run(
                 lambda _progress: _load_thumbs(self.profile, rows),
                 on_done=lambda loaded: self._show_thumbs(generation, loaded),
+                owner=self.list,
             )
 
     def _show_thumbs(self, generation: int, loaded: list[tuple[str, QImage | None]]) -> None:
@@ -180,7 +182,7 @@ class PhotoStrip(QWidget):
             self.message.setText(getattr(error, "zh", str(error)))
             self.message.show()
 
-        self.background.run(work, done, failed, lambda done_, total, _d: self.progress.setValue(done_))
+        self.background.run(work, done, failed, lambda done_, total, _d: self.progress.setValue(done_), owner=self.list)
 
     def paste(self) -> None:
         if not self.editable:
@@ -209,10 +211,10 @@ class PhotoStrip(QWidget):
 
     # -- removing -----------------------------------------------------------------------------------------------------
     def delete_selected(self) -> None:
-        if not self.editable:
-            return
-        ids = [item.data(_LINK_ROLE) for item in self.list.selectedItems()]
-        if not ids:
+        self.delete_links([item.data(_LINK_ROLE) for item in self.list.selectedItems()])
+
+    def delete_links(self, ids: list[str]) -> None:
+        if not (self.editable and ids):
             return
         self._removed = [photos.remove_link(self.profile, link_id) for link_id in ids]
         self.undo_button.setText(self.tr("撤销删除({n}张)").format(n=len(self._removed)))
@@ -228,7 +230,13 @@ class PhotoStrip(QWidget):
         self.refresh()
         self.changed.emit()
 
+    def _clicked(self, item: QListWidgetItem) -> None:
+        if QGuiApplication.keyboardModifiers() == Qt.KeyboardModifier.NoModifier:
+            self._open(item)
+
     def _open(self, item: QListWidgetItem) -> None:
         row = next((r for r in self._rows if r["id"] == item.data(_LINK_ROLE)), None)
         if row:
-            PhotoViewer(self.profile, row, self).open()
+            viewer = PhotoViewer(self.profile, row, self, can_delete=self.editable)
+            viewer.delete_requested.connect(lambda link_id: self.delete_links([link_id]))
+            viewer.open()

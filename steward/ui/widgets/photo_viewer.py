@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
@@ -12,7 +12,10 @@ from steward.storage.profile import Profile
 
 
 class PhotoViewer(QDialog):
-    def __init__(self, profile: Profile, row: dict[str, Any], parent: QWidget | None = None) -> None:
+    delete_requested = Signal(str)  # link id
+
+    def __init__(self, profile: Profile, row: dict[str, Any], parent: QWidget | None = None,
+                 can_delete: bool = False) -> None:  # fmt: skip
         super().__init__(parent)
         self.setWindowTitle(row["original_name"])
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -30,6 +33,9 @@ class PhotoViewer(QDialog):
         facts.append(self.tr("校验码:{sha}").format(sha=row["sha256"][:12]))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        if can_delete:
+            delete = buttons.addButton(self.tr("删除此照片"), QDialogButtonBox.ButtonRole.DestructiveRole)
+            delete.clicked.connect(lambda: (self.delete_requested.emit(row["id"]), self.accept()))
         layout = QVBoxLayout(self)
         layout.addWidget(picture, 1)
         layout.addWidget(QLabel(" · ".join(facts)))
