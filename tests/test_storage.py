@@ -144,3 +144,16 @@ def test_the_apps_in_memory_filter_agrees_with_the_sql_search(profile: Profile) 
         in_memory = {r["id"] for r in rows if matches(query, (r["name"], r["credit_code"], r["address"]),
                                                       r["name_pinyin"])}  # fmt: skip
         assert in_sql == in_memory, query
+
+
+def test_a_reader_sees_committed_data_cannot_write_and_survives_the_writer_closing(profile: Profile) -> None:
+    enterprises.create(profile, name="仙居县源泉工艺品有限公司", credit_code=make_code(300))
+    reader = profile.reader()
+    try:
+        assert len(enterprises.listing(reader)) == 1
+        with pytest.raises(sqlite3.OperationalError, match="readonly"), reader.db.write() as conn:
+            conn.execute("DELETE FROM enterprises")
+        profile.close()  # the window's connection closing does not touch the reader's
+        assert len(enterprises.listing(reader)) == 1
+    finally:
+        reader.close()

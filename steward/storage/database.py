@@ -78,8 +78,21 @@ class Database:
             with self._write_lock:
                 apply_pending(self.conn)
 
+    @classmethod
+    def reader(cls, path: Path) -> Database:
+        """A read-only connection of its own, for work on another thread (WAL lets readers run beside the writer)."""
+        reader = cls.__new__(cls)
+        reader.path = path
+        reader.conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
+                                      check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)  # fmt: skip
+        reader.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        reader._write_lock = threading.RLock()
+        reader._depth = 0
+        return reader
+
     def close(self) -> None:
-        self.conn.close()
+        with self._write_lock:  # a write in progress on another thread finishes first
+            self.conn.close()
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:

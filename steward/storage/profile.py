@@ -11,10 +11,14 @@ from steward.storage.photo_store import PhotoStore
 
 
 class Profile:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, db: Database | None = None) -> None:
         self.folder = folder
-        self.db = Database(database_path(folder))
+        self.db = db or Database(database_path(folder))
         self.photos = PhotoStore(folder / "photos")
+
+    def reader(self) -> Profile:
+        """The same profile through a read-only connection of its own: for reading on a background thread."""
+        return Profile(self.folder, Database.reader(database_path(self.folder)))
 
     @property
     def name(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from steward.domain.errors import StewardError
@@ -41,4 +42,5 @@ def run_app(data_dir: str | None, profile_name: str) -> int:
     try:
         return app.exec()
     finally:
+        QThreadPool.globalInstance().waitForDone()  # nothing may still be writing when the profile closes
         profile.close()

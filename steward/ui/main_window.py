@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from steward.domain import clock
 from steward.domain.errors import StewardError
+from steward.domain.findings import Figures
 from steward.services import enterprises
 from steward.storage import settings as settings_store
 from steward.storage.profile import Profile
@@ -30,7 +31,6 @@ from steward.ui.background import Background
 from steward.ui.screens.enterprises import EnterprisesScreen
 
 if TYPE_CHECKING:
-    from steward.domain.findings import Figures
     from steward.ui.screens.enterprise_detail import EnterpriseDetail
     from steward.ui.screens.findings import FindingsScreen
     from steward.ui.screens.visit import VisitScreen
@@ -186,7 +186,12 @@ class MainWindow(QMainWindow):
         from steward.services import findings
 
         profile = self.profile
-        self.background.run(lambda _progress: findings.figures_for(profile), on_done=self._show_figures, owner=self)
+
+        def count(_progress: object) -> Figures:
+            with profile.reader() as reader:  # its own connection: the window's may close meanwhile
+                return findings.figures_for(reader)
+
+        self.background.run(count, on_done=self._show_figures, owner=self)
 
     def _show_figures(self, f: Figures) -> None:
         if self._closed:
@@ -232,6 +237,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._closed = True
+        # Work still running on the pool (a photo import writing its rows) ends before the profile may close.
+        self.background.pool.waitForDone()
         if self._visit is not None and self.stack.currentWidget() is self._visit:
             self._visit.item_panel.flush()
             self._visit._remember_position()
