@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import QLibraryInfo, QThreadPool, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from steward.domain.errors import StewardError
@@ -19,6 +19,13 @@ def set_application_identity() -> None:
     QApplication.setOrganizationName("")
 
 
+def install_translations(app: QApplication, language: str = "zh_CN") -> None:
+    """Chinese is the default language: Qt's own buttons and dialogs (取消, 确定, 是/否) speak it too."""
+    translator = QTranslator(app)
+    if translator.load(f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(translator)
+
+
 def create_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance()
     if isinstance(app, QApplication):
@@ -26,6 +33,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     set_application_identity()
     app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationDisplayName("环保管家 Steward")
+    install_translations(app)
     return app
 
 

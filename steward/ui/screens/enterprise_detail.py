@@ -19,6 +19,7 @@ from steward.domain import clock
 from steward.domain.labels import FindingStatus, Severity, VisitKind, VisitStatus
 from steward.services import enterprises, findings, visits
 from steward.storage.profile import Profile
+from steward.ui.labels import label
 from steward.ui.widgets.rows_model import RED, Column, RowsModel
 from steward.ui.widgets.tables import fit_columns, make_table
 
@@ -52,17 +53,17 @@ class EnterpriseDetail(QWidget):
 
         self.visits = RowsModel([
             Column(self.tr("开始时间"), lambda r: clock.from_text(r["started_at"]).astimezone().strftime("%Y-%m-%d %H:%M")),
-            Column(self.tr("类型"), lambda r: VisitKind(r["kind"]).zh),
+            Column(self.tr("类型"), lambda r: label(VisitKind(r["kind"]))),
             Column(self.tr("检查人员"), lambda r: r["steward"]),
-            Column(self.tr("状态"), lambda r: VisitStatus(r["status"]).zh,
+            Column(self.tr("状态"), lambda r: label(VisitStatus(r["status"])),
                    lambda r: RED if r["status"] == VisitStatus.IN_PROGRESS else None),
             Column(self.tr("已检查"), lambda r: f"{r['answered']}/{r['item_count']}", numeric=True),
             Column(self.tr("新问题"), lambda r: r["new_findings"], numeric=True),
         ])  # fmt: skip
         self.findings = RowsModel([
             Column(self.tr("整改期限"), lambda r: r["deadline"]),
-            Column(self.tr("状态"), lambda r: FindingStatus(r["status"]).zh),
-            Column(self.tr("等级"), lambda r: Severity(r["severity"]).zh),
+            Column(self.tr("状态"), lambda r: label(FindingStatus(r["status"]))),
+            Column(self.tr("等级"), lambda r: label(Severity(r["severity"]))),
             Column(self.tr("逾期天数"), lambda r: r["overdue_days"] or "", lambda r: RED, numeric=True),
             Column(self.tr("位置"), lambda r: r["location"]),
             Column(self.tr("问题描述"), lambda r: r["description"]),
@@ -93,14 +94,14 @@ class EnterpriseDetail(QWidget):
         while self.facts.rowCount():
             self.facts.removeRow(0)
         contact = " ".join(x for x in (e["contact_person"], e["contact_phone"]) if x)
-        for label, value in (
+        for caption, value in (
             (self.tr("统一社会信用代码"), e["credit_code"]),
             (self.tr("法定代表人/负责人"), e["legal_representative"]),
             (self.tr("地址"), e["address"]),
             (self.tr("联系人"), contact),
             (self.tr("保单号 · 保险公司"), " · ".join(x for x in (e["policy_number"], e["insurer"]) if x)),
         ):
-            self.facts.addRow(label, QLabel(value or "—", wordWrap=True))
+            self.facts.addRow(caption, QLabel(value or "—", wordWrap=True))
         f = findings.figures_for(self.profile, enterprise_id)
         self.figures.setText(
             self.tr(
@@ -109,7 +110,9 @@ class EnterpriseDetail(QWidget):
         )
         history = visits.listing(self.profile, enterprise_id=enterprise_id)
         self.visits.set_rows(history)
-        self.findings.set_rows(findings.listing(self.profile, enterprise_id=enterprise_id))
+        rows = findings.listing(self.profile, enterprise_id=enterprise_id)
+        rows.sort(key=lambda r: (FindingStatus(r["status"]).closed, r["deadline"] or ""))  # open ones first
+        self.findings.set_rows(rows)
         self._in_progress = next((v for v in history if v["status"] == VisitStatus.IN_PROGRESS), None)
         self.continue_button.setVisible(self._in_progress is not None)
         fit_columns(self.findings_table, range(5))

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEd
 from steward.domain.labels import FindingStatus, Severity
 from steward.services import enterprises, findings
 from steward.storage.profile import Profile
+from steward.ui.labels import label
 from steward.ui.widgets.rows_model import RED, Column, RowsModel
 from steward.ui.widgets.tables import fit_columns, make_table
 
@@ -24,11 +25,11 @@ class FindingsScreen(QWidget):
         self.status.addItem(self.tr("未关闭(待整改/待复查/部分整改)"), "open")
         self.status.addItem(self.tr("全部"), None)
         for status in FindingStatus:
-            self.status.addItem(self.tr(status.zh), status.value)
+            self.status.addItem(label(status), status.value)
         self.severity = QComboBox()
         self.severity.addItem(self.tr("全部等级"), None)
         for severity in Severity:
-            self.severity.addItem(self.tr(severity.zh), severity.value)
+            self.severity.addItem(label(severity), severity.value)
         self.enterprise = QComboBox()
         self.enterprise.setEditable(True)
         self.enterprise.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -42,9 +43,9 @@ class FindingsScreen(QWidget):
             Column(self.tr("整改期限"), lambda r: r["deadline"]),
             Column(self.tr("企业"), lambda r: r["enterprise_name"]),
             Column(self.tr("检查项"), lambda r: r["item_code"] or ""),
-            Column(self.tr("等级"), lambda r: Severity(r["severity"]).zh,
+            Column(self.tr("等级"), lambda r: label(Severity(r["severity"])),
                    lambda r: RED if r["severity"] == "major" else None),
-            Column(self.tr("状态"), lambda r: FindingStatus(r["status"]).zh),
+            Column(self.tr("状态"), lambda r: label(FindingStatus(r["status"]))),
             Column(self.tr("逾期天数"), lambda r: r["overdue_days"] or "", lambda r: RED, numeric=True),
             Column(self.tr("问题描述"), lambda r: r["description"]),
         ])  # fmt: skip
@@ -53,6 +54,7 @@ class FindingsScreen(QWidget):
         self.proxy.setSortLocaleAware(True)
         self.table = make_table(self.proxy, 6)
         self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # earliest deadline (most overdue) first
         self.table.activated.connect(self._activated)
 
         filters = QHBoxLayout()

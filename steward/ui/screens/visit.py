@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -37,6 +37,7 @@ from steward.services.photos import ImportReport, LinkTarget
 from steward.storage import templates as template_store
 from steward.storage.profile import Profile
 from steward.ui.background import Background
+from steward.ui.labels import label
 from steward.ui.widgets.finish_dialog import FinishDialog
 from steward.ui.widgets.item_panel import ItemPanel
 from steward.ui.widgets.recheck_panel import RecheckPanel
@@ -57,7 +58,9 @@ class UnassignedPanel(QWidget):
         self.visit_id = ""
         self.list = QListWidget()
         self.list.setViewMode(QListView.ViewMode.IconMode)
-        self.list.setIconSize(self.list.iconSize() * 4)
+        self.list.setIconSize(QSize(160, 160))
+        self.list.setGridSize(QSize(180, 200))
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
         self.list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         self.items = QComboBox()
         assign = QPushButton(self.tr("分配到所选检查项"))
@@ -196,7 +199,7 @@ class VisitScreen(QWidget):
         self.deadline_days = {s: templates.deadline_days(template, s) for s in Severity} if template else {}
         self.items = visits.items(self.profile, visit_id)
         self.index_of = {item["id"]: i for i, item in enumerate(self.items)}
-        kind = VisitKind(self.visit["kind"]).zh
+        kind = label(VisitKind(self.visit["kind"]))
         started = self.visit["started_at"][:16].replace("T", " ")
         self.title.setText(f"{self.visit['enterprise_name']} · {kind} · {started}")
         self._apply_mode()

@@ -13,6 +13,7 @@ from steward.domain.errors import StewardError
 from steward.domain.labels import Severity
 from steward.services import visits
 from steward.storage.profile import Profile
+from steward.ui.labels import label
 
 
 class FindingEditor(QWidget):
@@ -37,7 +38,7 @@ class FindingEditor(QWidget):
         self.basis = QLineEdit()
         self.severity = QComboBox()
         for sev in Severity:
-            self.severity.addItem(sev.zh, sev.value)
+            self.severity.addItem(label(sev), sev.value)
         self.requirement = QPlainTextEdit()
         self.requirement.setFixedHeight(84)
         self.deadline = QDateEdit(calendarPopup=True)

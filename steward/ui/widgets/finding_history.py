@@ -7,11 +7,9 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -23,8 +21,10 @@ from steward.services import findings
 from steward.services.photos import LinkTarget
 from steward.storage.profile import Profile
 from steward.ui.background import Background
+from steward.ui.labels import label
 from steward.ui.widgets.photo_strip import PhotoStrip
 from steward.ui.widgets.rows_model import Column, RowsModel
+from steward.ui.widgets.tables import make_table
 
 
 def _local(text: str) -> str:
@@ -42,20 +42,17 @@ class FindingHistoryDialog(QDialog):
         self.status = QLabel()
         self.events = RowsModel([
             Column(self.tr("时间"), lambda r: _local(r["at"])),
-            Column(self.tr("事件"), lambda r: EventKind(r["kind"]).zh),
+            Column(self.tr("事件"), lambda r: label(EventKind(r["kind"]))),
             Column(self.tr("记录人"), lambda r: r["by"]),
             Column(self.tr("说明"), lambda r: r["note"]),
         ])  # fmt: skip
-        table = QTableView()
-        table.setModel(self.events)
-        table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table = table = make_table(self.events, 3)
         self.photos = PhotoStrip(profile, background)
         self.error = QLabel(objectName="overdue")
         actions = QHBoxLayout()
-        for label, kind in ((self.tr("企业报告已整改…"), EventKind.RECTIFICATION_REPORTED),
+        for caption, kind in ((self.tr("企业报告已整改…"), EventKind.RECTIFICATION_REPORTED),
                             (self.tr("免于整改…"), EventKind.WAIVED), (self.tr("重新打开…"), EventKind.REOPENED)):  # fmt: skip
-            button = QPushButton(label)
+            button = QPushButton(caption)
             button.clicked.connect(lambda _c=False, k=kind: self.add_event(k))
             actions.addWidget(button)
         actions.addStretch()
@@ -77,31 +74,33 @@ class FindingHistoryDialog(QDialog):
         f = detail.finding
         while self.facts.rowCount():
             self.facts.removeRow(0)
-        for label, value in (
+        for caption, value in (
             (self.tr("企业"), f["enterprise_name"]),
             (self.tr("检查项"), f.get("item_code") or ""),
             (self.tr("位置"), f["location"]),
             (self.tr("问题描述"), f["description"]),
             (self.tr("依据"), f["basis"]),
-            (self.tr("等级"), Severity(f["severity"]).zh),
+            (self.tr("等级"), label(Severity(f["severity"]))),
             (self.tr("整改要求"), f["requirement"]),
             (self.tr("整改期限"), f["deadline"]),
         ):
             text = QLabel(value, wordWrap=True)
-            self.facts.addRow(label, text)
-        status = self.tr("状态:{s}").format(s=detail.status.zh)
+            self.facts.addRow(caption, text)
+        status = self.tr("状态:{s}").format(s=label(detail.status))
         if detail.overdue_days:
             status += self.tr(" · 逾期 {n} 天").format(n=detail.overdue_days)
         if detail.days_to_close is not None:
             status += self.tr(" · 用时 {n} 天闭环").format(n=detail.days_to_close)
         self.status.setText(status)
         self.events.set_rows(detail.events)
+        for column in range(3):
+            self.table.resizeColumnToContents(column)
         self.photos.set_target(LinkTarget(finding_id=self.finding_id), editable=False)
 
     def add_event(self, kind: EventKind, note: str | None = None) -> None:
         if note is None:
             prompt = self.tr("理由(必填):") if kind == EventKind.WAIVED else self.tr("说明:")
-            note, ok = QInputDialog.getText(self, kind.zh, prompt)
+            note, ok = QInputDialog.getText(self, label(kind), prompt)
             if not ok:
                 return
         try:

@@ -25,6 +25,7 @@ from steward.services import visits
 from steward.services.photos import LinkTarget
 from steward.storage.profile import Profile
 from steward.ui.background import Background
+from steward.ui.labels import label
 from steward.ui.widgets.finding_editor import FindingEditor
 from steward.ui.widgets.photo_strip import PhotoStrip
 
@@ -60,7 +61,7 @@ class ItemPanel(QScrollArea):
         answer_row.setSpacing(8)
         self.answer_buttons: dict[AnswerResult, QPushButton] = {}
         for key, result in enumerate(AnswerResult, start=1):
-            button = QPushButton(f"{self.tr(result.zh)}  ({key})", objectName="answer", checkable=True)
+            button = QPushButton(f"{label(result)}  ({key})", objectName="answer", checkable=True)
             button.setProperty("answer", result.value)
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.clicked.connect(lambda _checked=False, r=result: self.set_result(r))
@@ -156,7 +157,9 @@ class ItemPanel(QScrollArea):
             choice = QMessageBox.question(
                 self,
                 self.tr("删除问题记录?"),
-                self.tr("此项已记录问题。改为“{r}”将删除该问题记录(照片保留在此项下)。是否继续?").format(r=result.zh),
+                self.tr("此项已记录问题。改为“{r}”将删除该问题记录(照片保留在此项下)。是否继续?").format(
+                    r=label(result)
+                ),
             )
             if choice != QMessageBox.StandardButton.Yes:
                 self._sync_buttons()

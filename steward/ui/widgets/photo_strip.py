@@ -108,7 +108,7 @@ class PhotoStrip(QWidget):
         self.undo_button.hide()
         self.message.hide()
         for button in (self.add_button, self.paste_button, self.delete_button):
-            button.setEnabled(self.editable)
+            button.setVisible(self.editable)
         self.refresh()
 
     def refresh(self) -> None:

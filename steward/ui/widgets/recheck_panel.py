@@ -23,6 +23,7 @@ from steward.services import visits
 from steward.services.photos import LinkTarget
 from steward.storage.profile import Profile
 from steward.ui.background import Background
+from steward.ui.labels import label
 from steward.ui.widgets.photo_strip import PhotoStrip
 
 OUTCOMES = (EventKind.RECHECK_RECTIFIED, EventKind.RECHECK_PARTLY, EventKind.RECHECK_NOT_RECTIFIED)
@@ -46,7 +47,7 @@ class RecheckRow(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         title = QLabel(f"<b>{row.get('item_code') or ''}</b> {row['description']}", wordWrap=True)
         facts = self.tr("{sev} · {loc} · 发现于 {found} · 期限 {deadline}").format(
-            sev=Severity(row["severity"]).zh,
+            sev=label(Severity(row["severity"])),
             loc=row["location"] or self.tr("未注明位置"),
             found=row["created_at"][:10],
             deadline=row["deadline"],

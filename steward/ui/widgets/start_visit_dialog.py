@@ -23,6 +23,7 @@ from steward.services import templates
 from steward.services.visits import DEFAULT_TEMPLATE
 from steward.storage import templates as template_store
 from steward.storage.profile import Profile
+from steward.ui.labels import label
 
 
 class StartVisitDialog(QDialog):
@@ -32,7 +33,7 @@ class StartVisitDialog(QDialog):
         self.setWindowTitle(self.tr("开始巡查 — {name}").format(name=enterprise["name"]))
         self.kind = QComboBox()
         for kind in VisitKind:
-            self.kind.addItem(self.tr(kind.zh), kind.value)
+            self.kind.addItem(label(kind), kind.value)
         self.kind.setCurrentIndex(self.kind.findData((VisitKind.FIRST if first_visit else VisitKind.ROUTINE).value))
         template = templates.latest(profile, enterprise["template_code"] or DEFAULT_TEMPLATE)
         self.items = QListWidget()
