@@ -288,25 +288,25 @@ class _Builder:
             settled = len(later_visits) >= 8  # old findings have mostly been dealt with
             if roll < 0.72 or (settled and roll >= 0.92 and self.rng.random() < 0.7):
                 if len(horizon) > 1 and self.rng.random() < 0.25:
-                    add(EventKind.RECHECK_PARTLY, horizon[0], "已部分整改,仍需完善")
-                add(EventKind.RECHECK_RECTIFIED, horizon[-1], "现场复查,已按要求整改")
+                    add(EventKind.RECHECK_PARTLY, horizon[0], "已部分整改，仍需完善")
+                add(EventKind.RECHECK_RECTIFIED, horizon[-1], "现场复查，已按要求整改")
             elif roll < 0.77:
-                add(EventKind.WAIVED, horizon[-1], "该工序已停产拆除,免于整改")
+                add(EventKind.WAIVED, horizon[-1], "该工序已停产拆除，免于整改")
             elif roll < 0.87:
                 add(EventKind.RECHECK_NOT_RECTIFIED, horizon[0], "复查时尚未整改")
                 if settled:
-                    add(EventKind.RECHECK_RECTIFIED, later_visits[min(len(later_visits) - 1, 7)], "再次复查,已整改")
+                    add(EventKind.RECHECK_RECTIFIED, later_visits[min(len(later_visits) - 1, 7)], "再次复查，已整改")
             elif roll < 0.92:
                 add(
                     EventKind.RECTIFICATION_REPORTED,
                     horizon[0] - timedelta(days=1),
-                    "企业报告已整改,附整改照片",
+                    "企业报告已整改，附整改照片",
                     by=ent["contact_person"],
                 )
                 if settled:
                     add(EventKind.RECHECK_RECTIFIED, horizon[0], "复查确认已整改")
             elif self.rng.random() < 0.5:
-                add(EventKind.RECHECK_PARTLY, horizon[0], "已部分整改,仍需完善")
+                add(EventKind.RECHECK_PARTLY, horizon[0], "已部分整改，仍需完善")
         visit_of = dict(later)
         for e in events:
             self.events.append({
@@ -317,7 +317,7 @@ class _Builder:
         self.findings.append({
             "id": finding_id, "enterprise_id": ent["id"], "visit_id": visit_id, "item_id": item["id"],
             "location": self.rng.choice(_LOCATIONS), "description": item["text_zh"], "basis": item["basis"],
-            "severity": severity.value, "requirement": f"按照{item['basis'] or '相关规定'}的要求整改到位,并提交整改前后照片。",
+            "severity": severity.value, "requirement": f"按照{item['basis'] or '相关规定'}的要求整改到位，并提交整改前后照片。",
             "deadline": deadline.isoformat(), "created_at": stamp, "created_by": steward,
             "status": state.status.value, "closed_at": clock.to_text(state.closed_at) if state.closed_at else None,
             "updated_at": stamp,

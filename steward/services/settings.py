@@ -23,8 +23,10 @@ FIRM_NAME = Setting("firm_name", str, "", "服务机构名称", "Service firm")
 INSURER_NAME = Setting("insurer_name", str, "", "保险公司名称", "Insurer")
 NOTICE_PREFIX = Setting("notice_prefix", str, "XJ", "通知书编号前缀", "Notice number prefix")
 VISIT_INTERVAL_DAYS = Setting("visit_interval_days", int, 7, "巡查周期(天)", "Days between visits")
+LOGO_PATH = Setting("logo_path", str, "", "报告页眉标志(图片文件)", "Letterhead logo (image file)")
+NOTICE_COPIES = Setting("notice_copies", int, 2, "整改通知书联数", "Copies of a notice")
 
-ALL = (STEWARD_NAME, FIRM_NAME, INSURER_NAME, NOTICE_PREFIX, VISIT_INTERVAL_DAYS)
+ALL = (STEWARD_NAME, FIRM_NAME, INSURER_NAME, NOTICE_PREFIX, VISIT_INTERVAL_DAYS, LOGO_PATH, NOTICE_COPIES)
 
 
 def get(profile: Profile, setting: Setting) -> Any:

@@ -158,8 +158,8 @@ def answer(
 
 def _default_requirement(item: dict[str, Any] | None) -> str:
     if item and item["basis"]:
-        return f"按照{item['basis']}的要求整改到位,并提交整改前后照片。"
-    return "按要求整改到位,并提交整改前后照片。"
+        return f"按照{item['basis']}的要求整改到位，并提交整改前后照片。"
+    return "按要求整改到位，并提交整改前后照片。"
 
 
 def create_finding(
@@ -254,7 +254,7 @@ def delete_finding(profile: Profile, finding_id: str) -> None:
     visit = get(profile, finding["visit_id"])
     if visit["status"] != VisitStatus.IN_PROGRESS:
         raise VisitLocked(
-            "巡查已完成,问题不能删除;如属误记,请以免于整改并注明理由的方式处理。",
+            "巡查已完成，问题不能删除；如属误记，请以免于整改并注明理由的方式处理。",
             "The visit is finished; a finding cannot be deleted. Waive it with a reason instead.",
         )
     findings_store.delete_unfinished(profile.db, finding_id)
@@ -354,7 +354,7 @@ def recheck(
     """Re-check an open finding during a visit: rectified, partly or not rectified."""
     kind = EventKind(outcome)
     if kind not in (EventKind.RECHECK_RECTIFIED, EventKind.RECHECK_PARTLY, EventKind.RECHECK_NOT_RECTIFIED):
-        raise InvalidInput("复查结论只能是:已整改、部分整改、未整改。", "A re-check is rectified, partly or not.")
+        raise InvalidInput("复查结论只能是：已整改、部分整改、未整改。", "A re-check is rectified, partly or not.")
     visit = get(profile, visit_id)
     _require_change_allowed(profile, visit, None)
     return add_event(profile, finding_id, kind, note=note, by=visit["steward"], at=at, visit_id=visit_id)

@@ -286,6 +286,15 @@ def open_findings_by_enterprise(db: Database) -> None:
     )
 
 
+@migration("0005_notice_counters")
+def notice_counters(db: Database) -> None:
+    # 整改通知书 numbers run per prefix (the firm's) and year and are never reused.
+    db.execute(
+        "CREATE TABLE notice_counters (prefix TEXT NOT NULL, year INTEGER NOT NULL, last INTEGER NOT NULL, "
+        "PRIMARY KEY (prefix, year))"
+    )
+
+
 def _split(script: str) -> list[str]:
     """Split on statement ends, keeping trigger bodies (which contain ';') whole."""
     statements: list[str] = []

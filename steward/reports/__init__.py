@@ -1,0 +1,1 @@
+"""PDF documents drawn with reportlab from plain data (steward.domain.documents). No Qt, no SQL."""

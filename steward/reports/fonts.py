@@ -1,0 +1,59 @@
+"""The bundled Chinese font, registered once; text made safe for it (and for reportlab's paragraph markup)."""
+
+from __future__ import annotations
+
+import sys
+from functools import cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.shapes import STATE_DEFAULTS
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+FONT = "WQYMicroHei"
+
+
+def _font_path() -> Path:
+    frozen = getattr(sys, "_MEIPASS", None)
+    root = Path(frozen) if frozen else Path(__file__).resolve().parents[2]
+    return root / "resources" / "fonts" / "wqy-microhei.ttc"
+
+
+@cache
+def register() -> TTFont:
+    font = TTFont(FONT, str(_font_path()), subfontIndex=0)
+    pdfmetrics.registerFont(font)
+    # Charts start from reportlab's graphics defaults (Helvetica, never embedded): make ours the default.
+    STATE_DEFAULTS["fontName"] = FONT
+    return font
+
+
+class TextGuard:
+    """Collects the characters the font cannot draw, replacing each by a visible 〔U+XXXX〕: never a blank."""
+
+    def __init__(self) -> None:
+        self.glyphs = register().face.charToGlyph
+        self.missing: dict[str, str] = {}
+
+    def plain(self, text: str) -> str:
+        out = []
+        for ch in str(text or ""):
+            if ord(ch) in self.glyphs or ch in "\n\t ":
+                out.append(ch)
+            else:
+                code = f"U+{ord(ch):04X}"
+                self.missing[ch] = code
+                out.append(f"〔{code}〕")
+        return "".join(out)
+
+    def markup(self, text: str) -> str:
+        """For Paragraph: glyph-checked, XML-escaped, line breaks kept."""
+        return escape(self.plain(text)).replace("\n", "<br/>")
+
+    def warnings(self) -> list[str]:
+        return [
+            f"字体缺少字符“{ch}”（{code})，已以〔{code}〕标出，请手工核对。 "
+            f"The font lacks '{ch}' ({code}); it is printed as 〔{code}〕 — check it by hand."
+            for ch, code in sorted(self.missing.items())
+        ]

@@ -1,0 +1,56 @@
+"""问题台账： every finding of one enterprise over a period, with status, deadline, days to close, photos."""
+
+from __future__ import annotations
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Spacer
+
+from steward.domain.documents import Ledger, RenderResult
+from steward.reports.base import Document
+from steward.reports.photos import photo_grid
+
+
+class LedgerDocument(Document):
+    def __init__(self, ledger: Ledger) -> None:
+        super().__init__(ledger.letterhead, "问题台账")
+        self.ledger = ledger
+
+    def render(self) -> RenderResult:
+        lg = self.ledger
+        story: list[Flowable] = [
+            self.p("问题台账", "title"),
+            self.p(f"统计期间：{lg.period}", "subtitle"),
+            self.enterprise_table(lg.enterprise),
+            Spacer(1, 3 * mm),
+            self.p(lg.totals),
+            Spacer(1, 3 * mm),
+        ]
+        head = ("序号", "发现日期", "检查项", "位置", "问题描述", "等级", "整改期限", "状态", "完成日期", "用时（天）")
+        rows: list[list[object]] = [[self.p(h, "head") for h in head]]
+        marks = []
+        for i, e in enumerate(lg.entries, start=1):
+            status = e.status + (f"\n逾期{e.overdue_days}天" if e.overdue_days else "")
+            rows.append([self.p(str(e.number), "cell"), self.p(e.found_on, "cell"), self.p(e.item_code, "cell"),
+                         self.p(e.location, "cell"), self.p(e.description, "cell"), self.p(e.severity, "cell"),
+                         self.p(e.deadline, "cell"), self.p(status, "cell"), self.p(e.closed_on, "cell"),
+                         self.p(e.days_to_close, "cell")])  # fmt: skip
+            if e.overdue_days:
+                marks.append(("BACKGROUND", (7, i), (7, i), colors.HexColor("#fde7e7")))
+        widths = [8, 20, 10, 15, 40, 9, 20, 17, 20, 11]
+        story.append(self.table(rows, [w * self.width / sum(widths) for w in widths], extra=marks))
+        with_photos = [e for e in lg.entries if e.before or e.after]
+        if with_photos:
+            story.append(self.p("整改前后照片", "h2"))
+            for e in with_photos:
+                pair = [*e.before[:2], *e.after[:2]]
+                story.append(KeepTogether([
+                    self.p(f"序号 {e.number}:{e.description}（整改前 {len(e.before)} 张，整改后 {len(e.after)} 张）",
+                           "small"),
+                    photo_grid(pair, self.guard, self.width, columns=4, cell_height=44 * mm),
+                ]))  # fmt: skip
+        return RenderResult(self.build(story), self.guard.warnings())
+
+
+def render_ledger(ledger: Ledger) -> RenderResult:
+    return LedgerDocument(ledger).render()

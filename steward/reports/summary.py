@@ -1,0 +1,96 @@
+"""Period summary for the insurer: per enterprise and in total, with charts drawn by reportlab."""
+
+from __future__ import annotations
+
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Spacer
+
+from steward.domain.documents import PeriodSummary, RenderResult, SummaryRow
+from steward.reports.base import SHADE, Document
+from steward.reports.fonts import FONT
+
+BLUE, GREEN, RED, AMBER, GREY = (colors.HexColor(c) for c in ("#37474f", "#2e7d32", "#b3261e", "#f9a825", "#90a4ae"))
+
+
+class SummaryDocument(Document):
+    def __init__(self, summary: PeriodSummary) -> None:
+        super().__init__(summary.letterhead, "服务情况汇总")
+        self.summary = summary
+
+    def _bars(self, title: str, labels: list[str], series: list[list[int]], names: list[str],
+              fills: list[colors.Color], width: float, height: float = 62 * mm) -> Drawing:  # fmt: skip
+        drawing = Drawing(width, height)
+        drawing.add(String(0, height - 10, self.guard.plain(title), fontName=FONT, fontSize=10))
+        chart = VerticalBarChart()
+        chart.x, chart.y, chart.width, chart.height = 28, 28, width - 40, height - 62
+        chart.data = series or [[0]]
+        chart.categoryAxis.categoryNames = [self.guard.plain(label) for label in labels] or [""]
+        chart.categoryAxis.labels.fontName = FONT
+        chart.categoryAxis.labels.fontSize = 7
+        chart.categoryAxis.labels.angle = 30 if len(labels) > 6 else 0
+        chart.categoryAxis.labels.boxAnchor = "ne" if len(labels) > 6 else "n"
+        chart.valueAxis.labels.fontName = FONT
+        chart.valueAxis.labels.fontSize = 7
+        chart.valueAxis.valueMin = 0
+        for i, fill in enumerate(fills):
+            chart.bars[i].fillColor = fill
+            chart.bars[i].strokeColor = None
+        drawing.add(chart)
+        if len(names) > 1:
+            legend = Legend()
+            legend.x, legend.y = width - 110, height - 8
+            legend.fontName, legend.fontSize = FONT, 7
+            legend.alignment = "right"
+            legend.columnMaximum = 1
+            legend.colorNamePairs = list(zip(fills, [self.guard.plain(n) for n in names], strict=True))
+            drawing.add(legend)
+        return drawing
+
+    def render(self) -> RenderResult:
+        sm = self.summary
+        t = sm.total
+        story: list[Flowable] = [
+            self.p(sm.letterhead.title, "title"),
+            self.p(f"统计期间：{sm.period}", "subtitle"),
+            self.p(
+                f"本期共巡查 {t.visits} 次，发现问题 {t.found} 个（重大 {t.major}、较重 {t.serious}、一般 {t.general}），"
+                f"已整改 {t.rectified} 个，整改率 {t.rate:.1%}；尚待整改 {t.open} 个，其中逾期 {t.overdue} 个。"
+            ),
+            Spacer(1, 3 * mm),
+        ]
+        half = self.width / 2
+        severity = self._bars("问题等级", ["重大", "较重", "一般"], [[t.major, t.serious, t.general]], ["问题数"],
+                              [RED], half)  # fmt: skip
+        status = self._bars("整改情况", ["已整改", "待整改", "其中逾期"], [[t.rectified, t.open, t.overdue]], ["问题数"],
+                            [GREEN], half)  # fmt: skip
+        story.append(self.table([[severity, status]], [half, half], header_rows=0,
+                                extra=[("GRID", (0, 0), (-1, -1), 0, colors.white)]))  # fmt: skip
+        if sm.by_month:
+            months = [m for m, _, _ in sm.by_month]
+            story.append(self._bars("按月发现与整改", months, [[f for _, f, _ in sm.by_month], [r for _, _, r in sm.by_month]],
+                                    ["发现", "已整改"], [AMBER, GREEN], self.width))  # fmt: skip
+        if sm.by_category:
+            story.append(self._bars("按检查类别", [c for c, _ in sm.by_category], [[n for _, n in sm.by_category]],
+                                    ["问题数"], [BLUE], self.width))  # fmt: skip
+        story.append(self.p("各企业情况", "h2"))
+        head = ("企业", "巡查次数", "重大", "较重", "一般", "发现", "已整改", "整改率", "待整改", "逾期")
+        rows: list[list[object]] = [[self.p(h, "head") for h in head]]
+        for row in (*sm.rows, t):
+            rows.append(self._row(row))
+        widths = [58, 14, 10, 10, 10, 12, 13, 14, 13, 11]
+        extra = [("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1), SHADE)]
+        story.append(self.table(rows, [w * self.width / sum(widths) for w in widths], extra=extra))
+        return RenderResult(self.build(story), self.guard.warnings())
+
+    def _row(self, r: SummaryRow) -> list[object]:
+        values = (r.name, r.visits, r.major, r.serious, r.general, r.found, r.rectified, f"{r.rate:.0%}", r.open,
+                  r.overdue)  # fmt: skip
+        return [self.p(str(v), "cell") for v in values]
+
+
+def render_summary(summary: PeriodSummary) -> RenderResult:
+    return SummaryDocument(summary).render()
