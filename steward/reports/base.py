@@ -122,19 +122,19 @@ class Document:
     def signature_cell(self, signature: Signature | None, role: str) -> list[Flowable]:
         parts: list[Flowable] = [self.p(role, "cell")]
         if signature and signature.refused:
-            parts.append(self.p(f"企业拒绝签字。见证人:{signature.witness}", "cell"))
+            parts.append(self.p(f"企业拒绝签字。见证人：{signature.witness}", "cell"))
         elif signature and signature.image_path:
             parts.append(Image(signature.image_path, width=45 * mm, height=16 * mm, kind="proportional"))
             parts.append(self.p(f"{signature.name}  {signature.signed_at}", "small"))
         else:
             parts.append(Spacer(1, 14 * mm))
-            parts.append(self.p("签字:________________  日期:____年__月__日", "cell"))
+            parts.append(self.p("签字：________________  日期：____年__月__日", "cell"))
         return parts
 
     def signatures(self, signatures: Sequence[Signature]) -> Flowable:
         by_role = {s.role: s for s in signatures}
-        cells = [[self.signature_cell(by_role.get("检查人员"), "检查人员:"),
-                  self.signature_cell(by_role.get("企业负责人"), "企业负责人签收:")]]  # fmt: skip
+        cells = [[self.signature_cell(by_role.get("检查人员"), "检查人员："),
+                  self.signature_cell(by_role.get("企业负责人"), "企业负责人签收：")]]  # fmt: skip
         return self.table(cells, [self.width / 2, self.width / 2], header_rows=0)
 
     # -- pages ------------------------------------------------------------------------------------------------

@@ -84,36 +84,22 @@ def _signatures(profile: Profile, visit_id: str) -> tuple[Signature, ...]:
 
 def _finding_rows(profile: Profile, visit: dict[str, Any], rows: list[dict[str, Any]], enterprise_name: str,
                   first_photo: int = 1) -> tuple[list[NoticeFinding], list[Photo]]:  # fmt: skip
+    """The findings numbered 1..n, and their photos numbered in that order (after-photos belong to re-checks)."""
     photo_rows = store.finding_photos(profile.db, [f["id"] for f in rows])
     photos: list[Photo] = []
-    numbered: dict[str, list[int]] = {}
-    seen: dict[tuple[str, str], int] = {}
-    for row in photo_rows:
-        if row["event_id"]:
-            continue  # after-photos belong to the re-check, not to the notice
-        key = (row["finding_id"], row["sha256"])
-        if key in seen:
-            continue
-        number = first_photo + len(photos)
-        seen[key] = number
-        numbered.setdefault(row["finding_id"], []).append(number)
-        photos.append(_photo(profile, row, number, "", enterprise_name, visit["steward"]))
-    listed = [
-        NoticeFinding(
-            n,
-            f["location"],
-            f["description"],
-            f["basis"],
-            Severity(f["severity"]).zh,
-            f["requirement"],
-            f["deadline"] or "",
-            tuple(numbered.get(f["id"], ())),
-        )
-        for n, f in enumerate(rows, start=1)
-    ]
-    for photo in photos:
-        finding_number = next(f.number for f in listed if photo.number in f.photo_numbers)
-        object.__setattr__(photo, "caption", f"（问题 {finding_number})")
+    listed: list[NoticeFinding] = []
+    for n, f in enumerate(rows, start=1):
+        numbers: list[int] = []
+        shown: set[str] = set()  # the same picture linked twice to one finding is printed once
+        for row in photo_rows:
+            if row["finding_id"] != f["id"] or row["event_id"] or row["sha256"] in shown:
+                continue
+            shown.add(row["sha256"])
+            number = first_photo + len(photos)
+            numbers.append(number)
+            photos.append(_photo(profile, row, number, f"（问题 {n}）", enterprise_name, visit["steward"]))
+        listed.append(NoticeFinding(n, f["location"], f["description"], f["basis"], Severity(f["severity"]).zh,
+                                    f["requirement"], f["deadline"] or "", tuple(numbers)))  # fmt: skip
     return listed, photos
 
 

@@ -1,0 +1,154 @@
+"""Printed documents, read back: what they say, that every font is embedded, and every bad input the issue names."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from steward.domain.errors import InvalidInput, StewardError
+from steward.services import documents, enterprises, findings, photos, settings, visits
+from steward.services.check import check_profile
+from steward.services.photos import LinkTarget
+from steward.storage.profile import Profile
+from tests.conftest import make_code
+from tests.images import write_jpeg
+from tests.pdf_helpers import page_texts, reader, text, unembedded_fonts
+
+WHEN = datetime(2026, 11, 2, 2, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def site(profile: Profile, enterprise: dict, tmp_path: Path) -> dict:
+    settings.put(profile, settings.FIRM_NAME, "仙居绿源环境服务有限公司")
+    settings.put(profile, settings.INSURER_NAME, "中国人民财产保险股份有限公司仙居支公司")
+    visit = visits.start(profile, enterprise["id"], "first", at=WHEN)
+    items = {i["code"]: i for i in visits.items(profile, visit["id"])}
+    visits.answer(profile, visit["id"], items["B1"]["id"], "not_compliant", "现场有漆雾外逸")
+    visits.answer(profile, visit["id"], items["A1"]["id"], "compliant")
+    b1 = visits.create_finding(profile, visit["id"], items["B1"]["id"], location="喷漆车间东侧", at=WHEN)
+    d2 = visits.create_finding(profile, visit["id"], items["D2"]["id"], location="危废仓库", at=WHEN)
+    shots = [write_jpeg(tmp_path / f"b1-{i}.jpg", (1600, 1200), gps=(28.85, 120.73), colour=(i * 90, 60, 60))
+             for i in range(2)]  # fmt: skip
+    photos.import_photos(profile, shots, LinkTarget(visit_id=visit["id"], item_id=items["B1"]["id"],
+                                                    finding_id=b1["id"]))  # fmt: skip
+    visits.sign(profile, visit["id"], "steward", "李明", png=_signature_png(tmp_path))
+    visits.sign(profile, visit["id"], "representative", "王伟", refused=True, witness="园区管理员 张强")
+    visits.finish(profile, visit["id"], at=WHEN)
+    return {"visit": visit, "b1": b1, "d2": d2, "enterprise": enterprise}
+
+
+def _signature_png(tmp_path: Path) -> bytes:
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGBA", (300, 100), (0, 0, 0, 0))
+    ImageDraw.Draw(img).line([(10, 80), (80, 20), (150, 70), (290, 30)], fill=(11, 31, 77, 255), width=4)
+    path = tmp_path / "sig.png"
+    img.save(path)
+    return path.read_bytes()
+
+
+def test_notice_says_what_a_notice_must(profile: Profile, site: dict) -> None:
+    result = documents.render(documents.build_notice(profile, site["visit"]["id"], copies=3))
+    assert result.warnings == []
+    assert unembedded_fonts(result.pdf) == set()
+    body = text(result.pdf)
+    for expected in ("整改通知书", "编号：XJ-2026-0001", "仙居县源泉工艺品有限公司", site["enterprise"]["credit_code"],
+                     "王伟", "浙江省台州市仙居县安岭乡安创小微园区1号", "首次全面检查", "喷漆车间东侧", "危废仓库",
+                     "重大", "较重", "2027-01-01", "复查栏", "已整改", "部分整改", "企业拒绝签字", "园区管理员 张强",
+                     "第一联 企业留存", "第二联 服务机构留存", "第三联 保险公司留存", "仙居绿源环境服务有限公司",
+                     "照片 1", "照片 2", "1、2"):  # fmt: skip
+        assert expected in body, expected
+    photo_rows = profile.db.query("SELECT sha256 FROM photos")
+    assert all(f"SHA-256 {r['sha256'][:12]}" in body for r in photo_rows)
+    info = reader(result.pdf).metadata
+    assert info.title == "整改通知书 XJ-2026-0001" and info.author == "环保管家" and info.subject == "整改通知书"
+    pages = page_texts(result.pdf)
+    assert "第 1 页 / 共" in pages[0] and f"共 {len(pages)} 页" in pages[-1]
+
+
+def test_notice_numbers_are_sequential_and_never_reused(profile: Profile, site: dict, enterprise: dict) -> None:
+    first = documents.build_notice(profile, site["visit"]["id"])
+    assert first.notice_number == "XJ-2026-0001"
+    assert documents.build_notice(profile, site["visit"]["id"]).notice_number == "XJ-2026-0001"  # reprint
+    other = visits.start(profile, enterprise["id"], "routine", item_codes=["B2"], at=WHEN)
+    visits.create_finding(profile, other["id"], visits.items(profile, other["id"])[0]["id"], at=WHEN)
+    assert documents.build_notice(profile, other["id"]).notice_number == "XJ-2026-0002"
+
+
+def test_a_visit_without_findings_needs_no_notice(profile: Profile, enterprise: dict) -> None:
+    visit = visits.start(profile, enterprise["id"], "routine", item_codes=["A1"])
+    with pytest.raises(InvalidInput, match="无需开具整改通知书"):
+        documents.build_notice(profile, visit["id"])
+
+
+def test_visit_report(profile: Profile, site: dict, enterprise: dict) -> None:
+    second = visits.start(profile, enterprise["id"], "routine", item_codes=["A1", "B1"])
+    visits.recheck(profile, second["id"], site["b1"]["id"], "recheck_rectified", "已加装门帘")
+    first = documents.render(documents.build_visit_report(profile, site["visit"]["id"]))
+    body = text(first.pdf)
+    for expected in ("一企一策全面检查报告", "检查项目", "现场有漆雾外逸", "不合格", "合格", "未检查",
+                     "本次发现的问题", "现场照片", "检查人员：李明", "GPS 28.85000, 120.73000"):  # fmt: skip
+        assert expected in body, expected
+    assert unembedded_fonts(first.pdf) == set()
+    later = text(documents.render(documents.build_visit_report(profile, second["id"])).pdf)
+    assert "以往问题复查情况" in later and "已整改" in later and "已加装门帘" in later
+
+
+def test_ledger_and_summary(profile: Profile, site: dict) -> None:
+    findings.add_event(profile, site["b1"]["id"], "recheck_rectified", at=datetime(2026, 11, 20, 2, tzinfo=UTC))
+    ledger = documents.render(documents.build_ledger(profile, site["enterprise"]["id"]))
+    body = text(ledger.pdf)
+    assert "问题台账" in body and "期间共发现问题 2 个，已整改 1 个，尚未整改 1 个。" in body
+    assert "2026-11-20" in body and "18" in body  # closed on, days to close
+    assert "整改前后照片" in body
+    summary = documents.render(documents.build_summary(profile, date(2026, 11, 1), date(2026, 11, 30)))
+    body = text(summary.pdf)
+    assert "环保管家服务情况汇总" in body and "2026-11-01 至 2026-11-30" in body
+    assert "发现问题 2 个" in body and "整改率 50.0%" in body and "合计" in body
+    assert unembedded_fonts(summary.pdf) == set()
+
+
+def test_a_missing_photo_file_still_renders_and_check_reports_it(profile: Profile, site: dict) -> None:
+    sha = profile.db.scalar("SELECT sha256 FROM photos LIMIT 1")
+    profile.photos.rendition_path(sha).unlink()
+    body = text(documents.render(documents.build_notice(profile, site["visit"]["id"])).pdf)
+    assert "照片缺失" in body
+    assert "rendition_missing" in {p.code for p in check_profile(profile).problems}
+
+
+def test_long_names_many_findings_and_rare_characters(profile: Profile) -> None:
+    long_name = "仙居县" + "鑫淼堃工艺品制造" * 24 + "有限公司"  # over 200 characters
+    rare = enterprises.create(profile, name=long_name, credit_code=make_code(41), address="仙居县白塔镇㛃村1号")
+    visit = visits.start(profile, rare["id"], "first", at=WHEN)
+    items = visits.items(profile, visit["id"])
+    for n in range(100):
+        visits.create_finding(profile, visit["id"], items[n % len(items)]["id"], location=f"位置{n + 1}", at=WHEN)
+    result = documents.render(documents.build_notice(profile, visit["id"]))
+    pages = page_texts(result.pdf)
+    assert len(pages) >= 5
+    assert all("整改要求" in page for page in pages[1:-1])  # the table header repeats on every page it spans
+    body = "\n".join(pages)
+    assert "位置100" in body and "鑫淼堃工艺品制造" in body
+    assert "〔U+36C3〕" in body  # 㛃 is not in the font: shown, never blank
+    assert any("U+36C3" in w for w in result.warnings)
+    assert unembedded_fonts(result.pdf) == set()
+
+
+def test_saving_into_a_folder_that_cannot_be_written_says_so(profile: Profile, site: dict, tmp_path: Path) -> None:
+    result = documents.render(documents.build_notice(profile, site["visit"]["id"]))
+    target = tmp_path / "not-a-folder"
+    target.write_text("a file where a folder should be")
+    with pytest.raises(StewardError, match="无法保存文件"):
+        documents.save_pdf(result, target / "notice.pdf")
+    saved = documents.save_pdf(result, tmp_path / "out" / "notice.pdf")
+    assert saved.read_bytes()[:5] == b"%PDF-"
+
+
+def test_batch_export(profile: Profile, site: dict, tmp_path: Path) -> None:
+    seen = []
+    written = documents.export_visit_reports(profile, [site["visit"]["id"]], tmp_path / "export",
+                                             progress=lambda n, total, name: seen.append((n, total, name)))  # fmt: skip
+    assert sorted(p.name.split("_")[-1] for p in written) == ["巡查报告.pdf", "整改通知书.pdf"]
+    assert seen == [(1, 1, "仙居县源泉工艺品有限公司")]
