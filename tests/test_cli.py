@@ -109,3 +109,22 @@ def test_data_dir_from_environment_as_a_real_process(tmp_path: Path) -> None:
     )
     assert done.returncode == 0
     assert (tmp_path / "flag" / "profiles" / "default" / "steward.db").exists()
+
+
+def test_reports_from_the_command_line(run, tmp_path: Path) -> None:
+    assert run("--profile", "r", "demo", "--enterprises", "4", "--weeks", "6")[0] == 0
+    visits = json.loads(run("--profile", "r", "visits", "list", "--json")[1])
+    with_findings = next(v for v in visits if v["new_findings"] and v["status"] == "finished")
+    out = tmp_path / "pdf"
+    code, message, _ = run("--profile", "r", "report", "notice", "--visit", with_findings["id"], "--copies", "2",
+                           "-o", str(out / "notice.pdf"))  # fmt: skip
+    assert code == 0 and "已生成" in message and (out / "notice.pdf").read_bytes()[:5] == b"%PDF-"
+    assert run("--profile", "r", "report", "visit", "--visit", visits[0]["id"], "-o", str(out / "v.pdf"))[0] == 0
+    assert run("--profile", "r", "report", "ledger", "--enterprise", with_findings["enterprise_id"],
+               "-o", str(out / "l.pdf"))[0] == 0  # fmt: skip
+    assert run("--profile", "r", "report", "summary", "--from", "2026-01-01", "-o", str(out / "s.pdf"))[0] == 0
+    code, message, _ = run("--profile", "r", "report", "batch", "-o", str(out / "batch"))
+    assert code == 0 and "已导出" in message and len(list((out / "batch").glob("*.pdf"))) >= len(visits)
+    quiet = next(v for v in visits if not v["new_findings"])
+    code, _, err = run("--profile", "r", "report", "notice", "--visit", quiet["id"], "-o", str(out / "x.pdf"))
+    assert code == 2 and "无需开具整改通知书" in err

@@ -191,6 +191,36 @@ def _templates(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from steward.services import documents
+
+    with open_profile(args) as profile:
+        if args.action == "batch":
+            since = args.since.isoformat() if args.since else ""
+            chosen = [v["id"] for v in visits.listing(profile, enterprise_id=args.enterprise, status="finished")
+                      if v["started_at"][:10] >= since]  # fmt: skip
+            written = documents.export_visit_reports(
+                profile, chosen, args.output,
+                progress=lambda n, total, name: print(f"[{n}/{total}] {name}", flush=True),
+            )  # fmt: skip
+            print(f"已导出 {len(written)} 个文件到 {args.output}。Exported {len(written)} files.")
+            return 0
+        if args.action == "notice":
+            document = documents.build_notice(profile, args.visit, args.copies)
+        elif args.action == "visit":
+            document = documents.build_visit_report(profile, args.visit)
+        elif args.action == "ledger":
+            document = documents.build_ledger(profile, args.enterprise, args.start, args.end)
+        else:
+            document = documents.build_summary(profile, args.start, args.end)
+        result = documents.render(document)
+        documents.save_pdf(result, args.output)
+        for warning in result.warnings:
+            print(f"注意 warning: {warning}", file=sys.stderr)
+        print(f"已生成 {args.output}({len(result.pdf) / 1024:.0f} KB)。Written {args.output}.")
+    return 0
+
+
 def _profiles(args: argparse.Namespace) -> int:
     data_dir = resolve_data_dir(args.data_dir)
     print(f"数据文件夹 data folder: {data_dir}")
@@ -209,6 +239,7 @@ _HANDLERS = {
     "photos": _photos,
     "templates": _templates,
     "profiles": _profiles,
+    "report": _report,
 }
 
 

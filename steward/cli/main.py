@@ -7,6 +7,7 @@ import os
 import shutil
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from steward import __version__
@@ -91,6 +92,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p = tpl.add_parser("list")
     p.add_argument("--json", action="store_true")
+
+    rep = sub.add_parser("report", help="生成PDF文书 make PDF documents").add_subparsers(dest="action", required=True)
+    p = rep.add_parser("notice", help="整改通知书 rectification notice")
+    p.add_argument("--visit", required=True)
+    p.add_argument("--copies", type=int, choices=(1, 2, 3))
+    p.add_argument("-o", "--output", type=Path, required=True)
+    p = rep.add_parser("visit", help="巡查报告 visit report")
+    p.add_argument("--visit", required=True)
+    p.add_argument("-o", "--output", type=Path, required=True)
+    p = rep.add_parser("ledger", help="问题台账 enterprise ledger")
+    p.add_argument("--enterprise", required=True)
+    p.add_argument("--from", dest="start", type=date.fromisoformat)
+    p.add_argument("--to", dest="end", type=date.fromisoformat)
+    p.add_argument("-o", "--output", type=Path, required=True)
+    p = rep.add_parser("summary", help="期间汇总 period summary for the insurer")
+    p.add_argument("--from", dest="start", type=date.fromisoformat)
+    p.add_argument("--to", dest="end", type=date.fromisoformat)
+    p.add_argument("-o", "--output", type=Path, required=True)
+    p = rep.add_parser("batch", help="批量导出巡查报告和整改通知书 export many visits")
+    p.add_argument("--since", type=date.fromisoformat, help="visits started on or after this date")
+    p.add_argument("--enterprise")
+    p.add_argument("-o", "--output", type=Path, required=True, help="folder")
 
     sub.add_parser("profiles", help="列出档案 list profiles")
     return parser

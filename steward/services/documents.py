@@ -270,6 +270,15 @@ def save_pdf(result: RenderResult, path: Path) -> Path:
     return path
 
 
+def assign_notice_numbers(profile: Profile, visit_ids: Iterable[str]) -> None:
+    """Give every visit with findings its notice number now (a write), so that drawing can run read-only."""
+    for visit_id in visit_ids:
+        visit = visits.get(profile, visit_id)
+        if visits.findings_of_visit(profile, visit_id):
+            year = clock.local_date(clock.from_text(visit["started_at"])).year
+            store.next_notice_number(profile.db, visit_id, settings.get(profile, settings.NOTICE_PREFIX), year)
+
+
 def export_visit_reports(profile: Profile, visit_ids: Iterable[str], folder: Path,
                          progress: Callable[[int, int, str], None] | None = None) -> list[Path]:  # fmt: skip
     """Each visit's report (and notice, when it has findings) into a folder, named by date and enterprise."""

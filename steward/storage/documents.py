@@ -11,6 +11,9 @@ _CLOSED = "('rectified', 'waived')"
 
 def next_notice_number(db: Database, visit_id: str, prefix: str, year: int) -> str:
     """The visit's notice number: the one it already has, or the next of prefix and year (never reused)."""
+    existing = db.scalar("SELECT notice_number FROM visits WHERE id = ?", [visit_id])
+    if existing:
+        return str(existing)  # reprints read only (also on a read-only connection)
     with db.write() as conn:
         existing = conn.execute("SELECT notice_number FROM visits WHERE id = ?", [visit_id]).fetchone()
         if existing and existing[0]:

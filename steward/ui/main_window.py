@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProgressDialog,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -21,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from steward.domain import clock
+from steward.domain.documents import RenderResult
 from steward.domain.errors import StewardError
 from steward.domain.findings import Figures
 from steward.services import enterprises
@@ -83,6 +88,9 @@ class MainWindow(QMainWindow):
         self.contrast_action.setChecked(bool(settings_store.get(profile.db, HIGH_CONTRAST_KEY, False)))
         self.contrast_action.toggled.connect(self.set_high_contrast)
         view.addAction(self.contrast_action)
+        reports = self.menuBar().addMenu(self.tr("报告"))
+        reports.addAction(self.tr("期间汇总(给保险公司)…"), self.period_summary)
+        reports.addAction(self.tr("批量导出巡查报告和整改通知书…"), self.batch_export)
 
         self.show_enterprises()
         self.refresh_figures()
@@ -101,6 +109,7 @@ class MainWindow(QMainWindow):
             self._detail.start_visit.connect(self.start_visit)
             self._detail.open_visit.connect(self.open_visit)
             self._detail.open_finding.connect(self.open_finding)
+            self._detail.ledger_requested.connect(self._ledger)
             self.stack.addWidget(self._detail)
         return self._detail
 
@@ -112,6 +121,7 @@ class MainWindow(QMainWindow):
             self._visit = VisitScreen(self.profile, self.background)
             self._visit.closed.connect(self._visit_closed)
             self._visit.visit_finished.connect(lambda _id: self.refresh_figures())
+            self._visit.document_requested.connect(self._visit_document)
             self.stack.addWidget(self._visit)
         return self._visit
 
@@ -201,6 +211,94 @@ class MainWindow(QMainWindow):
                 found=f.found, rect=f.rectified, rate=f"{f.rectification_rate:.1%}", open=f.open, over=f.overdue
             )
         )
+
+    # -- documents --------------------------------------------------------------------------------------------------
+    def _ledger(self, enterprise_id: str) -> None:
+        from steward.services import documents
+
+        self.show_document(self.tr("问题台账"), lambda: documents.build_ledger(self.profile, enterprise_id))
+
+    def _visit_document(self, kind: str, visit_id: str) -> None:
+        from steward.services import documents
+
+        if kind == "notice":
+            self.show_document(self.tr("整改通知书"), lambda: documents.build_notice(self.profile, visit_id))
+        else:
+            self.show_document(self.tr("巡查报告"), lambda: documents.build_visit_report(self.profile, visit_id))
+
+    def show_document(self, title: str, build: Callable[[], Any]) -> None:
+        """Gather the document's data here (it reads the profile), draw the PDF on the pool, then preview it."""
+        from steward.services import documents
+
+        try:
+            document = build()
+        except StewardError as exc:
+            QMessageBox.information(self, title, exc.zh)
+            return
+        name = documents.default_name(title, (getattr(document, "enterprise", None) and document.enterprise.name)
+                                      or document.letterhead.title)  # fmt: skip
+        self.statusBar().showMessage(self.tr("正在生成 {title}…").format(title=title))
+
+        def done(result: RenderResult) -> None:
+            from steward.ui.widgets.document_preview import DocumentPreview
+
+            self.statusBar().clearMessage()
+            self.preview = DocumentPreview(title, result, name, self)
+            self.preview.show()
+
+        def failed(error: StewardError) -> None:
+            self.statusBar().clearMessage()
+            QMessageBox.warning(self, title, error.zh)
+
+        self.background.run(lambda _p: documents.render(document), done, failed, owner=self)
+
+    def period_summary(self) -> None:
+        from steward.services import documents
+        from steward.ui.widgets.period_dialog import PeriodDialog
+
+        today = clock.today()
+        dialog = PeriodDialog(self.tr("期间汇总"), today.replace(day=1), today, self)
+        if dialog.exec():
+            start, end = dialog.period()
+            self.show_document(self.tr("期间汇总"), lambda: documents.build_summary(self.profile, start, end))
+
+    def batch_export(self, folder: str | None = None, since: date | None = None) -> None:
+        from steward.services import documents, visits
+        from steward.ui.widgets.period_dialog import PeriodDialog
+
+        if since is None:
+            today = clock.today()
+            dialog = PeriodDialog(self.tr("导出哪段时间的巡查"), today - timedelta(days=7), today, self)
+            if not dialog.exec():
+                return
+            since, until = dialog.period()
+        else:
+            until = clock.today()
+        folder = folder or QFileDialog.getExistingDirectory(self, self.tr("导出到文件夹"))
+        if not folder:
+            return
+        chosen = [v["id"] for v in visits.listing(self.profile, status="finished")
+                  if since.isoformat() <= v["started_at"][:10] <= until.isoformat()]  # fmt: skip
+        documents.assign_notice_numbers(self.profile, chosen)  # the one write, here; drawing then only reads
+        progress = QProgressDialog(self.tr("正在导出…"), self.tr("取消"), 0, max(1, len(chosen)), self)
+        progress.setWindowTitle(self.tr("批量导出"))
+        progress.setMinimumDuration(0)
+        profile = self.profile
+
+        def work(report: Callable[..., None]) -> list[Path]:
+            with profile.reader() as reader:  # drawing many documents must not hold the window's connection
+                return documents.export_visit_reports(reader, chosen, Path(folder),
+                                                      progress=lambda n, total, name: report(n, total, name))  # fmt: skip
+
+        def done(written: list[Path]) -> None:
+            progress.close()
+            self.statusBar().showMessage(self.tr("已导出 {n} 个文件到 {folder}").format(n=len(written), folder=folder))
+
+        def failed(error: StewardError) -> None:
+            progress.close()
+            QMessageBox.warning(self, self.tr("批量导出"), error.zh)
+
+        self.background.run(work, done, failed, lambda n, total, _name: progress.setValue(n), owner=self)
 
     # -- resuming and settings ------------------------------------------------------------------------------------
     def offer_resume(self, ask: AskResume | None = None) -> bool:

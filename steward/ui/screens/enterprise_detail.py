@@ -29,6 +29,7 @@ class EnterpriseDetail(QWidget):
     start_visit = Signal(str)
     open_visit = Signal(str)
     open_finding = Signal(str)
+    ledger_requested = Signal(str)
 
     def __init__(self, profile: Profile, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,11 +43,14 @@ class EnterpriseDetail(QWidget):
         self.start_button = QPushButton(self.tr("开始巡查"))
         self.start_button.setStyleSheet("font-weight: bold;")
         self.start_button.clicked.connect(lambda: self.start_visit.emit(self.enterprise["id"]))
+        self.ledger_button = QPushButton(self.tr("问题台账"))
+        self.ledger_button.clicked.connect(lambda: self.ledger_requested.emit(self.enterprise["id"]))
         self.continue_button = QPushButton(self.tr("继续未完成的巡查"))
         self.continue_button.clicked.connect(self._continue)
         header = QHBoxLayout()
         header.addWidget(back)
         header.addWidget(self.name, 1)
+        header.addWidget(self.ledger_button)
         header.addWidget(self.continue_button)
         header.addWidget(self.start_button)
         self.facts = QFormLayout()

@@ -102,6 +102,7 @@ class UnassignedPanel(QWidget):
 class VisitScreen(QWidget):
     closed = Signal()
     visit_finished = Signal(str)
+    document_requested = Signal(str, str)  # "notice" or "visit", visit id
 
     def __init__(self, profile: Profile, background: Background, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -123,6 +124,10 @@ class VisitScreen(QWidget):
         self.finish_button.clicked.connect(self.finish)
         self.amend_button = QPushButton(self.tr("修订…"))
         self.amend_button.clicked.connect(self.start_amendment)
+        self.notice_button = QPushButton(self.tr("整改通知书"))
+        self.notice_button.clicked.connect(lambda: self._request("notice"))
+        self.report_button = QPushButton(self.tr("巡查报告"))
+        self.report_button.clicked.connect(lambda: self._request("visit"))
         back = QPushButton(self.tr("返回"))
         back.clicked.connect(self.leave)
         self.import_progress = QProgressBar()
@@ -130,7 +135,8 @@ class VisitScreen(QWidget):
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
         header.addWidget(self.import_progress)
-        for button in (self.camera_button, self.amend_button, self.finish_button, back):
+        for button in (self.camera_button, self.notice_button, self.report_button, self.amend_button,
+                       self.finish_button, back):  # fmt: skip
             header.addWidget(button)
 
         self.outline = QTreeWidget()
@@ -398,6 +404,10 @@ class VisitScreen(QWidget):
         self.reason = reason.strip()
         self._apply_mode()
         self.go_to(self.position)
+
+    def _request(self, kind: str) -> None:
+        self.item_panel.flush()
+        self.document_requested.emit(kind, self.visit["id"])
 
     def leave(self) -> None:
         self.item_panel.flush()

@@ -1,0 +1,102 @@
+"""Previewing a PDF made by Steward, printing it through the system's dialog (copies, duplex), saving it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from steward.domain.documents import RenderResult
+from steward.domain.errors import StewardError
+from steward.services import documents
+
+
+class DocumentPreview(QDialog):
+    def __init__(self, title: str, result: RenderResult, suggested_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.result = result
+        self.suggested_name = suggested_name
+        self._bytes = QByteArray(result.pdf)
+        self._buffer = QBuffer(self._bytes)
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document = QPdfDocument(self)
+        self.document.load(self._buffer)
+        self.view = QPdfView()
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.warnings = QLabel("\n".join(result.warnings), objectName="overdue", wordWrap=True)
+        self.warnings.setVisible(bool(result.warnings))
+        self.status = QLabel(self.tr("共 {n} 页").format(n=self.document.pageCount()))
+        print_button = QPushButton(self.tr("打印…"))
+        print_button.clicked.connect(self.print_document)
+        save_button = QPushButton(self.tr("另存为PDF…"))
+        save_button.clicked.connect(self.save_as)
+        close = QPushButton(self.tr("关闭"))
+        close.clicked.connect(self.close)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        for button in (print_button, save_button, close):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.warnings)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        self.resize(900, 720)
+
+    def save_as(self, path: str | None = None) -> Path | None:
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("另存为PDF"), self.suggested_name, "PDF (*.pdf)")
+            if not path:
+                return None
+        try:
+            saved = documents.save_pdf(self.result, Path(path))
+        except StewardError as exc:
+            self.status.setText(exc.zh)
+            return None
+        self.status.setText(self.tr("已保存:{path}").format(path=saved))
+        return saved
+
+    def print_document(self) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(self.windowTitle())
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> int:
+        """Each page rendered at the printer's resolution; copies and duplex come from the printer settings."""
+        painter = QPainter()
+        if not painter.begin(printer):
+            self.status.setText(self.tr("无法开始打印,请检查打印机。"))
+            return 0
+        pages = self.document.pageCount()
+        first, last = printer.fromPage() or 1, printer.toPage() or pages
+        printed = 0
+        for index in range(first - 1, min(last, pages)):
+            if printed:
+                printer.newPage()
+            target = painter.viewport()
+            size = self.document.pagePointSize(index).toSize().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            image: QImage = self.document.render(index, QSize(size.width(), size.height()))
+            painter.drawImage(0, 0, image)
+            printed += 1
+        painter.end()
+        self.status.setText(self.tr("已发送 {n} 页到打印机。").format(n=printed))
+        return printed
