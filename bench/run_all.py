@@ -7,9 +7,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import photo_import, queries, ui
+from bench import photo_import, queries, report, ui
 
 if __name__ == "__main__":
     photo_import.main()
     queries.main(500, 156)
     ui.main()
+    report.main()

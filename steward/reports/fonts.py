@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.graphics.shapes import STATE_DEFAULTS
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -26,6 +27,9 @@ def register() -> TTFont:
     pdfmetrics.registerFont(font)
     # Charts start from reportlab's graphics defaults (Helvetica, never embedded): make ours the default.
     STATE_DEFAULTS["fontName"] = FONT
+    # Image streams in binary: ASCII85 (reportlab's default) makes them a quarter larger and, done in pure
+    # Python, took two thirds of the time of a report with 60 photos.
+    rl_config.useA85 = 0
     return font
 
 
