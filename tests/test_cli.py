@@ -128,3 +128,15 @@ def test_reports_from_the_command_line(run, tmp_path: Path) -> None:
     quiet = next(v for v in visits if not v["new_findings"])
     code, _, err = run("--profile", "r", "report", "notice", "--visit", quiet["id"], "-o", str(out / "x.pdf"))
     assert code == 2 and "无需开具整改通知书" in err
+
+
+def test_settings(run, tmp_path: Path) -> None:
+    code, out, _ = run("settings", "set", "firm_name", "仙居绿源环境服务有限公司")
+    assert code == 0 and "仙居绿源环境服务有限公司" in out
+    assert run("settings", "set", "notice_copies", "3")[0] == 0
+    code, _, err = run("settings", "set", "notice_copies", "three")
+    assert code == 2 and "整数" in err
+    code, _, err = run("settings", "set", "logo_path", str(tmp_path / "missing.png"))
+    assert code == 2 and "找不到标志图片" in err
+    code, _, err = run("settings", "set", "colour", "red")
+    assert code == 2 and "没有名为“colour”的设置" in err

@@ -12,7 +12,7 @@ from typing import Any
 from steward.cli.output import print_json, table
 from steward.domain.errors import StewardError
 from steward.domain.labels import FindingStatus, Severity, VisitKind
-from steward.services import demo, enterprises, findings, photos, profiles, templates, visits
+from steward.services import demo, enterprises, findings, photos, profiles, settings, templates, visits
 from steward.services.check import check_profile
 from steward.storage.paths import list_profiles, profile_dir, resolve_data_dir
 from steward.storage.profile import Profile
@@ -221,6 +221,16 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _settings(args: argparse.Namespace) -> int:
+    with open_profile(args) as profile:
+        if args.action == "set":
+            setting = settings.by_key(args.key)
+            settings.put(profile, setting, settings.parse(setting, args.value))
+        print(table(["设置 key", "说明 meaning", "值 value"],
+                    [[s.key, f"{s.label_zh} {s.label_en}", settings.get(profile, s)] for s in settings.ALL]))  # fmt: skip
+    return 0
+
+
 def _profiles(args: argparse.Namespace) -> int:
     data_dir = resolve_data_dir(args.data_dir)
     print(f"数据文件夹 data folder: {data_dir}")
@@ -240,6 +250,7 @@ _HANDLERS = {
     "templates": _templates,
     "profiles": _profiles,
     "report": _report,
+    "settings": _settings,
 }
 
 

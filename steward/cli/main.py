@@ -115,6 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--enterprise")
     p.add_argument("-o", "--output", type=Path, required=True, help="folder")
 
+    cfg = sub.add_parser("settings", help="档案设置 profile settings").add_subparsers(dest="action", required=True)
+    cfg.add_parser("list")
+    p = cfg.add_parser("set")
+    p.add_argument("key")
+    p.add_argument("value")
+
     sub.add_parser("profiles", help="列出档案 list profiles")
     return parser
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from steward.domain.errors import InvalidInput
 from steward.storage import settings as settings_store
 from steward.storage.profile import Profile
 
@@ -27,6 +29,38 @@ LOGO_PATH = Setting("logo_path", str, "", "报告页眉标志(图片文件)", "L
 NOTICE_COPIES = Setting("notice_copies", int, 2, "整改通知书联数", "Copies of a notice")
 
 ALL = (STEWARD_NAME, FIRM_NAME, INSURER_NAME, NOTICE_PREFIX, VISIT_INTERVAL_DAYS, LOGO_PATH, NOTICE_COPIES)
+
+
+def by_key(key: str) -> Setting:
+    for setting in ALL:
+        if setting.key == key:
+            return setting
+    raise InvalidInput(
+        f"没有名为“{key}”的设置。可用:{', '.join(s.key for s in ALL)}",
+        f"No setting '{key}'. Available: {', '.join(s.key for s in ALL)}",
+    )
+
+
+def parse(setting: Setting, text: str) -> Any:
+    """A value typed by a person (command line, dialog), checked against the setting's type."""
+    if setting.type is int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise InvalidInput(
+                f"“{setting.label_zh}”应为整数。", f"'{setting.label_en}' must be a whole number."
+            ) from None
+        if value < 0:
+            raise InvalidInput(f"“{setting.label_zh}”不能为负数。", f"'{setting.label_en}' cannot be negative.")
+        return value
+    value = text.strip()
+    if setting is LOGO_PATH and value and not Path(value).is_file():
+        raise InvalidInput(f"找不到标志图片:{value}", f"Logo image not found: {value}")
+    if setting is NOTICE_PREFIX and not value.replace("-", "").isalnum():
+        raise InvalidInput(
+            "通知书编号前缀只能含字母、数字和横线。", "The notice prefix may hold letters, digits and '-'."
+        )
+    return value
 
 
 def get(profile: Profile, setting: Setting) -> Any:

@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
         self.contrast_action.setChecked(bool(settings_store.get(profile.db, HIGH_CONTRAST_KEY, False)))
         self.contrast_action.toggled.connect(self.set_high_contrast)
         view.addAction(self.contrast_action)
+        view.addAction(self.tr("设置…"), self.edit_settings)
         reports = self.menuBar().addMenu(self.tr("报告"))
         reports.addAction(self.tr("期间汇总(给保险公司)…"), self.period_summary)
         reports.addAction(self.tr("批量导出巡查报告和整改通知书…"), self.batch_export)
@@ -326,6 +327,11 @@ class MainWindow(QMainWindow):
 
     def offer_resume_later(self) -> None:
         QTimer.singleShot(0, self.offer_resume)
+
+    def edit_settings(self) -> None:
+        from steward.ui.widgets.settings_dialog import SettingsDialog
+
+        SettingsDialog(self.profile, self).exec()
 
     def set_high_contrast(self, on: bool) -> None:
         settings_store.put(self.profile.db, HIGH_CONTRAST_KEY, on)

@@ -76,3 +76,19 @@ def test_amending_a_finished_visit_records_the_reason(window: MainWindow, park: 
     assert entry["reason"] == "现场复核:该工序已停用" and entry["detail"]["before"]["result"] == "compliant"
     assert visits.get(park, visit["id"])["status"] == "finished"  # still locked; the change is on the record
     assert date.fromisoformat(entry["at"][:10]) <= date.today()
+
+
+def test_settings_dialog(qtbot: QtBot, park: Profile) -> None:
+    from steward.services import settings
+    from steward.ui.widgets.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(park)
+    qtbot.addWidget(dialog)
+    dialog.fields["notice_prefix"].setText("XJ 2")
+    dialog.save()
+    assert "前缀" in dialog.error.text() and settings.get(park, settings.NOTICE_PREFIX) == "XJ"
+    dialog.fields["notice_prefix"].setText("LY")
+    dialog.fields["insurer_name"].setText("人保财险仙居支公司")
+    dialog.save()
+    assert settings.get(park, settings.NOTICE_PREFIX) == "LY"
+    assert settings.get(park, settings.INSURER_NAME) == "人保财险仙居支公司"

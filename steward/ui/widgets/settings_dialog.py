@@ -1,0 +1,62 @@
+"""The profile's settings, each declared once in steward.services.settings, edited in one form."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+
+from steward.domain.errors import StewardError
+from steward.services import settings
+from steward.storage.profile import Profile
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, profile: Profile, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.profile = profile
+        self.setWindowTitle(self.tr("设置"))
+        self.fields: dict[str, QLineEdit] = {}
+        form = QFormLayout(self)
+        for setting in settings.ALL:
+            field = QLineEdit(str(settings.get(profile, setting)))
+            self.fields[setting.key] = field
+            if setting is settings.LOGO_PATH:
+                choose = QPushButton(self.tr("选择…"))
+                choose.clicked.connect(self._choose_logo)
+                row = QHBoxLayout()
+                row.addWidget(field, 1)
+                row.addWidget(choose)
+                form.addRow(self.tr(setting.label_zh), row)
+            else:
+                form.addRow(self.tr(setting.label_zh), field)
+        self.error = QLabel(objectName="overdue", wordWrap=True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        form.addRow(self.error)
+        form.addRow(buttons)
+        self.resize(560, 0)
+
+    def _choose_logo(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择标志图片"), "", self.tr("图片") + " (*.png *.jpg)")
+        if path:
+            self.fields[settings.LOGO_PATH.key].setText(path)
+
+    def save(self) -> None:
+        try:
+            values = [(s, settings.parse(s, self.fields[s.key].text())) for s in settings.ALL]
+        except StewardError as exc:
+            self.error.setText(exc.zh)
+            return
+        for setting, value in values:
+            settings.put(self.profile, setting, value)
+        self.accept()
