@@ -226,9 +226,76 @@ def _settings(args: argparse.Namespace) -> int:
         if args.action == "set":
             setting = settings.by_key(args.key)
             settings.put(profile, setting, settings.parse(setting, args.value))
+
+        def shown(s: settings.Setting) -> object:
+            value = settings.get(profile, s)
+            return ("*" * 8 if value else "") if s in settings.SECRET else value
+
         print(table(["设置 key", "说明 meaning", "值 value"],
-                    [[s.key, f"{s.label_zh} {s.label_en}", settings.get(profile, s)] for s in settings.ALL]))  # fmt: skip
+                    [[s.key, f"{s.label_zh} {s.label_en}", shown(s)] for s in settings.ALL]))  # fmt: skip
     return 0
+
+
+def _sync(args: argparse.Namespace) -> int:
+    from steward.sync import engine
+    from steward.sync.client import HubClient
+
+    with open_profile(args) as profile:
+        if args.pending:
+            waiting = engine.pending(profile)
+            print(f"待同步:巡查 {waiting.visits} 次,记录 {waiting.records} 条,文件 {waiting.blobs} 个,"
+                  f"{waiting.bytes / 1e6:.1f} MB。Pending: {waiting}")  # fmt: skip
+            return 0
+        url = args.hub or settings.get(profile, settings.HUB_URL)
+        token = args.token or settings.get(profile, settings.HUB_TOKEN)
+        if args.remember:
+            settings.put(profile, settings.HUB_URL, url or "")
+            settings.put(profile, settings.HUB_TOKEN, token or "")
+        client = HubClient(url or "", token or "", engine.profile_id(profile))
+        started = time.perf_counter()
+        last = [0.0]
+
+        def progress(stage: str, done: int, total: int) -> None:
+            now = time.perf_counter()
+            if stage == "upload" and (now - last[0] > 0.5 or done == total):
+                last[0] = now
+                rate = done / max(now - started, 1e-6) / 1e6
+                left = (total - done) / 1e6 / rate if rate > 0 else 0
+                print(
+                    f"  上传 {done / 1e6:.1f}/{total / 1e6:.1f} MB  {rate:.1f} MB/s  剩余约 {left:.0f} 秒", flush=True
+                )
+
+        report = engine.sync(profile, client, progress)
+        for line in report.log:
+            print(line)
+        for conflict in report.conflicts:
+            print(f"冲突 conflict: {conflict['entity']} {conflict['id']}({conflict['reason']})", file=sys.stderr)
+        print(f"同步完成,用时 {report.seconds:.1f} 秒。Sync done in {report.seconds:.1f} s.")
+        return 1 if report.conflicts else 0
+
+
+def _hub(args: argparse.Namespace) -> int:
+    from steward.hub.store import HubError, HubStore
+
+    try:
+        if args.action == "serve":
+            import uvicorn
+
+            from steward.hub.app import create_app
+
+            args.hub_dir.mkdir(parents=True, exist_ok=True)
+            uvicorn.run(create_app(args.hub_dir), host=args.host, port=args.port, log_level="warning")
+            return 0
+        store = HubStore(args.hub_dir)
+        if args.action == "add-steward":
+            token = store.add_steward(args.name)
+            print(f"环保管家“{args.name}”的同步令牌(只显示这一次,请妥善交给本人):\n{token}")
+            return 0
+        store.rebind(args.profile_id, args.name)
+        print(f"档案 {args.profile_id} 已绑定到“{args.name}”。Profile re-bound.")
+        return 0
+    except HubError as exc:
+        raise StewardError(exc.zh, exc.en) from None
 
 
 def _profiles(args: argparse.Namespace) -> int:
@@ -251,6 +318,8 @@ _HANDLERS = {
     "profiles": _profiles,
     "report": _report,
     "settings": _settings,
+    "sync": _sync,
+    "hub": _hub,
 }
 
 

@@ -27,8 +27,21 @@ NOTICE_PREFIX = Setting("notice_prefix", str, "XJ", "通知书编号前缀", "No
 VISIT_INTERVAL_DAYS = Setting("visit_interval_days", int, 7, "巡查周期(天)", "Days between visits")
 LOGO_PATH = Setting("logo_path", str, "", "报告页眉标志(图片文件)", "Letterhead logo (image file)")
 NOTICE_COPIES = Setting("notice_copies", int, 2, "整改通知书联数", "Copies of a notice")
+HUB_URL = Setting("hub_url", str, "", "同步服务器地址", "Hub address")
+HUB_TOKEN = Setting("hub_token", str, "", "同步令牌", "Sync token")
+SECRET = (HUB_TOKEN,)
 
-ALL = (STEWARD_NAME, FIRM_NAME, INSURER_NAME, NOTICE_PREFIX, VISIT_INTERVAL_DAYS, LOGO_PATH, NOTICE_COPIES)
+ALL = (
+    STEWARD_NAME,
+    FIRM_NAME,
+    INSURER_NAME,
+    NOTICE_PREFIX,
+    VISIT_INTERVAL_DAYS,
+    LOGO_PATH,
+    NOTICE_COPIES,
+    HUB_URL,
+    HUB_TOKEN,
+)
 
 
 def by_key(key: str) -> Setting:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from steward.domain import clock
 from steward.domain.errors import NotFound
-from steward.domain.ids import new_id
 from steward.domain.labels import Severity
 from steward.resources import checklists_dir
 from steward.storage import settings as settings_store
@@ -32,8 +32,13 @@ def save(profile: Profile, template: Template, source: str = "") -> ImportOutcom
     latest = store.latest_version(profile.db, template.code)
     if latest is not None and latest["content_hash"] == content_hash:
         return ImportOutcome(latest, created=False)
+    # The id follows the content: every laptop that installs the same checklist gets the same id, so visits
+    # synced between laptops refer to a template both have.
+    template_id = str(uuid.uuid5(TEMPLATE_NAMESPACE, f"{template.code}:{content_hash}"))
+    existing = store.get(profile.db, template_id)
+    if existing is not None:
+        return ImportOutcome(existing, created=False)
     with profile.db.write():
-        template_id = new_id()
         row = {
             "id": template_id,
             "code": template.code,
@@ -51,7 +56,7 @@ def save(profile: Profile, template: Template, source: str = "") -> ImportOutcom
         }
         items = [
             {
-                "id": new_id(),
+                "id": str(uuid.uuid5(TEMPLATE_NAMESPACE, f"{template_id}:{item.code}")),
                 "template_id": template_id,
                 "position": pos,
                 "code": item.code,
@@ -77,6 +82,7 @@ def import_file(profile: Profile, path: Path) -> ImportOutcome:
 
 
 _BUNDLED_FINGERPRINT = "bundled_checklists_sha256"
+TEMPLATE_NAMESPACE = uuid.UUID("5b7e2f0e-4b43-4c1e-9a3c-2f7d3e8a9c10")
 
 
 def install_bundled(profile: Profile) -> list[ImportOutcome]:

@@ -28,6 +28,8 @@ class SettingsDialog(QDialog):
         form = QFormLayout(self)
         for setting in settings.ALL:
             field = QLineEdit(str(settings.get(profile, setting)))
+            if setting in settings.SECRET:
+                field.setEchoMode(QLineEdit.EchoMode.Password)
             self.fields[setting.key] = field
             if setting is settings.LOGO_PATH:
                 choose = QPushButton(self.tr("选择…"))

@@ -1,0 +1,135 @@
+"""The laptop's side of sync in SQL: what is not yet on the hub, what the hub acknowledged, and applying what
+others pushed. A record counts as synced only once its (entity, id, content hash) is in sync_acks."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from steward.storage.database import Database
+
+
+def acked(db: Database, entity: str) -> dict[str, str]:
+    return {r[0]: r[1] for r in db.conn.execute("SELECT entity_id, content_hash FROM sync_acks WHERE entity = ?",
+                                                 [entity])}  # fmt: skip
+
+
+def mark_acked(db: Database, rows: list[tuple[str, str, str]], at: str) -> None:
+    with db.write() as conn:
+        conn.executemany(
+            "INSERT INTO sync_acks (entity, entity_id, content_hash, acked_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (entity, entity_id) DO UPDATE SET content_hash = excluded.content_hash, acked_at = excluded.acked_at",
+            [(e, i, h, at) for e, i, h in rows],
+        )
+
+
+def cursor(db: Database, stream: str) -> int:
+    value = db.scalar("SELECT cursor FROM sync_cursors WHERE stream = ?", [stream])
+    return int(value) if value else 0
+
+
+def set_cursor(db: Database, stream: str, value: int, at: str) -> None:
+    with db.write() as conn:
+        conn.execute("INSERT INTO sync_cursors VALUES (?, ?, ?) ON CONFLICT(stream) DO UPDATE SET "
+                     "cursor = excluded.cursor, updated_at = excluded.updated_at", [stream, str(value), at])  # fmt: skip
+
+
+# -- what the laptop has to send ------------------------------------------------------------------------------
+def enterprises(db: Database) -> list[dict[str, Any]]:
+    return db.query("SELECT * FROM enterprises")
+
+
+def finished_visits(db: Database) -> list[dict[str, Any]]:
+    return db.query("SELECT * FROM visits WHERE status = 'finished' ORDER BY started_at")
+
+
+def templates_by_id(db: Database, ids: set[str]) -> list[dict[str, Any]]:
+    if not ids:
+        return []
+    rows = db.query(f"SELECT * FROM templates WHERE id IN ({', '.join('?' for _ in ids)})", list(ids))
+    for row in rows:
+        row["items"] = db.query("SELECT * FROM template_items WHERE template_id = ? ORDER BY position", [row["id"]])
+    return rows
+
+
+def visit_parts(db: Database, visit_id: str) -> dict[str, list[dict[str, Any]]]:
+    return {
+        "items": db.query("SELECT item_id, position FROM visit_items WHERE visit_id = ? ORDER BY position", [visit_id]),
+        "answers": db.query("SELECT * FROM answers WHERE visit_id = ? ORDER BY item_id", [visit_id]),
+    }
+
+
+def findings_of_finished_visits(db: Database) -> list[dict[str, Any]]:
+    return db.query(
+        """SELECT f.id, f.enterprise_id, f.visit_id, f.item_id, f.location, f.description, f.basis, f.severity,
+                  f.requirement, f.deadline, f.created_at, f.created_by
+           FROM findings f JOIN visits v ON v.id = f.visit_id WHERE v.status = 'finished' ORDER BY f.created_at"""
+    )
+
+
+def events_ready(db: Database) -> list[dict[str, Any]]:
+    """Events outside a visit, or in a finished one."""
+    return db.query(
+        """SELECT e.* FROM finding_events e LEFT JOIN visits v ON v.id = e.visit_id
+           WHERE e.visit_id IS NULL OR v.status = 'finished' ORDER BY e.at, e.id"""
+    )
+
+
+def photo_links_ready(db: Database) -> list[dict[str, Any]]:
+    return db.query(
+        """SELECT l.* FROM photo_links l
+           LEFT JOIN visits v ON v.id = l.visit_id
+           LEFT JOIN finding_events e ON e.id = l.event_id
+           LEFT JOIN visits ev ON ev.id = e.visit_id
+           WHERE (l.visit_id IS NULL OR v.status = 'finished')
+             AND (l.event_id IS NULL OR e.visit_id IS NULL OR ev.status = 'finished')
+           ORDER BY l.created_at"""
+    )
+
+
+def photos_by_sha(db: Database, hashes: set[str]) -> list[dict[str, Any]]:
+    if not hashes:
+        return []
+    return db.query(f"SELECT * FROM photos WHERE sha256 IN ({', '.join('?' for _ in hashes)})", list(hashes))
+
+
+def signatures_of_finished_visits(db: Database) -> list[dict[str, Any]]:
+    return db.query("SELECT s.* FROM signatures s JOIN visits v ON v.id = s.visit_id WHERE v.status = 'finished'")
+
+
+def audit_entries(db: Database) -> list[dict[str, Any]]:
+    return db.query("SELECT * FROM audit_log ORDER BY at, id")
+
+
+# -- applying what others pushed -------------------------------------------------------------------------------
+def exists(db: Database, table: str, key: str, value: str) -> bool:
+    return db.scalar(f"SELECT 1 FROM {table} WHERE {key} = ?", [value]) is not None
+
+
+def version_taken(db: Database, code: str, version: int) -> bool:
+    return db.scalar("SELECT 1 FROM templates WHERE code = ? AND version = ?", [code, version]) is not None
+
+
+def next_version(db: Database, code: str) -> int:
+    return int(db.scalar("SELECT coalesce(max(version), 0) + 1 FROM templates WHERE code = ?", [code]))
+
+
+def upsert_enterprise(db: Database, row: dict[str, Any]) -> None:
+    names = list(row)
+    updates = ", ".join(f"{n} = excluded.{n}" for n in names if n != "id")
+    with db.write() as conn:
+        conn.execute(f"INSERT INTO enterprises ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)}) "
+                     f"ON CONFLICT(id) DO UPDATE SET {updates}", [row[n] for n in names])  # fmt: skip
+
+
+def insert_ignore(db: Database, table: str, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    names = list(rows[0])
+    with db.write() as conn:
+        conn.executemany(f"INSERT OR IGNORE INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+                         [[r[n] for n in names] for r in rows])  # fmt: skip
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)

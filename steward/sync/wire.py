@@ -1,0 +1,31 @@
+"""What travels between laptop and hub, shared by both ends: protocol version, record envelope, hashing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+PROTOCOL_VERSION = 1
+HEADER_PROTOCOL = "X-Steward-Protocol"
+HEADER_PROFILE = "X-Steward-Profile"
+HEADER_CHUNK_SHA256 = "X-Chunk-SHA256"
+CHUNK_SIZE = 1024 * 1024
+
+# Push order: what a record refers to travels before it, so the hub's change sequence is in dependency order.
+ENTITIES = ("enterprise", "template", "visit", "finding", "finding_event", "photo", "photo_link", "signature", "audit")
+# Records a steward writes only for their own visits; the rest (enterprises, templates, finding events, photos and
+# their links) merge from everyone. Owned records name their visit in body["visit_id"].
+OWNED_BY_VISIT = ("visit", "finding", "signature", "audit")
+
+
+def canonical(body: Any) -> bytes:
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def content_hash(body: Any) -> str:
+    return hashlib.sha256(canonical(body)).hexdigest()
+
+
+def record(entity: str, record_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    return {"entity": entity, "id": record_id, "body": body, "hash": content_hash(body)}

@@ -1,0 +1,269 @@
+"""Laptops syncing with a real Steward Hub on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from steward.hub.store import HubStore
+from steward.services import enterprises, photos, templates, visits
+from steward.services.findings import get as get_finding
+from steward.services.profiles import open_profile
+from steward.storage.profile import Profile
+from steward.sync import engine
+from steward.sync.client import HubClient, SyncError
+from steward.sync.wire import HEADER_CHUNK_SHA256, record
+from tests.conftest import make_code
+from tests.hub_process import Hub
+from tests.images import write_jpeg
+
+WHEN = datetime(2026, 11, 2, 2, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def hub(tmp_path: Path):
+    data = tmp_path / "hub"
+    data.mkdir()
+    store = HubStore(data)
+    tokens = {name: store.add_steward(name) for name in ("李明", "王芳")}
+    server = Hub(data).start()
+    yield server, tokens, store
+    server.stop()
+
+
+@pytest.fixture
+def laptop_a(tmp_path: Path):
+    with open_profile(tmp_path / "a", "li") as profile:
+        yield profile
+
+
+@pytest.fixture
+def laptop_b(tmp_path: Path):
+    with open_profile(tmp_path / "b", "wang") as profile:
+        yield profile
+
+
+def client_for(profile: Profile, hub: Hub, token: str) -> HubClient:
+    return HubClient(hub.url, token, engine.profile_id(profile))
+
+
+def finished_visit_with_finding(profile: Profile, tmp_path: Path) -> tuple[dict, dict]:
+    ent = enterprises.create(profile, name="仙居县源泉工艺品有限公司", credit_code=make_code(77), template_code="craft")
+    visit = visits.start(profile, ent["id"], "first", at=WHEN)
+    item = visits.items(profile, visit["id"])[4]
+    visits.answer(profile, visit["id"], item["id"], "not_compliant")
+    finding = visits.create_finding(profile, visit["id"], item["id"], location="喷漆车间", at=WHEN)
+    shot = write_jpeg(tmp_path / "finding.jpg", (1200, 900))
+    photos.import_photos(profile, [shot], photos.LinkTarget(visit_id=visit["id"], item_id=item["id"],
+                                                            finding_id=finding["id"]))  # fmt: skip
+    visits.sign(profile, visit["id"], "steward", "李明", png=b"\x89PNG\r\n\x1a\n" + b"signature" * 50)
+    visits.finish(profile, visit["id"], at=WHEN)
+    return visit, finding
+
+
+def test_two_laptops_share_through_the_hub(hub, laptop_a: Profile, laptop_b: Profile, tmp_path: Path) -> None:
+    server, tokens, store = hub
+    visit, finding = finished_visit_with_finding(laptop_a, tmp_path)
+    report = engine.sync(laptop_a, client_for(laptop_a, server, tokens["李明"]))
+    assert report.pushed > 0 and report.blobs_sent == 2 and not report.conflicts  # the photo and the signature
+    assert engine.pending(laptop_a).records == 0
+
+    # Wang's laptop pulls the enterprise, the template, Li's visit and finding, and re-checks it.
+    pulled = engine.sync(laptop_b, client_for(laptop_b, server, tokens["王芳"]))
+    assert pulled.pulled >= 4
+    assert get_finding(laptop_b, finding["id"])["status"] == "open"
+    recheck = visits.start(laptop_b, visit["enterprise_id"], "recheck", item_codes=["B1"], steward="王芳")
+    visits.recheck(laptop_b, recheck["id"], finding["id"], "recheck_rectified", "已整改到位")
+    visits.finish(laptop_b, recheck["id"])
+    engine.sync(laptop_b, client_for(laptop_b, server, tokens["王芳"]))
+
+    # Li's laptop gets Wang's event; both see the finding rectified.
+    engine.sync(laptop_a, client_for(laptop_a, server, tokens["李明"]))
+    assert get_finding(laptop_a, finding["id"])["status"] == "rectified"
+    assert get_finding(laptop_b, finding["id"])["status"] == "rectified"
+    sha = laptop_a.db.scalar("SELECT sha256 FROM photos")
+    assert store.blob_path(sha).read_bytes() == laptop_a.photos.original_path(sha, "jpg").read_bytes()
+
+
+def test_pushing_twice_changes_nothing_and_different_content_is_a_conflict(hub, laptop_a: Profile,
+                                                                           tmp_path: Path) -> None:  # fmt: skip
+    server, tokens, store = hub
+    finished_visit_with_finding(laptop_a, tmp_path)
+    client = client_for(laptop_a, server, tokens["李明"])
+    engine.sync(laptop_a, client)
+    before = store.stats()
+    again = engine.sync(laptop_a, client)
+    assert (again.pushed, again.blobs_sent) == (0, 0) and store.stats() == before
+    records = engine._records(laptop_a)
+    answer = client.push(records)
+    assert len(answer["duplicates"]) == len(records) and not answer["accepted"]
+    enterprise = next(r for r in records if r["entity"] == "enterprise")
+    changed = record("enterprise", enterprise["id"], {**enterprise["body"], "name": "另一个名字"})
+    answer = client.push([changed])
+    assert answer["conflicts"] == [{"entity": "enterprise", "id": enterprise["id"],
+                                    "reason": "different content for the same id"}]  # fmt: skip
+    assert store.stats() == before
+
+
+def test_another_stewards_visit_is_refused_and_nothing_is_written(hub, laptop_a: Profile, laptop_b: Profile,
+                                                                  tmp_path: Path) -> None:  # fmt: skip
+    server, tokens, store = hub
+    visit, _ = finished_visit_with_finding(laptop_a, tmp_path)
+    engine.sync(laptop_a, client_for(laptop_a, server, tokens["李明"]))
+    before = store.stats()
+    forged = record("finding", "01a21400-0000-7000-8000-000000000001",
+                    {"visit_id": visit["id"], "description": "冒名记录"})  # fmt: skip
+    harmless = record("enterprise", "01a21400-0000-7000-8000-000000000002", {"name": "新企业"})
+    with pytest.raises(SyncError) as err:
+        client_for(laptop_b, server, tokens["王芳"]).push([harmless, forged])
+    assert err.value.status == 403 and "本人" in err.value.zh
+    assert store.stats() == before  # not even the harmless record
+
+
+def test_tokens_and_profile_binding(hub, laptop_a: Profile, tmp_path: Path) -> None:
+    server, tokens, store = hub
+    with pytest.raises(SyncError) as err:
+        client_for(laptop_a, server, "not-a-token").hello()
+    assert err.value.status == 401 and "令牌无效" in err.value.zh
+    client_for(laptop_a, server, tokens["李明"]).hello()  # binds this profile to Li
+    with pytest.raises(SyncError) as err:
+        client_for(laptop_a, server, tokens["王芳"]).hello()
+    assert err.value.status == 403 and "另一位环保管家" in err.value.zh
+    store.rebind(engine.profile_id(laptop_a), "王芳")  # on purpose, by the hub's administrator
+    assert client_for(laptop_a, server, tokens["王芳"]).hello()["steward"] == "王芳"
+
+
+def test_an_unreachable_hub_and_an_outdated_client_get_clear_messages(hub, laptop_a: Profile) -> None:
+    server, tokens, _ = hub
+    with pytest.raises(SyncError) as err:
+        HubClient("http://127.0.0.1:9", tokens["李明"], engine.profile_id(laptop_a), timeout=2).hello()
+    assert "无法连接同步服务器" in err.value.zh and "stays on this laptop" in err.value.en
+    request = urllib.request.Request(server.url + "/v1/hello", headers={"Authorization": f"Bearer {tokens['李明']}",
+                                                                         "X-Steward-Protocol": "0"})  # fmt: skip
+    with pytest.raises(urllib.error.HTTPError) as http:
+        urllib.request.urlopen(request)
+    assert http.value.code == 426
+    assert "请先更新 Steward" in json.loads(http.value.read())["error"]["zh"]
+
+
+def test_cancelled_upload_resumes_from_the_acknowledged_offset(hub, laptop_a: Profile, tmp_path: Path) -> None:
+    server, tokens, _ = hub
+    finished_visit_with_finding(laptop_a, tmp_path)
+    client = client_for(laptop_a, server, tokens["李明"])
+    chunks = []
+
+    def stop_after_two_chunks() -> bool:
+        return len(chunks) >= 2
+
+    with pytest.raises(engine.Cancelled):
+        engine.sync(laptop_a, client, progress=lambda stage, done, total: chunks.append(done) if stage == "upload"
+                    else None, should_stop=stop_after_two_chunks, chunk_size=4096)  # fmt: skip
+    blobs = engine.blob_outbox(laptop_a)
+    total = sum(b.size for b in blobs)
+    on_hub = sum(max(0, client.offset(b.sha256)) for b in blobs)
+    assert on_hub == 8192  # two acknowledged chunks
+    resumed = engine.sync(laptop_a, client, chunk_size=4096)
+    assert resumed.bytes_sent == total - on_hub  # only what was not yet acknowledged
+    assert engine.blob_outbox(laptop_a) == []
+
+
+def test_a_chunk_damaged_on_the_way_is_refused(hub, laptop_a: Profile) -> None:
+    server, tokens, store = hub
+    client = client_for(laptop_a, server, tokens["李明"])
+    data = b"x" * 1000
+    import hashlib
+
+    sha = hashlib.sha256(data).hexdigest()
+    with pytest.raises(SyncError) as err:
+        client._request("PUT", f"/v1/blobs/{sha}", data=data[:500], params={"offset": 0, "total": 1000},
+                        headers={HEADER_CHUNK_SHA256: hashlib.sha256(b"something else").hexdigest()})  # fmt: skip
+    assert err.value.status == 422 and err.value.code == "chunk_hash"
+    assert client.offset(sha) == 0
+    client.put_chunk(sha, 0, 1000, data[:500])
+    assert client.put_chunk(sha, 500, 1000, data[500:])["complete"] is True
+    assert store.blob_path(sha).read_bytes() == data
+    wrong = hashlib.sha256(b"claimed").hexdigest()
+    with pytest.raises(SyncError) as err:
+        client.put_chunk(wrong, 0, 10, b"0123456789")
+    assert err.value.code == "blob_hash" and client.offset(wrong) == 0  # nothing half-kept
+
+
+def test_the_hub_killed_mid_sync_then_restarted(hub, laptop_a: Profile, tmp_path: Path) -> None:
+    server, tokens, store = hub
+    finished_visit_with_finding(laptop_a, tmp_path)
+    client = client_for(laptop_a, server, tokens["李明"])
+    sent = []
+
+    def kill_hub_midway(stage: str, done: int, total: int) -> None:
+        if stage == "upload":
+            sent.append(done)
+            if len(sent) == 3:
+                server.kill()
+
+    with pytest.raises(SyncError) as err:
+        engine.sync(laptop_a, client, progress=kill_hub_midway, chunk_size=4096)
+    assert err.value.code == "unreachable"
+    Hub(server.data_dir, server.port).start()
+    try:
+        engine.sync(laptop_a, client, chunk_size=4096)
+        assert engine.blob_outbox(laptop_a) == [] and engine.pending(laptop_a).records == 0
+        for sha in (b.sha256 for b in engine.blob_outbox(laptop_a)):
+            assert store.blob_path(sha).exists()
+    finally:
+        server.process = None
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/v1/records", b"{not json"),
+        ("/v1/records", b'{"records": "nope"}'),
+        ("/v1/records", b'{"records": [{"entity": "visit", "id": "1", "hash": "x", "body": {}}]}'),
+        (
+            "/v1/records",
+            json.dumps({"records": [{"entity": "rocket", "id": "0" * 64, "hash": "0" * 64, "body": {}}]}).encode(),
+        ),
+        ("/v1/blobs/missing", b'{"sha256": ["../../etc/passwd"]}'),
+        (
+            "/v1/records",
+            json.dumps(
+                {"records": [{"entity": "finding", "id": "0" * 64, "hash": "0" * 64, "body": {"visit_id": 5}}]}
+            ).encode(),
+        ),
+    ],
+)
+def test_malformed_payloads_are_refused_without_a_500(hub, laptop_a: Profile, path: str, body: bytes) -> None:
+    server, tokens, store = hub
+    before = store.stats()
+    request = urllib.request.Request(server.url + path, data=body, method="POST", headers={
+        "Authorization": f"Bearer {tokens['李明']}", "X-Steward-Protocol": "1", "X-Steward-Profile": "p1",
+        "Content-Type": "application/json"})  # fmt: skip
+    with pytest.raises(urllib.error.HTTPError) as http:
+        urllib.request.urlopen(request)
+    assert 400 <= http.value.code < 500
+    assert "error" in json.loads(http.value.read())
+    assert store.stats() == before
+
+
+def test_sync_from_the_command_line(hub, laptop_a: Profile, tmp_path: Path, capsys) -> None:
+    from steward.cli.main import main
+
+    server, tokens, _ = hub
+    finished_visit_with_finding(laptop_a, tmp_path)
+    folder = laptop_a.folder
+    laptop_a.close()
+    data_dir = str(folder.parent.parent)
+    assert main(["--data-dir", data_dir, "--profile", "li", "sync", "--pending"]) == 0
+    assert "待同步:巡查 1 次" in capsys.readouterr().out
+    assert main(["--data-dir", data_dir, "--profile", "li", "sync", "--hub", server.url, "--token",
+                 tokens["李明"], "--remember"]) == 0  # fmt: skip
+    assert "同步完成" in capsys.readouterr().out
+    assert main(["--data-dir", data_dir, "--profile", "li", "sync"]) == 0  # remembered
+    assert main(["--data-dir", data_dir, "--profile", "li", "sync", "--token", "wrong"]) == 2
+    assert "令牌无效" in capsys.readouterr().err
+    with open_profile(data_dir, "li") as reopened:
+        assert templates.listing(reopened)
