@@ -267,3 +267,55 @@ def test_sync_from_the_command_line(hub, laptop_a: Profile, tmp_path: Path, caps
     assert "令牌无效" in capsys.readouterr().err
     with open_profile(data_dir, "li") as reopened:
         assert templates.listing(reopened)
+
+
+def test_offline_bundle(hub, laptop_a: Profile, tmp_path: Path) -> None:
+    import zipfile
+
+    from steward.sync import bundle
+
+    server, tokens, store = hub
+    finished_visit_with_finding(laptop_a, tmp_path)
+    made = bundle.export(laptop_a, tokens["李明"], tmp_path / "usb" / "li.zip")
+    assert made["records"] >= 8 and made["blobs"] == 2
+    first = store.import_bundle(tmp_path / "usb" / "li.zip")
+    assert first["accepted"] == made["records"] and first["blobs"] == 2
+    before = store.stats()
+    again = store.import_bundle(tmp_path / "usb" / "li.zip")
+    assert again["accepted"] == 0 and again["duplicates"] == made["records"] and store.stats() == before
+
+    # Online again: the hub already has it all, so the sync only acknowledges.
+    report = engine.sync(laptop_a, client_for(laptop_a, server, tokens["李明"]))
+    assert report.pushed == 0 and report.bytes_sent == 0 and report.duplicates == made["records"]
+
+    good = (tmp_path / "usb" / "li.zip").read_bytes()
+    truncated = tmp_path / "truncated.zip"
+    truncated.write_bytes(good[: len(good) // 2])
+    with pytest.raises(bundle.BundleRejected, match=r"有效的离线包|损坏"):
+        store.import_bundle(truncated)
+
+    tampered = tmp_path / "tampered.zip"
+    with zipfile.ZipFile(tmp_path / "usb" / "li.zip") as src, zipfile.ZipFile(tampered, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "records.jsonl":
+                data = data.replace("喷漆车间".encode(), "办公室".encode())
+            dst.writestr(item, data)
+    with pytest.raises(bundle.BundleRejected, match="被改动"):
+        store.import_bundle(tampered)
+
+    forged = tmp_path / "forged.zip"
+    bundle.export(laptop_a, "a token the hub never issued", forged)
+    with pytest.raises(bundle.BundleRejected, match="签名无效"):
+        store.import_bundle(forged)
+
+    evil = tmp_path / "evil.zip"
+    with zipfile.ZipFile(tmp_path / "usb" / "li.zip") as src, zipfile.ZipFile(evil, "w") as dst:
+        manifest = json.loads(src.read("manifest.json"))
+        manifest["blobs"] = ["../../../../tmp/pwned"]
+        manifest["seal"] = bundle.seal(manifest, bundle.token_key(tokens["李明"]))
+        dst.writestr("manifest.json", json.dumps(manifest))
+        dst.writestr("records.jsonl", src.read("records.jsonl"))
+    with pytest.raises(bundle.BundleRejected, match="无效的文件名"):
+        store.import_bundle(evil)
+    assert not Path("/tmp/pwned").exists()

@@ -287,6 +287,16 @@ def _hub(args: argparse.Namespace) -> int:
             uvicorn.run(create_app(args.hub_dir), host=args.host, port=args.port, log_level="warning")
             return 0
         store = HubStore(args.hub_dir)
+        if args.action == "import":
+            from steward.sync.bundle import BundleRejected
+
+            try:
+                result = store.import_bundle(args.file)
+            except BundleRejected as exc:
+                raise StewardError(exc.zh, exc.en) from None
+            print(f"已导入:新记录 {result['accepted']} 条,重复 {result['duplicates']} 条,冲突 {result['conflicts']} 条,"
+                  f"文件 {result['blobs']} 个。Imported: {result}")  # fmt: skip
+            return 1 if result["conflicts"] else 0
         if args.action == "add-steward":
             token = store.add_steward(args.name)
             print(f"环保管家“{args.name}”的同步令牌(只显示这一次,请妥善交给本人):\n{token}")
@@ -296,6 +306,21 @@ def _hub(args: argparse.Namespace) -> int:
         return 0
     except HubError as exc:
         raise StewardError(exc.zh, exc.en) from None
+
+
+def _bundle(args: argparse.Namespace) -> int:
+    from steward.sync import bundle
+
+    with open_profile(args) as profile:
+        token = args.token or settings.get(profile, settings.HUB_TOKEN)
+        if not token:
+            raise StewardError("离线包需要用本人的同步令牌签名:请在设置中填写或使用 --token。",
+                               "A bundle is sealed with your token: set it in settings or pass --token.")  # fmt: skip
+        made = bundle.export(profile, token, args.output)
+        print(f"已生成离线包 {args.output}:记录 {made['records']} 条,文件 {made['blobs']} 个,"
+              f"{made['bytes'] / 1e6:.1f} MB。连上网络后正常同步一次,即可确认服务器已收到。\n"
+              f"Bundle written: {made}. Sync once online to have the hub acknowledge it.")  # fmt: skip
+    return 0
 
 
 def _profiles(args: argparse.Namespace) -> int:
@@ -320,6 +345,7 @@ _HANDLERS = {
     "settings": _settings,
     "sync": _sync,
     "hub": _hub,
+    "bundle": _bundle,
 }
 
 

@@ -142,6 +142,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name")
     p.add_argument("--data-dir", dest="hub_dir", type=Path, required=True)
 
+    bun = sub.add_parser("bundle", help="离线包 offline bundle").add_subparsers(dest="action", required=True)
+    p = bun.add_parser("export")
+    p.add_argument("-o", "--output", type=Path, required=True)
+    p.add_argument("--token", help="this steward's token (default: settings)")
+    p = hub.add_parser("import", help="import an offline bundle")
+    p.add_argument("file", type=Path)
+    p.add_argument("--data-dir", dest="hub_dir", type=Path, required=True)
+
     sub.add_parser("profiles", help="列出档案 list profiles")
     return parser
 

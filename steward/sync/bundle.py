@@ -1,0 +1,147 @@
+"""Offline bundles: the same payload as a sync, on a USB stick. A zip holding manifest.json, records.jsonl and
+blobs/<sha256>; the manifest lists every file's SHA-256 and is sealed with an HMAC whose key is the SHA-256 of the
+steward's token (which the hub stores), so the hub knows who made it and that nothing was changed."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from steward.domain.errors import StewardError
+from steward.storage.blob_files import atomic_write
+from steward.storage.profile import Profile
+from steward.sync import engine
+from steward.sync.wire import PROTOCOL_VERSION, canonical
+
+FORMAT = "steward-bundle/1"
+_BLOB_NAME = re.compile(r"^blobs/[0-9a-f]{64}$")
+MAX_MEMBER_BYTES = 300 * 1024 * 1024
+MAX_RECORDS_BYTES = 512 * 1024 * 1024
+
+
+class BundleRejected(StewardError):
+    pass
+
+
+def token_key(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def key_id(key: str) -> str:
+    """Names the sealing key without revealing it: lets the hub find whose bundle this is."""
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def seal(manifest: dict[str, Any], key: str) -> str:
+    body = {k: v for k, v in manifest.items() if k != "seal"}
+    return hmac.new(key.encode(), canonical(body), hashlib.sha256).hexdigest()
+
+
+def export(profile: Profile, token: str, target: Path) -> dict[str, int]:
+    """Everything the hub has not acknowledged, in one zip (written whole or not at all)."""
+    records = engine.outbox(profile)
+    shas = {r["id"] for r in records if r["entity"] == "photo"}
+    blobs = [b for b in engine.blob_outbox(profile)]
+    for sha in shas:
+        row = profile.db.query_one("SELECT original_ext, bytes FROM photos WHERE sha256 = ?", [sha])
+        if row:
+            blobs.append(engine.Blob(sha, profile.photos.original_path(sha, row["original_ext"]), row["bytes"]))
+    for sig in (r for r in records if r["entity"] == "signature" and r["body"].get("image_sha256")):
+        sha = sig["body"]["image_sha256"]
+        blobs.append(engine.Blob(sha, profile.photos.blob_path(sha, "png"), 0))
+    unique = {b.sha256: b for b in blobs if b.path.exists()}
+    lines = b"".join(canonical(r) + b"\n" for r in records)
+    manifest: dict[str, Any] = {
+        "format": FORMAT,
+        "protocol": PROTOCOL_VERSION,
+        "profile_id": engine.profile_id(profile),
+        "key_id": key_id(token_key(token)),
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "records": {"name": "records.jsonl", "sha256": hashlib.sha256(lines).hexdigest(), "count": len(records)},
+        "blobs": sorted(unique),
+    }
+    manifest["seal"] = seal(manifest, token_key(token))
+    partial = target.with_name(target.name + ".part")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as zf:
+            zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+            zf.writestr("records.jsonl", lines)
+            for sha, blob in sorted(unique.items()):
+                zf.write(blob.path, f"blobs/{sha}")
+        atomic_write(target, partial.read_bytes())
+    except OSError as exc:
+        raise StewardError(
+            f"无法写入离线包 {target}:{exc.strerror}", f"Cannot write the bundle {target}: {exc}"
+        ) from None
+    finally:
+        partial.unlink(missing_ok=True)
+    return {"records": len(records), "blobs": len(unique), "bytes": target.stat().st_size}
+
+
+@dataclass
+class OpenedBundle:
+    manifest: dict[str, Any]
+    records: list[dict[str, Any]]
+    zip: zipfile.ZipFile
+
+    def blob(self, sha256: str) -> bytes:
+        data = _read(self.zip, f"blobs/{sha256}", MAX_MEMBER_BYTES)
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise BundleRejected(f"离线包中的文件 {sha256[:12]} 已损坏或被改动。",
+                                 f"File {sha256[:12]} in the bundle is damaged or was changed.")  # fmt: skip
+        return data
+
+
+def _read(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    try:
+        info = zf.getinfo(name)
+    except KeyError:
+        raise BundleRejected(f"离线包不完整:缺少 {name}。", f"The bundle is incomplete: {name} is missing.") from None
+    if info.file_size > limit:
+        raise BundleRejected("离线包中的文件过大。", f"{name} is larger than allowed.")
+    try:
+        with zf.open(info) as fh:
+            data = fh.read(limit + 1)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise BundleRejected("离线包已损坏(可能未拷贝完整)。", f"The bundle is damaged ({exc}).") from None
+    if len(data) > limit:
+        raise BundleRejected("离线包中的文件过大。", f"{name} is larger than allowed.")
+    return data
+
+
+def open_bundle(path: Path, key_for: Any) -> OpenedBundle:
+    """Read and verify a bundle. `key_for(key_id)` gives the token hash that seals that steward's bundles.
+    Member names are looked up, never used as paths; anything not listed in the manifest is ignored."""
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise BundleRejected("这不是有效的离线包(文件损坏或未拷贝完整)。", f"Not a valid bundle ({exc}).") from None
+    try:
+        manifest = json.loads(_read(zf, "manifest.json", 64 * 1024 * 1024))
+    except ValueError:
+        raise BundleRejected("离线包清单无法读取。", "The bundle's manifest cannot be read.") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BundleRejected("不是 Steward 离线包。", "Not a Steward bundle.")
+    if manifest.get("protocol", 0) > PROTOCOL_VERSION:
+        raise BundleRejected("离线包由更新版本的 Steward 生成,请先更新。", "Made by a newer Steward; update first.")
+    key = key_for(str(manifest.get("key_id", "")))
+    if key is None or not hmac.compare_digest(seal(manifest, key), str(manifest.get("seal", ""))):
+        raise BundleRejected(
+            "离线包的签名无效:来源不明或清单被改动。", "The bundle's seal is not valid: unknown maker or changed."
+        )
+    blobs = manifest.get("blobs", [])
+    if not all(isinstance(b, str) and _BLOB_NAME.match(f"blobs/{b}") for b in blobs):
+        raise BundleRejected("离线包清单中有无效的文件名。", "The manifest lists an invalid file name.")
+    lines = _read(zf, "records.jsonl", MAX_RECORDS_BYTES)
+    if hashlib.sha256(lines).hexdigest() != manifest["records"]["sha256"]:
+        raise BundleRejected("离线包中的记录已损坏或被改动。", "The bundle's records are damaged or were changed.")
+    records = [json.loads(line) for line in lines.splitlines() if line.strip()]
+    return OpenedBundle(manifest, records, zf)
