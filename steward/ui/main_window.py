@@ -38,6 +38,7 @@ from steward.ui.screens.enterprises import EnterprisesScreen
 if TYPE_CHECKING:
     from steward.ui.screens.enterprise_detail import EnterpriseDetail
     from steward.ui.screens.findings import FindingsScreen
+    from steward.ui.screens.sync import SyncScreen
     from steward.ui.screens.visit import VisitScreen
 
 HIGH_CONTRAST_KEY = "ui_high_contrast"
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
         self._detail: EnterpriseDetail | None = None
         self._visit: VisitScreen | None = None
         self._findings: FindingsScreen | None = None
+        self._sync: SyncScreen | None = None
         self.stack = QStackedWidget()
         self.stack.addWidget(self.enterprises)
 
@@ -66,9 +68,11 @@ class MainWindow(QMainWindow):
         self.nav_enterprises = QPushButton(self.tr("企业"), checkable=True)
         self.nav_findings = QPushButton(self.tr("问题清单"), checkable=True)
         self.nav_visit = QPushButton(self.tr("当前巡查"), checkable=True)
+        self.nav_sync = QPushButton(self.tr("同步"), checkable=True)
         nav_row = QHBoxLayout()
         for button, target in ((self.nav_enterprises, self.show_enterprises), (self.nav_findings, self.show_findings),
-                               (self.nav_visit, lambda: self.stack.setCurrentWidget(self.visit))):  # fmt: skip
+                               (self.nav_visit, lambda: self.stack.setCurrentWidget(self.visit)),
+                               (self.nav_sync, self.show_sync)):  # fmt: skip
             self.nav.addButton(button)
             button.clicked.connect(target)
             nav_row.addWidget(button)
@@ -135,6 +139,21 @@ class MainWindow(QMainWindow):
             self._findings.open_finding.connect(self.open_finding)
             self.stack.addWidget(self._findings)
         return self._findings
+
+    @property
+    def sync_screen(self) -> SyncScreen:
+        if self._sync is None:
+            from steward.ui.screens.sync import SyncScreen
+
+            self._sync = SyncScreen(self.profile, self.background)
+            self._sync.synced.connect(self.refresh_figures)
+            self.stack.addWidget(self._sync)
+        return self._sync
+
+    def show_sync(self) -> None:
+        self.sync_screen.refresh()
+        self.stack.setCurrentWidget(self.sync_screen)
+        self.nav_sync.setChecked(True)
 
     # -- navigation -----------------------------------------------------------------------------------------------
     def show_enterprises(self) -> None:
@@ -341,6 +360,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._closed = True
+        if self._sync is not None:
+            self._sync.cancel()  # a sync stops after its current chunk and resumes next time
         # Work still running on the pool (a photo import writing its rows) ends before the profile may close.
         self.background.pool.waitForDone()
         if self._visit is not None and self.stack.currentWidget() is self._visit:

@@ -1,0 +1,141 @@
+"""The Sync screen: what is waiting, one button, progress with MB/s and time left, cancel, and a log."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from steward.domain.errors import StewardError
+from steward.services import settings
+from steward.storage.profile import Profile
+from steward.ui.background import Background
+
+
+class SyncScreen(QWidget):
+    synced = Signal()
+
+    def __init__(self, profile: Profile, background: Background, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.profile, self.background = profile, background
+        self._stop = threading.Event()
+        self._started = 0.0
+        self.running = False
+        self.hub = QLineEdit(settings.get(profile, settings.HUB_URL))
+        self.hub.setPlaceholderText("http://服务器地址:8750")
+        self.token = QLineEdit(settings.get(profile, settings.HUB_TOKEN))
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pending = QLabel()
+        self.sync_button = QPushButton(self.tr("立即同步"))
+        self.sync_button.setStyleSheet("font-weight: bold;")
+        self.sync_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton(self.tr("取消"))
+        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar()
+        self.rate = QLabel()
+        self.error = QLabel(objectName="overdue", wordWrap=True)
+        self.log = QListWidget()
+        form = QFormLayout()
+        form.addRow(self.tr("同步服务器"), self.hub)
+        form.addRow(self.tr("同步令牌"), self.token)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.pending, 1)
+        buttons.addWidget(self.sync_button)
+        buttons.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.rate)
+        layout.addWidget(self.error)
+        layout.addWidget(QLabel(self.tr("同步记录")))
+        layout.addWidget(self.log, 1)
+
+    def refresh(self) -> None:
+        from steward.sync import engine
+
+        waiting = engine.pending(self.profile)
+        self.pending.setText(self.tr("待同步:巡查 {v} 次 · 记录 {r} 条 · 照片和签名 {b} 个 · {mb:.1f} MB").format(
+            v=waiting.visits, r=waiting.records, b=waiting.blobs, mb=waiting.bytes / 1e6))  # fmt: skip
+
+    def start(self) -> None:
+        from steward.sync import engine
+        from steward.sync.client import HubClient
+
+        if self.running:
+            return
+        url, token = self.hub.text().strip(), self.token.text().strip()
+        try:
+            settings.put(self.profile, settings.HUB_URL, url)
+            settings.put(self.profile, settings.HUB_TOKEN, token)
+            client = HubClient(url, token, engine.profile_id(self.profile))
+        except StewardError as exc:
+            self.error.setText(exc.zh)
+            return
+        self.running = True
+        self._stop.clear()
+        self._started = time.perf_counter()
+        self.error.clear()
+        self.sync_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.setRange(0, 0)
+        profile = self.profile
+
+        def work(progress: Any) -> engine.SyncReport:
+            return engine.sync(profile, client, lambda stage, done, total: progress(done, total, stage),
+                               should_stop=self._stop.is_set)  # fmt: skip
+
+        self.background.run(work, self._done, self._failed, self._progress, owner=self)
+
+    def cancel(self) -> None:
+        self._stop.set()
+        self.cancel_button.setEnabled(False)
+
+    def _progress(self, done: int, total: int, stage: str) -> None:
+        if stage != "upload" or total <= 0:
+            self.rate.setText({"push": self.tr("正在上传记录…"), "pull": self.tr("正在下载同事的更新…")}.get(stage, ""))
+            return
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+        elapsed = max(time.perf_counter() - self._started, 1e-3)
+        rate = done / elapsed
+        left = (total - done) / rate if rate else 0
+        self.rate.setText(self.tr("{done:.1f} / {total:.1f} MB · {rate:.1f} MB/s · 剩余约 {left:.0f} 秒").format(
+            done=done / 1e6, total=total / 1e6, rate=rate / 1e6, left=left))  # fmt: skip
+
+    def _finish(self) -> None:
+        self.running = False
+        self.sync_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        self.progress.setRange(0, 1)
+        self.refresh()
+
+    def _done(self, report: Any) -> None:
+        self._finish()
+        self.progress.setValue(1)
+        stamp = time.strftime("%H:%M")
+        for line in report.log:
+            self.log.addItem(f"{stamp} {line}")
+        for conflict in report.conflicts:
+            self.log.addItem(f"{stamp} 冲突:{conflict['entity']} {conflict['id'][:8]}(服务器上已有不同内容,未覆盖)")
+        self.log.addItem(self.tr("{t} 同步完成,用时 {s:.1f} 秒").format(t=stamp, s=report.seconds))
+        self.synced.emit()
+
+    def _failed(self, error: StewardError) -> None:
+        self._finish()
+        self.error.setText(error.zh)
+        self.log.addItem(f"{time.strftime('%H:%M')} {error.zh}")

@@ -1,0 +1,54 @@
+"""The Sync screen against a real hub: pending work, one click, the log; a wrong token said plainly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from steward.hub.store import HubStore
+from steward.services import demo
+from steward.services.profiles import open_profile
+from steward.storage.profile import Profile
+from steward.sync import engine
+from steward.ui.main_window import MainWindow
+from tests.hub_process import Hub
+
+
+@pytest.fixture
+def hub(tmp_path: Path):
+    data = tmp_path / "hub"
+    data.mkdir()
+    token = HubStore(data).add_steward("李明")
+    server = Hub(data).start()
+    yield server, token
+    server.stop()
+
+
+@pytest.fixture
+def park(tmp_path: Path) -> Profile:
+    profile = open_profile(tmp_path, "park")
+    demo.make_demo(profile, demo.DemoSize(enterprises=3, weeks=2))
+    yield profile
+    profile.close()
+
+
+def test_sync_screen(qtbot: QtBot, hub, park: Profile) -> None:
+    server, token = hub
+    window = MainWindow(park)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_sync()
+    screen = window.sync_screen
+    assert "待同步:巡查" in screen.pending.text() and engine.pending(park).records > 0
+    screen.hub.setText(server.url)
+    screen.token.setText("wrong")
+    screen.sync_button.click()
+    qtbot.waitUntil(lambda: "令牌无效" in screen.error.text(), timeout=10000)
+    screen.token.setText(token)
+    screen.sync_button.click()
+    qtbot.waitUntil(lambda: any("同步完成" in screen.log.item(i).text() for i in range(screen.log.count())),
+                    timeout=30000)  # fmt: skip
+    assert screen.error.text() == "" and engine.pending(park).records == 0
+    assert "巡查 0 次" in screen.pending.text()
