@@ -319,3 +319,25 @@ def test_offline_bundle(hub, laptop_a: Profile, tmp_path: Path) -> None:
     with pytest.raises(bundle.BundleRejected, match="无效的文件名"):
         store.import_bundle(evil)
     assert not Path("/tmp/pwned").exists()
+
+
+def test_originals_are_pruned_only_once_the_hub_holds_them(hub, laptop_a: Profile, tmp_path: Path) -> None:
+    from datetime import date, timedelta
+
+    from steward.services.check import check_profile
+
+    server, tokens, store = hub
+    visit, _ = finished_visit_with_finding(laptop_a, tmp_path)
+    later = visits.start(laptop_a, visit["enterprise_id"], "routine", item_codes=["A1"])
+    unsynced = write_jpeg(tmp_path / "open-visit.jpg", colour=(10, 200, 10))
+    photos.import_photos(laptop_a, [unsynced], photos.LinkTarget(visit_id=later["id"]))
+    assert engine.prune_originals(laptop_a, 1, today=date(2027, 1, 1)) == 0  # nothing acknowledged yet
+    engine.sync(laptop_a, client_for(laptop_a, server, tokens["李明"]))
+    assert engine.prune_originals(laptop_a, 30, today=WHEN.date() + timedelta(days=10)) == 0  # not old enough
+    assert engine.prune_originals(laptop_a, 30, today=date(2027, 1, 1)) == 1
+    rows = {r["sha256"]: r for r in laptop_a.db.query("SELECT sha256, original_present FROM photos")}
+    synced_sha = next(sha for sha, r in rows.items() if not r["original_present"])
+    assert not laptop_a.photos.original_path(synced_sha, "jpg").exists()
+    assert laptop_a.photos.rendition_path(synced_sha).exists() and store.blob_path(synced_sha).exists()
+    assert sum(r["original_present"] for r in rows.values()) == 1  # the open visit's photo is kept
+    assert check_profile(laptop_a).clean

@@ -29,6 +29,13 @@ LOGO_PATH = Setting("logo_path", str, "", "报告页眉标志(图片文件)", "L
 NOTICE_COPIES = Setting("notice_copies", int, 2, "整改通知书联数", "Copies of a notice")
 HUB_URL = Setting("hub_url", str, "", "同步服务器地址", "Hub address")
 HUB_TOKEN = Setting("hub_token", str, "", "同步令牌", "Sync token")
+PRUNE_AFTER_DAYS = Setting(
+    "prune_after_days",
+    int,
+    0,
+    "同步后删除多少天前的照片原件(0=保留)",
+    "Delete synced originals older than N days (0 = keep)",
+)
 SECRET = (HUB_TOKEN,)
 
 ALL = (
@@ -41,6 +48,7 @@ ALL = (
     NOTICE_COPIES,
     HUB_URL,
     HUB_TOKEN,
+    PRUNE_AFTER_DAYS,
 )
 
 

@@ -106,6 +106,24 @@ def exists(db: Database, table: str, key: str, value: str) -> bool:
     return db.scalar(f"SELECT 1 FROM {table} WHERE {key} = ?", [value]) is not None
 
 
+def prunable_originals(db: Database, before: str) -> list[dict[str, Any]]:
+    """Photos whose file the hub acknowledged and whose every link belongs to a finished visit acknowledged by
+    the hub and finished before `before`. Links outside a visit (rectification photos) keep their original."""
+    return db.query(
+        """SELECT p.sha256, p.original_ext FROM photos p
+           WHERE p.original_present = 1
+             AND EXISTS (SELECT 1 FROM sync_acks a WHERE a.entity = 'blob' AND a.entity_id = p.sha256)
+             AND EXISTS (SELECT 1 FROM photo_links l WHERE l.sha256 = p.sha256)
+             AND NOT EXISTS (
+               SELECT 1 FROM photo_links l LEFT JOIN visits v ON v.id = l.visit_id
+               WHERE l.sha256 = p.sha256 AND (
+                 v.id IS NULL OR v.status != 'finished' OR v.finished_at >= ?
+                 OR NOT EXISTS (SELECT 1 FROM sync_acks a WHERE a.entity = 'visit' AND a.entity_id = v.id)
+                 OR NOT EXISTS (SELECT 1 FROM sync_acks a WHERE a.entity = 'photo_link' AND a.entity_id = l.id)))""",
+        [before],
+    )
+
+
 def version_taken(db: Database, code: str, version: int) -> bool:
     return db.scalar("SELECT 1 FROM templates WHERE code = ? AND version = ?", [code, version]) is not None
 

@@ -8,12 +8,14 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from steward.domain import clock
 from steward.domain.errors import StewardError
 from steward.services.findings import refresh_state
+from steward.storage import photos as photos_store
 from steward.storage import settings as settings_store
 from steward.storage import sync_records as store
 from steward.storage.profile import Profile
@@ -39,6 +41,7 @@ class SyncReport:
     bytes_sent: int = 0
     bytes_total: int = 0
     pulled: int = 0
+    pruned: int = 0
     seconds: float = 0.0
     log: list[str] = field(default_factory=list)
 
@@ -161,6 +164,10 @@ def sync(profile: Profile, client: HubClient, progress: Progress | None = None,
 
     _upload_blobs(profile, client, report, say, stop, chunk_size)
     _pull(profile, client, report, say)
+    days = int(settings_store.get(profile.db, "prune_after_days", 0) or 0)
+    report.pruned = prune_originals(profile, days)
+    if report.pruned:
+        report.log.append(f"已删除已同步的照片原件 {report.pruned} 个(保留报告用图)")
     report.seconds = time.perf_counter() - started
     return report
 
@@ -212,6 +219,21 @@ def _upload_blobs(profile: Profile, client: HubClient, report: SyncReport, say: 
                 break
             offset = int(answer["offset"])
     report.log.append(f"上传文件 {report.blobs_sent} 个,{report.bytes_sent / 1e6:.1f} MB")
+
+
+def prune_originals(profile: Profile, days: int, today: date | None = None) -> int:
+    """Free the laptop's disk: originals of photos the hub holds, in visits synced and older than `days`.
+    Renditions stay (reports and thumbnails need only them); nothing unacknowledged is ever touched."""
+    if days <= 0:
+        return 0
+    day = (today or clock.today()) - timedelta(days=days)
+    before = clock.to_text(datetime(day.year, day.month, day.day).astimezone())
+    pruned = 0
+    for row in store.prunable_originals(profile.db, before):
+        profile.photos.original_path(row["sha256"], row["original_ext"]).unlink(missing_ok=True)
+        photos_store.set_original_present(profile.db, row["sha256"], False)
+        pruned += 1
+    return pruned
 
 
 def _pull(profile: Profile, client: HubClient, report: SyncReport, say: Progress) -> None:
