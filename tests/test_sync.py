@@ -341,3 +341,34 @@ def test_originals_are_pruned_only_once_the_hub_holds_them(hub, laptop_a: Profil
     assert laptop_a.photos.rendition_path(synced_sha).exists() and store.blob_path(synced_sha).exists()
     assert sum(r["original_present"] for r in rows.values()) == 1  # the open visit's photo is kept
     assert check_profile(laptop_a).clean
+
+
+def test_reference_data_imported_on_the_hub_reaches_laptops(hub, laptop_b: Profile, tmp_path: Path, capsys) -> None:
+    from steward.cli.main import main
+    from steward.services import enterprises as enterprise_service
+
+    server, tokens, _ = hub
+    csv_file = tmp_path / "参保企业.csv"
+    csv_file.write_bytes(
+        ("企业名称,统一社会信用代码,地址,法定代表人,检查表\n"
+         f"仙居县鑫达工艺品有限公司,{make_code(501)},仙居县白塔镇1号,陈刚,craft\n"
+         f"仙居县永安机械有限公司,{make_code(502)},仙居县福应街道2号,刘强,machinery\n").encode("gb18030")
+    )  # fmt: skip
+    assert main(["hub", "import-enterprises", str(csv_file), "--data-dir", str(server.data_dir)]) == 0
+    assert main(["hub", "import-enterprises", str(csv_file), "--data-dir", str(server.data_dir)]) == 0
+    assert "新增或更新 0 家" in capsys.readouterr().out  # the same list again changes nothing
+    custom = tmp_path / "custom.yaml"
+    custom.write_text((Path("resources/checklists/machinery.yaml").read_text(encoding="utf-8"))
+                      .replace("code: machinery", "code: machinery-xj"), encoding="utf-8")  # fmt: skip
+    assert main(["hub", "import-template", str(custom), "--data-dir", str(server.data_dir)]) == 0
+
+    engine.sync(laptop_b, client_for(laptop_b, server, tokens["王芳"]))
+    names = {e["name"] for e in enterprise_service.listing(laptop_b)}
+    assert {"仙居县鑫达工艺品有限公司", "仙居县永安机械有限公司"} <= names
+    assert enterprise_service.listing(laptop_b, "xjxd")  # pinyin came along
+    assert "machinery-xj" in {t["code"] for t in templates.listing(laptop_b)}
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"名称,统一社会信用代码\n好企业,{make_code(503)}\n坏企业,91331024MA0000001X\n", encoding="utf-8")
+    code = main(["hub", "import-enterprises", str(bad), "--data-dir", str(server.data_dir)])
+    assert code == 2 and "bad.csv 第3行 B列" in capsys.readouterr().err

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from steward.cli.output import print_json, table
+from steward.domain import clock
 from steward.domain.errors import StewardError
 from steward.domain.labels import FindingStatus, Severity, VisitKind
 from steward.services import demo, enterprises, findings, photos, profiles, settings, templates, visits
@@ -297,6 +298,38 @@ def _hub(args: argparse.Namespace) -> int:
             print(f"已导入:新记录 {result['accepted']} 条,重复 {result['duplicates']} 条,冲突 {result['conflicts']} 条,"
                   f"文件 {result['blobs']} 个。Imported: {result}")  # fmt: skip
             return 1 if result["conflicts"] else 0
+        if args.action == "import-enterprises":
+            from steward.domain.ids import new_id
+            from steward.domain.pinyin import name_keys
+            from steward.services.enterprise_files import read_enterprise_file
+
+            stamp = clock.to_text(clock.now())
+            changed = 0
+            rows = read_enterprise_file(args.file)
+            for row in rows:
+                rid = store.reference_id("enterprise", "credit_code", row["credit_code"]) or new_id()
+                fields = {"name": row["name"], "credit_code": row["credit_code"],
+                          **{k: row.get(k, "") for k in ("industry", "address", "legal_representative",
+                                                         "contact_person", "contact_phone", "policy_number", "insurer",
+                                                         "park", "template_code")},
+                          "archived": 0, "name_pinyin": name_keys(row["name"])}  # fmt: skip
+                before = store.record_body("enterprise", rid) or {}
+                if all(before.get(k) == v for k, v in fields.items()):
+                    continue  # unchanged: the timestamps stay, so laptops pull nothing
+                body = {"id": rid, **fields, "created_at": before.get("created_at", stamp), "updated_at": stamp}
+                changed += store.put_reference("enterprise", rid, body)
+            print(f"已导入企业 {len(rows)} 家,其中新增或更新 {changed} 家;各电脑下次同步时获取。"
+                  f"Imported {len(rows)} enterprises ({changed} new or changed).")  # fmt: skip
+            return 0
+        if args.action == "import-template":
+            from steward.services.template_files import read_template_file
+            from steward.services.templates import template_rows
+
+            template = read_template_file(args.file)
+            row, items = template_rows(template, 1, args.file.name)
+            changed = store.put_reference("template", row["id"], {**row, "items": items})
+            print(f"检查表 {template.code}:{'已导入' if changed else '内容未变'}。Template {template.code} imported.")
+            return 0
         if args.action == "add-steward":
             token = store.add_steward(args.name)
             print(f"环保管家“{args.name}”的同步令牌(只显示这一次,请妥善交给本人):\n{token}")

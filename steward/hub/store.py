@@ -197,6 +197,34 @@ class HubStore:
         if row is None and visit_id not in batch_visits and entity != "visit":
             raise Unprocessable("unknown_visit", "记录所属的巡查尚未上传。", f"Visit {visit_id} is not on the hub.")
 
+    def reference_id(self, entity: str, field: str, value: str) -> str | None:
+        """The id of the record of this entity whose body has field == value (e.g. an enterprise's credit code)."""
+        with self.connect() as conn:
+            row = conn.execute(f"SELECT id FROM records WHERE entity = ? AND json_extract(body, '$.{field}') = ?",
+                               [entity, value]).fetchone()  # fmt: skip
+        return row[0] if row else None
+
+    def record_body(self, entity: str, rid: str) -> dict[str, Any] | None:
+        with self.connect() as conn:
+            row = conn.execute("SELECT body FROM records WHERE entity = ? AND id = ?", [entity, rid]).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put_reference(self, entity: str, rid: str, body: dict[str, Any]) -> bool:
+        """Reference data owned by the hub (enterprises, checklists): replaced by a newer import, and moved to the
+        end of the change sequence so every laptop pulls the new version. Returns whether anything changed."""
+        digest = content_hash(body)
+        with self.transaction() as conn:
+            row = conn.execute("SELECT content_hash FROM records WHERE entity = ? AND id = ?", [entity, rid]).fetchone()
+            if row and row[0] == digest:
+                return False
+            conn.execute("DELETE FROM records WHERE entity = ? AND id = ?", [entity, rid])
+            conn.execute(
+                "INSERT INTO records (entity, id, owner, profile_id, content_hash, body, received_at) "
+                "VALUES (?, ?, 0, 'hub', ?, ?, ?)",
+                [entity, rid, digest, json.dumps(body, ensure_ascii=False), _now()],
+            )
+        return True
+
     def changes(self, since: int, limit: int) -> dict[str, Any]:
         with self.connect() as conn:
             rows = conn.execute("SELECT seq, entity, id, content_hash, body FROM records WHERE seq > ? ORDER BY seq "

@@ -26,51 +26,59 @@ class ImportOutcome:
     created: bool  # False: the same content was already the latest version
 
 
+def template_id_for(template: Template) -> str:
+    """The id follows the content: every laptop (and the hub) that has the same checklist has the same id."""
+    return str(uuid.uuid5(TEMPLATE_NAMESPACE, f"{template.code}:{template.content_hash()}"))
+
+
+def template_rows(template: Template, version: int, source: str = "") -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    template_id = template_id_for(template)
+    row = {
+        "id": template_id,
+        "code": template.code,
+        "version": version,
+        "name_zh": template.name_zh,
+        "name_en": template.name_en,
+        "industry_zh": template.industry_zh,
+        "industry_en": template.industry_en,
+        "deadline_major": template.deadline_days[Severity.MAJOR],
+        "deadline_serious": template.deadline_days[Severity.SERIOUS],
+        "deadline_general": template.deadline_days[Severity.GENERAL],
+        "content_hash": template.content_hash(),
+        "source": source,
+        "imported_at": clock.to_text(clock.now()),
+    }
+    items = [
+        {
+            "id": str(uuid.uuid5(TEMPLATE_NAMESPACE, f"{template_id}:{item.code}")),
+            "template_id": template_id,
+            "position": pos,
+            "code": item.code,
+            "category_code": item.category_code,
+            "category_zh": item.category_zh,
+            "category_en": item.category_en,
+            "text_zh": item.text_zh,
+            "text_en": item.text_en,
+            "basis": item.basis,
+            "severity": item.severity.value,
+            "guidance": item.guidance,
+        }
+        for pos, item in enumerate(template.items)
+    ]
+    return row, items
+
+
 def save(profile: Profile, template: Template, source: str = "") -> ImportOutcome:
     """Store `template` as a new version unless the latest version has the same content."""
     content_hash = template.content_hash()
     latest = store.latest_version(profile.db, template.code)
     if latest is not None and latest["content_hash"] == content_hash:
         return ImportOutcome(latest, created=False)
-    # The id follows the content: every laptop that installs the same checklist gets the same id, so visits
-    # synced between laptops refer to a template both have.
-    template_id = str(uuid.uuid5(TEMPLATE_NAMESPACE, f"{template.code}:{content_hash}"))
-    existing = store.get(profile.db, template_id)
+    existing = store.get(profile.db, template_id_for(template))
     if existing is not None:
         return ImportOutcome(existing, created=False)
     with profile.db.write():
-        row = {
-            "id": template_id,
-            "code": template.code,
-            "version": store.next_version_number(profile.db, template.code),
-            "name_zh": template.name_zh,
-            "name_en": template.name_en,
-            "industry_zh": template.industry_zh,
-            "industry_en": template.industry_en,
-            "deadline_major": template.deadline_days[Severity.MAJOR],
-            "deadline_serious": template.deadline_days[Severity.SERIOUS],
-            "deadline_general": template.deadline_days[Severity.GENERAL],
-            "content_hash": content_hash,
-            "source": source,
-            "imported_at": clock.to_text(clock.now()),
-        }
-        items = [
-            {
-                "id": str(uuid.uuid5(TEMPLATE_NAMESPACE, f"{template_id}:{item.code}")),
-                "template_id": template_id,
-                "position": pos,
-                "code": item.code,
-                "category_code": item.category_code,
-                "category_zh": item.category_zh,
-                "category_en": item.category_en,
-                "text_zh": item.text_zh,
-                "text_en": item.text_en,
-                "basis": item.basis,
-                "severity": item.severity.value,
-                "guidance": item.guidance,
-            }
-            for pos, item in enumerate(template.items)
-        ]
+        row, items = template_rows(template, store.next_version_number(profile.db, template.code), source)
         store.insert_version(profile.db, row, items)
     return ImportOutcome(row, created=True)
 

@@ -132,6 +132,10 @@ def next_version(db: Database, code: str) -> int:
     return int(db.scalar("SELECT coalesce(max(version), 0) + 1 FROM templates WHERE code = ?", [code]))
 
 
+def enterprise_id_by_code(db: Database, code: str) -> str | None:
+    return db.scalar("SELECT id FROM enterprises WHERE credit_code = ?", [code])
+
+
 def upsert_enterprise(db: Database, row: dict[str, Any]) -> None:
     names = list(row)
     updates = ", ".join(f"{n} = excluded.{n}" for n in names if n != "id")

@@ -256,6 +256,9 @@ def _apply(profile: Profile, rec: dict[str, Any]) -> bool:
     """A record from the hub: reference data replaces ours; colleagues' visits, findings and events are added."""
     db, entity, body = profile.db, rec["entity"], rec["body"]
     if entity == "enterprise":
+        same_code = store.enterprise_id_by_code(db, body["credit_code"])
+        if same_code and same_code != rec["id"]:
+            return False  # entered here before the hub listed it: kept as it is (see the closing note)
         store.upsert_enterprise(db, body)
         return True
     if entity == "template" and not store.exists(db, "templates", "id", rec["id"]):
