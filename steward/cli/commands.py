@@ -330,6 +330,12 @@ def _hub(args: argparse.Namespace) -> int:
             changed = store.put_reference("template", row["id"], {**row, "items": items})
             print(f"检查表 {template.code}:{'已导入' if changed else '内容未变'}。Template {template.code} imported.")
             return 0
+        if args.action == "add-viewer":
+            from steward.hub.web import Viewers
+
+            password = Viewers(store).add(args.name)
+            print(f"保险公司查询账号“{args.name}”的密码(只显示这一次):\n{password}")
+            return 0
         if args.action == "add-steward":
             token = store.add_steward(args.name)
             print(f"环保管家“{args.name}”的同步令牌(只显示这一次,请妥善交给本人):\n{token}")

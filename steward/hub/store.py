@@ -204,6 +204,11 @@ class HubStore:
                                [entity, value]).fetchone()  # fmt: skip
         return row[0] if row else None
 
+    def bodies(self, entity: str) -> list[dict[str, Any]]:
+        with self.connect() as conn:
+            return [json.loads(r[0]) for r in conn.execute("SELECT body FROM records WHERE entity = ? ORDER BY seq",
+                                                           [entity])]  # fmt: skip
+
     def record_body(self, entity: str, rid: str) -> dict[str, Any] | None:
         with self.connect() as conn:
             row = conn.execute("SELECT body FROM records WHERE entity = ? AND id = ?", [entity, rid]).fetchone()
