@@ -409,3 +409,73 @@ def test_read_only_web_page_for_insurer_staff(hub, laptop_a: Profile, tmp_path: 
     assert browser.open(server.url + f"/photo/{sha}").read()[:2] == b"\xff\xd8"
     browser.open(server.url + "/logout")
     assert "登录" in browser.open(server.url + "/").read().decode()
+
+
+def test_the_client_killed_mid_upload_resends_only_the_unfinished_chunk(hub, tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    server, tokens, _ = hub
+    root = Path(__file__).resolve().parent.parent
+    with open_profile(tmp_path / "k", "li") as profile:
+        finished_visit_with_finding(profile, tmp_path)
+        big = write_jpeg(tmp_path / "big.jpg", (3000, 2200), quality=98)
+        visit = visits.listing(profile)[0]
+        finding_id = visits.findings_of_visit(profile, visit["id"])[0]["id"]
+        photos.import_photos(profile, [big], photos.LinkTarget(finding_id=finding_id))
+    child = subprocess.Popen([sys.executable, "-m", "tests.sync_worker", str(tmp_path / "k"), server.url,
+                              tokens["李明"]], cwd=root, env={**os.environ, "PYTHONPATH": str(root)},
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    assert child.stdout is not None
+    uploads = 0
+    for line in child.stdout:
+        if line.startswith("upload"):
+            uploads += 1
+            if uploads == 5:
+                child.send_signal(signal.SIGKILL)
+                break
+    child.wait(timeout=10)
+    with open_profile(tmp_path / "k", "li") as profile:
+        client = client_for(profile, server, tokens["李明"])
+        blobs = engine.blob_outbox(profile)
+        total = sum(b.size for b in blobs)
+        on_hub = sum(max(0, client.offset(b.sha256)) for b in blobs)
+        assert on_hub >= 4 * 16 * 1024  # the chunks acknowledged before the kill stay on the hub
+        report = engine.sync(profile, client, chunk_size=16 * 1024)
+        assert report.bytes_sent == total - on_hub  # nothing acknowledged is sent twice
+        assert engine.blob_outbox(profile) == []
+
+
+def test_random_payloads_never_cause_a_500_or_a_partial_write(hub) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    server, tokens, store = hub
+    before = store.stats()
+    scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20))
+    values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8),
+                                                                                              inner, max_size=4),
+                          max_leaves=12)  # fmt: skip
+    record_like = st.fixed_dictionaries({"entity": st.sampled_from(["visit", "finding", "enterprise", "photo", "x"]),
+                                         "id": st.one_of(st.text(max_size=40), st.uuids().map(str)),
+                                         "hash": st.text(max_size=70), "body": values})  # fmt: skip
+    payloads = st.one_of(values, st.fixed_dictionaries({"records": st.lists(record_like, max_size=3)}),
+                         st.fixed_dictionaries({"sha256": st.lists(st.text(max_size=70), max_size=3)}))  # fmt: skip
+    paths = st.sampled_from(["/v1/records", "/v1/blobs/missing"])
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(path=paths, payload=payloads)
+    def post(path: str, payload: object) -> None:
+        request = urllib.request.Request(server.url + path, data=json.dumps(payload).encode(), method="POST",
+                                         headers={"Authorization": f"Bearer {tokens['李明']}", "X-Steward-Protocol": "1",
+                                                  "X-Steward-Profile": "fuzz", "Content-Type": "application/json"})  # fmt: skip
+        try:
+            status = urllib.request.urlopen(request, timeout=10).status
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        assert status < 500
+
+    post()
+    assert store.stats() == before  # random records never passed as valid ones
