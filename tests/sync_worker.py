@@ -9,13 +9,13 @@ from steward.sync import engine
 from steward.sync.client import HubClient
 
 
-def main(data_dir: str, url: str, token: str) -> None:
-    profile = open_profile(data_dir, "li")
+def main(data_dir: str, url: str, token: str, profile_name: str = "li", chunk_kib: str = "16") -> None:
+    profile = open_profile(data_dir, profile_name)
     client = HubClient(url, token, engine.profile_id(profile))
     engine.sync(profile, client, lambda stage, done, total: print(f"{stage} {done} {total}", flush=True),
-                chunk_size=16 * 1024)  # fmt: skip
+                chunk_size=int(chunk_kib) * 1024)  # fmt: skip
     print("finished", flush=True)
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:6])

@@ -91,7 +91,8 @@ def create_app(data_dir: Path) -> FastAPI:
 
     @app.post("/v1/blobs/missing")
     def missing(request: MissingRequest, who: Caller) -> dict[str, Any]:
-        return {"missing": store.missing(request.sha256)}
+        missing = store.missing(request.sha256)
+        return {"missing": missing, "offsets": store.partial_offsets(missing)}
 
     @app.get("/v1/blobs/{sha256}/offset")
     def offset(sha256: Annotated[str, PathParam(pattern=SHA256)], who: Caller) -> dict[str, Any]:

@@ -255,6 +255,15 @@ class HubStore:
                 f"SELECT sha256 FROM blobs WHERE sha256 IN ({', '.join('?' for _ in hashes)})", hashes)} if hashes else set()  # fmt: skip
         return [h for h in hashes if h not in present]
 
+    def partial_offsets(self, hashes: list[str]) -> dict[str, int]:
+        """How much of each unfinished upload is on disk (only those started)."""
+        out = {}
+        for sha in hashes:
+            partial = self._partial(sha)
+            if partial.exists():
+                out[sha] = partial.stat().st_size
+        return out
+
     def _partial(self, sha256: str) -> Path:
         return self.upload_dir / f"{sha256}.part"
 

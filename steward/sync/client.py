@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
-import urllib.error
 import urllib.parse
-import urllib.request
 from typing import Any
 
 from steward.domain.errors import StewardError
@@ -30,10 +29,25 @@ class HubClient:
             )
         self.base = base_url.rstrip("/")
         self.token, self.profile_id, self.timeout = token, profile_id, timeout
+        self._parts = urllib.parse.urlsplit(self.base)
+        self._conn: http.client.HTTPConnection | None = None
+
+    def _connection(self) -> http.client.HTTPConnection:
+        if self._conn is None:
+            kind = http.client.HTTPSConnection if self._parts.scheme == "https" else http.client.HTTPConnection
+            self._conn = kind(self._parts.hostname or "", self._parts.port, timeout=self.timeout)
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
     def _request(self, method: str, path: str, *, payload: Any = None, data: bytes | None = None,
                  params: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> Any:  # fmt: skip
-        url = self.base + path + ("?" + urllib.parse.urlencode(params) if params else "")
+        """One request on a kept-alive connection. A connection the hub closed while idle is retried once; every
+        call is safe to repeat (pushes are idempotent, a chunk at a stale offset is refused and re-asked)."""
+        target = self._parts.path.rstrip("/") + path + ("?" + urllib.parse.urlencode(params) if params else "")
         all_headers = {
             "Authorization": f"Bearer {self.token}",
             HEADER_PROTOCOL: str(PROTOCOL_VERSION),
@@ -45,34 +59,44 @@ class HubClient:
             all_headers["Content-Type"] = "application/json"
         elif data is not None:
             all_headers["Content-Type"] = "application/octet-stream"
-        request = urllib.request.Request(url, data=data, method=method, headers=all_headers)
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return json.loads(response.read() or b"{}")
-        except urllib.error.HTTPError as exc:
-            raise self._http_error(exc) from None
-        except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
-            raise SyncError(f"无法连接同步服务器 {self.base}(网络不通或服务器未开)。已记录的内容都保存在本机,稍后再试即可。",
-                            f"Cannot reach the hub at {self.base} ({exc}). Everything stays on this laptop; try again later.",
-                            code="unreachable") from None  # fmt: skip
+        for attempt in (1, 2):
+            try:
+                conn = self._connection()
+                conn.request(method, target, body=data, headers=all_headers)
+                response = conn.getresponse()
+                body = response.read()
+                break
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as exc:
+                self.close()
+                if attempt == 2:
+                    raise self._unreachable(exc) from None
+            except (http.client.HTTPException, OSError) as exc:
+                self.close()
+                raise self._unreachable(exc) from None
+        if response.status >= 400:
+            raise self._http_error(response.status, body)
+        return json.loads(body or b"{}")
+
+    def _unreachable(self, exc: BaseException) -> SyncError:
+        return SyncError(f"无法连接同步服务器 {self.base}(网络不通或服务器未开)。已记录的内容都保存在本机,稍后再试即可。",
+                         f"Cannot reach the hub at {self.base} ({exc}). Everything stays on this laptop; try again later.",
+                         code="unreachable")  # fmt: skip
 
     @staticmethod
-    def _http_error(exc: urllib.error.HTTPError) -> SyncError:
+    def _http_error(status: int, body: bytes) -> SyncError:
         try:
-            error = json.loads(exc.read() or b"{}").get("error", {})
+            error = json.loads(body or b"{}").get("error", {})
         except (ValueError, AttributeError):
             error = {}
         zh, en, code = error.get("zh"), error.get("en"), error.get("code", "")
-        if exc.code == 401:
+        if status == 401:
             zh, en = "同步令牌无效,请核对设置中的令牌。", "The token is not valid; check it in settings."
-        elif exc.code == 426:
+        elif status == 426:
             zh, en = (
                 "您的 Steward 版本过旧,请先更新 Steward 再同步。",
                 "Please update Steward; the hub needs a newer version.",
             )
-        return SyncError(
-            zh or f"同步服务器返回错误 {exc.code}。", en or f"The hub answered {exc.code}.", exc.code, code
-        )
+        return SyncError(zh or f"同步服务器返回错误 {status}。", en or f"The hub answered {status}.", status, code)
 
     # -- calls ------------------------------------------------------------------------------------------------
     def hello(self) -> dict[str, Any]:
@@ -84,8 +108,10 @@ class HubClient:
     def changes(self, since: int, limit: int = 500) -> dict[str, Any]:
         return self._request("GET", "/v1/changes", params={"since": since, "limit": limit})
 
-    def missing(self, hashes: list[str]) -> list[str]:
-        return self._request("POST", "/v1/blobs/missing", payload={"sha256": hashes})["missing"]
+    def missing(self, hashes: list[str]) -> tuple[list[str], dict[str, int]]:
+        """The files the hub lacks, and how far each partial upload has come."""
+        answer = self._request("POST", "/v1/blobs/missing", payload={"sha256": hashes})
+        return answer["missing"], answer.get("offsets", {})
 
     def offset(self, sha256: str) -> int:
         return int(self._request("GET", f"/v1/blobs/{sha256}/offset")["offset"])

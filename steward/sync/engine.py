@@ -177,17 +177,18 @@ def _upload_blobs(profile: Profile, client: HubClient, report: SyncReport, say: 
     blobs = blob_outbox(profile)
     now = clock.to_text(clock.now())
     missing: set[str] = set()
+    offsets: dict[str, int] = {}
     for start in range(0, len(blobs), 1000):
-        part = blobs[start : start + 1000]
-        missing |= set(client.missing([b.sha256 for b in part]))
+        part_missing, part_offsets = client.missing([b.sha256 for b in blobs[start : start + 1000]])
+        missing |= set(part_missing)
+        offsets |= part_offsets
     present = [(("blob", b.sha256, b.sha256)) for b in blobs if b.sha256 not in missing]
     store.mark_acked(profile.db, present, now)
     todo = [b for b in blobs if b.sha256 in missing]
     report.bytes_total = sum(b.size for b in todo)
+    report.bytes_total -= sum(offsets.values())  # already on the hub from a broken earlier attempt
     for blob in todo:
-        offset = client.offset(blob.sha256)
-        if offset >= 0:
-            report.bytes_total -= offset  # already on the hub from a broken earlier attempt
+        offset = offsets.get(blob.sha256, 0)
         while offset >= 0:
             if stop():
                 raise Cancelled(
