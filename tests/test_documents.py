@@ -152,3 +152,14 @@ def test_batch_export(profile: Profile, site: dict, tmp_path: Path) -> None:
                                              progress=lambda n, total, name: seen.append((n, total, name)))  # fmt: skip
     assert sorted(p.name.split("_")[-1] for p in written) == ["巡查报告.pdf", "整改通知书.pdf"]
     assert seen == [(1, 1, "仙居县源泉工艺品有限公司")]
+
+
+def test_damaged_image_files_are_shown_as_damaged_not_a_crash(profile: Profile, site: dict) -> None:
+    sha = profile.db.scalar("SELECT sha256 FROM photos LIMIT 1")
+    profile.photos.rendition_path(sha).write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    signature = profile.db.scalar("SELECT image_sha256 FROM signatures WHERE image_sha256 IS NOT NULL")
+    profile.photos.blob_path(signature, "png").write_bytes(b"\x89PNG\r\n\x1a\n broken")
+    result = documents.render(documents.build_notice(profile, site["visit"]["id"]))
+    body = text(result.pdf)
+    assert "照片文件损坏" in body and "签名图片已损坏" in body
+    assert any("damaged" in w for w in result.warnings)

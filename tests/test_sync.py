@@ -61,7 +61,7 @@ def finished_visit_with_finding(profile: Profile, tmp_path: Path) -> tuple[dict,
     photos.import_photos(profile, [shot], photos.LinkTarget(visit_id=visit["id"], item_id=item["id"],
                                                             finding_id=finding["id"]))  # fmt: skip
     visits.sign(profile, visit["id"], "steward", "李明", png=b"\x89PNG\r\n\x1a\n" + b"signature" * 50)
-    visits.finish(profile, visit["id"], at=WHEN)
+    visits.finish(profile, visit["id"])  # finished now: within the window in which a sync makes its PDFs
     return visit, finding
 
 
@@ -69,7 +69,11 @@ def test_two_laptops_share_through_the_hub(hub, laptop_a: Profile, laptop_b: Pro
     server, tokens, store = hub
     visit, finding = finished_visit_with_finding(laptop_a, tmp_path)
     report = engine.sync(laptop_a, client_for(laptop_a, server, tokens["李明"]))
-    assert report.pushed > 0 and report.blobs_sent == 2 and not report.conflicts  # the photo and the signature
+    # The photo, the signature, and the visit's report and notice as PDF.
+    assert report.pushed > 0 and report.blobs_sent == 4 and not report.conflicts
+    kinds = {d["kind"]: d for d in store.bodies("document")}
+    assert set(kinds) == {"visit_report", "notice"} and kinds["notice"]["notice_number"] == "XJ-2026-0001"
+    assert store.blob_path(kinds["notice"]["sha256"]).read_bytes()[:5] == b"%PDF-"
     assert engine.pending(laptop_a).records == 0
 
     # Wang's laptop pulls the enterprise, the template, Li's visit and finding, and re-checks it.
@@ -277,9 +281,9 @@ def test_offline_bundle(hub, laptop_a: Profile, tmp_path: Path) -> None:
     server, tokens, store = hub
     finished_visit_with_finding(laptop_a, tmp_path)
     made = bundle.export(laptop_a, tokens["李明"], tmp_path / "usb" / "li.zip")
-    assert made["records"] >= 8 and made["blobs"] == 2
+    assert made["records"] >= 10 and made["blobs"] == 4  # photo, signature, report and notice
     first = store.import_bundle(tmp_path / "usb" / "li.zip")
-    assert first["accepted"] == made["records"] and first["blobs"] == 2
+    assert first["accepted"] == made["records"] and first["blobs"] == 4
     before = store.stats()
     again = store.import_bundle(tmp_path / "usb" / "li.zip")
     assert again["accepted"] == 0 and again["duplicates"] == made["records"] and store.stats() == before
@@ -331,10 +335,11 @@ def test_originals_are_pruned_only_once_the_hub_holds_them(hub, laptop_a: Profil
     later = visits.start(laptop_a, visit["enterprise_id"], "routine", item_codes=["A1"])
     unsynced = write_jpeg(tmp_path / "open-visit.jpg", colour=(10, 200, 10))
     photos.import_photos(laptop_a, [unsynced], photos.LinkTarget(visit_id=later["id"]))
-    assert engine.prune_originals(laptop_a, 1, today=date(2027, 1, 1)) == 0  # nothing acknowledged yet
+    later_day = date.today() + timedelta(days=60)
+    assert engine.prune_originals(laptop_a, 1, today=later_day) == 0  # nothing acknowledged yet
     engine.sync(laptop_a, client_for(laptop_a, server, tokens["李明"]))
-    assert engine.prune_originals(laptop_a, 30, today=WHEN.date() + timedelta(days=10)) == 0  # not old enough
-    assert engine.prune_originals(laptop_a, 30, today=date(2027, 1, 1)) == 1
+    assert engine.prune_originals(laptop_a, 30, today=date.today() + timedelta(days=10)) == 0  # not old enough
+    assert engine.prune_originals(laptop_a, 30, today=later_day) == 1
     rows = {r["sha256"]: r for r in laptop_a.db.query("SELECT sha256, original_present FROM photos")}
     synced_sha = next(sha for sha, r in rows.items() if not r["original_present"])
     assert not laptop_a.photos.original_path(synced_sha, "jpg").exists()
@@ -407,6 +412,9 @@ def test_read_only_web_page_for_insurer_staff(hub, laptop_a: Profile, tmp_path: 
     sha = laptop_a.db.scalar("SELECT sha256 FROM photos")
     assert f"/photo/{sha}" in detail
     assert browser.open(server.url + f"/photo/{sha}").read()[:2] == b"\xff\xd8"
+    assert "巡查报告(PDF)" in detail and "整改通知书 XJ-2026-0001(PDF)" in detail
+    pdf_link = detail.split("href='/document/")[1].split("'")[0]
+    assert browser.open(server.url + f"/document/{pdf_link}").read()[:5] == b"%PDF-"
     browser.open(server.url + "/logout")
     assert "登录" in browser.open(server.url + "/").read().decode()
 

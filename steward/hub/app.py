@@ -168,4 +168,11 @@ def create_app(data_dir: Path) -> FastAPI:
             raise NotFound("no_blob", "没有该照片。", "No such photo.")
         return FileResponse(store.blob_path(sha256), media_type="image/jpeg")
 
+    @app.get("/document/{sha256}", include_in_schema=False)
+    def document(sha256: str, request: Request) -> FileResponse:
+        viewer(request)
+        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256) or store.missing([sha256]):
+            raise NotFound("no_blob", "没有该文书。", "No such document.")
+        return FileResponse(store.blob_path(sha256), media_type="application/pdf")
+
     return app

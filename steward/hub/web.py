@@ -133,6 +133,7 @@ def enterprise_page(store: HubStore, enterprise_id: str) -> str:
         raise HubError("no_enterprise", "没有该企业。", "No such enterprise.")
     findings = [f for f in store.bodies("finding") if f.get("enterprise_id") == enterprise_id]
     links = store.bodies("photo_link")
+    documents = store.bodies("document")
     parts = [f"<p><a href='/'>← 全部企业</a></p><p>{html.escape(ent['address'])} · 发现问题 {ent['found']} 个,"
              f"待整改 {ent['open']} 个,逾期 <span class='red'>{ent['overdue']}</span> 个</p>"]  # fmt: skip
     for visit in sorted(ent["visits"], key=lambda v: v.get("started_at", ""), reverse=True):
@@ -155,6 +156,14 @@ def enterprise_page(store: HubStore, enterprise_id: str) -> str:
             parts.append(f"<table><tr><th>位置</th><th>问题描述</th><th>等级</th><th>整改期限</th></tr>{rows}</table>")
         else:
             parts.append("<p>本次巡查未发现问题。</p>")
+        labels = {"visit_report": "巡查报告", "notice": "整改通知书"}
+        pdfs = " · ".join(
+            f"<a href='/document/{html.escape(d['sha256'])}'>{labels.get(d.get('kind'), '文书')}"
+            f"{' ' + html.escape(d['notice_number']) if d.get('notice_number') else ''}(PDF)</a>"
+            for d in documents if d.get("visit_id") == visit["id"] and not store.missing([d.get("sha256", "")])
+        )  # fmt: skip
+        if pdfs:
+            parts.append(f"<p>{pdfs}</p>")
         if photos:
             parts.append(f"<div class='photos'>{photos}</div>")
     return _page(ent["name"], "".join(parts))

@@ -16,7 +16,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from steward.domain.documents import EnterpriseBlock, Letterhead, NoticeFinding, Signature
-from steward.reports.fonts import FONT, TextGuard, register
+from steward.reports.fonts import FONT, TextGuard, readable_image, register
 
 MARGIN = 16 * mm
 GRID = colors.HexColor("#555555")
@@ -123,9 +123,13 @@ class Document:
         parts: list[Flowable] = [self.p(role, "cell")]
         if signature and signature.refused:
             parts.append(self.p(f"企业拒绝签字。见证人：{signature.witness}", "cell"))
-        elif signature and signature.image_path:
+        elif signature and signature.image_path and readable_image(signature.image_path):
             parts.append(Image(signature.image_path, width=45 * mm, height=16 * mm, kind="proportional"))
             parts.append(self.p(f"{signature.name}  {signature.signed_at}", "small"))
+        elif signature and signature.image_path:
+            self.guard.note(f"{role}的签名图片已损坏,无法打印。", f"The {role} signature image is damaged.")
+            parts.append(self.p(f"(签名图片已损坏,请手工签字){signature.name}", "cell"))
+            parts.append(self.p("签字：________________  日期：____年__月__日", "cell"))
         else:
             parts.append(Spacer(1, 14 * mm))
             parts.append(self.p("签字：________________  日期：____年__月__日", "cell"))

@@ -9,6 +9,7 @@ from xml.sax.saxutils import escape
 
 from reportlab import rl_config
 from reportlab.graphics.shapes import STATE_DEFAULTS
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
@@ -22,6 +23,17 @@ def _font_path() -> Path:
 
 
 @cache
+def readable_image(path: str | None) -> bool:
+    """Whether reportlab can draw this file; a damaged one is shown as such, never allowed to stop a document."""
+    if not path:
+        return False
+    try:
+        ImageReader(path).getSize()
+    except Exception:
+        return False
+    return True
+
+
 def register() -> TTFont:
     font = TTFont(FONT, str(_font_path()), subfontIndex=0)
     pdfmetrics.registerFont(font)
@@ -39,6 +51,7 @@ class TextGuard:
     def __init__(self) -> None:
         self.glyphs = register().face.charToGlyph
         self.missing: dict[str, str] = {}
+        self.notes: list[str] = []
 
     def plain(self, text: str) -> str:
         out = []
@@ -55,8 +68,12 @@ class TextGuard:
         """For Paragraph: glyph-checked, XML-escaped, line breaks kept."""
         return escape(self.plain(text)).replace("\n", "<br/>")
 
+    def note(self, zh: str, en: str) -> None:
+        """A problem found while drawing (a damaged image): reported with the missing glyphs."""
+        self.notes.append(f"{zh} {en}")
+
     def warnings(self) -> list[str]:
-        return [
+        return self.notes + [
             f"字体缺少字符“{ch}”（{code})，已以〔{code}〕标出，请手工核对。 "
             f"The font lacks '{ch}' ({code}); it is printed as 〔{code}〕 — check it by hand."
             for ch, code in sorted(self.missing.items())

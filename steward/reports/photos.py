@@ -12,7 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table, TableStyle
 
 from steward.domain.documents import Photo
-from steward.reports.fonts import FONT, TextGuard
+from steward.reports.fonts import FONT, TextGuard, readable_image
 
 CAPTION_HEIGHT = 9 * mm
 
@@ -29,7 +29,10 @@ class PhotoCell(Flowable):
         c = self.canv
         photo = self.photo
         box_h = self.height - CAPTION_HEIGHT
-        if photo.path and Path(photo.path).exists():
+        if photo.path and Path(photo.path).exists() and not readable_image(photo.path):
+            self.guard.note(f"照片 {photo.number} 的文件已损坏。", f"Photo {photo.number}'s file is damaged.")
+            self._placeholder(box_h, "照片文件损坏 Photo damaged")
+        elif photo.path and Path(photo.path).exists():
             w, h = self.width, self.width / photo.aspect
             if h > box_h:
                 h, w = box_h, box_h * photo.aspect
@@ -38,21 +41,25 @@ class PhotoCell(Flowable):
             if photo.watermark:
                 self._watermark(x, y, w)
         else:
-            c.saveState()
-            c.setStrokeColor(colors.HexColor("#b3261e"))
-            c.setDash(4, 3)
-            c.rect(2, CAPTION_HEIGHT + 2, self.width - 4, box_h - 4)
-            c.setFillColor(colors.HexColor("#b3261e"))
-            c.setFont(FONT, 12)
-            c.drawCentredString(self.width / 2, CAPTION_HEIGHT + box_h / 2 + 4, "照片缺失 Photo missing")
-            c.setFont(FONT, 8)
-            c.drawCentredString(self.width / 2, CAPTION_HEIGHT + box_h / 2 - 10, "请运行“steward check”核查照片文件")
-            c.restoreState()
+            self._placeholder(box_h, "照片缺失 Photo missing")
         c.setFont(FONT, 8)
         c.setFillColor(colors.black)
         c.drawString(2, CAPTION_HEIGHT - 10, self.guard.plain(f"照片 {photo.number}  {photo.caption}")[:60])
         c.setFillColor(colors.HexColor("#555555"))
         c.drawString(2, CAPTION_HEIGHT - 20, f"SHA-256 {photo.sha256[:12]}")
+
+    def _placeholder(self, box_h: float, title: str) -> None:
+        c = self.canv
+        c.saveState()
+        c.setStrokeColor(colors.HexColor("#b3261e"))
+        c.setDash(4, 3)
+        c.rect(2, CAPTION_HEIGHT + 2, self.width - 4, box_h - 4)
+        c.setFillColor(colors.HexColor("#b3261e"))
+        c.setFont(FONT, 12)
+        c.drawCentredString(self.width / 2, CAPTION_HEIGHT + box_h / 2 + 4, title)
+        c.setFont(FONT, 8)
+        c.drawCentredString(self.width / 2, CAPTION_HEIGHT + box_h / 2 - 10, "请运行“steward check”核查照片文件")
+        c.restoreState()
 
     def _watermark(self, x: float, y: float, width: float) -> None:
         c = self.canv

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -277,6 +279,46 @@ def assign_notice_numbers(profile: Profile, visit_ids: Iterable[str]) -> None:
         if visits.findings_of_visit(profile, visit_id):
             year = clock.local_date(clock.from_text(visit["started_at"])).year
             store.next_notice_number(profile.db, visit_id, settings.get(profile, settings.NOTICE_PREFIX), year)
+
+
+DOCUMENT_NAMESPACE = uuid.UUID("9d1c6a52-5f7e-4d8a-b0a4-3e2f1c7b6a90")
+
+
+def archive_visit(profile: Profile, visit_id: str) -> list[dict[str, Any]]:
+    """Render the finished visit's report (and notice, if it found problems) once and keep them, content-addressed,
+    for the hub. A visit's archived PDFs are the ones as finished: amendments travel as audit records."""
+    existing = store.archived(profile.db, visit_id)
+    if existing:
+        return existing
+    visit = visits.get(profile, visit_id)
+    made = [("visit_report", build_visit_report(profile, visit_id), "巡查报告")]
+    if visits.findings_of_visit(profile, visit_id):
+        made.append(("notice", build_notice(profile, visit_id), "整改通知书"))
+    for kind, document, label in made:
+        pdf = render(document).pdf
+        sha = hashlib.sha256(pdf).hexdigest()
+        profile.photos.write_blob(sha, "pdf", pdf)
+        store.archive(profile.db, {
+            "id": str(uuid.uuid5(DOCUMENT_NAMESPACE, f"{visit_id}:{kind}")), "visit_id": visit_id, "kind": kind,
+            "sha256": sha, "bytes": len(pdf), "notice_number": getattr(document, "notice_number", None), "name": f"{_local(visit['started_at'], '%Y%m%d')}_{_safe(visit['enterprise_name'])}_{label}.pdf",
+            "created_at": clock.to_text(clock.now()),
+        })  # fmt: skip
+    return store.archived(profile.db, visit_id)
+
+
+def archive_finished(profile: Profile, progress: Callable[[int, int], None] | None = None,
+                     within_days: int | None = None) -> int:  # fmt: skip
+    """PDFs for finished visits that have none (the app makes them at finish; this catches the rest). With
+    within_days, only visits finished that recently: older ones were printed at the time."""
+    since = ""
+    if within_days is not None:
+        since = clock.to_text(clock.now() - timedelta(days=within_days))
+    todo = store.finished_without_documents(profile.db, since)
+    for n, visit_id in enumerate(todo, start=1):
+        archive_visit(profile, visit_id)
+        if progress:
+            progress(n, len(todo))
+    return len(todo)
 
 
 def export_visit_reports(profile: Profile, visit_ids: Iterable[str], folder: Path,

@@ -295,6 +295,17 @@ def notice_counters(db: Database) -> None:
     )
 
 
+@migration("0006_documents")
+def documents(db: Database) -> None:
+    # PDFs made for a finished visit (report, notice), kept content-addressed so they can be synced to the hub.
+    db.execute(
+        "CREATE TABLE documents (id TEXT PRIMARY KEY, visit_id TEXT NOT NULL REFERENCES visits(id), "
+        "kind TEXT NOT NULL, sha256 TEXT NOT NULL, bytes INTEGER NOT NULL, name TEXT NOT NULL, notice_number TEXT, "
+        "created_at TEXT NOT NULL, "
+        "UNIQUE (visit_id, kind))"
+    )
+
+
 def _split(script: str) -> list[str]:
     """Split on statement ends, keeping trigger bodies (which contain ';') whole."""
     statements: list[str] = []

@@ -97,6 +97,10 @@ def signatures_of_finished_visits(db: Database) -> list[dict[str, Any]]:
     return db.query("SELECT s.* FROM signatures s JOIN visits v ON v.id = s.visit_id WHERE v.status = 'finished'")
 
 
+def documents(db: Database) -> list[dict[str, Any]]:
+    return db.query("SELECT * FROM documents ORDER BY created_at")
+
+
 def audit_entries(db: Database) -> list[dict[str, Any]]:
     return db.query("SELECT * FROM audit_log ORDER BY at, id")
 

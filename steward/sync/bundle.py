@@ -46,6 +46,9 @@ def seal(manifest: dict[str, Any], key: str) -> str:
 
 def export(profile: Profile, token: str, target: Path) -> dict[str, int]:
     """Everything the hub has not acknowledged, in one zip (written whole or not at all)."""
+    from steward.services.documents import archive_finished
+
+    archive_finished(profile)
     records = engine.outbox(profile)
     shas = {r["id"] for r in records if r["entity"] == "photo"}
     blobs = [b for b in engine.blob_outbox(profile)]
@@ -56,6 +59,9 @@ def export(profile: Profile, token: str, target: Path) -> dict[str, int]:
     for sig in (r for r in records if r["entity"] == "signature" and r["body"].get("image_sha256")):
         sha = sig["body"]["image_sha256"]
         blobs.append(engine.Blob(sha, profile.photos.blob_path(sha, "png"), 0))
+    for doc in (r for r in records if r["entity"] == "document"):
+        sha = doc["body"]["sha256"]
+        blobs.append(engine.Blob(sha, profile.photos.blob_path(sha, "pdf"), doc["body"]["bytes"]))
     unique = {b.sha256: b for b in blobs if b.path.exists()}
     lines = b"".join(canonical(r) + b"\n" for r in records)
     manifest: dict[str, Any] = {

@@ -23,6 +23,7 @@ from steward.sync.client import HubClient, SyncError
 from steward.sync.wire import CHUNK_SIZE, ENTITIES, record
 
 PUSH_BATCH = 500
+ARCHIVE_DAYS = 30  # a sync makes missing PDFs for visits finished this recently (the app makes them at finish)
 _PROFILE_ID = "sync_profile_id"
 _FINDING_FIELDS = ("id", "enterprise_id", "visit_id", "item_id", "location", "description", "basis", "severity",
                    "requirement", "deadline", "created_at", "created_by")  # fmt: skip
@@ -84,7 +85,10 @@ def _records(profile: Profile) -> list[dict[str, Any]]:
         record("template", t["id"], t) for t in store.templates_by_id(db, {v["template_id"] for v in visits})
     ]
     for visit in visits:
-        out["visit"].append(record("visit", visit["id"], {**visit, **store.visit_parts(db, visit["id"])}))
+        # Fields that change after finishing (the notice number, given at first print) stay out of the record:
+        # the notice travels as a document, amendments as audit records.
+        body = {k: v for k, v in visit.items() if k not in ("notice_number", "updated_at")}
+        out["visit"].append(record("visit", visit["id"], {**body, **store.visit_parts(db, visit["id"])}))
     for f in store.findings_of_finished_visits(db):
         out["finding"].append(record("finding", f["id"], {k: f[k] for k in _FINDING_FIELDS}))
     out["finding_event"] = [record("finding_event", e["id"], e) for e in store.events_ready(db)]
@@ -94,6 +98,7 @@ def _records(profile: Profile) -> list[dict[str, Any]]:
         out["photo"].append(record("photo", photo["sha256"], body))
     out["photo_link"] = [record("photo_link", link["id"], link) for link in links]  # fmt: skip
     out["signature"] = [record("signature", s["id"], s) for s in store.signatures_of_finished_visits(db)]
+    out["document"] = [record("document", d["id"], d) for d in store.documents(db)]
     for entry in store.audit_entries(db):
         detail = json.loads(entry["detail"])
         out["audit"].append(
@@ -118,6 +123,10 @@ def blob_outbox(profile: Profile) -> list[Blob]:
         row = db.query_one("SELECT original_ext, bytes, original_present FROM photos WHERE sha256 = ?", [sha])
         if row and row["original_present"] and sha not in done:
             blobs.append(Blob(sha, profile.photos.original_path(sha, row["original_ext"]), row["bytes"]))
+    for doc_id in store.acked(db, "document"):
+        row = db.query_one("SELECT sha256, bytes FROM documents WHERE id = ?", [doc_id])
+        if row and row["sha256"] not in done:
+            blobs.append(Blob(row["sha256"], profile.photos.blob_path(row["sha256"], "pdf"), row["bytes"]))
     for sig_id in store.acked(db, "signature"):
         sha = db.scalar("SELECT image_sha256 FROM signatures WHERE id = ?", [sig_id])
         if sha and sha not in done:
@@ -145,6 +154,11 @@ def sync(profile: Profile, client: HubClient, progress: Progress | None = None,
     stop = should_stop or (lambda: False)
     hello = client.hello()
     report.log.append(f"已连接 {client.base}(环保管家:{hello['steward']})")
+    from steward.services.documents import archive_finished
+
+    made = archive_finished(profile, lambda done, total: say("documents", done, total), within_days=ARCHIVE_DAYS)
+    if made:
+        report.log.append(f"生成巡查文书 {made} 份次")
 
     records = outbox(profile)
     for start in range(0, len(records), PUSH_BATCH):
@@ -272,6 +286,7 @@ def _apply(profile: Profile, rec: dict[str, Any]) -> bool:
         return True
     if entity == "visit" and not store.exists(db, "visits", "id", rec["id"]):
         items, answers = body.pop("items", []), body.pop("answers", [])
+        body = {**body, "updated_at": body.get("finished_at") or body["started_at"], "notice_number": None}
         with db.write():
             store.insert_ignore(db, "visits", [body])
             store.insert_ignore(db, "visit_items", [{**i, "visit_id": rec["id"]} for i in items])

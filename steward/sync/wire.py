@@ -13,10 +13,21 @@ HEADER_CHUNK_SHA256 = "X-Chunk-SHA256"
 CHUNK_SIZE = 1024 * 1024
 
 # Push order: what a record refers to travels before it, so the hub's change sequence is in dependency order.
-ENTITIES = ("enterprise", "template", "visit", "finding", "finding_event", "photo", "photo_link", "signature", "audit")
+ENTITIES = (
+    "enterprise",
+    "template",
+    "visit",
+    "finding",
+    "finding_event",
+    "photo",
+    "photo_link",
+    "signature",
+    "audit",
+    "document",
+)
 # Records a steward writes only for their own visits; the rest (enterprises, templates, finding events, photos and
 # their links) merge from everyone. Owned records name their visit in body["visit_id"].
-OWNED_BY_VISIT = ("visit", "finding", "signature", "audit")
+OWNED_BY_VISIT = ("visit", "finding", "signature", "audit", "document")
 
 
 def canonical(body: Any) -> bytes:

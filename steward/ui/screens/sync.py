@@ -106,6 +106,9 @@ class SyncScreen(QWidget):
         self.cancel_button.setEnabled(False)
 
     def _progress(self, done: int, total: int, stage: str) -> None:
+        if stage == "documents":
+            self.rate.setText(self.tr("正在生成巡查文书 {n}/{total}…").format(n=done, total=total))
+            return
         if stage != "upload" or total <= 0:
             self.rate.setText({"push": self.tr("正在上传记录…"), "pull": self.tr("正在下载同事的更新…")}.get(stage, ""))
             return

@@ -392,6 +392,14 @@ class VisitScreen(QWidget):
         if dialog.exec():
             self.visit_finished.emit(self.visit["id"])
             self.open_visit(self.visit["id"], self.position)
+            self._archive(self.visit["id"])
+
+    def _archive(self, visit_id: str) -> None:
+        """The finished visit's report and notice as PDF, made now on the pool, ready for the next sync."""
+        from steward.services.documents import archive_visit
+
+        profile = self.profile
+        self.background.run(lambda _progress: archive_visit(profile, visit_id), owner=self)
 
     def start_amendment(self, reason: str | None = None) -> None:
         if reason is None:
