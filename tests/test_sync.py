@@ -487,3 +487,26 @@ def test_random_payloads_never_cause_a_500_or_a_partial_write(hub) -> None:
 
     post()
     assert store.stats() == before  # random records never passed as valid ones
+
+
+def test_a_full_disk_on_the_hub_is_reported_and_keeps_nothing_half(tmp_path: Path, monkeypatch) -> None:
+    import errno
+    import hashlib
+
+    import steward.hub.store as hub_store
+
+    store = HubStore(tmp_path / "hub")
+    data = b"y" * 2048
+    sha = hashlib.sha256(data).hexdigest()
+
+    def no_space(_fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(hub_store.os, "fsync", no_space)
+    with pytest.raises(hub_store.DiskFull) as err:
+        store.append(sha, 0, len(data), data, hashlib.sha256(data).hexdigest())
+    assert err.value.status == 507 and "磁盘已满" in err.value.zh
+    assert store.missing([sha]) == [sha]
+    body = json.dumps({"error": {"code": err.value.code, "zh": err.value.zh, "en": err.value.en}}).encode()
+    message = HubClient._http_error(507, body)
+    assert "服务器磁盘已满" in message.zh and "still on your laptop" in message.en

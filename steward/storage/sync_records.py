@@ -136,6 +136,10 @@ def next_version(db: Database, code: str) -> int:
     return int(db.scalar("SELECT coalesce(max(version), 0) + 1 FROM templates WHERE code = ?", [code]))
 
 
+def enterprise_row(db: Database, enterprise_id: str) -> dict[str, Any] | None:
+    return db.query_one("SELECT * FROM enterprises WHERE id = ?", [enterprise_id])
+
+
 def enterprise_id_by_code(db: Database, code: str) -> str | None:
     return db.scalar("SELECT id FROM enterprises WHERE credit_code = ?", [code])
 

@@ -274,6 +274,8 @@ def _apply(profile: Profile, rec: dict[str, Any]) -> bool:
         same_code = store.enterprise_id_by_code(db, body["credit_code"])
         if same_code and same_code != rec["id"]:
             return False  # entered here before the hub listed it: kept as it is (see the closing note)
+        if store.enterprise_row(db, rec["id"]) == body:
+            return False  # our own, come back
         store.upsert_enterprise(db, body)
         return True
     if entity == "template" and not store.exists(db, "templates", "id", rec["id"]):

@@ -122,6 +122,7 @@ class SyncScreen(QWidget):
 
     def _finish(self) -> None:
         self.running = False
+        self.rate.clear()
         self.sync_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
         self.progress.setRange(0, 1)
