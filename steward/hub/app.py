@@ -76,6 +76,11 @@ def create_app(data_dir: Path) -> FastAPI:
 
     Caller = Annotated[dict[str, Any], Depends(caller)]
 
+    def blob_file(sha256: str, media_type: str) -> FileResponse:
+        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256) or store.missing([sha256]):
+            raise NotFound("no_blob", "没有该文件。", "No such file.")
+        return FileResponse(store.blob_path(sha256), media_type=media_type)
+
     @app.get("/v1/hello")
     def hello(who: Caller) -> dict[str, Any]:
         return {"protocol": PROTOCOL_VERSION, "steward": who["name"], **store.stats()}
@@ -114,9 +119,7 @@ def create_app(data_dir: Path) -> FastAPI:
 
     @app.get("/v1/blobs/{sha256}")
     def download(sha256: str, who: Caller) -> FileResponse:
-        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256) or store.missing([sha256]):
-            raise NotFound("no_blob", "没有该文件。", "No such blob.")
-        return FileResponse(store.blob_path(sha256))
+        return blob_file(sha256, "application/octet-stream")
 
     viewers = Viewers(store)
     app.state.viewers = viewers
@@ -164,15 +167,11 @@ def create_app(data_dir: Path) -> FastAPI:
     @app.get("/photo/{sha256}", include_in_schema=False)
     def photo(sha256: str, request: Request) -> FileResponse:
         viewer(request)
-        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256) or store.missing([sha256]):
-            raise NotFound("no_blob", "没有该照片。", "No such photo.")
-        return FileResponse(store.blob_path(sha256), media_type="image/jpeg")
+        return blob_file(sha256, "image/jpeg")
 
     @app.get("/document/{sha256}", include_in_schema=False)
     def document(sha256: str, request: Request) -> FileResponse:
         viewer(request)
-        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256) or store.missing([sha256]):
-            raise NotFound("no_blob", "没有该文书。", "No such document.")
-        return FileResponse(store.blob_path(sha256), media_type="application/pdf")
+        return blob_file(sha256, "application/pdf")
 
     return app

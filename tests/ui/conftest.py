@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from steward.services import demo
+from steward.services.profiles import open_profile
+from steward.storage.profile import Profile
+from steward.ui.main_window import MainWindow
 
 
 @pytest.fixture(autouse=True)
@@ -19,3 +27,30 @@ def no_leaked_windows(qapp: QApplication) -> Iterator[None]:
     for widget in leaked:
         widget.close()
     assert not leaked, f"windows left open: {[type(w).__name__ for w in leaked]}"
+
+
+@pytest.fixture
+def park_size() -> demo.DemoSize:
+    """How big a demo park a module's tests want; a module overrides this fixture."""
+    return demo.DemoSize(enterprises=8, weeks=12)
+
+
+@pytest.fixture
+def park_today() -> date | None:
+    return None
+
+
+@pytest.fixture
+def park(tmp_path: Path, park_size: demo.DemoSize, park_today: date | None) -> Iterator[Profile]:
+    profile = open_profile(tmp_path, "park")
+    demo.make_demo(profile, park_size, today=park_today)
+    yield profile
+    profile.close()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, park: Profile) -> MainWindow:
+    win = MainWindow(park)
+    qtbot.addWidget(win)
+    win.show()
+    return win

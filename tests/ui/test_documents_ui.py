@@ -10,25 +10,13 @@ from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
 from steward.services import demo, visits
-from steward.services.profiles import open_profile
 from steward.storage.profile import Profile
 from steward.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def park(tmp_path: Path) -> Profile:
-    profile = open_profile(tmp_path, "park")
-    demo.make_demo(profile, demo.DemoSize(enterprises=4, weeks=3))
-    yield profile
-    profile.close()
-
-
-@pytest.fixture
-def window(qtbot: QtBot, park: Profile) -> MainWindow:
-    win = MainWindow(park)
-    qtbot.addWidget(win)
-    win.show()
-    return win
+def park_size() -> demo.DemoSize:
+    return demo.DemoSize(enterprises=4, weeks=3)
 
 
 def test_notice_preview_save_and_print(window: MainWindow, park: Profile, qtbot: QtBot, tmp_path: Path) -> None:

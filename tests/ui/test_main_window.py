@@ -10,7 +10,6 @@ from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt
 from pytestqt.qtbot import QtBot
 
 from steward.services import demo
-from steward.services.profiles import open_profile
 from steward.storage.paths import default_data_dir
 from steward.storage.profile import Profile
 from steward.ui.app import set_application_identity
@@ -18,19 +17,13 @@ from steward.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def demo_profile(tmp_path: Path) -> Profile:
-    profile = open_profile(tmp_path, "demo")
-    demo.make_demo(profile, demo.DemoSize(enterprises=20, weeks=6), today=date(2026, 11, 25))
-    yield profile
-    profile.close()
+def park_size() -> demo.DemoSize:
+    return demo.DemoSize(enterprises=20, weeks=6)
 
 
 @pytest.fixture
-def window(qtbot: QtBot, demo_profile: Profile) -> MainWindow:
-    win = MainWindow(demo_profile)
-    qtbot.addWidget(win)
-    win.show()
-    return win
+def park_today() -> date | None:
+    return date(2026, 11, 25)
 
 
 def _names(win: MainWindow) -> list[str]:
@@ -48,7 +41,7 @@ def test_lists_every_enterprise_sorted_by_name(window: MainWindow, qtbot: QtBot)
     assert "逾期" in window.figures.text()
 
 
-def test_search_as_you_type(window: MainWindow, qtbot: QtBot, demo_profile: Profile) -> None:
+def test_search_as_you_type(window: MainWindow, qtbot: QtBot, park: Profile) -> None:
     # Chinese arrives committed from the input method, not as key presses (QTest cannot type it either).
     screen = window.enterprises
     screen.search.insert("源泉")
@@ -60,7 +53,7 @@ def test_search_as_you_type(window: MainWindow, qtbot: QtBot, demo_profile: Prof
     qtbot.waitUntil(lambda: screen.model.rowCount() == 1, timeout=2000)
     assert _names(window) == ["仙居县源泉工艺品有限公司"]
     screen.search.clear()
-    code = demo_profile.db.query_one("SELECT credit_code FROM enterprises ORDER BY name LIMIT 1")["credit_code"]
+    code = park.db.query_one("SELECT credit_code FROM enterprises ORDER BY name LIMIT 1")["credit_code"]
     qtbot.keyClicks(screen.search, code[8:14])  # a typed fragment of a credit code
     qtbot.waitUntil(lambda: screen.model.rowCount() == 1, timeout=2000)
 

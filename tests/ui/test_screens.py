@@ -3,34 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from steward.domain.labels import FindingStatus
-from steward.services import demo, enterprises, visits
-from steward.services.profiles import open_profile
+from steward.services import enterprises, visits
 from steward.storage import audit
 from steward.storage.profile import Profile
 from steward.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def park(tmp_path: Path) -> Profile:
-    profile = open_profile(tmp_path, "park")
-    demo.make_demo(profile, demo.DemoSize(enterprises=8, weeks=12))
-    yield profile
-    profile.close()
-
-
-@pytest.fixture
-def window(qtbot: QtBot, park: Profile) -> MainWindow:
-    win = MainWindow(park)
-    qtbot.addWidget(win)
-    win.show()
-    return win
 
 
 def _rows(window: MainWindow) -> list[dict]:

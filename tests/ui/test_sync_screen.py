@@ -9,11 +9,15 @@ from pytestqt.qtbot import QtBot
 
 from steward.hub.store import HubStore
 from steward.services import demo
-from steward.services.profiles import open_profile
 from steward.storage.profile import Profile
 from steward.sync import engine
 from steward.ui.main_window import MainWindow
 from tests.hub_process import Hub
+
+
+@pytest.fixture
+def park_size() -> demo.DemoSize:
+    return demo.DemoSize(enterprises=3, weeks=2)
 
 
 @pytest.fixture
@@ -24,14 +28,6 @@ def hub(tmp_path: Path):
     server = Hub(data).start()
     yield server, token
     server.stop()
-
-
-@pytest.fixture
-def park(tmp_path: Path) -> Profile:
-    profile = open_profile(tmp_path, "park")
-    demo.make_demo(profile, demo.DemoSize(enterprises=3, weeks=2))
-    yield profile
-    profile.close()
 
 
 def test_sync_screen(qtbot: QtBot, hub, park: Profile) -> None:
