@@ -185,6 +185,7 @@ def _kind(value: Any) -> str:
 
 def login_page(message: str = "") -> str:
     note = f"<p class='red'>{html.escape(message)}</p>" if message else ""
-    return _page("环保管家 · 保险公司查询", f"{note}<form method='post' action='/login'><input name='name' "
-                 "placeholder='用户名' autocomplete='username'><input name='password' type='password' placeholder='密码' "
-                 "autocomplete='current-password'><input type='submit' value='登录'></form>")  # fmt: skip
+    return _page("环保管家 · 保险公司查询", f"{note}<form method='post' action='/login'>"
+                 "<label>用户名<input name='name' autocomplete='username'></label>"
+                 "<label>密码<input name='password' type='password' autocomplete='current-password'></label>"
+                 "<input type='submit' value='登录'></form>")  # fmt: skip

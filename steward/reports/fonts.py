@@ -46,7 +46,7 @@ def register() -> TTFont:
 
 
 class TextGuard:
-    """Collects the characters the font cannot draw, replacing each by a visible 〔U+XXXX〕: never a blank."""
+    """Collects the characters the font cannot draw, replacing each by its visible code point (〔U+36C3〕 for 㛃): never a blank."""
 
     def __init__(self) -> None:
         self.glyphs = register().face.charToGlyph

@@ -31,7 +31,7 @@ class PhotoCell(Flowable):
         box_h = self.height - CAPTION_HEIGHT
         if photo.path and Path(photo.path).exists() and not readable_image(photo.path):
             self.guard.note(f"照片 {photo.number} 的文件已损坏。", f"Photo {photo.number}'s file is damaged.")
-            self._placeholder(box_h, "照片文件损坏 Photo damaged")
+            self._notice_box(box_h, "照片文件损坏 Photo damaged")
         elif photo.path and Path(photo.path).exists():
             w, h = self.width, self.width / photo.aspect
             if h > box_h:
@@ -41,14 +41,14 @@ class PhotoCell(Flowable):
             if photo.watermark:
                 self._watermark(x, y, w)
         else:
-            self._placeholder(box_h, "照片缺失 Photo missing")
+            self._notice_box(box_h, "照片缺失 Photo missing")
         c.setFont(FONT, 8)
         c.setFillColor(colors.black)
         c.drawString(2, CAPTION_HEIGHT - 10, self.guard.plain(f"照片 {photo.number}  {photo.caption}")[:60])
         c.setFillColor(colors.HexColor("#555555"))
         c.drawString(2, CAPTION_HEIGHT - 20, f"SHA-256 {photo.sha256[:12]}")
 
-    def _placeholder(self, box_h: float, title: str) -> None:
+    def _notice_box(self, box_h: float, title: str) -> None:
         c = self.canv
         c.saveState()
         c.setStrokeColor(colors.HexColor("#b3261e"))
