@@ -4,7 +4,6 @@ this is the module a PostgreSQL deployment would replace."""
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import hashlib
 import json
@@ -357,9 +356,3 @@ class HubStore:
         with self.connect() as conn:
             return {"records": conn.execute("SELECT count(*) FROM records").fetchone()[0],
                     "blobs": conn.execute("SELECT count(*) FROM blobs").fetchone()[0]}  # fmt: skip
-
-    def cleanup_partials(self) -> None:
-        for partial in self.upload_dir.glob("*.part"):
-            with contextlib.suppress(OSError):
-                if partial.stat().st_size == 0:
-                    partial.unlink()

@@ -21,13 +21,6 @@ def next_version_number(db: Database, code: str) -> int:
     return int(db.scalar("SELECT coalesce(max(version), 0) + 1 FROM templates WHERE code = ?", [code]))
 
 
-def by_hash(db: Database, code: str, content_hash: str) -> dict[str, Any] | None:
-    return db.query_one(
-        "SELECT * FROM templates WHERE code = ? AND content_hash = ? ORDER BY version DESC LIMIT 1",
-        [code, content_hash],
-    )
-
-
 def get(db: Database, template_id: str) -> dict[str, Any] | None:
     return db.query_one("SELECT * FROM templates WHERE id = ?", [template_id])
 
