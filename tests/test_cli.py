@@ -140,3 +140,15 @@ def test_settings(run, tmp_path: Path) -> None:
     assert code == 2 and "找不到标志图片" in err
     code, _, err = run("settings", "set", "colour", "red")
     assert code == 2 and "没有名为“colour”的设置" in err
+
+
+def test_output_redirected_to_a_narrow_code_page_is_utf8_and_never_crashes(tmp_path: Path) -> None:
+    """Windows gives redirected output its ANSI code page (GBK); here ASCII stands in for it, narrower still."""
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    done = subprocess.run(
+        [sys.executable, "-m", "steward.cli.main", "--data-dir", str(tmp_path), "templates", "list"],
+        env=env,
+        capture_output=True,
+    )
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    assert "工艺品" in done.stdout.decode("utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import shutil
 import sys
@@ -163,7 +164,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _utf8_output() -> None:
+    """Windows gives redirected output its ANSI code page (GBK), which cannot encode "✓" and some rare characters in
+    names: print UTF-8 everywhere, and never let one character crash a command."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _utf8_output()
     args = build_parser().parse_args(argv)
     try:
         if args.command is None:
@@ -181,6 +192,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         error("已取消。", "Cancelled.")
         return 130
+    except Exception as exc:
+        # Anything we did not foresee: the person gets words, the log gets the traceback.
+        logging.getLogger("steward").exception("unexpected error in `steward %s`", args.command)
+        error(
+            f"发生了意外错误({type(exc).__name__}),操作未完成。请把日志发给技术支持。",
+            f"An unexpected error ({type(exc).__name__}) stopped the command. Send the log to support.",
+        )
+        return 2
 
 
 if __name__ == "__main__":

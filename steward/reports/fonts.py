@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -13,13 +12,13 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from steward.resources import resource
+
 FONT = "WQYMicroHei"
 
 
 def _font_path() -> Path:
-    frozen = getattr(sys, "_MEIPASS", None)
-    root = Path(frozen) if frozen else Path(__file__).resolve().parents[2]
-    return root / "resources" / "fonts" / "wqy-microhei.ttc"
+    return resource("fonts", "wqy-microhei.ttc")
 
 
 @cache
