@@ -9,6 +9,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from steward.cli import backup_commands
 from steward.cli.output import print_json, table
 from steward.domain import clock
 from steward.domain.errors import StewardError
@@ -385,6 +386,8 @@ _HANDLERS = {
     "sync": _sync,
     "hub": _hub,
     "bundle": _bundle,
+    "backup": backup_commands.backup_command,
+    "restore": backup_commands.restore_command,
 }
 
 

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from steward import __version__
-from steward.cli import commands
+from steward.cli import backup_commands, commands
 from steward.cli.output import error
 from steward.domain.errors import StewardError
 from steward.storage.paths import DEFAULT_PROFILE, ENV_DATA_DIR
@@ -161,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", dest="hub_dir", type=Path, required=True)
 
     sub.add_parser("profiles", help="列出档案 list profiles")
+    backup_commands.add_parsers(sub)
     return parser
 
 

@@ -36,6 +36,7 @@ PRUNE_AFTER_DAYS = Setting(
     "同步后删除多少天前的照片原件(0=保留)",
     "Delete synced originals older than N days (0 = keep)",
 )
+BACKUPS_KEPT = Setting("backups_kept", int, 7, "保留的自动备份份数", "Automatic backups kept")
 SECRET = (HUB_TOKEN,)
 
 ALL = (
@@ -49,6 +50,7 @@ ALL = (
     HUB_URL,
     HUB_TOKEN,
     PRUNE_AFTER_DAYS,
+    BACKUPS_KEPT,
 )
 
 
