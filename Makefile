@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_PROFILE ?= demo
 
-.PHONY: run test lint bench system-deps clean
+.PHONY: run test lint bench system-deps clean installer deb smoke release-check
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Steward needs Python 3.11 or newer")'
@@ -30,6 +30,23 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 
+# The frozen app (PyInstaller, one folder) in dist/steward, then a .deb of it; `smoke` runs the built executable.
+installer: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[freeze]'
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller installer/steward.spec
+
+deb: installer
+	$(BIN)/python installer/build_deb.py dist/steward dist
+
+smoke: installer
+	$(BIN)/python installer/smoke_test.py dist/steward/steward
+
+# What CI runs after the tests: build, smoke-test the folder, install the .deb with dpkg and smoke-test it (root).
+release-check: deb
+	$(BIN)/python installer/smoke_test.py dist/steward/steward
+	dpkg -i dist/steward_*.deb
+	$(BIN)/python installer/smoke_test.py /usr/bin/steward
+
 # Debian/Ubuntu libraries Qt needs to start, and the Chinese font used in screenshots and PDF checks (run as root).
 system-deps:
 	apt-get update -qq
@@ -39,4 +56,4 @@ system-deps:
 		fonts-wqy-microhei poppler-utils
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info build dist

@@ -30,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--profile", default=os.environ.get("STEWARD_PROFILE", DEFAULT_PROFILE), help="档案名称 profile name"
     )
+    parser.add_argument(
+        "--quit-after-start", action="store_true", help="open the app's window, then quit (installer smoke test)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("demo", help="生成演示档案 make a demo profile")
@@ -181,7 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from steward.ui.app import run_app
 
-            return run_app(args.data_dir, args.profile)
+            return run_app(args.data_dir, args.profile, args.quit_after_start)
         if args.command == "demo" and args.force:
             folder = commands.profile_folder(args)
             if folder.exists():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QLibraryInfo, QThreadPool, QTranslator
+from PySide6.QtCore import QLibraryInfo, QThreadPool, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from steward.domain.errors import StewardError
@@ -37,7 +37,9 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def run_app(data_dir: str | None, profile_name: str) -> int:
+def run_app(data_dir: str | None, profile_name: str, quit_after_start: bool = False) -> int:
+    """`quit_after_start` opens the main window, says so on standard output and quits: the installer's smoke test
+    proves with it that a frozen build can start its GUI (Qt plugins, fonts, resources all found)."""
     app = create_application()
     try:
         profile = open_profile(data_dir, profile_name)
@@ -46,7 +48,16 @@ def run_app(data_dir: str | None, profile_name: str) -> int:
         return 2
     window = MainWindow(profile)
     window.show()
-    window.offer_resume_later()
+    if quit_after_start:
+
+        def report_and_quit() -> None:
+            size = window.size()
+            print(f"主窗口已打开 main window shown: {window.windowTitle()} {size.width()}x{size.height()}", flush=True)
+            app.quit()
+
+        QTimer.singleShot(0, report_and_quit)
+    else:
+        window.offer_resume_later()
     try:
         return app.exec()
     finally:
