@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from steward.domain.errors import InvalidInput
+from steward.services import credentials
 from steward.storage import settings as settings_store
 from steward.storage.profile import Profile
 
@@ -87,6 +88,8 @@ def parse(setting: Setting, text: str) -> Any:
 
 
 def get(profile: Profile, setting: Setting) -> Any:
+    if setting in SECRET:
+        return credentials.get(profile, setting.key, setting.default)
     value = settings_store.get(profile.db, setting.key, setting.default)
     return value if isinstance(value, setting.type) else setting.default
 
@@ -94,4 +97,7 @@ def get(profile: Profile, setting: Setting) -> Any:
 def put(profile: Profile, setting: Setting, value: Any) -> None:
     if not isinstance(value, setting.type):
         raise TypeError(f"{setting.key} expects {setting.type.__name__}")
+    if setting in SECRET:
+        credentials.put(profile, setting.key, value)
+        return
     settings_store.put(profile.db, setting.key, value)

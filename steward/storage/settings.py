@@ -19,3 +19,8 @@ def put(db: Database, key: str, value: Any) -> None:
             "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [key, json.dumps(value, ensure_ascii=False)],
         )
+
+
+def delete(db: Database, key: str) -> None:
+    with db.write() as conn:
+        conn.execute("DELETE FROM settings WHERE key = ?", [key])
