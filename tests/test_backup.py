@@ -7,11 +7,12 @@ import errno
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from steward.services import backup, demo, enterprises, settings
+from steward.services import backup, demo, diagnostics, enterprises, settings
 from steward.services.check import check_profile
 from steward.services.profiles import open_profile
 from steward.storage import backup as backup_store
@@ -145,3 +146,18 @@ def test_backup_and_restore_from_the_command_line(data_dir: Path) -> None:
     refused = steward("restore", str(data_dir))
     assert refused.returncode == 2 and "不是完整的 Steward 备份" in refused.stderr
     shutil.rmtree(usb)
+
+
+def test_diagnostics_hold_logs_and_check_but_no_token_photo_or_document(data_dir: Path) -> None:
+    logs = data_dir / "logs"
+    logs.mkdir()
+    (logs / "steward.log").write_text("2026-11-27 INFO sync done\n", encoding="utf-8")
+    with open_profile(data_dir, "field") as profile:
+        settings.put(profile, settings.HUB_TOKEN, "tok-SECRET-123")
+        target = diagnostics.write_zip(profile, logs, data_dir / "diag.zip")
+    with zipfile.ZipFile(target) as zf:
+        names = zf.namelist()
+        everything = b"".join(zf.read(n) for n in names)
+    assert "logs/steward.log" in names and "check.txt" in names and "about.json" in names
+    assert b"tok-SECRET-123" not in everything
+    assert not [n for n in names if n.endswith((".jpg", ".png", ".pdf", ".db"))]

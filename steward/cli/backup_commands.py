@@ -1,11 +1,11 @@
-"""`steward backup` and `steward restore`: a profile copied whole (to the data folder or a USB stick) and put back."""
+"""`steward backup`, `steward restore` (a profile copied whole and put back) and `steward diagnostics`."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from steward.services import backup, profiles
+from steward.services import backup, diagnostics, profiles
 from steward.storage.paths import resolve_data_dir
 
 
@@ -15,6 +15,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p.add_argument("--list", action="store_true", help="list this profile's backups in the data folder")
     p = sub.add_parser("restore", help="从备份恢复档案 restore a profile from a backup")
     p.add_argument("backup", type=Path, help="a backup folder made by `steward backup`")
+    p = sub.add_parser(
+        "diagnostics", help="导出诊断信息 a zip for support (logs, check, versions; no photos or tokens)"
+    )
+    p.add_argument("-o", "--output", type=Path, required=True)
 
 
 def backup_command(args: argparse.Namespace) -> int:
@@ -45,4 +49,12 @@ def restore_command(args: argparse.Namespace) -> int:
         f"Restored profile '{done.profile}' from {done.backup.path.name} ({done.backup.created_at}); "
         f"it passed the integrity check{kept_en}."
     )
+    return 0
+
+
+def diagnostics_command(args: argparse.Namespace) -> int:
+    data_dir = resolve_data_dir(args.data_dir)
+    with profiles.open_profile(args.data_dir, args.profile) as profile:
+        target = diagnostics.write_zip(profile, data_dir / "logs", args.output)
+    print(f"已生成诊断信息 {target}(不含照片和令牌)。\nWritten {target} (no photos, no tokens).")
     return 0

@@ -388,6 +388,7 @@ _HANDLERS = {
     "bundle": _bundle,
     "backup": backup_commands.backup_command,
     "restore": backup_commands.restore_command,
+    "diagnostics": backup_commands.diagnostics_command,
 }
 
 
