@@ -228,7 +228,7 @@ class MainWindow(QMainWindow):
             return
         self.figures.setText(
             self.tr("发现问题 {found} · 已整改 {rect} · 整改率 {rate} · 待整改 {open} · 逾期 {over}").format(
-                found=f.found, rect=f.rectified, rate=f"{f.rectification_rate:.1%}", open=f.open, over=f.overdue
+                found=f.found, rect=f.rectified, rate=f.rate_text, open=f.open, over=f.overdue
             )
         )
 
