@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -177,3 +178,79 @@ def test_period_figures_agree_with_the_events_on_every_number(profile: Profile, 
 def test_one_rounding_rule() -> None:
     assert percent(107, 200) == "53.5%" and percent(1069, 2000) == "53.5%" and percent(2, 3) == "66.7%"
     assert percent(0, 0) == "—" and percent(0, 4) == "0.0%"
+
+
+def _copies(pdf: bytes) -> list[list[tuple[int, int]]]:
+    """The pages grouped by copy, each page's (number, total) as its footer prints it."""
+    groups: list[list[tuple[int, int]]] = []
+    for page in page_texts(pdf):
+        found = re.search(r"第 (\d+) 页 / 共 (\d+) 页", page)
+        assert found, page[-200:]
+        number, total = int(found.group(1)), int(found.group(2))
+        if number == 1:
+            groups.append([])
+        groups[-1].append((number, total))
+    return groups
+
+
+def test_notice_legal_form_each_copy_from_page_one_and_even(profile: Profile, enterprise: dict) -> None:
+    visit, _ = _visit(profile, enterprise, at(2026, 11, 2), ["B1", "B2", "C1", "D2"], finish=False)
+    visits.sign(profile, visit["id"], "representative", "王伟", refused=True, witness="园区管理员 张强")
+    visits.finish(profile, visit["id"], at=at(2026, 11, 2, 5))
+    result = documents.render(documents.build_notice(profile, visit["id"], copies=3))
+    copies = _copies(result.pdf)
+    assert len(copies) == 3
+    for pages in copies:
+        total = pages[0][1]
+        assert total % 2 == 0 and pages == [(n, total) for n in range(1, total + 1)]
+    body = text(result.pdf)
+    for expected in ("本通知书一式三联", "签发单位：仙居绿源环境服务有限公司", "（盖章）", "签发日期：2026年11月02日",
+                     "检查人员一", "检查人员二", "企业负责人王伟拒绝签字", "送达回执",
+                     "沿此线剪下", "受送达单位"):  # fmt: skip
+        assert expected in body, expected
+    assert body.count("送达回执") == 3
+    assert re.search(
+        r"见证人：园区管理员 张强 ?签字：_+ ?日期：", body
+    )  # the witness signs and dates on a line of its own
+    for page in page_texts(result.pdf):  # the closing text stays with the sign-off and the signatures
+        if "请你单位于上述整改期限内" in page:
+            assert "签发单位" in page and "检查人员一" in page
+
+
+def test_the_major_sentence_only_with_a_major_finding(profile: Profile, enterprise: dict) -> None:
+    visit = visits.start(profile, enterprise["id"], "routine", item_codes=["B2"], at=at(2026, 11, 2))
+    item = visits.items(profile, visit["id"])[0]
+    finding = visits.create_finding(profile, visit["id"], item["id"], severity="general", at=at(2026, 11, 2))
+    assert "重大问题须立即停止" not in text(documents.render(documents.build_notice(profile, visit["id"])).pdf)
+    visits.update_finding(profile, finding["id"], severity="major")
+    assert "重大问题须立即停止" in text(documents.render(documents.build_notice(profile, visit["id"])).pdf)
+
+
+def test_documents_refuse_without_issuer(tmp_path: Path) -> None:
+    from steward.services import templates
+
+    with Profile(tmp_path / "fresh") as fresh:
+        templates.install_bundled(fresh)
+        ent = enterprises.create(fresh, name="仙居县源泉工艺品有限公司", credit_code=make_code(3))
+        visit, _ = _visit(fresh, ent, at(2026, 11, 2), ["B1"])
+        settings.put(fresh, settings.STEWARD_NAME, "李明")
+        with pytest.raises(documents.SettingsMissing) as refused:
+            documents.build_notice(fresh, visit["id"])
+        assert "服务机构名称" in refused.value.zh and "保险公司名称" in refused.value.zh
+        assert "steward settings set firm_name" in refused.value.zh and "insurer_name" in refused.value.en
+        with pytest.raises(documents.SettingsMissing):
+            documents.build_summary(fresh)
+        settings.put(fresh, settings.FIRM_NAME, "仙居绿源环境服务有限公司")
+        settings.put(fresh, settings.INSURER_NAME, "中国人民财产保险股份有限公司仙居支公司")
+        body = text(documents.render(documents.build_notice(fresh, visit["id"])).pdf)
+        assert "仙居绿源环境服务有限公司" in body and "环境服务机构" not in body
+
+
+def test_the_command_line_names_the_missing_setting(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from steward.cli.main import main
+
+    data = ["--data-dir", str(tmp_path / "data")]
+    assert main([*data, "report", "summary", "-o", str(tmp_path / "s.pdf")]) != 0
+    err = capsys.readouterr().err
+    assert "steward settings set steward_name" in err and "steward settings set firm_name" in err
+    assert not (tmp_path / "s.pdf").exists()

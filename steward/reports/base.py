@@ -197,7 +197,7 @@ class Document:
         rep = next((s for s in signatures if s.role == "企业负责人"), None)
         if rep and rep.refused:
             rows.append([self.p("企业负责人签收：", "cell"), self.p(f"企业负责人{rep.name}拒绝签字。", "cell")])
-            witness = f"见证人：{rep.witness}    签字：________________    日期：______年____月____日"
+            witness = f"{rep.witness}    签字：________________    日期：______年____月____日"
             rows.append([self.p("见证人：", "cell"), self.p(witness, "cell")])
         else:
             rows.append([self.p("企业负责人签收：", "cell"), self._signed(rep, line)])

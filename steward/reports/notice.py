@@ -99,9 +99,7 @@ class NoticeDocument(Document):
     def receipt(self) -> list[Flowable]:
         """送达回执: cut off along the line, signed by the enterprise and returned to the firm."""
         n = self.notice
-        cut = Table(
-            [[self.p("✂ ·························· 沿此线剪下 ··························", "small")]], colWidths=[WIDTH]
-        )
+        cut = Table([[self.p("沿此线剪下，签收后交回服务机构", "small")]], colWidths=[WIDTH])
         cut.setStyle(
             TableStyle(
                 [
