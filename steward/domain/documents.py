@@ -114,6 +114,7 @@ class VisitReport:
     summary: tuple[str, ...]
     signatures: tuple[Signature, ...]
     as_of: str = ""  # the moment the report speaks of (the visit's finish), as printed
+    heading: str = ""  # the title printed on the first page (the PDF's title also names the enterprise)
 
 
 @dataclass(frozen=True)

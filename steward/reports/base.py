@@ -286,11 +286,38 @@ def _pairs(rows: Sequence[tuple[str, str]]) -> list[tuple[str, str, str, str]]:
     return out
 
 
-def heading(document: Document, text: str) -> Paragraph:
-    """A section heading that never stays alone at a page's foot: it goes with what follows."""
-    para = document.p(text, "h2")
-    para.keepWithNext = True
-    return para
+def heading(document: Document, text: str) -> Flowable:
+    return KeepWithRoom(document.p(text, "h2"))
+
+
+class KeepWithRoom(Flowable):
+    """Wraps a heading: if the room left under it on this page is less than a few lines, it asks for the next page
+    (by reporting it cannot fit), so that a heading never stays alone at a page's foot."""
+
+    room = 32 * mm
+
+    def __init__(self, inner: Paragraph) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        width, height = self.inner.wrap(availWidth, availHeight)
+        self.width, self.height = width, height
+        if availHeight < height + self.room:
+            return width, availHeight + 1  # does not fit here: the frame moves it to the next page
+        return width, height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        return []
+
+    def getSpaceBefore(self) -> float:
+        return self.inner.getSpaceBefore()
+
+    def getSpaceAfter(self) -> float:
+        return self.inner.getSpaceAfter()
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        self.inner.drawOn(canvas, x, y, _sW)
 
 
 def signature_image(path: str, width: float = 45 * mm, height: float = 16 * mm) -> Image:

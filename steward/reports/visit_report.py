@@ -23,7 +23,7 @@ class VisitReportDocument(Document):
     def render(self) -> RenderResult:
         r = self.report
         story: list[Flowable] = [
-            self.p(r.letterhead.title, "title"),
+            self.p(r.heading or r.letterhead.title, "title"),
             self.p(f"{r.visit_kind} · {r.visit_time}", "subtitle"),
             self.enterprise_table(r.enterprise, [("检查时间", r.visit_time), ("检查人员", r.steward)]),
             heading(self, "一、检查结果汇总"),
@@ -45,7 +45,9 @@ class VisitReportDocument(Document):
             if item.result == "不合格":
                 marks.append(("BACKGROUND", (3, i), (3, i), colors.HexColor("#fde7e7")))
         head = ("编号", "类别", "检查内容", "结果", "备注")
-        story.append(self.table(rows, column_widths(head, [0, 8, 50, 0, 22], WIDTH), extra=marks))
+        story.append(
+            self.table(rows, column_widths(head, [0, 8, 50, 0, 22], WIDTH, ["", "", "", "不合格"]), extra=marks)
+        )
         story.append(heading(self, "三、本次发现的问题"))
         if r.new_findings:
             story.append(self.findings_table(r.new_findings))

@@ -357,6 +357,7 @@ def _make_visit_report(profile: Profile, visit_id: str) -> VisitReport:
         summary=lines,
         signatures=_signatures(profile, visit_id),
         as_of=when,
+        heading=title,
     )
 
 
