@@ -254,3 +254,26 @@ def test_the_command_line_names_the_missing_setting(tmp_path: Path, capsys: pyte
     err = capsys.readouterr().err
     assert "steward settings set steward_name" in err and "steward settings set firm_name" in err
     assert not (tmp_path / "s.pdf").exists()
+
+
+def test_batch_export_on_every_core_with_progress_and_cancel(
+    profile: Profile, enterprise: dict, tmp_path: Path
+) -> None:
+    made = [_visit(profile, enterprise, at(2026, 3, day), ["B1", "B2"])[0] for day in (2, 9, 16)]
+    seen: list[tuple[int, int, str]] = []
+    written = documents.export_visit_reports(
+        profile, [v["id"] for v in made], tmp_path / "all", progress=lambda *a: seen.append(a), workers=2
+    )
+    assert len(written) == 6 and all(p.read_bytes()[:5] == b"%PDF-" for p in written)
+    assert seen == [(n, 3, "仙居县源泉工艺品有限公司") for n in (1, 2, 3)]
+    assert sorted(p.name for p in written) == sorted(p.name for p in (tmp_path / "all").iterdir())
+    stopped: list[int] = []
+    kept = documents.export_visit_reports(
+        profile,
+        [v["id"] for v in made],
+        tmp_path / "stopped",
+        progress=lambda n, *_: stopped.append(n),
+        cancel=lambda: bool(stopped),
+        workers=1,
+    )
+    assert stopped == [1] and len(kept) == 2 and len(list((tmp_path / "stopped").iterdir())) == 2

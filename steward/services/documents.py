@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import uuid
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -22,23 +25,22 @@ from steward.domain.documents import (
     PeriodSummary,
     Photo,
     RecheckLine,
-    RenderResult,
     Signature,
     SummaryRow,
     VisitReport,
     from_json,
     to_json,
 )
-from steward.domain.errors import InvalidInput, StewardError
+from steward.domain.errors import InvalidInput
 from steward.domain.findings import FindingEvent, overdue_days, percent, state_as_of
 from steward.domain.ids import new_id
 from steward.domain.labels import AnswerResult, EventKind, FindingStatus, Severity, VisitKind
 from steward.domain.pinyin import sort_key
+from steward.reports.output import render, render_file, save_pdf
 from steward.services import enterprises, findings, settings, visits
 from steward.storage import documents as store
 from steward.storage import settings as settings_store
 from steward.storage import templates as template_store
-from steward.storage.blob_files import atomic_write
 from steward.storage.profile import Profile
 
 COPY_LABELS = ("第一联 企业留存", "第二联 服务机构留存", "第三联 保险公司留存")
@@ -517,32 +519,6 @@ def build_summary(profile: Profile, start: date | None = None, end: date | None 
     )
 
 
-def render(document: Notice | VisitReport | Ledger | PeriodSummary) -> RenderResult:
-    from steward.reports.ledger import render_ledger
-    from steward.reports.notice import render_notice
-    from steward.reports.summary import render_summary
-    from steward.reports.visit_report import render_visit_report
-
-    renderers: dict[type, Callable[[Any], RenderResult]] = {
-        Notice: render_notice,
-        VisitReport: render_visit_report,
-        Ledger: render_ledger,
-        PeriodSummary: render_summary,
-    }
-    return renderers[type(document)](document)
-
-
-def save_pdf(result: RenderResult, path: Path) -> Path:
-    """Write the PDF whole or not at all (a full disk or a pulled USB stick leaves no half file)."""
-    try:
-        atomic_write(path, result.pdf)
-    except PermissionError:
-        raise StewardError(f"没有写入权限：{path}", f"Permission denied: {path}") from None
-    except OSError as exc:
-        raise StewardError(f"无法保存文件 {path}:{exc.strerror}", f"Cannot save {path}: {exc.strerror}") from None
-    return path
-
-
 def by_visit_date(profile: Profile, visit_ids: Iterable[str]) -> list[str]:
     """Visits in the order they took place (notice numbers follow the visits' dates, also in a batch)."""
     rows = [visits.get(profile, v) for v in dict.fromkeys(visit_ids)]
@@ -609,21 +585,70 @@ def archive_finished(
     return len(todo)
 
 
+def batch_workers(jobs: int) -> int:
+    """Processes for a batch: one per core (drawing is pure Python, so threads would share one), never more than
+    there are documents; one when there is little to share."""
+    return max(1, min(os.cpu_count() or 1, 8, jobs if jobs > 2 else 1))
+
+
 def export_visit_reports(
-    profile: Profile, visit_ids: Iterable[str], folder: Path, progress: Callable[[int, int, str], None] | None = None
+    profile: Profile,
+    visit_ids: Iterable[str],
+    folder: Path,
+    progress: Callable[[int, int, str], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+    workers: int | None = None,
 ) -> list[Path]:
-    """Each visit's report (and notice, when it has findings) into a folder, named by date and enterprise."""
+    """Each visit's report (and notice, when it has findings) into a folder, named by date and enterprise. What each
+    says is read here (one connection); the drawing runs on every core. `progress(n, total, enterprise)` after each
+    visit's documents are written; `cancel()` true stops the batch (the files already written stay, whole)."""
+    require_settings(profile)
     ids = by_visit_date(profile, visit_ids)
-    written = []
-    for n, visit_id in enumerate(ids, start=1):
+    jobs: list[tuple[Any, Path, str]] = []
+    names: dict[str, str] = {}
+    for visit_id in ids:
+        if cancel and cancel():
+            return []
         visit = visits.get(profile, visit_id)
+        names[visit_id] = visit["enterprise_name"]
         stem = f"{_local(visit['started_at'], '%Y%m%d')}_{_safe(visit['enterprise_name'])}_{visit_id[:8]}"
-        written.append(save_pdf(render(build_visit_report(profile, visit_id)), folder / f"{stem}_巡查报告.pdf"))
+        jobs.append((build_visit_report(profile, visit_id), folder / f"{stem}_巡查报告.pdf", visit_id))
         if visits.findings_of_visit(profile, visit_id):
-            written.append(save_pdf(render(build_notice(profile, visit_id)), folder / f"{stem}_整改通知书.pdf"))
-        if progress:
-            progress(n, len(ids), visit["enterprise_name"])
-    return written
+            jobs.append((build_notice(profile, visit_id), folder / f"{stem}_整改通知书.pdf", visit_id))
+    left = {v: sum(1 for _, _, owner in jobs if owner == v) for v in ids}
+    written: list[Path] = []
+    finished = 0
+
+    def one_done(visit_id: str, path: Path) -> None:
+        nonlocal finished
+        written.append(path)
+        left[visit_id] -= 1
+        if not left[visit_id]:
+            finished += 1
+            if progress:
+                progress(finished, len(ids), names[visit_id])
+
+    count = workers or batch_workers(len(jobs))
+    if count == 1:
+        for document, path, visit_id in jobs:
+            if cancel and cancel():
+                break
+            render_file(document, path)
+            one_done(visit_id, path)
+        return written
+    # "spawn": a fresh interpreter per worker, never a fork of a process that runs Qt's threads.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+        pending = {pool.submit(render_file, document, path): visit_id for document, path, visit_id in jobs}
+        try:
+            for future in as_completed(pending):
+                path, _warnings = future.result()
+                one_done(pending[future], path)
+                if cancel and cancel():
+                    break
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    return sorted(written)
 
 
 def _safe(name: str) -> str:
