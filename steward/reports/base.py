@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,14 @@ def column_widths(
     if spare <= 0 or not sum(weights):
         return [w * total / sum(least) for w in least]
     return [m + spare * w / sum(weights) for m, w in zip(least, weights, strict=True)]
+
+
+@lru_cache(maxsize=8192)
+def _parsed(markup: str, style: str) -> tuple[ParagraphStyle, tuple[Any, ...]]:
+    """reportlab parses every paragraph's markup with an HTML parser (a sixth of a document's time); the same
+    cell text ("未检查", "合格", a label) is parsed once. The fragments are only read when drawing."""
+    paragraph = CJKParagraph(markup, styles()[style])
+    return paragraph.style, tuple(paragraph.frags)
 
 
 class NumberedCanvas(Canvas):
@@ -124,7 +132,9 @@ class Document:
 
     # -- text -------------------------------------------------------------------------------------------------
     def p(self, text: str, style: str = "body") -> Paragraph:
-        return CJKParagraph(self.guard.markup(text), self.s[style])
+        markup = self.guard.markup(text)
+        parsed_style, frags = _parsed(markup, style)
+        return CJKParagraph(markup, parsed_style, frags=list(frags))
 
     def table(
         self,

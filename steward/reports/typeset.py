@@ -11,8 +11,11 @@ A run too long for a whole line is broken where it must be (a line is never left
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 from typing import Any
 
+from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.platypus import Paragraph
 from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
 from reportlab.rl_config import _FUZZ
@@ -90,6 +93,40 @@ def kinsoku_split(frags: list[Any], max_widths: list[float], calc_bounds: bool) 
     return ParaLines(kind=1, lines=lines)
 
 
+def split_plain(text: str, font_name: str, size: float, max_widths: list[float]) -> list[tuple[float, str]]:
+    """The same rules for the common case, one run of text in one font, on strings (no object per character):
+    most table cells. Returns (space left, line) pairs."""
+    face = getFont(font_name).face
+    widths, default = face.charWidths, face.defaultWidth
+    scale = size * 0.001
+    ends = list(accumulate((widths.get(ord(c), default) * scale for c in text), initial=0.0))
+    n = len(text)
+    if not n:
+        return []
+    if ends[-1] <= max_widths[0] + _FUZZ:
+        return [(max_widths[0] - ends[-1], text)]
+    allowed = break_allowed(text)
+    lines: list[tuple[float, str]] = []
+    start = 0
+    while start < n:
+        max_width = max_widths[min(len(lines), len(max_widths) - 1)]
+        end = max(start + 1, bisect_right(ends, ends[start] + max_width + _FUZZ) - 1)
+        if end < n:
+            back = end
+            while back > start + 1 and not allowed[back]:
+                back -= 1
+            if allowed[back] and back > start:
+                end = back
+            elif text[end] in CANNOT_START:
+                end += 1
+        line = text[start:end].rstrip(" ")
+        lines.append((max_width - (ends[start + len(line)] - ends[start]), line))
+        start = end
+        while start < n and text[start] == " ":
+            start += 1
+    return lines
+
+
 class CJKParagraph(Paragraph):
     """A Paragraph (wordWrap="CJK") whose lines break by the Chinese rules above."""
 
@@ -109,6 +146,16 @@ class CJKParagraph(Paragraph):
                 lines=[],
                 ascent=style.fontSize,
                 descent=-0.2 * style.fontSize,
+            )
+        frag = self.frags[0]
+        simple = len(self.frags) == 1 and not hasattr(frag, "cbDefn") and not style.endDots
+        if simple and hasattr(frag, "text") and not self.bulletText:
+            lines = split_plain(frag.text, frag.fontName, frag.fontSize, list(maxWidths))
+            return frag.clone(
+                kind=0,
+                lines=[(space, [line]) for space, line in lines],
+                ascent=frag.fontSize,
+                descent=-0.2 * frag.fontSize,
             )
         auto = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
         return kinsoku_split(self.frags, list(maxWidths), auto not in ("", "off"))
