@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -277,3 +277,12 @@ def test_batch_export_on_every_core_with_progress_and_cancel(
         workers=1,
     )
     assert stopped == [1] and len(kept) == 2 and len(list((tmp_path / "stopped").iterdir())) == 2
+
+
+def test_archiving_never_draws_history(profile: Profile, enterprise: dict) -> None:
+    from steward.domain import clock
+
+    old, _ = _visit(profile, enterprise, clock.now() - timedelta(days=400), ["B1"])
+    recent, _ = _visit(profile, enterprise, clock.now(), ["B2"])
+    assert documents.archive_finished(profile) == 1  # only the visit finished in the last days
+    assert documents.store.archived(profile.db, recent["id"]) and not documents.store.archived(profile.db, old["id"])
