@@ -25,22 +25,24 @@ from steward.domain.documents import (
     PeriodSummary,
     Photo,
     RecheckLine,
+    RenderResult,
     Signature,
     SummaryRow,
     VisitReport,
     from_json,
     to_json,
 )
-from steward.domain.errors import InvalidInput
+from steward.domain.errors import InvalidInput, StewardError
 from steward.domain.findings import FindingEvent, overdue_days, percent, state_as_of
 from steward.domain.ids import new_id
 from steward.domain.labels import AnswerResult, EventKind, FindingStatus, Severity, VisitKind
 from steward.domain.pinyin import sort_key
-from steward.reports.output import render, render_file, save_pdf
+from steward.reports.output import render
 from steward.services import enterprises, findings, settings, visits
 from steward.storage import documents as store
 from steward.storage import settings as settings_store
 from steward.storage import templates as template_store
+from steward.storage.blob_files import atomic_write
 from steward.storage.profile import Profile
 
 COPY_LABELS = ("第一联 企业留存", "第二联 服务机构留存", "第三联 保险公司留存")
@@ -517,6 +519,24 @@ def build_summary(profile: Profile, start: date | None = None, end: date | None 
         by_month=tuple((m, c[0], c[1]) for m, c in sorted(months.items())),
         as_of=last.isoformat(),
     )
+
+
+def save_pdf(result: RenderResult, path: Path) -> Path:
+    """Write the PDF whole or not at all (a full disk or a pulled USB stick leaves no half file)."""
+    try:
+        atomic_write(path, result.pdf)
+    except PermissionError:
+        raise StewardError(f"没有写入权限：{path}", f"Permission denied: {path}") from None
+    except OSError as exc:
+        raise StewardError(f"无法保存文件 {path}:{exc.strerror}", f"Cannot save {path}: {exc.strerror}") from None
+    return path
+
+
+def render_file(document: Any, path: Path) -> tuple[Path, list[str]]:
+    """One PDF drawn and written (in a worker process of a batch, or in this one)."""
+    result = render(document)
+    save_pdf(result, path)
+    return path, result.warnings
 
 
 def by_visit_date(profile: Profile, visit_ids: Iterable[str]) -> list[str]:
