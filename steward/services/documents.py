@@ -605,10 +605,13 @@ def archive_finished(
     return len(todo)
 
 
+POOL_FROM = 12  # documents: below this, starting worker processes (about a second each) costs more than it saves
+
+
 def batch_workers(jobs: int) -> int:
     """Processes for a batch: one per core (drawing is pure Python, so threads would share one), never more than
-    there are documents; one when there is little to share."""
-    return max(1, min(os.cpu_count() or 1, 8, jobs if jobs > 2 else 1))
+    there are documents; one for a small batch."""
+    return 1 if jobs < POOL_FROM else max(1, min(os.cpu_count() or 1, 8, jobs))
 
 
 def export_visit_reports(
