@@ -286,3 +286,17 @@ def test_archiving_never_draws_history(profile: Profile, enterprise: dict) -> No
     recent, _ = _visit(profile, enterprise, clock.now(), ["B2"])
     assert documents.archive_finished(profile) == 1  # only the visit finished in the last days
     assert documents.store.archived(profile.db, recent["id"]) and not documents.store.archived(profile.db, old["id"])
+
+
+def test_the_requirement_is_never_printed_as_the_problem(profile: Profile, enterprise: dict) -> None:
+    visit, (finding,) = _visit(profile, enterprise, at(2026, 11, 2), ["D2"], finish=False)
+    item = visits.items(profile, visit["id"])[0]
+    assert finding["description"] == item["text_zh"]  # the finding was left as the checklist worded it
+    notice = documents.build_notice(profile, visit["id"])
+    printed = notice.findings[0]
+    assert printed.description != item["text_zh"] and item["text_zh"] in printed.description
+    assert printed.description.startswith("未达到检查要求")
+    empty = visits.create_finding(profile, visit["id"], None, description="危废标签缺失", basis="", at=at(2026, 11, 2))
+    assert empty["basis"] == ""
+    listed = {f.description: f for f in documents.build_notice(profile, visit["id"]).findings}
+    assert listed["危废标签缺失"].basis == "—"  # an empty basis prints nothing that pretends to be one
