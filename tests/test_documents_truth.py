@@ -300,3 +300,17 @@ def test_the_requirement_is_never_printed_as_the_problem(profile: Profile, enter
     assert empty["basis"] == ""
     listed = {f.description: f for f in documents.build_notice(profile, visit["id"]).findings}
     assert listed["危废标签缺失"].basis == "—"  # an empty basis prints nothing that pretends to be one
+
+
+def test_archiving_waits_for_the_issuer(tmp_path: Path) -> None:
+    from steward.services import templates
+
+    with Profile(tmp_path / "fresh") as fresh:
+        templates.install_bundled(fresh)
+        ent = enterprises.create(fresh, name="仙居县源泉工艺品有限公司", credit_code=make_code(3))
+        visit, _ = _visit(fresh, ent, datetime.now(UTC), ["B1"])
+        assert documents.archive_finished(fresh) == 0 and documents.archive_visit(fresh, visit["id"]) == []
+        settings.put(fresh, settings.STEWARD_NAME, "李明")
+        settings.put(fresh, settings.FIRM_NAME, "仙居绿源环境服务有限公司")
+        settings.put(fresh, settings.INSURER_NAME, "中国人民财产保险股份有限公司仙居支公司")
+        assert documents.archive_finished(fresh) == 1

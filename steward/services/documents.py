@@ -562,7 +562,9 @@ def archive_visit(profile: Profile, visit_id: str) -> list[dict[str, Any]]:
     """Render the finished visit's report (and notice, if it found problems) once and keep them, content-addressed,
     for the hub. A visit's archived PDFs are the ones as finished: amendments travel as audit records."""
     existing = store.archived(profile.db, visit_id)
-    if existing:
+    if existing or missing_settings(profile):
+        # Without an issuer nothing is drawn (printing says which setting is missing); the record kept at finish
+        # is drawn once the settings are there.
         return existing
     visit = visits.get(profile, visit_id)
     made = [("visit_report", build_visit_report(profile, visit_id), "巡查报告")]
@@ -596,6 +598,8 @@ def archive_finished(
 ) -> int:
     """PDFs for visits finished in the last days that have none (the app makes them at finish; this catches the
     rest). Never all history: older visits were printed at the time, and drawing years of them takes minutes."""
+    if missing_settings(profile):
+        return 0
     since = clock.to_text(clock.now() - timedelta(days=max(0, within_days)))
     todo = store.finished_without_documents(profile.db, since)
     for n, visit_id in enumerate(todo, start=1):
