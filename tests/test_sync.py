@@ -35,16 +35,26 @@ def hub(tmp_path: Path):
     server.stop()
 
 
+def _issuer(profile: Profile, steward: str) -> Profile:
+    """A laptop in use names its steward, firm and insurer (documents are not made without them)."""
+    from steward.services import settings
+
+    settings.put(profile, settings.STEWARD_NAME, steward)
+    settings.put(profile, settings.FIRM_NAME, "仙居绿源环境服务有限公司")
+    settings.put(profile, settings.INSURER_NAME, "中国人民财产保险股份有限公司仙居支公司")
+    return profile
+
+
 @pytest.fixture
 def laptop_a(tmp_path: Path):
     with open_profile(tmp_path / "a", "li") as profile:
-        yield profile
+        yield _issuer(profile, "李明")
 
 
 @pytest.fixture
 def laptop_b(tmp_path: Path):
     with open_profile(tmp_path / "b", "wang") as profile:
-        yield profile
+        yield _issuer(profile, "王芳")
 
 
 def client_for(profile: Profile, hub: Hub, token: str) -> HubClient:

@@ -142,6 +142,7 @@ def test_figures_per_enterprise_and_overall(profile: Profile, enterprise: dict) 
             visits.create_finding(profile, visit["id"], i["id"], at=visit_at)
             for i in visits.items(profile, visit["id"])[:3]
         ]
+        visits.finish(profile, visit["id"], at=visit_at)  # drafts are not counted: only a finished visit's findings
         for f in made[:closed]:
             findings.add_event(profile, f["id"], "recheck_rectified")
     per = findings.figures_by_enterprise(profile, today=date(2026, 11, 1))

@@ -135,14 +135,14 @@ def _figures(args: argparse.Namespace) -> int:
                 print_json({names.get(k, k): as_dict(v) for k, v in per.items()} | {"total": as_dict(total)})
                 return 0
             print(table(["企业 enterprise", "发现 found", "已整改 rectified", "整改率 rate", "待整改 open", "逾期 overdue"],
-                        [[names.get(k, k), f.found, f.rectified, f"{f.rectification_rate:.0%}", f.open, f.overdue]
+                        [[names.get(k, k), f.found, f.rectified, f.rate_text, f.open, f.overdue]
                          for k, f in sorted(per.items(), key=lambda kv: names.get(kv[0], ""))]))  # fmt: skip
         if args.json:
             print_json(as_dict(total))
         else:
-            print(f"共发现问题 {total.found} 个,已整改 {total.rectified} 个,整改率 {total.rectification_rate:.1%};"
+            print(f"共发现问题 {total.found} 个,已整改 {total.rectified} 个,整改率 {total.rate_text};"
                   f"待整改 {total.open} 个,其中逾期 {total.overdue} 个。\n"
-                  f"Found {total.found}, rectified {total.rectified} ({total.rectification_rate:.1%}), "
+                  f"Found {total.found}, rectified {total.rectified} ({total.rate_text}), "
                   f"open {total.open}, overdue {total.overdue}.")  # fmt: skip
     return 0
 

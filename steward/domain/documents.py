@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import types
+import typing
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -12,8 +17,9 @@ class Letterhead:
     logo_path: str | None
     title: str
     document_id: str
-    generated_at: str  # local time, as printed
+    generated_at: str  # local time, as printed: for a visit's documents, when the visit was finished
     author: str
+    insurer_policy: str = ""
 
 
 @dataclass(frozen=True)
@@ -33,7 +39,7 @@ class Photo:
     path: str | None  # the stored report rendition; None when the file is missing
     sha256: str
     caption: str
-    watermark: tuple[str, ...] = ()  # lines drawn over the picture: enterprise, time, steward, GPS
+    stamp: tuple[str, ...] = ()  # lines printed under the picture: capture time and place, steward
     aspect: float = 4 / 3  # width / height, as seen
 
 
@@ -45,6 +51,7 @@ class Signature:
     refused: bool = False
     witness: str = ""
     signed_at: str = ""
+    image_sha256: str = ""  # the stored signature image (its path is found again on a reprint)
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,7 @@ class Notice:
     photos: tuple[Photo, ...]
     signatures: tuple[Signature, ...]
     copies: tuple[str, ...] = ("",)  # e.g. ("第一联 企业留存", "第二联 服务机构留存", "第三联 保险公司留存")
+    issued_on: str = ""  # the 落款 date: the day the visit was finished
 
 
 @dataclass(frozen=True)
@@ -105,6 +113,8 @@ class VisitReport:
     photos: tuple[Photo, ...]
     summary: tuple[str, ...]
     signatures: tuple[Signature, ...]
+    as_of: str = ""  # the moment the report speaks of (the visit's finish), as printed
+    heading: str = ""  # the title printed on the first page (the PDF's title also names the enterprise)
 
 
 @dataclass(frozen=True)
@@ -142,9 +152,15 @@ class SummaryRow:
     general: int
     found: int
     rectified: int
-    rate: float
+    waived: int
     open: int
     overdue: int
+
+    @property
+    def rate(self) -> str:
+        from steward.domain.findings import percent
+
+        return percent(self.rectified, self.found)
 
 
 @dataclass(frozen=True)
@@ -154,10 +170,36 @@ class PeriodSummary:
     rows: tuple[SummaryRow, ...]
     total: SummaryRow
     by_category: tuple[tuple[str, int], ...]  # (category name, findings)
-    by_month: tuple[tuple[str, int, int], ...]  # (YYYY-MM, found, rectified)
+    by_month: tuple[tuple[str, int, int], ...]  # (YYYY-MM, found that month, of those found: rectified that month)
+    as_of: str = ""  # the period's last day: every status is as it stood at its end
 
 
 @dataclass
 class RenderResult:
     pdf: bytes
     warnings: list[str] = field(default_factory=list)
+
+
+def to_json(document: Any) -> str:
+    """A document's data as JSON, to be kept as the record of what it said."""
+    return json.dumps(dataclasses.asdict(document), ensure_ascii=False, sort_keys=True)
+
+
+def from_json(cls: type, text: str) -> Any:
+    return _decode(cls, json.loads(text))
+
+
+def _decode(hint: Any, value: Any) -> Any:
+    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+        hints = typing.get_type_hints(hint)
+        known = {f.name for f in dataclasses.fields(hint) if f.init}
+        return hint(**{k: _decode(hints[k], v) for k, v in value.items() if k in known})
+    origin = typing.get_origin(hint)
+    if origin is tuple:
+        args = typing.get_args(hint)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_decode(args[0], v) for v in value)
+        return tuple(_decode(a, v) for a, v in zip(args, value, strict=True))
+    if origin in (typing.Union, types.UnionType):
+        return value
+    return value

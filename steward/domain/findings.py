@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from steward.domain.labels import EventKind, FindingStatus, Severity
 
@@ -60,6 +61,20 @@ def derive_state(events: Iterable[FindingEvent]) -> FindingState:
     return FindingState(status, closed_at)
 
 
+def state_as_of(events: Iterable[FindingEvent], moment: datetime) -> FindingState:
+    """How the finding stood at that moment: events recorded later (a re-check next month) did not happen yet."""
+    return derive_state(e for e in events if e.at <= moment)
+
+
+def percent(part: int, whole: int) -> str:
+    """The one rounding rule of every printed and shown rate: one decimal, halves up (53.45% -> 53.5%); "—" when there
+    is nothing to divide by (an enterprise without findings has no rate, not a rate of 0%)."""
+    if not whole:
+        return "—"
+    value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{value}%"
+
+
 def overdue_days(deadline: date | None, state: FindingState, today: date) -> int:
     """Days past the deadline: while open, up to today; once closed, how late it was closed (0 if on time)."""
     if deadline is None:
@@ -97,6 +112,10 @@ class Figures:
     def rectification_rate(self) -> float:
         """Rectified over found, as the scheme reports it ("1,156 found, 832 rectified": 72%)."""
         return self.rectified / self.found if self.found else 0.0
+
+    @property
+    def rate_text(self) -> str:
+        return percent(self.rectified, self.found)
 
 
 def figures(summaries: Iterable[FindingSummary]) -> Figures:

@@ -35,3 +35,11 @@ def matches(query: str, texts: tuple[str, ...], pinyin_keys: str) -> bool:
             continue
         return False
     return True
+
+
+def sort_key(name: str) -> tuple[str, ...]:
+    """How Chinese readers order names (as a zh_CN collator does): by the pinyin of each character, tone included
+    (安 before 白 before 仙); characters without a reading keep their place by code point."""
+    from pypinyin import Style, lazy_pinyin
+
+    return tuple(lazy_pinyin(name, style=Style.TONE3, errors=lambda chars: [f"~{ord(c):06x}" for c in chars]))

@@ -1,28 +1,33 @@
-"""What every Steward PDF shares: A4, the bundled font, a letterhead, page x of y, metadata and a footer."""
+"""What every Steward PDF shares: A4, the bundled fonts, a letterhead, page x of y (per copy), metadata, a footer."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from steward.domain.documents import EnterpriseBlock, Letterhead, NoticeFinding, Signature
-from steward.reports.fonts import FONT, TextGuard, readable_image, register
+from steward.reports.fonts import FONT, TextGuard, draw_fitted, readable_image, register
+from steward.reports.typeset import CJKParagraph
 
 MARGIN = 16 * mm
 GRID = colors.HexColor("#555555")
 SHADE = colors.HexColor("#eeeeee")
+PAD = 3  # cell padding, left and right (points)
 
 
+@cache
 def styles() -> dict[str, ParagraphStyle]:
     register()
     base = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=15, wordWrap="CJK")
@@ -34,13 +39,42 @@ def styles() -> dict[str, ParagraphStyle]:
         "title": ParagraphStyle("title", parent=base, fontSize=20, leading=28, alignment=TA_CENTER, spaceAfter=4),
         "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=10.5, alignment=TA_CENTER, spaceAfter=8),
         "h2": ParagraphStyle("h2", parent=base, fontSize=12.5, leading=18, spaceBefore=8, spaceAfter=4),
+        "right": ParagraphStyle("right", parent=base, alignment=TA_RIGHT),
     }
 
 
+def label_width(labels: Sequence[str], size: float = 9) -> float:
+    """A column as wide as its longest label on one line (never "序|号" or "法定代表人/负责|人")."""
+    return max(stringWidth(label, FONT, size) for label in labels) + 2 * PAD + 2
+
+
+def column_widths(
+    headers: Sequence[str], weights: Sequence[float], total: float, samples: Sequence[str] = ()
+) -> list[float]:
+    """Each column at least as wide as its header and its sample (a date that must stay on one line); the rest of
+    the width shared by weight."""
+    padded = list(samples) + [""] * (len(headers) - len(samples))
+    least = [label_width([h, s]) for h, s in zip(headers, padded, strict=True)]
+    spare = total - sum(least)
+    if spare <= 0 or not sum(weights):
+        return [w * total / sum(least) for w in least]
+    return [m + spare * w / sum(weights) for m, w in zip(least, weights, strict=True)]
+
+
+@lru_cache(maxsize=8192)
+def _parsed(markup: str, style: str) -> tuple[ParagraphStyle, tuple[Any, ...]]:
+    """reportlab parses every paragraph's markup with an HTML parser (a sixth of a document's time); the same
+    cell text ("未检查", "合格", a label) is parsed once. The fragments are only read when drawing."""
+    paragraph = CJKParagraph(markup, styles()[style])
+    return paragraph.style, tuple(paragraph.frags)
+
+
 class NumberedCanvas(Canvas):
-    """Keeps every page until the end, so each can say 第 x 页 / 共 y 页."""
+    """Keeps every page until the end, so each can say 第 x 页 / 共 y 页 — counted within its copy (联), each copy
+    padded to an even number of pages when printed on both sides."""
 
     footer_left = ""
+    duplex = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Start every page in our font: reportlab's default (Helvetica) would be referenced but not embedded.
@@ -48,25 +82,45 @@ class NumberedCanvas(Canvas):
         kwargs["initialFontSize"] = kwargs.get("initialFontSize") or 10
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
+        self.copy_key = ""
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
         self._startPage()
 
     def save(self) -> None:
-        total = len(self._pages)
-        for number, state in enumerate(self._pages, start=1):
-            self.__dict__.update(state)
-            self.setFont(FONT, 8)
-            self.setFillColor(colors.HexColor("#444444"))
-            self.drawString(MARGIN, 9 * mm, self.footer_left)
-            self.drawRightString(A4[0] - MARGIN, 9 * mm, f"第 {number} 页 / 共 {total} 页")
-            super().showPage()
+        groups: list[list[dict[str, Any]]] = []
+        for state in self._pages:
+            if groups and groups[-1][0].get("copy_key") == state.get("copy_key"):
+                groups[-1].append(state)
+            else:
+                groups.append([state])
+        for group in groups:
+            blank = 1 if self.duplex and len(group) % 2 else 0
+            total = len(group) + blank
+            for number, state in enumerate(group, start=1):
+                self.__dict__.update(state)
+                self._footer(number, total)
+                super().showPage()
+            if blank:
+                self.setFont(FONT, 10)
+                self.setFillColor(colors.HexColor("#888888"))
+                self.drawCentredString(A4[0] / 2, A4[1] / 2, "（本页空白 This page is intentionally blank）")
+                self._footer(total, total)
+                super().showPage()
         super().save()
+
+    def _footer(self, number: int, total: float) -> None:
+        self.setFont(FONT, 8)
+        self.setFillColor(colors.HexColor("#444444"))
+        self.drawString(MARGIN, 9 * mm, self.footer_left)
+        self.drawRightString(A4[0] - MARGIN, 9 * mm, f"第 {number} 页 / 共 {total} 页")
 
 
 class Document:
     """A4 document with the letterhead on every page. Subclasses add their story."""
+
+    duplex = False  # copies padded to an even page count (a notice's 联 are printed on both sides)
 
     def __init__(self, letterhead: Letterhead, subject: str) -> None:
         self.letterhead = letterhead
@@ -78,18 +132,25 @@ class Document:
 
     # -- text -------------------------------------------------------------------------------------------------
     def p(self, text: str, style: str = "body") -> Paragraph:
-        return Paragraph(self.guard.markup(text), self.s[style])
+        markup = self.guard.markup(text)
+        parsed_style, frags = _parsed(markup, style)
+        return CJKParagraph(markup, parsed_style, frags=list(frags))
 
-    def table(self, rows: Sequence[Sequence[Any]], widths: Sequence[float], header_rows: int = 1,
-              extra: Sequence[tuple[Any, ...]] = ()) -> Table:  # fmt: skip
+    def table(
+        self,
+        rows: Sequence[Sequence[Any]],
+        widths: Sequence[float],
+        header_rows: int = 1,
+        extra: Sequence[tuple[Any, ...]] = (),
+    ) -> Table:
         """A bordered table whose header rows repeat on every page it spans."""
         table = Table(list(rows), colWidths=list(widths), repeatRows=header_rows)
         style = [
             ("GRID", (0, 0), (-1, -1), 0.5, GRID),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("FONTNAME", (0, 0), (-1, -1), FONT),
-            ("LEFTPADDING", (0, 0), (-1, -1), 3),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ("LEFTPADDING", (0, 0), (-1, -1), PAD),
+            ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
         ]
         if header_rows:
             style.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#37474f")))
@@ -97,7 +158,6 @@ class Document:
         return table
 
     def enterprise_table(self, e: EnterpriseBlock, extra_rows: Sequence[tuple[str, str]] = ()) -> Table:
-        width = A4[0] - 2 * MARGIN
         rows = [
             ("被检查单位", e.name, "统一社会信用代码", e.credit_code),
             ("法定代表人/负责人", e.legal_representative, "联系方式", e.contact),
@@ -105,57 +165,96 @@ class Document:
             *((a, b, c, d) for a, b, c, d in _pairs(extra_rows)),
         ]
         cells = [[self.p(a, "cell"), self.p(b, "cell"), self.p(c, "cell"), self.p(d, "cell")] for a, b, c, d in rows]
-        return self.table(cells, [28 * mm, width / 2 - 28 * mm, 30 * mm, width / 2 - 30 * mm], header_rows=0,
-                          extra=[("BACKGROUND", (0, 0), (0, -1), SHADE), ("BACKGROUND", (2, 0), (2, -1), SHADE)])  # fmt: skip
+        left = label_width([r[0] for r in rows])
+        right = label_width([r[2] for r in rows])
+        value = (self.width - left - right) / 2
+        return self.table(
+            cells,
+            [left, value, right, value],
+            header_rows=0,
+            extra=[("BACKGROUND", (0, 0), (0, -1), SHADE), ("BACKGROUND", (2, 0), (2, -1), SHADE)],
+        )
 
     def findings_table(self, findings: Sequence[NoticeFinding]) -> Flowable:
         head = ["序号", "位置", "问题描述", "依据", "等级", "整改要求", "整改期限", "照片编号"]
         rows: list[list[object]] = [[self.p(h, "head") for h in head]]
         for f in findings:
             photos = "、".join(str(n) for n in f.photo_numbers) or "—"
-            rows.append([self.p(str(f.number), "cell"), self.p(f.location, "cell"), self.p(f.description, "cell"),
-                         self.p(f.basis, "cell"), self.p(f.severity, "cell"), self.p(f.requirement, "cell"),
-                         self.p(f.deadline, "cell"), self.p(photos, "cell")])  # fmt: skip
-        widths = [10 * mm, 19 * mm, 40 * mm, 27 * mm, 11 * mm, 37 * mm, 21 * mm, 13 * mm]
-        return self.table(rows, [w * self.width / sum(widths) for w in widths])
+            rows.append(
+                [
+                    self.p(str(f.number), "cell"),
+                    self.p(f.location, "cell"),
+                    self.p(f.description, "cell"),
+                    self.p(f.basis, "cell"),
+                    self.p(f.severity, "cell"),
+                    self.p(f.requirement, "cell"),
+                    self.p(f.deadline, "cell"),
+                    self.p(photos, "cell"),
+                ]
+            )
+        widths = column_widths(head, [0, 12, 34, 24, 0, 30, 0, 0], self.width, ["", "", "", "", "", "", "2026-12-31"])
+        return self.table(rows, widths)
 
-    def signature_cell(self, signature: Signature | None, role: str) -> list[Flowable]:
-        parts: list[Flowable] = [self.p(role, "cell")]
-        if signature and signature.refused:
-            parts.append(self.p(f"企业拒绝签字。见证人：{signature.witness}", "cell"))
-        elif signature and signature.image_path and readable_image(signature.image_path):
-            parts.append(Image(signature.image_path, width=45 * mm, height=16 * mm, kind="proportional"))
-            parts.append(self.p(f"{signature.name}  {signature.signed_at}", "small"))
-        elif signature and signature.image_path:
-            self.guard.note(f"{role}的签名图片已损坏,无法打印。", f"The {role} signature image is damaged.")
-            parts.append(self.p(f"(签名图片已损坏,请手工签字){signature.name}", "cell"))
-            parts.append(self.p("签字：________________  日期：____年__月__日", "cell"))
+    def signature_block(self, signatures: Sequence[Signature]) -> Table:
+        """Two inspectors (the norm is two), then the enterprise's receipt — or, if it refused, the refusal and the
+        witness who signs and dates on a line of its own."""
+        line = "签字：________________    日期：______年____月____日"
+        inspectors = [s for s in signatures if s.role == "检查人员"][:2]
+        rows: list[list[object]] = []
+        for n in range(2):
+            s = inspectors[n] if n < len(inspectors) else None
+            rows.append([self.p(f"检查人员{'一二'[n]}：", "cell"), self._signed(s, line)])
+        rep = next((s for s in signatures if s.role == "企业负责人"), None)
+        if rep and rep.refused:
+            rows.append([self.p("企业负责人签收：", "cell"), self.p(f"企业负责人{rep.name}拒绝签字。", "cell")])
+            witness = f"{rep.witness}    签字：________________    日期：______年____月____日"
+            rows.append([self.p("见证人：", "cell"), self.p(witness, "cell")])
         else:
-            parts.append(Spacer(1, 14 * mm))
-            parts.append(self.p("签字：________________  日期：____年__月__日", "cell"))
-        return parts
+            rows.append([self.p("企业负责人签收：", "cell"), self._signed(rep, line)])
+        left = label_width(["企业负责人签收："])
+        return self.table(
+            rows,
+            [left, self.width - left],
+            header_rows=0,
+            extra=[("MINROWHEIGHT", (0, 0), (-1, -1), 11 * mm), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")],
+        )
 
-    def signatures(self, signatures: Sequence[Signature]) -> Flowable:
-        by_role = {s.role: s for s in signatures}
-        cells = [[self.signature_cell(by_role.get("检查人员"), "检查人员："),
-                  self.signature_cell(by_role.get("企业负责人"), "企业负责人签收：")]]  # fmt: skip
-        return self.table(cells, [self.width / 2, self.width / 2], header_rows=0)
+    def _signed(self, signature: Signature | None, line: str) -> list[Flowable]:
+        if signature and signature.image_path and readable_image(signature.image_path):
+            return [
+                signature_image(signature.image_path, 40 * mm, 12 * mm),
+                self.p(f"{signature.name}    日期：{signature.signed_at}", "small"),
+            ]
+        if signature and signature.image_path is None and signature.image_sha256:
+            self.guard.note(
+                f"{signature.name}的签名图片缺失，无法打印。", f"{signature.name}'s signature image is missing."
+            )
+        elif signature and signature.image_path:
+            self.guard.note(
+                f"{signature.role}的签名图片已损坏,无法打印。", f"The {signature.role} signature image is damaged."
+            )
+            return [self.p(f"(签名图片已损坏,请手工签字){signature.name}", "cell"), self.p(line, "cell")]
+        name = f"{signature.name}    " if signature and signature.name else ""
+        return [self.p(name + line, "cell")]
 
     # -- pages ------------------------------------------------------------------------------------------------
     def _decorate(self, canvas: Canvas, doc: SimpleDocTemplate) -> None:
         lh = self.letterhead
+        canvas.copy_key = self.copy_label  # type: ignore[attr-defined]
         canvas.saveState()
         top = A4[1] - 10 * mm
         x = MARGIN
         if lh.logo_path and Path(lh.logo_path).exists():
-            canvas.drawImage(lh.logo_path, MARGIN, top - 9 * mm, height=10 * mm, width=10 * mm,
-                             preserveAspectRatio=True, mask="auto")  # fmt: skip
+            canvas.drawImage(
+                lh.logo_path, MARGIN, top - 9 * mm, height=10 * mm, width=10 * mm, preserveAspectRatio=True, mask="auto"
+            )
             x += 12 * mm
-        canvas.setFont(FONT, 9)
         canvas.setFillColor(colors.HexColor("#222222"))
-        canvas.drawString(x, top - 5 * mm, self.guard.plain(lh.firm_name))
-        right = self.guard.plain("  ".join(t for t in (lh.insurer_name, self.copy_label) if t))
-        canvas.drawRightString(A4[0] - MARGIN, top - 5 * mm, right)
+        right_text = "  ".join(t for t in (lh.insurer_name, self.copy_label) if t)
+        # The firm on the left, the insurer (and copy) on the right, each shrunk to its half: never over each other.
+        half = (A4[0] - MARGIN - x) / 2 - 3 * mm
+        draw_fitted(canvas, self.guard, x, top - 5 * mm, lh.firm_name, 9, half)
+        draw_fitted(canvas, self.guard, A4[0] - MARGIN, top - 5 * mm, right_text, 9, half, anchor="right")
         canvas.setStrokeColor(colors.HexColor("#37474f"))
         canvas.setLineWidth(0.8)
         canvas.line(MARGIN, top - 8 * mm, A4[0] - MARGIN, top - 8 * mm)
@@ -165,14 +264,25 @@ class Document:
         lh = self.letterhead
         buffer = io.BytesIO()
         doc = SimpleDocTemplate(
-            buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=24 * mm, bottomMargin=16 * mm,
-            title=lh.title, author=lh.author, subject=self.subject, creator="环保管家 Steward", initialFontName=FONT,
-        )  # fmt: skip
+            buffer,
+            pagesize=A4,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=24 * mm,
+            bottomMargin=16 * mm,
+            title=lh.title,
+            author=lh.author,
+            subject=self.subject,
+            creator="环保管家 Steward",
+            initialFontName=FONT,
+        )
         footer = self.guard.plain(f"文档编号 {lh.document_id} · 生成于 {lh.generated_at} · 环保管家 Steward")
+        duplex = self.duplex
 
         class Numbered(NumberedCanvas):
             footer_left = footer
 
+        Numbered.duplex = duplex
         doc.build(story, onFirstPage=self._decorate, onLaterPages=self._decorate, canvasmaker=Numbered)
         return buffer.getvalue()
 
@@ -184,6 +294,48 @@ def _pairs(rows: Sequence[tuple[str, str]]) -> list[tuple[str, str, str, str]]:
         c, d = rows[i + 1] if i + 1 < len(rows) else ("", "")
         out.append((a, b, c, d))
     return out
+
+
+def heading(document: Document, text: str) -> Flowable:
+    return KeepWithRoom(document.p(text, "h2"))
+
+
+class KeepWithRoom(Flowable):
+    """Wraps a heading: if the room left under it on this page is less than a few lines, it asks for the next page
+    (by reporting it cannot fit), so that a heading never stays alone at a page's foot."""
+
+    room = 32 * mm
+
+    def __init__(self, inner: Paragraph) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        width, height = self.inner.wrap(availWidth, availHeight)
+        self.width, self.height = width, height
+        if availHeight < height + self.room:
+            return width, availHeight + 1  # does not fit here: the frame moves it to the next page
+        return width, height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        return []
+
+    def getSpaceBefore(self) -> float:
+        return self.inner.getSpaceBefore()
+
+    def getSpaceAfter(self) -> float:
+        return self.inner.getSpaceAfter()
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        self.inner.drawOn(canvas, x, y, _sW)
+
+
+def signature_image(path: str, width: float = 45 * mm, height: float = 16 * mm) -> Image:
+    return Image(path, width=width, height=height, kind="proportional")
+
+
+def spacer(height_mm: float) -> Spacer:
+    return Spacer(1, height_mm * mm)
 
 
 class SetCopy(Flowable):

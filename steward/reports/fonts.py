@@ -1,7 +1,11 @@
-"""The bundled Chinese font, registered once; text made safe for it (and for reportlab's paragraph markup)."""
+"""The bundled fonts, registered once per process; text made safe for them (and for reportlab's paragraph markup).
+
+WenQuanYi Micro Hei draws nearly everything. Rare characters of legal names (CJK Extension A/B: 㛃 䶮 𠀀 𪚥) come
+from the Hanazono Mincho fonts, loaded only the first time such a character is printed (they are 50 MB)."""
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -10,15 +14,19 @@ from reportlab import rl_config
 from reportlab.graphics.shapes import STATE_DEFAULTS
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 
 from steward.resources import resource
 
 FONT = "WQYMicroHei"
+FALLBACKS = (("HanaMinA", "HanaMinA.ttf"), ("HanaMinB", "HanaMinB.ttf"))
+_lock = threading.Lock()
 
 
-def _font_path() -> Path:
-    return resource("fonts", "wqy-microhei.ttc")
+def _fonts_dir() -> Path:
+    return resource("fonts")
 
 
 @cache
@@ -33,39 +41,82 @@ def readable_image(path: str | None) -> bool:
     return True
 
 
+@cache
 def register() -> TTFont:
-    font = TTFont(FONT, str(_font_path()), subfontIndex=0)
-    pdfmetrics.registerFont(font)
-    # Charts start from reportlab's graphics defaults (Helvetica, never embedded): make ours the default.
-    STATE_DEFAULTS["fontName"] = FONT
-    # Image streams in binary: ASCII85 (reportlab's default) makes them a quarter larger and, done in pure
-    # Python, took two thirds of the time of a report with 60 photos.
-    rl_config.useA85 = 0
+    """Load and register the main font once per process: reading its 5 MB took 0.4 s, paid by every document before.
+    The graphics defaults are set here, once, too."""
+    with _lock:
+        font = TTFont(FONT, str(_fonts_dir() / "wqy-microhei.ttc"), subfontIndex=0)
+        pdfmetrics.registerFont(font)
+        # Charts start from reportlab's graphics defaults (Helvetica, never embedded): make ours the default.
+        STATE_DEFAULTS["fontName"] = FONT
+        # Image streams in binary: ASCII85 (reportlab's default) makes them a quarter larger and, done in pure
+        # Python, took two thirds of the time of a report with 60 photos.
+        rl_config.useA85 = 0
     return font
 
 
+@cache
+def _fallback(name: str) -> dict[int, int]:
+    """The fallback font's character map, registering the font the first time it is needed."""
+    file = dict(FALLBACKS)[name]
+    path = _fonts_dir() / file
+    if not path.exists():
+        return {}
+    with _lock:
+        font = TTFont(name, str(path))
+        pdfmetrics.registerFont(font)
+    return font.face.charToGlyph
+
+
+def font_for(ch: str) -> str | None:
+    """The font that draws this character: ours, else a fallback that has it, else none."""
+    code = ord(ch)
+    if code in register().face.charToGlyph or ch in "\n\t ":
+        return FONT
+    for name, _file in FALLBACKS:
+        if code in _fallback(name):
+            return name
+    return None
+
+
 class TextGuard:
-    """Collects the characters the font cannot draw, replacing each by its visible code point (〔U+36C3〕 for 㛃): never a blank."""
+    """Splits text into runs by the font that can draw them. A character no bundled font has is replaced by its
+    visible code point (〔U+XXXX〕) and reported: never a blank."""
 
     def __init__(self) -> None:
         self.glyphs = register().face.charToGlyph
         self.missing: dict[str, str] = {}
         self.notes: list[str] = []
 
-    def plain(self, text: str) -> str:
-        out = []
+    def runs(self, text: str) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
         for ch in str(text or ""):
-            if ord(ch) in self.glyphs or ch in "\n\t ":
-                out.append(ch)
-            else:
+            font = FONT if ord(ch) in self.glyphs or ch in "\n\t " else font_for(ch)
+            if font is None:
                 code = f"U+{ord(ch):04X}"
                 self.missing[ch] = code
-                out.append(f"〔{code}〕")
-        return "".join(out)
+                font, ch = FONT, f"〔{code}〕"
+            if out and out[-1][0] == font:
+                out[-1] = (font, out[-1][1] + ch)
+            else:
+                out.append((font, ch))
+        return out
+
+    def plain(self, text: str) -> str:
+        """For drawings that use one font (chart labels): characters it lacks shown as 〔U+XXXX〕."""
+        return "".join(t if font == FONT else "".join(f"〔U+{ord(c):04X}〕" for c in t) for font, t in self.runs(text))
 
     def markup(self, text: str) -> str:
-        """For Paragraph: glyph-checked, XML-escaped, line breaks kept."""
-        return escape(self.plain(text)).replace("\n", "<br/>")
+        """For Paragraph: escaped, line breaks kept, rare characters in the fallback font."""
+        parts = []
+        for font, run in self.runs(text):
+            safe = escape(run).replace("\n", "<br/>")
+            parts.append(safe if font == FONT else f'<font name="{font}">{safe}</font>')
+        return "".join(parts)
+
+    def width(self, text: str, size: float) -> float:
+        return sum(stringWidth(run, font, size) for font, run in self.runs(text))
 
     def note(self, zh: str, en: str) -> None:
         """A problem found while drawing (a damaged image): reported with the missing glyphs."""
@@ -77,3 +128,37 @@ class TextGuard:
             f"The font lacks '{ch}' ({code}); it is printed as 〔{code}〕 — check it by hand."
             for ch, code in sorted(self.missing.items())
         ]
+
+
+def draw_text(
+    canvas: Canvas, guard: TextGuard, x: float, y: float, text: str, size: float, anchor: str = "left"
+) -> None:
+    """One line on the canvas, each run in the font that has its characters."""
+    runs = guard.runs(text)
+    total = sum(stringWidth(run, font, size) for font, run in runs)
+    if anchor == "right":
+        x -= total
+    elif anchor == "centre":
+        x -= total / 2
+    for font, run in runs:
+        canvas.setFont(font, size)
+        canvas.drawString(x, y, run)
+        x += stringWidth(run, font, size)
+
+
+def fit(guard: TextGuard, text: str, size: float, width: float, smallest: float = 5.5) -> tuple[str, float]:
+    """The text at the largest size down to `smallest` that fits the width; cut with "…" only if even that fails."""
+    while size > smallest and guard.width(text, size) > width:
+        size -= 0.5
+    if guard.width(text, size) <= width:
+        return text, size
+    while text and guard.width(text + "…", size) > width:
+        text = text[:-1]
+    return text + "…", size
+
+
+def draw_fitted(
+    canvas: Canvas, guard: TextGuard, x: float, y: float, text: str, size: float, width: float, anchor: str = "left"
+) -> None:
+    shown, fitted = fit(guard, text, size, width)
+    draw_text(canvas, guard, x, y, shown, fitted, anchor)

@@ -7,7 +7,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from steward.domain.documents import Ledger, RenderResult
-from steward.reports.base import Document
+from steward.reports.base import Document, column_widths, heading
 from steward.reports.photos import photo_grid
 
 
@@ -31,24 +31,45 @@ class LedgerDocument(Document):
         marks = []
         for i, e in enumerate(lg.entries, start=1):
             status = e.status + (f"\n逾期{e.overdue_days}天" if e.overdue_days else "")
-            rows.append([self.p(str(e.number), "cell"), self.p(e.found_on, "cell"), self.p(e.item_code, "cell"),
-                         self.p(e.location, "cell"), self.p(e.description, "cell"), self.p(e.severity, "cell"),
-                         self.p(e.deadline, "cell"), self.p(status, "cell"), self.p(e.closed_on, "cell"),
-                         self.p(e.days_to_close, "cell")])  # fmt: skip
+            rows.append(
+                [
+                    self.p(str(e.number), "cell"),
+                    self.p(e.found_on, "cell"),
+                    self.p(e.item_code, "cell"),
+                    self.p(e.location, "cell"),
+                    self.p(e.description, "cell"),
+                    self.p(e.severity, "cell"),
+                    self.p(e.deadline, "cell"),
+                    self.p(status, "cell"),
+                    self.p(e.closed_on, "cell"),
+                    self.p(e.days_to_close, "cell"),
+                ]
+            )
             if e.overdue_days:
                 marks.append(("BACKGROUND", (7, i), (7, i), colors.HexColor("#fde7e7")))
-        widths = [8, 20, 10, 15, 40, 9, 20, 17, 20, 11]
-        story.append(self.table(rows, [w * self.width / sum(widths) for w in widths], extra=marks))
+        widths = column_widths(
+            head,
+            [0, 0, 0, 10, 40, 0, 0, 4, 0, 0],
+            self.width,
+            ["", "2026-12-31", "", "", "", "", "2026-12-31", "", "2026-12-31"],
+        )
+        story.append(self.table(rows, widths, extra=marks))
         with_photos = [e for e in lg.entries if e.before or e.after]
         if with_photos:
-            story.append(self.p("整改前后照片", "h2"))
+            story.append(heading(self, "整改前后照片"))
             for e in with_photos:
                 pair = [*e.before[:2], *e.after[:2]]
-                story.append(KeepTogether([
-                    self.p(f"序号 {e.number}:{e.description}（整改前 {len(e.before)} 张，整改后 {len(e.after)} 张）",
-                           "small"),
-                    photo_grid(pair, self.guard, self.width, columns=4, cell_height=44 * mm),
-                ]))  # fmt: skip
+                story.append(
+                    KeepTogether(
+                        [
+                            self.p(
+                                f"序号 {e.number}:{e.description}（整改前 {len(e.before)} 张，整改后 {len(e.after)} 张）",
+                                "small",
+                            ),
+                            photo_grid(pair, self.guard, self.width, columns=4, cell_height=44 * mm),
+                        ]
+                    )
+                )
         return RenderResult(self.build(story), self.guard.warnings())
 
 

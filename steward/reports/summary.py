@@ -7,10 +7,11 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer
 
 from steward.domain.documents import PeriodSummary, RenderResult, SummaryRow
-from steward.reports.base import SHADE, Document
+from steward.reports.base import SHADE, Document, column_widths, heading
 from steward.reports.fonts import FONT
 
 BLUE, GREEN, RED, AMBER, GREY = (colors.HexColor(c) for c in ("#37474f", "#2e7d32", "#b3261e", "#f9a825", "#90a4ae"))
@@ -21,8 +22,16 @@ class SummaryDocument(Document):
         super().__init__(summary.letterhead, "服务情况汇总")
         self.summary = summary
 
-    def _bars(self, title: str, labels: list[str], series: list[list[int]], names: list[str],
-              fills: list[colors.Color], width: float, height: float = 62 * mm) -> Drawing:  # fmt: skip
+    def _bars(
+        self,
+        title: str,
+        labels: list[str],
+        series: list[list[int]],
+        names: list[str],
+        fills: list[colors.Color],
+        width: float,
+        height: float = 62 * mm,
+    ) -> Drawing:
         drawing = Drawing(width, height)
         drawing.add(String(0, height - 10, self.guard.plain(title), fontName=FONT, fontSize=10))
         chart = VerticalBarChart()
@@ -36,16 +45,22 @@ class SummaryDocument(Document):
         chart.valueAxis.labels.fontName = FONT
         chart.valueAxis.labels.fontSize = 7
         chart.valueAxis.valueMin = 0
+        chart.barLabelFormat = "%d"  # the number on each bar: the same figure as in the text
+        chart.barLabels.fontName = FONT
+        chart.barLabels.fontSize = 6
+        chart.barLabels.nudge = 5
         for i, fill in enumerate(fills):
             chart.bars[i].fillColor = fill
             chart.bars[i].strokeColor = None
         drawing.add(chart)
         if len(names) > 1:
             legend = Legend()
-            legend.x, legend.y = width - 110, height - 8
             legend.fontName, legend.fontSize = FONT, 7
             legend.alignment = "right"
             legend.columnMaximum = 1
+            legend.deltax = 8 + max(stringWidth(self.guard.plain(n), FONT, 7) for n in names)
+            legend.x = width - len(names) * (legend.deltax + legend.dx + 6) - 4  # inside the drawing, never the margin
+            legend.y = height - 18
             legend.colorNamePairs = list(zip(fills, [self.guard.plain(n) for n in names], strict=True))
             drawing.add(legend)
         return drawing
@@ -55,40 +70,84 @@ class SummaryDocument(Document):
         t = sm.total
         story: list[Flowable] = [
             self.p(sm.letterhead.title, "title"),
-            self.p(f"统计期间：{sm.period}", "subtitle"),
+            self.p(f"统计期间：{sm.period}（各项数字截至 {sm.as_of}）", "subtitle"),
             self.p(
-                f"本期共巡查 {t.visits} 次，发现问题 {t.found} 个（重大 {t.major}、较重 {t.serious}、一般 {t.general}），"
-                f"已整改 {t.rectified} 个，整改率 {t.rate:.1%}；尚待整改 {t.open} 个，其中逾期 {t.overdue} 个。"
+                f"本期共完成巡查 {t.visits} 次，发现问题 {t.found} 个（重大 {t.major}、较重 {t.serious}、一般 {t.general}）。"
+                f"对本期发现的问题，截至 {sm.as_of}：已整改 {t.rectified} 个，已豁免 {t.waived} 个，"
+                f"尚待整改 {t.open} 个（其中逾期 {t.overdue} 个）；{t.rectified} + {t.waived} + {t.open} = {t.found}。"
+                f"整改率 {t.rate}（已整改 ÷ 发现问题）。"
+            ),
+            self.p(
+                "说明：仅统计已完成的巡查；“发现”按发现日期计入本期，“已整改”“已豁免”“待整改”“逾期”"
+                f"均为这些问题截至 {sm.as_of} 的状态（逾期：未整改且已过整改期限）。整改率保留一位小数，四舍五入。",
+                "small",
             ),
             Spacer(1, 3 * mm),
         ]
         half = self.width / 2
-        severity = self._bars("问题等级", ["重大", "较重", "一般"], [[t.major, t.serious, t.general]], ["问题数"],
-                              [RED], half)  # fmt: skip
-        status = self._bars("整改情况", ["已整改", "待整改", "其中逾期"], [[t.rectified, t.open, t.overdue]], ["问题数"],
-                            [GREEN], half)  # fmt: skip
-        story.append(self.table([[severity, status]], [half, half], header_rows=0,
-                                extra=[("GRID", (0, 0), (-1, -1), 0, colors.white)]))  # fmt: skip
+        severity = self._bars(
+            "问题等级（本期发现）", ["重大", "较重", "一般"], [[t.major, t.serious, t.general]], ["问题数"], [RED], half
+        )
+        status = self._bars(
+            f"截至 {sm.as_of} 的整改情况",
+            ["已整改", "已豁免", "待整改", "其中逾期"],
+            [[t.rectified, t.waived, t.open, t.overdue]],
+            ["问题数"],
+            [GREEN],
+            half,
+        )
+        story.append(
+            self.table(
+                [[severity, status]], [half, half], header_rows=0, extra=[("GRID", (0, 0), (-1, -1), 0, colors.white)]
+            )
+        )
         if sm.by_month:
             months = [m for m, _, _ in sm.by_month]
-            story.append(self._bars("按月发现与整改", months, [[f for _, f, _ in sm.by_month], [r for _, _, r in sm.by_month]],
-                                    ["发现", "已整改"], [AMBER, GREEN], self.width))  # fmt: skip
+            story.append(
+                self._bars(
+                    f"按月：本期发现的问题，及其中截至 {sm.as_of} 已整改者（按整改月份）",
+                    months,
+                    [[f for _, f, _ in sm.by_month], [r for _, _, r in sm.by_month]],
+                    ["发现", "已整改"],
+                    [AMBER, GREEN],
+                    self.width,
+                )
+            )
         if sm.by_category:
-            story.append(self._bars("按检查类别", [c for c, _ in sm.by_category], [[n for _, n in sm.by_category]],
-                                    ["问题数"], [BLUE], self.width))  # fmt: skip
-        story.append(self.p("各企业情况", "h2"))
-        head = ("企业", "巡查次数", "重大", "较重", "一般", "发现", "已整改", "整改率", "待整改", "逾期")
+            story.append(
+                self._bars(
+                    "本期发现的问题按检查类别",
+                    [c for c, _ in sm.by_category],
+                    [[n for _, n in sm.by_category]],
+                    ["问题数"],
+                    [BLUE],
+                    self.width,
+                )
+            )
+        story.append(heading(self, "各企业情况"))
+        head = ("企业", "巡查次数", "重大", "较重", "一般", "发现", "已整改", "已豁免", "待整改", "逾期", "整改率")
         rows: list[list[object]] = [[self.p(h, "head") for h in head]]
         for row in (*sm.rows, t):
             rows.append(self._row(row))
-        widths = [58, 14, 10, 10, 10, 12, 13, 14, 13, 11]
         extra = [("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1), SHADE)]
-        story.append(self.table(rows, [w * self.width / sum(widths) for w in widths], extra=extra))
+        widths = column_widths(head, [1, *[0] * 10], self.width, ["", "", "", "", "", "", "", "", "", "", "100.0%"])
+        story.append(self.table(rows, widths, extra=extra))
         return RenderResult(self.build(story), self.guard.warnings())
 
     def _row(self, r: SummaryRow) -> list[object]:
-        values = (r.name, r.visits, r.major, r.serious, r.general, r.found, r.rectified, f"{r.rate:.0%}", r.open,
-                  r.overdue)  # fmt: skip
+        values = (
+            r.name,
+            r.visits,
+            r.major,
+            r.serious,
+            r.general,
+            r.found,
+            r.rectified,
+            r.waived,
+            r.open,
+            r.overdue,
+            r.rate,
+        )
         return [self.p(str(v), "cell") for v in values]
 
 

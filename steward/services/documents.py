@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import uuid
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,12 +29,19 @@ from steward.domain.documents import (
     Signature,
     SummaryRow,
     VisitReport,
+    from_json,
+    to_json,
 )
 from steward.domain.errors import InvalidInput, StewardError
+from steward.domain.findings import FindingEvent, overdue_days, percent, state_as_of
 from steward.domain.ids import new_id
 from steward.domain.labels import AnswerResult, EventKind, FindingStatus, Severity, VisitKind
+from steward.domain.pinyin import sort_key
+from steward.reports.output import render
 from steward.services import enterprises, findings, settings, visits
 from steward.storage import documents as store
+from steward.storage import settings as settings_store
+from steward.storage import templates as template_store
 from steward.storage.blob_files import atomic_write
 from steward.storage.profile import Profile
 
@@ -40,36 +51,75 @@ _OUTCOME = {
     "recheck_partly": "部分整改",
     "recheck_not_rectified": "未整改",
 }
+# Without these a document would name nobody: "环境服务机构" and "环保管家" are not a firm and an inspector.
+REQUIRED_SETTINGS = (settings.STEWARD_NAME, settings.FIRM_NAME, settings.INSURER_NAME)
+
+
+class SettingsMissing(InvalidInput):
+    """A document cannot be printed before the profile says who issues it."""
+
+    def __init__(self, missing: list[settings.Setting]) -> None:
+        self.missing = missing
+        zh = "、".join(s.label_zh for s in missing)
+        en = ", ".join(s.label_en for s in missing)
+        keys = "; ".join(f"steward settings set {s.key} …" for s in missing)
+        super().__init__(
+            f"请先在“设置”中填写{zh}，再打印文件（命令行：{keys}）。",
+            f"Set the {en} before printing documents (command line: {keys}).",
+        )
+
+
+def missing_settings(profile: Profile) -> list[settings.Setting]:
+    """The settings a printed document needs that this profile has never been given."""
+    out = []
+    for setting in REQUIRED_SETTINGS:
+        value = settings_store.get(profile.db, setting.key)
+        if not isinstance(value, str) or not value.strip():
+            out.append(setting)
+    return out
+
+
+def require_settings(profile: Profile) -> None:
+    missing = missing_settings(profile)
+    if missing:
+        raise SettingsMissing(missing)
 
 
 def _local(text: str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return clock.from_text(text).astimezone().strftime(fmt) if text else ""
 
 
-def _letterhead(profile: Profile, title: str, document_id: str) -> Letterhead:
+def _letterhead(profile: Profile, title: str, document_id: str, generated_at: str) -> Letterhead:
     return Letterhead(
-        firm_name=settings.get(profile, settings.FIRM_NAME) or "环境服务机构",
+        firm_name=settings.get(profile, settings.FIRM_NAME),
         insurer_name=settings.get(profile, settings.INSURER_NAME),
         logo_path=settings.get(profile, settings.LOGO_PATH) or None,
         title=title,
         document_id=document_id,
-        generated_at=datetime.now().astimezone().strftime("%Y-%m-%d %H:%M"),
+        generated_at=generated_at,
         author=settings.get(profile, settings.STEWARD_NAME),
     )
 
 
 def _enterprise(row: dict[str, Any]) -> EnterpriseBlock:
     contact = " ".join(x for x in (row["contact_person"], row["contact_phone"]) if x)
-    return EnterpriseBlock(row["name"], row["credit_code"], row["legal_representative"], row["address"], contact,
-                           row["policy_number"], row["insurer"])  # fmt: skip
+    return EnterpriseBlock(
+        row["name"],
+        row["credit_code"],
+        row["legal_representative"],
+        row["address"],
+        contact,
+        row["policy_number"],
+        row["insurer"],
+    )
 
 
-def _photo(profile: Profile, row: dict[str, Any], number: int, caption: str, enterprise: str, steward: str) -> Photo:
+def _photo(profile: Profile, row: dict[str, Any], number: int, caption: str, steward: str) -> Photo:
     path = profile.photos.rendition_path(row["sha256"])
     taken = (row["taken_at"] or "").replace("T", " ")[:16] or _local(row.get("linked_at"))
-    lines = [enterprise, f"{taken}  检查人员：{steward}"]
+    lines = [f"拍摄 {taken}  检查人员 {steward}"]
     if row["gps_lat"] is not None:
-        lines.append(f"GPS {row['gps_lat']:.5f}, {row['gps_lon']:.5f}")
+        lines.append(f"拍摄地点 GPS {row['gps_lat']:.5f}, {row['gps_lon']:.5f}")
     aspect = row["width"] / row["height"] if row["width"] and row["height"] else 4 / 3
     return Photo(number, str(path) if path.exists() else None, row["sha256"], caption, tuple(lines), aspect)
 
@@ -79,17 +129,53 @@ def _signatures(profile: Profile, visit_id: str) -> tuple[Signature, ...]:
     out = []
     for s in visits.store.signatures(profile.db, visit_id):
         path = profile.photos.blob_path(s["image_sha256"], "png") if s["image_sha256"] else None
-        out.append(Signature(roles[s["role"]], s["signer_name"], str(path) if path and path.exists() else None,
-                             bool(s["refused"]), s["witness"], _local(s["signed_at"], "%Y-%m-%d")))  # fmt: skip
+        out.append(
+            Signature(
+                roles[s["role"]],
+                s["signer_name"],
+                str(path) if path and path.exists() else None,
+                bool(s["refused"]),
+                s["witness"],
+                _local(s["signed_at"], "%Y-%m-%d"),
+                s["image_sha256"] or "",
+            )
+        )
     return tuple(out)
 
 
-def _finding_rows(profile: Profile, visit: dict[str, Any], rows: list[dict[str, Any]], enterprise_name: str,
-                  first_photo: int = 1) -> tuple[list[NoticeFinding], list[Photo]]:  # fmt: skip
+def _events(profile: Profile, finding_ids: list[str]) -> dict[str, list[FindingEvent]]:
+    by_finding: dict[str, list[FindingEvent]] = {i: [] for i in finding_ids}
+    for row in store.events_of(profile.db, finding_ids):
+        by_finding[row["finding_id"]].append(findings.event_from_row(row))
+    return by_finding
+
+
+_BOILERPLATE_REQUIREMENT = ("的要求整改到位，并提交整改前后照片。", "按要求整改到位，并提交整改前后照片。")
+
+
+def _wording(profile: Profile, f: dict[str, Any], items: dict[str, dict[str, Any] | None]) -> tuple[str, str, str]:
+    """问题描述, 依据, 整改要求 as printed. A description left as the checklist's requirement is a requirement, not a
+    problem: the item's problem wording is printed instead, or the requirement marked as not met."""
+    item_id = f.get("item_id")
+    if item_id and item_id not in items:
+        items[item_id] = template_store.item(profile.db, item_id)
+    item = items.get(item_id) if item_id else None
+    description, requirement = f["description"], f["requirement"]
+    if item and description.strip() == (item.get("text_zh") or "").strip():
+        description = (item.get("problem") or "").strip() or f"未达到检查要求：{description}"
+    if item and (item.get("requirement") or "").strip() and requirement.endswith(_BOILERPLATE_REQUIREMENT):
+        requirement = item["requirement"].strip()
+    return description, f["basis"].strip() or "—", requirement
+
+
+def _finding_rows(
+    profile: Profile, visit: dict[str, Any], rows: list[dict[str, Any]], first_photo: int = 1
+) -> tuple[list[NoticeFinding], list[Photo]]:
     """The findings numbered 1..n, and their photos numbered in that order (after-photos belong to re-checks)."""
     photo_rows = store.finding_photos(profile.db, [f["id"] for f in rows])
     photos: list[Photo] = []
     listed: list[NoticeFinding] = []
+    items: dict[str, dict[str, Any] | None] = {}
     for n, f in enumerate(rows, start=1):
         numbers: list[int] = []
         shown: set[str] = set()  # the same picture linked twice to one finding is printed once
@@ -99,15 +185,76 @@ def _finding_rows(profile: Profile, visit: dict[str, Any], rows: list[dict[str, 
             shown.add(row["sha256"])
             number = first_photo + len(photos)
             numbers.append(number)
-            photos.append(_photo(profile, row, number, f"（问题 {n}）", enterprise_name, visit["steward"]))
-        listed.append(NoticeFinding(n, f["location"], f["description"], f["basis"], Severity(f["severity"]).zh,
-                                    f["requirement"], f["deadline"] or "", tuple(numbers)))  # fmt: skip
+            photos.append(_photo(profile, row, number, f"问题 {n}", visit["steward"]))
+        description, basis, requirement = _wording(profile, f, items)
+        listed.append(
+            NoticeFinding(
+                n,
+                f["location"],
+                description,
+                basis,
+                Severity(f["severity"]).zh,
+                requirement,
+                f["deadline"] or "",
+                tuple(numbers),
+            )
+        )
     return listed, photos
 
 
-def build_notice(profile: Profile, visit_id: str, copies: int | None = None) -> Notice:
-    visit = visits.get(profile, visit_id)
+def _moment(visit: dict[str, Any]) -> str:
+    """The moment a visit's documents speak of: its finish (the record); a visit in progress, now."""
+    return (
+        visit["finished_at"] if visit["status"] == "finished" and visit["finished_at"] else clock.to_text(clock.now())
+    )
+
+
+def _new_findings(profile: Profile, visit_id: str) -> list[dict[str, Any]]:
+    """The visit's findings in checklist order (the order the steward walked the items), then as recorded."""
+    order = {i["id"]: n for n, i in enumerate(visits.items(profile, visit_id))}
     rows = visits.findings_of_visit(profile, visit_id)
+    return sorted(rows, key=lambda f: (order.get(f["item_id"], len(order)), f["created_at"], f["id"]))
+
+
+def _kept(profile: Profile, visit_id: str, kind: str, cls: type) -> Any:
+    """The document as kept at finish, its photo and signature files found again where they are now. A name the
+    profile lacked at finish (the firm, the insurer) is the one set since: the record never prints a blank issuer."""
+    data = store.snapshot(profile.db, visit_id, kind)
+    if data is None:
+        return None
+    document = from_json(cls, data)
+    photos = tuple(
+        replace(p, path=str(path) if (path := profile.photos.rendition_path(p.sha256)).exists() else None)
+        for p in document.photos
+    )
+    signatures = []
+    for s in document.signatures:
+        path = profile.photos.blob_path(s.image_sha256, "png") if s.image_sha256 else None
+        signatures.append(replace(s, image_path=str(path) if path and path.exists() else None))
+    lh = document.letterhead
+    letterhead = replace(
+        lh,
+        firm_name=lh.firm_name or settings.get(profile, settings.FIRM_NAME),
+        insurer_name=lh.insurer_name or settings.get(profile, settings.INSURER_NAME),
+        logo_path=settings.get(profile, settings.LOGO_PATH) or None,
+    )
+    return replace(document, photos=photos, signatures=tuple(signatures), letterhead=letterhead)
+
+
+def build_notice(profile: Profile, visit_id: str, copies: int | None = None) -> Notice:
+    """The visit's 整改通知书. For a finished visit: what it said at finish (kept then), whatever happened since."""
+    require_settings(profile)
+    count = max(1, min(3, copies or settings.get(profile, settings.NOTICE_COPIES)))
+    labels = COPY_LABELS[:count] if count > 1 else ("",)
+    kept = _kept(profile, visit_id, "notice", Notice)
+    if kept is not None:
+        return replace(kept, copies=labels)
+    return replace(_make_notice(profile, visit_id), copies=labels)
+
+
+def _make_notice(profile: Profile, visit_id: str) -> Notice:
+    visit = visits.get(profile, visit_id)
+    rows = _new_findings(profile, visit_id)
     if not rows:
         raise InvalidInput(
             "本次巡查没有发现问题，无需开具整改通知书。", "This visit found no problems; no notice is needed."
@@ -115,10 +262,10 @@ def build_notice(profile: Profile, visit_id: str, copies: int | None = None) -> 
     enterprise = enterprises.get(profile, visit["enterprise_id"])
     year = clock.local_date(clock.from_text(visit["started_at"])).year
     number = store.next_notice_number(profile.db, visit_id, settings.get(profile, settings.NOTICE_PREFIX), year)
-    listed, photos = _finding_rows(profile, visit, rows, enterprise["name"])
-    count = max(1, min(3, copies or settings.get(profile, settings.NOTICE_COPIES)))
+    moment = _moment(visit)
+    listed, photos = _finding_rows(profile, visit, rows)
     return Notice(
-        letterhead=_letterhead(profile, f"整改通知书 {number}", number),
+        letterhead=_letterhead(profile, f"整改通知书 {number} {enterprise['name']}", number, _local(moment)),
         notice_number=number,
         enterprise=_enterprise(enterprise),
         visit_kind=VisitKind(visit["kind"]).zh,
@@ -127,12 +274,22 @@ def build_notice(profile: Profile, visit_id: str, copies: int | None = None) -> 
         findings=tuple(listed),
         photos=tuple(photos),
         signatures=_signatures(profile, visit_id),
-        copies=COPY_LABELS[:count] if count > 1 else ("",),
+        issued_on=_local(moment, "%Y年%m月%d日"),
     )
 
 
 def build_visit_report(profile: Profile, visit_id: str) -> VisitReport:
+    """The visit's report. For a finished visit: what it said at finish (kept then), whatever happened since."""
+    require_settings(profile)
+    kept = _kept(profile, visit_id, "visit_report", VisitReport)
+    return kept if kept is not None else _make_visit_report(profile, visit_id)
+
+
+def _make_visit_report(profile: Profile, visit_id: str) -> VisitReport:
     visit = visits.get(profile, visit_id)
+    moment = _moment(visit)
+    as_of = clock.from_text(moment)
+    visit_day = clock.local_date(clock.from_text(visit["started_at"]))
     enterprise = enterprises.get(profile, visit["enterprise_id"])
     items = visits.items(profile, visit_id)
     results = {r.value: r.zh for r in AnswerResult}
@@ -140,48 +297,84 @@ def build_visit_report(profile: Profile, visit_id: str) -> VisitReport:
         ItemResult(i["code"], i["category_zh"], i["text_zh"], results.get(i["result"] or "", "未检查"), i["note"] or "")
         for i in items
     )
-    new_rows = visits.findings_of_visit(profile, visit_id)
-    listed, finding_photos = _finding_rows(profile, visit, new_rows, enterprise["name"])
-    rechecks = tuple(
-        RecheckLine(
-            r["description"],
-            _local(r["created_at"], "%Y-%m-%d"),
-            r["deadline"] or "",
-            _OUTCOME.get(r["outcome"] or "", "未复查"),
-            r["overdue_days"],
-            r["outcome_note"],
+    new_rows = _new_findings(profile, visit_id)
+    listed, finding_photos = _finding_rows(profile, visit, new_rows)
+    # Earlier findings as they stood when this visit began: those still open then are re-checked now. Findings
+    # raised later, and events recorded after the visit was finished, are not part of this report.
+    earlier = store.earlier_findings(profile.db, visit["enterprise_id"], visit_id, visit["started_at"])
+    events = _events(profile, [f["id"] for f in earlier] + [f["id"] for f in new_rows])
+    began = clock.from_text(visit["started_at"])
+    rechecks = []
+    still_open = 0
+    closed_here = 0
+    for f in earlier:
+        mine = [e for e in events[f["id"]] if e.at <= as_of]
+        outcome = next(
+            (e for e in reversed(mine) if e.visit_id == visit_id and e.kind.value.startswith("recheck_")), None
         )
-        for r in visits.recheck_list(profile, visit_id)
-    )
-    other_photos = [
-        row for row in store.visit_photos(profile.db, visit_id)
-        if not row["finding_id"] or row["event_id"]
-    ]  # fmt: skip
+        if not state_as_of(mine, began).closed or outcome:
+            state = state_as_of(mine, as_of)
+            deadline = date.fromisoformat(f["deadline"]) if f["deadline"] else None
+            late = 0 if state.closed or deadline is None else max(0, (visit_day - deadline).days)
+            rechecks.append(
+                RecheckLine(
+                    f["description"],
+                    _local(f["created_at"], "%Y-%m-%d"),
+                    f["deadline"] or "",
+                    _OUTCOME.get(outcome.kind.value, "未复查") if outcome else "未复查",
+                    late,
+                    outcome.note if outcome else "",
+                )
+            )
+            if outcome and outcome.kind == EventKind.RECHECK_RECTIFIED:
+                closed_here += 1
+        if not state_as_of(mine, as_of).closed:
+            still_open += 1
+    still_open += sum(1 for f in new_rows if not state_as_of(events[f["id"]], as_of).closed)
+    other_photos = [row for row in store.visit_photos(profile.db, visit_id) if not row["finding_id"] or row["event_id"]]
     photos = list(finding_photos)
     for row in other_photos:
         label = "整改后" if row["event_id"] else (row["item_code"] or row["caption"] or "现场")
-        photos.append(_photo(profile, row, len(photos) + 1, label, enterprise["name"], visit["steward"]))
-    summary = visits.summary(profile, visit_id)
+        photos.append(_photo(profile, row, len(photos) + 1, label, visit["steward"]))
     kind = VisitKind(visit["kind"])
+    answered = sum(1 for i in items if i["result"])
+    failed = sum(1 for i in items if i["result"] == AnswerResult.NOT_COMPLIANT)
+    when = _local(moment)
     lines = (
-        f"本次{kind.zh}共检查 {summary.items_total} 项，已检查 {summary.items_answered} 项，其中不合格 {summary.not_compliant} 项。",
-        f"新发现问题 {summary.findings_new} 个；复查以往问题 {len(rechecks)} 个，本次确认已整改 {summary.findings_closed} 个。",
-        f"截至本次巡查，企业尚有待整改问题 {summary.findings_still_open} 个。",
+        f"本次{kind.zh}共检查 {len(items)} 项，已检查 {answered} 项，其中不合格 {failed} 项。",
+        f"新发现问题 {len(new_rows)} 个；复查以往问题 {len(rechecks)} 个，本次确认已整改 {closed_here} 个。",
+        f"截至 {when}（本次巡查结束），企业尚有待整改问题 {still_open} 个（含本次新发现）。",
     )
     title = "一企一策全面检查报告" if kind == VisitKind.FIRST else "环保管家巡查报告"
     return VisitReport(
-        letterhead=_letterhead(profile, title, visit["id"][:13]),
+        letterhead=_letterhead(
+            profile, f"{title} {enterprise['name']} {visit_day.isoformat()}", visit["id"][:13], when
+        ),
         enterprise=_enterprise(enterprise),
         visit_kind=kind.zh,
         visit_time=_local(visit["started_at"]),
         steward=visit["steward"],
         items=item_lines,
         new_findings=tuple(listed),
-        rechecks=rechecks,
+        rechecks=tuple(rechecks),
         photos=tuple(photos),
         summary=lines,
         signatures=_signatures(profile, visit_id),
+        as_of=when,
+        heading=title,
     )
+
+
+def keep_at_finish(profile: Profile, visit_id: str) -> None:
+    """Keep what the finished visit's report and notice say now, as the record every reprint repeats. Called when a
+    visit is finished; cheap (no drawing), and it gives the notice its number in the order visits are finished."""
+    visit = visits.get(profile, visit_id)
+    if visit["status"] != "finished":
+        return
+    made = clock.to_text(clock.now())
+    store.keep_snapshot(profile.db, visit_id, "visit_report", to_json(_make_visit_report(profile, visit_id)), made)
+    if visits.findings_of_visit(profile, visit_id):
+        store.keep_snapshot(profile.db, visit_id, "notice", to_json(_make_notice(profile, visit_id)), made)
 
 
 def _period(start: date | None, end: date | None) -> tuple[date, date, str, str]:
@@ -196,69 +389,136 @@ def _period(start: date | None, end: date | None) -> tuple[date, date, str, str]
     return first, last, utc(first), utc(last + timedelta(days=1))
 
 
+@dataclass(frozen=True)
+class Standing:
+    """One finding as it stood at the end of a period."""
+
+    status: FindingStatus
+    closed_at: datetime | None
+    overdue_days: int
+
+    @property
+    def bucket(self) -> str:
+        if self.status == FindingStatus.RECTIFIED:
+            return "rectified"
+        return "waived" if self.status == FindingStatus.WAIVED else "open"
+
+
+def _standing(f: dict[str, Any], events: list[FindingEvent], end: datetime, day: date) -> Standing:
+    state = state_as_of(events, end)
+    deadline = date.fromisoformat(f["deadline"]) if f["deadline"] else None
+    late = 0 if state.closed else overdue_days(deadline, state, day)
+    return Standing(state.status, state.closed_at, late)
+
+
+def _counts_line(found: int, rectified: int, waived: int, still_open: int, overdue: int, last: date) -> str:
+    return (
+        f"截至 {last.isoformat()}：已整改 {rectified} 个，已豁免 {waived} 个，尚待整改 {still_open} 个"
+        f"（其中逾期 {overdue} 个）；整改率 {percent(rectified, found)}（已整改 ÷ 发现问题）。"
+    )
+
+
 def build_ledger(profile: Profile, enterprise_id: str, start: date | None = None, end: date | None = None) -> Ledger:
+    require_settings(profile)
     enterprise = enterprises.get(profile, enterprise_id)
     first, last, lo, hi = _period(start or date(2000, 1, 1), end)
+    period_end = clock.from_text(hi) - timedelta(milliseconds=1)
     rows = store.enterprise_findings(profile.db, enterprise_id, lo, hi)
-    photo_rows = store.finding_photos(profile.db, [f["id"] for f in rows])
+    events = _events(profile, [f["id"] for f in rows])
+    photo_rows = [r for r in store.finding_photos(profile.db, [f["id"] for f in rows]) if r["linked_at"] < hi]
     steward = settings.get(profile, settings.STEWARD_NAME)
     entries = []
     number = 0
+    tally = {"rectified": 0, "waived": 0, "open": 0}
+    overdue = 0
+    items: dict[str, dict[str, Any] | None] = {}
     for n, f in enumerate(rows, start=1):
-        detail = findings.detail(profile, f["id"])
+        standing = _standing(f, events[f["id"]], period_end, last)
+        tally[standing.bucket] += 1
+        overdue += standing.overdue_days > 0
         before, after = [], []
         for row in (r for r in photo_rows if r["finding_id"] == f["id"]):
             number += 1
             kind = "整改后" if row["event_id"] else "整改前"
-            (after if row["event_id"] else before).append(
-                _photo(profile, row, number, f"序号{n} {kind}", enterprise["name"], steward)
+            (after if row["event_id"] else before).append(_photo(profile, row, number, f"序号{n} {kind}", steward))
+        closed = standing.closed_at
+        created = clock.from_text(f["created_at"])
+        description, _, _ = _wording(profile, f, items)
+        entries.append(
+            LedgerEntry(
+                n,
+                _local(f["created_at"], "%Y-%m-%d"),
+                f["item_code"] or "",
+                f["location"],
+                description,
+                Severity(f["severity"]).zh,
+                f["deadline"] or "",
+                standing.status.zh,
+                closed.astimezone().strftime("%Y-%m-%d") if closed else "",
+                str(max(0, (closed.date() - created.date()).days)) if closed else "",
+                standing.overdue_days,
+                tuple(before),
+                tuple(after),
             )
-        entries.append(LedgerEntry(
-            n, _local(f["created_at"], "%Y-%m-%d"), f["item_code"] or "", f["location"], f["description"],
-            Severity(f["severity"]).zh, f["deadline"] or "", detail.status.zh, _local(f["closed_at"], "%Y-%m-%d"),
-            "" if detail.days_to_close is None else str(detail.days_to_close), detail.overdue_days,
-            tuple(before), tuple(after),
-        ))  # fmt: skip
-    closed = sum(1 for f in rows if FindingStatus(f["status"]) == FindingStatus.RECTIFIED)
-    still_open = sum(1 for f in rows if not FindingStatus(f["status"]).closed)
-    totals = f"期间共发现问题 {len(rows)} 个，已整改 {closed} 个，尚未整改 {still_open} 个。"
-    period = f"{rows[0]['created_at'][:10] if rows and not start else first.isoformat()} 至 {last.isoformat()}"
-    return Ledger(_letterhead(profile, f"问题台账 {enterprise['name']}", new_id()[:13]), _enterprise(enterprise),
-                  period, tuple(entries), totals)  # fmt: skip
-
-
-def build_summary(profile: Profile, start: date | None = None, end: date | None = None) -> PeriodSummary:
-    first, last, lo, hi = _period(start, end)
-    rows = []
-    for r in store.period_rows(profile.db, lo, hi, clock.today().isoformat()):
-        if not r["visits"] and not r["found"]:
-            continue
-        rate = r["rectified"] / r["found"] if r["found"] else 0.0
-        rows.append(SummaryRow(r["name"], r["visits"], r["major"], r["serious"], r["general"], r["found"],
-                               r["rectified"], rate, r["open"], r["overdue"]))  # fmt: skip
-    fields = ("visits", "major", "serious", "general", "found", "rectified", "open", "overdue")
-    sums = {k: sum(getattr(r, k) for r in rows) for k in fields}
-    total = SummaryRow("合计", rate=sums["rectified"] / sums["found"] if sums["found"] else 0.0, **sums)
-    return PeriodSummary(
-        letterhead=_letterhead(profile, "环保管家服务情况汇总", new_id()[:13]),
-        period=f"{first.isoformat()} 至 {last.isoformat()}",
-        rows=tuple(rows),
-        total=total,
-        by_category=tuple((r["category"], r["found"]) for r in store.period_by_category(profile.db, lo, hi)),
-        by_month=tuple((r["month"], r["found"], r["rectified"]) for r in store.period_by_month(profile.db, lo, hi)),
+        )
+    found = len(rows)
+    totals = f"期间共发现问题 {found} 个。" + _counts_line(
+        found, tally["rectified"], tally["waived"], tally["open"], overdue, last
+    )
+    begin = _local(rows[0]["created_at"], "%Y-%m-%d") if rows and not start else first.isoformat()
+    period = f"{begin} 至 {last.isoformat()}"
+    return Ledger(
+        _letterhead(profile, f"问题台账 {enterprise['name']}", new_id()[:13], _local(clock.to_text(clock.now()))),
+        _enterprise(enterprise),
+        period,
+        tuple(entries),
+        totals,
     )
 
 
-def render(document: Notice | VisitReport | Ledger | PeriodSummary) -> RenderResult:
-    from steward.reports.ledger import render_ledger
-    from steward.reports.notice import render_notice
-    from steward.reports.summary import render_summary
-    from steward.reports.visit_report import render_visit_report
+def build_summary(profile: Profile, start: date | None = None, end: date | None = None) -> PeriodSummary:
+    """The period's figures, every one as of the period's end: the findings found in the period by finished visits,
+    and how each stood on its last day (rectified, waived or still open; overdue if open past its deadline)."""
+    require_settings(profile)
+    first, last, lo, hi = _period(start, end)
+    period_end = clock.from_text(hi) - timedelta(milliseconds=1)
+    rows = store.period_findings(profile.db, lo, hi)
+    events = _events(profile, [f["id"] for f in rows])
+    names: dict[str, str] = {}
+    per: dict[str, dict[str, int]] = {}
+    fields = ("visits", "major", "serious", "general", "found", "rectified", "waived", "open", "overdue")
 
-    renderers: dict[type, Callable[[Any], RenderResult]] = {
-        Notice: render_notice, VisitReport: render_visit_report, Ledger: render_ledger, PeriodSummary: render_summary,
-    }  # fmt: skip
-    return renderers[type(document)](document)
+    def slot(enterprise_id: str, name: str) -> dict[str, int]:
+        names[enterprise_id] = name
+        return per.setdefault(enterprise_id, dict.fromkeys(fields, 0))
+
+    for v in store.period_visits(profile.db, lo, hi):
+        slot(v["enterprise_id"], v["enterprise_name"])["visits"] = v["visits"]
+    months: dict[str, list[int]] = {}
+    categories: dict[str, int] = {}
+    for f in rows:
+        standing = _standing(f, events[f["id"]], period_end, last)
+        counts = slot(f["enterprise_id"], f["enterprise_name"])
+        counts["found"] += 1
+        counts[f["severity"]] += 1
+        counts[standing.bucket] += 1
+        counts["overdue"] += standing.overdue_days > 0
+        months.setdefault(_local(f["created_at"], "%Y-%m"), [0, 0])[0] += 1
+        if standing.bucket == "rectified" and standing.closed_at:
+            months.setdefault(standing.closed_at.astimezone().strftime("%Y-%m"), [0, 0])[1] += 1
+        categories[f["category"]] = categories.get(f["category"], 0) + 1
+    order = sorted(per, key=lambda k: (sort_key(names[k]), names[k]))
+    summary_rows = tuple(SummaryRow(names[k], **per[k]) for k in order)
+    total = SummaryRow("合计", **{k: sum(per[e][k] for e in per) for k in fields})
+    return PeriodSummary(
+        letterhead=_letterhead(profile, "环保管家服务情况汇总", new_id()[:13], _local(clock.to_text(clock.now()))),
+        period=f"{first.isoformat()} 至 {last.isoformat()}",
+        rows=summary_rows,
+        total=total,
+        by_category=tuple(sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))),
+        by_month=tuple((m, c[0], c[1]) for m, c in sorted(months.items())),
+        as_of=last.isoformat(),
+    )
 
 
 def save_pdf(result: RenderResult, path: Path) -> Path:
@@ -272,9 +532,23 @@ def save_pdf(result: RenderResult, path: Path) -> Path:
     return path
 
 
+def render_file(document: Any, path: Path) -> tuple[Path, list[str]]:
+    """One PDF drawn and written (in a worker process of a batch, or in this one)."""
+    result = render(document)
+    save_pdf(result, path)
+    return path, result.warnings
+
+
+def by_visit_date(profile: Profile, visit_ids: Iterable[str]) -> list[str]:
+    """Visits in the order they took place (notice numbers follow the visits' dates, also in a batch)."""
+    rows = [visits.get(profile, v) for v in dict.fromkeys(visit_ids)]
+    return [r["id"] for r in sorted(rows, key=lambda r: (r["started_at"], r["id"]))]
+
+
 def assign_notice_numbers(profile: Profile, visit_ids: Iterable[str]) -> None:
-    """Give every visit with findings its notice number now (a write), so that drawing can run read-only."""
-    for visit_id in visit_ids:
+    """Give every visit with findings its notice number now (a write), in the order of the visits' dates, so that
+    drawing can run read-only."""
+    for visit_id in by_visit_date(profile, visit_ids):
         visit = visits.get(profile, visit_id)
         if visits.findings_of_visit(profile, visit_id):
             year = clock.local_date(clock.from_text(visit["started_at"])).year
@@ -288,7 +562,9 @@ def archive_visit(profile: Profile, visit_id: str) -> list[dict[str, Any]]:
     """Render the finished visit's report (and notice, if it found problems) once and keep them, content-addressed,
     for the hub. A visit's archived PDFs are the ones as finished: amendments travel as audit records."""
     existing = store.archived(profile.db, visit_id)
-    if existing:
+    if existing or missing_settings(profile):
+        # Without an issuer nothing is drawn (printing says which setting is missing); the record kept at finish
+        # is drawn once the settings are there.
         return existing
     visit = visits.get(profile, visit_id)
     made = [("visit_report", build_visit_report(profile, visit_id), "巡查报告")]
@@ -298,21 +574,33 @@ def archive_visit(profile: Profile, visit_id: str) -> list[dict[str, Any]]:
         pdf = render(document).pdf
         sha = hashlib.sha256(pdf).hexdigest()
         profile.photos.write_blob(sha, "pdf", pdf)
-        store.archive(profile.db, {
-            "id": str(uuid.uuid5(DOCUMENT_NAMESPACE, f"{visit_id}:{kind}")), "visit_id": visit_id, "kind": kind,
-            "sha256": sha, "bytes": len(pdf), "notice_number": getattr(document, "notice_number", None), "name": f"{_local(visit['started_at'], '%Y%m%d')}_{_safe(visit['enterprise_name'])}_{label}.pdf",
-            "created_at": clock.to_text(clock.now()),
-        })  # fmt: skip
+        store.archive(
+            profile.db,
+            {
+                "id": str(uuid.uuid5(DOCUMENT_NAMESPACE, f"{visit_id}:{kind}")),
+                "visit_id": visit_id,
+                "kind": kind,
+                "sha256": sha,
+                "bytes": len(pdf),
+                "notice_number": getattr(document, "notice_number", None),
+                "name": f"{_local(visit['started_at'], '%Y%m%d')}_{_safe(visit['enterprise_name'])}_{label}.pdf",
+                "created_at": clock.to_text(clock.now()),
+            },
+        )
     return store.archived(profile.db, visit_id)
 
 
-def archive_finished(profile: Profile, progress: Callable[[int, int], None] | None = None,
-                     within_days: int | None = None) -> int:  # fmt: skip
-    """PDFs for finished visits that have none (the app makes them at finish; this catches the rest). With
-    within_days, only visits finished that recently: older ones were printed at the time."""
-    since = ""
-    if within_days is not None:
-        since = clock.to_text(clock.now() - timedelta(days=within_days))
+RECENT_DAYS = 14
+
+
+def archive_finished(
+    profile: Profile, progress: Callable[[int, int], None] | None = None, within_days: int = RECENT_DAYS
+) -> int:
+    """PDFs for visits finished in the last days that have none (the app makes them at finish; this catches the
+    rest). Never all history: older visits were printed at the time, and drawing years of them takes minutes."""
+    if missing_settings(profile):
+        return 0
+    since = clock.to_text(clock.now() - timedelta(days=max(0, within_days)))
     todo = store.finished_without_documents(profile.db, since)
     for n, visit_id in enumerate(todo, start=1):
         archive_visit(profile, visit_id)
@@ -321,20 +609,73 @@ def archive_finished(profile: Profile, progress: Callable[[int, int], None] | No
     return len(todo)
 
 
-def export_visit_reports(profile: Profile, visit_ids: Iterable[str], folder: Path,
-                         progress: Callable[[int, int, str], None] | None = None) -> list[Path]:  # fmt: skip
-    """Each visit's report (and notice, when it has findings) into a folder, named by date and enterprise."""
-    ids = list(visit_ids)
-    written = []
-    for n, visit_id in enumerate(ids, start=1):
+POOL_FROM = 12  # documents: below this, starting worker processes (about a second each) costs more than it saves
+
+
+def batch_workers(jobs: int) -> int:
+    """Processes for a batch: one per core (drawing is pure Python, so threads would share one), never more than
+    there are documents; one for a small batch."""
+    return 1 if jobs < POOL_FROM else max(1, min(os.cpu_count() or 1, 8, jobs))
+
+
+def export_visit_reports(
+    profile: Profile,
+    visit_ids: Iterable[str],
+    folder: Path,
+    progress: Callable[[int, int, str], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+    workers: int | None = None,
+) -> list[Path]:
+    """Each visit's report (and notice, when it has findings) into a folder, named by date and enterprise. What each
+    says is read here (one connection); the drawing runs on every core. `progress(n, total, enterprise)` after each
+    visit's documents are written; `cancel()` true stops the batch (the files already written stay, whole)."""
+    require_settings(profile)
+    ids = by_visit_date(profile, visit_ids)
+    jobs: list[tuple[Any, Path, str]] = []
+    names: dict[str, str] = {}
+    for visit_id in ids:
+        if cancel and cancel():
+            return []
         visit = visits.get(profile, visit_id)
+        names[visit_id] = visit["enterprise_name"]
         stem = f"{_local(visit['started_at'], '%Y%m%d')}_{_safe(visit['enterprise_name'])}_{visit_id[:8]}"
-        written.append(save_pdf(render(build_visit_report(profile, visit_id)), folder / f"{stem}_巡查报告.pdf"))
+        jobs.append((build_visit_report(profile, visit_id), folder / f"{stem}_巡查报告.pdf", visit_id))
         if visits.findings_of_visit(profile, visit_id):
-            written.append(save_pdf(render(build_notice(profile, visit_id)), folder / f"{stem}_整改通知书.pdf"))
-        if progress:
-            progress(n, len(ids), visit["enterprise_name"])
-    return written
+            jobs.append((build_notice(profile, visit_id), folder / f"{stem}_整改通知书.pdf", visit_id))
+    left = {v: sum(1 for _, _, owner in jobs if owner == v) for v in ids}
+    written: list[Path] = []
+    finished = 0
+
+    def one_done(visit_id: str, path: Path) -> None:
+        nonlocal finished
+        written.append(path)
+        left[visit_id] -= 1
+        if not left[visit_id]:
+            finished += 1
+            if progress:
+                progress(finished, len(ids), names[visit_id])
+
+    count = workers or batch_workers(len(jobs))
+    if count == 1:
+        for document, path, visit_id in jobs:
+            if cancel and cancel():
+                break
+            render_file(document, path)
+            one_done(visit_id, path)
+        return written
+    # "spawn": a fresh interpreter per worker, never a fork of a process that runs Qt's threads.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+        pending = {pool.submit(render_file, document, path): visit_id for document, path, visit_id in jobs}
+        try:
+            for future in as_completed(pending):
+                path, _warnings = future.result()
+                one_done(pending[future], path)
+                if cancel and cancel():
+                    break
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    return sorted(written)
 
 
 def _safe(name: str) -> str:

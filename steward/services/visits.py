@@ -439,6 +439,9 @@ def finish(profile: Profile, visit_id: str, at: datetime | None = None) -> dict[
         )
         for finding in findings_store.for_visit(profile.db, visit_id):
             refresh_state(profile, finding["id"])
+    from steward.services import documents  # documents reads visits: imported here, not at the top
+
+    documents.keep_at_finish(profile, visit_id)  # the record: what its report and notice say, as of now
     return get(profile, visit_id)
 
 

@@ -70,51 +70,70 @@ def visit_photos(db: Database, visit_id: str) -> list[dict[str, Any]]:
 
 
 def enterprise_findings(db: Database, enterprise_id: str, start: str, end: str) -> list[dict[str, Any]]:
+    """Findings of finished visits at one enterprise, found in [start, end)."""
     return db.query(
-        """SELECT f.*, i.code AS item_code FROM findings f LEFT JOIN template_items i ON i.id = f.item_id
-           WHERE f.enterprise_id = ? AND f.created_at >= ? AND f.created_at < ? ORDER BY f.created_at""",
+        """SELECT f.*, i.code AS item_code, v.finished_at AS visit_finished_at
+           FROM findings f JOIN visits v ON v.id = f.visit_id AND v.status = 'finished'
+           LEFT JOIN template_items i ON i.id = f.item_id
+           WHERE f.enterprise_id = ? AND f.created_at >= ? AND f.created_at < ? ORDER BY f.created_at, f.id""",
         [enterprise_id, start, end],
     )
 
 
-def period_rows(db: Database, start: str, end: str, today: str) -> list[dict[str, Any]]:
-    """Per enterprise: visits and findings made in the period, and how those findings stand."""
+def earlier_findings(db: Database, enterprise_id: str, visit_id: str, before: str) -> list[dict[str, Any]]:
+    """Findings raised at the enterprise before a visit began, by other visits already finished by then."""
     return db.query(
-        f"""SELECT e.id, e.name,
-              (SELECT count(*) FROM visits v WHERE v.enterprise_id = e.id
-                 AND v.started_at >= :start AND v.started_at < :end) AS visits,
-              count(f.id) AS found,
-              coalesce(sum(f.severity = 'major'), 0) AS major,
-              coalesce(sum(f.severity = 'serious'), 0) AS serious,
-              coalesce(sum(f.severity = 'general'), 0) AS general,
-              coalesce(sum(f.status = 'rectified'), 0) AS rectified,
-              coalesce(sum(f.status NOT IN {_CLOSED}), 0) AS open,
-              coalesce(sum(f.status NOT IN {_CLOSED} AND f.deadline < :today), 0) AS overdue
-            FROM enterprises e
-            LEFT JOIN findings f ON f.enterprise_id = e.id AND f.created_at >= :start AND f.created_at < :end
-            WHERE e.archived = 0
-            GROUP BY e.id ORDER BY e.name""",
-        {"start": start, "end": end, "today": today},
+        """SELECT f.*, i.code AS item_code FROM findings f
+           JOIN visits v ON v.id = f.visit_id AND v.status = 'finished' AND v.finished_at <= :before
+           LEFT JOIN template_items i ON i.id = f.item_id
+           WHERE f.enterprise_id = :enterprise AND f.visit_id != :visit AND f.created_at < :before
+           ORDER BY f.deadline, f.created_at""",
+        {"enterprise": enterprise_id, "visit": visit_id, "before": before},
     )
 
 
-def period_by_category(db: Database, start: str, end: str) -> list[dict[str, Any]]:
+def events_of(db: Database, finding_ids: list[str]) -> list[dict[str, Any]]:
+    if not finding_ids:
+        return []
+    out: list[dict[str, Any]] = []
+    for i in range(0, len(finding_ids), 500):  # SQLite's limit on bound parameters
+        chunk = finding_ids[i : i + 500]
+        marks = ", ".join("?" for _ in chunk)
+        out += db.query(f"SELECT * FROM finding_events WHERE finding_id IN ({marks}) ORDER BY at, id", chunk)
+    return out
+
+
+def period_findings(db: Database, start: str, end: str) -> list[dict[str, Any]]:
+    """Every finding of a finished visit found in [start, end), with its enterprise and checklist category."""
     return db.query(
-        """SELECT coalesce(i.category_zh, '其他') AS category, count(*) AS found
-           FROM findings f LEFT JOIN template_items i ON i.id = f.item_id
-           WHERE f.created_at >= ? AND f.created_at < ? GROUP BY 1 ORDER BY found DESC""",
+        """SELECT f.id, f.enterprise_id, f.severity, f.deadline, f.created_at, e.name AS enterprise_name,
+                  coalesce(i.category_zh, '其他') AS category, coalesce(i.category_code, '') AS category_code
+           FROM findings f JOIN visits v ON v.id = f.visit_id AND v.status = 'finished'
+           JOIN enterprises e ON e.id = f.enterprise_id LEFT JOIN template_items i ON i.id = f.item_id
+           WHERE f.created_at >= ? AND f.created_at < ?""",
         [start, end],
     )
 
 
-def period_by_month(db: Database, start: str, end: str) -> list[dict[str, Any]]:
+def period_visits(db: Database, start: str, end: str) -> list[dict[str, Any]]:
+    """Finished visits begun in [start, end), per enterprise."""
     return db.query(
-        """WITH found AS (SELECT substr(created_at, 1, 7) AS month, count(*) AS n FROM findings
-                          WHERE created_at >= :start AND created_at < :end GROUP BY 1),
-                fixed AS (SELECT substr(closed_at, 1, 7) AS month, count(*) AS n FROM findings
-                          WHERE status = 'rectified' AND closed_at >= :start AND closed_at < :end GROUP BY 1)
-           SELECT m.month, coalesce(found.n, 0) AS found, coalesce(fixed.n, 0) AS rectified
-           FROM (SELECT month FROM found UNION SELECT month FROM fixed) m
-           LEFT JOIN found USING (month) LEFT JOIN fixed USING (month) ORDER BY m.month""",
-        {"start": start, "end": end},
+        """SELECT v.enterprise_id, e.name AS enterprise_name, count(*) AS visits
+           FROM visits v JOIN enterprises e ON e.id = v.enterprise_id
+           WHERE v.status = 'finished' AND v.started_at >= ? AND v.started_at < ? GROUP BY v.enterprise_id""",
+        [start, end],
     )
+
+
+def snapshot(db: Database, visit_id: str, kind: str) -> str | None:
+    value = db.scalar("SELECT data FROM document_snapshots WHERE visit_id = ? AND kind = ?", [visit_id, kind])
+    return str(value) if value is not None else None
+
+
+def keep_snapshot(db: Database, visit_id: str, kind: str, data: str, made_at: str) -> None:
+    """The document's data as it was at finish; the first one stays (a document is a record)."""
+    with db.write() as conn:
+        conn.execute(
+            "INSERT OR IGNORE INTO document_snapshots (visit_id, kind, data, made_at) VALUES (?, ?, ?, ?)",
+            [visit_id, kind, data, made_at],
+        )

@@ -136,25 +136,28 @@ def search(
 
 
 def figure_counts(db: Database, today: str, enterprise_id: str | None = None) -> list[dict[str, Any]]:
-    """Found, rectified, waived, open and overdue counted in SQL, per enterprise (same rule as domain.figures)."""
-    where = "WHERE enterprise_id = ?" if enterprise_id else ""
+    """Found, rectified, waived, open and overdue counted in SQL, per enterprise (same rule as domain.figures). Only
+    findings of finished visits count: a draft is not a fact until its visit is finished."""
+    where = "AND f.enterprise_id = ?" if enterprise_id else ""
     return db.query(
-        f"""SELECT enterprise_id, count(*) AS found,
-                   sum(status = 'rectified') AS rectified,
-                   sum(status = 'waived') AS waived,
-                   sum(status NOT IN {_CLOSED_SQL}) AS open,
-                   sum(status NOT IN {_CLOSED_SQL} AND deadline < ?) AS overdue
-            FROM findings {where} GROUP BY enterprise_id""",
+        f"""SELECT f.enterprise_id, count(*) AS found,
+                   sum(f.status = 'rectified') AS rectified,
+                   sum(f.status = 'waived') AS waived,
+                   sum(f.status NOT IN {_CLOSED_SQL}) AS open,
+                   sum(f.status NOT IN {_CLOSED_SQL} AND f.deadline < ?) AS overdue
+            FROM findings f JOIN visits v ON v.id = f.visit_id AND v.status = 'finished'
+            WHERE 1 {where} GROUP BY f.enterprise_id""",
         [today, enterprise_id] if enterprise_id else [today],
     )
 
 
 def summaries(db: Database, enterprise_id: str | None = None) -> list[dict[str, Any]]:
-    """What the figures need, for one enterprise or all."""
-    where = "WHERE f.enterprise_id = ?" if enterprise_id else ""
+    """What the figures need, for one enterprise or all (findings of finished visits only)."""
+    where = "AND f.enterprise_id = ?" if enterprise_id else ""
     return db.query(
         f"""SELECT f.id, f.enterprise_id, f.severity, f.status, f.deadline, f.created_at, f.closed_at,
                    coalesce(i.category_code, '') AS category
-            FROM findings f LEFT JOIN template_items i ON i.id = f.item_id {where}""",
+            FROM findings f JOIN visits v ON v.id = f.visit_id AND v.status = 'finished'
+            LEFT JOIN template_items i ON i.id = f.item_id WHERE 1 {where}""",
         [enterprise_id] if enterprise_id else [],
     )

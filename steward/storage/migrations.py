@@ -306,6 +306,16 @@ def documents(db: Database) -> None:
     )
 
 
+@migration("0007_document_snapshots")
+def docs_snapshots(db: Database) -> None:
+    # What a finished visit's report and notice said at finish (JSON of the document's data): a reprint years later
+    # says the same, whatever happened to the findings since.
+    db.execute(
+        "CREATE TABLE document_snapshots (visit_id TEXT NOT NULL REFERENCES visits(id), kind TEXT NOT NULL, "
+        "data TEXT NOT NULL, made_at TEXT NOT NULL, PRIMARY KEY (visit_id, kind))"
+    )
+
+
 def _split(script: str) -> list[str]:
     """Split on statement ends, keeping trigger bodies (which contain ';') whole."""
     statements: list[str] = []

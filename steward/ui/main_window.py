@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -228,7 +229,7 @@ class MainWindow(QMainWindow):
             return
         self.figures.setText(
             self.tr("发现问题 {found} · 已整改 {rect} · 整改率 {rate} · 待整改 {open} · 逾期 {over}").format(
-                found=f.found, rect=f.rectified, rate=f"{f.rectification_rate:.1%}", open=f.open, over=f.overdue
+                found=f.found, rect=f.rectified, rate=f.rate_text, open=f.open, over=f.overdue
             )
         )
 
@@ -304,11 +305,14 @@ class MainWindow(QMainWindow):
         progress.setWindowTitle(self.tr("批量导出"))
         progress.setMinimumDuration(0)
         profile = self.profile
+        stop = threading.Event()
+        progress.canceled.connect(stop.set)
 
         def work(report: Callable[..., None]) -> list[Path]:
             with profile.reader() as reader:  # drawing many documents must not hold the window's connection
                 return documents.export_visit_reports(reader, chosen, Path(folder),
-                                                      progress=lambda n, total, name: report(n, total, name))  # fmt: skip
+                                                      progress=lambda n, total, name: report(n, total, name),
+                                                      cancel=stop.is_set)  # fmt: skip
 
         def done(written: list[Path]) -> None:
             progress.close()

@@ -110,7 +110,7 @@ class EnterpriseDetail(QWidget):
         self.figures.setText(
             self.tr(
                 "发现问题 {found} 个 · 已整改 {rect} 个 · 整改率 {rate} · 待整改 {open} 个 · 逾期 {over} 个"
-            ).format(found=f.found, rect=f.rectified, rate=f"{f.rectification_rate:.0%}", open=f.open, over=f.overdue)
+            ).format(found=f.found, rect=f.rectified, rate=f.rate_text, open=f.open, over=f.overdue)
         )
         history = visits.listing(self.profile, enterprise_id=enterprise_id)
         self.visits.set_rows(history)

@@ -1,0 +1,91 @@
+"""Typesetting read back from the PDFs: Chinese line breaking, rare characters, label columns, names in the title."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from steward.reports.typeset import break_allowed
+from steward.services import documents, enterprises, settings, visits
+from steward.storage.profile import Profile
+from tests.conftest import make_code
+from tests.pdf_helpers import page_texts, reader, text
+
+WHEN = datetime(2026, 11, 2, 2, 30, tzinfo=UTC)
+NO_START = "，。、；：？！）》」』”"
+NO_END = "（《「『“"
+
+
+@pytest.fixture(autouse=True)
+def issuer(profile: Profile) -> None:
+    settings.put(profile, settings.STEWARD_NAME, "李明")
+    settings.put(profile, settings.FIRM_NAME, "浙江省台州市仙居县绿源生态环境技术咨询服务有限责任公司")
+    settings.put(profile, settings.INSURER_NAME, "中国人民财产保险股份有限公司台州市仙居支公司营业部")
+
+
+def test_break_rules() -> None:
+    sample = "按照《危险废物贮存污染控制标准》（GB 18597-2023），于2026-11-02检查。"
+    allowed = break_allowed(sample)
+    for k, ch in enumerate(sample):
+        if ch in NO_START:
+            assert not allowed[k], (k, ch)
+        if k and sample[k - 1] in NO_END:
+            assert not allowed[k], (k, ch)
+    for whole in ("GB 18597-2023", "2026-11-02"):
+        start = sample.index(whole)
+        assert not any(allowed[start + 1 : start + len(whole)]), whole
+
+
+def test_no_line_starts_with_closing_punctuation(profile: Profile, enterprise: dict) -> None:
+    visit = visits.start(profile, enterprise["id"], "routine", item_codes=["D2"], at=WHEN)
+    item = visits.items(profile, visit["id"])[0]
+    for k in range(14):  # every offset, so that each mark falls at a line's end somewhere
+        visits.create_finding(
+            profile,
+            visit["id"],
+            item["id"],
+            at=WHEN,
+            location="危废仓库" + "东" * (k % 4),
+            description="甲" * (k + 1)
+            + "，危废仓库未设置“防渗漏”措施（地面裂缝）；标签：《危险废物识别标志》不全！是否整改？",
+            basis=f"{'乙' * k}《危险废物贮存污染控制标准》（GB 18597-2023）第6.1条",
+            requirement=f"{'丙' * k}于2026-11-02前完成：修补地面，张贴“危险废物”标签。",
+        )
+    pdf = documents.render(documents.build_notice(profile, visit["id"], copies=1)).pdf
+    lines = [line.strip() for page in page_texts(pdf) for line in page.splitlines() if line.strip()]
+    assert len(lines) > 200
+    starts = [line for line in lines if line[0] in NO_START]
+    ends = [line for line in lines if line[-1] in NO_END]
+    assert starts == [] and ends == []
+    assert sum("GB 18597-2023" in line for line in lines) == 14  # never split across lines
+    body = text(pdf)
+    assert body.count("2026-11-02前完成") == 14
+    for label in ("法定代表人/负责人", "统一社会信用代码", "序号", "照片编号", "整改期限"):
+        assert label in lines, label  # each label on one line, never "负责|人"
+
+
+def test_rare_characters_print_from_the_fallback_font(profile: Profile) -> None:
+    rare = enterprises.create(
+        profile, name="仙居县𠀀𪚥㛃䶮工艺品有限公司", credit_code=make_code(41), address="仙居县白塔镇㛃村1号"
+    )
+    visit = visits.start(profile, rare["id"], "routine", item_codes=["B1"], at=WHEN)
+    visits.create_finding(profile, visit["id"], visits.items(profile, visit["id"])[0]["id"], at=WHEN)
+    result = documents.render(documents.build_notice(profile, visit["id"]))
+    assert "〔U+" not in text(result.pdf) and result.warnings == []
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for page in reader(result.pdf).pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert any("HanaMin" in name for name in fonts) and any("WenQuanYi" in name for name in fonts)
+    assert "㛃" in text(result.pdf) and "䶮" in text(result.pdf)  # Ext A reads back; Ext B does not with pypdf
+    assert reader(result.pdf).metadata.title.endswith("仙居县𠀀𪚥㛃䶮工艺品有限公司")
+
+
+def test_a_character_no_font_has_is_shown_and_reported(profile: Profile) -> None:
+    odd = enterprises.create(profile, name="仙居县\U000e0100工艺品有限公司", credit_code=make_code(42))
+    visit = visits.start(profile, odd["id"], "routine", item_codes=["B1"], at=WHEN)
+    visits.create_finding(profile, visit["id"], visits.items(profile, visit["id"])[0]["id"], at=WHEN)
+    result = documents.render(documents.build_notice(profile, visit["id"]))
+    assert "〔U+E0100〕" in text(result.pdf) and any("U+E0100" in w for w in result.warnings)
