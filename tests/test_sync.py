@@ -510,3 +510,27 @@ def test_a_full_disk_on_the_hub_is_reported_and_keeps_nothing_half(tmp_path: Pat
     body = json.dumps({"error": {"code": err.value.code, "zh": err.value.zh, "en": err.value.en}}).encode()
     message = HubClient._http_error(507, body)
     assert "服务器磁盘已满" in message.zh and "still on your laptop" in message.en
+
+
+def test_a_pulled_field_name_carrying_sql_is_never_run(hub, laptop_b: Profile) -> None:
+    """A record's keys never become SQL: a key that, put into the column list, would copy the laptop's settings
+    (hub address and token) into an enterprise is dropped; the enterprise's own fields are applied."""
+    from steward.services import settings
+
+    server, tokens, store = hub
+    settings.put(laptop_b, settings.HUB_TOKEN, tokens["王芳"])
+    client = client_for(laptop_b, server, tokens["王芳"])  # gives the profile its sync id
+    before = laptop_b.db.query("SELECT * FROM settings ORDER BY key")
+    stamp = "2026-11-02T02:30:00+00:00"
+    evil = "address) SELECT ?, ?, ?, ?, ?, (SELECT group_concat(value, ' ') FROM settings) WHERE ? IS NOT NULL --"
+    ent_id = "01a21400-0000-7000-8000-0000000000e1"
+    body = {"id": ent_id, "name": "仙居县恶意企业", "credit_code": make_code(901), "created_at": stamp,
+            "updated_at": stamp, evil: "x"}  # fmt: skip
+    store.put_reference("enterprise", ent_id, body)
+    report = engine.sync(laptop_b, client)
+    row = laptop_b.db.query_one("SELECT * FROM enterprises WHERE id = ?", [ent_id])
+    assert row is not None and row["name"] == "仙居县恶意企业" and row["address"] == ""
+    assert report.pulled == 1
+    dump = "\n".join(str(r) for r in laptop_b.db.query("SELECT * FROM enterprises"))
+    assert tokens["王芳"] not in dump
+    assert laptop_b.db.query("SELECT * FROM settings ORDER BY key") == before

@@ -144,21 +144,44 @@ def enterprise_id_by_code(db: Database, code: str) -> str | None:
     return db.scalar("SELECT id FROM enterprises WHERE credit_code = ?", [code])
 
 
-def upsert_enterprise(db: Database, row: dict[str, Any]) -> None:
+# Tables a pulled record may be written into. Their columns are read from the schema itself: the names in SQL are
+# always ours, never keys of a record (a colleague's laptop or a damaged hub could send any key).
+PULLED_TABLES = frozenset(
+    {"enterprises", "templates", "template_items", "visits", "visit_items", "answers", "findings", "finding_events"}
+)
+
+
+def _columns(db: Database, table: str) -> list[str]:
+    if table not in PULLED_TABLES:
+        raise ValueError(f"not a table pulled records are written to: {table}")
+    return [row[1] for row in db.conn.execute(f"PRAGMA table_info({table})")]
+
+
+def schema_row(db: Database, table: str, body: dict[str, Any]) -> dict[str, Any]:
+    """The body's values for the table's own columns; any other field is dropped."""
+    return {name: body[name] for name in _columns(db, table) if name in body}
+
+
+def _quoted(names: list[str]) -> str:
+    return ", ".join(f'"{n}"' for n in names)
+
+
+def upsert_enterprise(db: Database, body: dict[str, Any]) -> None:
+    row = schema_row(db, "enterprises", body)
     names = list(row)
-    updates = ", ".join(f"{n} = excluded.{n}" for n in names if n != "id")
+    updates = ", ".join(f'"{n}" = excluded."{n}"' for n in names if n != "id")
     with db.write() as conn:
-        conn.execute(f"INSERT INTO enterprises ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)}) "
+        conn.execute(f"INSERT INTO enterprises ({_quoted(names)}) VALUES ({', '.join('?' for _ in names)}) "
                      f"ON CONFLICT(id) DO UPDATE SET {updates}", [row[n] for n in names])  # fmt: skip
 
 
 def insert_ignore(db: Database, table: str, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    names = list(rows[0])
     with db.write() as conn:
-        conn.executemany(f"INSERT OR IGNORE INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
-                         [[r[n] for n in names] for r in rows])  # fmt: skip
+        for body in rows:
+            row = schema_row(db, table, body)
+            names = list(row)
+            conn.execute(f"INSERT OR IGNORE INTO {table} ({_quoted(names)}) VALUES ({', '.join('?' for _ in names)})",
+                         [row[n] for n in names])  # fmt: skip
 
 
 def dumps(value: Any) -> str:
