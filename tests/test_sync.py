@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from steward.hub.store import HubStore
-from steward.services import enterprises, photos, templates, visits
+from steward.services import documents, enterprises, photos, templates, visits
 from steward.services.findings import get as get_finding
 from steward.services.profiles import open_profile
 from steward.storage.profile import Profile
@@ -61,7 +61,8 @@ def finished_visit_with_finding(profile: Profile, tmp_path: Path) -> tuple[dict,
     photos.import_photos(profile, [shot], photos.LinkTarget(visit_id=visit["id"], item_id=item["id"],
                                                             finding_id=finding["id"]))  # fmt: skip
     visits.sign(profile, visit["id"], "steward", "李明", png=b"\x89PNG\r\n\x1a\n" + b"signature" * 50)
-    visits.finish(profile, visit["id"])  # finished now: within the window in which a sync makes its PDFs
+    visits.finish(profile, visit["id"])
+    documents.archive_visit(profile, visit["id"])  # the app renders the report and notice when a visit is finished
     return visit, finding
 
 
@@ -534,3 +535,92 @@ def test_a_pulled_field_name_carrying_sql_is_never_run(hub, laptop_b: Profile) -
     dump = "\n".join(str(r) for r in laptop_b.db.query("SELECT * FROM enterprises"))
     assert tokens["王芳"] not in dump
     assert laptop_b.db.query("SELECT * FROM settings ORDER BY key") == before
+
+
+def test_a_pulled_record_the_laptop_cannot_apply_is_skipped_and_the_cursor_moves_on(hub, laptop_b: Profile,
+                                                                                     capsys) -> None:  # fmt: skip
+    from steward.cli.main import main
+    from steward.services import settings
+
+    server, tokens, store = hub
+    stamp = "2026-11-02T02:30:00+00:00"
+    nameless = "01a21400-0000-7000-8000-0000000000b1"
+    store.put_reference("enterprise", nameless, {"id": nameless, "credit_code": make_code(902), "created_at": stamp,
+                                                 "updated_at": stamp})  # fmt: skip
+    typed = "01a21400-0000-7000-8000-0000000000b2"
+    store.put_reference("enterprise", typed, {"id": typed, "name": ["一个", "列表"], "credit_code": make_code(903),
+                                              "created_at": stamp, "updated_at": stamp})  # fmt: skip
+    good = "01a21400-0000-7000-8000-0000000000b3"
+    store.put_reference("enterprise", good, {"id": good, "name": "仙居县正常企业", "credit_code": make_code(904),
+                                             "created_at": stamp, "updated_at": stamp})  # fmt: skip
+    client = client_for(laptop_b, server, tokens["王芳"])
+    report = engine.sync(laptop_b, client)
+    assert [(s["id"], s["en"]) for s in report.skipped] == [
+        (nameless, "The required field 'name' is missing."), (typed, "The field 'name' has the wrong type.")]  # fmt: skip
+    assert report.pulled == 1 and laptop_b.db.scalar("SELECT name FROM enterprises WHERE id = ?", [good])
+    assert laptop_b.db.scalar("SELECT count(*) FROM enterprises WHERE id IN (?, ?)", [nameless, typed]) == 0
+    again = engine.sync(laptop_b, client)  # not stuck: the cursor moved past the bad records
+    assert again.skipped == [] and again.pulled == 0
+
+    # The command line names what was skipped.
+    late = "01a21400-0000-7000-8000-0000000000b4"
+    store.put_reference("enterprise", late, {"id": late, "credit_code": make_code(905), "created_at": stamp,
+                                             "updated_at": stamp})  # fmt: skip
+    settings.put(laptop_b, settings.HUB_URL, server.url)
+    settings.put(laptop_b, settings.HUB_TOKEN, tokens["王芳"])
+    folder = laptop_b.folder
+    laptop_b.close()
+    assert main(["--data-dir", str(folder.parent.parent), "--profile", "wang", "sync"]) == 0
+    err = capsys.readouterr().err
+    assert f"跳过 skipped: enterprise {late}" in err and "name" in err
+
+
+class DroppingClient(HubClient):
+    """A client whose network drops after the first page of a pull."""
+
+    def changes(self, since: int, limit: int = 500) -> dict:
+        if since:
+            raise SyncError("网络中断", "The network dropped.", code="unreachable")
+        return super().changes(since, limit=3)
+
+
+def test_a_dropped_pull_never_blocks_the_next_sync_and_colleagues_pdfs_never_travel(
+    hub, laptop_a: Profile, laptop_b: Profile, tmp_path: Path
+) -> None:
+    server, tokens, store = hub
+    visit, finding = finished_visit_with_finding(laptop_a, tmp_path)
+    engine.sync(laptop_a, client_for(laptop_a, server, tokens["李明"]))
+    li_documents = {d["sha256"] for d in store.bodies("document")}
+    assert len(li_documents) == 2
+
+    dropping = DroppingClient(server.url, tokens["王芳"], engine.profile_id(laptop_b))
+    with pytest.raises(SyncError):
+        engine.sync(laptop_b, dropping)  # Li's visit arrived, its documents did not
+    assert laptop_b.db.scalar("SELECT count(*) FROM visits WHERE id = ?", [visit["id"]]) == 1
+    wang = client_for(laptop_b, server, tokens["王芳"])
+    report = engine.sync(laptop_b, wang)
+    assert report.refused == [] and get_finding(laptop_b, finding["id"])["status"] == "open"
+    again = engine.sync(laptop_b, wang)
+    assert (again.pushed, again.blobs_sent) == (0, 0)
+    assert laptop_b.db.scalar("SELECT count(*) FROM documents") == 0  # nothing of Li's was rendered here
+    assert {d["sha256"] for d in store.bodies("document")} == li_documents
+    li_files = li_documents | {laptop_a.db.scalar("SELECT sha256 FROM photos"),
+                               laptop_a.db.scalar("SELECT image_sha256 FROM signatures")}  # fmt: skip
+    assert {p.name for p in store.blob_dir.rglob("*") if p.is_file()} == li_files  # no PDF of Wang's making
+
+
+def test_a_record_the_hub_refuses_does_not_hold_back_the_others(hub, laptop_a: Profile, laptop_b: Profile,
+                                                                tmp_path: Path) -> None:  # fmt: skip
+    server, tokens, store = hub
+    visit, finding = finished_visit_with_finding(laptop_a, tmp_path)
+    engine.sync(laptop_a, client_for(laptop_a, server, tokens["李明"]))
+    wang = client_for(laptop_b, server, tokens["王芳"])
+    engine.sync(laptop_b, wang)
+    # Wang amends Li's finding on her laptop: the amendment names Li's visit, which the hub will not let her write.
+    visits.update_finding(laptop_b, finding["id"], location="办公室", reason="核对现场")
+    own = visits.start(laptop_b, visit["enterprise_id"], "routine", item_codes=["A1"], steward="王芳")
+    visits.finish(laptop_b, own["id"])
+    report = engine.sync(laptop_b, wang)
+    assert [(r["entity"], r["code"]) for r in report.refused] == [("audit", "not_your_visit")]
+    assert store.record_body("visit", own["id"]) is not None  # her own visit went through
+    assert engine.pending(laptop_b).records == 1  # only the refused amendment waits

@@ -271,8 +271,13 @@ def _sync(args: argparse.Namespace) -> int:
             print(line)
         for conflict in report.conflicts:
             print(f"冲突 conflict: {conflict['entity']} {conflict['id']}({conflict['reason']})", file=sys.stderr)
+        for refused in report.refused:
+            print(f"拒收 refused: {refused['entity']} {refused['id']}:{refused.get('zh', '')} {refused.get('en', '')}",
+                  file=sys.stderr)  # fmt: skip
+        for skipped in report.skipped:
+            print(f"跳过 skipped: {skipped['entity']} {skipped['id']}:{skipped['zh']} {skipped['en']}", file=sys.stderr)
         print(f"同步完成,用时 {report.seconds:.1f} 秒。Sync done in {report.seconds:.1f} s.")
-        return 1 if report.conflicts else 0
+        return 1 if report.conflicts or report.refused else 0
 
 
 def _hub(args: argparse.Namespace) -> int:
