@@ -624,3 +624,25 @@ def test_a_record_the_hub_refuses_does_not_hold_back_the_others(hub, laptop_a: P
     assert [(r["entity"], r["code"]) for r in report.refused] == [("audit", "not_your_visit")]
     assert store.record_body("visit", own["id"]) is not None  # her own visit went through
     assert engine.pending(laptop_b).records == 1  # only the refused amendment waits
+
+
+def test_the_built_in_checklist_is_the_same_record_on_every_laptop(hub, laptop_a: Profile, laptop_b: Profile,
+                                                                   tmp_path: Path, capsys) -> None:  # fmt: skip
+    from steward.cli.main import main
+    from steward.services import settings
+
+    server, tokens, store = hub
+    # Laptop B was set up on another day: its copy of the built-in checklist was stored then.
+    laptop_b.db.conn.execute("UPDATE templates SET imported_at = '2026-01-05T01:00:00+00:00'")
+    finished_visit_with_finding(laptop_a, tmp_path)
+    assert engine.sync(laptop_a, client_for(laptop_a, server, tokens["李明"])).conflicts == []
+    ent = enterprises.create(laptop_b, name="仙居县永安机械有限公司", credit_code=make_code(78), template_code="craft")
+    visit = visits.start(laptop_b, ent["id"], "routine", item_codes=["A1"], steward="王芳")
+    visits.finish(laptop_b, visit["id"])
+    settings.put(laptop_b, settings.HUB_URL, server.url)
+    settings.put(laptop_b, settings.HUB_TOKEN, tokens["王芳"])
+    folder = laptop_b.folder
+    laptop_b.close()
+    assert main(["--data-dir", str(folder.parent.parent), "--profile", "wang", "sync"]) == 0
+    assert "冲突" not in capsys.readouterr().err
+    assert len(store.bodies("template")) == 1

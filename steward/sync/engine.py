@@ -21,7 +21,7 @@ from steward.storage import settings as settings_store
 from steward.storage import sync_records as store
 from steward.storage.profile import Profile
 from steward.sync.client import HubClient, SyncError
-from steward.sync.wire import CHUNK_SIZE, ENTITIES, record
+from steward.sync.wire import CHUNK_SIZE, ENTITIES, TEMPLATE_LOCAL_FIELDS, record
 
 log = logging.getLogger(__name__)
 PUSH_BATCH = 500
@@ -88,7 +88,8 @@ def _records(profile: Profile) -> list[dict[str, Any]]:
     out: dict[str, list[dict[str, Any]]] = {entity: [] for entity in ENTITIES}
     out["enterprise"] = [record("enterprise", e["id"], e) for e in store.enterprises(db)]
     out["template"] = [
-        record("template", t["id"], t) for t in store.templates_by_id(db, {v["template_id"] for v in visits})
+        record("template", t["id"], {k: v for k, v in t.items() if k not in TEMPLATE_LOCAL_FIELDS})
+        for t in store.templates_by_id(db, {v["template_id"] for v in visits})
     ]
     for visit in visits:
         body = {k: v for k, v in visit.items() if k not in _VISIT_LOCAL_FIELDS}
