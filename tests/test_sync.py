@@ -646,3 +646,35 @@ def test_the_built_in_checklist_is_the_same_record_on_every_laptop(hub, laptop_a
     assert main(["--data-dir", str(folder.parent.parent), "--profile", "wang", "sync"]) == 0
     assert "冲突" not in capsys.readouterr().err
     assert len(store.bodies("template")) == 1
+
+
+class AuthorClient(HubClient):
+    """Reads changes as a hub of the current protocol sends them: each with the pushing steward as "author"
+    (an older hub sends none; it is filled in here from who pushed it)."""
+
+    def __init__(self, *args: str, authors: dict[str, str]) -> None:
+        super().__init__(*args)
+        self.authors = authors
+
+    def changes(self, since: int, limit: int = 500) -> dict:
+        page = super().changes(since, limit)
+        for rec in page["records"]:
+            rec.setdefault("author", self.authors.get(rec["id"]))
+        return page
+
+
+def test_a_pulled_finding_event_is_signed_by_who_pushed_it_not_by_its_body(hub, laptop_a: Profile,
+                                                                          laptop_b: Profile, tmp_path: Path) -> None:  # fmt: skip
+    server, tokens, _ = hub
+    visit, finding = finished_visit_with_finding(laptop_a, tmp_path)
+    engine.sync(laptop_a, client_for(laptop_a, server, tokens["李明"]))
+    wang = client_for(laptop_b, server, tokens["王芳"])
+    engine.sync(laptop_b, wang)
+    recheck = visits.start(laptop_b, visit["enterprise_id"], "recheck", item_codes=["B1"], steward="李明")  # mistyped
+    event = visits.recheck(laptop_b, recheck["id"], finding["id"], "recheck_rectified", "已整改到位")
+    visits.finish(laptop_b, recheck["id"])
+    engine.sync(laptop_b, wang)
+    li = AuthorClient(server.url, tokens["李明"], engine.profile_id(laptop_a), authors={event["id"]: "王芳"})
+    engine.sync(laptop_a, li)
+    row = laptop_a.db.query_one("SELECT by, visit_id FROM finding_events WHERE id = ?", [event["id"]])
+    assert row == {"by": "王芳", "visit_id": recheck["id"]}  # the re-check visit travels with the event
