@@ -252,7 +252,10 @@ def _sync(args: argparse.Namespace) -> int:
         if args.remember:
             settings.put(profile, settings.HUB_URL, url or "")
             settings.put(profile, settings.HUB_TOKEN, token or "")
-        client = HubClient(url or "", token or "", engine.profile_id(profile))
+        ca_bundle = args.ca_bundle or settings.get(profile, settings.HUB_CA_BUNDLE)
+        if args.remember and args.ca_bundle:
+            settings.put(profile, settings.HUB_CA_BUNDLE, settings.parse(settings.HUB_CA_BUNDLE, args.ca_bundle))
+        client = HubClient(url or "", token or "", engine.profile_id(profile), ca_bundle=ca_bundle or None)
         started = time.perf_counter()
         last = [0.0]
 
@@ -290,7 +293,8 @@ def _hub(args: argparse.Namespace) -> int:
             from steward.hub.app import create_app
 
             args.hub_dir.mkdir(parents=True, exist_ok=True)
-            uvicorn.run(create_app(args.hub_dir), host=args.host, port=args.port, log_level="warning")
+            uvicorn.run(create_app(args.hub_dir), host=args.host, port=args.port, log_level="warning",
+                        ssl_keyfile=args.ssl_keyfile, ssl_certfile=args.ssl_certfile)  # fmt: skip
             return 0
         store = HubStore(args.hub_dir)
         if args.action == "import":

@@ -82,7 +82,8 @@ class SyncScreen(QWidget):
         try:
             settings.put(self.profile, settings.HUB_URL, url)
             settings.put(self.profile, settings.HUB_TOKEN, token)
-            client = HubClient(url, token, engine.profile_id(self.profile))
+            ca_bundle = settings.get(self.profile, settings.HUB_CA_BUNDLE) or None
+            client = HubClient(url, token, engine.profile_id(self.profile), ca_bundle=ca_bundle)
         except StewardError as exc:
             self.error.setText(exc.zh)
             return
