@@ -199,7 +199,7 @@ def test_a_chunk_damaged_on_the_way_is_refused(hub, laptop_a: Profile) -> None:
 
 def test_the_hub_killed_mid_sync_then_restarted(hub, laptop_a: Profile, tmp_path: Path) -> None:
     server, tokens, store = hub
-    finished_visit_with_finding(laptop_a, tmp_path)
+    visit_id = finished_visit_with_finding(laptop_a, tmp_path)[0]["id"]
     client = client_for(laptop_a, server, tokens["李明"])
     sent = []
 
@@ -216,8 +216,15 @@ def test_the_hub_killed_mid_sync_then_restarted(hub, laptop_a: Profile, tmp_path
     try:
         engine.sync(laptop_a, client, chunk_size=4096)
         assert engine.blob_outbox(laptop_a) == [] and engine.pending(laptop_a).records == 0
-        for sha in (b.sha256 for b in engine.blob_outbox(laptop_a)):
-            assert store.blob_path(sha).exists()
+        photo = laptop_a.db.scalar("SELECT sha256 FROM photos")
+        files = {photo: laptop_a.photos.original_path(photo, "jpg")}
+        signature = laptop_a.db.scalar("SELECT image_sha256 FROM signatures")
+        files[signature] = laptop_a.photos.blob_path(signature, "png")
+        for doc in documents.store.archived(laptop_a.db, visit_id):
+            files[doc["sha256"]] = laptop_a.photos.blob_path(doc["sha256"], "pdf")
+        assert len(files) == 4  # photo, signature, report and notice: each on the hub, byte for byte
+        for sha, path in files.items():
+            assert store.blob_path(sha).read_bytes() == path.read_bytes()
     finally:
         server.process = None
 
