@@ -141,8 +141,9 @@ def every_kind_of_file(profile: Profile, enterprise: dict, photo: Path) -> dict[
 
 
 @pytest.mark.parametrize("kind", ["original", "rendition", "thumbnail", "signature", "document", "logo"])
-def test_repair_keeps_every_file_the_profile_refers_to(profile: Profile, every_kind_of_file: dict[str, Path],
-                                                       kind: str) -> None:  # fmt: skip
+def test_repair_keeps_every_file_the_profile_refers_to(
+    profile: Profile, every_kind_of_file: dict[str, Path], kind: str
+) -> None:
     path = every_kind_of_file[kind]
     before = path.read_bytes()
     report = check_profile(profile)

@@ -532,8 +532,14 @@ def test_a_pulled_field_name_carrying_sql_is_never_run(hub, laptop_b: Profile) -
     stamp = "2026-11-02T02:30:00+00:00"
     evil = "address) SELECT ?, ?, ?, ?, ?, (SELECT group_concat(value, ' ') FROM settings) WHERE ? IS NOT NULL --"
     ent_id = "01a21400-0000-7000-8000-0000000000e1"
-    body = {"id": ent_id, "name": "仙居县恶意企业", "credit_code": make_code(901), "created_at": stamp,
-            "updated_at": stamp, evil: "x"}  # fmt: skip
+    body = {
+        "id": ent_id,
+        "name": "仙居县恶意企业",
+        "credit_code": make_code(901),
+        "created_at": stamp,
+        "updated_at": stamp,
+        evil: "x",
+    }
     store.put_reference("enterprise", ent_id, body)
     report = engine.sync(laptop_b, client)
     row = laptop_b.db.query_one("SELECT * FROM enterprises WHERE id = ?", [ent_id])
@@ -544,26 +550,44 @@ def test_a_pulled_field_name_carrying_sql_is_never_run(hub, laptop_b: Profile) -
     assert laptop_b.db.query("SELECT * FROM settings ORDER BY key") == before
 
 
-def test_a_pulled_record_the_laptop_cannot_apply_is_skipped_and_the_cursor_moves_on(hub, laptop_b: Profile,
-                                                                                     capsys) -> None:  # fmt: skip
+def test_a_pulled_record_the_laptop_cannot_apply_is_skipped_and_the_cursor_moves_on(
+    hub, laptop_b: Profile, capsys
+) -> None:
     from steward.cli.main import main
     from steward.services import settings
 
     server, tokens, store = hub
     stamp = "2026-11-02T02:30:00+00:00"
     nameless = "01a21400-0000-7000-8000-0000000000b1"
-    store.put_reference("enterprise", nameless, {"id": nameless, "credit_code": make_code(902), "created_at": stamp,
-                                                 "updated_at": stamp})  # fmt: skip
+    store.put_reference(
+        "enterprise",
+        nameless,
+        {"id": nameless, "credit_code": make_code(902), "created_at": stamp, "updated_at": stamp},
+    )
     typed = "01a21400-0000-7000-8000-0000000000b2"
-    store.put_reference("enterprise", typed, {"id": typed, "name": ["一个", "列表"], "credit_code": make_code(903),
-                                              "created_at": stamp, "updated_at": stamp})  # fmt: skip
+    store.put_reference(
+        "enterprise",
+        typed,
+        {
+            "id": typed,
+            "name": ["一个", "列表"],
+            "credit_code": make_code(903),
+            "created_at": stamp,
+            "updated_at": stamp,
+        },
+    )
     good = "01a21400-0000-7000-8000-0000000000b3"
-    store.put_reference("enterprise", good, {"id": good, "name": "仙居县正常企业", "credit_code": make_code(904),
-                                             "created_at": stamp, "updated_at": stamp})  # fmt: skip
+    store.put_reference(
+        "enterprise",
+        good,
+        {"id": good, "name": "仙居县正常企业", "credit_code": make_code(904), "created_at": stamp, "updated_at": stamp},
+    )
     client = client_for(laptop_b, server, tokens["王芳"])
     report = engine.sync(laptop_b, client)
     assert [(s["id"], s["en"]) for s in report.skipped] == [
-        (nameless, "The required field 'name' is missing."), (typed, "The field 'name' has the wrong type.")]  # fmt: skip
+        (nameless, "The required field 'name' is missing."),
+        (typed, "The field 'name' has the wrong type."),
+    ]
     assert report.pulled == 1 and laptop_b.db.scalar("SELECT name FROM enterprises WHERE id = ?", [good])
     assert laptop_b.db.scalar("SELECT count(*) FROM enterprises WHERE id IN (?, ?)", [nameless, typed]) == 0
     again = engine.sync(laptop_b, client)  # not stuck: the cursor moved past the bad records
@@ -571,8 +595,9 @@ def test_a_pulled_record_the_laptop_cannot_apply_is_skipped_and_the_cursor_moves
 
     # The command line names what was skipped.
     late = "01a21400-0000-7000-8000-0000000000b4"
-    store.put_reference("enterprise", late, {"id": late, "credit_code": make_code(905), "created_at": stamp,
-                                             "updated_at": stamp})  # fmt: skip
+    store.put_reference(
+        "enterprise", late, {"id": late, "credit_code": make_code(905), "created_at": stamp, "updated_at": stamp}
+    )
     settings.put(laptop_b, settings.HUB_URL, server.url)
     settings.put(laptop_b, settings.HUB_TOKEN, tokens["王芳"])
     folder = laptop_b.folder
@@ -611,13 +636,16 @@ def test_a_dropped_pull_never_blocks_the_next_sync_and_colleagues_pdfs_never_tra
     assert (again.pushed, again.blobs_sent) == (0, 0)
     assert laptop_b.db.scalar("SELECT count(*) FROM documents") == 0  # nothing of Li's was rendered here
     assert {d["sha256"] for d in store.bodies("document")} == li_documents
-    li_files = li_documents | {laptop_a.db.scalar("SELECT sha256 FROM photos"),
-                               laptop_a.db.scalar("SELECT image_sha256 FROM signatures")}  # fmt: skip
+    li_files = li_documents | {
+        laptop_a.db.scalar("SELECT sha256 FROM photos"),
+        laptop_a.db.scalar("SELECT image_sha256 FROM signatures"),
+    }
     assert {p.name for p in store.blob_dir.rglob("*") if p.is_file()} == li_files  # no PDF of Wang's making
 
 
-def test_a_record_the_hub_refuses_does_not_hold_back_the_others(hub, laptop_a: Profile, laptop_b: Profile,
-                                                                tmp_path: Path) -> None:  # fmt: skip
+def test_a_record_the_hub_refuses_does_not_hold_back_the_others(
+    hub, laptop_a: Profile, laptop_b: Profile, tmp_path: Path
+) -> None:
     server, tokens, store = hub
     visit, finding = finished_visit_with_finding(laptop_a, tmp_path)
     engine.sync(laptop_a, client_for(laptop_a, server, tokens["李明"]))
@@ -633,8 +661,9 @@ def test_a_record_the_hub_refuses_does_not_hold_back_the_others(hub, laptop_a: P
     assert engine.pending(laptop_b).records == 1  # only the refused amendment waits
 
 
-def test_the_built_in_checklist_is_the_same_record_on_every_laptop(hub, laptop_a: Profile, laptop_b: Profile,
-                                                                   tmp_path: Path, capsys) -> None:  # fmt: skip
+def test_the_built_in_checklist_is_the_same_record_on_every_laptop(
+    hub, laptop_a: Profile, laptop_b: Profile, tmp_path: Path, capsys
+) -> None:
     from steward.cli.main import main
     from steward.services import settings
 
@@ -670,8 +699,9 @@ class AuthorClient(HubClient):
         return page
 
 
-def test_a_pulled_finding_event_is_signed_by_who_pushed_it_not_by_its_body(hub, laptop_a: Profile,
-                                                                          laptop_b: Profile, tmp_path: Path) -> None:  # fmt: skip
+def test_a_pulled_finding_event_is_signed_by_who_pushed_it_not_by_its_body(
+    hub, laptop_a: Profile, laptop_b: Profile, tmp_path: Path
+) -> None:
     server, tokens, _ = hub
     visit, finding = finished_visit_with_finding(laptop_a, tmp_path)
     engine.sync(laptop_a, client_for(laptop_a, server, tokens["李明"]))

@@ -31,16 +31,57 @@ def _openssl(*args: str, cwd: Path) -> None:
 def make_private_ca(folder: Path) -> dict[str, Path]:
     """An insurer's own CA and a certificate it signed for the hub at 127.0.0.1."""
     folder.mkdir(parents=True, exist_ok=True)
-    _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
-             "-subj", "/CN=Insurer Test CA", cwd=folder)  # fmt: skip
-    _openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "hub.key", "-out", "hub.csr", "-subj", "/CN=127.0.0.1",
-             cwd=folder)  # fmt: skip
+    _openssl(
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=Insurer Test CA",
+        cwd=folder,
+    )
+    _openssl(
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "hub.key",
+        "-out",
+        "hub.csr",
+        "-subj",
+        "/CN=127.0.0.1",
+        cwd=folder,
+    )
     (folder / "ext.cnf").write_text(
         "basicConstraints=CA:FALSE\nsubjectAltName=IP:127.0.0.1\nkeyUsage=digitalSignature,keyEncipherment\n"
         "extendedKeyUsage=serverAuth\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid,issuer\n"
     )
-    _openssl("x509", "-req", "-in", "hub.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out",
-             "hub.pem", "-days", "2", "-extfile", "ext.cnf", cwd=folder)  # fmt: skip
+    _openssl(
+        "x509",
+        "-req",
+        "-in",
+        "hub.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "hub.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "ext.cnf",
+        cwd=folder,
+    )
     return {"ca": folder / "ca.pem", "key": folder / "hub.key", "cert": folder / "hub.pem"}
 
 
@@ -54,10 +95,26 @@ class TlsHub(Hub):
 
     def start(self) -> TlsHub:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "steward.cli.main", "hub", "serve", "--data-dir", str(self.data_dir),
-             "--port", str(self.port), "--ssl-keyfile", str(self.pki["key"]), "--ssl-certfile", str(self.pki["cert"])],
-            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "steward.cli.main",
+                "hub",
+                "serve",
+                "--data-dir",
+                str(self.data_dir),
+                "--port",
+                str(self.port),
+                "--ssl-keyfile",
+                str(self.pki["key"]),
+                "--ssl-certfile",
+                str(self.pki["cert"]),
+            ],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         context = ssl.create_default_context(cafile=str(self.pki["ca"]))
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -102,8 +159,25 @@ def test_https_with_a_private_ca(tls_hub: tuple[TlsHub, str], monkeypatch, tmp_p
     from steward.cli.main import main
 
     data_dir = str(tmp_path / "laptop")
-    assert main(["--data-dir", data_dir, "--profile", "li", "sync", "--hub", server.url, "--token", token,
-                 "--ca-bundle", str(server.pki["ca"]), "--remember"]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "--data-dir",
+                data_dir,
+                "--profile",
+                "li",
+                "sync",
+                "--hub",
+                server.url,
+                "--token",
+                token,
+                "--ca-bundle",
+                str(server.pki["ca"]),
+                "--remember",
+            ]
+        )
+        == 0
+    )
     assert main(["--data-dir", data_dir, "--profile", "li", "sync"]) == 0  # the CA file is remembered
     assert "同步完成" in capsys.readouterr().out
 

@@ -275,8 +275,10 @@ def _sync(args: argparse.Namespace) -> int:
         for conflict in report.conflicts:
             print(f"冲突 conflict: {conflict['entity']} {conflict['id']}({conflict['reason']})", file=sys.stderr)
         for refused in report.refused:
-            print(f"拒收 refused: {refused['entity']} {refused['id']}:{refused.get('zh', '')} {refused.get('en', '')}",
-                  file=sys.stderr)  # fmt: skip
+            print(
+                f"拒收 refused: {refused['entity']} {refused['id']}:{refused.get('zh', '')} {refused.get('en', '')}",
+                file=sys.stderr,
+            )
         for skipped in report.skipped:
             print(f"跳过 skipped: {skipped['entity']} {skipped['id']}:{skipped['zh']} {skipped['en']}", file=sys.stderr)
         print(f"同步完成,用时 {report.seconds:.1f} 秒。Sync done in {report.seconds:.1f} s.")
@@ -293,8 +295,14 @@ def _hub(args: argparse.Namespace) -> int:
             from steward.hub.app import create_app
 
             args.hub_dir.mkdir(parents=True, exist_ok=True)
-            uvicorn.run(create_app(args.hub_dir), host=args.host, port=args.port, log_level="warning",
-                        ssl_keyfile=args.ssl_keyfile, ssl_certfile=args.ssl_certfile)  # fmt: skip
+            uvicorn.run(
+                create_app(args.hub_dir),
+                host=args.host,
+                port=args.port,
+                log_level="warning",
+                ssl_keyfile=args.ssl_keyfile,
+                ssl_certfile=args.ssl_certfile,
+            )
             return 0
         store = HubStore(args.hub_dir)
         if args.action == "import":

@@ -112,19 +112,23 @@ def photo_files(db: Database, hashes: set[str]) -> list[dict[str, Any]]:
     if not hashes:
         return []
     marks = ", ".join("?" for _ in hashes)
-    return db.query(f"SELECT sha256, original_ext, bytes, original_present FROM photos WHERE sha256 IN ({marks})",
-                    list(hashes))  # fmt: skip
+    return db.query(
+        f"SELECT sha256, original_ext, bytes, original_present FROM photos WHERE sha256 IN ({marks})", list(hashes)
+    )
 
 
 def signatures_of_finished_visits(db: Database) -> list[dict[str, Any]]:
-    return db.query("SELECT s.* FROM signatures s JOIN visits v ON v.id = s.visit_id "
-                    "WHERE v.status = 'finished' AND v.origin = 'here'")  # fmt: skip
+    return db.query(
+        "SELECT s.* FROM signatures s JOIN visits v ON v.id = s.visit_id "
+        "WHERE v.status = 'finished' AND v.origin = 'here'"
+    )
 
 
 def documents(db: Database) -> list[dict[str, Any]]:
     """PDFs of this laptop's own visits (an older version rendered colleagues' too: those never travel)."""
-    return db.query("SELECT d.* FROM documents d JOIN visits v ON v.id = d.visit_id WHERE v.origin = 'here' "
-                    "ORDER BY d.created_at")  # fmt: skip
+    return db.query(
+        "SELECT d.* FROM documents d JOIN visits v ON v.id = d.visit_id WHERE v.origin = 'here' ORDER BY d.created_at"
+    )
 
 
 def audit_entries(db: Database) -> list[dict[str, Any]]:
@@ -181,8 +185,10 @@ def _columns(db: Database, table: str) -> list[tuple[str, str, bool, bool]]:
     """(name, declared type, required, primary key) of each column, read from the schema."""
     if table not in PULLED_TABLES:
         raise ValueError(f"not a table pulled records are written to: {table}")
-    return [(r[1], str(r[2]).upper(), bool(r[3]) and r[4] is None, bool(r[5]))
-            for r in db.conn.execute(f"PRAGMA table_info({table})")]  # fmt: skip
+    return [
+        (r[1], str(r[2]).upper(), bool(r[3]) and r[4] is None, bool(r[5]))
+        for r in db.conn.execute(f"PRAGMA table_info({table})")
+    ]
 
 
 def _fits(declared: str, value: Any) -> bool:
@@ -251,8 +257,11 @@ def insert_ignore(db: Database, table: str, rows: list[dict[str, Any]]) -> None:
         for body in rows:
             row = schema_row(db, table, body)
             names = list(row)
-            conn.execute(f"INSERT INTO {table} ({_quoted(names)}) VALUES ({', '.join('?' for _ in names)}) "
-                         "ON CONFLICT DO NOTHING", [row[n] for n in names])  # fmt: skip
+            conn.execute(
+                f"INSERT INTO {table} ({_quoted(names)}) VALUES ({', '.join('?' for _ in names)}) "
+                "ON CONFLICT DO NOTHING",
+                [row[n] for n in names],
+            )
 
 
 def dumps(value: Any) -> str:

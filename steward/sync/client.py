@@ -55,8 +55,9 @@ def _ssl_cause(exc: BaseException) -> ssl.SSLError | None:
 
 
 class HubClient:
-    def __init__(self, base_url: str, token: str, profile_id: str, timeout: float = 60,
-                 ca_bundle: str | Path | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, base_url: str, token: str, profile_id: str, timeout: float = 60, ca_bundle: str | Path | None = None
+    ) -> None:
         if not base_url.startswith(("http://", "https://")):
             raise SyncError(f"同步服务器地址应以 http:// 或 https:// 开头:{base_url}",
                             f"The hub address must start with http:// or https://: {base_url}")  # fmt: skip
@@ -126,7 +127,7 @@ class HubClient:
                 f"The certificate of {self.base} cannot be verified ({tls.verify_message}). If the insurer uses its "
                 "own CA, set its certificate file (hub_ca_bundle) or pass --ca-bundle. Everything stays on this laptop.",
                 code="tls",
-            )  # fmt: skip
+            )
         if tls is not None:
             return SyncError(
                 f"无法与同步服务器 {self.base} 建立加密连接({tls.reason or tls})。请核对地址(http 或 https)和端口。",

@@ -199,16 +199,22 @@ def _push(profile: Profile, client: HubClient, batch: list[dict[str, Any]], repo
             _push(profile, client, batch[:half], report)
             _push(profile, client, batch[half:], report)
             return
-        answer = {"accepted": [], "duplicates": [], "conflicts": [],
-                  "refused": [{"entity": batch[0]["entity"], "id": batch[0]["id"], "code": exc.code, "zh": exc.zh,
-                               "en": exc.en}]}  # fmt: skip
+        answer = {
+            "accepted": [],
+            "duplicates": [],
+            "conflicts": [],
+            "refused": [
+                {"entity": batch[0]["entity"], "id": batch[0]["id"], "code": exc.code, "zh": exc.zh, "en": exc.en}
+            ],
+        }
     hashes = {(r["entity"], r["id"]): r["hash"] for r in batch}
     # A checklist's id follows its content, so the same id on the hub is the same checklist even when fields that
     # say where it was installed differ (an older version sent them): acknowledged, not a conflict.
     same_checklist = [c for c in answer["conflicts"] if c["entity"] == "template"]
     ok = answer["accepted"] + answer["duplicates"] + same_checklist
-    store.mark_acked(profile.db, [(a["entity"], a["id"], hashes[(a["entity"], a["id"])]) for a in ok],
-                     clock.to_text(clock.now()))  # fmt: skip
+    store.mark_acked(
+        profile.db, [(a["entity"], a["id"], hashes[(a["entity"], a["id"])]) for a in ok], clock.to_text(clock.now())
+    )
     report.pushed += len(answer["accepted"])
     report.duplicates += len(answer["duplicates"]) + len(same_checklist)
     report.conflicts += [c for c in answer["conflicts"] if c["entity"] != "template"]
@@ -359,8 +365,9 @@ def _apply(profile: Profile, rec: dict[str, Any]) -> bool:
         stamp = body.get("finished_at") or body.get("started_at")
         row = {**body, "id": rid, "updated_at": stamp, "notice_number": None, "origin": store.ORIGIN_HUB}
         store.insert_ignore(db, "visits", [store.schema_row(db, "visits", row)])
-        store.insert_ignore(db, "visit_items",
-                            [store.schema_row(db, "visit_items", {**i, "visit_id": rid}) for i in items])  # fmt: skip
+        store.insert_ignore(
+            db, "visit_items", [store.schema_row(db, "visit_items", {**i, "visit_id": rid}) for i in items]
+        )
         store.insert_ignore(db, "answers", [store.schema_row(db, "answers", a) for a in answers])
         return True
     if entity == "finding" and not store.exists(db, "findings", "id", rid):
