@@ -715,3 +715,53 @@ def test_a_pulled_finding_event_is_signed_by_who_pushed_it_not_by_its_body(
     engine.sync(laptop_a, li)
     row = laptop_a.db.query_one("SELECT by, visit_id FROM finding_events WHERE id = ?", [event["id"]])
     assert row == {"by": "王芳", "visit_id": recheck["id"]}  # the re-check visit travels with the event
+
+
+def test_neither_sync_nor_a_bundle_renders_pdfs_of_history(hub, laptop_a: Profile, tmp_path: Path) -> None:
+    """A visit's PDFs exist because it was finished in the app; a visit finished without them (an older version,
+    the command line) is sent as records only: nothing is drawn behind the steward's back."""
+    import zipfile
+
+    from steward.sync import bundle
+
+    server, tokens, store = hub
+    ent = enterprises.create(
+        laptop_a, name="仙居县源泉工艺品有限公司", credit_code=make_code(79), template_code="craft"
+    )
+    visit = visits.start(laptop_a, ent["id"], "routine", item_codes=["A1"])
+    visits.finish(laptop_a, visit["id"])
+    made = bundle.export(laptop_a, tokens["李明"], tmp_path / "li.zip")
+    with zipfile.ZipFile(tmp_path / "li.zip") as zf:
+        entities = {json.loads(line)["entity"] for line in zf.read("records.jsonl").splitlines()}
+    assert made["blobs"] == 0 and "visit" in entities and "document" not in entities
+    engine.sync(laptop_a, client_for(laptop_a, server, tokens["李明"]))
+    assert laptop_a.db.scalar("SELECT count(*) FROM documents") == 0 and store.bodies("document") == []
+    assert store.record_body("visit", visit["id"]) is not None
+
+
+def test_upgrading_a_profile_recognises_the_visits_it_pulled(tmp_path: Path, monkeypatch) -> None:
+    from steward.services import settings
+    from steward.storage import migrations
+
+    monkeypatch.setattr(migrations, "_STEPS", [s for s in migrations._STEPS if s[0] != "m0xx_sync_visit_origin"])
+    with open_profile(tmp_path, "wang") as old:  # a profile as the version before kept it
+        settings.put(old, settings.STEWARD_NAME, "王芳")
+        ent = enterprises.create(old, name="仙居县源泉工艺品有限公司", credit_code=make_code(80), template_code="craft")
+        own = visits.start(old, ent["id"], "routine", item_codes=["A1"])
+        visits.sign(old, own["id"], "steward", "王芳", png=b"\x89PNG\r\n\x1a\n" + b"signature" * 50)
+        visits.finish(old, own["id"])
+        typed = visits.start(old, ent["id"], "routine", item_codes=["A1"], steward="王 芳")  # not yet sent: her own
+        visits.finish(old, typed["id"])
+        pulled = {**visits.get(old, own["id"]), "id": "01a21400-0000-7000-8000-0000000000c1", "steward": "李明"}
+        del pulled["enterprise_name"]
+        old.db.insert("visits", pulled)
+        stamp = "2026-11-02T02:30:00+00:00"
+        acks = [
+            {"entity": "visit", "entity_id": v, "content_hash": "h", "acked_at": stamp}
+            for v in (own["id"], pulled["id"])
+        ]
+        old.db.insert_many("sync_acks", acks)
+    monkeypatch.undo()
+    with open_profile(tmp_path, "wang") as upgraded:
+        origins = {r["id"]: r["origin"] for r in upgraded.db.query("SELECT id, origin FROM visits")}
+    assert origins == {own["id"]: "here", typed["id"]: "here", pulled["id"]: "hub"}
