@@ -765,3 +765,21 @@ def test_upgrading_a_profile_recognises_the_visits_it_pulled(tmp_path: Path, mon
     with open_profile(tmp_path, "wang") as upgraded:
         origins = {r["id"]: r["origin"] for r in upgraded.db.query("SELECT id, origin FROM visits")}
     assert origins == {own["id"]: "here", typed["id"]: "here", pulled["id"]: "hub"}
+
+
+class SmallPushClient(HubClient):
+    """Sends pushes to a hub that takes at most two records at a time (413 above that)."""
+
+    def push(self, records: list[dict]) -> dict:
+        if len(records) > 2:
+            raise SyncError("请求过大", "Request too large.", status=413, code="too_large")
+        return super().push(records)
+
+
+def test_a_push_too_large_for_the_hub_is_sent_in_smaller_parts(hub, laptop_a: Profile, tmp_path: Path) -> None:
+    server, tokens, store = hub
+    finished_visit_with_finding(laptop_a, tmp_path)
+    waiting = engine.pending(laptop_a).records
+    assert waiting > 4
+    report = engine.sync(laptop_a, SmallPushClient(server.url, tokens["李明"], engine.profile_id(laptop_a)))
+    assert report.pushed == waiting and report.refused == [] and engine.pending(laptop_a).records == 0

@@ -188,11 +188,12 @@ _WHOLE_SYNC_CODES = {"profile_bound", "no_token", "no_profile", "upgrade"}
 
 def _push(profile: Profile, client: HubClient, batch: list[dict[str, Any]], report: SyncReport) -> None:
     """Push one batch; what the hub refuses is reported and the rest is kept. A hub that answers a refused record
-    by refusing the whole batch (the first protocol) is asked again with halves until the record is found."""
+    by refusing the whole batch (the first protocol), or finds the batch too large (413), is asked again with
+    halves until the record is found."""
     try:
         answer = client.push(batch)
     except SyncError as exc:
-        if exc.status not in (403, 422) or exc.code in _WHOLE_SYNC_CODES:
+        if exc.status not in (403, 413, 422) or exc.code in _WHOLE_SYNC_CODES:
             raise
         if len(batch) > 1:
             half = len(batch) // 2
