@@ -777,7 +777,7 @@ class SmallPushClient(HubClient):
 
 
 def test_a_push_too_large_for_the_hub_is_sent_in_smaller_parts(hub, laptop_a: Profile, tmp_path: Path) -> None:
-    server, tokens, store = hub
+    server, tokens, _ = hub
     finished_visit_with_finding(laptop_a, tmp_path)
     waiting = engine.pending(laptop_a).records
     assert waiting > 4
