@@ -582,8 +582,24 @@ def test_a_pulled_record_the_laptop_cannot_apply_is_skipped_and_the_cursor_moves
         good,
         {"id": good, "name": "仙居县正常企业", "credit_code": make_code(904), "created_at": stamp, "updated_at": stamp},
     )
+    orphan = "01a21400-0000-7000-8000-0000000000b5"  # a finding of a visit this laptop never got
+    store.put_reference(
+        "finding",
+        orphan,
+        {
+            "id": orphan,
+            "enterprise_id": good,
+            "visit_id": "no-such-visit",
+            "description": "无主问题",
+            "severity": "general",
+            "created_at": stamp,
+            "created_by": "李明",
+        },
+    )
     client = client_for(laptop_b, server, tokens["王芳"])
     report = engine.sync(laptop_b, client)
+    assert report.skipped[2]["id"] == orphan and "FOREIGN KEY" in report.skipped[2]["en"]
+    del report.skipped[2]
     assert [(s["id"], s["en"]) for s in report.skipped] == [
         (nameless, "The required field 'name' is missing."),
         (typed, "The field 'name' has the wrong type."),

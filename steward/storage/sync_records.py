@@ -42,8 +42,7 @@ def set_cursor(db: Database, stream: str, value: int, at: str) -> None:
                      "cursor = excluded.cursor, updated_at = excluded.updated_at", [stream, str(value), at])  # fmt: skip
 
 
-ORIGIN_HERE = "here"  # a visit made on this laptop
-ORIGIN_HUB = "hub"  # a colleague's visit, pulled from the hub
+ORIGIN_HUB = "hub"  # visits.origin of a colleague's visit pulled from the hub; one made here is 'here' (the default)
 
 
 # -- what the laptop has to send ------------------------------------------------------------------------------
