@@ -115,3 +115,46 @@ def test_check_reports_foreign_key_damage(profile: Profile) -> None:
     profile.db.conn.execute("INSERT INTO visit_items (visit_id, item_id, position) VALUES ('gone', 'gone', 0)")
     profile.db.conn.execute("PRAGMA foreign_keys = ON")
     assert "foreign_key" in {p.code for p in check_profile(profile).problems}
+
+
+@pytest.fixture
+def every_kind_of_file(profile: Profile, enterprise: dict, photo: Path) -> dict[str, Path]:
+    """A finished visit with a photo, a signature and its archived PDFs, and a letterhead logo in the store."""
+    from steward.services import documents, settings
+
+    settings.put(profile, settings.STEWARD_NAME, "李明")
+    settings.put(profile, settings.FIRM_NAME, "仙居绿源环境服务有限公司")
+    settings.put(profile, settings.INSURER_NAME, "中国人民财产保险股份有限公司仙居支公司")
+    visit = visits.start(profile, enterprise["id"], "routine", item_codes=["A1"])
+    [result] = photos.import_photos(profile, [photo], LinkTarget(visit_id=visit["id"])).results
+    visits.sign(profile, visit["id"], "steward", "李明", png=b"\x89PNG\r\n\x1a\n" + b"signature" * 50)
+    visits.finish(profile, visit["id"])
+    [report] = documents.archive_visit(profile, visit["id"])
+    logo = profile.photos.write_blob("cd" * 32, "png", b"\x89PNG\r\n\x1a\n logo")
+    settings.put(profile, settings.LOGO_PATH, str(logo))
+    sha, signature = result.sha256, profile.db.scalar("SELECT image_sha256 FROM signatures")
+    return {
+        "original": profile.photos.original_path(sha, "jpg"),
+        "rendition": profile.photos.rendition_path(sha),
+        "thumbnail": profile.photos.thumb_path(sha),
+        "signature": profile.photos.blob_path(signature, "png"),
+        "document": profile.photos.blob_path(report["sha256"], "pdf"),
+        "logo": logo,
+    }
+
+
+@pytest.mark.parametrize("kind", ["original", "rendition", "thumbnail", "signature", "document", "logo"])
+def test_repair_keeps_every_file_the_profile_refers_to(
+    profile: Profile, every_kind_of_file: dict[str, Path], kind: str
+) -> None:
+    path = every_kind_of_file[kind]
+    before = path.read_bytes()
+    report = check_profile(profile)
+    assert report.problems == [] and report.clean  # not even a "harmless leftover"
+    check_profile(profile, repair=True)
+    assert path.read_bytes() == before
+
+
+def test_check_names_a_missing_visit_pdf(profile: Profile, every_kind_of_file: dict[str, Path]) -> None:
+    every_kind_of_file["document"].unlink()
+    assert [p.code for p in check_profile(profile).remaining] == ["document_missing"]

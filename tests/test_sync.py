@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from steward.hub.store import HubStore
-from steward.services import enterprises, photos, templates, visits
+from steward.services import documents, enterprises, photos, templates, visits
 from steward.services.findings import get as get_finding
 from steward.services.profiles import open_profile
 from steward.storage.profile import Profile
@@ -71,7 +71,8 @@ def finished_visit_with_finding(profile: Profile, tmp_path: Path) -> tuple[dict,
     photos.import_photos(profile, [shot], photos.LinkTarget(visit_id=visit["id"], item_id=item["id"],
                                                             finding_id=finding["id"]))  # fmt: skip
     visits.sign(profile, visit["id"], "steward", "李明", png=b"\x89PNG\r\n\x1a\n" + b"signature" * 50)
-    visits.finish(profile, visit["id"])  # finished now: within the window in which a sync makes its PDFs
+    visits.finish(profile, visit["id"])
+    documents.archive_visit(profile, visit["id"])  # the app renders the report and notice when a visit is finished
     return visit, finding
 
 
@@ -208,7 +209,7 @@ def test_a_chunk_damaged_on_the_way_is_refused(hub, laptop_a: Profile) -> None:
 
 def test_the_hub_killed_mid_sync_then_restarted(hub, laptop_a: Profile, tmp_path: Path) -> None:
     server, tokens, store = hub
-    finished_visit_with_finding(laptop_a, tmp_path)
+    visit_id = finished_visit_with_finding(laptop_a, tmp_path)[0]["id"]
     client = client_for(laptop_a, server, tokens["李明"])
     sent = []
 
@@ -225,8 +226,15 @@ def test_the_hub_killed_mid_sync_then_restarted(hub, laptop_a: Profile, tmp_path
     try:
         engine.sync(laptop_a, client, chunk_size=4096)
         assert engine.blob_outbox(laptop_a) == [] and engine.pending(laptop_a).records == 0
-        for sha in (b.sha256 for b in engine.blob_outbox(laptop_a)):
-            assert store.blob_path(sha).exists()
+        photo = laptop_a.db.scalar("SELECT sha256 FROM photos")
+        files = {photo: laptop_a.photos.original_path(photo, "jpg")}
+        signature = laptop_a.db.scalar("SELECT image_sha256 FROM signatures")
+        files[signature] = laptop_a.photos.blob_path(signature, "png")
+        for doc in documents.store.archived(laptop_a.db, visit_id):
+            files[doc["sha256"]] = laptop_a.photos.blob_path(doc["sha256"], "pdf")
+        assert len(files) == 4  # photo, signature, report and notice: each on the hub, byte for byte
+        for sha, path in files.items():
+            assert store.blob_path(sha).read_bytes() == path.read_bytes()
     finally:
         server.process = None
 
@@ -273,8 +281,9 @@ def test_sync_from_the_command_line(hub, laptop_a: Profile, tmp_path: Path, caps
     data_dir = str(folder.parent.parent)
     assert main(["--data-dir", data_dir, "--profile", "li", "sync", "--pending"]) == 0
     assert "待同步:巡查 1 次" in capsys.readouterr().out
-    assert main(["--data-dir", data_dir, "--profile", "li", "sync", "--hub", server.url, "--token",
-                 tokens["李明"], "--remember"]) == 0  # fmt: skip
+    # --token=VALUE: a token may begin with "-", which argparse would take for an option.
+    assert main(["--data-dir", data_dir, "--profile", "li", "sync", "--hub", server.url, f"--token={tokens['李明']}",
+                 "--remember"]) == 0  # fmt: skip
     assert "同步完成" in capsys.readouterr().out
     assert main(["--data-dir", data_dir, "--profile", "li", "sync"]) == 0  # remembered
     assert main(["--data-dir", data_dir, "--profile", "li", "sync", "--token", "wrong"]) == 2
@@ -520,3 +529,284 @@ def test_a_full_disk_on_the_hub_is_reported_and_keeps_nothing_half(tmp_path: Pat
     body = json.dumps({"error": {"code": err.value.code, "zh": err.value.zh, "en": err.value.en}}).encode()
     message = HubClient._http_error(507, body)
     assert "服务器磁盘已满" in message.zh and "still on your laptop" in message.en
+
+
+def test_a_pulled_field_name_carrying_sql_is_never_run(hub, laptop_b: Profile) -> None:
+    """A record's keys never become SQL: a key that, put into the column list, would copy the laptop's settings
+    (hub address and token) into an enterprise is dropped; the enterprise's own fields are applied."""
+    from steward.services import settings
+
+    server, tokens, store = hub
+    settings.put(laptop_b, settings.HUB_TOKEN, tokens["王芳"])
+    client = client_for(laptop_b, server, tokens["王芳"])  # gives the profile its sync id
+    before = laptop_b.db.query("SELECT * FROM settings ORDER BY key")
+    stamp = "2026-11-02T02:30:00+00:00"
+    evil = "address) SELECT ?, ?, ?, ?, ?, (SELECT group_concat(value, ' ') FROM settings) WHERE ? IS NOT NULL --"
+    ent_id = "01a21400-0000-7000-8000-0000000000e1"
+    body = {
+        "id": ent_id,
+        "name": "仙居县恶意企业",
+        "credit_code": make_code(901),
+        "created_at": stamp,
+        "updated_at": stamp,
+        evil: "x",
+    }
+    store.put_reference("enterprise", ent_id, body)
+    report = engine.sync(laptop_b, client)
+    row = laptop_b.db.query_one("SELECT * FROM enterprises WHERE id = ?", [ent_id])
+    assert row is not None and row["name"] == "仙居县恶意企业" and row["address"] == ""
+    assert report.pulled == 1
+    dump = "\n".join(str(r) for r in laptop_b.db.query("SELECT * FROM enterprises"))
+    assert tokens["王芳"] not in dump
+    assert laptop_b.db.query("SELECT * FROM settings ORDER BY key") == before
+
+
+def test_a_pulled_record_the_laptop_cannot_apply_is_skipped_and_the_cursor_moves_on(
+    hub, laptop_b: Profile, capsys
+) -> None:
+    from steward.cli.main import main
+    from steward.services import settings
+
+    server, tokens, store = hub
+    stamp = "2026-11-02T02:30:00+00:00"
+    nameless = "01a21400-0000-7000-8000-0000000000b1"
+    store.put_reference(
+        "enterprise",
+        nameless,
+        {"id": nameless, "credit_code": make_code(902), "created_at": stamp, "updated_at": stamp},
+    )
+    typed = "01a21400-0000-7000-8000-0000000000b2"
+    store.put_reference(
+        "enterprise",
+        typed,
+        {
+            "id": typed,
+            "name": ["一个", "列表"],
+            "credit_code": make_code(903),
+            "created_at": stamp,
+            "updated_at": stamp,
+        },
+    )
+    good = "01a21400-0000-7000-8000-0000000000b3"
+    store.put_reference(
+        "enterprise",
+        good,
+        {"id": good, "name": "仙居县正常企业", "credit_code": make_code(904), "created_at": stamp, "updated_at": stamp},
+    )
+    orphan = "01a21400-0000-7000-8000-0000000000b5"  # a finding of a visit this laptop never got
+    store.put_reference(
+        "finding",
+        orphan,
+        {
+            "id": orphan,
+            "enterprise_id": good,
+            "visit_id": "no-such-visit",
+            "description": "无主问题",
+            "severity": "general",
+            "created_at": stamp,
+            "created_by": "李明",
+        },
+    )
+    client = client_for(laptop_b, server, tokens["王芳"])
+    report = engine.sync(laptop_b, client)
+    assert report.skipped[2]["id"] == orphan and "FOREIGN KEY" in report.skipped[2]["en"]
+    del report.skipped[2]
+    assert [(s["id"], s["en"]) for s in report.skipped] == [
+        (nameless, "The required field 'name' is missing."),
+        (typed, "The field 'name' has the wrong type."),
+    ]
+    assert report.pulled == 1 and laptop_b.db.scalar("SELECT name FROM enterprises WHERE id = ?", [good])
+    assert laptop_b.db.scalar("SELECT count(*) FROM enterprises WHERE id IN (?, ?)", [nameless, typed]) == 0
+    again = engine.sync(laptop_b, client)  # not stuck: the cursor moved past the bad records
+    assert again.skipped == [] and again.pulled == 0
+
+    # The command line names what was skipped.
+    late = "01a21400-0000-7000-8000-0000000000b4"
+    store.put_reference(
+        "enterprise", late, {"id": late, "credit_code": make_code(905), "created_at": stamp, "updated_at": stamp}
+    )
+    settings.put(laptop_b, settings.HUB_URL, server.url)
+    settings.put(laptop_b, settings.HUB_TOKEN, tokens["王芳"])
+    folder = laptop_b.folder
+    laptop_b.close()
+    assert main(["--data-dir", str(folder.parent.parent), "--profile", "wang", "sync"]) == 0
+    err = capsys.readouterr().err
+    assert f"跳过 skipped: enterprise {late}" in err and "name" in err
+
+
+class DroppingClient(HubClient):
+    """A client whose network drops after the first page of a pull."""
+
+    def changes(self, since: int, limit: int = 500) -> dict:
+        if since:
+            raise SyncError("网络中断", "The network dropped.", code="unreachable")
+        return super().changes(since, limit=3)
+
+
+def test_a_dropped_pull_never_blocks_the_next_sync_and_colleagues_pdfs_never_travel(
+    hub, laptop_a: Profile, laptop_b: Profile, tmp_path: Path
+) -> None:
+    server, tokens, store = hub
+    visit, finding = finished_visit_with_finding(laptop_a, tmp_path)
+    engine.sync(laptop_a, client_for(laptop_a, server, tokens["李明"]))
+    li_documents = {d["sha256"] for d in store.bodies("document")}
+    assert len(li_documents) == 2
+
+    dropping = DroppingClient(server.url, tokens["王芳"], engine.profile_id(laptop_b))
+    with pytest.raises(SyncError):
+        engine.sync(laptop_b, dropping)  # Li's visit arrived, its documents did not
+    assert laptop_b.db.scalar("SELECT count(*) FROM visits WHERE id = ?", [visit["id"]]) == 1
+    wang = client_for(laptop_b, server, tokens["王芳"])
+    report = engine.sync(laptop_b, wang)
+    assert report.refused == [] and get_finding(laptop_b, finding["id"])["status"] == "open"
+    again = engine.sync(laptop_b, wang)
+    assert (again.pushed, again.blobs_sent) == (0, 0)
+    assert laptop_b.db.scalar("SELECT count(*) FROM documents") == 0  # nothing of Li's was rendered here
+    assert {d["sha256"] for d in store.bodies("document")} == li_documents
+    li_files = li_documents | {
+        laptop_a.db.scalar("SELECT sha256 FROM photos"),
+        laptop_a.db.scalar("SELECT image_sha256 FROM signatures"),
+    }
+    assert {p.name for p in store.blob_dir.rglob("*") if p.is_file()} == li_files  # no PDF of Wang's making
+
+
+def test_a_record_the_hub_refuses_does_not_hold_back_the_others(
+    hub, laptop_a: Profile, laptop_b: Profile, tmp_path: Path
+) -> None:
+    server, tokens, store = hub
+    visit, finding = finished_visit_with_finding(laptop_a, tmp_path)
+    engine.sync(laptop_a, client_for(laptop_a, server, tokens["李明"]))
+    wang = client_for(laptop_b, server, tokens["王芳"])
+    engine.sync(laptop_b, wang)
+    # Wang amends Li's finding on her laptop: the amendment names Li's visit, which the hub will not let her write.
+    visits.update_finding(laptop_b, finding["id"], location="办公室", reason="核对现场")
+    own = visits.start(laptop_b, visit["enterprise_id"], "routine", item_codes=["A1"], steward="王芳")
+    visits.finish(laptop_b, own["id"])
+    report = engine.sync(laptop_b, wang)
+    assert [(r["entity"], r["code"]) for r in report.refused] == [("audit", "not_your_visit")]
+    assert store.record_body("visit", own["id"]) is not None  # her own visit went through
+    assert engine.pending(laptop_b).records == 1  # only the refused amendment waits
+
+
+def test_the_built_in_checklist_is_the_same_record_on_every_laptop(
+    hub, laptop_a: Profile, laptop_b: Profile, tmp_path: Path, capsys
+) -> None:
+    from steward.cli.main import main
+    from steward.services import settings
+
+    server, tokens, store = hub
+    # Laptop B was set up on another day: its copy of the built-in checklist was stored then.
+    laptop_b.db.conn.execute("UPDATE templates SET imported_at = '2026-01-05T01:00:00+00:00'")
+    finished_visit_with_finding(laptop_a, tmp_path)
+    assert engine.sync(laptop_a, client_for(laptop_a, server, tokens["李明"])).conflicts == []
+    ent = enterprises.create(laptop_b, name="仙居县永安机械有限公司", credit_code=make_code(78), template_code="craft")
+    visit = visits.start(laptop_b, ent["id"], "routine", item_codes=["A1"], steward="王芳")
+    visits.finish(laptop_b, visit["id"])
+    settings.put(laptop_b, settings.HUB_URL, server.url)
+    settings.put(laptop_b, settings.HUB_TOKEN, tokens["王芳"])
+    folder = laptop_b.folder
+    laptop_b.close()
+    assert main(["--data-dir", str(folder.parent.parent), "--profile", "wang", "sync"]) == 0
+    assert "冲突" not in capsys.readouterr().err
+    assert len(store.bodies("template")) == 1
+
+
+class AuthorClient(HubClient):
+    """Reads changes as a hub of the current protocol sends them: each with the pushing steward as "author"
+    (an older hub sends none; it is filled in here from who pushed it)."""
+
+    def __init__(self, *args: str, authors: dict[str, str]) -> None:
+        super().__init__(*args)
+        self.authors = authors
+
+    def changes(self, since: int, limit: int = 500) -> dict:
+        page = super().changes(since, limit)
+        for rec in page["records"]:
+            rec.setdefault("author", self.authors.get(rec["id"]))
+        return page
+
+
+def test_a_pulled_finding_event_is_signed_by_who_pushed_it_not_by_its_body(
+    hub, laptop_a: Profile, laptop_b: Profile, tmp_path: Path
+) -> None:
+    server, tokens, _ = hub
+    visit, finding = finished_visit_with_finding(laptop_a, tmp_path)
+    engine.sync(laptop_a, client_for(laptop_a, server, tokens["李明"]))
+    wang = client_for(laptop_b, server, tokens["王芳"])
+    engine.sync(laptop_b, wang)
+    recheck = visits.start(laptop_b, visit["enterprise_id"], "recheck", item_codes=["B1"], steward="李明")  # mistyped
+    event = visits.recheck(laptop_b, recheck["id"], finding["id"], "recheck_rectified", "已整改到位")
+    visits.finish(laptop_b, recheck["id"])
+    engine.sync(laptop_b, wang)
+    li = AuthorClient(server.url, tokens["李明"], engine.profile_id(laptop_a), authors={event["id"]: "王芳"})
+    engine.sync(laptop_a, li)
+    row = laptop_a.db.query_one("SELECT by, visit_id FROM finding_events WHERE id = ?", [event["id"]])
+    assert row == {"by": "王芳", "visit_id": recheck["id"]}  # the re-check visit travels with the event
+
+
+def test_neither_sync_nor_a_bundle_renders_pdfs_of_history(hub, laptop_a: Profile, tmp_path: Path) -> None:
+    """A visit's PDFs exist because it was finished in the app; a visit finished without them (an older version,
+    the command line) is sent as records only: nothing is drawn behind the steward's back."""
+    import zipfile
+
+    from steward.sync import bundle
+
+    server, tokens, store = hub
+    ent = enterprises.create(
+        laptop_a, name="仙居县源泉工艺品有限公司", credit_code=make_code(79), template_code="craft"
+    )
+    visit = visits.start(laptop_a, ent["id"], "routine", item_codes=["A1"])
+    visits.finish(laptop_a, visit["id"])
+    made = bundle.export(laptop_a, tokens["李明"], tmp_path / "li.zip")
+    with zipfile.ZipFile(tmp_path / "li.zip") as zf:
+        entities = {json.loads(line)["entity"] for line in zf.read("records.jsonl").splitlines()}
+    assert made["blobs"] == 0 and "visit" in entities and "document" not in entities
+    engine.sync(laptop_a, client_for(laptop_a, server, tokens["李明"]))
+    assert laptop_a.db.scalar("SELECT count(*) FROM documents") == 0 and store.bodies("document") == []
+    assert store.record_body("visit", visit["id"]) is not None
+
+
+def test_upgrading_a_profile_recognises_the_visits_it_pulled(tmp_path: Path, monkeypatch) -> None:
+    from steward.services import settings
+    from steward.storage import migrations
+
+    monkeypatch.setattr(migrations, "_STEPS", [s for s in migrations._STEPS if s[0] != "0008_visit_origin"])
+    with open_profile(tmp_path, "wang") as old:  # a profile as the version before kept it
+        settings.put(old, settings.STEWARD_NAME, "王芳")
+        ent = enterprises.create(old, name="仙居县源泉工艺品有限公司", credit_code=make_code(80), template_code="craft")
+        own = visits.start(old, ent["id"], "routine", item_codes=["A1"])
+        visits.sign(old, own["id"], "steward", "王芳", png=b"\x89PNG\r\n\x1a\n" + b"signature" * 50)
+        visits.finish(old, own["id"])
+        typed = visits.start(old, ent["id"], "routine", item_codes=["A1"], steward="王 芳")  # not yet sent: her own
+        visits.finish(old, typed["id"])
+        pulled = {**visits.get(old, own["id"]), "id": "01a21400-0000-7000-8000-0000000000c1", "steward": "李明"}
+        del pulled["enterprise_name"]
+        old.db.insert("visits", pulled)
+        stamp = "2026-11-02T02:30:00+00:00"
+        acks = [
+            {"entity": "visit", "entity_id": v, "content_hash": "h", "acked_at": stamp}
+            for v in (own["id"], pulled["id"])
+        ]
+        old.db.insert_many("sync_acks", acks)
+    monkeypatch.undo()
+    with open_profile(tmp_path, "wang") as upgraded:
+        origins = {r["id"]: r["origin"] for r in upgraded.db.query("SELECT id, origin FROM visits")}
+    assert origins == {own["id"]: "here", typed["id"]: "here", pulled["id"]: "hub"}
+
+
+class SmallPushClient(HubClient):
+    """Sends pushes to a hub that takes at most two records at a time (413 above that)."""
+
+    def push(self, records: list[dict]) -> dict:
+        if len(records) > 2:
+            raise SyncError("请求过大", "Request too large.", status=413, code="too_large")
+        return super().push(records)
+
+
+def test_a_push_too_large_for_the_hub_is_sent_in_smaller_parts(hub, laptop_a: Profile, tmp_path: Path) -> None:
+    server, tokens, _ = hub
+    finished_visit_with_finding(laptop_a, tmp_path)
+    waiting = engine.pending(laptop_a).records
+    assert waiting > 4
+    report = engine.sync(laptop_a, SmallPushClient(server.url, tokens["李明"], engine.profile_id(laptop_a)))
+    assert report.pushed == waiting and report.refused == [] and engine.pending(laptop_a).records == 0

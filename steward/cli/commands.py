@@ -253,7 +253,10 @@ def _sync(args: argparse.Namespace) -> int:
         if args.remember:
             settings.put(profile, settings.HUB_URL, url or "")
             settings.put(profile, settings.HUB_TOKEN, token or "")
-        client = HubClient(url or "", token or "", engine.profile_id(profile))
+        ca_bundle = args.ca_bundle or settings.get(profile, settings.HUB_CA_BUNDLE)
+        if args.remember and args.ca_bundle:
+            settings.put(profile, settings.HUB_CA_BUNDLE, settings.parse(settings.HUB_CA_BUNDLE, args.ca_bundle))
+        client = HubClient(url or "", token or "", engine.profile_id(profile), ca_bundle=ca_bundle or None)
         started = time.perf_counter()
         last = [0.0]
 
@@ -272,8 +275,15 @@ def _sync(args: argparse.Namespace) -> int:
             print(line)
         for conflict in report.conflicts:
             print(f"冲突 conflict: {conflict['entity']} {conflict['id']}({conflict['reason']})", file=sys.stderr)
+        for refused in report.refused:
+            print(
+                f"拒收 refused: {refused['entity']} {refused['id']}:{refused.get('zh', '')} {refused.get('en', '')}",
+                file=sys.stderr,
+            )
+        for skipped in report.skipped:
+            print(f"跳过 skipped: {skipped['entity']} {skipped['id']}:{skipped['zh']} {skipped['en']}", file=sys.stderr)
         print(f"同步完成,用时 {report.seconds:.1f} 秒。Sync done in {report.seconds:.1f} s.")
-        return 1 if report.conflicts else 0
+        return 1 if report.conflicts or report.refused else 0
 
 
 def _hub(args: argparse.Namespace) -> int:
@@ -286,7 +296,14 @@ def _hub(args: argparse.Namespace) -> int:
             from steward.hub.app import create_app
 
             args.hub_dir.mkdir(parents=True, exist_ok=True)
-            uvicorn.run(create_app(args.hub_dir), host=args.host, port=args.port, log_level="warning")
+            uvicorn.run(
+                create_app(args.hub_dir),
+                host=args.host,
+                port=args.port,
+                log_level="warning",
+                ssl_keyfile=args.ssl_keyfile,
+                ssl_certfile=args.ssl_certfile,
+            )
             return 0
         store = HubStore(args.hub_dir)
         if args.action == "import":
@@ -325,10 +342,12 @@ def _hub(args: argparse.Namespace) -> int:
         if args.action == "import-template":
             from steward.services.template_files import read_template_file
             from steward.services.templates import template_rows
+            from steward.sync.wire import TEMPLATE_LOCAL_FIELDS
 
             template = read_template_file(args.file)
             row, items = template_rows(template, 1, args.file.name)
-            changed = store.put_reference("template", row["id"], {**row, "items": items})
+            body = {k: v for k, v in row.items() if k not in TEMPLATE_LOCAL_FIELDS}
+            changed = store.put_reference("template", row["id"], {**body, "items": items})
             print(f"检查表 {template.code}:{'已导入' if changed else '内容未变'}。Template {template.code} imported.")
             return 0
         if args.action == "add-viewer":

@@ -128,7 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sync", help="同步到保险公司服务器 sync with Steward Hub")
     p.add_argument("--hub", help="hub address, e.g. http://127.0.0.1:8750 (default: settings)")
     p.add_argument("--token", help="this steward's token (default: settings)")
-    p.add_argument("--remember", action="store_true", help="save --hub and --token in the profile's settings")
+    p.add_argument("--remember", action="store_true", help="save --hub, --token, --ca-bundle in the profile's settings")
+    p.add_argument("--ca-bundle", help="PEM file of the CA that signed the hub's certificate (a private CA)")
     p.add_argument("--pending", action="store_true", help="only show what is waiting to be sent")
 
     hub = sub.add_parser("hub", help="同步服务器 Steward Hub (insurer side)").add_subparsers(
@@ -138,6 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", dest="hub_dir", type=Path, required=True)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8750)
+    p.add_argument("--ssl-keyfile", help="serve HTTPS with this private key (PEM)")
+    p.add_argument("--ssl-certfile", help="serve HTTPS with this certificate (PEM)")
     p = hub.add_parser("add-steward")
     p.add_argument("name")
     p.add_argument("--data-dir", dest="hub_dir", type=Path, required=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 from steward.domain import clock
 from steward.domain.errors import StewardError
 from steward.domain.findings import derive_state
+from steward.services import settings
 from steward.services.findings import event_from_row, refresh_state
 from steward.storage import findings as findings_store
 from steward.storage import integrity
@@ -94,12 +95,15 @@ def _check_photos(profile: Profile, report: CheckReport, repair: bool) -> set[st
 
 
 def _check_files(profile: Profile, report: CheckReport, repair: bool, known: set[str]) -> None:
-    """Files the database does not know: left by a crash between the file and its row, or temp files."""
+    """Files the database does not know: left by a crash between the file and its row, or temp files. Every file a
+    row or a setting names is kept: photo originals, renditions and thumbnails, signatures, archived documents
+    (PDFs) and the letterhead logo."""
     blobs = photos_store.referenced_blob_hashes(profile.db)
+    named = _files_named_by_settings(profile)
     for kind, path in list(profile.photos.files()):
         sha = profile.photos.sha_of(path)
         stray = profile.photos.is_temp(path) or (sha not in (blobs if kind == "blobs" else known))
-        if not stray:
+        if not stray or path.resolve() in named:
             continue
         problem = Problem(
             "stray_file",
@@ -111,11 +115,22 @@ def _check_files(profile: Profile, report: CheckReport, repair: bool, known: set
                 path.unlink()
                 problem.repaired = True
         report.problems.append(problem)
-    for row in profile.db.query("SELECT id, image_sha256 FROM signatures WHERE image_sha256 IS NOT NULL"):
-        if not profile.photos.blob_path(row["image_sha256"], "png").exists():
-            report.problems.append(
-                Problem("signature_missing", f"签名图片缺失:{row['id']}", f"Signature image missing: {row['id']}")
-            )
+    for kind, owner, sha in photos_store.referenced_blobs(profile.db):
+        if not profile.photos.blob_path(sha, _BLOB_EXT[kind]).exists():
+            zh, en = _MISSING[kind]
+            report.problems.append(Problem(f"{kind}_missing", f"{zh}:{owner}", f"{en}: {owner}"))
+
+
+_BLOB_EXT = {"signature": "png", "document": "pdf"}
+_MISSING = {
+    "signature": ("签名图片缺失", "Signature image missing"),
+    "document": ("巡查文书(PDF)缺失", "Visit PDF missing"),
+}
+
+
+def _files_named_by_settings(profile: Profile) -> set[Path]:
+    logo = settings.get(profile, settings.LOGO_PATH)
+    return {Path(logo).resolve()} if logo else set()
 
 
 def _short(path: Path) -> str:

@@ -30,6 +30,9 @@ LOGO_PATH = Setting("logo_path", str, "", "报告页眉标志(图片文件)", "L
 NOTICE_COPIES = Setting("notice_copies", int, 2, "整改通知书联数", "Copies of a notice")
 HUB_URL = Setting("hub_url", str, "", "同步服务器地址", "Hub address")
 HUB_TOKEN = Setting("hub_token", str, "", "同步令牌", "Sync token")
+HUB_CA_BUNDLE = Setting(
+    "hub_ca_bundle", str, "", "同步服务器的 CA 证书文件(自建证书时填写)", "Hub's CA certificate file (private CA)"
+)
 PRUNE_AFTER_DAYS = Setting(
     "prune_after_days",
     int,
@@ -50,6 +53,7 @@ ALL = (
     NOTICE_COPIES,
     HUB_URL,
     HUB_TOKEN,
+    HUB_CA_BUNDLE,
     PRUNE_AFTER_DAYS,
     BACKUPS_KEPT,
 )
@@ -80,6 +84,8 @@ def parse(setting: Setting, text: str) -> Any:
     value = text.strip()
     if setting is LOGO_PATH and value and not Path(value).is_file():
         raise InvalidInput(f"找不到标志图片:{value}", f"Logo image not found: {value}")
+    if setting is HUB_CA_BUNDLE and value and not Path(value).expanduser().is_file():
+        raise InvalidInput(f"找不到证书文件:{value}", f"Certificate file not found: {value}")
     if setting is NOTICE_PREFIX and not value.replace("-", "").isalnum():
         raise InvalidInput(
             "通知书编号前缀只能含字母、数字和横线。", "The notice prefix may hold letters, digits and '-'."

@@ -316,6 +316,23 @@ def docs_snapshots(db: Database) -> None:
     )
 
 
+@migration("0008_visit_origin")
+def sync_visit_origin(db: Database) -> None:
+    # Which visits this profile made ('here') and which it pulled from colleagues ('hub'): only its own visits'
+    # records and documents are ever rendered or pushed. Visits pulled before this column existed are recognised
+    # by what a pulled visit never has here: the hub acknowledged it, yet it has no signature, no photo, no audit
+    # entry, and another steward's name.
+    db.execute("ALTER TABLE visits ADD COLUMN origin TEXT NOT NULL DEFAULT 'here' CHECK (origin IN ('here', 'hub'))")
+    db.execute(
+        """UPDATE visits SET origin = 'hub'
+           WHERE EXISTS (SELECT 1 FROM sync_acks a WHERE a.entity = 'visit' AND a.entity_id = visits.id)
+             AND NOT EXISTS (SELECT 1 FROM signatures s WHERE s.visit_id = visits.id)
+             AND NOT EXISTS (SELECT 1 FROM photo_links l WHERE l.visit_id = visits.id)
+             AND NOT EXISTS (SELECT 1 FROM audit_log g WHERE json_extract(g.detail, '$.visit_id') = visits.id)
+             AND steward IS NOT (SELECT json_extract(value, '$') FROM settings WHERE key = 'steward_name')"""
+    )
+
+
 def _split(script: str) -> list[str]:
     """Split on statement ends, keeping trigger bodies (which contain ';') whole."""
     statements: list[str] = []

@@ -115,8 +115,20 @@ def all_photos(db: Database) -> list[dict[str, Any]]:
     return db.query("SELECT sha256, original_ext, original_present FROM photos")
 
 
+def referenced_blobs(db: Database) -> list[tuple[str, str, str]]:
+    """(kind, owner id, sha256) of every file under blobs/ that a row names: signature images and the PDFs
+    archived when a visit was finished."""
+    return [
+        (r[0], r[1], r[2])
+        for r in db.conn.execute(
+            "SELECT 'signature', id, image_sha256 FROM signatures WHERE image_sha256 IS NOT NULL "
+            "UNION ALL SELECT 'document', id, sha256 FROM documents"
+        )
+    ]
+
+
 def referenced_blob_hashes(db: Database) -> set[str]:
-    return {r[0] for r in db.conn.execute("SELECT image_sha256 FROM signatures WHERE image_sha256 IS NOT NULL")}
+    return {sha for _kind, _owner, sha in referenced_blobs(db)}
 
 
 def set_original_present(db: Database, sha256: str, present: bool) -> None:

@@ -4,9 +4,17 @@ others pushed. A record counts as synced only once its (entity, id, content hash
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from steward.domain.errors import StewardError
 from steward.storage.database import Database
+
+
+class NotApplied(StewardError):
+    """A pulled record this laptop cannot store (a field missing or of the wrong type, an unknown reference)."""
 
 
 def acked(db: Database, entity: str) -> dict[str, str]:
@@ -34,13 +42,17 @@ def set_cursor(db: Database, stream: str, value: int, at: str) -> None:
                      "cursor = excluded.cursor, updated_at = excluded.updated_at", [stream, str(value), at])  # fmt: skip
 
 
+ORIGIN_HUB = "hub"  # visits.origin of a colleague's visit pulled from the hub; one made here is 'here' (the default)
+
+
 # -- what the laptop has to send ------------------------------------------------------------------------------
 def enterprises(db: Database) -> list[dict[str, Any]]:
     return db.query("SELECT * FROM enterprises")
 
 
 def finished_visits(db: Database) -> list[dict[str, Any]]:
-    return db.query("SELECT * FROM visits WHERE status = 'finished' ORDER BY started_at")
+    """This laptop's own finished visits (never a colleague's, pulled from the hub)."""
+    return db.query("SELECT * FROM visits WHERE status = 'finished' AND origin = 'here' ORDER BY started_at")
 
 
 def templates_by_id(db: Database, ids: set[str]) -> list[dict[str, Any]]:
@@ -63,7 +75,8 @@ def findings_of_finished_visits(db: Database) -> list[dict[str, Any]]:
     return db.query(
         """SELECT f.id, f.enterprise_id, f.visit_id, f.item_id, f.location, f.description, f.basis, f.severity,
                   f.requirement, f.deadline, f.created_at, f.created_by
-           FROM findings f JOIN visits v ON v.id = f.visit_id WHERE v.status = 'finished' ORDER BY f.created_at"""
+           FROM findings f JOIN visits v ON v.id = f.visit_id WHERE v.status = 'finished' AND v.origin = 'here'
+           ORDER BY f.created_at"""
     )
 
 
@@ -93,12 +106,28 @@ def photos_by_sha(db: Database, hashes: set[str]) -> list[dict[str, Any]]:
     return db.query(f"SELECT * FROM photos WHERE sha256 IN ({', '.join('?' for _ in hashes)})", list(hashes))
 
 
+def photo_files(db: Database, hashes: set[str]) -> list[dict[str, Any]]:
+    """Where each photo's original is and whether it is still on this laptop."""
+    if not hashes:
+        return []
+    marks = ", ".join("?" for _ in hashes)
+    return db.query(
+        f"SELECT sha256, original_ext, bytes, original_present FROM photos WHERE sha256 IN ({marks})", list(hashes)
+    )
+
+
 def signatures_of_finished_visits(db: Database) -> list[dict[str, Any]]:
-    return db.query("SELECT s.* FROM signatures s JOIN visits v ON v.id = s.visit_id WHERE v.status = 'finished'")
+    return db.query(
+        "SELECT s.* FROM signatures s JOIN visits v ON v.id = s.visit_id "
+        "WHERE v.status = 'finished' AND v.origin = 'here'"
+    )
 
 
 def documents(db: Database) -> list[dict[str, Any]]:
-    return db.query("SELECT * FROM documents ORDER BY created_at")
+    """PDFs of this laptop's own visits (an older version rendered colleagues' too: those never travel)."""
+    return db.query(
+        "SELECT d.* FROM documents d JOIN visits v ON v.id = d.visit_id WHERE v.origin = 'here' ORDER BY d.created_at"
+    )
 
 
 def audit_entries(db: Database) -> list[dict[str, Any]]:
@@ -144,21 +173,94 @@ def enterprise_id_by_code(db: Database, code: str) -> str | None:
     return db.scalar("SELECT id FROM enterprises WHERE credit_code = ?", [code])
 
 
-def upsert_enterprise(db: Database, row: dict[str, Any]) -> None:
+# Tables a pulled record may be written into. Their columns are read from the schema itself: the names in SQL are
+# always ours, never keys of a record (a colleague's laptop or a damaged hub could send any key).
+PULLED_TABLES = frozenset(
+    {"enterprises", "templates", "template_items", "visits", "visit_items", "answers", "findings", "finding_events"}
+)
+
+
+def _columns(db: Database, table: str) -> list[tuple[str, str, bool, bool]]:
+    """(name, declared type, required, primary key) of each column, read from the schema."""
+    if table not in PULLED_TABLES:
+        raise ValueError(f"not a table pulled records are written to: {table}")
+    return [
+        (r[1], str(r[2]).upper(), bool(r[3]) and r[4] is None, bool(r[5]))
+        for r in db.conn.execute(f"PRAGMA table_info({table})")
+    ]
+
+
+def _fits(declared: str, value: Any) -> bool:
+    if declared == "TEXT":
+        return isinstance(value, str)
+    if declared == "INTEGER":
+        return isinstance(value, int)
+    if declared == "REAL":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, str | int | float)
+
+
+def schema_row(db: Database, table: str, body: Any) -> dict[str, Any]:
+    """The body's values for the table's own columns, each checked against the schema (present when required, of
+    the column's type); any other field is dropped. Raises NotApplied naming the field."""
+    if not isinstance(body, dict):
+        raise NotApplied("记录内容不是对象。", "The record's body is not an object.")
+    row: dict[str, Any] = {}
+    for name, declared, required, key in _columns(db, table):
+        value = body.get(name)
+        if value is None:
+            if required or key:
+                raise NotApplied(f"缺少必填字段“{name}”。", f"The required field '{name}' is missing.")
+            if name in body:
+                row[name] = None
+            continue
+        if not _fits(declared, value):
+            raise NotApplied(f"字段“{name}”的类型不对。", f"The field '{name}' has the wrong type.")
+        row[name] = value
+    return row
+
+
+@contextmanager
+def one_record(db: Database) -> Iterator[None]:
+    """Apply one pulled record whole or not at all (a savepoint inside the page's transaction). A database error
+    becomes NotApplied; the page's other records stay."""
+    conn = db.conn
+    conn.execute("SAVEPOINT pulled_record")
+    try:
+        yield
+    except BaseException as exc:
+        conn.execute("ROLLBACK TO pulled_record")
+        conn.execute("RELEASE pulled_record")
+        if isinstance(exc, sqlite3.Error):
+            raise NotApplied(f"本机数据库不接受这条记录({exc})。", f"The database refused the record ({exc}).") from exc
+        raise
+    else:
+        conn.execute("RELEASE pulled_record")
+
+
+def _quoted(names: list[str]) -> str:
+    return ", ".join(f'"{n}"' for n in names)
+
+
+def upsert_enterprise(db: Database, body: dict[str, Any]) -> None:
+    row = schema_row(db, "enterprises", body)
     names = list(row)
-    updates = ", ".join(f"{n} = excluded.{n}" for n in names if n != "id")
+    updates = ", ".join(f'"{n}" = excluded."{n}"' for n in names if n != "id")
     with db.write() as conn:
-        conn.execute(f"INSERT INTO enterprises ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)}) "
+        conn.execute(f"INSERT INTO enterprises ({_quoted(names)}) VALUES ({', '.join('?' for _ in names)}) "
                      f"ON CONFLICT(id) DO UPDATE SET {updates}", [row[n] for n in names])  # fmt: skip
 
 
 def insert_ignore(db: Database, table: str, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    names = list(rows[0])
     with db.write() as conn:
-        conn.executemany(f"INSERT OR IGNORE INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
-                         [[r[n] for n in names] for r in rows])  # fmt: skip
+        for body in rows:
+            row = schema_row(db, table, body)
+            names = list(row)
+            conn.execute(
+                f"INSERT INTO {table} ({_quoted(names)}) VALUES ({', '.join('?' for _ in names)}) "
+                "ON CONFLICT DO NOTHING",
+                [row[n] for n in names],
+            )
 
 
 def dumps(value: Any) -> str:

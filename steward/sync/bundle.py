@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from steward.domain.errors import StewardError
+from steward.storage import sync_records
 from steward.storage.blob_files import atomic_write
 from steward.storage.profile import Profile
 from steward.sync import engine
@@ -45,17 +46,14 @@ def seal(manifest: dict[str, Any], key: str) -> str:
 
 
 def export(profile: Profile, token: str, target: Path) -> dict[str, int]:
-    """Everything the hub has not acknowledged, in one zip (written whole or not at all)."""
-    from steward.services.documents import archive_finished
-
-    archive_finished(profile)
+    """Everything the hub has not acknowledged, in one zip (written whole or not at all). Documents travel as the
+    app made them when each visit was finished; nothing is rendered here."""
     records = engine.outbox(profile)
+    blobs = list(engine.blob_outbox(profile))
     shas = {r["id"] for r in records if r["entity"] == "photo"}
-    blobs = [b for b in engine.blob_outbox(profile)]
-    for sha in shas:
-        row = profile.db.query_one("SELECT original_ext, bytes FROM photos WHERE sha256 = ?", [sha])
-        if row:
-            blobs.append(engine.Blob(sha, profile.photos.original_path(sha, row["original_ext"]), row["bytes"]))
+    for row in sync_records.photo_files(profile.db, shas):
+        path = profile.photos.original_path(row["sha256"], row["original_ext"])
+        blobs.append(engine.Blob(row["sha256"], path, row["bytes"]))
     for sig in (r for r in records if r["entity"] == "signature" and r["body"].get("image_sha256")):
         sha = sig["body"]["image_sha256"]
         blobs.append(engine.Blob(sha, profile.photos.blob_path(sha, "png"), 0))

@@ -1,15 +1,25 @@
-"""Talking to Steward Hub over HTTP with the standard library; every failure becomes a message a steward can act on."""
+"""Talking to Steward Hub over HTTP(S) with httpx: kept-alive connections, the office's proxy from the environment
+(HTTPS_PROXY, HTTP_PROXY, NO_PROXY), certificates always verified (against a CA file of the insurer's own when
+given). Every failure becomes a message a steward can act on, in Chinese and English."""
 
 from __future__ import annotations
 
 import hashlib
-import http.client
 import json
-import urllib.parse
+import ssl
+from pathlib import Path
 from typing import Any
+
+import httpx
 
 from steward.domain.errors import StewardError
 from steward.sync.wire import HEADER_CHUNK_SHA256, HEADER_PROFILE, HEADER_PROTOCOL, PROTOCOL_VERSION
+
+CONNECT_TIMEOUT = 15.0  # seconds to open a connection; a dead address should not hold a steward for a minute
+
+# A connection the hub (or a proxy) closed while it sat idle in the pool: asked again once on a fresh one. Every
+# call is safe to repeat (pushes are idempotent; a chunk at a stale offset is refused and re-asked).
+_DROPPED = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 
 
 class SyncError(StewardError):
@@ -18,8 +28,36 @@ class SyncError(StewardError):
         self.status, self.code = status, code
 
 
+def _tls_context(ca_bundle: str | Path | None) -> ssl.SSLContext | bool:
+    """Verify certificates always: against the given CA file (an insurer's private CA), else the usual roots."""
+    if not ca_bundle:
+        return True
+    path = Path(ca_bundle).expanduser()
+    try:
+        return ssl.create_default_context(cafile=str(path))
+    except (OSError, ssl.SSLError) as exc:
+        raise SyncError(
+            f"无法读取证书文件 {path}(应为 PEM 格式的 CA 证书)。",
+            f"Cannot read the CA certificate file {path} (a PEM file is expected): {exc}",
+            code="ca_bundle",
+        ) from None
+
+
+def _ssl_cause(exc: BaseException) -> ssl.SSLError | None:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ssl.SSLError):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
 class HubClient:
-    def __init__(self, base_url: str, token: str, profile_id: str, timeout: float = 60) -> None:
+    def __init__(
+        self, base_url: str, token: str, profile_id: str, timeout: float = 60, ca_bundle: str | Path | None = None
+    ) -> None:
         if not base_url.startswith(("http://", "https://")):
             raise SyncError(f"同步服务器地址应以 http:// 或 https:// 开头:{base_url}",
                             f"The hub address must start with http:// or https://: {base_url}")  # fmt: skip
@@ -29,31 +67,31 @@ class HubClient:
             )
         self.base = base_url.rstrip("/")
         self.token, self.profile_id, self.timeout = token, profile_id, timeout
-        self._parts = urllib.parse.urlsplit(self.base)
-        self._conn: http.client.HTTPConnection | None = None
-
-    def _connection(self) -> http.client.HTTPConnection:
-        if self._conn is None:
-            kind = http.client.HTTPSConnection if self._parts.scheme == "https" else http.client.HTTPConnection
-            self._conn = kind(self._parts.hostname or "", self._parts.port, timeout=self.timeout)
-        return self._conn
+        self._http = httpx.Client(
+            base_url=self.base,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT)),
+            verify=_tls_context(ca_bundle),
+            trust_env=True,
+            headers={
+                "Authorization": f"Bearer {self.token}",
+                HEADER_PROTOCOL: str(PROTOCOL_VERSION),
+                HEADER_PROFILE: self.profile_id,
+            },
+        )
 
     def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        self._http.close()
+
+    def __enter__(self) -> HubClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
     def _request(self, method: str, path: str, *, payload: Any = None, data: bytes | None = None,
                  params: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> Any:  # fmt: skip
-        """One request on a kept-alive connection. A connection the hub closed while idle is retried once; every
-        call is safe to repeat (pushes are idempotent, a chunk at a stale offset is refused and re-asked)."""
-        target = self._parts.path.rstrip("/") + path + ("?" + urllib.parse.urlencode(params) if params else "")
-        all_headers = {
-            "Authorization": f"Bearer {self.token}",
-            HEADER_PROTOCOL: str(PROTOCOL_VERSION),
-            HEADER_PROFILE: self.profile_id,
-            **(headers or {}),
-        }
+        """One request on a kept-alive connection."""
+        all_headers = dict(headers or {})
         if payload is not None:
             data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
             all_headers["Content-Type"] = "application/json"
@@ -61,21 +99,57 @@ class HubClient:
             all_headers["Content-Type"] = "application/octet-stream"
         for attempt in (1, 2):
             try:
-                conn = self._connection()
-                conn.request(method, target, body=data, headers=all_headers)
-                response = conn.getresponse()
-                body = response.read()
+                response = self._http.request(method, path, content=data, params=params, headers=all_headers)
                 break
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as exc:
-                self.close()
+            except _DROPPED as exc:
                 if attempt == 2:
                     raise self._unreachable(exc) from None
-            except (http.client.HTTPException, OSError) as exc:
-                self.close()
-                raise self._unreachable(exc) from None
-        if response.status >= 400:
-            raise self._http_error(response.status, body)
-        return json.loads(body or b"{}")
+            except httpx.HTTPError as exc:
+                raise self._failure(exc) from None
+        if response.status_code >= 400:
+            raise self._http_error(response.status_code, response.content)
+        try:
+            return json.loads(response.content or b"{}")
+        except ValueError:
+            raise SyncError(
+                f"同步服务器 {self.base} 的回答无法读取(地址是否指向 Steward Hub?)。",
+                f"The answer from {self.base} cannot be read: is this address a Steward Hub?",
+                response.status_code,
+                "bad_answer",
+            ) from None
+
+    def _failure(self, exc: httpx.HTTPError) -> SyncError:
+        tls = _ssl_cause(exc)
+        if isinstance(tls, ssl.SSLCertVerificationError):
+            return SyncError(
+                f"无法验证同步服务器 {self.base} 的证书({tls.verify_message})。如保险公司使用自建的证书,"
+                "请在设置中填写其 CA 证书文件(hub_ca_bundle)或使用 --ca-bundle。已记录的内容都保存在本机。",
+                f"The certificate of {self.base} cannot be verified ({tls.verify_message}). If the insurer uses its "
+                "own CA, set its certificate file (hub_ca_bundle) or pass --ca-bundle. Everything stays on this laptop.",
+                code="tls",
+            )
+        if tls is not None:
+            return SyncError(
+                f"无法与同步服务器 {self.base} 建立加密连接({tls.reason or tls})。请核对地址(http 或 https)和端口。",
+                f"No secure connection to {self.base} ({tls}). Check the address (http or https) and the port.",
+                code="tls",
+            )
+        if isinstance(exc, httpx.ProxyError):
+            return SyncError(
+                f"代理服务器拒绝或无法转发到 {self.base} 的连接,请核对代理设置(HTTPS_PROXY/HTTP_PROXY)。",
+                f"The proxy refused or could not forward the connection to {self.base} ({exc}); check the proxy "
+                "settings (HTTPS_PROXY/HTTP_PROXY).",
+                code="proxy",
+            )
+        if isinstance(exc, httpx.TimeoutException):
+            return SyncError(
+                f"同步服务器 {self.base} 在 {self.timeout:.0f} 秒内没有回应(网络太慢或服务器繁忙)。"
+                "已记录的内容都保存在本机,稍后再试即可。",
+                f"The hub at {self.base} did not answer within {self.timeout:.0f} s (slow network or busy hub). "
+                "Everything stays on this laptop; try again later.",
+                code="timeout",
+            )
+        return self._unreachable(exc)
 
     def _unreachable(self, exc: BaseException) -> SyncError:
         return SyncError(f"无法连接同步服务器 {self.base}(网络不通或服务器未开)。已记录的内容都保存在本机,稍后再试即可。",
@@ -88,6 +162,8 @@ class HubClient:
             error = json.loads(body or b"{}").get("error", {})
         except (ValueError, AttributeError):
             error = {}
+        if not isinstance(error, dict):
+            error = {}
         zh, en, code = error.get("zh"), error.get("en"), error.get("code", "")
         if status == 401:
             zh, en = "同步令牌无效,请核对设置中的令牌。", "The token is not valid; check it in settings."
@@ -96,6 +172,8 @@ class HubClient:
                 "您的 Steward 版本过旧,请先更新 Steward 再同步。",
                 "Please update Steward; the hub needs a newer version.",
             )
+        elif status == 407:
+            zh, en = "代理服务器要求登录,请核对代理设置。", "The proxy asks for a login; check the proxy settings."
         return SyncError(zh or f"同步服务器返回错误 {status}。", en or f"The hub answered {status}.", status, code)
 
     # -- calls ------------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ stopped), then pull what colleagues pushed. Nothing counts as synced until the h
 from __future__ import annotations
 
 import json
+import logging
 import time
 import uuid
 from collections.abc import Callable
@@ -20,11 +21,14 @@ from steward.storage import settings as settings_store
 from steward.storage import sync_records as store
 from steward.storage.profile import Profile
 from steward.sync.client import HubClient, SyncError
-from steward.sync.wire import CHUNK_SIZE, ENTITIES, record
+from steward.sync.wire import CHUNK_SIZE, ENTITIES, TEMPLATE_LOCAL_FIELDS, record
 
+log = logging.getLogger(__name__)
 PUSH_BATCH = 500
-ARCHIVE_DAYS = 30  # a sync makes missing PDFs for visits finished this recently (the app makes them at finish)
 _PROFILE_ID = "sync_profile_id"
+# Fields that change after finishing (the notice number, given at first print) or say only where this laptop got
+# the visit stay out of the record: the notice travels as a document, amendments as audit records.
+_VISIT_LOCAL_FIELDS = ("notice_number", "updated_at", "origin")
 _FINDING_FIELDS = ("id", "enterprise_id", "visit_id", "item_id", "location", "description", "basis", "severity",
                    "requirement", "deadline", "created_at", "created_by")  # fmt: skip
 
@@ -38,10 +42,12 @@ class SyncReport:
     pushed: int = 0
     duplicates: int = 0
     conflicts: list[dict[str, Any]] = field(default_factory=list)
+    refused: list[dict[str, Any]] = field(default_factory=list)  # records the hub would not keep: entity, id, zh, en
     blobs_sent: int = 0
     bytes_sent: int = 0
     bytes_total: int = 0
     pulled: int = 0
+    skipped: list[dict[str, str]] = field(default_factory=list)  # pulled records this laptop could not apply
     pruned: int = 0
     seconds: float = 0.0
     log: list[str] = field(default_factory=list)
@@ -82,12 +88,11 @@ def _records(profile: Profile) -> list[dict[str, Any]]:
     out: dict[str, list[dict[str, Any]]] = {entity: [] for entity in ENTITIES}
     out["enterprise"] = [record("enterprise", e["id"], e) for e in store.enterprises(db)]
     out["template"] = [
-        record("template", t["id"], t) for t in store.templates_by_id(db, {v["template_id"] for v in visits})
+        record("template", t["id"], {k: v for k, v in t.items() if k not in TEMPLATE_LOCAL_FIELDS})
+        for t in store.templates_by_id(db, {v["template_id"] for v in visits})
     ]
     for visit in visits:
-        # Fields that change after finishing (the notice number, given at first print) stay out of the record:
-        # the notice travels as a document, amendments as audit records.
-        body = {k: v for k, v in visit.items() if k not in ("notice_number", "updated_at")}
+        body = {k: v for k, v in visit.items() if k not in _VISIT_LOCAL_FIELDS}
         out["visit"].append(record("visit", visit["id"], {**body, **store.visit_parts(db, visit["id"])}))
     for f in store.findings_of_finished_visits(db):
         out["finding"].append(record("finding", f["id"], {k: f[k] for k in _FINDING_FIELDS}))
@@ -115,21 +120,23 @@ def outbox(profile: Profile) -> list[dict[str, Any]]:
 
 
 def blob_outbox(profile: Profile) -> list[Blob]:
-    """Files behind acknowledged photo and signature records that the hub has not acknowledged."""
+    """Files behind acknowledged photo, document and signature records that the hub has not acknowledged. Only
+    this laptop's own documents: a colleague's visit is never rendered or uploaded from here."""
     db = profile.db
     done = store.acked(db, "blob")
     blobs = []
-    for sha in store.acked(db, "photo"):
-        row = db.query_one("SELECT original_ext, bytes, original_present FROM photos WHERE sha256 = ?", [sha])
-        if row and row["original_present"] and sha not in done:
-            blobs.append(Blob(sha, profile.photos.original_path(sha, row["original_ext"]), row["bytes"]))
-    for doc_id in store.acked(db, "document"):
-        row = db.query_one("SELECT sha256, bytes FROM documents WHERE id = ?", [doc_id])
-        if row and row["sha256"] not in done:
+    for row in store.photo_files(db, set(store.acked(db, "photo"))):
+        if row["original_present"] and row["sha256"] not in done:
+            path = profile.photos.original_path(row["sha256"], row["original_ext"])
+            blobs.append(Blob(row["sha256"], path, row["bytes"]))
+    acked_documents = set(store.acked(db, "document"))
+    for row in store.documents(db):
+        if row["id"] in acked_documents and row["sha256"] not in done:
             blobs.append(Blob(row["sha256"], profile.photos.blob_path(row["sha256"], "pdf"), row["bytes"]))
-    for sig_id in store.acked(db, "signature"):
-        sha = db.scalar("SELECT image_sha256 FROM signatures WHERE id = ?", [sig_id])
-        if sha and sha not in done:
+    acked_signatures = set(store.acked(db, "signature"))
+    for row in store.signatures_of_finished_visits(db):
+        sha = row["image_sha256"]
+        if row["id"] in acked_signatures and sha and sha not in done:
             path = profile.photos.blob_path(sha, "png")
             if path.exists():
                 blobs.append(Blob(sha, path, path.stat().st_size))
@@ -154,27 +161,16 @@ def sync(profile: Profile, client: HubClient, progress: Progress | None = None,
     stop = should_stop or (lambda: False)
     hello = client.hello()
     report.log.append(f"已连接 {client.base}(环保管家:{hello['steward']})")
-    from steward.services.documents import archive_finished
-
-    made = archive_finished(profile, lambda done, total: say("documents", done, total), within_days=ARCHIVE_DAYS)
-    if made:
-        report.log.append(f"生成巡查文书 {made} 份次")
 
     records = outbox(profile)
     for start in range(0, len(records), PUSH_BATCH):
-        batch = records[start : start + PUSH_BATCH]
         say("push", start, len(records))
-        answer = client.push(batch)
-        hashes = {(r["entity"], r["id"]): r["hash"] for r in batch}
-        ok = answer["accepted"] + answer["duplicates"]
-        store.mark_acked(profile.db, [(a["entity"], a["id"], hashes[(a["entity"], a["id"])]) for a in ok],
-                         clock.to_text(clock.now()))  # fmt: skip
-        report.pushed += len(answer["accepted"])
-        report.duplicates += len(answer["duplicates"])
-        report.conflicts += answer["conflicts"]
+        _push(profile, client, records[start : start + PUSH_BATCH], report)
         if stop():
             raise Cancelled("同步已取消,已完成的部分都已保存。", "Sync cancelled; what was done is kept.")
     report.log.append(f"上传记录 {report.pushed} 条(重复 {report.duplicates},冲突 {len(report.conflicts)})")
+    if report.refused:
+        report.log.append(f"服务器拒收记录 {len(report.refused)} 条(详见下方),其余记录不受影响")
 
     _upload_blobs(profile, client, report, say, stop, chunk_size)
     _pull(profile, client, report, say)
@@ -184,6 +180,48 @@ def sync(profile: Profile, client: HubClient, progress: Progress | None = None,
         report.log.append(f"已删除已同步的照片原件 {report.pruned} 个(保留报告用图)")
     report.seconds = time.perf_counter() - started
     return report
+
+
+# What the hub says of one record it will not keep, as opposed to a problem with the whole sync (token, profile).
+_WHOLE_SYNC_CODES = {"profile_bound", "no_token", "no_profile", "upgrade"}
+
+
+def _push(profile: Profile, client: HubClient, batch: list[dict[str, Any]], report: SyncReport) -> None:
+    """Push one batch; what the hub refuses is reported and the rest is kept. A hub that answers a refused record
+    by refusing the whole batch (the first protocol), or finds the batch too large (413), is asked again with
+    halves until the record is found."""
+    try:
+        answer = client.push(batch)
+    except SyncError as exc:
+        if exc.status not in (403, 413, 422) or exc.code in _WHOLE_SYNC_CODES:
+            raise
+        if len(batch) > 1:
+            half = len(batch) // 2
+            _push(profile, client, batch[:half], report)
+            _push(profile, client, batch[half:], report)
+            return
+        answer = {
+            "accepted": [],
+            "duplicates": [],
+            "conflicts": [],
+            "refused": [
+                {"entity": batch[0]["entity"], "id": batch[0]["id"], "code": exc.code, "zh": exc.zh, "en": exc.en}
+            ],
+        }
+    hashes = {(r["entity"], r["id"]): r["hash"] for r in batch}
+    # A checklist's id follows its content, so the same id on the hub is the same checklist even when fields that
+    # say where it was installed differ (an older version sent them): acknowledged, not a conflict.
+    same_checklist = [c for c in answer["conflicts"] if c["entity"] == "template"]
+    ok = answer["accepted"] + answer["duplicates"] + same_checklist
+    store.mark_acked(
+        profile.db, [(a["entity"], a["id"], hashes[(a["entity"], a["id"])]) for a in ok], clock.to_text(clock.now())
+    )
+    report.pushed += len(answer["accepted"])
+    report.duplicates += len(answer["duplicates"]) + len(same_checklist)
+    report.conflicts += [c for c in answer["conflicts"] if c["entity"] != "template"]
+    for refused in answer.get("refused", []):
+        log.warning("the hub refused %s/%s: %s", refused.get("entity"), refused.get("id"), refused.get("en"))
+        report.refused.append(refused)
 
 
 def _upload_blobs(profile: Profile, client: HubClient, report: SyncReport, say: Progress, stop: Callable[[], bool],
@@ -252,59 +290,99 @@ def prune_originals(profile: Profile, days: int, today: date | None = None) -> i
 
 
 def _pull(profile: Profile, client: HubClient, report: SyncReport, say: Progress) -> None:
-    since = store.cursor(profile.db, "changes")
+    """Apply what colleagues pushed, a page per transaction. A record this laptop cannot apply is skipped (and
+    reported): the cursor moves on, so one bad record never stops every later sync."""
+    db = profile.db
+    since = store.cursor(db, "changes")
     while True:
         page = client.changes(since)
-        applied = [r for r in page["records"] if _apply(profile, r)]
-        store.mark_acked(profile.db, [(r["entity"], r["id"], r["hash"]) for r in page["records"]],
-                         clock.to_text(clock.now()))  # fmt: skip
-        report.pulled += len(applied)
-        since = page["cursor"]
-        store.set_cursor(profile.db, "changes", since, clock.to_text(clock.now()))
+        records = page["records"]
+        with db.write():
+            for rec in records:
+                try:
+                    with store.one_record(db):
+                        applied = _apply(profile, rec)
+                except (store.NotApplied, KeyError, TypeError, ValueError, AttributeError) as exc:
+                    _skip(report, rec, exc)
+                    continue
+                report.pulled += 1 if applied else 0
+            now = clock.to_text(clock.now())
+            store.mark_acked(db, [(r["entity"], r["id"], r["hash"]) for r in records if _envelope_ok(r)], now)
+            since = page["cursor"]
+            store.set_cursor(db, "changes", since, now)
         say("pull", report.pulled, report.pulled)
         if not page["more"]:
             break
     report.log.append(f"下载同事的更新 {report.pulled} 条")
+    if report.skipped:
+        report.log.append(f"跳过无法保存的记录 {len(report.skipped)} 条(详见下方)")
+
+
+def _envelope_ok(rec: Any) -> bool:
+    return isinstance(rec, dict) and all(isinstance(rec.get(k), str) for k in ("entity", "id", "hash"))
+
+
+def _skip(report: SyncReport, rec: Any, exc: BaseException) -> None:
+    entity = str(rec.get("entity", "?")) if isinstance(rec, dict) else "?"
+    rid = str(rec.get("id", "?")) if isinstance(rec, dict) else "?"
+    if isinstance(exc, StewardError):
+        zh, en = exc.zh, exc.en
+    elif isinstance(exc, KeyError):
+        zh, en = f"缺少字段 {exc}。", f"The field {exc} is missing."
+    else:
+        zh, en = "记录内容无法读取。", f"The record cannot be read ({exc})."
+    log.warning("skipped pulled record %s/%s: %s", entity, rid, en)
+    report.skipped.append({"entity": entity, "id": rid, "zh": zh, "en": en})
 
 
 def _apply(profile: Profile, rec: dict[str, Any]) -> bool:
-    """A record from the hub: reference data replaces ours; colleagues' visits, findings and events are added."""
-    db, entity, body = profile.db, rec["entity"], rec["body"]
+    """A record from the hub: reference data replaces ours; colleagues' visits, findings and events are added.
+    Only the columns of our own schema are read from a body, each checked against its type."""
+    db, entity, rid, body = profile.db, rec["entity"], rec["id"], rec["body"]
     if entity == "enterprise":
-        same_code = store.enterprise_id_by_code(db, body["credit_code"])
-        if same_code and same_code != rec["id"]:
+        row = store.schema_row(db, "enterprises", {**body, "id": rid} if isinstance(body, dict) else body)
+        same_code = store.enterprise_id_by_code(db, row["credit_code"])
+        if same_code and same_code != rid:
             return False  # entered here before the hub listed it: kept as it is (see the closing note)
-        if store.enterprise_row(db, rec["id"]) == body:
+        if store.enterprise_row(db, rid) == row:
             return False  # our own, come back
-        store.upsert_enterprise(db, body)
+        store.upsert_enterprise(db, row)
         return True
-    if entity == "template" and not store.exists(db, "templates", "id", rec["id"]):
-        items = body.pop("items", [])
-        if store.version_taken(db, body["code"], body["version"]):
-            body["version"] = store.next_version(db, body["code"])  # version numbers are this laptop's own
-        with db.write():
-            store.insert_ignore(db, "templates", [body])
-            store.insert_ignore(db, "template_items", items)
+    if entity == "template" and not store.exists(db, "templates", "id", rid):
+        items = body.get("items", [])
+        if not isinstance(items, list):
+            raise store.NotApplied("检查表的检查项不是列表。", "The checklist's items are not a list.")
+        version = body.get("version")
+        if not isinstance(version, int) or store.version_taken(db, str(body.get("code")), version):
+            version = store.next_version(db, str(body.get("code")))  # version numbers are this laptop's own
+        row = {"source": "", **body, "id": rid, "version": version, "imported_at": clock.to_text(clock.now())}
+        store.insert_ignore(db, "templates", [store.schema_row(db, "templates", row)])
+        store.insert_ignore(db, "template_items", [store.schema_row(db, "template_items", i) for i in items])
         return True
-    if entity == "visit" and not store.exists(db, "visits", "id", rec["id"]):
-        items, answers = body.pop("items", []), body.pop("answers", [])
-        body = {**body, "updated_at": body.get("finished_at") or body["started_at"], "notice_number": None}
-        with db.write():
-            store.insert_ignore(db, "visits", [body])
-            store.insert_ignore(db, "visit_items", [{**i, "visit_id": rec["id"]} for i in items])
-            store.insert_ignore(db, "answers", answers)
+    if entity == "visit" and not store.exists(db, "visits", "id", rid):
+        items, answers = body.get("items", []), body.get("answers", [])
+        if not isinstance(items, list) or not isinstance(answers, list):
+            raise store.NotApplied("巡查的检查项或答案不是列表。", "The visit's items or answers are not a list.")
+        stamp = body.get("finished_at") or body.get("started_at")
+        row = {**body, "id": rid, "updated_at": stamp, "notice_number": None, "origin": store.ORIGIN_HUB}
+        store.insert_ignore(db, "visits", [store.schema_row(db, "visits", row)])
+        store.insert_ignore(
+            db, "visit_items", [store.schema_row(db, "visit_items", {**i, "visit_id": rid}) for i in items]
+        )
+        store.insert_ignore(db, "answers", [store.schema_row(db, "answers", a) for a in answers])
         return True
-    if entity == "finding" and not store.exists(db, "findings", "id", rec["id"]):
-        stamp = body["created_at"]
-        with db.write():
-            store.insert_ignore(db, "findings", [{**body, "status": "open", "closed_at": None, "updated_at": stamp}])
-            refresh_state(profile, rec["id"])
+    if entity == "finding" and not store.exists(db, "findings", "id", rid):
+        row = {**body, "id": rid, "status": "open", "closed_at": None, "updated_at": body.get("created_at")}
+        store.insert_ignore(db, "findings", [store.schema_row(db, "findings", row)])
+        refresh_state(profile, rid)
         return True
-    if entity == "finding_event" and not store.exists(db, "finding_events", "id", rec["id"]):
-        if not store.exists(db, "findings", "id", body["finding_id"]):
-            return False
-        with db.write():
-            store.insert_ignore(db, "finding_events", [body])
-            refresh_state(profile, body["finding_id"])
+    if entity == "finding_event" and not store.exists(db, "finding_events", "id", rid):
+        # The author is the steward the hub knows from the pushing token, not whatever the body says.
+        author = rec.get("author")
+        row = store.schema_row(db, "finding_events", {**body, "id": rid, **({"by": author} if author else {})})
+        if not store.exists(db, "findings", "id", row["finding_id"]):
+            raise store.NotApplied("记录所属的问题在本机不存在。", "The finding it belongs to is not on this laptop.")
+        store.insert_ignore(db, "finding_events", [row])
+        refresh_state(profile, row["finding_id"])
         return True
     return False

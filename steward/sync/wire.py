@@ -28,6 +28,9 @@ ENTITIES = (
 # Records a steward writes only for their own visits; the rest (enterprises, templates, finding events, photos and
 # their links) merge from everyone. Owned records name their visit in body["visit_id"].
 OWNED_BY_VISIT = ("visit", "finding", "signature", "audit", "document")
+# A checklist's id follows its content, and every laptop ships the same built-in ones: what says when this
+# installation stored it stays home, so the same checklist is the same record on every laptop and on the hub.
+TEMPLATE_LOCAL_FIELDS = ("imported_at",)
 
 
 def canonical(body: Any) -> bytes:

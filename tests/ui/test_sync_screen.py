@@ -48,3 +48,20 @@ def test_sync_screen(qtbot: QtBot, hub, park: Profile) -> None:
                     timeout=30000)  # fmt: skip
     assert screen.error.text() == "" and engine.pending(park).records == 0
     assert "巡查 0 次" in screen.pending.text()
+
+
+def test_the_sync_log_names_a_record_it_could_not_apply(qtbot: QtBot, hub, park: Profile) -> None:
+    server, token = hub
+    bad = "01a21400-0000-7000-8000-0000000000d1"
+    HubStore(server.data_dir).put_reference("enterprise", bad, {"id": bad, "credit_code": "91331024MA0000906X"})
+    window = MainWindow(park)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_sync()
+    screen = window.sync_screen
+    screen.hub.setText(server.url)
+    screen.token.setText(token)
+    screen.sync_button.click()
+    lines = lambda: [screen.log.item(i).text() for i in range(screen.log.count())]  # noqa: E731
+    qtbot.waitUntil(lambda: any("同步完成" in line for line in lines()), timeout=30000)
+    assert [line for line in lines() if "跳过:enterprise 01a21400" in line and "name" in line]

@@ -82,7 +82,8 @@ class SyncScreen(QWidget):
         try:
             settings.put(self.profile, settings.HUB_URL, url)
             settings.put(self.profile, settings.HUB_TOKEN, token)
-            client = HubClient(url, token, engine.profile_id(self.profile))
+            ca_bundle = settings.get(self.profile, settings.HUB_CA_BUNDLE) or None
+            client = HubClient(url, token, engine.profile_id(self.profile), ca_bundle=ca_bundle)
         except StewardError as exc:
             self.error.setText(exc.zh)
             return
@@ -136,6 +137,10 @@ class SyncScreen(QWidget):
             self.log.addItem(f"{stamp} {line}")
         for conflict in report.conflicts:
             self.log.addItem(f"{stamp} 冲突:{conflict['entity']} {conflict['id'][:8]}(服务器上已有不同内容,未覆盖)")
+        for refused in report.refused:
+            self.log.addItem(f"{stamp} 服务器拒收:{refused['entity']} {refused['id'][:8]}({refused.get('zh', '')})")
+        for skipped in report.skipped:
+            self.log.addItem(f"{stamp} 跳过:{skipped['entity']} {skipped['id'][:8]}({skipped['zh']})")
         self.log.addItem(self.tr("{t} 同步完成,用时 {s:.1f} 秒").format(t=stamp, s=report.seconds))
         self.synced.emit()
 
