@@ -97,6 +97,7 @@ class HubStore:
         self.clock = clock
         self._busy: set[str] = set()  # unfinished uploads a request is appending to right now
         self._busy_lock = threading.Lock()
+        self._local = threading.local()
         if not data_dir.exists():
             data_dir.mkdir(parents=True, mode=0o700)
         for folder in (self.blob_dir, self.upload_dir):
@@ -112,14 +113,22 @@ class HubStore:
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        try:
+        """This thread's connection, opened once and kept (a request's worker thread reuses it)."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
             conn.row_factory = sqlite3.Row
+            self._local.conn = conn
+        depth = getattr(self._local, "depth", 0)
+        self._local.depth = depth + 1
+        try:
             yield conn
         finally:
-            conn.close()
+            self._local.depth = depth
+            if depth == 0 and conn.in_transaction:
+                conn.execute("ROLLBACK")  # nothing is left half-open for the thread's next request
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -156,6 +165,10 @@ class HubStore:
 
     def bind(self, profile_id: str, steward: dict[str, Any]) -> None:
         """A laptop profile belongs to the steward whose token first synced it."""
+        with self.connect() as conn:  # every request asks; only the first one writes
+            row = conn.execute("SELECT steward_id FROM bindings WHERE profile_id = ?", [profile_id]).fetchone()
+        if row is not None and row[0] == steward["id"]:
+            return
         with self.transaction() as conn:
             row = conn.execute("SELECT steward_id FROM bindings WHERE profile_id = ?", [profile_id]).fetchone()
             if row is None:
@@ -178,6 +191,8 @@ class HubStore:
         a duplicate (same id, same content), a conflict (same id, other content; never overwritten) or refused
         (the steward may not write it). A refused record does not stop the rest."""
         answer: dict[str, list[Any]] = {"accepted": [], "duplicates": [], "conflicts": [], "refused": []}
+        if not records:
+            return answer
         with self._disk_guard(), self.transaction() as conn:
             for rec in records:
                 entity, rid, body, digest = rec["entity"], rec["id"], rec["body"], rec["hash"]
@@ -252,7 +267,8 @@ class HubStore:
         with self.connect() as conn:
             conn.execute("BEGIN")  # one snapshot for the page and the end of the sequence
             rows = conn.execute(
-                "SELECT r.seq, r.entity, r.id, r.content_hash, r.body, s.name FROM records r "
+                # The body as stored bytes (CAST): copied into the page as it is, never decoded and encoded again.
+                "SELECT r.seq, r.entity, r.id, r.content_hash, CAST(r.body AS BLOB), s.name FROM records r "
                 f"LEFT JOIN stewards s ON s.id = r.owner WHERE r.seq > ? AND (r.entity IN ({shared}) OR r.owner = ?) "
                 "ORDER BY r.seq LIMIT ?",
                 [since, reader, limit + 1],
@@ -264,12 +280,11 @@ class HubStore:
         # Without more to see, the cursor moves to the end of the sequence, past records this reader may not see.
         cursor = rows[-1][0] if more else max(since, last)
         parts = [
-            f'{{"entity":{json.dumps(r[1])},"id":{json.dumps(r[2])},"hash":{json.dumps(r[3])},'
-            f'"author":{json.dumps(r[5], ensure_ascii=False)},"body":{r[4]}}}'
+            b'{"entity":"%s","id":"%s","hash":"%s","author":%s,"body":%s}'
+            % (r[1].encode(), r[2].encode(), r[3].encode(), json.dumps(r[5], ensure_ascii=False).encode(), r[4])
             for r in rows
         ]
-        more_text = "true" if more else "false"
-        return f'{{"records":[{",".join(parts)}],"cursor":{int(cursor)},"more":{more_text}}}'.encode()
+        return b'{"records":[%s],"cursor":%d,"more":%s}' % (b",".join(parts), cursor, b"true" if more else b"false")
 
     # -- blobs ------------------------------------------------------------------------------------------------
     def blob_path(self, sha256: str) -> Path:
