@@ -424,3 +424,29 @@ def test_a_full_disk_answers_507_and_keeps_no_file_without_its_row(tmp_path: Pat
         status, answer = call(server.url, "PUT", f"/v1/blobs/{sha}", token, data=data,
                               params={"offset": 0, "total": len(data)})  # fmt: skip
         assert answer == {"offset": len(data), "complete": True} and store.blob_path(sha).read_bytes() == data
+
+
+def test_an_uploaded_chunk_is_written_as_it_arrives_not_held_in_memory(tmp_path: Path) -> None:
+    import tracemalloc
+
+    from steward.hub.app import create_app
+    from steward.hub.limits import CHUNK_LIMIT
+    from tests.hub_thread import ThreadHub
+
+    app = create_app(tmp_path / "hub")
+    store: HubStore = app.state.store
+    token = store.add_steward(LI)
+    data = os.urandom(CHUNK_LIMIT - 1024)  # the largest chunk the hub takes
+    sha = hashlib.sha256(data).hexdigest()
+    with ThreadHub(app) as server:
+        call(server.url, "GET", "/v1/hello", token)  # everything imported and warmed up before measuring
+        tracemalloc.start()
+        try:
+            status, answer = call(server.url, "PUT", f"/v1/blobs/{sha}", token, data=data,
+                                  params={"offset": 0, "total": len(data)})  # fmt: skip
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert status == 200 and answer["complete"] is True and store.blob_path(sha).read_bytes() == data
+    half = len(data) // 2
+    assert peak < half  # the hub (same process here) never held the chunk whole
