@@ -450,3 +450,52 @@ def test_an_uploaded_chunk_is_written_as_it_arrives_not_held_in_memory(tmp_path:
     assert status == 200 and answer["complete"] is True and store.blob_path(sha).read_bytes() == data
     half = len(data) // 2
     assert peak < half  # the hub (same process here) never held the chunk whole
+
+
+def test_a_profile_with_a_registered_key_must_sign_its_bundles_and_hub_db_cannot_forge_them(
+    hub, tmp_path: Path
+) -> None:
+    import base64
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    from steward.sync import bundle
+
+    server, tokens, store = hub
+    private = Ed25519PrivateKey.generate()
+    public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    with open_profile(tmp_path / "a", "li") as li:
+        finished_visit_with_finding(li, tmp_path)
+        profile_id = engine.profile_id(li)
+        bundle.export(li, tokens[LI], tmp_path / "sealed.zip")
+    key = {"alg": "ed25519", "public_key": base64.b64encode(public).decode()}
+    status, answer = call(server.url, "POST", "/v1/keys", tokens[LI], payload=key, profile=profile_id)
+    assert (status, answer) == (200, {"registered": True})
+    assert call(server.url, "POST", "/v1/keys", tokens[LI], payload=key, profile=profile_id)[1] == {"registered": False}
+    other = Ed25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    status, answer = call(server.url, "POST", "/v1/keys", tokens[LI], profile=profile_id,
+                          payload={"alg": "ed25519", "public_key": base64.b64encode(other).decode()})  # fmt: skip
+    assert status == 409 and answer["error"]["code"] == "key_registered"
+
+    # The HMAC seal alone (which anyone holding hub.db could make) is no longer enough for this profile.
+    with pytest.raises(bundle.BundleRejected, match="签名无效"):
+        store.import_bundle(tmp_path / "sealed.zip")
+
+    def signed_copy(target: Path, signer: Ed25519PrivateKey) -> None:
+        with zipfile.ZipFile(tmp_path / "sealed.zip") as src, zipfile.ZipFile(target, "w") as dst:
+            manifest = json.loads(src.read("manifest.json"))
+            value = signer.sign(bundle.signed_part(manifest))
+            manifest["signature"] = {"alg": "ed25519", "value": base64.b64encode(value).decode()}
+            dst.writestr("manifest.json", json.dumps(manifest))
+            for name in src.namelist():
+                if name != "manifest.json":
+                    dst.writestr(name, src.read(name))
+
+    signed_copy(tmp_path / "forged.zip", Ed25519PrivateKey.generate())
+    with pytest.raises(bundle.BundleRejected, match="签名无效"):
+        store.import_bundle(tmp_path / "forged.zip")
+    signed_copy(tmp_path / "signed.zip", private)
+    result = store.import_bundle(tmp_path / "signed.zip")
+    assert result["accepted"] > 0 and result["blobs"] == 4 and not result["refused"]
+    assert store.public_key(profile_id) == (public, 1)

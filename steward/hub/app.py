@@ -5,7 +5,7 @@ No `from __future__ import annotations` here: FastAPI reads these annotations at
 
 import urllib.parse
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi import Path as PathParam
@@ -100,6 +100,15 @@ class OffsetAnswer(BaseModel):
 class UploadAnswer(BaseModel):
     offset: int
     complete: bool
+
+
+class KeyRequest(BaseModel):
+    alg: Literal["ed25519"] = "ed25519"
+    public_key: str = Field(pattern=r"^[A-Za-z0-9+/]{43}=$", description="base64 of the 32-byte Ed25519 public key")
+
+
+class KeyAnswer(BaseModel):
+    registered: bool = Field(description="true when new; false when this key was registered already")
 
 
 class LoginRequired(HubError):
@@ -251,6 +260,16 @@ def create_app(data_dir: Path) -> FastAPI:
             await run_in_threadpool(upload.abort)
             raise
         return UploadAnswer.model_validate(await run_in_threadpool(upload.finish, chunk_sha256))
+
+    @app.post("/v1/keys", responses=_errors(400, *AUTH_ERRORS, 409, 413))
+    def register_key(request: KeyRequest, who: Caller) -> KeyAnswer:
+        """The public key with which this laptop profile signs its offline bundles (registered once per profile)."""
+        import base64
+
+        key = base64.b64decode(request.public_key)
+        if len(key) != 32:
+            raise Unprocessable("bad_key", "签名公钥格式不正确。", "Not an Ed25519 public key.")
+        return KeyAnswer(registered=store.register_key(who["profile_id"], who, key))
 
     @app.get("/v1/blobs/{sha256}", responses={200: {"content": {"application/octet-stream": {}}},
                                               **_errors(*AUTH_ERRORS, 404)}, response_class=FileResponse)  # fmt: skip

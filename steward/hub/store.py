@@ -30,6 +30,9 @@ CREATE TABLE IF NOT EXISTS records (
     profile_id TEXT NOT NULL, content_hash TEXT NOT NULL, body TEXT NOT NULL, received_at TEXT NOT NULL,
     UNIQUE (entity, id));
 CREATE TABLE IF NOT EXISTS blobs (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, received_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS profile_keys (
+    profile_id TEXT PRIMARY KEY, steward_id INTEGER NOT NULL REFERENCES stewards(id), public_key BLOB NOT NULL,
+    registered_at TEXT NOT NULL);
 """
 PARTIAL_MAX_AGE = 24 * 3600  # an unfinished upload untouched this long is abandoned
 EXPIRE_EVERY = 600  # how often uploads look for abandoned ones
@@ -177,11 +180,35 @@ class HubStore:
                 raise Forbidden("profile_bound", "此电脑上的档案属于另一位环保管家;如需转交,请管理员在服务器上重新绑定。",
                                 "This profile belongs to another steward; an administrator must re-bind it on the hub.")  # fmt: skip
 
+    def register_key(self, profile_id: str, steward: dict[str, Any], public_key: bytes) -> bool:
+        """A laptop profile's Ed25519 public key (its bundles' signatures are checked with it; the private key never
+        leaves the laptop, so a copy of hub.db cannot forge a bundle). Registered once; the same key again changes
+        nothing, another key is a conflict (an administrator re-binds the profile to start over).
+        Returns whether it was new."""
+        with self.transaction() as conn:
+            row = conn.execute("SELECT public_key FROM profile_keys WHERE profile_id = ?", [profile_id]).fetchone()
+            if row is not None:
+                if bytes(row[0]) != public_key:
+                    raise Conflict("key_registered", "此档案已登记过另一把签名密钥;如需更换,请管理员在服务器上重新绑定。",
+                                   "This profile has another key; an administrator must re-bind it on the hub.")  # fmt: skip
+                return False
+            conn.execute(
+                "INSERT INTO profile_keys VALUES (?, ?, ?, ?)", [profile_id, steward["id"], public_key, _now()]
+            )
+        return True
+
+    def public_key(self, profile_id: str) -> tuple[bytes, int] | None:
+        with self.connect() as conn:
+            row = conn.execute("SELECT public_key, steward_id FROM profile_keys WHERE profile_id = ?",
+                               [profile_id]).fetchone()  # fmt: skip
+        return (bytes(row[0]), row[1]) if row else None
+
     def rebind(self, profile_id: str, steward_name: str) -> None:
         with self.transaction() as conn:
             row = conn.execute("SELECT id FROM stewards WHERE name = ?", [steward_name]).fetchone()
             if row is None:
                 raise HubError("no_steward", f"没有名为“{steward_name}”的环保管家。", f"No steward '{steward_name}'.")
+            conn.execute("DELETE FROM profile_keys WHERE profile_id = ?", [profile_id])  # the new owner registers anew
             conn.execute("INSERT INTO bindings VALUES (?, ?, ?) ON CONFLICT(profile_id) DO UPDATE SET "
                          "steward_id = excluded.steward_id, bound_at = excluded.bound_at", [profile_id, row[0], _now()])  # fmt: skip
 
@@ -429,11 +456,19 @@ class HubStore:
         def key_for(kid: str) -> str | None:
             return by_key[kid]["token_sha256"] if kid in by_key else None
 
+        def public_key_for(profile_id: str) -> bytes | None:
+            found = self.public_key(profile_id)
+            return found[0] if found else None
+
         envelope = TypeAdapter(Record)
         staged: dict[str, tuple[Path, int]] = {}
         try:
-            with open_bundle(path, key_for) as bundle:
-                steward = by_key[bundle.manifest["key_id"]]
+            with open_bundle(path, key_for, public_key_for) as bundle:
+                signer = self.public_key(bundle.manifest["profile_id"])
+                if signer is not None:
+                    steward = next(s for s in stewards if s["id"] == signer[1])
+                else:
+                    steward = by_key[bundle.manifest["key_id"]]
                 records = []
                 for number, raw in enumerate(bundle.records(), start=1):
                     try:

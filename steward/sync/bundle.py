@@ -161,21 +161,46 @@ def _read(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
     return data
 
 
-def open_bundle(path: Path, key_for: Any) -> OpenedBundle:
-    """Read and verify a bundle. `key_for(key_id)` gives the token hash that seals that steward's bundles.
+def open_bundle(path: Path, key_for: Any, public_key_for: Any = None) -> OpenedBundle:
+    """Read and verify a bundle. `key_for(key_id)` gives the token hash that seals that steward's bundles (HMAC);
+    `public_key_for(profile_id)` the Ed25519 public key the profile registered (see `verify_signature`): a profile
+    with a registered key must sign, a seal alone is then refused.
     Member names are looked up, never used as paths; anything not listed in the manifest is ignored."""
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
         raise BundleRejected("这不是有效的离线包(文件损坏或未拷贝完整)。", f"Not a valid bundle ({exc}).") from None
     try:
-        return _verified(zf, key_for)
+        return _verified(zf, key_for, public_key_for or (lambda _profile: None))
     except BaseException:
         zf.close()
         raise
 
 
-def _verified(zf: zipfile.ZipFile, key_for: Any) -> OpenedBundle:
+def signed_part(manifest: dict[str, Any]) -> bytes:
+    """What an Ed25519 signature covers: the manifest without its seal and signature, canonical JSON."""
+    return canonical({k: v for k, v in manifest.items() if k not in ("seal", "signature")})
+
+
+def verify_signature(manifest: dict[str, Any], public_key: bytes) -> bool:
+    """manifest["signature"] = {"alg": "ed25519", "value": base64 of the 64-byte signature over `signed_part`}."""
+    import base64
+
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    signature = manifest.get("signature")
+    if not isinstance(signature, dict) or signature.get("alg") != "ed25519":
+        return False
+    try:
+        value = base64.b64decode(str(signature.get("value", "")), validate=True)
+        Ed25519PublicKey.from_public_bytes(public_key).verify(value, signed_part(manifest))
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def _verified(zf: zipfile.ZipFile, key_for: Any, public_key_for: Any) -> OpenedBundle:
     try:
         manifest = json.loads(_read(zf, "manifest.json", 64 * 1024 * 1024))
     except ValueError:
@@ -184,11 +209,19 @@ def _verified(zf: zipfile.ZipFile, key_for: Any) -> OpenedBundle:
         raise BundleRejected("不是 Steward 离线包。", "Not a Steward bundle.")
     if not isinstance(manifest.get("protocol", 0), int) or manifest.get("protocol", 0) > PROTOCOL_VERSION:
         raise BundleRejected("离线包由更新版本的 Steward 生成,请先更新。", "Made by a newer Steward; update first.")
-    key = key_for(str(manifest.get("key_id", "")))
-    if key is None or not hmac.compare_digest(seal(manifest, key), str(manifest.get("seal", ""))):
-        raise BundleRejected(
-            "离线包的签名无效:来源不明或清单被改动。", "The bundle's seal is not valid: unknown maker or changed."
-        )
+    if not isinstance(manifest.get("profile_id"), str) or not 0 < len(manifest["profile_id"]) <= 64:
+        raise BundleRejected("离线包清单无法读取。", "The bundle's manifest cannot be read.")
+    public_key = public_key_for(manifest["profile_id"])
+    if public_key is not None or "signature" in manifest:
+        if public_key is None or not verify_signature(manifest, public_key):
+            raise BundleRejected("离线包的签名无效:来源不明或清单被改动。",
+                                 "The bundle's signature is not valid: unknown maker or changed.")  # fmt: skip
+    else:
+        key = key_for(str(manifest.get("key_id", "")))
+        if key is None or not hmac.compare_digest(seal(manifest, key), str(manifest.get("seal", ""))):
+            raise BundleRejected(
+                "离线包的签名无效:来源不明或清单被改动。", "The bundle's seal is not valid: unknown maker or changed."
+            )
     blobs = manifest.get("blobs", [])
     if not isinstance(blobs, list) or not all(isinstance(b, str) and _BLOB_NAME.match(f"blobs/{b}") for b in blobs):
         raise BundleRejected("离线包清单中有无效的文件名。", "The manifest lists an invalid file name.")
