@@ -499,3 +499,15 @@ def test_a_profile_with_a_registered_key_must_sign_its_bundles_and_hub_db_cannot
     result = store.import_bundle(tmp_path / "signed.zip")
     assert result["accepted"] > 0 and result["blobs"] == 4 and not result["refused"]
     assert store.public_key(profile_id) == (public, 1)
+
+
+def test_an_upload_whole_on_disk_but_cut_off_before_its_commit_is_finished_by_the_next_call(tmp_path: Path) -> None:
+    store = HubStore(tmp_path / "hub")
+    data = b"w" * 4096
+    sha = hashlib.sha256(data).hexdigest()
+    store._partial(sha, 1).write_bytes(data)  # the hub died after the last write, before the row was kept
+    assert store.offset(sha, 1) == len(data)
+    upload = store.begin_upload(sha, len(data), len(data), 1)
+    assert upload is not None
+    assert upload.finish(None) == {"offset": len(data), "complete": True}
+    assert store.missing([sha]) == [] and store.blob_path(sha).read_bytes() == data

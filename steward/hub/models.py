@@ -96,7 +96,7 @@ class Enterprise(Body):
     park: Name = ""
     template_code: Annotated[str, Field(pattern=r"^([a-z0-9][a-z0-9_.-]{0,63})?$")] = ""
     archived: Flag = 0
-    name_pinyin: _text(2000) = ""
+    name_pinyin: _text(10_000) = ""
     created_at: Stamp
     updated_at: Stamp
 
@@ -105,8 +105,8 @@ class TemplateItem(Body):
     id: Id
     template_id: Id
     position: Count
-    code: _text(20, 1)
-    category_code: _text(20, 1)
+    code: _text(40, 1)
+    category_code: _text(40, 1)
     category_zh: Required
     category_en: Name = ""
     text_zh: _text(2000, 1)

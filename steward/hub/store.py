@@ -388,7 +388,7 @@ class HubStore:
             current = partial.stat().st_size if partial.exists() else 0
             if offset != current:
                 raise Conflict("offset", "上传位置不一致。", f"Expected offset {current}, got {offset}.")
-            if offset >= total:
+            if offset > total:  # offset == total: a file whole on disk whose commit was cut off; finished now
                 raise Unprocessable("too_long", "数据超出声明的大小。", "More bytes than the declared total.")
             try:
                 fh = open(partial, "ab")  # noqa: SIM115 - closed by Upload.finish or Upload.abort
