@@ -57,3 +57,20 @@ class Hub:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+def plant_raw(store: object, entity: str, rid: str, body: dict) -> None:
+    """Put a record on the hub as a hub from before validation, a damaged hub or a hostile one might hold it:
+    straight into its table, past the models that guard the API, so the laptop's own defences are what is tested."""
+    import json
+    from datetime import UTC, datetime
+
+    from steward.sync.wire import content_hash
+
+    with store.transaction() as conn:  # type: ignore[attr-defined]
+        conn.execute("DELETE FROM records WHERE entity = ? AND id = ?", [entity, rid])
+        conn.execute(
+            "INSERT INTO records (entity, id, owner, profile_id, content_hash, body, received_at) "
+            "VALUES (?, ?, 0, 'hub', ?, ?, ?)",
+            [entity, rid, content_hash(body), json.dumps(body, ensure_ascii=False), datetime.now(UTC).isoformat()],
+        )

@@ -18,7 +18,7 @@ from steward.sync import engine
 from steward.sync.client import HubClient, SyncError
 from steward.sync.wire import HEADER_CHUNK_SHA256, record
 from tests.conftest import make_code
-from tests.hub_process import Hub
+from tests.hub_process import Hub, plant_raw
 from tests.images import write_jpeg
 
 WHEN = datetime(2026, 11, 2, 2, 30, tzinfo=UTC)
@@ -124,19 +124,25 @@ def test_pushing_twice_changes_nothing_and_different_content_is_a_conflict(hub, 
     assert store.stats() == before
 
 
-def test_another_stewards_visit_is_refused_and_nothing_is_written(hub, laptop_a: Profile, laptop_b: Profile,
-                                                                  tmp_path: Path) -> None:  # fmt: skip
+def test_another_stewards_visit_is_refused_and_the_rest_is_kept(hub, laptop_a: Profile, laptop_b: Profile,
+                                                                 tmp_path: Path) -> None:  # fmt: skip
     server, tokens, store = hub
-    visit, _ = finished_visit_with_finding(laptop_a, tmp_path)
+    visit, finding = finished_visit_with_finding(laptop_a, tmp_path)
     engine.sync(laptop_a, client_for(laptop_a, server, tokens["李明"]))
     before = store.stats()
+    real = store.record_body("finding", finding["id"])
     forged = record("finding", "01a21400-0000-7000-8000-000000000001",
-                    {"visit_id": visit["id"], "description": "冒名记录"})  # fmt: skip
-    harmless = record("enterprise", "01a21400-0000-7000-8000-000000000002", {"name": "新企业"})
-    with pytest.raises(SyncError) as err:
-        client_for(laptop_b, server, tokens["王芳"]).push([harmless, forged])
-    assert err.value.status == 403 and "本人" in err.value.zh
-    assert store.stats() == before  # not even the harmless record
+                    {**real, "id": "01a21400-0000-7000-8000-000000000001", "description": "冒名记录"})  # fmt: skip
+    enterprise = store.record_body("enterprise", visit["enterprise_id"])
+    harmless = record("enterprise", "01a21400-0000-7000-8000-000000000002",
+                      {**enterprise, "id": "01a21400-0000-7000-8000-000000000002", "name": "新企业",
+                       "credit_code": make_code(9)})  # fmt: skip
+    answer = client_for(laptop_b, server, tokens["王芳"]).push([harmless, forged])
+    assert answer["accepted"] == [{"entity": "enterprise", "id": harmless["id"]}]
+    assert [(r["id"], r["code"]) for r in answer["refused"]] == [(forged["id"], "not_your_visit")]
+    assert "本人" in answer["refused"][0]["zh"]
+    assert store.record_body("finding", forged["id"]) is None
+    assert store.stats()["records"] == before["records"] + 1  # the harmless record is kept
 
 
 def test_tokens_and_profile_binding(hub, laptop_a: Profile, tmp_path: Path) -> None:
@@ -508,29 +514,6 @@ def test_random_payloads_never_cause_a_500_or_a_partial_write(hub) -> None:
     assert store.stats() == before  # random records never passed as valid ones
 
 
-def test_a_full_disk_on_the_hub_is_reported_and_keeps_nothing_half(tmp_path: Path, monkeypatch) -> None:
-    import errno
-    import hashlib
-
-    import steward.hub.store as hub_store
-
-    store = HubStore(tmp_path / "hub")
-    data = b"y" * 2048
-    sha = hashlib.sha256(data).hexdigest()
-
-    def no_space(_fd: int) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(hub_store.os, "fsync", no_space)
-    with pytest.raises(hub_store.DiskFull) as err:
-        store.append(sha, 0, len(data), data, hashlib.sha256(data).hexdigest())
-    assert err.value.status == 507 and "磁盘已满" in err.value.zh
-    assert store.missing([sha]) == [sha]
-    body = json.dumps({"error": {"code": err.value.code, "zh": err.value.zh, "en": err.value.en}}).encode()
-    message = HubClient._http_error(507, body)
-    assert "服务器磁盘已满" in message.zh and "still on your laptop" in message.en
-
-
 def test_a_pulled_field_name_carrying_sql_is_never_run(hub, laptop_b: Profile) -> None:
     """A record's keys never become SQL: a key that, put into the column list, would copy the laptop's settings
     (hub address and token) into an enterprise is dropped; the enterprise's own fields are applied."""
@@ -551,7 +534,7 @@ def test_a_pulled_field_name_carrying_sql_is_never_run(hub, laptop_b: Profile) -
         "updated_at": stamp,
         evil: "x",
     }
-    store.put_reference("enterprise", ent_id, body)
+    plant_raw(store, "enterprise", ent_id, body)
     report = engine.sync(laptop_b, client)
     row = laptop_b.db.query_one("SELECT * FROM enterprises WHERE id = ?", [ent_id])
     assert row is not None and row["name"] == "仙居县恶意企业" and row["address"] == ""
@@ -570,13 +553,15 @@ def test_a_pulled_record_the_laptop_cannot_apply_is_skipped_and_the_cursor_moves
     server, tokens, store = hub
     stamp = "2026-11-02T02:30:00+00:00"
     nameless = "01a21400-0000-7000-8000-0000000000b1"
-    store.put_reference(
+    plant_raw(
+        store,
         "enterprise",
         nameless,
         {"id": nameless, "credit_code": make_code(902), "created_at": stamp, "updated_at": stamp},
     )
     typed = "01a21400-0000-7000-8000-0000000000b2"
-    store.put_reference(
+    plant_raw(
+        store,
         "enterprise",
         typed,
         {
@@ -588,13 +573,15 @@ def test_a_pulled_record_the_laptop_cannot_apply_is_skipped_and_the_cursor_moves
         },
     )
     good = "01a21400-0000-7000-8000-0000000000b3"
-    store.put_reference(
+    plant_raw(
+        store,
         "enterprise",
         good,
         {"id": good, "name": "仙居县正常企业", "credit_code": make_code(904), "created_at": stamp, "updated_at": stamp},
     )
     orphan = "01a21400-0000-7000-8000-0000000000b5"  # a finding of a visit this laptop never got
-    store.put_reference(
+    plant_raw(
+        store,
         "finding",
         orphan,
         {
@@ -622,8 +609,8 @@ def test_a_pulled_record_the_laptop_cannot_apply_is_skipped_and_the_cursor_moves
 
     # The command line names what was skipped.
     late = "01a21400-0000-7000-8000-0000000000b4"
-    store.put_reference(
-        "enterprise", late, {"id": late, "credit_code": make_code(905), "created_at": stamp, "updated_at": stamp}
+    plant_raw(
+        store, "enterprise", late, {"id": late, "credit_code": make_code(905), "created_at": stamp, "updated_at": stamp}
     )
     settings.put(laptop_b, settings.HUB_URL, server.url)
     settings.put(laptop_b, settings.HUB_TOKEN, tokens["王芳"])

@@ -295,7 +295,6 @@ def _hub(args: argparse.Namespace) -> int:
 
             from steward.hub.app import create_app
 
-            args.hub_dir.mkdir(parents=True, exist_ok=True)
             uvicorn.run(
                 create_app(args.hub_dir),
                 host=args.host,

@@ -12,20 +12,16 @@ from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from steward.hub.limits import BodyLimit, BodyTooLarge, too_large
+from steward.hub.models import SHA256, InvalidRecord, Record, clean_records
 from steward.hub.store import Forbidden, HubError, HubStore, NotFound, Unprocessable, UpgradeRequired
 from steward.hub.web import SESSION_SECONDS, Viewers, enterprise_page, index_page, login_page
-from steward.sync.wire import ENTITIES, HEADER_CHUNK_SHA256, HEADER_PROFILE, HEADER_PROTOCOL, PROTOCOL_VERSION
+from steward.sync.wire import HEADER_CHUNK_SHA256, HEADER_PROFILE, HEADER_PROTOCOL, PROTOCOL_VERSION
 
-SHA256 = r"^[0-9a-f]{64}$"
-RECORD_ID = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{64})$"  # UUID, or a photo's hash
-
-
-class Record(BaseModel):
-    entity: Literal[ENTITIES]  # type: ignore[valid-type]
-    id: str = Field(pattern=RECORD_ID)
-    hash: str = Field(pattern=SHA256)
-    body: dict[str, Any]
+MAX_SEQ = 2**63 - 1  # SQLite's largest integer: a cursor beyond it is no cursor
 
 
 class PushRequest(BaseModel):
@@ -36,12 +32,122 @@ class MissingRequest(BaseModel):
     sha256: list[Annotated[str, Field(pattern=SHA256)]] = Field(max_length=5000)
 
 
+class ErrorDetail(BaseModel):
+    code: str
+    zh: str
+    en: str
+    entity: str | None = None
+    id: str | None = None
+    field: str | None = None
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+class RecordRef(BaseModel):
+    entity: str
+    id: str
+
+
+class Conflicted(RecordRef):
+    reason: str
+
+
+class Refused(RecordRef):
+    code: str
+    zh: str
+    en: str
+
+
+class PushAnswer(BaseModel):
+    accepted: list[RecordRef]
+    duplicates: list[RecordRef]
+    conflicts: list[Conflicted]
+    refused: list[Refused]
+
+
+class Change(BaseModel):
+    entity: str
+    id: str
+    hash: str
+    author: str | None = Field(description="the hub steward who pushed it (from their token); null for hub data")
+    body: dict[str, Any]
+
+
+class ChangesPage(BaseModel):
+    records: list[Change]
+    cursor: int
+    more: bool
+
+
+class Hello(BaseModel):
+    protocol: int
+    steward: str
+    records: int
+    blobs: int
+
+
+class MissingAnswer(BaseModel):
+    missing: list[str]
+    offsets: dict[str, int]
+
+
+class OffsetAnswer(BaseModel):
+    offset: int
+
+
+class UploadAnswer(BaseModel):
+    offset: int
+    complete: bool
+
+
+class KeyRequest(BaseModel):
+    alg: Literal["ed25519"] = "ed25519"
+    public_key: str = Field(pattern=r"^[A-Za-z0-9+/]{43}=$", description="base64 of the 32-byte Ed25519 public key")
+
+
+class KeyAnswer(BaseModel):
+    registered: bool = Field(description="true when new; false when this key was registered already")
+
+
 class LoginRequired(HubError):
     status = 401
 
 
-def _error(status: int, code: str, zh: str, en: str) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"error": {"code": code, "zh": zh, "en": en}})
+def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {status: {"model": ErrorBody} for status in statuses}
+
+
+AUTH_ERRORS = (401, 403, 422, 426)
+
+
+def _text(value: Any, limit: int = 200) -> str | None:
+    """A value from a request, safe to put into a JSON answer (no lone surrogates, bounded)."""
+    if value is None:
+        return None
+    return str(value)[:limit].encode("utf-8", "replace").decode("utf-8")
+
+
+def _error(status: int, code: str, zh: str, en: str, **where: str | None) -> JSONResponse:
+    detail = {"code": code, "zh": zh, "en": en, **{k: _text(v) for k, v in where.items() if v is not None}}
+    return JSONResponse(status_code=status, content={"error": detail})
+
+
+def _invalid_request(exc: RequestValidationError) -> JSONResponse:
+    first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "not valid"}
+    loc = [str(part) for part in first.get("loc", ())]
+    where: dict[str, str | None] = {"field": ".".join(loc[1:] if loc[:1] == ["body"] else loc) or None}
+    body = getattr(exc, "body", None)
+    if loc[:2] == ["body", "records"] and len(loc) > 2 and loc[2].isdigit() and isinstance(body, dict):
+        records = body.get("records")
+        index = int(loc[2])
+        if isinstance(records, list) and index < len(records) and isinstance(records[index], dict):
+            where["entity"] = _text(records[index].get("entity"), 40)
+            where["id"] = _text(records[index].get("id"), 80)
+            where["field"] = ".".join(loc[3:]) or "record"
+    return _error(422, "invalid", f"请求格式不正确(字段 {where['field']})。",
+                  f"The request is not valid: {where['field']}: {_text(first.get('msg'))}", **where)  # fmt: skip
 
 
 def create_app(data_dir: Path) -> FastAPI:
@@ -49,6 +155,7 @@ def create_app(data_dir: Path) -> FastAPI:
     app = FastAPI(title="Steward Hub", version=str(PROTOCOL_VERSION),
                   description="环保管家 Steward 同步服务 · sync service for environmental stewards")  # fmt: skip
     app.state.store = store
+    app.add_middleware(BodyLimit)
 
     @app.exception_handler(HubError)
     async def hub_error(_request: Request, exc: HubError) -> JSONResponse:
@@ -56,7 +163,18 @@ def create_app(data_dir: Path) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        return _error(422, "invalid", "请求格式不正确。", f"The request is not valid: {exc.errors()[:3]}")
+        return _invalid_request(exc)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> Response:
+        if isinstance(exc, BodyTooLarge):
+            return too_large(exc.limit)
+        if exc.status_code == 413:
+            return too_large(0)
+        zh = {400: "请求格式不正确。", 404: "没有该地址。", 405: "不支持该请求方式。"}.get(
+            exc.status_code, "请求失败。"
+        )
+        return _error(exc.status_code, f"http_{exc.status_code}", zh, _text(exc.detail) or "Request failed.")
 
     def caller(
         authorization: Annotated[str | None, Header()] = None,
@@ -81,44 +199,84 @@ def create_app(data_dir: Path) -> FastAPI:
             raise NotFound("no_blob", "没有该文件。", "No such file.")
         return FileResponse(store.blob_path(sha256), media_type=media_type)
 
-    @app.get("/v1/hello")
-    def hello(who: Caller) -> dict[str, Any]:
-        return {"protocol": PROTOCOL_VERSION, "steward": who["name"], **store.stats()}
+    @app.get("/v1/hello", responses=_errors(*AUTH_ERRORS))
+    def hello(who: Caller) -> Hello:
+        return Hello(protocol=PROTOCOL_VERSION, steward=who["name"], **store.stats())
 
-    @app.post("/v1/records")
-    def push(request: PushRequest, who: Caller) -> dict[str, Any]:
-        return store.push(who, who["profile_id"], [r.model_dump() for r in request.records])
+    @app.post("/v1/records", response_model=PushAnswer, responses=_errors(400, *AUTH_ERRORS, 413, 507))
+    def push(request: PushRequest, who: Caller) -> Any:
+        """Each record is kept, a duplicate, a conflict, or refused on its own (see README: who may write what).
+        A body that does not fit its entity's model refuses the whole request (422 naming entity, id and field)."""
+        try:
+            records = clean_records(request.records)
+        except InvalidRecord as exc:
+            return _error(422, exc.code, f"记录不符合要求:{exc.entity} {exc.id} 的字段 {exc.field}。",
+                          f"Record {exc.entity} {exc.id} is not valid: {exc.field}: {exc.problem}",
+                          entity=exc.entity, id=exc.id, field=exc.field)  # fmt: skip
+        return store.push(who, who["profile_id"], records)
 
-    @app.get("/v1/changes")
-    def changes(who: Caller, since: Annotated[int, Query(ge=0)] = 0,
-                limit: Annotated[int, Query(ge=1, le=2000)] = 500) -> dict[str, Any]:  # fmt: skip
-        return store.changes(since, limit)
+    @app.get("/v1/changes", responses={200: {"model": ChangesPage}, **_errors(*AUTH_ERRORS)},
+             response_class=Response)  # fmt: skip
+    def changes(who: Caller, since: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
+                limit: Annotated[int, Query(ge=1, le=2000)] = 500) -> Response:  # fmt: skip
+        return Response(store.changes(since, limit, who["id"]), media_type="application/json")
 
-    @app.post("/v1/blobs/missing")
-    def missing(request: MissingRequest, who: Caller) -> dict[str, Any]:
+    @app.post("/v1/blobs/missing", responses=_errors(400, *AUTH_ERRORS, 413))
+    def missing(request: MissingRequest, who: Caller) -> MissingAnswer:
         missing = store.missing(request.sha256)
-        return {"missing": missing, "offsets": store.partial_offsets(missing)}
+        return MissingAnswer(missing=missing, offsets=store.partial_offsets(missing, who["id"]))
 
-    @app.get("/v1/blobs/{sha256}/offset")
-    def offset(sha256: Annotated[str, PathParam(pattern=SHA256)], who: Caller) -> dict[str, Any]:
-        return {"offset": store.offset(sha256)}
+    @app.get("/v1/blobs/{sha256}/offset", responses=_errors(*AUTH_ERRORS))
+    def offset(sha256: Annotated[str, PathParam(pattern=SHA256)], who: Caller) -> OffsetAnswer:
+        return OffsetAnswer(offset=store.offset(sha256, who["id"]))
 
-    @app.put("/v1/blobs/{sha256}")
+    @app.put("/v1/blobs/{sha256}", responses=_errors(400, *AUTH_ERRORS, 409, 413, 507),
+             openapi_extra={"requestBody": {"required": True, "content": {"application/octet-stream": {
+                 "schema": {"type": "string", "format": "binary"}}}}})  # fmt: skip
     async def upload(
-        sha256: str,
+        sha256: Annotated[str, PathParam(pattern=SHA256)],
         request: Request,
         who: Caller,
-        offset: Annotated[int, Query(ge=0)],
+        offset: Annotated[int, Query(ge=0, le=2 * 1024**3)],
         total: Annotated[int, Query(ge=1, le=2 * 1024**3)],
         chunk_sha256: Annotated[str | None, Header(alias=HEADER_CHUNK_SHA256)] = None,
-    ) -> dict[str, Any]:
-        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
-            raise Unprocessable("bad_sha", "文件标识无效。", "Not a SHA-256.")
-        chunk = await request.body()
-        return store.append(sha256, offset, total, chunk, chunk_sha256)
+    ) -> UploadAnswer:
+        """One chunk, appended to this steward's unfinished upload as it arrives; file work runs in threads."""
+        upload = await run_in_threadpool(store.begin_upload, sha256, offset, total, who["id"])
+        if upload is None:
+            return UploadAnswer(offset=total, complete=True)
+        try:
+            pending: list[bytes] = []
+            size = 0
+            async for piece in request.stream():
+                pending.append(piece)
+                size += len(piece)
+                if size >= 256 * 1024:
+                    await run_in_threadpool(upload.write, b"".join(pending))
+                    pending, size = [], 0
+            if pending:
+                await run_in_threadpool(upload.write, b"".join(pending))
+        except BaseException:
+            await run_in_threadpool(upload.abort)
+            raise
+        return UploadAnswer.model_validate(await run_in_threadpool(upload.finish, chunk_sha256))
 
-    @app.get("/v1/blobs/{sha256}")
-    def download(sha256: str, who: Caller) -> FileResponse:
+    @app.post("/v1/keys", responses=_errors(400, *AUTH_ERRORS, 409, 413))
+    def register_key(request: KeyRequest, who: Caller) -> KeyAnswer:
+        """The public key with which this laptop profile signs its offline bundles (registered once per profile)."""
+        import base64
+
+        key = base64.b64decode(request.public_key)
+        if len(key) != 32:
+            raise Unprocessable("bad_key", "签名公钥格式不正确。", "Not an Ed25519 public key.")
+        return KeyAnswer(registered=store.register_key(who["profile_id"], who, key))
+
+    @app.get("/v1/blobs/{sha256}", responses={200: {"content": {"application/octet-stream": {}}},
+                                              **_errors(*AUTH_ERRORS, 404)}, response_class=FileResponse)  # fmt: skip
+    def download(sha256: Annotated[str, PathParam(pattern=SHA256)], who: Caller) -> FileResponse:
+        """Only files the steward's own records name (see README: who may read what)."""
+        if not store.may_read_blob(sha256, who["id"]):
+            raise NotFound("no_blob", "没有该文件。", "No such file.")
         return blob_file(sha256, "application/octet-stream")
 
     viewers = Viewers(store)

@@ -10,13 +10,15 @@ import json
 import os
 import secrets
 import sqlite3
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from steward.sync.wire import OWNED_BY_VISIT, content_hash
+from steward.sync.wire import content_hash
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS stewards (
@@ -28,7 +30,12 @@ CREATE TABLE IF NOT EXISTS records (
     profile_id TEXT NOT NULL, content_hash TEXT NOT NULL, body TEXT NOT NULL, received_at TEXT NOT NULL,
     UNIQUE (entity, id));
 CREATE TABLE IF NOT EXISTS blobs (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, received_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS profile_keys (
+    profile_id TEXT PRIMARY KEY, steward_id INTEGER NOT NULL REFERENCES stewards(id), public_key BLOB NOT NULL,
+    registered_at TEXT NOT NULL);
 """
+PARTIAL_MAX_AGE = 24 * 3600  # an unfinished upload untouched this long is abandoned
+EXPIRE_EVERY = 600  # how often uploads look for abandoned ones
 
 
 class HubError(Exception):
@@ -53,6 +60,10 @@ class Conflict(HubError):
 
 class Unprocessable(HubError):
     status = 422
+
+
+class PayloadTooLarge(HubError):
+    status = 413
 
 
 class DiskFull(HubError):
@@ -82,26 +93,45 @@ def _disk_full(exc: OSError) -> None:
 
 
 class HubStore:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, clock: Callable[[], float] = time.time) -> None:
         self.data_dir = data_dir
         self.blob_dir = data_dir / "blobs"
         self.upload_dir = data_dir / "uploads"
+        self.clock = clock
+        self._busy: set[str] = set()  # unfinished uploads a request is appending to right now
+        self._busy_lock = threading.Lock()
+        self._local = threading.local()
+        if not data_dir.exists():
+            data_dir.mkdir(parents=True, mode=0o700)
         for folder in (self.blob_dir, self.upload_dir):
             folder.mkdir(parents=True, exist_ok=True)
         self.path = data_dir / "hub.db"
+        # Tokens' hashes and every steward's records: readable by the hub's own account only.
+        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+        os.chmod(self.path, 0o600)
         with self.connect() as conn:
             conn.executescript(SCHEMA)
+        self._expired_at = 0.0
+        self.expire_partials()
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        try:
+        """This thread's connection, opened once and kept (a request's worker thread reuses it)."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
             conn.row_factory = sqlite3.Row
+            self._local.conn = conn
+        depth = getattr(self._local, "depth", 0)
+        self._local.depth = depth + 1
+        try:
             yield conn
         finally:
-            conn.close()
+            self._local.depth = depth
+            if depth == 0 and conn.in_transaction:
+                conn.execute("ROLLBACK")  # nothing is left half-open for the thread's next request
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -138,6 +168,10 @@ class HubStore:
 
     def bind(self, profile_id: str, steward: dict[str, Any]) -> None:
         """A laptop profile belongs to the steward whose token first synced it."""
+        with self.connect() as conn:  # every request asks; only the first one writes
+            row = conn.execute("SELECT steward_id FROM bindings WHERE profile_id = ?", [profile_id]).fetchone()
+        if row is not None and row[0] == steward["id"]:
+            return
         with self.transaction() as conn:
             row = conn.execute("SELECT steward_id FROM bindings WHERE profile_id = ?", [profile_id]).fetchone()
             if row is None:
@@ -146,61 +180,77 @@ class HubStore:
                 raise Forbidden("profile_bound", "此电脑上的档案属于另一位环保管家;如需转交,请管理员在服务器上重新绑定。",
                                 "This profile belongs to another steward; an administrator must re-bind it on the hub.")  # fmt: skip
 
+    def register_key(self, profile_id: str, steward: dict[str, Any], public_key: bytes) -> bool:
+        """A laptop profile's Ed25519 public key (its bundles' signatures are checked with it; the private key never
+        leaves the laptop, so a copy of hub.db cannot forge a bundle). Registered once; the same key again changes
+        nothing, another key is a conflict (an administrator re-binds the profile to start over).
+        Returns whether it was new."""
+        with self.transaction() as conn:
+            row = conn.execute("SELECT public_key FROM profile_keys WHERE profile_id = ?", [profile_id]).fetchone()
+            if row is not None:
+                if bytes(row[0]) != public_key:
+                    raise Conflict("key_registered", "此档案已登记过另一把签名密钥;如需更换,请管理员在服务器上重新绑定。",
+                                   "This profile has another key; an administrator must re-bind it on the hub.")  # fmt: skip
+                return False
+            conn.execute(
+                "INSERT INTO profile_keys VALUES (?, ?, ?, ?)", [profile_id, steward["id"], public_key, _now()]
+            )
+        return True
+
+    def public_key(self, profile_id: str) -> tuple[bytes, int] | None:
+        with self.connect() as conn:
+            row = conn.execute("SELECT public_key, steward_id FROM profile_keys WHERE profile_id = ?",
+                               [profile_id]).fetchone()  # fmt: skip
+        return (bytes(row[0]), row[1]) if row else None
+
     def rebind(self, profile_id: str, steward_name: str) -> None:
         with self.transaction() as conn:
             row = conn.execute("SELECT id FROM stewards WHERE name = ?", [steward_name]).fetchone()
             if row is None:
                 raise HubError("no_steward", f"没有名为“{steward_name}”的环保管家。", f"No steward '{steward_name}'.")
+            conn.execute("DELETE FROM profile_keys WHERE profile_id = ?", [profile_id])  # the new owner registers anew
             conn.execute("INSERT INTO bindings VALUES (?, ?, ?) ON CONFLICT(profile_id) DO UPDATE SET "
                          "steward_id = excluded.steward_id, bound_at = excluded.bound_at", [profile_id, row[0], _now()])  # fmt: skip
 
     # -- records ----------------------------------------------------------------------------------------------
     def push(self, steward: dict[str, Any], profile_id: str, records: list[dict[str, Any]]) -> dict[str, list[Any]]:
-        """All or nothing: a record the steward may not write fails the whole push (403) before anything is kept.
-        The same id with the same content is a duplicate (no change); with other content, a conflict."""
-        accepted, duplicates, conflicts = [], [], []
-        with self.transaction() as conn:
-            batch_visits = {r["id"] for r in records if r["entity"] == "visit"}
+        """Records already checked by their model (steward/hub/models.py). Each is judged on its own: kept,
+        a duplicate (same id, same content), a conflict (same id, other content; never overwritten) or refused
+        (the steward may not write it). A refused record does not stop the rest."""
+        answer: dict[str, list[Any]] = {"accepted": [], "duplicates": [], "conflicts": [], "refused": []}
+        if not records:
+            return answer
+        with self._disk_guard(), self.transaction() as conn:
             for rec in records:
-                entity, rid, body = rec["entity"], rec["id"], rec["body"]
-                digest = content_hash(body)
-                if digest != rec.get("hash", digest):
-                    raise Unprocessable("bad_hash", "记录内容与其哈希不符。", f"Record {entity}/{rid}: hash mismatch.")
-                if entity in OWNED_BY_VISIT:
-                    visit_id = rid if entity == "visit" else body.get("visit_id")
-                    self._check_owner(conn, steward, entity, rid, visit_id, batch_visits)
+                entity, rid, body, digest = rec["entity"], rec["id"], rec["body"], rec["hash"]
+                ref = {"entity": entity, "id": rid}
                 existing = conn.execute("SELECT content_hash FROM records WHERE entity = ? AND id = ?",
                                         [entity, rid]).fetchone()  # fmt: skip
-                if existing is None:
+                if existing is not None and existing[0] == digest:
+                    answer["duplicates"].append(ref)
+                    continue
+                refusal = _refusal(conn, steward["id"], entity, rid, body)
+                if refusal is not None:
+                    answer["refused"].append({**ref, "code": refusal, "zh": REFUSALS[refusal][0],
+                                              "en": REFUSALS[refusal][1]})  # fmt: skip
+                elif existing is not None:
+                    answer["conflicts"].append({**ref, "reason": "different content for the same id"})
+                else:
                     conn.execute(
                         "INSERT INTO records (entity, id, owner, profile_id, content_hash, body, received_at) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?)",
                         [entity, rid, steward["id"], profile_id, digest, json.dumps(body, ensure_ascii=False), _now()],
                     )
-                    accepted.append({"entity": entity, "id": rid})
-                elif existing[0] == digest:
-                    duplicates.append({"entity": entity, "id": rid})
-                else:
-                    conflicts.append({"entity": entity, "id": rid, "reason": "different content for the same id"})
-        return {"accepted": accepted, "duplicates": duplicates, "conflicts": conflicts}
-
-    def _check_owner(self, conn: sqlite3.Connection, steward: dict[str, Any], entity: str, rid: str,
-                     visit_id: Any, batch_visits: set[str]) -> None:  # fmt: skip
-        if not isinstance(visit_id, str):
-            raise Unprocessable("no_visit", "记录缺少所属巡查。", f"Record {entity}/{rid} names no visit.")
-        row = conn.execute("SELECT owner FROM records WHERE entity = 'visit' AND id = ?", [visit_id]).fetchone()
-        if row is not None and row[0] != steward["id"]:
-            raise Forbidden(
-                "not_your_visit", "只能上传本人的巡查记录。", f"Visit {visit_id} belongs to another steward."
-            )
-        if row is None and visit_id not in batch_visits and entity != "visit":
-            raise Unprocessable("unknown_visit", "记录所属的巡查尚未上传。", f"Visit {visit_id} is not on the hub.")
+                    answer["accepted"].append(ref)
+        return answer
 
     def reference_id(self, entity: str, field: str, value: str) -> str | None:
         """The id of the record of this entity whose body has field == value (e.g. an enterprise's credit code)."""
+        if field not in _LOOKUP_FIELDS:
+            raise ValueError(f"not a field records are looked up by: {field}")
         with self.connect() as conn:
-            row = conn.execute(f"SELECT id FROM records WHERE entity = ? AND json_extract(body, '$.{field}') = ?",
-                               [entity, value]).fetchone()  # fmt: skip
+            row = conn.execute("SELECT id FROM records WHERE entity = ? AND json_extract(body, ?) = ?",
+                               [entity, f"$.{field}", value]).fetchone()  # fmt: skip
         return row[0] if row else None
 
     def bodies(self, entity: str) -> list[dict[str, Any]]:
@@ -215,34 +265,53 @@ class HubStore:
 
     def put_reference(self, entity: str, rid: str, body: dict[str, Any]) -> bool:
         """Reference data owned by the hub (enterprises, checklists): replaced by a newer import, and moved to the
-        end of the change sequence so every laptop pulls the new version. Returns whether anything changed."""
-        digest = content_hash(body)
-        with self.transaction() as conn:
+        end of the change sequence so every laptop pulls the new version. Checked by the same model as a push.
+        Returns whether anything changed."""
+        from steward.hub.models import InvalidRecord, clean_record
+
+        try:
+            kept = clean_record(entity, rid, content_hash(body), body)
+        except InvalidRecord as exc:
+            raise Unprocessable("invalid_record", f"数据不符合要求:{exc.entity} {exc.id} 的字段 {exc.field}。",
+                                f"Not valid: {exc}") from None  # fmt: skip
+        with self._disk_guard(), self.transaction() as conn:
             row = conn.execute("SELECT content_hash FROM records WHERE entity = ? AND id = ?", [entity, rid]).fetchone()
-            if row and row[0] == digest:
+            if row and row[0] == kept["hash"]:
                 return False
             conn.execute("DELETE FROM records WHERE entity = ? AND id = ?", [entity, rid])
             conn.execute(
                 "INSERT INTO records (entity, id, owner, profile_id, content_hash, body, received_at) "
                 "VALUES (?, ?, 0, 'hub', ?, ?, ?)",
-                [entity, rid, digest, json.dumps(body, ensure_ascii=False), _now()],
+                [entity, rid, kept["hash"], json.dumps(kept["body"], ensure_ascii=False), _now()],
             )
         return True
 
-    def changes(self, since: int, limit: int) -> dict[str, Any]:
+    def changes(self, since: int, limit: int, reader: int) -> bytes:
+        """One page of the change feed as JSON text, built from the stored bodies without parsing them again.
+        `reader` (a steward's id) sees reference data, every visit, finding and finding event (re-checks need
+        them), and only their own photos, photo links, signatures, audit records and documents."""
+        shared = ", ".join(f"'{entity}'" for entity in SHARED_ENTITIES)
         with self.connect() as conn:
-            rows = conn.execute("SELECT seq, entity, id, content_hash, body FROM records WHERE seq > ? ORDER BY seq "
-                                "LIMIT ?", [since, limit + 1]).fetchall()  # fmt: skip
+            conn.execute("BEGIN")  # one snapshot for the page and the end of the sequence
+            rows = conn.execute(
+                # The body as stored bytes (CAST): copied into the page as it is, never decoded and encoded again.
+                "SELECT r.seq, r.entity, r.id, r.content_hash, CAST(r.body AS BLOB), s.name FROM records r "
+                f"LEFT JOIN stewards s ON s.id = r.owner WHERE r.seq > ? AND (r.entity IN ({shared}) OR r.owner = ?) "
+                "ORDER BY r.seq LIMIT ?",
+                [since, reader, limit + 1],
+            ).fetchall()
+            last = conn.execute("SELECT coalesce(max(seq), 0) FROM records").fetchone()[0]
+            conn.execute("COMMIT")
         more = len(rows) > limit
         rows = rows[:limit]
-        return {
-            "records": [
-                {"entity": r["entity"], "id": r["id"], "hash": r["content_hash"], "body": json.loads(r["body"])}
-                for r in rows
-            ],
-            "cursor": rows[-1]["seq"] if rows else since,
-            "more": more,
-        }
+        # Without more to see, the cursor moves to the end of the sequence, past records this reader may not see.
+        cursor = rows[-1][0] if more else max(since, last)
+        parts = [
+            b'{"entity":"%s","id":"%s","hash":"%s","author":%s,"body":%s}'
+            % (r[1].encode(), r[2].encode(), r[3].encode(), json.dumps(r[5], ensure_ascii=False).encode(), r[4])
+            for r in rows
+        ]
+        return b'{"records":[%s],"cursor":%d,"more":%s}' % (b",".join(parts), cursor, b"true" if more else b"false")
 
     # -- blobs ------------------------------------------------------------------------------------------------
     def blob_path(self, sha256: str) -> Path:
@@ -254,86 +323,131 @@ class HubStore:
                 f"SELECT sha256 FROM blobs WHERE sha256 IN ({', '.join('?' for _ in hashes)})", hashes)} if hashes else set()  # fmt: skip
         return [h for h in hashes if h not in present]
 
-    def partial_offsets(self, hashes: list[str]) -> dict[str, int]:
-        """How much of each unfinished upload is on disk (only those started)."""
+    def may_read_blob(self, sha256: str, reader: int) -> bool:
+        """A steward downloads only files their own records name (a photo, a signature, a document)."""
+        with self.connect() as conn:
+            row = conn.execute(
+                "SELECT 1 FROM records WHERE owner = ? AND ("
+                " (entity = 'photo' AND id = ?) OR (entity = 'photo_link' AND json_extract(body, '$.sha256') = ?)"
+                " OR (entity = 'signature' AND json_extract(body, '$.image_sha256') = ?)"
+                " OR (entity = 'document' AND json_extract(body, '$.sha256') = ?)) LIMIT 1",
+                [reader, sha256, sha256, sha256, sha256],
+            ).fetchone()
+        return row is not None
+
+    def _partial(self, sha256: str, steward_id: int) -> Path:
+        """An unfinished upload belongs to the steward who began it: each steward appends only to their own."""
+        return self.upload_dir / f"{sha256}.{int(steward_id)}.part"
+
+    def partial_offsets(self, hashes: list[str], steward_id: int) -> dict[str, int]:
+        """How much of each of this steward's unfinished uploads is on disk (only those started)."""
         out = {}
         for sha in hashes:
-            partial = self._partial(sha)
+            partial = self._partial(sha, steward_id)
             if partial.exists():
                 out[sha] = partial.stat().st_size
         return out
 
-    def _partial(self, sha256: str) -> Path:
-        return self.upload_dir / f"{sha256}.part"
-
-    def offset(self, sha256: str) -> int:
+    def offset(self, sha256: str, steward_id: int) -> int:
         if self.missing([sha256]) == []:
             return -1  # complete
-        partial = self._partial(sha256)
+        partial = self._partial(sha256, steward_id)
         return partial.stat().st_size if partial.exists() else 0
 
-    def append(self, sha256: str, offset: int, total: int, chunk: bytes, chunk_sha256: str | None) -> dict[str, Any]:
-        """Append one chunk at the offset the hub acknowledged; the last one is verified against the hash."""
-        if chunk_sha256 is not None and hashlib.sha256(chunk).hexdigest() != chunk_sha256:
-            raise Unprocessable(
-                "chunk_hash", "数据块校验失败,请重新发送。", "The chunk's hash does not match; send it again."
-            )
-        current = self.offset(sha256)
-        if current == -1:
-            return {"offset": total, "complete": True}
-        if offset != current:
-            raise Conflict("offset", "上传位置不一致。", f"Expected offset {current}, got {offset}.")
-        if offset + len(chunk) > total:
-            raise Unprocessable("too_long", "数据超出声明的大小。", "More bytes than the declared total.")
-        partial = self._partial(sha256)
-        try:
-            with open(partial, "ab") as fh:
-                fh.write(chunk)
-                fh.flush()
-                os.fsync(fh.fileno())
-        except OSError as exc:
-            _disk_full(exc)
-            raise
-        received = offset + len(chunk)
-        if received < total:
-            return {"offset": received, "complete": False}
-        digest = hashlib.sha256()
-        with open(partial, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
-        if digest.hexdigest() != sha256:
-            partial.unlink()
-            raise Unprocessable(
-                "blob_hash", "文件校验失败,将重新上传。", "The file's hash does not match; it will be sent again."
-            )
-        target = self.blob_path(sha256)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(partial, target)
-        with self.transaction() as conn:
-            conn.execute("INSERT OR IGNORE INTO blobs VALUES (?, ?, ?)", [sha256, total, _now()])
-        return {"offset": total, "complete": True}
+    def expire_partials(self) -> int:
+        """Remove unfinished uploads nobody has touched for PARTIAL_MAX_AGE seconds; returns how many."""
+        now = self.clock()
+        self._expired_at = now
+        removed = 0
+        for partial in self.upload_dir.glob("*.part"):
+            if partial.name in self._busy:
+                continue
+            try:
+                if now - partial.stat().st_mtime > PARTIAL_MAX_AGE:
+                    partial.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                continue
+        return removed
 
-    def put_blob(self, sha256: str, data: bytes) -> None:
-        """A whole blob (from an offline bundle), checked by its caller; kept once."""
+    def begin_upload(self, sha256: str, offset: int, total: int, steward_id: int) -> Upload | None:
+        """Start appending one chunk at the offset the hub acknowledged; None when the file is already complete.
+        The caller writes the chunk's bytes as they arrive and then finishes or aborts it."""
+        if self.clock() - self._expired_at > EXPIRE_EVERY:
+            self.expire_partials()
         if not self.missing([sha256]):
-            return
-        target = self.blob_path(sha256)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = self._partial(sha256)
+            return None
+        partial = self._partial(sha256, steward_id)
+        with self._busy_lock:
+            if partial.name in self._busy:
+                raise Conflict(
+                    "offset", "该文件正在上传,请稍后再试。", "This file is being uploaded; ask the offset again."
+                )
+            self._busy.add(partial.name)
         try:
-            partial.write_bytes(data)
-            with open(partial, "rb+") as fh:
-                os.fsync(fh.fileno())
-            os.replace(partial, target)
+            current = partial.stat().st_size if partial.exists() else 0
+            if offset != current:
+                raise Conflict("offset", "上传位置不一致。", f"Expected offset {current}, got {offset}.")
+            if offset > total:  # offset == total: a file whole on disk whose commit was cut off; finished now
+                raise Unprocessable("too_long", "数据超出声明的大小。", "More bytes than the declared total.")
+            try:
+                fh = open(partial, "ab")  # noqa: SIM115 - closed by Upload.finish or Upload.abort
+            except OSError as exc:
+                _disk_full(exc)
+                raise
+        except BaseException:
+            self._release(partial.name)
+            raise
+        return Upload(self, sha256, partial, offset, total, fh)
+
+    def _release(self, name: str) -> None:
+        with self._busy_lock:
+            self._busy.discard(name)
+
+    def _commit_blob(self, sha256: str, staged: Path, size: int) -> None:
+        """Move a verified file into the store together with its row: both or neither."""
+        target = self.blob_path(sha256)
+        moved = False
+        try:
+            with self._disk_guard():
+                try:
+                    with self.transaction() as conn:
+                        self._insert_blob_row(conn, sha256, size)
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        os.replace(staged, target)
+                        moved = True
+                except BaseException:
+                    if moved and self.missing([sha256]):
+                        target.unlink(missing_ok=True)  # the row was not kept: neither is the file
+                    raise
+        finally:
+            staged.unlink(missing_ok=True)
+
+    def _insert_blob_row(self, conn: sqlite3.Connection, sha256: str, size: int) -> None:
+        conn.execute("INSERT OR IGNORE INTO blobs VALUES (?, ?, ?)", [sha256, size, _now()])
+
+    @contextmanager
+    def _disk_guard(self) -> Iterator[None]:
+        """A full disk (the file system's or SQLite's) becomes a 507 with words a steward understands."""
+        try:
+            yield
         except OSError as exc:
             _disk_full(exc)
             raise
-        with self.transaction() as conn:
-            conn.execute("INSERT OR IGNORE INTO blobs VALUES (?, ?, ?)", [sha256, len(data), _now()])
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in str(exc):
+                _disk_full(OSError(errno.ENOSPC, str(exc)))
+            raise
 
     def import_bundle(self, path: Path) -> dict[str, int]:
-        """An offline bundle, verified whole before anything is kept; importing it twice changes nothing."""
-        from steward.sync.bundle import key_id, open_bundle
+        """An offline bundle, through the same checks as a push; verified whole before anything is kept (files are
+        staged while their hash is checked); importing it twice changes nothing. The zip is read as a stream and
+        closed again (an open zip stays locked on a Windows USB stick)."""
+        from pydantic import TypeAdapter
+        from pydantic import ValidationError as PydanticError
+
+        from steward.hub.models import InvalidRecord, Record, clean_record
+        from steward.sync.bundle import BundleRejected, key_id, open_bundle
 
         with self.connect() as conn:
             stewards = [dict(r) for r in conn.execute("SELECT id, name, token_sha256 FROM stewards")]
@@ -342,17 +456,240 @@ class HubStore:
         def key_for(kid: str) -> str | None:
             return by_key[kid]["token_sha256"] if kid in by_key else None
 
-        bundle = open_bundle(path, key_for)
-        steward = by_key[bundle.manifest["key_id"]]
-        blobs = {sha: bundle.blob(sha) for sha in bundle.manifest["blobs"] if self.missing([sha])}
-        self.bind(bundle.manifest["profile_id"], steward)
-        result = self.push(steward, bundle.manifest["profile_id"], bundle.records)
-        for sha, data in blobs.items():
-            self.put_blob(sha, data)
+        def public_key_for(profile_id: str) -> bytes | None:
+            found = self.public_key(profile_id)
+            return found[0] if found else None
+
+        envelope = TypeAdapter(Record)
+        staged: dict[str, tuple[Path, int]] = {}
+        try:
+            with open_bundle(path, key_for, public_key_for) as bundle:
+                signer = self.public_key(bundle.manifest["profile_id"])
+                if signer is not None:
+                    steward = next(s for s in stewards if s["id"] == signer[1])
+                else:
+                    steward = by_key[bundle.manifest["key_id"]]
+                records = []
+                for number, raw in enumerate(bundle.records(), start=1):
+                    try:
+                        rec = envelope.validate_python(raw)
+                        records.append(clean_record(rec.entity, rec.id, rec.hash, rec.body))
+                    except PydanticError as exc:
+                        field = ".".join(str(p) for p in exc.errors()[0]["loc"])
+                        raise BundleRejected(f"离线包第 {number} 条记录无效(字段 {field})。",
+                                             f"Record {number} in the bundle is not valid ({field}).") from None  # fmt: skip
+                    except InvalidRecord as exc:
+                        if exc.code == "bad_hash":
+                            raise BundleRejected("离线包中的记录已损坏或被改动。",
+                                                 "The bundle's records are damaged or were changed.") from None  # fmt: skip
+                        raise BundleRejected(f"离线包中的记录无效:{exc.entity} {exc.id} 的字段 {exc.field}。",
+                                             f"A record in the bundle is not valid: {exc}") from None  # fmt: skip
+                for sha in bundle.manifest["blobs"]:
+                    if self.missing([sha]):
+                        staged[sha] = self._stage(bundle, sha)
+            self.bind(bundle.manifest["profile_id"], steward)
+            result = self.push(steward, bundle.manifest["profile_id"], records)
+            for sha, (file, size) in staged.items():
+                self._commit_blob(sha, file, size)
+        finally:
+            for file, _size in staged.values():
+                file.unlink(missing_ok=True)
         return {"accepted": len(result["accepted"]), "duplicates": len(result["duplicates"]),
-                "conflicts": len(result["conflicts"]), "blobs": len(blobs)}  # fmt: skip
+                "conflicts": len(result["conflicts"]), "refused": len(result["refused"]),
+                "blobs": len(staged)}  # fmt: skip
+
+    def _stage(self, bundle: Any, sha256: str) -> tuple[Path, int]:
+        """Copy one file out of a bundle into uploads/, checking its hash on the way."""
+        from steward.sync.bundle import BundleRejected
+
+        staged = self.upload_dir / f"{sha256}.bundle-{secrets.token_hex(4)}.part"
+        digest, size = hashlib.sha256(), 0
+        try:
+            with self._disk_guard(), bundle.open_blob(sha256) as src, open(staged, "wb") as dst:
+                for block in iter(lambda: src.read(1 << 20), b""):
+                    digest.update(block)
+                    size += len(block)
+                    dst.write(block)
+                dst.flush()
+                os.fsync(dst.fileno())
+        except BaseException:
+            staged.unlink(missing_ok=True)
+            raise
+        if digest.hexdigest() != sha256:
+            staged.unlink(missing_ok=True)
+            raise BundleRejected(f"离线包中的文件 {sha256[:12]} 已损坏或被改动。",
+                                 f"File {sha256[:12]} in the bundle is damaged or was changed.")  # fmt: skip
+        return staged, size
 
     def stats(self) -> dict[str, int]:
         with self.connect() as conn:
             return {"records": conn.execute("SELECT count(*) FROM records").fetchone()[0],
                     "blobs": conn.execute("SELECT count(*) FROM blobs").fetchone()[0]}  # fmt: skip
+
+
+class Upload:
+    """One chunk being appended to a steward's unfinished upload, written as it arrives (never held whole)."""
+
+    def __init__(self, store: HubStore, sha256: str, partial: Path, offset: int, total: int, fh: Any) -> None:
+        self.store, self.sha256, self.partial, self.offset, self.total, self.fh = (
+            store,
+            sha256,
+            partial,
+            offset,
+            total,
+            fh,
+        )
+        self.received = 0
+        self.chunk_digest = hashlib.sha256()
+
+    def write(self, data: bytes) -> None:
+        if self.offset + self.received + len(data) > self.total:
+            raise Unprocessable("too_long", "数据超出声明的大小。", "More bytes than the declared total.")
+        self.chunk_digest.update(data)
+        try:
+            self.fh.write(data)
+        except OSError as exc:
+            _disk_full(exc)
+            raise
+        self.received += len(data)
+
+    def abort(self) -> None:
+        """Nothing of a chunk that did not arrive whole and intact is kept."""
+        try:
+            self.fh.close()
+            if self.partial.exists():
+                os.truncate(self.partial, self.offset)
+                if self.offset == 0:
+                    self.partial.unlink()
+        finally:
+            self.store._release(self.partial.name)
+
+    def finish(self, chunk_sha256: str | None) -> dict[str, Any]:
+        """Keep the chunk once it is on disk; the last one is verified against the file's hash."""
+        try:
+            if chunk_sha256 is not None and self.chunk_digest.hexdigest() != chunk_sha256:
+                raise Unprocessable(
+                    "chunk_hash", "数据块校验失败,请重新发送。", "The chunk's hash does not match; send it again."
+                )
+            try:
+                self.fh.flush()
+                os.fsync(self.fh.fileno())
+                self.fh.close()
+            except OSError as exc:
+                _disk_full(exc)
+                raise
+        except BaseException:
+            self.abort()
+            raise
+        received = self.offset + self.received
+        try:
+            if received < self.total:
+                return {"offset": received, "complete": False}
+            digest = hashlib.sha256()
+            with open(self.partial, "rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(block)
+            if digest.hexdigest() != self.sha256:
+                self.partial.unlink()
+                raise Unprocessable(
+                    "blob_hash", "文件校验失败,将重新上传。", "The file's hash does not match; it will be sent again."
+                )
+            self.store._commit_blob(self.sha256, self.partial, self.total)
+            return {"offset": self.total, "complete": True}
+        finally:
+            self.store._release(self.partial.name)
+
+
+# What a steward may not write, in the words each side needs (see README, "谁能写什么 · Who may write what").
+REFUSALS = {
+    "not_your_visit": ("只能上传本人巡查的记录。", "The visit belongs to another steward."),
+    "unknown_visit": ("记录所属的巡查尚未上传。", "The record's visit is not on the hub."),
+    "no_visit": ("记录缺少所属巡查。", "The record names no visit."),
+    "wrong_enterprise": ("记录与所属巡查的企业不一致。", "The record's enterprise differs from its visit's."),
+    "unknown_finding": ("记录所属的问题尚未上传。", "The finding is not on the hub."),
+    "not_your_finding": (
+        "只有问题的发现人,或在本人复查巡查中,才能更新该问题。",
+        "Only the finding's steward, or a steward re-checking it on their own visit, may add to it.",
+    ),
+    "unknown_event": ("照片所属的问题进展尚未上传。", "The photo's finding event is not on the hub."),
+    "not_your_event": ("只能给本人记录的问题进展添加照片。", "The finding event belongs to another steward."),
+    "unknown_photo": ("照片记录尚未上传。", "The photo is not on the hub."),
+}
+# Entities every steward reads (reference data, and what re-checking a colleague's finding needs); the others
+# are read only by the steward who wrote them.
+SHARED_ENTITIES = ("enterprise", "template", "visit", "finding", "finding_event")
+_LOOKUP_FIELDS = ("credit_code", "code")
+
+
+def _facts(conn: sqlite3.Connection, entity: str, rid: Any) -> sqlite3.Row | None:
+    if not isinstance(rid, str):
+        return None
+    return conn.execute(
+        "SELECT owner, json_extract(body, '$.enterprise_id') AS enterprise_id, "
+        "json_extract(body, '$.finding_id') AS finding_id FROM records WHERE entity = ? AND id = ?",
+        [entity, rid],
+    ).fetchone()
+
+
+def _own_visit(conn: sqlite3.Connection, me: int, visit_id: Any) -> tuple[str | None, sqlite3.Row | None]:
+    if not visit_id:
+        return "no_visit", None
+    visit = _facts(conn, "visit", visit_id)
+    if visit is None:
+        return "unknown_visit", None
+    if visit["owner"] != me:
+        return "not_your_visit", None
+    return None, visit
+
+
+def _refusal(conn: sqlite3.Connection, me: int, entity: str, rid: str, body: dict[str, Any]) -> str | None:
+    """Why steward `me` may not write this record (a code of REFUSALS), or None. Authorship is the token's:
+    nothing in the body (a visit's steward, an event's `by`) decides who may write."""
+    if entity == "visit":
+        visit = _facts(conn, "visit", rid)
+        return "not_your_visit" if visit is not None and visit["owner"] != me else None
+    if entity in ("finding", "signature", "audit", "document"):
+        refusal, visit = _own_visit(conn, me, body.get("visit_id"))
+        if (
+            refusal is None
+            and entity == "finding"
+            and visit is not None
+            and visit["enterprise_id"] != body["enterprise_id"]
+        ):
+            return "wrong_enterprise"
+        return refusal
+    if entity == "finding_event":
+        finding = _facts(conn, "finding", body["finding_id"])
+        if finding is None:
+            return "unknown_finding"
+        if body.get("visit_id"):  # an event made on a visit: that visit must be the pusher's, at the same enterprise
+            refusal, visit = _own_visit(conn, me, body["visit_id"])
+            if refusal is None and visit is not None and visit["enterprise_id"] != finding["enterprise_id"]:
+                return "wrong_enterprise"
+            return refusal
+        return None if finding["owner"] == me else "not_your_finding"
+    if entity == "photo_link":
+        if _facts(conn, "photo", body["sha256"]) is None:
+            return "unknown_photo"
+        visit = None
+        if body.get("visit_id"):
+            refusal, visit = _own_visit(conn, me, body["visit_id"])
+            if refusal:
+                return refusal
+        event = None
+        if body.get("event_id"):
+            event = _facts(conn, "finding_event", body["event_id"])
+            if event is None:
+                return "unknown_event"
+            if event["owner"] != me:
+                return "not_your_event"
+        if body.get("finding_id"):
+            finding = _facts(conn, "finding", body["finding_id"])
+            if finding is None:
+                return "unknown_finding"
+            through_visit = visit is not None and visit["enterprise_id"] == finding["enterprise_id"]
+            through_event = event is not None and event["finding_id"] == body["finding_id"]
+            if finding["owner"] != me and not (through_visit or through_event):
+                return "not_your_finding"
+        return None
+    return None  # enterprises, templates and photos: new ones from anyone; never overwritten

@@ -9,10 +9,11 @@ import hmac
 import json
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from steward.domain.errors import StewardError
 from steward.storage import sync_records
@@ -92,25 +93,62 @@ def export(profile: Profile, token: str, target: Path) -> dict[str, int]:
 
 @dataclass
 class OpenedBundle:
+    """A bundle whose manifest and seal are verified; records and files are read as streams. Close it (or use it
+    in a `with` block): an open zip stays locked on a Windows USB stick."""
+
     manifest: dict[str, Any]
-    records: list[dict[str, Any]]
     zip: zipfile.ZipFile
 
-    def blob(self, sha256: str) -> bytes:
-        data = _read(self.zip, f"blobs/{sha256}", MAX_MEMBER_BYTES)
-        if hashlib.sha256(data).hexdigest() != sha256:
-            raise BundleRejected(f"离线包中的文件 {sha256[:12]} 已损坏或被改动。",
-                                 f"File {sha256[:12]} in the bundle is damaged or was changed.")  # fmt: skip
-        return data
+    def __enter__(self) -> OpenedBundle:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.zip.close()
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        """The records, one line at a time; the last step checks the whole file against the manifest."""
+        digest = hashlib.sha256()
+        info = _info(self.zip, "records.jsonl", MAX_RECORDS_BYTES)
+        try:
+            with self.zip.open(info) as fh:
+                for line in fh:
+                    digest.update(line)
+                    if line.strip():
+                        try:
+                            yield json.loads(line)
+                        except ValueError:
+                            raise BundleRejected(
+                                "离线包中的记录无法读取。", "A record in the bundle cannot be read."
+                            ) from None
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise BundleRejected("离线包已损坏(可能未拷贝完整)。", f"The bundle is damaged ({exc}).") from None
+        if digest.hexdigest() != self.manifest["records"]["sha256"]:
+            raise BundleRejected("离线包中的记录已损坏或被改动。", "The bundle's records are damaged or were changed.")
+
+    def open_blob(self, sha256: str) -> IO[bytes]:
+        """A file of the bundle as a stream; its reader checks the hash."""
+        info = _info(self.zip, f"blobs/{sha256}", MAX_MEMBER_BYTES)
+        try:
+            return self.zip.open(info)
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise BundleRejected("离线包已损坏(可能未拷贝完整)。", f"The bundle is damaged ({exc}).") from None
 
 
-def _read(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
+def _info(zf: zipfile.ZipFile, name: str, limit: int) -> zipfile.ZipInfo:
     try:
         info = zf.getinfo(name)
     except KeyError:
         raise BundleRejected(f"离线包不完整:缺少 {name}。", f"The bundle is incomplete: {name} is missing.") from None
     if info.file_size > limit:
         raise BundleRejected("离线包中的文件过大。", f"{name} is larger than allowed.")
+    return info
+
+
+def _read(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    info = _info(zf, name, limit)
     try:
         with zf.open(info) as fh:
             data = fh.read(limit + 1)
@@ -121,31 +159,73 @@ def _read(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
     return data
 
 
-def open_bundle(path: Path, key_for: Any) -> OpenedBundle:
-    """Read and verify a bundle. `key_for(key_id)` gives the token hash that seals that steward's bundles.
+def open_bundle(path: Path, key_for: Any, public_key_for: Any = None) -> OpenedBundle:
+    """Read and verify a bundle. `key_for(key_id)` gives the token hash that seals that steward's bundles (HMAC);
+    `public_key_for(profile_id)` the Ed25519 public key the profile registered (see `verify_signature`): a profile
+    with a registered key must sign, a seal alone is then refused.
     Member names are looked up, never used as paths; anything not listed in the manifest is ignored."""
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
         raise BundleRejected("这不是有效的离线包(文件损坏或未拷贝完整)。", f"Not a valid bundle ({exc}).") from None
     try:
+        return _verified(zf, key_for, public_key_for or (lambda _profile: None))
+    except BaseException:
+        zf.close()
+        raise
+
+
+def signed_part(manifest: dict[str, Any]) -> bytes:
+    """What an Ed25519 signature covers: the manifest without its seal and signature, canonical JSON."""
+    return canonical({k: v for k, v in manifest.items() if k not in ("seal", "signature")})
+
+
+def verify_signature(manifest: dict[str, Any], public_key: bytes) -> bool:
+    """manifest["signature"] = {"alg": "ed25519", "value": base64 of the 64-byte signature over `signed_part`}."""
+    import base64
+
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    signature = manifest.get("signature")
+    if not isinstance(signature, dict) or signature.get("alg") != "ed25519":
+        return False
+    try:
+        value = base64.b64decode(str(signature.get("value", "")), validate=True)
+        Ed25519PublicKey.from_public_bytes(public_key).verify(value, signed_part(manifest))
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def _verified(zf: zipfile.ZipFile, key_for: Any, public_key_for: Any) -> OpenedBundle:
+    try:
         manifest = json.loads(_read(zf, "manifest.json", 64 * 1024 * 1024))
     except ValueError:
         raise BundleRejected("离线包清单无法读取。", "The bundle's manifest cannot be read.") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BundleRejected("不是 Steward 离线包。", "Not a Steward bundle.")
-    if manifest.get("protocol", 0) > PROTOCOL_VERSION:
+    if not isinstance(manifest.get("protocol", 0), int) or manifest.get("protocol", 0) > PROTOCOL_VERSION:
         raise BundleRejected("离线包由更新版本的 Steward 生成,请先更新。", "Made by a newer Steward; update first.")
-    key = key_for(str(manifest.get("key_id", "")))
-    if key is None or not hmac.compare_digest(seal(manifest, key), str(manifest.get("seal", ""))):
-        raise BundleRejected(
-            "离线包的签名无效:来源不明或清单被改动。", "The bundle's seal is not valid: unknown maker or changed."
-        )
+    if not isinstance(manifest.get("profile_id"), str) or not 0 < len(manifest["profile_id"]) <= 64:
+        raise BundleRejected("离线包清单无法读取。", "The bundle's manifest cannot be read.")
+    public_key = public_key_for(manifest["profile_id"])
+    if public_key is not None or "signature" in manifest:
+        if public_key is None or not verify_signature(manifest, public_key):
+            raise BundleRejected("离线包的签名无效:来源不明或清单被改动。",
+                                 "The bundle's signature is not valid: unknown maker or changed.")  # fmt: skip
+    else:
+        key = key_for(str(manifest.get("key_id", "")))
+        if key is None or not hmac.compare_digest(seal(manifest, key), str(manifest.get("seal", ""))):
+            raise BundleRejected(
+                "离线包的签名无效:来源不明或清单被改动。", "The bundle's seal is not valid: unknown maker or changed."
+            )
     blobs = manifest.get("blobs", [])
-    if not all(isinstance(b, str) and _BLOB_NAME.match(f"blobs/{b}") for b in blobs):
+    if not isinstance(blobs, list) or not all(isinstance(b, str) and _BLOB_NAME.match(f"blobs/{b}") for b in blobs):
         raise BundleRejected("离线包清单中有无效的文件名。", "The manifest lists an invalid file name.")
-    lines = _read(zf, "records.jsonl", MAX_RECORDS_BYTES)
-    if hashlib.sha256(lines).hexdigest() != manifest["records"]["sha256"]:
-        raise BundleRejected("离线包中的记录已损坏或被改动。", "The bundle's records are damaged or were changed.")
-    records = [json.loads(line) for line in lines.splitlines() if line.strip()]
-    return OpenedBundle(manifest, records, zf)
+    records = manifest.get("records")
+    if not isinstance(records, dict) or not isinstance(records.get("sha256"), str):
+        raise BundleRejected("离线包清单无法读取。", "The bundle's manifest cannot be read.")
+    if not isinstance(manifest.get("profile_id"), str) or not 0 < len(manifest["profile_id"]) <= 64:
+        raise BundleRejected("离线包清单无法读取。", "The bundle's manifest cannot be read.")
+    return OpenedBundle(manifest, zf)

@@ -12,7 +12,7 @@ from steward.services import demo
 from steward.storage.profile import Profile
 from steward.sync import engine
 from steward.ui.main_window import MainWindow
-from tests.hub_process import Hub
+from tests.hub_process import Hub, plant_raw
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def test_sync_screen(qtbot: QtBot, hub, park: Profile) -> None:
 def test_the_sync_log_names_a_record_it_could_not_apply(qtbot: QtBot, hub, park: Profile) -> None:
     server, token = hub
     bad = "01a21400-0000-7000-8000-0000000000d1"
-    HubStore(server.data_dir).put_reference("enterprise", bad, {"id": bad, "credit_code": "91331024MA0000906X"})
+    plant_raw(HubStore(server.data_dir), "enterprise", bad, {"id": bad, "credit_code": "91331024MA0000906X"})
     window = MainWindow(park)
     qtbot.addWidget(window)
     window.show()

@@ -1,0 +1,56 @@
+"""Schemathesis against a real hub on 127.0.0.1: requests generated from the hub's own OpenAPI schema, with and
+without a steward's token. No answer is a server error, and every answer matches the schema (status, content
+type, body). Bounded: a fixed seed and a few hundred cases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+schemathesis = pytest.importorskip("schemathesis")
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from schemathesis.checks import not_a_server_error  # noqa: E402
+from schemathesis.specs.openapi.checks import (  # noqa: E402
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from steward.hub.store import HubStore  # noqa: E402
+from tests.hub_process import Hub  # noqa: E402
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+CASES_PER_OPERATION = 15  # x 7 operations x 2 (with and without a token): about 200 cases
+
+
+@pytest.fixture
+def hub(tmp_path: Path):
+    data = tmp_path / "hub"
+    token = HubStore(data).add_steward("李明")
+    server = Hub(data).start()
+    yield server, token
+    server.stop()
+
+
+def test_generated_requests_get_no_server_error_and_answers_match_the_schema(hub) -> None:
+    server, token = hub
+    schema = schemathesis.openapi.from_url(server.url + "/openapi.json")
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 7
+    for headers in ({"Authorization": f"Bearer {token}", "X-Steward-Protocol": "1", "X-Steward-Profile": "fuzz"},
+                    {"X-Steward-Protocol": "1"}):  # fmt: skip
+        for operation in operations:
+            _fuzz(operation, server.url, headers)
+
+
+def _fuzz(operation, base_url: str, headers: dict[str, str]) -> None:
+    @settings(max_examples=CASES_PER_OPERATION, derandomize=True, deadline=None, database=None,
+              suppress_health_check=list(HealthCheck))  # fmt: skip
+    @given(case=operation.as_strategy())
+    def one(case) -> None:
+        case.call_and_validate(base_url=base_url, headers={**(case.headers or {}), **headers}, checks=CHECKS,
+                               timeout=30)  # fmt: skip
+
+    one()
