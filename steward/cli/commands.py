@@ -285,7 +285,16 @@ def _hub(args: argparse.Namespace) -> int:
             from steward.hub.app import create_app
 
             args.hub_dir.mkdir(parents=True, exist_ok=True)
-            uvicorn.run(create_app(args.hub_dir), host=args.host, port=args.port, log_level="warning")
+            # Forwarded headers are anyone's to forge: believed only from the proxy the operator names.
+            trusted = args.trusted_proxy.strip()
+            uvicorn.run(
+                create_app(args.hub_dir),
+                host=args.host,
+                port=args.port,
+                log_level="warning",
+                proxy_headers=bool(trusted),
+                forwarded_allow_ips=trusted or None,
+            )
             return 0
         store = HubStore(args.hub_dir)
         if args.action == "import":

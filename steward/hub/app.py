@@ -3,18 +3,17 @@
 No `from __future__ import annotations` here: FastAPI reads these annotations at run time.
 """
 
-import urllib.parse
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field
 
 from steward.hub.store import Forbidden, HubError, HubStore, NotFound, Unprocessable, UpgradeRequired
-from steward.hub.web import SESSION_SECONDS, Viewers, enterprise_page, index_page, login_page
+from steward.hub.web import web_router
 from steward.sync.wire import ENTITIES, HEADER_CHUNK_SHA256, HEADER_PROFILE, HEADER_PROTOCOL, PROTOCOL_VERSION
 
 SHA256 = r"^[0-9a-f]{64}$"
@@ -34,10 +33,6 @@ class PushRequest(BaseModel):
 
 class MissingRequest(BaseModel):
     sha256: list[Annotated[str, Field(pattern=SHA256)]] = Field(max_length=5000)
-
-
-class LoginRequired(HubError):
-    status = 401
 
 
 def _error(status: int, code: str, zh: str, en: str) -> JSONResponse:
@@ -121,57 +116,5 @@ def create_app(data_dir: Path) -> FastAPI:
     def download(sha256: str, who: Caller) -> FileResponse:
         return blob_file(sha256, "application/octet-stream")
 
-    viewers = Viewers(store)
-    app.state.viewers = viewers
-
-    def viewer(request: Request) -> str:
-        name = viewers.who(request.cookies.get("steward_session"))
-        if name is None:
-            raise LoginRequired("login", "请先登录。", "Please log in.")
-        return name
-
-    @app.exception_handler(LoginRequired)
-    async def to_login(_request: Request, _exc: LoginRequired) -> RedirectResponse:
-        return RedirectResponse("/login", status_code=303)
-
-    @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
-    def login_form() -> str:
-        return login_page()
-
-    @app.post("/login", include_in_schema=False)
-    async def login(request: Request) -> Response:
-        form = urllib.parse.parse_qs((await request.body()).decode("utf-8", "replace"))
-        name, password = form.get("name", [""])[0], form.get("password", [""])[0]
-        if not viewers.check(name, password):
-            return HTMLResponse(login_page("用户名或密码不正确。"), status_code=401)
-        response = RedirectResponse("/", status_code=303)
-        response.set_cookie("steward_session", viewers.session(name), httponly=True, samesite="strict",
-                            max_age=SESSION_SECONDS)  # fmt: skip
-        return response
-
-    @app.get("/logout", include_in_schema=False)
-    def logout() -> Response:
-        response = RedirectResponse("/login", status_code=303)
-        response.delete_cookie("steward_session")
-        return response
-
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def index(request: Request) -> str:
-        return index_page(store, viewer(request))
-
-    @app.get("/enterprise/{enterprise_id}", response_class=HTMLResponse, include_in_schema=False)
-    def enterprise(enterprise_id: str, request: Request) -> str:
-        viewer(request)
-        return enterprise_page(store, enterprise_id)
-
-    @app.get("/photo/{sha256}", include_in_schema=False)
-    def photo(sha256: str, request: Request) -> FileResponse:
-        viewer(request)
-        return blob_file(sha256, "image/jpeg")
-
-    @app.get("/document/{sha256}", include_in_schema=False)
-    def document(sha256: str, request: Request) -> FileResponse:
-        viewer(request)
-        return blob_file(sha256, "application/pdf")
-
+    app.include_router(web_router(store))
     return app
