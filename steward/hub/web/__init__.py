@@ -2,6 +2,6 @@
 visit with its findings, photos and PDFs. Jinja2 templates (steward/hub/templates/) escape every value; no script."""
 
 from steward.hub.web.accounts import SESSION_SECONDS, Viewers
-from steward.hub.web.routes import PUBLIC, LoginRequired, web_router
+from steward.hub.web.routes import web_router
 
-__all__ = ["PUBLIC", "SESSION_SECONDS", "LoginRequired", "Viewers", "web_router"]
+__all__ = ["SESSION_SECONDS", "Viewers", "web_router"]

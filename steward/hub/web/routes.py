@@ -23,8 +23,6 @@ SESSION_COOKIE = "steward_session"
 LOGIN_COOKIE = "steward_login"
 FORM_LIMIT = 8 * 1024
 SHA256 = re.compile(r"[0-9a-f]{64}")
-# Routes anyone may reach; every other route of the router needs a login (tests/test_hub_web.py holds this list too).
-PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/static/hub.css")}
 # No script at all, nothing framed, forms post only here, no referrer leaves the hub (URLs carry enterprise ids).
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; "
@@ -33,6 +31,9 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+# Photos and PDFs: a browser shows a PDF through an embedded viewer, which `object-src 'none'` would block.
+FILE_POLICY = "default-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+FILE_HEADERS = {"Content-Security-Policy": FILE_POLICY, "Cache-Control": "private, no-cache"}
 # Files pushed by laptops are served only as types that cannot run script; anything else is a download.
 IMAGE_MAGIC = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b"GIF8", "image/gif"))
 
@@ -114,7 +115,7 @@ def _sniff(store: HubStore, sha256: str, kind: str) -> Response:
             media_type="application/octet-stream",
             filename=f"{sha256[:16]}.bin",
             content_disposition_type="attachment",
-            headers={"Cache-Control": "private, no-cache"},
+            headers=FILE_HEADERS,
         )
     suffix = media.split("/")[1].replace("jpeg", "jpg")
     return FileResponse(
@@ -122,7 +123,7 @@ def _sniff(store: HubStore, sha256: str, kind: str) -> Response:
         media_type=media,
         filename=f"{sha256[:16]}.{suffix}",
         content_disposition_type="inline",
-        headers={"Cache-Control": "private, no-cache"},
+        headers=FILE_HEADERS,
     )
 
 
