@@ -255,7 +255,24 @@ def test_the_login_form_needs_its_own_token(hub_data: dict[str, Any]) -> None:
         "/login", data={"name": VIEWER, "password": hub_data["password"], "csrf": foreign}, follow_redirects=False
     )
     assert answer.status_code == 400 and "页面已过期" in answer.text
+    huge = client.post(
+        "/login", content=b"name=" + b"x" * 20_000, headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert huge.status_code == 413 and "提交的内容过长" in huge.text
     assert log_in(client, VIEWER, hub_data["password"]).status_code == 303
+
+
+def test_a_session_ends_after_its_hours(hub_data: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from steward.hub.web import accounts
+
+    client = TestClient(create_app(hub_data["data"]))
+    log_in(client, VIEWER, hub_data["password"])
+    assert client.get("/").status_code == 200
+    later = time.time() + accounts.SESSION_SECONDS + 1
+    monkeypatch.setattr(accounts.time, "time", lambda: later)
+    assert client.get("/", follow_redirects=False).headers["location"] == "/login"
 
 
 def test_logout_is_a_post_with_a_token_and_ends_the_session_on_the_hub(hub_data: dict[str, Any]) -> None:
