@@ -147,6 +147,27 @@ def test_markup_in_an_enterprise_name_or_a_finding_is_shown_as_text(hub_data: di
     assert "<title>&lt;img src=x onerror=alert(1)&gt;化工</title>" in detail
     assert "&lt;/td&gt;&lt;script&gt;alert(&#39;找到&#39;)&lt;/script&gt;废气" in detail
     assert "<script" not in detail and "<img src=x" not in detail
+    typed = log_in(TestClient(create_app(hub_data["data"])), '"><script>alert(1)</script>', "wrong")
+    assert typed.status_code == 401 and 'value="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in typed.text
+
+
+def test_records_of_unexpected_shape_never_break_the_page(hub_data: dict[str, Any]) -> None:
+    """Whatever got into the hub before validation at its door (or by a path that skips it), the page still shows."""
+    store, ent = HubStore(hub_data["data"]), hub_data["enterprise"]
+    store.put_reference("enterprise", "odd-enterprise", {"id": "odd-enterprise", "name": 5, "credit_code": None})
+    store.put_reference("visit", "odd-visit", {"id": ["x"], "enterprise_id": ent, "started_at": 7, "kind": []})
+    store.put_reference("finding", "odd-finding", {"id": {}, "enterprise_id": [ent], "visit_id": {}, "deadline": 3})
+    store.put_reference("finding", "odd-finding-2", {"id": "f2", "enterprise_id": ent, "severity": [], "location": 1})
+    store.put_reference("finding_event", "odd-event", {"id": 1, "finding_id": [], "kind": "opened", "at": 5})
+    store.put_reference("photo_link", "odd-link", {"visit_id": [], "finding_id": "f2", "sha256": 5})
+    store.put_reference("document", "odd-document", {"visit_id": ["x"], "sha256": {}, "kind": 3})
+    client = TestClient(create_app(hub_data["data"]))
+    log_in(client, VIEWER, hub_data["password"])
+    assert client.get("/").status_code == 200
+    for enterprise_id in (ent, "odd-enterprise"):
+        page = client.get(f"/enterprise/{enterprise_id}")
+        assert page.status_code == 200, page.text
+    assert "发现问题 2 个" in client.get(f"/enterprise/{ent}").text  # the odd finding of this enterprise counts
 
 
 # -- which routes need what ---------------------------------------------------------------------------------------

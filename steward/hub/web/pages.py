@@ -89,16 +89,17 @@ def overview(store: HubStore, today: date) -> dict[str, EnterpriseSummary]:
     events: dict[str, list[FindingEvent]] = {}
     for e in store.bodies("finding_event"):
         try:
-            events.setdefault(e["finding_id"], []).append(
-                FindingEvent(e["id"], e["finding_id"], EventKind(e["kind"]), _parse(e["at"]), _text(e.get("by")))
+            finding_id = _text(e["finding_id"])
+            events.setdefault(finding_id, []).append(
+                FindingEvent(_text(e["id"]), finding_id, EventKind(e["kind"]), _parse(e["at"]), _text(e.get("by")))
             )
         except (KeyError, TypeError, ValueError):
             continue
     for f in store.bodies("finding"):
-        ent = enterprises.get(f.get("enterprise_id"))
+        ent = enterprises.get(_text(f.get("enterprise_id")))
         if ent is None:
             continue
-        state = derive_state(events.get(f.get("id"), []))
+        state = derive_state(events.get(_text(f.get("id")), []))
         ent.found += 1
         if not state.closed:
             ent.open += 1
@@ -106,7 +107,7 @@ def overview(store: HubStore, today: date) -> dict[str, EnterpriseSummary]:
             if deadline and deadline < today.isoformat():
                 ent.overdue += 1
     for v in store.bodies("visit"):
-        ent = enterprises.get(v.get("enterprise_id"))
+        ent = enterprises.get(_text(v.get("enterprise_id")))
         if ent is not None:
             ent.visits.append(v)
     return enterprises
@@ -121,20 +122,20 @@ def enterprise_detail(store: HubStore, enterprise_id: str) -> tuple[EnterpriseSu
     ent = overview(store, china_today()).get(enterprise_id)
     if ent is None:
         return None
-    findings = [f for f in store.bodies("finding") if f.get("enterprise_id") == enterprise_id]
+    findings = [f for f in store.bodies("finding") if _text(f.get("enterprise_id")) == enterprise_id]
     links = store.bodies("photo_link")
     documents = store.bodies("document")
     linked = {_text(link.get("sha256")) for link in links} | {_text(d.get("sha256")) for d in documents}
     absent = set(store.missing(sorted(linked - {""})))
     sections = []
     for visit in sorted(ent.visits, key=lambda v: _text(v.get("started_at")), reverse=True):
-        own = [f for f in findings if f.get("visit_id") == visit.get("id")]
-        ids = {visit.get("id")} | {f.get("id") for f in own}
+        own = [f for f in findings if _text(f.get("visit_id")) == _text(visit.get("id"))]
+        ids = ({_text(visit.get("id"))} | {_text(f.get("id")) for f in own}) - {""}
         photos = sorted(
             {
                 sha
                 for link in links
-                if (link.get("visit_id") in ids or link.get("finding_id") in ids)
+                if (_text(link.get("visit_id")) in ids or _text(link.get("finding_id")) in ids)
                 and (sha := _text(link.get("sha256")))
                 and sha not in absent
             }
@@ -142,7 +143,9 @@ def enterprise_detail(store: HubStore, enterprise_id: str) -> tuple[EnterpriseSu
         pdfs = [
             DocumentLink(sha, DOCUMENT_LABELS.get(_text(d.get("kind")), "文书") + _number(d.get("notice_number")))
             for d in documents
-            if d.get("visit_id") == visit.get("id") and (sha := _text(d.get("sha256"))) and sha not in absent
+            if _text(d.get("visit_id")) == _text(visit.get("id"))
+            and (sha := _text(d.get("sha256")))
+            and sha not in absent
         ]
         rows = [
             FindingRow(

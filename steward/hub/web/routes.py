@@ -45,14 +45,14 @@ class LoginRequired(HubError):
 class PageError(HubError):
     """Shown to the viewer as a page (not as JSON): status, then Chinese and English."""
 
-    def __init__(self, status: int, code: str, zh: str, en: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(self, status: int, code: str, zh: str, en: str) -> None:
         super().__init__(code, zh, en)
-        self.status, self.headers = status, headers or {}
+        self.status = status
 
 
 def _message(exc: PageError) -> HTMLResponse:
     page = render("message.html", title=exc.zh.rstrip("。"), zh=exc.zh, en=exc.en, session=None)
-    return HTMLResponse(page, status_code=exc.status, headers=exc.headers)
+    return HTMLResponse(page, status_code=exc.status)
 
 
 class _PageRoute(APIRoute):
@@ -97,7 +97,8 @@ def _https(request: Request) -> bool:
     return request.url.scheme == "https"
 
 
-def _sniff(store: HubStore, sha256: str, kind: str) -> Response:
+def _stored_file(store: HubStore, sha256: str, kind: str) -> Response:
+    """A photo or PDF, typed by its first bytes (never by what a record claims)."""
     if not SHA256.fullmatch(sha256) or store.missing([sha256]):
         raise PageError(404, "no_blob", "没有该文件。", "No such file.")
     path = store.blob_path(sha256)
@@ -140,14 +141,24 @@ def web_router(store: HubStore) -> APIRouter:
 
     Viewer = Annotated[Session, Depends(signed_in)]
 
-    def login_page(request: Request, status: int = 200, zh: str = "", en: str = "", **headers: str) -> HTMLResponse:
+    def login_page(
+        request: Request, status: int = 200, zh: str = "", en: str = "", name: str = "", retry_after: int = 0
+    ) -> HTMLResponse:
         nonce = request.cookies.get(LOGIN_COOKIE) or ""
         if not 16 <= len(nonce) <= 64:
             nonce = viewers.login_nonce()
         page = render(
-            "login.html", title="环保管家 · 保险公司查询", zh=zh, en=en, csrf=viewers.login_token(nonce), session=None
+            "login.html",
+            title="环保管家 · 保险公司查询",
+            zh=zh,
+            en=en,
+            name=name,
+            csrf=viewers.login_token(nonce),
+            session=None,
         )
-        response = HTMLResponse(page, status_code=status, headers=headers)
+        response = HTMLResponse(
+            page, status_code=status, headers={"Retry-After": str(retry_after)} if retry_after else {}
+        )
         response.set_cookie(
             LOGIN_COOKIE,
             nonce,
@@ -174,10 +185,10 @@ def web_router(store: HubStore) -> APIRouter:
         name, password = form.get("name", "").strip(), form.get("password", "")
         if not viewers.login_token_ok(request.cookies.get(LOGIN_COOKIE), form.get("csrf", "")):
             return login_page(
-                request, 400, "登录页面已过期,请重新输入后登录。", "The login form expired; please try again."
+                request, 400, "登录页面已过期,请重新输入后登录。", "The login form expired; please try again.", name
             )
         if not name or not password:
-            return login_page(request, 401, "请输入用户名和密码。", "Enter your user name and password.")
+            return login_page(request, 401, "请输入用户名和密码。", "Enter your user name and password.", name)
         attempt = viewers.begin_attempt(name, request.client.host if request.client else "")
         if attempt.retry_after:
             minutes = -(-attempt.retry_after // 60)
@@ -186,7 +197,8 @@ def web_router(store: HubStore) -> APIRouter:
                 429,
                 f"登录失败次数过多,请 {minutes} 分钟后再试。",
                 f"Too many failed logins; try again in {minutes} min.",
-                **{"Retry-After": str(attempt.retry_after)},
+                name,
+                attempt.retry_after,
             )
         if not viewers.check(name, password):
             window = FAILURE_WINDOW_SECONDS // 60
@@ -195,6 +207,7 @@ def web_router(store: HubStore) -> APIRouter:
                 401,
                 f"用户名或密码不正确。连续多次失败后需等待 {window} 分钟。",
                 f"Wrong user name or password; after repeated failures, wait {window} min.",
+                name,
             )
         viewers.succeeded(attempt, name)
         response = RedirectResponse("/", status_code=303)
@@ -243,10 +256,10 @@ def web_router(store: HubStore) -> APIRouter:
 
     @router.get("/photo/{sha256}")
     def photo(sha256: str, session: Viewer) -> Response:
-        return _sniff(store, sha256, "photo")
+        return _stored_file(store, sha256, "photo")
 
     @router.get("/document/{sha256}")
     def document(sha256: str, session: Viewer) -> Response:
-        return _sniff(store, sha256, "document")
+        return _stored_file(store, sha256, "document")
 
     return router
