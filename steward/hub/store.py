@@ -404,14 +404,13 @@ class HubStore:
         window, the attempt is refused for as long as it takes the oldest of them to age out. Otherwise a failure is
         written for every key before the password is even checked, in one transaction, so parallel guesses cannot
         all slip in under the limit."""
+        with self.connect() as conn:  # a refused guess costs one read, no write
+            wait = self._login_wait(conn, keys, window, now)
+        if wait > 0:
+            return LoginAttempt(retry_after=int(wait) + 1)
         with self.transaction() as conn:
             conn.execute("DELETE FROM login_failures WHERE at <= ?", [now - window])
-            wait = 0.0
-            for scope, key, limit in keys:
-                times = [r[0] for r in conn.execute("SELECT at FROM login_failures WHERE scope = ? AND key = ? "
-                                                    "ORDER BY at", [scope, key])]  # fmt: skip
-                if len(times) >= limit:
-                    wait = max(wait, times[len(times) - limit] + window - now)
+            wait = self._login_wait(conn, keys, window, now)  # again: another attempt may have come in between
             if wait > 0:
                 return LoginAttempt(retry_after=int(wait) + 1)
             rows = tuple(
@@ -419,6 +418,21 @@ class HubStore:
                 for scope, key, _limit in keys
             )
         return LoginAttempt(retry_after=0, failure_rows=rows)
+
+    @staticmethod
+    def _login_wait(conn: sqlite3.Connection, keys: list[tuple[str, str, int]], window: float, now: float) -> float:
+        wait = 0.0
+        for scope, key, limit in keys:
+            times = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT at FROM login_failures WHERE scope = ? AND key = ? AND at > ? ORDER BY at",
+                    [scope, key, now - window],
+                )
+            ]
+            if len(times) >= limit:
+                wait = max(wait, times[len(times) - limit] + window - now)
+        return wait
 
     def forgive_login_failures(self, failure_rows: tuple[int, ...], scope: str, key: str) -> None:
         """A successful login: its own provisional failures go, and so do the earlier ones of that key (the account)."""
