@@ -21,15 +21,15 @@ def free_port() -> int:
 
 
 class Hub:
-    def __init__(self, data_dir: Path, port: int | None = None) -> None:
-        self.data_dir, self.port = data_dir, port or free_port()
+    def __init__(self, data_dir: Path, port: int | None = None, args: tuple[str, ...] = ()) -> None:
+        self.data_dir, self.port, self.args = data_dir, port or free_port(), args
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Hub:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "steward.cli.main", "hub", "serve", "--data-dir", str(self.data_dir),
-             "--port", str(self.port)],
+             "--port", str(self.port), *self.args],
             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )  # fmt: skip
         deadline = time.monotonic() + 20

@@ -35,6 +35,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     names = zipfile.ZipFile(wheel).namelist()
     assert "steward/_resources/fonts/wqy-microhei.ttc" in names
     assert "steward/_resources/checklists/craft.yaml" in names
+    assert "steward/hub/templates/login.html" in names and "steward/hub/static/hub.css" in names
     venv = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
@@ -107,3 +108,17 @@ def test_a_damaged_installation_says_so_without_a_traceback(installed: Path, tmp
     assert result.returncode == 2
     assert "Traceback" not in result.stderr + result.stdout
     assert "重新安装" in result.stderr and "Reinstall Steward" in result.stderr
+
+
+def test_the_hub_page_renders_from_the_installed_wheel(installed: Path, tmp_path: Path) -> None:
+    """Jinja2 finds the hub's templates and stylesheet inside the installed package, not in a checkout."""
+    probe = (
+        "import pathlib, tempfile; from fastapi.testclient import TestClient; "
+        "from steward.hub.app import create_app; "
+        "c = TestClient(create_app(pathlib.Path(tempfile.mkdtemp()))); "
+        "print(c.get('/login').text); print(c.get('/static/hub.css').status_code)"
+    )
+    out = subprocess.run(
+        [str(installed), "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True, timeout=120
+    ).stdout
+    assert "<label>用户名" in out and out.rstrip().endswith("200")

@@ -295,6 +295,8 @@ def _hub(args: argparse.Namespace) -> int:
 
             from steward.hub.app import create_app
 
+            # Forwarded headers are anyone's to forge: believed only from the proxy the operator names.
+            trusted = args.trusted_proxy.strip()
             uvicorn.run(
                 create_app(args.hub_dir),
                 host=args.host,
@@ -302,6 +304,8 @@ def _hub(args: argparse.Namespace) -> int:
                 log_level="warning",
                 ssl_keyfile=args.ssl_keyfile,
                 ssl_certfile=args.ssl_certfile,
+                proxy_headers=bool(trusted),
+                forwarded_allow_ips=trusted or None,
             )
             return 0
         store = HubStore(args.hub_dir)

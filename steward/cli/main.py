@@ -141,6 +141,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8750)
     p.add_argument("--ssl-keyfile", help="serve HTTPS with this private key (PEM)")
     p.add_argument("--ssl-certfile", help="serve HTTPS with this certificate (PEM)")
+    p.add_argument(
+        "--trusted-proxy",
+        metavar="ADDRESSES",
+        default="",
+        help="the reverse proxy's address(es), comma-separated: only then are its X-Forwarded-For and "
+        "X-Forwarded-Proto believed (client address for the login limit; HTTPS for Secure cookies)",
+    )
     p = hub.add_parser("add-steward")
     p.add_argument("name")
     p.add_argument("--data-dir", dest="hub_dir", type=Path, required=True)

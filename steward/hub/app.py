@@ -3,14 +3,13 @@
 No `from __future__ import annotations` here: FastAPI reads these annotations at run time.
 """
 
-import urllib.parse
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -18,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from steward.hub.limits import BodyLimit, BodyTooLarge, too_large
 from steward.hub.models import SHA256, InvalidRecord, Record, clean_records
 from steward.hub.store import Forbidden, HubError, HubStore, NotFound, Unprocessable, UpgradeRequired
-from steward.hub.web import SESSION_SECONDS, Viewers, enterprise_page, index_page, login_page
+from steward.hub.web import web_router
 from steward.sync.wire import HEADER_CHUNK_SHA256, HEADER_PROFILE, HEADER_PROTOCOL, PROTOCOL_VERSION
 
 MAX_SEQ = 2**63 - 1  # SQLite's largest integer: a cursor beyond it is no cursor
@@ -109,10 +108,6 @@ class KeyRequest(BaseModel):
 
 class KeyAnswer(BaseModel):
     registered: bool = Field(description="true when new; false when this key was registered already")
-
-
-class LoginRequired(HubError):
-    status = 401
 
 
 def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -279,57 +274,6 @@ def create_app(data_dir: Path) -> FastAPI:
             raise NotFound("no_blob", "没有该文件。", "No such file.")
         return blob_file(sha256, "application/octet-stream")
 
-    viewers = Viewers(store)
-    app.state.viewers = viewers
-
-    def viewer(request: Request) -> str:
-        name = viewers.who(request.cookies.get("steward_session"))
-        if name is None:
-            raise LoginRequired("login", "请先登录。", "Please log in.")
-        return name
-
-    @app.exception_handler(LoginRequired)
-    async def to_login(_request: Request, _exc: LoginRequired) -> RedirectResponse:
-        return RedirectResponse("/login", status_code=303)
-
-    @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
-    def login_form() -> str:
-        return login_page()
-
-    @app.post("/login", include_in_schema=False)
-    async def login(request: Request) -> Response:
-        form = urllib.parse.parse_qs((await request.body()).decode("utf-8", "replace"))
-        name, password = form.get("name", [""])[0], form.get("password", [""])[0]
-        if not viewers.check(name, password):
-            return HTMLResponse(login_page("用户名或密码不正确。"), status_code=401)
-        response = RedirectResponse("/", status_code=303)
-        response.set_cookie("steward_session", viewers.session(name), httponly=True, samesite="strict",
-                            max_age=SESSION_SECONDS)  # fmt: skip
-        return response
-
-    @app.get("/logout", include_in_schema=False)
-    def logout() -> Response:
-        response = RedirectResponse("/login", status_code=303)
-        response.delete_cookie("steward_session")
-        return response
-
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def index(request: Request) -> str:
-        return index_page(store, viewer(request))
-
-    @app.get("/enterprise/{enterprise_id}", response_class=HTMLResponse, include_in_schema=False)
-    def enterprise(enterprise_id: str, request: Request) -> str:
-        viewer(request)
-        return enterprise_page(store, enterprise_id)
-
-    @app.get("/photo/{sha256}", include_in_schema=False)
-    def photo(sha256: str, request: Request) -> FileResponse:
-        viewer(request)
-        return blob_file(sha256, "image/jpeg")
-
-    @app.get("/document/{sha256}", include_in_schema=False)
-    def document(sha256: str, request: Request) -> FileResponse:
-        viewer(request)
-        return blob_file(sha256, "application/pdf")
+    app.include_router(web_router(store))
 
     return app

@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,14 @@ CREATE TABLE IF NOT EXISTS blobs (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL
 CREATE TABLE IF NOT EXISTS profile_keys (
     profile_id TEXT PRIMARY KEY, steward_id INTEGER NOT NULL REFERENCES stewards(id), public_key BLOB NOT NULL,
     registered_at TEXT NOT NULL);
+-- The web page for insurer staff (steward.hub.web): read-only logins, their server-side sessions (only a hash of the
+-- cookie is kept) and recent failed logins (shared by every worker process, so the rate limit holds across them).
+CREATE TABLE IF NOT EXISTS viewers (name TEXT PRIMARY KEY, salt TEXT NOT NULL, password_hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS viewer_sessions (
+    token_sha256 TEXT PRIMARY KEY, viewer TEXT NOT NULL, csrf TEXT NOT NULL, expires_at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS viewer_sessions_by_viewer ON viewer_sessions (viewer);
+CREATE TABLE IF NOT EXISTS login_failures (scope TEXT NOT NULL, key TEXT NOT NULL, at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS login_failures_by_key ON login_failures (scope, key, at);
 """
 PARTIAL_MAX_AGE = 24 * 3600  # an unfinished upload untouched this long is abandoned
 EXPIRE_EVERY = 600  # how often uploads look for abandoned ones
@@ -146,7 +155,8 @@ class HubStore:
 
     # -- stewards and profiles ------------------------------------------------------------------------------
     def add_steward(self, name: str) -> str:
-        token = secrets.token_urlsafe(32)
+        # A prefix: a token that began with "-" would be taken for an option by `steward sync --token`.
+        token = "stw_" + secrets.token_urlsafe(32)
         try:
             with self.transaction() as conn:
                 conn.execute("INSERT INTO stewards (name, token_sha256, created_at) VALUES (?, ?, ?)",
@@ -525,6 +535,89 @@ class HubStore:
         with self.connect() as conn:
             return {"records": conn.execute("SELECT count(*) FROM records").fetchone()[0],
                     "blobs": conn.execute("SELECT count(*) FROM blobs").fetchone()[0]}  # fmt: skip
+
+    # -- web page logins (steward.hub.web) ----------------------------------------------------------------------
+    def set_viewer_password(self, name: str, salt: str, password_hash: str) -> None:
+        """A new viewer, or a new password for one: every session opened with the old password ends with it."""
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO viewers VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET salt = excluded.salt, "
+                         "password_hash = excluded.password_hash", [name, salt, password_hash])  # fmt: skip
+            conn.execute("DELETE FROM viewer_sessions WHERE viewer = ?", [name])
+
+    def viewer_password(self, name: str) -> tuple[str, str] | None:
+        """(salt, password_hash) of a viewer, hex."""
+        with self.connect() as conn:
+            row = conn.execute("SELECT salt, password_hash FROM viewers WHERE name = ?", [name]).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def add_viewer_session(self, token_sha256: str, viewer: str, csrf: str, expires_at: float, now: float) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM viewer_sessions WHERE expires_at <= ?", [now])
+            conn.execute("INSERT INTO viewer_sessions VALUES (?, ?, ?, ?)", [token_sha256, viewer, csrf, expires_at])
+
+    def viewer_session(self, token_sha256: str, now: float) -> tuple[str, str] | None:
+        """(viewer, csrf token) of a live session of a viewer who still exists."""
+        with self.connect() as conn:
+            row = conn.execute(
+                "SELECT s.viewer, s.csrf FROM viewer_sessions s JOIN viewers v ON v.name = s.viewer "
+                "WHERE s.token_sha256 = ? AND s.expires_at > ?",
+                [token_sha256, now],
+            ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def end_viewer_session(self, token_sha256: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM viewer_sessions WHERE token_sha256 = ?", [token_sha256])
+
+    def begin_login_attempt(self, keys: list[tuple[str, str, int]], window: float, now: float) -> LoginAttempt:
+        """keys: (scope, key, limit), e.g. ("account", name, 5). If any key already has `limit` failures within the
+        window, the attempt is refused for as long as it takes the oldest of them to age out. Otherwise a failure is
+        written for every key before the password is even checked, in one transaction, so parallel guesses cannot
+        all slip in under the limit."""
+        with self.connect() as conn:  # a refused guess costs one read, no write
+            wait = self._login_wait(conn, keys, window, now)
+        if wait > 0:
+            return LoginAttempt(retry_after=int(wait) + 1)
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM login_failures WHERE at <= ?", [now - window])
+            wait = self._login_wait(conn, keys, window, now)  # again: another attempt may have come in between
+            if wait > 0:
+                return LoginAttempt(retry_after=int(wait) + 1)
+            rows = tuple(
+                conn.execute("INSERT INTO login_failures VALUES (?, ?, ?)", [scope, key, now]).lastrowid or 0
+                for scope, key, _limit in keys
+            )
+        return LoginAttempt(retry_after=0, failure_rows=rows)
+
+    @staticmethod
+    def _login_wait(conn: sqlite3.Connection, keys: list[tuple[str, str, int]], window: float, now: float) -> float:
+        wait = 0.0
+        for scope, key, limit in keys:
+            times = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT at FROM login_failures WHERE scope = ? AND key = ? AND at > ? ORDER BY at",
+                    [scope, key, now - window],
+                )
+            ]
+            if len(times) >= limit:
+                wait = max(wait, times[len(times) - limit] + window - now)
+        return wait
+
+    def forgive_login_failures(self, failure_rows: tuple[int, ...], scope: str, key: str) -> None:
+        """A successful login: its own provisional failures go, and so do the earlier ones of that key (the account)."""
+        with self.transaction() as conn:
+            conn.executemany("DELETE FROM login_failures WHERE rowid = ?", [[r] for r in failure_rows])
+            conn.execute("DELETE FROM login_failures WHERE scope = ? AND key = ?", [scope, key])
+
+
+@dataclass(frozen=True)
+class LoginAttempt:
+    """The answer to "may this login be tried?": refused for retry_after seconds, or let through with its failure
+    rows already written (a successful login deletes them)."""
+
+    retry_after: int
+    failure_rows: tuple[int, ...] = ()
 
 
 class Upload:
