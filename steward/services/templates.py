@@ -62,6 +62,10 @@ def template_rows(template: Template, version: int, source: str = "") -> tuple[d
             "basis": item.basis,
             "severity": item.severity.value,
             "guidance": item.guidance,
+            "problem": item.problem,
+            "problem_en": item.problem_en,
+            "requirement": item.requirement,
+            "requirement_en": item.requirement_en,
         }
         for pos, item in enumerate(template.items)
     ]
