@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,6 +42,19 @@ class PhotoStore:
         atomic_write(self.thumb_path(prepared.sha256), prepared.thumb_jpeg)
         atomic_write(self.original_path(prepared.sha256, prepared.ext), original)
 
+    def write_made_photo(self, prepared: PreparedPhoto, original: bytes, same_picture_as: str | None) -> None:
+        """A photo Steward made itself (the demo): written without fsync, since it is made again rather than
+        recovered. `same_picture_as` names a stored photo with the same pixels (differing only in its EXIF): its
+        renditions are shared by hard link instead of written again, which is most of the bytes."""
+        sha = prepared.sha256
+        if same_picture_as is None:
+            _plain_write(self.rendition_path(sha), prepared.rendition_jpeg)
+            _plain_write(self.thumb_path(sha), prepared.thumb_jpeg)
+        else:
+            _link_or_copy(self.rendition_path(same_picture_as), self.rendition_path(sha))
+            _link_or_copy(self.thumb_path(same_picture_as), self.thumb_path(sha))
+        _plain_write(self.original_path(sha, prepared.ext), original)
+
     def write_blob(self, sha256: str, ext: str, data: bytes) -> Path:
         path = self.blob_path(sha256, ext)
         if not path.exists():
@@ -62,3 +77,21 @@ class PhotoStore:
     @staticmethod
     def sha_of(path: Path) -> str:
         return path.name.split(".", 1)[0]
+
+
+def _plain_write(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except FileNotFoundError:  # the first file of its shard folder
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _link_or_copy(source, target)
+    except OSError:  # a file system without hard links
+        shutil.copyfile(source, target)
