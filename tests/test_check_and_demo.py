@@ -210,3 +210,17 @@ def test_every_bundled_item_has_a_place_in_the_demo(code: str) -> None:
     for item in template.items:
         location, scene = demo.place_of(code, {"code": item.code, "category_code": item.category_code})
         assert location != "生产车间" and scene in SCENES, item.code
+
+
+def test_a_demo_without_photos_has_the_same_visits_and_findings(tmp_path: Path) -> None:
+    def made(photos: bool) -> tuple[list[tuple], int]:
+        with Profile(tmp_path / f"p{photos}") as profile:
+            demo.make_demo(profile, demo.DemoSize(enterprises=3, weeks=6, seed=5, photos=photos), date(2026, 3, 2))
+            rows = profile.db.query("SELECT location, description, severity, status, deadline FROM findings")
+            count = profile.db.scalar("SELECT count(*) FROM photos")
+            return sorted(tuple(r.values()) for r in rows), count
+
+    with_photos, photo_count = made(True)
+    without, none = made(False)
+    assert with_photos == without and len(without) > 5
+    assert photo_count > len(without) and none == 0

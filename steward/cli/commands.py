@@ -34,7 +34,9 @@ def _demo(args: argparse.Namespace) -> int:
             return 0
         started = time.perf_counter()
         counts = demo.make_demo(
-            profile, demo.DemoSize(args.enterprises, args.weeks, args.seed), progress=lambda s: print(f"… {s}")
+            profile,
+            demo.DemoSize(args.enterprises, args.weeks, args.seed, photos=not args.no_photos),
+            progress=lambda s: print(f"… {s}"),
         )
         print(
             f"已生成演示档案 {profile.folder}:{counts['enterprises']} 家企业,{counts['visits']} 次巡查,"

@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--enterprises", type=int, default=53)
     p.add_argument("--weeks", type=int, default=52)
     p.add_argument("--seed", type=int, default=2026)
+    p.add_argument("--no-photos", action="store_true", help="不生成照片(用于大规模测试) no photos, for scale tests")
     p.add_argument("--if-missing", action="store_true", help="profile already has data: do nothing")
     p.add_argument("--force", action="store_true", help="delete the profile first")
 

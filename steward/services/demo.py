@@ -189,6 +189,9 @@ class DemoSize:
     enterprises: int = 53
     weeks: int = 52
     seed: int = 2026
+    # Photos for every finding (~2 per finding, ~17 KB each): off for scale benchmarks of hundreds of enterprises
+    # over years, which measure queries and screens, not gigabytes of drawn pictures.
+    photos: bool = True
 
 
 def _name(rng: random.Random) -> str:
@@ -260,11 +263,12 @@ class _Visit:
 
 
 class _Builder:
-    def __init__(self, profile: Profile, rng: random.Random, today: date) -> None:
+    def __init__(self, profile: Profile, rng: random.Random, today: date, photo_rng: random.Random | None) -> None:
         self.profile = profile
         self.rng = rng
         self.today = today
-        self.pool = PhotoPool(rng)
+        # Photos draw from their own generator: with or without them, the visits and findings are the same.
+        self.pool = PhotoPool(photo_rng) if photo_rng else None
         self.visits: list[dict[str, Any]] = []
         self.visit_items: list[dict[str, Any]] = []
         self.answers: list[dict[str, Any]] = []
@@ -293,39 +297,42 @@ class _Builder:
         )
         return local.astimezone(UTC)
 
-    def _photo(self, shown_in: str, scene: str, state: str, taken: datetime, spot: tuple[float, float]) -> str:
-        """A new photo file of `scene`, taken at `taken` (UTC) at the enterprise's spot; returns its hash."""
-        used = self.shown.setdefault(shown_in, {}).setdefault((scene, state), set())
-        variant = self.pool.pick(scene, state, used)
-        jitter = self.rng.uniform(-0.4, 0.4), self.rng.uniform(-0.4, 0.4)  # a few metres across the plant
-        prepared, data = self.pool.photo(
-            scene, state, variant, taken.astimezone().replace(tzinfo=None), spot[0] + jitter[0], spot[1] + jitter[1]
-        )
-        first = self.first_of_picture.setdefault((scene, state, variant), prepared.sha256)
-        self.files.append((prepared, data, None if first == prepared.sha256 else first))
-        self.photos.append(photos_store.row_for(prepared, clock.to_text(taken)))
-        return prepared.sha256
-
-    def _link(
+    def _evidence(
         self,
-        sha: str,
-        at: datetime,
+        shown_in: str,
+        scene: str,
+        state: str,
+        taken: datetime,
+        spot: tuple[float, float],
         visit_id: str | None,
         item_id: str | None = None,
         finding_id: str | None = None,
         event_id: str | None = None,
         caption: str = "",
     ) -> None:
+        """A new photo file of `scene`, taken at `taken` (UTC) at the enterprise's spot, and its link.
+        `shown_in` names where it is shown (a visit): no picture appears there twice."""
+        if self.pool is None:
+            return
+        used = self.shown.setdefault(shown_in, {}).setdefault((scene, state), set())
+        variant = self.pool.pick(scene, state, used)
+        jitter = self.pool.rng.uniform(-0.4, 0.4), self.pool.rng.uniform(-0.4, 0.4)  # a few metres across the plant
+        prepared, data = self.pool.photo(
+            scene, state, variant, taken.astimezone().replace(tzinfo=None), spot[0] + jitter[0], spot[1] + jitter[1]
+        )
+        first = self.first_of_picture.setdefault((scene, state, variant), prepared.sha256)
+        self.files.append((prepared, data, None if first == prepared.sha256 else first))
+        self.photos.append(photos_store.row_for(prepared, clock.to_text(taken)))
         self.links.append(
             {
                 "id": new_id(),
-                "sha256": sha,
+                "sha256": prepared.sha256,
                 "visit_id": visit_id,
                 "item_id": item_id,
                 "finding_id": finding_id,
                 "event_id": event_id,
                 "caption": caption,
-                "created_at": clock.to_text(at),
+                "created_at": clock.to_text(taken),
             }
         )
 
@@ -359,7 +366,7 @@ class _Builder:
             if index == 0 or self.rng.random() < 0.1:
                 scene = _OVERVIEW.get(template["code"], "machines")
                 at = started + timedelta(minutes=1)
-                self._link(self._photo(visit.id, scene, "after", at, spot), at, visit.id, caption="现场全景")
+                self._evidence(visit.id, scene, "after", at, spot, visit.id, caption="现场全景")
             problem_rate = 0.3 if kind == "first" else 0.06
             step = (finished - started) / (len(chosen) + 1)  # the items are walked through during the visit
             for pos, item in enumerate(chosen):
@@ -446,12 +453,12 @@ class _Builder:
             if e.kind == EventKind.RECHECK_RECTIFIED and at_visit is not None:
                 # The after-photo, taken by the steward during the re-check visit.
                 at = at_visit.start + (at_visit.end - at_visit.start) * self.rng.uniform(0.05, 0.95)
-                sha = self._photo(at_visit.id, scene, "after", at, spot)
-                self._link(sha, at, at_visit.id, item["id"], finding_id, e.id, "整改后")
+                self._evidence(
+                    at_visit.id, scene, "after", at, spot, at_visit.id, item["id"], finding_id, e.id, "整改后"
+                )
             elif e.kind == EventKind.RECTIFICATION_REPORTED:
                 at = e.at - timedelta(minutes=self.rng.randint(30, 600))  # taken by the enterprise before reporting
-                sha = self._photo(e.id, scene, "after", at, spot)
-                self._link(sha, at, None, item["id"], finding_id, e.id, "企业提交的整改照片")
+                self._evidence(e.id, scene, "after", at, spot, None, item["id"], finding_id, e.id, "企业提交的整改照片")
         state = derive_state(events)
         basis = item["basis"]
         self.findings.append(
@@ -476,7 +483,7 @@ class _Builder:
         views = ("before", "close") if severity == Severity.MAJOR else ("before",)  # a major one: also a close view
         for n, state in enumerate(views):
             at = seen_at + timedelta(seconds=20 * n)
-            self._link(self._photo(visit.id, scene, state, at, spot), at, visit.id, item["id"], finding_id)
+            self._evidence(visit.id, scene, state, at, spot, visit.id, item["id"], finding_id)
 
     def write(self) -> None:
         store = self.profile.photos
@@ -521,7 +528,7 @@ def make_demo(
     enterprises = _enterprise_rows(rng, size.enterprises, stamp)
     bulk.insert_rows(profile.db, "enterprises", enterprises)
     say("visits")
-    builder = _Builder(profile, rng, day)
+    builder = _Builder(profile, rng, day, random.Random(size.seed + 1) if size.photos else None)
     for ent in enterprises:
         if rng.random() < 0.85:  # most enterprises are visited weekly; a few were insured only recently
             builder.enterprise(ent, size.weeks if rng.random() < 0.9 else rng.randint(1, 8), "李明")
