@@ -93,6 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p = tpl.add_parser("list")
     p.add_argument("--json", action="store_true")
+    p = tpl.add_parser("show", help="检查项及默认问题描述、整改要求、依据 items with their default wording and basis")
+    p.add_argument("code")
+    p.add_argument("--version", type=int, help="默认最新版 default: the latest")
+    p.add_argument("--json", action="store_true")
 
     rep = sub.add_parser("report", help="生成PDF文书 make PDF documents").add_subparsers(dest="action", required=True)
     p = rep.add_parser("notice", help="整改通知书 rectification notice")

@@ -123,5 +123,15 @@ def latest(profile: Profile, code: str) -> dict[str, Any]:
     return row
 
 
+def version_items(
+    profile: Profile, code: str, version: int | None = None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A template version (the latest unless `version` is given) and its items in order."""
+    row = latest(profile, code) if version is None else store.version(profile.db, code, version)
+    if row is None:
+        raise NotFound(f"检查表“{code}”没有第{version}版。", f"Checklist '{code}' has no version {version}.")
+    return row, store.items(profile.db, row["id"])
+
+
 def deadline_days(template_row: dict[str, Any], severity: Severity) -> int:
     return int(template_row[f"deadline_{severity.value}"])
