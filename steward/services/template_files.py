@@ -214,7 +214,10 @@ def read_template_file(path: Path) -> Template:
     import yaml  # loaded when a checklist file is actually read
 
     try:
-        data = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
+        # libyaml's loader when PyYAML has it: the bundled checklists are read into every new profile, and the pure
+        # Python loader takes most of a second for them.
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = json.loads(text) if suffix == ".json" else yaml.load(text, Loader=loader)
     except json.JSONDecodeError as exc:
         raise TemplateImportError(
             f"{path.name} 第{exc.lineno}行第{exc.colno}列:JSON 格式错误({exc.msg})。",
