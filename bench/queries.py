@@ -31,7 +31,7 @@ def build(size: demo.DemoSize) -> None:
 
 
 def main(enterprise_count: int, weeks: int) -> None:
-    size = demo.DemoSize(enterprises=enterprise_count, weeks=weeks)
+    size = demo.DemoSize(enterprises=enterprise_count, weeks=weeks, photos=False)
     build(size)
     name = f"scale-{size.enterprises}x{size.weeks}"
     started = time.perf_counter()

@@ -35,7 +35,9 @@ def make_profile(folder: Path) -> None:
 
     shutil.rmtree(folder, ignore_errors=True)
     with open_profile(folder.parent.parent, folder.name) as profile:
-        demo.make_demo(profile, demo.DemoSize(enterprises=20, weeks=10))  # 20 x 10 = 200 visits, all finished
+        demo.make_demo(
+            profile, demo.DemoSize(enterprises=20, weeks=10, photos=False)
+        )  # 20 x 10 = 200 visits, all finished
         visits = profile.db.query("SELECT id FROM visits ORDER BY started_at LIMIT ?", [VISITS])
         rng = random.Random(1)
         rows, links = [], []

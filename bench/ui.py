@@ -155,7 +155,7 @@ def in_process(name: str) -> list[list[str]]:
 def main() -> None:
     from steward.services import demo
 
-    size = demo.DemoSize(enterprises=500, weeks=156)
+    size = demo.DemoSize(enterprises=500, weeks=156, photos=False)
     build(size)
     name = f"scale-{size.enterprises}x{size.weeks}"
     bare = [_start_ms(["--child", "bare"]) for _ in range(RUNS)]

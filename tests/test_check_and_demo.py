@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from steward.domain.credit_code import is_valid
+from steward.resources import checklists_dir
 from steward.services import demo, findings, photos, visits
 from steward.services.check import check_profile
+from steward.services.demo_photos import SCENES
 from steward.services.photos import LinkTarget
+from steward.services.template_files import read_template_file
 from steward.storage.profile import Profile
 
 
@@ -49,7 +53,7 @@ def test_sql_figures_agree_with_the_domain_rule(demo_profile: Profile) -> None:
 def test_demo_is_sound(demo_profile: Profile) -> None:
     report = check_profile(demo_profile)
     assert report.clean, [p.en for p in report.problems]
-    assert report.photos_checked == 12
+    assert report.photos_checked == demo_profile.db.scalar("SELECT count(*) FROM photos") > 2000
 
 
 def test_demo_refuses_a_profile_with_data(demo_profile: Profile) -> None:
@@ -158,3 +162,108 @@ def test_repair_keeps_every_file_the_profile_refers_to(
 def test_check_names_a_missing_visit_pdf(profile: Profile, every_kind_of_file: dict[str, Path]) -> None:
     every_kind_of_file["document"].unlink()
     assert [p.code for p in check_profile(profile).remaining] == ["document_missing"]
+
+
+# The demo looks like evidence: its own photos per finding, taken during the visit, where the problem is.
+
+
+@pytest.fixture(scope="module")
+def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Profile:
+    profile = Profile(tmp_path_factory.mktemp("small") / "demo")
+    demo.make_demo(profile, demo.DemoSize(enterprises=6, weeks=14, seed=11), today=date(2026, 3, 2))
+    yield profile
+    profile.close()
+
+
+def _local(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone().replace(tzinfo=None)
+
+
+def test_no_photo_is_evidence_for_two_problems_nor_shown_twice_in_a_visit(small_demo: Profile) -> None:
+    db = small_demo.db
+    shared = db.query(
+        "SELECT sha256 FROM photo_links WHERE finding_id IS NOT NULL "
+        "GROUP BY sha256 HAVING count(DISTINCT finding_id) > 1"
+    )
+    assert shared == []
+    visits_with_findings = db.query("SELECT DISTINCT visit_id FROM findings")
+    assert len(visits_with_findings) >= 5
+    for row in db.query("SELECT id FROM visits"):
+        links = db.query("SELECT sha256 FROM photo_links WHERE visit_id = ?", [row["id"]])
+        pictures = [small_demo.photos.rendition_path(link["sha256"]).read_bytes() for link in links]
+        assert len(set(pictures)) == len(pictures), "the same picture twice in one visit"
+
+
+def test_photo_times_are_inside_their_visit_in_the_exif_and_the_stamp(small_demo: Profile) -> None:
+    rows = small_demo.db.query(
+        """SELECT p.sha256, p.taken_at, p.original_ext, v.started_at, v.finished_at
+           FROM photo_links l JOIN photos p ON p.sha256 = l.sha256 JOIN visits v ON v.id = l.visit_id"""
+    )
+    assert len(rows) > 100
+    for r in rows:
+        taken = datetime.fromisoformat(r["taken_at"])
+        assert _local(r["started_at"]) <= taken <= _local(r["finished_at"]), r
+        with Image.open(small_demo.photos.original_path(r["sha256"], r["original_ext"])) as img:
+            exif_time = img.getexif().get_ifd(0x8769)[0x9003]
+        assert exif_time == taken.strftime("%Y:%m:%d %H:%M:%S")
+    assert check_profile(small_demo).clean
+
+
+def test_rectified_findings_have_after_photos_taken_at_the_recheck(small_demo: Profile) -> None:
+    rectified = small_demo.db.query(
+        """SELECT f.id, e.id AS event_id, v.started_at, v.finished_at FROM findings f
+           JOIN finding_events e ON e.finding_id = f.id AND e.kind = 'recheck_rectified'
+           JOIN visits v ON v.id = e.visit_id WHERE f.status = 'rectified'"""
+    )
+    assert len(rectified) >= 10
+    for r in rectified:
+        after = small_demo.db.query(
+            "SELECT p.taken_at FROM photo_links l JOIN photos p ON p.sha256 = l.sha256 "
+            "WHERE l.finding_id = ? AND l.event_id = ?",
+            [r["id"], r["event_id"]],
+        )
+        assert len(after) == 1
+        assert _local(r["started_at"]) <= datetime.fromisoformat(after[0]["taken_at"]) <= _local(r["finished_at"])
+
+
+def test_findings_use_the_checklist_wording_and_a_fitting_place(small_demo: Profile) -> None:
+    rows = small_demo.db.query(
+        """SELECT f.location, f.description, f.requirement, f.basis, i.code, i.category_code, i.problem,
+                  i.requirement AS item_requirement, i.basis AS item_basis
+           FROM findings f JOIN template_items i ON i.id = f.item_id"""
+    )
+    assert len(rows) > 30
+    for r in rows:
+        assert (r["description"], r["requirement"], r["basis"]) == (
+            r["problem"],
+            r["item_requirement"],
+            r["item_basis"],
+        )
+        assert r["description"] and r["requirement"] and r["basis"]
+    permits = [r for r in rows if r["category_code"] == "A"]
+    assert permits and all(r["location"].startswith("办公室") for r in permits)
+    stores = [r for r in rows if r["code"] in ("D2", "D3")]
+    assert all("仓库" in r["location"] or "办公室" in r["location"] for r in stores)
+    assert not [r for r in rows if r["location"] == "危废仓库" and r["category_code"] not in ("D", "H", "M")]
+
+
+@pytest.mark.parametrize("code", ["craft", "rubber-plastics", "machinery"])
+def test_every_bundled_item_has_a_place_in_the_demo(code: str) -> None:
+    template = read_template_file(checklists_dir() / f"{code}.yaml")
+    for item in template.items:
+        location, scene = demo.place_of(code, {"code": item.code, "category_code": item.category_code})
+        assert location != "生产车间" and scene in SCENES, item.code
+
+
+def test_a_demo_without_photos_has_the_same_visits_and_findings(tmp_path: Path) -> None:
+    def made(photos: bool) -> tuple[list[tuple], int]:
+        with Profile(tmp_path / f"p{photos}") as profile:
+            demo.make_demo(profile, demo.DemoSize(enterprises=3, weeks=6, seed=5, photos=photos), date(2026, 3, 2))
+            rows = profile.db.query("SELECT location, description, severity, status, deadline FROM findings")
+            count = profile.db.scalar("SELECT count(*) FROM photos")
+            return sorted(tuple(r.values()) for r in rows), count
+
+    with_photos, photo_count = made(True)
+    without, none = made(False)
+    assert with_photos == without and len(without) > 5
+    assert photo_count > len(without) and none == 0

@@ -152,3 +152,18 @@ def test_output_redirected_to_a_narrow_code_page_is_utf8_and_never_crashes(tmp_p
     )
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
     assert "工艺品" in done.stdout.decode("utf-8")
+
+
+def test_templates_show_prints_each_items_default_wording(run) -> None:
+    code, out, _ = run("templates", "show", "craft")
+    assert code == 0
+    assert (
+        "B2 [较重]" in out
+        and "问题描述:喷漆房门窗未密闭" in out
+        and "依据:《中华人民共和国大气污染防治法》第四十五条" in out
+    )
+    code, out, _ = run("templates", "show", "craft", "--json")
+    data = json.loads(out)
+    assert data["version"] == 1 and len(data["items"]) == 42 and all(i["requirement"] for i in data["items"])
+    code, _, err = run("templates", "show", "craft", "--version", "9")
+    assert code != 0 and "没有第9版" in err

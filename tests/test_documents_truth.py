@@ -288,12 +288,22 @@ def test_archiving_never_draws_history(profile: Profile, enterprise: dict) -> No
     assert documents.store.archived(profile.db, recent["id"]) and not documents.store.archived(profile.db, old["id"])
 
 
-def test_the_requirement_is_never_printed_as_the_problem(profile: Profile, enterprise: dict) -> None:
+def test_the_requirement_is_never_printed_as_the_problem(profile: Profile, enterprise: dict, monkeypatch) -> None:
     visit, (finding,) = _visit(profile, enterprise, at(2026, 11, 2), ["D2"], finish=False)
     item = visits.items(profile, visit["id"])[0]
     assert finding["description"] == item["text_zh"]  # the finding was left as the checklist worded it
-    notice = documents.build_notice(profile, visit["id"])
-    printed = notice.findings[0]
+    printed = documents.build_notice(profile, visit["id"]).findings[0]
+    assert item["problem"] and printed.description == item["problem"]  # the checklist's deficiency wording
+    # A checklist without problem wording (an older import): the requirement is quoted as unmet, never as the problem.
+    from steward.storage import templates as template_store
+
+    without_wording = template_store.item
+
+    def older_item(db, item_id):  # type: ignore[no-untyped-def]
+        return {**without_wording(db, item_id), "problem": ""}
+
+    monkeypatch.setattr(template_store, "item", older_item)
+    printed = documents.build_notice(profile, visit["id"]).findings[0]
     assert printed.description != item["text_zh"] and item["text_zh"] in printed.description
     assert printed.description.startswith("未达到检查要求")
     empty = visits.create_finding(profile, visit["id"], None, description="危废标签缺失", basis="", at=at(2026, 11, 2))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -12,11 +13,13 @@ import yaml
 
 from steward.domain.errors import TemplateImportError
 from steward.domain.labels import Severity
+from steward.domain.templates import template_from_dict
 from steward.resources import checklists_dir
-from steward.services import templates, visits
+from steward.services import enterprises, templates, visits
 from steward.services.template_files import read_template_file
 from steward.storage import templates as template_store
 from steward.storage.profile import Profile
+from tests.conftest import make_code
 
 
 def test_bundled_craft_checklist_is_complete() -> None:
@@ -188,3 +191,133 @@ def test_bundled_checklists_are_read_only_when_they_changed(profile: Profile) ->
     settings_store.put(profile.db, "bundled_checklists_sha256", "an older release")
     outcomes = templates.install_bundled(profile)
     assert len(outcomes) == 3 and not any(o.created for o in outcomes)  # same content: no new versions
+
+
+BUNDLED = ["craft.yaml", "rubber-plastics.yaml", "machinery.yaml"]
+# Each part of a basis names an article (第…条), a clause or chapter of a standard, a document number, a waste code
+# or an appendix: something a reader can look up, never "the relevant rules".
+_EXACT = re.compile(
+    r"第[一二三四五六七八九十百零]+条|第\d+(\.\d+)*[条章]|(GB|HJ|DB\d+)[ /]?[\d.]+-\d{2,4}|〔\d{4}〕\d+号|HW\d\d|附录"
+)
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_every_bundled_item_says_what_is_wrong_what_to_do_and_why(name: str) -> None:
+    template = read_template_file(checklists_dir() / name)
+    assert len(template.items) >= 10
+    for item in template.items:
+        assert item.problem and item.requirement and item.basis, item.code
+        assert item.problem_en and item.requirement_en, item.code
+        assert item.problem != item.text_zh and item.requirement != item.text_zh, item.code
+        assert "地方规定" not in item.basis and "相关规定" not in item.basis, item.code
+        assert "整改到位" not in item.requirement, item.code  # a concrete action, not boilerplate
+        for part in item.basis.split("；"):
+            assert _EXACT.search(part), f"{item.code}: '{part}' names no article or clause"
+
+
+def _doc_with_wording() -> dict:
+    doc = _doc()
+    doc["categories"][0]["items"][0].update(
+        problem={"zh": "喷漆房门窗未密闭，有破损", "en": "Booth doors not closed, damaged"},
+        requirement="修复喷漆房门窗，保持密闭，作业时关闭",
+    )
+    return doc
+
+
+def test_problem_and_requirement_are_imported_stored_and_given_to_visits(
+    profile: Profile, tmp_path: Path, enterprise: dict
+) -> None:
+    path = tmp_path / "mini.yaml"
+    path.write_text(yaml.safe_dump(_doc_with_wording(), allow_unicode=True), encoding="utf-8")
+    outcome = templates.import_file(profile, path)
+    [item] = template_store.items(profile.db, outcome.template["id"])
+    assert (item["problem"], item["problem_en"]) == ("喷漆房门窗未密闭，有破损", "Booth doors not closed, damaged")
+    assert (item["requirement"], item["requirement_en"]) == ("修复喷漆房门窗，保持密闭，作业时关闭", "")
+    visit = visits.start(profile, enterprise["id"], template_code="mini")
+    [shown] = visits.items(profile, visit["id"])
+    assert shown["problem"] == "喷漆房门窗未密闭，有破损" and shown["requirement"].startswith("修复喷漆房门窗")
+
+
+def test_a_checklist_without_the_new_fields_keeps_its_identity() -> None:
+    """The hash the release before this field existed gave to _doc(): same content, same id everywhere."""
+    assert template_from_dict(_doc()).content_hash() == (
+        "72bd74f91c265a60c94b24bacb22f4982bdc13c4e7e4e2b05fba1e62689030c3"
+    )
+    assert template_from_dict(_doc_with_wording()).content_hash() != template_from_dict(_doc()).content_hash()
+
+
+def test_new_wording_of_a_bundled_checklist_is_a_new_version_and_old_visits_keep_theirs(tmp_path: Path) -> None:
+    older = yaml.safe_load((checklists_dir() / "craft.yaml").read_text(encoding="utf-8"))
+    for category in older["categories"]:
+        for item in category["items"]:
+            del item["problem"], item["requirement"]
+    older_file = tmp_path / "craft.yaml"
+    older_file.write_text(yaml.safe_dump(older, allow_unicode=True), encoding="utf-8")
+    with Profile(tmp_path / "p") as profile:
+        first = templates.import_file(profile, older_file)  # what the previous release installed
+        company = enterprises.create(profile, name="仙居县旧版工艺品有限公司", credit_code=make_code(7),
+                                     template_code="craft")  # fmt: skip
+        old_visit = visits.start(profile, company["id"])
+        outcomes = {o.template["code"]: o for o in templates.install_bundled(profile)}
+        assert outcomes["craft"].created and outcomes["craft"].template["version"] == 2
+        assert template_store.get(profile.db, first.template["id"])["version"] == 1
+        assert {i["problem"] for i in visits.items(profile, old_visit["id"])} == {""}
+        new_visit = visits.start(profile, company["id"], template_code="craft", item_codes=["B2"])
+        assert new_visit["template_id"] == outcomes["craft"].template["id"] != old_visit["template_id"]
+        [b2] = visits.items(profile, new_visit["id"])
+        assert b2["problem"].startswith("喷漆房门窗未密闭")
+        assert templates.install_bundled(profile) == []
+
+
+def test_xlsx_problem_and_requirement_columns(profile: Profile, tmp_path: Path) -> None:
+    path = _workbook(
+        tmp_path / "wording.xlsx",
+        [
+            [*HEADER, "问题描述", "整改要求", "整改要求英文"],
+            ["M1", "机加工", "", "废切削液专桶存放", "", "GB 18597-2023 第6章", "较重", "",
+             "废切削液未用专桶收集", "用专用密闭桶收集废切削液", "Collect it in closed drums"],
+            ["M2", "机加工", "", "焊接烟尘收集", "", "GB 16297-1996", "一般", "", "", "", ""],
+        ],
+    )  # fmt: skip
+    outcome = templates.import_file(profile, path)
+    m1, m2 = template_store.items(profile.db, outcome.template["id"])
+    assert (m1["problem"], m1["requirement"], m1["requirement_en"]) == (
+        "废切削液未用专桶收集",
+        "用专用密闭桶收集废切削液",
+        "Collect it in closed drums",
+    )
+    assert (m2["problem"], m2["requirement"]) == ("", "")  # optional: a row without them still imports
+
+
+def test_an_older_profile_gets_empty_wording_columns(tmp_path: Path) -> None:
+    import sqlite_utils
+
+    from steward.storage.database import Database
+    from steward.storage.migrations import _STEPS, MIGRATION_SET
+
+    path = tmp_path / "old.db"
+    old = sqlite_utils.Database(path)
+    migrations = sqlite_utils.Migrations(MIGRATION_SET)
+    for name, fn in _STEPS:
+        if name != "0009_template_item_problem":
+            migrations(name=name)(fn)
+    migrations.apply(old)
+    old.execute(
+        "INSERT INTO templates (id, code, version, name_zh, deadline_major, deadline_serious, deadline_general, "
+        "content_hash, imported_at) VALUES ('t', 'x', 1, 'X', 60, 30, 7, 'h', '2025-01-01T00:00:00Z')"
+    )
+    old.execute(
+        "INSERT INTO template_items (id, template_id, position, code, category_code, category_zh, text_zh, severity) "
+        "VALUES ('i', 't', 0, 'A1', 'A', '手续', '环评齐全', 'major')"
+    )
+    old.conn.commit()
+    old.close()
+    db = Database(path)
+    row = db.query_one("SELECT * FROM template_items WHERE id = 'i'")
+    assert row is not None and (row["problem"], row["requirement"], row["problem_en"], row["requirement_en"]) == (
+        "",
+        "",
+        "",
+        "",
+    )
+    db.close()

@@ -54,7 +54,7 @@ def test_finding_defaults_come_from_the_item_and_template(profile: Profile, ente
     major = visits.create_finding(profile, visit["id"], _item(profile, visit, "B1")["id"], at=at)
     assert major["severity"] == "major"
     assert major["description"] == "喷漆在密闭喷漆房内，无敞开/露天喷涂"
-    assert major["basis"].startswith("《大气污染防治法》")
+    assert major["basis"] == "《中华人民共和国大气污染防治法》第四十五条"
     assert "整改到位" in major["requirement"]
     assert major["deadline"] == (date(2026, 11, 2) + timedelta(days=60)).isoformat()
     general = visits.create_finding(profile, visit["id"], _item(profile, visit, "B6")["id"], at=at)

@@ -35,7 +35,9 @@ def _demo(args: argparse.Namespace) -> int:
             return 0
         started = time.perf_counter()
         counts = demo.make_demo(
-            profile, demo.DemoSize(args.enterprises, args.weeks, args.seed), progress=lambda s: print(f"… {s}")
+            profile,
+            demo.DemoSize(args.enterprises, args.weeks, args.seed, photos=not args.no_photos),
+            progress=lambda s: print(f"… {s}"),
         )
         print(
             f"已生成演示档案 {profile.folder}:{counts['enterprises']} 家企业,{counts['visits']} 次巡查,"
@@ -182,6 +184,18 @@ def _templates(args: argparse.Namespace) -> int:
                 print(f"已导入 {t['code']} 第{t['version']}版。Imported {t['code']} version {t['version']}.")
             else:
                 print(f"内容未变,仍为 {t['code']} 第{t['version']}版。Unchanged: {t['code']} version {t['version']}.")
+            return 0
+        if args.action == "show":
+            template, items = templates.version_items(profile, args.code, args.version)
+            if args.json:
+                print_json({**template, "items": items})
+                return 0
+            print(f"{template['name_zh']}({template['code']} 第{template['version']}版,{len(items)} 项)")
+            for i in items:
+                print(
+                    f"\n{i['code']} [{Severity(i['severity']).zh}] {i['text_zh']}\n  问题描述:{i['problem'] or '—'}"
+                    f"\n  整改要求:{i['requirement'] or '—'}\n  依据:{i['basis'] or '—'}"
+                )
             return 0
         rows = templates.listing(profile)
         if args.json:

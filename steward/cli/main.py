@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--enterprises", type=int, default=53)
     p.add_argument("--weeks", type=int, default=52)
     p.add_argument("--seed", type=int, default=2026)
+    p.add_argument("--no-photos", action="store_true", help="不生成照片(用于大规模测试) no photos, for scale tests")
     p.add_argument("--if-missing", action="store_true", help="profile already has data: do nothing")
     p.add_argument("--force", action="store_true", help="delete the profile first")
 
@@ -95,6 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = tpl.add_parser("import")
     p.add_argument("file", type=Path)
     p = tpl.add_parser("list")
+    p.add_argument("--json", action="store_true")
+    p = tpl.add_parser("show", help="检查项及默认问题描述、整改要求、依据 items with their default wording and basis")
+    p.add_argument("code")
+    p.add_argument("--version", type=int, help="默认最新版 default: the latest")
     p.add_argument("--json", action="store_true")
 
     rep = sub.add_parser("report", help="生成PDF文书 make PDF documents").add_subparsers(dest="action", required=True)

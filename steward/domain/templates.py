@@ -13,6 +13,7 @@ from steward.domain.labels import Severity
 
 FORMAT = "steward-checklist/1"
 DEFAULT_DEADLINE_DAYS = {Severity.MAJOR: 60, Severity.SERIOUS: 30, Severity.GENERAL: 7}
+_LATER_ITEM_FIELDS = ("problem", "problem_en", "requirement", "requirement_en")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 
 
@@ -27,6 +28,12 @@ class TemplateItem:
     basis: str
     severity: Severity
     guidance: str = ""
+    # What the steward writes when the item fails: the deficiency (问题描述, never the rule itself) and the default
+    # 整改要求. Empty in older checklist files; the hash below leaves empty ones out so their identity is unchanged.
+    problem: str = ""
+    problem_en: str = ""
+    requirement: str = ""
+    requirement_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,12 @@ class Template:
     def content_hash(self) -> str:
         """Identity of the content: importing the same content again makes no new version."""
         data = asdict(self)
+        # Fields added after the first format leave the hash alone while empty: a checklist without them keeps the
+        # id it has on every laptop and the hub; content that uses them is new content and a new version.
+        for item in data["items"]:
+            for key in _LATER_ITEM_FIELDS:
+                if not item[key]:
+                    del item[key]
         data["deadline_days"] = {str(k): v for k, v in sorted(self.deadline_days.items())}
         blob = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
@@ -59,6 +72,12 @@ def _bilingual(value: Any, where: str) -> tuple[str, str]:
     if isinstance(value, dict) and isinstance(value.get("zh"), str):
         return value["zh"].strip(), str(value.get("en") or "").strip()
     raise TemplateImportError(f"{where}:应为文字,或含 zh/en 的对象", f"{where}: expected text or an object with zh/en")
+
+
+def _optional_bilingual(value: Any, where: str) -> tuple[str, str]:
+    if value is None:
+        return "", ""
+    return _bilingual(value, where)
 
 
 def _text(value: Any, where: str, required: bool = True) -> str:
@@ -81,7 +100,7 @@ def _severity(value: Any, where: str) -> Severity:
 
 _DOCUMENT_KEYS = {"format", "code", "name", "industry", "deadline_days", "categories"}
 _CATEGORY_KEYS = {"code", "name", "items"}
-_ITEM_KEYS = {"code", "zh", "en", "basis", "severity", "guidance"}
+_ITEM_KEYS = {"code", "zh", "en", "basis", "severity", "guidance", "problem", "requirement"}
 
 
 def _refuse_unknown_keys(value: dict[str, Any], allowed: set[str], where: str) -> None:
@@ -153,6 +172,8 @@ def template_from_dict(data: Any) -> Template:
                     f"{where}.code:编号“{item_code}”重复", f"{where}.code: item code '{item_code}' is repeated"
                 )
             seen_codes.add(item_code)
+            problem, problem_en = _optional_bilingual(raw.get("problem"), f"{where}.problem")
+            requirement, requirement_en = _optional_bilingual(raw.get("requirement"), f"{where}.requirement")
             items.append(
                 TemplateItem(
                     code=item_code,
@@ -164,6 +185,10 @@ def template_from_dict(data: Any) -> Template:
                     basis=_text(raw.get("basis"), f"{where}.basis", required=False),
                     severity=_severity(raw.get("severity"), f"{where}.severity"),
                     guidance=_text(raw.get("guidance"), f"{where}.guidance", required=False),
+                    problem=problem,
+                    problem_en=problem_en,
+                    requirement=requirement,
+                    requirement_en=requirement_en,
                 )
             )
     return Template(

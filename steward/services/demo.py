@@ -6,14 +6,11 @@ profile takes a couple of seconds; the states of findings are derived by the sam
 
 from __future__ import annotations
 
-import io
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-
-from PIL import Image, ImageDraw
 
 from steward.domain import clock
 from steward.domain.credit_code import ALPHABET, check_character
@@ -24,11 +21,11 @@ from steward.domain.labels import EventKind, Severity
 from steward.domain.pinyin import name_keys
 from steward.services import settings
 from steward.services import templates as template_service
+from steward.services.demo_photos import PhotoPool
 from steward.storage import bulk
 from steward.storage import photos as photos_store
 from steward.storage import templates as template_store
-from steward.storage.photo_processing import prepare_photo, sha256_hex
-from steward.storage.photo_store import PhotoStore
+from steward.storage.photo_processing import PreparedPhoto
 from steward.storage.profile import Profile
 
 _TRADE_NAMES = [
@@ -97,17 +94,93 @@ _SURNAMES = "王李张刘陈杨黄赵吴周徐孙朱马胡郭林何高罗郑梁�
 _GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国志海燕飞鹏辉文斌晓东雪梅林波宇浩凯"
 _TOWNS = ("福应街道", "南峰街道", "安洲街道", "白塔镇", "田市镇", "官路镇", "下各镇", "横溪镇", "埠头镇", "安岭乡")
 _INDUSTRIES = (("craft", "工艺品", 0.7), ("rubber-plastics", "橡塑", 0.15), ("machinery", "机械", 0.15))
-_LOCATIONS = (
-    "喷漆车间",
-    "打磨车间",
-    "危废仓库",
-    "调漆间",
-    "废气处理设施",
-    "雕刻车间",
-    "原料仓库",
-    "厂区雨水口",
-    "烘干房",
-)
+# Where each item's problem is found and what its photo shows (a scene of services/demo_photos.py): an EIA or a
+# ledger is looked at in the office, a drum in the hazardous-waste store.
+_OFFICE = "办公室（档案）"
+_LEDGERS = "办公室（台账）"
+_COMMON_PLACES: dict[str, tuple[str, str]] = {
+    "A": (_OFFICE, "papers"),
+    "H1": (_OFFICE, "papers"),
+}
+_PLACES: dict[str, dict[str, tuple[str, str]]] = {
+    "craft": {
+        "B1": ("喷漆车间", "booth"),
+        "B2": ("喷漆房", "booth"),
+        "B3": ("调漆间", "booth"),
+        "B4": ("喷漆房集气罩及风管", "duct"),
+        "B5": ("废气处理设施", "duct"),
+        "B6": ("漆雾预处理装置", "duct"),
+        "B7": ("活性炭吸附装置", "duct"),
+        "B8": (_LEDGERS, "papers"),
+        "B9": ("废气处理设施", "duct"),
+        "B10": ("UV光解设备", "duct"),
+        "B11": ("油漆仓库", "drums"),
+        "B12": ("排气筒", "stack"),
+        "B13": ("厂界", "stack"),
+        "B14": ("油漆仓库", "drums"),
+        "C1": ("打磨车间", "machines"),
+        "C2": ("布袋除尘器", "duct"),
+        "C3": ("打磨车间", "machines"),
+        "D1": ("危废仓库", "drums"),
+        "D2": ("危废仓库", "drums"),
+        "D3": ("危废仓库", "drums"),
+        "D4": ("危废仓库", "sign"),
+        "D5": (_LEDGERS, "papers"),
+        "D6": (_LEDGERS, "papers"),
+        "D7": ("危废仓库", "drums"),
+        "D8": ("喷漆房水帘池", "drain"),
+        "E1": ("一般固废堆场", "heap"),
+        "E2": (_LEDGERS, "papers"),
+        "F1": ("厂区雨水口", "drain"),
+        "F2": ("循环水池", "drain"),
+        "G1": ("风机房", "machines"),
+        "H2": ("油漆仓库", "drums"),
+        "H3": ("油漆仓库", "drums"),
+        "I1": (_LEDGERS, "papers"),
+        "I2": (_LEDGERS, "papers"),
+        "I3": (_OFFICE, "papers"),
+        "I4": (_OFFICE, "papers"),
+        "J1": ("废气处理设施", "sign"),
+    },
+    "rubber-plastics": {
+        "R1": ("密炼车间投料口", "machines"),
+        "R2": ("硫化车间", "machines"),
+        "R3": ("厂界", "stack"),
+        "R4": ("注塑车间", "machines"),
+        "R5": ("原料仓库", "drums"),
+        "R6": ("废塑料清洗池", "drain"),
+        "D1": ("危废仓库", "drums"),
+        "D2": (_LEDGERS, "papers"),
+        "D3": (_LEDGERS, "papers"),
+        "H2": (_LEDGERS, "papers"),
+    },
+    "machinery": {
+        "M1": ("机加工车间", "drums"),
+        "M2": ("金属屑堆放点", "heap"),
+        "M3": ("焊接车间", "machines"),
+        "M4": ("抛丸车间", "machines"),
+        "M5": ("喷涂车间", "booth"),
+        "D1": ("危废仓库", "drums"),
+        "D2": (_LEDGERS, "papers"),
+        "D3": (_LEDGERS, "papers"),
+        "H2": ("危废仓库", "drums"),
+    },
+}
+_OVERVIEW = {"craft": "booth", "rubber-plastics": "machines", "machinery": "machines"}
+
+
+def place_of(template_code: str, item: dict[str, Any]) -> tuple[str, str]:
+    """(location, photo scene) of a checklist item's problem."""
+    code = item["code"]
+    own = _PLACES.get(template_code, {})
+    return (
+        own.get(code)
+        or _COMMON_PLACES.get(code)
+        or _COMMON_PLACES.get(item["category_code"])
+        or ("生产车间", "machines")
+    )
+
+
 _PARK = "安创小微园区"
 
 
@@ -116,6 +189,9 @@ class DemoSize:
     enterprises: int = 53
     weeks: int = 52
     seed: int = 2026
+    # Photos for every finding (~2 per finding, ~17 KB each): off for scale benchmarks of hundreds of enterprises
+    # over years, which measure queries and screens, not gigabytes of drawn pictures.
+    photos: bool = True
 
 
 def _name(rng: random.Random) -> str:
@@ -179,49 +255,31 @@ def _enterprise_rows(rng: random.Random, count: int, stamp: str) -> list[dict[st
     return rows
 
 
-def _demo_photo_bytes(rng: random.Random, index: int, taken: datetime) -> bytes:
-    """A small plausible 'site photo' (walls, a booth, drums) with EXIF time, drawn without any font."""
-    img = Image.new("RGB", (800, 600), (rng.randint(150, 210),) * 3)
-    draw = ImageDraw.Draw(img)
-    draw.rectangle((0, 420, 800, 600), fill=(110 + index * 5 % 60, 100, 90))
-    for _ in range(rng.randint(2, 5)):
-        x, y = rng.randint(20, 650), rng.randint(220, 420)
-        colour = rng.choice(((30, 90, 160), (200, 60, 40), (60, 130, 60), (210, 170, 40)))
-        draw.rectangle((x, y, x + rng.randint(60, 140), y + rng.randint(80, 180)), fill=colour, outline=(20, 20, 20))
-    draw.rectangle((300, 60, 520, 260), outline=(40, 40, 40), width=6)
-    exif = Image.Exif()
-    exif.get_ifd(0x8769)[0x9003] = taken.strftime("%Y:%m:%d %H:%M:%S")
-    out = io.BytesIO()
-    img.save(out, format="JPEG", quality=80, exif=exif)
-    return out.getvalue()
-
-
-def _store_demo_photos(store: PhotoStore, rng: random.Random, count: int) -> list[dict[str, Any]]:
-    from pathlib import Path
-
-    rows = []
-    base = datetime.now().astimezone() - timedelta(days=30)
-    for i in range(count):
-        data = _demo_photo_bytes(rng, i, base + timedelta(hours=i * 7))
-        prepared = prepare_photo(Path(f"IMG_{2000 + i}.jpg"), data, sha256_hex(data))
-        store.write_photo(prepared, data)
-        # The drawn photos carry no GPS; the rows get it, as a phone's watermark camera would have recorded.
-        row = photos_store.row_for(prepared, clock.to_text(clock.now()))
-        rows.append({**row, "gps_lat": 28.85 + rng.random() / 100, "gps_lon": 120.73 + rng.random() / 100})
-    return rows
+@dataclass(frozen=True)
+class _Visit:
+    id: str
+    start: datetime
+    end: datetime
 
 
 class _Builder:
-    def __init__(self, profile: Profile, rng: random.Random, today: date) -> None:
+    def __init__(self, profile: Profile, rng: random.Random, today: date, photo_rng: random.Random | None) -> None:
         self.profile = profile
         self.rng = rng
         self.today = today
+        # Photos draw from their own generator: with or without them, the visits and findings are the same.
+        self.pool = PhotoPool(photo_rng) if photo_rng else None
         self.visits: list[dict[str, Any]] = []
         self.visit_items: list[dict[str, Any]] = []
         self.answers: list[dict[str, Any]] = []
         self.findings: list[dict[str, Any]] = []
         self.events: list[dict[str, Any]] = []
         self.links: list[dict[str, Any]] = []
+        self.photos: list[dict[str, Any]] = []
+        self.files: list[tuple[PreparedPhoto, bytes, str | None]] = []  # (photo, bytes, same picture as)
+        self.first_of_picture: dict[tuple[str, str, int], str] = {}
+        # Pictures already shown in a visit (or an enterprise's report), by scene: none is shown twice there.
+        self.shown: dict[str, dict[tuple[str, str], set[int]]] = {}
         self.templates: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
         for row in template_store.list_all(profile.db):
             latest = template_store.latest_version(profile.db, row["code"])
@@ -229,56 +287,126 @@ class _Builder:
             self.templates[row["code"]] = (latest, template_store.items(profile.db, latest["id"]))
 
     def _moment(self, day: date) -> datetime:
-        local = datetime(day.year, day.month, day.day, self.rng.randint(8, 16), self.rng.randint(0, 59),
-                         tzinfo=clock.now().astimezone().tzinfo)  # fmt: skip
+        local = datetime(
+            day.year,
+            day.month,
+            day.day,
+            self.rng.randint(8, 15),
+            self.rng.randint(0, 59),
+            tzinfo=clock.now().astimezone().tzinfo,
+        )
         return local.astimezone(UTC)
 
-    def enterprise(self, ent: dict[str, Any], weeks: int, steward: str, photos: list[str]) -> None:
+    def _evidence(
+        self,
+        shown_in: str,
+        scene: str,
+        state: str,
+        taken: datetime,
+        spot: tuple[float, float],
+        visit_id: str | None,
+        item_id: str | None = None,
+        finding_id: str | None = None,
+        event_id: str | None = None,
+        caption: str = "",
+    ) -> None:
+        """A new photo file of `scene`, taken at `taken` (UTC) at the enterprise's spot, and its link.
+        `shown_in` names where it is shown (a visit): no picture appears there twice."""
+        if self.pool is None:
+            return
+        used = self.shown.setdefault(shown_in, {}).setdefault((scene, state), set())
+        variant = self.pool.pick(scene, state, used)
+        jitter = self.pool.rng.uniform(-0.4, 0.4), self.pool.rng.uniform(-0.4, 0.4)  # a few metres across the plant
+        prepared, data = self.pool.photo(
+            scene, state, variant, taken.astimezone().replace(tzinfo=None), spot[0] + jitter[0], spot[1] + jitter[1]
+        )
+        first = self.first_of_picture.setdefault((scene, state, variant), prepared.sha256)
+        self.files.append((prepared, data, None if first == prepared.sha256 else first))
+        self.photos.append(photos_store.row_for(prepared, clock.to_text(taken)))
+        self.links.append(
+            {
+                "id": new_id(),
+                "sha256": prepared.sha256,
+                "visit_id": visit_id,
+                "item_id": item_id,
+                "finding_id": finding_id,
+                "event_id": event_id,
+                "caption": caption,
+                "created_at": clock.to_text(taken),
+            }
+        )
+
+    def enterprise(self, ent: dict[str, Any], weeks: int, steward: str) -> None:
         template, items = self.templates.get(ent["template_code"]) or self.templates["craft"]
         offset = self.rng.randint(0, 4)
         days = [self.today - timedelta(days=7 * (weeks - w) - offset) for w in range(weeks)]
         days = [d for d in days if d < self.today]
-        visit_times = [self._moment(d) for d in days]
-        visit_ids = [new_id() for _ in visit_times]
-        for index, started in enumerate(visit_times):
+        starts = [self._moment(d) for d in days]
+        plan = [_Visit(new_id(), s, s + timedelta(minutes=self.rng.randint(40, 150))) for s in starts]
+        spot = (self.rng.uniform(5, 55), self.rng.uniform(5, 55))  # where in the park (seconds of arc)
+        for index, visit in enumerate(plan):
             kind = "first" if index == 0 else ("recheck" if self.rng.random() < 0.05 else "routine")
             chosen = items if kind == "first" else self.rng.sample(items, min(12, len(items)))
-            visit_id = visit_ids[index]
-            finished = started + timedelta(minutes=self.rng.randint(40, 150))
-            self.visits.append({
-                "id": visit_id, "enterprise_id": ent["id"], "template_id": template["id"], "steward": steward,
-                "kind": kind, "status": "finished", "started_at": clock.to_text(started),
-                "finished_at": clock.to_text(finished), "notice_number": None, "summary": "",
-                "updated_at": clock.to_text(finished),
-            })  # fmt: skip
+            started, finished = visit.start, visit.end
+            self.visits.append(
+                {
+                    "id": visit.id,
+                    "enterprise_id": ent["id"],
+                    "template_id": template["id"],
+                    "steward": steward,
+                    "kind": kind,
+                    "status": "finished",
+                    "started_at": clock.to_text(started),
+                    "finished_at": clock.to_text(finished),
+                    "notice_number": None,
+                    "summary": "",
+                    "updated_at": clock.to_text(finished),
+                }
+            )
+            if index == 0 or self.rng.random() < 0.1:
+                scene = _OVERVIEW.get(template["code"], "machines")
+                at = started + timedelta(minutes=1)
+                self._evidence(visit.id, scene, "after", at, spot, visit.id, caption="现场全景")
             problem_rate = 0.3 if kind == "first" else 0.06
+            step = (finished - started) / (len(chosen) + 1)  # the items are walked through during the visit
             for pos, item in enumerate(chosen):
-                self.visit_items.append({"visit_id": visit_id, "item_id": item["id"], "position": pos})
+                self.visit_items.append({"visit_id": visit.id, "item_id": item["id"], "position": pos})
                 roll = self.rng.random()
                 result = "not_compliant" if roll < problem_rate else ("not_applicable" if roll > 0.95 else "compliant")
                 note = "现场发现问题,已拍照取证" if result == "not_compliant" else ""
-                self.answers.append({
-                    "id": new_id(), "visit_id": visit_id, "item_id": item["id"], "result": result, "note": note,
-                    "updated_at": clock.to_text(started + timedelta(minutes=pos + 1)),
-                })  # fmt: skip
+                at = started + step * (pos + 1)
+                self.answers.append(
+                    {
+                        "id": new_id(),
+                        "visit_id": visit.id,
+                        "item_id": item["id"],
+                        "result": result,
+                        "note": note,
+                        "updated_at": clock.to_text(at),
+                    }
+                )
                 if result == "not_compliant":
-                    later = list(zip(visit_times[index + 1 :], visit_ids[index + 1 :], strict=True))
-                    self._finding(ent, template, item, visit_id, started, later, steward, photos)
-            if photos and self.rng.random() < 0.5:
-                self.links.append({
-                    "id": new_id(), "sha256": self.rng.choice(photos), "visit_id": visit_id, "item_id": None,
-                    "finding_id": None, "event_id": None, "caption": "现场全景", "created_at": clock.to_text(started),
-                })  # fmt: skip
+                    self._finding(ent, template, item, visit, at, plan[index + 1 :], steward, spot)
 
-    def _finding(self, ent: dict[str, Any], template: dict[str, Any], item: dict[str, Any], visit_id: str,
-                 created: datetime, later: list[tuple[datetime, str]], steward: str, photos: list[str]) -> None:  # fmt: skip
+    def _finding(
+        self,
+        ent: dict[str, Any],
+        template: dict[str, Any],
+        item: dict[str, Any],
+        visit: _Visit,
+        seen_at: datetime,
+        later: list[_Visit],
+        steward: str,
+        spot: tuple[float, float],
+    ) -> None:
+        created = visit.start
         severity = Severity(item["severity"])
         deadline = clock.local_date(created) + timedelta(days=template_service.deadline_days(template, severity))
         finding_id = new_id()
         stamp = clock.to_text(created)
         events = [FindingEvent(new_id(), finding_id, EventKind.OPENED, created, steward, "")]
         roll = self.rng.random()
-        later_visits = [t for t, _ in later]
+        later_visits = [v.start for v in later]
 
         def add(kind: EventKind, at: datetime, note: str, by: str = steward) -> None:
             events.append(FindingEvent(new_id(), finding_id, kind, at, by, note))
@@ -307,34 +435,71 @@ class _Builder:
                     add(EventKind.RECHECK_RECTIFIED, horizon[0], "复查确认已整改")
             elif self.rng.random() < 0.5:
                 add(EventKind.RECHECK_PARTLY, horizon[0], "已部分整改，仍需完善")
-        visit_of = dict(later)
+        visit_of = {v.start: v for v in later}
+        location, scene = place_of(template["code"], item)
         for e in events:
-            self.events.append({
-                "id": e.id, "finding_id": finding_id, "kind": e.kind.value, "at": clock.to_text(e.at), "by": e.by,
-                "note": e.note, "visit_id": visit_id if e.kind == EventKind.OPENED else visit_of.get(e.at),
-            })  # fmt: skip
+            at_visit = visit_of.get(e.at) if e.kind != EventKind.OPENED else visit
+            self.events.append(
+                {
+                    "id": e.id,
+                    "finding_id": finding_id,
+                    "kind": e.kind.value,
+                    "at": clock.to_text(e.at),
+                    "by": e.by,
+                    "note": e.note,
+                    "visit_id": at_visit.id if at_visit else None,
+                }
+            )
+            if e.kind == EventKind.RECHECK_RECTIFIED and at_visit is not None:
+                # The after-photo, taken by the steward during the re-check visit.
+                at = at_visit.start + (at_visit.end - at_visit.start) * self.rng.uniform(0.05, 0.95)
+                self._evidence(
+                    at_visit.id, scene, "after", at, spot, at_visit.id, item["id"], finding_id, e.id, "整改后"
+                )
+            elif e.kind == EventKind.RECTIFICATION_REPORTED:
+                at = e.at - timedelta(minutes=self.rng.randint(30, 600))  # taken by the enterprise before reporting
+                self._evidence(e.id, scene, "after", at, spot, None, item["id"], finding_id, e.id, "企业提交的整改照片")
         state = derive_state(events)
-        self.findings.append({
-            "id": finding_id, "enterprise_id": ent["id"], "visit_id": visit_id, "item_id": item["id"],
-            "location": self.rng.choice(_LOCATIONS), "description": item["text_zh"], "basis": item["basis"],
-            "severity": severity.value, "requirement": f"按照{item['basis'] or '相关规定'}的要求整改到位，并提交整改前后照片。",
-            "deadline": deadline.isoformat(), "created_at": stamp, "created_by": steward,
-            "status": state.status.value, "closed_at": clock.to_text(state.closed_at) if state.closed_at else None,
-            "updated_at": stamp,
-        })  # fmt: skip
-        if photos:
-            for sha in self.rng.sample(photos, self.rng.randint(1, 2)):
-                self.links.append({
-                    "id": new_id(), "sha256": sha, "visit_id": visit_id, "item_id": item["id"],
-                    "finding_id": finding_id, "event_id": None, "caption": "", "created_at": stamp,
-                })  # fmt: skip
+        basis = item["basis"]
+        self.findings.append(
+            {
+                "id": finding_id,
+                "enterprise_id": ent["id"],
+                "visit_id": visit.id,
+                "item_id": item["id"],
+                "location": location,
+                "description": item.get("problem") or item["text_zh"],
+                "basis": basis,
+                "severity": severity.value,
+                "requirement": item.get("requirement") or f"整改至符合“{item['text_zh']}”的要求，并提交整改前后照片。",
+                "deadline": deadline.isoformat(),
+                "created_at": stamp,
+                "created_by": steward,
+                "status": state.status.value,
+                "closed_at": clock.to_text(state.closed_at) if state.closed_at else None,
+                "updated_at": stamp,
+            }
+        )
+        views = ("before", "close") if severity == Severity.MAJOR else ("before",)  # a major one: also a close view
+        for n, state in enumerate(views):
+            at = seen_at + timedelta(seconds=20 * n)
+            self._evidence(visit.id, scene, state, at, spot, visit.id, item["id"], finding_id)
 
     def write(self) -> None:
+        store = self.profile.photos
+        for prepared, data, same_picture_as in self.files:
+            store.write_made_photo(prepared, data, same_picture_as)
         db = self.profile.db
         with db.write():
-            for table, rows in (("visits", self.visits), ("visit_items", self.visit_items),
-                                ("answers", self.answers), ("findings", self.findings),
-                                ("finding_events", self.events), ("photo_links", self.links)):  # fmt: skip
+            for table, rows in (
+                ("photos", self.photos),
+                ("visits", self.visits),
+                ("visit_items", self.visit_items),
+                ("answers", self.answers),
+                ("findings", self.findings),
+                ("finding_events", self.events),
+                ("photo_links", self.links),
+            ):
                 bulk.insert_rows(db, table, rows)
 
 
@@ -362,20 +527,17 @@ def make_demo(
     stamp = clock.to_text(clock.now())
     enterprises = _enterprise_rows(rng, size.enterprises, stamp)
     bulk.insert_rows(profile.db, "enterprises", enterprises)
-    say("photos")
-    photo_rows = _store_demo_photos(profile.photos, rng, 12)
-    bulk.insert_rows(profile.db, "photos", photo_rows)
-    photos = [r["sha256"] for r in photo_rows]
     say("visits")
-    builder = _Builder(profile, rng, day)
+    builder = _Builder(profile, rng, day, random.Random(size.seed + 1) if size.photos else None)
     for ent in enterprises:
         if rng.random() < 0.85:  # most enterprises are visited weekly; a few were insured only recently
-            builder.enterprise(ent, size.weeks if rng.random() < 0.9 else rng.randint(1, 8), "李明", photos)
+            builder.enterprise(ent, size.weeks if rng.random() < 0.9 else rng.randint(1, 8), "李明")
+    say("photos")
     builder.write()
     return {
         "enterprises": len(enterprises),
         "visits": len(builder.visits),
         "answers": len(builder.answers),
         "findings": len(builder.findings),
-        "photos": len(photo_rows),
+        "photos": len(builder.photos),
     }

@@ -38,6 +38,14 @@ _HEADERS = {
     "severity": "severity",
     "检查指引": "guidance",
     "guidance": "guidance",
+    "问题描述": "problem",
+    "problem": "problem",
+    "问题描述英文": "problem_en",
+    "problem_en": "problem_en",
+    "整改要求": "requirement",
+    "requirement": "requirement",
+    "整改要求英文": "requirement_en",
+    "requirement_en": "requirement_en",
 }
 _REQUIRED = ("code", "category", "zh", "severity")
 _META = {
@@ -161,6 +169,8 @@ def _xlsx_document(path: Path) -> dict[str, Any]:
                 "basis": cell("basis"),
                 "severity": severity.value,
                 "guidance": cell("guidance"),
+                "problem": {"zh": cell("problem"), "en": cell("problem_en")},
+                "requirement": {"zh": cell("requirement"), "en": cell("requirement_en")},
             }
         )
     if not categories:
@@ -204,7 +214,10 @@ def read_template_file(path: Path) -> Template:
     import yaml  # loaded when a checklist file is actually read
 
     try:
-        data = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
+        # libyaml's loader when PyYAML has it: the bundled checklists are read into every new profile, and the pure
+        # Python loader takes most of a second for them.
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = json.loads(text) if suffix == ".json" else yaml.load(text, Loader=loader)
     except json.JSONDecodeError as exc:
         raise TemplateImportError(
             f"{path.name} 第{exc.lineno}行第{exc.colno}列:JSON 格式错误({exc.msg})。",

@@ -62,6 +62,10 @@ def template_rows(template: Template, version: int, source: str = "") -> tuple[d
             "basis": item.basis,
             "severity": item.severity.value,
             "guidance": item.guidance,
+            "problem": item.problem,
+            "problem_en": item.problem_en,
+            "requirement": item.requirement,
+            "requirement_en": item.requirement_en,
         }
         for pos, item in enumerate(template.items)
     ]
@@ -117,6 +121,16 @@ def latest(profile: Profile, code: str) -> dict[str, Any]:
     if row is None:
         raise NotFound(f"没有编号为“{code}”的检查表模板。", f"No checklist template with code '{code}'.")
     return row
+
+
+def version_items(
+    profile: Profile, code: str, version: int | None = None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A template version (the latest unless `version` is given) and its items in order."""
+    row = latest(profile, code) if version is None else store.version(profile.db, code, version)
+    if row is None:
+        raise NotFound(f"检查表“{code}”没有第{version}版。", f"Checklist '{code}' has no version {version}.")
+    return row, store.items(profile.db, row["id"])
 
 
 def deadline_days(template_row: dict[str, Any], severity: Severity) -> int:

@@ -333,6 +333,14 @@ def sync_visit_origin(db: Database) -> None:
     )
 
 
+@migration("0009_template_item_problem")
+def template_item_problem(db: Database) -> None:
+    # A checklist item's default wording for a finding: the deficiency (问题描述) and what to do (整改要求).
+    # Versions imported before this have neither; they stay as they were (a used version never changes).
+    for column in ("problem", "problem_en", "requirement", "requirement_en"):
+        db.execute(f"ALTER TABLE template_items ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+
+
 def _split(script: str) -> list[str]:
     """Split on statement ends, keeping trigger bodies (which contain ';') whole."""
     statements: list[str] = []

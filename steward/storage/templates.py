@@ -17,6 +17,10 @@ def latest_version(db: Database, code: str) -> dict[str, Any] | None:
     return db.query_one("SELECT * FROM templates WHERE code = ? ORDER BY version DESC LIMIT 1", [code])
 
 
+def version(db: Database, code: str, number: int) -> dict[str, Any] | None:
+    return db.query_one("SELECT * FROM templates WHERE code = ? AND version = ?", [code, number])
+
+
 def next_version_number(db: Database, code: str) -> int:
     return int(db.scalar("SELECT coalesce(max(version), 0) + 1 FROM templates WHERE code = ?", [code]))
 
