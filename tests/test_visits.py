@@ -250,3 +250,25 @@ def test_recheck_list_keeps_what_was_rechecked_in_this_visit(profile: Profile, e
     again = visits.recheck_list(profile, second["id"], today=date(2026, 10, 20))
     assert [(r["id"], r["outcome"]) for r in again] == [(old["id"], "recheck_rectified"), (other["id"], None)]
     assert again[0]["outcome_event_id"] == event["id"] and again[0]["overdue_days"] == 0
+
+
+def test_recheck_comment_changes_only_while_the_visit_is_open(profile: Profile, enterprise: dict) -> None:
+    import sqlite3
+
+    first = visits.start(profile, enterprise["id"], "first")
+    finding = visits.create_finding(profile, first["id"], _item(profile, first, "B6")["id"], location="喷漆房")
+    visits.finish(profile, first["id"])
+    second = visits.start(profile, enterprise["id"])
+    visits.save_recheck_note(profile, second["id"], finding["id"], "整改中")  # before the result: a draft
+    assert visits.recheck_list(profile, second["id"])[0]["outcome_note"] == "整改中"
+    event = visits.recheck(profile, second["id"], finding["id"], "recheck_partly", "整改中")
+    visits.save_recheck_note(profile, second["id"], finding["id"], "过滤棉已换,门未修")
+    [listed] = visits.recheck_list(profile, second["id"])
+    assert listed["outcome_note"] == "过滤棉已换,门未修" and listed["outcome_event_id"] == event["id"]
+    visits.finish(profile, second["id"])
+    with pytest.raises(VisitLocked):
+        visits.save_recheck_note(profile, second["id"], finding["id"], "改写")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"), profile.db.write() as conn:
+        conn.execute("UPDATE finding_events SET note = 'x' WHERE id = ?", [event["id"]])
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"), profile.db.write() as conn:
+        conn.execute("UPDATE finding_events SET kind = 'recheck_rectified' WHERE id = ?", [event["id"]])

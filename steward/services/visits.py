@@ -269,6 +269,7 @@ def recheck_list(profile: Profile, visit_id: str, today: date | None = None) -> 
     for event in findings_store.events_in_visit(profile.db, visit_id):
         if event["kind"].startswith("recheck_"):
             outcomes[event["finding_id"]] = event
+    drafts = settings_store.get(profile.db, _recheck_draft_key(visit_id)) or {}
     rows = {f["id"]: f for f in findings_store.open_for_enterprise(profile.db, visit["enterprise_id"], visit_id)}
     for finding_id in outcomes.keys() - rows.keys():
         row = findings_store.get(profile.db, finding_id)
@@ -281,11 +282,36 @@ def recheck_list(profile: Profile, visit_id: str, today: date | None = None) -> 
         if row["deadline"] and row["status"] not in ("rectified", "waived") and row["deadline"] < day:
             overdue = (date.fromisoformat(day) - date.fromisoformat(row["deadline"])).days
         listed.append({**row, "outcome": event["kind"] if event else None, "outcome_event_id": event["id"] if event
-                       else None, "outcome_note": event["note"] if event else "", "overdue_days": overdue})  # fmt: skip
+                       else None, "outcome_note": event["note"] if event else drafts.get(row["id"], ""),
+                       "overdue_days": overdue})  # fmt: skip
     return listed
 
 
 _RESUME_KEY = "resume_position"
+
+
+def _recheck_draft_key(visit_id: str) -> str:
+    return f"recheck_notes:{visit_id}"
+
+
+def save_recheck_note(profile: Profile, visit_id: str, finding_id: str, note: str) -> None:
+    """Keep a re-check comment as it is typed: on this visit's outcome once one is chosen (still a draft while the
+    visit is open, so changing it rewrites nothing anyone has seen), before that as a draft of the visit."""
+    visit = get(profile, visit_id)
+    _require_change_allowed(profile, visit, None)
+    note = note.strip()
+    outcome = None
+    for event in findings_store.events_in_visit(profile.db, visit_id):
+        if event["finding_id"] == finding_id and event["kind"].startswith("recheck_"):
+            outcome = event
+    with profile.db.write():
+        if outcome is not None:
+            if outcome["note"] != note:
+                findings_store.set_event_note(profile.db, outcome["id"], note)
+            return
+        drafts = settings_store.get(profile.db, _recheck_draft_key(visit_id)) or {}
+        drafts[finding_id] = note
+        settings_store.put(profile.db, _recheck_draft_key(visit_id), drafts)
 
 
 def remember_position(profile: Profile, visit_id: str, position: str) -> None:

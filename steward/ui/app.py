@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 
-from PySide6.QtCore import QLibraryInfo, QThreadPool, QTranslator
+from PySide6.QtCore import QLibraryInfo, QThreadPool, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from steward.domain.errors import StewardError
@@ -37,6 +38,15 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def _quit_on_terminate(app: QApplication) -> None:
+    """SIGTERM (a shutdown, `kill`) quits like the window's close button, so what is being typed is saved first.
+    Python handles signals only between bytecodes: a slow timer lets it run while Qt waits for events."""
+    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    keep_python_awake = QTimer(app, interval=250)
+    keep_python_awake.timeout.connect(lambda: None)
+    keep_python_awake.start()
+
+
 def run_app(data_dir: str | None, profile_name: str) -> int:
     app = create_application()
     try:
@@ -45,6 +55,7 @@ def run_app(data_dir: str | None, profile_name: str) -> int:
         QMessageBox.critical(None, "环保管家 Steward", exc.bilingual())
         return 2
     window = MainWindow(profile)
+    _quit_on_terminate(app)
     window.show()
     window.offer_resume_later()
     try:

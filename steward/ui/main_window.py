@@ -102,6 +102,8 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             theme.apply(app, self.contrast_action.isChecked())
+            app.aboutToQuit.connect(self._app_quitting)
+            app.commitDataRequest.connect(self._session_ending)
 
     # -- screens, made on first use ---------------------------------------------------------------------------------
     @property
@@ -362,9 +364,20 @@ class MainWindow(QMainWindow):
         self._closed = True
         if self._sync is not None:
             self._sync.cancel()  # a sync stops after its current chunk and resumes next time
+        self.save_typing()
         # Work still running on the pool (a photo import writing its rows) ends before the profile may close.
         self.background.pool.waitForDone()
-        if self._visit is not None and self.stack.currentWidget() is self._visit:
-            self._visit.item_panel.flush()
-            self._visit._remember_position()
         super().closeEvent(event)
+
+    def save_typing(self) -> None:
+        """Whatever is being typed in a visit is saved now (window closing, app quitting, session ending)."""
+        if self._visit is not None and self._visit.visit:
+            self._visit.save_typing()
+            self._visit._remember_position()
+
+    def _session_ending(self, _manager: object) -> None:
+        self._app_quitting()  # the desktop session is logging out or shutting down
+
+    def _app_quitting(self) -> None:
+        if not self._closed:  # a closed window saved everything already (and its profile may be closed since)
+            self.save_typing()

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -123,7 +123,7 @@ class VisitScreen(QWidget):
         self.finish_button = QPushButton(self.tr("完成巡查…"))
         self.finish_button.clicked.connect(self.finish)
         self.amend_button = QPushButton(self.tr("修订…"))
-        self.amend_button.clicked.connect(self.start_amendment)
+        self.amend_button.clicked.connect(lambda: self.start_amendment())  # not clicked(bool) into `reason`
         self.notice_button = QPushButton(self.tr("整改通知书"))
         self.notice_button.clicked.connect(lambda: self._request("notice"))
         self.report_button = QPushButton(self.tr("巡查报告"))
@@ -147,6 +147,7 @@ class VisitScreen(QWidget):
 
         self.item_panel = ItemPanel(profile, background)
         self.item_panel.answered.connect(self._answered)
+        self.item_panel.saved.connect(self._item_saved)
         self.recheck_panel = RecheckPanel(profile, background)
         self.recheck_panel.changed.connect(self._refresh_outline)
         self.unassigned_panel = UnassignedPanel(profile)
@@ -192,6 +193,8 @@ class VisitScreen(QWidget):
             QShortcut(QKeySequence(key), self, self.next, context=context)
         for key in ("PgUp", "Left"):
             QShortcut(QKeySequence(key), self, self.previous, context=context)
+        # Esc leaves whatever field has focus (saving it) and gives the keys back to the checklist.
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.back_to_checklist, context=context)
 
     # -- opening --------------------------------------------------------------------------------------------------
     @property
@@ -282,10 +285,25 @@ class VisitScreen(QWidget):
         self.progress.setText(self.tr("已检查 {done}/{total} 项").format(done=done, total=len(self.items)))
 
     # -- moving -----------------------------------------------------------------------------------------------------
+    def save_typing(self) -> None:
+        """Save every field still being typed: called on each way of leaving (item, screen, window, app)."""
+        if not self.visit:
+            return
+        self.item_panel.flush()
+        self.recheck_panel.flush()
+
+    def back_to_checklist(self) -> None:
+        self.save_typing()
+        self.setFocus()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.save_typing()  # another screen, a minimised or closing window
+        super().hideEvent(event)
+
     def go_to(self, position: str) -> None:
         if position not in self._tree_items:
             position = self._first_position()
-        self.item_panel.flush()
+        self.save_typing()
         self.position = position
         self.error.clear()
         if position.startswith("item:"):
@@ -342,6 +360,10 @@ class VisitScreen(QWidget):
         self.items[self.index_of[item_id]] = self.item_panel.item or self.items[self.index_of[item_id]]
         self._refresh_outline()
 
+    def _item_saved(self, item: dict[str, Any]) -> None:
+        if item["id"] in self.index_of:
+            self.items[self.index_of[item["id"]]] = item
+
     def show_error(self, error: Exception) -> None:
         self.error.setText(getattr(error, "zh", str(error)))
 
@@ -385,7 +407,7 @@ class VisitScreen(QWidget):
 
     # -- finishing and amending -------------------------------------------------------------------------------------
     def finish(self) -> None:
-        self.item_panel.flush()
+        self.save_typing()
         enterprise = enterprises.get(self.profile, self.visit["enterprise_id"])
         representative = enterprise["legal_representative"] or enterprise["contact_person"]
         dialog = FinishDialog(self.profile, self.visit, representative, self)
@@ -414,11 +436,11 @@ class VisitScreen(QWidget):
         self.go_to(self.position)
 
     def _request(self, kind: str) -> None:
-        self.item_panel.flush()
+        self.save_typing()
         self.document_requested.emit(kind, self.visit["id"])
 
     def leave(self) -> None:
-        self.item_panel.flush()
+        self.save_typing()
         self._position_timer.stop()
         self._remember_position()
         self.closed.emit()

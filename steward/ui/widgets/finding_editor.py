@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QFormLayout, QLineEdit, QPlainTextEdit, QWidget
 
 from steward.domain import clock
-from steward.domain.errors import StewardError
+from steward.domain.errors import InvalidInput, StewardError
 from steward.domain.labels import Severity
 from steward.services import visits
 from steward.storage.profile import Profile
@@ -35,12 +35,14 @@ class FindingEditor(QWidget):
         self.location.setPlaceholderText(self.tr("如:喷漆车间东侧"))
         self.description = QPlainTextEdit()
         self.description.setFixedHeight(84)
+        self.description.setTabChangesFocus(True)  # Tab moves on, as in every other field; no tab characters
         self.basis = QLineEdit()
         self.severity = QComboBox()
         for sev in Severity:
             self.severity.addItem(label(sev), sev.value)
         self.requirement = QPlainTextEdit()
         self.requirement.setFixedHeight(84)
+        self.requirement.setTabChangesFocus(True)
         self.deadline = QDateEdit(calendarPopup=True)
         self.deadline.setDisplayFormat("yyyy-MM-dd")
 
@@ -59,6 +61,13 @@ class FindingEditor(QWidget):
         self.requirement.textChanged.connect(lambda: self._queue("requirement", self.requirement.toPlainText()))
         self.deadline.dateChanged.connect(lambda d: self._queue("deadline", d.toPython()))
         self.severity.currentIndexChanged.connect(self._severity_changed)
+        for widget in (self.location, self.description, self.basis, self.requirement, self.deadline):
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusOut:
+            self.flush()  # leaving a field saves it, whatever the timer says
+        return super().eventFilter(watched, event)
 
     def show_finding(self, finding: dict[str, Any], deadline_days: dict[Severity, int], editable: bool) -> None:
         self.flush()
@@ -103,6 +112,12 @@ class FindingEditor(QWidget):
         if not (self._pending and self.finding):
             return
         changes, self._pending = self._pending, {}
+        if "description" in changes and not str(changes["description"]).strip():
+            # A description being retyped is not saved empty; everything else typed with it still is.
+            del changes["description"]
+            self.failed.emit(InvalidInput("问题描述不能为空。", "The description must not be empty."))
+            if not changes:
+                return
         try:
             self.finding = visits.update_finding(self.profile, self.finding["id"], reason=self.reason, **changes)
         except StewardError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -32,6 +32,7 @@ from steward.ui.widgets.photo_strip import PhotoStrip
 
 class ItemPanel(QScrollArea):
     answered = Signal(str, object)  # item id, AnswerResult or None
+    saved = Signal(dict)  # the item as now stored (its note saved), so the screen's copy never goes stale
     failed = Signal(object)
 
     def __init__(self, profile: Profile, background: Background, parent: QWidget | None = None) -> None:
@@ -73,6 +74,8 @@ class ItemPanel(QScrollArea):
         self.note.setPlaceholderText(self.tr("备注(现场情况、数据读数等)"))
         self.note.setFixedHeight(70)
         self.note.textChanged.connect(self._note_edited)
+        self.note.setTabChangesFocus(True)
+        self.note.installEventFilter(self)
 
         self.photos = PhotoStrip(profile, background)
         self.finding_frame = QFrame()
@@ -196,18 +199,25 @@ class ItemPanel(QScrollArea):
         if not self._loading and self.editable:
             self._note_timer.start()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.note and event.type() == QEvent.Type.FocusOut:
+            self.flush()  # leaving the field saves it, whatever the timer says
+        return super().eventFilter(watched, event)
+
     def flush(self) -> None:
-        """Save a note or finding field still being typed (called before leaving the item)."""
+        """Save a note or finding field still being typed (called on every way of leaving it, and by the timer)."""
         self.finding_editor.flush()
-        if not self._note_timer.isActive() or not (self.visit and self.item):
-            return
         self._note_timer.stop()
+        if not (self.visit and self.item and self.editable) or self._loading:
+            return
         note = self.note.toPlainText()
-        if note == (self.item["note"] or ""):
+        if note.strip() == (self.item["note"] or "").strip():
             return
         try:
-            visits.answer(self.profile, self.visit["id"], self.item["id"], self.current_result(), note,
-                          reason=self.reason)  # fmt: skip
-            self.item = {**self.item, "note": note}
+            answer = visits.answer(self.profile, self.visit["id"], self.item["id"], self.current_result(), note,
+                                   reason=self.reason)  # fmt: skip
         except StewardError as exc:
             self.failed.emit(exc)
+            return
+        self.item = {**self.item, "note": answer["note"], "answer_id": answer["id"]}
+        self.saved.emit(self.item)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -55,13 +55,20 @@ class RecheckRow(QFrame):
         self.overdue = QLabel(self.tr("已逾期 {n} 天").format(n=row["overdue_days"]), objectName="overdue")
         self.overdue.setVisible(row["overdue_days"] > 0)
         self.note = QLineEdit(row["outcome_note"])
-        self.note.setPlaceholderText(self.tr("复查意见(先填写,再选择结果)"))
+        self.note.setPlaceholderText(self.tr("复查意见(选择结果前后均可填写)"))
         self.note.setReadOnly(not editable)
+        self._saved_note = row["outcome_note"]
+        self._note_timer = QTimer(self, singleShot=True, interval=500)
+        self._note_timer.timeout.connect(self.flush)
+        self.note.textEdited.connect(lambda _t: self._note_timer.start())
+        self.note.editingFinished.connect(self.flush)
+        self.note.installEventFilter(self)
         self.group = QButtonGroup(self)
         buttons = QHBoxLayout()
         self.outcome_buttons: dict[EventKind, QPushButton] = {}
         for kind in OUTCOMES:
-            button = QPushButton(self.tr(_LABELS[kind]), checkable=True)
+            button = QPushButton(self.tr(_LABELS[kind]), checkable=True, objectName="outcome")
+            button.setProperty("outcome", kind.value)
             button.setChecked(row["outcome"] == kind.value)
             button.setEnabled(editable)
             button.clicked.connect(lambda _c=False, k=kind: self.record(k))
@@ -91,12 +98,32 @@ class RecheckRow(QFrame):
             target = LinkTarget(visit_id=self.visit["id"], finding_id=self.row["id"], event_id=event_id)
             self.photos.set_target(target, editable=self.editable)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.note and event.type() == QEvent.Type.FocusOut:
+            self.flush()
+        return super().eventFilter(watched, event)
+
+    def flush(self) -> None:
+        """Save the comment now: typed before or after the result, it is kept."""
+        self._note_timer.stop()
+        text = self.note.text().strip()
+        if not self.editable or text == self._saved_note:
+            return
+        try:
+            visits.save_recheck_note(self.profile, self.visit["id"], self.row["id"], text)
+        except StewardError as exc:
+            self.failed.emit(exc)
+            return
+        self._saved_note = text
+
     def record(self, kind: EventKind) -> None:
+        self._note_timer.stop()
         try:
             event = visits.recheck(self.profile, self.visit["id"], self.row["id"], kind, self.note.text())
         except StewardError as exc:
             self.failed.emit(exc)
             return
+        self._saved_note = self.note.text().strip()
         self.row = {**self.row, "outcome": kind.value, "outcome_event_id": event["id"]}
         self.overdue.setVisible(kind != EventKind.RECHECK_RECTIFIED and self.row["overdue_days"] > 0)
         self._show_photos(event["id"])
@@ -115,6 +142,7 @@ class RecheckPanel(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
 
     def show_visit(self, visit: dict[str, Any], editable: bool) -> None:
+        self.flush()
         body = QWidget()
         layout = QVBoxLayout(body)
         listed = visits.recheck_list(self.profile, visit["id"])
@@ -132,6 +160,10 @@ class RecheckPanel(QScrollArea):
             layout.addWidget(widget)
         layout.addStretch()
         self.setWidget(body)
+
+    def flush(self) -> None:
+        for row in self.rows:
+            row.flush()
 
     def pending(self) -> int:
         return sum(1 for r in self.rows if r.row["outcome"] is None)
