@@ -31,6 +31,13 @@ def known_hashes(db: Database) -> set[str]:
     return {r[0] for r in db.conn.execute("SELECT sha256 FROM photos")}
 
 
+def hashes_in_visit(db: Database, visit_id: str) -> set[str]:
+    """Every photo already linked anywhere in the visit (items, findings, re-checks, not yet assigned)."""
+    return {r[0] for r in db.conn.execute(
+        """SELECT l.sha256 FROM photo_links l LEFT JOIN finding_events e ON e.id = l.event_id
+           WHERE l.visit_id = ? OR e.visit_id = ?""", [visit_id, visit_id])}  # fmt: skip
+
+
 def get(db: Database, sha256: str) -> dict[str, Any] | None:
     return db.query_one("SELECT * FROM photos WHERE sha256 = ?", [sha256])
 

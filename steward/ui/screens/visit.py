@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from steward.domain.errors import StewardError
 from steward.domain.labels import AnswerResult, Severity, VisitKind, VisitStatus
 from steward.services import enterprises, photos, templates, visits
-from steward.services.photos import ImportReport, LinkTarget
+from steward.services.photos import ImportReport, LinkTarget, Outcome
 from steward.storage import templates as template_store
 from steward.storage.profile import Profile
 from steward.ui.background import Background
@@ -113,6 +113,7 @@ class VisitScreen(QWidget):
         self.position = ""
         self.reason: str | None = None
         self.deadline_days: dict[Severity, int] = {}
+        self.last_import_summary = ""
         self._position_timer = QTimer(self, singleShot=True, interval=300)
         self._position_timer.timeout.connect(self._remember_position)
 
@@ -179,8 +180,11 @@ class VisitScreen(QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([300, 1000])
+        self.locked_banner = QLabel(wordWrap=True, objectName="lockedBanner")
+        self.locked_banner.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(header)
+        layout.addWidget(self.locked_banner)
         layout.addWidget(splitter, 1)
 
         # The screen itself takes focus, so that 1/2/3 and paging work as soon as a visit opens.
@@ -221,6 +225,16 @@ class VisitScreen(QWidget):
         self.finish_button.setVisible(in_progress)
         self.camera_button.setVisible(in_progress)
         self.amend_button.setVisible(not in_progress and self.reason is None)
+        if in_progress:
+            self.locked_banner.hide()
+            return
+        finished = (self.visit["finished_at"] or "")[:16].replace("T", " ")
+        if self.reason is None:
+            text = self.tr("🔒 本次巡查已于 {at} 完成并锁定,内容不能再更改。如确需更正,请点“修订…”并填写理由。")
+        else:
+            text = self.tr("✎ 正在修订已锁定的巡查(理由:{reason})。每项更改都记入审计日志;照片不能更改。")
+        self.locked_banner.setText(text.format(at=finished, reason=self.reason))
+        self.locked_banner.show()
 
     def _first_position(self) -> str:
         if visits.recheck_list(self.profile, self.visit["id"]) and self.visit["status"] == VisitStatus.IN_PROGRESS:
@@ -378,7 +392,8 @@ class VisitScreen(QWidget):
 
         def work(progress: Any) -> ImportReport:
             return photos.import_photos(self.profile, [Path(folder)], LinkTarget(visit_id=visit_id),
-                                        progress=lambda d, t, _r: progress(d, t))  # fmt: skip
+                                        progress=lambda d, t, _r: progress(d, t),
+                                        skip_already_in_visit=True)  # fmt: skip
 
         def progress(done: int, total: int, _detail: Any) -> None:
             self.import_progress.setRange(0, total)
@@ -386,17 +401,38 @@ class VisitScreen(QWidget):
 
         def done(report: ImportReport) -> None:
             self.import_progress.hide()
-            if report.rejected:
-                self.error.setText("\n".join(r.error.zh for r in report.rejected if r.error))
             self._refresh_outline()
             if photos.unassigned(self.profile, visit_id):
                 self.go_to("unassigned")
+            self.show_import_summary(report)
 
         def failed(error: StewardError) -> None:
             self.import_progress.hide()
             self.show_error(error)
 
         self.background.run(work, done, failed, progress, owner=self)
+
+    def import_summary(self, report: ImportReport) -> str:
+        imported = report.names(Outcome.IMPORTED, Outcome.ALREADY_STORED)
+        there = report.names(Outcome.ALREADY_IN_VISIT)
+        lines = [self.tr("已导入 {n} 张照片。").format(n=len(imported))]
+        if there:
+            lines.append(
+                self.tr("本次巡查中已有、未重复导入 {n} 张:{names}").format(n=len(there), names="、".join(there))
+            )
+        for result in report.rejected:
+            reason = result.error.zh if result.error else ""
+            lines.append(self.tr("无法读取,未导入:{name}({reason})").format(name=result.path.name, reason=reason))
+        return "\n".join(lines)
+
+    def show_import_summary(self, report: ImportReport) -> None:
+        self.last_import_summary = self.import_summary(report)
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("导入相机照片"), self.last_import_summary,
+                          QMessageBox.StandardButton.Ok, self)  # fmt: skip
+        box.setModal(False)  # the steward keeps working; the summary stays readable
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.show()
+        self.import_summary_box = box
 
     def _after_assign(self) -> None:
         self._refresh_outline()
@@ -408,6 +444,9 @@ class VisitScreen(QWidget):
     # -- finishing and amending -------------------------------------------------------------------------------------
     def finish(self) -> None:
         self.save_typing()
+        warnings = visits.finish_warnings(self.profile, self.visit["id"])
+        if warnings and not self.confirm_finish_despite(warnings):
+            return
         enterprise = enterprises.get(self.profile, self.visit["enterprise_id"])
         representative = enterprise["legal_representative"] or enterprise["contact_person"]
         dialog = FinishDialog(self.profile, self.visit, representative, self)
@@ -415,6 +454,25 @@ class VisitScreen(QWidget):
             self.visit_finished.emit(self.visit["id"])
             self.open_visit(self.visit["id"], self.position)
             self._archive(self.visit["id"])
+            self.offer_notice()
+
+    def confirm_finish_despite(self, warnings: list[str]) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("完成前请检查"),
+                          self.tr("完成后巡查将锁定。以下内容请先核对:"), parent=self)  # fmt: skip
+        box.setInformativeText("\n".join(f"• {w}" for w in warnings))
+        back = box.addButton(self.tr("返回修改"), QMessageBox.ButtonRole.RejectRole)
+        box.addButton(self.tr("仍然完成"), QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(back)
+        box.exec()
+        return box.clickedButton() is not back
+
+    def offer_notice(self) -> None:
+        if not visits.findings_of_visit(self.profile, self.visit["id"]):
+            return
+        answer = QMessageBox.question(self, self.tr("巡查已完成"),
+                                      self.tr("巡查已完成并锁定。现在打印整改通知书交给企业吗?"))  # fmt: skip
+        if answer == QMessageBox.StandardButton.Yes:
+            self._request("notice")
 
     def _archive(self, visit_id: str) -> None:
         """The finished visit's report and notice as PDF, made now on the pool, ready for the next sync."""

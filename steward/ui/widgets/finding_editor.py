@@ -6,7 +6,17 @@ from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QDateEdit, QFormLayout, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QWidget,
+)
 
 from steward.domain import clock
 from steward.domain.errors import InvalidInput, StewardError
@@ -26,6 +36,7 @@ class FindingEditor(QWidget):
         self.finding: dict[str, Any] | None = None
         self.deadline_days: dict[Severity, int] = {}
         self.reason: str | None = None
+        self.editable = False
         self._loading = False
         self._pending: dict[str, Any] = {}
         self._save_timer = QTimer(self, singleShot=True, interval=400)
@@ -46,10 +57,23 @@ class FindingEditor(QWidget):
         self.deadline = QDateEdit(calendarPopup=True)
         self.deadline.setDisplayFormat("yyyy-MM-dd")
 
+        # The description starts as the checklist's wording of the problem: the steward confirms or edits it.
+        self.confirm_hint = QLabel(self.tr("请核对问题描述:属实请确认,否则直接修改。"), wordWrap=True,
+                                   objectName="overdue")  # fmt: skip
+        self.confirm_button = QPushButton(self.tr("描述属实"))
+        self.confirm_button.clicked.connect(self.confirm_description)
+        confirm_row = QHBoxLayout()
+        confirm_row.setContentsMargins(0, 0, 0, 0)
+        confirm_row.addWidget(self.confirm_hint, 1)
+        confirm_row.addWidget(self.confirm_button)
+        self.confirm_box = QWidget()
+        self.confirm_box.setLayout(confirm_row)
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow(self.tr("位置"), self.location)
         form.addRow(self.tr("问题描述"), self.description)
+        form.addRow("", self.confirm_box)
         form.addRow(self.tr("依据"), self.basis)
         form.addRow(self.tr("等级"), self.severity)
         form.addRow(self.tr("整改要求"), self.requirement)
@@ -87,6 +111,22 @@ class FindingEditor(QWidget):
             widget.setReadOnly(not editable)
         self.severity.setEnabled(editable)
         self.deadline.setEnabled(editable)
+        self.editable = editable
+        self._show_confirmation()
+
+    def _show_confirmation(self) -> None:
+        untouched = bool(self.finding) and self.editable and visits.description_untouched(self.profile, self.finding)
+        self.confirm_box.setVisible(untouched)
+
+    def confirm_description(self) -> None:
+        if not self.finding:
+            return
+        self.flush()
+        try:
+            visits.confirm_description(self.profile, self.finding["visit_id"], self.finding["id"])
+        except StewardError as exc:
+            self.failed.emit(exc)
+        self._show_confirmation()
 
     def _severity_changed(self) -> None:
         if self._loading or not self.finding:
@@ -124,6 +164,7 @@ class FindingEditor(QWidget):
             self.failed.emit(exc)
         else:
             self.changed.emit()
+            self._show_confirmation()
 
     def deadline_value(self) -> date:
         return self.deadline.date().toPython()

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -17,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from steward.domain import clock
 from steward.domain.errors import StewardError
 from steward.domain.labels import EventKind, Severity
 from steward.services import visits
@@ -98,6 +103,12 @@ class RecheckRow(QFrame):
             target = LinkTarget(visit_id=self.visit["id"], finding_id=self.row["id"], event_id=event_id)
             self.photos.set_target(target, editable=self.editable)
 
+    def _restore_buttons(self) -> None:
+        self.group.setExclusive(False)
+        for kind, button in self.outcome_buttons.items():
+            button.setChecked(self.row["outcome"] == kind.value)
+        self.group.setExclusive(True)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.note and event.type() == QEvent.Type.FocusOut:
             self.flush()
@@ -116,10 +127,42 @@ class RecheckRow(QFrame):
             return
         self._saved_note = text
 
+    def ask_new_deadline(self) -> date | None:
+        """部分整改: the rest needs a new deadline, agreed on the spot."""
+        dialog = QDialog(self)
+        dialog.setWindowTitle(self.tr("部分整改:新的整改期限"))
+        edit = QDateEdit(calendarPopup=True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setLocale(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+        today = clock.today()
+        edit.setMinimumDate(QDate(today))
+        edit.setDate(QDate(today + timedelta(days=7)))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(QLabel(self.tr("尚未整改的部分,企业须在何日前完成?")))
+        layout.addWidget(edit)
+        layout.addWidget(buttons)
+        self.deadline_dialog = dialog
+        self.deadline_edit = edit
+        if not dialog.exec():
+            return None
+        return edit.date().toPython()
+
     def record(self, kind: EventKind) -> None:
         self._note_timer.stop()
+        note = self.note.text().strip()
+        if kind == EventKind.RECHECK_PARTLY:
+            new_deadline = self.ask_new_deadline()
+            if new_deadline is None:
+                self._restore_buttons()
+                return
+            stated = self.tr("新整改期限:{d}").format(d=new_deadline.isoformat())
+            note = f"{note}({stated})" if note else stated
+            self.note.setText(note)
         try:
-            event = visits.recheck(self.profile, self.visit["id"], self.row["id"], kind, self.note.text())
+            event = visits.recheck(self.profile, self.visit["id"], self.row["id"], kind, note)
         except StewardError as exc:
             self.failed.emit(exc)
             return
