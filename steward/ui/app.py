@@ -5,13 +5,14 @@ from __future__ import annotations
 import signal
 import sys
 
-from PySide6.QtCore import QLibraryInfo, QThreadPool, QTimer, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QThreadPool, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from steward.domain.errors import StewardError
 from steward.services.profiles import open_profile
 from steward.storage.paths import APP_NAME
 from steward.ui.main_window import MainWindow
+from steward.ui.qt_gaps import QtGaps
 
 
 def set_application_identity() -> None:
@@ -20,11 +21,16 @@ def set_application_identity() -> None:
     QApplication.setOrganizationName("")
 
 
-def install_translations(app: QApplication, language: str = "zh_CN") -> None:
-    """Chinese is the default language: Qt's own buttons and dialogs (取消, 确定, 是/否) speak it too."""
+def install_translations(app: QApplication, language: str = "zh_CN") -> list[QTranslator]:
+    """Chinese is the default language: Qt's own buttons and dialogs (取消, 确定, 是/否) speak it too, and the
+    calendar's months and weekdays follow the Chinese locale whatever the system's is."""
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    gaps = QtGaps(app)  # installed first, so asked last: Qt's own translation wins wherever it has a word
+    app.installTranslator(gaps)
     translator = QTranslator(app)
     if translator.load(f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(translator)
+    return [gaps, translator]
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -32,6 +38,8 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     if isinstance(app, QApplication):
         return app
     set_application_identity()
+    # Qt's own file and colour dialogs, in Chinese; a native one would speak the system's language.
+    QApplication.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs)
     app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationDisplayName("环保管家 Steward")
     install_translations(app)

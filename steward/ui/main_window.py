@@ -34,6 +34,8 @@ from steward.storage import settings as settings_store
 from steward.storage.profile import Profile
 from steward.ui import theme
 from steward.ui.background import Background
+from steward.ui.labels import rate_text
+from steward.ui.screen_fit import restore_geometry, save_geometry
 from steward.ui.screens.enterprises import EnterprisesScreen
 
 if TYPE_CHECKING:
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
     from steward.ui.screens.visit import VisitScreen
 
 HIGH_CONTRAST_KEY = "ui_high_contrast"
+GEOMETRY_KEY = "main_window/geometry"
 AskResume = Callable[[str], bool]
 ChooseDraft = Callable[[list[str]], "int | None"]
 
@@ -54,7 +57,7 @@ class MainWindow(QMainWindow):
         self._closed = False
         self.background = Background.shared()
         self.setWindowTitle(self.tr("环保管家 Steward — 档案:{name}").format(name=profile.name))
-        self.resize(1340, 740)
+        restore_geometry(self, GEOMETRY_KEY, 1340, 740)  # as last left, never beyond the available screen
 
         # Only the enterprise list is built now; the other screens (and their modules) on first use.
         self.enterprises = EnterprisesScreen(profile)
@@ -266,7 +269,7 @@ class MainWindow(QMainWindow):
             return
         self.figures.setText(
             self.tr("发现问题 {found} · 已整改 {rect} · 整改率 {rate} · 待整改 {open} · 逾期 {over}").format(
-                found=f.found, rect=f.rectified, rate=f"{f.rectification_rate:.1%}", open=f.open, over=f.overdue
+                found=f.found, rect=f.rectified, rate=rate_text(f, 1), open=f.open, over=f.overdue
             )
         )
 
@@ -435,6 +438,7 @@ class MainWindow(QMainWindow):
         if self._sync is not None:
             self._sync.cancel()  # a sync stops after its current chunk and resumes next time
         self.save_typing()
+        save_geometry(self, GEOMETRY_KEY)
         # Work still running on the pool (a photo import writing its rows) ends before the profile may close.
         self.background.pool.waitForDone()
         super().closeEvent(event)

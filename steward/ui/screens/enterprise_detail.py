@@ -19,7 +19,7 @@ from steward.domain import clock
 from steward.domain.labels import FindingStatus, Severity, VisitKind, VisitStatus
 from steward.services import enterprises, findings, visits
 from steward.storage.profile import Profile
-from steward.ui.labels import label
+from steward.ui.labels import label, rate_text
 from steward.ui.widgets.rows_model import RED, Column, RowsModel
 from steward.ui.widgets.tables import fit_columns, make_table
 
@@ -110,7 +110,7 @@ class EnterpriseDetail(QWidget):
         self.figures.setText(
             self.tr(
                 "发现问题 {found} 个 · 已整改 {rect} 个 · 整改率 {rate} · 待整改 {open} 个 · 逾期 {over} 个"
-            ).format(found=f.found, rect=f.rectified, rate=f"{f.rectification_rate:.0%}", open=f.open, over=f.overdue)
+            ).format(found=f.found, rect=f.rectified, rate=rate_text(f), open=f.open, over=f.overdue)
         )
         history = visits.listing(self.profile, enterprise_id=enterprise_id)
         self.visits.set_rows(history)

@@ -230,9 +230,9 @@ class VisitScreen(QWidget):
             return
         finished = (self.visit["finished_at"] or "")[:16].replace("T", " ")
         if self.reason is None:
-            text = self.tr("🔒 本次巡查已于 {at} 完成并锁定,内容不能再更改。如确需更正,请点“修订…”并填写理由。")
+            text = self.tr("已锁定 · 本次巡查已于 {at} 完成,内容不能再更改。如确需更正,请点“修订…”并填写理由。")
         else:
-            text = self.tr("✎ 正在修订已锁定的巡查(理由:{reason})。每项更改都记入审计日志;照片不能更改。")
+            text = self.tr("修订中 · 正在修订已锁定的巡查(理由:{reason})。每项更改都记入审计日志;照片不能更改。")
         self.locked_banner.setText(text.format(at=finished, reason=self.reason))
         self.locked_banner.show()
 
