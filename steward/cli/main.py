@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import shutil
 import sys
@@ -10,11 +11,11 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from steward import __version__
+from steward import __version__, app_logging
 from steward.cli import commands
 from steward.cli.output import error
 from steward.domain.errors import StewardError
-from steward.storage.paths import DEFAULT_PROFILE, ENV_DATA_DIR
+from steward.storage.paths import DEFAULT_PROFILE, ENV_DATA_DIR, resolve_data_dir
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -165,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    app_logging.setup(resolve_data_dir(args.data_dir))
     try:
         if args.command is None:
             from steward.ui.app import run_app
@@ -181,6 +183,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         error("已取消。", "Cancelled.")
         return 130
+    except Exception as exc:  # never a bare traceback for the user, never a failure without one in the log
+        logging.getLogger("steward.cli").exception("command failed: %s", args.command)
+        error(f"意外错误:{exc}。{app_logging.where_to_look_zh()}",
+              f"Unexpected error: {exc}. {app_logging.where_to_look_en()}")  # fmt: skip
+        return 3
 
 
 if __name__ == "__main__":

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import sys
+from types import TracebackType
 
 from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QThreadPool, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from steward import app_logging
 from steward.domain.errors import StewardError
 from steward.services.profiles import open_profile
-from steward.storage.paths import APP_NAME
+from steward.storage.paths import APP_NAME, resolve_data_dir
 from steward.ui.main_window import MainWindow
 from steward.ui.qt_gaps import QtGaps
+
+log = logging.getLogger(__name__)
 
 
 def set_application_identity() -> None:
@@ -55,8 +60,26 @@ def _quit_on_terminate(app: QApplication) -> None:
     keep_python_awake.start()
 
 
+def _show_unexpected(app: QApplication) -> None:
+    """An exception in a slot on the GUI thread: logged with its traceback, then said to the user, who carries on."""
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        log.error("unexpected error", exc_info=(kind, exc, tb))
+        if isinstance(exc, KeyboardInterrupt):
+            app.quit()
+            return
+        QMessageBox.warning(app.activeWindow(), "环保管家 Steward",
+                            f"意外错误:{exc}\n已保存的内容不受影响。\n{app_logging.where_to_look_zh()}\n\n"
+                            f"Unexpected error: {exc}. Saved work is not affected. {app_logging.where_to_look_en()}")  # fmt: skip
+
+    sys.excepthook = hook
+
+
 def run_app(data_dir: str | None, profile_name: str) -> int:
     app = create_application()
+    log_file = app_logging.setup(resolve_data_dir(data_dir))
+    log.info("Steward starting, profile %s, log %s", profile_name, log_file)
+    _show_unexpected(app)
     try:
         profile = open_profile(data_dir, profile_name)
     except StewardError as exc:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
         self.profile = profile
         self._closed = False
         self.background = Background.shared()
+        self.background.unhandled.connect(self.show_failure)
         self.setWindowTitle(self.tr("环保管家 Steward — 档案:{name}").format(name=profile.name))
         restore_geometry(self, GEOMETRY_KEY, 1340, 740)  # as last left, never beyond the available screen
 
@@ -272,6 +273,17 @@ class MainWindow(QMainWindow):
                 found=f.found, rect=f.rectified, rate=rate_text(f, 1), open=f.open, over=f.overdue
             )
         )
+
+    def show_failure(self, error: StewardError) -> None:
+        """A failure of work nobody was waiting for (archiving a PDF, counting figures): said in words, not lost."""
+        if self._closed:
+            return
+        self.statusBar().showMessage(error.zh)
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("出错了"), error.zh, QMessageBox.StandardButton.Ok, self)
+        box.setModal(False)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.show()
+        self.failure_box = box
 
     # -- documents --------------------------------------------------------------------------------------------------
     def _ledger(self, enterprise_id: str) -> None:
