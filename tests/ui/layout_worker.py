@@ -120,6 +120,9 @@ def main(data_dir: str, out_dir: str) -> None:
     items = visits.items(profile, draft["id"])
     visits.answer(profile, draft["id"], items[0]["id"], AnswerResult.NOT_COMPLIANT)
     visits.create_finding(profile, draft["id"], items[0]["id"])
+    rechecks = visits.recheck_list(profile, draft["id"])
+    if rechecks:  # one re-check result chosen, to see that the choice stands out in both themes
+        visits.recheck(profile, draft["id"], rechecks[0]["id"], "recheck_partly", "新整改期限:2026-12-31")
     window = MainWindow(profile)
     window.show()
     window.detail.show_enterprise(enterprise_id)

@@ -98,7 +98,7 @@ class FinishDialog(QDialog):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        fit_to_screen(self)
+        fit_to_screen(self, 780, 900)  # roomy for two signatures; never beyond the screen
 
     def _problem(self) -> str | None:
         if self.steward_box.pad.is_empty() or not self.steward_box.name.text().strip():
