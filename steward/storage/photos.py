@@ -28,14 +28,17 @@ def row_for(prepared: PreparedPhoto, imported_at: str) -> dict[str, Any]:
 
 
 def known_hashes(db: Database) -> set[str]:
-    return {r[0] for r in db.conn.execute("SELECT sha256 FROM photos")}
+    return {r["sha256"] for r in db.query("SELECT sha256 FROM photos")}
 
 
 def hashes_in_visit(db: Database, visit_id: str) -> set[str]:
     """Every photo already linked anywhere in the visit (items, findings, re-checks, not yet assigned)."""
-    return {r[0] for r in db.conn.execute(
+    rows = db.query(
         """SELECT l.sha256 FROM photo_links l LEFT JOIN finding_events e ON e.id = l.event_id
-           WHERE l.visit_id = ? OR e.visit_id = ?""", [visit_id, visit_id])}  # fmt: skip
+           WHERE l.visit_id = ? OR e.visit_id = ?""",
+        [visit_id, visit_id],
+    )
+    return {r["sha256"] for r in rows}
 
 
 def get(db: Database, sha256: str) -> dict[str, Any] | None:
@@ -123,7 +126,7 @@ def all_photos(db: Database) -> list[dict[str, Any]]:
 
 
 def referenced_blob_hashes(db: Database) -> set[str]:
-    return {r[0] for r in db.conn.execute("SELECT image_sha256 FROM signatures WHERE image_sha256 IS NOT NULL")}
+    return {r["image_sha256"] for r in db.query("SELECT image_sha256 FROM signatures WHERE image_sha256 IS NOT NULL")}
 
 
 def set_original_present(db: Database, sha256: str, present: bool) -> None:
