@@ -304,6 +304,21 @@ def finish_warnings(profile: Profile, visit_id: str) -> list[str]:
     return warnings
 
 
+def last_results(profile: Profile, visit_id: str) -> dict[str, str]:
+    """Each item's answer at the enterprise's last finished visit that checked it, by item code."""
+    visit = get(profile, visit_id)
+    return store.last_results(profile.db, visit["enterprise_id"], visit_id)
+
+
+def answer_rest_compliant(profile: Profile, visit_id: str) -> int:
+    """其余全部合格: every item not yet answered becomes compliant (the GUI asks first). Returns how many."""
+    rest = [i for i in store.items(profile.db, visit_id) if not i["result"]]
+    with profile.db.write():
+        for item in rest:
+            answer(profile, visit_id, item["id"], AnswerResult.COMPLIANT)
+    return len(rest)
+
+
 def draft_of_enterprise(profile: Profile, enterprise_id: str) -> dict[str, Any] | None:
     """The enterprise's visit still in progress, if any: one draft per enterprise."""
     return next((v for v in store.in_progress(profile.db) if v["enterprise_id"] == enterprise_id), None)

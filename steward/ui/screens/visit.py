@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QListView,
     QListWidget,
     QListWidgetItem,
@@ -145,6 +146,14 @@ class VisitScreen(QWidget):
         self.outline.setObjectName("outline")
         self.outline.setMinimumWidth(260)
         self.outline.currentItemChanged.connect(self._outline_selected)
+        # Jump within the checklist: an item code (B7) or words of its text; Enter goes to the first match.
+        self.jump = QLineEdit(placeholderText=self.tr("跳转:输入编号或关键词,回车"))
+        self.jump.returnPressed.connect(lambda: self.jump_to(self.jump.text()))
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.jump)
+        left_layout.addWidget(self.outline, 1)
 
         self.item_panel = ItemPanel(profile, background)
         self.item_panel.answered.connect(self._answered)
@@ -163,10 +172,13 @@ class VisitScreen(QWidget):
         self.next_button = QPushButton(self.tr("下一项 ▶"))
         self.next_button.clicked.connect(self.next)
         self.progress = QLabel()
+        self.rest_button = QPushButton(self.tr("其余全部合格…"))
+        self.rest_button.clicked.connect(lambda: self.answer_rest_compliant())
         self.error = QLabel(objectName="overdue", wordWrap=True)
         nav = QHBoxLayout()
         nav.addWidget(self.prev_button)
         nav.addWidget(self.progress, 1, Qt.AlignmentFlag.AlignCenter)
+        nav.addWidget(self.rest_button)
         nav.addWidget(self.next_button)
 
         right = QWidget()
@@ -176,7 +188,7 @@ class VisitScreen(QWidget):
         right_layout.addWidget(self.error)
         right_layout.addLayout(nav)
         splitter = QSplitter()
-        splitter.addWidget(self.outline)
+        splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([300, 1000])
@@ -211,6 +223,7 @@ class VisitScreen(QWidget):
         template = template_store.get(self.profile.db, self.visit["template_id"]) or {}
         self.deadline_days = {s: templates.deadline_days(template, s) for s in Severity} if template else {}
         self.items = visits.items(self.profile, visit_id)
+        self.item_panel.last_results = visits.last_results(self.profile, visit_id)
         self.index_of = {item["id"]: i for i, item in enumerate(self.items)}
         kind = label(VisitKind(self.visit["kind"]))
         started = self.visit["started_at"][:16].replace("T", " ")
@@ -222,6 +235,7 @@ class VisitScreen(QWidget):
 
     def _apply_mode(self) -> None:
         in_progress = self.visit["status"] == VisitStatus.IN_PROGRESS
+        self.rest_button.setVisible(in_progress)
         self.finish_button.setVisible(in_progress)
         self.camera_button.setVisible(in_progress)
         self.amend_button.setVisible(not in_progress and self.reason is None)
@@ -296,7 +310,12 @@ class VisitScreen(QWidget):
                 text += self.tr("  问题 {n}").format(n=problems)
             self._categories[code].setText(0, text)
         done = sum(1 for i in self.items if i["result"])
-        self.progress.setText(self.tr("已检查 {done}/{total} 项").format(done=done, total=len(self.items)))
+        text = self.tr("已检查 {done}/{total} 项").format(done=done, total=len(self.items))
+        failed = [Severity(i["severity"]) for i in self.items if i["result"] == "not_compliant"]
+        if failed:  # the live score: problems so far by severity
+            parts = [f"{label(s)} {failed.count(s)}" for s in Severity if failed.count(s)]
+            text += self.tr(" · 不合格 {n} 项({parts})").format(n=len(failed), parts="、".join(parts))
+        self.progress.setText(text)
 
     # -- moving -----------------------------------------------------------------------------------------------------
     def save_typing(self) -> None:
@@ -359,6 +378,43 @@ class VisitScreen(QWidget):
         order = self._order()
         if self.position in order and order.index(self.position) > 0:
             self.go_to(order[order.index(self.position) - 1])
+
+    def jump_to(self, text: str) -> bool:
+        text = text.strip().lower()
+        if not text:
+            return False
+        match = next((i for i in self.items if i["code"].lower() == text), None) or next(
+            (i for i in self.items if text in i["text_zh"].lower() or text in i["code"].lower()), None
+        )
+        if match is None:
+            self.error.setText(self.tr("没有找到“{t}”。").format(t=text))
+            return False
+        self.go_to(f"item:{match['id']}")
+        self.jump.clear()
+        self.setFocus()
+        return True
+
+    def answer_rest_compliant(self, ask: bool = True) -> int:
+        """其余全部合格: asks first, naming how many items it will mark."""
+        rest = [i for i in self.items if not i["result"]]
+        if not rest or not self.editable or self.reason is not None:
+            return 0
+        if ask:
+            answer = QMessageBox.question(self, self.tr("其余全部合格"), self.tr(
+                "将把尚未检查的 {n} 项全部记为“合格”:\n{codes}\n确定这些项都已现场看过且合格吗?").format(
+                    n=len(rest), codes="、".join(i["code"] for i in rest)))  # fmt: skip
+            if answer != QMessageBox.StandardButton.Yes:
+                return 0
+        self.save_typing()
+        try:
+            count = visits.answer_rest_compliant(self.profile, self.visit["id"])
+        except StewardError as exc:
+            self.show_error(exc)
+            return 0
+        self.items = visits.items(self.profile, self.visit["id"])
+        self._refresh_outline()
+        self.go_to(self.position)
+        return count
 
     # -- answering --------------------------------------------------------------------------------------------------
     def answer(self, result: AnswerResult) -> None:

@@ -47,6 +47,7 @@ class ItemPanel(QScrollArea):
         self._note_timer = QTimer(self, singleShot=True, interval=500)
         self._note_timer.timeout.connect(self.flush)
         self._loading = False
+        self.last_results: dict[str, str] = {}  # item code -> answer at the enterprise's last visit
 
         self.heading = QLabel()
         self.heading.setObjectName("itemHeading")
@@ -120,7 +121,11 @@ class ItemPanel(QScrollArea):
         self.editable, self.reason = editable, reason
         self.finding_editor.reason = reason
         self._loading = True
-        self.heading.setText(f"{item['code']} · {item['category_zh']}")
+        heading = f"{item['code']} · {item['category_zh']}"
+        last = self.last_results.get(item["code"])
+        if last:
+            heading += self.tr("    上次巡查:{r}").format(r=label(AnswerResult(last)))
+        self.heading.setText(heading)
         self.text.setText(item["text_zh"])
         self.basis.setText(self.tr("依据:{basis}").format(basis=item["basis"]) if item["basis"] else "")
         self.basis.setVisible(bool(item["basis"]))
