@@ -219,3 +219,26 @@ def test_every_draft_listed_and_current_visit_never_a_finished_one(qtbot: QtBot,
     window.show_current_visit()
     assert window.visit.visit["status"] == "in_progress"
     assert window.visit.visit["id"] in {visit["id"], second["id"]}
+
+
+def test_recheck_shows_the_photos_from_when_it_was_found(qtbot: QtBot, tmp_path: Path) -> None:
+    from steward.services import photos
+    from steward.services.photos import LinkTarget
+
+    profile = open_profile(tmp_path, "field")
+    try:
+        ent = enterprises.create(profile, name="仙居县源泉工艺品有限公司", credit_code=make_code(3))
+        first = visits.start(profile, ent["id"], "routine", item_codes=["B6"])
+        b6 = visits.items(profile, first["id"])[0]
+        found = visits.create_finding(profile, first["id"], b6["id"], location="喷漆房")
+        photos.import_photos(profile, [write_jpeg(tmp_path / "before.jpg", colour=(160, 40, 40))],
+                             LinkTarget(visit_id=first["id"], item_id=b6["id"], finding_id=found["id"]))  # fmt: skip
+        visits.finish(profile, first["id"])
+        second = visits.start(profile, ent["id"], "routine", item_codes=["B1"])
+        window = open_at(qtbot, profile, second["id"])
+        [row] = window.visit.recheck_panel.rows
+        assert row.before.count() == 1 and not row.no_before.isVisible()
+        assert row.photos.count() == 0
+        window.close()
+    finally:
+        profile.close()
