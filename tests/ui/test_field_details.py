@@ -63,3 +63,14 @@ def test_calendar_and_file_dialog_speak_chinese_whatever_the_system_locale(qtbot
 def test_window_fits_the_available_screen(window: MainWindow) -> None:
     area = window.screen().availableGeometry()
     assert window.width() <= area.width() and window.height() <= area.height()
+
+
+def test_search_clear_button_is_a_real_button(qtbot: QtBot, window: MainWindow) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+
+    screen = window.enterprises
+    qtbot.keyClicks(screen.search, "xjyq")
+    clear = next(b for b in screen.findChildren(QPushButton) if b.text() == "清除")
+    qtbot.mouseClick(clear, Qt.MouseButton.LeftButton)
+    assert screen.search.text() == "" and clear.height() >= 40
