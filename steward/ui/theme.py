@@ -4,7 +4,7 @@ In both themes the focus ring, a chosen answer and a disabled button must be unm
 from __future__ import annotations
 
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDateEdit, QTableView
 
 TOUCH = 40  # minimum size of anything a gloved finger must hit, in pixels
 
@@ -65,3 +65,15 @@ def apply(app: QApplication, high_contrast: bool) -> None:
     app.setFont(font)
     app.setStyle("Fusion")
     app.setStyleSheet(_BASE + (_HIGH_CONTRAST if high_contrast else ""))
+
+
+def touch_calendar(edit: QDateEdit) -> QDateEdit:
+    """A date field whose popup calendar has day cells a finger can hit (Qt's are 23 px)."""
+    calendar = edit.calendarWidget()
+    calendar.setMinimumSize(8 * (TOUCH + 12), 8 * TOUCH)  # a week column beside 7 days; a header above 6 weeks
+    calendar.setGridVisible(True)
+    view = calendar.findChild(QTableView, "qt_calendar_calendarview")
+    if view is not None:  # Qt's internal name; without it the minimum size above still gives room
+        view.verticalHeader().setMinimumSectionSize(TOUCH)
+        view.horizontalHeader().setMinimumSectionSize(TOUCH)
+    return edit

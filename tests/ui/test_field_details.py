@@ -74,3 +74,20 @@ def test_search_clear_button_is_a_real_button(qtbot: QtBot, window: MainWindow) 
     clear = next(b for b in screen.findChildren(QPushButton) if b.text() == "清除")
     qtbot.mouseClick(clear, Qt.MouseButton.LeftButton)
     assert screen.search.text() == "" and clear.height() >= 40
+
+
+def test_calendar_day_cells_are_touch_sized(qtbot: QtBot) -> None:
+    from datetime import date
+
+    from PySide6.QtWidgets import QTableView
+
+    from steward.ui.widgets.period_dialog import PeriodDialog
+
+    dialog = PeriodDialog("期间", date(2026, 11, 1), date(2026, 11, 27))
+    qtbot.addWidget(dialog)
+    calendar = dialog.start.calendarWidget()
+    calendar.show()
+    view = calendar.findChild(QTableView)
+    qtbot.waitUntil(lambda: view.rowHeight(3) >= 40, timeout=3000)
+    assert view.rowHeight(3) >= 40 and view.columnWidth(3) >= 40
+    calendar.hide()

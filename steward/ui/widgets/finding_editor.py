@@ -24,6 +24,7 @@ from steward.domain.labels import Severity
 from steward.services import visits
 from steward.storage.profile import Profile
 from steward.ui.labels import label
+from steward.ui.theme import touch_calendar
 
 
 class FindingEditor(QWidget):
@@ -54,7 +55,7 @@ class FindingEditor(QWidget):
         self.requirement = QPlainTextEdit()
         self.requirement.setFixedHeight(84)
         self.requirement.setTabChangesFocus(True)
-        self.deadline = QDateEdit(calendarPopup=True)
+        self.deadline = touch_calendar(QDateEdit(calendarPopup=True))
         self.deadline.setDisplayFormat("yyyy-MM-dd")
 
         # The description starts as the checklist's wording of the problem: the steward confirms or edits it.

@@ -29,6 +29,7 @@ from steward.services.photos import LinkTarget
 from steward.storage.profile import Profile
 from steward.ui.background import Background
 from steward.ui.labels import label
+from steward.ui.theme import touch_calendar
 from steward.ui.widgets.photo_strip import PhotoStrip
 
 OUTCOMES = (EventKind.RECHECK_RECTIFIED, EventKind.RECHECK_PARTLY, EventKind.RECHECK_NOT_RECTIFIED)
@@ -149,7 +150,7 @@ class RecheckRow(QFrame):
         """部分整改: the rest needs a new deadline, agreed on the spot."""
         dialog = QDialog(self)
         dialog.setWindowTitle(self.tr("部分整改:新的整改期限"))
-        edit = QDateEdit(calendarPopup=True)
+        edit = touch_calendar(QDateEdit(calendarPopup=True))
         edit.setDisplayFormat("yyyy-MM-dd")
         edit.setLocale(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
         today = clock.today()
