@@ -51,11 +51,13 @@ def test_answers_are_saved_at_once_and_can_change(profile: Profile, enterprise: 
 def test_finding_defaults_come_from_the_item_and_template(profile: Profile, enterprise: dict) -> None:
     visit = visits.start(profile, enterprise["id"], "first")
     at = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)
-    major = visits.create_finding(profile, visit["id"], _item(profile, visit, "B1")["id"], at=at)
+    b1 = _item(profile, visit, "B1")
+    major = visits.create_finding(profile, visit["id"], b1["id"], at=at)
     assert major["severity"] == "major"
-    assert major["description"] == "喷漆在密闭喷漆房内，无敞开/露天喷涂"
-    assert major["basis"] == "《中华人民共和国大气污染防治法》第四十五条"
-    assert "整改到位" in major["requirement"]
+    # What is wrong, in the checklist's words for a deficiency (never the compliance requirement itself).
+    assert major["description"] == b1["problem"] != b1["text_zh"]
+    assert major["basis"] == b1["basis"] and "《中华人民共和国大气污染防治法》" in major["basis"]
+    assert major["requirement"] == b1["requirement"] and "整改到位" not in major["requirement"]
     assert major["deadline"] == (date(2026, 11, 2) + timedelta(days=60)).isoformat()
     general = visits.create_finding(profile, visit["id"], _item(profile, visit, "B6")["id"], at=at)
     assert general["deadline"] == "2026-11-09"
@@ -251,3 +253,25 @@ def test_recheck_list_keeps_what_was_rechecked_in_this_visit(profile: Profile, e
     again = visits.recheck_list(profile, second["id"], today=date(2026, 10, 20))
     assert [(r["id"], r["outcome"]) for r in again] == [(old["id"], "recheck_rectified"), (other["id"], None)]
     assert again[0]["outcome_event_id"] == event["id"] and again[0]["overdue_days"] == 0
+
+
+def test_recheck_comment_changes_only_while_the_visit_is_open(profile: Profile, enterprise: dict) -> None:
+    import sqlite3
+
+    first = visits.start(profile, enterprise["id"], "first")
+    finding = visits.create_finding(profile, first["id"], _item(profile, first, "B6")["id"], location="喷漆房")
+    visits.finish(profile, first["id"])
+    second = visits.start(profile, enterprise["id"])
+    visits.save_recheck_note(profile, second["id"], finding["id"], "整改中")  # before the result: a draft
+    assert visits.recheck_list(profile, second["id"])[0]["outcome_note"] == "整改中"
+    event = visits.recheck(profile, second["id"], finding["id"], "recheck_partly", "整改中")
+    visits.save_recheck_note(profile, second["id"], finding["id"], "过滤棉已换,门未修")
+    [listed] = visits.recheck_list(profile, second["id"])
+    assert listed["outcome_note"] == "过滤棉已换,门未修" and listed["outcome_event_id"] == event["id"]
+    visits.finish(profile, second["id"])
+    with pytest.raises(VisitLocked):
+        visits.save_recheck_note(profile, second["id"], finding["id"], "改写")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"), profile.db.write() as conn:
+        conn.execute("UPDATE finding_events SET note = 'x' WHERE id = ?", [event["id"]])
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"), profile.db.write() as conn:
+        conn.execute("UPDATE finding_events SET kind = 'recheck_rectified' WHERE id = ?", [event["id"]])

@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from steward import __version__
+from steward import __version__, app_logging
 from steward.cli import backup_commands, commands
 from steward.cli.output import error
 from steward.domain.errors import StewardError
-from steward.storage.paths import DEFAULT_PROFILE, ENV_DATA_DIR
+from steward.storage.paths import DEFAULT_PROFILE, ENV_DATA_DIR, resolve_data_dir
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -195,6 +195,7 @@ def _utf8_output() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     _utf8_output()
     args = build_parser().parse_args(argv)
+    app_logging.setup(resolve_data_dir(args.data_dir))
     try:
         if args.command is None:
             from steward.ui.app import run_app
@@ -211,13 +212,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         error("已取消。", "Cancelled.")
         return 130
-    except Exception as exc:
-        # Anything we did not foresee: the person gets words, the log gets the traceback.
-        logging.getLogger("steward").exception("unexpected error in `steward %s`", args.command)
-        error(
-            f"发生了意外错误({type(exc).__name__}),操作未完成。请把日志发给技术支持。",
-            f"An unexpected error ({type(exc).__name__}) stopped the command. Send the log to support.",
-        )
+    except Exception as exc:  # never a bare traceback for the user, never a failure without one in the log
+        logging.getLogger("steward.cli").exception("command failed: %s", args.command)
+        error(f"意外错误:{exc}。{app_logging.where_to_look_zh()}",
+              f"Unexpected error: {exc}. {app_logging.where_to_look_en()}")  # fmt: skip
         return 2
 
 

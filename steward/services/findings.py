@@ -69,6 +69,12 @@ def add_event(
         raise InvalidInput("免于整改必须填写理由。", "Waiving a finding requires a reason.")
     if kind == EventKind.OPENED:
         raise InvalidInput("问题只能在创建时“发现”一次。", "A finding is opened only once, when it is created.")
+    replay = event_id is not None and any(e["id"] == event_id for e in store.events(profile.db, finding_id))
+    closed = FindingStatus(finding["status"]).closed and not replay  # sending the same event twice changes nothing
+    if kind == EventKind.REOPENED and not closed:
+        raise InvalidInput("只有已闭环(已整改或免于整改)的问题才能重新打开。", "Only a closed finding can be reopened.")
+    if kind in (EventKind.WAIVED, EventKind.RECTIFICATION_REPORTED) and closed:
+        raise InvalidInput("该问题已闭环;如需继续跟踪,请先重新打开。", "The finding is closed; reopen it first.")
     event = {
         "id": event_id or new_id(),
         "finding_id": finding["id"],

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 class Outcome(StrEnum):
     IMPORTED = "imported"
     ALREADY_STORED = "already_stored"
+    ALREADY_IN_VISIT = "already_in_visit"  # the same picture is in this visit already: not linked twice
     REJECTED = "rejected"
 
 
@@ -49,6 +50,9 @@ class ImportReport:
     @property
     def rejected(self) -> list[PhotoResult]:
         return [r for r in self.results if r.outcome == Outcome.REJECTED]
+
+    def names(self, *outcomes: Outcome) -> list[str]:
+        return [r.path.name for r in self.results if r.outcome in outcomes]
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,7 @@ def import_photos(
     workers: int | None = None,
     progress: ProgressCallback | None = None,
     should_stop: Callable[[], bool] | None = None,
+    skip_already_in_visit: bool = False,
 ) -> ImportReport:
     """Import and link photos. Decoding runs on `workers` threads (Pillow and hashlib release the GIL); only a
     few photos are in memory at once; the database is written from this thread alone, after the files."""
@@ -133,6 +138,10 @@ def import_photos(
     files = collect_files(paths)
     workers = workers or os.cpu_count() or 2
     known = frozenset(store.known_hashes(profile.db))
+    # A camera folder imported twice: what the visit already holds (assigned or not) is reported, not linked again.
+    in_visit = (
+        store.hashes_in_visit(profile.db, target.visit_id) if skip_already_in_visit and target.visit_id else set()
+    )
     report = ImportReport()
     window: deque[tuple[Path, Future[_Prepared]]] = deque()  # photos in flight, oldest first
     pending = iter(files)
@@ -159,6 +168,12 @@ def import_photos(
             except StewardError as exc:
                 record(PhotoResult(path, Outcome.REJECTED, error=exc))
             else:
+                if prepared.sha256 in in_visit:
+                    record(PhotoResult(path, Outcome.ALREADY_IN_VISIT, prepared.sha256))
+                    refill()
+                    continue
+                if skip_already_in_visit:
+                    in_visit.add(prepared.sha256)  # the same picture twice in one folder counts once
                 link = {
                     "id": new_id(),
                     "sha256": prepared.sha256,

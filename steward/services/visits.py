@@ -157,9 +157,19 @@ def answer(
 
 
 def _default_requirement(item: dict[str, Any] | None) -> str:
+    if item and item.get("requirement"):
+        return str(item["requirement"])  # the checklist's own 整改要求 for this item
     if item and item["basis"]:
         return f"按照{item['basis']}的要求整改到位，并提交整改前后照片。"
     return "按要求整改到位，并提交整改前后照片。"
+
+
+def default_description(item: dict[str, Any] | None) -> str:
+    """The item's problem wording (what is wrong); the requirement's text only for a checklist without one, since
+    an unedited requirement states compliance as if it were the problem."""
+    if not item:
+        return ""
+    return str(item.get("problem") or item["text_zh"])
 
 
 def create_finding(
@@ -183,7 +193,7 @@ def create_finding(
     if item_id and item is None:
         raise NotFound(f"找不到检查项:{item_id}", f"No such checklist item: {item_id}")
     sev = Severity(severity) if severity else Severity(item["severity"]) if item else Severity.GENERAL
-    text = (description if description is not None else (item["text_zh"] if item else "")).strip()
+    text = (description if description is not None else default_description(item)).strip()
     if not text:
         raise InvalidInput("问题描述不能为空。", "The description must not be empty.")
     moment = at or clock.now()
@@ -242,6 +252,78 @@ def findings_for_item(profile: Profile, visit_id: str, item_id: str) -> list[dic
     return findings_store.for_item_in_visit(profile.db, visit_id, item_id)
 
 
+def earlier_open_findings_for_item(profile: Profile, visit_id: str, item_id: str) -> list[dict[str, Any]]:
+    """Findings on this item still open from earlier visits: marking it 不合格 again is most often the same problem,
+    to be re-checked as 仍未整改 rather than found a second time."""
+    visit = get(profile, visit_id)
+    return [f for f in findings_store.open_for_enterprise(profile.db, visit["enterprise_id"], visit_id)
+            if f["item_id"] == item_id]  # fmt: skip
+
+
+def still_not_rectified(profile: Profile, visit_id: str, item_id: str, finding_id: str, note: str = "") -> dict:
+    """The item is not compliant because an earlier finding is still not rectified: answer the item and re-check
+    that finding as 未整改, instead of opening a duplicate."""
+    answer(profile, visit_id, item_id, AnswerResult.NOT_COMPLIANT)
+    return recheck(profile, visit_id, finding_id, EventKind.RECHECK_NOT_RECTIFIED, note)
+
+
+def _confirmed_key(visit_id: str) -> str:
+    return f"confirmed_descriptions:{visit_id}"
+
+
+def confirm_description(profile: Profile, visit_id: str, finding_id: str) -> None:
+    """The steward read the prefilled 问题描述 and says it describes what they saw."""
+    confirmed = set(settings_store.get(profile.db, _confirmed_key(visit_id)) or [])
+    settings_store.put(profile.db, _confirmed_key(visit_id), sorted(confirmed | {finding_id}))
+
+
+def description_untouched(profile: Profile, finding: dict[str, Any]) -> bool:
+    """Still the checklist's wording, neither edited nor confirmed."""
+    item = template_store.item(profile.db, finding["item_id"]) if finding["item_id"] else None
+    confirmed = settings_store.get(profile.db, _confirmed_key(finding["visit_id"])) or []
+    return bool(item) and finding["description"] == default_description(item) and finding["id"] not in confirmed
+
+
+def finish_warnings(profile: Profile, visit_id: str) -> list[str]:
+    """What a steward should look at before locking the visit (each a sentence; none stops the finish)."""
+    warnings: list[str] = []
+    new = findings_store.for_visit(profile.db, visit_id)
+    no_place = [f["item_code"] or "—" for f in new if not f["location"].strip()]
+    if no_place:
+        warnings.append(f"问题未填写位置:{'、'.join(no_place)}")
+    untouched = [f["item_code"] or "—" for f in new if description_untouched(profile, f)]
+    if untouched:
+        warnings.append(f"问题描述仍是检查表原文,未确认或修改:{'、'.join(untouched)}")
+    pending = [r for r in recheck_list(profile, visit_id) if r["outcome"] is None]
+    if pending:
+        names = "、".join(f"{r.get('item_code') or ''}{r['location'] and ' ' + r['location']}" for r in pending)
+        warnings.append(f"还有 {len(pending)} 个未整改问题没有复查:{names}")
+    loose = photos_store.unassigned_in_visit(profile.db, visit_id)
+    if loose:
+        warnings.append(f"还有 {len(loose)} 张照片未分配到检查项:{'、'.join(p['original_name'] for p in loose)}")
+    return warnings
+
+
+def last_results(profile: Profile, visit_id: str) -> dict[str, str]:
+    """Each item's answer at the enterprise's last finished visit that checked it, by item code."""
+    visit = get(profile, visit_id)
+    return store.last_results(profile.db, visit["enterprise_id"], visit_id)
+
+
+def answer_rest_compliant(profile: Profile, visit_id: str) -> int:
+    """其余全部合格: every item not yet answered becomes compliant (the GUI asks first). Returns how many."""
+    rest = [i for i in store.items(profile.db, visit_id) if not i["result"]]
+    with profile.db.write():
+        for item in rest:
+            answer(profile, visit_id, item["id"], AnswerResult.COMPLIANT)
+    return len(rest)
+
+
+def draft_of_enterprise(profile: Profile, enterprise_id: str) -> dict[str, Any] | None:
+    """The enterprise's visit still in progress, if any: one draft per enterprise."""
+    return next((v for v in store.in_progress(profile.db) if v["enterprise_id"] == enterprise_id), None)
+
+
 def findings_of_visit(profile: Profile, visit_id: str) -> list[dict[str, Any]]:
     return findings_store.for_visit(profile.db, visit_id)
 
@@ -269,6 +351,7 @@ def recheck_list(profile: Profile, visit_id: str, today: date | None = None) -> 
     for event in findings_store.events_in_visit(profile.db, visit_id):
         if event["kind"].startswith("recheck_"):
             outcomes[event["finding_id"]] = event
+    drafts = settings_store.get(profile.db, _recheck_draft_key(visit_id)) or {}
     rows = {f["id"]: f for f in findings_store.open_for_enterprise(profile.db, visit["enterprise_id"], visit_id)}
     for finding_id in outcomes.keys() - rows.keys():
         row = findings_store.get(profile.db, finding_id)
@@ -281,11 +364,36 @@ def recheck_list(profile: Profile, visit_id: str, today: date | None = None) -> 
         if row["deadline"] and row["status"] not in ("rectified", "waived") and row["deadline"] < day:
             overdue = (date.fromisoformat(day) - date.fromisoformat(row["deadline"])).days
         listed.append({**row, "outcome": event["kind"] if event else None, "outcome_event_id": event["id"] if event
-                       else None, "outcome_note": event["note"] if event else "", "overdue_days": overdue})  # fmt: skip
+                       else None, "outcome_note": event["note"] if event else drafts.get(row["id"], ""),
+                       "overdue_days": overdue})  # fmt: skip
     return listed
 
 
 _RESUME_KEY = "resume_position"
+
+
+def _recheck_draft_key(visit_id: str) -> str:
+    return f"recheck_notes:{visit_id}"
+
+
+def save_recheck_note(profile: Profile, visit_id: str, finding_id: str, note: str) -> None:
+    """Keep a re-check comment as it is typed: on this visit's outcome once one is chosen (still a draft while the
+    visit is open, so changing it rewrites nothing anyone has seen), before that as a draft of the visit."""
+    visit = get(profile, visit_id)
+    _require_change_allowed(profile, visit, None)
+    note = note.strip()
+    outcome = None
+    for event in findings_store.events_in_visit(profile.db, visit_id):
+        if event["finding_id"] == finding_id and event["kind"].startswith("recheck_"):
+            outcome = event
+    with profile.db.write():
+        if outcome is not None:
+            if outcome["note"] != note:
+                findings_store.set_event_note(profile.db, outcome["id"], note)
+            return
+        drafts = settings_store.get(profile.db, _recheck_draft_key(visit_id)) or {}
+        drafts[finding_id] = note
+        settings_store.put(profile.db, _recheck_draft_key(visit_id), drafts)
 
 
 def remember_position(profile: Profile, visit_id: str, position: str) -> None:

@@ -64,8 +64,20 @@ def _applied_migrations(path: Path) -> set[str]:
     return applied
 
 
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    # check_same_thread=False only so that close() may close it from the thread that closes the profile.
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
+                           check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)  # fmt: skip
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA synchronous = FULL")  # the same settings as the writer, so that a PRAGMA reads true
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
 class Database:
-    """The profile's SQLite database. Reads may come from any thread; writes are serialised by a lock."""
+    """The profile's SQLite database. One write connection, used by whichever thread holds the write lock, inside
+    its transaction; every other read runs on a read-only connection of the reading thread's own (Electrum, Anki).
+    So the window never reads a row from a worker's transaction that may still roll back."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -74,6 +86,10 @@ class Database:
         self.conn = _connect(path)
         self._write_lock = threading.RLock()
         self._depth = 0
+        self._writer: int | None = None  # the thread inside write(), which alone reads on self.conn
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._single_connection = False
         if set(known_names()) - applied:
             with self._write_lock:
                 apply_pending(self.conn)
@@ -88,10 +104,27 @@ class Database:
         reader.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         reader._write_lock = threading.RLock()
         reader._depth = 0
+        reader._writer = None
+        reader._local = threading.local()
+        reader._readers = []
+        reader._single_connection = True  # made for one worker thread; it only reads
         return reader
+
+    def _read_connection(self) -> sqlite3.Connection:
+        if self._single_connection or self._writer == threading.get_ident():
+            return self.conn  # inside our own transaction: see what we wrote
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = _connect_read_only(self.path)
+            with self._write_lock:
+                self._readers.append(conn)
+        return conn
 
     def close(self) -> None:
         with self._write_lock:  # a write in progress on another thread finishes first
+            for reader in self._readers:
+                reader.close()
+            self._readers.clear()
             self.conn.close()
 
     @contextmanager
@@ -107,6 +140,7 @@ class Database:
                 return
             self.conn.execute("BEGIN IMMEDIATE")
             self._depth = 1
+            self._writer = threading.get_ident()
             try:
                 yield self.conn
             except BaseException:
@@ -116,9 +150,10 @@ class Database:
                 self.conn.execute("COMMIT")
             finally:
                 self._depth = 0
+                self._writer = None
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
-        cur = self.conn.execute(sql, params)
+        cur = self._read_connection().execute(sql, params)
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
@@ -127,7 +162,7 @@ class Database:
         return rows[0] if rows else None
 
     def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
-        row = self.conn.execute(sql, params).fetchone()
+        row = self._read_connection().execute(sql, params).fetchone()
         return row[0] if row else None
 
     def update_row(self, table: str, row_id: str, changes: dict[str, Any]) -> None:

@@ -40,6 +40,11 @@ def insert_event(db: Database, event: dict[str, Any]) -> bool:
         return cur.rowcount == 1
 
 
+def set_event_note(db: Database, event_id: str, note: str) -> None:
+    """Only for an event of a visit still in progress: until the visit is finished it is a draft nobody has seen."""
+    db.update_row("finding_events", event_id, {"note": note})
+
+
 def events(db: Database, finding_id: str) -> list[dict[str, Any]]:
     return db.query("SELECT * FROM finding_events WHERE finding_id = ? ORDER BY at, id", [finding_id])
 

@@ -341,6 +341,21 @@ def template_item_problem(db: Database) -> None:
         db.execute(f"ALTER TABLE template_items ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
 
 
+@migration("0010_visit_draft_event_notes")
+def visit_draft_event_notes(db: Database) -> None:
+    # A re-check comment typed after choosing the result must be kept. While its visit is in progress an event is a
+    # draft that has left no laptop (sync sends only finished visits' events), so its note alone may change then;
+    # everything else, and every event of a finished visit or outside a visit, stays append-only.
+    db.execute("DROP TRIGGER finding_events_append_only")
+    db.execute(
+        """CREATE TRIGGER finding_events_append_only BEFORE UPDATE ON finding_events
+           WHEN NOT (NEW.id = OLD.id AND NEW.finding_id = OLD.finding_id AND NEW.kind = OLD.kind
+                     AND NEW.at = OLD.at AND NEW.by = OLD.by AND NEW.visit_id IS OLD.visit_id
+                     AND EXISTS (SELECT 1 FROM visits WHERE id = OLD.visit_id AND status = 'in_progress'))
+           BEGIN SELECT RAISE(ABORT, 'finding events are append-only'); END"""
+    )
+
+
 def _split(script: str) -> list[str]:
     """Split on statement ends, keeping trigger bodies (which contain ';') whole."""
     statements: list[str] = []

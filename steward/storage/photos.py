@@ -28,7 +28,17 @@ def row_for(prepared: PreparedPhoto, imported_at: str) -> dict[str, Any]:
 
 
 def known_hashes(db: Database) -> set[str]:
-    return {r[0] for r in db.conn.execute("SELECT sha256 FROM photos")}
+    return {r["sha256"] for r in db.query("SELECT sha256 FROM photos")}
+
+
+def hashes_in_visit(db: Database, visit_id: str) -> set[str]:
+    """Every photo already linked anywhere in the visit (items, findings, re-checks, not yet assigned)."""
+    rows = db.query(
+        """SELECT l.sha256 FROM photo_links l LEFT JOIN finding_events e ON e.id = l.event_id
+           WHERE l.visit_id = ? OR e.visit_id = ?""",
+        [visit_id, visit_id],
+    )
+    return {r["sha256"] for r in rows}
 
 
 def get(db: Database, sha256: str) -> dict[str, Any] | None:
@@ -119,9 +129,10 @@ def referenced_blobs(db: Database) -> list[tuple[str, str, str]]:
     """(kind, owner id, sha256) of every file under blobs/ that a row names: signature images and the PDFs
     archived when a visit was finished."""
     return [
-        (r[0], r[1], r[2])
-        for r in db.conn.execute(
-            "SELECT 'signature', id, image_sha256 FROM signatures WHERE image_sha256 IS NOT NULL "
+        (r["kind"], r["owner"], r["sha256"])
+        for r in db.query(
+            "SELECT 'signature' AS kind, id AS owner, image_sha256 AS sha256 FROM signatures "
+            "WHERE image_sha256 IS NOT NULL "
             "UNION ALL SELECT 'document', id, sha256 FROM documents"
         )
     ]

@@ -40,6 +40,18 @@ def items(db: Database, visit_id: str) -> list[dict[str, Any]]:
     )
 
 
+def last_results(db: Database, enterprise_id: str, before_visit: str) -> dict[str, str]:
+    """Item code -> the answer at the enterprise's latest finished visit that answered it (any checklist version)."""
+    rows = db.query(
+        """SELECT i.code, a.result FROM answers a
+           JOIN visits v ON v.id = a.visit_id JOIN template_items i ON i.id = a.item_id
+           WHERE v.enterprise_id = ? AND v.id != ? AND v.status = 'finished' AND a.result IS NOT NULL
+           ORDER BY v.started_at""",
+        [enterprise_id, before_visit],
+    )
+    return {r["code"]: r["result"] for r in rows}  # later visits overwrite earlier ones
+
+
 def covers_item(db: Database, visit_id: str, item_id: str) -> bool:
     return db.scalar("SELECT 1 FROM visit_items WHERE visit_id = ? AND item_id = ?", [visit_id, item_id]) is not None
 

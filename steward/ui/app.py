@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+import signal
 import sys
+from types import TracebackType
 
-from PySide6.QtCore import QLibraryInfo, QThreadPool, QTimer, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QThreadPool, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from steward import app_logging
 from steward.domain.errors import StewardError
 from steward.services.profiles import open_profile
-from steward.storage.paths import APP_NAME
+from steward.storage.paths import APP_NAME, resolve_data_dir
 from steward.ui.main_window import MainWindow
+from steward.ui.qt_gaps import QtGaps
+
+log = logging.getLogger(__name__)
 
 
 def set_application_identity() -> None:
@@ -19,11 +26,16 @@ def set_application_identity() -> None:
     QApplication.setOrganizationName("")
 
 
-def install_translations(app: QApplication, language: str = "zh_CN") -> None:
-    """Chinese is the default language: Qt's own buttons and dialogs (取消, 确定, 是/否) speak it too."""
+def install_translations(app: QApplication, language: str = "zh_CN") -> list[QTranslator]:
+    """Chinese is the default language: Qt's own buttons and dialogs (取消, 确定, 是/否) speak it too, and the
+    calendar's months and weekdays follow the Chinese locale whatever the system's is."""
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    gaps = QtGaps(app)  # installed first, so asked last: Qt's own translation wins wherever it has a word
+    app.installTranslator(gaps)
     translator = QTranslator(app)
     if translator.load(f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(translator)
+    return [gaps, translator]
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -31,22 +43,52 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     if isinstance(app, QApplication):
         return app
     set_application_identity()
+    # Qt's own file and colour dialogs, in Chinese; a native one would speak the system's language.
+    QApplication.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs)
     app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationDisplayName("环保管家 Steward")
     install_translations(app)
     return app
 
 
+def _quit_on_terminate(app: QApplication) -> None:
+    """SIGTERM (a shutdown, `kill`) quits like the window's close button, so what is being typed is saved first.
+    Python handles signals only between bytecodes: a slow timer lets it run while Qt waits for events."""
+    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    keep_python_awake = QTimer(app, interval=250)
+    keep_python_awake.timeout.connect(lambda: None)
+    keep_python_awake.start()
+
+
+def _show_unexpected(app: QApplication) -> None:
+    """An exception in a slot on the GUI thread: logged with its traceback, then said to the user, who carries on."""
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        log.error("unexpected error", exc_info=(kind, exc, tb))
+        if isinstance(exc, KeyboardInterrupt):
+            app.quit()
+            return
+        QMessageBox.warning(app.activeWindow(), "环保管家 Steward",
+                            f"意外错误:{exc}\n已保存的内容不受影响。\n{app_logging.where_to_look_zh()}\n\n"
+                            f"Unexpected error: {exc}. Saved work is not affected. {app_logging.where_to_look_en()}")  # fmt: skip
+
+    sys.excepthook = hook
+
+
 def run_app(data_dir: str | None, profile_name: str, quit_after_start: bool = False) -> int:
     """`quit_after_start` opens the main window, says so on standard output and quits: the installer's smoke test
     proves with it that a frozen build can start its GUI (Qt plugins, fonts, resources all found)."""
     app = create_application()
+    log_file = app_logging.setup(resolve_data_dir(data_dir))
+    log.info("Steward starting, profile %s, log %s", profile_name, log_file)
+    _show_unexpected(app)
     try:
         profile = open_profile(data_dir, profile_name)
     except StewardError as exc:
         QMessageBox.critical(None, "环保管家 Steward", exc.bilingual())
         return 2
     window = MainWindow(profile)
+    _quit_on_terminate(app)
     window.show()
     if quit_after_start:
 

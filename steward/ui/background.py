@@ -3,13 +3,17 @@ delivered on the GUI thread, so widgets are only ever touched there."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
 
+from steward import app_logging
 from steward.domain.errors import StewardError
+
+log = logging.getLogger(__name__)
 
 
 class _Signals(QObject):
@@ -28,16 +32,29 @@ class _Task(QRunnable):
         try:
             result = self.fn(lambda done, total, detail=None: self.signals.progress.emit(done, total, detail))
         except StewardError as exc:
+            log.warning("background work refused: %s", exc.en, exc_info=True)
             self.signals.failed.emit(exc)
         except Exception as exc:  # an unexpected failure must still reach the user, not vanish in a thread
-            self.signals.failed.emit(StewardError(f"操作失败:{exc}", f"The operation failed: {exc}"))
+            log.exception("background work failed")
+            self.signals.failed.emit(
+                StewardError(
+                    f"操作意外失败:{exc}。已保存的内容不受影响。{app_logging.where_to_look_zh()}",
+                    f"The operation failed unexpectedly: {exc}. Saved work is not affected. "
+                    f"{app_logging.where_to_look_en()}",
+                )
+            )
         else:
             self.signals.done.emit(result)
 
 
 class Background(QObject):
     """Owns the signal objects of running tasks so they live until delivered. Use shared(): one per application,
-    owned by it, so that no signal object can be destroyed while a worker thread still emits on it."""
+    owned by it, so that no signal object can be destroyed while a worker thread still emits on it.
+
+    A failure nobody asked to handle (no on_failed, or its owner already gone) is never dropped: it is logged and
+    emitted as `unhandled`, which the main window shows to the user."""
+
+    unhandled = Signal(object)  # StewardError
 
     _shared: Background | None = None
 
@@ -68,17 +85,25 @@ class Background(QObject):
         def alive() -> bool:
             return owner is None or shiboken6.isValid(owner)
 
-        def finish(callback: Callable[[Any], None] | None) -> Callable[[Any], None]:
+        def finish(callback: Callable[[Any], None] | None, failure: bool) -> Callable[[Any], None]:
             def handler(value: Any) -> None:
                 self._running.discard(signals)
                 signals.deleteLater()
                 if callback and alive():
-                    callback(value)
+                    try:
+                        callback(value)
+                    except Exception as exc:  # a callback's own failure is shown too, not lost in the event loop
+                        log.exception("callback of background work failed")
+                        self.unhandled.emit(StewardError(
+                            f"显示结果时出错:{exc}。{app_logging.where_to_look_zh()}",
+                            f"Showing the result failed: {exc}. {app_logging.where_to_look_en()}"))  # fmt: skip
+                elif failure:
+                    self.unhandled.emit(value)
 
             return handler
 
-        signals.done.connect(finish(on_done))
-        signals.failed.connect(finish(on_failed))
+        signals.done.connect(finish(on_done, failure=False))
+        signals.failed.connect(finish(on_failed, failure=True))
         if on_progress:
             signals.progress.connect(lambda d, t, x: on_progress(d, t, x) if alive() else None)
         self.pool.start(_Task(fn, signals))

@@ -18,3 +18,18 @@ class _Labelled(Protocol):
 
 def label(value: _Labelled) -> str:
     return QCoreApplication.translate("labels", value.zh)
+
+
+class _Rated(Protocol):
+    @property
+    def found(self) -> int: ...
+
+    @property
+    def rectification_rate(self) -> float: ...
+
+
+def rate_text(figures: _Rated, decimals: int = 0) -> str:
+    """整改率 as shown: "—" where nothing was found (there is nothing to rectify, not 0% rectified)."""
+    if not figures.found:
+        return "—"
+    return f"{figures.rectification_rate:.{decimals}%}"

@@ -8,13 +8,14 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
     QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -34,6 +35,7 @@ from steward.storage import settings as settings_store
 from steward.storage.profile import Profile
 from steward.ui import theme
 from steward.ui.background import Background
+from steward.ui.screen_fit import restore_geometry, save_geometry
 from steward.ui.screens.enterprises import EnterprisesScreen
 
 if TYPE_CHECKING:
@@ -43,7 +45,9 @@ if TYPE_CHECKING:
     from steward.ui.screens.visit import VisitScreen
 
 HIGH_CONTRAST_KEY = "ui_high_contrast"
+GEOMETRY_KEY = "main_window/geometry"
 AskResume = Callable[[str], bool]
+ChooseDraft = Callable[[list[str]], "int | None"]
 
 
 class MainWindow(QMainWindow):
@@ -52,8 +56,9 @@ class MainWindow(QMainWindow):
         self.profile = profile
         self._closed = False
         self.background = Background.shared()
+        self.background.unhandled.connect(self.show_failure)
         self.setWindowTitle(self.tr("环保管家 Steward — 档案:{name}").format(name=profile.name))
-        self.resize(1340, 740)
+        restore_geometry(self, GEOMETRY_KEY, 1340, 740)  # as last left, never beyond the available screen
 
         # Only the enterprise list is built now; the other screens (and their modules) on first use.
         self.enterprises = EnterprisesScreen(profile)
@@ -72,7 +77,7 @@ class MainWindow(QMainWindow):
         self.nav_sync = QPushButton(self.tr("同步"), checkable=True)
         nav_row = QHBoxLayout()
         for button, target in ((self.nav_enterprises, self.show_enterprises), (self.nav_findings, self.show_findings),
-                               (self.nav_visit, lambda: self.stack.setCurrentWidget(self.visit)),
+                               (self.nav_visit, self.show_current_visit),
                                (self.nav_sync, self.show_sync)):  # fmt: skip
             self.nav.addButton(button)
             button.clicked.connect(target)
@@ -94,6 +99,8 @@ class MainWindow(QMainWindow):
         self.contrast_action.toggled.connect(self.set_high_contrast)
         view.addAction(self.contrast_action)
         view.addAction(self.tr("设置…"), self.edit_settings)
+        visits_menu = self.menuBar().addMenu(self.tr("巡查"))
+        visits_menu.addAction(self.tr("未完成的巡查…"), lambda: self.choose_draft())
         reports = self.menuBar().addMenu(self.tr("报告"))
         reports.addAction(self.tr("期间汇总(给保险公司)…"), self.period_summary)
         reports.addAction(self.tr("批量导出巡查报告和整改通知书…"), self.batch_export)
@@ -103,6 +110,8 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             theme.apply(app, self.contrast_action.isChecked())
+            app.aboutToQuit.connect(self._app_quitting)
+            app.commitDataRequest.connect(self._session_ending)
 
     # -- screens, made on first use ---------------------------------------------------------------------------------
     @property
@@ -180,6 +189,19 @@ class MainWindow(QMainWindow):
         from steward.ui.widgets.start_visit_dialog import StartVisitDialog
 
         enterprise = enterprises.get(self.profile, enterprise_id)
+        draft = visits.draft_of_enterprise(self.profile, enterprise_id)
+        if draft is not None:  # one draft per enterprise: continue it rather than start a second one
+            started = clock.from_text(draft["started_at"]).astimezone().strftime("%Y-%m-%d %H:%M")
+            answer = QMessageBox.question(
+                self,
+                self.tr("已有未完成的巡查"),
+                self.tr("{name} 已有一次未完成的巡查({started} 开始,已检查 {n}/{total} 项)。\n"
+                        "每家企业同时只能有一次未完成的巡查。继续这次巡查吗?").format(
+                    name=enterprise["name"], started=started, n=draft["answered"], total=draft["item_count"]),
+            )  # fmt: skip
+            if answer == QMessageBox.StandardButton.Yes:
+                self.open_visit(draft["id"])
+            return
         dialog = StartVisitDialog(self.profile, enterprise, self.detail.is_first_visit(), self)
         if not dialog.exec():
             return
@@ -193,9 +215,26 @@ class MainWindow(QMainWindow):
     def open_visit(self, visit_id: str, position: str | None = None) -> None:
         self.visit.open_visit(visit_id, position)
         self.stack.setCurrentWidget(self.visit)
-        self.nav_visit.show()
-        self.nav_visit.setChecked(True)
+        # 当前巡查 is the visit in progress; a finished one viewed from history is not "current".
+        in_progress = self.visit.visit["status"] == "in_progress"
+        self.nav_visit.setVisible(in_progress)
+        (self.nav_visit if in_progress else self.nav_enterprises).setChecked(True)
         self.visit.setFocus()
+
+    def show_current_visit(self) -> None:
+        """The visit in progress on screen, else the draft last worked on; never a finished visit."""
+        from steward.services import visits
+
+        if self._visit is not None and self._visit.visit.get("status") == "in_progress":
+            self.stack.setCurrentWidget(self._visit)
+            self.nav_visit.setChecked(True)
+            return
+        point = visits.resume_point(self.profile)
+        if point is None:
+            self.nav_visit.hide()
+            self.show_enterprises()
+            return
+        self.open_visit(point[0]["id"], point[1])
 
     def open_finding(self, finding_id: str) -> None:
         from steward.ui.widgets.finding_history import FindingHistoryDialog
@@ -206,7 +245,9 @@ class MainWindow(QMainWindow):
             self._findings.reload()
 
     def _visit_closed(self) -> None:
-        self.nav_visit.hide()
+        from steward.services import visits
+
+        self.nav_visit.setVisible(bool(visits.in_progress(self.profile)))
         self.refresh_figures()
         self.show_enterprise(self.visit.visit["enterprise_id"])
 
@@ -232,6 +273,17 @@ class MainWindow(QMainWindow):
                 found=f.found, rect=f.rectified, rate=f.rate_text, open=f.open, over=f.overdue
             )
         )
+
+    def show_failure(self, error: StewardError) -> None:
+        """A failure of work nobody was waiting for (archiving a PDF, counting figures): said in words, not lost."""
+        if self._closed:
+            return
+        self.statusBar().showMessage(error.zh)
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("出错了"), error.zh, QMessageBox.StandardButton.Ok, self)
+        box.setModal(False)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.show()
+        self.failure_box = box
 
     # -- documents --------------------------------------------------------------------------------------------------
     def _ledger(self, enterprise_id: str) -> None:
@@ -325,13 +377,17 @@ class MainWindow(QMainWindow):
         self.background.run(work, done, failed, lambda n, total, _name: progress.setValue(n), owner=self)
 
     # -- resuming and settings ------------------------------------------------------------------------------------
-    def offer_resume(self, ask: AskResume | None = None) -> bool:
-        """If a visit was left in progress (closed, crashed, battery), offer to continue exactly there."""
+    def offer_resume(self, ask: AskResume | None = None, choose: ChooseDraft | None = None) -> bool:
+        """If a visit was left in progress (closed, crashed, battery), offer to continue exactly there; with several,
+        list every one to choose from."""
         from steward.services import visits
 
         point = visits.resume_point(self.profile)
         if point is None:
             return False
+        drafts = visits.in_progress(self.profile)
+        if len(drafts) > 1:
+            return self.choose_draft(choose)
         visit, position = point
         started = clock.from_text(visit["started_at"]).astimezone().strftime("%Y-%m-%d %H:%M")
         question = self.tr("{name} 的巡查({started} 开始)尚未完成。是否继续?").format(
@@ -346,6 +402,36 @@ class MainWindow(QMainWindow):
         if not ask(question):
             return False
         self.open_visit(visit["id"], position)
+        return True
+
+    def draft_caption(self, visit: dict[str, Any]) -> str:
+        started = clock.from_text(visit["started_at"]).astimezone().strftime("%Y-%m-%d %H:%M")
+        return self.tr("{name} · {started} 开始 · 已检查 {n}/{total} 项").format(
+            name=visit["enterprise_name"], started=started, n=visit["answered"], total=visit["item_count"]
+        )
+
+    def choose_draft(self, choose: ChooseDraft | None = None) -> bool:
+        """Every unfinished visit, to pick one and continue it (menu 巡查 → 未完成的巡查…, and at start)."""
+        from steward.services import visits
+
+        drafts = visits.in_progress(self.profile)
+        if not drafts:
+            QMessageBox.information(self, self.tr("未完成的巡查"), self.tr("没有未完成的巡查。"))
+            return False
+        captions = [self.draft_caption(v) for v in drafts]
+        if choose is None:
+
+            def choose(options: list[str]) -> int | None:
+                text, ok = QInputDialog.getItem(self, self.tr("未完成的巡查"),
+                                                self.tr("以下巡查尚未完成,选择一个继续:"), options, 0, False)  # fmt: skip
+                return options.index(text) if ok else None
+
+        index = choose(captions)
+        if index is None:
+            return False
+        saved = visits.resume_point(self.profile)
+        position = saved[1] if saved and saved[0]["id"] == drafts[index]["id"] else None
+        self.open_visit(drafts[index]["id"], position)
         return True
 
     def offer_resume_later(self) -> None:
@@ -366,9 +452,21 @@ class MainWindow(QMainWindow):
         self._closed = True
         if self._sync is not None:
             self._sync.cancel()  # a sync stops after its current chunk and resumes next time
+        self.save_typing()
+        save_geometry(self, GEOMETRY_KEY)
         # Work still running on the pool (a photo import writing its rows) ends before the profile may close.
         self.background.pool.waitForDone()
-        if self._visit is not None and self.stack.currentWidget() is self._visit:
-            self._visit.item_panel.flush()
-            self._visit._remember_position()
         super().closeEvent(event)
+
+    def save_typing(self) -> None:
+        """Whatever is being typed in a visit is saved now (window closing, app quitting, session ending)."""
+        if self._visit is not None and self._visit.visit:
+            self._visit.save_typing()
+            self._visit._remember_position()
+
+    def _session_ending(self, _manager: object) -> None:
+        self._app_quitting()  # the desktop session is logging out or shutting down
+
+    def _app_quitting(self) -> None:
+        if not self._closed:  # a closed window saved everything already (and its profile may be closed since)
+            self.save_typing()

@@ -1,21 +1,40 @@
-"""Looks for the field: large type and 40 px touch targets, and a high-contrast theme for sunlight."""
+"""Looks for the field: large type and 40 px touch targets, and a high-contrast theme for sunlight.
+In both themes the focus ring, a chosen answer and a disabled button must be unmistakable at a glance."""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDateEdit, QTableView
 
 TOUCH = 40  # minimum size of anything a gloved finger must hit, in pixels
 
 _BASE = f"""
-QPushButton, QToolButton, QComboBox, QLineEdit, QDateEdit {{ min-height: {TOUCH}px; }}
+QPushButton, QToolButton, QComboBox, QLineEdit, QDateEdit, QSpinBox {{ min-height: {TOUCH}px; }}
 QPushButton {{ padding: 0 14px; }}
+QCheckBox, QRadioButton {{ min-height: {TOUCH}px; spacing: 10px; }}
+QCheckBox::indicator, QRadioButton::indicator, QTreeView::indicator, QListView::indicator {{
+    width: 28px; height: 28px; }}
+QComboBox QAbstractItemView::item, QMenu::item {{ min-height: {TOUCH}px; padding: 0 12px; }}
+QCalendarWidget QAbstractItemView {{ font-size: 16px; }}
+QCalendarWidget QToolButton {{ min-height: {TOUCH}px; min-width: {TOUCH}px; }}
+QListView::item, QTreeView::item {{ min-height: {TOUCH}px; }}
+QPushButton:focus, QToolButton:focus, QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QDateEdit:focus,
+QCheckBox:focus, QTreeView:focus, QListView:focus, QTableView:focus {{ border: 3px solid #1a73e8; }}
+QPushButton:disabled {{ color: #8a8a8a; background: #ececec; border: 1px dashed #9a9a9a; }}
 QPushButton#answer {{ min-height: 64px; font-size: 20px; font-weight: bold; border-radius: 6px; }}
 QPushButton#answer[answer="compliant"]:checked {{ background: #1e7d32; color: white; }}
 QPushButton#answer[answer="not_compliant"]:checked {{ background: #b3261e; color: white; }}
 QPushButton#answer[answer="not_applicable"]:checked {{ background: #5f6368; color: white; }}
+QPushButton#answer:checked:disabled {{ color: #f0f0f0; border: 1px dashed #333; }}
+QPushButton#outcome {{ min-width: 110px; font-weight: bold; }}
+QPushButton#outcome[outcome="recheck_rectified"]:checked {{ background: #1e7d32; color: white; }}
+QPushButton#outcome[outcome="recheck_partly"]:checked {{ background: #b26a00; color: white; }}
+QPushButton#outcome[outcome="recheck_not_rectified"]:checked {{ background: #b3261e; color: white; }}
 QLabel#itemText {{ font-size: 20px; }}
 QLabel#overdue {{ color: #b3261e; font-weight: bold; }}
+QLabel#lockedBanner {{ background: #fff4ce; color: #3d2e00; border: 2px solid #b08800; padding: 8px;
+    font-weight: bold; }}
+QLabel#linkedFinding {{ background: #fdecea; color: #5f1410; border: 1px solid #b3261e; padding: 6px; }}
 QTreeWidget#outline::item {{ min-height: {TOUCH}px; }}
 QTreeWidget#outline {{ font-size: 14px; }}
 """
@@ -23,13 +42,19 @@ QTreeWidget#outline {{ font-size: 14px; }}
 _HIGH_CONTRAST = f"""
 QWidget {{ background: #ffffff; color: #000000; }}
 QPushButton, QToolButton {{ background: #ffffff; border: 3px solid #000000; font-weight: bold; }}
-QPushButton:focus, QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus {{ border: 4px solid #0033cc; }}
 QLineEdit, QPlainTextEdit, QComboBox, QDateEdit {{ border: 2px solid #000000; }}
+QPushButton:focus, QToolButton:focus, QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QDateEdit:focus,
+QCheckBox:focus, QTreeView:focus, QListView:focus, QTableView:focus {{ border: 5px solid #0033cc; }}
+QPushButton:disabled {{ color: #707070; background: #d8d8d8; border: 3px dashed #707070; }}
 QHeaderView::section {{ background: #000000; color: #ffffff; font-weight: bold; }}
 QTableView {{ gridline-color: #000000; }}
-QTableView::item:selected, QListWidget::item:selected {{ background: #0033cc; color: #ffffff; }}
-QPushButton#answer:checked {{ border: 4px solid #000000; }}
+QTableView::item:selected, QListWidget::item:selected, QTreeView::item:selected {{
+    background: #0033cc; color: #ffffff; }}
+QPushButton#answer:checked, QPushButton#outcome:checked {{ background: #000000; color: #ffffff;
+    border: 5px solid #000000; }}
+QPushButton#answer:checked:disabled, QPushButton#outcome:checked:disabled {{ background: #404040; color: #ffffff; }}
 QLabel#overdue {{ color: #a00000; }}
+QLabel#lockedBanner {{ background: #000000; color: #ffffff; border: 3px solid #000000; padding: 8px; }}
 QPushButton, QToolButton, QComboBox, QLineEdit {{ min-height: {TOUCH}px; }}
 """
 
@@ -40,3 +65,15 @@ def apply(app: QApplication, high_contrast: bool) -> None:
     app.setFont(font)
     app.setStyle("Fusion")
     app.setStyleSheet(_BASE + (_HIGH_CONTRAST if high_contrast else ""))
+
+
+def touch_calendar(edit: QDateEdit) -> QDateEdit:
+    """A date field whose popup calendar has day cells a finger can hit (Qt's are 23 px)."""
+    calendar = edit.calendarWidget()
+    calendar.setMinimumSize(8 * (TOUCH + 12), 8 * TOUCH)  # a week column beside 7 days; a header above 6 weeks
+    calendar.setGridVisible(True)
+    view = calendar.findChild(QTableView, "qt_calendar_calendarview")
+    if view is not None:  # Qt's internal name; without it the minimum size above still gives room
+        view.verticalHeader().setMinimumSectionSize(TOUCH)
+        view.horizontalHeader().setMinimumSectionSize(TOUCH)
+    return edit

@@ -17,6 +17,15 @@ from steward.storage.profile import Profile
 from steward.ui.main_window import MainWindow
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_qsettings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Window geometry and the like go to a folder of the test run, never to the user's own settings."""
+    from PySide6.QtCore import QSettings
+
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path_factory.mktemp("qs")))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path_factory.mktemp("qsi")))
+
+
 @pytest.fixture(autouse=True)
 def no_leaked_windows(qapp: QApplication) -> Iterator[None]:
     before = set(map(id, QApplication.topLevelWidgets()))

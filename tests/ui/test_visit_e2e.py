@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent, QGuiApplication, QImage
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from steward.domain.labels import VisitKind
@@ -124,7 +124,9 @@ def test_a_whole_visit(qtbot: QtBot, site: Profile, tmp_path: Path) -> None:
     qtbot.mouseClick(panel.answer_buttons[next(r for r in panel.answer_buttons if r.value == "not_compliant")],
                      Qt.MouseButton.LeftButton)  # fmt: skip
     assert panel.finding_frame.isVisible()
-    assert panel.finding_editor.description.toPlainText().startswith("喷漆在密闭喷漆房内")
+    # 问题描述 starts from the item's problem wording (its requirement only for a checklist without one).
+    assert panel.finding_editor.description.toPlainText() == visits.default_description(panel.item)
+    assert panel.finding_editor.confirm_box.isVisible()
     panel.finding_editor.location.insert("喷漆车间东侧")
     panel.finding_editor.location.textEdited.emit(panel.finding_editor.location.text())
     panel.note.setPlainText("生产时门开着,现场有漆雾")
@@ -156,14 +158,29 @@ def test_a_whole_visit(qtbot: QtBot, site: Profile, tmp_path: Path) -> None:
     assert "12/12" in screen.progress.text()
 
     # Finish: the steward signs; the representative refuses, with a witness.
+    warned: list[str] = []
+
+    def finish_anyway(box: QMessageBox) -> None:
+        warned.append(box.informativeText())
+        when_modal(FinishDialog, sign_and_finish)
+        next(b for b in box.buttons() if b.text() == "仍然完成").click()
+
+    def no_print_now(box: QMessageBox) -> None:
+        warned.append(box.text())
+        box.button(QMessageBox.StandardButton.No).click()
+
     def sign_and_finish(dialog: FinishDialog) -> None:
+        when_modal(QMessageBox, no_print_now)
         sign(dialog.steward_box.pad, qtbot)
         dialog.representative_box.refused.setChecked(True)
         dialog.representative_box.witness.setText("园区管理员 张强")
         dialog.finish_button.click()
 
-    when_modal(FinishDialog, sign_and_finish)
+    when_modal(QMessageBox, finish_anyway)
     qtbot.mouseClick(screen.finish_button, Qt.MouseButton.LeftButton)
+    # Before locking: B7 has no 位置 and both descriptions are still the checklist's words. After: print the notice?
+    assert "问题未填写位置:B7" in warned[0] and "未确认或修改:B1、B7" in warned[0]
+    assert "打印整改通知书" in warned[1]
 
     # What the database now holds.
     visit = visits.listing(site, enterprise_id=ent["id"])[0]

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 from steward.services import enterprises, settings
 from steward.storage.profile import Profile
 from steward.ui.widgets.enterprise_table import EnterpriseTableModel
-from steward.ui.widgets.tables import fit_columns, make_table
+from steward.ui.widgets.tables import fit_columns, make_table, with_clear_button
 
 
 class EnterprisesScreen(QWidget):
@@ -19,7 +19,6 @@ class EnterprisesScreen(QWidget):
         self.profile = profile
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("搜索企业:名称、拼音首字母(如 xjyq)、统一社会信用代码或地址"))
-        self.search.setClearButtonEnabled(True)
         self.model = EnterpriseTableModel(settings.get(profile, settings.VISIT_INTERVAL_DAYS))
         self.table = make_table(self.model, 0)
         self.table.setSortingEnabled(True)
@@ -27,7 +26,7 @@ class EnterprisesScreen(QWidget):
         self.table.activated.connect(self._activated)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.search)
+        layout.addLayout(with_clear_button(self.search))
         layout.addWidget(self.table)
         self.search.textChanged.connect(self.model.set_query)
         self.search.returnPressed.connect(self._open_first)

@@ -10,7 +10,7 @@ from steward.services import enterprises, findings
 from steward.storage.profile import Profile
 from steward.ui.labels import label
 from steward.ui.widgets.rows_model import RED, Column, RowsModel
-from steward.ui.widgets.tables import fit_columns, make_table
+from steward.ui.widgets.tables import fit_columns, make_table, with_clear_button
 
 PAGE = 2000  # more than a county has open; the count below says when a filter would show more
 
@@ -36,7 +36,6 @@ class FindingsScreen(QWidget):
         self.overdue = QCheckBox(self.tr("只看逾期"))
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("搜索问题描述、整改要求、位置或复查意见"))
-        self.search.setClearButtonEnabled(True)
         self.count = QLabel()
 
         self.model = RowsModel([
@@ -60,7 +59,7 @@ class FindingsScreen(QWidget):
         filters = QHBoxLayout()
         for widget in (self.status, self.severity, self.enterprise, self.overdue):
             filters.addWidget(widget)
-        filters.addWidget(self.search, 1)
+        filters.addLayout(with_clear_button(self.search), 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(filters)

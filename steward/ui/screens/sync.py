@@ -146,5 +146,26 @@ class SyncScreen(QWidget):
 
     def _failed(self, error: StewardError) -> None:
         self._finish()
-        self.error.setText(error.zh)
-        self.log.addItem(f"{time.strftime('%H:%M')} {error.zh}")
+        text = with_advice(error)
+        self.error.setText(text)
+        self.log.addItem(f"{time.strftime('%H:%M')} {text}")
+
+
+def with_advice(error: StewardError) -> str:
+    """The hub's answer, and what the steward can do about it: never a bare status number."""
+    status = getattr(error, "status", 0)
+    if status in (401, 403):
+        advice = "请在本页“同步令牌”中填入管理员发给您的令牌(注意不要多出空格),再点同步。"
+    elif status == 404:
+        advice = "服务器地址可能填错了:请核对“服务器地址”(管理员提供的 Steward Hub 地址,如 http://192.168.1.10:8000)。"
+    elif status == 413:
+        advice = "上传的内容太大,服务器拒收:请联系管理员调大服务器的上传限制。"
+    elif status == 507:
+        advice = "服务器磁盘已满:请联系管理员清理空间;本机内容都已保存,稍后再同步即可。"
+    elif status >= 500:
+        advice = "服务器内部出错:本机内容都已保存,请稍后再试;一直如此请联系管理员。"
+    elif status >= 400:
+        advice = "请核对服务器地址和令牌;仍不行请把这条信息发给管理员。"
+    else:
+        return error.zh
+    return f"{error.zh}{advice}" if advice not in error.zh else error.zh

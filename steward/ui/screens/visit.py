@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QListView,
     QListWidget,
     QListWidgetItem,
@@ -33,7 +34,7 @@ from PySide6.QtWidgets import (
 from steward.domain.errors import StewardError
 from steward.domain.labels import AnswerResult, Severity, VisitKind, VisitStatus
 from steward.services import enterprises, photos, templates, visits
-from steward.services.photos import ImportReport, LinkTarget
+from steward.services.photos import ImportReport, LinkTarget, Outcome
 from steward.storage import templates as template_store
 from steward.storage.profile import Profile
 from steward.ui.background import Background
@@ -113,6 +114,7 @@ class VisitScreen(QWidget):
         self.position = ""
         self.reason: str | None = None
         self.deadline_days: dict[Severity, int] = {}
+        self.last_import_summary = ""
         self._position_timer = QTimer(self, singleShot=True, interval=300)
         self._position_timer.timeout.connect(self._remember_position)
 
@@ -123,7 +125,7 @@ class VisitScreen(QWidget):
         self.finish_button = QPushButton(self.tr("完成巡查…"))
         self.finish_button.clicked.connect(self.finish)
         self.amend_button = QPushButton(self.tr("修订…"))
-        self.amend_button.clicked.connect(self.start_amendment)
+        self.amend_button.clicked.connect(lambda: self.start_amendment())  # not clicked(bool) into `reason`
         self.notice_button = QPushButton(self.tr("整改通知书"))
         self.notice_button.clicked.connect(lambda: self._request("notice"))
         self.report_button = QPushButton(self.tr("巡查报告"))
@@ -144,9 +146,18 @@ class VisitScreen(QWidget):
         self.outline.setObjectName("outline")
         self.outline.setMinimumWidth(260)
         self.outline.currentItemChanged.connect(self._outline_selected)
+        # Jump within the checklist: an item code (B7) or words of its text; Enter goes to the first match.
+        self.jump = QLineEdit(placeholderText=self.tr("跳转:输入编号或关键词,回车"))
+        self.jump.returnPressed.connect(lambda: self.jump_to(self.jump.text()))
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.jump)
+        left_layout.addWidget(self.outline, 1)
 
         self.item_panel = ItemPanel(profile, background)
         self.item_panel.answered.connect(self._answered)
+        self.item_panel.saved.connect(self._item_saved)
         self.recheck_panel = RecheckPanel(profile, background)
         self.recheck_panel.changed.connect(self._refresh_outline)
         self.unassigned_panel = UnassignedPanel(profile)
@@ -161,10 +172,13 @@ class VisitScreen(QWidget):
         self.next_button = QPushButton(self.tr("下一项 ▶"))
         self.next_button.clicked.connect(self.next)
         self.progress = QLabel()
+        self.rest_button = QPushButton(self.tr("其余全部合格…"))
+        self.rest_button.clicked.connect(lambda: self.answer_rest_compliant())
         self.error = QLabel(objectName="overdue", wordWrap=True)
         nav = QHBoxLayout()
         nav.addWidget(self.prev_button)
         nav.addWidget(self.progress, 1, Qt.AlignmentFlag.AlignCenter)
+        nav.addWidget(self.rest_button)
         nav.addWidget(self.next_button)
 
         right = QWidget()
@@ -174,12 +188,15 @@ class VisitScreen(QWidget):
         right_layout.addWidget(self.error)
         right_layout.addLayout(nav)
         splitter = QSplitter()
-        splitter.addWidget(self.outline)
+        splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([300, 1000])
+        self.locked_banner = QLabel(wordWrap=True, objectName="lockedBanner")
+        self.locked_banner.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(header)
+        layout.addWidget(self.locked_banner)
         layout.addWidget(splitter, 1)
 
         # The screen itself takes focus, so that 1/2/3 and paging work as soon as a visit opens.
@@ -192,6 +209,8 @@ class VisitScreen(QWidget):
             QShortcut(QKeySequence(key), self, self.next, context=context)
         for key in ("PgUp", "Left"):
             QShortcut(QKeySequence(key), self, self.previous, context=context)
+        # Esc leaves whatever field has focus (saving it) and gives the keys back to the checklist.
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.back_to_checklist, context=context)
 
     # -- opening --------------------------------------------------------------------------------------------------
     @property
@@ -204,6 +223,7 @@ class VisitScreen(QWidget):
         template = template_store.get(self.profile.db, self.visit["template_id"]) or {}
         self.deadline_days = {s: templates.deadline_days(template, s) for s in Severity} if template else {}
         self.items = visits.items(self.profile, visit_id)
+        self.item_panel.last_results = visits.last_results(self.profile, visit_id)
         self.index_of = {item["id"]: i for i, item in enumerate(self.items)}
         kind = label(VisitKind(self.visit["kind"]))
         started = self.visit["started_at"][:16].replace("T", " ")
@@ -215,9 +235,20 @@ class VisitScreen(QWidget):
 
     def _apply_mode(self) -> None:
         in_progress = self.visit["status"] == VisitStatus.IN_PROGRESS
+        self.rest_button.setVisible(in_progress)
         self.finish_button.setVisible(in_progress)
         self.camera_button.setVisible(in_progress)
         self.amend_button.setVisible(not in_progress and self.reason is None)
+        if in_progress:
+            self.locked_banner.hide()
+            return
+        finished = (self.visit["finished_at"] or "")[:16].replace("T", " ")
+        if self.reason is None:
+            text = self.tr("已锁定 · 本次巡查已于 {at} 完成,内容不能再更改。如确需更正,请点“修订…”并填写理由。")
+        else:
+            text = self.tr("修订中 · 正在修订已锁定的巡查(理由:{reason})。每项更改都记入审计日志;照片不能更改。")
+        self.locked_banner.setText(text.format(at=finished, reason=self.reason))
+        self.locked_banner.show()
 
     def _first_position(self) -> str:
         if visits.recheck_list(self.profile, self.visit["id"]) and self.visit["status"] == VisitStatus.IN_PROGRESS:
@@ -279,13 +310,33 @@ class VisitScreen(QWidget):
                 text += self.tr("  问题 {n}").format(n=problems)
             self._categories[code].setText(0, text)
         done = sum(1 for i in self.items if i["result"])
-        self.progress.setText(self.tr("已检查 {done}/{total} 项").format(done=done, total=len(self.items)))
+        text = self.tr("已检查 {done}/{total} 项").format(done=done, total=len(self.items))
+        failed = [Severity(i["severity"]) for i in self.items if i["result"] == "not_compliant"]
+        if failed:  # the live score: problems so far by severity
+            parts = [f"{label(s)} {failed.count(s)}" for s in Severity if failed.count(s)]
+            text += self.tr(" · 不合格 {n} 项({parts})").format(n=len(failed), parts="、".join(parts))
+        self.progress.setText(text)
 
     # -- moving -----------------------------------------------------------------------------------------------------
+    def save_typing(self) -> None:
+        """Save every field still being typed: called on each way of leaving (item, screen, window, app)."""
+        if not self.visit:
+            return
+        self.item_panel.flush()
+        self.recheck_panel.flush()
+
+    def back_to_checklist(self) -> None:
+        self.save_typing()
+        self.setFocus()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.save_typing()  # another screen, a minimised or closing window
+        super().hideEvent(event)
+
     def go_to(self, position: str) -> None:
         if position not in self._tree_items:
             position = self._first_position()
-        self.item_panel.flush()
+        self.save_typing()
         self.position = position
         self.error.clear()
         if position.startswith("item:"):
@@ -328,6 +379,43 @@ class VisitScreen(QWidget):
         if self.position in order and order.index(self.position) > 0:
             self.go_to(order[order.index(self.position) - 1])
 
+    def jump_to(self, text: str) -> bool:
+        text = text.strip().lower()
+        if not text:
+            return False
+        match = next((i for i in self.items if i["code"].lower() == text), None) or next(
+            (i for i in self.items if text in i["text_zh"].lower() or text in i["code"].lower()), None
+        )
+        if match is None:
+            self.error.setText(self.tr("没有找到“{t}”。").format(t=text))
+            return False
+        self.go_to(f"item:{match['id']}")
+        self.jump.clear()
+        self.setFocus()
+        return True
+
+    def answer_rest_compliant(self, ask: bool = True) -> int:
+        """其余全部合格: asks first, naming how many items it will mark."""
+        rest = [i for i in self.items if not i["result"]]
+        if not rest or not self.editable or self.reason is not None:
+            return 0
+        if ask:
+            answer = QMessageBox.question(self, self.tr("其余全部合格"), self.tr(
+                "将把尚未检查的 {n} 项全部记为“合格”:\n{codes}\n确定这些项都已现场看过且合格吗?").format(
+                    n=len(rest), codes="、".join(i["code"] for i in rest)))  # fmt: skip
+            if answer != QMessageBox.StandardButton.Yes:
+                return 0
+        self.save_typing()
+        try:
+            count = visits.answer_rest_compliant(self.profile, self.visit["id"])
+        except StewardError as exc:
+            self.show_error(exc)
+            return 0
+        self.items = visits.items(self.profile, self.visit["id"])
+        self._refresh_outline()
+        self.go_to(self.position)
+        return count
+
     # -- answering --------------------------------------------------------------------------------------------------
     def answer(self, result: AnswerResult) -> None:
         # 合格 and 不适用 move on; 不合格 stays for the finding form.
@@ -341,6 +429,10 @@ class VisitScreen(QWidget):
     def _answered(self, item_id: str, _result: AnswerResult | None) -> None:
         self.items[self.index_of[item_id]] = self.item_panel.item or self.items[self.index_of[item_id]]
         self._refresh_outline()
+
+    def _item_saved(self, item: dict[str, Any]) -> None:
+        if item["id"] in self.index_of:
+            self.items[self.index_of[item["id"]]] = item
 
     def show_error(self, error: Exception) -> None:
         self.error.setText(getattr(error, "zh", str(error)))
@@ -356,7 +448,8 @@ class VisitScreen(QWidget):
 
         def work(progress: Any) -> ImportReport:
             return photos.import_photos(self.profile, [Path(folder)], LinkTarget(visit_id=visit_id),
-                                        progress=lambda d, t, _r: progress(d, t))  # fmt: skip
+                                        progress=lambda d, t, _r: progress(d, t),
+                                        skip_already_in_visit=True)  # fmt: skip
 
         def progress(done: int, total: int, _detail: Any) -> None:
             self.import_progress.setRange(0, total)
@@ -364,17 +457,38 @@ class VisitScreen(QWidget):
 
         def done(report: ImportReport) -> None:
             self.import_progress.hide()
-            if report.rejected:
-                self.error.setText("\n".join(r.error.zh for r in report.rejected if r.error))
             self._refresh_outline()
             if photos.unassigned(self.profile, visit_id):
                 self.go_to("unassigned")
+            self.show_import_summary(report)
 
         def failed(error: StewardError) -> None:
             self.import_progress.hide()
             self.show_error(error)
 
         self.background.run(work, done, failed, progress, owner=self)
+
+    def import_summary(self, report: ImportReport) -> str:
+        imported = report.names(Outcome.IMPORTED, Outcome.ALREADY_STORED)
+        there = report.names(Outcome.ALREADY_IN_VISIT)
+        lines = [self.tr("已导入 {n} 张照片。").format(n=len(imported))]
+        if there:
+            lines.append(
+                self.tr("本次巡查中已有、未重复导入 {n} 张:{names}").format(n=len(there), names="、".join(there))
+            )
+        for result in report.rejected:
+            reason = result.error.zh if result.error else ""
+            lines.append(self.tr("无法读取,未导入:{name}({reason})").format(name=result.path.name, reason=reason))
+        return "\n".join(lines)
+
+    def show_import_summary(self, report: ImportReport) -> None:
+        self.last_import_summary = self.import_summary(report)
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("导入相机照片"), self.last_import_summary,
+                          QMessageBox.StandardButton.Ok, self)  # fmt: skip
+        box.setModal(False)  # the steward keeps working; the summary stays readable
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.show()
+        self.import_summary_box = box
 
     def _after_assign(self) -> None:
         self._refresh_outline()
@@ -385,7 +499,10 @@ class VisitScreen(QWidget):
 
     # -- finishing and amending -------------------------------------------------------------------------------------
     def finish(self) -> None:
-        self.item_panel.flush()
+        self.save_typing()
+        warnings = visits.finish_warnings(self.profile, self.visit["id"])
+        if warnings and not self.confirm_finish_despite(warnings):
+            return
         enterprise = enterprises.get(self.profile, self.visit["enterprise_id"])
         representative = enterprise["legal_representative"] or enterprise["contact_person"]
         dialog = FinishDialog(self.profile, self.visit, representative, self)
@@ -393,6 +510,25 @@ class VisitScreen(QWidget):
             self.visit_finished.emit(self.visit["id"])
             self.open_visit(self.visit["id"], self.position)
             self._archive(self.visit["id"])
+            self.offer_notice()
+
+    def confirm_finish_despite(self, warnings: list[str]) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("完成前请检查"),
+                          self.tr("完成后巡查将锁定。以下内容请先核对:"), parent=self)  # fmt: skip
+        box.setInformativeText("\n".join(f"• {w}" for w in warnings))
+        back = box.addButton(self.tr("返回修改"), QMessageBox.ButtonRole.RejectRole)
+        box.addButton(self.tr("仍然完成"), QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(back)
+        box.exec()
+        return box.clickedButton() is not back
+
+    def offer_notice(self) -> None:
+        if not visits.findings_of_visit(self.profile, self.visit["id"]):
+            return
+        answer = QMessageBox.question(self, self.tr("巡查已完成"),
+                                      self.tr("巡查已完成并锁定。现在打印整改通知书交给企业吗?"))  # fmt: skip
+        if answer == QMessageBox.StandardButton.Yes:
+            self._request("notice")
 
     def _archive(self, visit_id: str) -> None:
         """The finished visit's report and notice as PDF, made now on the pool, ready for the next sync."""
@@ -414,11 +550,11 @@ class VisitScreen(QWidget):
         self.go_to(self.position)
 
     def _request(self, kind: str) -> None:
-        self.item_panel.flush()
+        self.save_typing()
         self.document_requested.emit(kind, self.visit["id"])
 
     def leave(self) -> None:
-        self.item_panel.flush()
+        self.save_typing()
         self._position_timer.stop()
         self._remember_position()
         self.closed.emit()

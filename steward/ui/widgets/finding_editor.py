@@ -5,15 +5,26 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QDateEdit, QFormLayout, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtCore import QDate, QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QWidget,
+)
 
 from steward.domain import clock
-from steward.domain.errors import StewardError
+from steward.domain.errors import InvalidInput, StewardError
 from steward.domain.labels import Severity
 from steward.services import visits
 from steward.storage.profile import Profile
 from steward.ui.labels import label
+from steward.ui.theme import touch_calendar
 
 
 class FindingEditor(QWidget):
@@ -26,6 +37,7 @@ class FindingEditor(QWidget):
         self.finding: dict[str, Any] | None = None
         self.deadline_days: dict[Severity, int] = {}
         self.reason: str | None = None
+        self.editable = False
         self._loading = False
         self._pending: dict[str, Any] = {}
         self._save_timer = QTimer(self, singleShot=True, interval=400)
@@ -35,19 +47,34 @@ class FindingEditor(QWidget):
         self.location.setPlaceholderText(self.tr("如:喷漆车间东侧"))
         self.description = QPlainTextEdit()
         self.description.setFixedHeight(84)
+        self.description.setTabChangesFocus(True)  # Tab moves on, as in every other field; no tab characters
         self.basis = QLineEdit()
         self.severity = QComboBox()
         for sev in Severity:
             self.severity.addItem(label(sev), sev.value)
         self.requirement = QPlainTextEdit()
         self.requirement.setFixedHeight(84)
-        self.deadline = QDateEdit(calendarPopup=True)
+        self.requirement.setTabChangesFocus(True)
+        self.deadline = touch_calendar(QDateEdit(calendarPopup=True))
         self.deadline.setDisplayFormat("yyyy-MM-dd")
 
+        # The description starts as the checklist's wording of the problem: the steward confirms or edits it.
+        self.confirm_hint = QLabel(self.tr("请核对问题描述:属实请确认,否则直接修改。"), wordWrap=True,
+                                   objectName="overdue")  # fmt: skip
+        self.confirm_button = QPushButton(self.tr("描述属实"))
+        self.confirm_button.clicked.connect(self.confirm_description)
+        confirm_row = QHBoxLayout()
+        confirm_row.setContentsMargins(0, 0, 0, 0)
+        confirm_row.addWidget(self.confirm_hint, 1)
+        confirm_row.addWidget(self.confirm_button)
+        self.confirm_box = QWidget()
+        self.confirm_box.setLayout(confirm_row)
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow(self.tr("位置"), self.location)
         form.addRow(self.tr("问题描述"), self.description)
+        form.addRow("", self.confirm_box)
         form.addRow(self.tr("依据"), self.basis)
         form.addRow(self.tr("等级"), self.severity)
         form.addRow(self.tr("整改要求"), self.requirement)
@@ -59,6 +86,13 @@ class FindingEditor(QWidget):
         self.requirement.textChanged.connect(lambda: self._queue("requirement", self.requirement.toPlainText()))
         self.deadline.dateChanged.connect(lambda d: self._queue("deadline", d.toPython()))
         self.severity.currentIndexChanged.connect(self._severity_changed)
+        for widget in (self.location, self.description, self.basis, self.requirement, self.deadline):
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusOut:
+            self.flush()  # leaving a field saves it, whatever the timer says
+        return super().eventFilter(watched, event)
 
     def show_finding(self, finding: dict[str, Any], deadline_days: dict[Severity, int], editable: bool) -> None:
         self.flush()
@@ -78,6 +112,22 @@ class FindingEditor(QWidget):
             widget.setReadOnly(not editable)
         self.severity.setEnabled(editable)
         self.deadline.setEnabled(editable)
+        self.editable = editable
+        self._show_confirmation()
+
+    def _show_confirmation(self) -> None:
+        untouched = bool(self.finding) and self.editable and visits.description_untouched(self.profile, self.finding)
+        self.confirm_box.setVisible(untouched)
+
+    def confirm_description(self) -> None:
+        if not self.finding:
+            return
+        self.flush()
+        try:
+            visits.confirm_description(self.profile, self.finding["visit_id"], self.finding["id"])
+        except StewardError as exc:
+            self.failed.emit(exc)
+        self._show_confirmation()
 
     def _severity_changed(self) -> None:
         if self._loading or not self.finding:
@@ -103,12 +153,19 @@ class FindingEditor(QWidget):
         if not (self._pending and self.finding):
             return
         changes, self._pending = self._pending, {}
+        if "description" in changes and not str(changes["description"]).strip():
+            # A description being retyped is not saved empty; everything else typed with it still is.
+            del changes["description"]
+            self.failed.emit(InvalidInput("问题描述不能为空。", "The description must not be empty."))
+            if not changes:
+                return
         try:
             self.finding = visits.update_finding(self.profile, self.finding["id"], reason=self.reason, **changes)
         except StewardError as exc:
             self.failed.emit(exc)
         else:
             self.changed.emit()
+            self._show_confirmation()
 
     def deadline_value(self) -> date:
         return self.deadline.date().toPython()

@@ -50,10 +50,12 @@ class FindingHistoryDialog(QDialog):
         self.photos = PhotoStrip(profile, background)
         self.error = QLabel(objectName="overdue")
         actions = QHBoxLayout()
+        self.event_buttons: dict[EventKind, QPushButton] = {}
         for caption, kind in ((self.tr("企业报告已整改…"), EventKind.RECTIFICATION_REPORTED),
                             (self.tr("免于整改…"), EventKind.WAIVED), (self.tr("重新打开…"), EventKind.REOPENED)):  # fmt: skip
             button = QPushButton(caption)
             button.clicked.connect(lambda _c=False, k=kind: self.add_event(k))
+            self.event_buttons[kind] = button
             actions.addWidget(button)
         actions.addStretch()
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -92,6 +94,13 @@ class FindingHistoryDialog(QDialog):
         if detail.days_to_close is not None:
             status += self.tr(" · 用时 {n} 天闭环").format(n=detail.days_to_close)
         self.status.setText(status)
+        # 重新打开 only once closed; reporting or waiving only while open. A disabled button says why.
+        closed = detail.status.closed
+        for kind, button in self.event_buttons.items():
+            allowed = closed if kind == EventKind.REOPENED else not closed
+            button.setEnabled(allowed)
+            button.setToolTip("" if allowed else self.tr("问题尚未闭环,无需重新打开。") if kind == EventKind.REOPENED
+                              else self.tr("问题已闭环;如需继续跟踪,请先重新打开。"))  # fmt: skip
         self.events.set_rows(detail.events)
         for column in range(3):
             self.table.resizeColumnToContents(column)

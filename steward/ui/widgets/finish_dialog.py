@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 from steward.domain.errors import StewardError
 from steward.services import settings, visits
 from steward.storage.profile import Profile
+from steward.ui.screen_fit import fit_to_screen
 from steward.ui.widgets.signature_pad import SignaturePad
 
 
@@ -81,13 +83,22 @@ class FinishDialog(QDialog):
         buttons.addButton(self.tr("返回继续检查"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.finish)
         buttons.rejected.connect(self.reject)
+        # On a small screen the signatures scroll; the buttons stay in view below them.
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.addWidget(self.summary)
+        body_layout.addWidget(self.unanswered)
+        body_layout.addWidget(self.steward_box)
+        body_layout.addWidget(self.representative_box)
+        scroll = QScrollArea()
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.unanswered)
-        layout.addWidget(self.steward_box)
-        layout.addWidget(self.representative_box)
+        layout.addWidget(scroll, 1)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        fit_to_screen(self, 780, 900)  # roomy for two signatures; never beyond the screen
 
     def _problem(self) -> str | None:
         if self.steward_box.pad.is_empty() or not self.steward_box.name.text().strip():

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -17,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from steward.domain import clock
 from steward.domain.errors import StewardError
 from steward.domain.labels import EventKind, Severity
 from steward.services import visits
@@ -24,6 +29,7 @@ from steward.services.photos import LinkTarget
 from steward.storage.profile import Profile
 from steward.ui.background import Background
 from steward.ui.labels import label
+from steward.ui.theme import touch_calendar
 from steward.ui.widgets.photo_strip import PhotoStrip
 
 OUTCOMES = (EventKind.RECHECK_RECTIFIED, EventKind.RECHECK_PARTLY, EventKind.RECHECK_NOT_RECTIFIED)
@@ -55,13 +61,20 @@ class RecheckRow(QFrame):
         self.overdue = QLabel(self.tr("已逾期 {n} 天").format(n=row["overdue_days"]), objectName="overdue")
         self.overdue.setVisible(row["overdue_days"] > 0)
         self.note = QLineEdit(row["outcome_note"])
-        self.note.setPlaceholderText(self.tr("复查意见(先填写,再选择结果)"))
+        self.note.setPlaceholderText(self.tr("复查意见(选择结果前后均可填写)"))
         self.note.setReadOnly(not editable)
+        self._saved_note = row["outcome_note"]
+        self._note_timer = QTimer(self, singleShot=True, interval=500)
+        self._note_timer.timeout.connect(self.flush)
+        self.note.textEdited.connect(lambda _t: self._note_timer.start())
+        self.note.editingFinished.connect(self.flush)
+        self.note.installEventFilter(self)
         self.group = QButtonGroup(self)
         buttons = QHBoxLayout()
         self.outcome_buttons: dict[EventKind, QPushButton] = {}
         for kind in OUTCOMES:
-            button = QPushButton(self.tr(_LABELS[kind]), checkable=True)
+            button = QPushButton(self.tr(_LABELS[kind]), checkable=True, objectName="outcome")
+            button.setProperty("outcome", kind.value)
             button.setChecked(row["outcome"] == kind.value)
             button.setEnabled(editable)
             button.clicked.connect(lambda _c=False, k=kind: self.record(k))
@@ -71,6 +84,25 @@ class RecheckRow(QFrame):
         buttons.addStretch()
         self.photos = PhotoStrip(profile, background)
         self.photo_hint = QLabel(self.tr("选择复查结果后,可在此添加整改后照片。"))
+        # Side by side: the photos taken when the problem was found, next to today's, so 已整改 rests on evidence.
+        self.before = PhotoStrip(profile, background)
+        self.before.set_target(LinkTarget(visit_id=row["visit_id"], finding_id=row["id"]), editable=False)
+        before_column = QVBoxLayout()
+        before_column.addWidget(QLabel(self.tr("发现时的照片")))
+        self.no_before = QLabel(self.tr("发现时没有拍照。"))
+        self.no_before.setVisible(self.before.count() == 0)
+        self.before.setVisible(self.before.count() > 0)
+        before_column.addWidget(self.before)
+        before_column.addWidget(self.no_before)
+        before_column.addStretch()
+        after_column = QVBoxLayout()
+        after_column.addWidget(QLabel(self.tr("今日复查照片")))
+        after_column.addWidget(self.photo_hint)
+        after_column.addWidget(self.photos)
+        after_column.addStretch()
+        side_by_side = QHBoxLayout()
+        side_by_side.addLayout(before_column, 1)
+        side_by_side.addLayout(after_column, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         facts_row = QHBoxLayout()
@@ -80,8 +112,7 @@ class RecheckRow(QFrame):
         layout.addLayout(facts_row)
         layout.addWidget(self.note)
         layout.addLayout(buttons)
-        layout.addWidget(self.photo_hint)
-        layout.addWidget(self.photos)
+        layout.addLayout(side_by_side)
         self._show_photos(row["outcome_event_id"])
 
     def _show_photos(self, event_id: str | None) -> None:
@@ -91,12 +122,70 @@ class RecheckRow(QFrame):
             target = LinkTarget(visit_id=self.visit["id"], finding_id=self.row["id"], event_id=event_id)
             self.photos.set_target(target, editable=self.editable)
 
-    def record(self, kind: EventKind) -> None:
+    def _restore_buttons(self) -> None:
+        self.group.setExclusive(False)
+        for kind, button in self.outcome_buttons.items():
+            button.setChecked(self.row["outcome"] == kind.value)
+        self.group.setExclusive(True)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.note and event.type() == QEvent.Type.FocusOut:
+            self.flush()
+        return super().eventFilter(watched, event)
+
+    def flush(self) -> None:
+        """Save the comment now: typed before or after the result, it is kept."""
+        self._note_timer.stop()
+        text = self.note.text().strip()
+        if not self.editable or text == self._saved_note:
+            return
         try:
-            event = visits.recheck(self.profile, self.visit["id"], self.row["id"], kind, self.note.text())
+            visits.save_recheck_note(self.profile, self.visit["id"], self.row["id"], text)
         except StewardError as exc:
             self.failed.emit(exc)
             return
+        self._saved_note = text
+
+    def ask_new_deadline(self) -> date | None:
+        """部分整改: the rest needs a new deadline, agreed on the spot."""
+        dialog = QDialog(self)
+        dialog.setWindowTitle(self.tr("部分整改:新的整改期限"))
+        edit = touch_calendar(QDateEdit(calendarPopup=True))
+        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setLocale(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+        today = clock.today()
+        edit.setMinimumDate(QDate(today))
+        edit.setDate(QDate(today + timedelta(days=7)))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(QLabel(self.tr("尚未整改的部分,企业须在何日前完成?")))
+        layout.addWidget(edit)
+        layout.addWidget(buttons)
+        self.deadline_dialog = dialog
+        self.deadline_edit = edit
+        if not dialog.exec():
+            return None
+        return edit.date().toPython()
+
+    def record(self, kind: EventKind) -> None:
+        self._note_timer.stop()
+        note = self.note.text().strip()
+        if kind == EventKind.RECHECK_PARTLY:
+            new_deadline = self.ask_new_deadline()
+            if new_deadline is None:
+                self._restore_buttons()
+                return
+            stated = self.tr("新整改期限:{d}").format(d=new_deadline.isoformat())
+            note = f"{note}({stated})" if note else stated
+            self.note.setText(note)
+        try:
+            event = visits.recheck(self.profile, self.visit["id"], self.row["id"], kind, note)
+        except StewardError as exc:
+            self.failed.emit(exc)
+            return
+        self._saved_note = self.note.text().strip()
         self.row = {**self.row, "outcome": kind.value, "outcome_event_id": event["id"]}
         self.overdue.setVisible(kind != EventKind.RECHECK_RECTIFIED and self.row["overdue_days"] > 0)
         self._show_photos(event["id"])
@@ -115,6 +204,7 @@ class RecheckPanel(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
 
     def show_visit(self, visit: dict[str, Any], editable: bool) -> None:
+        self.flush()
         body = QWidget()
         layout = QVBoxLayout(body)
         listed = visits.recheck_list(self.profile, visit["id"])
@@ -132,6 +222,10 @@ class RecheckPanel(QScrollArea):
             layout.addWidget(widget)
         layout.addStretch()
         self.setWidget(body)
+
+    def flush(self) -> None:
+        for row in self.rows:
+            row.flush()
 
     def pending(self) -> int:
         return sum(1 for r in self.rows if r.row["outcome"] is None)
