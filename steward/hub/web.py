@@ -12,6 +12,7 @@ import urllib.parse
 from datetime import date
 from typing import Any
 
+from steward.domain import clock
 from steward.domain.findings import FindingEvent, derive_state
 from steward.domain.labels import EventKind, Severity, VisitKind
 from steward.hub.store import HubError, HubStore
@@ -108,6 +109,14 @@ def _overview(store: HubStore, today: date) -> dict[str, dict[str, Any]]:
     return enterprises
 
 
+def _stewards_time(text: str) -> str:
+    """A stored UTC instant as the stewards' wall-clock time, whatever zone this server runs in."""
+    try:
+        return clock.from_text(text).astimezone(clock.STEWARDS_ZONE).strftime("%Y-%m-%d %H:%M")
+    except (ValueError, AttributeError):  # validated at the door; shown as it came if it still is not a time
+        return str(text)
+
+
 def _parse(text: str) -> Any:
     from datetime import datetime
 
@@ -115,7 +124,10 @@ def _parse(text: str) -> Any:
 
 
 def index_page(store: HubStore, viewer: str) -> str:
-    rows = sorted(_overview(store, date.today()).values(), key=lambda e: (-e["overdue"], -e["open"], e["name"]))
+    rows = sorted(
+        _overview(store, clock.today(clock.STEWARDS_ZONE)).values(),
+        key=lambda e: (-e["overdue"], -e["open"], e["name"]),
+    )
     cells = "".join(
         f"<tr><td><a href='/enterprise/{html.escape(e['id'])}'>{html.escape(e['name'])}</a></td>"
         f"<td>{html.escape(e['credit_code'])}</td><td>{len(e['visits'])}</td><td>{e['found']}</td>"
@@ -128,7 +140,7 @@ def index_page(store: HubStore, viewer: str) -> str:
 
 
 def enterprise_page(store: HubStore, enterprise_id: str) -> str:
-    ent = _overview(store, date.today()).get(enterprise_id)
+    ent = _overview(store, clock.today(clock.STEWARDS_ZONE)).get(enterprise_id)
     if ent is None:
         raise HubError("no_enterprise", "没有该企业。", "No such enterprise.")
     findings = [f for f in store.bodies("finding") if f.get("enterprise_id") == enterprise_id]
@@ -150,7 +162,7 @@ def enterprise_page(store: HubStore, enterprise_id: str) -> str:
         photos = "".join(f"<a href='/photo/{s}'><img src='/photo/{s}' alt='{s[:12]}' title='SHA-256 {s[:12]}'></a>"
                          for s in shas if not store.missing([s]))  # fmt: skip
         kind = _kind(visit.get("kind"))
-        parts.append(f"<h2>{html.escape(visit.get('started_at', '')[:16].replace('T', ' '))} · {html.escape(kind)} · "
+        parts.append(f"<h2>{html.escape(_stewards_time(visit.get('started_at', '')))} · {html.escape(kind)} · "
                      f"{html.escape(visit.get('steward', ''))}</h2>")  # fmt: skip
         if rows:
             parts.append(f"<table><tr><th>位置</th><th>问题描述</th><th>等级</th><th>整改期限</th></tr>{rows}</table>")

@@ -222,7 +222,9 @@ def build_ledger(profile: Profile, enterprise_id: str, start: date | None = None
     closed = sum(1 for f in rows if FindingStatus(f["status"]) == FindingStatus.RECTIFIED)
     still_open = sum(1 for f in rows if not FindingStatus(f["status"]).closed)
     totals = f"期间共发现问题 {len(rows)} 个，已整改 {closed} 个，尚未整改 {still_open} 个。"
-    period = f"{rows[0]['created_at'][:10] if rows and not start else first.isoformat()} 至 {last.isoformat()}"
+    period = (
+        f"{clock.local_day(rows[0]['created_at']) if rows and not start else first.isoformat()} 至 {last.isoformat()}"
+    )
     return Ledger(_letterhead(profile, f"问题台账 {enterprise['name']}", new_id()[:13]), _enterprise(enterprise),
                   period, tuple(entries), totals)  # fmt: skip
 
