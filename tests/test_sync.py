@@ -17,6 +17,7 @@ from steward.storage.profile import Profile
 from steward.sync import engine
 from steward.sync.client import HubClient, SyncError
 from steward.sync.wire import HEADER_CHUNK_SHA256, record
+from tests import processes
 from tests.conftest import make_code
 from tests.hub_process import Hub
 from tests.images import write_jpeg
@@ -211,14 +212,11 @@ def test_the_hub_killed_mid_sync_then_restarted(hub, laptop_a: Profile, tmp_path
     with pytest.raises(SyncError) as err:
         engine.sync(laptop_a, client, progress=kill_hub_midway, chunk_size=4096)
     assert err.value.code == "unreachable"
-    Hub(server.data_dir, server.port).start()
-    try:
-        engine.sync(laptop_a, client, chunk_size=4096)
-        assert engine.blob_outbox(laptop_a) == [] and engine.pending(laptop_a).records == 0
-        for sha in (b.sha256 for b in engine.blob_outbox(laptop_a)):
-            assert store.blob_path(sha).exists()
-    finally:
-        server.process = None
+    server.start()  # the same hub (data, port) again; the fixture stops it
+    engine.sync(laptop_a, client, chunk_size=4096)
+    assert engine.blob_outbox(laptop_a) == [] and engine.pending(laptop_a).records == 0
+    for sha in (b.sha256 for b in engine.blob_outbox(laptop_a)):
+        assert store.blob_path(sha).exists()
 
 
 @pytest.mark.parametrize(
@@ -421,7 +419,6 @@ def test_read_only_web_page_for_insurer_staff(hub, laptop_a: Profile, tmp_path: 
 
 def test_the_client_killed_mid_upload_resends_only_the_unfinished_chunk(hub, tmp_path: Path) -> None:
     import os
-    import signal
     import subprocess
     import sys
 
@@ -433,18 +430,25 @@ def test_the_client_killed_mid_upload_resends_only_the_unfinished_chunk(hub, tmp
         visit = visits.listing(profile)[0]
         finding_id = visits.findings_of_visit(profile, visit["id"])[0]["id"]
         photos.import_photos(profile, [big], photos.LinkTarget(finding_id=finding_id))
-    child = subprocess.Popen([sys.executable, "-m", "tests.sync_worker", str(tmp_path / "k"), server.url,
-                              tokens["李明"]], cwd=root, env={**os.environ, "PYTHONPATH": str(root)},
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    errors = (tmp_path / "worker.err").open("w")
+    child = processes.spawn(
+        [sys.executable, "-m", "tests.sync_worker", str(tmp_path / "k"), server.url, tokens["李明"]],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        stdout=subprocess.PIPE,
+        stderr=errors,
+        text=True,
+    )
     assert child.stdout is not None
     uploads = 0
     for line in child.stdout:
         if line.startswith("upload"):
             uploads += 1
             if uploads == 5:
-                child.send_signal(signal.SIGKILL)
+                processes.kill(child)
                 break
-    child.wait(timeout=10)
+    errors.close()
+    assert uploads == 5, (tmp_path / "worker.err").read_text()
     with open_profile(tmp_path / "k", "li") as profile:
         client = client_for(profile, server, tokens["李明"])
         blobs = engine.blob_outbox(profile)
