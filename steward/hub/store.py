@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS records (
     profile_id TEXT NOT NULL, content_hash TEXT NOT NULL, body TEXT NOT NULL, received_at TEXT NOT NULL,
     UNIQUE (entity, id));
 CREATE TABLE IF NOT EXISTS blobs (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, received_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS viewers (name TEXT PRIMARY KEY, salt TEXT NOT NULL, password_hash TEXT NOT NULL);
 """
 
 
@@ -113,6 +114,21 @@ class HubStore:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+
+    # -- insurer staff who read the web page ------------------------------------------------------------------
+    def put_viewer(self, name: str, salt_hex: str, password_hash: str) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO viewers VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET salt = excluded.salt, "
+                "password_hash = excluded.password_hash",
+                [name, salt_hex, password_hash],
+            )
+
+    def viewer_secret(self, name: str) -> tuple[str, str] | None:
+        """(salt as hex, password hash) of a viewer, or None."""
+        with self.connect() as conn:
+            row = conn.execute("SELECT salt, password_hash FROM viewers WHERE name = ?", [name]).fetchone()
+        return (row[0], row[1]) if row else None
 
     # -- stewards and profiles ------------------------------------------------------------------------------
     def add_steward(self, name: str) -> str:
