@@ -20,12 +20,16 @@ run: $(STAMP)
 	$(BIN)/steward --profile $(DEMO_PROFILE) demo --if-missing
 	$(BIN)/steward --profile $(DEMO_PROFILE)
 
+# Style, the architecture's import contracts (pyproject.toml, docs/architecture.md) and the type checker.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
+# On every core (pytest-xdist): each test makes its own profile, hub (on a free port) and child processes.
 test: lint
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n auto
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
@@ -56,4 +60,4 @@ system-deps:
 		fonts-wqy-microhei poppler-utils
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info build dist
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache *.egg-info build dist

@@ -1,4 +1,8 @@
-"""Shared fixtures. Qt runs offscreen: set before anything can import PySide6."""
+"""Shared fixtures. Qt runs offscreen: set before anything can import PySide6.
+
+The suite runs in the stewards' zone (UTC+8) whatever the machine's zone, and child processes inherit it. Tests
+marked `dates` run once more in a zone on the other side of UTC, where the local and the UTC date differ at other
+hours, so a date taken in the wrong zone fails in one of the two."""
 
 from __future__ import annotations
 
@@ -8,7 +12,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Never the developer's real keychain: tests that need a credential store install their own (test_credentials.py).
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
+import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -16,7 +22,70 @@ import pytest
 from steward.domain.credit_code import check_character
 from steward.services import enterprises, templates
 from steward.storage.profile import Profile
+from tests import processes
 from tests.images import write_jpeg
+
+# POSIX rules rather than zone names: they need no time-zone database on the machine, and a name the machine does not
+# know would silently mean UTC.
+ZONES = {
+    "Asia/Shanghai": ("CST-8", -8 * 3600),
+    "America/Los_Angeles": ("PST8PDT,M3.2.0,M11.1.0", 8 * 3600),
+}
+SUITE_ZONE = "Asia/Shanghai"
+
+
+def use_zone(name: str) -> None:
+    rule, offset = ZONES[name]
+    os.environ["TZ"] = rule
+    time.tzset()
+    assert time.timezone == offset, f"the time zone {name} did not take effect"
+
+
+use_zone(SUITE_ZONE)
+
+
+def local(*fields: int) -> datetime:
+    """A wall-clock time where the test runs, as an aware datetime: datetime(2026, 11, 2, 10) at the steward's."""
+    return datetime(*fields).astimezone()  # type: ignore[arg-type]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "dates: also run in a second time zone (America/Los_Angeles)")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.definition.get_closest_marker("dates"):
+        metafunc.parametrize("time_zone", sorted(ZONES), indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def time_zone(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Set up before every other fixture of a test, so data made by fixtures is made in the test's zone too."""
+    name = getattr(request, "param", SUITE_ZONE)
+    use_zone(name)
+    yield name
+    use_zone(SUITE_ZONE)
+
+
+@pytest.fixture(autouse=True)
+def no_process_outlives_its_test() -> Iterator[None]:
+    """A test ends what it starts (hubs, workers it kills), also when it fails; whatever is left is ended here and
+    the test fails for it."""
+    first = len(processes.STARTED)
+    yield
+    left = processes.running(since=first)
+    for process in left:
+        processes.end(process)
+    assert not left, f"the test left processes running: {processes.describe(left)}"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_process_outlives_the_suite() -> Iterator[None]:
+    yield
+    left = processes.running()
+    for process in left:
+        processes.end(process)
+    assert not left, f"processes still running at the end of the tests: {processes.describe(left)}"
 
 
 @pytest.fixture

@@ -1,15 +1,18 @@
-"""A real Steward Hub (uvicorn) on 127.0.0.1 for tests, started and stopped as a child process."""
+"""A real Steward Hub (uvicorn) on 127.0.0.1 for tests, started and stopped as a child process (tests/processes.py:
+its own process group; conftest ends it if a test does not)."""
 
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from tests import processes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,38 +28,38 @@ class Hub:
         self.data_dir, self.port, self.args = data_dir, port or free_port(), args
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - the hub writes to it for as long as it runs
 
     def start(self) -> Hub:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "steward.cli.main", "hub", "serve", "--data-dir", str(self.data_dir),
-             "--port", str(self.port), *self.args],
-            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )  # fmt: skip
-        deadline = time.monotonic() + 20
+        args = [sys.executable, "-m", "steward.cli.main", "hub", "serve", "--data-dir", str(self.data_dir)]
+        self.process = processes.spawn(
+            [*args, "--port", str(self.port), *self.args],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.DEVNULL,
+            stderr=self.log,  # a file, not a pipe: a pipe nobody reads stops a chatty server once it is full
+        )
+        deadline = time.monotonic() + 60  # a guard against a hub that never comes up, not a measure of speed
         while time.monotonic() < deadline:
             try:
                 urllib.request.urlopen(self.url + "/openapi.json", timeout=1).read()
                 return self
             except OSError:
                 if self.process.poll() is not None:
-                    raise RuntimeError(
-                        self.process.stderr.read().decode() if self.process.stderr else "hub died"
-                    ) from None
+                    self.log.seek(0)
+                    raise RuntimeError(self.log.read().decode(errors="replace") or "hub died") from None
                 time.sleep(0.1)
+        self.stop()
         raise RuntimeError("hub did not start")
 
     def kill(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(timeout=10)
+        """SIGKILL, as a crash or power cut would."""
+        if self.process:
+            processes.kill(self.process)
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        if self.process:
+            processes.end(self.process)
 
 
 def plant_raw(store: object, entity: str, rid: str, body: dict) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 from pathlib import Path
 
@@ -70,9 +71,11 @@ def with_photo(profile: Profile, enterprise: dict, photo: Path) -> tuple[Profile
 
 def test_check_repairs_stray_files_and_missing_renditions(with_photo: tuple[Profile, str]) -> None:
     profile, sha = with_photo
-    stray = profile.photos.original_path("ab" * 32, "jpg")  # a file whose row never got written (crash)
+    # A whole file whose row never got written: the crash came between the rename and the commit.
+    whole = b"a photo renamed into place, then the power went"
+    stray = profile.photos.original_path(hashlib.sha256(whole).hexdigest(), "jpg")
     stray.parent.mkdir(parents=True, exist_ok=True)
-    stray.write_bytes(b"x")
+    stray.write_bytes(whole)
     temp = profile.photos.thumb_path(sha).with_name(".half-written.jpg.123.4.tmp")
     temp.write_bytes(b"half")
     profile.photos.thumb_path(sha).unlink()

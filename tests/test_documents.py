@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -12,11 +12,14 @@ from steward.services import documents, enterprises, findings, photos, settings,
 from steward.services.check import check_profile
 from steward.services.photos import LinkTarget
 from steward.storage.profile import Profile
-from tests.conftest import make_code
+from tests.conftest import local, make_code
 from tests.images import write_jpeg
 from tests.pdf_helpers import page_texts, reader, text, unembedded_fonts
 
-WHEN = datetime(2026, 11, 2, 2, 30, tzinfo=UTC)
+
+def when() -> datetime:
+    """The visit: 07:30 on 2 November where the steward is, which is 1 November in UTC when that is China."""
+    return local(2026, 11, 2, 7, 30)
 
 
 @pytest.fixture(autouse=True)
@@ -29,19 +32,19 @@ def issuer(profile: Profile) -> None:
 
 @pytest.fixture
 def site(profile: Profile, enterprise: dict, tmp_path: Path) -> dict:
-    visit = visits.start(profile, enterprise["id"], "first", at=WHEN)
+    visit = visits.start(profile, enterprise["id"], "first", at=when())
     items = {i["code"]: i for i in visits.items(profile, visit["id"])}
     visits.answer(profile, visit["id"], items["B1"]["id"], "not_compliant", "现场有漆雾外逸")
     visits.answer(profile, visit["id"], items["A1"]["id"], "compliant")
-    b1 = visits.create_finding(profile, visit["id"], items["B1"]["id"], location="喷漆车间东侧", at=WHEN)
-    d2 = visits.create_finding(profile, visit["id"], items["D2"]["id"], location="危废仓库", at=WHEN)
+    b1 = visits.create_finding(profile, visit["id"], items["B1"]["id"], location="喷漆车间东侧", at=when())
+    d2 = visits.create_finding(profile, visit["id"], items["D2"]["id"], location="危废仓库", at=when())
     shots = [write_jpeg(tmp_path / f"b1-{i}.jpg", (1600, 1200), gps=(28.85, 120.73), colour=(i * 90, 60, 60))
              for i in range(2)]  # fmt: skip
     photos.import_photos(profile, shots, LinkTarget(visit_id=visit["id"], item_id=items["B1"]["id"],
                                                     finding_id=b1["id"]))  # fmt: skip
     visits.sign(profile, visit["id"], "steward", "李明", png=_signature_png(tmp_path))
     visits.sign(profile, visit["id"], "representative", "王伟", refused=True, witness="园区管理员 张强")
-    visits.finish(profile, visit["id"], at=WHEN)
+    visits.finish(profile, visit["id"], at=when())
     return {"visit": visit, "b1": b1, "d2": d2, "enterprise": enterprise}
 
 
@@ -55,6 +58,7 @@ def _signature_png(tmp_path: Path) -> bytes:
     return path.read_bytes()
 
 
+@pytest.mark.dates
 def test_notice_says_what_a_notice_must(profile: Profile, site: dict) -> None:
     result = documents.render(documents.build_notice(profile, site["visit"]["id"], copies=3))
     assert result.warnings == []
@@ -82,8 +86,8 @@ def test_notice_numbers_are_sequential_and_never_reused(profile: Profile, site: 
     first = documents.build_notice(profile, site["visit"]["id"])
     assert first.notice_number == "XJ-2026-0001"
     assert documents.build_notice(profile, site["visit"]["id"]).notice_number == "XJ-2026-0001"  # reprint
-    other = visits.start(profile, enterprise["id"], "routine", item_codes=["B2"], at=WHEN)
-    visits.create_finding(profile, other["id"], visits.items(profile, other["id"])[0]["id"], at=WHEN)
+    other = visits.start(profile, enterprise["id"], "routine", item_codes=["B2"], at=when())
+    visits.create_finding(profile, other["id"], visits.items(profile, other["id"])[0]["id"], at=when())
     assert documents.build_notice(profile, other["id"]).notice_number == "XJ-2026-0002"
 
 
@@ -106,8 +110,10 @@ def test_visit_report(profile: Profile, site: dict, enterprise: dict) -> None:
     assert "以往问题复查情况" in later and "已整改" in later and "已加装门帘" in later
 
 
+@pytest.mark.dates
 def test_ledger_and_summary(profile: Profile, site: dict) -> None:
-    findings.add_event(profile, site["b1"]["id"], "recheck_rectified", at=datetime(2026, 11, 20, 2, tzinfo=UTC))
+    # 20:00 local: already the next day in UTC where the steward is west of Greenwich.
+    findings.add_event(profile, site["b1"]["id"], "recheck_rectified", at=local(2026, 11, 20, 20))
     ledger = documents.render(documents.build_ledger(profile, site["enterprise"]["id"]))
     body = text(ledger.pdf)
     assert "问题台账" in body and "期间共发现问题 2 个。" in body
@@ -132,10 +138,10 @@ def test_a_missing_photo_file_still_renders_and_check_reports_it(profile: Profil
 def test_long_names_many_findings_and_rare_characters(profile: Profile) -> None:
     long_name = "仙居县" + "鑫淼堃工艺品制造" * 24 + "有限公司"  # over 200 characters
     rare = enterprises.create(profile, name=long_name, credit_code=make_code(41), address="仙居县白塔镇㛃村1号")
-    visit = visits.start(profile, rare["id"], "first", at=WHEN)
+    visit = visits.start(profile, rare["id"], "first", at=when())
     items = visits.items(profile, visit["id"])
     for n in range(100):
-        visits.create_finding(profile, visit["id"], items[n % len(items)]["id"], location=f"位置{n + 1}", at=WHEN)
+        visits.create_finding(profile, visit["id"], items[n % len(items)]["id"], location=f"位置{n + 1}", at=when())
     result = documents.render(documents.build_notice(profile, visit["id"]))
     pages = page_texts(result.pdf)
     assert len(pages) >= 5

@@ -103,7 +103,7 @@ def test_bad_files_are_refused_with_a_reason_and_nothing_is_stored(
     [result] = report.results
     assert result.outcome == Outcome.REJECTED
     assert reason in result.error.zh
-    assert name in result.error.zh and result.error.en
+    assert name in result.error.zh and name in result.error.en
     _assert_nothing_stored(profile)
 
 

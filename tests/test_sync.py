@@ -17,6 +17,7 @@ from steward.storage.profile import Profile
 from steward.sync import engine
 from steward.sync.client import HubClient, SyncError
 from steward.sync.wire import HEADER_CHUNK_SHA256, record
+from tests import processes
 from tests.conftest import make_code
 from tests.hub_process import Hub, plant_raw
 from tests.images import write_jpeg
@@ -228,21 +229,18 @@ def test_the_hub_killed_mid_sync_then_restarted(hub, laptop_a: Profile, tmp_path
     with pytest.raises(SyncError) as err:
         engine.sync(laptop_a, client, progress=kill_hub_midway, chunk_size=4096)
     assert err.value.code == "unreachable"
-    Hub(server.data_dir, server.port).start()
-    try:
-        engine.sync(laptop_a, client, chunk_size=4096)
-        assert engine.blob_outbox(laptop_a) == [] and engine.pending(laptop_a).records == 0
-        photo = laptop_a.db.scalar("SELECT sha256 FROM photos")
-        files = {photo: laptop_a.photos.original_path(photo, "jpg")}
-        signature = laptop_a.db.scalar("SELECT image_sha256 FROM signatures")
-        files[signature] = laptop_a.photos.blob_path(signature, "png")
-        for doc in documents.store.archived(laptop_a.db, visit_id):
-            files[doc["sha256"]] = laptop_a.photos.blob_path(doc["sha256"], "pdf")
-        assert len(files) == 4  # photo, signature, report and notice: each on the hub, byte for byte
-        for sha, path in files.items():
-            assert store.blob_path(sha).read_bytes() == path.read_bytes()
-    finally:
-        server.process = None
+    server.start()  # the same hub (data, port) again; the fixture stops it
+    engine.sync(laptop_a, client, chunk_size=4096)
+    assert engine.blob_outbox(laptop_a) == [] and engine.pending(laptop_a).records == 0
+    photo = laptop_a.db.scalar("SELECT sha256 FROM photos")
+    files = {photo: laptop_a.photos.original_path(photo, "jpg")}
+    signature = laptop_a.db.scalar("SELECT image_sha256 FROM signatures")
+    files[signature] = laptop_a.photos.blob_path(signature, "png")
+    for doc in documents.store.archived(laptop_a.db, visit_id):
+        files[doc["sha256"]] = laptop_a.photos.blob_path(doc["sha256"], "pdf")
+    assert len(files) == 4  # photo, signature, report and notice: each on the hub, byte for byte
+    for sha, path in files.items():
+        assert store.blob_path(sha).read_bytes() == path.read_bytes()
 
 
 @pytest.mark.parametrize(
@@ -406,7 +404,6 @@ def test_reference_data_imported_on_the_hub_reaches_laptops(hub, laptop_b: Profi
 
 def test_the_client_killed_mid_upload_resends_only_the_unfinished_chunk(hub, tmp_path: Path) -> None:
     import os
-    import signal
     import subprocess
     import sys
 
@@ -418,18 +415,25 @@ def test_the_client_killed_mid_upload_resends_only_the_unfinished_chunk(hub, tmp
         visit = visits.listing(profile)[0]
         finding_id = visits.findings_of_visit(profile, visit["id"])[0]["id"]
         photos.import_photos(profile, [big], photos.LinkTarget(finding_id=finding_id))
-    child = subprocess.Popen([sys.executable, "-m", "tests.sync_worker", str(tmp_path / "k"), server.url,
-                              tokens["李明"]], cwd=root, env={**os.environ, "PYTHONPATH": str(root)},
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    errors = (tmp_path / "worker.err").open("w")
+    child = processes.spawn(
+        [sys.executable, "-m", "tests.sync_worker", str(tmp_path / "k"), server.url, tokens["李明"]],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        stdout=subprocess.PIPE,
+        stderr=errors,
+        text=True,
+    )
     assert child.stdout is not None
     uploads = 0
     for line in child.stdout:
         if line.startswith("upload"):
             uploads += 1
             if uploads == 5:
-                child.send_signal(signal.SIGKILL)
+                processes.kill(child)
                 break
-    child.wait(timeout=10)
+    errors.close()
+    assert uploads == 5, (tmp_path / "worker.err").read_text()
     with open_profile(tmp_path / "k", "li") as profile:
         client = client_for(profile, server, tokens["李明"])
         blobs = engine.blob_outbox(profile)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -11,7 +11,7 @@ from steward.domain.labels import FindingStatus
 from steward.services import enterprises, findings, visits
 from steward.storage import audit
 from steward.storage.profile import Profile
-from tests.conftest import make_code
+from tests.conftest import local, make_code
 
 
 def _item(profile: Profile, visit: dict, code: str) -> dict:
@@ -48,9 +48,10 @@ def test_answers_are_saved_at_once_and_can_change(profile: Profile, enterprise: 
     assert _item(profile, visit, "B1")["result"] is None
 
 
+@pytest.mark.dates
 def test_finding_defaults_come_from_the_item_and_template(profile: Profile, enterprise: dict) -> None:
     visit = visits.start(profile, enterprise["id"], "first")
-    at = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)
+    at = local(2026, 11, 2, 7, 0)  # 1 November in UTC, if the steward is in China
     b1 = _item(profile, visit, "B1")
     major = visits.create_finding(profile, visit["id"], b1["id"], at=at)
     assert major["severity"] == "major"
@@ -135,10 +136,11 @@ def test_signatures_and_refusal(profile: Profile, enterprise: dict) -> None:
     assert sigs["representative"]["refused"] == 1 and sigs["representative"]["witness"] == "园区管理员 张强"
 
 
+@pytest.mark.dates
 def test_figures_per_enterprise_and_overall(profile: Profile, enterprise: dict) -> None:
     other = enterprises.create(profile, name="仙居县鑫达工艺品有限公司", credit_code=make_code(9))
     for ent, closed in ((enterprise, 2), (other, 0)):
-        visit_at = datetime(2026, 1, 5, 2, tzinfo=UTC)
+        visit_at = local(2026, 1, 5, 7)
         visit = visits.start(profile, ent["id"], "first", at=visit_at)
         made = [
             visits.create_finding(profile, visit["id"], i["id"], at=visit_at)
@@ -238,11 +240,10 @@ def test_resume_point(profile: Profile, enterprise: dict) -> None:
     assert visits.resume_point(profile) is None
 
 
+@pytest.mark.dates
 def test_recheck_list_keeps_what_was_rechecked_in_this_visit(profile: Profile, enterprise: dict) -> None:
-    first = visits.start(profile, enterprise["id"], "first", at=datetime(2026, 10, 1, 2, tzinfo=UTC))
-    old = visits.create_finding(
-        profile, first["id"], _item(profile, first, "B6")["id"], at=datetime(2026, 10, 1, 2, tzinfo=UTC)
-    )
+    first = visits.start(profile, enterprise["id"], "first", at=local(2026, 10, 1, 7))
+    old = visits.create_finding(profile, first["id"], _item(profile, first, "B6")["id"], at=local(2026, 10, 1, 7))
     other = visits.create_finding(profile, first["id"], _item(profile, first, "D2")["id"])
     visits.finish(profile, first["id"])
     second = visits.start(profile, enterprise["id"], item_codes=["A1"])

@@ -81,7 +81,7 @@ def _enterprises(args: argparse.Namespace) -> int:
         else:
             print(table(["名称 name", "信用代码 credit code", "待整改 open", "逾期 overdue", "最近巡查 last visit", "id"],
                         [[r["name"], r["credit_code"], r["open_findings"], r["overdue_findings"],
-                          (r["last_visit_at"] or "")[:10], r["id"]] for r in rows]))  # fmt: skip
+                          (clock.local_day(r["last_visit_at"]) if r["last_visit_at"] else ""), r["id"]] for r in rows]))  # fmt: skip
     return 0
 
 
@@ -203,7 +203,7 @@ def _templates(args: argparse.Namespace) -> int:
         else:
             print(table(["编号 code", "版本 version", "名称 name", "检查项 items", "已用于巡查 visits", "导入 imported"],
                         [[r["code"], r["version"], r["name_zh"], r["item_count"], r["visit_count"],
-                          r["imported_at"][:10]] for r in rows]))  # fmt: skip
+                          clock.local_day(r["imported_at"])] for r in rows]))  # fmt: skip
     return 0
 
 
@@ -214,7 +214,7 @@ def _report(args: argparse.Namespace) -> int:
         if args.action == "batch":
             since = args.since.isoformat() if args.since else ""
             chosen = [v["id"] for v in visits.listing(profile, enterprise_id=args.enterprise, status="finished")
-                      if v["started_at"][:10] >= since]  # fmt: skip
+                      if clock.local_day(v["started_at"]) >= since]  # fmt: skip
             written = documents.export_visit_reports(
                 profile, chosen, args.output,
                 progress=lambda n, total, name: print(f"[{n}/{total}] {name}", flush=True),

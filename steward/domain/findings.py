@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from steward.domain.clock import local_date
 from steward.domain.labels import EventKind, FindingStatus, Severity
 
 _STATUS_AFTER: dict[EventKind, FindingStatus] = {
@@ -76,17 +77,18 @@ def percent(part: int, whole: int) -> str:
 
 
 def overdue_days(deadline: date | None, state: FindingState, today: date) -> int:
-    """Days past the deadline: while open, up to today; once closed, how late it was closed (0 if on time)."""
+    """Days past the deadline: while open, up to today; once closed, how late it was closed (0 if on time).
+    Deadlines and today are local dates, so the closing instant counts by its local date too."""
     if deadline is None:
         return 0
-    end = state.closed_at.date() if state.closed_at else today
+    end = local_date(state.closed_at) if state.closed_at else today
     return max(0, (end - deadline).days)
 
 
 def days_to_close(created_at: datetime, state: FindingState) -> int | None:
     if state.closed_at is None:
         return None
-    return max(0, (state.closed_at.date() - created_at.date()).days)
+    return max(0, (local_date(state.closed_at) - local_date(created_at)).days)
 
 
 @dataclass(frozen=True)

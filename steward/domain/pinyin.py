@@ -42,4 +42,6 @@ def sort_key(name: str) -> tuple[str, ...]:
     (安 before 白 before 仙); characters without a reading keep their place by code point."""
     from pypinyin import Style, lazy_pinyin
 
-    return tuple(lazy_pinyin(name, style=Style.TONE3, errors=lambda chars: [f"~{ord(c):06x}" for c in chars]))
+    # pypinyin accepts a list from `errors` (one entry per character); its type hints say only str.
+    unknown = lambda chars: [f"~{ord(c):06x}" for c in chars]  # noqa: E731
+    return tuple(lazy_pinyin(name, style=Style.TONE3, errors=unknown))  # type: ignore[arg-type]

@@ -102,14 +102,23 @@ def _check_files(profile: Profile, report: CheckReport, repair: bool, known: set
     named = _files_named_by_settings(profile)
     for kind, path in list(profile.photos.files()):
         sha = profile.photos.sha_of(path)
-        stray = profile.photos.is_temp(path) or (sha not in (blobs if kind == "blobs" else known))
+        temp = profile.photos.is_temp(path)
+        stray = temp or (sha not in (blobs if kind == "blobs" else known))
         if not stray or path.resolve() in named:
             continue
-        problem = Problem(
-            "stray_file",
-            f"多余的文件(可能因中断留下):{_short(path)}",
-            f"Stray file (left by an interruption?): {_short(path)}",
-        )
+        if not temp and kind in ("originals", "blobs") and not profile.photos.holds(path, sha):
+            # Files reach their name only whole (temp, fsync, rename): one that is not is damage, never harmless.
+            problem = Problem(
+                "stray_damaged",
+                f"文件不完整或已损坏(内容与校验码不符),未被使用:{_short(path)}",
+                f"File incomplete or damaged (bytes do not match its hash); nothing uses it: {_short(path)}",
+            )
+        else:
+            problem = Problem(
+                "stray_file",
+                f"多余的文件(可能因中断留下):{_short(path)}",
+                f"Stray file (left by an interruption?): {_short(path)}",
+            )
         if repair:
             with contextlib.suppress(OSError):
                 path.unlink()

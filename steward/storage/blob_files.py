@@ -6,11 +6,16 @@ import contextlib
 import errno
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from steward.domain.errors import StewardError
 
 TEMP_SUFFIX = ".tmp"
+
+# For tests only; always None in the app. Called with the temp file once its bytes are written and synced, just
+# before the rename, so a test can stand in for a crash at the worst moment (tests/test_torn_writes.py).
+fault_before_rename: Callable[[Path], None] | None = None
 
 
 class DiskFull(StewardError):
@@ -36,6 +41,8 @@ def atomic_write(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        if fault_before_rename is not None:
+            fault_before_rename(tmp)
         os.replace(tmp, path)
         _fsync_dir(path.parent)
     except OSError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -61,10 +62,20 @@ class PhotoStore:
         _plain_write(path("originals", sha, prepared.ext), original)
 
     def write_blob(self, sha256: str, ext: str, data: bytes) -> Path:
+        """Kept as it is only if what is there is whole: a damaged file under the name is replaced, never served."""
         path = self.blob_path(sha256, ext)
-        if not path.exists():
+        if not self.holds(path, sha256):
             atomic_write(path, data)
         return path
+
+    @staticmethod
+    def holds(path: Path, sha256: str) -> bool:
+        """Whether `path` exists with exactly the bytes whose SHA-256 is `sha256`."""
+        try:
+            with open(path, "rb") as fh:
+                return hashlib.file_digest(fh, "sha256").hexdigest() == sha256
+        except FileNotFoundError:
+            return False
 
     def files(self) -> Iterator[tuple[str, Path]]:
         """(kind, path) of every file under the store, temp files included."""

@@ -351,7 +351,7 @@ class MainWindow(QMainWindow):
         if not folder:
             return
         chosen = [v["id"] for v in visits.listing(self.profile, status="finished")
-                  if since.isoformat() <= v["started_at"][:10] <= until.isoformat()]  # fmt: skip
+                  if since.isoformat() <= clock.local_day(v["started_at"]) <= until.isoformat()]  # fmt: skip
         documents.assign_notice_numbers(self.profile, chosen)  # the one write, here; drawing then only reads
         progress = QProgressDialog(self.tr("正在导出…"), self.tr("取消"), 0, max(1, len(chosen)), self)
         progress.setWindowTitle(self.tr("批量导出"))

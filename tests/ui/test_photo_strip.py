@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from steward.services import visits
+from steward.services import photos, visits
 from steward.services.photos import LinkTarget
 from steward.storage.profile import Profile
 from steward.ui.background import Background
@@ -45,4 +45,8 @@ def test_a_finished_visit_shows_photos_read_only(qtbot: QtBot, profile: Profile,
     strip.set_target(LinkTarget(visit_id=visit["id"]), editable=False)
     assert strip.add_button.isHidden() and strip.paste_button.isHidden()
     strip.import_files([write_jpeg(tmp_path / "x.jpg")])
+    # Had it started an import, that runs on the pool: wait for the pool and deliver its signals before looking.
+    assert Background.shared().pool.waitForDone(10_000)
+    QApplication.processEvents()
+    assert photos.links(profile, LinkTarget(visit_id=visit["id"])) == []
     assert strip.count() == 0

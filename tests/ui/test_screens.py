@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from steward.domain import clock
 from steward.domain.labels import FindingStatus
 from steward.services import enterprises, visits
 from steward.storage import audit
@@ -18,26 +20,40 @@ def _rows(window: MainWindow) -> list[dict]:
     return window.findings.model.rows
 
 
+def _ids(rows: list[dict]) -> set[str]:
+    return {r["id"] for r in rows}
+
+
 def test_findings_filters(window: MainWindow, qtbot: QtBot) -> None:
+    # Each filter must show exactly the rows it names, worked out here from the unfiltered list; every expected set
+    # is checked to be non-empty and smaller than what it is taken from, so no step can pass by showing nothing.
     window.show_findings()
     screen = window.findings
     open_rows = list(_rows(window))
-    assert open_rows and all(not FindingStatus(r["status"]).closed for r in open_rows)
+    assert open_rows and not any(FindingStatus(r["status"]).closed for r in open_rows)
     screen.status.setCurrentIndex(screen.status.findData(None))
     qtbot.waitUntil(lambda: len(_rows(window)) > len(open_rows), timeout=2000)
+    every = list(_rows(window))
+    major = _ids([r for r in every if r["severity"] == "major"])
+    assert 0 < len(major) < len(every)
     screen.severity.setCurrentIndex(screen.severity.findData("major"))
-    qtbot.waitUntil(lambda: all(r["severity"] == "major" for r in _rows(window)), timeout=2000)
+    qtbot.waitUntil(lambda: _ids(_rows(window)) == major, timeout=2000)
     screen.severity.setCurrentIndex(0)
     screen.status.setCurrentIndex(screen.status.findData("open"))
     screen.overdue.setChecked(True)
-    qtbot.waitUntil(lambda: all(r["overdue_days"] > 0 for r in _rows(window)), timeout=2000)
-    target = _rows(window)[0]["enterprise_id"]
+    overdue = [r for r in open_rows if r["overdue_days"] > 0]
+    assert 0 < len(overdue) < len(open_rows)
+    qtbot.waitUntil(lambda: _ids(_rows(window)) == _ids(overdue), timeout=2000)
+    target = overdue[0]["enterprise_id"]
     screen.enterprise.setCurrentIndex(screen.enterprise.findData(target))
-    qtbot.waitUntil(lambda: {r["enterprise_id"] for r in _rows(window)} == {target}, timeout=2000)
+    of_target = _ids([r for r in overdue if r["enterprise_id"] == target])
+    qtbot.waitUntil(lambda: _ids(_rows(window)) == of_target, timeout=2000)
     assert "共" in screen.count.text()
 
 
+@pytest.mark.dates
 def test_amending_a_finished_visit_records_the_reason(window: MainWindow, park: Profile, qtbot: QtBot) -> None:
+    began = date.today()
     ent = enterprises.listing(park)[0]
     visit = visits.start(park, ent["id"], "routine", item_codes=["A1", "B1"])
     a1 = visits.items(park, visit["id"])[0]
@@ -56,7 +72,7 @@ def test_amending_a_finished_visit_records_the_reason(window: MainWindow, park: 
     [entry] = audit.for_entity(park.db, "answer", answer_id)
     assert entry["reason"] == "现场复核:该工序已停用" and entry["detail"]["before"]["result"] == "compliant"
     assert visits.get(park, visit["id"])["status"] == "finished"  # still locked; the change is on the record
-    assert date.fromisoformat(entry["at"][:10]) <= date.today()
+    assert began <= clock.local_date(clock.from_text(entry["at"])) <= date.today()  # the local date, not the UTC one
 
 
 def test_settings_dialog(qtbot: QtBot, park: Profile) -> None:

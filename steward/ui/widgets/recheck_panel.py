@@ -55,7 +55,7 @@ class RecheckRow(QFrame):
         facts = self.tr("{sev} · {loc} · 发现于 {found} · 期限 {deadline}").format(
             sev=label(Severity(row["severity"])),
             loc=row["location"] or self.tr("未注明位置"),
-            found=row["created_at"][:10],
+            found=clock.local_day(row["created_at"]),
             deadline=row["deadline"],
         )
         self.overdue = QLabel(self.tr("已逾期 {n} 天").format(n=row["overdue_days"]), objectName="overdue")
