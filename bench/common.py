@@ -19,9 +19,13 @@ OUT = Path(os.environ.get("STEWARD_BENCH_DIR", ROOT / "bench" / "out"))
 def run_child(module: str, *args: str) -> dict[str, Any]:
     """Run `python -m module args` and return the JSON it prints last, plus its peak RSS in MB."""
     done = subprocess.run(
-        [sys.executable, "-m", module, *args], cwd=ROOT, capture_output=True, text=True, check=False,
+        [sys.executable, "-m", module, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )  # fmt: skip
+    )
     if done.returncode != 0:
         raise RuntimeError(f"{module} failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])

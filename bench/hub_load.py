@@ -56,44 +56,120 @@ def build_hub(data: Path) -> list[str]:
         stewards = conn.execute("SELECT id, name FROM stewards ORDER BY id").fetchall()
     stamp = "2026-03-02T01:30:00.000Z"
     template_id = _uuid(1, 1)
-    items = [{"id": _uuid(2, i), "template_id": template_id, "position": i, "code": f"A{i + 1}", "category_code": "A",
-              "category_zh": "手续", "category_en": "Permits", "text_zh": f"检查项 {i + 1}:环评审批/登记齐全" * 2,
-              "text_en": "EIA approval matches what is built", "basis": "《环境影响评价法》第三十一条",
-              "severity": "general", "guidance": "对照环评批复核对喷漆房数量、产能和涂料种类。"}
-             for i in range(ANSWERS)]  # fmt: skip
-    template = {"id": template_id, "code": "craft", "version": 1, "name_zh": "工艺品企业环保检查表", "name_en": "Craft",
-                "industry_zh": "工艺品", "industry_en": "Craft", "deadline_major": 60, "deadline_serious": 30,
-                "deadline_general": 7, "content_hash": "0" * 64, "source": "craft.yaml", "imported_at": stamp,
-                "items": items}  # fmt: skip
+    items = [
+        {
+            "id": _uuid(2, i),
+            "template_id": template_id,
+            "position": i,
+            "code": f"A{i + 1}",
+            "category_code": "A",
+            "category_zh": "手续",
+            "category_en": "Permits",
+            "text_zh": f"检查项 {i + 1}:环评审批/登记齐全" * 2,
+            "text_en": "EIA approval matches what is built",
+            "basis": "《环境影响评价法》第三十一条",
+            "severity": "general",
+            "guidance": "对照环评批复核对喷漆房数量、产能和涂料种类。",
+        }
+        for i in range(ANSWERS)
+    ]
+    template = {
+        "id": template_id,
+        "code": "craft",
+        "version": 1,
+        "name_zh": "工艺品企业环保检查表",
+        "name_en": "Craft",
+        "industry_zh": "工艺品",
+        "industry_en": "Craft",
+        "deadline_major": 60,
+        "deadline_serious": 30,
+        "deadline_general": 7,
+        "content_hash": "0" * 64,
+        "source": "craft.yaml",
+        "imported_at": stamp,
+        "items": items,
+    }
     store.put_reference("template", template_id, template)
     for e in range(ENTERPRISES):
         code = f"91331024MA{e:07d}"
-        body = {"id": _uuid(3, e), "name": f"仙居县第{e}工艺品有限公司", "credit_code": code + check_character(code),
-                "address": "浙江省台州市仙居县安岭乡安创小微园区1号", "template_code": "craft", "archived": 0,
-                "created_at": stamp, "updated_at": stamp}  # fmt: skip
+        body = {
+            "id": _uuid(3, e),
+            "name": f"仙居县第{e}工艺品有限公司",
+            "credit_code": code + check_character(code),
+            "address": "浙江省台州市仙居县安岭乡安创小微园区1号",
+            "template_code": "craft",
+            "archived": 0,
+            "created_at": stamp,
+            "updated_at": stamp,
+        }
         store.put_reference("enterprise", body["id"], body)
     by_steward: dict[int, list[dict[str, Any]]] = {}
     for v in range(VISITS):
         owner = stewards[v % 10]  # ten stewards made the year's visits
         visit_id, enterprise_id = _uuid(4, v), _uuid(3, v % ENTERPRISES)
-        visit = {"id": visit_id, "enterprise_id": enterprise_id, "template_id": template_id, "steward": owner[1],
-                 "kind": "routine", "status": "finished", "started_at": stamp, "finished_at": stamp, "summary": "",
-                 "items": [{"item_id": it["id"], "position": it["position"]} for it in items],
-                 "answers": [{"id": _uuid(5, v * ANSWERS + i), "visit_id": visit_id, "item_id": it["id"],
-                              "result": "not_compliant" if i < 2 else "compliant", "note": "现场查看" if i < 2 else "",
-                              "updated_at": stamp} for i, it in enumerate(items)]}  # fmt: skip
+        visit = {
+            "id": visit_id,
+            "enterprise_id": enterprise_id,
+            "template_id": template_id,
+            "steward": owner[1],
+            "kind": "routine",
+            "status": "finished",
+            "started_at": stamp,
+            "finished_at": stamp,
+            "summary": "",
+            "items": [{"item_id": it["id"], "position": it["position"]} for it in items],
+            "answers": [
+                {
+                    "id": _uuid(5, v * ANSWERS + i),
+                    "visit_id": visit_id,
+                    "item_id": it["id"],
+                    "result": "not_compliant" if i < 2 else "compliant",
+                    "note": "现场查看" if i < 2 else "",
+                    "updated_at": stamp,
+                }
+                for i, it in enumerate(items)
+            ],
+        }
         batch = [("visit", visit_id, visit)]
         for f in range(2):
             finding_id = _uuid(6, v * 2 + f)
-            batch.append(("finding", finding_id, {
-                "id": finding_id, "enterprise_id": enterprise_id, "visit_id": visit_id, "item_id": items[f]["id"],
-                "location": "喷漆车间", "description": "喷漆房废气收集不完善,有无组织排放", "basis": "《大气污染防治法》第四十五条",
-                "severity": "serious", "requirement": "整改到位并提交整改前后照片。", "deadline": "2026-04-01",
-                "created_at": stamp, "created_by": owner[1]}))  # fmt: skip
+            batch.append(
+                (
+                    "finding",
+                    finding_id,
+                    {
+                        "id": finding_id,
+                        "enterprise_id": enterprise_id,
+                        "visit_id": visit_id,
+                        "item_id": items[f]["id"],
+                        "location": "喷漆车间",
+                        "description": "喷漆房废气收集不完善,有无组织排放",
+                        "basis": "《大气污染防治法》第四十五条",
+                        "severity": "serious",
+                        "requirement": "整改到位并提交整改前后照片。",
+                        "deadline": "2026-04-01",
+                        "created_at": stamp,
+                        "created_by": owner[1],
+                    },
+                )
+            )
             for k, kind in enumerate(("opened", "recheck_rectified")):
                 event_id = _uuid(7, (v * 2 + f) * 2 + k)
-                batch.append(("finding_event", event_id, {"id": event_id, "finding_id": finding_id, "kind": kind,
-                              "at": stamp, "by": owner[1], "note": "", "visit_id": visit_id}))  # fmt: skip
+                batch.append(
+                    (
+                        "finding_event",
+                        event_id,
+                        {
+                            "id": event_id,
+                            "finding_id": finding_id,
+                            "kind": kind,
+                            "at": stamp,
+                            "by": owner[1],
+                            "note": "",
+                            "visit_id": visit_id,
+                        },
+                    )
+                )
         by_steward.setdefault(owner[0], []).extend(clean_record(e, i, content_hash(b), b) for e, i, b in batch)
     for steward_id, records in by_steward.items():
         who = {"id": steward_id}
@@ -109,9 +185,22 @@ class Hub:
 
     def __enter__(self) -> Hub:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "steward.cli.main", "hub", "serve", "--data-dir", str(self.data), "--port",
-             str(self.port)], cwd=self.checkout, env={**os.environ, "PYTHONPATH": str(self.checkout)},
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "steward.cli.main",
+                "hub",
+                "serve",
+                "--data-dir",
+                str(self.data),
+                "--port",
+                str(self.port),
+            ],
+            cwd=self.checkout,
+            env={**os.environ, "PYTHONPATH": str(self.checkout)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -136,8 +225,11 @@ class Laptop:
 
     def __init__(self, port: int, token: str, n: int) -> None:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        self.headers = {"Authorization": f"Bearer {token}", "X-Steward-Protocol": "1",
-                        "X-Steward-Profile": f"bench-laptop-{n}"}  # fmt: skip
+        self.headers = {
+            "Authorization": f"Bearer {token}",
+            "X-Steward-Protocol": "1",
+            "X-Steward-Profile": f"bench-laptop-{n}",
+        }
 
     def raw(self, path: str, body: Any = None) -> bytes:
         data = None if body is None else json.dumps(body).encode()
@@ -245,8 +337,17 @@ def main() -> None:
             for work in args.work.split(","):
                 for n in (int(x) for x in args.sizes.split(",")):
                     times, errors = at_once(n, tokens, 8790, work)
-                    rows.append([label, "no-op sync" if work == "noop" else "full pull", n, len(times),
-                                 pct(times, 0.5), pct(times, 0.99), errors])  # fmt: skip
+                    rows.append(
+                        [
+                            label,
+                            "no-op sync" if work == "noop" else "full pull",
+                            n,
+                            len(times),
+                            pct(times, 0.5),
+                            pct(times, 0.99),
+                            errors,
+                        ]
+                    )
     print_table("Steward Hub, N stewards at once (ms)", ["hub", "work", "N", "done", "p50", "p99", "errors"], rows)
 
 

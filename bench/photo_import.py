@@ -79,12 +79,15 @@ def main() -> None:
     folder = OUT / "camera"
     photos = make_photos(folder)
     megabytes = sum(p.stat().st_size for p in photos) / 1e6
-    results = {v: run_child("bench.photo_import", "--child", v, str(folder), str(OUT / f"import-{v}"))
-               for v in ("naive", "steward")}  # fmt: skip
+    results = {
+        v: run_child("bench.photo_import", "--child", v, str(folder), str(OUT / f"import-{v}"))
+        for v in ("naive", "steward")
+    }
     rows = []
     for variant, r in results.items():
-        rows.append([variant, r["photos"], f"{r['seconds']:.2f}", f"{r['photos'] / r['seconds']:.1f}",
-                     f"{r['peak_mb']:.0f}"])  # fmt: skip
+        rows.append(
+            [variant, r["photos"], f"{r['seconds']:.2f}", f"{r['photos'] / r['seconds']:.1f}", f"{r['peak_mb']:.0f}"]
+        )
     speedup = results["naive"]["seconds"] / results["steward"]["seconds"]
     print_table(
         f"Photo import: {len(photos)} JPEGs {SIZE[0]}x{SIZE[1]} q90 ({megabytes:.0f} MB), every 5th rotated by EXIF",

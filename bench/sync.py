@@ -48,11 +48,34 @@ def make_profile(folder: Path) -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
             stamp = clock.to_text(clock.now())
-            rows.append({"sha256": sha, "original_name": f"IMG_{n}.jpg", "original_ext": "jpg", "format": "JPEG",
-                         "bytes": PHOTO_BYTES, "width": 4000, "height": 3000, "taken_at": None, "gps_lat": None,
-                         "gps_lon": None, "imported_at": stamp, "original_present": 1})  # fmt: skip
-            links.append({"id": new_id(), "sha256": sha, "visit_id": visits[n % len(visits)]["id"], "item_id": None,
-                          "finding_id": None, "event_id": None, "caption": "", "created_at": stamp})  # fmt: skip
+            rows.append(
+                {
+                    "sha256": sha,
+                    "original_name": f"IMG_{n}.jpg",
+                    "original_ext": "jpg",
+                    "format": "JPEG",
+                    "bytes": PHOTO_BYTES,
+                    "width": 4000,
+                    "height": 3000,
+                    "taken_at": None,
+                    "gps_lat": None,
+                    "gps_lon": None,
+                    "imported_at": stamp,
+                    "original_present": 1,
+                }
+            )
+            links.append(
+                {
+                    "id": new_id(),
+                    "sha256": sha,
+                    "visit_id": visits[n % len(visits)]["id"],
+                    "item_id": None,
+                    "finding_id": None,
+                    "event_id": None,
+                    "caption": "",
+                    "created_at": stamp,
+                }
+            )
         bulk.insert_rows(profile.db, "photos", rows)
         bulk.insert_rows(profile.db, "photo_links", links)
 
@@ -74,9 +97,16 @@ def curl_upload(profile_dir: Path, url: str, token: str) -> float:
     lines = []
     for path in files:
         sha = path.stem
-        lines += [f'url = "{url}/v1/blobs/{sha}?offset=0&total={path.stat().st_size}"', f'upload-file = "{path}"',
-                  f'header = "Authorization: Bearer {token}"', 'header = "X-Steward-Protocol: 1"',
-                  'header = "X-Steward-Profile: curl"', 'output = "/dev/null"', "silent", "next"]  # fmt: skip
+        lines += [
+            f'url = "{url}/v1/blobs/{sha}?offset=0&total={path.stat().st_size}"',
+            f'upload-file = "{path}"',
+            f'header = "Authorization: Bearer {token}"',
+            'header = "X-Steward-Protocol: 1"',
+            'header = "X-Steward-Profile: curl"',
+            'output = "/dev/null"',
+            "silent",
+            "next",
+        ]
     config.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
     started = time.perf_counter()
     subprocess.run(["curl", "-K", str(config)], check=True)
@@ -123,10 +153,13 @@ def main() -> None:
         archive_finished(profile)
     hub, token, _ = start_hub(OUT / "hub-resume")
     try:
-        child = subprocess.Popen([sys.executable, "-m", "tests.sync_worker", str(OUT), hub.url, token, "sync-bench",
-                                  "1024"],
-                                 cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
-                                 text=True)  # fmt: skip
+        child = subprocess.Popen(
+            [sys.executable, "-m", "tests.sync_worker", str(OUT), hub.url, token, "sync-bench", "1024"],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert child.stdout is not None
         for line in child.stdout:
             parts = line.split()
@@ -145,17 +178,21 @@ def main() -> None:
     print_table(
         f"Sync of {VISITS} visits with {PHOTOS} photos ({total_mb:.0f} MB of originals) to a hub on 127.0.0.1",
         ["what", "seconds", "MB/s"],
-        [["steward sync (records, then 1 MiB chunks)", f"{ours:.1f}", f"{report.bytes_sent / 1e6 / ours:.1f}"],
-         ["curl, the same bytes, one PUT each", f"{theirs:.1f}", f"{total_mb / theirs:.1f}"]],
-    )  # fmt: skip
+        [
+            ["steward sync (records, then 1 MiB chunks)", f"{ours:.1f}", f"{report.bytes_sent / 1e6 / ours:.1f}"],
+            ["curl, the same bytes, one PUT each", f"{theirs:.1f}", f"{total_mb / theirs:.1f}"],
+        ],
+    )
     print(f"steward/curl: {theirs / ours:.0%} of curl's throughput (target >= 70%)")
     print(f"sync with nothing pending: median {sorted(noop)[2]:.0f} ms (target < 300 ms)")
     print(
         f"(before the sync: {archived} visits' report and notice PDFs made in {archiving:.1f} s, as the app does "
         f"when each visit is finished)"
     )
-    print(f"killed at half-way and resumed: {max(0, sent_again) / (PHOTOS * PHOTO_BYTES):.2%} of the bytes sent again "
-          f"(target < 2%)")  # fmt: skip
+    print(
+        f"killed at half-way and resumed: {max(0, sent_again) / (PHOTOS * PHOTO_BYTES):.2%} of the bytes sent again "
+        f"(target < 2%)"
+    )
 
 
 if __name__ == "__main__":

@@ -66,8 +66,14 @@ def child_steward(data_dir: str, profile: str) -> None:
 
 def _start_ms(args: list[str]) -> float:
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "bench.ui", *args], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.ui", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
     if "painted" not in done.stdout:
         raise RuntimeError(done.stderr)
     return (time.perf_counter() - started) * 1000

@@ -32,8 +32,9 @@ def setup(data_dir: Path) -> Path | None:
     path = log_path(data_dir)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = RotatingFileHandler(path, maxBytes=_MAX_BYTES, backupCount=_BACKUPS,
-                                                       encoding="utf-8")  # fmt: skip
+        handler: logging.Handler = RotatingFileHandler(
+            path, maxBytes=_MAX_BYTES, backupCount=_BACKUPS, encoding="utf-8"
+        )
     except OSError:
         handler, path = logging.StreamHandler(sys.stderr), None
     handler.setFormatter(logging.Formatter(_FORMAT))

@@ -11,9 +11,18 @@ import urllib.request
 from typing import Any
 
 
-def call(base: str, method: str, path: str, token: str | None = None, *, payload: Any = None,
-         data: bytes | None = None, params: dict[str, Any] | None = None, profile: str | None = None,
-         headers: dict[str, str] | None = None) -> tuple[int, Any]:  # fmt: skip
+def call(
+    base: str,
+    method: str,
+    path: str,
+    token: str | None = None,
+    *,
+    payload: Any = None,
+    data: bytes | None = None,
+    params: dict[str, Any] | None = None,
+    profile: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, Any]:
     """(status, parsed JSON or raw bytes)"""
     url = base + path + ("?" + urllib.parse.urlencode(params) if params else "")
     # Each token gets a laptop profile of its own (a profile is bound to the first steward who syncs it).

@@ -12,8 +12,12 @@ from steward.sync.client import HubClient
 def main(data_dir: str, url: str, token: str, profile_name: str = "li", chunk_kib: str = "16") -> None:
     profile = open_profile(data_dir, profile_name)
     client = HubClient(url, token, engine.profile_id(profile))
-    engine.sync(profile, client, lambda stage, done, total: print(f"{stage} {done} {total}", flush=True),
-                chunk_size=int(chunk_kib) * 1024)  # fmt: skip
+    engine.sync(
+        profile,
+        client,
+        lambda stage, done, total: print(f"{stage} {done} {total}", flush=True),
+        chunk_size=int(chunk_kib) * 1024,
+    )
     print("finished", flush=True)
 
 

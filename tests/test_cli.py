@@ -116,12 +116,33 @@ def test_reports_from_the_command_line(run, tmp_path: Path) -> None:
     visits = json.loads(run("--profile", "r", "visits", "list", "--json")[1])
     with_findings = next(v for v in visits if v["new_findings"] and v["status"] == "finished")
     out = tmp_path / "pdf"
-    code, message, _ = run("--profile", "r", "report", "notice", "--visit", with_findings["id"], "--copies", "2",
-                           "-o", str(out / "notice.pdf"))  # fmt: skip
+    code, message, _ = run(
+        "--profile",
+        "r",
+        "report",
+        "notice",
+        "--visit",
+        with_findings["id"],
+        "--copies",
+        "2",
+        "-o",
+        str(out / "notice.pdf"),
+    )
     assert code == 0 and "已生成" in message and (out / "notice.pdf").read_bytes()[:5] == b"%PDF-"
     assert run("--profile", "r", "report", "visit", "--visit", visits[0]["id"], "-o", str(out / "v.pdf"))[0] == 0
-    assert run("--profile", "r", "report", "ledger", "--enterprise", with_findings["enterprise_id"],
-               "-o", str(out / "l.pdf"))[0] == 0  # fmt: skip
+    assert (
+        run(
+            "--profile",
+            "r",
+            "report",
+            "ledger",
+            "--enterprise",
+            with_findings["enterprise_id"],
+            "-o",
+            str(out / "l.pdf"),
+        )[0]
+        == 0
+    )
     assert run("--profile", "r", "report", "summary", "--from", "2026-01-01", "-o", str(out / "s.pdf"))[0] == 0
     code, message, _ = run("--profile", "r", "report", "batch", "-o", str(out / "batch"))
     assert code == 0 and "已导出" in message and len(list((out / "batch").glob("*.pdf"))) >= len(visits)

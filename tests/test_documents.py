@@ -38,10 +38,13 @@ def site(profile: Profile, enterprise: dict, tmp_path: Path) -> dict:
     visits.answer(profile, visit["id"], items["A1"]["id"], "compliant")
     b1 = visits.create_finding(profile, visit["id"], items["B1"]["id"], location="喷漆车间东侧", at=when())
     d2 = visits.create_finding(profile, visit["id"], items["D2"]["id"], location="危废仓库", at=when())
-    shots = [write_jpeg(tmp_path / f"b1-{i}.jpg", (1600, 1200), gps=(28.85, 120.73), colour=(i * 90, 60, 60))
-             for i in range(2)]  # fmt: skip
-    photos.import_photos(profile, shots, LinkTarget(visit_id=visit["id"], item_id=items["B1"]["id"],
-                                                    finding_id=b1["id"]))  # fmt: skip
+    shots = [
+        write_jpeg(tmp_path / f"b1-{i}.jpg", (1600, 1200), gps=(28.85, 120.73), colour=(i * 90, 60, 60))
+        for i in range(2)
+    ]
+    photos.import_photos(
+        profile, shots, LinkTarget(visit_id=visit["id"], item_id=items["B1"]["id"], finding_id=b1["id"])
+    )
     visits.sign(profile, visit["id"], "steward", "李明", png=_signature_png(tmp_path))
     visits.sign(profile, visit["id"], "representative", "王伟", refused=True, witness="园区管理员 张强")
     visits.finish(profile, visit["id"], at=when())
@@ -64,11 +67,32 @@ def test_notice_says_what_a_notice_must(profile: Profile, site: dict) -> None:
     assert result.warnings == []
     assert unembedded_fonts(result.pdf) == set()
     body = text(result.pdf)
-    for expected in ("整改通知书", "编号：XJ-2026-0001", "仙居县源泉工艺品有限公司", site["enterprise"]["credit_code"],
-                     "王伟", "浙江省台州市仙居县安岭乡安创小微园区1号", "首次全面检查", "喷漆车间东侧", "危废仓库",
-                     "重大", "较重", "2027-01-01", "复查栏", "已整改", "部分整改", "企业负责人王伟拒绝签字", "园区管理员 张强",
-                     "第一联 企业留存", "第二联 服务机构留存", "第三联 保险公司留存", "仙居绿源环境服务有限公司",
-                     "照片 1", "照片 2", "1、2"):  # fmt: skip
+    for expected in (
+        "整改通知书",
+        "编号：XJ-2026-0001",
+        "仙居县源泉工艺品有限公司",
+        site["enterprise"]["credit_code"],
+        "王伟",
+        "浙江省台州市仙居县安岭乡安创小微园区1号",
+        "首次全面检查",
+        "喷漆车间东侧",
+        "危废仓库",
+        "重大",
+        "较重",
+        "2027-01-01",
+        "复查栏",
+        "已整改",
+        "部分整改",
+        "企业负责人王伟拒绝签字",
+        "园区管理员 张强",
+        "第一联 企业留存",
+        "第二联 服务机构留存",
+        "第三联 保险公司留存",
+        "仙居绿源环境服务有限公司",
+        "照片 1",
+        "照片 2",
+        "1、2",
+    ):
         assert expected in body, expected
     photo_rows = profile.db.query("SELECT sha256 FROM photos")
     assert all(f"SHA-256 {r['sha256'][:12]}" in body for r in photo_rows)
@@ -102,8 +126,19 @@ def test_visit_report(profile: Profile, site: dict, enterprise: dict) -> None:
     visits.recheck(profile, second["id"], site["b1"]["id"], "recheck_rectified", "已加装门帘")
     first = documents.render(documents.build_visit_report(profile, site["visit"]["id"]))
     body = text(first.pdf)
-    for expected in ("一企一策全面检查报告", "检查项目", "现场有漆雾外逸", "不合格", "合格", "未检查",
-                     "本次发现的问题", "现场照片", "检查人员一", "李明", "GPS 28.85000, 120.73000"):  # fmt: skip
+    for expected in (
+        "一企一策全面检查报告",
+        "检查项目",
+        "现场有漆雾外逸",
+        "不合格",
+        "合格",
+        "未检查",
+        "本次发现的问题",
+        "现场照片",
+        "检查人员一",
+        "李明",
+        "GPS 28.85000, 120.73000",
+    ):
         assert expected in body, expected
     assert unembedded_fonts(first.pdf) == set()
     later = text(documents.render(documents.build_visit_report(profile, second["id"])).pdf)
@@ -165,8 +200,12 @@ def test_saving_into_a_folder_that_cannot_be_written_says_so(profile: Profile, s
 
 def test_batch_export(profile: Profile, site: dict, tmp_path: Path) -> None:
     seen = []
-    written = documents.export_visit_reports(profile, [site["visit"]["id"]], tmp_path / "export",
-                                             progress=lambda n, total, name: seen.append((n, total, name)))  # fmt: skip
+    written = documents.export_visit_reports(
+        profile,
+        [site["visit"]["id"]],
+        tmp_path / "export",
+        progress=lambda n, total, name: seen.append((n, total, name)),
+    )
     assert sorted(p.name.split("_")[-1] for p in written) == ["巡查报告.pdf", "整改通知书.pdf"]
     assert seen == [(1, 1, "仙居县源泉工艺品有限公司")]
 

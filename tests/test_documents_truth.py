@@ -204,9 +204,18 @@ def test_notice_legal_form_each_copy_from_page_one_and_even(profile: Profile, en
         total = pages[0][1]
         assert total % 2 == 0 and pages == [(n, total) for n in range(1, total + 1)]
     body = text(result.pdf)
-    for expected in ("本通知书一式三联", "签发单位：仙居绿源环境服务有限公司", "（盖章）", "签发日期：2026年11月02日",
-                     "检查人员一", "检查人员二", "企业负责人王伟拒绝签字", "送达回执",
-                     "沿此线剪下", "受送达单位"):  # fmt: skip
+    for expected in (
+        "本通知书一式三联",
+        "签发单位：仙居绿源环境服务有限公司",
+        "（盖章）",
+        "签发日期：2026年11月02日",
+        "检查人员一",
+        "检查人员二",
+        "企业负责人王伟拒绝签字",
+        "送达回执",
+        "沿此线剪下",
+        "受送达单位",
+    ):
         assert expected in body, expected
     assert body.count("送达回执") == 3
     assert re.search(

@@ -65,20 +65,31 @@ def test_an_invalid_body_is_refused_naming_entity_id_and_field(hub, synced) -> N
     before = store.stats()
     enterprise = body_of(store, "enterprise", synced["visit"]["enterprise_id"])
     nameless = {k: v for k, v in enterprise.items() if k != "name"} | {"id": new_id(1), "credit_code": make_code(11)}
-    status, answer = call(server.url, "POST", "/v1/records", tokens[LI],
-                          payload={"records": [record("enterprise", new_id(1), nameless)]})  # fmt: skip
+    status, answer = call(
+        server.url, "POST", "/v1/records", tokens[LI], payload={"records": [record("enterprise", new_id(1), nameless)]}
+    )
     assert status == 422
     assert answer["error"]["entity"] == "enterprise" and answer["error"]["id"] == new_id(1)
     assert answer["error"]["field"] == "name" and "name" in answer["error"]["zh"]
 
     event = next(b for b in store.bodies("finding_event") if b["finding_id"] == synced["finding"]["id"])
     timeless = {**event, "id": new_id(2), "at": 5}
-    status, answer = call(server.url, "POST", "/v1/records", tokens[LI],
-                          payload={"records": [record("finding_event", new_id(2), timeless)]})  # fmt: skip
+    status, answer = call(
+        server.url,
+        "POST",
+        "/v1/records",
+        tokens[LI],
+        payload={"records": [record("finding_event", new_id(2), timeless)]},
+    )
     assert status == 422 and (answer["error"]["entity"], answer["error"]["field"]) == ("finding_event", "at")
 
-    status, answer = call(server.url, "POST", "/v1/records", tokens[LI],
-                          payload={"records": [{"entity": "visit", "id": new_id(3), "hash": "0" * 64, "body": [1]}]})  # fmt: skip
+    status, answer = call(
+        server.url,
+        "POST",
+        "/v1/records",
+        tokens[LI],
+        payload={"records": [{"entity": "visit", "id": new_id(3), "hash": "0" * 64, "body": [1]}]},
+    )
     assert status == 422 and answer["error"]["id"] == new_id(3) and answer["error"]["field"] == "body"
     assert store.stats() == before
 
@@ -87,13 +98,21 @@ def test_a_lone_surrogate_in_a_record_is_a_422_not_a_500(hub, synced) -> None:
     server, tokens, store = hub
     enterprise = body_of(store, "enterprise", synced["visit"]["enterprise_id"])
     broken = {**enterprise, "id": new_id(4), "credit_code": make_code(12), "address": "白塔镇\ud800"}
-    status, answer = call(server.url, "POST", "/v1/records", tokens[LI],
-                          payload={"records": [{"entity": "enterprise", "id": new_id(4), "hash": "a" * 64,
-                                                "body": broken}]})  # fmt: skip
+    status, answer = call(
+        server.url,
+        "POST",
+        "/v1/records",
+        tokens[LI],
+        payload={"records": [{"entity": "enterprise", "id": new_id(4), "hash": "a" * 64, "body": broken}]},
+    )
     assert status == 422 and answer["error"]["field"] == "address" and answer["error"]["entity"] == "enterprise"
-    status, answer = call(server.url, "POST", "/v1/records", tokens[LI],
-                          payload={"records": [{"entity": "enterprise\ud800", "id": new_id(4), "hash": "a" * 64,
-                                                "body": {}}]})  # fmt: skip
+    status, answer = call(
+        server.url,
+        "POST",
+        "/v1/records",
+        tokens[LI],
+        payload={"records": [{"entity": "enterprise\ud800", "id": new_id(4), "hash": "a" * 64, "body": {}}]},
+    )
     assert status == 422 and "error" in answer
     assert store.record_body("enterprise", new_id(4)) is None
 
@@ -104,8 +123,9 @@ def test_a_field_the_hub_does_not_know_is_dropped_never_handed_on(hub, synced) -
     enterprise = body_of(store, "enterprise", synced["visit"]["enterprise_id"])
     evil_field = "name) SELECT value FROM settings --"
     body = {**enterprise, "id": new_id(5), "credit_code": make_code(13), "name": "新企业", evil_field: "x"}
-    status, answer = call(server.url, "POST", "/v1/records", tokens[WANG],
-                          payload={"records": [record("enterprise", new_id(5), body)]})  # fmt: skip
+    status, answer = call(
+        server.url, "POST", "/v1/records", tokens[WANG], payload={"records": [record("enterprise", new_id(5), body)]}
+    )
     assert status == 200 and answer["accepted"] == [{"entity": "enterprise", "id": new_id(5)}]
     kept = body_of(store, "enterprise", new_id(5))
     assert evil_field not in kept and kept["name"] == "新企业"
@@ -144,26 +164,51 @@ def test_a_colleague_cannot_close_anothers_finding_or_link_a_photo_to_her_visit(
     server, tokens, store = hub
     finding, visit = synced["finding"], synced["visit"]
     opened = next(b for b in store.bodies("finding_event") if b["finding_id"] == finding["id"])
-    waived = {**opened, "id": new_id(7), "kind": "waived", "by": LI, "note": "冒名豁免", "visit_id": None,
-              "at": "2026-11-20T01:00:00.000Z"}  # fmt: skip
+    waived = {
+        **opened,
+        "id": new_id(7),
+        "kind": "waived",
+        "by": LI,
+        "note": "冒名豁免",
+        "visit_id": None,
+        "at": "2026-11-20T01:00:00.000Z",
+    }
     photo_sha = store.bodies("photo")[0]["sha256"]
-    link = {"id": new_id(8), "sha256": photo_sha, "visit_id": visit["id"], "item_id": None, "finding_id": None,
-            "event_id": None, "caption": "", "created_at": "2026-11-20T01:00:00.000Z"}  # fmt: skip
+    link = {
+        "id": new_id(8),
+        "sha256": photo_sha,
+        "visit_id": visit["id"],
+        "item_id": None,
+        "finding_id": None,
+        "event_id": None,
+        "caption": "",
+        "created_at": "2026-11-20T01:00:00.000Z",
+    }
     enterprise = body_of(store, "enterprise", visit["enterprise_id"])
     fine = {**enterprise, "id": new_id(9), "credit_code": make_code(15), "name": "另一家企业"}
-    records = [record("enterprise", new_id(9), fine), record("finding_event", new_id(7), waived),
-               record("photo_link", new_id(8), link)]  # fmt: skip
+    records = [
+        record("enterprise", new_id(9), fine),
+        record("finding_event", new_id(7), waived),
+        record("photo_link", new_id(8), link),
+    ]
     status, answer = call(server.url, "POST", "/v1/records", tokens[WANG], payload={"records": records})
     assert status == 200
     assert answer["accepted"] == [{"entity": "enterprise", "id": new_id(9)}]  # the rest of the push is kept
-    assert {(r["entity"], r["code"]) for r in answer["refused"]} == {("finding_event", "not_your_finding"),
-                                                                     ("photo_link", "not_your_visit")}  # fmt: skip
+    assert {(r["entity"], r["code"]) for r in answer["refused"]} == {
+        ("finding_event", "not_your_finding"),
+        ("photo_link", "not_your_visit"),
+    }
     assert all(r["zh"] and r["en"] for r in answer["refused"])
     assert store.record_body("finding_event", new_id(7)) is None and store.record_body("photo_link", new_id(8)) is None
 
     # Naming a visit of her own does not help unless it is hers and at the same enterprise.
-    status, answer = call(server.url, "POST", "/v1/records", tokens[WANG],
-                          payload={"records": [record("finding_event", new_id(7), {**waived, "visit_id": visit["id"]})]})  # fmt: skip
+    status, answer = call(
+        server.url,
+        "POST",
+        "/v1/records",
+        tokens[WANG],
+        payload={"records": [record("finding_event", new_id(7), {**waived, "visit_id": visit["id"]})]},
+    )
     assert [r["code"] for r in answer["refused"]] == ["not_your_visit"]
 
 
@@ -185,8 +230,13 @@ def test_a_recheck_on_the_colleagues_own_visit_is_accepted_and_authored_by_the_t
 
 def test_hub_reference_data_has_no_author(hub, tmp_path: Path) -> None:
     server, tokens, store = hub
-    body = {"id": new_id(10), "name": "参保企业", "credit_code": make_code(16), "created_at": "2026-11-01T00:00:00Z",
-            "updated_at": "2026-11-01T00:00:00Z"}  # fmt: skip
+    body = {
+        "id": new_id(10),
+        "name": "参保企业",
+        "credit_code": make_code(16),
+        "created_at": "2026-11-01T00:00:00Z",
+        "updated_at": "2026-11-01T00:00:00Z",
+    }
     assert store.put_reference("enterprise", new_id(10), body)
     status, page = call(server.url, "GET", "/v1/changes", tokens[LI])
     assert status == 200 and [(r["id"], r["author"]) for r in page["records"]] == [(new_id(10), None)]
@@ -218,13 +268,17 @@ def test_bodies_above_each_endpoints_limit_are_refused_with_413(hub) -> None:
     server, tokens, _ = hub
     sha = "ab" * 32
     auth = f"Authorization: Bearer {tokens[LI]}\r\nX-Steward-Protocol: 1\r\nX-Steward-Profile: p-li\r\n"
-    declared = (f"PUT /v1/blobs/{sha}?offset=0&total={CHUNK_LIMIT + 1} HTTP/1.1\r\nHost: x\r\n{auth}"
-                f"Content-Length: {CHUNK_LIMIT + 1}\r\nConnection: close\r\n\r\n")  # fmt: skip
+    declared = (
+        f"PUT /v1/blobs/{sha}?offset=0&total={CHUNK_LIMIT + 1} HTTP/1.1\r\nHost: x\r\n{auth}"
+        f"Content-Length: {CHUNK_LIMIT + 1}\r\nConnection: close\r\n\r\n"
+    )
     status, answer = raw(server.port, declared, [])  # answered before any of the body is sent
     assert status == 413 and "过大" in answer["error"]["zh"] and answer["error"]["en"]
     # Without a declared length the hub counts what arrives and stops at the limit.
-    chunked = (f"POST /v1/records HTTP/1.1\r\nHost: x\r\n{auth}Content-Type: application/json\r\n"
-               "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")  # fmt: skip
+    chunked = (
+        f"POST /v1/records HTTP/1.1\r\nHost: x\r\n{auth}Content-Type: application/json\r\n"
+        "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    )
 
     def chunks(total: int) -> list[bytes]:
         sizes = [1024 * 1024] * (total // (1024 * 1024)) + [total % (1024 * 1024)]
@@ -232,8 +286,10 @@ def test_bodies_above_each_endpoints_limit_are_refused_with_413(hub) -> None:
 
     status, answer = raw(server.port, chunked, chunks(PUSH_LIMIT + 1))
     assert status == 413 and answer["error"]["code"] == "too_large"
-    chunked_put = (f"PUT /v1/blobs/{sha}?offset=0&total={CHUNK_LIMIT * 2} HTTP/1.1\r\nHost: x\r\n{auth}"
-                   "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")  # fmt: skip
+    chunked_put = (
+        f"PUT /v1/blobs/{sha}?offset=0&total={CHUNK_LIMIT * 2} HTTP/1.1\r\nHost: x\r\n{auth}"
+        "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    )
     status, answer = raw(server.port, chunked_put, chunks(CHUNK_LIMIT + 1))
     assert status == 413 and answer["error"]["code"] == "too_large"
     assert not list((server.data_dir / "uploads").iterdir())  # nothing of the refused chunk kept
@@ -243,17 +299,20 @@ def test_a_partial_upload_belongs_to_the_steward_who_began_it(hub) -> None:
     server, tokens, store = hub
     data = os.urandom(3000)
     sha = hashlib.sha256(data).hexdigest()
-    status, answer = call(server.url, "PUT", f"/v1/blobs/{sha}", tokens[LI], data=data[:1000],
-                          params={"offset": 0, "total": 3000})  # fmt: skip
+    status, answer = call(
+        server.url, "PUT", f"/v1/blobs/{sha}", tokens[LI], data=data[:1000], params={"offset": 0, "total": 3000}
+    )
     assert status == 200 and answer == {"offset": 1000, "complete": False}
     # Wang appends at Li's offset: refused, Li's partial upload is untouched.
-    status, answer = call(server.url, "PUT", f"/v1/blobs/{sha}", tokens[WANG], data=b"!",
-                          params={"offset": 1000, "total": 3000})  # fmt: skip
+    status, answer = call(
+        server.url, "PUT", f"/v1/blobs/{sha}", tokens[WANG], data=b"!", params={"offset": 1000, "total": 3000}
+    )
     assert status == 409 and answer["error"]["code"] == "offset"
     assert call(server.url, "GET", f"/v1/blobs/{sha}/offset", tokens[WANG])[1] == {"offset": 0}
     assert call(server.url, "GET", f"/v1/blobs/{sha}/offset", tokens[LI])[1] == {"offset": 1000}
-    status, answer = call(server.url, "PUT", f"/v1/blobs/{sha}", tokens[LI], data=data[1000:],
-                          params={"offset": 1000, "total": 3000})  # fmt: skip
+    status, answer = call(
+        server.url, "PUT", f"/v1/blobs/{sha}", tokens[LI], data=data[1000:], params={"offset": 1000, "total": 3000}
+    )
     assert answer == {"offset": 3000, "complete": True} and store.blob_path(sha).read_bytes() == data
 
 
@@ -334,8 +393,9 @@ def test_bundle_import_goes_through_the_same_checks_and_closes_the_zip(hub, tmp_
         for line in lines:
             if line["entity"] == "enterprise":
                 line["body"].pop("name")
-                line["hash"] = hashlib.sha256(json.dumps(line["body"], sort_keys=True, ensure_ascii=False,
-                                                         separators=(",", ":")).encode()).hexdigest()  # fmt: skip
+                line["hash"] = hashlib.sha256(
+                    json.dumps(line["body"], sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+                ).hexdigest()
         return lines
 
     for change, words in ((stewards_entity, "无效"), (nameless_enterprise, "name")):
@@ -346,8 +406,11 @@ def test_bundle_import_goes_through_the_same_checks_and_closes_the_zip(hub, tmp_
         assert store.stats() == before and not list((store.upload_dir).iterdir())
     result = store.import_bundle(tmp_path / "li.zip")
     assert result["accepted"] > 0 and result["blobs"] == 4
-    open_files = {os.path.realpath(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")
-                  if os.path.exists(f"/proc/self/fd/{fd}")}  # fmt: skip
+    open_files = {
+        os.path.realpath(f"/proc/self/fd/{fd}")
+        for fd in os.listdir("/proc/self/fd")
+        if os.path.exists(f"/proc/self/fd/{fd}")
+    }
     assert str((tmp_path / "li.zip").resolve()) not in open_files
 
 
@@ -398,8 +461,9 @@ def test_a_full_disk_answers_507_and_keeps_no_file_without_its_row(tmp_path: Pat
     with ThreadHub(app) as server:
         # The file arrived whole, but its row cannot be written: the file is not kept either.
         monkeypatch.setattr(store, "_insert_blob_row", database_full)
-        status, answer = call(server.url, "PUT", f"/v1/blobs/{sha}", token, data=data,
-                              params={"offset": 0, "total": len(data)})  # fmt: skip
+        status, answer = call(
+            server.url, "PUT", f"/v1/blobs/{sha}", token, data=data, params={"offset": 0, "total": len(data)}
+        )
         assert status == 507 and "磁盘已满" in answer["error"]["zh"] and "still on your laptop" in answer["error"]["en"]
         assert not store.blob_path(sha).exists() and store.missing([sha]) == [sha]
         monkeypatch.undo()
@@ -409,23 +473,31 @@ def test_a_full_disk_answers_507_and_keeps_no_file_without_its_row(tmp_path: Pat
             raise OSError(errno.ENOSPC, "No space left on device")
 
         monkeypatch.setattr(hub_store.os, "fsync", no_space)
-        status, answer = call(server.url, "PUT", f"/v1/blobs/{sha}", token, data=data[:1000],
-                              params={"offset": 0, "total": len(data)})  # fmt: skip
+        status, answer = call(
+            server.url, "PUT", f"/v1/blobs/{sha}", token, data=data[:1000], params={"offset": 0, "total": len(data)}
+        )
         assert status == 507 and answer["error"]["code"] == "hub_disk_full"
         monkeypatch.undo()
         assert call(server.url, "GET", f"/v1/blobs/{sha}/offset", token)[1] == {"offset": 0}
 
         # A push that cannot be written keeps none of its records.
         monkeypatch.setattr(hub_store, "_now", database_full)
-        body = {"id": new_id(20), "name": "企业", "credit_code": make_code(20), "created_at": "2026-11-01T00:00:00Z",
-                "updated_at": "2026-11-01T00:00:00Z"}  # fmt: skip
-        status, answer = call(server.url, "POST", "/v1/records", token,
-                              payload={"records": [record("enterprise", new_id(20), body)]})  # fmt: skip
+        body = {
+            "id": new_id(20),
+            "name": "企业",
+            "credit_code": make_code(20),
+            "created_at": "2026-11-01T00:00:00Z",
+            "updated_at": "2026-11-01T00:00:00Z",
+        }
+        status, answer = call(
+            server.url, "POST", "/v1/records", token, payload={"records": [record("enterprise", new_id(20), body)]}
+        )
         assert status == 507
         monkeypatch.undo()
         assert store.stats() == {"records": 0, "blobs": 0}
-        status, answer = call(server.url, "PUT", f"/v1/blobs/{sha}", token, data=data,
-                              params={"offset": 0, "total": len(data)})  # fmt: skip
+        status, answer = call(
+            server.url, "PUT", f"/v1/blobs/{sha}", token, data=data, params={"offset": 0, "total": len(data)}
+        )
         assert answer == {"offset": len(data), "complete": True} and store.blob_path(sha).read_bytes() == data
 
 
@@ -445,8 +517,9 @@ def test_an_uploaded_chunk_is_written_as_it_arrives_not_held_in_memory(tmp_path:
         call(server.url, "GET", "/v1/hello", token)  # everything imported and warmed up before measuring
         tracemalloc.start()
         try:
-            status, answer = call(server.url, "PUT", f"/v1/blobs/{sha}", token, data=data,
-                                  params={"offset": 0, "total": len(data)})  # fmt: skip
+            status, answer = call(
+                server.url, "PUT", f"/v1/blobs/{sha}", token, data=data, params={"offset": 0, "total": len(data)}
+            )
             peak = tracemalloc.get_traced_memory()[1]
         finally:
             tracemalloc.stop()
@@ -478,8 +551,14 @@ def test_a_profile_with_a_registered_key_must_sign_its_bundles_and_hub_db_cannot
     assert (status, answer) == (200, {"registered": True})
     assert call(server.url, "POST", "/v1/keys", tokens[LI], payload=key, profile=profile_id)[1] == {"registered": False}
     other = Ed25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-    status, answer = call(server.url, "POST", "/v1/keys", tokens[LI], profile=profile_id,
-                          payload={"alg": "ed25519", "public_key": base64.b64encode(other).decode()})  # fmt: skip
+    status, answer = call(
+        server.url,
+        "POST",
+        "/v1/keys",
+        tokens[LI],
+        profile=profile_id,
+        payload={"alg": "ed25519", "public_key": base64.b64encode(other).decode()},
+    )
     assert status == 409 and answer["error"]["code"] == "key_registered"
 
     # The HMAC seal alone (which anyone holding hub.db could make) is no longer enough for this profile.

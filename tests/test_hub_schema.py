@@ -39,18 +39,26 @@ def test_generated_requests_get_no_server_error_and_answers_match_the_schema(hub
     schema = schemathesis.openapi.from_url(server.url + "/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 7
-    for headers in ({"Authorization": f"Bearer {token}", "X-Steward-Protocol": "1", "X-Steward-Profile": "fuzz"},
-                    {"X-Steward-Protocol": "1"}):  # fmt: skip
+    for headers in (
+        {"Authorization": f"Bearer {token}", "X-Steward-Protocol": "1", "X-Steward-Profile": "fuzz"},
+        {"X-Steward-Protocol": "1"},
+    ):
         for operation in operations:
             _fuzz(operation, server.url, headers)
 
 
 def _fuzz(operation, base_url: str, headers: dict[str, str]) -> None:
-    @settings(max_examples=CASES_PER_OPERATION, derandomize=True, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))  # fmt: skip
+    @settings(
+        max_examples=CASES_PER_OPERATION,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=operation.as_strategy())
     def one(case) -> None:
-        case.call_and_validate(base_url=base_url, headers={**(case.headers or {}), **headers}, checks=CHECKS,
-                               timeout=30)  # fmt: skip
+        case.call_and_validate(
+            base_url=base_url, headers={**(case.headers or {}), **headers}, checks=CHECKS, timeout=30
+        )
 
     one()

@@ -141,8 +141,9 @@ def test_the_apps_in_memory_filter_agrees_with_the_sql_search(profile: Profile) 
         "无",
     ):
         in_sql = {r["id"] for r in enterprises.listing(profile, query)}
-        in_memory = {r["id"] for r in rows if matches(query, (r["name"], r["credit_code"], r["address"]),
-                                                      r["name_pinyin"])}  # fmt: skip
+        in_memory = {
+            r["id"] for r in rows if matches(query, (r["name"], r["credit_code"], r["address"]), r["name_pinyin"])
+        }
         assert in_sql == in_memory, query
 
 

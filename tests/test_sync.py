@@ -69,8 +69,9 @@ def finished_visit_with_finding(profile: Profile, tmp_path: Path) -> tuple[dict,
     visits.answer(profile, visit["id"], item["id"], "not_compliant")
     finding = visits.create_finding(profile, visit["id"], item["id"], location="喷漆车间", at=WHEN)
     shot = write_jpeg(tmp_path / "finding.jpg", (1200, 900))
-    photos.import_photos(profile, [shot], photos.LinkTarget(visit_id=visit["id"], item_id=item["id"],
-                                                            finding_id=finding["id"]))  # fmt: skip
+    photos.import_photos(
+        profile, [shot], photos.LinkTarget(visit_id=visit["id"], item_id=item["id"], finding_id=finding["id"])
+    )
     visits.sign(profile, visit["id"], "steward", "李明", png=b"\x89PNG\r\n\x1a\n" + b"signature" * 50)
     visits.finish(profile, visit["id"])
     documents.archive_visit(profile, visit["id"])  # the app renders the report and notice when a visit is finished
@@ -105,8 +106,9 @@ def test_two_laptops_share_through_the_hub(hub, laptop_a: Profile, laptop_b: Pro
     assert store.blob_path(sha).read_bytes() == laptop_a.photos.original_path(sha, "jpg").read_bytes()
 
 
-def test_pushing_twice_changes_nothing_and_different_content_is_a_conflict(hub, laptop_a: Profile,
-                                                                           tmp_path: Path) -> None:  # fmt: skip
+def test_pushing_twice_changes_nothing_and_different_content_is_a_conflict(
+    hub, laptop_a: Profile, tmp_path: Path
+) -> None:
     server, tokens, store = hub
     finished_visit_with_finding(laptop_a, tmp_path)
     client = client_for(laptop_a, server, tokens["李明"])
@@ -120,24 +122,31 @@ def test_pushing_twice_changes_nothing_and_different_content_is_a_conflict(hub, 
     enterprise = next(r for r in records if r["entity"] == "enterprise")
     changed = record("enterprise", enterprise["id"], {**enterprise["body"], "name": "另一个名字"})
     answer = client.push([changed])
-    assert answer["conflicts"] == [{"entity": "enterprise", "id": enterprise["id"],
-                                    "reason": "different content for the same id"}]  # fmt: skip
+    assert answer["conflicts"] == [
+        {"entity": "enterprise", "id": enterprise["id"], "reason": "different content for the same id"}
+    ]
     assert store.stats() == before
 
 
-def test_another_stewards_visit_is_refused_and_the_rest_is_kept(hub, laptop_a: Profile, laptop_b: Profile,
-                                                                 tmp_path: Path) -> None:  # fmt: skip
+def test_another_stewards_visit_is_refused_and_the_rest_is_kept(
+    hub, laptop_a: Profile, laptop_b: Profile, tmp_path: Path
+) -> None:
     server, tokens, store = hub
     visit, finding = finished_visit_with_finding(laptop_a, tmp_path)
     engine.sync(laptop_a, client_for(laptop_a, server, tokens["李明"]))
     before = store.stats()
     real = store.record_body("finding", finding["id"])
-    forged = record("finding", "01a21400-0000-7000-8000-000000000001",
-                    {**real, "id": "01a21400-0000-7000-8000-000000000001", "description": "冒名记录"})  # fmt: skip
+    forged = record(
+        "finding",
+        "01a21400-0000-7000-8000-000000000001",
+        {**real, "id": "01a21400-0000-7000-8000-000000000001", "description": "冒名记录"},
+    )
     enterprise = store.record_body("enterprise", visit["enterprise_id"])
-    harmless = record("enterprise", "01a21400-0000-7000-8000-000000000002",
-                      {**enterprise, "id": "01a21400-0000-7000-8000-000000000002", "name": "新企业",
-                       "credit_code": make_code(9)})  # fmt: skip
+    harmless = record(
+        "enterprise",
+        "01a21400-0000-7000-8000-000000000002",
+        {**enterprise, "id": "01a21400-0000-7000-8000-000000000002", "name": "新企业", "credit_code": make_code(9)},
+    )
     answer = client_for(laptop_b, server, tokens["王芳"]).push([harmless, forged])
     assert answer["accepted"] == [{"entity": "enterprise", "id": harmless["id"]}]
     assert [(r["id"], r["code"]) for r in answer["refused"]] == [(forged["id"], "not_your_visit")]
@@ -164,8 +173,9 @@ def test_an_unreachable_hub_and_an_outdated_client_get_clear_messages(hub, lapto
     with pytest.raises(SyncError) as err:
         HubClient("http://127.0.0.1:9", tokens["李明"], engine.profile_id(laptop_a), timeout=2).hello()
     assert "无法连接同步服务器" in err.value.zh and "stays on this laptop" in err.value.en
-    request = urllib.request.Request(server.url + "/v1/hello", headers={"Authorization": f"Bearer {tokens['李明']}",
-                                                                         "X-Steward-Protocol": "0"})  # fmt: skip
+    request = urllib.request.Request(
+        server.url + "/v1/hello", headers={"Authorization": f"Bearer {tokens['李明']}", "X-Steward-Protocol": "0"}
+    )
     with pytest.raises(urllib.error.HTTPError) as http:
         urllib.request.urlopen(request)
     assert http.value.code == 426
@@ -182,8 +192,13 @@ def test_cancelled_upload_resumes_from_the_acknowledged_offset(hub, laptop_a: Pr
         return len(chunks) >= 2
 
     with pytest.raises(engine.Cancelled):
-        engine.sync(laptop_a, client, progress=lambda stage, done, total: chunks.append(done) if stage == "upload"
-                    else None, should_stop=stop_after_two_chunks, chunk_size=4096)  # fmt: skip
+        engine.sync(
+            laptop_a,
+            client,
+            progress=lambda stage, done, total: chunks.append(done) if stage == "upload" else None,
+            should_stop=stop_after_two_chunks,
+            chunk_size=4096,
+        )
     blobs = engine.blob_outbox(laptop_a)
     total = sum(b.size for b in blobs)
     on_hub = sum(max(0, client.offset(b.sha256)) for b in blobs)
@@ -201,8 +216,13 @@ def test_a_chunk_damaged_on_the_way_is_refused(hub, laptop_a: Profile) -> None:
 
     sha = hashlib.sha256(data).hexdigest()
     with pytest.raises(SyncError) as err:
-        client._request("PUT", f"/v1/blobs/{sha}", data=data[:500], params={"offset": 0, "total": 1000},
-                        headers={HEADER_CHUNK_SHA256: hashlib.sha256(b"something else").hexdigest()})  # fmt: skip
+        client._request(
+            "PUT",
+            f"/v1/blobs/{sha}",
+            data=data[:500],
+            params={"offset": 0, "total": 1000},
+            headers={HEADER_CHUNK_SHA256: hashlib.sha256(b"something else").hexdigest()},
+        )
     assert err.value.status == 422 and err.value.code == "chunk_hash"
     assert client.offset(sha) == 0
     client.put_chunk(sha, 0, 1000, data[:500])
@@ -265,9 +285,17 @@ def test_the_hub_killed_mid_sync_then_restarted(hub, laptop_a: Profile, tmp_path
 def test_malformed_payloads_are_refused_without_a_500(hub, laptop_a: Profile, path: str, body: bytes) -> None:
     server, tokens, store = hub
     before = store.stats()
-    request = urllib.request.Request(server.url + path, data=body, method="POST", headers={
-        "Authorization": f"Bearer {tokens['李明']}", "X-Steward-Protocol": "1", "X-Steward-Profile": "p1",
-        "Content-Type": "application/json"})  # fmt: skip
+    request = urllib.request.Request(
+        server.url + path,
+        data=body,
+        method="POST",
+        headers={
+            "Authorization": f"Bearer {tokens['李明']}",
+            "X-Steward-Protocol": "1",
+            "X-Steward-Profile": "p1",
+            "Content-Type": "application/json",
+        },
+    )
     with pytest.raises(urllib.error.HTTPError) as http:
         urllib.request.urlopen(request)
     assert 400 <= http.value.code < 500
@@ -286,8 +314,22 @@ def test_sync_from_the_command_line(hub, laptop_a: Profile, tmp_path: Path, caps
     assert main(["--data-dir", data_dir, "--profile", "li", "sync", "--pending"]) == 0
     assert "待同步:巡查 1 次" in capsys.readouterr().out
     # --token=VALUE: a token may begin with "-", which argparse would take for an option.
-    assert main(["--data-dir", data_dir, "--profile", "li", "sync", "--hub", server.url, f"--token={tokens['李明']}",
-                 "--remember"]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "--data-dir",
+                data_dir,
+                "--profile",
+                "li",
+                "sync",
+                "--hub",
+                server.url,
+                f"--token={tokens['李明']}",
+                "--remember",
+            ]
+        )
+        == 0
+    )
     assert "同步完成" in capsys.readouterr().out
     assert main(["--data-dir", data_dir, "--profile", "li", "sync"]) == 0  # remembered
     assert main(["--data-dir", data_dir, "--profile", "li", "sync", "--token", "wrong"]) == 2
@@ -378,16 +420,22 @@ def test_reference_data_imported_on_the_hub_reaches_laptops(hub, laptop_b: Profi
     server, tokens, _ = hub
     csv_file = tmp_path / "参保企业.csv"
     csv_file.write_bytes(
-        ("企业名称,统一社会信用代码,地址,法定代表人,检查表\n"
-         f"仙居县鑫达工艺品有限公司,{make_code(501)},仙居县白塔镇1号,陈刚,craft\n"
-         f"仙居县永安机械有限公司,{make_code(502)},仙居县福应街道2号,刘强,machinery\n").encode("gb18030")
-    )  # fmt: skip
+        (
+            "企业名称,统一社会信用代码,地址,法定代表人,检查表\n"
+            f"仙居县鑫达工艺品有限公司,{make_code(501)},仙居县白塔镇1号,陈刚,craft\n"
+            f"仙居县永安机械有限公司,{make_code(502)},仙居县福应街道2号,刘强,machinery\n"
+        ).encode("gb18030")
+    )
     assert main(["hub", "import-enterprises", str(csv_file), "--data-dir", str(server.data_dir)]) == 0
     assert main(["hub", "import-enterprises", str(csv_file), "--data-dir", str(server.data_dir)]) == 0
     assert "新增或更新 0 家" in capsys.readouterr().out  # the same list again changes nothing
     custom = tmp_path / "custom.yaml"
-    custom.write_text((Path("resources/checklists/machinery.yaml").read_text(encoding="utf-8"))
-                      .replace("code: machinery", "code: machinery-xj"), encoding="utf-8")  # fmt: skip
+    custom.write_text(
+        (Path("resources/checklists/machinery.yaml").read_text(encoding="utf-8")).replace(
+            "code: machinery", "code: machinery-xj"
+        ),
+        encoding="utf-8",
+    )
     assert main(["hub", "import-template", str(custom), "--data-dir", str(server.data_dir)]) == 0
 
     engine.sync(laptop_b, client_for(laptop_b, server, tokens["王芳"]))
@@ -452,22 +500,40 @@ def test_random_payloads_never_cause_a_500_or_a_partial_write(hub) -> None:
     server, tokens, store = hub
     before = store.stats()
     scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20))
-    values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8),
-                                                                                              inner, max_size=4),
-                          max_leaves=12)  # fmt: skip
-    record_like = st.fixed_dictionaries({"entity": st.sampled_from(["visit", "finding", "enterprise", "photo", "x"]),
-                                         "id": st.one_of(st.text(max_size=40), st.uuids().map(str)),
-                                         "hash": st.text(max_size=70), "body": values})  # fmt: skip
-    payloads = st.one_of(values, st.fixed_dictionaries({"records": st.lists(record_like, max_size=3)}),
-                         st.fixed_dictionaries({"sha256": st.lists(st.text(max_size=70), max_size=3)}))  # fmt: skip
+    values = st.recursive(
+        scalars,
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+        max_leaves=12,
+    )
+    record_like = st.fixed_dictionaries(
+        {
+            "entity": st.sampled_from(["visit", "finding", "enterprise", "photo", "x"]),
+            "id": st.one_of(st.text(max_size=40), st.uuids().map(str)),
+            "hash": st.text(max_size=70),
+            "body": values,
+        }
+    )
+    payloads = st.one_of(
+        values,
+        st.fixed_dictionaries({"records": st.lists(record_like, max_size=3)}),
+        st.fixed_dictionaries({"sha256": st.lists(st.text(max_size=70), max_size=3)}),
+    )
     paths = st.sampled_from(["/v1/records", "/v1/blobs/missing"])
 
     @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
     @given(path=paths, payload=payloads)
     def post(path: str, payload: object) -> None:
-        request = urllib.request.Request(server.url + path, data=json.dumps(payload).encode(), method="POST",
-                                         headers={"Authorization": f"Bearer {tokens['李明']}", "X-Steward-Protocol": "1",
-                                                  "X-Steward-Profile": "fuzz", "Content-Type": "application/json"})  # fmt: skip
+        request = urllib.request.Request(
+            server.url + path,
+            data=json.dumps(payload).encode(),
+            method="POST",
+            headers={
+                "Authorization": f"Bearer {tokens['李明']}",
+                "X-Steward-Protocol": "1",
+                "X-Steward-Profile": "fuzz",
+                "Content-Type": "application/json",
+            },
+        )
         try:
             status = urllib.request.urlopen(request, timeout=10).status
         except urllib.error.HTTPError as exc:

@@ -255,8 +255,9 @@ def test_new_wording_of_a_bundled_checklist_is_a_new_version_and_old_visits_keep
     older_file.write_text(yaml.safe_dump(older, allow_unicode=True), encoding="utf-8")
     with Profile(tmp_path / "p") as profile:
         first = templates.import_file(profile, older_file)  # what the previous release installed
-        company = enterprises.create(profile, name="仙居县旧版工艺品有限公司", credit_code=make_code(7),
-                                     template_code="craft")  # fmt: skip
+        company = enterprises.create(
+            profile, name="仙居县旧版工艺品有限公司", credit_code=make_code(7), template_code="craft"
+        )
         old_visit = visits.start(profile, company["id"])
         outcomes = {o.template["code"]: o for o in templates.install_bundled(profile)}
         assert outcomes["craft"].created and outcomes["craft"].template["version"] == 2
@@ -274,11 +275,22 @@ def test_xlsx_problem_and_requirement_columns(profile: Profile, tmp_path: Path) 
         tmp_path / "wording.xlsx",
         [
             [*HEADER, "问题描述", "整改要求", "整改要求英文"],
-            ["M1", "机加工", "", "废切削液专桶存放", "", "GB 18597-2023 第6章", "较重", "",
-             "废切削液未用专桶收集", "用专用密闭桶收集废切削液", "Collect it in closed drums"],
+            [
+                "M1",
+                "机加工",
+                "",
+                "废切削液专桶存放",
+                "",
+                "GB 18597-2023 第6章",
+                "较重",
+                "",
+                "废切削液未用专桶收集",
+                "用专用密闭桶收集废切削液",
+                "Collect it in closed drums",
+            ],
             ["M2", "机加工", "", "焊接烟尘收集", "", "GB 16297-1996", "一般", "", "", "", ""],
         ],
-    )  # fmt: skip
+    )
     outcome = templates.import_file(profile, path)
     m1, m2 = template_store.items(profile.db, outcome.template["id"])
     assert (m1["problem"], m1["requirement"], m1["requirement_en"]) == (

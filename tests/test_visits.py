@@ -63,9 +63,14 @@ def test_finding_defaults_come_from_the_item_and_template(profile: Profile, ente
     general = visits.create_finding(profile, visit["id"], _item(profile, visit, "B6")["id"], at=at)
     assert general["deadline"] == "2026-11-09"
     custom = visits.create_finding(
-        profile, visit["id"], None, location="厂区东侧", description="雨水口有油漆痕迹", severity="serious",
+        profile,
+        visit["id"],
+        None,
+        location="厂区东侧",
+        description="雨水口有油漆痕迹",
+        severity="serious",
         deadline=date(2026, 11, 20),
-    )  # fmt: skip
+    )
     assert (custom["severity"], custom["deadline"], custom["item_id"]) == ("serious", "2026-11-20", None)
     with pytest.raises(InvalidInput):
         visits.create_finding(profile, visit["id"], None, description="  ")
@@ -231,8 +236,10 @@ def test_camera_folder_photos_are_assigned_to_items(profile: Profile, enterprise
 def test_resume_point(profile: Profile, enterprise: dict) -> None:
     assert visits.resume_point(profile) is None
     visit = visits.start(profile, enterprise["id"])
-    assert visits.resume_point(profile) == (visits.get(profile, visit["id"]) | {"answered": 0, "item_count": 42,
-                                            "new_findings": 0}, None)  # fmt: skip
+    assert visits.resume_point(profile) == (
+        visits.get(profile, visit["id"]) | {"answered": 0, "item_count": 42, "new_findings": 0},
+        None,
+    )
     visits.remember_position(profile, visit["id"], "item:B7")
     found, position = visits.resume_point(profile)
     assert found["id"] == visit["id"] and position == "item:B7"

@@ -69,9 +69,22 @@ def _check(args: argparse.Namespace) -> int:
 def _enterprises(args: argparse.Namespace) -> int:
     with open_profile(args) as profile:
         if args.action == "add":
-            fields = {k: getattr(args, k) for k in ("name", "credit_code", "industry", "address",
-                      "legal_representative", "contact_person", "contact_phone", "policy_number", "insurer",
-                      "park", "template_code")}  # fmt: skip
+            fields = {
+                k: getattr(args, k)
+                for k in (
+                    "name",
+                    "credit_code",
+                    "industry",
+                    "address",
+                    "legal_representative",
+                    "contact_person",
+                    "contact_phone",
+                    "policy_number",
+                    "insurer",
+                    "park",
+                    "template_code",
+                )
+            }
             row = enterprises.create(profile, **fields)
             print(row["id"])
             return 0
@@ -79,9 +92,22 @@ def _enterprises(args: argparse.Namespace) -> int:
         if args.json:
             print_json(rows)
         else:
-            print(table(["名称 name", "信用代码 credit code", "待整改 open", "逾期 overdue", "最近巡查 last visit", "id"],
-                        [[r["name"], r["credit_code"], r["open_findings"], r["overdue_findings"],
-                          (clock.local_day(r["last_visit_at"]) if r["last_visit_at"] else ""), r["id"]] for r in rows]))  # fmt: skip
+            print(
+                table(
+                    ["名称 name", "信用代码 credit code", "待整改 open", "逾期 overdue", "最近巡查 last visit", "id"],
+                    [
+                        [
+                            r["name"],
+                            r["credit_code"],
+                            r["open_findings"],
+                            r["overdue_findings"],
+                            (clock.local_day(r["last_visit_at"]) if r["last_visit_at"] else ""),
+                            r["id"],
+                        ]
+                        for r in rows
+                    ],
+                )
+            )
     return 0
 
 
@@ -96,10 +122,31 @@ def _visits(args: argparse.Namespace) -> int:
         if args.json:
             print_json(rows)
         else:
-            print(table(["开始 started", "企业 enterprise", "类型 kind", "状态 status", "已答 answered", "新问题 new", "id"],
-                        [[r["started_at"][:16].replace("T", " "), r["enterprise_name"], VisitKind(r["kind"]).zh,
-                          r["status"], f"{r['answered']}/{r['item_count']}", r["new_findings"], r["id"]]
-                         for r in rows]))  # fmt: skip
+            print(
+                table(
+                    [
+                        "开始 started",
+                        "企业 enterprise",
+                        "类型 kind",
+                        "状态 status",
+                        "已答 answered",
+                        "新问题 new",
+                        "id",
+                    ],
+                    [
+                        [
+                            r["started_at"][:16].replace("T", " "),
+                            r["enterprise_name"],
+                            VisitKind(r["kind"]).zh,
+                            r["status"],
+                            f"{r['answered']}/{r['item_count']}",
+                            r["new_findings"],
+                            r["id"],
+                        ]
+                        for r in rows
+                    ],
+                )
+            )
     return 0
 
 
@@ -117,10 +164,23 @@ def _findings(args: argparse.Namespace) -> int:
         if args.json:
             print_json(rows)
         else:
-            print(table(["期限 deadline", "企业 enterprise", "等级", "状态 status", "逾期天数", "问题 description", "id"],
-                        [[r["deadline"], r["enterprise_name"], Severity(r["severity"]).zh,
-                          FindingStatus(r["status"]).zh, r["overdue_days"] or "", r["description"][:24], r["id"]]
-                         for r in rows]))  # fmt: skip
+            print(
+                table(
+                    ["期限 deadline", "企业 enterprise", "等级", "状态 status", "逾期天数", "问题 description", "id"],
+                    [
+                        [
+                            r["deadline"],
+                            r["enterprise_name"],
+                            Severity(r["severity"]).zh,
+                            FindingStatus(r["status"]).zh,
+                            r["overdue_days"] or "",
+                            r["description"][:24],
+                            r["id"],
+                        ]
+                        for r in rows
+                    ],
+                )
+            )
     return 0
 
 
@@ -136,16 +196,24 @@ def _figures(args: argparse.Namespace) -> int:
             if args.json:
                 print_json({names.get(k, k): as_dict(v) for k, v in per.items()} | {"total": as_dict(total)})
                 return 0
-            print(table(["企业 enterprise", "发现 found", "已整改 rectified", "整改率 rate", "待整改 open", "逾期 overdue"],
-                        [[names.get(k, k), f.found, f.rectified, f.rate_text, f.open, f.overdue]
-                         for k, f in sorted(per.items(), key=lambda kv: names.get(kv[0], ""))]))  # fmt: skip
+            print(
+                table(
+                    ["企业 enterprise", "发现 found", "已整改 rectified", "整改率 rate", "待整改 open", "逾期 overdue"],
+                    [
+                        [names.get(k, k), f.found, f.rectified, f.rate_text, f.open, f.overdue]
+                        for k, f in sorted(per.items(), key=lambda kv: names.get(kv[0], ""))
+                    ],
+                )
+            )
         if args.json:
             print_json(as_dict(total))
         else:
-            print(f"共发现问题 {total.found} 个,已整改 {total.rectified} 个,整改率 {total.rate_text};"
-                  f"待整改 {total.open} 个,其中逾期 {total.overdue} 个。\n"
-                  f"Found {total.found}, rectified {total.rectified} ({total.rate_text}), "
-                  f"open {total.open}, overdue {total.overdue}.")  # fmt: skip
+            print(
+                f"共发现问题 {total.found} 个,已整改 {total.rectified} 个,整改率 {total.rate_text};"
+                f"待整改 {total.open} 个,其中逾期 {total.overdue} 个。\n"
+                f"Found {total.found}, rectified {total.rectified} ({total.rate_text}), "
+                f"open {total.open}, overdue {total.overdue}."
+            )
     return 0
 
 
@@ -170,8 +238,10 @@ def _photos(args: argparse.Namespace) -> int:
         seconds = time.perf_counter() - started
         imported = report.count(photos.Outcome.IMPORTED)
         reused = report.count(photos.Outcome.ALREADY_STORED)
-        print(f"导入 {imported} 张,已存在 {reused} 张,未导入 {len(report.rejected)} 张,用时 {seconds:.1f} 秒。\n"
-              f"Imported {imported}, already stored {reused}, rejected {len(report.rejected)} in {seconds:.1f} s.")  # fmt: skip
+        print(
+            f"导入 {imported} 张,已存在 {reused} 张,未导入 {len(report.rejected)} 张,用时 {seconds:.1f} 秒。\n"
+            f"Imported {imported}, already stored {reused}, rejected {len(report.rejected)} in {seconds:.1f} s."
+        )
         return 1 if report.rejected else 0
 
 
@@ -201,9 +271,22 @@ def _templates(args: argparse.Namespace) -> int:
         if args.json:
             print_json(rows)
         else:
-            print(table(["编号 code", "版本 version", "名称 name", "检查项 items", "已用于巡查 visits", "导入 imported"],
-                        [[r["code"], r["version"], r["name_zh"], r["item_count"], r["visit_count"],
-                          clock.local_day(r["imported_at"])] for r in rows]))  # fmt: skip
+            print(
+                table(
+                    ["编号 code", "版本 version", "名称 name", "检查项 items", "已用于巡查 visits", "导入 imported"],
+                    [
+                        [
+                            r["code"],
+                            r["version"],
+                            r["name_zh"],
+                            r["item_count"],
+                            r["visit_count"],
+                            clock.local_day(r["imported_at"]),
+                        ]
+                        for r in rows
+                    ],
+                )
+            )
     return 0
 
 
@@ -213,12 +296,17 @@ def _report(args: argparse.Namespace) -> int:
     with open_profile(args) as profile:
         if args.action == "batch":
             since = args.since.isoformat() if args.since else ""
-            chosen = [v["id"] for v in visits.listing(profile, enterprise_id=args.enterprise, status="finished")
-                      if clock.local_day(v["started_at"]) >= since]  # fmt: skip
+            chosen = [
+                v["id"]
+                for v in visits.listing(profile, enterprise_id=args.enterprise, status="finished")
+                if clock.local_day(v["started_at"]) >= since
+            ]
             written = documents.export_visit_reports(
-                profile, chosen, args.output,
+                profile,
+                chosen,
+                args.output,
                 progress=lambda n, total, name: print(f"[{n}/{total}] {name}", flush=True),
-            )  # fmt: skip
+            )
             print(f"已导出 {len(written)} 个文件到 {args.output}。Exported {len(written)} files.")
             return 0
         if args.action == "notice":
@@ -247,8 +335,12 @@ def _settings(args: argparse.Namespace) -> int:
             value = settings.get(profile, s)
             return ("*" * 8 if value else "") if s in settings.SECRET else value
 
-        print(table(["设置 key", "说明 meaning", "值 value"],
-                    [[s.key, f"{s.label_zh} {s.label_en}", shown(s)] for s in settings.ALL]))  # fmt: skip
+        print(
+            table(
+                ["设置 key", "说明 meaning", "值 value"],
+                [[s.key, f"{s.label_zh} {s.label_en}", shown(s)] for s in settings.ALL],
+            )
+        )
     return 0
 
 
@@ -259,8 +351,10 @@ def _sync(args: argparse.Namespace) -> int:
     with open_profile(args) as profile:
         if args.pending:
             waiting = engine.pending(profile)
-            print(f"待同步:巡查 {waiting.visits} 次,记录 {waiting.records} 条,文件 {waiting.blobs} 个,"
-                  f"{waiting.bytes / 1e6:.1f} MB。Pending: {waiting}")  # fmt: skip
+            print(
+                f"待同步:巡查 {waiting.visits} 次,记录 {waiting.records} 条,文件 {waiting.blobs} 个,"
+                f"{waiting.bytes / 1e6:.1f} MB。Pending: {waiting}"
+            )
             return 0
         url = args.hub or settings.get(profile, settings.HUB_URL)
         token = args.token or settings.get(profile, settings.HUB_TOKEN)
@@ -330,8 +424,10 @@ def _hub(args: argparse.Namespace) -> int:
                 result = store.import_bundle(args.file)
             except BundleRejected as exc:
                 raise StewardError(exc.zh, exc.en) from None
-            print(f"已导入:新记录 {result['accepted']} 条,重复 {result['duplicates']} 条,冲突 {result['conflicts']} 条,"
-                  f"文件 {result['blobs']} 个。Imported: {result}")  # fmt: skip
+            print(
+                f"已导入:新记录 {result['accepted']} 条,重复 {result['duplicates']} 条,冲突 {result['conflicts']} 条,"
+                f"文件 {result['blobs']} 个。Imported: {result}"
+            )
             return 1 if result["conflicts"] else 0
         if args.action == "import-enterprises":
             from steward.domain.ids import new_id
@@ -343,18 +439,35 @@ def _hub(args: argparse.Namespace) -> int:
             rows = read_enterprise_file(args.file)
             for row in rows:
                 rid = store.reference_id("enterprise", "credit_code", row["credit_code"]) or new_id()
-                fields = {"name": row["name"], "credit_code": row["credit_code"],
-                          **{k: row.get(k, "") for k in ("industry", "address", "legal_representative",
-                                                         "contact_person", "contact_phone", "policy_number", "insurer",
-                                                         "park", "template_code")},
-                          "archived": 0, "name_pinyin": name_keys(row["name"])}  # fmt: skip
+                fields = {
+                    "name": row["name"],
+                    "credit_code": row["credit_code"],
+                    **{
+                        k: row.get(k, "")
+                        for k in (
+                            "industry",
+                            "address",
+                            "legal_representative",
+                            "contact_person",
+                            "contact_phone",
+                            "policy_number",
+                            "insurer",
+                            "park",
+                            "template_code",
+                        )
+                    },
+                    "archived": 0,
+                    "name_pinyin": name_keys(row["name"]),
+                }
                 before = store.record_body("enterprise", rid) or {}
                 if all(before.get(k) == v for k, v in fields.items()):
                     continue  # unchanged: the timestamps stay, so laptops pull nothing
                 body = {"id": rid, **fields, "created_at": before.get("created_at", stamp), "updated_at": stamp}
                 changed += store.put_reference("enterprise", rid, body)
-            print(f"已导入企业 {len(rows)} 家,其中新增或更新 {changed} 家;各电脑下次同步时获取。"
-                  f"Imported {len(rows)} enterprises ({changed} new or changed).")  # fmt: skip
+            print(
+                f"已导入企业 {len(rows)} 家,其中新增或更新 {changed} 家;各电脑下次同步时获取。"
+                f"Imported {len(rows)} enterprises ({changed} new or changed)."
+            )
             return 0
         if args.action == "import-template":
             from steward.services.template_files import read_template_file
@@ -390,12 +503,16 @@ def _bundle(args: argparse.Namespace) -> int:
     with open_profile(args) as profile:
         token = args.token or settings.get(profile, settings.HUB_TOKEN)
         if not token:
-            raise StewardError("离线包需要用本人的同步令牌签名:请在设置中填写或使用 --token。",
-                               "A bundle is sealed with your token: set it in settings or pass --token.")  # fmt: skip
+            raise StewardError(
+                "离线包需要用本人的同步令牌签名:请在设置中填写或使用 --token。",
+                "A bundle is sealed with your token: set it in settings or pass --token.",
+            )
         made = bundle.export(profile, token, args.output)
-        print(f"已生成离线包 {args.output}:记录 {made['records']} 条,文件 {made['blobs']} 个,"
-              f"{made['bytes'] / 1e6:.1f} MB。连上网络后正常同步一次,即可确认服务器已收到。\n"
-              f"Bundle written: {made}. Sync once online to have the hub acknowledge it.")  # fmt: skip
+        print(
+            f"已生成离线包 {args.output}:记录 {made['records']} 条,文件 {made['blobs']} 个,"
+            f"{made['bytes'] / 1e6:.1f} MB。连上网络后正常同步一次,即可确认服务器已收到。\n"
+            f"Bundle written: {made}. Sync once online to have the hub acknowledge it."
+        )
     return 0
 
 

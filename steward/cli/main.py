@@ -53,8 +53,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = ent.add_parser("add")
     p.add_argument("--name", required=True)
     p.add_argument("--credit-code", required=True)
-    for field in ("industry", "address", "legal-representative", "contact-person", "contact-phone",
-                  "policy-number", "insurer", "park", "template-code"):  # fmt: skip
+    for field in (
+        "industry",
+        "address",
+        "legal-representative",
+        "contact-person",
+        "contact-phone",
+        "policy-number",
+        "insurer",
+        "park",
+        "template-code",
+    ):
         p.add_argument(f"--{field}", default="")
 
     vis = sub.add_parser("visits", help="巡查 visits").add_subparsers(dest="action", required=True)
@@ -214,8 +223,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:  # never a bare traceback for the user, never a failure without one in the log
         logging.getLogger("steward.cli").exception("command failed: %s", args.command)
-        error(f"意外错误:{exc}。{app_logging.where_to_look_zh()}",
-              f"Unexpected error: {exc}. {app_logging.where_to_look_en()}")  # fmt: skip
+        error(
+            f"意外错误:{exc}。{app_logging.where_to_look_zh()}",
+            f"Unexpected error: {exc}. {app_logging.where_to_look_en()}",
+        )
         return 2
 
 

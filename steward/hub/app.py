@@ -141,14 +141,22 @@ def _invalid_request(exc: RequestValidationError) -> JSONResponse:
             where["entity"] = _text(records[index].get("entity"), 40)
             where["id"] = _text(records[index].get("id"), 80)
             where["field"] = ".".join(loc[3:]) or "record"
-    return _error(422, "invalid", f"请求格式不正确(字段 {where['field']})。",
-                  f"The request is not valid: {where['field']}: {_text(first.get('msg'))}", **where)  # fmt: skip
+    return _error(
+        422,
+        "invalid",
+        f"请求格式不正确(字段 {where['field']})。",
+        f"The request is not valid: {where['field']}: {_text(first.get('msg'))}",
+        **where,
+    )
 
 
 def create_app(data_dir: Path) -> FastAPI:
     store = HubStore(data_dir)
-    app = FastAPI(title="Steward Hub", version=str(PROTOCOL_VERSION),
-                  description="环保管家 Steward 同步服务 · sync service for environmental stewards")  # fmt: skip
+    app = FastAPI(
+        title="Steward Hub",
+        version=str(PROTOCOL_VERSION),
+        description="环保管家 Steward 同步服务 · sync service for environmental stewards",
+    )
     app.state.store = store
     app.add_middleware(BodyLimit)
 
@@ -177,8 +185,11 @@ def create_app(data_dir: Path) -> FastAPI:
         x_steward_profile: Annotated[str | None, Header(alias=HEADER_PROFILE)] = None,
     ) -> dict[str, Any]:
         if x_steward_protocol is None or not x_steward_protocol.isdigit() or int(x_steward_protocol) < PROTOCOL_VERSION:
-            raise UpgradeRequired("upgrade", "您的 Steward 版本过旧,请先更新 Steward 再同步。",
-                           "Your Steward is too old for this hub; please update Steward.")  # fmt: skip
+            raise UpgradeRequired(
+                "upgrade",
+                "您的 Steward 版本过旧,请先更新 Steward 再同步。",
+                "Your Steward is too old for this hub; please update Steward.",
+            )
         if not authorization or not authorization.startswith("Bearer "):
             raise Forbidden("no_token", "缺少同步令牌。", "No token was sent.")
         steward = store.steward_for(authorization.removeprefix("Bearer ").strip())
@@ -205,15 +216,23 @@ def create_app(data_dir: Path) -> FastAPI:
         try:
             records = clean_records(request.records)
         except InvalidRecord as exc:
-            return _error(422, exc.code, f"记录不符合要求:{exc.entity} {exc.id} 的字段 {exc.field}。",
-                          f"Record {exc.entity} {exc.id} is not valid: {exc.field}: {exc.problem}",
-                          entity=exc.entity, id=exc.id, field=exc.field)  # fmt: skip
+            return _error(
+                422,
+                exc.code,
+                f"记录不符合要求:{exc.entity} {exc.id} 的字段 {exc.field}。",
+                f"Record {exc.entity} {exc.id} is not valid: {exc.field}: {exc.problem}",
+                entity=exc.entity,
+                id=exc.id,
+                field=exc.field,
+            )
         return store.push(who, who["profile_id"], records)
 
-    @app.get("/v1/changes", responses={200: {"model": ChangesPage}, **_errors(*AUTH_ERRORS)},
-             response_class=Response)  # fmt: skip
-    def changes(who: Caller, since: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
-                limit: Annotated[int, Query(ge=1, le=2000)] = 500) -> Response:  # fmt: skip
+    @app.get("/v1/changes", responses={200: {"model": ChangesPage}, **_errors(*AUTH_ERRORS)}, response_class=Response)
+    def changes(
+        who: Caller,
+        since: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
+        limit: Annotated[int, Query(ge=1, le=2000)] = 500,
+    ) -> Response:
         return Response(store.changes(since, limit, who["id"]), media_type="application/json")
 
     @app.post("/v1/blobs/missing", responses=_errors(400, *AUTH_ERRORS, 413))
@@ -225,9 +244,16 @@ def create_app(data_dir: Path) -> FastAPI:
     def offset(sha256: Annotated[str, PathParam(pattern=SHA256)], who: Caller) -> OffsetAnswer:
         return OffsetAnswer(offset=store.offset(sha256, who["id"]))
 
-    @app.put("/v1/blobs/{sha256}", responses=_errors(400, *AUTH_ERRORS, 409, 413, 507),
-             openapi_extra={"requestBody": {"required": True, "content": {"application/octet-stream": {
-                 "schema": {"type": "string", "format": "binary"}}}}})  # fmt: skip
+    @app.put(
+        "/v1/blobs/{sha256}",
+        responses=_errors(400, *AUTH_ERRORS, 409, 413, 507),
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        },
+    )
     async def upload(
         sha256: Annotated[str, PathParam(pattern=SHA256)],
         request: Request,
@@ -266,8 +292,11 @@ def create_app(data_dir: Path) -> FastAPI:
             raise Unprocessable("bad_key", "签名公钥格式不正确。", "Not an Ed25519 public key.")
         return KeyAnswer(registered=store.register_key(who["profile_id"], who, key))
 
-    @app.get("/v1/blobs/{sha256}", responses={200: {"content": {"application/octet-stream": {}}},
-                                              **_errors(*AUTH_ERRORS, 404)}, response_class=FileResponse)  # fmt: skip
+    @app.get(
+        "/v1/blobs/{sha256}",
+        responses={200: {"content": {"application/octet-stream": {}}}, **_errors(*AUTH_ERRORS, 404)},
+        response_class=FileResponse,
+    )
     def download(sha256: Annotated[str, PathParam(pattern=SHA256)], who: Caller) -> FileResponse:
         """Only files the steward's own records name (see README: who may read what)."""
         if not store.may_read_blob(sha256, who["id"]):

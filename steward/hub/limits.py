@@ -40,9 +40,16 @@ class BodyTooLarge(HTTPException):
 
 
 def too_large(limit: int) -> JSONResponse:
-    return JSONResponse(status_code=413, content={"error": {
-        "code": "too_large", "zh": f"{TOO_LARGE_ZH}(上限 {limit // 1024} KiB)",
-        "en": f"{TOO_LARGE_EN} (limit {limit // 1024} KiB)"}})  # fmt: skip
+    return JSONResponse(
+        status_code=413,
+        content={
+            "error": {
+                "code": "too_large",
+                "zh": f"{TOO_LARGE_ZH}(上限 {limit // 1024} KiB)",
+                "en": f"{TOO_LARGE_EN} (limit {limit // 1024} KiB)",
+            }
+        },
+    )
 
 
 class BodyLimit:

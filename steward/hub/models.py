@@ -70,8 +70,12 @@ Note = _text(20_000)
 Id = Annotated[str, Field(pattern=UUID)]
 Sha = Annotated[str, Field(pattern=SHA256)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]
-Stamp = Annotated[str, StringConstraints(max_length=40), AfterValidator(_iso_datetime),
-                  WithJsonSchema({"type": "string", "format": "date-time", "maxLength": 40})]  # fmt: skip
+Stamp = Annotated[
+    str,
+    StringConstraints(max_length=40),
+    AfterValidator(_iso_datetime),
+    WithJsonSchema({"type": "string", "format": "date-time", "maxLength": 40}),
+]
 Day = Annotated[str, AfterValidator(_iso_date), WithJsonSchema({"type": "string", "format": "date"})]
 Count = Annotated[int, Field(ge=0, le=2**53)]
 Flag = Literal[0, 1]
@@ -185,8 +189,15 @@ class Finding(Body):
 class FindingEvent(Body):
     id: Id
     finding_id: Id
-    kind: Literal["opened", "rectification_reported", "recheck_rectified", "recheck_partly", "recheck_not_rectified",
-                  "reopened", "waived"]  # fmt: skip
+    kind: Literal[
+        "opened",
+        "rectification_reported",
+        "recheck_rectified",
+        "recheck_partly",
+        "recheck_not_rectified",
+        "reopened",
+        "waived",
+    ]
     at: Stamp
     by: Required  # as typed on the laptop; the hub records the author from the token (see /v1/changes "author")
     note: Note = ""

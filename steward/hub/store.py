@@ -97,8 +97,11 @@ def _token_hash(token: str) -> str:
 
 def _disk_full(exc: OSError) -> None:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        raise DiskFull("hub_disk_full", "服务器磁盘已满,请联系管理员;数据仍在您的电脑上。",
-                       "The hub's disk is full; tell its administrator. Your data is still on your laptop.") from exc  # fmt: skip
+        raise DiskFull(
+            "hub_disk_full",
+            "服务器磁盘已满,请联系管理员;数据仍在您的电脑上。",
+            "The hub's disk is full; tell its administrator. Your data is still on your laptop.",
+        ) from exc
 
 
 class HubStore:
@@ -159,8 +162,10 @@ class HubStore:
         token = "stw_" + secrets.token_urlsafe(32)
         try:
             with self.transaction() as conn:
-                conn.execute("INSERT INTO stewards (name, token_sha256, created_at) VALUES (?, ?, ?)",
-                             [name, _token_hash(token), _now()])  # fmt: skip
+                conn.execute(
+                    "INSERT INTO stewards (name, token_sha256, created_at) VALUES (?, ?, ?)",
+                    [name, _token_hash(token), _now()],
+                )
         except sqlite3.IntegrityError:
             raise Conflict(
                 "steward_exists", f"已有名为“{name}”的环保管家。", f"A steward named '{name}' exists."
@@ -187,8 +192,11 @@ class HubStore:
             if row is None:
                 conn.execute("INSERT INTO bindings VALUES (?, ?, ?)", [profile_id, steward["id"], _now()])
             elif row[0] != steward["id"]:
-                raise Forbidden("profile_bound", "此电脑上的档案属于另一位环保管家;如需转交,请管理员在服务器上重新绑定。",
-                                "This profile belongs to another steward; an administrator must re-bind it on the hub.")  # fmt: skip
+                raise Forbidden(
+                    "profile_bound",
+                    "此电脑上的档案属于另一位环保管家;如需转交,请管理员在服务器上重新绑定。",
+                    "This profile belongs to another steward; an administrator must re-bind it on the hub.",
+                )
 
     def register_key(self, profile_id: str, steward: dict[str, Any], public_key: bytes) -> bool:
         """A laptop profile's Ed25519 public key (its bundles' signatures are checked with it; the private key never
@@ -199,8 +207,11 @@ class HubStore:
             row = conn.execute("SELECT public_key FROM profile_keys WHERE profile_id = ?", [profile_id]).fetchone()
             if row is not None:
                 if bytes(row[0]) != public_key:
-                    raise Conflict("key_registered", "此档案已登记过另一把签名密钥;如需更换,请管理员在服务器上重新绑定。",
-                                   "This profile has another key; an administrator must re-bind it on the hub.")  # fmt: skip
+                    raise Conflict(
+                        "key_registered",
+                        "此档案已登记过另一把签名密钥;如需更换,请管理员在服务器上重新绑定。",
+                        "This profile has another key; an administrator must re-bind it on the hub.",
+                    )
                 return False
             conn.execute(
                 "INSERT INTO profile_keys VALUES (?, ?, ?, ?)", [profile_id, steward["id"], public_key, _now()]
@@ -209,8 +220,9 @@ class HubStore:
 
     def public_key(self, profile_id: str) -> tuple[bytes, int] | None:
         with self.connect() as conn:
-            row = conn.execute("SELECT public_key, steward_id FROM profile_keys WHERE profile_id = ?",
-                               [profile_id]).fetchone()  # fmt: skip
+            row = conn.execute(
+                "SELECT public_key, steward_id FROM profile_keys WHERE profile_id = ?", [profile_id]
+            ).fetchone()
         return (bytes(row[0]), row[1]) if row else None
 
     def rebind(self, profile_id: str, steward_name: str) -> None:
@@ -219,8 +231,11 @@ class HubStore:
             if row is None:
                 raise HubError("no_steward", f"没有名为“{steward_name}”的环保管家。", f"No steward '{steward_name}'.")
             conn.execute("DELETE FROM profile_keys WHERE profile_id = ?", [profile_id])  # the new owner registers anew
-            conn.execute("INSERT INTO bindings VALUES (?, ?, ?) ON CONFLICT(profile_id) DO UPDATE SET "
-                         "steward_id = excluded.steward_id, bound_at = excluded.bound_at", [profile_id, row[0], _now()])  # fmt: skip
+            conn.execute(
+                "INSERT INTO bindings VALUES (?, ?, ?) ON CONFLICT(profile_id) DO UPDATE SET "
+                "steward_id = excluded.steward_id, bound_at = excluded.bound_at",
+                [profile_id, row[0], _now()],
+            )
 
     # -- records ----------------------------------------------------------------------------------------------
     def push(self, steward: dict[str, Any], profile_id: str, records: list[dict[str, Any]]) -> dict[str, list[Any]]:
@@ -234,15 +249,17 @@ class HubStore:
             for rec in records:
                 entity, rid, body, digest = rec["entity"], rec["id"], rec["body"], rec["hash"]
                 ref = {"entity": entity, "id": rid}
-                existing = conn.execute("SELECT content_hash FROM records WHERE entity = ? AND id = ?",
-                                        [entity, rid]).fetchone()  # fmt: skip
+                existing = conn.execute(
+                    "SELECT content_hash FROM records WHERE entity = ? AND id = ?", [entity, rid]
+                ).fetchone()
                 if existing is not None and existing[0] == digest:
                     answer["duplicates"].append(ref)
                     continue
                 refusal = _refusal(conn, steward["id"], entity, rid, body)
                 if refusal is not None:
-                    answer["refused"].append({**ref, "code": refusal, "zh": REFUSALS[refusal][0],
-                                              "en": REFUSALS[refusal][1]})  # fmt: skip
+                    answer["refused"].append(
+                        {**ref, "code": refusal, "zh": REFUSALS[refusal][0], "en": REFUSALS[refusal][1]}
+                    )
                 elif existing is not None:
                     answer["conflicts"].append({**ref, "reason": "different content for the same id"})
                 else:
@@ -259,14 +276,17 @@ class HubStore:
         if field not in _LOOKUP_FIELDS:
             raise ValueError(f"not a field records are looked up by: {field}")
         with self.connect() as conn:
-            row = conn.execute("SELECT id FROM records WHERE entity = ? AND json_extract(body, ?) = ?",
-                               [entity, f"$.{field}", value]).fetchone()  # fmt: skip
+            row = conn.execute(
+                "SELECT id FROM records WHERE entity = ? AND json_extract(body, ?) = ?", [entity, f"$.{field}", value]
+            ).fetchone()
         return row[0] if row else None
 
     def bodies(self, entity: str) -> list[dict[str, Any]]:
         with self.connect() as conn:
-            return [json.loads(r[0]) for r in conn.execute("SELECT body FROM records WHERE entity = ? ORDER BY seq",
-                                                           [entity])]  # fmt: skip
+            return [
+                json.loads(r[0])
+                for r in conn.execute("SELECT body FROM records WHERE entity = ? ORDER BY seq", [entity])
+            ]
 
     def record_body(self, entity: str, rid: str) -> dict[str, Any] | None:
         with self.connect() as conn:
@@ -282,8 +302,9 @@ class HubStore:
         try:
             kept = clean_record(entity, rid, content_hash(body), body)
         except InvalidRecord as exc:
-            raise Unprocessable("invalid_record", f"数据不符合要求:{exc.entity} {exc.id} 的字段 {exc.field}。",
-                                f"Not valid: {exc}") from None  # fmt: skip
+            raise Unprocessable(
+                "invalid_record", f"数据不符合要求:{exc.entity} {exc.id} 的字段 {exc.field}。", f"Not valid: {exc}"
+            ) from None
         with self._disk_guard(), self.transaction() as conn:
             row = conn.execute("SELECT content_hash FROM records WHERE entity = ? AND id = ?", [entity, rid]).fetchone()
             if row and row[0] == kept["hash"]:
@@ -329,8 +350,16 @@ class HubStore:
 
     def missing(self, hashes: list[str]) -> list[str]:
         with self.connect() as conn:
-            present = {r[0] for r in conn.execute(
-                f"SELECT sha256 FROM blobs WHERE sha256 IN ({', '.join('?' for _ in hashes)})", hashes)} if hashes else set()  # fmt: skip
+            present = (
+                {
+                    r[0]
+                    for r in conn.execute(
+                        f"SELECT sha256 FROM blobs WHERE sha256 IN ({', '.join('?' for _ in hashes)})", hashes
+                    )
+                }
+                if hashes
+                else set()
+            )
         return [h for h in hashes if h not in present]
 
     def may_read_blob(self, sha256: str, reader: int) -> bool:
@@ -486,14 +515,19 @@ class HubStore:
                         records.append(clean_record(rec.entity, rec.id, rec.hash, rec.body))
                     except PydanticError as exc:
                         field = ".".join(str(p) for p in exc.errors()[0]["loc"])
-                        raise BundleRejected(f"离线包第 {number} 条记录无效(字段 {field})。",
-                                             f"Record {number} in the bundle is not valid ({field}).") from None  # fmt: skip
+                        raise BundleRejected(
+                            f"离线包第 {number} 条记录无效(字段 {field})。",
+                            f"Record {number} in the bundle is not valid ({field}).",
+                        ) from None
                     except InvalidRecord as exc:
                         if exc.code == "bad_hash":
-                            raise BundleRejected("离线包中的记录已损坏或被改动。",
-                                                 "The bundle's records are damaged or were changed.") from None  # fmt: skip
-                        raise BundleRejected(f"离线包中的记录无效:{exc.entity} {exc.id} 的字段 {exc.field}。",
-                                             f"A record in the bundle is not valid: {exc}") from None  # fmt: skip
+                            raise BundleRejected(
+                                "离线包中的记录已损坏或被改动。", "The bundle's records are damaged or were changed."
+                            ) from None
+                        raise BundleRejected(
+                            f"离线包中的记录无效:{exc.entity} {exc.id} 的字段 {exc.field}。",
+                            f"A record in the bundle is not valid: {exc}",
+                        ) from None
                 for sha in bundle.manifest["blobs"]:
                     if self.missing([sha]):
                         staged[sha] = self._stage(bundle, sha)
@@ -504,9 +538,13 @@ class HubStore:
         finally:
             for file, _size in staged.values():
                 file.unlink(missing_ok=True)
-        return {"accepted": len(result["accepted"]), "duplicates": len(result["duplicates"]),
-                "conflicts": len(result["conflicts"]), "refused": len(result["refused"]),
-                "blobs": len(staged)}  # fmt: skip
+        return {
+            "accepted": len(result["accepted"]),
+            "duplicates": len(result["duplicates"]),
+            "conflicts": len(result["conflicts"]),
+            "refused": len(result["refused"]),
+            "blobs": len(staged),
+        }
 
     def _stage(self, bundle: Any, sha256: str) -> tuple[Path, int]:
         """Copy one file out of a bundle into uploads/, checking its hash on the way."""
@@ -527,21 +565,28 @@ class HubStore:
             raise
         if digest.hexdigest() != sha256:
             staged.unlink(missing_ok=True)
-            raise BundleRejected(f"离线包中的文件 {sha256[:12]} 已损坏或被改动。",
-                                 f"File {sha256[:12]} in the bundle is damaged or was changed.")  # fmt: skip
+            raise BundleRejected(
+                f"离线包中的文件 {sha256[:12]} 已损坏或被改动。",
+                f"File {sha256[:12]} in the bundle is damaged or was changed.",
+            )
         return staged, size
 
     def stats(self) -> dict[str, int]:
         with self.connect() as conn:
-            return {"records": conn.execute("SELECT count(*) FROM records").fetchone()[0],
-                    "blobs": conn.execute("SELECT count(*) FROM blobs").fetchone()[0]}  # fmt: skip
+            return {
+                "records": conn.execute("SELECT count(*) FROM records").fetchone()[0],
+                "blobs": conn.execute("SELECT count(*) FROM blobs").fetchone()[0],
+            }
 
     # -- web page logins (steward.hub.web) ----------------------------------------------------------------------
     def set_viewer_password(self, name: str, salt: str, password_hash: str) -> None:
         """A new viewer, or a new password for one: every session opened with the old password ends with it."""
         with self.transaction() as conn:
-            conn.execute("INSERT INTO viewers VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET salt = excluded.salt, "
-                         "password_hash = excluded.password_hash", [name, salt, password_hash])  # fmt: skip
+            conn.execute(
+                "INSERT INTO viewers VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET salt = excluded.salt, "
+                "password_hash = excluded.password_hash",
+                [name, salt, password_hash],
+            )
             conn.execute("DELETE FROM viewer_sessions WHERE viewer = ?", [name])
 
     def viewer_password(self, name: str) -> tuple[str, str] | None:

@@ -13,19 +13,33 @@ from steward.domain.credit_code import validate
 from steward.domain.errors import InvalidInput, TemplateImportError
 
 _HEADERS = {
-    "名称": "name", "企业名称": "name", "name": "name",
-    "统一社会信用代码": "credit_code", "信用代码": "credit_code", "credit_code": "credit_code",
-    "行业": "industry", "industry": "industry",
-    "地址": "address", "address": "address",
-    "法定代表人": "legal_representative", "负责人": "legal_representative",
+    "名称": "name",
+    "企业名称": "name",
+    "name": "name",
+    "统一社会信用代码": "credit_code",
+    "信用代码": "credit_code",
+    "credit_code": "credit_code",
+    "行业": "industry",
+    "industry": "industry",
+    "地址": "address",
+    "address": "address",
+    "法定代表人": "legal_representative",
+    "负责人": "legal_representative",
     "legal_representative": "legal_representative",
-    "联系人": "contact_person", "contact_person": "contact_person",
-    "联系电话": "contact_phone", "电话": "contact_phone", "contact_phone": "contact_phone",
-    "保单号": "policy_number", "policy_number": "policy_number",
-    "保险公司": "insurer", "insurer": "insurer",
-    "园区": "park", "park": "park",
-    "检查表": "template_code", "template_code": "template_code",
-}  # fmt: skip
+    "联系人": "contact_person",
+    "contact_person": "contact_person",
+    "联系电话": "contact_phone",
+    "电话": "contact_phone",
+    "contact_phone": "contact_phone",
+    "保单号": "policy_number",
+    "policy_number": "policy_number",
+    "保险公司": "insurer",
+    "insurer": "insurer",
+    "园区": "park",
+    "park": "park",
+    "检查表": "template_code",
+    "template_code": "template_code",
+}
 
 
 def _letter(index: int) -> str:
@@ -54,8 +68,10 @@ def _rows_from_table(rows: list[list[Any]], source: str) -> list[dict[str, str]]
         record = {k: str(row[i] if i < len(row) and row[i] is not None else "").strip() for k, i in columns.items()}
         where = f"{source} 第{number}行 {_letter(columns['credit_code'])}列"
         if not record["name"]:
-            raise InvalidInput(f"{source} 第{number}行 {_letter(columns['name'])}列:企业名称为空。",
-                               f"{source} row {number}: the name is empty.")  # fmt: skip
+            raise InvalidInput(
+                f"{source} 第{number}行 {_letter(columns['name'])}列:企业名称为空。",
+                f"{source} row {number}: the name is empty.",
+            )
         try:
             record["credit_code"] = validate(record["credit_code"])
         except InvalidInput as exc:

@@ -256,8 +256,11 @@ def earlier_open_findings_for_item(profile: Profile, visit_id: str, item_id: str
     """Findings on this item still open from earlier visits: marking it 不合格 again is most often the same problem,
     to be re-checked as 仍未整改 rather than found a second time."""
     visit = get(profile, visit_id)
-    return [f for f in findings_store.open_for_enterprise(profile.db, visit["enterprise_id"], visit_id)
-            if f["item_id"] == item_id]  # fmt: skip
+    return [
+        f
+        for f in findings_store.open_for_enterprise(profile.db, visit["enterprise_id"], visit_id)
+        if f["item_id"] == item_id
+    ]
 
 
 def still_not_rectified(profile: Profile, visit_id: str, item_id: str, finding_id: str, note: str = "") -> dict:
@@ -363,9 +366,15 @@ def recheck_list(profile: Profile, visit_id: str, today: date | None = None) -> 
         overdue = 0
         if row["deadline"] and row["status"] not in ("rectified", "waived") and row["deadline"] < day:
             overdue = (date.fromisoformat(day) - date.fromisoformat(row["deadline"])).days
-        listed.append({**row, "outcome": event["kind"] if event else None, "outcome_event_id": event["id"] if event
-                       else None, "outcome_note": event["note"] if event else drafts.get(row["id"], ""),
-                       "overdue_days": overdue})  # fmt: skip
+        listed.append(
+            {
+                **row,
+                "outcome": event["kind"] if event else None,
+                "outcome_event_id": event["id"] if event else None,
+                "outcome_note": event["note"] if event else drafts.get(row["id"], ""),
+                "overdue_days": overdue,
+            }
+        )
     return listed
 
 

@@ -66,8 +66,13 @@ def _applied_migrations(path: Path) -> set[str]:
 
 def _connect_read_only(path: Path) -> sqlite3.Connection:
     # check_same_thread=False only so that close() may close it from the thread that closes the profile.
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
-                           check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)  # fmt: skip
+    conn = sqlite3.connect(
+        f"{path.resolve().as_uri()}?mode=ro",
+        uri=True,
+        isolation_level=None,
+        check_same_thread=False,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+    )
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA synchronous = FULL")  # the same settings as the writer, so that a PRAGMA reads true
     conn.execute("PRAGMA foreign_keys = ON")
@@ -99,8 +104,13 @@ class Database:
         """A read-only connection of its own, for work on another thread (WAL lets readers run beside the writer)."""
         reader = cls.__new__(cls)
         reader.path = path
-        reader.conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
-                                      check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)  # fmt: skip
+        reader.conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro",
+            uri=True,
+            isolation_level=None,
+            check_same_thread=False,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+        )
         reader.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         reader._write_lock = threading.RLock()
         reader._depth = 0
@@ -186,5 +196,9 @@ class Database:
             conn.executemany(sql, [tuple(r[n] for n in names) for r in rows])
 
     def applied_migrations(self) -> list[str]:
-        return [r[0] for r in self.conn.execute(
-            "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY id", [MIGRATION_SET])]  # fmt: skip
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY id", [MIGRATION_SET]
+            )
+        ]

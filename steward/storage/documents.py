@@ -35,15 +35,22 @@ def archived(db: Database, visit_id: str) -> list[dict[str, Any]]:
 
 def archive(db: Database, row: dict[str, Any]) -> None:
     with db.write() as conn:
-        conn.execute("INSERT OR IGNORE INTO documents (id, visit_id, kind, sha256, bytes, name, notice_number, "
-                     "created_at) VALUES (:id, :visit_id, :kind, :sha256, :bytes, :name, :notice_number, :created_at)",
-                     row)  # fmt: skip
+        conn.execute(
+            "INSERT OR IGNORE INTO documents (id, visit_id, kind, sha256, bytes, name, notice_number, "
+            "created_at) VALUES (:id, :visit_id, :kind, :sha256, :bytes, :name, :notice_number, :created_at)",
+            row,
+        )
 
 
 def finished_without_documents(db: Database, since: str = "") -> list[str]:
-    return [r[0] for r in db.conn.execute(
-        "SELECT id FROM visits v WHERE status = 'finished' AND finished_at >= ? "
-        "AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.visit_id = v.id) ORDER BY finished_at", [since])]  # fmt: skip
+    return [
+        r[0]
+        for r in db.conn.execute(
+            "SELECT id FROM visits v WHERE status = 'finished' AND finished_at >= ? "
+            "AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.visit_id = v.id) ORDER BY finished_at",
+            [since],
+        )
+    ]
 
 
 def finding_photos(db: Database, finding_ids: list[str]) -> list[dict[str, Any]]:

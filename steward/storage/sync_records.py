@@ -18,8 +18,9 @@ class NotApplied(StewardError):
 
 
 def acked(db: Database, entity: str) -> dict[str, str]:
-    return {r[0]: r[1] for r in db.conn.execute("SELECT entity_id, content_hash FROM sync_acks WHERE entity = ?",
-                                                 [entity])}  # fmt: skip
+    return {
+        r[0]: r[1] for r in db.conn.execute("SELECT entity_id, content_hash FROM sync_acks WHERE entity = ?", [entity])
+    }
 
 
 def mark_acked(db: Database, rows: list[tuple[str, str, str]], at: str) -> None:
@@ -38,8 +39,11 @@ def cursor(db: Database, stream: str) -> int:
 
 def set_cursor(db: Database, stream: str, value: int, at: str) -> None:
     with db.write() as conn:
-        conn.execute("INSERT INTO sync_cursors VALUES (?, ?, ?) ON CONFLICT(stream) DO UPDATE SET "
-                     "cursor = excluded.cursor, updated_at = excluded.updated_at", [stream, str(value), at])  # fmt: skip
+        conn.execute(
+            "INSERT INTO sync_cursors VALUES (?, ?, ?) ON CONFLICT(stream) DO UPDATE SET "
+            "cursor = excluded.cursor, updated_at = excluded.updated_at",
+            [stream, str(value), at],
+        )
 
 
 ORIGIN_HUB = "hub"  # visits.origin of a colleague's visit pulled from the hub; one made here is 'here' (the default)
@@ -247,8 +251,11 @@ def upsert_enterprise(db: Database, body: dict[str, Any]) -> None:
     names = list(row)
     updates = ", ".join(f'"{n}" = excluded."{n}"' for n in names if n != "id")
     with db.write() as conn:
-        conn.execute(f"INSERT INTO enterprises ({_quoted(names)}) VALUES ({', '.join('?' for _ in names)}) "
-                     f"ON CONFLICT(id) DO UPDATE SET {updates}", [row[n] for n in names])  # fmt: skip
+        conn.execute(
+            f"INSERT INTO enterprises ({_quoted(names)}) VALUES ({', '.join('?' for _ in names)}) "
+            f"ON CONFLICT(id) DO UPDATE SET {updates}",
+            [row[n] for n in names],
+        )
 
 
 def insert_ignore(db: Database, table: str, rows: list[dict[str, Any]]) -> None:

@@ -212,8 +212,10 @@ def _verified(zf: zipfile.ZipFile, key_for: Any, public_key_for: Any) -> OpenedB
     public_key = public_key_for(manifest["profile_id"])
     if public_key is not None or "signature" in manifest:
         if public_key is None or not verify_signature(manifest, public_key):
-            raise BundleRejected("离线包的签名无效:来源不明或清单被改动。",
-                                 "The bundle's signature is not valid: unknown maker or changed.")  # fmt: skip
+            raise BundleRejected(
+                "离线包的签名无效:来源不明或清单被改动。",
+                "The bundle's signature is not valid: unknown maker or changed.",
+            )
     else:
         key = key_for(str(manifest.get("key_id", "")))
         if key is None or not hmac.compare_digest(seal(manifest, key), str(manifest.get("seal", ""))):

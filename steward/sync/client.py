@@ -59,8 +59,10 @@ class HubClient:
         self, base_url: str, token: str, profile_id: str, timeout: float = 60, ca_bundle: str | Path | None = None
     ) -> None:
         if not base_url.startswith(("http://", "https://")):
-            raise SyncError(f"同步服务器地址应以 http:// 或 https:// 开头:{base_url}",
-                            f"The hub address must start with http:// or https://: {base_url}")  # fmt: skip
+            raise SyncError(
+                f"同步服务器地址应以 http:// 或 https:// 开头:{base_url}",
+                f"The hub address must start with http:// or https://: {base_url}",
+            )
         if not token:
             raise SyncError(
                 "尚未设置同步令牌,请在设置中填写或使用 --token。", "No token; set it in settings or pass --token."
@@ -88,8 +90,16 @@ class HubClient:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    def _request(self, method: str, path: str, *, payload: Any = None, data: bytes | None = None,
-                 params: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> Any:  # fmt: skip
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        payload: Any = None,
+        data: bytes | None = None,
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Any:
         """One request on a kept-alive connection."""
         all_headers = dict(headers or {})
         if payload is not None:
@@ -152,9 +162,11 @@ class HubClient:
         return self._unreachable(exc)
 
     def _unreachable(self, exc: BaseException) -> SyncError:
-        return SyncError(f"无法连接同步服务器 {self.base}(网络不通或服务器未开)。已记录的内容都保存在本机,稍后再试即可。",
-                         f"Cannot reach the hub at {self.base} ({exc}). Everything stays on this laptop; try again later.",
-                         code="unreachable")  # fmt: skip
+        return SyncError(
+            f"无法连接同步服务器 {self.base}(网络不通或服务器未开)。已记录的内容都保存在本机,稍后再试即可。",
+            f"Cannot reach the hub at {self.base} ({exc}). Everything stays on this laptop; try again later.",
+            code="unreachable",
+        )
 
     @staticmethod
     def _http_error(status: int, body: bytes) -> SyncError:
@@ -195,5 +207,10 @@ class HubClient:
         return int(self._request("GET", f"/v1/blobs/{sha256}/offset")["offset"])
 
     def put_chunk(self, sha256: str, offset: int, total: int, chunk: bytes) -> dict[str, Any]:
-        return self._request("PUT", f"/v1/blobs/{sha256}", data=chunk, params={"offset": offset, "total": total},
-                             headers={HEADER_CHUNK_SHA256: hashlib.sha256(chunk).hexdigest()})  # fmt: skip
+        return self._request(
+            "PUT",
+            f"/v1/blobs/{sha256}",
+            data=chunk,
+            params={"offset": offset, "total": total},
+            headers={HEADER_CHUNK_SHA256: hashlib.sha256(chunk).hexdigest()},
+        )

@@ -29,8 +29,20 @@ _PROFILE_ID = "sync_profile_id"
 # Fields that change after finishing (the notice number, given at first print) or say only where this laptop got
 # the visit stay out of the record: the notice travels as a document, amendments as audit records.
 _VISIT_LOCAL_FIELDS = ("notice_number", "updated_at", "origin")
-_FINDING_FIELDS = ("id", "enterprise_id", "visit_id", "item_id", "location", "description", "basis", "severity",
-                   "requirement", "deadline", "created_at", "created_by")  # fmt: skip
+_FINDING_FIELDS = (
+    "id",
+    "enterprise_id",
+    "visit_id",
+    "item_id",
+    "location",
+    "description",
+    "basis",
+    "severity",
+    "requirement",
+    "deadline",
+    "created_at",
+    "created_by",
+)
 
 
 class Cancelled(StewardError):
@@ -101,7 +113,7 @@ def _records(profile: Profile) -> list[dict[str, Any]]:
     for photo in store.photos_by_sha(db, {link["sha256"] for link in links}):
         body = {k: v for k, v in photo.items() if k not in ("original_present", "imported_at")}
         out["photo"].append(record("photo", photo["sha256"], body))
-    out["photo_link"] = [record("photo_link", link["id"], link) for link in links]  # fmt: skip
+    out["photo_link"] = [record("photo_link", link["id"], link) for link in links]
     out["signature"] = [record("signature", s["id"], s) for s in store.signatures_of_finished_visits(db)]
     out["document"] = [record("document", d["id"], d) for d in store.documents(db)]
     for entry in store.audit_entries(db):
@@ -148,13 +160,22 @@ def pending(profile: Profile) -> Pending:
     blobs = blob_outbox(profile)
     new_photos = [r for r in records if r["entity"] == "photo"]
     extra = sum(int(r["body"]["bytes"]) for r in new_photos)
-    return Pending(len(records), sum(1 for r in records if r["entity"] == "visit"), len(blobs) + len(new_photos),
-                   sum(b.size for b in blobs) + extra)  # fmt: skip
+    return Pending(
+        len(records),
+        sum(1 for r in records if r["entity"] == "visit"),
+        len(blobs) + len(new_photos),
+        sum(b.size for b in blobs) + extra,
+    )
 
 
 # -- the sync -----------------------------------------------------------------------------------------------------
-def sync(profile: Profile, client: HubClient, progress: Progress | None = None,
-         should_stop: Callable[[], bool] | None = None, chunk_size: int = CHUNK_SIZE) -> SyncReport:  # fmt: skip
+def sync(
+    profile: Profile,
+    client: HubClient,
+    progress: Progress | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> SyncReport:
     started = time.perf_counter()
     report = SyncReport()
     say = progress or (lambda stage, done, total: None)
@@ -224,8 +245,9 @@ def _push(profile: Profile, client: HubClient, batch: list[dict[str, Any]], repo
         report.refused.append(refused)
 
 
-def _upload_blobs(profile: Profile, client: HubClient, report: SyncReport, say: Progress, stop: Callable[[], bool],
-                  chunk_size: int) -> None:  # fmt: skip
+def _upload_blobs(
+    profile: Profile, client: HubClient, report: SyncReport, say: Progress, stop: Callable[[], bool], chunk_size: int
+) -> None:
     blobs = blob_outbox(profile)
     now = clock.to_text(clock.now())
     missing: set[str] = set()
@@ -261,8 +283,10 @@ def _upload_blobs(profile: Profile, client: HubClient, report: SyncReport, say: 
                     offset = client.offset(blob.sha256)
                     continue
                 if exc.status == 422 and exc.code == "blob_hash":
-                    raise SyncError("文件上传后校验失败,本机文件可能已损坏;请运行“steward check”。",
-                                    "A file failed its check after upload; run 'steward check'.") from None  # fmt: skip
+                    raise SyncError(
+                        "文件上传后校验失败,本机文件可能已损坏;请运行“steward check”。",
+                        "A file failed its check after upload; run 'steward check'.",
+                    ) from None
                 raise
             report.bytes_sent += len(chunk)
             say("upload", report.bytes_sent, report.bytes_total)

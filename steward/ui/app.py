@@ -68,9 +68,12 @@ def _show_unexpected(app: QApplication) -> None:
         if isinstance(exc, KeyboardInterrupt):
             app.quit()
             return
-        QMessageBox.warning(app.activeWindow(), "环保管家 Steward",
-                            f"意外错误:{exc}\n已保存的内容不受影响。\n{app_logging.where_to_look_zh()}\n\n"
-                            f"Unexpected error: {exc}. Saved work is not affected. {app_logging.where_to_look_en()}")  # fmt: skip
+        QMessageBox.warning(
+            app.activeWindow(),
+            "环保管家 Steward",
+            f"意外错误:{exc}\n已保存的内容不受影响。\n{app_logging.where_to_look_zh()}\n\n"
+            f"Unexpected error: {exc}. Saved work is not affected. {app_logging.where_to_look_en()}",
+        )
 
     sys.excepthook = hook
 

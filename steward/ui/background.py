@@ -94,9 +94,12 @@ class Background(QObject):
                         callback(value)
                     except Exception as exc:  # a callback's own failure is shown too, not lost in the event loop
                         log.exception("callback of background work failed")
-                        self.unhandled.emit(StewardError(
-                            f"显示结果时出错:{exc}。{app_logging.where_to_look_zh()}",
-                            f"Showing the result failed: {exc}. {app_logging.where_to_look_en()}"))  # fmt: skip
+                        self.unhandled.emit(
+                            StewardError(
+                                f"显示结果时出错:{exc}。{app_logging.where_to_look_zh()}",
+                                f"Showing the result failed: {exc}. {app_logging.where_to_look_en()}",
+                            )
+                        )
                 elif failure:
                     self.unhandled.emit(value)
 

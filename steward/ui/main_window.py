@@ -76,9 +76,12 @@ class MainWindow(QMainWindow):
         self.nav_visit = QPushButton(self.tr("当前巡查"), checkable=True)
         self.nav_sync = QPushButton(self.tr("同步"), checkable=True)
         nav_row = QHBoxLayout()
-        for button, target in ((self.nav_enterprises, self.show_enterprises), (self.nav_findings, self.show_findings),
-                               (self.nav_visit, self.show_current_visit),
-                               (self.nav_sync, self.show_sync)):  # fmt: skip
+        for button, target in (
+            (self.nav_enterprises, self.show_enterprises),
+            (self.nav_findings, self.show_findings),
+            (self.nav_visit, self.show_current_visit),
+            (self.nav_sync, self.show_sync),
+        ):
             self.nav.addButton(button)
             button.clicked.connect(target)
             nav_row.addWidget(button)
@@ -195,10 +198,11 @@ class MainWindow(QMainWindow):
             answer = QMessageBox.question(
                 self,
                 self.tr("已有未完成的巡查"),
-                self.tr("{name} 已有一次未完成的巡查({started} 开始,已检查 {n}/{total} 项)。\n"
-                        "每家企业同时只能有一次未完成的巡查。继续这次巡查吗?").format(
-                    name=enterprise["name"], started=started, n=draft["answered"], total=draft["item_count"]),
-            )  # fmt: skip
+                self.tr(
+                    "{name} 已有一次未完成的巡查({started} 开始,已检查 {n}/{total} 项)。\n"
+                    "每家企业同时只能有一次未完成的巡查。继续这次巡查吗?"
+                ).format(name=enterprise["name"], started=started, n=draft["answered"], total=draft["item_count"]),
+            )
             if answer == QMessageBox.StandardButton.Yes:
                 self.open_visit(draft["id"])
             return
@@ -308,8 +312,9 @@ class MainWindow(QMainWindow):
         except StewardError as exc:
             QMessageBox.information(self, title, exc.zh)
             return
-        name = documents.default_name(title, (getattr(document, "enterprise", None) and document.enterprise.name)
-                                      or document.letterhead.title)  # fmt: skip
+        name = documents.default_name(
+            title, (getattr(document, "enterprise", None) and document.enterprise.name) or document.letterhead.title
+        )
         self.statusBar().showMessage(self.tr("正在生成 {title}…").format(title=title))
 
         def done(result: RenderResult) -> None:
@@ -350,8 +355,11 @@ class MainWindow(QMainWindow):
         folder = folder or QFileDialog.getExistingDirectory(self, self.tr("导出到文件夹"))
         if not folder:
             return
-        chosen = [v["id"] for v in visits.listing(self.profile, status="finished")
-                  if since.isoformat() <= clock.local_day(v["started_at"]) <= until.isoformat()]  # fmt: skip
+        chosen = [
+            v["id"]
+            for v in visits.listing(self.profile, status="finished")
+            if since.isoformat() <= clock.local_day(v["started_at"]) <= until.isoformat()
+        ]
         documents.assign_notice_numbers(self.profile, chosen)  # the one write, here; drawing then only reads
         progress = QProgressDialog(self.tr("正在导出…"), self.tr("取消"), 0, max(1, len(chosen)), self)
         progress.setWindowTitle(self.tr("批量导出"))
@@ -362,9 +370,13 @@ class MainWindow(QMainWindow):
 
         def work(report: Callable[..., None]) -> list[Path]:
             with profile.reader() as reader:  # drawing many documents must not hold the window's connection
-                return documents.export_visit_reports(reader, chosen, Path(folder),
-                                                      progress=lambda n, total, name: report(n, total, name),
-                                                      cancel=stop.is_set)  # fmt: skip
+                return documents.export_visit_reports(
+                    reader,
+                    chosen,
+                    Path(folder),
+                    progress=lambda n, total, name: report(n, total, name),
+                    cancel=stop.is_set,
+                )
 
         def done(written: list[Path]) -> None:
             progress.close()
@@ -422,8 +434,9 @@ class MainWindow(QMainWindow):
         if choose is None:
 
             def choose(options: list[str]) -> int | None:
-                text, ok = QInputDialog.getItem(self, self.tr("未完成的巡查"),
-                                                self.tr("以下巡查尚未完成,选择一个继续:"), options, 0, False)  # fmt: skip
+                text, ok = QInputDialog.getItem(
+                    self, self.tr("未完成的巡查"), self.tr("以下巡查尚未完成,选择一个继续:"), options, 0, False
+                )
                 return options.index(text) if ok else None
 
         index = choose(captions)

@@ -18,8 +18,10 @@ def fit_to_screen(widget: QWidget, width: int | None = None, height: int | None 
     """Resize to the wanted (or hinted) size, never beyond the available screen."""
     area = available(widget)
     hint = widget.sizeHint()
-    widget.resize(min(width or hint.width(), area.width() - FRAME_WIDTH),
-                  min(height or hint.height(), area.height() - FRAME_HEIGHT))  # fmt: skip
+    widget.resize(
+        min(width or hint.width(), area.width() - FRAME_WIDTH),
+        min(height or hint.height(), area.height() - FRAME_HEIGHT),
+    )
 
 
 def restore_geometry(widget: QWidget, key: str, width: int, height: int) -> None:
@@ -32,8 +34,11 @@ def restore_geometry(widget: QWidget, key: str, width: int, height: int) -> None
     area = available(widget)
     # The title bar and borders come on top of the size asked for; before the first show they are not known yet.
     frame = widget.frameGeometry()
-    extra_w, extra_h = (frame.width() - widget.width(), frame.height() - widget.height()) if widget.isVisible() else (
-        FRAME_WIDTH, FRAME_HEIGHT)  # fmt: skip
+    extra_w, extra_h = (
+        (frame.width() - widget.width(), frame.height() - widget.height())
+        if widget.isVisible()
+        else (FRAME_WIDTH, FRAME_HEIGHT)
+    )
     widget.resize(min(width, area.width() - extra_w), min(height, area.height() - extra_h))
     widget.move(area.x() + max(0, (area.width() - widget.width() - extra_w) // 2), area.y())
 

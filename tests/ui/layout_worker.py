@@ -103,10 +103,19 @@ def screens(window: MainWindow, visit_id: str, finished_id: str) -> Iterator[tup
         finding = visits.findings_of_visit(profile, finished_id) or visits.findings_of_visit(profile, visit_id)
         return FindingHistoryDialog(profile, window.background, finding[0]["id"], window)
 
-    yield from (("enterprises", enterprises), ("detail", detail), ("findings", findings), ("sync", sync),
-                ("visit_item", item_with_finding), ("visit_recheck", recheck), ("visit_locked", locked),
-                ("finish_dialog", finish), ("start_dialog", start), ("settings_dialog", settings),
-                ("finding_history", history))  # fmt: skip
+    yield from (
+        ("enterprises", enterprises),
+        ("detail", detail),
+        ("findings", findings),
+        ("sync", sync),
+        ("visit_item", item_with_finding),
+        ("visit_recheck", recheck),
+        ("visit_locked", locked),
+        ("finish_dialog", finish),
+        ("start_dialog", start),
+        ("settings_dialog", settings),
+        ("finding_history", history),
+    )
 
 
 def main(data_dir: str, out_dir: str) -> None:

@@ -16,8 +16,9 @@ def _explode(_progress: object) -> None:
     raise ZeroDivisionError("boom in a worker")
 
 
-def test_unexpected_failure_without_callback_is_logged_and_shown(qtbot: QtBot, window: MainWindow,
-                                                                 tmp_path: Path) -> None:  # fmt: skip
+def test_unexpected_failure_without_callback_is_logged_and_shown(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
     log_file = app_logging.setup(tmp_path / "data")
     try:
         background = Background.shared()

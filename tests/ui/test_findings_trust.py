@@ -231,8 +231,11 @@ def test_recheck_shows_the_photos_from_when_it_was_found(qtbot: QtBot, tmp_path:
         first = visits.start(profile, ent["id"], "routine", item_codes=["B6"])
         b6 = visits.items(profile, first["id"])[0]
         found = visits.create_finding(profile, first["id"], b6["id"], location="喷漆房")
-        photos.import_photos(profile, [write_jpeg(tmp_path / "before.jpg", colour=(160, 40, 40))],
-                             LinkTarget(visit_id=first["id"], item_id=b6["id"], finding_id=found["id"]))  # fmt: skip
+        photos.import_photos(
+            profile,
+            [write_jpeg(tmp_path / "before.jpg", colour=(160, 40, 40))],
+            LinkTarget(visit_id=first["id"], item_id=b6["id"], finding_id=found["id"]),
+        )
         visits.finish(profile, first["id"])
         second = visits.start(profile, ent["id"], "routine", item_codes=["B1"])
         window = open_at(qtbot, profile, second["id"])

@@ -12,8 +12,20 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREEN = {"screens": [{"name": "laptop", "x": 0, "y": 0, "width": 1280, "height": 720, "logicalDpi": 96,
-                       "logicalBaseDpi": 96, "dpr": 1}]}  # fmt: skip
+SCREEN = {
+    "screens": [
+        {
+            "name": "laptop",
+            "x": 0,
+            "y": 0,
+            "width": 1280,
+            "height": 720,
+            "logicalDpi": 96,
+            "logicalBaseDpi": 96,
+            "dpr": 1,
+        }
+    ]
+}
 
 
 def test_every_screen_fits_1280x720_in_both_themes(tmp_path: Path) -> None:
@@ -24,8 +36,12 @@ def test_every_screen_fits_1280x720_in_both_themes(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": f"offscreen:configfile={config}"}
     done = subprocess.run(
         [sys.executable, "-m", "tests.ui.layout_worker", str(tmp_path / "data"), str(shots)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert len(report) == 22  # eleven screens and dialogs, two themes

@@ -37,8 +37,9 @@ def test_tap_view_delete_and_undo(qtbot: QtBot, profile: Profile, enterprise: di
     assert strip.count() == 3 and not strip.undo_button.isVisible()
 
 
-def test_a_finished_visit_shows_photos_read_only(qtbot: QtBot, profile: Profile, enterprise: dict,
-                                                  tmp_path: Path) -> None:  # fmt: skip
+def test_a_finished_visit_shows_photos_read_only(
+    qtbot: QtBot, profile: Profile, enterprise: dict, tmp_path: Path
+) -> None:
     visit = visits.start(profile, enterprise["id"])
     strip = PhotoStrip(profile, Background.shared())
     qtbot.addWidget(strip)

@@ -72,8 +72,13 @@ def test_killed_while_typing_loses_at_most_the_last_keystroke(qtbot: QtBot, tmp_
         assert screen.position == position
         assert screen.item_panel.item["code"] == "B7"
         answered = {i["code"]: i["result"] for i in visits.items(profile, visit["id"])}
-        assert answered == {"A1": "compliant", "B1": "compliant", "B2": "not_applicable", "B7": "not_compliant",
-                            "D2": None}  # fmt: skip
+        assert answered == {
+            "A1": "compliant",
+            "B1": "compliant",
+            "B2": "not_applicable",
+            "B7": "not_compliant",
+            "D2": None,
+        }
         shown = screen.item_panel.finding_editor.location.text()
         assert shown in (committed.strip(), next_text.strip())
     finally:

@@ -62,8 +62,9 @@ def test_amending_a_finished_visit_records_the_reason(window: MainWindow, park: 
     window.open_visit(visit["id"], f"item:{a1['id']}")
     screen = window.visit
     assert screen.amend_button.isVisible() and not screen.finish_button.isVisible()
-    button = screen.item_panel.answer_buttons[next(r for r in screen.item_panel.answer_buttons
-                                                   if r.value == "not_applicable")]  # fmt: skip
+    button = screen.item_panel.answer_buttons[
+        next(r for r in screen.item_panel.answer_buttons if r.value == "not_applicable")
+    ]
     assert not button.isEnabled()
     screen.start_amendment("现场复核:该工序已停用")
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)

@@ -44,8 +44,9 @@ def test_sync_screen(qtbot: QtBot, hub, park: Profile) -> None:
     qtbot.waitUntil(lambda: "令牌无效" in screen.error.text(), timeout=10000)
     screen.token.setText(token)
     screen.sync_button.click()
-    qtbot.waitUntil(lambda: any("同步完成" in screen.log.item(i).text() for i in range(screen.log.count())),
-                    timeout=30000)  # fmt: skip
+    qtbot.waitUntil(
+        lambda: any("同步完成" in screen.log.item(i).text() for i in range(screen.log.count())), timeout=30000
+    )
     assert screen.error.text() == "" and engine.pending(park).records == 0
     assert "巡查 0 次" in screen.pending.text()
 

@@ -90,8 +90,9 @@ def test_a_note_saved_by_clicking_another_item(qtbot: QtBot, site, tmp_path: Pat
     assert reopened(tmp_path, visit_id)["B2"]["note"] == "Fan off 风机未开"
 
 
-def test_finding_fields_saved_when_the_screen_changes_and_when_the_app_quits(qtbot: QtBot, site,
-                                                                            tmp_path: Path) -> None:  # fmt: skip
+def test_finding_fields_saved_when_the_screen_changes_and_when_the_app_quits(
+    qtbot: QtBot, site, tmp_path: Path
+) -> None:
     profile, visit_id = site
     window = open_window(qtbot, profile, visit_id, item_position(profile, visit_id, "B1"))
     screen, editor = window.visit, window.visit.item_panel.finding_editor

@@ -28,8 +28,13 @@ from tests.images import write_jpeg
 def site(tmp_path: Path) -> Profile:
     """An enterprise visited once before, with two findings still open."""
     profile = open_profile(tmp_path, "field")
-    ent = enterprises.create(profile, name="仙居县源泉工艺品有限公司", credit_code=make_code(3),
-                             legal_representative="王伟", template_code="craft")  # fmt: skip
+    ent = enterprises.create(
+        profile,
+        name="仙居县源泉工艺品有限公司",
+        credit_code=make_code(3),
+        legal_representative="王伟",
+        template_code="craft",
+    )
     then = datetime(2026, 10, 20, 2, tzinfo=UTC)
     first = visits.start(profile, ent["id"], "first", at=then)
     items = {i["code"]: i for i in visits.items(profile, first["id"])}
@@ -61,8 +66,9 @@ def activate(window: QWidget, qtbot: QtBot) -> None:
 def drop_files(strip: PhotoStrip, paths: list[Path]) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
-                       Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    event = QDropEvent(
+        QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier
+    )
     strip.dropEvent(event)
 
 
@@ -121,8 +127,10 @@ def test_a_whole_visit(qtbot: QtBot, site: Profile, tmp_path: Path) -> None:
 
     # B1 not compliant, by click: the finding form opens, prefilled; the steward fills in where.
     panel = screen.item_panel
-    qtbot.mouseClick(panel.answer_buttons[next(r for r in panel.answer_buttons if r.value == "not_compliant")],
-                     Qt.MouseButton.LeftButton)  # fmt: skip
+    qtbot.mouseClick(
+        panel.answer_buttons[next(r for r in panel.answer_buttons if r.value == "not_compliant")],
+        Qt.MouseButton.LeftButton,
+    )
     assert panel.finding_frame.isVisible()
     # 问题描述 starts from the item's problem wording (its requirement only for a checklist without one).
     assert panel.finding_editor.description.toPlainText() == visits.default_description(panel.item)
@@ -198,8 +206,9 @@ def test_a_whole_visit(qtbot: QtBot, site: Profile, tmp_path: Path) -> None:
     b1_photos = site.db.query("SELECT * FROM photo_links WHERE finding_id = ?", [new["B1"]["id"]])
     assert len(b1_photos) == 2
     assert site.db.scalar("SELECT count(*) FROM photos") == 3  # two for B1, one after-photo; not the corrupt one
-    events = site.db.query("SELECT kind, note FROM finding_events WHERE visit_id = ? AND kind LIKE 'recheck_%'",
-                           [visit["id"]])  # fmt: skip
+    events = site.db.query(
+        "SELECT kind, note FROM finding_events WHERE visit_id = ? AND kind LIKE 'recheck_%'", [visit["id"]]
+    )
     assert sorted(e["kind"] for e in events) == ["recheck_not_rectified", "recheck_rectified"]
     assert {"kind": "recheck_rectified", "note": "过滤棉已更换"} in events
     signatures = {s["role"]: s for s in visits.store.signatures(site.db, visit["id"])}

@@ -55,23 +55,33 @@ class EnterpriseDetail(QWidget):
         header.addWidget(self.start_button)
         self.facts = QFormLayout()
 
-        self.visits = RowsModel([
-            Column(self.tr("开始时间"), lambda r: clock.from_text(r["started_at"]).astimezone().strftime("%Y-%m-%d %H:%M")),
-            Column(self.tr("类型"), lambda r: label(VisitKind(r["kind"]))),
-            Column(self.tr("检查人员"), lambda r: r["steward"]),
-            Column(self.tr("状态"), lambda r: label(VisitStatus(r["status"])),
-                   lambda r: RED if r["status"] == VisitStatus.IN_PROGRESS else None),
-            Column(self.tr("已检查"), lambda r: f"{r['answered']}/{r['item_count']}", numeric=True),
-            Column(self.tr("新问题"), lambda r: r["new_findings"], numeric=True),
-        ])  # fmt: skip
-        self.findings = RowsModel([
-            Column(self.tr("整改期限"), lambda r: r["deadline"]),
-            Column(self.tr("状态"), lambda r: label(FindingStatus(r["status"]))),
-            Column(self.tr("等级"), lambda r: label(Severity(r["severity"]))),
-            Column(self.tr("逾期天数"), lambda r: r["overdue_days"] or "", lambda r: RED, numeric=True),
-            Column(self.tr("位置"), lambda r: r["location"]),
-            Column(self.tr("问题描述"), lambda r: r["description"]),
-        ])  # fmt: skip
+        self.visits = RowsModel(
+            [
+                Column(
+                    self.tr("开始时间"),
+                    lambda r: clock.from_text(r["started_at"]).astimezone().strftime("%Y-%m-%d %H:%M"),
+                ),
+                Column(self.tr("类型"), lambda r: label(VisitKind(r["kind"]))),
+                Column(self.tr("检查人员"), lambda r: r["steward"]),
+                Column(
+                    self.tr("状态"),
+                    lambda r: label(VisitStatus(r["status"])),
+                    lambda r: RED if r["status"] == VisitStatus.IN_PROGRESS else None,
+                ),
+                Column(self.tr("已检查"), lambda r: f"{r['answered']}/{r['item_count']}", numeric=True),
+                Column(self.tr("新问题"), lambda r: r["new_findings"], numeric=True),
+            ]
+        )
+        self.findings = RowsModel(
+            [
+                Column(self.tr("整改期限"), lambda r: r["deadline"]),
+                Column(self.tr("状态"), lambda r: label(FindingStatus(r["status"]))),
+                Column(self.tr("等级"), lambda r: label(Severity(r["severity"]))),
+                Column(self.tr("逾期天数"), lambda r: r["overdue_days"] or "", lambda r: RED, numeric=True),
+                Column(self.tr("位置"), lambda r: r["location"]),
+                Column(self.tr("问题描述"), lambda r: r["description"]),
+            ]
+        )
         self.visits_table = make_table(self.visits, 0)
         self.visits_table.activated.connect(lambda i: self.open_visit.emit(self._id(self.visits, i)))
         self.findings_table = make_table(self.findings, 5)

@@ -38,16 +38,21 @@ class FindingsScreen(QWidget):
         self.search.setPlaceholderText(self.tr("搜索问题描述、整改要求、位置或复查意见"))
         self.count = QLabel()
 
-        self.model = RowsModel([
-            Column(self.tr("整改期限"), lambda r: r["deadline"]),
-            Column(self.tr("企业"), lambda r: r["enterprise_name"]),
-            Column(self.tr("检查项"), lambda r: r["item_code"] or ""),
-            Column(self.tr("等级"), lambda r: label(Severity(r["severity"])),
-                   lambda r: RED if r["severity"] == "major" else None),
-            Column(self.tr("状态"), lambda r: label(FindingStatus(r["status"]))),
-            Column(self.tr("逾期天数"), lambda r: r["overdue_days"] or "", lambda r: RED, numeric=True),
-            Column(self.tr("问题描述"), lambda r: r["description"]),
-        ])  # fmt: skip
+        self.model = RowsModel(
+            [
+                Column(self.tr("整改期限"), lambda r: r["deadline"]),
+                Column(self.tr("企业"), lambda r: r["enterprise_name"]),
+                Column(self.tr("检查项"), lambda r: r["item_code"] or ""),
+                Column(
+                    self.tr("等级"),
+                    lambda r: label(Severity(r["severity"])),
+                    lambda r: RED if r["severity"] == "major" else None,
+                ),
+                Column(self.tr("状态"), lambda r: label(FindingStatus(r["status"]))),
+                Column(self.tr("逾期天数"), lambda r: r["overdue_days"] or "", lambda r: RED, numeric=True),
+                Column(self.tr("问题描述"), lambda r: r["description"]),
+            ]
+        )
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortLocaleAware(True)
@@ -68,8 +73,13 @@ class FindingsScreen(QWidget):
 
         self._timer = QTimer(self, singleShot=True, interval=150)
         self._timer.timeout.connect(self.reload)
-        for signal in (self.status.currentIndexChanged, self.severity.currentIndexChanged,
-                       self.enterprise.currentIndexChanged, self.overdue.toggled, self.search.textChanged):  # fmt: skip
+        for signal in (
+            self.status.currentIndexChanged,
+            self.severity.currentIndexChanged,
+            self.enterprise.currentIndexChanged,
+            self.overdue.toggled,
+            self.search.textChanged,
+        ):
             signal.connect(self._timer.start)
         self.loaded = False  # filled the first time it is shown: start-up does not pay for a screen not yet seen
 

@@ -69,8 +69,11 @@ class SyncScreen(QWidget):
         from steward.sync import engine
 
         waiting = engine.pending(self.profile)
-        self.pending.setText(self.tr("待同步:巡查 {v} 次 · 记录 {r} 条 · 照片和签名 {b} 个 · {mb:.1f} MB").format(
-            v=waiting.visits, r=waiting.records, b=waiting.blobs, mb=waiting.bytes / 1e6))  # fmt: skip
+        self.pending.setText(
+            self.tr("待同步:巡查 {v} 次 · 记录 {r} 条 · 照片和签名 {b} 个 · {mb:.1f} MB").format(
+                v=waiting.visits, r=waiting.records, b=waiting.blobs, mb=waiting.bytes / 1e6
+            )
+        )
 
     def start(self) -> None:
         from steward.sync import engine
@@ -97,8 +100,9 @@ class SyncScreen(QWidget):
         profile = self.profile
 
         def work(progress: Any) -> engine.SyncReport:
-            return engine.sync(profile, client, lambda stage, done, total: progress(done, total, stage),
-                               should_stop=self._stop.is_set)  # fmt: skip
+            return engine.sync(
+                profile, client, lambda stage, done, total: progress(done, total, stage), should_stop=self._stop.is_set
+            )
 
         self.background.run(work, self._done, self._failed, self._progress, owner=self)
 
@@ -118,8 +122,11 @@ class SyncScreen(QWidget):
         elapsed = max(time.perf_counter() - self._started, 1e-3)
         rate = done / elapsed
         left = (total - done) / rate if rate else 0
-        self.rate.setText(self.tr("{done:.1f} / {total:.1f} MB · {rate:.1f} MB/s · 剩余约 {left:.0f} 秒").format(
-            done=done / 1e6, total=total / 1e6, rate=rate / 1e6, left=left))  # fmt: skip
+        self.rate.setText(
+            self.tr("{done:.1f} / {total:.1f} MB · {rate:.1f} MB/s · 剩余约 {left:.0f} 秒").format(
+                done=done / 1e6, total=total / 1e6, rate=rate / 1e6, left=left
+            )
+        )
 
     def _finish(self) -> None:
         self.running = False

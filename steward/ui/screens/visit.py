@@ -137,8 +137,14 @@ class VisitScreen(QWidget):
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
         header.addWidget(self.import_progress)
-        for button in (self.camera_button, self.notice_button, self.report_button, self.amend_button,
-                       self.finish_button, back):  # fmt: skip
+        for button in (
+            self.camera_button,
+            self.notice_button,
+            self.report_button,
+            self.amend_button,
+            self.finish_button,
+            back,
+        ):
             header.addWidget(button)
 
         self.outline = QTreeWidget()
@@ -202,8 +208,11 @@ class VisitScreen(QWidget):
         # The screen itself takes focus, so that 1/2/3 and paging work as soon as a visit opens.
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        for key, result in (("1", AnswerResult.COMPLIANT), ("2", AnswerResult.NOT_COMPLIANT),
-                            ("3", AnswerResult.NOT_APPLICABLE)):  # fmt: skip
+        for key, result in (
+            ("1", AnswerResult.COMPLIANT),
+            ("2", AnswerResult.NOT_COMPLIANT),
+            ("3", AnswerResult.NOT_APPLICABLE),
+        ):
             QShortcut(QKeySequence(key), self, lambda r=result: self.answer(r), context=context)
         for key in ("PgDown", "Right"):
             QShortcut(QKeySequence(key), self, self.next, context=context)
@@ -400,9 +409,13 @@ class VisitScreen(QWidget):
         if not rest or not self.editable or self.reason is not None:
             return 0
         if ask:
-            answer = QMessageBox.question(self, self.tr("其余全部合格"), self.tr(
-                "将把尚未检查的 {n} 项全部记为“合格”:\n{codes}\n确定这些项都已现场看过且合格吗?").format(
-                    n=len(rest), codes="、".join(i["code"] for i in rest)))  # fmt: skip
+            answer = QMessageBox.question(
+                self,
+                self.tr("其余全部合格"),
+                self.tr("将把尚未检查的 {n} 项全部记为“合格”:\n{codes}\n确定这些项都已现场看过且合格吗?").format(
+                    n=len(rest), codes="、".join(i["code"] for i in rest)
+                ),
+            )
             if answer != QMessageBox.StandardButton.Yes:
                 return 0
         self.save_typing()
@@ -447,9 +460,13 @@ class VisitScreen(QWidget):
         self.import_progress.show()
 
         def work(progress: Any) -> ImportReport:
-            return photos.import_photos(self.profile, [Path(folder)], LinkTarget(visit_id=visit_id),
-                                        progress=lambda d, t, _r: progress(d, t),
-                                        skip_already_in_visit=True)  # fmt: skip
+            return photos.import_photos(
+                self.profile,
+                [Path(folder)],
+                LinkTarget(visit_id=visit_id),
+                progress=lambda d, t, _r: progress(d, t),
+                skip_already_in_visit=True,
+            )
 
         def progress(done: int, total: int, _detail: Any) -> None:
             self.import_progress.setRange(0, total)
@@ -483,8 +500,13 @@ class VisitScreen(QWidget):
 
     def show_import_summary(self, report: ImportReport) -> None:
         self.last_import_summary = self.import_summary(report)
-        box = QMessageBox(QMessageBox.Icon.Information, self.tr("导入相机照片"), self.last_import_summary,
-                          QMessageBox.StandardButton.Ok, self)  # fmt: skip
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            self.tr("导入相机照片"),
+            self.last_import_summary,
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
         box.setModal(False)  # the steward keeps working; the summary stays readable
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.show()
@@ -513,8 +535,12 @@ class VisitScreen(QWidget):
             self.offer_notice()
 
     def confirm_finish_despite(self, warnings: list[str]) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("完成前请检查"),
-                          self.tr("完成后巡查将锁定。以下内容请先核对:"), parent=self)  # fmt: skip
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("完成前请检查"),
+            self.tr("完成后巡查将锁定。以下内容请先核对:"),
+            parent=self,
+        )
         box.setInformativeText("\n".join(f"• {w}" for w in warnings))
         back = box.addButton(self.tr("返回修改"), QMessageBox.ButtonRole.RejectRole)
         box.addButton(self.tr("仍然完成"), QMessageBox.ButtonRole.AcceptRole)
@@ -525,8 +551,9 @@ class VisitScreen(QWidget):
     def offer_notice(self) -> None:
         if not visits.findings_of_visit(self.profile, self.visit["id"]):
             return
-        answer = QMessageBox.question(self, self.tr("巡查已完成"),
-                                      self.tr("巡查已完成并锁定。现在打印整改通知书交给企业吗?"))  # fmt: skip
+        answer = QMessageBox.question(
+            self, self.tr("巡查已完成"), self.tr("巡查已完成并锁定。现在打印整改通知书交给企业吗?")
+        )
         if answer == QMessageBox.StandardButton.Yes:
             self._request("notice")
 

@@ -56,12 +56,24 @@ class EnterpriseTableModel(QAbstractTableModel):
         for row in rows:
             last = clock.local_date(clock.from_text(row["last_visit_at"])) if row["last_visit_at"] else None
             due = last + self._interval if last else None
-            cells = (row["name"], row["industry"], row["open_findings"], row["overdue_findings"],
-                     last.isoformat() if last else never, due.isoformat() if due else soon)  # fmt: skip
+            cells = (
+                row["name"],
+                row["industry"],
+                row["open_findings"],
+                row["overdue_findings"],
+                last.isoformat() if last else never,
+                due.isoformat() if due else soon,
+            )
             # Names sort by their pinyin (as Chinese users expect, whatever the laptop's locale); "never" first.
             pinyin = row.get("name_pinyin", "").split(" ")[-1] or row["name"]
-            keys = (pinyin, row["industry"], row["open_findings"], row["overdue_findings"],
-                    cells[4] if last else "", cells[5] if due else "")  # fmt: skip
+            keys = (
+                pinyin,
+                row["industry"],
+                row["open_findings"],
+                row["overdue_findings"],
+                cells[4] if last else "",
+                cells[5] if due else "",
+            )
             prepared.append(
                 _Row(
                     row["id"],

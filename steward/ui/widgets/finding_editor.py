@@ -59,8 +59,9 @@ class FindingEditor(QWidget):
         self.deadline.setDisplayFormat("yyyy-MM-dd")
 
         # The description starts as the checklist's wording of the problem: the steward confirms or edits it.
-        self.confirm_hint = QLabel(self.tr("请核对问题描述:属实请确认,否则直接修改。"), wordWrap=True,
-                                   objectName="overdue")  # fmt: skip
+        self.confirm_hint = QLabel(
+            self.tr("请核对问题描述:属实请确认,否则直接修改。"), wordWrap=True, objectName="overdue"
+        )
         self.confirm_button = QPushButton(self.tr("描述属实"))
         self.confirm_button.clicked.connect(self.confirm_description)
         confirm_row = QHBoxLayout()

@@ -32,27 +32,33 @@ def _local(text: str) -> str:
 
 
 class FindingHistoryDialog(QDialog):
-    def __init__(self, profile: Profile, background: Background, finding_id: str,
-                 parent: QWidget | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, profile: Profile, background: Background, finding_id: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.profile, self.finding_id = profile, finding_id
         self.setWindowTitle(self.tr("问题记录"))
         self.resize(900, 640)
         self.facts = QFormLayout()
         self.status = QLabel()
-        self.events = RowsModel([
-            Column(self.tr("时间"), lambda r: _local(r["at"])),
-            Column(self.tr("事件"), lambda r: label(EventKind(r["kind"]))),
-            Column(self.tr("记录人"), lambda r: r["by"]),
-            Column(self.tr("说明"), lambda r: r["note"]),
-        ])  # fmt: skip
+        self.events = RowsModel(
+            [
+                Column(self.tr("时间"), lambda r: _local(r["at"])),
+                Column(self.tr("事件"), lambda r: label(EventKind(r["kind"]))),
+                Column(self.tr("记录人"), lambda r: r["by"]),
+                Column(self.tr("说明"), lambda r: r["note"]),
+            ]
+        )
         self.table = table = make_table(self.events, 3)
         self.photos = PhotoStrip(profile, background)
         self.error = QLabel(objectName="overdue")
         actions = QHBoxLayout()
         self.event_buttons: dict[EventKind, QPushButton] = {}
-        for caption, kind in ((self.tr("企业报告已整改…"), EventKind.RECTIFICATION_REPORTED),
-                            (self.tr("免于整改…"), EventKind.WAIVED), (self.tr("重新打开…"), EventKind.REOPENED)):  # fmt: skip
+        for caption, kind in (
+            (self.tr("企业报告已整改…"), EventKind.RECTIFICATION_REPORTED),
+            (self.tr("免于整改…"), EventKind.WAIVED),
+            (self.tr("重新打开…"), EventKind.REOPENED),
+        ):
             button = QPushButton(caption)
             button.clicked.connect(lambda _c=False, k=kind: self.add_event(k))
             self.event_buttons[kind] = button
@@ -99,8 +105,13 @@ class FindingHistoryDialog(QDialog):
         for kind, button in self.event_buttons.items():
             allowed = closed if kind == EventKind.REOPENED else not closed
             button.setEnabled(allowed)
-            button.setToolTip("" if allowed else self.tr("问题尚未闭环,无需重新打开。") if kind == EventKind.REOPENED
-                              else self.tr("问题已闭环;如需继续跟踪,请先重新打开。"))  # fmt: skip
+            button.setToolTip(
+                ""
+                if allowed
+                else self.tr("问题尚未闭环,无需重新打开。")
+                if kind == EventKind.REOPENED
+                else self.tr("问题已闭环;如需继续跟踪,请先重新打开。")
+            )
         self.events.set_rows(detail.events)
         for column in range(3):
             self.table.resizeColumnToContents(column)

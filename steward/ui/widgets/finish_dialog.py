@@ -56,8 +56,9 @@ class SignatureBox(QGroupBox):
 
 
 class FinishDialog(QDialog):
-    def __init__(self, profile: Profile, visit: dict[str, Any], representative: str,
-                 parent: QWidget | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, profile: Profile, visit: dict[str, Any], representative: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.profile, self.visit = profile, visit
         self.setWindowTitle(self.tr("完成巡查 — {name}").format(name=visit["enterprise_name"]))
@@ -65,8 +66,14 @@ class FinishDialog(QDialog):
         text = self.tr(
             "检查项:已答 {answered}/{total},不合格 {nc} 项\n"
             "新发现问题 {new} 个;本次复查已整改 {closed} 个;企业仍有待整改问题 {open} 个"
-        ).format(answered=summary.items_answered, total=summary.items_total, nc=summary.not_compliant,
-                 new=summary.findings_new, closed=summary.findings_closed, open=summary.findings_still_open)  # fmt: skip
+        ).format(
+            answered=summary.items_answered,
+            total=summary.items_total,
+            nc=summary.not_compliant,
+            new=summary.findings_new,
+            closed=summary.findings_closed,
+            open=summary.findings_still_open,
+        )
         self.summary = QLabel(text)
         self.summary.setStyleSheet("font-size: 16px;")
         self.unanswered = QLabel()
@@ -118,11 +125,22 @@ class FinishDialog(QDialog):
             return
         rep = self.representative_box
         try:
-            visits.sign(self.profile, self.visit["id"], "steward", self.steward_box.name.text(),
-                        png=self.steward_box.pad.to_png())  # fmt: skip
+            visits.sign(
+                self.profile,
+                self.visit["id"],
+                "steward",
+                self.steward_box.name.text(),
+                png=self.steward_box.pad.to_png(),
+            )
             if rep.refused.isChecked():
-                visits.sign(self.profile, self.visit["id"], "representative", rep.name.text(), refused=True,
-                            witness=rep.witness.text())  # fmt: skip
+                visits.sign(
+                    self.profile,
+                    self.visit["id"],
+                    "representative",
+                    rep.name.text(),
+                    refused=True,
+                    witness=rep.witness.text(),
+                )
             else:
                 visits.sign(self.profile, self.visit["id"], "representative", rep.name.text(), png=rep.pad.to_png())
             visits.finish(self.profile, self.visit["id"])

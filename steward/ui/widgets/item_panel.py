@@ -114,8 +114,14 @@ class ItemPanel(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
 
-    def show_item(self, visit: dict[str, Any], item: dict[str, Any], deadline_days: dict[Severity, int],
-                  editable: bool, reason: str | None = None) -> None:  # fmt: skip
+    def show_item(
+        self,
+        visit: dict[str, Any],
+        item: dict[str, Any],
+        deadline_days: dict[Severity, int],
+        editable: bool,
+        reason: str | None = None,
+    ) -> None:
         self.flush()
         self.visit, self.item, self.deadline_days = visit, item, deadline_days
         self.editable, self.reason = editable, reason
@@ -152,9 +158,10 @@ class ItemPanel(QScrollArea):
             self.finding_editor.show_finding(self.finding, self.deadline_days, self.editable)
         self.finding_frame.setVisible(self.finding is not None)
         rechecked = [
-            r for r in visits.recheck_list(self.profile, self.visit["id"])
+            r
+            for r in visits.recheck_list(self.profile, self.visit["id"])
             if r["item_id"] == self.item["id"] and r["outcome"] == EventKind.RECHECK_NOT_RECTIFIED.value
-        ]  # fmt: skip
+        ]
         if rechecked and self.finding is None and self.item["result"] == AnswerResult.NOT_COMPLIANT.value:
             self.linked.setText(
                 self.tr("已记入原问题(发现于 {found},位置:{loc}):复查结果“未整改”,未新建问题。").format(
@@ -234,8 +241,9 @@ class ItemPanel(QScrollArea):
             if box.clickedButton() is same:
                 visits.still_not_rectified(self.profile, self.visit["id"], self.item["id"], earlier["id"])
             elif box.clickedButton() is new:
-                visits.answer(self.profile, self.visit["id"], self.item["id"], AnswerResult.NOT_COMPLIANT,
-                              reason=self.reason)  # fmt: skip
+                visits.answer(
+                    self.profile, self.visit["id"], self.item["id"], AnswerResult.NOT_COMPLIANT, reason=self.reason
+                )
                 visits.create_finding(self.profile, self.visit["id"], self.item["id"], reason=self.reason)
             else:
                 self._sync_buttons()
@@ -280,8 +288,9 @@ class ItemPanel(QScrollArea):
         if note.strip() == (self.item["note"] or "").strip():
             return
         try:
-            answer = visits.answer(self.profile, self.visit["id"], self.item["id"], self.current_result(), note,
-                                   reason=self.reason)  # fmt: skip
+            answer = visits.answer(
+                self.profile, self.visit["id"], self.item["id"], self.current_result(), note, reason=self.reason
+            )
         except StewardError as exc:
             self.failed.emit(exc)
             return

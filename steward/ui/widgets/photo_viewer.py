@@ -14,8 +14,9 @@ from steward.storage.profile import Profile
 class PhotoViewer(QDialog):
     delete_requested = Signal(str)  # link id
 
-    def __init__(self, profile: Profile, row: dict[str, Any], parent: QWidget | None = None,
-                 can_delete: bool = False) -> None:  # fmt: skip
+    def __init__(
+        self, profile: Profile, row: dict[str, Any], parent: QWidget | None = None, can_delete: bool = False
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(row["original_name"])
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -25,8 +26,9 @@ class PhotoViewer(QDialog):
         if pixmap.isNull():
             picture.setText(self.tr("照片文件缺失(可运行“检查档案”查看)"))
         else:
-            picture.setPixmap(pixmap.scaled(1000, 620, Qt.AspectRatioMode.KeepAspectRatio,
-                                            Qt.TransformationMode.SmoothTransformation))  # fmt: skip
+            picture.setPixmap(
+                pixmap.scaled(1000, 620, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+            )
         facts = [self.tr("拍摄时间:{t}").format(t=(row["taken_at"] or self.tr("未知")).replace("T", " "))]
         if row.get("gps_lat") is not None:
             facts.append(self.tr("位置:{lat:.5f}, {lon:.5f}").format(lat=row["gps_lat"], lon=row["gps_lon"]))

@@ -46,8 +46,9 @@ class RecheckRow(QFrame):
     rechecked = Signal(str, object)  # finding id, EventKind
     failed = Signal(object)
 
-    def __init__(self, profile: Profile, background: Background, visit: dict[str, Any], row: dict[str, Any],
-                 editable: bool) -> None:  # fmt: skip
+    def __init__(
+        self, profile: Profile, background: Background, visit: dict[str, Any], row: dict[str, Any], editable: bool
+    ) -> None:
         super().__init__()
         self.profile, self.visit, self.row, self.editable = profile, visit, row, editable
         self.setFrameShape(QFrame.Shape.StyledPanel)

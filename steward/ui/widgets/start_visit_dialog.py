@@ -27,8 +27,9 @@ from steward.ui.labels import label
 
 
 class StartVisitDialog(QDialog):
-    def __init__(self, profile: Profile, enterprise: dict[str, Any], first_visit: bool,
-                 parent: QWidget | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, profile: Profile, enterprise: dict[str, Any], first_visit: bool, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("开始巡查 — {name}").format(name=enterprise["name"]))
         self.kind = QComboBox()
