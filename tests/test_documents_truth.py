@@ -298,9 +298,10 @@ def test_archiving_never_draws_history(profile: Profile, enterprise: dict) -> No
 
 
 def test_the_requirement_is_never_printed_as_the_problem(profile: Profile, enterprise: dict, monkeypatch) -> None:
-    visit, (finding,) = _visit(profile, enterprise, at(2026, 11, 2), ["D2"], finish=False)
+    visit = visits.start(profile, enterprise["id"], "routine", item_codes=["D2"], at=at(2026, 11, 2))
     item = visits.items(profile, visit["id"])[0]
-    assert finding["description"] == item["text_zh"]  # the finding was left as the checklist worded it
+    # A finding left as the checklist worded the requirement (as older versions prefilled it).
+    visits.create_finding(profile, visit["id"], item["id"], description=item["text_zh"], at=at(2026, 11, 2))
     printed = documents.build_notice(profile, visit["id"]).findings[0]
     assert item["problem"] and printed.description == item["problem"]  # the checklist's deficiency wording
     # A checklist without problem wording (an older import): the requirement is quoted as unmet, never as the problem.

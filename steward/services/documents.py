@@ -455,7 +455,7 @@ def build_ledger(profile: Profile, enterprise_id: str, start: date | None = None
                 f["deadline"] or "",
                 standing.status.zh,
                 closed.astimezone().strftime("%Y-%m-%d") if closed else "",
-                str(max(0, (closed.date() - created.date()).days)) if closed else "",
+                str(max(0, (clock.local_date(closed) - clock.local_date(created)).days)) if closed else "",
                 standing.overdue_days,
                 tuple(before),
                 tuple(after),
