@@ -19,6 +19,7 @@ import pytest
 
 from steward.hub.store import HubStore
 from steward.sync.client import HubClient, SyncError
+from tests import processes
 from tests.hub_process import ROOT, Hub
 
 needs_openssl = pytest.mark.skipif(shutil.which("openssl") is None, reason="the openssl command makes the test CA")
@@ -94,7 +95,7 @@ class TlsHub(Hub):
         self.url = f"https://127.0.0.1:{self.port}"
 
     def start(self) -> TlsHub:
-        self.process = subprocess.Popen(
+        self.process = processes.spawn(
             [
                 sys.executable,
                 "-m",
