@@ -148,7 +148,7 @@ def _parse_rule(raw: Any, where: str) -> Rule:
         raise _rule_error(where, f"未知字段 {sorted(unknown)}。", f"unknown field(s) {sorted(unknown)}.")
     kinds = [k.value for k in RuleKind]
     try:
-        kind = RuleKind(raw.get("rule"))
+        kind = RuleKind(str(raw.get("rule")))
     except ValueError:
         raise _rule_error(
             where, f"“rule”应为 {kinds} 之一,实为 {raw.get('rule')!r}。", f"'rule' must be one of {kinds}."
