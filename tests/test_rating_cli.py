@@ -140,3 +140,14 @@ def test_the_demo_has_a_plausible_mix_of_colours(tmp_path: Path) -> None:
     assert len(found) == 10
     assert all(found.count(c) >= 1 for c in Colour)
     assert found.count(Colour.RED) <= 7  # a park where most are red is not a rating anyone can use
+
+
+def test_setting_a_malformed_rules_file_on_the_command_line_is_refused_in_both_languages(run, tmp_path: Path) -> None:
+    broken = tmp_path / "rules.yaml"
+    broken.write_text("version: 1\nyellow:\n  - rule: complaints\n    window_months: -3\n", encoding="utf-8")
+    code, _, err = run("settings", "set", "rating_rules", str(broken))
+    assert code == 2
+    assert "评级规则文件有误(yellow[1])" in err and "window_months" in err
+    assert "Rating rules file is invalid (yellow[1])" in err
+    code, out, _ = run("settings", "list")
+    assert str(broken) not in out
