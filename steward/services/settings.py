@@ -59,12 +59,13 @@ ALL = (
     HUB_CA_BUNDLE,
     PRUNE_AFTER_DAYS,
     BACKUPS_KEPT,
-    RATING_RULES,
 )
+# Set on the command line only until the settings dialog gets room for it (its 1280x720 layout is full).
+COMMAND_LINE_ONLY = (RATING_RULES,)
 
 
 def by_key(key: str) -> Setting:
-    for setting in ALL:
+    for setting in (*ALL, *COMMAND_LINE_ONLY):
         if setting.key == key:
             return setting
     raise InvalidInput(
