@@ -9,12 +9,13 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from steward.cli import backup_commands
+from steward.cli import backup_commands, rating_commands
 from steward.cli.output import print_json, table
 from steward.domain import clock
 from steward.domain.errors import StewardError
 from steward.domain.labels import FindingStatus, Severity, VisitKind
-from steward.services import demo, enterprises, findings, photos, profiles, settings, templates, visits
+from steward.domain.rating import Colour
+from steward.services import demo, enterprises, findings, photos, profiles, ratings, settings, templates, visits
 from steward.services.check import check_profile
 from steward.storage.paths import list_profiles, profile_dir, resolve_data_dir
 from steward.storage.profile import Profile
@@ -89,14 +90,27 @@ def _enterprises(args: argparse.Namespace) -> int:
             print(row["id"])
             return 0
         rows = enterprises.listing(profile, args.search)
+        colours = ratings.colours(profile)
+        for r in rows:
+            colour = colours.get(r["id"])
+            r["colour"] = colour.value if colour else None
         if args.json:
             print_json(rows)
         else:
             print(
                 table(
-                    ["名称 name", "信用代码 credit code", "待整改 open", "逾期 overdue", "最近巡查 last visit", "id"],
+                    [
+                        "三色码 colour",
+                        "名称 name",
+                        "信用代码 credit code",
+                        "待整改 open",
+                        "逾期 overdue",
+                        "最近巡查 last visit",
+                        "id",
+                    ],
                     [
                         [
+                            Colour(r["colour"]).zh if r["colour"] else "—",
                             r["name"],
                             r["credit_code"],
                             r["open_findings"],
@@ -542,6 +556,8 @@ _HANDLERS = {
     "backup": backup_commands.backup_command,
     "restore": backup_commands.restore_command,
     "diagnostics": backup_commands.diagnostics_command,
+    "events": rating_commands.events_command,
+    "ratings": rating_commands.ratings_command,
 }
 
 

@@ -87,6 +87,46 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int)
     p.add_argument("--json", action="store_true")
 
+    evt = sub.add_parser(
+        "events", help="投诉、处罚、危废违法记录 complaints, penalties, hazardous waste"
+    ).add_subparsers(dest="action", required=True)
+    p = evt.add_parser("add")
+    p.add_argument("--enterprise", required=True)
+    p.add_argument(
+        "--kind",
+        required=True,
+        choices=("complaint", "penalty", "hazwaste"),
+        help="complaint 信访投诉 | penalty 行政处罚/立案 | hazwaste 危险废物违法",
+    )
+    p.add_argument("--date", dest="on", required=True, type=date.fromisoformat, help="发生日期 YYYY-MM-DD")
+    p.add_argument("--source", default="", help="投诉来源 complaint source, e.g. 12345热线")
+    p.add_argument("--authority", default="", help="处罚机关 the authority")
+    p.add_argument("--number", default="", help="文书编号 document number")
+    p.add_argument(
+        "--substantiated",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="投诉是否查实(默认查实) complaint substantiated (default yes)",
+    )
+    p.add_argument("--note", default="")
+    p = evt.add_parser("list")
+    p.add_argument("--enterprise")
+    p.add_argument("--json", action="store_true")
+
+    rat = sub.add_parser("ratings", help="三色码评级 three-colour rating")
+    rat.add_argument("--as-of", type=date.fromisoformat, help="截至日期 as of this date (default today)")
+    rat.add_argument("--enterprise")
+    rat.add_argument("--json", action="store_true")
+    rat_sub = rat.add_subparsers(dest="action")
+    p = rat_sub.add_parser("timeline", help="颜色变化及原因 when the colour changed and why")
+    p.add_argument("--enterprise", required=True)
+    p.add_argument("--until", type=date.fromisoformat, help="default today")
+    p.add_argument("--json", action="store_true")
+    p = rat_sub.add_parser("months", help="园区每月三色分布 the park's colours at each month end")
+    p.add_argument("--from", dest="start", type=date.fromisoformat, required=True)
+    p.add_argument("--to", dest="end", type=date.fromisoformat, help="default today")
+    p.add_argument("--json", action="store_true")
+
     p = sub.add_parser("figures", help="整改统计 rectification figures")
     p.add_argument("--by-enterprise", action="store_true")
     p.add_argument("--json", action="store_true")

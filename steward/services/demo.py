@@ -534,10 +534,61 @@ def make_demo(
             builder.enterprise(ent, size.weeks if rng.random() < 0.9 else rng.randint(1, 8), "李明")
     say("photos")
     builder.write()
+    say("complaints and penalties")
+    records = _records(random.Random(size.seed + 2), enterprises, day, size.weeks)
+    bulk.insert_rows(profile.db, "enterprise_events", records)
     return {
         "enterprises": len(enterprises),
         "visits": len(builder.visits),
         "answers": len(builder.answers),
         "findings": len(builder.findings),
         "photos": len(builder.photos),
+        "records": len(records),
     }
+
+
+_COMPLAINT_SOURCES = ("12345热线", "信访局转办", "生态环境局转办", "周边居民来电")
+_COMPLAINT_NOTES = ("夜间喷漆异味扰民", "雨水口排出有色污水", "厂界噪声超标", "露天焚烧边角料")
+
+
+def _records(rng: random.Random, enterprises: list[dict[str, Any]], today: date, weeks: int) -> list[dict[str, Any]]:
+    """A few complaints (some not substantiated), a rare penalty or hazardous-waste violation, as a park has them.
+    Drawn from their own generator: the visits and findings are the same with or without them."""
+    rows: list[dict[str, Any]] = []
+    stamp = clock.to_text(clock.now())
+
+    def add(ent: dict[str, Any], kind: str, **fields: Any) -> None:
+        on = today - timedelta(days=rng.randint(1, max(1, 7 * weeks)))
+        rows.append(
+            {
+                "id": new_id(),
+                "enterprise_id": ent["id"],
+                "kind": kind,
+                "on_date": on.isoformat(),
+                "source": "",
+                "authority": "",
+                "number": "",
+                "substantiated": 1,
+                "note": "",
+                "created_at": stamp,
+                "created_by": "李明",
+                **fields,
+            }
+        )
+
+    # How many, as shares of the park (a fifth had a complaint, one in 25 a penalty, one in 50 a waste violation);
+    # which ones, drawn.
+    for ent in rng.sample(enterprises, round(len(enterprises) * 0.2)):
+        add(
+            ent,
+            "complaint",
+            source=rng.choice(_COMPLAINT_SOURCES),
+            note=rng.choice(_COMPLAINT_NOTES),
+            substantiated=0 if rng.random() < 0.3 else 1,
+        )
+    for ent in rng.sample(enterprises, round(len(enterprises) * 0.04)):
+        number = f"台环仙罚〔{today.year}〕{rng.randint(1, 60)}号"
+        add(ent, "penalty", authority="台州市生态环境局仙居分局", number=number, note="废气未经处理直接排放")
+    for ent in rng.sample(enterprises, round(len(enterprises) * 0.02)):
+        add(ent, "hazwaste", note="废漆渣未按规定贮存,转移未执行联单")
+    return rows

@@ -41,6 +41,9 @@ PRUNE_AFTER_DAYS = Setting(
     "Delete synced originals older than N days (0 = keep)",
 )
 BACKUPS_KEPT = Setting("backups_kept", int, 7, "保留的自动备份份数", "Automatic backups kept")
+RATING_RULES = Setting(
+    "rating_rules", str, "", "三色码评级规则文件(空=内置默认规则)", "Rating rules file (empty = built-in defaults)"
+)
 SECRET = (HUB_TOKEN,)
 
 ALL = (
@@ -57,10 +60,12 @@ ALL = (
     PRUNE_AFTER_DAYS,
     BACKUPS_KEPT,
 )
+# Set on the command line only until the settings dialog gets room for it (its 1280x720 layout is full).
+COMMAND_LINE_ONLY = (RATING_RULES,)
 
 
 def by_key(key: str) -> Setting:
-    for setting in ALL:
+    for setting in (*ALL, *COMMAND_LINE_ONLY):
         if setting.key == key:
             return setting
     raise InvalidInput(
@@ -86,6 +91,10 @@ def parse(setting: Setting, text: str) -> Any:
         raise InvalidInput(f"找不到标志图片:{value}", f"Logo image not found: {value}")
     if setting is HUB_CA_BUNDLE and value and not Path(value).expanduser().is_file():
         raise InvalidInput(f"找不到证书文件:{value}", f"Certificate file not found: {value}")
+    if setting is RATING_RULES and value:
+        from steward.services import ratings  # the rules file is checked now, not at the next rating
+
+        ratings.load_rules(Path(value).expanduser())
     if setting is NOTICE_PREFIX and not value.replace("-", "").isalnum():
         raise InvalidInput(
             "通知书编号前缀只能含字母、数字和横线。", "The notice prefix may hold letters, digits and '-'."

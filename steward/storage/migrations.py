@@ -356,6 +356,20 @@ def visit_draft_event_notes(db: Database) -> None:
     )
 
 
+@migration("0012_enterprise_events")
+def enterprise_events(db: Database) -> None:
+    # What the rating needs besides findings: substantiated complaints (信访投诉), administrative penalties or cases,
+    # hazardous-waste violations found. `on_date` is the local date it happened; records are only ever added.
+    db.execute(
+        "CREATE TABLE enterprise_events (id TEXT PRIMARY KEY, enterprise_id TEXT NOT NULL REFERENCES enterprises(id), "
+        "kind TEXT NOT NULL CHECK (kind IN ('complaint', 'penalty', 'hazwaste')), on_date TEXT NOT NULL, "
+        "source TEXT NOT NULL DEFAULT '', authority TEXT NOT NULL DEFAULT '', number TEXT NOT NULL DEFAULT '', "
+        "substantiated INTEGER NOT NULL DEFAULT 1 CHECK (substantiated IN (0, 1)), note TEXT NOT NULL DEFAULT '', "
+        "created_at TEXT NOT NULL, created_by TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX enterprise_events_enterprise ON enterprise_events(enterprise_id, on_date)")
+
+
 def _split(script: str) -> list[str]:
     """Split on statement ends, keeping trigger bodies (which contain ';') whole."""
     statements: list[str] = []

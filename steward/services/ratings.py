@@ -1,0 +1,162 @@
+"""The three-colour rating of a profile's enterprises: rules from a file, facts from the profile, as of any date."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from steward.domain import clock
+from steward.domain.errors import InvalidInput, NotFound
+from steward.domain.labels import Severity
+from steward.domain.rating import (
+    Change,
+    Colour,
+    Facts,
+    RatedFinding,
+    RatedRecord,
+    RatedVisit,
+    Rating,
+    RecordKind,
+    Rules,
+    distribution,
+    month_ends,
+    parse_rules,
+    rate,
+    timeline,
+)
+from steward.resources import resource
+from steward.services import settings
+from steward.services.findings import event_from_row
+from steward.storage import enterprise_events as records_store
+from steward.storage import ratings as store
+from steward.storage.profile import Profile
+
+_LABEL_CHARS = 16
+
+
+def load_rules(path: Path) -> Rules:
+    """A rules file, validated: a person edits it, so every mistake is named in both languages."""
+    import yaml  # loaded only when a rating is actually made
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidInput(f"找不到评级规则文件:{path}", f"Rating rules file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(
+            f"无法读取评级规则文件 {path}:{exc}", f"Cannot read the rating rules file {path}: {exc}"
+        ) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise InvalidInput(
+            f"评级规则文件 {path} 不是有效的 YAML:{exc}", f"Rating rules file {path} is not valid YAML: {exc}"
+        ) from None
+    return parse_rules(data)
+
+
+def default_rules_path() -> Path:
+    return resource("rating", "rules.yaml")
+
+
+def rules_for(profile: Profile) -> Rules:
+    chosen = settings.get(profile, settings.RATING_RULES)
+    return load_rules(Path(chosen).expanduser() if chosen else default_rules_path())
+
+
+def _label(row: dict[str, Any]) -> str:
+    text = " ".join(str(row["description"]).split())
+    short = text if len(text) <= _LABEL_CHARS else text[:_LABEL_CHARS] + "…"
+    return f"{row['item_code']} {short}" if row["item_code"] else short
+
+
+def facts_by_enterprise(profile: Profile, enterprise_id: str | None = None) -> dict[str, Facts]:
+    db = profile.db
+    events: dict[str, list[Any]] = defaultdict(list)
+    for row in store.finding_events(db, enterprise_id):
+        events[row["finding_id"]].append(event_from_row(row))
+    findings: dict[str, list[RatedFinding]] = defaultdict(list)
+    for row in store.findings(db, enterprise_id):
+        findings[row["enterprise_id"]].append(
+            RatedFinding(
+                id=row["id"],
+                label=_label(row),
+                severity=Severity(row["severity"]),
+                created_at=clock.from_text(row["created_at"]),
+                deadline=date.fromisoformat(row["deadline"]) if row["deadline"] else None,
+                visit_id=row["visit_id"],
+                events=tuple(events.get(row["id"], ())),
+            )
+        )
+    records: dict[str, list[RatedRecord]] = defaultdict(list)
+    for row in records_store.listing(db, enterprise_id):
+        records[row["enterprise_id"]].append(record_from_row(row))
+    visits: dict[str, list[RatedVisit]] = defaultdict(list)
+    for row in store.visits(db, enterprise_id):
+        finished = clock.from_text(row["finished_at"]) if row["finished_at"] else None
+        visits[row["enterprise_id"]].append(RatedVisit(row["id"], finished))
+    return {
+        e["id"]: Facts(findings.get(e["id"], []), records.get(e["id"], []), visits.get(e["id"], []))
+        for e in store.enterprises(db, enterprise_id)
+    }
+
+
+def record_from_row(row: dict[str, Any]) -> RatedRecord:
+    return RatedRecord(
+        id=row["id"],
+        kind=RecordKind(row["kind"]),
+        on=date.fromisoformat(row["on_date"]),
+        substantiated=bool(row["substantiated"]),
+        source=row["source"],
+        authority=row["authority"],
+        number=row["number"],
+        note=row["note"],
+    )
+
+
+@dataclass(frozen=True)
+class EnterpriseRating:
+    enterprise_id: str
+    name: str
+    rating: Rating
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"enterprise_id": self.enterprise_id, "name": self.name, **self.rating.to_dict()}
+
+
+def _enterprise_names(profile: Profile, enterprise_id: str | None) -> dict[str, str]:
+    rows = store.enterprises(profile.db, enterprise_id)
+    if enterprise_id is not None and not rows:
+        raise NotFound(f"找不到企业:{enterprise_id}", f"No enterprise with id {enterprise_id}")
+    return {r["id"]: r["name"] for r in rows}
+
+
+def ratings(profile: Profile, as_of: date | None = None, enterprise_id: str | None = None) -> list[EnterpriseRating]:
+    """Each (unarchived, or the one asked for) enterprise's colour as of the end of `as_of` (default: today)."""
+    day = as_of or clock.today()
+    names = _enterprise_names(profile, enterprise_id)
+    rules = rules_for(profile)
+    facts = facts_by_enterprise(profile, enterprise_id)
+    return [EnterpriseRating(eid, name, rate(facts[eid], rules, day)) for eid, name in names.items()]
+
+
+def colours(profile: Profile, as_of: date | None = None) -> dict[str, Colour]:
+    return {r.enterprise_id: r.rating.colour for r in ratings(profile, as_of)}
+
+
+def enterprise_timeline(profile: Profile, enterprise_id: str, until: date | None = None) -> list[Change]:
+    _enterprise_names(profile, enterprise_id)
+    facts = facts_by_enterprise(profile, enterprise_id)[enterprise_id]
+    return timeline(facts, rules_for(profile), until or clock.today())
+
+
+def monthly_distribution(profile: Profile, start: date, end: date) -> list[tuple[date, dict[Colour, int]]]:
+    """The park's colours at each month end from `start` to `end` (the current month at `end`)."""
+    if start > end:
+        raise InvalidInput(f"开始日期 {start} 晚于结束日期 {end}。", f"The start {start} is after the end {end}.")
+    rules = rules_for(profile)
+    facts = facts_by_enterprise(profile)
+    return [(day, distribution(rate(f, rules, day) for f in facts.values())) for day in month_ends(start, end)]
