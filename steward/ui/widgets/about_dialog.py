@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
@@ -69,7 +70,7 @@ class AboutDialog(QDialog):
             shown = QLabel(str(folder), wordWrap=True)
             shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             open_button = QPushButton(self.tr("打开"))
-            open_button.clicked.connect(lambda _=False, f=folder: self.open_folder(f))
+            open_button.clicked.connect(self._opener(folder))
             row = QHBoxLayout()
             row.addWidget(shown, 1)
             row.addWidget(open_button)
@@ -86,6 +87,9 @@ class AboutDialog(QDialog):
         layout.addWidget(self.licenses, 1)
         layout.addWidget(buttons)
         self.resize(760, 560)
+
+    def _opener(self, folder: Path) -> Callable[[], None]:
+        return lambda: self.open_folder(folder)
 
     def open_folder(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
