@@ -102,7 +102,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         file_menu = self.menuBar().addMenu(self.tr("文件"))
-        file_menu.addAction(self.tr("备份到…"), self.back_up_to)
+        file_menu.addAction(self.tr("备份到…"), lambda: self.back_up_to())  # not triggered's `checked` as a folder
         view = self.menuBar().addMenu(self.tr("视图"))
         self.contrast_action = QAction(self.tr("高对比度(强光下使用)"), self, checkable=True)
         self.contrast_action.setChecked(bool(settings_store.get(profile.db, HIGH_CONTRAST_KEY, False)))
@@ -116,7 +116,7 @@ class MainWindow(QMainWindow):
         reports.addAction(self.tr("期间汇总(给保险公司)…"), self.period_summary)
         reports.addAction(self.tr("批量导出巡查报告和整改通知书…"), self.batch_export)
         help_menu = self.menuBar().addMenu(self.tr("帮助"))
-        help_menu.addAction(self.tr("导出诊断信息…"), self.export_diagnostics)
+        help_menu.addAction(self.tr("导出诊断信息…"), lambda: self.export_diagnostics())
         help_menu.addAction(self.tr("关于"), self.about)
 
         self.show_enterprises()

@@ -294,3 +294,16 @@ def test_declining_the_other_name_saves_nothing(qtbot: QtBot, tmp_path: Path, mo
     assert offered == [tmp_path / "报告 (3).pdf"]  # the next name nobody uses
     assert "文件正被其他程序打开" in preview.status.text()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["报告 (2).pdf", "报告.pdf"]
+
+
+def test_the_help_menu_exports_diagnostics_where_chosen(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, said: list[str]
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    target = tmp_path / "诊断.zip"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(target), "")))
+    action = next(a for a in window.menuBar().findChildren(type(window.contrast_action)) if a.text() == "导出诊断信息…")
+    action.trigger()
+    assert target.exists() and zipfile.is_zipfile(target)
+    assert len(said) == 1 and str(target) in said[0]
