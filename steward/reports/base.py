@@ -250,7 +250,8 @@ class Document:
             )
             x += 12 * mm
         canvas.setFillColor(colors.HexColor("#222222"))
-        right_text = "  ".join(t for t in (lh.insurer_name, self.copy_label) if t)
+        policy = f"保单号 {lh.insurer_policy}" if lh.insurer_policy else ""
+        right_text = "  ".join(t for t in (lh.insurer_name, policy, self.copy_label) if t)
         # The firm on the left, the insurer (and copy) on the right, each shrunk to its half: never over each other.
         half = (A4[0] - MARGIN - x) / 2 - 3 * mm
         draw_fitted(canvas, self.guard, x, top - 5 * mm, lh.firm_name, 9, half)

@@ -98,6 +98,7 @@ def _letterhead(profile: Profile, title: str, document_id: str, generated_at: st
         document_id=document_id,
         generated_at=generated_at,
         author=settings.get(profile, settings.STEWARD_NAME),
+        insurer_policy=settings.get(profile, settings.POLICY_NUMBER),
     )
 
 
@@ -521,11 +522,35 @@ def build_summary(profile: Profile, start: date | None = None, end: date | None 
     )
 
 
+class FileInUse(StewardError):
+    """The file to be replaced is open in another program (Windows locks a PDF a viewer shows)."""
+
+    def __init__(self, path: Path, other: Path) -> None:
+        self.path, self.other = path, other
+        super().__init__(
+            f"文件正被其他程序打开(例如 PDF 阅读器),无法覆盖:{path}。请关闭该程序后重试,或另存为“{other.name}”。",
+            f"The file is open in another program (a PDF viewer, say) and cannot be replaced: {path}. "
+            f"Close it and try again, or save as '{other.name}'.",
+        )
+
+
+def free_name(path: Path) -> Path:
+    """The first of 'name (2).pdf', 'name (3).pdf'… that does not exist yet."""
+    n = 2
+    while (candidate := path.with_name(f"{path.stem} ({n}){path.suffix}")).exists():
+        n += 1
+    return candidate
+
+
 def save_pdf(result: RenderResult, path: Path) -> Path:
     """Write the PDF whole or not at all (a full disk or a pulled USB stick leaves no half file)."""
     try:
         atomic_write(path, result.pdf)
     except PermissionError:
+        # The new file was written beside it (the folder is writable) but could not replace the old one: on Windows
+        # that is a file held open by another program, which a person fixes differently from a read-only folder.
+        if path.exists() and os.access(path.parent, os.W_OK):
+            raise FileInUse(path, free_name(path)) from None
         raise StewardError(f"没有写入权限：{path}", f"Permission denied: {path}") from None
     except OSError as exc:
         raise StewardError(f"无法保存文件 {path}:{exc.strerror}", f"Cannot save {path}: {exc.strerror}") from None

@@ -24,6 +24,7 @@ class Setting:
 STEWARD_NAME = Setting("steward_name", str, "环保管家", "检查人员姓名", "Steward's name")
 FIRM_NAME = Setting("firm_name", str, "", "服务机构名称", "Service firm")
 INSURER_NAME = Setting("insurer_name", str, "", "保险公司名称", "Insurer")
+POLICY_NUMBER = Setting("policy_number", str, "", "保险保单号", "Insurance policy number")
 NOTICE_PREFIX = Setting("notice_prefix", str, "XJ", "通知书编号前缀", "Notice number prefix")
 VISIT_INTERVAL_DAYS = Setting("visit_interval_days", int, 7, "巡查周期(天)", "Days between visits")
 LOGO_PATH = Setting("logo_path", str, "", "报告页眉标志(图片文件)", "Letterhead logo (image file)")
@@ -50,6 +51,7 @@ ALL = (
     STEWARD_NAME,
     FIRM_NAME,
     INSURER_NAME,
+    POLICY_NUMBER,
     NOTICE_PREFIX,
     VISIT_INTERVAL_DAYS,
     LOGO_PATH,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -10,9 +11,32 @@ from pathlib import Path
 from typing import Any
 
 from steward.domain.errors import ProfileTooNew, StewardError
+from steward.storage.backup import make_backup
 from steward.storage.migrations import MIGRATION_SET, apply_pending, known_names
 
 BUSY_TIMEOUT_MS = 10_000
+log = logging.getLogger(__name__)
+
+
+def _backup_before_migration(path: Path) -> None:
+    """A profile about to be upgraded is copied whole first, into DATA/backups beside DATA/profiles: an upgrade that
+    goes wrong (or a newer Steward the steward wants to leave) must never cost the data. Only a database in a
+    profile folder is backed up; one being restored or in a test's folder has no backups folder of its own."""
+    profile_folder = path.parent
+    if profile_folder.parent.name != "profiles":
+        return
+    destination = profile_folder.parent.parent / "backups"
+    try:
+        info = make_backup(profile_folder, destination, "before-migration")
+    except (OSError, sqlite3.Error, StewardError) as exc:
+        log.exception("backup before migration of %s failed", path)
+        detail = exc.zh if isinstance(exc, StewardError) else str(exc)
+        raise StewardError(
+            f"升级档案前的自动备份失败,档案未升级,也未作任何改动:{detail}。请腾出磁盘空间后重试。",
+            f"The automatic backup before upgrading the profile failed; the profile was neither upgraded nor "
+            f"changed: {exc}. Free some disk space and try again.",
+        ) from exc
+    log.info("backed up %s before migrating it: %s", profile_folder.name, info.path)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -87,6 +111,8 @@ class Database:
     def __init__(self, path: Path) -> None:
         self.path = path
         applied = _applied_migrations(path)
+        if applied and set(known_names()) - applied:  # an existing profile to upgrade; a new one has nothing yet
+            _backup_before_migration(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         self.conn = _connect(path)
         self._write_lock = threading.RLock()

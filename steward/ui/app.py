@@ -8,10 +8,12 @@ import sys
 from types import TracebackType
 
 from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QThreadPool, QTimer, QTranslator
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from steward import app_logging
 from steward.domain.errors import StewardError
+from steward.resources import MissingResource, resource
 from steward.services.profiles import open_profile
 from steward.storage.paths import APP_NAME, resolve_data_dir
 from steward.ui.main_window import MainWindow
@@ -47,8 +49,17 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     QApplication.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs)
     app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationDisplayName("环保管家 Steward")
+    set_window_icon(app)
     install_translations(app)
     return app
+
+
+def set_window_icon(app: QApplication) -> None:
+    """Every window of the app (dialogs too) carries Steward's icon in its title bar and the task bar."""
+    try:
+        app.setWindowIcon(QIcon(str(resource("icons", "steward.png"))))
+    except MissingResource as exc:
+        log.warning("no application icon: %s", exc.en)
 
 
 def _quit_on_terminate(app: QApplication) -> None:
@@ -78,6 +89,15 @@ def _show_unexpected(app: QApplication) -> None:
     sys.excepthook = hook
 
 
+def start_up(window: MainWindow) -> None:
+    """What a steward meets first: the set-up while documents cannot yet be printed, then the unfinished visit."""
+    from steward.ui.widgets.first_run_dialog import needs_first_run
+
+    if needs_first_run(window.profile):
+        window.first_run()
+    window.offer_resume()
+
+
 def run_app(data_dir: str | None, profile_name: str, quit_after_start: bool = False) -> int:
     """`quit_after_start` opens the main window, says so on standard output and quits: the installer's smoke test
     proves with it that a frozen build can start its GUI (Qt plugins, fonts, resources all found)."""
@@ -102,7 +122,7 @@ def run_app(data_dir: str | None, profile_name: str, quit_after_start: bool = Fa
 
         QTimer.singleShot(0, report_and_quit)
     else:
-        window.offer_resume_later()
+        QTimer.singleShot(0, lambda: start_up(window))
     try:
         return app.exec()
     finally:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,10 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from steward import app_logging
 from steward.domain import clock
 from steward.domain.documents import RenderResult
 from steward.domain.errors import StewardError
 from steward.domain.findings import Figures
+from steward.services import backup as backups
 from steward.services import enterprises
 from steward.storage import settings as settings_store
 from steward.storage.profile import Profile
@@ -44,6 +47,7 @@ if TYPE_CHECKING:
     from steward.ui.screens.sync import SyncScreen
     from steward.ui.screens.visit import VisitScreen
 
+log = logging.getLogger(__name__)
 HIGH_CONTRAST_KEY = "ui_high_contrast"
 GEOMETRY_KEY = "main_window/geometry"
 AskResume = Callable[[str], bool]
@@ -55,6 +59,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.profile = profile
         self._closed = False
+        self._backing_up = False
         self.background = Background.shared()
         self.background.unhandled.connect(self.show_failure)
         self.setWindowTitle(self.tr("环保管家 Steward — 档案:{name}").format(name=profile.name))
@@ -96,17 +101,23 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
+        file_menu = self.menuBar().addMenu(self.tr("文件"))
+        file_menu.addAction(self.tr("备份到…"), lambda: self.back_up_to())  # not triggered's `checked` as a folder
         view = self.menuBar().addMenu(self.tr("视图"))
         self.contrast_action = QAction(self.tr("高对比度(强光下使用)"), self, checkable=True)
         self.contrast_action.setChecked(bool(settings_store.get(profile.db, HIGH_CONTRAST_KEY, False)))
         self.contrast_action.toggled.connect(self.set_high_contrast)
         view.addAction(self.contrast_action)
         view.addAction(self.tr("设置…"), self.edit_settings)
+        view.addAction(self.tr("基本信息设置(首次使用)…"), self.first_run)
         visits_menu = self.menuBar().addMenu(self.tr("巡查"))
         visits_menu.addAction(self.tr("未完成的巡查…"), lambda: self.choose_draft())
         reports = self.menuBar().addMenu(self.tr("报告"))
         reports.addAction(self.tr("期间汇总(给保险公司)…"), self.period_summary)
         reports.addAction(self.tr("批量导出巡查报告和整改通知书…"), self.batch_export)
+        help_menu = self.menuBar().addMenu(self.tr("帮助"))
+        help_menu.addAction(self.tr("导出诊断信息…"), lambda: self.export_diagnostics())
+        help_menu.addAction(self.tr("关于"), self.about)
 
         self.show_enterprises()
         self.refresh_figures()
@@ -455,6 +466,132 @@ class MainWindow(QMainWindow):
 
         SettingsDialog(self.profile, self).exec()
 
+    def first_run(self) -> bool:
+        from steward.ui.widgets.first_run_dialog import FirstRunDialog
+
+        return bool(FirstRunDialog(self.profile, self.background, self).exec())
+
+    # -- backups, diagnostics, about ---------------------------------------------------------------------------------
+    @property
+    def data_dir(self) -> Path:
+        return backups.data_dir_of(self.profile.folder)
+
+    @property
+    def log_dir(self) -> Path:
+        current = app_logging.current_log()
+        return current.parent if current is not None else app_logging.log_path(self.data_dir).parent
+
+    def _run_backup(
+        self, title: str, text: str, destination: Path | None, reason: str
+    ) -> backups.BackupInfo | StewardError:
+        """One backup on the pool, a progress dialog meanwhile; waits (the window stays drawn) until it is done."""
+        progress = QProgressDialog(text, "", 0, 0, self)
+        progress.setCancelButton(None)  # a backup half made is thrown away anyway; stopping it gains nothing
+        progress.setWindowTitle(title)
+        progress.setWindowModality(Qt.WindowModality.ApplicationModal)
+        progress.setMinimumDuration(0)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        progress.show()
+        outcome: list[backups.BackupInfo | StewardError] = []
+        loop = QEventLoop()
+        profile = self.profile
+
+        def work(report: Callable[..., None]) -> backups.BackupInfo:
+            try:
+                return backups.back_up(profile, destination, reason, lambda done, total: report(done, total))
+            except OSError as exc:
+                raise StewardError(
+                    f"备份未完成:{exc.strerror or exc}({exc.filename or ''})。档案本身没有任何改动。",
+                    f"The backup was not made: {exc}. The profile itself is untouched.",
+                ) from exc
+
+        def finished(result: backups.BackupInfo | StewardError) -> None:
+            outcome.append(result)
+            loop.quit()
+
+        def advance(done: int, total: int, _detail: object) -> None:
+            progress.setMaximum(total)
+            progress.setValue(done)
+
+        self.background.run(work, finished, finished, advance)
+        if not outcome:  # the result arrives as a queued signal: only once this loop runs
+            loop.exec()
+        progress.close()
+        progress.deleteLater()
+        return outcome[0]
+
+    def back_up_to(self, folder: str | None = None) -> backups.BackupInfo | None:
+        """文件 → 备份到…: a whole backup into a folder the steward chooses (a USB stick); kept there as made."""
+        folder = folder or QFileDialog.getExistingDirectory(self, self.tr("选择备份位置(例如U盘)"))
+        if not folder:
+            return None
+        self.save_typing()
+        result = self._run_backup(
+            self.tr("备份"), self.tr("正在备份档案“{name}”…").format(name=self.profile.name), Path(folder), "manual"
+        )
+        if isinstance(result, StewardError):
+            QMessageBox.warning(self, self.tr("备份失败"), result.zh)
+            return None
+        self.statusBar().showMessage(self.tr("已备份到 {path}").format(path=result.path))
+        QMessageBox.information(
+            self,
+            self.tr("备份完成"),
+            self.tr("档案已备份到:\n{path}\n\n照片 {n} 个,共 {mb:.1f} MB。恢复时使用命令 steward restore。").format(
+                path=result.path, n=result.files, mb=result.bytes / 1e6
+            ),
+        )
+        return result
+
+    def daily_backup(self) -> backups.BackupInfo | None:
+        """The first close of a day backs the profile up into DATA/backups (the newest few kept): a lost or broken
+        laptop then costs at most a day's work."""
+        try:
+            if not backups.daily_backup_due(self.profile):
+                return None
+        except OSError:
+            log.exception("cannot tell whether a daily backup is due")
+            return None
+        result = self._run_backup(self.tr("每日备份"), self.tr("正在进行每日自动备份,请稍候…"), None, "daily")
+        if isinstance(result, StewardError):
+            log.warning("daily backup failed: %s", result.en)
+            QMessageBox.warning(self, self.tr("每日备份失败"), result.zh)
+            return None
+        log.info("daily backup made: %s", result.path)
+        return result
+
+    def export_diagnostics(self, path: str | None = None) -> Path | None:
+        from steward.services import diagnostics
+
+        if path is None:
+            suggested = str(Path.home() / f"steward-诊断-{date.today().isoformat()}.zip")
+            path, _ = QFileDialog.getSaveFileName(
+                self, self.tr("导出诊断信息"), suggested, self.tr("压缩包") + " (*.zip)"
+            )
+            if not path:
+                return None
+        try:
+            written = diagnostics.write_zip(self.profile, self.log_dir, Path(path))
+        except (OSError, StewardError) as exc:
+            log.exception("diagnostics export failed")
+            reason = exc.zh if isinstance(exc, StewardError) else str(exc)
+            QMessageBox.warning(self, self.tr("导出诊断信息"), self.tr("导出失败:{reason}").format(reason=reason))
+            return None
+        self.statusBar().showMessage(self.tr("诊断信息已保存:{path}").format(path=written))
+        QMessageBox.information(
+            self,
+            self.tr("导出诊断信息"),
+            self.tr("诊断信息已保存到:\n{path}\n\n其中有日志和检查结果,不含照片、签名和同步令牌。").format(
+                path=written
+            ),
+        )
+        return written
+
+    def about(self) -> None:
+        from steward.ui.widgets.about_dialog import AboutDialog
+
+        AboutDialog(self.data_dir, self.log_dir, self).exec()
+
     def set_high_contrast(self, on: bool) -> None:
         settings_store.put(self.profile.db, HIGH_CONTRAST_KEY, on)
         app = QApplication.instance()
@@ -462,6 +599,9 @@ class MainWindow(QMainWindow):
             theme.apply(app, on)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._backing_up:  # a second close while the daily backup runs: the first one is finishing it
+            event.ignore()
+            return
         self._closed = True
         if self._sync is not None:
             self._sync.cancel()  # a sync stops after its current chunk and resumes next time
@@ -469,6 +609,11 @@ class MainWindow(QMainWindow):
         save_geometry(self, GEOMETRY_KEY)
         # Work still running on the pool (a photo import writing its rows) ends before the profile may close.
         self.background.pool.waitForDone()
+        self._backing_up = True
+        try:
+            self.daily_backup()
+        finally:
+            self._backing_up = False
         super().closeEvent(event)
 
     def save_typing(self) -> None:

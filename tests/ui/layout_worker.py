@@ -52,8 +52,10 @@ def problems(top: QWidget) -> list[str]:
 
 
 def screens(window: MainWindow, visit_id: str, finished_id: str) -> Iterator[tuple[str, Callable[[], QWidget]]]:
+    from steward.ui.widgets.about_dialog import AboutDialog
     from steward.ui.widgets.finding_history import FindingHistoryDialog
     from steward.ui.widgets.finish_dialog import FinishDialog
+    from steward.ui.widgets.first_run_dialog import FirstRunDialog
     from steward.ui.widgets.settings_dialog import SettingsDialog
     from steward.ui.widgets.start_visit_dialog import StartVisitDialog
 
@@ -103,6 +105,12 @@ def screens(window: MainWindow, visit_id: str, finished_id: str) -> Iterator[tup
         finding = visits.findings_of_visit(profile, finished_id) or visits.findings_of_visit(profile, visit_id)
         return FindingHistoryDialog(profile, window.background, finding[0]["id"], window)
 
+    def first_run() -> QWidget:
+        return FirstRunDialog(profile, window.background, window)
+
+    def about() -> QWidget:
+        return AboutDialog(window.data_dir, window.log_dir, window)
+
     yield from (
         ("enterprises", enterprises),
         ("detail", detail),
@@ -115,6 +123,8 @@ def screens(window: MainWindow, visit_id: str, finished_id: str) -> Iterator[tup
         ("start_dialog", start),
         ("settings_dialog", settings),
         ("finding_history", history),
+        ("first_run_dialog", first_run),
+        ("about_dialog", about),
     )
 
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -66,11 +67,27 @@ class DocumentPreview(QDialog):
                 return None
         try:
             saved = documents.save_pdf(self.result, Path(path))
+        except documents.FileInUse as exc:
+            self.status.setText(exc.zh)
+            if not self.offer_other_name(exc):
+                return None
+            return self.save_as(str(exc.other))
         except StewardError as exc:
             self.status.setText(exc.zh)
             return None
         self.status.setText(self.tr("已保存:{path}").format(path=saved))
         return saved
+
+    def offer_other_name(self, exc: documents.FileInUse) -> bool:
+        """The old file is open in a PDF viewer: say so, and offer the next free name instead."""
+        answer = QMessageBox.question(
+            self,
+            self.tr("文件正被其他程序打开"),
+            self.tr("文件正被其他程序打开(例如 PDF 阅读器),无法覆盖:\n{path}\n\n另存为“{other}”吗?").format(
+                path=exc.path, other=exc.other.name
+            ),
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def print_document(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)

@@ -11,6 +11,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -25,7 +27,9 @@ class SettingsDialog(QDialog):
         self.profile = profile
         self.setWindowTitle(self.tr("设置"))
         self.fields: dict[str, QLineEdit] = {}
-        form = QFormLayout(self)
+        # The form scrolls: at 1280x720 with large high-contrast fonts every setting still fits, buttons in view.
+        inner = QWidget()
+        form = QFormLayout(inner)
         for setting in settings.ALL:
             field = QLineEdit(str(settings.get(profile, setting)))
             if setting in settings.SECRET:
@@ -44,9 +48,16 @@ class SettingsDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
-        form.addRow(self.error)
-        form.addRow(buttons)
-        self.resize(560, 0)
+        scroll = QScrollArea(widgetResizable=True)
+        scroll.setWidget(inner)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        screen = self.screen().availableGeometry().height() if self.screen() else 720
+        height = min(inner.sizeHint().height() + buttons.sizeHint().height() + 60, screen - 80)
+        self.resize(max(600, inner.sizeHint().width() + 40), height)
 
     def _choose_logo(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("选择标志图片"), "", self.tr("图片") + " (*.png *.jpg)")
