@@ -25,6 +25,7 @@ SHIPPED = [
     ("0009_template_item_problem", "d258c66267a1029b"),
     ("0010_visit_draft_event_notes", "280c2e5cc8b07408"),
     ("0012_enterprise_events", "24773bd03f38cf48"),
+    ("0013_sync_refusals", "eceb1c5d37e109bb"),
 ]
 
 

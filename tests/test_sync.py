@@ -339,8 +339,10 @@ def test_sync_from_the_command_line(hub, laptop_a: Profile, tmp_path: Path, caps
 
 
 def test_offline_bundle(hub, laptop_a: Profile, tmp_path: Path) -> None:
+    import base64
     import zipfile
 
+    from steward.storage import signing_key
     from steward.sync import bundle
 
     server, tokens, store = hub
@@ -373,8 +375,10 @@ def test_offline_bundle(hub, laptop_a: Profile, tmp_path: Path) -> None:
     with pytest.raises(bundle.BundleRejected, match="被改动"):
         store.import_bundle(tampered)
 
+    # A profile whose key the hub does not hold (Li's laptop now signs: its signature, not the token, vouches).
     forged = tmp_path / "forged.zip"
-    bundle.export(laptop_a, "a token the hub never issued", forged)
+    with open_profile(tmp_path / "c", "stranger") as stranger:
+        bundle.export(stranger, "a token the hub never issued", forged)
     with pytest.raises(bundle.BundleRejected, match="签名无效"):
         store.import_bundle(forged)
 
@@ -382,6 +386,9 @@ def test_offline_bundle(hub, laptop_a: Profile, tmp_path: Path) -> None:
     with zipfile.ZipFile(tmp_path / "usb" / "li.zip") as src, zipfile.ZipFile(evil, "w") as dst:
         manifest = json.loads(src.read("manifest.json"))
         manifest["blobs"] = ["../../../../tmp/pwned"]
+        # Signed as Li's laptop would (the hub holds its key since the sync): the file names are checked all the same.
+        value = signing_key.load_or_create(laptop_a.folder).sign(bundle.signed_part(manifest))
+        manifest["signature"] = {"alg": "ed25519", "value": base64.b64encode(value).decode()}
         manifest["seal"] = bundle.seal(manifest, bundle.token_key(tokens["李明"]))
         dst.writestr("manifest.json", json.dumps(manifest))
         dst.writestr("records.jsonl", src.read("records.jsonl"))
@@ -571,7 +578,8 @@ def test_a_pulled_field_name_carrying_sql_is_never_run(hub, laptop_b: Profile) -
     assert report.pulled == 1
     dump = "\n".join(str(r) for r in laptop_b.db.query("SELECT * FROM enterprises"))
     assert tokens["王芳"] not in dump
-    assert laptop_b.db.query("SELECT * FROM settings ORDER BY key") == before
+    after = laptop_b.db.query("SELECT * FROM settings ORDER BY key")
+    assert [s for s in after if s["key"] != "sync_signing_key_registered"] == before  # the sync's own note aside
 
 
 def test_a_pulled_record_the_laptop_cannot_apply_is_skipped_and_the_cursor_moves_on(
@@ -702,7 +710,8 @@ def test_a_record_the_hub_refuses_does_not_hold_back_the_others(
     report = engine.sync(laptop_b, wang)
     assert [(r["entity"], r["code"]) for r in report.refused] == [("audit", "not_your_visit")]
     assert store.record_body("visit", own["id"]) is not None  # her own visit went through
-    assert engine.pending(laptop_b).records == 1  # only the refused amendment waits
+    waiting = engine.pending(laptop_b)  # the refused amendment is listed, not sent again until it changes
+    assert waiting.records == 0 and [(r["entity"], r["code"]) for r in waiting.refused] == [("audit", "not_your_visit")]
 
 
 def test_the_built_in_checklist_is_the_same_record_on_every_laptop(

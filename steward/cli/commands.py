@@ -367,9 +367,20 @@ def _sync(args: argparse.Namespace) -> int:
             waiting = engine.pending(profile)
             print(
                 f"待同步:巡查 {waiting.visits} 次,记录 {waiting.records} 条,文件 {waiting.blobs} 个,"
-                f"{waiting.bytes / 1e6:.1f} MB。Pending: {waiting}"
+                f"{waiting.bytes / 1e6:.1f} MB。Pending: {waiting.visits} visits, {waiting.records} records, "
+                f"{waiting.blobs} files, {waiting.bytes / 1e6:.1f} MB."
             )
+            if waiting.refused:
+                print(
+                    f"服务器拒收、未再上传(修改后才会重新上传)的记录 {len(waiting.refused)} 条。"
+                    f"Refused by the hub, not sent again until changed: {len(waiting.refused)}."
+                )
+            for refused in waiting.refused:
+                print(f"  拒收,未上传 refused, not sent: {_refusal_line(refused)}")
             return 0
+        if args.retry_refused:
+            forgotten = engine.retry_refused(profile)
+            print(f"将重新上传曾被拒收的记录 {forgotten} 条。Refused records to send again: {forgotten}.")
         url = args.hub or settings.get(profile, settings.HUB_URL)
         token = args.token or settings.get(profile, settings.HUB_TOKEN)
         if args.remember:
@@ -404,8 +415,16 @@ def _sync(args: argparse.Namespace) -> int:
             )
         for skipped in report.skipped:
             print(f"跳过 skipped: {skipped['entity']} {skipped['id']}:{skipped['zh']} {skipped['en']}", file=sys.stderr)
+        for held in report.held_back:
+            print(f"拒收,未上传 refused, not sent: {_refusal_line(held)}", file=sys.stderr)
+        if report.key_problem:
+            print(f"签名密钥 signing key: {report.key_problem['zh']} {report.key_problem['en']}", file=sys.stderr)
         print(f"同步完成,用时 {report.seconds:.1f} 秒。Sync done in {report.seconds:.1f} s.")
-        return 1 if report.conflicts or report.refused else 0
+        return 1 if report.conflicts or report.refused or report.held_back or report.key_problem else 0
+
+
+def _refusal_line(refused: dict[str, Any]) -> str:
+    return f"{refused['entity']} {refused['id']}({refused['code']}):{refused['zh']} {refused['en']}"
 
 
 def _hub(args: argparse.Namespace) -> int:
@@ -527,6 +546,12 @@ def _bundle(args: argparse.Namespace) -> int:
             f"{made['bytes'] / 1e6:.1f} MB。连上网络后正常同步一次,即可确认服务器已收到。\n"
             f"Bundle written: {made}. Sync once online to have the hub acknowledge it."
         )
+        if not made["signed"]:
+            print(
+                "此档案的签名密钥尚未在服务器登记(联网同步一次即登记),本离线包仅以令牌封签。\n"
+                "This profile's signing key is not registered on the hub yet (one online sync registers it); "
+                "the bundle is sealed with the token only."
+            )
     return 0
 
 

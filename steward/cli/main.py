@@ -186,6 +186,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--remember", action="store_true", help="save --hub, --token, --ca-bundle in the profile's settings")
     p.add_argument("--ca-bundle", help="PEM file of the CA that signed the hub's certificate (a private CA)")
     p.add_argument("--pending", action="store_true", help="only show what is waiting to be sent")
+    p.add_argument(
+        "--retry-refused",
+        action="store_true",
+        help="send records the hub refused again, unchanged (after the hub's administrator changed something)",
+    )
 
     hub = sub.add_parser("hub", help="同步服务器 Steward Hub (insurer side)").add_subparsers(
         dest="action", required=True

@@ -16,7 +16,7 @@ from steward.services import settings
 from steward.services.check import check_profile
 from steward.storage.profile import Profile
 
-_PACKAGES = ("PySide6-Essentials", "sqlite-utils", "reportlab", "pillow", "httpx", "keyring")
+_PACKAGES = ("PySide6-Essentials", "sqlite-utils", "reportlab", "pillow", "httpx", "keyring", "cryptography")
 
 
 def _versions() -> dict[str, str]:

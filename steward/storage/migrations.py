@@ -370,6 +370,17 @@ def enterprise_events(db: Database) -> None:
     db.execute("CREATE INDEX enterprise_events_enterprise ON enterprise_events(enterprise_id, on_date)")
 
 
+@migration("0013_sync_refusals")
+def sync_refusals(db: Database) -> None:
+    # A record the hub refused (with its code and words) and the content it refused: held back until that content
+    # changes, instead of being sent and refused again at every sync. Listed as "refused, not sent".
+    db.execute(
+        "CREATE TABLE sync_refusals (entity TEXT NOT NULL, entity_id TEXT NOT NULL, content_hash TEXT NOT NULL, "
+        "code TEXT NOT NULL, zh TEXT NOT NULL, en TEXT NOT NULL, refused_at TEXT NOT NULL, "
+        "PRIMARY KEY (entity, entity_id))"
+    )
+
+
 def _split(script: str) -> list[str]:
     """Split on statement ends, keeping trigger bodies (which contain ';') whole."""
     statements: list[str] = []

@@ -30,6 +30,45 @@ def mark_acked(db: Database, rows: list[tuple[str, str, str]], at: str) -> None:
             "ON CONFLICT (entity, entity_id) DO UPDATE SET content_hash = excluded.content_hash, acked_at = excluded.acked_at",
             [(e, i, h, at) for e, i, h in rows],
         )
+        # Kept at last (sent again after a change, or the hub's rules changed): no longer a refusal.
+        conn.executemany("DELETE FROM sync_refusals WHERE entity = ? AND entity_id = ?", [(e, i) for e, i, _h in rows])
+
+
+# Refusals because a record the refused one needs was not on the hub yet: worth one more try once something new
+# has been acknowledged since (the missing record may have been it), not at every sync.
+_WAITING_CODES = ("unknown_visit", "unknown_finding", "unknown_event", "unknown_photo")
+
+
+def mark_refused(db: Database, rows: list[dict[str, str]], at: str) -> None:
+    """rows: entity, id, hash (the content refused), code, zh, en."""
+    with db.write() as conn:
+        conn.executemany(
+            "INSERT INTO sync_refusals (entity, entity_id, content_hash, code, zh, en, refused_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entity, entity_id) DO UPDATE SET "
+            "content_hash = excluded.content_hash, code = excluded.code, zh = excluded.zh, en = excluded.en, "
+            "refused_at = excluded.refused_at",
+            [(r["entity"], r["id"], r["hash"], r["code"], r["zh"], r["en"], at) for r in rows],
+        )
+
+
+def refusals(db: Database) -> list[dict[str, Any]]:
+    """Every remembered refusal: entity, id, hash, code, zh, en, refused_at, and whether it waits for another
+    record (then it is tried again once something new has been acknowledged)."""
+    rows = db.conn.execute(
+        """SELECT r.entity, r.entity_id AS id, r.content_hash AS hash, r.code, r.zh, r.en, r.refused_at,
+                  r.code IN (?, ?, ?, ?)
+                  AND EXISTS (SELECT 1 FROM sync_acks a WHERE a.acked_at > r.refused_at) AS retry
+           FROM sync_refusals r ORDER BY r.refused_at, r.entity, r.entity_id""",
+        list(_WAITING_CODES),
+    ).fetchall()
+    names = ("entity", "id", "hash", "code", "zh", "en", "refused_at", "retry")
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+def forget_refusals(db: Database) -> int:
+    """Send every refused record again at the next sync (after the hub's administrator changed something)."""
+    with db.write() as conn:
+        return conn.execute("DELETE FROM sync_refusals").rowcount
 
 
 def cursor(db: Database, stream: str) -> int:

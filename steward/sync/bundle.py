@@ -1,9 +1,13 @@
 """Offline bundles: the same payload as a sync, on a USB stick. A zip holding manifest.json, records.jsonl and
 blobs/<sha256>; the manifest lists every file's SHA-256 and is sealed with an HMAC whose key is the SHA-256 of the
-steward's token (which the hub stores), so the hub knows who made it and that nothing was changed."""
+steward's token (which the hub stores), so the hub knows who made it and that nothing was changed. Once the
+profile's Ed25519 public key is registered on the hub (at a sync), the manifest is also signed with the private
+key, which only this laptop holds: the hub then refuses that profile's bundles without the signature, so a copy of
+hub.db (which would give the HMAC key) cannot forge them."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -72,6 +76,10 @@ def export(profile: Profile, token: str, target: Path) -> dict[str, int]:
         "records": {"name": "records.jsonl", "sha256": hashlib.sha256(lines).hexdigest(), "count": len(records)},
         "blobs": sorted(unique),
     }
+    signer = engine.signing_key_if_registered(profile)
+    if signer is not None:
+        value = signer.sign(signed_part(manifest))
+        manifest["signature"] = {"alg": "ed25519", "value": base64.b64encode(value).decode()}
     manifest["seal"] = seal(manifest, token_key(token))
     partial = target.with_name(target.name + ".part")
     try:
@@ -88,7 +96,12 @@ def export(profile: Profile, token: str, target: Path) -> dict[str, int]:
         ) from None
     finally:
         partial.unlink(missing_ok=True)
-    return {"records": len(records), "blobs": len(unique), "bytes": target.stat().st_size}
+    return {
+        "records": len(records),
+        "blobs": len(unique),
+        "bytes": target.stat().st_size,
+        "signed": signer is not None,
+    }
 
 
 @dataclass

@@ -195,6 +195,11 @@ class HubClient:
     def push(self, records: list[dict[str, Any]]) -> dict[str, Any]:
         return self._request("POST", "/v1/records", payload={"records": records})
 
+    def register_key(self, public_key: str) -> bool:
+        """The profile's Ed25519 public key (base64 of 32 bytes); True when the hub did not hold it yet."""
+        answer = self._request("POST", "/v1/keys", payload={"alg": "ed25519", "public_key": public_key})
+        return bool(answer.get("registered"))
+
     def changes(self, since: int, limit: int = 500) -> dict[str, Any]:
         return self._request("GET", "/v1/changes", params={"since": since, "limit": limit})
 

@@ -18,6 +18,7 @@ from steward.domain.errors import StewardError
 from steward.services.findings import refresh_state
 from steward.storage import photos as photos_store
 from steward.storage import settings as settings_store
+from steward.storage import signing_key
 from steward.storage import sync_records as store
 from steward.storage.profile import Profile
 from steward.sync.client import HubClient, SyncError
@@ -60,6 +61,8 @@ class SyncReport:
     bytes_total: int = 0
     pulled: int = 0
     skipped: list[dict[str, str]] = field(default_factory=list)  # pulled records this laptop could not apply
+    held_back: list[dict[str, Any]] = field(default_factory=list)  # refused before and unchanged: not sent again
+    key_problem: dict[str, str] | None = None  # the hub holds another signing key for this profile (zh, en)
     pruned: int = 0
     seconds: float = 0.0
     log: list[str] = field(default_factory=list)
@@ -78,6 +81,7 @@ class Pending:
     visits: int
     blobs: int
     bytes: int
+    refused: tuple[dict[str, Any], ...] = ()  # refused by the hub and unchanged since: listed, not sent
 
 
 Progress = Callable[[str, int, int], None]  # stage, done, total (bytes while uploading)
@@ -126,9 +130,32 @@ def _records(profile: Profile) -> list[dict[str, Any]]:
 
 def outbox(profile: Profile) -> list[dict[str, Any]]:
     """Records the hub has not acknowledged. One changed after its acknowledgement (an amendment) is not sent
-    again: the hub never overwrites; the change travels as its audit record."""
+    again: the hub never overwrites; the change travels as its audit record. One the hub refused is held back
+    until its content changes (see `held_back`)."""
     acks = {entity: store.acked(profile.db, entity) for entity in ENTITIES}
-    return [r for r in _records(profile) if r["id"] not in acks[r["entity"]]]
+    held = {(r["entity"], r["id"]): r["hash"] for r in held_back(profile)}
+    return [
+        r
+        for r in _records(profile)
+        if r["id"] not in acks[r["entity"]] and held.get((r["entity"], r["id"])) != r["hash"]
+    ]
+
+
+def held_back(profile: Profile) -> list[dict[str, Any]]:
+    """Refusals that still stand: the same content would be refused again, so it is not sent (a refusal for a
+    record the hub lacked is tried again once something new has been acknowledged since)."""
+    return [r for r in store.refusals(profile.db) if not r["retry"]]
+
+
+def retry_refused(profile: Profile) -> int:
+    """Every refused record is sent again at the next sync, unchanged; returns how many."""
+    return store.forget_refusals(profile.db)
+
+
+def still_refused(profile: Profile) -> list[dict[str, Any]]:
+    """Held-back records whose content is still the refused one: what the steward should be told about."""
+    current = {(r["entity"], r["id"]): r["hash"] for r in _records(profile)}
+    return [r for r in held_back(profile) if current.get((r["entity"], r["id"])) == r["hash"]]
 
 
 def blob_outbox(profile: Profile) -> list[Blob]:
@@ -165,7 +192,53 @@ def pending(profile: Profile) -> Pending:
         sum(1 for r in records if r["entity"] == "visit"),
         len(blobs) + len(new_photos),
         sum(b.size for b in blobs) + extra,
+        tuple(still_refused(profile)),
     )
+
+
+# -- the bundle signing key ---------------------------------------------------------------------------------------
+_KEY_REGISTERED = "sync_signing_key_registered"  # {"hub", "steward", "public_key"} of the last registration
+
+
+def signing_key_if_registered(profile: Profile) -> signing_key.Ed25519PrivateKey | None:
+    """The profile's private key once the hub holds its public half; before that a signature would make the hub
+    refuse the bundle (it has nothing to check it with), so bundles carry the HMAC seal alone."""
+    registered = settings_store.get(profile.db, _KEY_REGISTERED)
+    path = signing_key.key_path(profile.folder)
+    if not isinstance(registered, dict) or not path.exists():
+        return None
+    key = signing_key.load_or_create(profile.folder)
+    return key if registered.get("public_key") == signing_key.public_key_text(key) else None
+
+
+def _register_key(profile: Profile, client: HubClient, steward: str, report: SyncReport) -> None:
+    """Once per hub and steward (an administrator's re-binding forgets the key on the hub: registered anew)."""
+    key = signing_key.load_or_create(profile.folder)
+    public = signing_key.public_key_text(key)
+    wanted = {"hub": client.base, "steward": steward, "public_key": public}
+    if settings_store.get(profile.db, _KEY_REGISTERED) == wanted:
+        return
+    try:
+        client.register_key(public)
+    except SyncError as exc:
+        if exc.status == 404:
+            report.log.append("服务器版本较旧,不支持离线包签名(仍用令牌封签)")
+            return
+        if exc.status != 409 or exc.code != "key_registered":
+            raise
+        log.warning("the hub holds another signing key for this profile: %s", exc.en)
+        report.key_problem = {
+            "zh": "服务器上已为此档案登记了另一把离线包签名密钥(档案从备份恢复或被复制过?),此电脑导出的离线包将被"
+            "服务器拒收;记录同步不受影响。请管理员在服务器上重新绑定此档案(steward hub rebind)后再同步。",
+            "en": "The hub holds another bundle signing key for this profile (restored from a backup, or copied?): "
+            "bundles from this laptop will be refused; syncing records is not affected. Ask the administrator "
+            "to re-bind this profile on the hub (steward hub rebind), then sync again.",
+        }
+        report.log.append(report.key_problem["zh"])
+        settings_store.delete(profile.db, _KEY_REGISTERED)
+        return
+    settings_store.put(profile.db, _KEY_REGISTERED, wanted)
+    report.log.append("已在服务器登记离线包签名密钥")
 
 
 # -- the sync -----------------------------------------------------------------------------------------------------
@@ -182,6 +255,8 @@ def sync(
     stop = should_stop or (lambda: False)
     hello = client.hello()
     report.log.append(f"已连接 {client.base}(环保管家:{hello['steward']})")
+    _register_key(profile, client, str(hello["steward"]), report)
+    report.held_back = still_refused(profile)
 
     records = outbox(profile)
     for start in range(0, len(records), PUSH_BATCH):
@@ -192,6 +267,8 @@ def sync(
     report.log.append(f"上传记录 {report.pushed} 条(重复 {report.duplicates},冲突 {len(report.conflicts)})")
     if report.refused:
         report.log.append(f"服务器拒收记录 {len(report.refused)} 条(详见下方),其余记录不受影响")
+    if report.held_back:
+        report.log.append(f"曾被服务器拒收且未修改的记录 {len(report.held_back)} 条,未再上传(详见下方)")
 
     _upload_blobs(profile, client, report, say, stop, chunk_size)
     _pull(profile, client, report, say)
@@ -240,9 +317,15 @@ def _push(profile: Profile, client: HubClient, batch: list[dict[str, Any]], repo
     report.pushed += len(answer["accepted"])
     report.duplicates += len(answer["duplicates"]) + len(same_checklist)
     report.conflicts += [c for c in answer["conflicts"] if c["entity"] != "template"]
+    remembered = []
     for refused in answer.get("refused", []):
         log.warning("the hub refused %s/%s: %s", refused.get("entity"), refused.get("id"), refused.get("en"))
         report.refused.append(refused)
+        digest = hashes.get((refused.get("entity"), refused.get("id")))
+        if digest is not None:
+            texts = {k: str(refused.get(k) or "") for k in ("code", "zh", "en")}
+            remembered.append({"entity": refused["entity"], "id": refused["id"], "hash": digest, **texts})
+    store.mark_refused(profile.db, remembered, clock.to_text(clock.now()))
 
 
 def _upload_blobs(

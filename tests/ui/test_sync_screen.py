@@ -66,3 +66,19 @@ def test_the_sync_log_names_a_record_it_could_not_apply(qtbot: QtBot, hub, park:
     lines = lambda: [screen.log.item(i).text() for i in range(screen.log.count())]  # noqa: E731
     qtbot.waitUntil(lambda: any("同步完成" in line for line in lines()), timeout=30000)
     assert [line for line in lines() if "跳过:enterprise 01a21400" in line and "name" in line]
+
+
+def test_the_sync_screen_lists_records_the_hub_refused_and_that_are_not_sent(qtbot: QtBot, park: Profile) -> None:
+    from steward.storage import sync_records
+
+    waiting = engine.outbox(park)
+    held = waiting[0]
+    refusal = {"entity": held["entity"], "id": held["id"], "hash": held["hash"], "code": "not_your_visit"}
+    sync_records.mark_refused(park.db, [{**refusal, "zh": "只能上传本人巡查的记录。", "en": "Not yours."}], "2026")
+    window = MainWindow(park)
+    qtbot.addWidget(window)
+    window.show_sync()
+    screen = window.sync_screen
+    assert "服务器拒收、未上传 1 条" in screen.pending.text()
+    assert "只能上传本人巡查的记录。" in screen.pending.toolTip()
+    assert engine.pending(park).records == len(waiting) - 1

@@ -69,11 +69,13 @@ class SyncScreen(QWidget):
         from steward.sync import engine
 
         waiting = engine.pending(self.profile)
-        self.pending.setText(
-            self.tr("待同步:巡查 {v} 次 · 记录 {r} 条 · 照片和签名 {b} 个 · {mb:.1f} MB").format(
-                v=waiting.visits, r=waiting.records, b=waiting.blobs, mb=waiting.bytes / 1e6
-            )
+        text = self.tr("待同步:巡查 {v} 次 · 记录 {r} 条 · 照片和签名 {b} 个 · {mb:.1f} MB").format(
+            v=waiting.visits, r=waiting.records, b=waiting.blobs, mb=waiting.bytes / 1e6
         )
+        if waiting.refused:
+            text += self.tr(" · 服务器拒收、未上传 {n} 条(修改后重新上传)").format(n=len(waiting.refused))
+        self.pending.setText(text)
+        self.pending.setToolTip("\n".join(f"{r['entity']} {r['id'][:8]}:{r['zh']} {r['en']}" for r in waiting.refused))
 
     def start(self) -> None:
         from steward.sync import engine
@@ -146,6 +148,8 @@ class SyncScreen(QWidget):
             self.log.addItem(f"{stamp} 冲突:{conflict['entity']} {conflict['id'][:8]}(服务器上已有不同内容,未覆盖)")
         for refused in report.refused:
             self.log.addItem(f"{stamp} 服务器拒收:{refused['entity']} {refused['id'][:8]}({refused.get('zh', '')})")
+        for held in report.held_back:
+            self.log.addItem(f"{stamp} 拒收,未上传:{held['entity']} {held['id'][:8]}({held['zh']})")
         for skipped in report.skipped:
             self.log.addItem(f"{stamp} 跳过:{skipped['entity']} {skipped['id'][:8]}({skipped['zh']})")
         self.log.addItem(self.tr("{t} 同步完成,用时 {s:.1f} 秒").format(t=stamp, s=report.seconds))
