@@ -24,6 +24,7 @@ SHIPPED = [
     ("0008_visit_origin", "93d4256f9f3f8d41"),
     ("0009_template_item_problem", "d258c66267a1029b"),
     ("0010_visit_draft_event_notes", "280c2e5cc8b07408"),
+    ("0011_photo_markup", "bd99e774d70ff363"),
 ]
 
 
