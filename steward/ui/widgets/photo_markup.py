@@ -27,9 +27,12 @@ from steward.domain.errors import StewardError
 from steward.domain.markup import Shape, Tool
 from steward.services import photo_markup
 from steward.storage.profile import Profile
+from steward.ui.screen_fit import fit_to_screen
 from steward.ui.theme import TOUCH
 
 INK = QColor(229, 30, 30)
+# The chosen tool must be unmistakable in both themes (and to a gloved hand in sunlight): dark fill, light text.
+CHOSEN_TOOL = "QPushButton#markupTool:checked { background: #0b1f4d; color: #ffffff; border: 3px solid #000000; }"
 MIN_DRAG = 4  # pixels on screen: a shorter drag is a slip of the finger, not a shape
 
 
@@ -200,7 +203,8 @@ class PhotoMarkupEditor(QDialog):
         for tool, (label, tip) in labels.items():
             button = self._button(label, tip)
             button.setCheckable(True)
-            button.setObjectName("answer")  # the checked state looks chosen in both themes
+            button.setObjectName("markupTool")
+            button.setStyleSheet(CHOSEN_TOOL)
             button.clicked.connect(lambda _checked=False, t=tool: self._choose(t))
             self.tool_buttons.addButton(button)
             self.buttons[tool] = button
@@ -236,6 +240,7 @@ class PhotoMarkupEditor(QDialog):
         layout.addWidget(self.reason)
         layout.addWidget(self.error)
         layout.addLayout(actions)
+        fit_to_screen(self, 1200, 860)  # the photo as large as the screen allows; 保存 never cut off
         self._refresh()
 
     def _button(self, label: str, tip: str) -> QPushButton:
