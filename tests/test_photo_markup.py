@@ -150,3 +150,18 @@ def test_bad_markup_is_refused_in_words(profile: Profile, shot: dict) -> None:
     with pytest.raises(InvalidInput):
         photo_markup.save(profile, shot["sha"], [{"tool": "smudge", "x1": 1, "y1": 1, "x2": 2, "y2": 2}])
     assert photo_markup.marked_sha256(profile, shot["sha"]) is None
+
+
+def test_markup_lands_where_drawn_on_a_photo_turned_by_its_exif(profile: Profile, visit: dict, tmp_path: Path) -> None:
+    """A phone held upright stores 640x480 pixels and an EXIF turn: the shapes are in the picture as seen (480x640)."""
+    from tests.images import write_jpeg
+
+    shot = write_jpeg(tmp_path / "upright.jpg", (640, 480), orientation=6, colour=(40, 120, 200))
+    report = photos.import_photos(profile, [shot], LinkTarget(visit_id=visit["id"]))
+    sha = report.results[0].sha256
+    assert sha is not None
+    row = photo_markup.save(profile, sha, [{"tool": "circle", "x1": 40, "y1": 500, "x2": 440, "y2": 620}])
+    with Image.open(photo_markup.marked_path(profile, row["marked_sha256"])) as img:  # type: ignore[arg-type]
+        assert img.size == (480, 640)
+        r, g, b = img.convert("RGB").getpixel((240, 619))  # the circle's bottom, near the foot of the picture
+        assert r > 180 and g < 90 and b < 90

@@ -103,3 +103,20 @@ def test_a_finished_visit_asks_for_an_amendment_reason(
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     assert not editor.isVisible()
     assert photo_markup.marked_sha256(profile, row["sha256"]) is not None
+
+
+def test_text_and_arrow_tools(qtbot: QtBot, profile: Profile, enterprise: dict, tmp_path: Path) -> None:
+    _visit, row = _photo_row(profile, enterprise, tmp_path)
+    editor = PhotoMarkupEditor(profile, row)
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.waitExposed(editor)
+    qtbot.mouseClick(editor.buttons[Tool.ARROW], Qt.MouseButton.LeftButton)
+    _drag(qtbot, editor, editor.canvas.to_screen(600, 500).toPoint(), editor.canvas.to_screen(300, 200).toPoint())
+    qtbot.mouseClick(editor.buttons[Tool.TEXT], Qt.MouseButton.LeftButton)
+    editor.canvas.ask_text = lambda: "漆雾外逸"  # what the steward types into the text box (an input method's commit)
+    at = editor.canvas.to_screen(100, 80).toPoint()
+    qtbot.mouseClick(editor.canvas, Qt.MouseButton.LeftButton, pos=at)
+    assert [(s.tool, s.text) for s in editor.canvas.shapes] == [(Tool.ARROW, ""), (Tool.TEXT, "漆雾外逸")]
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert [s.text for s in photo_markup.shapes(profile, row["sha256"])] == ["", "漆雾外逸"]
