@@ -165,3 +165,14 @@ def test_markup_lands_where_drawn_on_a_photo_turned_by_its_exif(profile: Profile
         assert img.size == (480, 640)
         r, g, b = img.convert("RGB").getpixel((240, 619))  # the circle's bottom, near the foot of the picture
         assert r > 180 and g < 90 and b < 90
+
+
+def test_a_lost_marked_copy_is_reported_and_never_replaced_by_the_unblurred_photo(
+    profile: Profile, visit: dict, shot: dict
+) -> None:
+    row = photo_markup.save(profile, shot["sha"], SHAPES)
+    photo_markup.marked_path(profile, row["marked_sha256"]).unlink()  # type: ignore[union-attr]
+    assert "markup_missing" in {p.code for p in check_profile(profile).problems}
+    pdf = documents.render(documents.build_visit_report(profile, visit["id"])).pdf
+    assert not [image for page in reader(pdf).pages for image in page.images]
+    assert "照片缺失" in text(pdf)
