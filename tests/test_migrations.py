@@ -26,6 +26,7 @@ SHIPPED = [
     ("0010_visit_draft_event_notes", "280c2e5cc8b07408"),
     ("0012_enterprise_events", "24773bd03f38cf48"),
     ("0013_sync_refusals", "eceb1c5d37e109bb"),
+    ("0014_photo_markup", "8cce608f0d969a01"),
 ]
 
 

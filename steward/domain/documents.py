@@ -41,6 +41,9 @@ class Photo:
     caption: str
     stamp: tuple[str, ...] = ()  # lines printed under the picture: capture time and place, steward
     aspect: float = 4 / 3  # width / height, as seen
+    marked_sha256: str | None = (
+        None  # the marked copy printed instead of the photo as taken (sha256 stays the original's)
+    )
 
 
 @dataclass(frozen=True)

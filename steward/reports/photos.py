@@ -1,5 +1,6 @@
-"""Numbered photos in a grid: the stored report rendition (its JPEG bytes embedded as they are), and under it, never
-over it, the number and caption, when and where it was taken and by whom, and the first 12 characters of its SHA-256."""
+"""Numbered photos in a grid: the stored report rendition or marked copy (its JPEG bytes embedded as they are), and
+under it, never over it, the number and caption, when and where it was taken and by whom, and the first 12 characters
+of the original's SHA-256."""
 
 from __future__ import annotations
 
@@ -47,7 +48,11 @@ class PhotoCell(Flowable):
             self._notice_box(below, box_h, "照片缺失 Photo missing")
         lines = [(f"照片 {photo.number}  {photo.caption}".rstrip(), 8, colors.black)]
         lines += [(line, 7, colors.HexColor("#333333")) for line in photo.stamp]
-        lines.append((f"SHA-256 {photo.sha256[:12]}", 7, colors.HexColor("#555555")))
+        # A marked copy (circles, arrows, blur) is not what the camera took: it says so, and names the original.
+        evidence = (
+            f"已标注副本 原图 SHA-256 {photo.sha256[:12]}" if photo.marked_sha256 else f"SHA-256 {photo.sha256[:12]}"
+        )
+        lines.append((evidence, 7, colors.HexColor("#555555")))
         y = below - LINE
         for text, size, colour in lines:
             c.setFillColor(colour)

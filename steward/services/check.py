@@ -130,10 +130,11 @@ def _check_files(profile: Profile, report: CheckReport, repair: bool, known: set
             report.problems.append(Problem(f"{kind}_missing", f"{zh}:{owner}", f"{en}: {owner}"))
 
 
-_BLOB_EXT = {"signature": "png", "document": "pdf"}
+_BLOB_EXT = {"signature": "png", "document": "pdf", "markup": "jpg"}
 _MISSING = {
     "signature": ("签名图片缺失", "Signature image missing"),
     "document": ("巡查文书(PDF)缺失", "Visit PDF missing"),
+    "markup": ("照片标注副本缺失", "Marked copy of a photo missing"),
 }
 
 

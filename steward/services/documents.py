@@ -38,7 +38,7 @@ from steward.domain.ids import new_id
 from steward.domain.labels import AnswerResult, EventKind, FindingStatus, Severity, VisitKind
 from steward.domain.pinyin import sort_key
 from steward.reports.output import render
-from steward.services import enterprises, findings, settings, visits
+from steward.services import enterprises, findings, photo_markup, settings, visits
 from steward.storage import documents as store
 from steward.storage import settings as settings_store
 from steward.storage import templates as template_store
@@ -116,13 +116,22 @@ def _enterprise(row: dict[str, Any]) -> EnterpriseBlock:
 
 
 def _photo(profile: Profile, row: dict[str, Any], number: int, caption: str, steward: str) -> Photo:
-    path = profile.photos.rendition_path(row["sha256"])
+    marked = photo_markup.marked_sha256(profile, row["sha256"])
+    path = _photo_path(profile, row["sha256"], marked)
     taken = (row["taken_at"] or "").replace("T", " ")[:16] or _local(row.get("linked_at"))
     lines = [f"拍摄 {taken}  检查人员 {steward}"]
     if row["gps_lat"] is not None:
         lines.append(f"拍摄地点 GPS {row['gps_lat']:.5f}, {row['gps_lon']:.5f}")
     aspect = row["width"] / row["height"] if row["width"] and row["height"] else 4 / 3
-    return Photo(number, str(path) if path.exists() else None, row["sha256"], caption, tuple(lines), aspect)
+    return Photo(number, str(path) if path else None, row["sha256"], caption, tuple(lines), aspect, marked)
+
+
+def _photo_path(profile: Profile, sha256: str, marked: str | None) -> Path | None:
+    """The marked copy when the photo has markup (never the unblurred rendition in its place), else the rendition."""
+    if marked:
+        return photo_markup.marked_path(profile, marked)
+    path = profile.photos.rendition_path(sha256)
+    return path if path.exists() else None
 
 
 def _signatures(profile: Profile, visit_id: str) -> tuple[Signature, ...]:
@@ -225,7 +234,7 @@ def _kept(profile: Profile, visit_id: str, kind: str, cls: type) -> Any:
         return None
     document = from_json(cls, data)
     photos = tuple(
-        replace(p, path=str(path) if (path := profile.photos.rendition_path(p.sha256)).exists() else None)
+        replace(p, path=str(path) if (path := _photo_path(profile, p.sha256, p.marked_sha256)) else None)
         for p in document.photos
     )
     signatures = []

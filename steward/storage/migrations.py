@@ -381,6 +381,24 @@ def sync_refusals(db: Database) -> None:
     )
 
 
+@migration("0014_photo_markup")
+def photo_markup(db: Database) -> None:
+    # Markup (circles, arrows, text, blur) drawn on a copy of a photo: the shapes as JSON in the photo's pixel
+    # coordinates and the marked JPEG they make, kept under blobs/ by its own hash. Rows are only added: the newest
+    # per photo is its markup now, older ones keep naming the marked copies that finished visits' documents printed.
+    db.execute(
+        """CREATE TABLE photo_markup (
+               id TEXT PRIMARY KEY,
+               sha256 TEXT NOT NULL REFERENCES photos(sha256),
+               shapes TEXT NOT NULL,
+               marked_sha256 TEXT,
+               created_at TEXT NOT NULL,
+               by TEXT NOT NULL DEFAULT ''
+           )"""
+    )
+    db.execute("CREATE INDEX photo_markup_by_photo ON photo_markup(sha256, created_at)")
+
+
 def _split(script: str) -> list[str]:
     """Split on statement ends, keeping trigger bodies (which contain ';') whole."""
     statements: list[str] = []

@@ -126,14 +126,15 @@ def all_photos(db: Database) -> list[dict[str, Any]]:
 
 
 def referenced_blobs(db: Database) -> list[tuple[str, str, str]]:
-    """(kind, owner id, sha256) of every file under blobs/ that a row names: signature images and the PDFs
-    archived when a visit was finished."""
+    """(kind, owner id, sha256) of every file under blobs/ that a row names: signature images, the PDFs
+    archived when a visit was finished and marked copies of photos (every one ever made: documents printed them)."""
     return [
         (r["kind"], r["owner"], r["sha256"])
         for r in db.query(
             "SELECT 'signature' AS kind, id AS owner, image_sha256 AS sha256 FROM signatures "
             "WHERE image_sha256 IS NOT NULL "
-            "UNION ALL SELECT 'document', id, sha256 FROM documents"
+            "UNION ALL SELECT 'document', id, sha256 FROM documents "
+            "UNION ALL SELECT 'markup', sha256, marked_sha256 FROM photo_markup WHERE marked_sha256 IS NOT NULL"
         )
     ]
 
