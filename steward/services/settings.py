@@ -41,6 +41,11 @@ PRUNE_AFTER_DAYS = Setting(
     "Delete synced originals older than N days (0 = keep)",
 )
 BACKUPS_KEPT = Setting("backups_kept", int, 7, "保留的自动备份份数", "Automatic backups kept")
+# "" follows the system's language (English on an English system, Chinese otherwise); documents stay Chinese.
+LANGUAGE = Setting(
+    "language", str, "", "界面语言(zh_CN 或 en,留空跟随系统)", "Interface language (zh_CN or en, empty: system's)"
+)
+LANGUAGES = ("zh_CN", "en")
 SECRET = (HUB_TOKEN,)
 
 ALL = (
@@ -56,6 +61,7 @@ ALL = (
     HUB_CA_BUNDLE,
     PRUNE_AFTER_DAYS,
     BACKUPS_KEPT,
+    LANGUAGE,
 )
 
 
@@ -86,6 +92,11 @@ def parse(setting: Setting, text: str) -> Any:
         raise InvalidInput(f"找不到标志图片:{value}", f"Logo image not found: {value}")
     if setting is HUB_CA_BUNDLE and value and not Path(value).expanduser().is_file():
         raise InvalidInput(f"找不到证书文件:{value}", f"Certificate file not found: {value}")
+    if setting is LANGUAGE and value not in ("", *LANGUAGES):
+        raise InvalidInput(
+            f"界面语言应为 {' 或 '.join(LANGUAGES)}(留空跟随系统)。",
+            f"The interface language must be {' or '.join(LANGUAGES)} (empty: the system's).",
+        )
     if setting is NOTICE_PREFIX and not value.replace("-", "").isalnum():
         raise InvalidInput(
             "通知书编号前缀只能含字母、数字和横线。", "The notice prefix may hold letters, digits and '-'."

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from steward.domain.errors import StewardError
 from steward.services import settings
 from steward.storage.profile import Profile
+from steward.ui import language
 
 
 class SettingsDialog(QDialog):
@@ -25,8 +26,10 @@ class SettingsDialog(QDialog):
         self.profile = profile
         self.setWindowTitle(self.tr("设置"))
         self.fields: dict[str, QLineEdit] = {}
+        # The language has its own menu (视图 → 语言), which switches the screens at once.
+        self.shown = [s for s in settings.ALL if s is not settings.LANGUAGE]
         form = QFormLayout(self)
-        for setting in settings.ALL:
+        for setting in self.shown:
             field = QLineEdit(str(settings.get(profile, setting)))
             if setting in settings.SECRET:
                 field.setEchoMode(QLineEdit.EchoMode.Password)
@@ -55,9 +58,9 @@ class SettingsDialog(QDialog):
 
     def save(self) -> None:
         try:
-            values = [(s, settings.parse(s, self.fields[s.key].text())) for s in settings.ALL]
+            values = [(s, settings.parse(s, self.fields[s.key].text())) for s in self.shown]
         except StewardError as exc:
-            self.error.setText(exc.zh)
+            self.error.setText(language.said(exc))
             return
         for setting, value in values:
             settings.put(self.profile, setting, value)
