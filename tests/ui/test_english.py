@@ -271,3 +271,36 @@ def test_every_screen_and_dialog_in_english_shows_no_chinese_of_its_own(
     assert not texts.chinese, "Chinese left in the English interface:\n" + "\n".join(
         f"  {where}: {text!r}" for text, where in sorted(texts.chinese.items(), key=lambda kv: kv[1])
     )
+
+
+def test_switching_language_keeps_what_is_typed_and_the_place(qtbot: QtBot, park: Profile, qapp: QApplication) -> None:
+    from tests.ui.typing import type_into
+
+    ent = enterprises.listing(park)[0]
+    visit = visits.start(park, ent["id"], "routine")
+    item = visits.items(park, visit["id"])[2]
+    window = MainWindow(park)
+    qtbot.addWidget(window)
+    window.show()
+    window.open_visit(visit["id"], f"item:{item['id']}")
+    type_into(window.visit.item_panel.note, "排放口有异味 odour")  # typed, not yet saved by any timer
+    try:
+        window.set_language(language.ENGLISH)
+        assert language.current() == language.ENGLISH and window.nav_findings.text() == "Findings"
+        assert window.visit.position == f"item:{item['id']}"
+        assert window.visit.item_panel.note.toPlainText() == "排放口有异味 odour"
+        saved = next(i for i in visits.items(park, visit["id"]) if i["id"] == item["id"])
+        assert saved["note"] == "排放口有异味 odour"
+        assert settings.get(park, settings.LANGUAGE) == language.ENGLISH
+    finally:
+        language.apply(qapp, language.CHINESE)
+        window.close()
+
+
+def test_the_language_setting_chosen_checked_and_defaulting_to_the_system(park: Profile) -> None:
+    assert settings.get(park, settings.LANGUAGE) == ""
+    assert language.chosen(park) == language.system_language()
+    settings.put(park, settings.LANGUAGE, settings.parse(settings.LANGUAGE, " en "))
+    assert language.chosen(park) == language.ENGLISH
+    with pytest.raises(Exception, match="zh_CN"):
+        settings.parse(settings.LANGUAGE, "fr")
