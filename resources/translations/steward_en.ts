@@ -618,7 +618,7 @@ Is it the same problem?</translation>
     <message>
       <location filename="../../steward/ui/main_window.py" line="84" />
       <source>企业</source>
-      <translation>Enterprise</translation>
+      <translation>Enterprises</translation>
     </message>
     <message>
       <location filename="../../steward/ui/main_window.py" line="85" />
@@ -906,7 +906,7 @@ An enterprise can have only one unfinished visit at a time. Resume it?</translat
     <message>
       <location filename="../../steward/ui/widgets/recheck_panel.py" line="212" />
       <source>复查:本企业尚未整改的问题共 {n} 个</source>
-      <translation>Re-check: {n} open findings at this enterprise</translation>
+      <translation>Re-check: open findings at this enterprise: {n}</translation>
     </message>
     <message>
       <location filename="../../steward/ui/widgets/recheck_panel.py" line="216" />
