@@ -5,7 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_PROFILE ?= demo
 
-.PHONY: run test lint bench system-deps clean installer deb smoke release-check
+# The English interface: resources/translations/steward_en.qm, compiled from the committed .ts (never committed).
+QM := resources/translations/steward_en.qm
+
+.PHONY: translations run test lint bench system-deps clean installer deb smoke release-check
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Steward needs Python 3.11 or newer")'
@@ -16,7 +19,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test,dev,hub]'
 	@touch $(STAMP)
 
-run: $(STAMP)
+$(QM): resources/translations/steward_en.ts | $(STAMP)
+	$(BIN)/python installer/translations.py release
+
+translations: $(QM)
+
+run: $(STAMP) $(QM)
 	$(BIN)/steward --profile $(DEMO_PROFILE) demo --if-missing
 	$(BIN)/steward --profile $(DEMO_PROFILE)
 
@@ -28,14 +36,14 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 # On every core (pytest-xdist): each test makes its own profile, hub (on a free port) and child processes.
-test: lint
+test: lint $(QM)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n auto
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 
 # The frozen app (PyInstaller, one folder) in dist/steward, then a .deb of it; `smoke` runs the built executable.
-installer: $(STAMP)
+installer: $(STAMP) $(QM)
 	$(BIN)/python -m pip install --quiet -e '.[freeze]'
 	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller installer/steward.spec
 

@@ -26,6 +26,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path line (a path line adds the folder, it does not run that folder's .pth files, so the editable install of the
     checkout stays out of sight)."""
     work = tmp_path_factory.mktemp("wheel")
+    # The English .qm is built, not committed: compiled first, as `make` does, so resources/ carries it.
+    subprocess.run([sys.executable, str(ROOT / "installer" / "translations.py"), "release"], check=True)
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(work / "dist"), str(ROOT)],
         check=True,
@@ -35,6 +37,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     names = zipfile.ZipFile(wheel).namelist()
     assert "steward/_resources/fonts/wqy-microhei.ttc" in names
     assert "steward/_resources/checklists/craft.yaml" in names
+    assert "steward/_resources/translations/steward_en.qm" in names
     assert "steward/hub/templates/login.html" in names and "steward/hub/static/hub.css" in names
     venv = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)

@@ -82,6 +82,10 @@ class VisitStatus(StrEnum):
     def zh(self) -> str:
         return {"in_progress": "进行中", "finished": "已完成"}[self.value]
 
+    @property
+    def en(self) -> str:
+        return {"in_progress": "In progress", "finished": "Finished"}[self.value]
+
 
 class EventKind(StrEnum):
     OPENED = "opened"
@@ -104,6 +108,18 @@ class EventKind(StrEnum):
             "waived": "免于整改",
         }[self.value]
 
+    @property
+    def en(self) -> str:
+        return {
+            "opened": "Finding recorded",
+            "rectification_reported": "Enterprise reports rectified",
+            "recheck_rectified": "Re-check: Rectified",
+            "recheck_partly": "Re-check: Partly rectified",
+            "recheck_not_rectified": "Re-check: Not rectified",
+            "reopened": "Reopened",
+            "waived": "Waived",
+        }[self.value]
+
 
 class FindingStatus(StrEnum):
     OPEN = "open"
@@ -120,6 +136,16 @@ class FindingStatus(StrEnum):
             "partly": "部分整改",
             "rectified": "已整改",
             "waived": "已豁免",
+        }[self.value]
+
+    @property
+    def en(self) -> str:
+        return {
+            "open": "Open",
+            "reported": "Awaiting re-check",
+            "partly": "Partly rectified",
+            "rectified": "Rectified",
+            "waived": "Waived",
         }[self.value]
 
     @property

@@ -45,6 +45,11 @@ BACKUPS_KEPT = Setting("backups_kept", int, 7, "保留的自动备份份数", "A
 RATING_RULES = Setting(
     "rating_rules", str, "", "三色码评级规则文件(空=内置默认规则)", "Rating rules file (empty = built-in defaults)"
 )
+# "" follows the system's language (English on an English system, Chinese otherwise); documents stay Chinese.
+LANGUAGE = Setting(
+    "language", str, "", "界面语言(zh_CN 或 en,留空跟随系统)", "Interface language (zh_CN or en, empty: system's)"
+)
+LANGUAGES = ("zh_CN", "en")
 SECRET = (HUB_TOKEN,)
 
 ALL = (
@@ -61,6 +66,7 @@ ALL = (
     HUB_CA_BUNDLE,
     PRUNE_AFTER_DAYS,
     BACKUPS_KEPT,
+    LANGUAGE,
 )
 # Set on the command line only until the settings dialog gets room for it (its 1280x720 layout is full).
 COMMAND_LINE_ONLY = (RATING_RULES,)
@@ -97,6 +103,11 @@ def parse(setting: Setting, text: str) -> Any:
         from steward.services import ratings  # the rules file is checked now, not at the next rating
 
         ratings.load_rules(Path(value).expanduser())
+    if setting is LANGUAGE and value not in ("", *LANGUAGES):
+        raise InvalidInput(
+            f"界面语言应为 {' 或 '.join(LANGUAGES)}(留空跟随系统)。",
+            f"The interface language must be {' or '.join(LANGUAGES)} (empty: the system's).",
+        )
     if setting is NOTICE_PREFIX and not value.replace("-", "").isalnum():
         raise InvalidInput(
             "通知书编号前缀只能含字母、数字和横线。", "The notice prefix may hold letters, digits and '-'."

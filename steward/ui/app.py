@@ -7,7 +7,7 @@ import signal
 import sys
 from types import TracebackType
 
-from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QThreadPool, QTimer, QTranslator
+from PySide6.QtCore import Qt, QThreadPool, QTimer, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -16,8 +16,8 @@ from steward.domain.errors import StewardError
 from steward.resources import MissingResource, resource
 from steward.services.profiles import open_profile
 from steward.storage.paths import APP_NAME, resolve_data_dir
+from steward.ui import language as language_choice
 from steward.ui.main_window import MainWindow
-from steward.ui.qt_gaps import QtGaps
 
 log = logging.getLogger(__name__)
 
@@ -28,16 +28,10 @@ def set_application_identity() -> None:
     QApplication.setOrganizationName("")
 
 
-def install_translations(app: QApplication, language: str = "zh_CN") -> list[QTranslator]:
-    """Chinese is the default language: Qt's own buttons and dialogs (取消, 确定, 是/否) speak it too, and the
-    calendar's months and weekdays follow the Chinese locale whatever the system's is."""
-    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
-    gaps = QtGaps(app)  # installed first, so asked last: Qt's own translation wins wherever it has a word
-    app.installTranslator(gaps)
-    translator = QTranslator(app)
-    if translator.load(f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        app.installTranslator(translator)
-    return [gaps, translator]
+def install_translations(app: QApplication, language: str = language_choice.CHINESE) -> list[QTranslator]:
+    """The translators of `language` in place of any before (see steward.ui.language)."""
+    language_choice.apply(app, language)
+    return language_choice.installed()
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -48,7 +42,6 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     # Qt's own file and colour dialogs, in Chinese; a native one would speak the system's language.
     QApplication.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs)
     app = QApplication(argv if argv is not None else sys.argv[:1])
-    app.setApplicationDisplayName("环保管家 Steward")
     set_window_icon(app)
     install_translations(app)
     return app
@@ -110,6 +103,7 @@ def run_app(data_dir: str | None, profile_name: str, quit_after_start: bool = Fa
     except StewardError as exc:
         QMessageBox.critical(None, "环保管家 Steward", exc.bilingual())
         return 2
+    install_translations(app, language_choice.chosen(profile))
     window = MainWindow(profile)
     _quit_on_terminate(app)
     window.show()

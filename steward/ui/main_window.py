@@ -36,7 +36,7 @@ from steward.services import backup as backups
 from steward.services import enterprises
 from steward.storage import settings as settings_store
 from steward.storage.profile import Profile
-from steward.ui import theme
+from steward.ui import language, theme
 from steward.ui.background import Background
 from steward.ui.screen_fit import restore_geometry, save_geometry
 from steward.ui.screens.enterprises import EnterprisesScreen
@@ -62,11 +62,21 @@ class MainWindow(QMainWindow):
         self._backing_up = False
         self.background = Background.shared()
         self.background.unhandled.connect(self.show_failure)
-        self.setWindowTitle(self.tr("环保管家 Steward — 档案:{name}").format(name=profile.name))
         restore_geometry(self, GEOMETRY_KEY, 1340, 740)  # as last left, never beyond the available screen
+        self._build()
+        self.show_enterprises()
+        self.refresh_figures()
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme.apply(app, self.contrast_action.isChecked())
+            app.aboutToQuit.connect(self._app_quitting)
+            app.commitDataRequest.connect(self._session_ending)
 
+    def _build(self) -> None:
+        """The screens, navigation and menus, in the interface's language (built again when it changes)."""
+        self.setWindowTitle(self.tr("环保管家 Steward — 档案:{name}").format(name=self.profile.name))
         # Only the enterprise list is built now; the other screens (and their modules) on first use.
-        self.enterprises = EnterprisesScreen(profile)
+        self.enterprises = EnterprisesScreen(self.profile)
         self.enterprises.open_enterprise.connect(self.show_enterprise)
         self._detail: EnterpriseDetail | None = None
         self._visit: VisitScreen | None = None
@@ -105,11 +115,20 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.tr("备份到…"), lambda: self.back_up_to())  # not triggered's `checked` as a folder
         view = self.menuBar().addMenu(self.tr("视图"))
         self.contrast_action = QAction(self.tr("高对比度(强光下使用)"), self, checkable=True)
-        self.contrast_action.setChecked(bool(settings_store.get(profile.db, HIGH_CONTRAST_KEY, False)))
+        self.contrast_action.setChecked(bool(settings_store.get(self.profile.db, HIGH_CONTRAST_KEY, False)))
         self.contrast_action.toggled.connect(self.set_high_contrast)
         view.addAction(self.contrast_action)
         view.addAction(self.tr("设置…"), self.edit_settings)
         view.addAction(self.tr("基本信息设置(首次使用)…"), self.first_run)
+        languages = view.addMenu(self.tr("语言 Language"))
+        self.language_actions: dict[str, QAction] = {}
+        for code, name in ((language.CHINESE, "中文"), (language.ENGLISH, "English")):
+            action = languages.addAction(name)
+            action.triggered.connect(self._language_chooser(code))
+            action.setCheckable(True)
+            action.setChecked(code == language.current())
+            action.setObjectName("language")  # each language named in itself, whatever the interface speaks
+            self.language_actions[code] = action
         visits_menu = self.menuBar().addMenu(self.tr("巡查"))
         visits_menu.addAction(self.tr("未完成的巡查…"), lambda: self.choose_draft())
         reports = self.menuBar().addMenu(self.tr("报告"))
@@ -119,13 +138,63 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self.tr("导出诊断信息…"), lambda: self.export_diagnostics())
         help_menu.addAction(self.tr("关于"), self.about)
 
-        self.show_enterprises()
-        self.refresh_figures()
+    def _language_chooser(self, code: str) -> Callable[[], None]:
+        """A slot taking no arguments: a lambda with a default would receive QAction.triggered's `checked`."""
+
+        def choose() -> None:
+            self.set_language(code)
+
+        return choose
+
+    def set_language(self, code: str) -> None:
+        """Switch the interface's language without losing work: what is typed is saved, the screens are built again
+        in the new language and the window returns to the same place (the same item of the same visit). A sync that
+        is running is let finish first."""
+        from steward.services import settings
+
+        if self._sync is not None and self._sync.running:
+            QMessageBox.information(self, self.tr("语言 Language"), self.tr("同步进行中,完成后再切换语言。"))
+            self.language_actions[language.current()].setChecked(True)
+            self.language_actions[code].setChecked(code == language.current())
+            return
+        settings.put(self.profile, settings.LANGUAGE, code)
+        if code == language.current():
+            return
+        self.save_typing()
+        place = self._place()
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            theme.apply(app, self.contrast_action.isChecked())
-            app.aboutToQuit.connect(self._app_quitting)
-            app.commitDataRequest.connect(self._session_ending)
+            language.apply(app, code)
+        self.nav.deleteLater()
+        self.menuBar().clear()
+        self._build()  # the old screens go with the old central widget
+        self._return_to(place)
+        self.refresh_figures()
+
+    def _place(self) -> tuple[str, str, str | None]:
+        current = self.stack.currentWidget()
+        if self._visit is not None and current is self._visit and self._visit.visit:
+            return ("visit", self._visit.visit["id"], self._visit.position)
+        if self._detail is not None and current is self._detail and self._detail.enterprise:
+            return ("enterprise", self._detail.enterprise["id"], None)
+        if self._findings is not None and current is self._findings:
+            return ("findings", "", None)
+        if self._sync is not None and current is self._sync:
+            return ("sync", "", None)
+        return ("enterprises", "", None)
+
+    def _return_to(self, place: tuple[str, str, str | None]) -> None:
+        where, key, position = place
+        if where == "visit":
+            self.open_visit(key, position)
+        elif where == "enterprise":
+            self.show_enterprise(key)
+        elif where == "findings":
+            self.show_findings()
+        elif where == "sync":
+            self.show_sync()
+        else:
+            self.show_enterprises()
 
     # -- screens, made on first use ---------------------------------------------------------------------------------
     @property
@@ -223,7 +292,7 @@ class MainWindow(QMainWindow):
         try:
             visit = visits.start(self.profile, enterprise_id, dialog.chosen_kind(), item_codes=dialog.chosen_codes())
         except StewardError as exc:
-            QMessageBox.warning(self, self.tr("无法开始巡查"), exc.zh)
+            QMessageBox.warning(self, self.tr("无法开始巡查"), language.said(exc))
             return
         self.open_visit(visit["id"])
 
@@ -293,8 +362,10 @@ class MainWindow(QMainWindow):
         """A failure of work nobody was waiting for (archiving a PDF, counting figures): said in words, not lost."""
         if self._closed:
             return
-        self.statusBar().showMessage(error.zh)
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("出错了"), error.zh, QMessageBox.StandardButton.Ok, self)
+        self.statusBar().showMessage(language.said(error))
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, self.tr("出错了"), language.said(error), QMessageBox.StandardButton.Ok, self
+        )
         box.setModal(False)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.show()
@@ -321,7 +392,7 @@ class MainWindow(QMainWindow):
         try:
             document = build()
         except StewardError as exc:
-            QMessageBox.information(self, title, exc.zh)
+            QMessageBox.information(self, title, language.said(exc))
             return
         name = documents.default_name(
             title, (getattr(document, "enterprise", None) and document.enterprise.name) or document.letterhead.title
@@ -337,7 +408,7 @@ class MainWindow(QMainWindow):
 
         def failed(error: StewardError) -> None:
             self.statusBar().clearMessage()
-            QMessageBox.warning(self, title, error.zh)
+            QMessageBox.warning(self, title, language.said(error))
 
         self.background.run(lambda _p: documents.render(document), done, failed, owner=self)
 
@@ -395,7 +466,7 @@ class MainWindow(QMainWindow):
 
         def failed(error: StewardError) -> None:
             progress.close()
-            QMessageBox.warning(self, self.tr("批量导出"), error.zh)
+            QMessageBox.warning(self, self.tr("批量导出"), language.said(error))
 
         self.background.run(work, done, failed, lambda n, total, _name: progress.setValue(n), owner=self)
 

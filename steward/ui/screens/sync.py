@@ -6,7 +6,7 @@ import threading
 import time
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from steward.domain.errors import StewardError
 from steward.services import settings
 from steward.storage.profile import Profile
+from steward.ui import language
 from steward.ui.background import Background
 
 
@@ -35,7 +36,7 @@ class SyncScreen(QWidget):
         self._started = 0.0
         self.running = False
         self.hub = QLineEdit(settings.get(profile, settings.HUB_URL))
-        self.hub.setPlaceholderText("http://服务器地址:8750")
+        self.hub.setPlaceholderText(self.tr("http://服务器地址:8750"))
         self.token = QLineEdit(settings.get(profile, settings.HUB_TOKEN))
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
         self.pending = QLabel()
@@ -90,7 +91,7 @@ class SyncScreen(QWidget):
             ca_bundle = settings.get(self.profile, settings.HUB_CA_BUNDLE) or None
             client = HubClient(url, token, engine.profile_id(self.profile), ca_bundle=ca_bundle)
         except StewardError as exc:
-            self.error.setText(exc.zh)
+            self.error.setText(language.said(exc))
             return
         self.running = True
         self._stop.clear()
@@ -151,7 +152,12 @@ class SyncScreen(QWidget):
         for held in report.held_back:
             self.log.addItem(f"{stamp} 拒收,未上传:{held['entity']} {held['id'][:8]}({held['zh']})")
         for skipped in report.skipped:
-            self.log.addItem(f"{stamp} 跳过:{skipped['entity']} {skipped['id'][:8]}({skipped['zh']})")
+            why = skipped.get("en", skipped["zh"]) if language.current() == language.ENGLISH else skipped["zh"]
+            self.log.addItem(
+                self.tr("{t} 跳过:{entity} {id}({why})").format(
+                    t=stamp, entity=skipped["entity"], id=skipped["id"][:8], why=why
+                )
+            )
         self.log.addItem(self.tr("{t} 同步完成,用时 {s:.1f} 秒").format(t=stamp, s=report.seconds))
         self.synced.emit()
 
@@ -166,17 +172,31 @@ def with_advice(error: StewardError) -> str:
     """The hub's answer, and what the steward can do about it: never a bare status number."""
     status = getattr(error, "status", 0)
     if status in (401, 403):
-        advice = "请在本页“同步令牌”中填入管理员发给您的令牌(注意不要多出空格),再点同步。"
+        advice = QCoreApplication.translate(
+            "SyncScreen", "请在本页“同步令牌”中填入管理员发给您的令牌(注意不要多出空格),再点同步。"
+        )
     elif status == 404:
-        advice = "服务器地址可能填错了:请核对“服务器地址”(管理员提供的 Steward Hub 地址,如 http://192.168.1.10:8000)。"
+        advice = QCoreApplication.translate(
+            "SyncScreen",
+            "服务器地址可能填错了:请核对“服务器地址”(管理员提供的 Steward Hub 地址,如 http://192.168.1.10:8000)。",
+        )
     elif status == 413:
-        advice = "上传的内容太大,服务器拒收:请联系管理员调大服务器的上传限制。"
+        advice = QCoreApplication.translate(
+            "SyncScreen", "上传的内容太大,服务器拒收:请联系管理员调大服务器的上传限制。"
+        )
     elif status == 507:
-        advice = "服务器磁盘已满:请联系管理员清理空间;本机内容都已保存,稍后再同步即可。"
+        advice = QCoreApplication.translate(
+            "SyncScreen", "服务器磁盘已满:请联系管理员清理空间;本机内容都已保存,稍后再同步即可。"
+        )
     elif status >= 500:
-        advice = "服务器内部出错:本机内容都已保存,请稍后再试;一直如此请联系管理员。"
+        advice = QCoreApplication.translate(
+            "SyncScreen", "服务器内部出错:本机内容都已保存,请稍后再试;一直如此请联系管理员。"
+        )
     elif status >= 400:
-        advice = "请核对服务器地址和令牌;仍不行请把这条信息发给管理员。"
+        advice = QCoreApplication.translate("SyncScreen", "请核对服务器地址和令牌;仍不行请把这条信息发给管理员。")
     else:
-        return error.zh
-    return f"{error.zh}{advice}" if advice not in error.zh else error.zh
+        return language.said(error)
+    said = language.said(error)
+    if advice in said:
+        return said
+    return f"{said} {advice}" if language.current() == language.ENGLISH else f"{said}{advice}"

@@ -37,6 +37,7 @@ from steward.services import enterprises, photos, templates, visits
 from steward.services.photos import ImportReport, LinkTarget, Outcome
 from steward.storage import templates as template_store
 from steward.storage.profile import Profile
+from steward.ui import language
 from steward.ui.background import Background
 from steward.ui.labels import label
 from steward.ui.widgets.finish_dialog import FinishDialog
@@ -448,7 +449,7 @@ class VisitScreen(QWidget):
             self.items[self.index_of[item["id"]]] = item
 
     def show_error(self, error: Exception) -> None:
-        self.error.setText(getattr(error, "zh", str(error)))
+        self.error.setText(language.said(error))
 
     # -- camera folder ----------------------------------------------------------------------------------------------
     def import_camera_folder(self, folder: str | None = None) -> None:
@@ -494,7 +495,7 @@ class VisitScreen(QWidget):
                 self.tr("本次巡查中已有、未重复导入 {n} 张:{names}").format(n=len(there), names="、".join(there))
             )
         for result in report.rejected:
-            reason = result.error.zh if result.error else ""
+            reason = language.said(result.error) if result.error else ""
             lines.append(self.tr("无法读取,未导入:{name}({reason})").format(name=result.path.name, reason=reason))
         return "\n".join(lines)
 

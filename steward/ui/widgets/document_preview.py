@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from steward.domain.documents import RenderResult
 from steward.domain.errors import StewardError
 from steward.services import documents
+from steward.ui import language
 
 
 class DocumentPreview(QDialog):
@@ -73,7 +74,7 @@ class DocumentPreview(QDialog):
                 return None
             return self.save_as(str(exc.other))
         except StewardError as exc:
-            self.status.setText(exc.zh)
+            self.status.setText(language.said(exc))
             return None
         self.status.setText(self.tr("已保存:{path}").format(path=saved))
         return saved

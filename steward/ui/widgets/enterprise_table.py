@@ -21,10 +21,6 @@ _RED = QBrush(QColor("#b3261e"))
 _NUMBER_ALIGN = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("EnterpriseTableModel", text)
-
-
 @dataclass(frozen=True)
 class _Row:
     id: str
@@ -47,11 +43,21 @@ class EnterpriseTableModel(QAbstractTableModel):
         self.query = ""
         self._sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder)
         self._interval = timedelta(days=visit_interval_days)
-        self._headers = (_tr("企业名称"), _tr("行业"), _tr("待整改"), _tr("逾期"), _tr("最近巡查"), _tr("下次巡查"))
+        self._headers = (
+            QCoreApplication.translate("EnterpriseTableModel", "企业名称"),
+            QCoreApplication.translate("EnterpriseTableModel", "行业"),
+            QCoreApplication.translate("EnterpriseTableModel", "待整改"),
+            QCoreApplication.translate("EnterpriseTableModel", "逾期"),
+            QCoreApplication.translate("EnterpriseTableModel", "最近巡查"),
+            QCoreApplication.translate("EnterpriseTableModel", "下次巡查"),
+        )
 
     def set_rows(self, rows: list[dict[str, Any]]) -> None:
         today = clock.today()
-        never, soon = _tr("从未"), _tr("尽快")
+        never, soon = (
+            QCoreApplication.translate("EnterpriseTableModel", "从未"),
+            QCoreApplication.translate("EnterpriseTableModel", "尽快"),
+        )
         prepared = []
         for row in rows:
             last = clock.local_date(clock.from_text(row["last_visit_at"])) if row["last_visit_at"] else None

@@ -20,6 +20,7 @@ from steward.domain.labels import EventKind, Severity
 from steward.services import findings
 from steward.services.photos import LinkTarget
 from steward.storage.profile import Profile
+from steward.ui import language
 from steward.ui.background import Background
 from steward.ui.labels import label
 from steward.ui.widgets.photo_strip import PhotoStrip
@@ -126,7 +127,7 @@ class FindingHistoryDialog(QDialog):
         try:
             findings.add_event(self.profile, self.finding_id, kind, note=note)
         except StewardError as exc:
-            self.error.setText(exc.zh)
+            self.error.setText(language.said(exc))
             return
         self.error.clear()
         self.reload()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from steward.domain.errors import StewardError
 from steward.services import settings, visits
 from steward.storage.profile import Profile
+from steward.ui import language
 from steward.ui.screen_fit import fit_to_screen
 from steward.ui.widgets.signature_pad import SignaturePad
 
@@ -145,6 +146,6 @@ class FinishDialog(QDialog):
                 visits.sign(self.profile, self.visit["id"], "representative", rep.name.text(), png=rep.pad.to_png())
             visits.finish(self.profile, self.visit["id"])
         except StewardError as exc:
-            self.error.setText(exc.zh)
+            self.error.setText(language.said(exc))
             return
         self.accept()

@@ -26,6 +26,7 @@ from steward.services import photos
 from steward.services.photos import ImportReport, LinkTarget
 from steward.storage.photo_store import PHOTO_SUFFIXES
 from steward.storage.profile import Profile
+from steward.ui import language
 from steward.ui.background import Background
 from steward.ui.widgets.photo_viewer import PhotoViewer
 
@@ -172,14 +173,14 @@ class PhotoStrip(QWidget):
                     path.unlink()
             self.progress.hide()
             if report.rejected:
-                self.message.setText("\n".join(r.error.zh for r in report.rejected if r.error))
+                self.message.setText("\n".join(language.said(r.error) for r in report.rejected if r.error))
                 self.message.show()
             self.refresh()
             self.changed.emit()
 
         def failed(error: Exception) -> None:
             self.progress.hide()
-            self.message.setText(getattr(error, "zh", str(error)))
+            self.message.setText(language.said(error))
             self.message.show()
 
         self.background.run(work, done, failed, lambda done_, total, _d: self.progress.setValue(done_), owner=self.list)

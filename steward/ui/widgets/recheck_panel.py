@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, QEvent, QLocale, QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDateEdit,
@@ -34,9 +34,9 @@ from steward.ui.widgets.photo_strip import PhotoStrip
 
 OUTCOMES = (EventKind.RECHECK_RECTIFIED, EventKind.RECHECK_PARTLY, EventKind.RECHECK_NOT_RECTIFIED)
 _LABELS = {
-    EventKind.RECHECK_RECTIFIED: "已整改",
-    EventKind.RECHECK_PARTLY: "部分整改",
-    EventKind.RECHECK_NOT_RECTIFIED: "未整改",
+    EventKind.RECHECK_RECTIFIED: QT_TRANSLATE_NOOP("RecheckRow", "已整改"),
+    EventKind.RECHECK_PARTLY: QT_TRANSLATE_NOOP("RecheckRow", "部分整改"),
+    EventKind.RECHECK_NOT_RECTIFIED: QT_TRANSLATE_NOOP("RecheckRow", "未整改"),
 }
 
 

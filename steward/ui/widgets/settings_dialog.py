@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from steward.domain.errors import StewardError
 from steward.services import settings
 from steward.storage.profile import Profile
+from steward.ui import language
 
 
 class SettingsDialog(QDialog):
@@ -28,9 +29,11 @@ class SettingsDialog(QDialog):
         self.setWindowTitle(self.tr("设置"))
         self.fields: dict[str, QLineEdit] = {}
         # The form scrolls: at 1280x720 with large high-contrast fonts every setting still fits, buttons in view.
+        # The language has its own menu (视图 → 语言), which switches the screens at once.
+        self.shown = [s for s in settings.ALL if s is not settings.LANGUAGE]
         inner = QWidget()
         form = QFormLayout(inner)
-        for setting in settings.ALL:
+        for setting in self.shown:
             field = QLineEdit(str(settings.get(profile, setting)))
             if setting in settings.SECRET:
                 field.setEchoMode(QLineEdit.EchoMode.Password)
@@ -66,9 +69,9 @@ class SettingsDialog(QDialog):
 
     def save(self) -> None:
         try:
-            values = [(s, settings.parse(s, self.fields[s.key].text())) for s in settings.ALL]
+            values = [(s, settings.parse(s, self.fields[s.key].text())) for s in self.shown]
         except StewardError as exc:
-            self.error.setText(exc.zh)
+            self.error.setText(language.said(exc))
             return
         for setting, value in values:
             settings.put(self.profile, setting, value)

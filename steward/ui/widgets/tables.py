@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtCore import QAbstractItemModel, QCoreApplication, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLineEdit, QPushButton, QTableView
 
 ROW_HEIGHT = 40
@@ -33,7 +33,7 @@ def fit_columns(table: QTableView, columns: range) -> None:
 
 def with_clear_button(search: QLineEdit) -> QHBoxLayout:
     """A search field with a 清除 button a gloved finger can hit (Qt's own clear icon is 14 px)."""
-    clear = QPushButton(search.tr("清除"))
+    clear = QPushButton(QCoreApplication.translate("tables", "清除"))
     clear.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     clear.clicked.connect(search.clear)
     clear.clicked.connect(search.setFocus)
