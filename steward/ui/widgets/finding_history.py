@@ -23,6 +23,7 @@ from steward.storage.profile import Profile
 from steward.ui import language
 from steward.ui.background import Background
 from steward.ui.labels import label
+from steward.ui.slots import bound
 from steward.ui.widgets.photo_strip import PhotoStrip
 from steward.ui.widgets.rows_model import Column, RowsModel
 from steward.ui.widgets.tables import make_table
@@ -61,7 +62,7 @@ class FindingHistoryDialog(QDialog):
             (self.tr("重新打开…"), EventKind.REOPENED),
         ):
             button = QPushButton(caption)
-            button.clicked.connect(lambda _c=False, k=kind: self.add_event(k))
+            button.clicked.connect(bound(self.add_event, kind))
             self.event_buttons[kind] = button
             actions.addWidget(button)
         actions.addStretch()

@@ -26,6 +26,7 @@ from steward.services.photos import LinkTarget
 from steward.storage.profile import Profile
 from steward.ui.background import Background
 from steward.ui.labels import label
+from steward.ui.slots import bound
 from steward.ui.widgets.finding_editor import FindingEditor
 from steward.ui.widgets.photo_strip import PhotoStrip
 
@@ -66,7 +67,7 @@ class ItemPanel(QScrollArea):
             button = QPushButton(f"{label(result)}  ({key})", objectName="answer", checkable=True)
             button.setProperty("answer", result.value)
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-            button.clicked.connect(lambda _checked=False, r=result: self.set_result(r))
+            button.clicked.connect(bound(self.set_result, result))
             self.buttons.addButton(button)
             self.answer_buttons[result] = button
             answer_row.addWidget(button)

@@ -28,6 +28,7 @@ from steward.domain.markup import Shape, Tool
 from steward.services import photo_markup
 from steward.storage.profile import Profile
 from steward.ui.screen_fit import fit_to_screen
+from steward.ui.slots import bound
 from steward.ui.theme import TOUCH
 
 INK = QColor(229, 30, 30)
@@ -205,7 +206,7 @@ class PhotoMarkupEditor(QDialog):
             button.setCheckable(True)
             button.setObjectName("markupTool")
             button.setStyleSheet(CHOSEN_TOOL)
-            button.clicked.connect(lambda _checked=False, t=tool: self._choose(t))
+            button.clicked.connect(bound(self._choose, tool))
             self.tool_buttons.addButton(button)
             self.buttons[tool] = button
             tools.addWidget(button)

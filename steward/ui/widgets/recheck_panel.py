@@ -29,6 +29,7 @@ from steward.services.photos import LinkTarget
 from steward.storage.profile import Profile
 from steward.ui.background import Background
 from steward.ui.labels import label
+from steward.ui.slots import bound
 from steward.ui.theme import touch_calendar
 from steward.ui.widgets.photo_strip import PhotoStrip
 
@@ -78,7 +79,7 @@ class RecheckRow(QFrame):
             button.setProperty("outcome", kind.value)
             button.setChecked(row["outcome"] == kind.value)
             button.setEnabled(editable)
-            button.clicked.connect(lambda _c=False, k=kind: self.record(k))
+            button.clicked.connect(bound(self.record, kind))
             self.group.addButton(button)
             self.outcome_buttons[kind] = button
             buttons.addWidget(button)
