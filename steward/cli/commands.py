@@ -70,22 +70,7 @@ def _check(args: argparse.Namespace) -> int:
 def _enterprises(args: argparse.Namespace) -> int:
     with open_profile(args) as profile:
         if args.action == "add":
-            fields = {
-                k: getattr(args, k)
-                for k in (
-                    "name",
-                    "credit_code",
-                    "industry",
-                    "address",
-                    "legal_representative",
-                    "contact_person",
-                    "contact_phone",
-                    "policy_number",
-                    "insurer",
-                    "park",
-                    "template_code",
-                )
-            }
+            fields = {k: getattr(args, k) for k in ("name", "credit_code", *enterprises.store.DETAIL_FIELDS)}
             row = enterprises.create(profile, **fields)
             print(row["id"])
             return 0
@@ -475,20 +460,7 @@ def _hub(args: argparse.Namespace) -> int:
                 fields = {
                     "name": row["name"],
                     "credit_code": row["credit_code"],
-                    **{
-                        k: row.get(k, "")
-                        for k in (
-                            "industry",
-                            "address",
-                            "legal_representative",
-                            "contact_person",
-                            "contact_phone",
-                            "policy_number",
-                            "insurer",
-                            "park",
-                            "template_code",
-                        )
-                    },
+                    **{k: row.get(k, "") for k in enterprises.store.DETAIL_FIELDS},
                     "archived": 0,
                     "name_pinyin": name_keys(row["name"]),
                 }

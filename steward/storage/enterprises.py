@@ -8,6 +8,18 @@ from steward.domain.pinyin import looks_like_pinyin
 from steward.storage.database import Database
 from steward.storage.search import text_condition
 
+# What a person may fill in about an enterprise besides its name and credit code (CLI, imports, the hub).
+DETAIL_FIELDS = (
+    "industry",
+    "address",
+    "legal_representative",
+    "contact_person",
+    "contact_phone",
+    "policy_number",
+    "insurer",
+    "park",
+    "template_code",
+)
 COLUMNS = (
     "id",
     "name",
