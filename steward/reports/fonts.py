@@ -82,7 +82,7 @@ def font_for(ch: str) -> str | None:
 
 class TextGuard:
     """Splits text into runs by the font that can draw them. A character no bundled font has is replaced by its
-    visible code point (〔U+XXXX〕) and reported: never a blank."""
+    visible code point (e.g. 〔U+2A6A5〕) and reported: never a blank."""
 
     def __init__(self) -> None:
         self.glyphs = register().face.charToGlyph
@@ -104,7 +104,7 @@ class TextGuard:
         return out
 
     def plain(self, text: str) -> str:
-        """For drawings that use one font (chart labels): characters it lacks shown as 〔U+XXXX〕."""
+        """For drawings that use one font (chart labels): characters it lacks shown as their code point (〔U+2A6A5〕)."""
         return "".join(t if font == FONT else "".join(f"〔U+{ord(c):04X}〕" for c in t) for font, t in self.runs(text))
 
     def markup(self, text: str) -> str:
