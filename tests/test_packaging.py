@@ -29,7 +29,18 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # The English .qm is built, not committed: compiled first, as `make` does, so resources/ carries it.
     subprocess.run([sys.executable, str(ROOT / "installer" / "translations.py"), "release"], check=True)
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(work / "dist"), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(work / "dist"),
+            str(ROOT),
+        ],
         check=True,
         cwd=work,
     )

@@ -10,7 +10,6 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
 
 from steward import __version__, app_logging
 from steward.cli import backup_commands, commands
@@ -247,16 +246,6 @@ def _utf8_output() -> None:
             reconfigure(encoding="utf-8", errors="replace")
 
 
-def _exit_after_the_window(code: int) -> NoReturn:
-    """Leave without the interpreter's final garbage collection. With PySide6 6.12 that collection of Qt's objects
-    can abort the process ("Fatal Python error: bool_dealloc") after the window closed; by then the profile is closed
-    and everything saved, so the only effect was a crash report at every quit. Logs and output are flushed first."""
-    logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     _utf8_output()
     args = build_parser().parse_args(argv)
@@ -265,8 +254,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from steward.ui.app import run_app
 
-            code = run_app(args.data_dir, args.profile, args.quit_after_start)
-            _exit_after_the_window(code)
+            return run_app(args.data_dir, args.profile, args.quit_after_start)
         if args.command == "demo" and args.force:
             folder = commands.profile_folder(args)
             if folder.exists():

@@ -6,7 +6,6 @@ real X display when DISPLAY is given (then the PNGs are what a steward would see
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -173,6 +172,3 @@ def main(data_dir: str, out_dir: str) -> None:
 
 if __name__ == "__main__":
     main(sys.argv[1], sys.argv[2])
-    # As the app does (steward.cli.main): PySide6 6.12 can abort in the interpreter's final collection of Qt objects.
-    sys.stdout.flush()
-    os._exit(0)
