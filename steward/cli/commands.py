@@ -311,7 +311,7 @@ def _report(args: argparse.Namespace) -> int:
         if args.action == "notice":
             document = documents.build_notice(profile, args.visit, args.copies)
         elif args.action == "visit":
-            document = documents.build_visit_report(profile, args.visit)
+            document = documents.build_visit_report(profile, args.visit, args.language)
         elif args.action == "ledger":
             document = documents.build_ledger(profile, args.enterprise, args.start, args.end)
         else:

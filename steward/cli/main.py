@@ -158,6 +158,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, required=True)
     p = rep.add_parser("visit", help="巡查报告 visit report")
     p.add_argument("--visit", required=True)
+    p.add_argument(
+        "--language",
+        choices=("zh", "en"),
+        default="zh",
+        help="报告语言（默认中文）report language: zh (default) or en, the same facts said in English",
+    )
     p.add_argument("-o", "--output", type=Path, required=True)
     p = rep.add_parser("ledger", help="问题台账 enterprise ledger")
     p.add_argument("--enterprise", required=True)

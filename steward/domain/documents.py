@@ -9,6 +9,11 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any
 
+from steward.domain.labels import AnswerResult
+
+# An item's result as printed, in either language: the report shades these.
+NOT_COMPLIANT_LABELS = frozenset({AnswerResult.NOT_COMPLIANT.zh, AnswerResult.NOT_COMPLIANT.en})
+
 
 @dataclass(frozen=True)
 class Letterhead:
@@ -91,6 +96,8 @@ class ItemResult:
     text: str
     result: str  # 合格 / 不合格 / 不适用 / 未检查
     note: str
+    category_en: str = ""  # the checklist's English wording, for a report printed in English
+    text_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -118,6 +125,10 @@ class VisitReport:
     signatures: tuple[Signature, ...]
     as_of: str = ""  # the moment the report speaks of (the visit's finish), as printed
     heading: str = ""  # the title printed on the first page (the PDF's title also names the enterprise)
+    language: str = "zh"  # what the fixed words are printed in; "en" only as made by documents_english
+    # The summary's figures (items, answered, not compliant, new, re-checked, rectified here, still open), so the
+    # summary can be said in another language; empty in reports kept before they were recorded.
+    counts: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Sp
 from steward.domain.documents import EnterpriseBlock, Letterhead, NoticeFinding, Signature
 from steward.reports.fonts import FONT, TextGuard, draw_fitted, readable_image, register
 from steward.reports.typeset import CJKParagraph
+from steward.reports.wording import ZH, columns, words
 
 MARGIN = 16 * mm
 GRID = colors.HexColor("#555555")
@@ -74,6 +75,7 @@ class NumberedCanvas(Canvas):
     padded to an even number of pages when printed on both sides."""
 
     footer_left = ""
+    page_label = words(ZH)["page"]
     duplex = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -114,7 +116,7 @@ class NumberedCanvas(Canvas):
         self.setFont(FONT, 8)
         self.setFillColor(colors.HexColor("#444444"))
         self.drawString(MARGIN, 9 * mm, self.footer_left)
-        self.drawRightString(A4[0] - MARGIN, 9 * mm, f"第 {number} 页 / 共 {total} 页")
+        self.drawRightString(A4[0] - MARGIN, 9 * mm, self.page_label.format(number=number, total=total))
 
 
 class Document:
@@ -122,9 +124,11 @@ class Document:
 
     duplex = False  # copies padded to an even page count (a notice's 联 are printed on both sides)
 
-    def __init__(self, letterhead: Letterhead, subject: str) -> None:
+    def __init__(self, letterhead: Letterhead, subject: str, language: str = ZH) -> None:
         self.letterhead = letterhead
         self.subject = subject
+        self.language = language
+        self.w = words(language)
         self.guard = TextGuard()
         self.s = styles()
         self.copy_label = ""
@@ -158,10 +162,11 @@ class Document:
         return table
 
     def enterprise_table(self, e: EnterpriseBlock, extra_rows: Sequence[tuple[str, str]] = ()) -> Table:
+        w = self.w
         rows = [
-            ("被检查单位", e.name, "统一社会信用代码", e.credit_code),
-            ("法定代表人/负责人", e.legal_representative, "联系方式", e.contact),
-            ("地址", e.address, "保单号", e.policy_number),
+            (w["enterprise"], e.name, w["credit_code"], e.credit_code),
+            (w["representative"], e.legal_representative, w["contact"], e.contact),
+            (w["address"], e.address, w["policy_number"], e.policy_number),
             *((a, b, c, d) for a, b, c, d in _pairs(extra_rows)),
         ]
         cells = [[self.p(a, "cell"), self.p(b, "cell"), self.p(c, "cell"), self.p(d, "cell")] for a, b, c, d in rows]
@@ -176,7 +181,7 @@ class Document:
         )
 
     def findings_table(self, findings: Sequence[NoticeFinding]) -> Flowable:
-        head = ["序号", "位置", "问题描述", "依据", "等级", "整改要求", "整改期限", "照片编号"]
+        head = columns(self.language, "findings_head")
         rows: list[list[object]] = [[self.p(h, "head") for h in head]]
         for f in findings:
             photos = "、".join(str(n) for n in f.photo_numbers) or "—"
@@ -198,20 +203,21 @@ class Document:
     def signature_block(self, signatures: Sequence[Signature]) -> Table:
         """Two inspectors (the norm is two), then the enterprise's receipt — or, if it refused, the refusal and the
         witness who signs and dates on a line of its own."""
-        line = "签字：________________    日期：______年____月____日"
+        w = self.w
+        line = w["sign_line"]
+        # Roles are data (检查人员 / 企业负责人, as recorded), whatever language the page is printed in.
         inspectors = [s for s in signatures if s.role == "检查人员"][:2]
         rows: list[list[object]] = []
         for n in range(2):
             s = inspectors[n] if n < len(inspectors) else None
-            rows.append([self.p(f"检查人员{'一二'[n]}：", "cell"), self._signed(s, line)])
+            rows.append([self.p(w["inspector"].format(n=w["inspector_numbers"][n]), "cell"), self._signed(s, line)])
         rep = next((s for s in signatures if s.role == "企业负责人"), None)
         if rep and rep.refused:
-            rows.append([self.p("企业负责人签收：", "cell"), self.p(f"企业负责人{rep.name}拒绝签字。", "cell")])
-            witness = f"{rep.witness}    签字：________________    日期：______年____月____日"
-            rows.append([self.p("见证人：", "cell"), self.p(witness, "cell")])
+            rows.append([self.p(w["receipt"], "cell"), self.p(w["refused"].format(name=rep.name), "cell")])
+            rows.append([self.p(w["witness"], "cell"), self.p(f"{rep.witness}    {line}", "cell")])
         else:
-            rows.append([self.p("企业负责人签收：", "cell"), self._signed(rep, line)])
-        left = label_width(["企业负责人签收："])
+            rows.append([self.p(w["receipt"], "cell"), self._signed(rep, line)])
+        left = label_width([w["receipt"]])
         return self.table(
             rows,
             [left, self.width - left],
@@ -223,7 +229,7 @@ class Document:
         if signature and signature.image_path and readable_image(signature.image_path):
             return [
                 signature_image(signature.image_path, 40 * mm, 12 * mm),
-                self.p(f"{signature.name}    日期：{signature.signed_at}", "small"),
+                self.p(self.w["signed_on"].format(name=signature.name, signed_at=signature.signed_at), "small"),
             ]
         if signature and signature.image_path is None and signature.image_sha256:
             self.guard.note(
@@ -233,7 +239,7 @@ class Document:
             self.guard.note(
                 f"{signature.role}的签名图片已损坏,无法打印。", f"The {signature.role} signature image is damaged."
             )
-            return [self.p(f"(签名图片已损坏,请手工签字){signature.name}", "cell"), self.p(line, "cell")]
+            return [self.p(self.w["signature_damaged"].format(name=signature.name), "cell"), self.p(line, "cell")]
         name = f"{signature.name}    " if signature and signature.name else ""
         return [self.p(name + line, "cell")]
 
@@ -250,7 +256,7 @@ class Document:
             )
             x += 12 * mm
         canvas.setFillColor(colors.HexColor("#222222"))
-        policy = f"保单号 {lh.insurer_policy}" if lh.insurer_policy else ""
+        policy = self.w["policy"].format(policy=lh.insurer_policy) if lh.insurer_policy else ""
         right_text = "  ".join(t for t in (lh.insurer_name, policy, self.copy_label) if t)
         # The firm on the left, the insurer (and copy) on the right, each shrunk to its half: never over each other.
         half = (A4[0] - MARGIN - x) / 2 - 3 * mm
@@ -277,11 +283,13 @@ class Document:
             creator="环保管家 Steward",
             initialFontName=FONT,
         )
-        footer = self.guard.plain(f"文档编号 {lh.document_id} · 生成于 {lh.generated_at} · 环保管家 Steward")
+        footer = self.guard.plain(self.w["footer"].format(document_id=lh.document_id, generated_at=lh.generated_at))
         duplex = self.duplex
+        page = self.w["page"]
 
         class Numbered(NumberedCanvas):
             footer_left = footer
+            page_label = page
 
         Numbered.duplex = duplex
         doc.build(story, onFirstPage=self._decorate, onLaterPages=self._decorate, canvasmaker=Numbered)

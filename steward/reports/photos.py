@@ -14,6 +14,7 @@ from reportlab.platypus import Flowable, Table, TableStyle
 
 from steward.domain.documents import Photo
 from steward.reports.fonts import FONT, TextGuard, draw_fitted, readable_image
+from steward.reports.wording import ZH, words
 
 LINE = 9  # points between caption lines
 
@@ -23,9 +24,10 @@ def caption_height(photo: Photo) -> float:
 
 
 class PhotoCell(Flowable):
-    def __init__(self, photo: Photo, width: float, height: float, guard: TextGuard) -> None:
+    def __init__(self, photo: Photo, width: float, height: float, guard: TextGuard, language: str = ZH) -> None:
         super().__init__()
         self.photo, self.width, self.height, self.guard = photo, width, height, guard
+        self.w = words(language)
 
     def wrap(self, *_args: Any) -> tuple[float, float]:
         return self.width, self.height
@@ -46,11 +48,13 @@ class PhotoCell(Flowable):
             c.drawImage(photo.path, x, y, width=w, height=h)
         else:
             self._notice_box(below, box_h, "照片缺失 Photo missing")
-        lines = [(f"照片 {photo.number}  {photo.caption}".rstrip(), 8, colors.black)]
+        lines = [(self.w["photo"].format(number=photo.number, caption=photo.caption).rstrip(), 8, colors.black)]
         lines += [(line, 7, colors.HexColor("#333333")) for line in photo.stamp]
         # A marked copy (circles, arrows, blur) is not what the camera took: it says so, and names the original.
         evidence = (
-            f"已标注副本 原图 SHA-256 {photo.sha256[:12]}" if photo.marked_sha256 else f"SHA-256 {photo.sha256[:12]}"
+            self.w["photo_marked"].format(sha=photo.sha256[:12])
+            if photo.marked_sha256
+            else f"SHA-256 {photo.sha256[:12]}"
         )
         lines.append((evidence, 7, colors.HexColor("#555555")))
         y = below - LINE
@@ -74,10 +78,15 @@ class PhotoCell(Flowable):
 
 
 def photo_grid(
-    photos: Sequence[Photo], guard: TextGuard, width: float, columns: int = 2, cell_height: float = 78 * mm
+    photos: Sequence[Photo],
+    guard: TextGuard,
+    width: float,
+    columns: int = 2,
+    cell_height: float = 78 * mm,
+    language: str = ZH,
 ) -> Table:
     cell_width = width / columns
-    cells = [PhotoCell(p, cell_width - 4, cell_height, guard) for p in photos]
+    cells = [PhotoCell(p, cell_width - 4, cell_height, guard, language) for p in photos]
     rows = [cells[i : i + columns] for i in range(0, len(cells), columns)]
     if rows and len(rows[-1]) < columns:
         rows[-1] = rows[-1] + [""] * (columns - len(rows[-1]))

@@ -1,4 +1,5 @@
-"""巡查报告： the steward's report of one visit — every item, the new findings, the re-checks, photos, summary."""
+"""巡查报告： the steward's report of one visit — every item, the new findings, the re-checks, photos, summary.
+Printed in the report's language (Chinese, or English on request); the data says which."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
-from steward.domain.documents import RenderResult, VisitReport
+from steward.domain.documents import NOT_COMPLIANT_LABELS, RenderResult, VisitReport
 from steward.reports.base import MARGIN, Document, column_widths, heading
 from steward.reports.photos import photo_grid
+from steward.reports.wording import columns
 
 WIDTH = A4[0] - 2 * MARGIN
 RED = colors.HexColor("#b3261e")
@@ -17,20 +19,22 @@ RED = colors.HexColor("#b3261e")
 
 class VisitReportDocument(Document):
     def __init__(self, report: VisitReport) -> None:
-        super().__init__(report.letterhead, "巡查报告")
+        super().__init__(report.letterhead, "", report.language)
+        self.subject = self.w["visit_subject"]
         self.report = report
 
     def render(self) -> RenderResult:
-        r = self.report
+        r, w = self.report, self.w
         story: list[Flowable] = [
             self.p(r.heading or r.letterhead.title, "title"),
             self.p(f"{r.visit_kind} · {r.visit_time}", "subtitle"),
-            self.enterprise_table(r.enterprise, [("检查时间", r.visit_time), ("检查人员", r.steward)]),
-            heading(self, "一、检查结果汇总"),
+            self.enterprise_table(r.enterprise, [(w["visit_time"], r.visit_time), (w["steward"], r.steward)]),
+            heading(self, w["summary"]),
         ]
         story += [self.p(line) for line in r.summary]
-        story.append(heading(self, "二、检查项目"))
-        rows: list[list[object]] = [[self.p(h, "head") for h in ("编号", "类别", "检查内容", "结果", "备注")]]
+        story.append(heading(self, w["items"]))
+        head = columns(self.language, "items_head")
+        rows: list[list[object]] = [[self.p(h, "head") for h in head]]
         marks = []
         for i, item in enumerate(r.items, start=1):
             rows.append(
@@ -42,20 +46,20 @@ class VisitReportDocument(Document):
                     self.p(item.note, "cell"),
                 ]
             )
-            if item.result == "不合格":
+            if item.result in NOT_COMPLIANT_LABELS:
                 marks.append(("BACKGROUND", (3, i), (3, i), colors.HexColor("#fde7e7")))
-        head = ("编号", "类别", "检查内容", "结果", "备注")
+        widest_result = max((item.result for item in r.items), key=len, default="")
         story.append(
-            self.table(rows, column_widths(head, [0, 8, 50, 0, 22], WIDTH, ["", "", "", "不合格"]), extra=marks)
+            self.table(rows, column_widths(head, [0, 8, 50, 0, 22], WIDTH, ["", "", "", widest_result]), extra=marks)
         )
-        story.append(heading(self, "三、本次发现的问题"))
+        story.append(heading(self, w["new_findings"]))
         if r.new_findings:
             story.append(self.findings_table(r.new_findings))
         else:
-            story.append(self.p("本次检查未发现问题。"))
-        story.append(heading(self, "四、以往问题复查情况"))
+            story.append(self.p(w["no_findings"]))
+        story.append(heading(self, w["rechecks"]))
         if r.rechecks:
-            head = ("问题", "发现日期", "整改期限", "复查结论", "逾期天数", "复查意见")
+            head = columns(self.language, "rechecks_head")
             rows = [[self.p(h, "head") for h in head]]
             for line in r.rechecks:
                 overdue = str(line.overdue_days) if line.overdue_days else ""
@@ -73,13 +77,17 @@ class VisitReportDocument(Document):
                 self.table(rows, column_widths(head, [40, 0, 0, 0, 0, 20], WIDTH, ["", "2026-12-31", "2026-12-31"]))
             )
         else:
-            story.append(self.p("没有需要复查的以往问题。"))
+            story.append(self.p(w["no_rechecks"]))
         if r.photos:
-            story += [heading(self, "五、现场照片"), photo_grid(r.photos, self.guard, WIDTH)]
+            story += [heading(self, w["photos"]), photo_grid(r.photos, self.guard, WIDTH, language=self.language)]
         story += [
             Spacer(1, 6 * mm),
             KeepTogether(
-                [self.p(f"以上情况截至 {r.as_of}。", "small"), Spacer(1, 2 * mm), self.signature_block(r.signatures)]
+                [
+                    self.p(w["as_of"].format(as_of=r.as_of), "small"),
+                    Spacer(1, 2 * mm),
+                    self.signature_block(r.signatures),
+                ]
             ),
         ]
         return RenderResult(self.build(story), self.guard.warnings())

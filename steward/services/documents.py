@@ -32,12 +32,14 @@ from steward.domain.documents import (
     from_json,
     to_json,
 )
+from steward.domain.documents_english import NOT_CHECKED, in_english
 from steward.domain.errors import InvalidInput, StewardError
 from steward.domain.findings import FindingEvent, overdue_days, percent, state_as_of
 from steward.domain.ids import new_id
 from steward.domain.labels import AnswerResult, EventKind, FindingStatus, Severity, VisitKind
 from steward.domain.pinyin import sort_key
 from steward.reports.output import render
+from steward.reports.wording import EN, LANGUAGES, ZH
 from steward.services import enterprises, findings, photo_markup, settings, visits
 from steward.storage import documents as store
 from steward.storage import settings as settings_store
@@ -288,11 +290,18 @@ def _make_notice(profile: Profile, visit_id: str) -> Notice:
     )
 
 
-def build_visit_report(profile: Profile, visit_id: str) -> VisitReport:
-    """The visit's report. For a finished visit: what it said at finish (kept then), whatever happened since."""
+def build_visit_report(profile: Profile, visit_id: str, language: str = ZH) -> VisitReport:
+    """The visit's report. For a finished visit: what it said at finish (kept then), whatever happened since. In
+    English on request: the same kept facts, said in English (documents_english)."""
+    if language not in LANGUAGES:
+        raise InvalidInput(
+            f"不支持的报告语言：{language}（可选 {'、'.join(LANGUAGES)}）。",
+            f"Unsupported report language: {language} (choose {', '.join(LANGUAGES)}).",
+        )
     require_settings(profile)
     kept = _kept(profile, visit_id, "visit_report", VisitReport)
-    return kept if kept is not None else _make_visit_report(profile, visit_id)
+    report = kept if kept is not None else _make_visit_report(profile, visit_id)
+    return in_english(report) if language == EN else report
 
 
 def _make_visit_report(profile: Profile, visit_id: str) -> VisitReport:
@@ -304,7 +313,15 @@ def _make_visit_report(profile: Profile, visit_id: str) -> VisitReport:
     items = visits.items(profile, visit_id)
     results = {r.value: r.zh for r in AnswerResult}
     item_lines = tuple(
-        ItemResult(i["code"], i["category_zh"], i["text_zh"], results.get(i["result"] or "", "未检查"), i["note"] or "")
+        ItemResult(
+            i["code"],
+            i["category_zh"],
+            i["text_zh"],
+            results.get(i["result"] or "", NOT_CHECKED[0]),
+            i["note"] or "",
+            i["category_en"] or "",
+            i["text_en"] or "",
+        )
         for i in items
     )
     new_rows = _new_findings(profile, visit_id)
@@ -372,6 +389,7 @@ def _make_visit_report(profile: Profile, visit_id: str) -> VisitReport:
         signatures=_signatures(profile, visit_id),
         as_of=when,
         heading=title,
+        counts=(len(items), answered, failed, len(new_rows), len(rechecks), closed_here, still_open),
     )
 
 

@@ -40,6 +40,7 @@ from steward.ui import language, theme
 from steward.ui.background import Background
 from steward.ui.screen_fit import restore_geometry, save_geometry
 from steward.ui.screens.enterprises import EnterprisesScreen
+from steward.ui.slots import bound
 
 if TYPE_CHECKING:
     from steward.ui.screens.enterprise_detail import EnterpriseDetail
@@ -383,10 +384,15 @@ class MainWindow(QMainWindow):
         if kind == "notice":
             self.show_document(self.tr("整改通知书"), lambda: documents.build_notice(self.profile, visit_id))
         else:
-            self.show_document(self.tr("巡查报告"), lambda: documents.build_visit_report(self.profile, visit_id))
+            self.show_document(
+                self.tr("巡查报告"),
+                lambda: documents.build_visit_report(self.profile, visit_id),
+                english=lambda: documents.build_visit_report(self.profile, visit_id, "en"),
+            )
 
-    def show_document(self, title: str, build: Callable[[], Any]) -> None:
-        """Gather the document's data here (it reads the profile), draw the PDF on the pool, then preview it."""
+    def show_document(self, title: str, build: Callable[[], Any], english: Callable[[], Any] | None = None) -> None:
+        """Gather the document's data here (it reads the profile), draw the PDF on the pool, then preview it.
+        english: the same document in English (the visit report), offered from the preview."""
         from steward.services import documents
 
         try:
@@ -403,7 +409,12 @@ class MainWindow(QMainWindow):
             from steward.ui.widgets.document_preview import DocumentPreview
 
             self.statusBar().clearMessage()
-            self.preview = DocumentPreview(title, result, name, self)
+            other = (
+                (self.tr("英文版 English"), bound(self.show_document, self.tr("巡查报告(英文)"), english))
+                if english
+                else None
+            )
+            self.preview = DocumentPreview(title, result, name, self, other)
             self.preview.show()
 
         def failed(error: StewardError) -> None:

@@ -7,9 +7,9 @@ from typing import Any
 
 
 def bound(fn: Callable[..., Any], *args: Any) -> Callable[[], None]:
-    """A slot that takes nothing and calls fn(*args). PySide6 6.12 mis-counts references to the `checked` bool it
-    hands to a lambda with default arguments (`lambda _c=False, k=kind: …`), which later aborted the interpreter at
-    exit with "bool_dealloc"; a slot without parameters is given no arguments at all."""
+    """A slot that takes nothing and calls fn(*args). A signal's arguments (clicked's `checked`) reach any parameter
+    a Python slot has, defaults included: `clicked.connect(self.save_as)` called save_as(False). A slot without
+    parameters is given no arguments at all."""
 
     def slot() -> None:
         fn(*args)

@@ -47,3 +47,31 @@ def test_batch_export(window: MainWindow, park: Profile, qtbot: QtBot, tmp_path:
     # The timeouts only guard against a hang: a busy machine may take minutes to draw these reports.
     qtbot.waitUntil(lambda: "已导出" in window.statusBar().currentMessage(), timeout=600_000)
     assert len(list(out.glob("*巡查报告.pdf"))) == len(finished)
+
+
+def test_the_visit_report_in_english_from_its_preview_and_saved_with_the_button(
+    window: MainWindow, park: Profile, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pypdf import PdfReader
+    from PySide6.QtWidgets import QFileDialog, QPushButton
+
+    visit = next(v for v in visits.listing(park, status="finished") if v["new_findings"])
+    window.open_visit(visit["id"])
+    window.visit.report_button.click()
+    qtbot.waitUntil(lambda: getattr(window, "preview", None) is not None, timeout=10000)
+    chinese = window.preview
+    assert chinese.windowTitle() == "巡查报告"
+    chinese.other_version_button.click()
+    qtbot.waitUntil(lambda: window.preview is not chinese, timeout=10000)
+    english = window.preview
+    assert english.windowTitle() == "巡查报告(英文)"
+    assert not hasattr(english, "other_version_button")  # the English one offers no third version
+    # The save button itself, as a user presses it (its `checked` once arrived as the file name).
+    target = tmp_path / "report-en.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(target), "PDF")))
+    save = next(b for b in english.findChildren(QPushButton) if b.text() == "另存为PDF…")
+    save.click()
+    text = "".join(page.extract_text() for page in PdfReader(target).pages)
+    assert "Inspection Report" in text and "Checklist items" in text and "检查项目" not in text
+    english.close()
+    chinese.close()

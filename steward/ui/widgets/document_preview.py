@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
@@ -24,10 +25,19 @@ from steward.domain.documents import RenderResult
 from steward.domain.errors import StewardError
 from steward.services import documents
 from steward.ui import language
+from steward.ui.slots import bound
 
 
 class DocumentPreview(QDialog):
-    def __init__(self, title: str, result: RenderResult, suggested_name: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        result: RenderResult,
+        suggested_name: str,
+        parent: QWidget | None = None,
+        other_version: tuple[str, Callable[[], None]] | None = None,
+    ) -> None:
+        """other_version: a button's label and what it opens (the visit report in English, say)."""
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -48,11 +58,16 @@ class DocumentPreview(QDialog):
         print_button = QPushButton(self.tr("打印…"))
         print_button.clicked.connect(self.print_document)
         save_button = QPushButton(self.tr("另存为PDF…"))
-        save_button.clicked.connect(self.save_as)
+        save_button.clicked.connect(bound(self.save_as))  # clicked's `checked` must not reach `path`
         close = QPushButton(self.tr("关闭"))
         close.clicked.connect(self.close)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
+        if other_version:
+            label, open_it = other_version
+            self.other_version_button = QPushButton(label)
+            self.other_version_button.clicked.connect(bound(open_it))
+            buttons.addWidget(self.other_version_button)
         for button in (print_button, save_button, close):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
