@@ -208,7 +208,9 @@ def _credit_code(rng: random.Random, used: set[str]) -> str:
 
 
 def _enterprise_rows(rng: random.Random, count: int, stamp: str) -> list[dict[str, Any]]:
-    rows, used_codes, used_names = [], set(), set()
+    rows: list[dict[str, Any]] = []
+    used_codes: set[str] = set()
+    used_names: set[str] = set()
     for n in range(count):
         template_code, industry = "craft", "工艺品"
         if n >= 53:  # the first 53 are the craft park of the article; larger profiles mix industries
@@ -481,9 +483,9 @@ class _Builder:
             }
         )
         views = ("before", "close") if severity == Severity.MAJOR else ("before",)  # a major one: also a close view
-        for n, state in enumerate(views):
+        for n, view in enumerate(views):
             at = seen_at + timedelta(seconds=20 * n)
-            self._evidence(visit.id, scene, state, at, spot, visit.id, item["id"], finding_id)
+            self._evidence(visit.id, scene, view, at, spot, visit.id, item["id"], finding_id)
 
     def write(self) -> None:
         store = self.profile.photos

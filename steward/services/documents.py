@@ -11,7 +11,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from steward.domain import clock
 from steward.domain.documents import (
@@ -44,6 +44,7 @@ from steward.services import enterprises, findings, photo_markup, settings, visi
 from steward.storage import documents as store
 from steward.storage import settings as settings_store
 from steward.storage import templates as template_store
+from steward.storage import visits as visit_store
 from steward.storage.blob_files import atomic_write
 from steward.storage.profile import Profile
 
@@ -139,7 +140,7 @@ def _photo_path(profile: Profile, sha256: str, marked: str | None) -> Path | Non
 def _signatures(profile: Profile, visit_id: str) -> tuple[Signature, ...]:
     roles = {"steward": "检查人员", "representative": "企业负责人"}
     out = []
-    for s in visits.store.signatures(profile.db, visit_id):
+    for s in visit_store.signatures(profile.db, visit_id):
         path = profile.photos.blob_path(s["image_sha256"], "png") if s["image_sha256"] else None
         out.append(
             Signature(
@@ -228,13 +229,16 @@ def _new_findings(profile: Profile, visit_id: str) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda f: (order.get(f["item_id"], len(order)), f["created_at"], f["id"]))
 
 
-def _kept(profile: Profile, visit_id: str, kind: str, cls: type) -> Any:
+_Kept = TypeVar("_Kept", VisitReport, Notice)
+
+
+def _kept(profile: Profile, visit_id: str, kind: str, cls: type[_Kept]) -> _Kept | None:
     """The document as kept at finish, its photo and signature files found again where they are now. A name the
     profile lacked at finish (the firm, the insurer) is the one set since: the record never prints a blank issuer."""
     data = store.snapshot(profile.db, visit_id, kind)
     if data is None:
         return None
-    document = from_json(cls, data)
+    document: _Kept = from_json(cls, data)
     photos = tuple(
         replace(p, path=str(path) if (path := _photo_path(profile, p.sha256, p.marked_sha256)) else None)
         for p in document.photos
@@ -464,7 +468,8 @@ def build_ledger(profile: Profile, enterprise_id: str, start: date | None = None
         standing = _standing(f, events[f["id"]], period_end, last)
         tally[standing.bucket] += 1
         overdue += standing.overdue_days > 0
-        before, after = [], []
+        before: list[Photo] = []
+        after: list[Photo] = []
         for row in (r for r in photo_rows if r["finding_id"] == f["id"]):
             number += 1
             kind = "整改后" if row["event_id"] else "整改前"
@@ -619,7 +624,9 @@ def archive_visit(profile: Profile, visit_id: str) -> list[dict[str, Any]]:
         # is drawn once the settings are there.
         return existing
     visit = visits.get(profile, visit_id)
-    made = [("visit_report", build_visit_report(profile, visit_id), "巡查报告")]
+    made: list[tuple[str, VisitReport | Notice, str]] = [
+        ("visit_report", build_visit_report(profile, visit_id), "巡查报告")
+    ]
     if visits.findings_of_visit(profile, visit_id):
         made.append(("notice", build_notice(profile, visit_id), "整改通知书"))
     for kind, document, label in made:

@@ -86,14 +86,14 @@ def parse(setting: Setting, text: str) -> Any:
     """A value typed by a person (command line, dialog), checked against the setting's type."""
     if setting.type is int:
         try:
-            value = int(text)
+            number = int(text)
         except ValueError:
             raise InvalidInput(
                 f"“{setting.label_zh}”应为整数。", f"'{setting.label_en}' must be a whole number."
             ) from None
-        if value < 0:
+        if number < 0:
             raise InvalidInput(f"“{setting.label_zh}”不能为负数。", f"'{setting.label_en}' cannot be negative.")
-        return value
+        return number
     value = text.strip()
     if setting is LOGO_PATH and value and not Path(value).is_file():
         raise InvalidInput(f"找不到标志图片:{value}", f"Logo image not found: {value}")
@@ -126,6 +126,6 @@ def put(profile: Profile, setting: Setting, value: Any) -> None:
     if not isinstance(value, setting.type):
         raise TypeError(f"{setting.key} expects {setting.type.__name__}")
     if setting in SECRET:
-        credentials.put(profile, setting.key, value)
+        credentials.put(profile, setting.key, str(value))  # secrets are text (SECRET holds only str settings)
         return
     settings_store.put(profile.db, setting.key, value)

@@ -145,7 +145,7 @@ def answer(
                 profile,
                 visit_id,
                 "answer",
-                row["id"],
+                str(row["id"]),
                 "amend",
                 reason or "",
                 {
@@ -263,7 +263,9 @@ def earlier_open_findings_for_item(profile: Profile, visit_id: str, item_id: str
     ]
 
 
-def still_not_rectified(profile: Profile, visit_id: str, item_id: str, finding_id: str, note: str = "") -> dict:
+def still_not_rectified(
+    profile: Profile, visit_id: str, item_id: str, finding_id: str, note: str = ""
+) -> dict[str, Any]:
     """The item is not compliant because an earlier finding is still not rectified: answer the item and re-check
     that finding as 未整改, instead of opening a duplicate."""
     answer(profile, visit_id, item_id, AnswerResult.NOT_COMPLIANT)
@@ -351,15 +353,15 @@ def recheck_list(profile: Profile, visit_id: str, today: date | None = None) -> 
     visit = get(profile, visit_id)
     day = (today or clock.today()).isoformat()
     outcomes: dict[str, dict[str, Any]] = {}
-    for event in findings_store.events_in_visit(profile.db, visit_id):
-        if event["kind"].startswith("recheck_"):
-            outcomes[event["finding_id"]] = event
+    for recorded in findings_store.events_in_visit(profile.db, visit_id):
+        if recorded["kind"].startswith("recheck_"):
+            outcomes[recorded["finding_id"]] = recorded
     drafts = settings_store.get(profile.db, _recheck_draft_key(visit_id)) or {}
     rows = {f["id"]: f for f in findings_store.open_for_enterprise(profile.db, visit["enterprise_id"], visit_id)}
     for finding_id in outcomes.keys() - rows.keys():
-        row = findings_store.get(profile.db, finding_id)
-        if row:
-            rows[finding_id] = row
+        closed = findings_store.get(profile.db, finding_id)
+        if closed:
+            rows[finding_id] = closed
     listed = []
     for row in sorted(rows.values(), key=lambda r: (r["deadline"] or "", r["created_at"])):
         event = outcomes.get(row["id"])

@@ -13,4 +13,4 @@ def insert_rows(db: Database, table: str, rows: Sequence[dict[str, Any]]) -> Non
 
 
 def is_empty(db: Database) -> bool:
-    return db.scalar("SELECT count(*) FROM enterprises") == 0
+    return bool(db.scalar("SELECT count(*) FROM enterprises") == 0)

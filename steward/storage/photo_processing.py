@@ -14,6 +14,7 @@ import warnings
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -139,9 +140,9 @@ def _to_rgb(img: Image.Image) -> Image.Image:
         return img
     if img.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
         # 16-bit greyscale: scale to 8 bits instead of clipping everything above 255 to white.
-        lo, hi = img.getextrema()  # type: ignore[misc]
-        span = max(1, int(hi) - int(lo))
-        img = img.point(lambda v: (v - lo) * 255 / span, "I").convert("L")  # type: ignore[arg-type,operator]
+        lo, hi = cast(tuple[float, float], img.getextrema())  # one band: (min, max)
+        span = max(1.0, hi - lo)
+        img = img.point(lambda v: (v - lo) * 255 / span, "I").convert("L")
     elif img.mode == "F":
         img = img.convert("L")
     if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
@@ -167,7 +168,7 @@ def prepare_photo(path: Path, data: bytes | None = None, sha256: str | None = No
         with warnings.catch_warnings():
             # Between our limit and twice it Pillow only warns; we refuse the same way in both cases.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            img = Image.open(io.BytesIO(data))
+            img: Image.Image = Image.open(io.BytesIO(data))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _reject(
             path, "图片像素过多,可能是恶意文件。", "it has too many pixels (a decompression bomb?)."

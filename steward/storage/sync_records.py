@@ -213,7 +213,8 @@ def enterprise_row(db: Database, enterprise_id: str) -> dict[str, Any] | None:
 
 
 def enterprise_id_by_code(db: Database, code: str) -> str | None:
-    return db.scalar("SELECT id FROM enterprises WHERE credit_code = ?", [code])
+    found: str | None = db.scalar("SELECT id FROM enterprises WHERE credit_code = ?", [code])
+    return found
 
 
 # Tables a pulled record may be written into. Their columns are read from the schema itself: the names in SQL are

@@ -1,4 +1,5 @@
-"""GUI tests fail if a test leaves a window behind (napari's habit)."""
+"""GUI tests fail if a test leaves a window behind (napari's habit), and fail, never hang, on a modal dialog nobody
+answers."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from steward.services import demo
 from steward.services.profiles import open_profile
 from steward.storage.profile import Profile
 from steward.ui.main_window import MainWindow
+from tests.ui.modal_guard import ModalGuard
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -36,6 +38,20 @@ def no_leaked_windows(qapp: QApplication) -> Iterator[None]:
     for widget in leaked:
         widget.close()
     assert not leaked, f"windows left open: {[type(w).__name__ for w in leaked]}"
+
+
+# A test answers its dialogs within moments (tests/ui/test_visit_e2e.py `when_modal`); one still open after this long
+# is a dialog the test did not expect, which offscreen would wait for a click forever.
+UNANSWERED_MODAL_SECONDS = 90
+
+
+@pytest.fixture(autouse=True)
+def no_unanswered_modal(qapp: QApplication) -> Iterator[None]:
+    guard = ModalGuard(UNANSWERED_MODAL_SECONDS)
+    guard.start()
+    yield
+    guard.stop()
+    assert not guard.closed, f"a modal dialog waited for an answer the test never gave: {guard.closed}"
 
 
 @pytest.fixture
