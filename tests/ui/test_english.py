@@ -304,3 +304,58 @@ def test_the_language_setting_chosen_checked_and_defaulting_to_the_system(park: 
     assert language.chosen(park) == language.ENGLISH
     with pytest.raises(Exception, match="zh_CN"):
         settings.parse(settings.LANGUAGE, "fr")
+
+
+def test_photo_viewer_markup_about_first_run_and_messages_in_english(
+    english: None, qtbot: QtBot, park: Profile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from steward.services import photos
+    from steward.ui.widgets.about_dialog import AboutDialog
+    from steward.ui.widgets.first_run_dialog import FirstRunDialog
+    from steward.ui.widgets.photo_markup import PhotoMarkupEditor
+    from steward.ui.widgets.photo_viewer import PhotoViewer
+
+    texts = Texts(data_strings(park))
+    window = MainWindow(park)
+    qtbot.addWidget(window)
+    window.show()
+    finding = _open_finding_of(park)
+    (row, *_) = photos.links(park, photos.LinkTarget(finding_id=finding["id"])) or photos.links(
+        park, photos.LinkTarget(visit_id=finding["visit_id"])
+    )
+    dialogs: list[QWidget] = [
+        PhotoViewer(park, row, window, can_delete=True),
+        PhotoMarkupEditor(park, row, window),
+        AboutDialog(window.data_dir, window.log_dir, window),
+        FirstRunDialog(park, window.background, window),
+    ]
+    for dialog in dialogs:
+        if not dialog.testAttribute(Qt.WidgetAttribute.WA_DeleteOnClose):
+            qtbot.addWidget(dialog)
+        dialog.show()
+        QCoreApplication.processEvents()
+        texts.widget(dialog)
+        dialog.close()
+
+    # What the window says in message boxes: a notice for a visit without findings, a sync without a hub.
+    told: list[tuple[str, str]] = []
+
+    def tell(_parent: object, title: str, text: str, *_a: object, **_k: object) -> QMessageBox.StandardButton:
+        told.append((title, text))
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(tell))
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(tell))
+    quiet = next(v for v in visits.listing(park, status="finished") if not v["new_findings"])
+    window._visit_document("notice", quiet["id"])
+    assert told, "a notice for a visit without findings must say why there is none"
+    for title, text in told:
+        texts.add("message box title", title)
+        texts.add("message box text", text)
+    window.close()
+
+    assert not texts.chinese, "Chinese left in the English interface:\n" + "\n".join(
+        f"  {where}: {text!r}" for text, where in sorted(texts.chinese.items(), key=lambda kv: kv[1])
+    )

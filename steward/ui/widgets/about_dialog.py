@@ -21,24 +21,51 @@ from PySide6.QtWidgets import (
 )
 
 from steward import __version__
+from steward.ui import language
 
-# What Steward ships inside it, with the license each is used under (the font files carry their license texts).
-COMPONENTS: tuple[tuple[str, str, str], ...] = (
-    ("文泉驿微米黑 WenQuanYi Micro Hei", "", "Apache License 2.0(PDF 正文字体;resources/fonts/LICENSE-Apache-2.0.txt)"),
-    ("花园明朝 Hanazono Mincho", "", "SIL Open Font License 1.1 或 Hanazono Font License(生僻字;LICENSE-Hanazono.txt)"),
-    ("Qt / PySide6", "PySide6-Essentials", "GNU LGPL 3.0(动态链接,可替换)"),
-    ("reportlab", "reportlab", "BSD 许可证"),
-    ("Pillow", "pillow", "HPND(MIT-CMU)许可证"),
-    ("pillow-heif / libheif", "pillow-heif", "BSD 许可证(libheif:LGPL 3.0)"),
-    ("sqlite-utils", "sqlite-utils", "Apache License 2.0"),
-    ("SQLite", "", "公有领域 Public Domain"),
-    ("httpx", "httpx", "BSD 许可证"),
-    ("keyring", "keyring", "MIT 许可证"),
-    ("PyYAML", "PyYAML", "MIT 许可证"),
-    ("openpyxl", "openpyxl", "MIT 许可证"),
-    ("pypinyin", "pypinyin", "MIT 许可证"),
-    ("Python", "", "Python Software Foundation License"),
+# What Steward ships inside it, with the license each is used under (the font files carry their license texts), in
+# Chinese and in English.
+COMPONENTS: tuple[tuple[str, str, str, str, str], ...] = (
+    (
+        "文泉驿微米黑 WenQuanYi Micro Hei",
+        "WenQuanYi Micro Hei",
+        "",
+        "Apache License 2.0(PDF 正文字体;resources/fonts/LICENSE-Apache-2.0.txt)",
+        "Apache License 2.0 (the PDFs' text font; resources/fonts/LICENSE-Apache-2.0.txt)",
+    ),
+    (
+        "花园明朝 Hanazono Mincho",
+        "Hanazono Mincho",
+        "",
+        "SIL Open Font License 1.1 或 Hanazono Font License(生僻字;LICENSE-Hanazono.txt)",
+        "SIL Open Font License 1.1 or Hanazono Font License (rare characters; LICENSE-Hanazono.txt)",
+    ),
+    (
+        "Qt / PySide6",
+        "Qt / PySide6",
+        "PySide6-Essentials",
+        "GNU LGPL 3.0(动态链接,可替换)",
+        "GNU LGPL 3.0 (linked dynamically, replaceable)",
+    ),
+    ("reportlab", "reportlab", "reportlab", "BSD 许可证", "BSD License"),
+    ("Pillow", "Pillow", "pillow", "HPND(MIT-CMU)许可证", "HPND (MIT-CMU) License"),
+    (
+        "pillow-heif / libheif",
+        "pillow-heif / libheif",
+        "pillow-heif",
+        "BSD 许可证(libheif:LGPL 3.0)",
+        "BSD License (libheif: LGPL 3.0)",
+    ),
+    ("sqlite-utils", "sqlite-utils", "sqlite-utils", "Apache License 2.0", "Apache License 2.0"),
+    ("SQLite", "SQLite", "", "公有领域", "Public Domain"),
+    ("httpx", "httpx", "httpx", "BSD 许可证", "BSD License"),
+    ("keyring", "keyring", "keyring", "MIT 许可证", "MIT License"),
+    ("PyYAML", "PyYAML", "PyYAML", "MIT 许可证", "MIT License"),
+    ("openpyxl", "openpyxl", "openpyxl", "MIT 许可证", "MIT License"),
+    ("pypinyin", "pypinyin", "pypinyin", "MIT 许可证", "MIT License"),
+    ("Python", "Python", "", "Python Software Foundation License", "Python Software Foundation License"),
 )
+_HEADINGS = {False: ("组件", "版本", "许可证"), True: ("Component", "Version", "License")}
 
 
 def _version_of(package: str) -> str:
@@ -50,12 +77,14 @@ def _version_of(package: str) -> str:
         return ""
 
 
-def licenses_html() -> str:
+def licenses_html(english: bool = False) -> str:
     rows = "".join(
-        f"<tr><td>{name}</td><td>{_version_of(package)}</td><td>{license_text}</td></tr>"
-        for name, package, license_text in COMPONENTS
+        f"<tr><td>{name_en if english else name_zh}</td><td>{_version_of(package)}</td>"
+        f"<td>{license_en if english else license_zh}</td></tr>"
+        for name_zh, name_en, package, license_zh, license_en in COMPONENTS
     )
-    return f"<table cellpadding='3'><tr><th align='left'>组件</th><th align='left'>版本</th><th align='left'>许可证</th></tr>{rows}</table>"
+    head = "".join(f"<th align='left'>{word}</th>" for word in _HEADINGS[english])
+    return f"<table cellpadding='3'><tr>{head}</tr>{rows}</table>"
 
 
 class AboutDialog(QDialog):
@@ -76,7 +105,7 @@ class AboutDialog(QDialog):
             row.addWidget(open_button)
             form.addRow(label, row)
         self.licenses = QTextBrowser()
-        self.licenses.setHtml(licenses_html())
+        self.licenses.setHtml(licenses_html(language.current() == language.ENGLISH))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -64,7 +65,9 @@ class FirstRunDialog(QDialog):
             if setting in settings.SECRET:
                 field.setEchoMode(QLineEdit.EchoMode.Password)
             self.fields[setting.key] = field
-            label = self.tr(setting.label_zh) + (" *" if setting in documents.REQUIRED_SETTINGS else "")
+            # The settings' names are translated once, with the settings dialog (installer/translations.py).
+            name = QCoreApplication.translate("SettingsDialog", setting.label_zh)
+            label = name + (" *" if setting in documents.REQUIRED_SETTINGS else "")
             if setting is settings.LOGO_PATH:
                 choose = QPushButton(self.tr("选择…"))
                 choose.clicked.connect(self._choose_logo)
