@@ -213,6 +213,7 @@ def create_finding(
         "severity": sev.value,
         "requirement": (requirement if requirement is not None else _default_requirement(item)).strip(),
         "deadline": deadline.isoformat(),
+        "original_deadline": deadline.isoformat(),
         "created_at": stamp,
         "created_by": visit["steward"],
         "status": "open",
@@ -444,9 +445,14 @@ def update_finding(profile: Profile, finding_id: str, *, reason: str | None = No
         raise InvalidInput("问题描述不能为空。", "The description must not be empty.")
     if not clean:
         return finding
-    clean["updated_at"] = _stamp(None)
+    # The finding's own deadline is what is edited; the one it is due now follows (a later 部分整改 still wins).
+    before = {**finding, "deadline": finding["original_deadline"] or finding["deadline"]}
+    stored = {("original_deadline" if k == "deadline" else k): v for k, v in clean.items()}
+    stored["updated_at"] = _stamp(None)
     with profile.db.write():
-        findings_store.update_fields(profile.db, finding_id, clean)
+        findings_store.update_fields(profile.db, finding_id, stored)
+        if "deadline" in clean:
+            refresh_state(profile, finding_id)
         if amendment:
             _audit(
                 profile,
@@ -455,7 +461,7 @@ def update_finding(profile: Profile, finding_id: str, *, reason: str | None = No
                 finding_id,
                 "amend",
                 reason or "",
-                {"before": {k: finding[k] for k in changes}, "after": {k: clean[k] for k in changes}},
+                {"before": {k: before[k] for k in changes}, "after": {k: clean[k] for k in changes}},
             )
     return findings_store.get(profile.db, finding_id) or finding
 
@@ -467,14 +473,19 @@ def recheck(
     outcome: EventKind | str,
     note: str = "",
     at: datetime | None = None,
+    *,
+    new_deadline: date | None = None,
 ) -> dict[str, Any]:
-    """Re-check an open finding during a visit: rectified, partly or not rectified."""
+    """Re-check an open finding during a visit: rectified, partly (with the new deadline agreed for the rest, from
+    which the finding is due) or not rectified."""
     kind = EventKind(outcome)
     if kind not in (EventKind.RECHECK_RECTIFIED, EventKind.RECHECK_PARTLY, EventKind.RECHECK_NOT_RECTIFIED):
         raise InvalidInput("复查结论只能是：已整改、部分整改、未整改。", "A re-check is rectified, partly or not.")
     visit = get(profile, visit_id)
     _require_change_allowed(profile, visit, None)
-    return add_event(profile, finding_id, kind, note=note, by=visit["steward"], at=at, visit_id=visit_id)
+    return add_event(
+        profile, finding_id, kind, note=note, by=visit["steward"], at=at, visit_id=visit_id, new_deadline=new_deadline
+    )
 
 
 def sign(

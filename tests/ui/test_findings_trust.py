@@ -126,9 +126,13 @@ def test_partly_rectified_asks_for_the_new_deadline(qtbot: QtBot, site) -> None:
 
     when_modal(QDialog, set_deadline)
     qtbot.mouseClick(row.outcome_buttons[EventKind.RECHECK_PARTLY], Qt.MouseButton.LeftButton)
-    [event] = profile.db.query("SELECT kind, note FROM finding_events WHERE visit_id = ?", [visit["id"]])
-    assert event == {"kind": "recheck_partly", "note": f"新整改期限:{new_deadline.isoformat()}"}
+    [event] = profile.db.query("SELECT kind, note, new_deadline FROM finding_events WHERE visit_id = ?", [visit["id"]])
+    assert event == {"kind": "recheck_partly", "note": "", "new_deadline": new_deadline.isoformat()}
     assert row.outcome_buttons[EventKind.RECHECK_PARTLY].isChecked()
+    # The finding is due from the agreed date now; the row says so, and no longer shows it overdue.
+    assert findings.get(profile, _earlier["id"])["deadline"] == new_deadline.isoformat()
+    assert new_deadline.isoformat() in row.facts.text() and _earlier["deadline"] in row.facts.text()
+    assert not row.overdue.isVisible()
 
 
 def test_reopen_only_a_closed_finding(qtbot: QtBot, site) -> None:
