@@ -28,6 +28,7 @@ SHIPPED = [
     ("0013_sync_refusals", "eceb1c5d37e109bb"),
     ("0014_photo_markup", "8cce608f0d969a01"),
     ("m0xx_event_new_deadline", "8d44d97f053768b0"),
+    ("m0xx_finding_description_confirmed", "250ae7426c20a916"),
 ]
 
 

@@ -271,21 +271,22 @@ def still_not_rectified(profile: Profile, visit_id: str, item_id: str, finding_i
     return recheck(profile, visit_id, finding_id, EventKind.RECHECK_NOT_RECTIFIED, note)
 
 
-def _confirmed_key(visit_id: str) -> str:
-    return f"confirmed_descriptions:{visit_id}"
-
-
-def confirm_description(profile: Profile, visit_id: str, finding_id: str) -> None:
-    """The steward read the prefilled 问题描述 and says it describes what they saw."""
-    confirmed = set(settings_store.get(profile.db, _confirmed_key(visit_id)) or [])
-    settings_store.put(profile.db, _confirmed_key(visit_id), sorted(confirmed | {finding_id}))
+def confirm_description(profile: Profile, visit_id: str, finding_id: str, at: datetime | None = None) -> dict[str, Any]:
+    """The steward read the prefilled 问题描述 and says it describes what they saw (kept on the finding, while its
+    visit is open: after that the finding says what it said)."""
+    finding = findings_store.get(profile.db, finding_id)
+    if finding is None or finding["visit_id"] != visit_id:
+        raise NotFound(f"本次巡查中找不到问题:{finding_id}", f"No such finding in this visit: {finding_id}")
+    _require_change_allowed(profile, get(profile, visit_id), None)
+    findings_store.update_fields(profile.db, finding_id, {"description_confirmed_at": _stamp(at)})
+    return findings_store.get(profile.db, finding_id) or finding
 
 
 def description_untouched(profile: Profile, finding: dict[str, Any]) -> bool:
     """Still the checklist's wording, neither edited nor confirmed."""
     item = template_store.item(profile.db, finding["item_id"]) if finding["item_id"] else None
-    confirmed = settings_store.get(profile.db, _confirmed_key(finding["visit_id"])) or []
-    return bool(item) and finding["description"] == default_description(item) and finding["id"] not in confirmed
+    confirmed = bool(finding.get("description_confirmed_at"))
+    return bool(item) and finding["description"] == default_description(item) and not confirmed
 
 
 def finish_warnings(profile: Profile, visit_id: str) -> list[str]:

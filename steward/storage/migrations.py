@@ -410,6 +410,20 @@ def event_new_deadline(db: Database) -> None:
     db.execute("UPDATE findings SET original_deadline = deadline")
 
 
+@migration("m0xx_finding_description_confirmed")
+def finding_description_confirmed(db: Database) -> None:
+    # When the steward confirmed that the checklist's wording of a finding's 问题描述 says what they saw: a fact of
+    # the finding, no longer a settings key per visit. Confirmations kept as such keys move here once (at the
+    # finding's last change, the nearest moment known), and the keys go.
+    db.execute("ALTER TABLE findings ADD COLUMN description_confirmed_at TEXT")
+    db.execute(
+        """UPDATE findings SET description_confirmed_at = updated_at
+           WHERE id IN (SELECT j.value FROM settings s, json_each(s.value) j
+                        WHERE substr(s.key, 1, 23) = 'confirmed_descriptions:')"""
+    )
+    db.execute("DELETE FROM settings WHERE substr(key, 1, 23) = 'confirmed_descriptions:'")
+
+
 def _split(script: str) -> list[str]:
     """Split on statement ends, keeping trigger bodies (which contain ';') whole."""
     statements: list[str] = []
