@@ -37,6 +37,28 @@ def get(profile: Profile, visit_id: str) -> dict[str, Any]:
     return row
 
 
+class DraftExists(InvalidInput):
+    """The enterprise has a visit in progress already: one draft per enterprise (continue it, or finish it first)."""
+
+    def __init__(self, draft: dict[str, Any], enterprise_name: str) -> None:
+        started = clock.from_text(draft["started_at"]).astimezone().strftime("%Y-%m-%d %H:%M")
+        answered, total = draft.get("answered", 0), draft.get("item_count", 0)
+        super().__init__(
+            f"{enterprise_name} 已有一次未完成的巡查({started} 开始,已检查 {answered}/{total} 项)。"
+            "每家企业同时只能有一次未完成的巡查:请继续这次巡查,或先将其完成。",
+            f"{enterprise_name} already has a visit in progress (started {started}, {answered} of {total} items "
+            "checked). An enterprise has one unfinished visit at a time: continue it, or finish it first.",
+        )
+        self.draft = draft
+
+
+def require_no_draft(profile: Profile, enterprise_id: str) -> None:
+    """Raises DraftExists (naming the draft) when the enterprise has a visit in progress."""
+    draft = draft_of_enterprise(profile, enterprise_id)
+    if draft is not None:
+        raise DraftExists(draft, enterprises.get(profile, enterprise_id)["name"])
+
+
 def start(
     profile: Profile,
     enterprise_id: str,
@@ -46,8 +68,28 @@ def start(
     template_code: str | None = None,
     steward: str | None = None,
     at: datetime | None = None,
+    resume_draft: bool = False,
 ) -> dict[str, Any]:
-    """Begin a visit on the enterprise's current checklist; `item_codes` picks a subset (routine visits)."""
+    """Begin a visit on the enterprise's current checklist; `item_codes` picks a subset (routine visits).
+    One draft per enterprise: while it has a visit in progress, that one is returned (`resume_draft`) or
+    DraftExists is raised."""
+    with profile.db.write():  # the check and the new visit in one transaction: no second draft slips in between
+        draft = draft_of_enterprise(profile, enterprise_id)
+        if draft is not None and resume_draft:
+            return get(profile, draft["id"])
+        require_no_draft(profile, enterprise_id)
+        return _start(profile, enterprise_id, kind, item_codes, template_code, steward, at)
+
+
+def _start(
+    profile: Profile,
+    enterprise_id: str,
+    kind: VisitKind | str,
+    item_codes: list[str] | None,
+    template_code: str | None,
+    steward: str | None,
+    at: datetime | None,
+) -> dict[str, Any]:
     try:
         kind = VisitKind(kind)
     except ValueError:

@@ -201,6 +201,32 @@ def test_one_draft_per_enterprise(qtbot: QtBot, site) -> None:
     assert window.stack.currentWidget() is window.visit and window.visit.visit["id"] == visit["id"]
 
 
+def test_a_draft_started_elsewhere_while_choosing_the_checklist_is_offered_not_doubled(qtbot: QtBot, site) -> None:
+    from steward.ui.widgets.start_visit_dialog import StartVisitDialog
+
+    profile, visit, _earlier = site
+    other = enterprises.create(profile, name="仙居县永安机械有限公司", credit_code=make_code(7), template_code="craft")
+    window = open_at(qtbot, profile, visit["id"])
+    window.show_enterprises()
+    elsewhere: list[dict] = []
+    asked: list[str] = []
+
+    def started_from_the_command_line_meanwhile(dialog: StartVisitDialog) -> None:
+        elsewhere.append(visits.start(profile, other["id"], "first"))
+        when_modal(QMessageBox, continue_it)
+        dialog.accept()
+
+    def continue_it(box: QMessageBox) -> None:
+        asked.append(box.text())
+        box.button(QMessageBox.StandardButton.Yes).click()
+
+    when_modal(StartVisitDialog, started_from_the_command_line_meanwhile)
+    window.start_visit(other["id"])
+    assert "已有一次未完成的巡查" in asked[0] and "继续这次巡查吗" in asked[0]
+    assert [v["id"] for v in visits.in_progress(profile) if v["enterprise_id"] == other["id"]] == [elsewhere[0]["id"]]
+    assert window.visit.visit["id"] == elsewhere[0]["id"]
+
+
 def test_every_draft_listed_and_current_visit_never_a_finished_one(qtbot: QtBot, site) -> None:
     profile, visit, _earlier = site
     other = enterprises.create(profile, name="仙居县永安机械有限公司", credit_code=make_code(7), template_code="craft")
