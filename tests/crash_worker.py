@@ -13,17 +13,14 @@ from pathlib import Path
 from steward.services import enterprises, photos, visits
 from steward.services.photos import LinkTarget
 from steward.services.profiles import open_profile
+from tests.conftest import make_code
 from tests.images import write_jpeg
 
 
 def main(data_dir: str, run: int, ack_path: str) -> None:
     profile = open_profile(data_dir, "crash")
-    existing = enterprises.listing(profile)
-    ent = (
-        existing[0]
-        if existing
-        else enterprises.create(profile, name="仙居县源泉工艺品有限公司", credit_code="91331024MA0000001F")
-    )
+    # An enterprise per run: each run starts a visit, and an enterprise has one visit in progress at a time.
+    ent = enterprises.create(profile, name=f"仙居县源泉工艺品有限公司{run}", credit_code=make_code(run + 1))
     visit = visits.start(profile, ent["id"], "first")
     items = visits.items(profile, visit["id"])
     source = Path(data_dir) / "camera"

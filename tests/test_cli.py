@@ -188,3 +188,18 @@ def test_templates_show_prints_each_items_default_wording(run) -> None:
     assert data["version"] == 1 and len(data["items"]) == 42 and all(i["requirement"] for i in data["items"])
     code, _, err = run("templates", "show", "craft", "--version", "9")
     assert code != 0 and "没有第9版" in err
+
+
+def test_a_second_visit_in_progress_is_refused_or_the_draft_continued(run) -> None:
+    _code, out, _ = run("enterprises", "add", "--name", "仙居县源泉工艺品有限公司", "--credit-code", make_code(6))
+    ent_id = out.strip()
+    code, out, _ = run("visits", "start", "--enterprise", ent_id, "--kind", "first")
+    assert code == 0
+    draft_id = out.strip()
+    code, out, err = run("visits", "start", "--enterprise", ent_id, "--kind", "routine")
+    assert code == 2 and out == ""
+    assert "已有一次未完成的巡查" in err and "already has a visit in progress" in err
+    code, out, _ = run("visits", "start", "--enterprise", ent_id, "--resume")
+    assert (code, out.strip()) == (0, draft_id)
+    code, out, _ = run("visits", "list", "--status", "in_progress", "--json")
+    assert [v["id"] for v in json.loads(out)] == [draft_id]

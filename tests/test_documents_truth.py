@@ -84,7 +84,17 @@ def test_drafts_are_not_counted_in_the_headline_figures(profile: Profile, enterp
 def test_notice_numbers_follow_the_visits_dates_also_in_a_batch(
     profile: Profile, enterprise: dict, tmp_path: Path
 ) -> None:
-    made = [_visit(profile, enterprise, at(2026, 3, day), ["B1"], finish=False)[0] for day in (20, 5, 12)]
+    # Three enterprises (each has one visit in progress at a time), all numbered by the same firm.
+    companies = [enterprise] + [
+        enterprises.create(
+            profile, name=f"仙居县第{n}工艺品有限公司", credit_code=make_code(40 + n), template_code="craft"
+        )
+        for n in (1, 2)
+    ]
+    made = [
+        _visit(profile, company, at(2026, 3, day), ["B1"], finish=False)[0]
+        for company, day in zip(companies, (20, 5, 12), strict=True)
+    ]
     newest_first = sorted(made, key=lambda v: v["started_at"], reverse=True)
     documents.export_visit_reports(profile, [v["id"] for v in newest_first], tmp_path / "out")
     numbers = {v["started_at"][:10]: visits.get(profile, v["id"])["notice_number"] for v in made}

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from steward.services import photos, visits
+import pytest
+
+from steward.domain.errors import VisitLocked
+from steward.services import enterprises, findings, photos, visits
 from steward.services.photos import LinkTarget
+from steward.services.profiles import open_profile
+from steward.storage import migrations
+from steward.storage import settings as settings_store
 from steward.storage.profile import Profile
+from tests.conftest import make_code
 from tests.images import write_jpeg
 
 
@@ -32,3 +39,39 @@ def test_new_finding_starts_from_the_problem_wording_when_the_checklist_has_one(
     assert visits.default_description(item) == "喷漆房门窗未密闭"
     assert visits.default_description({**item, "problem": ""}) == "喷漆房门窗密闭完好"
     assert visits._default_requirement(item) == "立即关闭门窗"
+
+
+def test_a_confirmed_description_is_kept_on_the_finding(profile: Profile, enterprise: dict) -> None:
+    visit = visits.start(profile, enterprise["id"], "routine", item_codes=["B1"])
+    b1 = visits.items(profile, visit["id"])[0]
+    finding = visits.create_finding(profile, visit["id"], b1["id"], location="喷漆房")
+    assert visits.description_untouched(profile, finding)
+    confirmed = visits.confirm_description(profile, visit["id"], finding["id"])
+    assert confirmed["description_confirmed_at"] and not visits.description_untouched(profile, confirmed)
+    assert profile.db.scalar("SELECT count(*) FROM settings WHERE key LIKE 'confirmed%'") == 0
+    assert not any("未确认或修改" in w for w in visits.finish_warnings(profile, visit["id"]))
+    visits.finish(profile, visit["id"])
+    with pytest.raises(VisitLocked):
+        visits.confirm_description(profile, visit["id"], finding["id"])
+
+
+def test_confirmations_kept_as_settings_move_onto_their_findings_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = "m0xx_finding_description_confirmed"
+    monkeypatch.setattr(migrations, "_STEPS", [s for s in migrations._STEPS if s[0] != name])
+    with open_profile(tmp_path, "wang") as old:  # a profile as the version before kept it
+        ent = enterprises.create(old, name="仙居县源泉工艺品有限公司", credit_code=make_code(5), template_code="craft")
+        visit = visits.start(old, ent["id"], "routine", item_codes=["B1", "B6"])
+        b1, b6 = visits.items(old, visit["id"])
+        kept = visits.create_finding(old, visit["id"], b1["id"])
+        other = visits.create_finding(old, visit["id"], b6["id"])
+        settings_store.put(old.db, f"confirmed_descriptions:{visit['id']}", [kept["id"]])
+        settings_store.put(old.db, "steward_name", "王芳")
+    monkeypatch.undo()
+    with open_profile(tmp_path, "wang") as upgraded:
+        assert name in upgraded.db.applied_migrations()
+        assert not visits.description_untouched(upgraded, findings.get(upgraded, kept["id"]))
+        assert visits.description_untouched(upgraded, findings.get(upgraded, other["id"]))
+        assert upgraded.db.scalar("SELECT count(*) FROM settings WHERE key LIKE 'confirmed%'") == 0
+        assert settings_store.get(upgraded.db, "steward_name") == "王芳"  # other settings stay

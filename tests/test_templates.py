@@ -263,6 +263,7 @@ def test_new_wording_of_a_bundled_checklist_is_a_new_version_and_old_visits_keep
         assert outcomes["craft"].created and outcomes["craft"].template["version"] == 2
         assert template_store.get(profile.db, first.template["id"])["version"] == 1
         assert {i["problem"] for i in visits.items(profile, old_visit["id"])} == {""}
+        visits.finish(profile, old_visit["id"])  # one visit in progress per enterprise
         new_visit = visits.start(profile, company["id"], template_code="craft", item_codes=["B2"])
         assert new_visit["template_id"] == outcomes["craft"].template["id"] != old_visit["template_id"]
         [b2] = visits.items(profile, new_visit["id"])

@@ -21,8 +21,10 @@ def _item(profile: Profile, visit: dict, code: str) -> dict:
 def test_start_kinds_and_subsets(profile: Profile, enterprise: dict) -> None:
     first = visits.start(profile, enterprise["id"], "first")
     assert len(visits.items(profile, first["id"])) == 42
+    visits.finish(profile, first["id"])  # one visit in progress per enterprise
     routine = visits.start(profile, enterprise["id"], "routine", item_codes=["B1", "D6", "B1"])
     assert [i["code"] for i in visits.items(profile, routine["id"])] == ["B1", "D6"]
+    visits.finish(profile, routine["id"])
     with pytest.raises(InvalidInput, match="Z9"):
         visits.start(profile, enterprise["id"], item_codes=["Z9"])
     with pytest.raises(InvalidInput, match="未知的巡查类型"):
@@ -283,3 +285,17 @@ def test_recheck_comment_changes_only_while_the_visit_is_open(profile: Profile, 
         conn.execute("UPDATE finding_events SET note = 'x' WHERE id = ?", [event["id"]])
     with pytest.raises(sqlite3.IntegrityError, match="append-only"), profile.db.write() as conn:
         conn.execute("UPDATE finding_events SET kind = 'recheck_rectified' WHERE id = ?", [event["id"]])
+
+
+def test_one_visit_in_progress_per_enterprise(profile: Profile, enterprise: dict) -> None:
+    draft = visits.start(profile, enterprise["id"], "first")
+    with pytest.raises(visits.DraftExists) as refused:
+        visits.start(profile, enterprise["id"], "routine", item_codes=["B1"])
+    assert refused.value.draft["id"] == draft["id"]
+    assert "已有一次未完成的巡查" in refused.value.zh and "already has a visit in progress" in refused.value.en
+    assert visits.start(profile, enterprise["id"], "routine", resume_draft=True)["id"] == draft["id"]
+    assert [v["id"] for v in visits.in_progress(profile)] == [draft["id"]]
+    other = enterprises.create(profile, name="仙居县永安机械有限公司", credit_code=make_code(8), template_code="craft")
+    visits.start(profile, other["id"], "first")  # another enterprise may have its own
+    visits.finish(profile, draft["id"])
+    assert visits.start(profile, enterprise["id"], "routine")["id"] != draft["id"]  # once finished, a new one

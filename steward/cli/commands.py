@@ -114,7 +114,7 @@ def _visits(args: argparse.Namespace) -> int:
     with open_profile(args) as profile:
         if args.action == "start":
             codes = [c.strip() for c in args.items.split(",") if c.strip()] if args.items else None
-            visit = visits.start(profile, args.enterprise, args.kind, item_codes=codes)
+            visit = visits.start(profile, args.enterprise, args.kind, item_codes=codes, resume_draft=args.resume)
             print(visit["id"])
             return 0
         rows = visits.listing(profile, enterprise_id=args.enterprise, status=args.status, limit=args.limit)

@@ -76,6 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--enterprise", required=True)
     p.add_argument("--kind", default="routine", choices=("first", "routine", "special", "complaint", "recheck"))
     p.add_argument("--items", help="comma-separated item codes for a partial visit, e.g. B1,B2,D3")
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="已有未完成的巡查时继续它(每家企业只能有一次) continue the enterprise's visit in progress, if any",
+    )
 
     fnd = sub.add_parser("findings", help="问题 findings").add_subparsers(dest="action", required=True)
     p = fnd.add_parser("list")

@@ -33,12 +33,15 @@ class FindingEvent:
     by: str
     note: str = ""
     visit_id: str | None = None
+    new_deadline: date | None = None  # 部分整改: the date agreed for the rest
 
 
 @dataclass(frozen=True)
 class FindingState:
     status: FindingStatus
     closed_at: datetime | None
+    # The deadline the last 部分整改 agreed (None: the finding's own deadline still stands).
+    new_deadline: date | None = None
 
     @property
     def closed(self) -> bool:
@@ -54,12 +57,30 @@ def ordered(events: Iterable[FindingEvent]) -> list[FindingEvent]:
 def derive_state(events: Iterable[FindingEvent]) -> FindingState:
     status = FindingStatus.OPEN
     closed_at: datetime | None = None
+    new_deadline: date | None = None
     for event in ordered(events):
         if status.closed and event.kind in _IGNORED_WHEN_CLOSED:
             continue
         status = _STATUS_AFTER[event.kind]
         closed_at = event.at if status.closed else None
-    return FindingState(status, closed_at)
+        if event.kind == EventKind.RECHECK_PARTLY and event.new_deadline is not None:
+            new_deadline = event.new_deadline
+    return FindingState(status, closed_at, new_deadline)
+
+
+def current_deadline(own_deadline: date | None, state: FindingState) -> date | None:
+    """The date the finding is due now: the one the last 部分整改 agreed, else the one set when it was found."""
+    return state.new_deadline or own_deadline
+
+
+def new_deadline_problem(new_deadline: date, event_day: date) -> tuple[str, str] | None:
+    """Why a 部分整改's new deadline cannot stand (zh, en), or None: the rest cannot be due before the re-check."""
+    if new_deadline < event_day:
+        return (
+            f"新的整改期限 {new_deadline.isoformat()} 早于复查日期 {event_day.isoformat()}。",
+            f"The new deadline {new_deadline.isoformat()} is before the re-check's date {event_day.isoformat()}.",
+        )
+    return None
 
 
 def state_as_of(events: Iterable[FindingEvent], moment: datetime) -> FindingState:

@@ -16,7 +16,7 @@ from typing import Any
 
 from steward.domain.clock import local_date
 from steward.domain.errors import InvalidInput
-from steward.domain.findings import FindingEvent, FindingState, state_as_of
+from steward.domain.findings import FindingEvent, FindingState, current_deadline, state_as_of
 from steward.domain.labels import Severity
 
 
@@ -74,7 +74,7 @@ class RatedFinding:
     label: str  # "B1 喷漆废气直排": item code and the start of the description, as a person recognises it
     severity: Severity
     created_at: datetime
-    deadline: date | None
+    deadline: date | None  # its own, set when found; a 部分整改 among its events may move it (see _FindingAsOf)
     visit_id: str
     events: tuple[FindingEvent, ...] = ()
 
@@ -261,8 +261,13 @@ class _FindingAsOf:
     def open(self) -> bool:
         return not self.state.closed
 
+    @property
+    def deadline(self) -> date | None:
+        """Due then: a 部分整改 recorded by then moved it, one recorded later had not happened yet."""
+        return current_deadline(self.finding.deadline, self.state)
+
     def overdue(self, as_of: date) -> bool:
-        return self.open and self.finding.deadline is not None and self.finding.deadline < as_of
+        return self.open and self.deadline is not None and self.deadline < as_of
 
 
 def _findings_as_of(findings: Iterable[RatedFinding], cutoff: datetime) -> list[_FindingAsOf]:
@@ -275,7 +280,7 @@ def _findings_as_of(findings: Iterable[RatedFinding], cutoff: datetime) -> list[
 
 def _finding_reason(colour: Colour, rule: Rule, f: _FindingAsOf, as_of: date) -> Reason:
     sev = rule.severity or f.finding.severity
-    deadline = f.finding.deadline.isoformat() if f.finding.deadline else "无"
+    deadline = f.deadline.isoformat() if f.deadline else "无"
     found = local_date(f.finding.created_at).isoformat()
     if f.overdue(as_of):
         zh = f"{colour.zh}:{sev.zh}问题〔{f.finding.label}〕未整改,期限 {deadline} 已过"
@@ -353,8 +358,8 @@ def _green_check(rules: Rules, findings: list[_FindingAsOf], facts: Facts, cutof
     late = [
         f
         for f in recent
-        if f.finding.deadline is not None
-        and ((f.state.closed_at is not None and local_date(f.state.closed_at) > f.finding.deadline) or f.overdue(as_of))
+        if f.deadline is not None
+        and ((f.state.closed_at is not None and local_date(f.state.closed_at) > f.deadline) or f.overdue(as_of))
     ]
     first = local_date(finished[0].finished_at or cutoff).isoformat()
     last = local_date(finished[-1].finished_at or cutoff).isoformat()
@@ -364,10 +369,10 @@ def _green_check(rules: Rules, findings: list[_FindingAsOf], facts: Facts, cutof
         return Reason(
             Colour.YELLOW,
             "green",
-            f"黄码:近 {len(finished)} 次巡查的问题〔{f.finding.label}〕未按期整改(期限 {f.finding.deadline},"
+            f"黄码:近 {len(finished)} 次巡查的问题〔{f.finding.label}〕未按期整改(期限 {f.deadline},"
             f"整改 {closed})" + (f"等 {len(late)} 个" if len(late) > 1 else ""),
             f"Yellow: finding [{f.finding.label}] of the last {len(finished)} visits not closed by its deadline "
-            f"{f.finding.deadline} (closed: {closed})" + (f", {len(late)} in all" if len(late) > 1 else ""),
+            f"{f.deadline} (closed: {closed})" + (f", {len(late)} in all" if len(late) > 1 else ""),
             tuple(("finding", x.finding.id, local_date(x.finding.created_at).isoformat()) for x in late),
         )
     return Reason(
@@ -407,6 +412,7 @@ def change_days(facts: Facts, rules: Rules) -> set[date]:
         days.update(local_date(e.at) for e in f.events)
         if f.deadline is not None:
             days.add(f.deadline + timedelta(days=1))
+        days.update(e.new_deadline + timedelta(days=1) for e in f.events if e.new_deadline is not None)
     for r in facts.records:
         days.add(r.on)
         days.update(add_months(r.on, months) for months in windows)

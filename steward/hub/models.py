@@ -9,10 +9,20 @@ No `from __future__ import annotations` here: Pydantic reads these annotations a
 """
 
 import math
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
 
 from steward.domain import credit_code
 from steward.sync.wire import ENTITIES, content_hash
@@ -21,6 +31,7 @@ SHA256 = r"^[0-9a-f]{64}$"
 UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 RECORD_ID = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{64})$"  # UUID, or a photo's hash
 MAX_DETAIL_CHARS = 200_000  # an audit entry's before/after, as JSON
+_WESTMOST_OFFSET = timedelta(hours=12)  # UTC-12: where a day starts last
 
 
 def _no_surrogates(value: str) -> str:
@@ -202,6 +213,24 @@ class FindingEvent(Body):
     by: Required  # as typed on the laptop; the hub records the author from the token (see /v1/changes "author")
     note: Note = ""
     visit_id: Id | None = None  # the visit that re-checked it: a colleague may add events only through their own
+    # 部分整改: the date agreed for the rest. Laptops before it leave it out (see wire.OPTIONAL_WHEN_EMPTY).
+    new_deadline: Day | None = None
+
+    @field_validator("new_deadline")
+    @classmethod
+    def _after_the_event(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None or "kind" not in info.data or "at" not in info.data:
+            return value  # the kind or the time is wrong already, and said so
+        if info.data["kind"] != "recheck_partly":
+            raise ValueError("only a partial rectification (recheck_partly) sets a new deadline")
+        # The event's date where the laptop was: the hub cannot know its zone, so the earliest date on Earth
+        # (UTC-12) is the bound; a laptop checks its own date exactly.
+        at = datetime.fromisoformat(info.data["at"].replace("Z", "+00:00"))
+        utc = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+        earliest_day = (utc - _WESTMOST_OFFSET).date()
+        if date.fromisoformat(value) < earliest_day:
+            raise ValueError(f"{value} is before the event's date")
+        return value
 
 
 class Photo(Body):

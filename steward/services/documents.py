@@ -34,7 +34,7 @@ from steward.domain.documents import (
 )
 from steward.domain.documents_english import NOT_CHECKED, in_english
 from steward.domain.errors import InvalidInput, StewardError
-from steward.domain.findings import FindingEvent, overdue_days, percent, state_as_of
+from steward.domain.findings import FindingEvent, FindingState, current_deadline, overdue_days, percent, state_as_of
 from steward.domain.ids import new_id
 from steward.domain.labels import AnswerResult, EventKind, FindingStatus, Severity, VisitKind
 from steward.domain.pinyin import sort_key
@@ -345,13 +345,13 @@ def _make_visit_report(profile: Profile, visit_id: str) -> VisitReport:
         )
         if not state_as_of(mine, began).closed or outcome:
             state = state_as_of(mine, as_of)
-            deadline = date.fromisoformat(f["deadline"]) if f["deadline"] else None
+            deadline = _deadline_then(f, state)
             late = 0 if state.closed or deadline is None else max(0, (visit_day - deadline).days)
             rechecks.append(
                 RecheckLine(
                     f["description"],
                     _local(f["created_at"], "%Y-%m-%d"),
-                    f["deadline"] or "",
+                    deadline.isoformat() if deadline else "",
                     _OUTCOME.get(outcome.kind.value, "未复查") if outcome else "未复查",
                     late,
                     outcome.note if outcome else "",
@@ -428,6 +428,7 @@ class Standing:
     status: FindingStatus
     closed_at: datetime | None
     overdue_days: int
+    deadline: date | None = None
 
     @property
     def bucket(self) -> str:
@@ -436,11 +437,17 @@ class Standing:
         return "waived" if self.status == FindingStatus.WAIVED else "open"
 
 
+def _deadline_then(f: dict[str, Any], state: FindingState) -> date | None:
+    """Due as the document's moment saw it: a 部分整改 made later had not moved it yet."""
+    own = f.get("original_deadline") or f["deadline"]
+    return current_deadline(date.fromisoformat(own) if own else None, state)
+
+
 def _standing(f: dict[str, Any], events: list[FindingEvent], end: datetime, day: date) -> Standing:
     state = state_as_of(events, end)
-    deadline = date.fromisoformat(f["deadline"]) if f["deadline"] else None
+    deadline = _deadline_then(f, state)
     late = 0 if state.closed else overdue_days(deadline, state, day)
-    return Standing(state.status, state.closed_at, late)
+    return Standing(state.status, state.closed_at, late, deadline)
 
 
 def _counts_line(found: int, rectified: int, waived: int, still_open: int, overdue: int, last: date) -> str:
@@ -485,7 +492,7 @@ def build_ledger(profile: Profile, enterprise_id: str, start: date | None = None
                 f["location"],
                 description,
                 Severity(f["severity"]).zh,
-                f["deadline"] or "",
+                standing.deadline.isoformat() if standing.deadline else "",
                 standing.status.zh,
                 closed.astimezone().strftime("%Y-%m-%d") if closed else "",
                 str(max(0, (clock.local_date(closed) - clock.local_date(created)).days)) if closed else "",

@@ -13,9 +13,11 @@ from steward.domain.findings import (
     FindingEvent,
     FindingState,
     FindingSummary,
+    current_deadline,
     days_to_close,
     derive_state,
     figures,
+    new_deadline_problem,
     overdue_days,
 )
 from steward.domain.ids import new_id
@@ -34,18 +36,30 @@ def event_from_row(row: dict[str, Any]) -> FindingEvent:
         by=row["by"],
         note=row["note"],
         visit_id=row["visit_id"],
+        new_deadline=date.fromisoformat(row["new_deadline"]) if row.get("new_deadline") else None,
     )
 
 
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
 def refresh_state(profile: Profile, finding_id: str) -> FindingState:
-    """Recompute the cached status from the events; call inside the transaction that added events."""
+    """Recompute the cached status and current deadline from the events; call inside the transaction that added
+    events (or changed the finding's own deadline)."""
     state = derive_state(event_from_row(r) for r in store.events(profile.db, finding_id))
+    finding = store.get(profile.db, finding_id)
+    # A row written without its own deadline kept apart (pulled, or made before it was) has it in `deadline`.
+    own = finding["original_deadline"] if finding and finding["original_deadline"] else (finding or {}).get("deadline")
+    due = current_deadline(_day(own), state)
     store.update_fields(
         profile.db,
         finding_id,
         {
             "status": state.status.value,
             "closed_at": clock.to_text(state.closed_at) if state.closed_at else None,
+            "original_deadline": own,
+            "deadline": due.isoformat() if due else None,
             "updated_at": clock.to_text(clock.now()),
         },
     )
@@ -62,9 +76,20 @@ def add_event(
     at: datetime | None = None,
     visit_id: str | None = None,
     event_id: str | None = None,
+    new_deadline: date | None = None,
 ) -> dict[str, Any]:
+    """Append an event. `new_deadline` only with 部分整改: the date the rest is due, not before the event's day."""
     kind = EventKind(kind)
     finding = get(profile, finding_id)
+    moment = at or clock.now()
+    if new_deadline is not None:
+        if kind != EventKind.RECHECK_PARTLY:
+            raise InvalidInput(
+                "只有“部分整改”才能约定新的整改期限。", "Only a partial rectification sets a new deadline."
+            )
+        problem = new_deadline_problem(new_deadline, clock.local_date(moment))
+        if problem:
+            raise InvalidInput(*problem)
     if kind == EventKind.WAIVED and not note.strip():
         raise InvalidInput("免于整改必须填写理由。", "Waiving a finding requires a reason.")
     if kind == EventKind.OPENED:
@@ -79,10 +104,11 @@ def add_event(
         "id": event_id or new_id(),
         "finding_id": finding["id"],
         "kind": kind.value,
-        "at": clock.to_text(at or clock.now()),
+        "at": clock.to_text(moment),
         "by": by or settings.get(profile, settings.STEWARD_NAME),
         "note": note.strip(),
         "visit_id": visit_id,
+        "new_deadline": new_deadline.isoformat() if new_deadline else None,
     }
     with profile.db.write():
         store.insert_event(profile.db, event)

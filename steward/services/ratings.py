@@ -86,7 +86,7 @@ def facts_by_enterprise(profile: Profile, enterprise_id: str | None = None) -> d
                 label=_label(row),
                 severity=Severity(row["severity"]),
                 created_at=clock.from_text(row["created_at"]),
-                deadline=date.fromisoformat(row["deadline"]) if row["deadline"] else None,
+                deadline=date.fromisoformat(row["own_deadline"]) if row["own_deadline"] else None,
                 visit_id=row["visit_id"],
                 events=tuple(events.get(row["id"], ())),
             )

@@ -37,6 +37,28 @@ def get(profile: Profile, visit_id: str) -> dict[str, Any]:
     return row
 
 
+class DraftExists(InvalidInput):
+    """The enterprise has a visit in progress already: one draft per enterprise (continue it, or finish it first)."""
+
+    def __init__(self, draft: dict[str, Any], enterprise_name: str) -> None:
+        started = clock.from_text(draft["started_at"]).astimezone().strftime("%Y-%m-%d %H:%M")
+        answered, total = draft.get("answered", 0), draft.get("item_count", 0)
+        super().__init__(
+            f"{enterprise_name} 已有一次未完成的巡查({started} 开始,已检查 {answered}/{total} 项)。"
+            "每家企业同时只能有一次未完成的巡查:请继续这次巡查,或先将其完成。",
+            f"{enterprise_name} already has a visit in progress (started {started}, {answered} of {total} items "
+            "checked). An enterprise has one unfinished visit at a time: continue it, or finish it first.",
+        )
+        self.draft = draft
+
+
+def require_no_draft(profile: Profile, enterprise_id: str) -> None:
+    """Raises DraftExists (naming the draft) when the enterprise has a visit in progress."""
+    draft = draft_of_enterprise(profile, enterprise_id)
+    if draft is not None:
+        raise DraftExists(draft, enterprises.get(profile, enterprise_id)["name"])
+
+
 def start(
     profile: Profile,
     enterprise_id: str,
@@ -46,8 +68,28 @@ def start(
     template_code: str | None = None,
     steward: str | None = None,
     at: datetime | None = None,
+    resume_draft: bool = False,
 ) -> dict[str, Any]:
-    """Begin a visit on the enterprise's current checklist; `item_codes` picks a subset (routine visits)."""
+    """Begin a visit on the enterprise's current checklist; `item_codes` picks a subset (routine visits).
+    One draft per enterprise: while it has a visit in progress, that one is returned (`resume_draft`) or
+    DraftExists is raised."""
+    with profile.db.write():  # the check and the new visit in one transaction: no second draft slips in between
+        draft = draft_of_enterprise(profile, enterprise_id)
+        if draft is not None and resume_draft:
+            return get(profile, draft["id"])
+        require_no_draft(profile, enterprise_id)
+        return _start(profile, enterprise_id, kind, item_codes, template_code, steward, at)
+
+
+def _start(
+    profile: Profile,
+    enterprise_id: str,
+    kind: VisitKind | str,
+    item_codes: list[str] | None,
+    template_code: str | None,
+    steward: str | None,
+    at: datetime | None,
+) -> dict[str, Any]:
     try:
         kind = VisitKind(kind)
     except ValueError:
@@ -213,6 +255,7 @@ def create_finding(
         "severity": sev.value,
         "requirement": (requirement if requirement is not None else _default_requirement(item)).strip(),
         "deadline": deadline.isoformat(),
+        "original_deadline": deadline.isoformat(),
         "created_at": stamp,
         "created_by": visit["steward"],
         "status": "open",
@@ -272,21 +315,22 @@ def still_not_rectified(
     return recheck(profile, visit_id, finding_id, EventKind.RECHECK_NOT_RECTIFIED, note)
 
 
-def _confirmed_key(visit_id: str) -> str:
-    return f"confirmed_descriptions:{visit_id}"
-
-
-def confirm_description(profile: Profile, visit_id: str, finding_id: str) -> None:
-    """The steward read the prefilled 问题描述 and says it describes what they saw."""
-    confirmed = set(settings_store.get(profile.db, _confirmed_key(visit_id)) or [])
-    settings_store.put(profile.db, _confirmed_key(visit_id), sorted(confirmed | {finding_id}))
+def confirm_description(profile: Profile, visit_id: str, finding_id: str, at: datetime | None = None) -> dict[str, Any]:
+    """The steward read the prefilled 问题描述 and says it describes what they saw (kept on the finding, while its
+    visit is open: after that the finding says what it said)."""
+    finding = findings_store.get(profile.db, finding_id)
+    if finding is None or finding["visit_id"] != visit_id:
+        raise NotFound(f"本次巡查中找不到问题:{finding_id}", f"No such finding in this visit: {finding_id}")
+    _require_change_allowed(profile, get(profile, visit_id), None)
+    findings_store.update_fields(profile.db, finding_id, {"description_confirmed_at": _stamp(at)})
+    return findings_store.get(profile.db, finding_id) or finding
 
 
 def description_untouched(profile: Profile, finding: dict[str, Any]) -> bool:
     """Still the checklist's wording, neither edited nor confirmed."""
     item = template_store.item(profile.db, finding["item_id"]) if finding["item_id"] else None
-    confirmed = settings_store.get(profile.db, _confirmed_key(finding["visit_id"])) or []
-    return bool(item) and finding["description"] == default_description(item) and finding["id"] not in confirmed
+    confirmed = bool(finding.get("description_confirmed_at"))
+    return bool(item) and finding["description"] == default_description(item) and not confirmed
 
 
 def finish_warnings(profile: Profile, visit_id: str) -> list[str]:
@@ -446,9 +490,14 @@ def update_finding(profile: Profile, finding_id: str, *, reason: str | None = No
         raise InvalidInput("问题描述不能为空。", "The description must not be empty.")
     if not clean:
         return finding
-    clean["updated_at"] = _stamp(None)
+    # The finding's own deadline is what is edited; the one it is due now follows (a later 部分整改 still wins).
+    before = {**finding, "deadline": finding["original_deadline"] or finding["deadline"]}
+    stored = {("original_deadline" if k == "deadline" else k): v for k, v in clean.items()}
+    stored["updated_at"] = _stamp(None)
     with profile.db.write():
-        findings_store.update_fields(profile.db, finding_id, clean)
+        findings_store.update_fields(profile.db, finding_id, stored)
+        if "deadline" in clean:
+            refresh_state(profile, finding_id)
         if amendment:
             _audit(
                 profile,
@@ -457,7 +506,7 @@ def update_finding(profile: Profile, finding_id: str, *, reason: str | None = No
                 finding_id,
                 "amend",
                 reason or "",
-                {"before": {k: finding[k] for k in changes}, "after": {k: clean[k] for k in changes}},
+                {"before": {k: before[k] for k in changes}, "after": {k: clean[k] for k in changes}},
             )
     return findings_store.get(profile.db, finding_id) or finding
 
@@ -469,14 +518,19 @@ def recheck(
     outcome: EventKind | str,
     note: str = "",
     at: datetime | None = None,
+    *,
+    new_deadline: date | None = None,
 ) -> dict[str, Any]:
-    """Re-check an open finding during a visit: rectified, partly or not rectified."""
+    """Re-check an open finding during a visit: rectified, partly (with the new deadline agreed for the rest, from
+    which the finding is due) or not rectified."""
     kind = EventKind(outcome)
     if kind not in (EventKind.RECHECK_RECTIFIED, EventKind.RECHECK_PARTLY, EventKind.RECHECK_NOT_RECTIFIED):
         raise InvalidInput("复查结论只能是：已整改、部分整改、未整改。", "A re-check is rectified, partly or not.")
     visit = get(profile, visit_id)
     _require_change_allowed(profile, visit, None)
-    return add_event(profile, finding_id, kind, note=note, by=visit["steward"], at=at, visit_id=visit_id)
+    return add_event(
+        profile, finding_id, kind, note=note, by=visit["steward"], at=at, visit_id=visit_id, new_deadline=new_deadline
+    )
 
 
 def sign(

@@ -113,7 +113,7 @@ def events_of(db: Database, finding_ids: list[str]) -> list[dict[str, Any]]:
 def period_findings(db: Database, start: str, end: str) -> list[dict[str, Any]]:
     """Every finding of a finished visit found in [start, end), with its enterprise and checklist category."""
     return db.query(
-        """SELECT f.id, f.enterprise_id, f.severity, f.deadline, f.created_at, e.name AS enterprise_name,
+        """SELECT f.id, f.enterprise_id, f.severity, f.deadline, f.original_deadline, f.created_at, e.name AS enterprise_name,
                   coalesce(i.category_zh, '其他') AS category, coalesce(i.category_code, '') AS category_code
            FROM findings f JOIN visits v ON v.id = f.visit_id AND v.status = 'finished'
            JOIN enterprises e ON e.id = f.enterprise_id LEFT JOIN template_items i ON i.id = f.item_id

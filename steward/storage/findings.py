@@ -33,9 +33,9 @@ def insert_event(db: Database, event: dict[str, Any]) -> bool:
     """Append an event; an id already present is left as it is (union merge). Returns whether it was new."""
     with db.write() as conn:
         cur = conn.execute(
-            """INSERT INTO finding_events (id, finding_id, kind, at, by, note, visit_id)
-               VALUES (:id, :finding_id, :kind, :at, :by, :note, :visit_id) ON CONFLICT(id) DO NOTHING""",
-            event,
+            """INSERT INTO finding_events (id, finding_id, kind, at, by, note, visit_id, new_deadline)
+               VALUES (:id, :finding_id, :kind, :at, :by, :note, :visit_id, :new_deadline) ON CONFLICT(id) DO NOTHING""",
+            {"new_deadline": None, **event},
         )
         return cur.rowcount == 1
 

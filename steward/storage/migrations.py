@@ -399,6 +399,31 @@ def photo_markup(db: Database) -> None:
     db.execute("CREATE INDEX photo_markup_by_photo ON photo_markup(sha256, created_at)")
 
 
+@migration("m0xx_event_new_deadline")
+def event_new_deadline(db: Database) -> None:
+    # 部分整改 agrees a new deadline for the rest: it is the event's own field (it travels with the event), and the
+    # finding's `deadline` becomes the date it is due now (derived from its events like its status, so every list,
+    # overdue count and figure follows it). What was set when it was found (or amended) stays in
+    # `original_deadline`: that is the finding record's own deadline, the one its notice printed and sync carries.
+    db.execute("ALTER TABLE finding_events ADD COLUMN new_deadline TEXT")
+    db.execute("ALTER TABLE findings ADD COLUMN original_deadline TEXT")
+    db.execute("UPDATE findings SET original_deadline = deadline")
+
+
+@migration("m0xx_finding_description_confirmed")
+def finding_description_confirmed(db: Database) -> None:
+    # When the steward confirmed that the checklist's wording of a finding's 问题描述 says what they saw: a fact of
+    # the finding, no longer a settings key per visit. Confirmations kept as such keys move here once (at the
+    # finding's last change, the nearest moment known), and the keys go.
+    db.execute("ALTER TABLE findings ADD COLUMN description_confirmed_at TEXT")
+    db.execute(
+        """UPDATE findings SET description_confirmed_at = updated_at
+           WHERE id IN (SELECT j.value FROM settings s, json_each(s.value) j
+                        WHERE substr(s.key, 1, 23) = 'confirmed_descriptions:')"""
+    )
+    db.execute("DELETE FROM settings WHERE substr(key, 1, 23) = 'confirmed_descriptions:'")
+
+
 def _split(script: str) -> list[str]:
     """Split on statement ends, keeping trigger bodies (which contain ';') whole."""
     statements: list[str] = []

@@ -16,7 +16,8 @@ def enterprises(db: Database, enterprise_id: str | None = None) -> list[dict[str
 
 def findings(db: Database, enterprise_id: str | None = None) -> list[dict[str, Any]]:
     return db.query(
-        """SELECT f.id, f.enterprise_id, f.visit_id, f.severity, f.deadline, f.created_at, f.description,
+        """SELECT f.id, f.enterprise_id, f.visit_id, f.severity, coalesce(f.original_deadline, f.deadline) AS own_deadline,
+                  f.created_at, f.description,
                   i.code AS item_code
            FROM findings f LEFT JOIN template_items i ON i.id = f.item_id
            WHERE :e IS NULL OR f.enterprise_id = :e""",

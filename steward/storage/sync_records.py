@@ -115,9 +115,10 @@ def visit_parts(db: Database, visit_id: str) -> dict[str, list[dict[str, Any]]]:
 
 
 def findings_of_finished_visits(db: Database) -> list[dict[str, Any]]:
+    """The finding records, each with its own deadline: one a later 部分整改 agreed travels on that event."""
     return db.query(
         """SELECT f.id, f.enterprise_id, f.visit_id, f.item_id, f.location, f.description, f.basis, f.severity,
-                  f.requirement, f.deadline, f.created_at, f.created_by
+                  f.requirement, coalesce(f.original_deadline, f.deadline) AS deadline, f.created_at, f.created_by
            FROM findings f JOIN visits v ON v.id = f.visit_id WHERE v.status = 'finished' AND v.origin = 'here'
            ORDER BY f.created_at"""
     )

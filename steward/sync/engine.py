@@ -22,7 +22,7 @@ from steward.storage import signing_key
 from steward.storage import sync_records as store
 from steward.storage.profile import Profile
 from steward.sync.client import HubClient, SyncError
-from steward.sync.wire import CHUNK_SIZE, ENTITIES, TEMPLATE_LOCAL_FIELDS, record
+from steward.sync.wire import CHUNK_SIZE, ENTITIES, TEMPLATE_LOCAL_FIELDS, record, without_empty_optional
 
 log = logging.getLogger(__name__)
 PUSH_BATCH = 500
@@ -112,7 +112,9 @@ def _records(profile: Profile) -> list[dict[str, Any]]:
         out["visit"].append(record("visit", visit["id"], {**body, **store.visit_parts(db, visit["id"])}))
     for f in store.findings_of_finished_visits(db):
         out["finding"].append(record("finding", f["id"], {k: f[k] for k in _FINDING_FIELDS}))
-    out["finding_event"] = [record("finding_event", e["id"], e) for e in store.events_ready(db)]
+    out["finding_event"] = [
+        record("finding_event", e["id"], without_empty_optional("finding_event", e)) for e in store.events_ready(db)
+    ]
     links = store.photo_links_ready(db)
     for photo in store.photos_by_sha(db, {link["sha256"] for link in links}):
         body = {k: v for k, v in photo.items() if k not in ("original_present", "imported_at")}

@@ -31,6 +31,15 @@ OWNED_BY_VISIT = ("visit", "finding", "signature", "audit", "document")
 # A checklist's id follows its content, and every laptop ships the same built-in ones: what says when this
 # installation stored it stays home, so the same checklist is the same record on every laptop and on the hub.
 TEMPLATE_LOCAL_FIELDS = ("imported_at",)
+# Fields added to an entity after laptops had synced it: left out of the body while empty, so a record made before
+# the field existed keeps its body and hash, and a hub or laptop that does not know the field reads it as before.
+# A finding event's new_deadline is the date a 部分整改 agreed for the rest (a date, not before the event's own).
+OPTIONAL_WHEN_EMPTY: dict[str, tuple[str, ...]] = {"finding_event": ("new_deadline",)}
+
+
+def without_empty_optional(entity: str, body: dict[str, Any]) -> dict[str, Any]:
+    optional = OPTIONAL_WHEN_EMPTY.get(entity, ())
+    return {k: v for k, v in body.items() if not (k in optional and v is None)}
 
 
 def canonical(body: Any) -> bytes:

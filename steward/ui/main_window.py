@@ -273,29 +273,27 @@ class MainWindow(QMainWindow):
         from steward.ui.widgets.start_visit_dialog import StartVisitDialog
 
         enterprise = enterprises.get(self.profile, enterprise_id)
-        draft = visits.draft_of_enterprise(self.profile, enterprise_id)
-        if draft is not None:  # one draft per enterprise: continue it rather than start a second one
-            started = clock.from_text(draft["started_at"]).astimezone().strftime("%Y-%m-%d %H:%M")
-            answer = QMessageBox.question(
-                self,
-                self.tr("已有未完成的巡查"),
-                self.tr(
-                    "{name} 已有一次未完成的巡查({started} 开始,已检查 {n}/{total} 项)。\n"
-                    "每家企业同时只能有一次未完成的巡查。继续这次巡查吗?"
-                ).format(name=enterprise["name"], started=started, n=draft["answered"], total=draft["item_count"]),
-            )
-            if answer == QMessageBox.StandardButton.Yes:
-                self.open_visit(draft["id"])
-            return
-        dialog = StartVisitDialog(self.profile, enterprise, self.detail.is_first_visit(), self)
-        if not dialog.exec():
-            return
         try:
+            visits.require_no_draft(self.profile, enterprise_id)  # asked before the checklist is chosen
+            dialog = StartVisitDialog(self.profile, enterprise, self.detail.is_first_visit(), self)
+            if not dialog.exec():
+                return
             visit = visits.start(self.profile, enterprise_id, dialog.chosen_kind(), item_codes=dialog.chosen_codes())
+        except visits.DraftExists as exc:  # one draft per enterprise: continue it rather than start a second one
+            self.offer_draft(exc)
+            return
         except StewardError as exc:
             QMessageBox.warning(self, self.tr("无法开始巡查"), language.said(exc))
             return
         self.open_visit(visit["id"])
+
+    def offer_draft(self, exc: StewardError) -> None:
+        draft = getattr(exc, "draft", None)
+        answer = QMessageBox.question(
+            self, self.tr("已有未完成的巡查"), language.said(exc) + "\n\n" + self.tr("继续这次巡查吗?")
+        )
+        if draft is not None and answer == QMessageBox.StandardButton.Yes:
+            self.open_visit(draft["id"])
 
     def open_visit(self, visit_id: str, position: str | None = None) -> None:
         self.visit.open_visit(visit_id, position)

@@ -126,9 +126,13 @@ def test_partly_rectified_asks_for_the_new_deadline(qtbot: QtBot, site) -> None:
 
     when_modal(QDialog, set_deadline)
     qtbot.mouseClick(row.outcome_buttons[EventKind.RECHECK_PARTLY], Qt.MouseButton.LeftButton)
-    [event] = profile.db.query("SELECT kind, note FROM finding_events WHERE visit_id = ?", [visit["id"]])
-    assert event == {"kind": "recheck_partly", "note": f"新整改期限:{new_deadline.isoformat()}"}
+    [event] = profile.db.query("SELECT kind, note, new_deadline FROM finding_events WHERE visit_id = ?", [visit["id"]])
+    assert event == {"kind": "recheck_partly", "note": "", "new_deadline": new_deadline.isoformat()}
     assert row.outcome_buttons[EventKind.RECHECK_PARTLY].isChecked()
+    # The finding is due from the agreed date now; the row says so, and no longer shows it overdue.
+    assert findings.get(profile, _earlier["id"])["deadline"] == new_deadline.isoformat()
+    assert new_deadline.isoformat() in row.facts.text() and _earlier["deadline"] in row.facts.text()
+    assert not row.overdue.isVisible()
 
 
 def test_reopen_only_a_closed_finding(qtbot: QtBot, site) -> None:
@@ -195,6 +199,32 @@ def test_one_draft_per_enterprise(qtbot: QtBot, site) -> None:
     assert "已有一次未完成的巡查" in asked[0]
     assert len(visits.in_progress(profile)) == 1
     assert window.stack.currentWidget() is window.visit and window.visit.visit["id"] == visit["id"]
+
+
+def test_a_draft_started_elsewhere_while_choosing_the_checklist_is_offered_not_doubled(qtbot: QtBot, site) -> None:
+    from steward.ui.widgets.start_visit_dialog import StartVisitDialog
+
+    profile, visit, _earlier = site
+    other = enterprises.create(profile, name="仙居县永安机械有限公司", credit_code=make_code(7), template_code="craft")
+    window = open_at(qtbot, profile, visit["id"])
+    window.show_enterprises()
+    elsewhere: list[dict] = []
+    asked: list[str] = []
+
+    def started_from_the_command_line_meanwhile(dialog: StartVisitDialog) -> None:
+        elsewhere.append(visits.start(profile, other["id"], "first"))
+        when_modal(QMessageBox, continue_it)
+        dialog.accept()
+
+    def continue_it(box: QMessageBox) -> None:
+        asked.append(box.text())
+        box.button(QMessageBox.StandardButton.Yes).click()
+
+    when_modal(StartVisitDialog, started_from_the_command_line_meanwhile)
+    window.start_visit(other["id"])
+    assert "已有一次未完成的巡查" in asked[0] and "继续这次巡查吗" in asked[0]
+    assert [v["id"] for v in visits.in_progress(profile) if v["enterprise_id"] == other["id"]] == [elsewhere[0]["id"]]
+    assert window.visit.visit["id"] == elsewhere[0]["id"]
 
 
 def test_every_draft_listed_and_current_visit_never_a_finished_one(qtbot: QtBot, site) -> None:

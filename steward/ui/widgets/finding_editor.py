@@ -105,7 +105,9 @@ class FindingEditor(QWidget):
         self.basis.setText(finding["basis"])
         self.severity.setCurrentIndex(self.severity.findData(finding["severity"]))
         self.requirement.setPlainText(finding["requirement"])
-        self.deadline.setDate(QDate.fromString(finding["deadline"], "yyyy-MM-dd"))
+        # Its own deadline is what is edited here (a later 部分整改 may have agreed another: see its history).
+        own = finding.get("original_deadline") or finding["deadline"]
+        self.deadline.setDate(QDate.fromString(own, "yyyy-MM-dd"))
         self._loading = False
         for widget in (self.location, self.basis):
             widget.setReadOnly(not editable)
@@ -125,7 +127,7 @@ class FindingEditor(QWidget):
             return
         self.flush()
         try:
-            visits.confirm_description(self.profile, self.finding["visit_id"], self.finding["id"])
+            self.finding = visits.confirm_description(self.profile, self.finding["visit_id"], self.finding["id"])
         except StewardError as exc:
             self.failed.emit(exc)
         self._show_confirmation()

@@ -48,7 +48,7 @@ class FindingHistoryDialog(QDialog):
                 Column(self.tr("时间"), lambda r: _local(r["at"])),
                 Column(self.tr("事件"), lambda r: label(EventKind(r["kind"]))),
                 Column(self.tr("记录人"), lambda r: r["by"]),
-                Column(self.tr("说明"), lambda r: r["note"]),
+                Column(self.tr("说明"), self._event_note),
             ]
         )
         self.table = table = make_table(self.events, 3)
@@ -79,6 +79,18 @@ class FindingHistoryDialog(QDialog):
         layout.addWidget(close)
         self.reload()
 
+    def _event_note(self, row: dict) -> str:
+        if not row.get("new_deadline"):
+            return str(row["note"])
+        moved = self.tr("新整改期限:{d}").format(d=row["new_deadline"])
+        return f"{row['note']}({moved})" if row["note"] else moved
+
+    def _deadline_text(self, f: dict) -> str:
+        own = f.get("original_deadline")
+        if own and f["deadline"] and own != f["deadline"]:
+            return self.tr("{now}(部分整改后约定;原期限 {was})").format(now=f["deadline"], was=own)
+        return str(f["deadline"] or "")
+
     def reload(self) -> None:
         detail = findings.detail(self.profile, self.finding_id)
         f = detail.finding
@@ -92,7 +104,7 @@ class FindingHistoryDialog(QDialog):
             (self.tr("依据"), f["basis"]),
             (self.tr("等级"), label(Severity(f["severity"]))),
             (self.tr("整改要求"), f["requirement"]),
-            (self.tr("整改期限"), f["deadline"]),
+            (self.tr("整改期限"), self._deadline_text(f)),
         ):
             text = QLabel(value, wordWrap=True)
             self.facts.addRow(caption, text)

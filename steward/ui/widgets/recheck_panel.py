@@ -54,14 +54,9 @@ class RecheckRow(QFrame):
         self.profile, self.visit, self.row, self.editable = profile, visit, row, editable
         self.setFrameShape(QFrame.Shape.StyledPanel)
         title = QLabel(f"<b>{row.get('item_code') or ''}</b> {row['description']}", wordWrap=True)
-        facts = self.tr("{sev} · {loc} · 发现于 {found} · 期限 {deadline}").format(
-            sev=label(Severity(row["severity"])),
-            loc=row["location"] or self.tr("未注明位置"),
-            found=clock.local_day(row["created_at"]),
-            deadline=row["deadline"],
-        )
-        self.overdue = QLabel(self.tr("已逾期 {n} 天").format(n=row["overdue_days"]), objectName="overdue")
-        self.overdue.setVisible(row["overdue_days"] > 0)
+        self.facts = QLabel()
+        self.overdue = QLabel(objectName="overdue")
+        self._show_facts()
         self.note = QLineEdit(row["outcome_note"])
         self.note.setPlaceholderText(self.tr("复查意见(选择结果前后均可填写)"))
         self.note.setReadOnly(not editable)
@@ -108,7 +103,7 @@ class RecheckRow(QFrame):
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         facts_row = QHBoxLayout()
-        facts_row.addWidget(QLabel(facts))
+        facts_row.addWidget(self.facts)
         facts_row.addWidget(self.overdue)
         facts_row.addStretch()
         layout.addLayout(facts_row)
@@ -116,6 +111,22 @@ class RecheckRow(QFrame):
         layout.addLayout(buttons)
         layout.addLayout(side_by_side)
         self._show_photos(row["outcome_event_id"])
+
+    def _show_facts(self) -> None:
+        row = self.row
+        deadline = row["deadline"] or ""
+        if row.get("original_deadline") and row["original_deadline"] != row["deadline"]:
+            deadline = self.tr("{now}(原期限 {was})").format(now=row["deadline"], was=row["original_deadline"])
+        self.facts.setText(
+            self.tr("{sev} · {loc} · 发现于 {found} · 期限 {deadline}").format(
+                sev=label(Severity(row["severity"])),
+                loc=row["location"] or self.tr("未注明位置"),
+                found=clock.local_day(row["created_at"]),
+                deadline=deadline,
+            )
+        )
+        self.overdue.setText(self.tr("已逾期 {n} 天").format(n=row["overdue_days"]))
+        self.overdue.setVisible(row["overdue_days"] > 0 and row["outcome"] != EventKind.RECHECK_RECTIFIED)
 
     def _show_photos(self, event_id: str | None) -> None:
         self.photo_hint.setVisible(event_id is None and self.editable)
@@ -174,22 +185,27 @@ class RecheckRow(QFrame):
     def record(self, kind: EventKind) -> None:
         self._note_timer.stop()
         note = self.note.text().strip()
+        new_deadline = None
         if kind == EventKind.RECHECK_PARTLY:
             new_deadline = self.ask_new_deadline()
             if new_deadline is None:
                 self._restore_buttons()
                 return
-            stated = self.tr("新整改期限:{d}").format(d=new_deadline.isoformat())
-            note = f"{note}({stated})" if note else stated
-            self.note.setText(note)
         try:
-            event = visits.recheck(self.profile, self.visit["id"], self.row["id"], kind, note)
+            event = visits.recheck(
+                self.profile, self.visit["id"], self.row["id"], kind, note, new_deadline=new_deadline
+            )
         except StewardError as exc:
+            self._restore_buttons()
             self.failed.emit(exc)
             return
-        self._saved_note = self.note.text().strip()
-        self.row = {**self.row, "outcome": kind.value, "outcome_event_id": event["id"]}
-        self.overdue.setVisible(kind != EventKind.RECHECK_RECTIFIED and self.row["overdue_days"] > 0)
+        self._saved_note = note
+        # The finding is due from the new deadline now (or again from its own, if the result changed).
+        fresh = next(
+            (r for r in visits.recheck_list(self.profile, self.visit["id"]) if r["id"] == self.row["id"]), None
+        )
+        self.row = {**self.row, **(fresh or {}), "outcome": kind.value, "outcome_event_id": event["id"]}
+        self._show_facts()
         self._show_photos(event["id"])
         self.rechecked.emit(self.row["id"], kind)
 
