@@ -714,6 +714,37 @@ def test_a_record_the_hub_refuses_does_not_hold_back_the_others(
     assert waiting.records == 0 and [(r["entity"], r["code"]) for r in waiting.refused] == [("audit", "not_your_visit")]
 
 
+def test_a_record_with_an_invalid_body_is_refused_alone_in_one_push_and_remembered(
+    hub, laptop_a: Profile, tmp_path: Path
+) -> None:
+    """An enterprise whose address is longer than the hub takes: the hub refuses that record alone (naming the
+    field), keeps the rest of the same push, and the laptop remembers the refusal and lists it, not resending it."""
+    server, tokens, store = hub
+    visit, _finding = finished_visit_with_finding(laptop_a, tmp_path)
+    long_one = enterprises.create(laptop_a, name="长地址企业", credit_code=make_code(79), template_code="craft")
+    with laptop_a.db.write() as conn:  # as an older version, or a hand-edited profile, might have stored it
+        conn.execute("UPDATE enterprises SET address = ? WHERE id = ?", ["白塔镇" * 100, long_one["id"]])
+    client = client_for(laptop_a, server, tokens["李明"])
+    pushes: list[int] = []
+    push = client.push
+    client.push = lambda batch: pushes.append(len(batch)) or push(batch)  # type: ignore[method-assign]
+    report = engine.sync(laptop_a, client)
+    assert len(pushes) == 1  # answered record by record: no halving of the batch to find the bad one
+    assert [(r["entity"], r["id"], r["code"], r.get("field")) for r in report.refused] == [
+        ("enterprise", long_one["id"], "invalid_record", "address")
+    ]
+    assert "address" in report.refused[0]["zh"] and "address" in report.refused[0]["en"]
+    assert (
+        store.record_body("visit", visit["id"]) is not None and store.record_body("enterprise", long_one["id"]) is None
+    )
+    remembered = engine.pending(laptop_a)
+    assert remembered.records == 0
+    assert [(r["entity"], r["id"], r["code"]) for r in remembered.refused] == [
+        ("enterprise", long_one["id"], "invalid_record")
+    ]
+    assert engine.sync(laptop_a, client).refused == [] and len(pushes) == 1  # held back, not sent again
+
+
 def test_the_built_in_checklist_is_the_same_record_on_every_laptop(
     hub, laptop_a: Profile, laptop_b: Profile, tmp_path: Path, capsys
 ) -> None:

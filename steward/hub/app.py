@@ -57,6 +57,7 @@ class Refused(RecordRef):
     code: str
     zh: str
     en: str
+    field: str | None = Field(default=None, description="the field at fault, when the record's content is not valid")
 
 
 class PushAnswer(BaseModel):
@@ -150,6 +151,23 @@ def _invalid_request(exc: RequestValidationError) -> JSONResponse:
     )
 
 
+def _invalid_refusal(exc: InvalidRecord) -> dict[str, Any]:
+    """A record refused for its content, in the shape of every other refusal (the laptop remembers and shows it)."""
+    field = _text(exc.field, 80) or "record"
+    zh = {
+        "unknown_entity": f"服务器不认识这种记录({_text(exc.entity, 40)}),请更新服务器或 Steward。",
+        "bad_hash": "记录的校验值与内容不符(记录已损坏或被改动)。",
+    }.get(exc.code, f"记录内容不符合要求(字段 {field}),服务器未保存;请核对后修改。")
+    return {
+        "entity": _text(exc.entity, 40) or "",
+        "id": _text(exc.id, 80) or "",
+        "code": exc.code,
+        "field": field,
+        "zh": zh,
+        "en": f"Record not valid: {field}: {_text(exc.problem)}",
+    }
+
+
 def create_app(data_dir: Path) -> FastAPI:
     store = HubStore(data_dir)
     app = FastAPI(
@@ -212,20 +230,13 @@ def create_app(data_dir: Path) -> FastAPI:
     @app.post("/v1/records", response_model=PushAnswer, responses=_errors(400, *AUTH_ERRORS, 413, 507))
     def push(request: PushRequest, who: Caller) -> Any:
         """Each record is kept, a duplicate, a conflict, or refused on its own (see README: who may write what).
-        A body that does not fit its entity's model refuses the whole request (422 naming entity, id and field)."""
-        try:
-            records = clean_records(request.records)
-        except InvalidRecord as exc:
-            return _error(
-                422,
-                exc.code,
-                f"记录不符合要求:{exc.entity} {exc.id} 的字段 {exc.field}。",
-                f"Record {exc.entity} {exc.id} is not valid: {exc.field}: {exc.problem}",
-                entity=exc.entity,
-                id=exc.id,
-                field=exc.field,
-            )
-        return store.push(who, who["profile_id"], records)
+        A record whose body does not fit its entity's model (or whose entity, id or hash is not one) is refused on
+        its own, naming entity, id and field; the rest of the push is kept. Only a request that is not a list of
+        records at all is a 422."""
+        records, invalid = clean_records(request.records)
+        answer = store.push(who, who["profile_id"], records)
+        answer["refused"] = [_invalid_refusal(exc) for exc in invalid] + answer["refused"]
+        return answer
 
     @app.get("/v1/changes", responses={200: {"model": ChangesPage}, **_errors(*AUTH_ERRORS)}, response_class=Response)
     def changes(

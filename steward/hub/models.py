@@ -9,6 +9,7 @@ No `from __future__ import annotations` here: Pydantic reads these annotations a
 """
 
 import math
+import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -278,12 +279,14 @@ assert tuple(MODELS) == ENTITIES
 
 
 class Record(BaseModel):
-    """The envelope of one record; its body is checked by the entity's model (see `clean_record`)."""
+    """The envelope of one record: three strings and a body. Everything else (a known entity, an id of the right
+    form, the hash, the body against its entity's model) is checked record by record in `clean_record`, so one bad
+    record is refused on its own and never takes the rest of a push with it."""
 
-    entity: Literal[ENTITIES]  # type: ignore[valid-type]
-    id: str = Field(pattern=RECORD_ID)
-    hash: str = Field(pattern=SHA256)
-    body: dict[str, Any]
+    entity: str = Field(max_length=200, description="one of: " + ", ".join(ENTITIES))
+    id: str = Field(max_length=200, description="a UUID, or a photo's SHA-256")
+    hash: str = Field(max_length=200, description="SHA-256 of the canonical JSON of the body")
+    body: Any = Field(description="an object, checked by the entity's model")
 
 
 class InvalidRecord(ValueError):
@@ -324,7 +327,11 @@ def clean_record(entity: str, rid: str, claimed_hash: str, body: Any) -> dict[st
     """The record as the hub keeps it: {entity, id, hash, body} with only known fields, or InvalidRecord.
     The claimed hash must match the body as sent; the kept hash is that of the kept body."""
     if entity not in MODELS:
-        raise InvalidRecord(str(entity), rid, "entity", "unknown entity")
+        raise InvalidRecord(str(entity), rid, "entity", "unknown entity", code="unknown_entity")
+    if not re.fullmatch(RECORD_ID, rid):
+        raise InvalidRecord(entity, rid, "id", "not a record id (a UUID, or a photo's SHA-256)")
+    if not re.fullmatch(SHA256, claimed_hash):
+        raise InvalidRecord(entity, rid, "hash", "not a SHA-256 in lowercase hex", code="bad_hash")
     if not isinstance(body, dict):
         raise InvalidRecord(entity, rid, "body", "the body must be an object")
     bad = _bad_text(body)
@@ -353,5 +360,13 @@ def clean_record(entity: str, rid: str, claimed_hash: str, body: Any) -> dict[st
     return {"entity": entity, "id": rid, "hash": content_hash(kept), "body": kept}
 
 
-def clean_records(records: list[Record]) -> list[dict[str, Any]]:
-    return [clean_record(r.entity, r.id, r.hash, r.body) for r in records]
+def clean_records(records: list[Record]) -> tuple[list[dict[str, Any]], list[InvalidRecord]]:
+    """The records the hub may keep, and the problem of each one it may not (in the order they came)."""
+    kept: list[dict[str, Any]] = []
+    invalid: list[InvalidRecord] = []
+    for r in records:
+        try:
+            kept.append(clean_record(r.entity, r.id, r.hash, r.body))
+        except InvalidRecord as exc:
+            invalid.append(exc)
+    return kept, invalid
