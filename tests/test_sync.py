@@ -264,25 +264,30 @@ def test_the_hub_killed_mid_sync_then_restarted(hub, laptop_a: Profile, tmp_path
 
 
 @pytest.mark.parametrize(
-    ("path", "body"),
+    ("path", "body", "whole"),
     [
-        ("/v1/records", b"{not json"),
-        ("/v1/records", b'{"records": "nope"}'),
-        ("/v1/records", b'{"records": [{"entity": "visit", "id": "1", "hash": "x", "body": {}}]}'),
+        ("/v1/records", b"{not json", True),
+        ("/v1/records", b'{"records": "nope"}', True),
+        ("/v1/blobs/missing", b'{"sha256": ["../../etc/passwd"]}', True),
+        # A list of records, one of them bad: that record is refused on its own.
+        ("/v1/records", b'{"records": [{"entity": "visit", "id": "1", "hash": "x", "body": {}}]}', False),
         (
             "/v1/records",
             json.dumps({"records": [{"entity": "rocket", "id": "0" * 64, "hash": "0" * 64, "body": {}}]}).encode(),
+            False,
         ),
-        ("/v1/blobs/missing", b'{"sha256": ["../../etc/passwd"]}'),
         (
             "/v1/records",
             json.dumps(
                 {"records": [{"entity": "finding", "id": "0" * 64, "hash": "0" * 64, "body": {"visit_id": 5}}]}
             ).encode(),
+            False,
         ),
     ],
 )
-def test_malformed_payloads_are_refused_without_a_500(hub, laptop_a: Profile, path: str, body: bytes) -> None:
+def test_malformed_payloads_are_refused_without_a_500(
+    hub, laptop_a: Profile, path: str, body: bytes, whole: bool
+) -> None:
     server, tokens, store = hub
     before = store.stats()
     request = urllib.request.Request(
@@ -296,10 +301,15 @@ def test_malformed_payloads_are_refused_without_a_500(hub, laptop_a: Profile, pa
             "Content-Type": "application/json",
         },
     )
-    with pytest.raises(urllib.error.HTTPError) as http:
-        urllib.request.urlopen(request)
-    assert 400 <= http.value.code < 500
-    assert "error" in json.loads(http.value.read())
+    if whole:
+        with pytest.raises(urllib.error.HTTPError) as http:
+            urllib.request.urlopen(request)
+        assert 400 <= http.value.code < 500
+        assert "error" in json.loads(http.value.read())
+    else:
+        with urllib.request.urlopen(request) as response:
+            answer = json.loads(response.read())
+        assert answer["accepted"] == [] and len(answer["refused"]) == 1 and answer["refused"][0]["field"]
     assert store.stats() == before
 
 

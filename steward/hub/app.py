@@ -248,7 +248,9 @@ def create_app(data_dir: Path) -> FastAPI:
 
     @app.post("/v1/blobs/missing", responses=_errors(400, *AUTH_ERRORS, 413))
     def missing(request: MissingRequest, who: Caller) -> MissingAnswer:
-        missing = store.missing(request.sha256)
+        """The files this steward should upload. One the hub holds but this steward may not know of (no own record
+        names it, never sent by them) is answered as missing; its upload is checked and kept idempotently."""
+        missing = store.missing_for(request.sha256, who["id"])
         return MissingAnswer(missing=missing, offsets=store.partial_offsets(missing, who["id"]))
 
     @app.get("/v1/blobs/{sha256}/offset", responses=_errors(*AUTH_ERRORS))

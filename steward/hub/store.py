@@ -31,6 +31,14 @@ CREATE TABLE IF NOT EXISTS records (
     profile_id TEXT NOT NULL, content_hash TEXT NOT NULL, body TEXT NOT NULL, received_at TEXT NOT NULL,
     UNIQUE (entity, id));
 CREATE TABLE IF NOT EXISTS blobs (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, received_at TEXT NOT NULL);
+-- Who has shown they hold a file: sent all of its bytes (checked against its hash), by upload or in a bundle. Only
+-- they (and the stewards whose own photo, signature or document records name it) are told the file is on the hub.
+CREATE TABLE IF NOT EXISTS blob_holders (
+    sha256 TEXT NOT NULL, steward_id INTEGER NOT NULL, PRIMARY KEY (sha256, steward_id)) WITHOUT ROWID;
+-- Stewards who sent a photo's record that a colleague's record of the same photo already stood for (answered as
+-- accepted, never stored): their photo links may name it, as if their record had been the first.
+CREATE TABLE IF NOT EXISTS photo_claims (
+    sha256 TEXT NOT NULL, steward_id INTEGER NOT NULL, PRIMARY KEY (sha256, steward_id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS profile_keys (
     profile_id TEXT PRIMARY KEY, steward_id INTEGER NOT NULL REFERENCES stewards(id), public_key BLOB NOT NULL,
     registered_at TEXT NOT NULL);
@@ -122,7 +130,16 @@ class HubStore:
         os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
         os.chmod(self.path, 0o600)
         with self.connect() as conn:
+            claims_are_new = not conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'photo_claims'"
+            ).fetchone()
             conn.executescript(SCHEMA)
+            if claims_are_new:  # a hub from before claims: who linked a colleague's photo had sent its record
+                conn.execute(
+                    "INSERT OR IGNORE INTO photo_claims SELECT json_extract(l.body, '$.sha256'), l.owner "
+                    "FROM records l JOIN records p ON p.entity = 'photo' AND p.id = json_extract(l.body, '$.sha256') "
+                    "WHERE l.entity = 'photo_link' AND l.owner != p.owner"
+                )
         self._expired_at = 0.0
         self.expire_partials()
 
@@ -250,8 +267,14 @@ class HubStore:
                 entity, rid, body, digest = rec["entity"], rec["id"], rec["body"], rec["hash"]
                 ref = {"entity": entity, "id": rid}
                 existing = conn.execute(
-                    "SELECT content_hash FROM records WHERE entity = ? AND id = ?", [entity, rid]
+                    "SELECT content_hash, owner FROM records WHERE entity = ? AND id = ?", [entity, rid]
                 ).fetchone()
+                if entity == "photo" and existing is not None and existing[1] != steward["id"]:
+                    # The same photo, recorded first by a colleague: answered as if it were new, so that pushing a
+                    # photo's record never tells whether a colleague has that photo (see README, who may read what).
+                    conn.execute("INSERT OR IGNORE INTO photo_claims VALUES (?, ?)", [rid, steward["id"]])
+                    answer["accepted"].append(ref)
+                    continue
                 if existing is not None and existing[0] == digest:
                     answer["duplicates"].append(ref)
                     continue
@@ -363,16 +386,26 @@ class HubStore:
         return [h for h in hashes if h not in present]
 
     def may_read_blob(self, sha256: str, reader: int) -> bool:
-        """A steward downloads only files their own records name (a photo, a signature, a document)."""
+        """Whether the hub holds this file and `reader` may know it: they sent its bytes themselves, or their own
+        photo, signature or document record names it. A photo link does not count (anyone who learnt a hash could
+        link it onto their own visit). The same rule answers downloads and every "is it there?" of the blob API."""
         with self.connect() as conn:
             row = conn.execute(
-                "SELECT 1 FROM records WHERE owner = ? AND ("
-                " (entity = 'photo' AND id = ?) OR (entity = 'photo_link' AND json_extract(body, '$.sha256') = ?)"
-                " OR (entity = 'signature' AND json_extract(body, '$.image_sha256') = ?)"
-                " OR (entity = 'document' AND json_extract(body, '$.sha256') = ?)) LIMIT 1",
-                [reader, sha256, sha256, sha256, sha256],
+                "SELECT 1 FROM blobs b WHERE b.sha256 = ? AND ("
+                " EXISTS (SELECT 1 FROM blob_holders h WHERE h.sha256 = b.sha256 AND h.steward_id = ?)"
+                " OR EXISTS (SELECT 1 FROM records r WHERE r.owner = ? AND ("
+                "  (r.entity = 'photo' AND r.id = b.sha256)"
+                "  OR (r.entity = 'signature' AND json_extract(r.body, '$.image_sha256') = b.sha256)"
+                "  OR (r.entity = 'document' AND json_extract(r.body, '$.sha256') = b.sha256))))",
+                [sha256, reader, reader],
             ).fetchone()
         return row is not None
+
+    def missing_for(self, hashes: list[str], reader: int) -> list[str]:
+        """The files `reader` should upload: those the hub lacks, and those it holds that `reader` may not know of
+        (answered as missing: their upload is checked against the hash and kept idempotently)."""
+        absent = set(self.missing(hashes))
+        return [h for h in hashes if h in absent or not self.may_read_blob(h, reader)]
 
     def _partial(self, sha256: str, steward_id: int) -> Path:
         """An unfinished upload belongs to the steward who began it: each steward appends only to their own."""
@@ -388,8 +421,8 @@ class HubStore:
         return out
 
     def offset(self, sha256: str, steward_id: int) -> int:
-        if self.missing([sha256]) == []:
-            return -1  # complete
+        if self.may_read_blob(sha256, steward_id):
+            return -1  # complete (said only to a steward who may know the file is here)
         partial = self._partial(sha256, steward_id)
         return partial.stat().st_size if partial.exists() else 0
 
@@ -414,7 +447,7 @@ class HubStore:
         The caller writes the chunk's bytes as they arrive and then finishes or aborts it."""
         if self.clock() - self._expired_at > EXPIRE_EVERY:
             self.expire_partials()
-        if not self.missing([sha256]):
+        if self.may_read_blob(sha256, steward_id):
             return None
         partial = self._partial(sha256, steward_id)
         with self._busy_lock:
@@ -437,14 +470,15 @@ class HubStore:
         except BaseException:
             self._release(partial.name)
             raise
-        return Upload(self, sha256, partial, offset, total, fh)
+        return Upload(self, sha256, partial, offset, total, fh, steward_id)
 
     def _release(self, name: str) -> None:
         with self._busy_lock:
             self._busy.discard(name)
 
-    def _commit_blob(self, sha256: str, staged: Path, size: int) -> None:
-        """Move a verified file into the store together with its row: both or neither."""
+    def _commit_blob(self, sha256: str, staged: Path, size: int, holder: int) -> None:
+        """Move a verified file into the store together with its row: both or neither. The same file sent again by
+        another steward replaces it with the same bytes; either way the sender is recorded as holding it."""
         target = self.blob_path(sha256)
         moved = False
         try:
@@ -452,6 +486,7 @@ class HubStore:
                 try:
                     with self.transaction() as conn:
                         self._insert_blob_row(conn, sha256, size)
+                        conn.execute("INSERT OR IGNORE INTO blob_holders VALUES (?, ?)", [sha256, holder])
                         target.parent.mkdir(parents=True, exist_ok=True)
                         os.replace(staged, target)
                         moved = True
@@ -528,13 +563,13 @@ class HubStore:
                             f"离线包中的记录无效:{exc.entity} {exc.id} 的字段 {exc.field}。",
                             f"A record in the bundle is not valid: {exc}",
                         ) from None
-                for sha in bundle.manifest["blobs"]:
-                    if self.missing([sha]):
-                        staged[sha] = self._stage(bundle, sha)
+                for sha in bundle.manifest["blobs"]:  # every file checked, also one the hub holds already
+                    staged[sha] = self._stage(bundle, sha)
             self.bind(bundle.manifest["profile_id"], steward)
             result = self.push(steward, bundle.manifest["profile_id"], records)
+            new_files = set(self.missing(list(staged)))
             for sha, (file, size) in staged.items():
-                self._commit_blob(sha, file, size)
+                self._commit_blob(sha, file, size, steward["id"])
         finally:
             for file, _size in staged.values():
                 file.unlink(missing_ok=True)
@@ -543,7 +578,7 @@ class HubStore:
             "duplicates": len(result["duplicates"]),
             "conflicts": len(result["conflicts"]),
             "refused": len(result["refused"]),
-            "blobs": len(staged),
+            "blobs": len(new_files),
         }
 
     def _stage(self, bundle: Any, sha256: str) -> tuple[Path, int]:
@@ -668,7 +703,9 @@ class LoginAttempt:
 class Upload:
     """One chunk being appended to a steward's unfinished upload, written as it arrives (never held whole)."""
 
-    def __init__(self, store: HubStore, sha256: str, partial: Path, offset: int, total: int, fh: Any) -> None:
+    def __init__(
+        self, store: HubStore, sha256: str, partial: Path, offset: int, total: int, fh: Any, steward_id: int
+    ) -> None:
         self.store, self.sha256, self.partial, self.offset, self.total, self.fh = (
             store,
             sha256,
@@ -677,6 +714,7 @@ class Upload:
             total,
             fh,
         )
+        self.steward_id = steward_id
         self.received = 0
         self.chunk_digest = hashlib.sha256()
 
@@ -732,7 +770,7 @@ class Upload:
                 raise Unprocessable(
                     "blob_hash", "文件校验失败,将重新上传。", "The file's hash does not match; it will be sent again."
                 )
-            self.store._commit_blob(self.sha256, self.partial, self.total)
+            self.store._commit_blob(self.sha256, self.partial, self.total, self.steward_id)
             return {"offset": self.total, "complete": True}
         finally:
             self.store._release(self.partial.name)
@@ -751,7 +789,7 @@ REFUSALS = {
     ),
     "unknown_event": ("照片所属的问题进展尚未上传。", "The photo's finding event is not on the hub."),
     "not_your_event": ("只能给本人记录的问题进展添加照片。", "The finding event belongs to another steward."),
-    "unknown_photo": ("照片记录尚未上传。", "The photo is not on the hub."),
+    "unknown_photo": ("照片记录尚未上传。", "The photo's record has not been sent by this steward."),
 }
 # Entities every steward reads (reference data, and what re-checking a colleague's finding needs); the others
 # are read only by the steward who wrote them.
@@ -767,6 +805,18 @@ def _facts(conn: sqlite3.Connection, entity: str, rid: Any) -> sqlite3.Row | Non
         "json_extract(body, '$.finding_id') AS finding_id FROM records WHERE entity = ? AND id = ?",
         [entity, rid],
     ).fetchone()
+
+
+def _photo_sent_by(conn: sqlite3.Connection, me: int, sha256: str) -> bool:
+    """Whether steward `me` sent this photo's record (kept as theirs, or standing in for a colleague's)."""
+    return (
+        conn.execute(
+            "SELECT 1 FROM records WHERE entity = 'photo' AND id = ? AND owner = ? "
+            "UNION ALL SELECT 1 FROM photo_claims WHERE sha256 = ? AND steward_id = ?",
+            [sha256, me, sha256, me],
+        ).fetchone()
+        is not None
+    )
 
 
 def _own_visit(conn: sqlite3.Connection, me: int, visit_id: Any) -> tuple[str | None, sqlite3.Row | None]:
@@ -807,8 +857,8 @@ def _refusal(conn: sqlite3.Connection, me: int, entity: str, rid: str, body: dic
             return refusal
         return None if finding["owner"] == me else "not_your_finding"
     if entity == "photo_link":
-        if _facts(conn, "photo", body["sha256"]) is None:
-            return "unknown_photo"
+        if not _photo_sent_by(conn, me, body["sha256"]):
+            return "unknown_photo"  # whether a colleague has this photo is not said
         visit = None
         if body.get("visit_id"):
             refusal, visit = _own_visit(conn, me, body["visit_id"])
