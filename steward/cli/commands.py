@@ -491,6 +491,14 @@ def _hub(args: argparse.Namespace) -> int:
             password = Viewers(store).add(args.name)
             print(f"保险公司查询账号“{args.name}”的密码(只显示这一次):\n{password}")
             return 0
+        if args.action == "remove-viewer":
+            if not store.remove_viewer(args.name):
+                raise StewardError(
+                    f"没有名为“{args.name}”的查询账号。现有账号:{'、'.join(store.viewer_names()) or '无'}",
+                    f"No viewer named '{args.name}'.",
+                )
+            print(f"已删除查询账号“{args.name}”,其所有登录已结束。Viewer '{args.name}' removed; sessions ended.")
+            return 0
         if args.action == "add-steward":
             token = store.add_steward(args.name)
             print(f"环保管家“{args.name}”的同步令牌(只显示这一次,请妥善交给本人):\n{token}")

@@ -51,6 +51,11 @@ CREATE INDEX IF NOT EXISTS viewer_sessions_by_viewer ON viewer_sessions (viewer)
 CREATE TABLE IF NOT EXISTS login_failures (scope TEXT NOT NULL, key TEXT NOT NULL, at REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS login_failures_by_key ON login_failures (scope, key, at);
 """
+# An account lockout on top of the web page's short per-account and per-address limits (steward.hub.web.accounts):
+# those let a guesser who rotates addresses try 5 passwords every 15 minutes for ever; this many failures for one
+# account within a day lock it until the oldest of them is a day old, or until an administrator sets a new password.
+ACCOUNT_LOCK_FAILURES = 20
+ACCOUNT_LOCK_SECONDS = 24 * 3600
 PARTIAL_MAX_AGE = 24 * 3600  # an unfinished upload untouched this long is abandoned
 EXPIRE_EVERY = 600  # how often uploads look for abandoned ones
 
@@ -615,7 +620,8 @@ class HubStore:
 
     # -- web page logins (steward.hub.web) ----------------------------------------------------------------------
     def set_viewer_password(self, name: str, salt: str, password_hash: str) -> None:
-        """A new viewer, or a new password for one: every session opened with the old password ends with it."""
+        """A new viewer, or a new password for one: every session opened with the old password ends with it, and
+        the account's failed logins are forgotten (the administrator's reset lifts a lockout)."""
         with self.transaction() as conn:
             conn.execute(
                 "INSERT INTO viewers VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET salt = excluded.salt, "
@@ -623,6 +629,19 @@ class HubStore:
                 [name, salt, password_hash],
             )
             conn.execute("DELETE FROM viewer_sessions WHERE viewer = ?", [name])
+            conn.execute("DELETE FROM login_failures WHERE scope = 'account' AND key = ?", [name])
+
+    def remove_viewer(self, name: str) -> bool:
+        """The viewer can no longer log in, and every session they have open ends now. Returns whether they existed."""
+        with self.transaction() as conn:
+            removed = conn.execute("DELETE FROM viewers WHERE name = ?", [name]).rowcount
+            conn.execute("DELETE FROM viewer_sessions WHERE viewer = ?", [name])
+            conn.execute("DELETE FROM login_failures WHERE scope = 'account' AND key = ?", [name])
+        return bool(removed)
+
+    def viewer_names(self) -> list[str]:
+        with self.connect() as conn:
+            return [r[0] for r in conn.execute("SELECT name FROM viewers ORDER BY name")]
 
     def viewer_password(self, name: str) -> tuple[str, str] | None:
         """(salt, password_hash) of a viewer, hex."""
@@ -659,7 +678,10 @@ class HubStore:
         if wait > 0:
             return LoginAttempt(retry_after=int(wait) + 1)
         with self.transaction() as conn:
-            conn.execute("DELETE FROM login_failures WHERE at <= ?", [now - window])
+            conn.execute(
+                "DELETE FROM login_failures WHERE at <= ? OR (scope != 'account' AND at <= ?)",
+                [now - max(window, ACCOUNT_LOCK_SECONDS), now - window],
+            )
             wait = self._login_wait(conn, keys, window, now)  # again: another attempt may have come in between
             if wait > 0:
                 return LoginAttempt(retry_after=int(wait) + 1)
@@ -673,15 +695,21 @@ class HubStore:
     def _login_wait(conn: sqlite3.Connection, keys: list[tuple[str, str, int]], window: float, now: float) -> float:
         wait = 0.0
         for scope, key, limit in keys:
+            rules = [(limit, window)]
+            if scope == "account":  # the lockout: it counts failures from every address over a day
+                rules.append((ACCOUNT_LOCK_FAILURES, ACCOUNT_LOCK_SECONDS))
+            longest = max(span for _n, span in rules)
             times = [
                 r[0]
                 for r in conn.execute(
                     "SELECT at FROM login_failures WHERE scope = ? AND key = ? AND at > ? ORDER BY at",
-                    [scope, key, now - window],
+                    [scope, key, now - longest],
                 )
             ]
-            if len(times) >= limit:
-                wait = max(wait, times[len(times) - limit] + window - now)
+            for allowed, span in rules:
+                recent = [t for t in times if t > now - span]
+                if len(recent) >= allowed:
+                    wait = max(wait, recent[len(recent) - allowed] + span - now)
         return wait
 
     def forgive_login_failures(self, failure_rows: tuple[int, ...], scope: str, key: str) -> None:
