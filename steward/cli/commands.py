@@ -474,6 +474,15 @@ def _hub(args: argparse.Namespace) -> int:
                 f"Imported {len(rows)} enterprises ({changed} new or changed)."
             )
             return 0
+        if args.action == "import-events":
+            from steward.hub.event_import import import_events
+
+            read, changed = import_events(store, args.file)
+            print(
+                f"已导入投诉、处罚、危废记录 {read} 条,其中新增或更新 {changed} 条;各电脑下次同步时获取。"
+                f"Imported {read} records ({changed} new or changed)."
+            )
+            return 0
         if args.action == "import-template":
             from steward.services.template_files import read_template_file
             from steward.services.templates import template_rows

@@ -228,6 +228,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = hub.add_parser("import-enterprises", help="enterprise list (CSV/XLSX/JSON) handed to every laptop")
     p.add_argument("file", type=Path)
     p.add_argument("--data-dir", dest="hub_dir", type=Path, required=True)
+    p = hub.add_parser(
+        "import-events",
+        help="complaints, penalties, hazardous-waste violations (CSV UTF-8/GBK or XLSX) handed to every laptop",
+    )
+    p.add_argument("file", type=Path)
+    p.add_argument("--data-dir", dest="hub_dir", type=Path, required=True)
     p = hub.add_parser("import-template", help="checklist (YAML/JSON/XLSX) handed to every laptop")
     p.add_argument("file", type=Path)
     p.add_argument("--data-dir", dest="hub_dir", type=Path, required=True)

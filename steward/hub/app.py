@@ -18,7 +18,7 @@ from steward.hub.limits import BodyLimit, BodyTooLarge, too_large
 from steward.hub.models import SHA256, InvalidRecord, Record, clean_records
 from steward.hub.store import Forbidden, HubError, HubStore, NotFound, Unprocessable, UpgradeRequired
 from steward.hub.web import web_router
-from steward.sync.wire import HEADER_CHUNK_SHA256, HEADER_PROFILE, HEADER_PROTOCOL, PROTOCOL_VERSION
+from steward.sync.wire import ENTITIES, HEADER_CHUNK_SHA256, HEADER_PROFILE, HEADER_PROTOCOL, PROTOCOL_VERSION
 
 MAX_SEQ = 2**63 - 1  # SQLite's largest integer: a cursor beyond it is no cursor
 
@@ -86,6 +86,9 @@ class Hello(BaseModel):
     steward: str
     records: int
     blobs: int
+    entities: list[str] = Field(
+        default=list(ENTITIES), description="the kinds of record this hub takes; a laptop sends it no others"
+    )
 
 
 class MissingAnswer(BaseModel):

@@ -10,7 +10,7 @@ No `from __future__ import annotations` here: Pydantic reads these annotations a
 
 import math
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError, WithJsonSchema
@@ -263,8 +263,44 @@ class Document(Body):
     created_at: Stamp
 
 
+EARLIEST_EVENT = date(2000, 1, 1)  # before this a date is a typing slip (the laptop's own check says the same)
+
+
+def _event_day(value: str) -> str:
+    """A day that has happened: not before 2000, not after tomorrow (a laptop east of the hub is a day ahead)."""
+    day = date.fromisoformat(_iso_date(value))
+    if day < EARLIEST_EVENT:
+        raise ValueError(f"a date before {EARLIEST_EVENT} is a typing slip")
+    if day > date.today() + timedelta(days=1):
+        raise ValueError("a date in the future: only what happened is recorded")
+    return value
+
+
+class EnterpriseEvent(Body):
+    """A substantiated complaint (信访投诉), an administrative penalty or case, or a hazardous-waste violation found:
+    what the three-colour rating counts besides findings. Revised in place by its author; a delete is the last
+    revision, with deleted = 1."""
+
+    id: Id
+    enterprise_id: Id
+    kind: Literal["complaint", "penalty", "hazwaste"]
+    on_date: Annotated[str, AfterValidator(_event_day), WithJsonSchema({"type": "string", "format": "date"})]
+    source: _text(100) = ""
+    authority: _text(100) = ""
+    number: _text(100) = ""
+    substantiated: Flag = 1
+    note: _text(2000) = ""
+    created_at: Stamp
+    created_by: Name  # as typed on the laptop; the hub records the author from the token (/v1/changes "author")
+    revision: Annotated[int, Field(ge=1, le=1_000_000)] = 1
+    updated_at: Stamp | None = None
+    updated_by: Name = ""
+    deleted: Flag = 0
+
+
 MODELS: dict[str, type[Body]] = {
     "enterprise": Enterprise,
+    "enterprise_event": EnterpriseEvent,
     "template": Template,
     "visit": Visit,
     "finding": Finding,

@@ -288,16 +288,30 @@ class HubStore:
                     answer["refused"].append(
                         {**ref, "code": refusal, "zh": REFUSALS[refusal][0], "en": REFUSALS[refusal][1]}
                     )
+                elif existing is not None and entity in REVISED_ENTITIES:
+                    reason = _not_a_later_revision(conn, entity, rid, body)
+                    if reason:
+                        answer["conflicts"].append({**ref, "reason": reason})
+                    else:  # the author's next revision: replaces the record, at the end of the change sequence
+                        conn.execute("DELETE FROM records WHERE entity = ? AND id = ?", [entity, rid])
+                        self._insert_record(conn, entity, rid, steward["id"], profile_id, digest, body)
+                        answer["accepted"].append(ref)
                 elif existing is not None:
                     answer["conflicts"].append({**ref, "reason": "different content for the same id"})
                 else:
-                    conn.execute(
-                        "INSERT INTO records (entity, id, owner, profile_id, content_hash, body, received_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [entity, rid, steward["id"], profile_id, digest, json.dumps(body, ensure_ascii=False), _now()],
-                    )
+                    self._insert_record(conn, entity, rid, steward["id"], profile_id, digest, body)
                     answer["accepted"].append(ref)
         return answer
+
+    @staticmethod
+    def _insert_record(
+        conn: sqlite3.Connection, entity: str, rid: str, owner: int, profile_id: str, digest: str, body: dict[str, Any]
+    ) -> None:
+        conn.execute(
+            "INSERT INTO records (entity, id, owner, profile_id, content_hash, body, received_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [entity, rid, owner, profile_id, digest, json.dumps(body, ensure_ascii=False), _now()],
+        )
 
     def reference_id(self, entity: str, field: str, value: str) -> str | None:
         """The id of the record of this entity whose body has field == value (e.g. an enterprise's credit code)."""
@@ -325,25 +339,33 @@ class HubStore:
         """Reference data owned by the hub (enterprises, checklists): replaced by a newer import, and moved to the
         end of the change sequence so every laptop pulls the new version. Checked by the same model as a push.
         Returns whether anything changed."""
+        return self.put_references(entity, [(rid, body)]) == 1
+
+    def put_references(self, entity: str, items: list[tuple[str, dict[str, Any]]]) -> int:
+        """Several records of the hub's own, all checked first and then kept in one transaction (all or none).
+        Returns how many changed."""
         from steward.hub.models import InvalidRecord, clean_record
 
-        try:
-            kept = clean_record(entity, rid, content_hash(body), body)
-        except InvalidRecord as exc:
-            raise Unprocessable(
-                "invalid_record", f"数据不符合要求:{exc.entity} {exc.id} 的字段 {exc.field}。", f"Not valid: {exc}"
-            ) from None
+        kept = []
+        for rid, body in items:
+            try:
+                kept.append(clean_record(entity, rid, content_hash(body), body))
+            except InvalidRecord as exc:
+                raise Unprocessable(
+                    "invalid_record", f"数据不符合要求:{exc.entity} {exc.id} 的字段 {exc.field}。", f"Not valid: {exc}"
+                ) from None
+        changed = 0
         with self._disk_guard(), self.transaction() as conn:
-            row = conn.execute("SELECT content_hash FROM records WHERE entity = ? AND id = ?", [entity, rid]).fetchone()
-            if row and row[0] == kept["hash"]:
-                return False
-            conn.execute("DELETE FROM records WHERE entity = ? AND id = ?", [entity, rid])
-            conn.execute(
-                "INSERT INTO records (entity, id, owner, profile_id, content_hash, body, received_at) "
-                "VALUES (?, ?, 0, 'hub', ?, ?, ?)",
-                [entity, rid, kept["hash"], json.dumps(kept["body"], ensure_ascii=False), _now()],
-            )
-        return True
+            for rec in kept:
+                row = conn.execute(
+                    "SELECT content_hash FROM records WHERE entity = ? AND id = ?", [entity, rec["id"]]
+                ).fetchone()
+                if row and row[0] == rec["hash"]:
+                    continue
+                conn.execute("DELETE FROM records WHERE entity = ? AND id = ?", [entity, rec["id"]])
+                self._insert_record(conn, entity, rec["id"], 0, "hub", rec["hash"], rec["body"])
+                changed += 1
+        return changed
 
     def changes(self, since: int, limit: int, reader: int) -> bytes:
         """One page of the change feed as JSON text, built from the stored bodies without parsing them again.
@@ -818,10 +840,24 @@ REFUSALS = {
     "unknown_event": ("照片所属的问题进展尚未上传。", "The photo's finding event is not on the hub."),
     "not_your_event": ("只能给本人记录的问题进展添加照片。", "The finding event belongs to another steward."),
     "unknown_photo": ("照片记录尚未上传。", "The photo's record has not been sent by this steward."),
+    "unknown_enterprise": ("记录所属的企业尚未上传。", "The record's enterprise is not on the hub."),
+    "unknown_record": ("修改记录所指的记录尚未上传。", "The record this audit entry is about is not on the hub."),
+    "not_your_record": (
+        "只有录入人可以修改或删除这条记录。",
+        "Only the steward who entered this record may change or delete it.",
+    ),
+    "hub_record": (
+        "这条记录由保险公司服务器导入,只能在服务器上修改。",
+        "This record was imported on the hub; it can be changed there only.",
+    ),
 }
+# Records their author revises in place (each revision a higher `revision`; a delete is the last, deleted = 1).
+REVISED_ENTITIES = ("enterprise_event",)
+# What a revision may not change: the record stays the same fact about the same enterprise.
+_FIXED_FIELDS = ("enterprise_id", "kind", "created_at", "created_by")
 # Entities every steward reads (reference data, and what re-checking a colleague's finding needs); the others
 # are read only by the steward who wrote them.
-SHARED_ENTITIES = ("enterprise", "template", "visit", "finding", "finding_event")
+SHARED_ENTITIES = ("enterprise", "template", "visit", "finding", "finding_event", "enterprise_event")
 _LOOKUP_FIELDS = ("credit_code", "code")
 
 
@@ -858,12 +894,31 @@ def _own_visit(conn: sqlite3.Connection, me: int, visit_id: Any) -> tuple[str | 
     return None, visit
 
 
+def _not_a_later_revision(conn: sqlite3.Connection, entity: str, rid: str, body: dict[str, Any]) -> str | None:
+    """Why this record is no later revision of the one stored (a conflict), or None."""
+    row = conn.execute("SELECT body FROM records WHERE entity = ? AND id = ?", [entity, rid]).fetchone()
+    stored = json.loads(row[0])
+    if any(stored.get(name) != body.get(name) for name in _FIXED_FIELDS):
+        return "a revision may not change the enterprise, kind or creation of the record"
+    if stored.get("deleted"):
+        return "the record was deleted"
+    if body.get("revision", 1) <= stored.get("revision", 1):
+        return "not a later revision than the hub's"
+    return None
+
+
 def _refusal(conn: sqlite3.Connection, me: int, entity: str, rid: str, body: dict[str, Any]) -> str | None:
     """Why steward `me` may not write this record (a code of REFUSALS), or None. Authorship is the token's:
     nothing in the body (a visit's steward, an event's `by`) decides who may write."""
     if entity == "visit":
         visit = _facts(conn, "visit", rid)
         return "not_your_visit" if visit is not None and visit["owner"] != me else None
+    if entity == "audit" and body.get("entity") in REVISED_ENTITIES:
+        # The audit of an edit or delete of a complaint/penalty record: its author's, like the record itself.
+        stored = _facts(conn, str(body["entity"]), body["entity_id"])
+        if stored is None:
+            return "unknown_record"
+        return None if stored["owner"] == me else "not_your_record"
     if entity in ("finding", "signature", "audit", "document"):
         refusal, visit = _own_visit(conn, me, body.get("visit_id"))
         if (
@@ -907,5 +962,12 @@ def _refusal(conn: sqlite3.Connection, me: int, entity: str, rid: str, body: dic
             through_event = event is not None and event["finding_id"] == body["finding_id"]
             if finding["owner"] != me and not (through_visit or through_event):
                 return "not_your_finding"
+        return None
+    if entity == "enterprise_event":
+        stored = _facts(conn, "enterprise_event", rid)
+        if stored is not None and stored["owner"] != me:
+            return "hub_record" if stored["owner"] == 0 else "not_your_record"
+        if _facts(conn, "enterprise", body["enterprise_id"]) is None:
+            return "unknown_enterprise"
         return None
     return None  # enterprises, templates and photos: new ones from anyone; never overwritten
