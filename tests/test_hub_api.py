@@ -60,41 +60,52 @@ def new_id(n: int) -> str:
 
 
 # -- 1. every body checked by its entity's model ---------------------------------------------------------------
-def test_an_invalid_body_is_refused_naming_entity_id_and_field(hub, synced) -> None:
+def test_an_invalid_record_is_refused_on_its_own_naming_entity_id_and_field(hub, synced) -> None:
+    """One push: an enterprise without a name, an event whose time is a number, a visit whose body is a list, a
+    record of an entity the hub does not know, and one good enterprise. The good one is kept; each bad one is
+    refused on its own, naming entity, id and field; nothing of them is kept."""
     server, tokens, store = hub
     before = store.stats()
     enterprise = body_of(store, "enterprise", synced["visit"]["enterprise_id"])
     nameless = {k: v for k, v in enterprise.items() if k != "name"} | {"id": new_id(1), "credit_code": make_code(11)}
-    status, answer = call(
-        server.url, "POST", "/v1/records", tokens[LI], payload={"records": [record("enterprise", new_id(1), nameless)]}
-    )
-    assert status == 422
-    assert answer["error"]["entity"] == "enterprise" and answer["error"]["id"] == new_id(1)
-    assert answer["error"]["field"] == "name" and "name" in answer["error"]["zh"]
-
     event = next(b for b in store.bodies("finding_event") if b["finding_id"] == synced["finding"]["id"])
     timeless = {**event, "id": new_id(2), "at": 5}
+    good = {**enterprise, "id": new_id(7), "credit_code": make_code(17), "name": "好企业"}
     status, answer = call(
         server.url,
         "POST",
         "/v1/records",
         tokens[LI],
-        payload={"records": [record("finding_event", new_id(2), timeless)]},
+        payload={
+            "records": [
+                record("enterprise", new_id(1), nameless),
+                record("finding_event", new_id(2), timeless),
+                {"entity": "visit", "id": new_id(3), "hash": "0" * 64, "body": [1]},
+                record("spaceship", new_id(8), {"id": new_id(8)}),
+                record("enterprise", new_id(7), good),
+            ]
+        },
     )
-    assert status == 422 and (answer["error"]["entity"], answer["error"]["field"]) == ("finding_event", "at")
+    assert status == 200
+    assert answer["accepted"] == [{"entity": "enterprise", "id": new_id(7)}]
+    refused = {(r["entity"], r["id"]): r for r in answer["refused"]}
+    assert {key: r["field"] for key, r in refused.items()} == {
+        ("enterprise", new_id(1)): "name",
+        ("finding_event", new_id(2)): "at",
+        ("visit", new_id(3)): "body",
+        ("spaceship", new_id(8)): "entity",
+    }
+    assert refused[("enterprise", new_id(1))]["code"] == "invalid_record"
+    assert "name" in refused[("enterprise", new_id(1))]["zh"] and refused[("enterprise", new_id(1))]["en"]
+    assert refused[("spaceship", new_id(8))]["code"] == "unknown_entity"
+    assert store.stats()["records"] == before["records"] + 1
+    assert store.record_body("enterprise", new_id(1)) is None and store.record_body("finding_event", new_id(2)) is None
+    # Garbage that is not a list of records at all still refuses the request.
+    status, answer = call(server.url, "POST", "/v1/records", tokens[LI], payload={"records": {"entity": "visit"}})
+    assert status == 422 and answer["error"]["field"] == "records"
 
-    status, answer = call(
-        server.url,
-        "POST",
-        "/v1/records",
-        tokens[LI],
-        payload={"records": [{"entity": "visit", "id": new_id(3), "hash": "0" * 64, "body": [1]}]},
-    )
-    assert status == 422 and answer["error"]["id"] == new_id(3) and answer["error"]["field"] == "body"
-    assert store.stats() == before
 
-
-def test_a_lone_surrogate_in_a_record_is_a_422_not_a_500(hub, synced) -> None:
+def test_a_lone_surrogate_in_a_record_refuses_that_record_not_a_500(hub, synced) -> None:
     server, tokens, store = hub
     enterprise = body_of(store, "enterprise", synced["visit"]["enterprise_id"])
     broken = {**enterprise, "id": new_id(4), "credit_code": make_code(12), "address": "白塔镇\ud800"}
@@ -105,7 +116,9 @@ def test_a_lone_surrogate_in_a_record_is_a_422_not_a_500(hub, synced) -> None:
         tokens[LI],
         payload={"records": [{"entity": "enterprise", "id": new_id(4), "hash": "a" * 64, "body": broken}]},
     )
-    assert status == 422 and answer["error"]["field"] == "address" and answer["error"]["entity"] == "enterprise"
+    assert status == 200 and [(r["entity"], r["id"], r["field"]) for r in answer["refused"]] == [
+        ("enterprise", new_id(4), "address")
+    ]
     status, answer = call(
         server.url,
         "POST",
@@ -113,7 +126,8 @@ def test_a_lone_surrogate_in_a_record_is_a_422_not_a_500(hub, synced) -> None:
         tokens[LI],
         payload={"records": [{"entity": "enterprise\ud800", "id": new_id(4), "hash": "a" * 64, "body": {}}]},
     )
-    assert status == 422 and "error" in answer
+    # A record that cannot even be named (its entity is no text) is envelope garbage: the request is refused.
+    assert status == 422 and answer["error"]["field"] == "entity"
     assert store.record_body("enterprise", new_id(4)) is None
 
 
@@ -147,7 +161,9 @@ def test_the_hub_checks_each_records_hash_against_its_body(hub, synced) -> None:
     claimed = record("enterprise", new_id(6), body)
     claimed["body"] = {**body, "name": "改过的名字"}  # the body changed after hashing
     status, answer = call(server.url, "POST", "/v1/records", tokens[LI], payload={"records": [claimed]})
-    assert status == 422 and answer["error"]["code"] == "bad_hash" and answer["error"]["id"] == new_id(6)
+    assert status == 200 and [(r["code"], r["id"], r["field"]) for r in answer["refused"]] == [
+        ("bad_hash", new_id(6), "hash")
+    ]
     assert store.record_body("enterprise", new_id(6)) is None
 
 
@@ -189,11 +205,15 @@ def test_a_colleague_cannot_close_anothers_finding_or_link_a_photo_to_her_visit(
     records = [
         record("enterprise", new_id(9), fine),
         record("finding_event", new_id(7), waived),
+        record("photo", photo_sha, store.bodies("photo")[0]),  # he sends the photo's record as his laptop would
         record("photo_link", new_id(8), link),
     ]
     status, answer = call(server.url, "POST", "/v1/records", tokens[WANG], payload={"records": records})
     assert status == 200
-    assert answer["accepted"] == [{"entity": "enterprise", "id": new_id(9)}]  # the rest of the push is kept
+    assert answer["accepted"] == [  # the rest of the push is kept
+        {"entity": "enterprise", "id": new_id(9)},
+        {"entity": "photo", "id": photo_sha},
+    ]
     assert {(r["entity"], r["code"]) for r in answer["refused"]} == {
         ("finding_event", "not_your_finding"),
         ("photo_link", "not_your_visit"),
@@ -258,6 +278,71 @@ def test_colleagues_read_findings_but_not_each_others_photos_signatures_or_docum
     assert status == 404 and answer["error"]["code"] == "no_blob"
     signature = store.bodies("signature")[0]["image_sha256"]
     assert call(server.url, "GET", f"/v1/blobs/{signature}", tokens[WANG])[0] == 404
+
+
+def test_the_blob_api_never_tells_a_colleague_whether_anothers_file_is_on_the_hub(hub, synced) -> None:
+    """Wang, with a valid token and the hashes of Li's photo, signature image and report (learnt somehow), gets
+    exactly the answers he would get for files the hub has never seen; only by sending all the bytes does he
+    come to hold a file, and then nothing of Li's changes."""
+    server, tokens, store = hub
+    photo = store.bodies("photo")[0]
+    hers = [photo["sha256"], store.bodies("signature")[0]["image_sha256"], store.bodies("document")[0]["sha256"]]
+    unknown = [hashlib.sha256(f"never sent {i}".encode()).hexdigest() for i in range(3)]
+    status, answer = call(server.url, "POST", "/v1/blobs/missing", tokens[WANG], payload={"sha256": hers + unknown})
+    assert status == 200 and answer == {"missing": hers + unknown, "offsets": {}}
+    status, answer = call(server.url, "POST", "/v1/blobs/missing", tokens[LI], payload={"sha256": hers + unknown})
+    assert answer["missing"] == unknown  # Li is told her own files are there
+    for known, never in zip(hers, unknown, strict=True):
+        assert call(server.url, "GET", f"/v1/blobs/{known}/offset", tokens[WANG]) == (200, {"offset": 0})
+        assert call(server.url, "GET", f"/v1/blobs/{never}/offset", tokens[WANG]) == (200, {"offset": 0})
+    assert call(server.url, "GET", f"/v1/blobs/{hers[0]}/offset", tokens[LI]) == (200, {"offset": -1})
+    # An upload of a file he does not have: the same refusal as for a file the hub lacks (not "already complete").
+    wrong = os.urandom(photo["bytes"])
+    answers = [
+        call(server.url, "PUT", f"/v1/blobs/{sha}", tokens[WANG], data=wrong, params={"offset": 0, "total": len(wrong)})
+        for sha in (hers[0], unknown[0])
+    ]
+    assert [(s, a["error"]["code"]) for s, a in answers] == [(422, "blob_hash")] * 2
+    # A photo record, and a photo link, naming her photo: answered as for a photo nobody has.
+    fake = {**photo, "original_name": "wang.jpg"}
+    never_photo = {**photo, "sha256": unknown[1]}
+    status, answer = call(
+        server.url,
+        "POST",
+        "/v1/records",
+        tokens[WANG],
+        payload={"records": [record("photo", hers[0], fake), record("photo", unknown[1], never_photo)]},
+    )
+    assert status == 200 and answer["accepted"] == [
+        {"entity": "photo", "id": hers[0]},
+        {"entity": "photo", "id": unknown[1]},
+    ]
+    assert body_of(store, "photo", hers[0])["original_name"] == photo["original_name"]  # hers, unchanged
+    links = [
+        {"id": new_id(40 + i), "sha256": sha, "visit_id": new_id(49), "created_at": "2026-11-02T02:30:00.000Z"}
+        for i, sha in enumerate((hers[1], unknown[2]))
+    ]
+    status, answer = call(
+        server.url,
+        "POST",
+        "/v1/records",
+        tokens[WANG],
+        payload={"records": [record("photo_link", link["id"], link) for link in links]},
+    )
+    assert [r["code"] for r in answer["refused"]] == ["unknown_photo", "unknown_photo"]
+    assert call(server.url, "GET", f"/v1/blobs/{hers[0]}", tokens[WANG])[0] == 404
+    # Wang has the very same photo (it was forwarded to him): his upload is checked and kept, idempotently.
+    same = store.blob_path(hers[0]).read_bytes()
+    status, answer = call(
+        server.url, "PUT", f"/v1/blobs/{hers[0]}", tokens[WANG], data=same, params={"offset": 0, "total": len(same)}
+    )
+    assert (status, answer) == (200, {"offset": len(same), "complete": True})
+    assert call(server.url, "POST", "/v1/blobs/missing", tokens[WANG], payload={"sha256": hers})[1]["missing"] == [
+        hers[1],
+        hers[2],
+    ]
+    assert store.blob_path(hers[0]).read_bytes() == same and store.missing(hers) == []
+    assert call(server.url, "GET", f"/v1/blobs/{hers[1]}", tokens[WANG])[0] == 404
 
 
 # -- 3. bodies, uploads and disks -----------------------------------------------------------------------------

@@ -29,6 +29,8 @@ SHIPPED = [
     ("0014_photo_markup", "8cce608f0d969a01"),
     ("m0xx_event_new_deadline", "8d44d97f053768b0"),
     ("m0xx_finding_description_confirmed", "250ae7426c20a916"),
+    ("m0xx_event_tombstones", "9ae936075e987ea8"),
+    ("m0xx_event_origin", "de623170a4af1841"),
 ]
 
 

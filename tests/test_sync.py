@@ -264,25 +264,30 @@ def test_the_hub_killed_mid_sync_then_restarted(hub, laptop_a: Profile, tmp_path
 
 
 @pytest.mark.parametrize(
-    ("path", "body"),
+    ("path", "body", "whole"),
     [
-        ("/v1/records", b"{not json"),
-        ("/v1/records", b'{"records": "nope"}'),
-        ("/v1/records", b'{"records": [{"entity": "visit", "id": "1", "hash": "x", "body": {}}]}'),
+        ("/v1/records", b"{not json", True),
+        ("/v1/records", b'{"records": "nope"}', True),
+        ("/v1/blobs/missing", b'{"sha256": ["../../etc/passwd"]}', True),
+        # A list of records, one of them bad: that record is refused on its own.
+        ("/v1/records", b'{"records": [{"entity": "visit", "id": "1", "hash": "x", "body": {}}]}', False),
         (
             "/v1/records",
             json.dumps({"records": [{"entity": "rocket", "id": "0" * 64, "hash": "0" * 64, "body": {}}]}).encode(),
+            False,
         ),
-        ("/v1/blobs/missing", b'{"sha256": ["../../etc/passwd"]}'),
         (
             "/v1/records",
             json.dumps(
                 {"records": [{"entity": "finding", "id": "0" * 64, "hash": "0" * 64, "body": {"visit_id": 5}}]}
             ).encode(),
+            False,
         ),
     ],
 )
-def test_malformed_payloads_are_refused_without_a_500(hub, laptop_a: Profile, path: str, body: bytes) -> None:
+def test_malformed_payloads_are_refused_without_a_500(
+    hub, laptop_a: Profile, path: str, body: bytes, whole: bool
+) -> None:
     server, tokens, store = hub
     before = store.stats()
     request = urllib.request.Request(
@@ -296,10 +301,15 @@ def test_malformed_payloads_are_refused_without_a_500(hub, laptop_a: Profile, pa
             "Content-Type": "application/json",
         },
     )
-    with pytest.raises(urllib.error.HTTPError) as http:
-        urllib.request.urlopen(request)
-    assert 400 <= http.value.code < 500
-    assert "error" in json.loads(http.value.read())
+    if whole:
+        with pytest.raises(urllib.error.HTTPError) as http:
+            urllib.request.urlopen(request)
+        assert 400 <= http.value.code < 500
+        assert "error" in json.loads(http.value.read())
+    else:
+        with urllib.request.urlopen(request) as response:
+            answer = json.loads(response.read())
+        assert answer["accepted"] == [] and len(answer["refused"]) == 1 and answer["refused"][0]["field"]
     assert store.stats() == before
 
 
@@ -579,7 +589,8 @@ def test_a_pulled_field_name_carrying_sql_is_never_run(hub, laptop_b: Profile) -
     dump = "\n".join(str(r) for r in laptop_b.db.query("SELECT * FROM enterprises"))
     assert tokens["王芳"] not in dump
     after = laptop_b.db.query("SELECT * FROM settings ORDER BY key")
-    assert [s for s in after if s["key"] != "sync_signing_key_registered"] == before  # the sync's own note aside
+    own_notes = ("sync_signing_key_registered", "sync_entities_understood", "sync_hub_entities")
+    assert [s for s in after if s["key"] not in own_notes] == before  # the sync's own notes aside
 
 
 def test_a_pulled_record_the_laptop_cannot_apply_is_skipped_and_the_cursor_moves_on(
@@ -712,6 +723,37 @@ def test_a_record_the_hub_refuses_does_not_hold_back_the_others(
     assert store.record_body("visit", own["id"]) is not None  # her own visit went through
     waiting = engine.pending(laptop_b)  # the refused amendment is listed, not sent again until it changes
     assert waiting.records == 0 and [(r["entity"], r["code"]) for r in waiting.refused] == [("audit", "not_your_visit")]
+
+
+def test_a_record_with_an_invalid_body_is_refused_alone_in_one_push_and_remembered(
+    hub, laptop_a: Profile, tmp_path: Path
+) -> None:
+    """An enterprise whose address is longer than the hub takes: the hub refuses that record alone (naming the
+    field), keeps the rest of the same push, and the laptop remembers the refusal and lists it, not resending it."""
+    server, tokens, store = hub
+    visit, _finding = finished_visit_with_finding(laptop_a, tmp_path)
+    long_one = enterprises.create(laptop_a, name="长地址企业", credit_code=make_code(79), template_code="craft")
+    with laptop_a.db.write() as conn:  # as an older version, or a hand-edited profile, might have stored it
+        conn.execute("UPDATE enterprises SET address = ? WHERE id = ?", ["白塔镇" * 100, long_one["id"]])
+    client = client_for(laptop_a, server, tokens["李明"])
+    pushes: list[int] = []
+    push = client.push
+    client.push = lambda batch: pushes.append(len(batch)) or push(batch)  # type: ignore[method-assign]
+    report = engine.sync(laptop_a, client)
+    assert len(pushes) == 1  # answered record by record: no halving of the batch to find the bad one
+    assert [(r["entity"], r["id"], r["code"], r.get("field")) for r in report.refused] == [
+        ("enterprise", long_one["id"], "invalid_record", "address")
+    ]
+    assert "address" in report.refused[0]["zh"] and "address" in report.refused[0]["en"]
+    assert (
+        store.record_body("visit", visit["id"]) is not None and store.record_body("enterprise", long_one["id"]) is None
+    )
+    remembered = engine.pending(laptop_a)
+    assert remembered.records == 0
+    assert [(r["entity"], r["id"], r["code"]) for r in remembered.refused] == [
+        ("enterprise", long_one["id"], "invalid_record")
+    ]
+    assert engine.sync(laptop_a, client).refused == [] and len(pushes) == 1  # held back, not sent again
 
 
 def test_the_built_in_checklist_is_the_same_record_on_every_laptop(

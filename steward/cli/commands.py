@@ -474,6 +474,15 @@ def _hub(args: argparse.Namespace) -> int:
                 f"Imported {len(rows)} enterprises ({changed} new or changed)."
             )
             return 0
+        if args.action == "import-events":
+            from steward.hub.event_import import import_events
+
+            read, changed = import_events(store, args.file)
+            print(
+                f"已导入投诉、处罚、危废记录 {read} 条,其中新增或更新 {changed} 条;各电脑下次同步时获取。"
+                f"Imported {read} records ({changed} new or changed)."
+            )
+            return 0
         if args.action == "import-template":
             from steward.services.template_files import read_template_file
             from steward.services.templates import template_rows
@@ -490,6 +499,14 @@ def _hub(args: argparse.Namespace) -> int:
 
             password = Viewers(store).add(args.name)
             print(f"保险公司查询账号“{args.name}”的密码(只显示这一次):\n{password}")
+            return 0
+        if args.action == "remove-viewer":
+            if not store.remove_viewer(args.name):
+                raise StewardError(
+                    f"没有名为“{args.name}”的查询账号。现有账号:{'、'.join(store.viewer_names()) or '无'}",
+                    f"No viewer named '{args.name}'.",
+                )
+            print(f"已删除查询账号“{args.name}”,其所有登录已结束。Viewer '{args.name}' removed; sessions ended.")
             return 0
         if args.action == "add-steward":
             token = store.add_steward(args.name)

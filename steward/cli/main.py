@@ -224,6 +224,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = hub.add_parser("add-viewer", help="a read-only web login for insurer staff")
     p.add_argument("name")
     p.add_argument("--data-dir", dest="hub_dir", type=Path, required=True)
+    p = hub.add_parser("remove-viewer", help="remove a web login; every session of it ends at once")
+    p.add_argument("name")
+    p.add_argument("--data-dir", dest="hub_dir", type=Path, required=True)
     p = hub.add_parser("rebind", help="give a laptop profile to another steward")
     p.add_argument("profile_id")
     p.add_argument("name")
@@ -234,6 +237,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, required=True)
     p.add_argument("--token", help="this steward's token (default: settings)")
     p = hub.add_parser("import-enterprises", help="enterprise list (CSV/XLSX/JSON) handed to every laptop")
+    p.add_argument("file", type=Path)
+    p.add_argument("--data-dir", dest="hub_dir", type=Path, required=True)
+    p = hub.add_parser(
+        "import-events",
+        help="complaints, penalties, hazardous-waste violations (CSV UTF-8/GBK or XLSX) handed to every laptop",
+    )
     p.add_argument("file", type=Path)
     p.add_argument("--data-dir", dest="hub_dir", type=Path, required=True)
     p = hub.add_parser("import-template", help="checklist (YAML/JSON/XLSX) handed to every laptop")

@@ -18,7 +18,7 @@ from steward.hub.limits import BodyLimit, BodyTooLarge, too_large
 from steward.hub.models import SHA256, InvalidRecord, Record, clean_records
 from steward.hub.store import Forbidden, HubError, HubStore, NotFound, Unprocessable, UpgradeRequired
 from steward.hub.web import web_router
-from steward.sync.wire import HEADER_CHUNK_SHA256, HEADER_PROFILE, HEADER_PROTOCOL, PROTOCOL_VERSION
+from steward.sync.wire import ENTITIES, HEADER_CHUNK_SHA256, HEADER_PROFILE, HEADER_PROTOCOL, PROTOCOL_VERSION
 
 MAX_SEQ = 2**63 - 1  # SQLite's largest integer: a cursor beyond it is no cursor
 
@@ -57,6 +57,7 @@ class Refused(RecordRef):
     code: str
     zh: str
     en: str
+    field: str | None = Field(default=None, description="the field at fault, when the record's content is not valid")
 
 
 class PushAnswer(BaseModel):
@@ -85,6 +86,9 @@ class Hello(BaseModel):
     steward: str
     records: int
     blobs: int
+    entities: list[str] = Field(
+        default=list(ENTITIES), description="the kinds of record this hub takes; a laptop sends it no others"
+    )
 
 
 class MissingAnswer(BaseModel):
@@ -150,6 +154,23 @@ def _invalid_request(exc: RequestValidationError) -> JSONResponse:
     )
 
 
+def _invalid_refusal(exc: InvalidRecord) -> dict[str, Any]:
+    """A record refused for its content, in the shape of every other refusal (the laptop remembers and shows it)."""
+    field = _text(exc.field, 80) or "record"
+    zh = {
+        "unknown_entity": f"服务器不认识这种记录({_text(exc.entity, 40)}),请更新服务器或 Steward。",
+        "bad_hash": "记录的校验值与内容不符(记录已损坏或被改动)。",
+    }.get(exc.code, f"记录内容不符合要求(字段 {field}),服务器未保存;请核对后修改。")
+    return {
+        "entity": _text(exc.entity, 40) or "",
+        "id": _text(exc.id, 80) or "",
+        "code": exc.code,
+        "field": field,
+        "zh": zh,
+        "en": f"Record not valid: {field}: {_text(exc.problem)}",
+    }
+
+
 def create_app(data_dir: Path) -> FastAPI:
     store = HubStore(data_dir)
     app = FastAPI(
@@ -212,20 +233,13 @@ def create_app(data_dir: Path) -> FastAPI:
     @app.post("/v1/records", response_model=PushAnswer, responses=_errors(400, *AUTH_ERRORS, 413, 507))
     def push(request: PushRequest, who: Caller) -> Any:
         """Each record is kept, a duplicate, a conflict, or refused on its own (see README: who may write what).
-        A body that does not fit its entity's model refuses the whole request (422 naming entity, id and field)."""
-        try:
-            records = clean_records(request.records)
-        except InvalidRecord as exc:
-            return _error(
-                422,
-                exc.code,
-                f"记录不符合要求:{exc.entity} {exc.id} 的字段 {exc.field}。",
-                f"Record {exc.entity} {exc.id} is not valid: {exc.field}: {exc.problem}",
-                entity=exc.entity,
-                id=exc.id,
-                field=exc.field,
-            )
-        return store.push(who, who["profile_id"], records)
+        A record whose body does not fit its entity's model (or whose entity, id or hash is not one) is refused on
+        its own, naming entity, id and field; the rest of the push is kept. Only a request that is not a list of
+        records at all is a 422."""
+        records, invalid = clean_records(request.records)
+        answer = store.push(who, who["profile_id"], records)
+        answer["refused"] = [_invalid_refusal(exc) for exc in invalid] + answer["refused"]
+        return answer
 
     @app.get("/v1/changes", responses={200: {"model": ChangesPage}, **_errors(*AUTH_ERRORS)}, response_class=Response)
     def changes(
@@ -237,7 +251,9 @@ def create_app(data_dir: Path) -> FastAPI:
 
     @app.post("/v1/blobs/missing", responses=_errors(400, *AUTH_ERRORS, 413))
     def missing(request: MissingRequest, who: Caller) -> MissingAnswer:
-        missing = store.missing(request.sha256)
+        """The files this steward should upload. One the hub holds but this steward may not know of (no own record
+        names it, never sent by them) is answered as missing; its upload is checked and kept idempotently."""
+        missing = store.missing_for(request.sha256, who["id"])
         return MissingAnswer(missing=missing, offsets=store.partial_offsets(missing, who["id"]))
 
     @app.get("/v1/blobs/{sha256}/offset", responses=_errors(*AUTH_ERRORS))

@@ -9,6 +9,7 @@ No `from __future__ import annotations` here: Pydantic reads these annotations a
 """
 
 import math
+import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
@@ -291,8 +292,44 @@ class Document(Body):
     created_at: Stamp
 
 
+EARLIEST_EVENT = date(2000, 1, 1)  # before this a date is a typing slip (the laptop's own check says the same)
+
+
+def _event_day(value: str) -> str:
+    """A day that has happened: not before 2000, not after tomorrow (a laptop east of the hub is a day ahead)."""
+    day = date.fromisoformat(_iso_date(value))
+    if day < EARLIEST_EVENT:
+        raise ValueError(f"a date before {EARLIEST_EVENT} is a typing slip")
+    if day > date.today() + timedelta(days=1):
+        raise ValueError("a date in the future: only what happened is recorded")
+    return value
+
+
+class EnterpriseEvent(Body):
+    """A substantiated complaint (信访投诉), an administrative penalty or case, or a hazardous-waste violation found:
+    what the three-colour rating counts besides findings. Revised in place by its author; a delete is the last
+    revision, with deleted = 1."""
+
+    id: Id
+    enterprise_id: Id
+    kind: Literal["complaint", "penalty", "hazwaste"]
+    on_date: Annotated[str, AfterValidator(_event_day), WithJsonSchema({"type": "string", "format": "date"})]
+    source: _text(100) = ""
+    authority: _text(100) = ""
+    number: _text(100) = ""
+    substantiated: Flag = 1
+    note: _text(2000) = ""
+    created_at: Stamp
+    created_by: Name  # as typed on the laptop; the hub records the author from the token (/v1/changes "author")
+    revision: Annotated[int, Field(ge=1, le=1_000_000)] = 1
+    updated_at: Stamp | None = None
+    updated_by: Name = ""
+    deleted: Flag = 0
+
+
 MODELS: dict[str, type[Body]] = {
     "enterprise": Enterprise,
+    "enterprise_event": EnterpriseEvent,
     "template": Template,
     "visit": Visit,
     "finding": Finding,
@@ -307,12 +344,14 @@ assert tuple(MODELS) == ENTITIES
 
 
 class Record(BaseModel):
-    """The envelope of one record; its body is checked by the entity's model (see `clean_record`)."""
+    """The envelope of one record: three strings and a body. Everything else (a known entity, an id of the right
+    form, the hash, the body against its entity's model) is checked record by record in `clean_record`, so one bad
+    record is refused on its own and never takes the rest of a push with it."""
 
-    entity: Literal[ENTITIES]  # type: ignore[valid-type]
-    id: str = Field(pattern=RECORD_ID)
-    hash: str = Field(pattern=SHA256)
-    body: dict[str, Any]
+    entity: str = Field(max_length=200, description="one of: " + ", ".join(ENTITIES))
+    id: str = Field(max_length=200, description="a UUID, or a photo's SHA-256")
+    hash: str = Field(max_length=200, description="SHA-256 of the canonical JSON of the body")
+    body: Any = Field(description="an object, checked by the entity's model")
 
 
 class InvalidRecord(ValueError):
@@ -353,7 +392,11 @@ def clean_record(entity: str, rid: str, claimed_hash: str, body: Any) -> dict[st
     """The record as the hub keeps it: {entity, id, hash, body} with only known fields, or InvalidRecord.
     The claimed hash must match the body as sent; the kept hash is that of the kept body."""
     if entity not in MODELS:
-        raise InvalidRecord(str(entity), rid, "entity", "unknown entity")
+        raise InvalidRecord(str(entity), rid, "entity", "unknown entity", code="unknown_entity")
+    if not re.fullmatch(RECORD_ID, rid):
+        raise InvalidRecord(entity, rid, "id", "not a record id (a UUID, or a photo's SHA-256)")
+    if not re.fullmatch(SHA256, claimed_hash):
+        raise InvalidRecord(entity, rid, "hash", "not a SHA-256 in lowercase hex", code="bad_hash")
     if not isinstance(body, dict):
         raise InvalidRecord(entity, rid, "body", "the body must be an object")
     bad = _bad_text(body)
@@ -382,5 +425,13 @@ def clean_record(entity: str, rid: str, claimed_hash: str, body: Any) -> dict[st
     return {"entity": entity, "id": rid, "hash": content_hash(kept), "body": kept}
 
 
-def clean_records(records: list[Record]) -> list[dict[str, Any]]:
-    return [clean_record(r.entity, r.id, r.hash, r.body) for r in records]
+def clean_records(records: list[Record]) -> tuple[list[dict[str, Any]], list[InvalidRecord]]:
+    """The records the hub may keep, and the problem of each one it may not (in the order they came)."""
+    kept: list[dict[str, Any]] = []
+    invalid: list[InvalidRecord] = []
+    for r in records:
+        try:
+            kept.append(clean_record(r.entity, r.id, r.hash, r.body))
+        except InvalidRecord as exc:
+            invalid.append(exc)
+    return kept, invalid

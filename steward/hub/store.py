@@ -31,6 +31,14 @@ CREATE TABLE IF NOT EXISTS records (
     profile_id TEXT NOT NULL, content_hash TEXT NOT NULL, body TEXT NOT NULL, received_at TEXT NOT NULL,
     UNIQUE (entity, id));
 CREATE TABLE IF NOT EXISTS blobs (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, received_at TEXT NOT NULL);
+-- Who has shown they hold a file: sent all of its bytes (checked against its hash), by upload or in a bundle. Only
+-- they (and the stewards whose own photo, signature or document records name it) are told the file is on the hub.
+CREATE TABLE IF NOT EXISTS blob_holders (
+    sha256 TEXT NOT NULL, steward_id INTEGER NOT NULL, PRIMARY KEY (sha256, steward_id)) WITHOUT ROWID;
+-- Stewards who sent a photo's record that a colleague's record of the same photo already stood for (answered as
+-- accepted, never stored): their photo links may name it, as if their record had been the first.
+CREATE TABLE IF NOT EXISTS photo_claims (
+    sha256 TEXT NOT NULL, steward_id INTEGER NOT NULL, PRIMARY KEY (sha256, steward_id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS profile_keys (
     profile_id TEXT PRIMARY KEY, steward_id INTEGER NOT NULL REFERENCES stewards(id), public_key BLOB NOT NULL,
     registered_at TEXT NOT NULL);
@@ -43,6 +51,11 @@ CREATE INDEX IF NOT EXISTS viewer_sessions_by_viewer ON viewer_sessions (viewer)
 CREATE TABLE IF NOT EXISTS login_failures (scope TEXT NOT NULL, key TEXT NOT NULL, at REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS login_failures_by_key ON login_failures (scope, key, at);
 """
+# An account lockout on top of the web page's short per-account and per-address limits (steward.hub.web.accounts):
+# those let a guesser who rotates addresses try 5 passwords every 15 minutes for ever; this many failures for one
+# account within a day lock it until the oldest of them is a day old, or until an administrator sets a new password.
+ACCOUNT_LOCK_FAILURES = 20
+ACCOUNT_LOCK_SECONDS = 24 * 3600
 PARTIAL_MAX_AGE = 24 * 3600  # an unfinished upload untouched this long is abandoned
 EXPIRE_EVERY = 600  # how often uploads look for abandoned ones
 
@@ -122,7 +135,16 @@ class HubStore:
         os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
         os.chmod(self.path, 0o600)
         with self.connect() as conn:
+            claims_are_new = not conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'photo_claims'"
+            ).fetchone()
             conn.executescript(SCHEMA)
+            if claims_are_new:  # a hub from before claims: who linked a colleague's photo had sent its record
+                conn.execute(
+                    "INSERT OR IGNORE INTO photo_claims SELECT json_extract(l.body, '$.sha256'), l.owner "
+                    "FROM records l JOIN records p ON p.entity = 'photo' AND p.id = json_extract(l.body, '$.sha256') "
+                    "WHERE l.entity = 'photo_link' AND l.owner != p.owner"
+                )
         self._expired_at = 0.0
         self.expire_partials()
 
@@ -250,8 +272,14 @@ class HubStore:
                 entity, rid, body, digest = rec["entity"], rec["id"], rec["body"], rec["hash"]
                 ref = {"entity": entity, "id": rid}
                 existing = conn.execute(
-                    "SELECT content_hash FROM records WHERE entity = ? AND id = ?", [entity, rid]
+                    "SELECT content_hash, owner FROM records WHERE entity = ? AND id = ?", [entity, rid]
                 ).fetchone()
+                if entity == "photo" and existing is not None and existing[1] != steward["id"]:
+                    # The same photo, recorded first by a colleague: answered as if it were new, so that pushing a
+                    # photo's record never tells whether a colleague has that photo (see README, who may read what).
+                    conn.execute("INSERT OR IGNORE INTO photo_claims VALUES (?, ?)", [rid, steward["id"]])
+                    answer["accepted"].append(ref)
+                    continue
                 if existing is not None and existing[0] == digest:
                     answer["duplicates"].append(ref)
                     continue
@@ -260,16 +288,30 @@ class HubStore:
                     answer["refused"].append(
                         {**ref, "code": refusal, "zh": REFUSALS[refusal][0], "en": REFUSALS[refusal][1]}
                     )
+                elif existing is not None and entity in REVISED_ENTITIES:
+                    reason = _not_a_later_revision(conn, entity, rid, body)
+                    if reason:
+                        answer["conflicts"].append({**ref, "reason": reason})
+                    else:  # the author's next revision: replaces the record, at the end of the change sequence
+                        conn.execute("DELETE FROM records WHERE entity = ? AND id = ?", [entity, rid])
+                        self._insert_record(conn, entity, rid, steward["id"], profile_id, digest, body)
+                        answer["accepted"].append(ref)
                 elif existing is not None:
                     answer["conflicts"].append({**ref, "reason": "different content for the same id"})
                 else:
-                    conn.execute(
-                        "INSERT INTO records (entity, id, owner, profile_id, content_hash, body, received_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [entity, rid, steward["id"], profile_id, digest, json.dumps(body, ensure_ascii=False), _now()],
-                    )
+                    self._insert_record(conn, entity, rid, steward["id"], profile_id, digest, body)
                     answer["accepted"].append(ref)
         return answer
+
+    @staticmethod
+    def _insert_record(
+        conn: sqlite3.Connection, entity: str, rid: str, owner: int, profile_id: str, digest: str, body: dict[str, Any]
+    ) -> None:
+        conn.execute(
+            "INSERT INTO records (entity, id, owner, profile_id, content_hash, body, received_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [entity, rid, owner, profile_id, digest, json.dumps(body, ensure_ascii=False), _now()],
+        )
 
     def reference_id(self, entity: str, field: str, value: str) -> str | None:
         """The id of the record of this entity whose body has field == value (e.g. an enterprise's credit code)."""
@@ -297,25 +339,33 @@ class HubStore:
         """Reference data owned by the hub (enterprises, checklists): replaced by a newer import, and moved to the
         end of the change sequence so every laptop pulls the new version. Checked by the same model as a push.
         Returns whether anything changed."""
+        return self.put_references(entity, [(rid, body)]) == 1
+
+    def put_references(self, entity: str, items: list[tuple[str, dict[str, Any]]]) -> int:
+        """Several records of the hub's own, all checked first and then kept in one transaction (all or none).
+        Returns how many changed."""
         from steward.hub.models import InvalidRecord, clean_record
 
-        try:
-            kept = clean_record(entity, rid, content_hash(body), body)
-        except InvalidRecord as exc:
-            raise Unprocessable(
-                "invalid_record", f"数据不符合要求:{exc.entity} {exc.id} 的字段 {exc.field}。", f"Not valid: {exc}"
-            ) from None
+        kept = []
+        for rid, body in items:
+            try:
+                kept.append(clean_record(entity, rid, content_hash(body), body))
+            except InvalidRecord as exc:
+                raise Unprocessable(
+                    "invalid_record", f"数据不符合要求:{exc.entity} {exc.id} 的字段 {exc.field}。", f"Not valid: {exc}"
+                ) from None
+        changed = 0
         with self._disk_guard(), self.transaction() as conn:
-            row = conn.execute("SELECT content_hash FROM records WHERE entity = ? AND id = ?", [entity, rid]).fetchone()
-            if row and row[0] == kept["hash"]:
-                return False
-            conn.execute("DELETE FROM records WHERE entity = ? AND id = ?", [entity, rid])
-            conn.execute(
-                "INSERT INTO records (entity, id, owner, profile_id, content_hash, body, received_at) "
-                "VALUES (?, ?, 0, 'hub', ?, ?, ?)",
-                [entity, rid, kept["hash"], json.dumps(kept["body"], ensure_ascii=False), _now()],
-            )
-        return True
+            for rec in kept:
+                row = conn.execute(
+                    "SELECT content_hash FROM records WHERE entity = ? AND id = ?", [entity, rec["id"]]
+                ).fetchone()
+                if row and row[0] == rec["hash"]:
+                    continue
+                conn.execute("DELETE FROM records WHERE entity = ? AND id = ?", [entity, rec["id"]])
+                self._insert_record(conn, entity, rec["id"], 0, "hub", rec["hash"], rec["body"])
+                changed += 1
+        return changed
 
     def changes(self, since: int, limit: int, reader: int) -> bytes:
         """One page of the change feed as JSON text, built from the stored bodies without parsing them again.
@@ -363,16 +413,26 @@ class HubStore:
         return [h for h in hashes if h not in present]
 
     def may_read_blob(self, sha256: str, reader: int) -> bool:
-        """A steward downloads only files their own records name (a photo, a signature, a document)."""
+        """Whether the hub holds this file and `reader` may know it: they sent its bytes themselves, or their own
+        photo, signature or document record names it. A photo link does not count (anyone who learnt a hash could
+        link it onto their own visit). The same rule answers downloads and every "is it there?" of the blob API."""
         with self.connect() as conn:
             row = conn.execute(
-                "SELECT 1 FROM records WHERE owner = ? AND ("
-                " (entity = 'photo' AND id = ?) OR (entity = 'photo_link' AND json_extract(body, '$.sha256') = ?)"
-                " OR (entity = 'signature' AND json_extract(body, '$.image_sha256') = ?)"
-                " OR (entity = 'document' AND json_extract(body, '$.sha256') = ?)) LIMIT 1",
-                [reader, sha256, sha256, sha256, sha256],
+                "SELECT 1 FROM blobs b WHERE b.sha256 = ? AND ("
+                " EXISTS (SELECT 1 FROM blob_holders h WHERE h.sha256 = b.sha256 AND h.steward_id = ?)"
+                " OR EXISTS (SELECT 1 FROM records r WHERE r.owner = ? AND ("
+                "  (r.entity = 'photo' AND r.id = b.sha256)"
+                "  OR (r.entity = 'signature' AND json_extract(r.body, '$.image_sha256') = b.sha256)"
+                "  OR (r.entity = 'document' AND json_extract(r.body, '$.sha256') = b.sha256))))",
+                [sha256, reader, reader],
             ).fetchone()
         return row is not None
+
+    def missing_for(self, hashes: list[str], reader: int) -> list[str]:
+        """The files `reader` should upload: those the hub lacks, and those it holds that `reader` may not know of
+        (answered as missing: their upload is checked against the hash and kept idempotently)."""
+        absent = set(self.missing(hashes))
+        return [h for h in hashes if h in absent or not self.may_read_blob(h, reader)]
 
     def _partial(self, sha256: str, steward_id: int) -> Path:
         """An unfinished upload belongs to the steward who began it: each steward appends only to their own."""
@@ -388,8 +448,8 @@ class HubStore:
         return out
 
     def offset(self, sha256: str, steward_id: int) -> int:
-        if self.missing([sha256]) == []:
-            return -1  # complete
+        if self.may_read_blob(sha256, steward_id):
+            return -1  # complete (said only to a steward who may know the file is here)
         partial = self._partial(sha256, steward_id)
         return partial.stat().st_size if partial.exists() else 0
 
@@ -414,7 +474,7 @@ class HubStore:
         The caller writes the chunk's bytes as they arrive and then finishes or aborts it."""
         if self.clock() - self._expired_at > EXPIRE_EVERY:
             self.expire_partials()
-        if not self.missing([sha256]):
+        if self.may_read_blob(sha256, steward_id):
             return None
         partial = self._partial(sha256, steward_id)
         with self._busy_lock:
@@ -437,14 +497,15 @@ class HubStore:
         except BaseException:
             self._release(partial.name)
             raise
-        return Upload(self, sha256, partial, offset, total, fh)
+        return Upload(self, sha256, partial, offset, total, fh, steward_id)
 
     def _release(self, name: str) -> None:
         with self._busy_lock:
             self._busy.discard(name)
 
-    def _commit_blob(self, sha256: str, staged: Path, size: int) -> None:
-        """Move a verified file into the store together with its row: both or neither."""
+    def _commit_blob(self, sha256: str, staged: Path, size: int, holder: int) -> None:
+        """Move a verified file into the store together with its row: both or neither. The same file sent again by
+        another steward replaces it with the same bytes; either way the sender is recorded as holding it."""
         target = self.blob_path(sha256)
         moved = False
         try:
@@ -452,6 +513,7 @@ class HubStore:
                 try:
                     with self.transaction() as conn:
                         self._insert_blob_row(conn, sha256, size)
+                        conn.execute("INSERT OR IGNORE INTO blob_holders VALUES (?, ?)", [sha256, holder])
                         target.parent.mkdir(parents=True, exist_ok=True)
                         os.replace(staged, target)
                         moved = True
@@ -528,13 +590,13 @@ class HubStore:
                             f"离线包中的记录无效:{exc.entity} {exc.id} 的字段 {exc.field}。",
                             f"A record in the bundle is not valid: {exc}",
                         ) from None
-                for sha in bundle.manifest["blobs"]:
-                    if self.missing([sha]):
-                        staged[sha] = self._stage(bundle, sha)
+                for sha in bundle.manifest["blobs"]:  # every file checked, also one the hub holds already
+                    staged[sha] = self._stage(bundle, sha)
             self.bind(bundle.manifest["profile_id"], steward)
             result = self.push(steward, bundle.manifest["profile_id"], records)
+            new_files = set(self.missing(list(staged)))
             for sha, (file, size) in staged.items():
-                self._commit_blob(sha, file, size)
+                self._commit_blob(sha, file, size, steward["id"])
         finally:
             for file, _size in staged.values():
                 file.unlink(missing_ok=True)
@@ -543,7 +605,7 @@ class HubStore:
             "duplicates": len(result["duplicates"]),
             "conflicts": len(result["conflicts"]),
             "refused": len(result["refused"]),
-            "blobs": len(staged),
+            "blobs": len(new_files),
         }
 
     def _stage(self, bundle: Any, sha256: str) -> tuple[Path, int]:
@@ -580,7 +642,8 @@ class HubStore:
 
     # -- web page logins (steward.hub.web) ----------------------------------------------------------------------
     def set_viewer_password(self, name: str, salt: str, password_hash: str) -> None:
-        """A new viewer, or a new password for one: every session opened with the old password ends with it."""
+        """A new viewer, or a new password for one: every session opened with the old password ends with it, and
+        the account's failed logins are forgotten (the administrator's reset lifts a lockout)."""
         with self.transaction() as conn:
             conn.execute(
                 "INSERT INTO viewers VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET salt = excluded.salt, "
@@ -588,6 +651,19 @@ class HubStore:
                 [name, salt, password_hash],
             )
             conn.execute("DELETE FROM viewer_sessions WHERE viewer = ?", [name])
+            conn.execute("DELETE FROM login_failures WHERE scope = 'account' AND key = ?", [name])
+
+    def remove_viewer(self, name: str) -> bool:
+        """The viewer can no longer log in, and every session they have open ends now. Returns whether they existed."""
+        with self.transaction() as conn:
+            removed = conn.execute("DELETE FROM viewers WHERE name = ?", [name]).rowcount
+            conn.execute("DELETE FROM viewer_sessions WHERE viewer = ?", [name])
+            conn.execute("DELETE FROM login_failures WHERE scope = 'account' AND key = ?", [name])
+        return bool(removed)
+
+    def viewer_names(self) -> list[str]:
+        with self.connect() as conn:
+            return [r[0] for r in conn.execute("SELECT name FROM viewers ORDER BY name")]
 
     def viewer_password(self, name: str) -> tuple[str, str] | None:
         """(salt, password_hash) of a viewer, hex."""
@@ -624,7 +700,10 @@ class HubStore:
         if wait > 0:
             return LoginAttempt(retry_after=int(wait) + 1)
         with self.transaction() as conn:
-            conn.execute("DELETE FROM login_failures WHERE at <= ?", [now - window])
+            conn.execute(
+                "DELETE FROM login_failures WHERE at <= ? OR (scope != 'account' AND at <= ?)",
+                [now - max(window, ACCOUNT_LOCK_SECONDS), now - window],
+            )
             wait = self._login_wait(conn, keys, window, now)  # again: another attempt may have come in between
             if wait > 0:
                 return LoginAttempt(retry_after=int(wait) + 1)
@@ -638,15 +717,21 @@ class HubStore:
     def _login_wait(conn: sqlite3.Connection, keys: list[tuple[str, str, int]], window: float, now: float) -> float:
         wait = 0.0
         for scope, key, limit in keys:
+            rules = [(limit, window)]
+            if scope == "account":  # the lockout: it counts failures from every address over a day
+                rules.append((ACCOUNT_LOCK_FAILURES, ACCOUNT_LOCK_SECONDS))
+            longest = max(span for _n, span in rules)
             times = [
                 r[0]
                 for r in conn.execute(
                     "SELECT at FROM login_failures WHERE scope = ? AND key = ? AND at > ? ORDER BY at",
-                    [scope, key, now - window],
+                    [scope, key, now - longest],
                 )
             ]
-            if len(times) >= limit:
-                wait = max(wait, times[len(times) - limit] + window - now)
+            for allowed, span in rules:
+                recent = [t for t in times if t > now - span]
+                if len(recent) >= allowed:
+                    wait = max(wait, recent[len(recent) - allowed] + span - now)
         return wait
 
     def forgive_login_failures(self, failure_rows: tuple[int, ...], scope: str, key: str) -> None:
@@ -668,7 +753,9 @@ class LoginAttempt:
 class Upload:
     """One chunk being appended to a steward's unfinished upload, written as it arrives (never held whole)."""
 
-    def __init__(self, store: HubStore, sha256: str, partial: Path, offset: int, total: int, fh: Any) -> None:
+    def __init__(
+        self, store: HubStore, sha256: str, partial: Path, offset: int, total: int, fh: Any, steward_id: int
+    ) -> None:
         self.store, self.sha256, self.partial, self.offset, self.total, self.fh = (
             store,
             sha256,
@@ -677,6 +764,7 @@ class Upload:
             total,
             fh,
         )
+        self.steward_id = steward_id
         self.received = 0
         self.chunk_digest = hashlib.sha256()
 
@@ -732,7 +820,7 @@ class Upload:
                 raise Unprocessable(
                     "blob_hash", "文件校验失败,将重新上传。", "The file's hash does not match; it will be sent again."
                 )
-            self.store._commit_blob(self.sha256, self.partial, self.total)
+            self.store._commit_blob(self.sha256, self.partial, self.total, self.steward_id)
             return {"offset": self.total, "complete": True}
         finally:
             self.store._release(self.partial.name)
@@ -751,11 +839,25 @@ REFUSALS = {
     ),
     "unknown_event": ("照片所属的问题进展尚未上传。", "The photo's finding event is not on the hub."),
     "not_your_event": ("只能给本人记录的问题进展添加照片。", "The finding event belongs to another steward."),
-    "unknown_photo": ("照片记录尚未上传。", "The photo is not on the hub."),
+    "unknown_photo": ("照片记录尚未上传。", "The photo's record has not been sent by this steward."),
+    "unknown_enterprise": ("记录所属的企业尚未上传。", "The record's enterprise is not on the hub."),
+    "unknown_record": ("修改记录所指的记录尚未上传。", "The record this audit entry is about is not on the hub."),
+    "not_your_record": (
+        "只有录入人可以修改或删除这条记录。",
+        "Only the steward who entered this record may change or delete it.",
+    ),
+    "hub_record": (
+        "这条记录由保险公司服务器导入,只能在服务器上修改。",
+        "This record was imported on the hub; it can be changed there only.",
+    ),
 }
+# Records their author revises in place (each revision a higher `revision`; a delete is the last, deleted = 1).
+REVISED_ENTITIES = ("enterprise_event",)
+# What a revision may not change: the record stays the same fact about the same enterprise.
+_FIXED_FIELDS = ("enterprise_id", "kind", "created_at", "created_by")
 # Entities every steward reads (reference data, and what re-checking a colleague's finding needs); the others
 # are read only by the steward who wrote them.
-SHARED_ENTITIES = ("enterprise", "template", "visit", "finding", "finding_event")
+SHARED_ENTITIES = ("enterprise", "template", "visit", "finding", "finding_event", "enterprise_event")
 _LOOKUP_FIELDS = ("credit_code", "code")
 
 
@@ -769,6 +871,18 @@ def _facts(conn: sqlite3.Connection, entity: str, rid: Any) -> sqlite3.Row | Non
     ).fetchone()
 
 
+def _photo_sent_by(conn: sqlite3.Connection, me: int, sha256: str) -> bool:
+    """Whether steward `me` sent this photo's record (kept as theirs, or standing in for a colleague's)."""
+    return (
+        conn.execute(
+            "SELECT 1 FROM records WHERE entity = 'photo' AND id = ? AND owner = ? "
+            "UNION ALL SELECT 1 FROM photo_claims WHERE sha256 = ? AND steward_id = ?",
+            [sha256, me, sha256, me],
+        ).fetchone()
+        is not None
+    )
+
+
 def _own_visit(conn: sqlite3.Connection, me: int, visit_id: Any) -> tuple[str | None, sqlite3.Row | None]:
     if not visit_id:
         return "no_visit", None
@@ -780,12 +894,31 @@ def _own_visit(conn: sqlite3.Connection, me: int, visit_id: Any) -> tuple[str | 
     return None, visit
 
 
+def _not_a_later_revision(conn: sqlite3.Connection, entity: str, rid: str, body: dict[str, Any]) -> str | None:
+    """Why this record is no later revision of the one stored (a conflict), or None."""
+    row = conn.execute("SELECT body FROM records WHERE entity = ? AND id = ?", [entity, rid]).fetchone()
+    stored = json.loads(row[0])
+    if any(stored.get(name) != body.get(name) for name in _FIXED_FIELDS):
+        return "a revision may not change the enterprise, kind or creation of the record"
+    if stored.get("deleted"):
+        return "the record was deleted"
+    if body.get("revision", 1) <= stored.get("revision", 1):
+        return "not a later revision than the hub's"
+    return None
+
+
 def _refusal(conn: sqlite3.Connection, me: int, entity: str, rid: str, body: dict[str, Any]) -> str | None:
     """Why steward `me` may not write this record (a code of REFUSALS), or None. Authorship is the token's:
     nothing in the body (a visit's steward, an event's `by`) decides who may write."""
     if entity == "visit":
         visit = _facts(conn, "visit", rid)
         return "not_your_visit" if visit is not None and visit["owner"] != me else None
+    if entity == "audit" and body.get("entity") in REVISED_ENTITIES:
+        # The audit of an edit or delete of a complaint/penalty record: its author's, like the record itself.
+        stored = _facts(conn, str(body["entity"]), body["entity_id"])
+        if stored is None:
+            return "unknown_record"
+        return None if stored["owner"] == me else "not_your_record"
     if entity in ("finding", "signature", "audit", "document"):
         refusal, visit = _own_visit(conn, me, body.get("visit_id"))
         if (
@@ -807,8 +940,8 @@ def _refusal(conn: sqlite3.Connection, me: int, entity: str, rid: str, body: dic
             return refusal
         return None if finding["owner"] == me else "not_your_finding"
     if entity == "photo_link":
-        if _facts(conn, "photo", body["sha256"]) is None:
-            return "unknown_photo"
+        if not _photo_sent_by(conn, me, body["sha256"]):
+            return "unknown_photo"  # whether a colleague has this photo is not said
         visit = None
         if body.get("visit_id"):
             refusal, visit = _own_visit(conn, me, body["visit_id"])
@@ -829,5 +962,12 @@ def _refusal(conn: sqlite3.Connection, me: int, entity: str, rid: str, body: dic
             through_event = event is not None and event["finding_id"] == body["finding_id"]
             if finding["owner"] != me and not (through_visit or through_event):
                 return "not_your_finding"
+        return None
+    if entity == "enterprise_event":
+        stored = _facts(conn, "enterprise_event", rid)
+        if stored is not None and stored["owner"] != me:
+            return "hub_record" if stored["owner"] == 0 else "not_your_record"
+        if _facts(conn, "enterprise", body["enterprise_id"]) is None:
+            return "unknown_enterprise"
         return None
     return None  # enterprises, templates and photos: new ones from anyone; never overwritten

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import zipfile
 from pathlib import Path
 from typing import Any
 
 from steward.domain.credit_code import validate
-from steward.domain.errors import InvalidInput, TemplateImportError
+from steward.domain.errors import InvalidInput
+from steward.services.table_files import column_letter, table_rows
 
 _HEADERS = {
     "名称": "name",
@@ -42,14 +40,6 @@ _HEADERS = {
 }
 
 
-def _letter(index: int) -> str:
-    letters, index = "", index + 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def _rows_from_table(rows: list[list[Any]], source: str) -> list[dict[str, str]]:
     if not rows:
         raise InvalidInput(f"{source} 是空的。", f"{source} is empty.")
@@ -66,10 +56,10 @@ def _rows_from_table(rows: list[list[Any]], source: str) -> list[dict[str, str]]
         if not any(str(v or "").strip() for v in row):
             continue
         record = {k: str(row[i] if i < len(row) and row[i] is not None else "").strip() for k, i in columns.items()}
-        where = f"{source} 第{number}行 {_letter(columns['credit_code'])}列"
+        where = f"{source} 第{number}行 {column_letter(columns['credit_code'])}列"
         if not record["name"]:
             raise InvalidInput(
-                f"{source} 第{number}行 {_letter(columns['name'])}列:企业名称为空。",
+                f"{source} 第{number}行 {column_letter(columns['name'])}列:企业名称为空。",
                 f"{source} row {number}: the name is empty.",
             )
         try:
@@ -84,30 +74,8 @@ def read_enterprise_file(path: Path) -> list[dict[str, str]]:
     suffix = path.suffix.lower()
     if not path.is_file():
         raise InvalidInput(f"找不到文件:{path}", f"No such file: {path}")
-    if suffix == ".csv":
-        raw = path.read_bytes()
-        for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK more often than not
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise InvalidInput(f"{path.name}:无法识别文件编码。", f"{path.name}: unknown text encoding.")
-        return _rows_from_table(list(csv.reader(io.StringIO(text))), path.name)
-    if suffix == ".xlsx":
-        import openpyxl
-
-        try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-            raise TemplateImportError(
-                f"{path.name}:不是有效的 Excel 文件。", f"{path.name}: not a valid Excel file."
-            ) from None
-        try:
-            return _rows_from_table([list(r) for r in book.worksheets[0].iter_rows(values_only=True)], path.name)
-        finally:
-            book.close()
+    if suffix in (".csv", ".xlsx"):
+        return _rows_from_table(table_rows(path), path.name)
     if suffix == ".json":
         try:
             data = json.loads(path.read_text(encoding="utf-8-sig"))

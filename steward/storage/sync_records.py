@@ -36,7 +36,14 @@ def mark_acked(db: Database, rows: list[tuple[str, str, str]], at: str) -> None:
 
 # Refusals because a record the refused one needs was not on the hub yet: worth one more try once something new
 # has been acknowledged since (the missing record may have been it), not at every sync.
-_WAITING_CODES = ("unknown_visit", "unknown_finding", "unknown_event", "unknown_photo")
+_WAITING_CODES = (
+    "unknown_visit",
+    "unknown_finding",
+    "unknown_event",
+    "unknown_photo",
+    "unknown_enterprise",
+    "unknown_record",
+)
 
 
 def mark_refused(db: Database, rows: list[dict[str, str]], at: str) -> None:
@@ -56,7 +63,7 @@ def refusals(db: Database) -> list[dict[str, Any]]:
     record (then it is tried again once something new has been acknowledged)."""
     rows = db.conn.execute(
         """SELECT r.entity, r.entity_id AS id, r.content_hash AS hash, r.code, r.zh, r.en, r.refused_at,
-                  r.code IN (?, ?, ?, ?)
+                  r.code IN (?, ?, ?, ?, ?, ?)
                   AND EXISTS (SELECT 1 FROM sync_acks a WHERE a.acked_at > r.refused_at) AS retry
            FROM sync_refusals r ORDER BY r.refused_at, r.entity, r.entity_id""",
         list(_WAITING_CODES),
@@ -174,6 +181,34 @@ def documents(db: Database) -> list[dict[str, Any]]:
     )
 
 
+def own_enterprise_events(db: Database) -> list[dict[str, Any]]:
+    """Complaint, penalty and hazardous-waste records entered on this laptop, tombstones included (a delete travels
+    as the record's last revision). Records pulled from the hub are never pushed back."""
+    rows = db.query("SELECT * FROM enterprise_events WHERE origin = 'here' ORDER BY created_at, id")
+    for row in rows:
+        del row["origin"]
+    return rows
+
+
+def enterprise_event_revision(db: Database, event_id: str) -> tuple[int, str] | None:
+    """(revision, origin) of a record here, or None."""
+    row = db.conn.execute("SELECT revision, origin FROM enterprise_events WHERE id = ?", [event_id]).fetchone()
+    return (int(row[0]), str(row[1])) if row else None
+
+
+def put_pulled_enterprise_event(db: Database, row: dict[str, Any]) -> None:
+    """A record from the hub, new here or a later revision of one pulled before (an edit, or a delete's tombstone)."""
+    row = schema_row(db, "enterprise_events", {**row, "origin": ORIGIN_HUB})
+    names = list(row)
+    updates = ", ".join(f'"{n}" = excluded."{n}"' for n in names if n != "id")
+    with db.write() as conn:
+        conn.execute(
+            f"INSERT INTO enterprise_events ({_quoted(names)}) VALUES ({', '.join('?' for _ in names)}) "
+            f"ON CONFLICT(id) DO UPDATE SET {updates}",
+            [row[n] for n in names],
+        )
+
+
 def audit_entries(db: Database) -> list[dict[str, Any]]:
     return db.query("SELECT * FROM audit_log ORDER BY at, id")
 
@@ -221,7 +256,17 @@ def enterprise_id_by_code(db: Database, code: str) -> str | None:
 # Tables a pulled record may be written into. Their columns are read from the schema itself: the names in SQL are
 # always ours, never keys of a record (a colleague's laptop or a damaged hub could send any key).
 PULLED_TABLES = frozenset(
-    {"enterprises", "templates", "template_items", "visits", "visit_items", "answers", "findings", "finding_events"}
+    {
+        "enterprises",
+        "templates",
+        "template_items",
+        "visits",
+        "visit_items",
+        "answers",
+        "findings",
+        "finding_events",
+        "enterprise_events",
+    }
 )
 
 

@@ -53,7 +53,8 @@ def seal(manifest: dict[str, Any], key: str) -> str:
 def export(profile: Profile, token: str, target: Path) -> dict[str, int]:
     """Everything the hub has not acknowledged, in one zip (written whole or not at all). Documents travel as the
     app made them when each visit was finished; nothing is rendered here."""
-    records = engine.outbox(profile)
+    takes = engine.hub_takes(profile)  # an older hub refuses a whole bundle with a kind of record it does not know
+    records = [r for r in engine.outbox(profile) if r["entity"] in takes]
     blobs = list(engine.blob_outbox(profile))
     shas = {r["id"] for r in records if r["entity"] == "photo"}
     for row in sync_records.photo_files(profile.db, shas):

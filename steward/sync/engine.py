@@ -22,11 +22,21 @@ from steward.storage import signing_key
 from steward.storage import sync_records as store
 from steward.storage.profile import Profile
 from steward.sync.client import HubClient, SyncError
-from steward.sync.wire import CHUNK_SIZE, ENTITIES, TEMPLATE_LOCAL_FIELDS, record, without_empty_optional
+from steward.sync.wire import (
+    CHUNK_SIZE,
+    ENTITIES,
+    FIRST_ENTITIES,
+    TEMPLATE_LOCAL_FIELDS,
+    record,
+    without_empty_optional,
+)
 
 log = logging.getLogger(__name__)
 PUSH_BATCH = 500
 _PROFILE_ID = "sync_profile_id"
+_HUB_TAKES = "sync_hub_entities"  # the kinds of record the hub took at the last sync
+_UNDERSTOOD = "sync_entities_understood"  # the kinds of record this profile's last full pull could apply
+_REVISED = ("enterprise_event",)  # revised in place on the laptop: every unacknowledged revision travels
 # Fields that change after finishing (the notice number, given at first print) or say only where this laptop got
 # the visit stay out of the record: the notice travels as a document, amendments as audit records.
 _VISIT_LOCAL_FIELDS = ("notice_number", "updated_at", "origin")
@@ -122,6 +132,7 @@ def _records(profile: Profile) -> list[dict[str, Any]]:
     out["photo_link"] = [record("photo_link", link["id"], link) for link in links]
     out["signature"] = [record("signature", s["id"], s) for s in store.signatures_of_finished_visits(db)]
     out["document"] = [record("document", d["id"], d) for d in store.documents(db)]
+    out["enterprise_event"] = [record("enterprise_event", e["id"], e) for e in store.own_enterprise_events(db)]
     for entry in store.audit_entries(db):
         detail = json.loads(entry["detail"])
         out["audit"].append(
@@ -139,8 +150,25 @@ def outbox(profile: Profile) -> list[dict[str, Any]]:
     return [
         r
         for r in _records(profile)
-        if r["id"] not in acks[r["entity"]] and held.get((r["entity"], r["id"])) != r["hash"]
+        if _unacknowledged(r, acks[r["entity"]]) and held.get((r["entity"], r["id"])) != r["hash"]
     ]
+
+
+def _unacknowledged(rec: dict[str, Any], acks: dict[str, str]) -> bool:
+    """Not on the hub yet. A complaint/penalty record is revised in place (an edit, a delete's tombstone): each
+    revision the hub has not acknowledged travels."""
+    if rec["entity"] in _REVISED:
+        return acks.get(rec["id"]) != rec["hash"]
+    return rec["id"] not in acks
+
+
+def hub_takes(profile: Profile) -> tuple[str, ...]:
+    """The kinds of record the hub took when it was last reached (an offline bundle carries no others); before any
+    sync, those every hub takes."""
+    known = settings_store.get(profile.db, _HUB_TAKES)
+    if isinstance(known, list):
+        return tuple(e for e in ENTITIES if e in known)
+    return FIRST_ENTITIES
 
 
 def held_back(profile: Profile) -> list[dict[str, Any]]:
@@ -260,7 +288,10 @@ def sync(
     _register_key(profile, client, str(hello["steward"]), report)
     report.held_back = still_refused(profile)
 
-    records = outbox(profile)
+    # A hub that does not list what it takes is of the first protocol: newer kinds of record wait until it does.
+    takes = [e for e in ENTITIES if e in (hello.get("entities") or FIRST_ENTITIES)]
+    settings_store.put(profile.db, _HUB_TAKES, takes)
+    records = [r for r in outbox(profile) if r["entity"] in takes]
     for start in range(0, len(records), PUSH_BATCH):
         say("push", start, len(records))
         _push(profile, client, records[start : start + PUSH_BATCH], report)
@@ -403,6 +434,12 @@ def _pull(profile: Profile, client: HubClient, report: SyncReport, say: Progress
     reported): the cursor moves on, so one bad record never stops every later sync."""
     db = profile.db
     since = store.cursor(db, "changes")
+    understood = settings_store.get(db, _UNDERSTOOD)
+    if since and not (isinstance(understood, list) and set(ENTITIES) <= set(understood)):
+        # This version applies kinds of record an earlier one skipped (their cursor moved past them): read the hub's
+        # changes once more from the start. Applying a record twice changes nothing.
+        report.log.append("本版本能接收更多种类的记录,将从头读取一次服务器上的更新")
+        since = 0
     while True:
         page = client.changes(since)
         records = page["records"]
@@ -422,6 +459,7 @@ def _pull(profile: Profile, client: HubClient, report: SyncReport, say: Progress
         say("pull", report.pulled, report.pulled)
         if not page["more"]:
             break
+    settings_store.put(db, _UNDERSTOOD, list(ENTITIES))
     report.log.append(f"下载同事的更新 {report.pulled} 条")
     if report.skipped:
         report.log.append(f"跳过无法保存的记录 {len(report.skipped)} 条(详见下方)")
@@ -494,4 +532,20 @@ def _apply(profile: Profile, rec: dict[str, Any]) -> bool:
         store.insert_ignore(db, "finding_events", [row])
         refresh_state(profile, row["finding_id"])
         return True
+    if entity == "enterprise_event":
+        return _apply_enterprise_event(db, rec)
     return False
+
+
+def _apply_enterprise_event(db: Any, rec: dict[str, Any]) -> bool:
+    """A complaint, penalty or hazardous-waste record: new here, or a later revision (an edit or a delete) of one.
+    Its author is the steward the hub knows from the pushing token; one imported on the hub keeps its label."""
+    body, rid = rec["body"], rec["id"]
+    if not isinstance(body, dict) or not isinstance(body.get("revision", 1), int):
+        raise store.NotApplied("记录内容无法读取。", "The record cannot be read.")
+    here = store.enterprise_event_revision(db, rid)
+    if here is not None and here[0] >= body.get("revision", 1):
+        return False  # ours come back, or a revision this laptop has already
+    author = rec.get("author")
+    store.put_pulled_enterprise_event(db, {**body, "id": rid, **({"created_by": author} if author else {})})
+    return True

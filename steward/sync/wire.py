@@ -15,6 +15,7 @@ CHUNK_SIZE = 1024 * 1024
 # Push order: what a record refers to travels before it, so the hub's change sequence is in dependency order.
 ENTITIES = (
     "enterprise",
+    "enterprise_event",
     "template",
     "visit",
     "finding",
@@ -25,8 +26,12 @@ ENTITIES = (
     "audit",
     "document",
 )
+# What a hub that does not list its entities in /v1/hello takes (the first protocol's): a laptop sends it nothing
+# else, so a record of a newer kind waits on the laptop instead of being refused by an older hub.
+FIRST_ENTITIES = tuple(e for e in ENTITIES if e != "enterprise_event")
 # Records a steward writes only for their own visits; the rest (enterprises, templates, finding events, photos and
-# their links) merge from everyone. Owned records name their visit in body["visit_id"].
+# their links) merge from everyone. Owned records name their visit in body["visit_id"]. Enterprise events
+# (complaints, penalties, hazardous-waste violations) are their author's: each edit or delete is a new revision.
 OWNED_BY_VISIT = ("visit", "finding", "signature", "audit", "document")
 # A checklist's id follows its content, and every laptop ships the same built-in ones: what says when this
 # installation stored it stays home, so the same checklist is the same record on every laptop and on the hub.
