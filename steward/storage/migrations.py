@@ -418,3 +418,14 @@ def _split(script: str) -> list[str]:
     if current:
         statements.append("\n".join(current))
     return statements
+
+
+@migration("m0xx_event_tombstones")
+def event_tombstones(db: Database) -> None:
+    # Complaints, penalties and hazardous-waste records become editable and deletable. Each change raises
+    # `revision` (so sync sees a new version of the same id) and is audited; a delete keeps the row with deleted = 1
+    # (a tombstone the hub can carry to colleagues), and the rating and every listing skip it.
+    db.execute("ALTER TABLE enterprise_events ADD COLUMN revision INTEGER NOT NULL DEFAULT 1")
+    db.execute("ALTER TABLE enterprise_events ADD COLUMN updated_at TEXT")
+    db.execute("ALTER TABLE enterprise_events ADD COLUMN updated_by TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE enterprise_events ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))")
