@@ -28,6 +28,7 @@ SHIPPED = [
     ("0013_sync_refusals", "eceb1c5d37e109bb"),
     ("0014_photo_markup", "8cce608f0d969a01"),
     ("m0xx_event_tombstones", "9ae936075e987ea8"),
+    ("m0xx_rating_indexes", "bfc19344065ae306"),
 ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from steward.domain.rating import (
     RecordKind,
     Rules,
     distribution,
+    end_of_day,
     month_ends,
     parse_rules,
     rate,
@@ -74,12 +75,48 @@ def _label(row: dict[str, Any]) -> str:
 
 
 def facts_by_enterprise(profile: Profile, enterprise_id: str | None = None) -> dict[str, Facts]:
+    """Every fact of each enterprise: what a timeline or several dates need."""
+    db = profile.db
+    return _facts(
+        profile,
+        store.findings(db, enterprise_id),
+        store.finding_events(db, enterprise_id),
+        store.visits(db, enterprise_id),
+        enterprise_id,
+    )
+
+
+def facts_as_of(profile: Profile, day: date, rules: Rules, enterprise_id: str | None = None) -> dict[str, Facts]:
+    """Only the facts a rating as of `day` can look at (rate() gives the same colour and reasons from these as from
+    every fact): findings open then or of the last visits, and those visits. At 500 enterprises with three years of
+    weekly visits, a fraction of a second instead of several."""
+    db = profile.db
+    cutoff = end_of_day(day)
+    lo = clock.to_text(cutoff - timedelta(days=1))
+    hi = clock.to_text(cutoff + timedelta(days=1))
+    last = rules.green_last_visits + 2  # the domain picks the last N itself; a margin for visits finished at `hi`
+    return _facts(
+        profile,
+        store.findings_as_of(db, lo, hi, last, enterprise_id),
+        store.finding_events_as_of(db, lo, hi, last, enterprise_id),
+        store.recent_visits(db, hi, last, enterprise_id),
+        enterprise_id,
+    )
+
+
+def _facts(
+    profile: Profile,
+    finding_rows: list[dict[str, Any]],
+    event_rows: list[dict[str, Any]],
+    visit_rows: list[dict[str, Any]],
+    enterprise_id: str | None,
+) -> dict[str, Facts]:
     db = profile.db
     events: dict[str, list[Any]] = defaultdict(list)
-    for row in store.finding_events(db, enterprise_id):
+    for row in event_rows:
         events[row["finding_id"]].append(event_from_row(row))
     findings: dict[str, list[RatedFinding]] = defaultdict(list)
-    for row in store.findings(db, enterprise_id):
+    for row in finding_rows:
         findings[row["enterprise_id"]].append(
             RatedFinding(
                 id=row["id"],
@@ -95,7 +132,7 @@ def facts_by_enterprise(profile: Profile, enterprise_id: str | None = None) -> d
     for row in records_store.listing(db, enterprise_id):
         records[row["enterprise_id"]].append(record_from_row(row))
     visits: dict[str, list[RatedVisit]] = defaultdict(list)
-    for row in store.visits(db, enterprise_id):
+    for row in visit_rows:
         finished = clock.from_text(row["finished_at"]) if row["finished_at"] else None
         visits[row["enterprise_id"]].append(RatedVisit(row["id"], finished))
     return {
@@ -139,7 +176,7 @@ def ratings(profile: Profile, as_of: date | None = None, enterprise_id: str | No
     day = as_of or clock.today()
     names = _enterprise_names(profile, enterprise_id)
     rules = rules_for(profile)
-    facts = facts_by_enterprise(profile, enterprise_id)
+    facts = facts_as_of(profile, day, rules, enterprise_id)
     return [EnterpriseRating(eid, name, rate(facts[eid], rules, day)) for eid, name in names.items()]
 
 

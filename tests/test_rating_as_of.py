@@ -1,0 +1,35 @@
+"""The enterprise list rates 500 enterprises as of today from only the facts that can matter that day
+(services.ratings.facts_as_of); those must give exactly the colours and reasons every fact gives, on any day."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from steward.domain.rating import Colour, rate
+from steward.services import demo, ratings
+from steward.storage.profile import Profile
+
+TODAY = date(2026, 11, 25)
+
+
+def test_the_facts_of_one_day_rate_exactly_as_every_fact_does(tmp_path: Path) -> None:
+    with Profile(tmp_path / "demo") as profile:
+        demo.make_demo(profile, demo.DemoSize(24, 30, 2026, photos=False), today=TODAY)
+        rules = ratings.rules_for(profile)
+        every = ratings.facts_by_enterprise(profile)
+        days = [TODAY - timedelta(days=n) for n in range(0, 7 * 32, 5)]
+        seen: set[Colour] = set()
+        fewer = 0
+        for day in days:
+            some = ratings.facts_as_of(profile, day, rules)
+            assert some.keys() == every.keys()
+            for eid, facts in every.items():
+                expected = rate(facts, rules, day)
+                assert rate(some[eid], rules, day) == expected, (eid, day)
+                seen.add(expected.colour)
+            fewer += sum(len(f.findings) for f in some.values()) < sum(len(f.findings) for f in every.values())
+        assert seen == set(Colour)  # every colour and its reasons were compared, not only green
+        assert fewer == len(days)  # and on each day fewer findings were read than there are
+        (one,) = ratings.ratings(profile, TODAY, next(iter(every)))
+        assert one.rating == rate(every[one.enterprise_id], rules, TODAY)
