@@ -70,9 +70,24 @@ def test_deleting_leaves_a_tombstone_the_rating_and_listings_skip(profile: Profi
     (entry,) = enterprise_events.history(profile, penalty["id"])
     assert entry["action"] == "delete" and entry["detail"]["before"]["authority"] == "台州市生态环境局"
     with pytest.raises(NotFound, match="可能已被删除"):
-        enterprise_events.edit(profile, penalty["id"], note="x")
+        enterprise_events.edit(profile, penalty["id"], note="x", reason="y")
     with pytest.raises(NotFound):
-        enterprise_events.delete(profile, penalty["id"])
+        enterprise_events.delete(profile, penalty["id"], "again")
+
+
+def test_a_change_or_deletion_without_a_reason_is_refused_and_changes_nothing(
+    profile: Profile, enterprise: dict
+) -> None:
+    row = enterprise_events.add(profile, enterprise["id"], "complaint", date(2026, 5, 3), source="热线", today=TODAY)
+    with pytest.raises(InvalidInput) as caught:
+        enterprise_events.edit(profile, row["id"], substantiated=False, reason="  ")
+    assert "修改理由" in caught.value.zh and "reason for the change" in caught.value.en
+    with pytest.raises(InvalidInput) as caught:
+        enterprise_events.delete(profile, row["id"], "")
+    assert "删除理由" in caught.value.zh and "reason for deleting" in caught.value.en
+    kept = enterprise_events.get(profile, row["id"])
+    assert (kept["substantiated"], kept["revision"], kept["deleted"]) == (1, 1, 0)
+    assert enterprise_events.history(profile, row["id"]) == []
 
 
 def test_a_change_based_on_a_stale_revision_is_refused(profile: Profile, enterprise: dict) -> None:
@@ -141,11 +156,13 @@ def test_edit_and_delete_on_the_command_line(tmp_path: Path, capsys: pytest.Capt
     assert (listed["substantiated"], listed["note"], listed["revision"]) == (0, "未查实", 2)
     code, _, err = run("events", "edit", rid, "--source", "")
     assert code == 2 and "投诉来源" in err and "Enter where the complaint came from" in err
+    code, _, err = run("events", "delete", rid)
+    assert code == 2 and "删除理由" in err
     code, out, _ = run("events", "delete", rid, "--reason", "重复录入")
     assert code == 0 and rid in out
     code, out, _ = run("events", "list", "--json")
     assert json.loads(out) == []
-    code, _, err = run("events", "delete", rid)
+    code, _, err = run("events", "delete", rid, "--reason", "再删")
     assert code == 2 and "可能已被删除" in err
 
 
@@ -155,6 +172,6 @@ def test_the_audit_of_an_edited_record_is_not_pushed_to_a_hub_that_would_refuse_
     from steward.storage import sync_records
 
     row = enterprise_events.add(profile, enterprise["id"], "complaint", date(2026, 5, 3), source="热线", today=TODAY)
-    enterprise_events.edit(profile, row["id"], note="补充")
+    enterprise_events.edit(profile, row["id"], note="补充", reason="补充说明")
     assert len(enterprise_events.history(profile, row["id"])) == 1
     assert [e for e in sync_records.audit_entries(profile.db) if e["entity_id"] == row["id"]] == []

@@ -124,6 +124,16 @@ def _stale(record_id: str) -> InvalidInput:
     )
 
 
+def _require_reason(reason: str, deleting: bool) -> None:
+    """A change to a record the rating counted is an amendment: like one to a finished visit, it says why."""
+    if not reason.strip():
+        if deleting:
+            raise InvalidInput(
+                "请填写删除理由:审计记录会保留它。", "Give a reason for deleting: the audit log keeps it."
+            )
+        raise InvalidInput("请填写修改理由:审计记录会保留它。", "Give a reason for the change: the audit log keeps it.")
+
+
 def _audit(profile: Profile, row: dict[str, Any], action: str, reason: str, detail: dict[str, Any]) -> None:
     audit.record(
         profile.db,
@@ -164,6 +174,7 @@ def edit(
     changed = {k: v for k, v in after.items() if before[k] != v}
     if not changed:
         return before
+    _require_reason(reason, deleting=False)
     at = clock.to_text(clock.now())
     by = settings.get(profile, settings.STEWARD_NAME)
     with profile.db.write():
@@ -183,9 +194,10 @@ def edit(
     return get(profile, record_id)
 
 
-def delete(profile: Profile, record_id: str, reason: str = "") -> dict[str, Any]:
+def delete(profile: Profile, record_id: str, reason: str) -> dict[str, Any]:
     """Remove a record from the rating; the row stays as a tombstone and the audit log keeps what it said."""
     before = get(profile, record_id)
+    _require_reason(reason, deleting=True)
     at = clock.to_text(clock.now())
     with profile.db.write():
         if not store.mark_deleted(
