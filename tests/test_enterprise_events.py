@@ -175,3 +175,21 @@ def test_the_audit_of_an_edited_record_is_not_pushed_to_a_hub_that_would_refuse_
     enterprise_events.edit(profile, row["id"], note="补充", reason="补充说明")
     assert len(enterprise_events.history(profile, row["id"])) == 1
     assert [e for e in sync_records.audit_entries(profile.db) if e["entity_id"] == row["id"]] == []
+
+
+def test_a_reason_names_a_record_in_its_own_language(profile: Profile, enterprise: dict) -> None:
+    enterprise_events.add(
+        profile,
+        enterprise["id"],
+        "penalty",
+        date(2026, 5, 3),
+        authority="台州市生态环境局",
+        number="仙环罚〔2026〕12号",
+        today=TODAY,
+    )
+    enterprise_events.add(profile, enterprise["id"], "hazwaste", date(2026, 6, 3), note="废漆渣露天堆放", today=TODAY)
+    (rated,) = ratings.ratings(profile, TODAY, enterprise["id"])
+    penalty, hazwaste = rated.rating.reasons
+    assert penalty.en.endswith("2026-05-03 [仙环罚〔2026〕12号, 台州市生态环境局]")
+    assert penalty.zh.endswith("2026-05-03〔仙环罚〔2026〕12号、台州市生态环境局〕")
+    assert hazwaste.en.endswith("2026-06-03 [废漆渣露天堆放]")

@@ -92,9 +92,10 @@ class RatedRecord:
     number: str = ""
     note: str = ""
 
-    def title(self) -> str:
+    def title(self, english: bool = False) -> str:
+        """Its number, authority and source as typed (or the start of its note); joined in the reason's language."""
         parts = [p for p in (self.number, self.authority, self.source) if p]
-        return "、".join(parts) or self.note[:20] or self.kind.zh
+        return (", " if english else "、").join(parts) or self.note[:20] or (self.kind.en if english else self.kind.zh)
 
 
 @dataclass(frozen=True)
@@ -297,7 +298,7 @@ def _record_reason(colour: Colour, rule: Rule, hits: list[RatedRecord]) -> Reaso
     en = (
         f"{colour.en}: {len(hits)} {'substantiated ' if kind is RecordKind.COMPLAINT else ''}{kind.en}(s) in "
         f"{rule.window_months} months (threshold {rule.threshold}): "
-        + ", ".join(f"{r.on.isoformat()} [{r.title()}]" for r in hits)
+        + ", ".join(f"{r.on.isoformat()} [{r.title(english=True)}]" for r in hits)
     )
     return Reason(colour, rule.kind.value, zh, en, tuple((kind.value, r.id, r.on.isoformat()) for r in hits))
 

@@ -53,7 +53,7 @@ class RatingView(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.reasons)
-        scroll.setMaximumHeight(140)
+        scroll.setMaximumHeight(110)
         self.timeline = QTreeWidget()
         self.timeline.setColumnCount(3)
         self.timeline.setHeaderLabels([self.tr("日期"), self.tr("颜色变化"), self.tr("原因")])
