@@ -434,6 +434,20 @@ def timeline(facts: Facts, rules: Rules, until: date) -> list[Change]:
     return changes
 
 
+def changes_between(facts: Facts, rules: Rules, first: date, last: date) -> tuple[Rating, list[Change]]:
+    """The colour as it stood when `first` began (at the end of the day before) and every change from `first` to
+    `last`, each from the colour before it: what a period's report lists."""
+    before = rate(facts, rules, first - timedelta(days=1))
+    changes: list[Change] = []
+    previous = before.colour
+    for day in sorted(d for d in change_days(facts, rules) if first <= d <= last):
+        rating = rate(facts, rules, day)
+        if rating.colour != previous:
+            changes.append(Change(day, rating, previous))
+            previous = rating.colour
+    return before, changes
+
+
 def month_ends(start: date, end: date) -> list[date]:
     """The last day of each month from `start`'s month to `end`'s month; the current month ends at `end`."""
     days: list[date] = []

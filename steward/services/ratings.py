@@ -21,6 +21,7 @@ from steward.domain.rating import (
     Rating,
     RecordKind,
     Rules,
+    changes_between,
     distribution,
     end_of_day,
     month_ends,
@@ -90,16 +91,25 @@ def facts_as_of(profile: Profile, day: date, rules: Rules, enterprise_id: str | 
     """Only the facts a rating as of `day` can look at (rate() gives the same colour and reasons from these as from
     every fact): findings open then or of the last visits, and those visits. At 500 enterprises with three years of
     weekly visits, a fraction of a second instead of several."""
+    return facts_between(profile, day, day, rules, enterprise_id)
+
+
+def facts_between(
+    profile: Profile, first: date, last: date, rules: Rules, enterprise_id: str | None = None
+) -> dict[str, Facts]:
+    """Only the facts a rating as of any day from `first` to `last` can look at: findings open at some point then
+    (never closed, or closed after `first` began), each enterprise's last visits before `first` and every visit
+    after, and their findings. A finding closed for good earlier is closed on every one of those days. The bounds
+    are widened by a day each way: a superset; the domain then decides exactly."""
     db = profile.db
-    cutoff = end_of_day(day)
-    lo = clock.to_text(cutoff - timedelta(days=1))
-    hi = clock.to_text(cutoff + timedelta(days=1))
-    last = rules.green_last_visits + 2  # the domain picks the last N itself; a margin for visits finished at `hi`
+    since = clock.to_text(end_of_day(first) - timedelta(days=2))
+    hi = clock.to_text(end_of_day(last) + timedelta(days=1))
+    recent = rules.green_last_visits + 2  # the domain picks the last N itself; a margin at `since`
     return _facts(
         profile,
-        store.findings_as_of(db, lo, hi, last, enterprise_id),
-        store.finding_events_as_of(db, lo, hi, last, enterprise_id),
-        store.recent_visits(db, hi, last, enterprise_id),
+        store.findings_as_of(db, since, hi, recent, enterprise_id),
+        store.finding_events_as_of(db, since, hi, recent, enterprise_id),
+        store.recent_visits(db, since, hi, recent, enterprise_id),
         enterprise_id,
     )
 
@@ -197,3 +207,29 @@ def monthly_distribution(profile: Profile, start: date, end: date) -> list[tuple
     rules = rules_for(profile)
     facts = facts_by_enterprise(profile)
     return [(day, distribution(rate(f, rules, day) for f in facts.values())) for day in month_ends(start, end)]
+
+
+@dataclass(frozen=True)
+class PeriodColours:
+    """The park's colours at the end of a period and every change within it, as of the period's end."""
+
+    first: date
+    last: date
+    rules_name: str
+    at_end: dict[Colour, int]
+    changes: list[tuple[str, Change]]  # (enterprise name, change), by name then date
+
+
+def period_colours(profile: Profile, first: date, last: date) -> PeriodColours:
+    if first > last:
+        raise InvalidInput(f"开始日期 {first} 晚于结束日期 {last}。", f"The start {first} is after the end {last}.")
+    names = _enterprise_names(profile, None)
+    rules = rules_for(profile)
+    facts = facts_between(profile, first, last, rules)
+    at_end: list[Rating] = []
+    changes: list[tuple[str, Change]] = []
+    for eid, name in names.items():
+        at_end.append(rate(facts[eid], rules, last))
+        _before, within = changes_between(facts[eid], rules, first, last)
+        changes.extend((name, change) for change in within)
+    return PeriodColours(first, last, rules.name, distribution(at_end), changes)

@@ -48,40 +48,47 @@ _RECENT_VISITS = """
     SELECT v.id, v.enterprise_id, v.finished_at
     FROM enterprises e JOIN visits v ON v.id IN (
         SELECT r.id FROM visits r
-        WHERE r.enterprise_id = e.id AND r.finished_at IS NOT NULL AND r.finished_at < :hi
+        WHERE r.enterprise_id = e.id AND r.finished_at IS NOT NULL AND r.finished_at < :since
         ORDER BY r.finished_at DESC, r.id DESC LIMIT :last)
     WHERE :e IS NULL OR e.id = :e
+    UNION ALL
+    SELECT id, enterprise_id, finished_at FROM visits
+    WHERE finished_at >= :since AND finished_at < :hi AND (:e IS NULL OR enterprise_id = :e)
 """
 
-# Open then (never closed, or closed only after `lo`: see services.ratings.facts_as_of), or of a recent visit.
+# Open then (never closed, or closed only after `since`: see services.ratings.facts_as_of), or of a recent visit.
 _CANDIDATES = f"""
     SELECT c.id FROM findings c
-    WHERE (c.closed_at IS NULL OR c.closed_at >= :lo) AND c.created_at < :hi AND (:e IS NULL OR c.enterprise_id = :e)
+    WHERE (c.closed_at IS NULL OR c.closed_at >= :since) AND c.created_at < :hi AND (:e IS NULL OR c.enterprise_id = :e)
     UNION
     SELECT c.id FROM findings c WHERE c.visit_id IN (SELECT id FROM ({_RECENT_VISITS})) AND c.created_at < :hi
 """
 
 
-def recent_visits(db: Database, hi: str, last: int, enterprise_id: str | None = None) -> list[dict[str, Any]]:
-    """Each enterprise's `last` newest visits finished before `hi`."""
-    return db.query(_RECENT_VISITS, {"hi": hi, "last": last, "e": enterprise_id})
+def recent_visits(
+    db: Database, since: str, hi: str, last: int, enterprise_id: str | None = None
+) -> list[dict[str, Any]]:
+    """Each enterprise's `last` newest visits finished before `since`, and every visit finished from then to `hi`."""
+    return db.query(_RECENT_VISITS, {"since": since, "hi": hi, "last": last, "e": enterprise_id})
 
 
-def findings_as_of(db: Database, lo: str, hi: str, last: int, enterprise_id: str | None = None) -> list[dict[str, Any]]:
-    """Findings made before `hi` that were not closed for good before `lo`, and those of the recent visits."""
+def findings_as_of(
+    db: Database, since: str, hi: str, last: int, enterprise_id: str | None = None
+) -> list[dict[str, Any]]:
+    """Findings made before `hi` not closed for good before `since`, and those of the recent visits."""
     return db.query(
         f"""SELECT f.id, f.enterprise_id, f.visit_id, f.severity, f.deadline, f.created_at, f.description,
                    i.code AS item_code
             FROM findings f LEFT JOIN template_items i ON i.id = f.item_id
             WHERE f.id IN ({_CANDIDATES})""",
-        {"lo": lo, "hi": hi, "last": last, "e": enterprise_id},
+        {"since": since, "hi": hi, "last": last, "e": enterprise_id},
     )
 
 
 def finding_events_as_of(
-    db: Database, lo: str, hi: str, last: int, enterprise_id: str | None = None
+    db: Database, since: str, hi: str, last: int, enterprise_id: str | None = None
 ) -> list[dict[str, Any]]:
     return db.query(
         f"SELECT v.* FROM finding_events v WHERE v.finding_id IN ({_CANDIDATES})",
-        {"lo": lo, "hi": hi, "last": last, "e": enterprise_id},
+        {"since": since, "hi": hi, "last": last, "e": enterprise_id},
     )
