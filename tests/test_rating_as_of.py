@@ -31,8 +31,10 @@ def test_the_facts_of_one_day_rate_exactly_as_every_fact_does(tmp_path: Path) ->
             fewer += sum(len(f.findings) for f in some.values()) < sum(len(f.findings) for f in every.values())
         assert seen == set(Colour)  # every colour and its reasons were compared, not only green
         assert fewer == len(days)  # and on each day fewer findings were read than there are
-        (one,) = ratings.ratings(profile, TODAY, next(iter(every)))
-        assert one.rating == rate(every[one.enterprise_id], rules, TODAY)
+        for day in days[::10]:  # one enterprise asked for (the detail screen) reads by another query
+            for eid, facts in every.items():
+                alone = ratings.facts_as_of(profile, day, rules, eid)
+                assert alone.keys() == {eid} and rate(alone[eid], rules, day) == rate(facts, rules, day)
 
 
 def test_a_period_lists_the_timeline_s_changes_within_it_from_the_facts_of_that_period(tmp_path: Path) -> None:
