@@ -152,7 +152,9 @@ def test_a_complaint_entered_changed_and_deleted_in_the_detail_moves_the_colour(
     assert detail.records.rowCount() == before + 2 and detail.records.rows[0]["source"] == "信访局"  # newest first
 
     # The second complaint turns out unfounded: changed, with its reason, and the colour goes back to yellow.
+    assert not detail.edit_record_button.isEnabled()  # two records, none chosen: 修改 would not know which
     second_id = _select(detail, "信访局")["id"]
+    assert detail.edit_record_button.isEnabled() and detail.delete_record_button.isEnabled()
 
     def edit(dialog: QDialog) -> None:
         assert isinstance(dialog, EventDialog) and dialog.source.text() == "信访局"

@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
+    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -113,6 +114,7 @@ class EnterpriseDetail(QWidget):
         )
         self.records_table = make_table(self.records, 4)
         self.records_table.activated.connect(self._edit_record)
+        self.records_table.selectionModel().selectionChanged.connect(self._record_buttons)
         self.add_buttons: dict[RecordKind, QPushButton] = {}
         record_buttons = QHBoxLayout()
         for kind, caption in (
@@ -191,9 +193,7 @@ class EnterpriseDetail(QWidget):
         enterprise_id = self.enterprise["id"]
         self.records.set_rows(list(reversed(enterprise_events.listing(self.profile, enterprise_id))))  # newest first
         fit_columns(self.records_table, range(4))
-        has_records = self.records.rowCount() > 0
-        self.edit_record_button.setEnabled(has_records)
-        self.delete_record_button.setEnabled(has_records)
+        self._record_buttons()
         try:
             self.rating.show_enterprise(self.profile, enterprise_id)
         except StewardError as exc:  # a malformed rules file: say so where the colour would be
@@ -211,24 +211,33 @@ class EnterpriseDetail(QWidget):
             return ""
         return self.tr("属实") if row["substantiated"] else self.tr("不属实")
 
+    def _record_buttons(self) -> None:
+        """修改 and 删除 act on the chosen record (the only one, when there is one): usable only when there is one."""
+        chosen = self._selected_record() is not None
+        self.edit_record_button.setEnabled(chosen)
+        self.delete_record_button.setEnabled(chosen)
+
     def _selected_record(self) -> dict[str, Any] | None:
         rows = self.records_table.selectionModel().selectedRows()
         if not rows and self.records.rowCount() == 1:
             return self.records.rows[0]
         return self.records.rows[rows[0].row()] if rows else None
 
-    def add_record(self, kind: RecordKind) -> None:
-        dialog = EventDialog(self.profile, self.enterprise["id"], kind, parent=self)
-        if dialog.exec():
+    def _run(self, dialog: QDialog) -> None:
+        """A record's dialog, modal; the rating, timeline and records shown again once it saved."""
+        saved = dialog.exec()
+        dialog.deleteLater()
+        if saved:
             self.show_rating()
+
+    def add_record(self, kind: RecordKind) -> None:
+        self._run(EventDialog(self.profile, self.enterprise["id"], kind, parent=self))
 
     def _edit_record(self, index: QModelIndex) -> None:
         self.edit_record(self.records.rows[index.row()])
 
     def edit_record(self, row: dict[str, Any]) -> None:
-        dialog = EventDialog(self.profile, self.enterprise["id"], RecordKind(row["kind"]), row, parent=self)
-        if dialog.exec():
-            self.show_rating()
+        self._run(EventDialog(self.profile, self.enterprise["id"], RecordKind(row["kind"]), row, parent=self))
 
     def _edit_selected(self) -> None:
         row = self._selected_record()
@@ -237,8 +246,8 @@ class EnterpriseDetail(QWidget):
 
     def _delete_selected(self) -> None:
         row = self._selected_record()
-        if row is not None and DeleteEventDialog(self.profile, row, self).exec():
-            self.show_rating()
+        if row is not None:
+            self._run(DeleteEventDialog(self.profile, row, self))
 
     def _continue(self) -> None:
         if self._in_progress:
