@@ -7,11 +7,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import photo_import, queries, report, sync, ui
+from bench import photo_import, queries, rating_list, report, sync, ui
 
 if __name__ == "__main__":
     photo_import.main()
     queries.main(500, 156)
+    rating_list.main(500, 156, 7)
     ui.main()
     report.main()
     sync.main()

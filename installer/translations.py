@@ -35,7 +35,7 @@ def _tool(name: str) -> str:
 def by_value() -> dict[str, dict[str, str]]:
     """Context -> {Chinese: English} for the strings the UI passes to tr() as values, not literals."""
     sys.path.insert(0, str(ROOT))
-    from steward.domain import labels
+    from steward.domain import labels, rating
     from steward.services import settings
 
     words: dict[str, str] = {}
@@ -46,9 +46,12 @@ def by_value() -> dict[str, dict[str, str]]:
         labels.VisitStatus,
         labels.EventKind,
         labels.FindingStatus,
+        rating.Colour,
     ):
         for member in enum:
             words[member.zh] = member.en
+    for kind in rating.RecordKind:  # a kind stands alone in a table cell or a title: capitalised
+        words[kind.zh] = kind.en[:1].upper() + kind.en[1:]
     return {"labels": words, "SettingsDialog": {s.label_zh: s.label_en for s in settings.ALL}}
 
 

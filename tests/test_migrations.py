@@ -31,6 +31,7 @@ SHIPPED = [
     ("m0xx_finding_description_confirmed", "250ae7426c20a916"),
     ("m0xx_event_tombstones", "9ae936075e987ea8"),
     ("m0xx_event_origin", "de623170a4af1841"),
+    ("m0xx_rating_indexes", "bfc19344065ae306"),
 ]
 
 

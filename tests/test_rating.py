@@ -269,3 +269,11 @@ def test_the_bundled_rules_are_the_defaults_of_the_scheme() -> None:
     ]
     assert len(RULES.yellow) == 3
     assert RULES.green_last_visits == 4
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_facts(), days)
+def test_the_state_index_of_a_timeline_rates_exactly_as_replaying_every_finding(f: Facts, as_of: date) -> None:
+    from steward.domain.rating import _StateIndex
+
+    assert rate(f, RULES, as_of, _StateIndex(f.findings)) == rate(f, RULES, as_of)

@@ -39,6 +39,36 @@
     </message>
   </context>
   <context>
+    <name>DeleteEventDialog</name>
+    <message>
+      <location filename="../../steward/ui/widgets/event_dialog.py" line="132" />
+      <source>删除记录</source>
+      <translation>Delete record</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/event_dialog.py" line="134" />
+      <source>删除这条记录?它将不再计入三色码评级;审计记录保留其内容。
+{record}</source>
+      <translation>Delete this record? It will no longer count in the colour rating; the audit log keeps what it said.
+{record}</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/event_dialog.py" line="140" />
+      <source>为何删除,如 重复录入、录错企业</source>
+      <translation>Why delete it, e.g. entered twice, wrong enterprise</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/event_dialog.py" line="144" />
+      <source>删除</source>
+      <translation>Delete</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/event_dialog.py" line="150" />
+      <source>删除理由</source>
+      <translation>Reason for deleting</translation>
+    </message>
+  </context>
+  <context>
     <name>DocumentPreview</name>
     <message>
       <location filename="../../steward/ui/widgets/document_preview.py" line="47" />
@@ -100,161 +130,237 @@ Save as “{other}” instead?</translation>
   <context>
     <name>EnterpriseDetail</name>
     <message>
-      <location filename="../../steward/ui/screens/enterprise_detail.py" line="41" />
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="49" />
       <source>◀ 企业列表</source>
       <translation>◀ Enterprises</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/screens/enterprise_detail.py" line="43" />
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="51" />
       <source>开始巡查</source>
       <translation>Start visit</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/screens/enterprise_detail.py" line="46" />
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="54" />
       <source>问题台账</source>
       <translation>Findings</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/screens/enterprise_detail.py" line="48" />
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="56" />
       <source>继续未完成的巡查</source>
       <translation>Resume unfinished visit</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/screens/enterprise_detail.py" line="61" />
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="72" />
       <source>开始时间</source>
       <translation>Started</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/screens/enterprise_detail.py" line="64" />
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="75" />
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="104" />
       <source>类型</source>
       <translation>Type</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/screens/enterprise_detail.py" line="65" />
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="76" />
       <source>检查人员</source>
       <translation>Steward</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/screens/enterprise_detail.py" line="67" />
       <location filename="../../steward/ui/screens/enterprise_detail.py" line="78" />
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="89" />
       <source>状态</source>
       <translation>Status</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/screens/enterprise_detail.py" line="71" />
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="82" />
       <source>已检查</source>
       <translation>Checked</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/screens/enterprise_detail.py" line="72" />
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="83" />
       <source>新问题</source>
       <translation>New findings</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/screens/enterprise_detail.py" line="77" />
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="88" />
       <source>整改期限</source>
       <translation>Deadline</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/screens/enterprise_detail.py" line="79" />
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="90" />
       <source>等级</source>
       <translation>Severity</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/screens/enterprise_detail.py" line="80" />
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="91" />
       <source>逾期天数</source>
       <translation>Days overdue</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/screens/enterprise_detail.py" line="81" />
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="92" />
       <source>位置</source>
       <translation>Location</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/screens/enterprise_detail.py" line="82" />
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="93" />
       <source>问题描述</source>
       <translation>Finding</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/screens/enterprise_detail.py" line="90" />
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="103" />
+      <source>日期</source>
+      <translation>Date</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="105" />
+      <source>查实</source>
+      <translation>Substantiated</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="107" />
+      <source>来源 / 机关 / 文号</source>
+      <translation>Source / authority / document no.</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="110" />
+      <source>说明</source>
+      <translation>Note</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="111" />
+      <source>录入</source>
+      <translation>Entered by</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="119" />
+      <source>新增信访投诉</source>
+      <translation>Add complaint</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="120" />
+      <source>新增行政处罚/立案</source>
+      <translation>Add penalty/case</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="121" />
+      <source>新增危废违法</source>
+      <translation>Add hazardous-waste violation</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="128" />
+      <source>修改</source>
+      <translation>Change</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="130" />
+      <source>删除</source>
+      <translation>Delete</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="141" />
       <source>问题</source>
       <translation>Findings</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/screens/enterprise_detail.py" line="91" />
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="142" />
       <source>巡查记录</source>
       <translation>Visits</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/screens/enterprise_detail.py" line="112" />
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="143" />
+      <source>三色码</source>
+      <translation>Colour</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="144" />
+      <source>投诉·处罚·危废</source>
+      <translation>Complaints · penalties · hazardous waste</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="165" />
       <source>统一社会信用代码</source>
       <translation>Credit code</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/screens/enterprise_detail.py" line="113" />
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="166" />
       <source>法定代表人/负责人</source>
       <translation>Legal representative</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/screens/enterprise_detail.py" line="114" />
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="167" />
       <source>地址</source>
       <translation>Address</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/screens/enterprise_detail.py" line="115" />
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="168" />
       <source>联系人</source>
       <translation>Contact</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/screens/enterprise_detail.py" line="116" />
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="169" />
       <source>保单号 · 保险公司</source>
       <translation>Policy · Insurer</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/screens/enterprise_detail.py" line="122" />
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="175" />
       <source>发现问题 {found} 个 · 已整改 {rect} 个 · 整改率 {rate} · 待整改 {open} 个 · 逾期 {over} 个</source>
       <translation>Findings {found} · Rectified {rect} · Rate {rate} · Open {open} · Overdue {over}</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="212" />
+      <source>属实</source>
+      <translation>Yes</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="212" />
+      <source>不属实</source>
+      <translation>No</translation>
     </message>
   </context>
   <context>
     <name>EnterpriseTableModel</name>
     <message>
-      <location filename="../../steward/ui/widgets/enterprise_table.py" line="47" />
+      <location filename="../../steward/ui/widgets/enterprise_table.py" line="71" />
       <source>企业名称</source>
       <translation>Enterprise</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/enterprise_table.py" line="48" />
+      <location filename="../../steward/ui/widgets/enterprise_table.py" line="72" />
+      <source>三色码</source>
+      <translation>Colour</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/enterprise_table.py" line="73" />
       <source>行业</source>
       <translation>Industry</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/enterprise_table.py" line="49" />
+      <location filename="../../steward/ui/widgets/enterprise_table.py" line="74" />
       <source>待整改</source>
       <translation>Open</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/enterprise_table.py" line="50" />
+      <location filename="../../steward/ui/widgets/enterprise_table.py" line="75" />
       <source>逾期</source>
       <translation>Overdue</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/enterprise_table.py" line="51" />
+      <location filename="../../steward/ui/widgets/enterprise_table.py" line="76" />
       <source>最近巡查</source>
       <translation>Last visit</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/enterprise_table.py" line="52" />
+      <location filename="../../steward/ui/widgets/enterprise_table.py" line="77" />
       <source>下次巡查</source>
       <translation>Next visit</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/enterprise_table.py" line="58" />
+      <location filename="../../steward/ui/widgets/enterprise_table.py" line="85" />
       <source>从未</source>
       <translation>never</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/enterprise_table.py" line="59" />
+      <location filename="../../steward/ui/widgets/enterprise_table.py" line="86" />
       <source>尽快</source>
       <translation>soon</translation>
     </message>
@@ -262,9 +368,112 @@ Save as “{other}” instead?</translation>
   <context>
     <name>EnterprisesScreen</name>
     <message>
-      <location filename="../../steward/ui/screens/enterprises.py" line="21" />
+      <location filename="../../steward/ui/screens/enterprises.py" line="35" />
       <source>搜索企业:名称、拼音首字母(如 xjyq)、统一社会信用代码或地址</source>
       <translation>Search enterprises: name, pinyin initials (e.g. xjyq), credit code or address</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/enterprises.py" line="37" />
+      <source>按三色码筛选(截至今天)</source>
+      <translation>Filter by colour rating (as of today)</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/enterprises.py" line="38" />
+      <source>全部三色码</source>
+      <translation>All colours</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/enterprises.py" line="96" />
+      <source>三色码无法计算:{reason}</source>
+      <translation>The colour rating cannot be worked out: {reason}</translation>
+    </message>
+  </context>
+  <context>
+    <name>EventDialog</name>
+    <message>
+      <location filename="../../steward/ui/widgets/event_dialog.py" line="57" />
+      <source>修改:{kind}</source>
+      <translation>Change: {kind}</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/event_dialog.py" line="57" />
+      <source>新增:{kind}</source>
+      <translation>New: {kind}</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/event_dialog.py" line="63" />
+      <source>如 12345 热线、信访局、群众来电</source>
+      <translation>e.g. 12345 hotline, petitions bureau, a resident's call</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/event_dialog.py" line="64" />
+      <source>经核查属实</source>
+      <translation>Substantiated on checking</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/event_dialog.py" line="67" />
+      <source>如 台州市生态环境局仙居分局</source>
+      <translation>e.g. the county branch of the ecology and environment bureau</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/event_dialog.py" line="69" />
+      <source>如 台环仙罚〔2026〕12号</source>
+      <translation>e.g. the penalty decision's number</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/event_dialog.py" line="72" />
+      <source>发现的情况,如 废漆渣露天堆放、转移未执行联单</source>
+      <translation>What was found, e.g. paint sludge stored in the open, transfer without a manifest</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/event_dialog.py" line="74" />
+      <source>补充说明(可不填)</source>
+      <translation>Further notes (optional)</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/event_dialog.py" line="78" />
+      <source>为何修改,如 复核结果、录入有误</source>
+      <translation>Why change it, e.g. result of a re-check, typing mistake</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/event_dialog.py" line="83" />
+      <source>日期</source>
+      <translation>Date</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/event_dialog.py" line="85" />
+      <source>投诉来源</source>
+      <translation>Complaint source</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/event_dialog.py" line="88" />
+      <source>处罚或立案机关</source>
+      <translation>Authority</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/event_dialog.py" line="89" />
+      <source>文书编号</source>
+      <translation>Document number</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/event_dialog.py" line="90" />
+      <source>情况说明</source>
+      <translation>What was found</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/event_dialog.py" line="90" />
+      <source>备注</source>
+      <translation>Note</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/event_dialog.py" line="92" />
+      <source>修改理由</source>
+      <translation>Reason for the change</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/event_dialog.py" line="94" />
+      <source>保存</source>
+      <translation>Save</translation>
     </message>
   </context>
   <context>
@@ -318,122 +527,122 @@ Save as “{other}” instead?</translation>
   <context>
     <name>FindingHistoryDialog</name>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="41" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="42" />
       <source>问题记录</source>
       <translation>Finding record</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="47" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="48" />
       <source>时间</source>
       <translation>Time</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="48" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="49" />
       <source>事件</source>
       <translation>Event</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="49" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="50" />
       <source>记录人</source>
       <translation>By</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="50" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="51" />
       <source>说明</source>
       <translation>Note</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="59" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="60" />
       <source>企业报告已整改…</source>
       <translation>Enterprise reports rectified…</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="60" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="61" />
       <source>免于整改…</source>
       <translation>Waive…</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="61" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="62" />
       <source>重新打开…</source>
       <translation>Reopen…</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="74" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="75" />
       <source>照片(含整改后照片)</source>
       <translation>Photos (incl. after rectification)</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="87" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="88" />
       <source>企业</source>
       <translation>Enterprise</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="88" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="89" />
       <source>检查项</source>
       <translation>Item</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="89" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="90" />
       <source>位置</source>
       <translation>Location</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="90" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="91" />
       <source>问题描述</source>
       <translation>Finding</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="91" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="92" />
       <source>依据</source>
       <translation>Basis</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="92" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="93" />
       <source>等级</source>
       <translation>Severity</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="93" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="94" />
       <source>整改要求</source>
       <translation>Requirement</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="94" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="95" />
       <source>整改期限</source>
       <translation>Deadline</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="98" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="99" />
       <source>状态:{s}</source>
       <translation>Status: {s}</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="100" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="101" />
       <source> · 逾期 {n} 天</source>
       <translation> · {n} days overdue</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="102" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="103" />
       <source> · 用时 {n} 天闭环</source>
       <translation> · closed in {n} days</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="112" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="113" />
       <source>问题尚未闭环,无需重新打开。</source>
       <translation>The finding is still open; no need to reopen it.</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="114" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="115" />
       <source>问题已闭环;如需继续跟踪,请先重新打开。</source>
       <translation>The finding is closed; reopen it to keep following it.</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="123" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="124" />
       <source>理由(必填):</source>
       <translation>Reason (required):</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="123" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="124" />
       <source>说明:</source>
       <translation>Note:</translation>
     </message>
@@ -637,67 +846,67 @@ New findings: {new}; rectified at this re-check: {closed}; still open at the ent
   <context>
     <name>ItemPanel</name>
     <message>
-      <location filename="../../steward/ui/widgets/item_panel.py" line="75" />
+      <location filename="../../steward/ui/widgets/item_panel.py" line="76" />
       <source>备注(现场情况、数据读数等)</source>
       <translation>Notes (on-site conditions, readings…)</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/item_panel.py" line="84" />
+      <location filename="../../steward/ui/widgets/item_panel.py" line="85" />
       <source>问题记录</source>
       <translation>Finding record</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/item_panel.py" line="105" />
+      <location filename="../../steward/ui/widgets/item_panel.py" line="106" />
       <source>照片</source>
       <translation>Photos</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/item_panel.py" line="133" />
+      <location filename="../../steward/ui/widgets/item_panel.py" line="134" />
       <source>    上次巡查:{r}</source>
       <translation>    Last visit: {r}</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/item_panel.py" line="136" />
+      <location filename="../../steward/ui/widgets/item_panel.py" line="137" />
       <source>依据:{basis}</source>
       <translation>Basis: {basis}</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/item_panel.py" line="138" />
+      <location filename="../../steward/ui/widgets/item_panel.py" line="139" />
       <source>检查指引:{g}</source>
       <translation>Guidance: {g}</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/item_panel.py" line="141" />
+      <location filename="../../steward/ui/widgets/item_panel.py" line="142" />
       <source>巡查已完成并锁定;如需更正请点“修订…”。</source>
       <translation>The visit is finished and locked; to correct it, click "Amend…".</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/item_panel.py" line="167" />
+      <location filename="../../steward/ui/widgets/item_panel.py" line="168" />
       <source>已记入原问题(发现于 {found},位置:{loc}):复查结果“未整改”,未新建问题。</source>
       <translation>Recorded on the earlier finding (found {found}, location: {loc}): re-check "Not rectified"; no new finding.</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/item_panel.py" line="168" />
+      <location filename="../../steward/ui/widgets/item_panel.py" line="169" />
       <source>未注明</source>
       <translation>not given</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/item_panel.py" line="192" />
+      <location filename="../../steward/ui/widgets/item_panel.py" line="193" />
       <source>删除问题记录?</source>
       <translation>Delete the finding?</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/item_panel.py" line="193" />
+      <location filename="../../steward/ui/widgets/item_panel.py" line="194" />
       <source>此项已记录问题。改为“{r}”将删除该问题记录(照片保留在此项下)。是否继续?</source>
       <translation>This item has a finding. Changing to "{r}" deletes the finding (photos stay with the item). Continue?</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/item_panel.py" line="229" />
+      <location filename="../../steward/ui/widgets/item_panel.py" line="230" />
       <source>此项已有未整改问题</source>
       <translation>This item has an open finding</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/item_panel.py" line="231" />
+      <location filename="../../steward/ui/widgets/item_panel.py" line="232" />
       <source>此项在 {found} 已发现问题,至今未整改:
 {desc}
 位置:{loc}
@@ -710,17 +919,17 @@ Location: {loc}
 Is it the same problem?</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/item_panel.py" line="235" />
+      <location filename="../../steward/ui/widgets/item_panel.py" line="236" />
       <source>仍未整改(记入原问题)</source>
       <translation>Still not rectified (record on it)</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/item_panel.py" line="236" />
+      <location filename="../../steward/ui/widgets/item_panel.py" line="237" />
       <source>这是新问题</source>
       <translation>It is a new finding</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/item_panel.py" line="237" />
+      <location filename="../../steward/ui/widgets/item_panel.py" line="238" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
@@ -1041,12 +1250,12 @@ It holds the logs and the check results, no photos, signatures or sync token.</t
   <context>
     <name>MarkupCanvas</name>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="90" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="91" />
       <source>文字标注</source>
       <translation>Text label</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="90" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="91" />
       <source>标注文字:</source>
       <translation>Label text:</translation>
     </message>
@@ -1067,87 +1276,87 @@ It holds the logs and the check results, no photos, signatures or sync token.</t
   <context>
     <name>PhotoMarkupEditor</name>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="186" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="187" />
       <source>标注照片(原图不变)</source>
       <translation>Mark up photo (the original stays unchanged)</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="197" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="198" />
       <source>圈</source>
       <translation>Circle</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="197" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="198" />
       <source>拖动画圈,圈出问题所在</source>
       <translation>Drag to circle the problem</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="198" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="199" />
       <source>箭头</source>
       <translation>Arrow</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="198" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="199" />
       <source>从起点拖到要指的地方</source>
       <translation>Drag from the start to what it points at</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="199" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="200" />
       <source>文字</source>
       <translation>Text</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="199" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="200" />
       <source>点一下放置文字</source>
       <translation>Tap to place text</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="200" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="201" />
       <source>模糊</source>
       <translation>Blur</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="200" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="201" />
       <source>框住人脸、车牌等,打印时模糊处理</source>
       <translation>Box faces, number plates and the like: blurred in print</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="214" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="215" />
       <source>撤销</source>
       <translation>Undo</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="214" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="215" />
       <source>撤销上一个图形</source>
       <translation>Undo the last shape</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="220" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="221" />
       <source>修订理由(巡查已完成,必须填写)</source>
       <translation>Reason for the amendment (required: the visit is finished)</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="224" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="225" />
       <source>标注画在副本上;原图保持不变,作为证据保存,报告中打印原图校验码。</source>
       <translation>Markup is drawn on a copy; the original stays unchanged as evidence, and reports print its checksum.</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="228" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="229" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="228" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="229" />
       <source>放弃本次修改</source>
       <translation>Discard these changes</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="230" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="231" />
       <source>保存</source>
       <translation>Save</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="230" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="231" />
       <source>保存标注并生成标注副本</source>
       <translation>Save the markup and make the marked copy</translation>
     </message>
@@ -1254,14 +1463,52 @@ It holds the logs and the check results, no photos, signatures or sync token.</t
     </message>
   </context>
   <context>
+    <name>RatingView</name>
+    <message>
+      <location filename="../../steward/ui/widgets/rating_view.py" line="59" />
+      <source>日期</source>
+      <translation>Date</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/rating_view.py" line="59" />
+      <source>颜色变化</source>
+      <translation>Colour change</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/rating_view.py" line="59" />
+      <source>原因</source>
+      <translation>Reasons</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/rating_view.py" line="66" />
+      <source>颜色变化(何时、为何)</source>
+      <translation>Colour changes (when and why)</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/rating_view.py" line="75" />
+      <source>截至 {day} 的三色码及原因</source>
+      <translation>Colour rating as of {day}, and why</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/rating_view.py" line="80" />
+      <source>正在计算…</source>
+      <translation>Working it out…</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/rating_view.py" line="120" />
+      <source>三色码无法计算</source>
+      <translation>The colour rating cannot be worked out</translation>
+    </message>
+  </context>
+  <context>
     <name>RecheckPanel</name>
     <message>
-      <location filename="../../steward/ui/widgets/recheck_panel.py" line="212" />
+      <location filename="../../steward/ui/widgets/recheck_panel.py" line="213" />
       <source>复查:本企业尚未整改的问题共 {n} 个</source>
       <translation>Re-check: open findings at this enterprise: {n}</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/recheck_panel.py" line="216" />
+      <location filename="../../steward/ui/widgets/recheck_panel.py" line="217" />
       <source>没有需要复查的问题。</source>
       <translation>No findings to re-check.</translation>
     </message>
@@ -1269,72 +1516,72 @@ It holds the logs and the check results, no photos, signatures or sync token.</t
   <context>
     <name>RecheckRow</name>
     <message>
-      <location filename="../../steward/ui/widgets/recheck_panel.py" line="37" />
+      <location filename="../../steward/ui/widgets/recheck_panel.py" line="38" />
       <source>已整改</source>
       <translation>Rectified</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/recheck_panel.py" line="38" />
+      <location filename="../../steward/ui/widgets/recheck_panel.py" line="39" />
       <source>部分整改</source>
       <translation>Partly rectified</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/recheck_panel.py" line="39" />
+      <location filename="../../steward/ui/widgets/recheck_panel.py" line="40" />
       <source>未整改</source>
       <translation>Not rectified</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/recheck_panel.py" line="56" />
+      <location filename="../../steward/ui/widgets/recheck_panel.py" line="57" />
       <source>{sev} · {loc} · 发现于 {found} · 期限 {deadline}</source>
       <translation>{sev} · {loc} · found {found} · deadline {deadline}</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/recheck_panel.py" line="58" />
+      <location filename="../../steward/ui/widgets/recheck_panel.py" line="59" />
       <source>未注明位置</source>
       <translation>no location</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/recheck_panel.py" line="62" />
+      <location filename="../../steward/ui/widgets/recheck_panel.py" line="63" />
       <source>已逾期 {n} 天</source>
       <translation>{n} days overdue</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/recheck_panel.py" line="65" />
+      <location filename="../../steward/ui/widgets/recheck_panel.py" line="66" />
       <source>复查意见(选择结果前后均可填写)</source>
       <translation>Re-check note (before or after choosing the outcome)</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/recheck_panel.py" line="87" />
+      <location filename="../../steward/ui/widgets/recheck_panel.py" line="88" />
       <source>选择复查结果后,可在此添加整改后照片。</source>
       <translation>Choose the outcome, then add after-rectification photos here.</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/recheck_panel.py" line="92" />
+      <location filename="../../steward/ui/widgets/recheck_panel.py" line="93" />
       <source>发现时的照片</source>
       <translation>Photos when found</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/recheck_panel.py" line="93" />
+      <location filename="../../steward/ui/widgets/recheck_panel.py" line="94" />
       <source>发现时没有拍照。</source>
       <translation>No photos when found.</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/recheck_panel.py" line="100" />
+      <location filename="../../steward/ui/widgets/recheck_panel.py" line="101" />
       <source>今日复查照片</source>
       <translation>Today's re-check photos</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/recheck_panel.py" line="153" />
+      <location filename="../../steward/ui/widgets/recheck_panel.py" line="154" />
       <source>部分整改:新的整改期限</source>
       <translation>Partly rectified: new deadline</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/recheck_panel.py" line="164" />
+      <location filename="../../steward/ui/widgets/recheck_panel.py" line="165" />
       <source>尚未整改的部分,企业须在何日前完成?</source>
       <translation>By which date must the enterprise finish the rest?</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/recheck_panel.py" line="181" />
+      <location filename="../../steward/ui/widgets/recheck_panel.py" line="182" />
       <source>新整改期限:{d}</source>
       <translation>New deadline: {d}</translation>
     </message>
@@ -1897,6 +2144,30 @@ Have you seen them all on site and are they compliant?</translation>
     <message>
       <source>已豁免</source>
       <translation>Waived</translation>
+    </message>
+    <message>
+      <source>红码</source>
+      <translation>Red</translation>
+    </message>
+    <message>
+      <source>黄码</source>
+      <translation>Yellow</translation>
+    </message>
+    <message>
+      <source>绿码</source>
+      <translation>Green</translation>
+    </message>
+    <message>
+      <source>信访投诉</source>
+      <translation>Complaint</translation>
+    </message>
+    <message>
+      <source>行政处罚/立案</source>
+      <translation>Penalty/case</translation>
+    </message>
+    <message>
+      <source>危险废物违法</source>
+      <translation>Hazardous-waste violation</translation>
     </message>
   </context>
 </TS>

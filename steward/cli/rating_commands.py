@@ -27,6 +27,24 @@ def events_command(args: argparse.Namespace) -> int:
             )
             print(row["id"])
             return 0
+        if args.action == "edit":
+            row = enterprise_events.edit(
+                profile,
+                args.id,
+                on=args.on,
+                source=args.source,
+                authority=args.authority,
+                number=args.number,
+                substantiated=args.substantiated,
+                note=args.note,
+                reason=args.reason,
+            )
+            print(f"已更改(第 {row['revision']} 版)changed (revision {row['revision']}): {row['id']}")
+            return 0
+        if args.action == "delete":
+            row = enterprise_events.delete(profile, args.id, args.reason)
+            print(f"已删除 deleted: {row['id']}")
+            return 0
         rows = enterprise_events.listing(profile, args.enterprise)
         if args.json:
             print_json(rows)

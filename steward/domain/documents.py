@@ -178,6 +178,27 @@ class SummaryRow:
 
 
 @dataclass(frozen=True)
+class ColourChange:
+    """One enterprise's colour changing within a period: on which day, from what to what, and the rules' reasons."""
+
+    name: str
+    on: str
+    was: str  # 绿码
+    now: str  # 黄码
+    why: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PeriodColours:
+    """The park's three colours at the end of a period and the changes within it, both as of the period's end."""
+
+    rules: str  # the rules file's name, so a reader knows which rules rated
+    counts: tuple[tuple[str, int], ...]  # (红码, enterprises), red first
+    changes: tuple[ColourChange, ...] = ()
+    problem: str = ""  # why there are no colours (a malformed rules file), said instead of them
+
+
+@dataclass(frozen=True)
 class PeriodSummary:
     letterhead: Letterhead
     period: str
@@ -186,6 +207,7 @@ class PeriodSummary:
     by_category: tuple[tuple[str, int], ...]  # (category name, findings)
     by_month: tuple[tuple[str, int, int], ...]  # (YYYY-MM, found that month, of those found: rectified that month)
     as_of: str = ""  # the period's last day: every status is as it stood at its end
+    colours: PeriodColours | None = None
 
 
 @dataclass

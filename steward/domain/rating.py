@@ -8,6 +8,7 @@ created by then, events up to then, visits finished by then. A finding rectified
 from __future__ import annotations
 
 import calendar
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -16,7 +17,14 @@ from typing import Any
 
 from steward.domain.clock import local_date
 from steward.domain.errors import InvalidInput
-from steward.domain.findings import FindingEvent, FindingState, current_deadline, state_as_of
+from steward.domain.findings import (
+    FindingEvent,
+    FindingState,
+    current_deadline,
+    derive_state,
+    ordered,
+    state_as_of,
+)
 from steward.domain.labels import Severity
 
 
@@ -92,9 +100,10 @@ class RatedRecord:
     number: str = ""
     note: str = ""
 
-    def title(self) -> str:
+    def title(self, english: bool = False) -> str:
+        """Its number, authority and source as typed (or the start of its note); joined in the reason's language."""
         parts = [p for p in (self.number, self.authority, self.source) if p]
-        return "、".join(parts) or self.note[:20] or self.kind.zh
+        return (", " if english else "、").join(parts) or self.note[:20] or (self.kind.en if english else self.kind.zh)
 
 
 @dataclass(frozen=True)
@@ -270,9 +279,33 @@ class _FindingAsOf:
         return self.open and self.deadline is not None and self.deadline < as_of
 
 
-def _findings_as_of(findings: Iterable[RatedFinding], cutoff: datetime) -> list[_FindingAsOf]:
+class _StateIndex:
+    """Each finding's state after each of its events, worked out once: a timeline rates the same findings on many
+    days, and replaying every finding's events for every day was most of its time. state_at(f, m) equals
+    state_as_of(f.events, m): the events up to a moment are a prefix of the ordered events."""
+
+    def __init__(self, findings: Iterable[RatedFinding]) -> None:
+        self._by_id: dict[str, tuple[list[datetime], list[FindingState]]] = {}
+        for f in findings:
+            if len({e.id for e in f.events}) != len(f.events):
+                continue  # one id twice (a merge gone wrong): replayed the long way, which settles which one counts
+            events = ordered(f.events)
+            self._by_id[f.id] = ([e.at for e in events], [derive_state(events[:n]) for n in range(len(events) + 1)])
+
+    def state_at(self, finding: RatedFinding, moment: datetime) -> FindingState:
+        known = self._by_id.get(finding.id)
+        if known is None:
+            return state_as_of(finding.events, moment)
+        times, states = known
+        return states[bisect_right(times, moment)]
+
+
+def _findings_as_of(
+    findings: Iterable[RatedFinding], cutoff: datetime, index: _StateIndex | None = None
+) -> list[_FindingAsOf]:
+    moment = cutoff - timedelta(microseconds=1)
     return [
-        _FindingAsOf(f, state_as_of(f.events, cutoff - timedelta(microseconds=1)))
+        _FindingAsOf(f, index.state_at(f, moment) if index else state_as_of(f.events, moment))
         for f in sorted(findings, key=lambda f: (f.created_at, f.id))
         if f.created_at < cutoff
     ]
@@ -302,7 +335,7 @@ def _record_reason(colour: Colour, rule: Rule, hits: list[RatedRecord]) -> Reaso
     en = (
         f"{colour.en}: {len(hits)} {'substantiated ' if kind is RecordKind.COMPLAINT else ''}{kind.en}(s) in "
         f"{rule.window_months} months (threshold {rule.threshold}): "
-        + ", ".join(f"{r.on.isoformat()} [{r.title()}]" for r in hits)
+        + ", ".join(f"{r.on.isoformat()} [{r.title(english=True)}]" for r in hits)
     )
     return Reason(colour, rule.kind.value, zh, en, tuple((kind.value, r.id, r.on.isoformat()) for r in hits))
 
@@ -385,12 +418,12 @@ def _green_check(rules: Rules, findings: list[_FindingAsOf], facts: Facts, cutof
     )
 
 
-def rate(facts: Facts, rules: Rules, as_of: date) -> Rating:
+def rate(facts: Facts, rules: Rules, as_of: date, _index: _StateIndex | None = None) -> Rating:
     """The colour as of the end of `as_of`, with every reason: all red rules that fired, else all yellow ones."""
     cutoff = end_of_day(as_of)
     records = [r for r in facts.records if r.on <= as_of]
     known = Facts(facts.findings, records, facts.visits)
-    findings = _findings_as_of(facts.findings, cutoff)
+    findings = _findings_as_of(facts.findings, cutoff, _index)
     for colour, rules_of in ((Colour.RED, rules.red), (Colour.YELLOW, rules.yellow)):
         reasons = [reason for rule in rules_of for reason in _fire(colour, rule, findings, known, as_of)]
         if reasons:
@@ -431,12 +464,28 @@ def timeline(facts: Facts, rules: Rules, until: date) -> list[Change]:
     """When the colour changed and why, from the first fact up to `until`."""
     changes: list[Change] = []
     previous: Colour | None = None
+    index = _StateIndex(facts.findings)
     for day in sorted(d for d in change_days(facts, rules) if d <= until):
-        rating = rate(facts, rules, day)
+        rating = rate(facts, rules, day, index)
         if rating.colour != previous:
             changes.append(Change(day, rating, previous))
             previous = rating.colour
     return changes
+
+
+def changes_between(facts: Facts, rules: Rules, first: date, last: date) -> tuple[Rating, list[Change]]:
+    """The colour as it stood when `first` began (at the end of the day before) and every change from `first` to
+    `last`, each from the colour before it: what a period's report lists."""
+    index = _StateIndex(facts.findings)
+    before = rate(facts, rules, first - timedelta(days=1), index)
+    changes: list[Change] = []
+    previous = before.colour
+    for day in sorted(d for d in change_days(facts, rules) if first <= d <= last):
+        rating = rate(facts, rules, day, index)
+        if rating.colour != previous:
+            changes.append(Change(day, rating, previous))
+            previous = rating.colour
+    return before, changes
 
 
 def month_ends(start: date, end: date) -> list[date]:

@@ -10,11 +10,14 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer
 
-from steward.domain.documents import PeriodSummary, RenderResult, SummaryRow
+from steward.domain.documents import PeriodColours, PeriodSummary, RenderResult, SummaryRow
+from steward.domain.findings import percent
 from steward.reports.base import SHADE, Document, column_widths, heading
 from steward.reports.fonts import FONT
 
 BLUE, GREEN, RED, AMBER, GREY = (colors.HexColor(c) for c in ("#37474f", "#2e7d32", "#b3261e", "#f9a825", "#90a4ae"))
+# A light fill behind each colour's name: the word says it in a black-and-white print, the fill on screen.
+_CHIP = {"红码": colors.HexColor("#f4c7c3"), "黄码": colors.HexColor("#fff0b3"), "绿码": colors.HexColor("#c8e6c9")}
 
 
 class SummaryDocument(Document):
@@ -132,7 +135,43 @@ class SummaryDocument(Document):
         extra = [("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1), SHADE)]
         widths = column_widths(head, [1, *[0] * 10], self.width, ["", "", "", "", "", "", "", "", "", "", "100.0%"])
         story.append(self.table(rows, widths, extra=extra))
+        if sm.colours is not None:
+            story.extend(self._colours(sm.colours, sm.as_of))
         return RenderResult(self.build(story), self.guard.warnings())
+
+    def _colours(self, pc: PeriodColours, as_of: str) -> list[Flowable]:
+        """The park's colours at the period's end and each change within it (from, to, why), as of the end."""
+        story: list[Flowable] = [heading(self, "三色码评级")]
+        if pc.problem:
+            return [*story, self.p(f"三色码无法计算：{pc.problem}")]
+        total = sum(n for _, n in pc.counts)
+        said = "，".join(f"{name} {n} 家" for name, n in pc.counts)
+        story.append(self.p(f"截至 {as_of}：{said}，共 {total} 家（评级规则：{pc.rules}）。"))
+        head = ("三色码", "企业数", "占比")
+        rows: list[list[object]] = [[self.p(h, "head") for h in head]]
+        fills = []
+        for i, (name, n) in enumerate(pc.counts, start=1):
+            rows.append([self.p(name, "cell"), self.p(str(n), "cell"), self.p(percent(n, total), "cell")])
+            fills.append(("BACKGROUND", (0, i), (0, i), _CHIP[name]))
+        widths = column_widths(head, [0, 0, 0], self.width / 2, ["红码", "500", "100.0%"])
+        story.append(self.table(rows, widths, extra=fills))
+        story.append(Spacer(1, 2 * mm))
+        if not pc.changes:
+            story.append(self.p("本期没有企业的三色码发生变化。"))
+            return story
+        story.append(self.p(f"本期三色码变化 {len(pc.changes)} 次（按企业，原因为变化后颜色的评级依据）：", "body"))
+        head = ("企业", "日期", "变化", "原因")
+        rows = [[self.p(h, "head") for h in head]]
+        for c in pc.changes:
+            change = f"{c.was} → {c.now}" if c.was else c.now
+            rows.append(
+                [self.p(c.name, "cell"), self.p(c.on, "cell"), self.p(change, "cell"), self.p("；".join(c.why), "cell")]
+            )
+        widths = column_widths(
+            head, [0, 0, 0, 1], self.width, ["仙居县东方工艺品有限公司", "2026-12-31", "黄码 → 红码", ""]
+        )
+        story.append(self.table(rows, widths))
+        return story
 
     def _row(self, r: SummaryRow) -> list[object]:
         values = (

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from steward.domain import clock
 from steward.domain.documents import (
+    ColourChange,
     EnterpriseBlock,
     ItemResult,
     Ledger,
@@ -22,6 +23,7 @@ from steward.domain.documents import (
     Letterhead,
     Notice,
     NoticeFinding,
+    PeriodColours,
     PeriodSummary,
     Photo,
     RecheckLine,
@@ -40,7 +42,7 @@ from steward.domain.labels import AnswerResult, EventKind, FindingStatus, Severi
 from steward.domain.pinyin import sort_key
 from steward.reports.output import render
 from steward.reports.wording import EN, LANGUAGES, ZH
-from steward.services import enterprises, findings, photo_markup, settings, visits
+from steward.services import enterprises, findings, photo_markup, ratings, settings, visits
 from steward.storage import documents as store
 from steward.storage import settings as settings_store
 from steward.storage import templates as template_store
@@ -558,6 +560,31 @@ def build_summary(profile: Profile, start: date | None = None, end: date | None 
         by_category=tuple(sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))),
         by_month=tuple((m, c[0], c[1]) for m, c in sorted(months.items())),
         as_of=last.isoformat(),
+        colours=_period_colours(profile, first, last),
+    )
+
+
+def _period_colours(profile: Profile, first: date, last: date) -> PeriodColours:
+    """The park's colours at the period's end and each change within it, for the summary; a malformed rules file
+    is said in place of the colours and never keeps the rest of the summary from printing."""
+    try:
+        period = ratings.period_colours(profile, first, last)
+    except StewardError as exc:
+        return PeriodColours("", (), (), exc.zh)
+    changes = sorted(period.changes, key=lambda nc: (sort_key(nc[0]), nc[0], nc[1].on))
+    return PeriodColours(
+        period.rules_name,
+        tuple((colour.zh, period.at_end[colour]) for colour in period.at_end),
+        tuple(
+            ColourChange(
+                name,
+                change.on.isoformat(),
+                change.previous.zh if change.previous else "",
+                change.rating.colour.zh,
+                tuple(reason.zh for reason in change.rating.reasons),
+            )
+            for name, change in changes
+        ),
     )
 
 

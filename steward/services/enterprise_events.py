@@ -1,4 +1,6 @@
-"""Complaints (信访投诉), penalties/cases and hazardous-waste violations: entered by a steward, read by the rating."""
+"""Complaints (信访投诉), penalties/cases and hazardous-waste violations: entered, edited and deleted by a steward,
+read by the rating. Every edit and delete is audited (who, when, before and after) and raises the record's revision;
+a delete leaves a tombstone, so sync can tell the hub and colleagues that the record is gone."""
 
 from __future__ import annotations
 
@@ -10,9 +12,73 @@ from steward.domain.errors import InvalidInput, NotFound
 from steward.domain.ids import new_id
 from steward.domain.rating import RecordKind
 from steward.services import settings
+from steward.storage import audit
 from steward.storage import enterprise_events as store
 from steward.storage import enterprises as enterprise_store
 from steward.storage.profile import Profile
+
+AUDIT_ENTITY = "enterprise_event"
+EARLIEST = date(2000, 1, 1)  # before this a date is a typing slip, not a record the rating could use
+SHORT_TEXT = 100  # source, authority, document number
+LONG_TEXT = 2000  # note
+
+
+def _kind(kind: RecordKind | str) -> RecordKind:
+    try:
+        return RecordKind(kind)
+    except ValueError:
+        raise InvalidInput(
+            f"记录类型应为 complaint(信访投诉)、penalty(行政处罚/立案)或 hazwaste(危险废物违法),而不是“{kind}”。",
+            f"The kind must be complaint, penalty or hazwaste, not '{kind}'.",
+        ) from None
+
+
+def _checked(kind: RecordKind, fields: dict[str, Any], today: date) -> dict[str, Any]:
+    """The fields as stored (trimmed), or a zh/en message naming the first thing wrong."""
+    on: date = fields["on_date"]
+    if on > today:
+        raise InvalidInput(
+            f"日期 {on} 在今天之后:只能记录已经发生的事。", f"The date {on} is in the future: record what happened."
+        )
+    if on < EARLIEST:
+        raise InvalidInput(
+            f"日期 {on} 早于 {EARLIEST}:请检查年份。", f"The date {on} is before {EARLIEST}: check the year."
+        )
+    text = {name: str(fields.get(name) or "").strip() for name in ("source", "authority", "number", "note")}
+    names = {
+        "source": ("来源", "source"),
+        "authority": ("处罚机关", "authority"),
+        "number": ("文书编号", "document number"),
+        "note": ("说明", "note"),
+    }
+    for name, value in text.items():
+        limit = LONG_TEXT if name == "note" else SHORT_TEXT
+        if len(value) > limit:
+            zh, en = names[name]
+            raise InvalidInput(
+                f"“{zh}”过长({len(value)} 字),最多 {limit} 字。",
+                f"The {en} is too long ({len(value)} characters); at most {limit}.",
+            )
+    required = {
+        RecordKind.COMPLAINT: (
+            "source",
+            "请填写投诉来源(如 12345 热线、信访局)。",
+            "Enter where the complaint came from.",
+        ),
+        RecordKind.PENALTY: ("authority", "请填写处罚或立案机关。", "Enter the authority that imposed the penalty."),
+        RecordKind.HAZWASTE: (
+            "note",
+            "请说明发现的危险废物违法情况。",
+            "Describe the hazardous-waste violation found.",
+        ),
+    }[kind]
+    if not text[required[0]]:
+        raise InvalidInput(required[1], required[2])
+    return {
+        "on_date": on.isoformat(),
+        **text,
+        "substantiated": 1 if fields.get("substantiated", True) or kind is not RecordKind.COMPLAINT else 0,
+    }
 
 
 def add(
@@ -30,33 +96,128 @@ def add(
 ) -> dict[str, Any]:
     if enterprise_store.get(profile.db, enterprise_id) is None:
         raise NotFound(f"找不到企业:{enterprise_id}", f"No enterprise with id {enterprise_id}")
-    try:
-        kind = RecordKind(kind)
-    except ValueError:
-        raise InvalidInput(
-            f"记录类型应为 complaint(信访投诉)、penalty(行政处罚/立案)或 hazwaste(危险废物违法),而不是“{kind}”。",
-            f"The kind must be complaint, penalty or hazwaste, not '{kind}'.",
-        ) from None
-    if on > (today or clock.today()):
-        raise InvalidInput(
-            f"日期 {on} 在今天之后:只能记录已经发生的事。", f"The date {on} is in the future: record what happened."
-        )
+    kind = _kind(kind)
+    fields = {"on_date": on, "source": source, "authority": authority, "number": number, "note": note}
     row = {
         "id": new_id(),
         "enterprise_id": enterprise_id,
         "kind": kind.value,
-        "on_date": on.isoformat(),
-        "source": source.strip(),
-        "authority": authority.strip(),
-        "number": number.strip(),
-        "substantiated": 1 if substantiated else 0,
-        "note": note.strip(),
+        **_checked(kind, {**fields, "substantiated": substantiated}, today or clock.today()),
         "created_at": clock.to_text(clock.now()),
         "created_by": settings.get(profile, settings.STEWARD_NAME),
     }
     store.insert(profile.db, row)
+    return get(profile, row["id"])
+
+
+def get(profile: Profile, record_id: str) -> dict[str, Any]:
+    row = store.get(profile.db, record_id)
+    if row is None or row["deleted"]:
+        raise NotFound(f"找不到记录:{record_id}(可能已被删除)", f"No record {record_id} (it may have been deleted)")
     return row
+
+
+def _stale(record_id: str) -> InvalidInput:
+    return InvalidInput(
+        f"记录 {record_id} 已被他人更改或删除,请重新打开后再改。",
+        f"Record {record_id} was changed or deleted meanwhile; open it again before changing it.",
+    )
+
+
+def _require_reason(reason: str, deleting: bool) -> None:
+    """A change to a record the rating counted is an amendment: like one to a finished visit, it says why."""
+    if not reason.strip():
+        if deleting:
+            raise InvalidInput(
+                "请填写删除理由:审计记录会保留它。", "Give a reason for deleting: the audit log keeps it."
+            )
+        raise InvalidInput("请填写修改理由:审计记录会保留它。", "Give a reason for the change: the audit log keeps it.")
+
+
+def _audit(profile: Profile, row: dict[str, Any], action: str, reason: str, detail: dict[str, Any]) -> None:
+    audit.record(
+        profile.db,
+        id=new_id(),
+        at=clock.to_text(clock.now()),
+        actor=settings.get(profile, settings.STEWARD_NAME),
+        entity=AUDIT_ENTITY,
+        entity_id=row["id"],
+        action=action,
+        reason=reason.strip(),
+        detail={"enterprise_id": row["enterprise_id"], "kind": row["kind"], **detail},
+    )
+
+
+def edit(
+    profile: Profile,
+    record_id: str,
+    *,
+    on: date | None = None,
+    source: str | None = None,
+    authority: str | None = None,
+    number: str | None = None,
+    substantiated: bool | None = None,
+    note: str | None = None,
+    reason: str = "",
+    today: date | None = None,
+) -> dict[str, Any]:
+    """Change what was typed (None keeps a field); the whole record is checked again as if entered anew."""
+    before = get(profile, record_id)
+    kind = RecordKind(before["kind"])
+    given = {"source": source, "authority": authority, "number": number, "note": note}
+    merged = {
+        "on_date": on or date.fromisoformat(before["on_date"]),
+        **{k: before[k] if v is None else v for k, v in given.items()},
+        "substantiated": bool(before["substantiated"]) if substantiated is None else substantiated,
+    }
+    after = _checked(kind, merged, today or clock.today())
+    changed = {k: v for k, v in after.items() if before[k] != v}
+    if not changed:
+        return before
+    _require_reason(reason, deleting=False)
+    at = clock.to_text(clock.now())
+    by = settings.get(profile, settings.STEWARD_NAME)
+    with profile.db.write():
+        if not store.update(profile.db, record_id, changed, before["revision"], at, by):
+            raise _stale(record_id)
+        _audit(
+            profile,
+            before,
+            "edit",
+            reason,
+            {
+                "revision": before["revision"] + 1,
+                "before": {k: before[k] for k in changed},
+                "after": changed,
+            },
+        )
+    return get(profile, record_id)
+
+
+def delete(profile: Profile, record_id: str, reason: str) -> dict[str, Any]:
+    """Remove a record from the rating; the row stays as a tombstone and the audit log keeps what it said."""
+    before = get(profile, record_id)
+    _require_reason(reason, deleting=True)
+    at = clock.to_text(clock.now())
+    with profile.db.write():
+        if not store.mark_deleted(
+            profile.db, record_id, before["revision"], at, settings.get(profile, settings.STEWARD_NAME)
+        ):
+            raise _stale(record_id)
+        _audit(
+            profile,
+            before,
+            "delete",
+            reason,
+            {"revision": before["revision"] + 1, "before": {k: before[k] for k in store.EDITABLE}},
+        )
+    return before
 
 
 def listing(profile: Profile, enterprise_id: str | None = None) -> list[dict[str, Any]]:
     return store.listing(profile.db, enterprise_id)
+
+
+def history(profile: Profile, record_id: str) -> list[dict[str, Any]]:
+    """The audited edits and the delete of one record, oldest first."""
+    return audit.for_entity(profile.db, AUDIT_ENTITY, record_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,9 @@ from steward.domain.rating import (
     Rating,
     RecordKind,
     Rules,
+    changes_between,
     distribution,
+    end_of_day,
     month_ends,
     parse_rules,
     rate,
@@ -74,12 +76,57 @@ def _label(row: dict[str, Any]) -> str:
 
 
 def facts_by_enterprise(profile: Profile, enterprise_id: str | None = None) -> dict[str, Facts]:
+    """Every fact of each enterprise: what a timeline or several dates need."""
+    db = profile.db
+    return _facts(
+        profile,
+        store.findings(db, enterprise_id),
+        store.finding_events(db, enterprise_id),
+        store.visits(db, enterprise_id),
+        enterprise_id,
+    )
+
+
+def facts_as_of(profile: Profile, day: date, rules: Rules, enterprise_id: str | None = None) -> dict[str, Facts]:
+    """Only the facts a rating as of `day` can look at (rate() gives the same colour and reasons from these as from
+    every fact): findings open then or of the last visits, and those visits. At 500 enterprises with three years of
+    weekly visits, a fraction of a second instead of several."""
+    return facts_between(profile, day, day, rules, enterprise_id)
+
+
+def facts_between(
+    profile: Profile, first: date, last: date, rules: Rules, enterprise_id: str | None = None
+) -> dict[str, Facts]:
+    """Only the facts a rating as of any day from `first` to `last` can look at: findings open at some point then
+    (never closed, or closed after `first` began), each enterprise's last visits before `first` and every visit
+    after, and their findings. A finding closed for good earlier is closed on every one of those days. The bounds
+    are widened by a day each way: a superset; the domain then decides exactly."""
+    db = profile.db
+    since = clock.to_text(end_of_day(first) - timedelta(days=2))
+    hi = clock.to_text(end_of_day(last) + timedelta(days=1))
+    recent = rules.green_last_visits + 2  # the domain picks the last N itself; a margin at `since`
+    return _facts(
+        profile,
+        store.findings_as_of(db, since, hi, recent, enterprise_id),
+        store.finding_events_as_of(db, since, hi, recent, enterprise_id),
+        store.recent_visits(db, since, hi, recent, enterprise_id),
+        enterprise_id,
+    )
+
+
+def _facts(
+    profile: Profile,
+    finding_rows: list[dict[str, Any]],
+    event_rows: list[dict[str, Any]],
+    visit_rows: list[dict[str, Any]],
+    enterprise_id: str | None,
+) -> dict[str, Facts]:
     db = profile.db
     events: dict[str, list[Any]] = defaultdict(list)
-    for row in store.finding_events(db, enterprise_id):
+    for row in event_rows:
         events[row["finding_id"]].append(event_from_row(row))
     findings: dict[str, list[RatedFinding]] = defaultdict(list)
-    for row in store.findings(db, enterprise_id):
+    for row in finding_rows:
         findings[row["enterprise_id"]].append(
             RatedFinding(
                 id=row["id"],
@@ -95,7 +142,7 @@ def facts_by_enterprise(profile: Profile, enterprise_id: str | None = None) -> d
     for row in records_store.listing(db, enterprise_id):
         records[row["enterprise_id"]].append(record_from_row(row))
     visits: dict[str, list[RatedVisit]] = defaultdict(list)
-    for row in store.visits(db, enterprise_id):
+    for row in visit_rows:
         finished = clock.from_text(row["finished_at"]) if row["finished_at"] else None
         visits[row["enterprise_id"]].append(RatedVisit(row["id"], finished))
     return {
@@ -139,7 +186,7 @@ def ratings(profile: Profile, as_of: date | None = None, enterprise_id: str | No
     day = as_of or clock.today()
     names = _enterprise_names(profile, enterprise_id)
     rules = rules_for(profile)
-    facts = facts_by_enterprise(profile, enterprise_id)
+    facts = facts_as_of(profile, day, rules, enterprise_id)
     return [EnterpriseRating(eid, name, rate(facts[eid], rules, day)) for eid, name in names.items()]
 
 
@@ -160,3 +207,29 @@ def monthly_distribution(profile: Profile, start: date, end: date) -> list[tuple
     rules = rules_for(profile)
     facts = facts_by_enterprise(profile)
     return [(day, distribution(rate(f, rules, day) for f in facts.values())) for day in month_ends(start, end)]
+
+
+@dataclass(frozen=True)
+class PeriodColours:
+    """The park's colours at the end of a period and every change within it, as of the period's end."""
+
+    first: date
+    last: date
+    rules_name: str
+    at_end: dict[Colour, int]
+    changes: list[tuple[str, Change]]  # (enterprise name, change), by name then date
+
+
+def period_colours(profile: Profile, first: date, last: date) -> PeriodColours:
+    if first > last:
+        raise InvalidInput(f"开始日期 {first} 晚于结束日期 {last}。", f"The start {first} is after the end {last}.")
+    names = _enterprise_names(profile, None)
+    rules = rules_for(profile)
+    facts = facts_between(profile, first, last, rules)
+    at_end: list[Rating] = []
+    changes: list[tuple[str, Change]] = []
+    for eid, name in names.items():
+        at_end.append(rate(facts[eid], rules, last))
+        _before, within = changes_between(facts[eid], rules, first, last)
+        changes.extend((name, change) for change in within)
+    return PeriodColours(first, last, rules.name, distribution(at_end), changes)

@@ -463,3 +463,12 @@ def event_origin(db: Database) -> None:
     db.execute(
         "ALTER TABLE enterprise_events ADD COLUMN origin TEXT NOT NULL DEFAULT 'here' CHECK (origin IN ('here', 'hub'))"
     )
+
+
+@migration("m0xx_rating_indexes")
+def rating_indexes(db: Database) -> None:
+    # A rating as of a day reads the findings still open then and each enterprise's last few finished visits
+    # (storage/ratings.py): with these, 500 enterprises with three years of visits are rated from a few thousand
+    # rows found by index, not by reading every finding and visit.
+    db.execute("CREATE INDEX findings_closed_at ON findings(closed_at)")
+    db.execute("CREATE INDEX visits_enterprise_finished ON visits(enterprise_id, finished_at)")

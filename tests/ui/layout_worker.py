@@ -8,13 +8,15 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QApplication, QCheckBox, QPushButton, QWidget
 
 from steward.domain.labels import AnswerResult
-from steward.services import demo, visits
+from steward.domain.rating import RecordKind
+from steward.services import demo, enterprise_events, visits
 from steward.services.profiles import open_profile
 from steward.ui.app import create_application
 from steward.ui.main_window import MainWindow
@@ -53,6 +55,7 @@ def problems(top: QWidget) -> list[str]:
 
 def screens(window: MainWindow, visit_id: str, finished_id: str) -> Iterator[tuple[str, Callable[[], QWidget]]]:
     from steward.ui.widgets.about_dialog import AboutDialog
+    from steward.ui.widgets.event_dialog import EventDialog
     from steward.ui.widgets.finding_history import FindingHistoryDialog
     from steward.ui.widgets.finish_dialog import FinishDialog
     from steward.ui.widgets.first_run_dialog import FirstRunDialog
@@ -68,6 +71,22 @@ def screens(window: MainWindow, visit_id: str, finished_id: str) -> Iterator[tup
     def detail() -> QWidget:
         window.show_enterprise(visits.get(profile, visit_id)["enterprise_id"])
         return window
+
+    def detail_tab(index: int) -> Callable[[], QWidget]:
+        def show() -> QWidget:
+            detail()
+            window.detail.tabs.setCurrentIndex(index)
+            return window
+
+        return show
+
+    def event_dialog(kind: RecordKind, edit: bool) -> Callable[[], QWidget]:
+        def show() -> QWidget:
+            ent = visits.get(profile, visit_id)["enterprise_id"]
+            row = next(r for r in enterprise_events.listing(profile, ent) if r["kind"] == kind) if edit else None
+            return EventDialog(profile, ent, kind, row, window)
+
+        return show
 
     def findings() -> QWidget:
         window.show_findings()
@@ -114,6 +133,10 @@ def screens(window: MainWindow, visit_id: str, finished_id: str) -> Iterator[tup
     yield from (
         ("enterprises", enterprises),
         ("detail", detail),
+        ("detail_rating", detail_tab(2)),
+        ("detail_records", detail_tab(3)),
+        ("event_dialog_complaint", event_dialog(RecordKind.COMPLAINT, edit=True)),
+        ("event_dialog_penalty", event_dialog(RecordKind.PENALTY, edit=False)),
         ("findings", findings),
         ("sync", sync),
         ("visit_item", item_with_finding),
@@ -142,6 +165,7 @@ def main(data_dir: str, out_dir: str) -> None:
     rechecks = visits.recheck_list(profile, draft["id"])
     if rechecks:  # one re-check result chosen, to see that the choice stands out in both themes
         visits.recheck(profile, draft["id"], rechecks[0]["id"], "recheck_partly", "新整改期限:2026-12-31")
+    enterprise_events.add(profile, enterprise_id, "complaint", date.today(), source="12345热线", note="夜间异味")
     window = MainWindow(profile)
     window.show()
     window.detail.show_enterprise(enterprise_id)

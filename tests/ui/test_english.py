@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from steward.domain.labels import AnswerResult, EventKind, FindingStatus, Severity, VisitKind, VisitStatus
-from steward.services import demo, enterprises, findings, settings, visits
+from steward.domain.rating import RecordKind
+from steward.services import demo, enterprise_events, enterprises, findings, settings, visits
 from steward.storage.profile import Profile
 from steward.ui import language
 from steward.ui.main_window import MainWindow
@@ -198,12 +199,17 @@ def test_every_screen_and_dialog_in_english_shows_no_chinese_of_its_own(
     english: None, qtbot: QtBot, park: Profile
 ) -> None:
     from steward.ui.widgets.document_preview import DocumentPreview
+    from steward.ui.widgets.event_dialog import DeleteEventDialog, EventDialog
     from steward.ui.widgets.finding_history import FindingHistoryDialog
     from steward.ui.widgets.finish_dialog import FinishDialog
     from steward.ui.widgets.period_dialog import PeriodDialog
     from steward.ui.widgets.settings_dialog import SettingsDialog
     from steward.ui.widgets.start_visit_dialog import StartVisitDialog
 
+    finding = _open_finding_of(park)
+    enterprise_id = finding["enterprise_id"]
+    enterprise_events.add(park, enterprise_id, "complaint", date.today(), source="12345热线", substantiated=False)
+    enterprise_events.add(park, enterprise_id, "penalty", date.today(), authority="生态环境局", number="罚〔2026〕1号")
     texts = Texts(data_strings(park))
     window = MainWindow(park)
     qtbot.addWidget(window)
@@ -214,12 +220,13 @@ def test_every_screen_and_dialog_in_english_shows_no_chinese_of_its_own(
         QCoreApplication.processEvents()
         texts.widget(widget)
 
+    qtbot.waitUntil(lambda: window.enterprises.rated, timeout=20000)  # the colours and their reasons
     look(window)
     for menu in window.menuBar().findChildren(QMenu):
         texts.menu("menu", menu)
-    finding = _open_finding_of(park)
-    enterprise_id = finding["enterprise_id"]
-    window.show_enterprise(enterprise_id)
+    with qtbot.waitSignal(window.detail.rating.timeline_shown, timeout=20000):
+        window.show_enterprise(enterprise_id)
+    assert window.detail.rating.changes  # the timeline's changes and reasons are looked at too
     look(window)
     window.show_findings()
     qtbot.waitUntil(lambda: bool(window.findings.model.rows), timeout=3000)
@@ -248,6 +255,10 @@ def test_every_screen_and_dialog_in_english_shows_no_chinese_of_its_own(
         FinishDialog(park, visits.get(park, visit["id"]), enterprise.get("contact") or "", window),
         FindingHistoryDialog(park, window.background, finding["id"], window),
         period,
+        EventDialog(park, enterprise_id, RecordKind.COMPLAINT, None, window),
+        EventDialog(park, enterprise_id, RecordKind.PENALTY, window.detail.records.rows[0], window),
+        EventDialog(park, enterprise_id, RecordKind.HAZWASTE, None, window),
+        DeleteEventDialog(park, window.detail.records.rows[0], window),
     ]
     from steward.services import documents
 

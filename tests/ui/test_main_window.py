@@ -60,8 +60,9 @@ def test_search_as_you_type(window: MainWindow, qtbot: QtBot, park: Profile) -> 
 
 def test_sort_by_open_findings(window: MainWindow) -> None:
     screen = window.enterprises
-    screen.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
-    counts = [screen.model.index(r, 2).data() for r in range(screen.model.rowCount())]
+    column = screen.model.COLUMNS.index("open_findings")
+    screen.table.sortByColumn(column, Qt.SortOrder.DescendingOrder)
+    counts = [screen.model.index(r, column).data() for r in range(screen.model.rowCount())]
     assert counts == sorted(counts, reverse=True) and counts[0] > 0
 
 

@@ -1,4 +1,6 @@
-"""One enterprise: who it is, its visits, its findings with their status; and the button to start a visit."""
+"""One enterprise: who it is, its colour (三色码) with every reason and the timeline of its changes, its visits, its
+findings with their status, its complaints / penalties / hazardous-waste records (entered, changed and deleted here);
+and the button to start a visit."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
+    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -16,10 +19,16 @@ from PySide6.QtWidgets import (
 )
 
 from steward.domain import clock
+from steward.domain.errors import StewardError
 from steward.domain.labels import FindingStatus, Severity, VisitKind, VisitStatus
-from steward.services import enterprises, findings, visits
+from steward.domain.rating import RecordKind
+from steward.services import enterprise_events, enterprises, findings, visits
 from steward.storage.profile import Profile
+from steward.ui import language
 from steward.ui.labels import label
+from steward.ui.slots import bound
+from steward.ui.widgets.event_dialog import DeleteEventDialog, EventDialog
+from steward.ui.widgets.rating_view import RatingView, colour_chip
 from steward.ui.widgets.rows_model import RED, Column, RowsModel
 from steward.ui.widgets.tables import fit_columns, make_table
 
@@ -47,9 +56,12 @@ class EnterpriseDetail(QWidget):
         self.ledger_button.clicked.connect(lambda: self.ledger_requested.emit(self.enterprise["id"]))
         self.continue_button = QPushButton(self.tr("继续未完成的巡查"))
         self.continue_button.clicked.connect(self._continue)
+        self.chip = QLabel()
         header = QHBoxLayout()
         header.addWidget(back)
-        header.addWidget(self.name, 1)
+        header.addWidget(self.name)
+        header.addWidget(self.chip)
+        header.addStretch(1)
         header.addWidget(self.ledger_button)
         header.addWidget(self.continue_button)
         header.addWidget(self.start_button)
@@ -86,9 +98,52 @@ class EnterpriseDetail(QWidget):
         self.visits_table.activated.connect(lambda i: self.open_visit.emit(self._id(self.visits, i)))
         self.findings_table = make_table(self.findings, 5)
         self.findings_table.activated.connect(lambda i: self.open_finding.emit(self._id(self.findings, i)))
+        self.rating = RatingView()
+        self.records = RowsModel(
+            [
+                Column(self.tr("日期"), lambda r: r["on_date"]),
+                Column(self.tr("类型"), lambda r: label(RecordKind(r["kind"]))),
+                Column(self.tr("查实"), self._substantiated),
+                Column(
+                    self.tr("来源 / 机关 / 文号"),
+                    lambda r: " ".join(p for p in (r["source"], r["authority"], r["number"]) if p),
+                ),
+                Column(self.tr("说明"), lambda r: " ".join(r["note"].split())),
+                Column(self.tr("录入"), lambda r: r["updated_by"] or r["created_by"]),
+            ]
+        )
+        self.records_table = make_table(self.records, 4)
+        self.records_table.activated.connect(self._edit_record)
+        self.records_table.selectionModel().selectionChanged.connect(self._record_buttons)
+        self.add_buttons: dict[RecordKind, QPushButton] = {}
+        record_buttons = QHBoxLayout()
+        for kind, caption in (
+            (RecordKind.COMPLAINT, self.tr("新增信访投诉")),
+            (RecordKind.PENALTY, self.tr("新增行政处罚/立案")),
+            (RecordKind.HAZWASTE, self.tr("新增危废违法")),
+        ):
+            button = QPushButton(caption)
+            button.clicked.connect(bound(self.add_record, kind))
+            record_buttons.addWidget(button)
+            self.add_buttons[kind] = button
+        record_buttons.addStretch(1)
+        self.edit_record_button = QPushButton(self.tr("修改"))
+        self.edit_record_button.clicked.connect(self._edit_selected)
+        self.delete_record_button = QPushButton(self.tr("删除"))
+        self.delete_record_button.clicked.connect(self._delete_selected)
+        record_buttons.addWidget(self.edit_record_button)
+        record_buttons.addWidget(self.delete_record_button)
+        self.records_page = QWidget()
+        records_layout = QVBoxLayout(self.records_page)
+        records_layout.setContentsMargins(0, 0, 0, 0)
+        records_layout.addLayout(record_buttons)
+        records_layout.addWidget(self.records_table, 1)
+
         self.tabs = QTabWidget()
         self.tabs.addTab(self.findings_table, self.tr("问题"))
         self.tabs.addTab(self.visits_table, self.tr("巡查记录"))
+        self.tabs.addTab(self.rating, self.tr("三色码"))
+        self.tabs.addTab(self.records_page, self.tr("投诉·处罚·危废"))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -131,6 +186,68 @@ class EnterpriseDetail(QWidget):
         self.continue_button.setVisible(self._in_progress is not None)
         fit_columns(self.findings_table, range(5))
         fit_columns(self.visits_table, range(5))
+        self.show_rating()
+
+    def show_rating(self) -> None:
+        """The colour as of today with its reasons, the timeline, and the records; again after each change."""
+        enterprise_id = self.enterprise["id"]
+        self.records.set_rows(list(reversed(enterprise_events.listing(self.profile, enterprise_id))))  # newest first
+        fit_columns(self.records_table, range(4))
+        self._record_buttons()
+        try:
+            self.rating.show_enterprise(self.profile, enterprise_id)
+        except StewardError as exc:  # a malformed rules file: say so where the colour would be
+            self.rating.show_problem(language.said(exc))
+            self.chip.setText("")
+            self.chip.setStyleSheet("")
+            return
+        current = self.rating.current
+        if current is not None:
+            colour_chip(self.chip, current.colour)
+            self.chip.setToolTip(self.rating.reasons.text())
+
+    def _substantiated(self, row: dict[str, Any]) -> str:
+        if row["kind"] != RecordKind.COMPLAINT:
+            return ""
+        return self.tr("属实") if row["substantiated"] else self.tr("不属实")
+
+    def _record_buttons(self) -> None:
+        """修改 and 删除 act on the chosen record (the only one, when there is one): usable only when there is one."""
+        chosen = self._selected_record() is not None
+        self.edit_record_button.setEnabled(chosen)
+        self.delete_record_button.setEnabled(chosen)
+
+    def _selected_record(self) -> dict[str, Any] | None:
+        rows = self.records_table.selectionModel().selectedRows()
+        if not rows and self.records.rowCount() == 1:
+            return self.records.rows[0]
+        return self.records.rows[rows[0].row()] if rows else None
+
+    def _run(self, dialog: QDialog) -> None:
+        """A record's dialog, modal; the rating, timeline and records shown again once it saved."""
+        saved = dialog.exec()
+        dialog.deleteLater()
+        if saved:
+            self.show_rating()
+
+    def add_record(self, kind: RecordKind) -> None:
+        self._run(EventDialog(self.profile, self.enterprise["id"], kind, parent=self))
+
+    def _edit_record(self, index: QModelIndex) -> None:
+        self.edit_record(self.records.rows[index.row()])
+
+    def edit_record(self, row: dict[str, Any]) -> None:
+        self._run(EventDialog(self.profile, self.enterprise["id"], RecordKind(row["kind"]), row, parent=self))
+
+    def _edit_selected(self) -> None:
+        row = self._selected_record()
+        if row is not None:
+            self.edit_record(row)
+
+    def _delete_selected(self) -> None:
+        row = self._selected_record()
+        if row is not None:
+            self._run(DeleteEventDialog(self.profile, row, self))
 
     def _continue(self) -> None:
         if self._in_progress:

@@ -1,0 +1,79 @@
+"""The three-colour rating where the app shows it, on `steward demo --enterprises 500 --weeks 156` (three years of
+weekly visits): the enterprise list's colours as of today, one enterprise's timeline (the detail screen), a month's
+colour changes (the period summary). Each figure is the median of several runs beside two baselines measured in
+the same run: SQLite reading every finding row with no work on top, and the list's own query (its figures per
+enterprise). The all-facts rating is what the list cost before it read only the facts a day can look at.
+Targets: the list's colours within a quarter of a second (they arrive from the pool after the list is shown)."""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+from datetime import date
+
+from bench.common import OUT, print_table
+from bench.queries import TODAY, build
+from steward.domain.rating import rate
+from steward.services import demo, enterprises, ratings
+from steward.services.profiles import open_profile
+
+
+def _median_ms(fn: Callable[[], object], repeat: int) -> float:
+    fn()
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def main(enterprise_count: int, weeks: int, repeat: int) -> None:
+    size = demo.DemoSize(enterprises=enterprise_count, weeks=weeks, photos=False)
+    build(size)
+    name = f"scale-{size.enterprises}x{size.weeks}"
+    profile = open_profile(OUT, name)
+    db = profile.db
+    busiest = db.scalar("SELECT enterprise_id FROM findings GROUP BY enterprise_id ORDER BY count(*) DESC LIMIT 1")
+    rules = ratings.rules_for(profile)
+
+    def all_facts() -> object:
+        facts = ratings.facts_by_enterprise(profile)
+        return [rate(f, rules, TODAY) for f in facts.values()]
+
+    month = (date(2026, 10, 1), date(2026, 10, 31))  # the month before the demo's TODAY
+    cases: dict[str, tuple[Callable[[], object], int]] = {
+        "baseline: raw full scan of findings": (lambda: db.conn.execute("SELECT * FROM findings").fetchall(), repeat),
+        "baseline: the list's query (enterprises.listing)": (lambda: enterprises.listing(profile), repeat),
+        "list colours as of today (facts of the day)": (lambda: ratings.ratings(profile, TODAY), repeat),
+        "list colours as of today (every fact, before)": (all_facts, max(1, repeat // 3)),
+        "detail: current colour of the busiest enterprise": (lambda: ratings.ratings(profile, TODAY, busiest), repeat),
+        "detail: timeline of the busiest enterprise (pool)": (
+            lambda: ratings.enterprise_timeline(profile, busiest, TODAY),
+            max(1, repeat // 3),
+        ),
+        f"summary: colour changes {month[0]} to {month[1]}": (
+            lambda: ratings.period_colours(profile, *month),
+            max(1, repeat // 3),
+        ),
+    }
+    rows = []
+    baseline = None
+    for label, (fn, runs) in cases.items():
+        ms = _median_ms(fn, runs)
+        baseline = baseline or ms
+        rows.append([label, f"{ms:.1f}", f"{ms / baseline:.2f}", runs])
+    profile.close()
+    print_table(f"Ratings on {name}", ["case", "median ms", "÷ baseline", "runs"], rows)
+    print("target: list colours < 250 ms —", "met" if float(rows[2][1]) < 250 else "missed")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--enterprises", type=int, default=500)
+    parser.add_argument("--weeks", type=int, default=156)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    main(args.enterprises, args.weeks, args.repeat)

@@ -1,0 +1,68 @@
+"""The enterprise list rates 500 enterprises as of today from only the facts that can matter that day
+(services.ratings.facts_as_of); those must give exactly the colours and reasons every fact gives, on any day."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from steward.domain.rating import Colour, changes_between, distribution, rate, timeline
+from steward.services import demo, ratings
+from steward.storage.profile import Profile
+
+TODAY = date(2026, 11, 25)
+
+
+def test_the_facts_of_one_day_rate_exactly_as_every_fact_does(tmp_path: Path) -> None:
+    with Profile(tmp_path / "demo") as profile:
+        demo.make_demo(profile, demo.DemoSize(24, 30, 2026, photos=False), today=TODAY)
+        rules = ratings.rules_for(profile)
+        every = ratings.facts_by_enterprise(profile)
+        days = [TODAY - timedelta(days=n) for n in range(0, 7 * 32, 5)]
+        seen: set[Colour] = set()
+        fewer = 0
+        for day in days:
+            some = ratings.facts_as_of(profile, day, rules)
+            assert some.keys() == every.keys()
+            for eid, facts in every.items():
+                expected = rate(facts, rules, day)
+                assert rate(some[eid], rules, day) == expected, (eid, day)
+                seen.add(expected.colour)
+            fewer += sum(len(f.findings) for f in some.values()) < sum(len(f.findings) for f in every.values())
+        assert seen == set(Colour)  # every colour and its reasons were compared, not only green
+        assert fewer == len(days)  # and on each day fewer findings were read than there are
+        for day in days[::10]:  # one enterprise asked for (the detail screen) reads by another query
+            for eid, facts in every.items():
+                alone = ratings.facts_as_of(profile, day, rules, eid)
+                assert alone.keys() == {eid} and rate(alone[eid], rules, day) == rate(facts, rules, day)
+
+
+def test_a_period_lists_the_timeline_s_changes_within_it_from_the_facts_of_that_period(tmp_path: Path) -> None:
+    first, last = date(2026, 9, 1), date(2026, 10, 31)
+    with Profile(tmp_path / "demo") as profile:
+        demo.make_demo(profile, demo.DemoSize(24, 30, 2026, photos=False), today=TODAY)
+        rules = ratings.rules_for(profile)
+        every = ratings.facts_by_enterprise(profile)
+        some = ratings.facts_between(profile, first, last, rules)
+        compared = 0
+        for eid, facts in every.items():
+            history = timeline(facts, rules, last)
+            if not history or history[0].on >= first:
+                continue
+            before, within = changes_between(facts, rules, first, last)
+            assert before.colour is [c for c in history if c.on < first][-1].rating.colour
+            assert within == [c for c in history if first <= c.on <= last]
+            assert changes_between(some[eid], rules, first, last) == (before, within)
+            compared += len(within)
+        assert compared > 3  # changes were compared, not only enterprises that stayed one colour
+        period = ratings.period_colours(profile, first, last)
+        assert period.at_end == distribution(rate(f, rules, last) for f in every.values())
+        names = {eid: n for eid, n in ((r.enterprise_id, r.name) for r in ratings.ratings(profile, last))}
+        expected = [
+            (names[eid], c)
+            for eid in sorted(every, key=names.__getitem__)
+            for c in changes_between(every[eid], rules, first, last)[1]
+        ]
+        assert sorted(period.changes, key=lambda nc: (nc[0], nc[1].on)) == sorted(
+            expected, key=lambda nc: (nc[0], nc[1].on)
+        )
