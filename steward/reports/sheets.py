@@ -16,9 +16,10 @@ import errno
 import itertools
 import os
 import threading
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
@@ -258,6 +259,26 @@ def sheet_name(name: str) -> str:
     return cleaned[:SHEET_NAME_CHARS]
 
 
+@contextlib.contextmanager
+def _discarded_on_failure(book: Any) -> Iterator[None]:
+    """openpyxl streams each write-only sheet into a file of its own in the temp folder and removes it when saving;
+    when writing fails before that, those files and their open generators are ended here."""
+    try:
+        yield
+    except BaseException:
+        for sheet in book.worksheets:
+            with contextlib.suppress(Exception):
+                if sheet._rows is not None:
+                    sheet._rows.close()
+            writer = sheet._writer
+            if writer is not None:
+                with contextlib.suppress(Exception):
+                    writer.close()
+                with contextlib.suppress(Exception):
+                    writer.cleanup()
+        raise
+
+
 def write_xlsx(
     path: Path, tables: Sequence[Table], notes: Notes | None = None, progress: Progress | None = None
 ) -> int:
@@ -267,6 +288,7 @@ def write_xlsx(
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
+    from openpyxl.writer.excel import ExcelWriter
 
     for table in tables:
         _checked(table)
@@ -274,8 +296,8 @@ def write_xlsx(
     fill = PatternFill("solid", fgColor="DDE3EA")
     top = Alignment(vertical="top", wrap_text=True)
     written = 0
-    with _written(path) as handle:
-        book = Workbook(write_only=True)
+    book = Workbook(write_only=True)
+    with _written(path) as handle, _discarded_on_failure(book):
         for table in tables:
             sheet = book.create_sheet(sheet_name(table.name))
             rows = iter(table.rows)
@@ -321,7 +343,10 @@ def write_xlsx(
                     for cell in cells:
                         cell.alignment = top
                     sheet.append(cells)
-        book.save(handle)
+        # openpyxl's own save leaves its zip open when a write fails (a full disk): closed here whatever happens.
+        book.properties.modified = datetime.now(UTC).replace(tzinfo=None)
+        with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            ExcelWriter(book, archive).save()
     return written
 
 
