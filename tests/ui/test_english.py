@@ -198,6 +198,7 @@ def test_every_screen_and_dialog_in_english_shows_no_chinese_of_its_own(
     english: None, qtbot: QtBot, park: Profile
 ) -> None:
     from steward.ui.widgets.document_preview import DocumentPreview
+    from steward.ui.widgets.export_dialog import ExportDialog
     from steward.ui.widgets.finding_history import FindingHistoryDialog
     from steward.ui.widgets.finish_dialog import FinishDialog
     from steward.ui.widgets.period_dialog import PeriodDialog
@@ -248,6 +249,7 @@ def test_every_screen_and_dialog_in_english_shows_no_chinese_of_its_own(
         FinishDialog(park, visits.get(park, visit["id"]), enterprise.get("contact") or "", window),
         FindingHistoryDialog(park, window.background, finding["id"], window),
         period,
+        ExportDialog(park, window.background, window),
     ]
     from steward.services import documents
 
