@@ -12,11 +12,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from steward.domain.clock import local_date
 from steward.domain.errors import InvalidInput
-from steward.domain.findings import FindingEvent, FindingState, state_as_of
+from steward.domain.findings import FindingEvent, FindingState, StateHistory
 from steward.domain.labels import Severity
 
 
@@ -78,6 +79,11 @@ class RatedFinding:
     visit_id: str
     events: tuple[FindingEvent, ...] = ()
 
+    @cached_property
+    def history(self) -> StateHistory:
+        """Its state at any moment, worked out once for all the dates it is rated at."""
+        return StateHistory(self.events)
+
 
 @dataclass(frozen=True)
 class RatedRecord:
@@ -108,6 +114,11 @@ class Facts:
     findings: Sequence[RatedFinding] = ()
     records: Sequence[RatedRecord] = ()
     visits: Sequence[RatedVisit] = ()
+
+    @cached_property
+    def findings_in_order(self) -> tuple[RatedFinding, ...]:
+        """Findings in the order they were found (the order reasons are listed in), sorted once, not per date."""
+        return tuple(sorted(self.findings, key=lambda f: (f.created_at, f.id)))
 
 
 # ---------------------------------------------------------------------------------------------------------- rules
@@ -252,25 +263,21 @@ def end_of_day(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time()).astimezone()
 
 
-@dataclass(frozen=True)
 class _FindingAsOf:
-    finding: RatedFinding
-    state: FindingState
+    __slots__ = ("finding", "open", "state")
 
-    @property
-    def open(self) -> bool:
-        return not self.state.closed
+    def __init__(self, finding: RatedFinding, state: FindingState) -> None:
+        self.finding = finding
+        self.state = state
+        self.open = not state.status.closed  # read by every rule: worked out once
 
     def overdue(self, as_of: date) -> bool:
         return self.open and self.finding.deadline is not None and self.finding.deadline < as_of
 
 
-def _findings_as_of(findings: Iterable[RatedFinding], cutoff: datetime) -> list[_FindingAsOf]:
-    return [
-        _FindingAsOf(f, state_as_of(f.events, cutoff - timedelta(microseconds=1)))
-        for f in sorted(findings, key=lambda f: (f.created_at, f.id))
-        if f.created_at < cutoff
-    ]
+def _findings_as_of(facts: Facts, cutoff: datetime) -> list[_FindingAsOf]:
+    moment = cutoff - timedelta(microseconds=1)
+    return [_FindingAsOf(f, f.history.at(moment)) for f in facts.findings_in_order if f.created_at < cutoff]
 
 
 def _finding_reason(colour: Colour, rule: Rule, f: _FindingAsOf, as_of: date) -> Reason:
@@ -385,9 +392,10 @@ def rate(facts: Facts, rules: Rules, as_of: date) -> Rating:
     cutoff = end_of_day(as_of)
     records = [r for r in facts.records if r.on <= as_of]
     known = Facts(facts.findings, records, facts.visits)
-    findings = _findings_as_of(facts.findings, cutoff)
+    findings = _findings_as_of(facts, cutoff)
+    still_open = [f for f in findings if f.open]  # only an open finding can fire a rule: most are closed
     for colour, rules_of in ((Colour.RED, rules.red), (Colour.YELLOW, rules.yellow)):
-        reasons = [reason for rule in rules_of for reason in _fire(colour, rule, findings, known, as_of)]
+        reasons = [reason for rule in rules_of for reason in _fire(colour, rule, still_open, known, as_of)]
         if reasons:
             return Rating(as_of, colour, tuple(reasons))
     verdict = _green_check(rules, findings, known, cutoff)

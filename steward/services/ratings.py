@@ -22,6 +22,7 @@ from steward.domain.rating import (
     RecordKind,
     Rules,
     distribution,
+    end_of_day,
     month_ends,
     parse_rules,
     rate,
@@ -74,12 +75,45 @@ def _label(row: dict[str, Any]) -> str:
 
 
 def facts_by_enterprise(profile: Profile, enterprise_id: str | None = None) -> dict[str, Facts]:
+    """Every fact of every (unarchived, or the one asked for) enterprise: for timelines and many dates at once."""
+    db = profile.db
+    return _facts(
+        profile,
+        store.findings(db, enterprise_id),
+        store.finding_events(db, enterprise_id),
+        store.visits(db, enterprise_id),
+        enterprise_id,
+    )
+
+
+def facts_as_of(profile: Profile, day: date, rules: Rules, enterprise_id: str | None = None) -> dict[str, Facts]:
+    """Only the facts a rating as of the end of `day` looks at (see storage.ratings.findings_as_of): the same colour
+    and reasons as with every fact, from a tenth of the rows."""
+    db = profile.db
+    cutoff = clock.to_text(end_of_day(day))
+    last = rules.green_last_visits
+    return _facts(
+        profile,
+        store.findings_as_of(db, cutoff, last, enterprise_id),
+        store.finding_events_as_of(db, cutoff, last, enterprise_id),
+        store.visits_as_of(db, cutoff, last, enterprise_id),
+        enterprise_id,
+    )
+
+
+def _facts(
+    profile: Profile,
+    finding_rows: list[dict[str, Any]],
+    event_rows: list[dict[str, Any]],
+    visit_rows: list[dict[str, Any]],
+    enterprise_id: str | None,
+) -> dict[str, Facts]:
     db = profile.db
     events: dict[str, list[Any]] = defaultdict(list)
-    for row in store.finding_events(db, enterprise_id):
+    for row in event_rows:
         events[row["finding_id"]].append(event_from_row(row))
     findings: dict[str, list[RatedFinding]] = defaultdict(list)
-    for row in store.findings(db, enterprise_id):
+    for row in finding_rows:
         findings[row["enterprise_id"]].append(
             RatedFinding(
                 id=row["id"],
@@ -95,7 +129,7 @@ def facts_by_enterprise(profile: Profile, enterprise_id: str | None = None) -> d
     for row in records_store.listing(db, enterprise_id):
         records[row["enterprise_id"]].append(record_from_row(row))
     visits: dict[str, list[RatedVisit]] = defaultdict(list)
-    for row in store.visits(db, enterprise_id):
+    for row in visit_rows:
         finished = clock.from_text(row["finished_at"]) if row["finished_at"] else None
         visits[row["enterprise_id"]].append(RatedVisit(row["id"], finished))
     return {
@@ -139,7 +173,7 @@ def ratings(profile: Profile, as_of: date | None = None, enterprise_id: str | No
     day = as_of or clock.today()
     names = _enterprise_names(profile, enterprise_id)
     rules = rules_for(profile)
-    facts = facts_by_enterprise(profile, enterprise_id)
+    facts = facts_as_of(profile, day, rules, enterprise_id)
     return [EnterpriseRating(eid, name, rate(facts[eid], rules, day)) for eid, name in names.items()]
 
 
