@@ -133,7 +133,7 @@ class ExportDialog(QDialog):
         if current:
             return Path(current).expanduser().parent
         documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        return Path(documents or Path.home())
+        return Path(documents) if documents and Path(documents).is_dir() else Path.home()
 
     def _suggest_name(self) -> None:
         """The file name follows the choices (table, format, end date), in the folder last chosen."""
