@@ -477,6 +477,109 @@ Save as “{other}” instead?</translation>
     </message>
   </context>
   <context>
+    <name>ExportDialog</name>
+    <message>
+      <source>导出 Excel/CSV</source>
+      <translation>Export to Excel/CSV</translation>
+    </message>
+    <message>
+      <source>问题台账(每个问题一行)</source>
+      <translation>Findings (one row per finding)</translation>
+    </message>
+    <message>
+      <source>企业名录(含三色码和本期整改情况)</source>
+      <translation>Enterprises (with colour and the period's rectification)</translation>
+    </message>
+    <message>
+      <source>巡查记录(每次巡查一行)</source>
+      <translation>Visits (one row per visit)</translation>
+    </message>
+    <message>
+      <source>三色码评级(含原因和月末分布)</source>
+      <translation>Ratings (with reasons and month-end counts)</translation>
+    </message>
+    <message>
+      <source>Excel 工作簿 (.xlsx)</source>
+      <translation>Excel workbook (.xlsx)</translation>
+    </message>
+    <message>
+      <source>CSV 文本 (.csv,仅第一张表)</source>
+      <translation>CSV text (.csv, first table only)</translation>
+    </message>
+    <message>
+      <source>从最早记录起</source>
+      <translation>From the first record</translation>
+    </message>
+    <message>
+      <source>选择…</source>
+      <translation>Choose…</translation>
+    </message>
+    <message>
+      <source>导出</source>
+      <translation>Export</translation>
+    </message>
+    <message>
+      <source>导出内容</source>
+      <translation>Export</translation>
+    </message>
+    <message>
+      <source>格式</source>
+      <translation>Format</translation>
+    </message>
+    <message>
+      <source>开始日期</source>
+      <translation>From</translation>
+    </message>
+    <message>
+      <source>结束日期(截至)</source>
+      <translation>To (as of)</translation>
+    </message>
+    <message>
+      <source>保存为</source>
+      <translation>Save as</translation>
+    </message>
+    <message>
+      <source>各项状态、逾期天数和三色码均截至结束日期当天结束时;只统计已完成的巡查。</source>
+      <translation>Statuses, days overdue and colours are as of the end of the last day; only finished visits count.</translation>
+    </message>
+    <message>
+      <source>问题台账</source>
+      <translation>Findings</translation>
+    </message>
+    <message>
+      <source>企业名录</source>
+      <translation>Enterprises</translation>
+    </message>
+    <message>
+      <source>巡查记录</source>
+      <translation>Visits</translation>
+    </message>
+    <message>
+      <source>三色码评级</source>
+      <translation>Ratings</translation>
+    </message>
+    <message>
+      <source>{what}_截至{end}</source>
+      <translation>{what}_as-of-{end}</translation>
+    </message>
+    <message>
+      <source>请选择保存的文件。</source>
+      <translation>Choose the file to save.</translation>
+    </message>
+    <message>
+      <source>正在导出…</source>
+      <translation>Exporting…</translation>
+    </message>
+    <message>
+      <source>已导出 {rows} 行到 {path}</source>
+      <translation>Exported {rows} rows to {path}</translation>
+    </message>
+    <message>
+      <source>关闭</source>
+      <translation>Close</translation>
+    </message>
+  </context>
+  <context>
     <name>FindingEditor</name>
     <message>
       <location filename="../../steward/ui/widgets/finding_editor.py" line="47" />
@@ -1245,6 +1348,10 @@ An enterprise can have only one unfinished visit at a time. Resume it?</translat
 {path}
 
 It holds the logs and the check results, no photos, signatures or sync token.</translation>
+    </message>
+    <message>
+      <source>导出 Excel/CSV…</source>
+      <translation>Export to Excel/CSV…</translation>
     </message>
   </context>
   <context>

@@ -9,7 +9,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from steward.cli import backup_commands, rating_commands
+from steward.cli import backup_commands, export_commands, rating_commands
 from steward.cli.output import print_json, table
 from steward.domain import clock
 from steward.domain.errors import StewardError
@@ -572,6 +572,7 @@ _HANDLERS = {
     "diagnostics": backup_commands.diagnostics_command,
     "events": rating_commands.events_command,
     "ratings": rating_commands.ratings_command,
+    "export": export_commands.export_command,
 }
 
 

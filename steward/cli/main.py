@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from steward import __version__, app_logging
-from steward.cli import backup_commands, commands
+from steward.cli import backup_commands, commands, export_commands
 from steward.cli.output import error
 from steward.domain.errors import StewardError
 from steward.storage.paths import DEFAULT_PROFILE, ENV_DATA_DIR, resolve_data_dir
@@ -266,6 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("profiles", help="列出档案 list profiles")
     backup_commands.add_parsers(sub)
+    export_commands.add_parser(sub)
     return parser
 
 

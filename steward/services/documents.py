@@ -168,7 +168,9 @@ def _events(profile: Profile, finding_ids: list[str]) -> dict[str, list[FindingE
 _BOILERPLATE_REQUIREMENT = ("的要求整改到位，并提交整改前后照片。", "按要求整改到位，并提交整改前后照片。")
 
 
-def _wording(profile: Profile, f: dict[str, Any], items: dict[str, dict[str, Any] | None]) -> tuple[str, str, str]:
+def printed_wording(
+    profile: Profile, f: dict[str, Any], items: dict[str, dict[str, Any] | None]
+) -> tuple[str, str, str]:
     """问题描述, 依据, 整改要求 as printed. A description left as the checklist's requirement is a requirement, not a
     problem: the item's problem wording is printed instead, or the requirement marked as not met."""
     item_id = f.get("item_id")
@@ -201,7 +203,7 @@ def _finding_rows(
             number = first_photo + len(photos)
             numbers.append(number)
             photos.append(_photo(profile, row, number, f"问题 {n}", visit["steward"]))
-        description, basis, requirement = _wording(profile, f, items)
+        description, basis, requirement = printed_wording(profile, f, items)
         listed.append(
             NoticeFinding(
                 n,
@@ -445,7 +447,7 @@ def _deadline_then(f: dict[str, Any], state: FindingState) -> date | None:
     return current_deadline(date.fromisoformat(own) if own else None, state)
 
 
-def _standing(f: dict[str, Any], events: list[FindingEvent], end: datetime, day: date) -> Standing:
+def standing_at(f: dict[str, Any], events: list[FindingEvent], end: datetime, day: date) -> Standing:
     state = state_as_of(events, end)
     deadline = _deadline_then(f, state)
     late = 0 if state.closed else overdue_days(deadline, state, day)
@@ -474,7 +476,7 @@ def build_ledger(profile: Profile, enterprise_id: str, start: date | None = None
     overdue = 0
     items: dict[str, dict[str, Any] | None] = {}
     for n, f in enumerate(rows, start=1):
-        standing = _standing(f, events[f["id"]], period_end, last)
+        standing = standing_at(f, events[f["id"]], period_end, last)
         tally[standing.bucket] += 1
         overdue += standing.overdue_days > 0
         before: list[Photo] = []
@@ -485,7 +487,7 @@ def build_ledger(profile: Profile, enterprise_id: str, start: date | None = None
             (after if row["event_id"] else before).append(_photo(profile, row, number, f"序号{n} {kind}", steward))
         closed = standing.closed_at
         created = clock.from_text(f["created_at"])
-        description, _, _ = _wording(profile, f, items)
+        description, _, _ = printed_wording(profile, f, items)
         entries.append(
             LedgerEntry(
                 n,
@@ -539,7 +541,7 @@ def build_summary(profile: Profile, start: date | None = None, end: date | None 
     months: dict[str, list[int]] = {}
     categories: dict[str, int] = {}
     for f in rows:
-        standing = _standing(f, events[f["id"]], period_end, last)
+        standing = standing_at(f, events[f["id"]], period_end, last)
         counts = slot(f["enterprise_id"], f["enterprise_name"])
         counts["found"] += 1
         counts[f["severity"]] += 1

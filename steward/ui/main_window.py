@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
 
         file_menu = self.menuBar().addMenu(self.tr("文件"))
         file_menu.addAction(self.tr("备份到…"), lambda: self.back_up_to())  # not triggered's `checked` as a folder
+        file_menu.addAction(self.tr("导出 Excel/CSV…"), self.export_tables)
         view = self.menuBar().addMenu(self.tr("视图"))
         self.contrast_action = QAction(self.tr("高对比度(强光下使用)"), self, checkable=True)
         self.contrast_action.setChecked(bool(settings_store.get(self.profile.db, HIGH_CONTRAST_KEY, False)))
@@ -478,6 +479,13 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, self.tr("批量导出"), language.said(error))
 
         self.background.run(work, done, failed, lambda n, total, _name: progress.setValue(n), owner=self)
+
+    def export_tables(self) -> None:
+        """文件 → 导出 Excel/CSV…: findings, enterprises, visits or ratings over a period, for the insurer's Excel."""
+        from steward.ui.widgets.export_dialog import ExportDialog
+
+        self.export_dialog = ExportDialog(self.profile, self.background, self)
+        self.export_dialog.open()
 
     # -- resuming and settings ------------------------------------------------------------------------------------
     def offer_resume(self, ask: AskResume | None = None, choose: ChooseDraft | None = None) -> bool:

@@ -200,6 +200,7 @@ def test_every_screen_and_dialog_in_english_shows_no_chinese_of_its_own(
 ) -> None:
     from steward.ui.widgets.document_preview import DocumentPreview
     from steward.ui.widgets.event_dialog import DeleteEventDialog, EventDialog
+    from steward.ui.widgets.export_dialog import ExportDialog
     from steward.ui.widgets.finding_history import FindingHistoryDialog
     from steward.ui.widgets.finish_dialog import FinishDialog
     from steward.ui.widgets.period_dialog import PeriodDialog
@@ -259,6 +260,7 @@ def test_every_screen_and_dialog_in_english_shows_no_chinese_of_its_own(
         EventDialog(park, enterprise_id, RecordKind.PENALTY, window.detail.records.rows[0], window),
         EventDialog(park, enterprise_id, RecordKind.HAZWASTE, None, window),
         DeleteEventDialog(park, window.detail.records.rows[0], window),
+        ExportDialog(park, window.background, window),
     ]
     from steward.services import documents
 

@@ -1,0 +1,371 @@
+"""Tables for Excel: rows and column specs in, an XLSX workbook or a CSV file out. No SQL, no storage, no Qt, so the
+laptop's exports and the hub's downloads write the same files.
+
+XLSX through openpyxl's write-only mode (rows stream to the file, memory stays flat at any size): real types (dates
+as dates, numbers as numbers), one header row, frozen and filtered, column widths measured on the text. CSV in UTF-8
+with a BOM: Excel on Chinese Windows reads a CSV without one as GBK and shows mojibake.
+
+Every file is written whole or not at all: into a temporary file beside the target, synced, then renamed over it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import errno
+import itertools
+import os
+import threading
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Any
+
+from steward.domain.errors import StewardError
+
+# Column widths are measured on this many rows (a sample: the rest stream past without being held in memory).
+WIDTH_SAMPLE = 2000
+MIN_WIDTH = 6
+MAX_WIDTH = 60
+SHEET_NAME_CHARS = 31  # Excel's limit
+Progress = Callable[[int], None]  # rows written so far
+PROGRESS_EVERY = 1000
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    INTEGER = "integer"
+    NUMBER = "number"
+    DATE = "date"
+    DATETIME = "datetime"
+    PERCENT = "percent"  # a fraction (0.725), shown as 72.5%
+
+
+# Dates get yyyy-mm-dd from openpyxl itself.
+_FORMATS = {Kind.DATETIME: "yyyy-mm-dd hh:mm", Kind.NUMBER: "0.0", Kind.PERCENT: "0.0%"}
+# Excel reads a CSV cell starting with these as a formula: such text is written with a leading apostrophe.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_DATE_WIDTH = {Kind.DATE: 11, Kind.DATETIME: 17}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its Chinese header (the header row), its English name and meaning (the notes sheet)."""
+
+    zh: str
+    en: str
+    kind: Kind = Kind.TEXT
+    meaning_zh: str = ""
+    meaning_en: str = ""
+    max_width: int = MAX_WIDTH
+
+
+@dataclass(frozen=True)
+class Table:
+    """A sheet: its name, its columns and its rows (any iterable: a generator streams)."""
+
+    name: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence[Any]]
+
+
+@dataclass(frozen=True)
+class Notes:
+    """The sheet that says what the workbook is: lines of (label, value), then each table's columns defined."""
+
+    name: str
+    lines: Sequence[tuple[str, str]]
+    definitions: Sequence[tuple[str, str, str]] = field(default=())  # (term, zh, en)
+
+
+class WriteFailed(StewardError):
+    """The file could not be written; nothing was left at the target."""
+
+
+def display_width(text: str) -> int:
+    """Columns the text takes in Excel: a CJK character as wide as two Latin ones. UTF-8 gives CJK three bytes and
+    ASCII one, so (bytes + chars) / 2 is exact for both and fast enough for tens of thousands of cells."""
+    return (len(text.encode("utf-8")) + len(text)) // 2
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _widths(columns: Sequence[Column], sample: Sequence[Sequence[Any]]) -> list[int]:
+    widths = []
+    for i, column in enumerate(columns):
+        longest = display_width(column.zh) + 3  # room for the filter's arrow
+        if column.kind in _DATE_WIDTH:
+            longest = max(longest, _DATE_WIDTH[column.kind])
+        else:
+            for row in sample:
+                value = row[i]
+                if value is not None:
+                    longest = max(longest, max(display_width(line) for line in _text(value).splitlines() or [""]))
+        widths.append(max(MIN_WIDTH, min(column.max_width, longest + 1)))
+    return widths
+
+
+def _checked(table: Table) -> None:
+    count = len(table.columns)
+    if not count:
+        raise ValueError(f"table {table.name!r} has no columns")
+
+
+def _row_checker(table: Table) -> Callable[[Sequence[Any]], Sequence[Any]]:
+    count = len(table.columns)
+
+    def checked(row: Sequence[Any]) -> Sequence[Any]:
+        if len(row) != count:
+            raise ValueError(f"table {table.name!r}: a row has {len(row)} values for {count} columns")
+        return row
+
+    return checked
+
+
+def _open_temp(path: Path) -> tuple[Path, IO[bytes]]:
+    """The temporary file beside the target (same folder, so the rename is atomic)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    return tmp, open(tmp, "wb")  # closed by _written, which owns it
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return  # Windows cannot open a folder for fsync; NTFS journals the rename itself
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _failure(path: Path, exc: OSError) -> WriteFailed:
+    reason = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return WriteFailed(
+            f"磁盘空间已满,文件未保存:{path}。请清理磁盘或换一个位置后重试。",
+            f"The disk is full; the file was not saved: {path}. Free some space or choose another place.",
+        )
+    if isinstance(exc, FileNotFoundError | NotADirectoryError):
+        return WriteFailed(
+            f"保存位置不存在:{path.parent}。请选择一个已有的文件夹。",
+            f"The folder does not exist: {path.parent}. Choose an existing folder.",
+        )
+    if isinstance(exc, PermissionError):
+        return WriteFailed(
+            f"没有写入权限,或文件正被其他程序(如 Excel)打开:{path}。请关闭该文件或换一个位置后重试。",
+            f"Permission denied, or the file is open in another program (Excel?): {path}. "
+            "Close it or choose another place.",
+        )
+    return WriteFailed(f"无法保存文件 {path}:{reason}", f"Cannot save {path}: {reason}")
+
+
+@contextlib.contextmanager
+def _written(path: Path) -> Iterator[IO[bytes]]:
+    """Yield a binary file to fill; on success it replaces `path` durably, on any failure nothing is left."""
+    path = Path(path)
+    if path.is_dir():
+        raise WriteFailed(f"这是一个文件夹,不能作为文件保存:{path}", f"That is a folder, not a file name: {path}")
+    try:
+        tmp, handle = _open_temp(path)
+    except OSError as exc:
+        raise _failure(path, exc) from exc
+    try:
+        with handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise _failure(path, exc) from exc
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def _counting(rows: Iterable[Sequence[Any]], progress: Progress | None, start: int) -> Iterator[Sequence[Any]]:
+    n = start
+    for row in rows:
+        yield row
+        n += 1
+        if progress and n % PROGRESS_EVERY == 0:
+            progress(n)
+
+
+def _text_cell(sheet: Any, value: Any) -> Any:
+    """A cell that holds words, whatever they start with."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", _text(value)))
+    cell.data_type = "s"
+    return cell
+
+
+def _xlsx_value(sheet: Any, kind: Kind) -> Callable[[Any], Any]:
+    """How a value of this column goes into a cell. Text is always text: a description starting with "=" stays
+    words (openpyxl would make it a formula), and control characters pasted from elsewhere, which the XLSX format
+    cannot hold, are dropped instead of failing the whole export."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    fmt = _FORMATS.get(kind)
+    if kind is Kind.TEXT:
+
+        def text(value: Any) -> Any:
+            if value is None:
+                return None
+            value = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+            return _text_cell(sheet, value) if value.startswith("=") else value
+
+        return text
+    if fmt is None:
+        return lambda value: value
+
+    def formatted(value: Any) -> Any:
+        if value is None or isinstance(value, str):
+            return value
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = fmt
+        return cell
+
+    return formatted
+
+
+def _csv_text(value: Any) -> str:
+    text = _text(value)
+    if isinstance(value, str) and text.startswith(_FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def sheet_name(name: str) -> str:
+    """Excel refuses these characters in a sheet's name and more than 31 of them."""
+    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in name).strip("'") or "Sheet"
+    return cleaned[:SHEET_NAME_CHARS]
+
+
+@contextlib.contextmanager
+def _discarded_on_failure(book: Any) -> Iterator[None]:
+    """openpyxl streams each write-only sheet into a file of its own in the temp folder and removes it when saving;
+    when writing fails before that, those files and their open generators are ended here."""
+    try:
+        yield
+    except BaseException:
+        for sheet in book.worksheets:
+            with contextlib.suppress(Exception):
+                if sheet._rows is not None:
+                    sheet._rows.close()
+            writer = sheet._writer
+            if writer is not None:
+                with contextlib.suppress(Exception):
+                    writer.close()
+                with contextlib.suppress(Exception):
+                    writer.cleanup()
+        raise
+
+
+def write_xlsx(
+    path: Path, tables: Sequence[Table], notes: Notes | None = None, progress: Progress | None = None
+) -> int:
+    """One sheet per table (header row frozen, auto-filter over it, widths measured), then the notes sheet.
+    Returns the number of data rows written; `progress(rows)` every thousand rows."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.writer.excel import ExcelWriter
+
+    for table in tables:
+        _checked(table)
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDE3EA")
+    top = Alignment(vertical="top", wrap_text=True)
+    written = 0
+    book = Workbook(write_only=True)
+    with _written(path) as handle, _discarded_on_failure(book):
+        for table in tables:
+            sheet = book.create_sheet(sheet_name(table.name))
+            rows = iter(table.rows)
+            sample = list(itertools.islice(rows, WIDTH_SAMPLE))
+            for i, width in enumerate(_widths(table.columns, sample), start=1):
+                sheet.column_dimensions[get_column_letter(i)].width = width
+            sheet.freeze_panes = "A2"
+            header = []
+            for column in table.columns:
+                cell = _text_cell(sheet, column.zh)
+                cell.font, cell.fill = bold, fill
+                header.append(cell)
+            sheet.append(header)
+            check = _row_checker(table)
+            convert = [_xlsx_value(sheet, c.kind) for c in table.columns]
+            count = 0
+            for row in _counting(itertools.chain(sample, rows), progress, written):
+                values = [f(v) for f, v in zip(convert, check(row), strict=True)]
+                sheet.append(values)
+                count += 1
+            last = get_column_letter(len(table.columns))
+            sheet.auto_filter.ref = f"A1:{last}{count + 1}"
+            written += count
+        if notes is not None:
+            sheet = book.create_sheet(sheet_name(notes.name))
+            sheet.column_dimensions["A"].width = 22
+            sheet.column_dimensions["B"].width = 70
+            sheet.column_dimensions["C"].width = 70
+            for label, value in notes.lines:
+                title = _text_cell(sheet, label)
+                title.font = bold
+                text = _text_cell(sheet, value)
+                text.alignment = top
+                sheet.append([title, text])
+            if notes.definitions:
+                sheet.append([])
+                head = [WriteOnlyCell(sheet, h) for h in ("名词 / 列 Term / column", "中文说明", "English")]
+                for cell in head:
+                    cell.font, cell.fill = bold, fill
+                sheet.append(head)
+                for term, zh, en in notes.definitions:
+                    cells = [_text_cell(sheet, v) for v in (term, zh, en)]
+                    for cell in cells:
+                        cell.alignment = top
+                    sheet.append(cells)
+        # openpyxl's own save leaves its zip open when a write fails (a full disk): closed here whatever happens.
+        book.properties.modified = datetime.now(UTC).replace(tzinfo=None)
+        with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            ExcelWriter(book, archive).save()
+    return written
+
+
+def write_csv(path: Path, table: Table, progress: Progress | None = None) -> int:
+    """The table as CSV: UTF-8 with a BOM, the Chinese header row, dates as YYYY-MM-DD. Returns the rows written."""
+    _checked(table)
+    check = _row_checker(table)
+    count = 0
+    with _written(path) as handle:
+        import io
+
+        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+        try:
+            out = csv.writer(text)
+            out.writerow([c.zh for c in table.columns])
+            for row in _counting(table.rows, progress, 0):
+                out.writerow([_csv_text(v) for v in check(row)])
+                count += 1
+            text.flush()
+        finally:
+            text.detach()  # the binary file stays open for _written to sync and close
+    return count

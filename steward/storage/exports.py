@@ -1,0 +1,77 @@
+"""The reads behind the Excel/CSV exports: each one query over a period [start, end) of UTC instants. Only finished
+visits count (a draft is not a fact until its visit is finished), as in the period summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from steward.storage.database import Database
+
+
+def findings(db: Database, start: str, end: str) -> list[dict[str, Any]]:
+    """Every finding of a finished visit found in [start, end), with all a ledger prints, its photos linked by `end`."""
+    return db.query(
+        """SELECT f.id, f.enterprise_id, f.visit_id, f.item_id, f.location, f.description, f.basis, f.severity,
+                  f.requirement, f.deadline, f.created_at,
+                  e.name AS enterprise_name, e.credit_code, v.started_at AS visit_started_at, v.steward,
+                  i.code AS item_code, coalesce(i.category_zh, '') AS category,
+                  (SELECT count(*) FROM photo_links l WHERE l.finding_id = f.id AND l.created_at < :end) AS photos
+           FROM findings f JOIN visits v ON v.id = f.visit_id AND v.status = 'finished'
+           JOIN enterprises e ON e.id = f.enterprise_id
+           LEFT JOIN template_items i ON i.id = f.item_id
+           WHERE f.created_at >= :start AND f.created_at < :end
+           ORDER BY f.created_at, f.id""",
+        {"start": start, "end": end},
+    )
+
+
+def finding_events(db: Database, start: str, end: str) -> list[dict[str, Any]]:
+    """The events, recorded before `end`, of the findings `findings(start, end)` returns: one query, not one per
+    finding."""
+    return db.query(
+        """SELECT fe.* FROM finding_events fe JOIN findings f ON f.id = fe.finding_id
+           JOIN visits v ON v.id = f.visit_id AND v.status = 'finished'
+           WHERE f.created_at >= :start AND f.created_at < :end AND fe.at < :end
+           ORDER BY fe.at, fe.id""",
+        {"start": start, "end": end},
+    )
+
+
+def enterprises(db: Database, end: str) -> list[dict[str, Any]]:
+    """Every enterprise (archived ones too: their history is part of the period), with its last finished visit
+    begun before `end`."""
+    return db.query(
+        """SELECT e.*, (SELECT max(v.started_at) FROM visits v WHERE v.enterprise_id = e.id
+                        AND v.status = 'finished' AND v.started_at < :end) AS last_visit_at
+           FROM enterprises e ORDER BY e.name, e.id""",
+        {"end": end},
+    )
+
+
+def visits(db: Database, start: str, end: str) -> list[dict[str, Any]]:
+    """Finished visits begun in [start, end): who, where, what was checked, what it found and re-checked. Each count
+    is one grouped pass (finding_events has no index on visit_id; per-visit subqueries took seconds at scale)."""
+    return db.query(
+        """WITH chosen AS (SELECT id FROM visits
+                           WHERE status = 'finished' AND started_at >= :start AND started_at < :end),
+                answered AS (SELECT a.visit_id, count(a.result) AS answered,
+                                    sum(a.result = 'compliant') AS compliant,
+                                    sum(a.result = 'not_compliant') AS not_compliant,
+                                    sum(a.result = 'not_applicable') AS not_applicable
+                             FROM answers a WHERE a.visit_id IN chosen GROUP BY a.visit_id),
+                found AS (SELECT f.visit_id, count(*) AS n FROM findings f WHERE f.visit_id IN chosen GROUP BY f.visit_id),
+                rechecks AS (SELECT visit_id, count(DISTINCT finding_id) AS n FROM finding_events
+                             WHERE visit_id IS NOT NULL AND kind LIKE 'recheck%' GROUP BY visit_id)
+           SELECT v.id, v.enterprise_id, v.kind, v.steward, v.started_at, v.finished_at, v.notice_number,
+                  e.name AS enterprise_name, e.credit_code, t.code AS template_code, t.version AS template_version,
+                  t.name_zh AS template_name, coalesce(a.answered, 0) AS answered,
+                  coalesce(a.compliant, 0) AS compliant, coalesce(a.not_compliant, 0) AS not_compliant,
+                  coalesce(a.not_applicable, 0) AS not_applicable, coalesce(n.n, 0) AS new_findings,
+                  coalesce(r.n, 0) AS rechecked
+           FROM visits v JOIN enterprises e ON e.id = v.enterprise_id
+           JOIN templates t ON t.id = v.template_id
+           LEFT JOIN answered a ON a.visit_id = v.id LEFT JOIN found n ON n.visit_id = v.id
+           LEFT JOIN rechecks r ON r.visit_id = v.id
+           WHERE v.id IN chosen ORDER BY v.started_at, v.id""",
+        {"start": start, "end": end},
+    )
