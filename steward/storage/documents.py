@@ -111,10 +111,13 @@ def events_of(db: Database, finding_ids: list[str]) -> list[dict[str, Any]]:
 
 
 def period_findings(db: Database, start: str, end: str) -> list[dict[str, Any]]:
-    """Every finding of a finished visit found in [start, end), with its enterprise and checklist category."""
+    """Every finding of a finished visit found in [start, end), with its enterprise and checklist category, and what
+    the dashboard groups and lists them by (the visit's steward, the enterprise's industry and park)."""
     return db.query(
         """SELECT f.id, f.enterprise_id, f.severity, f.deadline, f.created_at, e.name AS enterprise_name,
-                  coalesce(i.category_zh, '其他') AS category, coalesce(i.category_code, '') AS category_code
+                  coalesce(i.category_zh, '其他') AS category, coalesce(i.category_code, '') AS category_code,
+                  f.description, f.location, coalesce(i.code, '') AS item_code, v.steward,
+                  e.industry, e.park
            FROM findings f JOIN visits v ON v.id = f.visit_id AND v.status = 'finished'
            JOIN enterprises e ON e.id = f.enterprise_id LEFT JOIN template_items i ON i.id = f.item_id
            WHERE f.created_at >= ? AND f.created_at < ?""",
@@ -144,3 +147,33 @@ def keep_snapshot(db: Database, visit_id: str, kind: str, data: str, made_at: st
             "INSERT OR IGNORE INTO document_snapshots (visit_id, kind, data, made_at) VALUES (?, ?, ?, ?)",
             [visit_id, kind, data, made_at],
         )
+
+
+def group_values(db: Database) -> dict[str, list[str]]:
+    """What the period figures can be grouped by: the stewards of finished visits that found something, and the
+    industries and parks of enterprises (an empty park is an enterprise outside any park)."""
+    stewards = db.query(
+        """SELECT DISTINCT v.steward AS value FROM visits v
+           WHERE v.status = 'finished' AND EXISTS (SELECT 1 FROM findings f WHERE f.visit_id = v.id)
+           ORDER BY value"""
+    )
+    industries = db.query("SELECT DISTINCT industry AS value FROM enterprises ORDER BY value")
+    parks = db.query("SELECT DISTINCT park AS value FROM enterprises ORDER BY value")
+    return {
+        "steward": [r["value"] for r in stewards],
+        "industry": [r["value"] for r in industries],
+        "park": [r["value"] for r in parks],
+    }
+
+
+def group_enterprises(db: Database, kind: str, value: str) -> list[str]:
+    """The enterprises of a dashboard group: a steward's are those they have visited."""
+    if kind == "steward":
+        rows = db.query("SELECT DISTINCT enterprise_id AS id FROM visits WHERE steward = ?", [value])
+    elif kind == "industry":
+        rows = db.query("SELECT id FROM enterprises WHERE industry = ?", [value])
+    elif kind == "park":
+        rows = db.query("SELECT id FROM enterprises WHERE park = ?", [value])
+    else:
+        raise ValueError(f"unknown group kind {kind!r}")
+    return [r["id"] for r in rows]
