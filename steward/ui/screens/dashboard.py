@@ -275,6 +275,8 @@ class DashboardScreen(QWidget):
             ">90": self.tr("90天以上"),
         }
         self._chart(self.ageing, [ageing_names[b.key] for b in d.ageing], [(self.tr("逾期问题"), RED, list(d.ageing))])
+        title = self.tr("逾期账龄(逾期天数)")
+        self.ageing.chart_.setTitle(title if d.overdue else title + " " + self.tr("— 无逾期问题"))
 
     @staticmethod
     def _months(keys: list[str]) -> list[str]:
