@@ -27,6 +27,7 @@ SHIPPED = [
     ("0012_enterprise_events", "24773bd03f38cf48"),
     ("0013_sync_refusals", "eceb1c5d37e109bb"),
     ("0014_photo_markup", "8cce608f0d969a01"),
+    ("m0xx_dashboard_period_indexes", "2b2881d0d57dd040"),
 ]
 
 

@@ -112,13 +112,14 @@ def events_of(db: Database, finding_ids: list[str]) -> list[dict[str, Any]]:
 
 def period_findings(db: Database, start: str, end: str) -> list[dict[str, Any]]:
     """Every finding of a finished visit found in [start, end), with its enterprise and checklist category, and what
-    the dashboard groups and lists them by (the visit's steward, the enterprise's industry and park)."""
+    the dashboard groups and lists them by (the visit's steward, the enterprise's industry and park). `+v.status`
+    keeps the planner on the period's findings (findings_created) rather than every finished visit."""
     return db.query(
         """SELECT f.id, f.enterprise_id, f.severity, f.deadline, f.created_at, e.name AS enterprise_name,
                   coalesce(i.category_zh, '其他') AS category, coalesce(i.category_code, '') AS category_code,
                   f.description, f.location, coalesce(i.code, '') AS item_code, v.steward,
                   e.industry, e.park
-           FROM findings f JOIN visits v ON v.id = f.visit_id AND v.status = 'finished'
+           FROM findings f JOIN visits v ON v.id = f.visit_id AND +v.status = 'finished'
            JOIN enterprises e ON e.id = f.enterprise_id LEFT JOIN template_items i ON i.id = f.item_id
            WHERE f.created_at >= ? AND f.created_at < ?""",
         [start, end],
@@ -150,13 +151,9 @@ def keep_snapshot(db: Database, visit_id: str, kind: str, data: str, made_at: st
 
 
 def group_values(db: Database) -> dict[str, list[str]]:
-    """What the period figures can be grouped by: the stewards of finished visits that found something, and the
+    """What the period figures can be grouped by: the stewards of finished visits, and the
     industries and parks of enterprises (an empty park is an enterprise outside any park)."""
-    stewards = db.query(
-        """SELECT DISTINCT v.steward AS value FROM visits v
-           WHERE v.status = 'finished' AND EXISTS (SELECT 1 FROM findings f WHERE f.visit_id = v.id)
-           ORDER BY value"""
-    )
+    stewards = db.query("SELECT DISTINCT steward AS value FROM visits WHERE status = 'finished' ORDER BY value")
     industries = db.query("SELECT DISTINCT industry AS value FROM enterprises ORDER BY value")
     parks = db.query("SELECT DISTINCT park AS value FROM enterprises ORDER BY value")
     return {
@@ -177,3 +174,20 @@ def group_enterprises(db: Database, kind: str, value: str) -> list[str]:
     else:
         raise ValueError(f"unknown group kind {kind!r}")
     return [r["id"] for r in rows]
+
+
+def rating_inputs_version(db: Database) -> tuple[object, ...]:
+    """A fingerprint of everything a rating reads (findings, their events, finished visits, enterprises, records,
+    settings): rows are only added or stamped when changed, so counts and newest stamps change with any edit."""
+    row = db.query_one(
+        """SELECT (SELECT count(*) FROM finding_events) AS events,
+                  (SELECT count(*) || ' ' || coalesce(max(updated_at), '') FROM findings) AS findings,
+                  (SELECT count(*) || ' ' || total(status = 'finished') || ' ' || coalesce(max(updated_at), '')
+                   FROM visits) AS visits,
+                  (SELECT count(*) || ' ' || total(archived) || ' ' || coalesce(max(updated_at), '')
+                   FROM enterprises) AS enterprises,
+                  (SELECT count(*) FROM enterprise_events) AS records,
+                  (SELECT group_concat(key || '=' || value, ';') FROM settings) AS settings"""
+    )
+    assert row is not None
+    return tuple(row.values())

@@ -21,6 +21,7 @@ from steward.ui.screens.dashboard import DashboardScreen
 from steward.ui.widgets.bar_chart import BarChart
 from steward.ui.widgets.bar_findings import BarFindingsDialog, ColourEnterprisesDialog
 from steward.ui.widgets.finding_history import FindingHistoryDialog
+from tests.conftest import make_code
 from tests.pdf_helpers import text
 
 WAIT_MS = 60_000  # counting runs on the pool; a busy machine may take seconds
@@ -254,3 +255,25 @@ def test_period_kinds() -> None:
     assert dashboard.period_of(PeriodKind.THIS_YEAR, day) == (date(2026, 1, 1), day)
     assert dashboard.colour_start(date(2026, 11, 1), day) == date(2025, 12, 1)
     assert dashboard.colour_start(date(2024, 1, 1), day) == date(2024, 1, 1)
+
+
+def test_the_colour_chart_is_made_again_only_when_what_it_reads_changed(
+    window: MainWindow, qtbot: QtBot, park: Profile
+) -> None:
+    window.show_dashboard()
+    screen = window.dashboard
+    first, last = dashboard.period_of(PeriodKind.THIS_MONTH)
+    _shown(qtbot, screen, first, last)
+    made = screen.colours
+    window.show_enterprises()
+    screen.data, screen.colours = None, ()
+    window.show_dashboard()
+    _shown(qtbot, screen, first, last)
+    assert screen.colours is made  # kept, not rated again
+
+    enterprises.create(park, name="仙居县新入保工艺品有限公司", credit_code=make_code(31))
+    window.show_enterprises()
+    screen.data, screen.colours = None, ()
+    window.show_dashboard()
+    _shown(qtbot, screen, first, last)
+    assert sum(screen.colours[-1][1].values()) == sum(made[-1][1].values()) + 1

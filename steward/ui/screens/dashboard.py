@@ -37,6 +37,7 @@ from steward.ui.widgets.bar_chart import BarChart, Series
 AMBER, GREEN, RED, BLUE, YELLOW = (QColor(c) for c in ("#f9a825", "#2e7d32", "#b3261e", "#37474f", "#f2c200"))
 SEVERITY_COLOURS = {Severity.MAJOR: RED, Severity.SERIOUS: QColor("#e65100"), Severity.GENERAL: QColor("#546e7a")}
 COLOUR_BARS = ((Colour.RED, RED), (Colour.YELLOW, YELLOW), (Colour.GREEN, GREEN))
+COLOUR_CACHE = 8  # colour charts kept (periods and groups looked at)
 TOP_CATEGORIES = 7  # more would not be legible in the chart: the rest are one bar of their own
 
 
@@ -52,6 +53,8 @@ class DashboardScreen(QWidget):
         self._request = 0  # answers to an earlier request (the period changed meanwhile) are dropped
         self._bars: dict[BarChart, list[list[Bar]]] = {}
         self.dialog: QWidget | None = None
+        # Colour charts made, by period, group and version of what ratings read (filled on the pool's threads).
+        self._colour_cache: dict[tuple[object, ...], tuple[tuple[date, dict[Colour, int]], ...]] = {}
 
         self.period = QComboBox()
         for kind, name in (
@@ -128,7 +131,7 @@ class DashboardScreen(QWidget):
         self.start.dateChanged.connect(self._custom_changed)
         self.end.dateChanged.connect(self._custom_changed)
         self.group.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.refresh_button.clicked.connect(lambda: self.refresh())
+        self.refresh_button.clicked.connect(lambda: self.refresh(force=True))
         self._show_custom(False)
 
     # -- choosing -------------------------------------------------------------------------------------------------
@@ -197,8 +200,9 @@ class DashboardScreen(QWidget):
         self.group.blockSignals(False)
 
     # -- counting -------------------------------------------------------------------------------------------------
-    def refresh(self) -> None:
-        """Count the chosen period and group on the pool; the figures show when counted."""
+    def refresh(self, force: bool = False) -> None:
+        """Count the chosen period and group on the pool; the figures show when counted. The colour chart is taken
+        from the last ones made while nothing it reads has changed, unless forced (刷新)."""
         first, last = self.chosen_period()
         group = self.chosen_group()
         self._request += 1
@@ -211,11 +215,20 @@ class DashboardScreen(QWidget):
             with profile.reader() as reader:  # its own connection, off the GUI thread
                 return dashboard.compute(reader, first, last, group, with_colours=False)
 
+        cache = self._colour_cache
+
         def rate(_progress: object) -> tuple[tuple[date, dict[Colour, int]], ...]:
             with profile.reader() as reader:
+                key = (first, last, group, dashboard.colours_version(reader))
+                if not force and key in cache:
+                    return cache[key]
                 ids = dashboard.group_enterprise_ids(reader, group)
                 start = dashboard.colour_start(first, last)
-                return tuple(dashboard.ratings.monthly_distribution(reader, start, last, ids))
+                made = tuple(dashboard.ratings.monthly_distribution(reader, start, last, ids))
+                if len(cache) >= COLOUR_CACHE:
+                    cache.pop(next(iter(cache)))
+                cache[key] = made
+                return made
 
         self.background.run(count, self._when(request, self.show_dashboard), self._failed, owner=self)
         self.background.run(rate, self._when(request, self.show_colours), self._failed, owner=self)
