@@ -294,7 +294,7 @@
     <message>
       <location filename="../../steward/ui/screens/dashboard.py" line="268" />
       <source>其余 {n} 类</source>
-      <translation>{n} other categories</translation>
+      <translation>{n} more</translation>
     </message>
     <message>
       <location filename="../../steward/ui/screens/dashboard.py" line="272" />
@@ -314,7 +314,7 @@
     <message>
       <location filename="../../steward/ui/screens/dashboard.py" line="275" />
       <source>90天以上</source>
-      <translation>over 90 days</translation>
+      <translation>&gt;90 days</translation>
     </message>
     <message>
       <location filename="../../steward/ui/screens/dashboard.py" line="277" />
