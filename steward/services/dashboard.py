@@ -4,7 +4,7 @@ and the list it opens are one and the same set."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -117,12 +117,11 @@ class Dashboard:
         return [self.findings[i] for i in ids]
 
 
-def _bars(pairs: Iterable[tuple[str, str]], order: Callable[[str], object] | None = None) -> tuple[Bar, ...]:
+def _bars(pairs: Iterable[tuple[str, str]]) -> tuple[Bar, ...]:
     by_key: dict[str, list[str]] = {}
     for key, finding_id in pairs:
         by_key.setdefault(key, []).append(finding_id)
-    keys = sorted(by_key, key=order) if order else list(by_key)
-    return tuple(Bar(k, tuple(by_key[k])) for k in keys)
+    return tuple(Bar(k, tuple(ids)) for k, ids in by_key.items())
 
 
 def _months(first: date, last: date) -> list[str]:

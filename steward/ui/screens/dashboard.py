@@ -25,7 +25,7 @@ from steward.domain import clock
 from steward.domain.errors import StewardError
 from steward.domain.labels import Severity
 from steward.domain.rating import Colour
-from steward.services import dashboard
+from steward.services import dashboard, ratings
 from steward.services.dashboard import Bar, Dashboard, Group, GroupKind, PeriodKind
 from steward.storage.profile import Profile
 from steward.ui import language
@@ -224,7 +224,7 @@ class DashboardScreen(QWidget):
                     return cache[key]
                 ids = dashboard.group_enterprise_ids(reader, group)
                 start = dashboard.colour_start(first, last)
-                made = tuple(dashboard.ratings.monthly_distribution(reader, start, last, ids))
+                made = tuple(ratings.monthly_distribution(reader, start, last, ids))
                 if len(cache) >= COLOUR_CACHE:
                     cache.pop(next(iter(cache)))
                 cache[key] = made
@@ -350,13 +350,13 @@ class DashboardScreen(QWidget):
         profile = self.profile
         title = f"{self.by_colour.sets[series].label()} · {day.isoformat()}"
 
-        def find(_progress: object) -> list[dashboard.ratings.EnterpriseRating]:
+        def find(_progress: object) -> list[ratings.EnterpriseRating]:
             with profile.reader() as reader:
                 return dashboard.enterprises_of_colour(
                     reader, day, colour, dashboard.group_enterprise_ids(reader, group)
                 )
 
-        def show(rated: list[dashboard.ratings.EnterpriseRating]) -> None:
+        def show(rated: list[ratings.EnterpriseRating]) -> None:
             dialog = ColourEnterprisesDialog(title, rated, self)
             self.dialog = dialog
             dialog.show()

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QW
 
 from steward.domain import clock
 from steward.domain.labels import FindingStatus, Severity
-from steward.services.dashboard import PeriodFinding
+from steward.services.documents import PeriodFinding
 from steward.services.ratings import EnterpriseRating
 from steward.ui import language
 from steward.ui.labels import label
