@@ -11,6 +11,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from steward.domain import clock
+from steward.domain.addresses import town_of
 from steward.domain.errors import InvalidInput
 from steward.domain.findings import percent
 from steward.domain.labels import Severity
@@ -53,6 +54,7 @@ class GroupKind(StrEnum):
     STEWARD = "steward"
     INDUSTRY = "industry"
     PARK = "park"
+    TOWN = "town"
 
 
 @dataclass(frozen=True)
@@ -61,15 +63,23 @@ class Group:
     value: str = ""
 
     def holds(self, row: dict[str, object]) -> bool:
-        return self.kind is GroupKind.ALL or row[self.kind.value] == self.value
+        """Whether a period finding's row (with its enterprise's industry, park and address) is of this group."""
+        if self.kind is GroupKind.ALL:
+            return True
+        if self.kind is GroupKind.TOWN:
+            return town_of(str(row["address"])) == self.value
+        return row[self.kind.value] == self.value
 
 
 def groups(profile: Profile) -> list[Group]:
-    """The groups worth offering: all, and each steward / industry / park where the profile has more than one."""
+    """The groups worth offering: all, and each steward / industry / park / town (from the address) where the profile
+    has more than one."""
     offered = [Group()]
-    for kind, values in store.group_values(profile.db).items():
-        if len(values) > 1:
-            offered += [Group(GroupKind(kind), v) for v in values]
+    values = store.group_values(profile.db)
+    values["town"] = sorted({town_of(r["address"]) for r in store.enterprise_addresses(profile.db)} - {""})
+    for kind in (GroupKind.STEWARD, GroupKind.INDUSTRY, GroupKind.PARK, GroupKind.TOWN):
+        if len(values[kind.value]) > 1:
+            offered += [Group(kind, v) for v in values[kind.value]]
     return offered
 
 
@@ -148,6 +158,10 @@ def group_enterprise_ids(profile: Profile, group: Group) -> frozenset[str] | Non
     """The group's enterprises (None: every one), for its colour chart."""
     if group.kind is GroupKind.ALL:
         return None
+    if group.kind is GroupKind.TOWN:
+        return frozenset(
+            r["id"] for r in store.enterprise_addresses(profile.db) if town_of(r["address"]) == group.value
+        )
     return frozenset(store.group_enterprises(profile.db, group.kind.value, group.value))
 
 

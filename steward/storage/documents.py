@@ -118,7 +118,7 @@ def period_findings(db: Database, start: str, end: str) -> list[dict[str, Any]]:
         """SELECT f.id, f.enterprise_id, f.severity, f.deadline, f.created_at, e.name AS enterprise_name,
                   coalesce(i.category_zh, '其他') AS category, coalesce(i.category_code, '') AS category_code,
                   f.description, f.location, coalesce(i.code, '') AS item_code, v.steward,
-                  e.industry, e.park
+                  e.industry, e.park, e.address
            FROM findings f JOIN visits v ON v.id = f.visit_id AND +v.status = 'finished'
            JOIN enterprises e ON e.id = f.enterprise_id LEFT JOIN template_items i ON i.id = f.item_id
            WHERE f.created_at >= ? AND f.created_at < ?""",
@@ -161,6 +161,10 @@ def group_values(db: Database) -> dict[str, list[str]]:
         "industry": [r["value"] for r in industries],
         "park": [r["value"] for r in parks],
     }
+
+
+def enterprise_addresses(db: Database) -> list[dict[str, Any]]:
+    return db.query("SELECT id, address FROM enterprises")
 
 
 def group_enterprises(db: Database, kind: str, value: str) -> list[str]:

@@ -98,25 +98,35 @@ def test_figures_equal_the_summary_pdf_for_the_same_period(park: Profile) -> Non
 def test_groups_split_the_park_without_losing_a_finding(park: Profile) -> None:
     rows = enterprises.listing(park)
     for row in rows[:2]:
-        enterprises.update(park, row["id"], industry="橡塑", park="")
+        enterprises.update(park, row["id"], industry="橡塑", park="", address="浙江省台州市仙居县白塔镇工业区12号")
+    with park.db.write() as conn:  # a colleague's visits, as a sync brings them
+        conn.execute("UPDATE visits SET steward = '王伟' WHERE enterprise_id = ?", [rows[3]["id"]])
     offered = dashboard.groups(park)
     industries = [g for g in offered if g.kind is GroupKind.INDUSTRY]
     parks = [g for g in offered if g.kind is GroupKind.PARK]
+    towns = [g for g in offered if g.kind is GroupKind.TOWN]
+    stewards = [g for g in offered if g.kind is GroupKind.STEWARD]
     assert {g.value for g in industries} == {"工艺品", "橡塑"} and {g.value for g in parks} == {"", rows[2]["park"]}
+    assert {g.value for g in towns} == {"白塔镇", "安岭乡"} and {g.value for g in stewards} == {"李明", "王伟"}
     first, last = clock.today() - timedelta(days=150), clock.today()
     whole = dashboard.compute(park, first, last)
     assert whole.found > 0
-    for split in (industries, parks):
+    # Every enterprise has one industry, park and town; a steward's enterprises are those visited (not every one).
+    for split, every_enterprise in ((industries, True), (parks, True), (towns, True), (stewards, False)):
         parts = [dashboard.compute(park, first, last, g) for g in split]
         assert all(p.found > 0 for p in parts)
         for field in ("found", "rectified", "waived", "open", "overdue"):
             assert sum(getattr(p, field) for p in parts) == getattr(whole, field)
         assert set().union(*(p.findings for p in parts)) == set(whole.findings)
-        colours = [p.colours[-1][1] for p in parts]
-        assert {c: sum(x[c] for x in colours) for c in Colour} == whole.colours[-1][1]
+        if every_enterprise:
+            colours = [p.colours[-1][1] for p in parts]
+            assert {c: sum(x[c] for x in colours) for c in Colour} == whole.colours[-1][1]
     rubber = dashboard.compute(park, first, last, Group(GroupKind.INDUSTRY, "橡塑"))
     assert {pf.row["enterprise_id"] for pf in rubber.findings.values()} <= {r["id"] for r in rows[:2]}
     assert sum(rubber.colours[-1][1].values()) == 2
+    colleague = dashboard.compute(park, first, last, Group(GroupKind.STEWARD, "王伟"))
+    assert {pf.row["enterprise_id"] for pf in colleague.findings.values()} == {rows[3]["id"]}
+    assert sum(colleague.colours[-1][1].values()) == 1
 
 
 def _click(qtbot: QtBot, chart: BarChart, series: int, index: int) -> None:

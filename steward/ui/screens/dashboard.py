@@ -187,6 +187,8 @@ class DashboardScreen(QWidget):
             return self.tr("行业:{name}").format(name=group.value or self.tr("未填"))
         if group.kind is GroupKind.PARK:
             return self.tr("园区:{name}").format(name=group.value) if group.value else self.tr("园区外企业")
+        if group.kind is GroupKind.TOWN:
+            return self.tr("乡镇:{name}").format(name=group.value)
         return self.tr("全部企业")
 
     def reload_groups(self) -> None:
