@@ -32,6 +32,7 @@ SHIPPED = [
     ("m0xx_event_tombstones", "9ae936075e987ea8"),
     ("m0xx_event_origin", "de623170a4af1841"),
     ("m0xx_rating_indexes", "bfc19344065ae306"),
+    ("m0xx_dashboard_period_indexes", "2b2881d0d57dd040"),
 ]
 
 

@@ -1353,6 +1353,11 @@ It holds the logs and the check results, no photos, signatures or sync token.</t
       <source>导出 Excel/CSV…</source>
       <translation>Export to Excel/CSV…</translation>
     </message>
+    <message>
+      <location filename="../../steward/ui/main_window.py" line="95" />
+      <source>看板</source>
+      <translation>Dashboard</translation>
+    </message>
   </context>
   <context>
     <name>MarkupCanvas</name>
@@ -2275,6 +2280,315 @@ Have you seen them all on site and are they compliant?</translation>
     <message>
       <source>危险废物违法</source>
       <translation>Hazardous-waste violation</translation>
+    </message>
+  </context>
+  <context>
+    <name>BarFindingsDialog</name>
+    <message>
+      <location filename="../../steward/ui/widgets/bar_findings.py" line="47" />
+      <source>企业</source>
+      <translation>Enterprise</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/bar_findings.py" line="48" />
+      <source>发现日期</source>
+      <translation>Found on</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/bar_findings.py" line="49" />
+      <source>检查项</source>
+      <translation>Item</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/bar_findings.py" line="50" />
+      <source>类别</source>
+      <translation>Category</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/bar_findings.py" line="52" />
+      <source>等级</source>
+      <translation>Severity</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/bar_findings.py" line="56" />
+      <source>整改期限</source>
+      <translation>Deadline</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/bar_findings.py" line="57" />
+      <source>期末状态</source>
+      <translation>Status at period end</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/bar_findings.py" line="58" />
+      <source>逾期天数</source>
+      <translation>Days overdue</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/bar_findings.py" line="59" />
+      <source>问题描述</source>
+      <translation>Problem</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/bar_findings.py" line="72" />
+      <source>共 {n} 个问题;状态和逾期天数为截至 {as_of} 的情况。双击一行查看该问题的整改记录。</source>
+      <translation>{n} findings; status and days overdue as of {as_of}. Double-click a row to see the finding's history.</translation>
+    </message>
+  </context>
+  <context>
+    <name>ColourEnterprisesDialog</name>
+    <message>
+      <location filename="../../steward/ui/widgets/bar_findings.py" line="98" />
+      <source>企业</source>
+      <translation>Enterprise</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/bar_findings.py" line="99" />
+      <source>原因</source>
+      <translation>Reasons</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/bar_findings.py" line="116" />
+      <source>共 {n} 家企业。</source>
+      <translation>{n} enterprises.</translation>
+    </message>
+  </context>
+  <context>
+    <name>DashboardScreen</name>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="61" />
+      <source>本月</source>
+      <translation>This month</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="62" />
+      <source>上月</source>
+      <translation>Last month</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="63" />
+      <source>本季度</source>
+      <translation>This quarter</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="64" />
+      <source>本年</source>
+      <translation>This year</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="65" />
+      <source>自定义</source>
+      <translation>Custom</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="71" />
+      <source>至</source>
+      <translation>to</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="76" />
+      <source>刷新</source>
+      <translation>Refresh</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="81" />
+      <source>期间</source>
+      <translation>Period</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="85" />
+      <source>范围</source>
+      <translation>Group</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="92" />
+      <source>发现问题</source>
+      <translation>Found</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="93" />
+      <location filename="../../steward/ui/screens/dashboard.py" line="273" />
+      <source>已整改</source>
+      <translation>Rectified</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="94" />
+      <source>整改率</source>
+      <translation>Rectification rate</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="95" />
+      <source>待整改</source>
+      <translation>Open</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="96" />
+      <source>逾期</source>
+      <translation>Overdue</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="101" />
+      <source>按月:本期发现的问题,及其中已整改者(按整改月份)</source>
+      <translation>By month: findings found in the period, and those of them rectified (by month rectified)</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="102" />
+      <source>问题等级</source>
+      <translation>Severity</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="103" />
+      <source>按检查类别</source>
+      <translation>By checklist category</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="104" />
+      <location filename="../../steward/ui/screens/dashboard.py" line="293" />
+      <source>逾期账龄(逾期天数)</source>
+      <translation>Overdue ageing (days overdue)</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="105" />
+      <location filename="../../steward/ui/screens/dashboard.py" line="213" />
+      <location filename="../../steward/ui/screens/dashboard.py" line="314" />
+      <source>三色码企业数(月末)</source>
+      <translation>Enterprises by colour (month end)</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="185" />
+      <source>环保管家:{name}</source>
+      <translation>Steward: {name}</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="187" />
+      <source>行业:{name}</source>
+      <translation>Industry: {name}</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="187" />
+      <source>未填</source>
+      <translation>not given</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="189" />
+      <source>园区:{name}</source>
+      <translation>Park: {name}</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="189" />
+      <source>园区外企业</source>
+      <translation>Outside any park</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="191" />
+      <source>乡镇:{name}</source>
+      <translation>Town: {name}</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="192" />
+      <source>全部企业</source>
+      <translation>All enterprises</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="212" />
+      <source>正在统计 {first} 至 {last}…</source>
+      <translation>Counting {first} to {last}…</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="213" />
+      <source>正在计算…</source>
+      <translation>calculating…</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="254" />
+      <source>统计期间 {first} 至 {last},{group};各项数字截至 {as_of}。</source>
+      <translation>Period {first} to {last}, {group}; every figure as of {as_of}.</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="258" />
+      <source>本期完成的巡查发现的问题(按发现日期计入)</source>
+      <translation>Found by the period's finished visits (counted by the date found)</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="259" />
+      <source>其中截至 {as_of} 已整改</source>
+      <translation>Of those, rectified as of {as_of}</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="260" />
+      <source>已整改 ÷ 发现问题,保留一位小数</source>
+      <translation>Rectified ÷ found, one decimal</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="263" />
+      <source>截至 {as_of} 尚待整改(另有已豁免 {waived} 个)</source>
+      <translation>Still open as of {as_of} ({waived} more waived)</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="266" />
+      <source>截至 {as_of} 未整改且已过整改期限</source>
+      <translation>Open and past the deadline as of {as_of}</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="273" />
+      <source>发现</source>
+      <translation>Found</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="278" />
+      <location filename="../../steward/ui/screens/dashboard.py" line="285" />
+      <source>问题数</source>
+      <translation>Findings</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="283" />
+      <source>其余 {n} 类</source>
+      <translation>{n} more</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="287" />
+      <source>0–7天</source>
+      <translation>0–7 days</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="288" />
+      <source>8–30天</source>
+      <translation>8–30 days</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="289" />
+      <source>31–90天</source>
+      <translation>31–90 days</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="290" />
+      <source>90天以上</source>
+      <translation>&gt;90 days</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="292" />
+      <source>逾期问题</source>
+      <translation>Overdue findings</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="294" />
+      <source>— 无逾期问题</source>
+      <translation>— none overdue</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="313" />
+      <source>红码</source>
+      <translation>Red</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="313" />
+      <source>黄码</source>
+      <translation>Yellow</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/dashboard.py" line="313" />
+      <source>绿码</source>
+      <translation>Green</translation>
     </message>
   </context>
 </TS>

@@ -520,14 +520,51 @@ def build_ledger(profile: Profile, enterprise_id: str, start: date | None = None
     )
 
 
-def build_summary(profile: Profile, start: date | None = None, end: date | None = None) -> PeriodSummary:
-    """The period's figures, every one as of the period's end: the findings found in the period by finished visits,
-    and how each stood on its last day (rectified, waived or still open; overdue if open past its deadline)."""
-    require_settings(profile)
+@dataclass(frozen=True)
+class PeriodFinding:
+    """A finding found in the period by a finished visit, and how it stood on the period's last day."""
+
+    row: dict[str, Any]
+    standing: Standing
+
+    @property
+    def found_month(self) -> str:
+        return _local(self.row["created_at"], "%Y-%m")
+
+    @property
+    def rectified_month(self) -> str | None:
+        """The month it was rectified in, if it stood rectified at the period's end."""
+        closed = self.standing.closed_at
+        if self.standing.bucket != "rectified" or closed is None:
+            return None
+        return closed.astimezone().strftime("%Y-%m")
+
+
+@dataclass(frozen=True)
+class PeriodFindings:
+    first: date
+    last: date
+    start_text: str  # the period as stored instants: [start_text, end_text)
+    end_text: str
+    findings: tuple[PeriodFinding, ...]
+
+
+def period_findings(profile: Profile, start: date | None = None, end: date | None = None) -> PeriodFindings:
+    """The one definition of the period figures (the summary PDF and the dashboard count these): the findings found
+    in the period by finished visits, each as it stood at the period's end (rectified, waived or still open;
+    overdue if open past its deadline on the period's last day)."""
     first, last, lo, hi = _period(start, end)
     period_end = clock.from_text(hi) - timedelta(milliseconds=1)
     rows = store.period_findings(profile.db, lo, hi)
     events = _events(profile, [f["id"] for f in rows])
+    found = tuple(PeriodFinding(f, standing_at(f, events[f["id"]], period_end, last)) for f in rows)
+    return PeriodFindings(first, last, lo, hi, found)
+
+
+def build_summary(profile: Profile, start: date | None = None, end: date | None = None) -> PeriodSummary:
+    """The period's figures, every one as of the period's end (see period_findings)."""
+    require_settings(profile)
+    period = period_findings(profile, start, end)
     names: dict[str, str] = {}
     per: dict[str, dict[str, int]] = {}
     fields = ("visits", "major", "serious", "general", "found", "rectified", "waived", "open", "overdue")
@@ -536,33 +573,34 @@ def build_summary(profile: Profile, start: date | None = None, end: date | None 
         names[enterprise_id] = name
         return per.setdefault(enterprise_id, dict.fromkeys(fields, 0))
 
-    for v in store.period_visits(profile.db, lo, hi):
+    for v in store.period_visits(profile.db, period.start_text, period.end_text):
         slot(v["enterprise_id"], v["enterprise_name"])["visits"] = v["visits"]
     months: dict[str, list[int]] = {}
     categories: dict[str, int] = {}
-    for f in rows:
-        standing = standing_at(f, events[f["id"]], period_end, last)
+    for pf in period.findings:
+        f, standing = pf.row, pf.standing
         counts = slot(f["enterprise_id"], f["enterprise_name"])
         counts["found"] += 1
         counts[f["severity"]] += 1
         counts[standing.bucket] += 1
         counts["overdue"] += standing.overdue_days > 0
-        months.setdefault(_local(f["created_at"], "%Y-%m"), [0, 0])[0] += 1
-        if standing.bucket == "rectified" and standing.closed_at:
-            months.setdefault(standing.closed_at.astimezone().strftime("%Y-%m"), [0, 0])[1] += 1
+        months.setdefault(pf.found_month, [0, 0])[0] += 1
+        rectified_in = pf.rectified_month
+        if rectified_in is not None:
+            months.setdefault(rectified_in, [0, 0])[1] += 1
         categories[f["category"]] = categories.get(f["category"], 0) + 1
     order = sorted(per, key=lambda k: (sort_key(names[k]), names[k]))
     summary_rows = tuple(SummaryRow(names[k], **per[k]) for k in order)
     total = SummaryRow("合计", **{k: sum(per[e][k] for e in per) for k in fields})
     return PeriodSummary(
         letterhead=_letterhead(profile, "环保管家服务情况汇总", new_id()[:13], _local(clock.to_text(clock.now()))),
-        period=f"{first.isoformat()} 至 {last.isoformat()}",
+        period=f"{period.first.isoformat()} 至 {period.last.isoformat()}",
         rows=summary_rows,
         total=total,
         by_category=tuple(sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))),
         by_month=tuple((m, c[0], c[1]) for m, c in sorted(months.items())),
-        as_of=last.isoformat(),
-        colours=_period_colours(profile, first, last),
+        as_of=period.last.isoformat(),
+        colours=_period_colours(profile, period.first, period.last),
     )
 
 

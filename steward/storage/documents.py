@@ -111,11 +111,15 @@ def events_of(db: Database, finding_ids: list[str]) -> list[dict[str, Any]]:
 
 
 def period_findings(db: Database, start: str, end: str) -> list[dict[str, Any]]:
-    """Every finding of a finished visit found in [start, end), with its enterprise and checklist category."""
+    """Every finding of a finished visit found in [start, end), with its enterprise and checklist category, and what
+    the dashboard groups and lists them by (the visit's steward, the enterprise's industry and park). `+v.status`
+    keeps the planner on the period's findings (findings_created) rather than every finished visit."""
     return db.query(
         """SELECT f.id, f.enterprise_id, f.severity, f.deadline, f.original_deadline, f.created_at, e.name AS enterprise_name,
-                  coalesce(i.category_zh, '其他') AS category, coalesce(i.category_code, '') AS category_code
-           FROM findings f JOIN visits v ON v.id = f.visit_id AND v.status = 'finished'
+                  coalesce(i.category_zh, '其他') AS category, coalesce(i.category_code, '') AS category_code,
+                  f.description, f.location, coalesce(i.code, '') AS item_code, v.steward,
+                  e.industry, e.park, e.address
+           FROM findings f JOIN visits v ON v.id = f.visit_id AND +v.status = 'finished'
            JOIN enterprises e ON e.id = f.enterprise_id LEFT JOIN template_items i ON i.id = f.item_id
            WHERE f.created_at >= ? AND f.created_at < ?""",
         [start, end],
@@ -144,3 +148,50 @@ def keep_snapshot(db: Database, visit_id: str, kind: str, data: str, made_at: st
             "INSERT OR IGNORE INTO document_snapshots (visit_id, kind, data, made_at) VALUES (?, ?, ?, ?)",
             [visit_id, kind, data, made_at],
         )
+
+
+def group_values(db: Database) -> dict[str, list[str]]:
+    """What the period figures can be grouped by: the stewards of finished visits, and the
+    industries and parks of enterprises (an empty park is an enterprise outside any park)."""
+    stewards = db.query("SELECT DISTINCT steward AS value FROM visits WHERE status = 'finished' ORDER BY value")
+    industries = db.query("SELECT DISTINCT industry AS value FROM enterprises ORDER BY value")
+    parks = db.query("SELECT DISTINCT park AS value FROM enterprises ORDER BY value")
+    return {
+        "steward": [r["value"] for r in stewards],
+        "industry": [r["value"] for r in industries],
+        "park": [r["value"] for r in parks],
+    }
+
+
+def enterprise_addresses(db: Database) -> list[dict[str, Any]]:
+    return db.query("SELECT id, address FROM enterprises")
+
+
+def group_enterprises(db: Database, kind: str, value: str) -> list[str]:
+    """The enterprises of a dashboard group: a steward's are those they have visited."""
+    if kind == "steward":
+        rows = db.query("SELECT DISTINCT enterprise_id AS id FROM visits WHERE steward = ?", [value])
+    elif kind == "industry":
+        rows = db.query("SELECT id FROM enterprises WHERE industry = ?", [value])
+    elif kind == "park":
+        rows = db.query("SELECT id FROM enterprises WHERE park = ?", [value])
+    else:
+        raise ValueError(f"unknown group kind {kind!r}")
+    return [r["id"] for r in rows]
+
+
+def rating_inputs_version(db: Database) -> tuple[object, ...]:
+    """A fingerprint of everything a rating reads (findings, their events, finished visits, enterprises, records,
+    settings): rows are only added or stamped when changed, so counts and newest stamps change with any edit."""
+    row = db.query_one(
+        """SELECT (SELECT count(*) FROM finding_events) AS events,
+                  (SELECT count(*) || ' ' || coalesce(max(updated_at), '') FROM findings) AS findings,
+                  (SELECT count(*) || ' ' || total(status = 'finished') || ' ' || coalesce(max(updated_at), '')
+                   FROM visits) AS visits,
+                  (SELECT count(*) || ' ' || total(archived) || ' ' || coalesce(max(updated_at), '')
+                   FROM enterprises) AS enterprises,
+                  (SELECT count(*) FROM enterprise_events) AS records,
+                  (SELECT group_concat(key || '=' || value, ';') FROM settings) AS settings"""
+    )
+    assert row is not None
+    return tuple(row.values())

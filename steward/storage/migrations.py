@@ -424,6 +424,15 @@ def finding_description_confirmed(db: Database) -> None:
     db.execute("DELETE FROM settings WHERE substr(key, 1, 23) = 'confirmed_descriptions:'")
 
 
+@migration("m0xx_dashboard_period_indexes")
+def dashboard_period_indexes(db: Database) -> None:
+    # The period figures (summary PDF, 看板) read the findings found in a period: by their date, not by scanning every
+    # finished visit (a month of a three-year profile: 266 -> 76 ms). The stewards of finished visits, for the
+    # dashboard's group chooser, from an index alone.
+    db.execute("CREATE INDEX findings_created ON findings(created_at)")
+    db.execute("CREATE INDEX visits_status_steward ON visits(status, steward)")
+
+
 def _split(script: str) -> list[str]:
     """Split on statement ends, keeping trigger bodies (which contain ';') whole."""
     statements: list[str] = []

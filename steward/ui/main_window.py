@@ -43,6 +43,7 @@ from steward.ui.screens.enterprises import EnterprisesScreen
 from steward.ui.slots import bound
 
 if TYPE_CHECKING:
+    from steward.ui.screens.dashboard import DashboardScreen
     from steward.ui.screens.enterprise_detail import EnterpriseDetail
     from steward.ui.screens.findings import FindingsScreen
     from steward.ui.screens.sync import SyncScreen
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self._visit: VisitScreen | None = None
         self._findings: FindingsScreen | None = None
         self._sync: SyncScreen | None = None
+        self._dashboard: DashboardScreen | None = None
         self.stack = QStackedWidget()
         self.stack.addWidget(self.enterprises)
 
@@ -91,10 +93,12 @@ class MainWindow(QMainWindow):
         self.nav_findings = QPushButton(self.tr("问题清单"), checkable=True)
         self.nav_visit = QPushButton(self.tr("当前巡查"), checkable=True)
         self.nav_sync = QPushButton(self.tr("同步"), checkable=True)
+        self.nav_dashboard = QPushButton(self.tr("看板"), checkable=True)
         nav_row = QHBoxLayout()
         for button, target in (
             (self.nav_enterprises, self.show_enterprises),
             (self.nav_findings, self.show_findings),
+            (self.nav_dashboard, self.show_dashboard),
             (self.nav_visit, self.show_current_visit),
             (self.nav_sync, self.show_sync),
         ):
@@ -183,6 +187,8 @@ class MainWindow(QMainWindow):
             return ("findings", "", None)
         if self._sync is not None and current is self._sync:
             return ("sync", "", None)
+        if self._dashboard is not None and current is self._dashboard:
+            return ("dashboard", "", None)
         return ("enterprises", "", None)
 
     def _return_to(self, place: tuple[str, str, str | None]) -> None:
@@ -195,6 +201,8 @@ class MainWindow(QMainWindow):
             self.show_findings()
         elif where == "sync":
             self.show_sync()
+        elif where == "dashboard":
+            self.show_dashboard()
         else:
             self.show_enterprises()
 
@@ -244,6 +252,22 @@ class MainWindow(QMainWindow):
             self._sync.synced.connect(self.refresh_figures)
             self.stack.addWidget(self._sync)
         return self._sync
+
+    @property
+    def dashboard(self) -> DashboardScreen:
+        if self._dashboard is None:
+            from steward.ui.screens.dashboard import DashboardScreen
+
+            self._dashboard = DashboardScreen(self.profile, self.background)
+            self._dashboard.open_finding.connect(self.open_finding)
+            self.stack.addWidget(self._dashboard)
+        return self._dashboard
+
+    def show_dashboard(self) -> None:
+        self.dashboard.reload_groups()
+        self.dashboard.refresh()
+        self.stack.setCurrentWidget(self.dashboard)
+        self.nav_dashboard.setChecked(True)
 
     def show_sync(self) -> None:
         self.sync_screen.refresh()

@@ -96,6 +96,16 @@ def screens(window: MainWindow, visit_id: str, finished_id: str) -> Iterator[tup
         window.show_sync()
         return window
 
+    def dashboard() -> QWidget:
+        import time
+
+        window.show_dashboard()
+        deadline = time.monotonic() + 120  # counted on the pool: drawn with its figures and charts, as people see it
+        while (window.dashboard.data is None or not window.dashboard.colours) and time.monotonic() < deadline:
+            QApplication.processEvents()
+            time.sleep(0.02)
+        return window
+
     def item_with_finding() -> QWidget:
         window.open_visit(visit_id)
         item = next(i for i in visits.items(profile, visit_id) if i["result"] == AnswerResult.NOT_COMPLIANT)
@@ -139,6 +149,7 @@ def screens(window: MainWindow, visit_id: str, finished_id: str) -> Iterator[tup
         ("event_dialog_penalty", event_dialog(RecordKind.PENALTY, edit=False)),
         ("findings", findings),
         ("sync", sync),
+        ("dashboard", dashboard),
         ("visit_item", item_with_finding),
         ("visit_recheck", recheck),
         ("visit_locked", locked),

@@ -234,6 +234,20 @@ def test_every_screen_and_dialog_in_english_shows_no_chinese_of_its_own(
     look(window)
     window.show_sync()
     look(window)
+    window.show_dashboard()  # 看板: its figures, charts and what a bar opens
+    screen = window.dashboard
+    qtbot.waitUntil(lambda: screen.data is not None and bool(screen.colours), timeout=60_000)
+    assert screen.by_month.chart_.title().isascii() and all(c.isascii() for c in screen.by_colour.categories)
+    look(window)
+    for chart in (screen.by_severity, screen.by_category, screen.ageing, screen.by_month):
+        texts.add("chart title", chart.chart_.title())
+        texts.add("chart bars", " ".join(s.label() for s in chart.sets))
+        for name in chart.categories:
+            texts.add("chart axis", name)
+    screen.open_bar(screen.by_severity, 0, max(range(3), key=lambda i: screen.by_severity.value(0, i)))
+    assert screen.dialog is not None
+    look(screen.dialog)
+    screen.dialog.close()
 
     # A visit at an enterprise with open findings: the checklist, an item answered 不合格 with its finding editor,
     # the re-check panel, the unassigned photos.
