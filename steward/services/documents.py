@@ -8,7 +8,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,9 +33,10 @@ from steward.domain.documents import (
     to_json,
 )
 from steward.domain.errors import InvalidInput, StewardError
-from steward.domain.findings import FindingEvent, overdue_days, percent, state_as_of
+from steward.domain.findings import FindingEvent, percent, state_as_of
 from steward.domain.ids import new_id
-from steward.domain.labels import AnswerResult, EventKind, FindingStatus, Severity, VisitKind
+from steward.domain.labels import AnswerResult, EventKind, Severity, VisitKind
+from steward.domain.period import Months, Period, Standing, standing_at
 from steward.domain.pinyin import sort_key
 from steward.reports.output import render
 from steward.services import enterprises, findings, photo_markup, settings, visits
@@ -388,37 +389,12 @@ def keep_at_finish(profile: Profile, visit_id: str) -> None:
 
 
 def _period(start: date | None, end: date | None) -> tuple[date, date, str, str]:
-    last = end or clock.today()
-    first = start or last.replace(day=1)
-    if first > last:
-        raise InvalidInput("开始日期晚于结束日期。", "The start date is after the end date.")
-
-    def utc(day: date) -> str:
-        return clock.to_text(datetime(day.year, day.month, day.day).astimezone())
-
-    return first, last, utc(first), utc(last + timedelta(days=1))
-
-
-@dataclass(frozen=True)
-class Standing:
-    """One finding as it stood at the end of a period."""
-
-    status: FindingStatus
-    closed_at: datetime | None
-    overdue_days: int
-
-    @property
-    def bucket(self) -> str:
-        if self.status == FindingStatus.RECTIFIED:
-            return "rectified"
-        return "waived" if self.status == FindingStatus.WAIVED else "open"
+    period = Period.of(start, end, clock.today())
+    return period.first, period.last, clock.to_text(period.start), clock.to_text(period.end)
 
 
 def _standing(f: dict[str, Any], events: list[FindingEvent], end: datetime, day: date) -> Standing:
-    state = state_as_of(events, end)
-    deadline = date.fromisoformat(f["deadline"]) if f["deadline"] else None
-    late = 0 if state.closed else overdue_days(deadline, state, day)
-    return Standing(state.status, state.closed_at, late)
+    return standing_at(date.fromisoformat(f["deadline"]) if f["deadline"] else None, events, end, day)
 
 
 def _counts_line(found: int, rectified: int, waived: int, still_open: int, overdue: int, last: date) -> str:
@@ -504,7 +480,8 @@ def build_summary(profile: Profile, start: date | None = None, end: date | None 
 
     for v in store.period_visits(profile.db, lo, hi):
         slot(v["enterprise_id"], v["enterprise_name"])["visits"] = v["visits"]
-    months: dict[str, list[int]] = {}
+    period = Period(first, last)
+    months = Months()
     categories: dict[str, int] = {}
     for f in rows:
         standing = _standing(f, events[f["id"]], period_end, last)
@@ -513,9 +490,7 @@ def build_summary(profile: Profile, start: date | None = None, end: date | None 
         counts[f["severity"]] += 1
         counts[standing.bucket] += 1
         counts["overdue"] += standing.overdue_days > 0
-        months.setdefault(_local(f["created_at"], "%Y-%m"), [0, 0])[0] += 1
-        if standing.bucket == "rectified" and standing.closed_at:
-            months.setdefault(standing.closed_at.astimezone().strftime("%Y-%m"), [0, 0])[1] += 1
+        months.add(period, clock.from_text(f["created_at"]), standing)
         categories[f["category"]] = categories.get(f["category"], 0) + 1
     order = sorted(per, key=lambda k: (sort_key(names[k]), names[k]))
     summary_rows = tuple(SummaryRow(names[k], **per[k]) for k in order)
@@ -526,7 +501,7 @@ def build_summary(profile: Profile, start: date | None = None, end: date | None 
         rows=summary_rows,
         total=total,
         by_category=tuple(sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))),
-        by_month=tuple((m, c[0], c[1]) for m, c in sorted(months.items())),
+        by_month=tuple(months.rows()),
         as_of=last.isoformat(),
     )
 
