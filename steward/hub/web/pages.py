@@ -4,18 +4,19 @@ never breaks the page for everyone."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from steward.domain.findings import FindingEvent, derive_state
-from steward.domain.labels import EventKind, Severity, VisitKind
+from steward.domain.clock import STEWARDS_ZONE
+from steward.domain.labels import Severity, VisitKind
 from steward.hub.store import HubStore
+from steward.hub.web.facts import HubFacts, instant
 
 # Stewards and insurer staff work in China; the hub's own clock may be set to any zone.
-CHINA = timezone(timedelta(hours=8), "UTC+8")
+CHINA = STEWARDS_ZONE
 DOCUMENT_LABELS = {"visit_report": "巡查报告", "notice": "整改通知书"}
 
 _templates = Environment(
@@ -35,25 +36,8 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _parse(text: Any) -> datetime:
-    moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=CHINA)
-
-
 def china_today() -> date:
     return datetime.now(CHINA).date()
-
-
-@dataclass
-class EnterpriseSummary:
-    id: str
-    name: str
-    credit_code: str
-    address: str
-    found: int = 0
-    open: int = 0
-    overdue: int = 0
-    visits: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -80,55 +64,17 @@ class VisitSection:
     photos: list[str]
 
 
-def overview(store: HubStore, today: date) -> dict[str, EnterpriseSummary]:
-    enterprises = {
-        e["id"]: EnterpriseSummary(e["id"], _text(e.get("name")), _text(e.get("credit_code")), _text(e.get("address")))
-        for e in store.bodies("enterprise")
-        if isinstance(e.get("id"), str)
-    }
-    events: dict[str, list[FindingEvent]] = {}
-    for e in store.bodies("finding_event"):
-        try:
-            finding_id = _text(e["finding_id"])
-            events.setdefault(finding_id, []).append(
-                FindingEvent(_text(e["id"]), finding_id, EventKind(e["kind"]), _parse(e["at"]), _text(e.get("by")))
-            )
-        except (KeyError, TypeError, ValueError):
-            continue
-    for f in store.bodies("finding"):
-        ent = enterprises.get(_text(f.get("enterprise_id")))
-        if ent is None:
-            continue
-        state = derive_state(events.get(_text(f.get("id")), []))
-        ent.found += 1
-        if not state.closed:
-            ent.open += 1
-            deadline = _text(f.get("deadline"))
-            if deadline and deadline < today.isoformat():
-                ent.overdue += 1
-    for v in store.bodies("visit"):
-        ent = enterprises.get(_text(v.get("enterprise_id")))
-        if ent is not None:
-            ent.visits.append(v)
-    return enterprises
-
-
-def index_rows(store: HubStore) -> list[EnterpriseSummary]:
-    """Most overdue first, then most open, then by name."""
-    return sorted(overview(store, china_today()).values(), key=lambda e: (-e.overdue, -e.open, e.name))
-
-
-def enterprise_detail(store: HubStore, enterprise_id: str) -> tuple[EnterpriseSummary, list[VisitSection]] | None:
-    ent = overview(store, china_today()).get(enterprise_id)
-    if ent is None:
-        return None
+def visit_sections(store: HubStore, facts: HubFacts, enterprise_id: str) -> list[VisitSection]:
+    """Each visit of the enterprise, newest first, with its findings, PDFs and photos that reached the hub."""
+    visits = [v for v in store.bodies("visit") if _text(v.get("enterprise_id")) == enterprise_id]
     findings = [f for f in store.bodies("finding") if _text(f.get("enterprise_id")) == enterprise_id]
+    stewards = {v.id: v.steward for v in facts.visits.values() if v.enterprise_id == enterprise_id}
     links = store.bodies("photo_link")
     documents = store.bodies("document")
     linked = {_text(link.get("sha256")) for link in links} | {_text(d.get("sha256")) for d in documents}
     absent = set(store.missing(sorted(linked - {""})))
     sections = []
-    for visit in sorted(ent.visits, key=lambda v: _text(v.get("started_at")), reverse=True):
+    for visit in sorted(visits, key=lambda v: _text(v.get("started_at")), reverse=True):
         own = [f for f in findings if _text(f.get("visit_id")) == _text(visit.get("id"))]
         ids = ({_text(visit.get("id"))} | {_text(f.get("id")) for f in own}) - {""}
         photos = sorted(
@@ -160,13 +106,14 @@ def enterprise_detail(store: HubStore, enterprise_id: str) -> tuple[EnterpriseSu
             VisitSection(
                 _when(visit.get("started_at")),
                 _label(VisitKind, visit.get("kind")),
-                _text(visit.get("steward")),
+                # Who pushed it (the token's steward); the name typed on the laptop only if the hub has no other.
+                stewards.get(_text(visit.get("id"))) or _text(visit.get("steward")),
                 rows,
                 pdfs,
                 photos,
             )
         )
-    return ent, sections
+    return sections
 
 
 def _number(value: Any) -> str:
@@ -175,7 +122,7 @@ def _number(value: Any) -> str:
 
 def _when(value: Any) -> str:
     try:
-        return _parse(value).astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+        return instant(value).astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
     except (TypeError, ValueError):
         return _text(value)[:16].replace("T", " ")
 
