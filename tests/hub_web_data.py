@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from steward.domain.pinyin import name_keys
 from steward.hub.store import HubStore
 from steward.hub.web import Viewers
 from steward.sync.wire import content_hash
@@ -52,14 +53,14 @@ class HubData:
         self.n += 1
         return f"00000000-0000-7000-{PREFIXES[prefix]}-{self.n:012d}"
 
-    def enterprise(self, name: str, seed: int, pinyin: str = "") -> str:
+    def enterprise(self, name: str, seed: int) -> str:
         eid = f"00000000-0000-7000-{PREFIXES['e']}-{seed:012d}"
         body = {
             "id": eid,
             "name": name,
             "credit_code": make_code(seed),
             "address": "仙居县白塔镇",
-            "name_pinyin": pinyin,
+            "name_pinyin": name_keys(name),  # as the laptop or the hub's import writes it
             "created_at": "2026-01-01T00:00:00.000Z",
             "updated_at": "2026-01-01T00:00:00.000Z",
         }

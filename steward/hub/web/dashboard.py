@@ -89,7 +89,7 @@ class EnterprisePage:
 
 
 def enterprise_list(facts: HubFacts, board: Dashboard, query: str, colour: Colour | None, page: int) -> EnterprisePage:
-    """Red first, then the most overdue, the most open, then by name; `page` counts from 1 and is clamped."""
+    """Red first, then the most overdue, the most open, then by name in pinyin order; `page` counts from 1 and is clamped."""
     rows = [
         ListedEnterprise(e, board.ratings[e.id].colour if e.id in board.ratings else None, board.tally(e.id))
         for e in facts.enterprises.values()
@@ -102,7 +102,7 @@ def enterprise_list(facts: HubFacts, board: Dashboard, query: str, colour: Colou
             _COLOUR_ORDER.get(r.colour, 3) if r.colour else 3,
             -r.tally.overdue,
             -r.tally.open,
-            r.enterprise.name,
+            r.enterprise.order,
             r.enterprise.id,
         )
     )

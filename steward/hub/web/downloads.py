@@ -153,7 +153,7 @@ def findings_table(facts: HubFacts, board: Dashboard, rules_name: str) -> Table:
 
 def enterprises_table(facts: HubFacts, board: Dashboard, rules_name: str) -> Table:
     def rows() -> Iterator[Sequence[Any]]:
-        for e in sorted(facts.enterprises.values(), key=lambda e: (e.name, e.id)):
+        for e in sorted(facts.enterprises.values(), key=lambda e: (e.order, e.id)):
             if e.archived:
                 continue
             t, rating = board.tally(e.id), board.ratings.get(e.id)
@@ -178,7 +178,7 @@ def enterprises_table(facts: HubFacts, board: Dashboard, rules_name: str) -> Tab
 
 def ratings_table(facts: HubFacts, board: Dashboard, rules_name: str) -> Table:
     def rows() -> Iterator[Sequence[Any]]:
-        for e in sorted(facts.enterprises.values(), key=lambda e: (e.name, e.id)):
+        for e in sorted(facts.enterprises.values(), key=lambda e: (e.order, e.id)):
             rating = board.ratings.get(e.id)
             if rating is not None:
                 yield (e.name, e.credit_code, rating.colour.zh, rating.as_of, "\n".join(r.zh for r in rating.reasons))

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from steward.domain import pinyin
 from steward.domain.clock import STEWARDS_ZONE
 from steward.domain.findings import FindingEvent
 from steward.domain.labels import EventKind, Severity, VisitKind
@@ -66,11 +67,12 @@ class Enterprise:
     pinyin: str
     archived: bool
 
+    order: tuple[str, ...]  # how Chinese readers order names: by pinyin (安 before 白 before 仙)
+
     def matches(self, query: str) -> bool:
-        """Name or address by any part ("源泉", two characters are enough), credit code by any part, pinyin
-        initials or syllables ("xjyq")."""
-        q = query.strip().lower()
-        return not q or any(q in part for part in (self.name.lower(), self.credit_code.lower(), self.pinyin))
+        """The app's enterprise search: every term in the name or the credit code, by any part ("源泉": two
+        characters are enough), or a term of Latin letters in the pinyin keys ("xjyq")."""
+        return pinyin.matches(query, (self.name, self.credit_code), self.pinyin)
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,7 @@ def _enterprise(body: dict[str, Any]) -> Enterprise | None:
         text(body.get("park")),
         text(body.get("name_pinyin")).lower(),
         body.get("archived") in (1, True),
+        pinyin.sort_key(text(body.get("name"))),
     )
 
 
