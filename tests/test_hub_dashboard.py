@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -280,3 +280,86 @@ def test_search_by_two_chinese_characters_credit_code_and_pinyin(many: tuple[Hub
     assert found("tzd") == found("TZD") == hub.enterprises[60:110]  # pinyin initials of 台州第…
     none = client.get("/enterprises", params={"q": "<b>不存在</b>"}).text
     assert "没有找到与“&lt;b&gt;不存在&lt;/b&gt;”相符的企业" in none and LINK.findall(none) == []
+
+
+def test_the_hub_rates_by_its_own_rules_file_and_refuses_to_start_on_a_broken_one(
+    counted: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    hub = counted["hub"]
+    (hub.data / "rating_rules.yaml").write_text(
+        "version: 1\nname: 人保仙居自定规则\nred:\n  - rule: penalty\nyellow:\n"
+        "  - rule: open_finding\n    severity: general\ngreen:\n  last_visits: 2\n",
+        encoding="utf-8",
+    )
+    client = TestClient(create_app(hub.data))
+    log_in(client, VIEWER, hub.password)
+    # By default B is red (an overdue serious finding); these rules know only open general findings for yellow.
+    b_page = client.get(f"/enterprise/{counted['b']}", params=NOV).text
+    assert '<span class="chip yellow">黄码</span>' in b_page and "一般问题〔危废间标识不全〕未整改" in b_page
+    assert "人保仙居自定规则" in client.get("/", params=NOV).text
+    (hub.data / "rating_rules.yaml").write_text("version: 1\nred:\n  - rule: curfew\n", encoding="utf-8")
+    from steward.cli.main import main as cli
+
+    assert cli(["hub", "serve", "--data-dir", str(hub.data), "--port", "9"]) == 2
+    said = capsys.readouterr().err
+    assert "评级规则文件有误(red[1])" in said and "curfew" in said and str(hub.data / "rating_rules.yaml") in said
+
+
+def test_the_hub_counts_what_the_laptops_summary_pdf_counts(tmp_path: Path) -> None:
+    """One definition: a laptop's summary for November and the hub's page for November, after a sync, agree."""
+    import httpx
+
+    from steward.domain.findings import percent
+    from steward.services import documents, enterprises, findings, visits
+    from steward.services.profiles import open_profile
+    from steward.sync import engine
+    from tests.conftest import make_code
+    from tests.hub_process import Hub
+    from tests.test_sync import _issuer, client_for
+
+    hub = make_hub(tmp_path / "hub", stewards=())
+    token = hub.store.add_steward("李明")
+    noon = datetime(2026, 11, 5, 4, tzinfo=UTC)  # midday in China, mid-month in any zone
+    with open_profile(tmp_path / "laptop", "li") as laptop:
+        _issuer(laptop, "李明")
+        ent = enterprises.create(
+            laptop, name="仙居县源泉工艺品有限公司", credit_code=make_code(77), template_code="craft"
+        )
+        first = visits.start(laptop, ent["id"], "first", at=noon)
+        made = [
+            visits.create_finding(laptop, first["id"], description=text, severity=sev, deadline=due, at=noon)
+            for text, sev, due in (
+                ("危废间标识不全", "general", date(2026, 11, 10)),
+                ("喷漆废气直排", "serious", date(2026, 11, 12)),
+                ("环评未批先建", "major", date(2026, 12, 20)),
+            )
+        ]
+        visits.sign(laptop, first["id"], "steward", "李明", png=b"\x89PNG\r\n\x1a\n" + b"signature" * 50)
+        visits.finish(laptop, first["id"])
+        findings.add_event(laptop, made[0]["id"], "recheck_rectified", at=noon + timedelta(days=4))
+        findings.add_event(laptop, made[2]["id"], "waived", note="已停产", at=noon + timedelta(days=5))
+        findings.add_event(laptop, made[1]["id"], "recheck_rectified", at=datetime(2026, 12, 3, 4, tzinfo=UTC))
+        second = visits.start(laptop, ent["id"], "routine", at=noon + timedelta(days=11))
+        visits.create_finding(
+            laptop, second["id"], description="台账缺失", severity="general", deadline=date(2026, 11, 20)
+        )
+        visits.sign(laptop, second["id"], "steward", "李明", png=b"\x89PNG\r\n\x1a\n" + b"signature" * 50)
+        visits.finish(laptop, second["id"])
+        summary = documents.build_summary(laptop, date(2026, 11, 1), date(2026, 11, 30)).total
+        server = Hub(hub.data).start()
+        try:
+            engine.sync(laptop, client_for(laptop, server, token))
+            with httpx.Client(base_url=server.url) as browser:
+                log_in(browser, VIEWER, hub.password)
+                page = figures(browser.get("/", params=NOV).text)
+        finally:
+            server.stop()
+    assert (summary.found, summary.rectified, summary.open, summary.overdue) == (4, 1, 2, 2)  # the hand count
+    assert page == {
+        "巡查次数": str(summary.visits),
+        "发现问题": str(summary.found),
+        "已整改": str(summary.rectified),
+        "整改率": percent(summary.rectified, summary.found),
+        "待整改": str(summary.open),
+        "逾期": str(summary.overdue),
+    }

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from steward.domain.clock import STEWARDS_ZONE
+from steward.domain.errors import InvalidInput
 from steward.domain.period import Months, Period, Tally, months_between, standing_at
 from steward.domain.rating import Colour, Rating, Rules, add_months, rate, rules_from_yaml
 from steward.hub.web.facts import Enterprise, HubFacts
@@ -25,7 +26,14 @@ def load_rules(data_dir: Path) -> tuple[Rules, str]:
     file stops the hub at start with the file's mistake named, rather than rating by rules nobody chose."""
     own = data_dir / RULES_FILE
     path = own if own.exists() else resource("rating", "rules.yaml")
-    return rules_from_yaml(path.read_text(encoding="utf-8"), str(path)), str(path)
+    try:
+        return rules_from_yaml(path.read_text(encoding="utf-8"), str(path)), str(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(
+            f"无法读取评级规则文件 {path}:{exc}", f"Cannot read the rating rules file {path}: {exc}"
+        ) from None
+    except InvalidInput as exc:
+        raise InvalidInput(f"{path}:{exc.zh}", f"{path}: {exc.en}") from None
 
 
 def period_in_china(first: date | None, last: date | None, today: date) -> Period:

@@ -7,8 +7,8 @@ replaced (HubStore.data_version), so paging through the list does not parse ever
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -23,6 +23,7 @@ from steward.hub.store import HubStore
 
 _LABEL_CHARS = 16
 E = TypeVar("E", bound=StrEnum)
+T = TypeVar("T")
 
 
 def text(value: Any) -> str:
@@ -116,6 +117,8 @@ class HubFacts:
     visits: dict[str, Visit] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     records: dict[str, list[RatedRecord]] = field(default_factory=dict)  # enterprise events, by enterprise
+    photos: dict[str, list[str]] = field(default_factory=dict)  # visit or finding id -> photos' SHA-256
+    documents: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # visit id -> (sha, kind, number)
 
     def rated(self) -> dict[str, Facts]:
         """Every enterprise's facts for the rating."""
@@ -230,8 +233,15 @@ def read_facts(store: HubStore) -> HubFacts:
             events[event.finding_id].append(event)
     photos: dict[str, int] = defaultdict(int)
     for link in store.bodies("photo_link"):
+        sha = text(link.get("sha256"))
         if isinstance(link.get("finding_id"), str):
             photos[link["finding_id"]] += 1
+        for owner in {text(link.get("visit_id")), text(link.get("finding_id"))} - {""}:
+            if sha:
+                facts.photos.setdefault(owner, []).append(sha)
+    for d in store.bodies("document"):
+        if (visit_id := text(d.get("visit_id"))) and (sha := text(d.get("sha256"))):
+            facts.documents.setdefault(visit_id, []).append((sha, text(d.get("kind")), text(d.get("notice_number"))))
     items = _items(store.bodies("template"))
     for steward, body in store.owned_bodies("finding"):
         try:
@@ -270,17 +280,37 @@ def read_facts(store: HubStore) -> HubFacts:
 
 
 class FactsCache:
-    """The parsed facts, parsed again only when the hub's records changed."""
+    """The parsed facts, parsed again only when the hub's records changed; and what was computed from them (a
+    period's figures and ratings), kept for the few periods asked last, so paging through the list of a period
+    computes it once."""
 
-    def __init__(self, store: HubStore) -> None:
+    def __init__(self, store: HubStore, keep: int = 8) -> None:
         self.store = store
+        self.keep = keep
         self._lock = threading.Lock()
         self._version: tuple[int, int] | None = None
         self._facts = HubFacts()
+        self._derived: OrderedDict[Hashable, Any] = OrderedDict()
 
     def get(self) -> HubFacts:
         version = self.store.data_version()
         with self._lock:
             if version != self._version:
                 self._facts, self._version = read_facts(self.store), version
+                self._derived.clear()
             return self._facts
+
+    def derived(self, key: Hashable, make: Callable[[HubFacts], T]) -> tuple[T, HubFacts]:
+        """make(facts), computed once per key while the records stay the same."""
+        facts = self.get()
+        with self._lock:
+            if facts is self._facts and key in self._derived:
+                self._derived.move_to_end(key)
+                return self._derived[key], facts
+        value = make(facts)
+        with self._lock:
+            if facts is self._facts:
+                self._derived[key] = value
+                while len(self._derived) > self.keep:
+                    self._derived.popitem(last=False)
+        return value, facts

@@ -11,9 +11,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from steward.domain.clock import STEWARDS_ZONE
-from steward.domain.labels import Severity, VisitKind
 from steward.hub.store import HubStore
-from steward.hub.web.facts import HubFacts, instant
+from steward.hub.web.facts import Finding, HubFacts
 
 # Stewards and insurer staff work in China; the hub's own clock may be set to any zone.
 CHINA = STEWARDS_ZONE
@@ -30,10 +29,6 @@ _templates = Environment(
 
 def render(template: str, **context: Any) -> str:
     return _templates.get_template(template).render(**context)
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
 
 
 def china_today() -> date:
@@ -66,69 +61,40 @@ class VisitSection:
 
 def visit_sections(store: HubStore, facts: HubFacts, enterprise_id: str) -> list[VisitSection]:
     """Each visit of the enterprise, newest first, with its findings, PDFs and photos that reached the hub."""
-    visits = [v for v in store.bodies("visit") if _text(v.get("enterprise_id")) == enterprise_id]
-    findings = [f for f in store.bodies("finding") if _text(f.get("enterprise_id")) == enterprise_id]
-    stewards = {v.id: v.steward for v in facts.visits.values() if v.enterprise_id == enterprise_id}
-    links = store.bodies("photo_link")
-    documents = store.bodies("document")
-    linked = {_text(link.get("sha256")) for link in links} | {_text(d.get("sha256")) for d in documents}
-    absent = set(store.missing(sorted(linked - {""})))
+    visits = sorted(
+        (v for v in facts.visits.values() if v.enterprise_id == enterprise_id),
+        key=lambda v: (v.started_at, v.id),
+        reverse=True,
+    )
+    findings: dict[str, list[Finding]] = {}
+    for f in facts.findings:
+        if f.enterprise_id == enterprise_id:
+            findings.setdefault(f.visit_id, []).append(f)
+    linked = {
+        sha
+        for v in visits
+        for owner in (v.id, *(f.id for f in findings.get(v.id, ())))
+        for sha in facts.photos.get(owner, ())
+    } | {sha for v in visits for sha, _kind, _number in facts.documents.get(v.id, ())}
+    absent = set(store.missing(sorted(linked)))
     sections = []
-    for visit in sorted(visits, key=lambda v: _text(v.get("started_at")), reverse=True):
-        own = [f for f in findings if _text(f.get("visit_id")) == _text(visit.get("id"))]
-        ids = ({_text(visit.get("id"))} | {_text(f.get("id")) for f in own}) - {""}
+    for visit in visits:
+        own = findings.get(visit.id, [])
         photos = sorted(
-            {
-                sha
-                for link in links
-                if (_text(link.get("visit_id")) in ids or _text(link.get("finding_id")) in ids)
-                and (sha := _text(link.get("sha256")))
-                and sha not in absent
-            }
+            {sha for owner in (visit.id, *(f.id for f in own)) for sha in facts.photos.get(owner, ())} - absent
         )
         pdfs = [
-            DocumentLink(sha, DOCUMENT_LABELS.get(_text(d.get("kind")), "文书") + _number(d.get("notice_number")))
-            for d in documents
-            if _text(d.get("visit_id")) == _text(visit.get("id"))
-            and (sha := _text(d.get("sha256")))
-            and sha not in absent
+            DocumentLink(sha, DOCUMENT_LABELS.get(kind, "文书") + (f" {number}" if number else ""))
+            for sha, kind, number in facts.documents.get(visit.id, ())
+            if sha not in absent
         ]
         rows = [
-            FindingRow(
-                _text(f.get("location")),
-                _text(f.get("description")),
-                _label(Severity, f.get("severity")),
-                _text(f.get("deadline")),
-            )
-            for f in own
+            FindingRow(f.location, f.description, f.severity.zh if f.severity else "", _day(f.deadline)) for f in own
         ]
-        sections.append(
-            VisitSection(
-                _when(visit.get("started_at")),
-                _label(VisitKind, visit.get("kind")),
-                # Who pushed it (the token's steward); the name typed on the laptop only if the hub has no other.
-                stewards.get(_text(visit.get("id"))) or _text(visit.get("steward")),
-                rows,
-                pdfs,
-                photos,
-            )
-        )
+        when = visit.started_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+        sections.append(VisitSection(when, visit.kind, visit.steward, rows, pdfs, photos))
     return sections
 
 
-def _number(value: Any) -> str:
-    return f" {value}" if isinstance(value, str) and value else ""
-
-
-def _when(value: Any) -> str:
-    try:
-        return instant(value).astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
-    except (TypeError, ValueError):
-        return _text(value)[:16].replace("T", " ")
-
-
-def _label(kind: type[Severity] | type[VisitKind], value: Any) -> str:
-    try:
-        return kind(value).zh
-    except ValueError:
-        return ""
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else ""

@@ -268,9 +268,8 @@ def web_router(store: HubStore) -> APIRouter:
         return response
 
     def board_for(start: str, end: str) -> tuple[Dashboard, HubFacts]:
-        facts = cache.get()
         period = _period(start, end)
-        return compute(facts, rules, period), facts
+        return cache.derived(period, lambda facts: compute(facts, rules, period))
 
     def common(session: Session, board: Dashboard, start: str, end: str) -> dict[str, Any]:
         today = china_today()
@@ -332,7 +331,8 @@ def web_router(store: HubStore) -> APIRouter:
         ent = facts.enterprises.get(enterprise_id)
         if ent is None:
             raise PageError(404, "no_enterprise", "没有该企业。", "No such enterprise.")
-        changes = list(reversed(timeline(facts.rated()[enterprise_id], rules, board.period.last)))
+        rated, _ = cache.derived("rated", HubFacts.rated)
+        changes = list(reversed(timeline(rated[enterprise_id], rules, board.period.last)))
         return HTMLResponse(
             render(
                 "enterprise.html",
