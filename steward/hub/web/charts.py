@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from steward.domain.rating import Colour
 
 WIDTH = 360  # the viewBox: about a phone's width in CSS pixels, so 11-px labels stay 11 px there
-_LEFT, _RIGHT, _TOP, _BOTTOM = 34, 8, 26, 36
+_LEFT, _RIGHT, _TOP, _BOTTOM = 34, 8, 12, 30
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def nice_top(value: int) -> int:
 
 def found_vs_rectified(months: list[tuple[str, int, int]]) -> Chart:
     """Two bars a month: found in that month, rectified in that month (the summary's by-month table)."""
-    height = 220
+    height = 200
     plot_w, plot_h = WIDTH - _LEFT - _RIGHT, height - _TOP - _BOTTOM
     top = nice_top(max((max(f, r) for _, f, r in months), default=0))
     slot = plot_w / max(1, len(months))
@@ -89,7 +89,7 @@ def found_vs_rectified(months: list[tuple[str, int, int]]) -> Chart:
         if n % every == 0:
             year, mon = month.split("-")
             text = f"{int(mon)}月" if n and mon != "01" else f"{year[2:]}年{int(mon)}月"
-            labels.append(Label(round(centre, 1), height - _BOTTOM + 15, text))
+            labels.append(Label(round(centre, 1), height - _BOTTOM + 16, text))
     lines = []
     for tick in range(5):
         value = top * tick // 4
@@ -110,14 +110,14 @@ def found_vs_rectified(months: list[tuple[str, int, int]]) -> Chart:
 
 def by_colour(colours: dict[Colour, int]) -> Chart:
     """One horizontal bar per colour, its count at the end."""
-    height, row = 130, 30
-    left, plot_w = 56, WIDTH - 56 - 44
+    height, row, top_gap = 100, 30, 6
+    left, plot_w = 56, WIDTH - 56 - 56
     top = max(1, max(colours.values(), default=0))
     bars, labels = [], []
     total = sum(colours.values())
     for n, colour in enumerate((Colour.RED, Colour.YELLOW, Colour.GREEN)):
         count = colours.get(colour, 0)
-        y = _TOP + n * row
+        y = top_gap + n * row
         w = plot_w * count / top
         bars.append(Bar(left, y, round(w, 1), 20, colour.value, f"{colour.zh} {count} 家"))
         labels.append(Label(left - 6, y + 15, colour.zh, "end"))
