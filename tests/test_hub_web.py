@@ -117,11 +117,13 @@ def test_read_only_web_page_for_insurer_staff(hub_data: dict[str, Any]) -> None:
             assert log_in(browser, VIEWER, "wrong").status_code == 401
             assert log_in(browser, VIEWER, hub_data["password"]).status_code == 303
             overview = browser.get("/").text
-            row = overview.split("仙居县源泉工艺品有限公司")[1].split("</tr>")[0]
-            assert re.findall(r">(\d+)</td>", row)[:3] == ["1", "1", "1"]  # visits, findings, open ones
+            listing = browser.get("/enterprises", params={"from": "2026-11-01", "to": "2026-11-30"}).text
+            row = listing.split("仙居县源泉工艺品有限公司")[1].split("</tr>")[0]
+            # visits, found, rectified, then open
+            assert re.findall(r">(\d+)</td>", row) == ["1", "1", "0", "1", "0"]
             detail = browser.get(f"/enterprise/{hub_data['enterprise']}").text
             assert "喷漆车间" in detail and "&lt;script&gt;" in detail and "<script>" not in detail
-            assert "<h2>2026-11-02 10:30 · 首次全面检查 · " in detail  # the visit's time in China, not UTC
+            assert "<h3>2026-11-02 10:30 · 首次全面检查 · 李明</h3>" in detail  # the visit's time in China, not UTC
             sha = hub_data["photo"]
             assert f'src="/photo/{sha}"' in detail
             shot = browser.get(f"/photo/{sha}")
@@ -140,7 +142,7 @@ def test_read_only_web_page_for_insurer_staff(hub_data: dict[str, Any]) -> None:
 def test_markup_in_an_enterprise_name_or_a_finding_is_shown_as_text(hub_data: dict[str, Any]) -> None:
     client = TestClient(create_app(hub_data["data"]))
     log_in(client, VIEWER, hub_data["password"])
-    overview = client.get("/").text
+    overview = client.get("/enterprises").text
     assert "&lt;img src=x onerror=alert(1)&gt;化工" in overview and "<img src=x" not in overview
     detail = client.get(f"/enterprise/{hub_data['markup_enterprise']}").text
     assert "<title>&lt;img src=x onerror=alert(1)&gt;化工</title>" in detail
@@ -166,7 +168,9 @@ def test_records_of_unexpected_shape_never_break_the_page(hub_data: dict[str, An
     for enterprise_id in (ent, "odd-enterprise"):
         page = client.get(f"/enterprise/{enterprise_id}")
         assert page.status_code == 200, page.text
-    assert "发现问题 2 个" in client.get(f"/enterprise/{ent}").text  # the odd finding of this enterprise counts
+    # The figures count the well-formed finding; "f2" (no visit, no time) cannot be placed in any period.
+    page = client.get(f"/enterprise/{ent}", params={"from": "2026-11-01", "to": "2026-11-30"}).text
+    assert re.search(r'<span class="n">1</span><span class="what">发现问题</span>', page)
 
 
 # -- which routes need what ---------------------------------------------------------------------------------------
@@ -182,7 +186,7 @@ def _routes(routes: list[Any]) -> Iterator[Any]:
 
 def test_every_page_needs_a_login_and_every_api_route_a_token(hub_data: dict[str, Any]) -> None:
     app = create_app(hub_data["data"])
-    values = {"enterprise_id": hub_data["enterprise"], "sha256": hub_data["photo"]}
+    values = {"enterprise_id": hub_data["enterprise"], "sha256": hub_data["photo"], "table": "findings", "fmt": "xlsx"}
     stranger, viewer = TestClient(app), TestClient(app)
     log_in(viewer, VIEWER, hub_data["password"])
     pages, api, public = set(), set(), set()
@@ -208,7 +212,15 @@ def test_every_page_needs_a_login_and_every_api_route_a_token(hub_data: dict[str
                     assert viewer.get(path).status_code == 200, route.path
                 pages.add(route.path)
     assert public == PUBLIC
-    assert {"/", "/enterprise/{enterprise_id}", "/photo/{sha256}", "/document/{sha256}", "/logout"} <= pages
+    assert {
+        "/",
+        "/enterprises",
+        "/enterprise/{enterprise_id}",
+        "/download/{table}.{fmt}",
+        "/photo/{sha256}",
+        "/document/{sha256}",
+        "/logout",
+    } <= pages
     assert {"/v1/hello", "/v1/records", "/v1/changes", "/v1/blobs/{sha256}"} <= api
 
 

@@ -504,3 +504,17 @@ def distribution(ratings: Iterable[Rating]) -> dict[Colour, int]:
     for r in ratings:
         counts[r.colour] += 1
     return counts
+
+
+def rules_from_yaml(text: str, source: str) -> Rules:
+    """Rules from the text of a rules file (`source` names it in messages): the laptop reads the file of its
+    profile, the hub its own; both parse and check it here, so a rule means the same on both."""
+    import yaml  # parsed only when a rating is actually made
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise InvalidInput(
+            f"评级规则文件 {source} 不是有效的 YAML:{exc}", f"Rating rules file {source} is not valid YAML: {exc}"
+        ) from None
+    return parse_rules(data)

@@ -740,6 +740,27 @@ class HubStore:
             conn.executemany("DELETE FROM login_failures WHERE rowid = ?", [[r] for r in failure_rows])
             conn.execute("DELETE FROM login_failures WHERE scope = ? AND key = ?", [scope, key])
 
+    # -- the web page's reads (steward.hub.web) -------------------------------------------------------------------
+    def data_version(self) -> tuple[int, int]:
+        """Changes whenever a record is added or replaced (records are never deleted otherwise): the page keeps
+        what it parsed until this moves."""
+        with self.connect() as conn:
+            row = conn.execute("SELECT coalesce(max(seq), 0), count(*) FROM records").fetchone()
+        return int(row[0]), int(row[1])
+
+    def owned_bodies(self, entity: str) -> list[tuple[str, dict[str, Any]]]:
+        """(the name of the steward whose token pushed it, body) of every record of an entity, in order of arrival;
+        "" for records the hub itself imported. Authorship from the token, never from a name in the body."""
+        with self.connect() as conn:
+            return [
+                (r[0] or "", json.loads(r[1]))
+                for r in conn.execute(
+                    "SELECT s.name, r.body FROM records r LEFT JOIN stewards s ON s.id = r.owner "
+                    "WHERE r.entity = ? ORDER BY r.seq",
+                    [entity],
+                )
+            ]
+
 
 @dataclass(frozen=True)
 class LoginAttempt:

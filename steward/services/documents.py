@@ -36,9 +36,11 @@ from steward.domain.documents import (
 )
 from steward.domain.documents_english import NOT_CHECKED, in_english
 from steward.domain.errors import InvalidInput, StewardError
-from steward.domain.findings import FindingEvent, FindingState, current_deadline, overdue_days, percent, state_as_of
+from steward.domain.findings import FindingEvent, FindingState, current_deadline, percent, state_as_of
 from steward.domain.ids import new_id
-from steward.domain.labels import AnswerResult, EventKind, FindingStatus, Severity, VisitKind
+from steward.domain.labels import AnswerResult, EventKind, Severity, VisitKind
+from steward.domain.period import Period, Standing
+from steward.domain.period import standing_at as period_standing
 from steward.domain.pinyin import sort_key
 from steward.reports.output import render
 from steward.reports.wording import EN, LANGUAGES, ZH
@@ -414,31 +416,8 @@ def keep_at_finish(profile: Profile, visit_id: str) -> None:
 
 
 def _period(start: date | None, end: date | None) -> tuple[date, date, str, str]:
-    last = end or clock.today()
-    first = start or last.replace(day=1)
-    if first > last:
-        raise InvalidInput("开始日期晚于结束日期。", "The start date is after the end date.")
-
-    def utc(day: date) -> str:
-        return clock.to_text(datetime(day.year, day.month, day.day).astimezone())
-
-    return first, last, utc(first), utc(last + timedelta(days=1))
-
-
-@dataclass(frozen=True)
-class Standing:
-    """One finding as it stood at the end of a period."""
-
-    status: FindingStatus
-    closed_at: datetime | None
-    overdue_days: int
-    deadline: date | None = None
-
-    @property
-    def bucket(self) -> str:
-        if self.status == FindingStatus.RECTIFIED:
-            return "rectified"
-        return "waived" if self.status == FindingStatus.WAIVED else "open"
+    period = Period.of(start, end, clock.today())
+    return period.first, period.last, clock.to_text(period.start), clock.to_text(period.end)
 
 
 def _deadline_then(f: dict[str, Any], state: FindingState) -> date | None:
@@ -448,10 +427,9 @@ def _deadline_then(f: dict[str, Any], state: FindingState) -> date | None:
 
 
 def standing_at(f: dict[str, Any], events: list[FindingEvent], end: datetime, day: date) -> Standing:
-    state = state_as_of(events, end)
-    deadline = _deadline_then(f, state)
-    late = 0 if state.closed else overdue_days(deadline, state, day)
-    return Standing(state.status, state.closed_at, late, deadline)
+    """How a finding stood at `end`: its own deadline (as found or amended), moved by any 部分整改 recorded by then."""
+    own = f.get("original_deadline") or f["deadline"]
+    return period_standing(date.fromisoformat(own) if own else None, events, end, day)
 
 
 def _counts_line(found: int, rectified: int, waived: int, still_open: int, overdue: int, last: date) -> str:

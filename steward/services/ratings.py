@@ -26,8 +26,8 @@ from steward.domain.rating import (
     distribution,
     end_of_day,
     month_ends,
-    parse_rules,
     rate,
+    rules_from_yaml,
     timeline,
 )
 from steward.resources import resource
@@ -42,8 +42,6 @@ _LABEL_CHARS = 16
 
 def load_rules(path: Path) -> Rules:
     """A rules file, validated: a person edits it, so every mistake is named in both languages."""
-    import yaml  # loaded only when a rating is actually made
-
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -52,13 +50,7 @@ def load_rules(path: Path) -> Rules:
         raise InvalidInput(
             f"无法读取评级规则文件 {path}:{exc}", f"Cannot read the rating rules file {path}: {exc}"
         ) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise InvalidInput(
-            f"评级规则文件 {path} 不是有效的 YAML:{exc}", f"Rating rules file {path} is not valid YAML: {exc}"
-        ) from None
-    return parse_rules(data)
+    return rules_from_yaml(text, str(path))
 
 
 def default_rules_path() -> Path:

@@ -4,18 +4,18 @@ never breaks the page for everyone."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from steward.domain.findings import FindingEvent, derive_state
-from steward.domain.labels import EventKind, Severity, VisitKind
+from steward.domain.clock import STEWARDS_ZONE
 from steward.hub.store import HubStore
+from steward.hub.web.facts import Finding, HubFacts
 
 # Stewards and insurer staff work in China; the hub's own clock may be set to any zone.
-CHINA = timezone(timedelta(hours=8), "UTC+8")
+CHINA = STEWARDS_ZONE
 DOCUMENT_LABELS = {"visit_report": "巡查报告", "notice": "整改通知书"}
 
 _templates = Environment(
@@ -31,29 +31,8 @@ def render(template: str, **context: Any) -> str:
     return _templates.get_template(template).render(**context)
 
 
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _parse(text: Any) -> datetime:
-    moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=CHINA)
-
-
 def china_today() -> date:
     return datetime.now(CHINA).date()
-
-
-@dataclass
-class EnterpriseSummary:
-    id: str
-    name: str
-    credit_code: str
-    address: str
-    found: int = 0
-    open: int = 0
-    overdue: int = 0
-    visits: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -80,108 +59,42 @@ class VisitSection:
     photos: list[str]
 
 
-def overview(store: HubStore, today: date) -> dict[str, EnterpriseSummary]:
-    enterprises = {
-        e["id"]: EnterpriseSummary(e["id"], _text(e.get("name")), _text(e.get("credit_code")), _text(e.get("address")))
-        for e in store.bodies("enterprise")
-        if isinstance(e.get("id"), str)
-    }
-    events: dict[str, list[FindingEvent]] = {}
-    for e in store.bodies("finding_event"):
-        try:
-            finding_id = _text(e["finding_id"])
-            events.setdefault(finding_id, []).append(
-                FindingEvent(_text(e["id"]), finding_id, EventKind(e["kind"]), _parse(e["at"]), _text(e.get("by")))
-            )
-        except (KeyError, TypeError, ValueError):
-            continue
-    for f in store.bodies("finding"):
-        ent = enterprises.get(_text(f.get("enterprise_id")))
-        if ent is None:
-            continue
-        state = derive_state(events.get(_text(f.get("id")), []))
-        ent.found += 1
-        if not state.closed:
-            ent.open += 1
-            deadline = _text(f.get("deadline"))
-            if deadline and deadline < today.isoformat():
-                ent.overdue += 1
-    for v in store.bodies("visit"):
-        ent = enterprises.get(_text(v.get("enterprise_id")))
-        if ent is not None:
-            ent.visits.append(v)
-    return enterprises
-
-
-def index_rows(store: HubStore) -> list[EnterpriseSummary]:
-    """Most overdue first, then most open, then by name."""
-    return sorted(overview(store, china_today()).values(), key=lambda e: (-e.overdue, -e.open, e.name))
-
-
-def enterprise_detail(store: HubStore, enterprise_id: str) -> tuple[EnterpriseSummary, list[VisitSection]] | None:
-    ent = overview(store, china_today()).get(enterprise_id)
-    if ent is None:
-        return None
-    findings = [f for f in store.bodies("finding") if _text(f.get("enterprise_id")) == enterprise_id]
-    links = store.bodies("photo_link")
-    documents = store.bodies("document")
-    linked = {_text(link.get("sha256")) for link in links} | {_text(d.get("sha256")) for d in documents}
-    absent = set(store.missing(sorted(linked - {""})))
+def visit_sections(store: HubStore, facts: HubFacts, enterprise_id: str) -> list[VisitSection]:
+    """Each visit of the enterprise, newest first, with its findings, PDFs and photos that reached the hub."""
+    visits = sorted(
+        (v for v in facts.visits.values() if v.enterprise_id == enterprise_id),
+        key=lambda v: (v.started_at, v.id),
+        reverse=True,
+    )
+    findings: dict[str, list[Finding]] = {}
+    for f in facts.findings:
+        if f.enterprise_id == enterprise_id:
+            findings.setdefault(f.visit_id, []).append(f)
+    linked = {
+        sha
+        for v in visits
+        for owner in (v.id, *(f.id for f in findings.get(v.id, ())))
+        for sha in facts.photos.get(owner, ())
+    } | {sha for v in visits for sha, _kind, _number in facts.documents.get(v.id, ())}
+    absent = set(store.missing(sorted(linked)))
     sections = []
-    for visit in sorted(ent.visits, key=lambda v: _text(v.get("started_at")), reverse=True):
-        own = [f for f in findings if _text(f.get("visit_id")) == _text(visit.get("id"))]
-        ids = ({_text(visit.get("id"))} | {_text(f.get("id")) for f in own}) - {""}
+    for visit in visits:
+        own = findings.get(visit.id, [])
         photos = sorted(
-            {
-                sha
-                for link in links
-                if (_text(link.get("visit_id")) in ids or _text(link.get("finding_id")) in ids)
-                and (sha := _text(link.get("sha256")))
-                and sha not in absent
-            }
+            {sha for owner in (visit.id, *(f.id for f in own)) for sha in facts.photos.get(owner, ())} - absent
         )
         pdfs = [
-            DocumentLink(sha, DOCUMENT_LABELS.get(_text(d.get("kind")), "文书") + _number(d.get("notice_number")))
-            for d in documents
-            if _text(d.get("visit_id")) == _text(visit.get("id"))
-            and (sha := _text(d.get("sha256")))
-            and sha not in absent
+            DocumentLink(sha, DOCUMENT_LABELS.get(kind, "文书") + (f" {number}" if number else ""))
+            for sha, kind, number in facts.documents.get(visit.id, ())
+            if sha not in absent
         ]
         rows = [
-            FindingRow(
-                _text(f.get("location")),
-                _text(f.get("description")),
-                _label(Severity, f.get("severity")),
-                _text(f.get("deadline")),
-            )
-            for f in own
+            FindingRow(f.location, f.description, f.severity.zh if f.severity else "", _day(f.deadline)) for f in own
         ]
-        sections.append(
-            VisitSection(
-                _when(visit.get("started_at")),
-                _label(VisitKind, visit.get("kind")),
-                _text(visit.get("steward")),
-                rows,
-                pdfs,
-                photos,
-            )
-        )
-    return ent, sections
+        when = visit.started_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+        sections.append(VisitSection(when, visit.kind, visit.steward, rows, pdfs, photos))
+    return sections
 
 
-def _number(value: Any) -> str:
-    return f" {value}" if isinstance(value, str) and value else ""
-
-
-def _when(value: Any) -> str:
-    try:
-        return _parse(value).astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
-    except (TypeError, ValueError):
-        return _text(value)[:16].replace("T", " ")
-
-
-def _label(kind: type[Severity] | type[VisitKind], value: Any) -> str:
-    try:
-        return kind(value).zh
-    except ValueError:
-        return ""
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else ""

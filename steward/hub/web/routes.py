@@ -6,18 +6,26 @@ No `from __future__ import annotations` here: FastAPI reads these annotations at
 
 import hmac
 import re
+import tempfile
 import urllib.parse
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
+from datetime import date
 from importlib import resources
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.routing import APIRoute
 
+from steward.domain.errors import InvalidInput
+from steward.domain.period import Period
+from steward.domain.rating import Colour, timeline
 from steward.hub.store import HubError, HubStore
+from steward.hub.web import charts, downloads
 from steward.hub.web.accounts import FAILURE_WINDOW_SECONDS, SESSION_SECONDS, Session, Viewers
-from steward.hub.web.pages import enterprise_detail, index_rows, render
+from steward.hub.web.dashboard import Dashboard, compute, enterprise_list, load_rules, period_in_china, presets
+from steward.hub.web.facts import FactsCache, HubFacts
+from steward.hub.web.pages import china_today, render, visit_sections
 
 SESSION_COOKIE = "steward_session"
 LOGIN_COOKIE = "steward_login"
@@ -89,6 +97,30 @@ async def _form(request: Request) -> dict[str, str]:
 
 
 Form = Annotated[dict[str, str], Depends(_form)]
+# The period as typed in the page's date fields (YYYY-MM-DD); empty: the month so far.
+DateParam = Annotated[str, Query(alias="from", max_length=10)]
+EndParam = Annotated[str, Query(alias="to", max_length=10)]
+
+
+def _day(value: str, name: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise PageError(
+            400,
+            "bad_date",
+            f"{name}“{value}”不是有效日期,请按 2026-11-30 的格式填写。",
+            f"'{value}' is not a valid date; use the form 2026-11-30.",
+        ) from None
+
+
+def _period(start: str, end: str) -> Period:
+    try:
+        return period_in_china(_day(start, "开始日期"), _day(end, "结束日期"), china_today())
+    except InvalidInput as exc:
+        raise PageError(400, "bad_period", exc.zh, exc.en) from None
 
 
 def _https(request: Request) -> bool:
@@ -130,6 +162,8 @@ def _stored_file(store: HubStore, sha256: str, kind: str) -> Response:
 
 def web_router(store: HubStore) -> APIRouter:
     viewers = Viewers(store)
+    rules, _rules_source = load_rules(store.data_dir)
+    cache = FactsCache(store)
     router = APIRouter(route_class=_PageRoute, include_in_schema=False)
     stylesheet = resources.files("steward.hub").joinpath("static/hub.css").read_bytes()
 
@@ -233,26 +267,109 @@ def web_router(store: HubStore) -> APIRouter:
         response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="strict", secure=_https(request))
         return response
 
+    def board_for(start: str, end: str) -> tuple[Dashboard, HubFacts]:
+        period = _period(start, end)
+        return cache.derived(period, lambda facts: compute(facts, rules, period))
+
+    def common(session: Session, board: Dashboard, start: str, end: str) -> dict[str, Any]:
+        today = china_today()
+        return {
+            "session": session,
+            "board": board,
+            # The period as asked (kept in links), and as shown (downloads name it, so a file says what the page said).
+            "period": {key: value for key, value in (("from", start), ("to", end)) if value},
+            "board_period": {"from": board.period.first.isoformat(), "to": board.period.last.isoformat()},
+            "presets": presets(today),
+            "rules_name": rules.name,
+            "today": today,
+        }
+
     @router.get("/")
-    def index(session: Viewer) -> HTMLResponse:
+    def index(session: Viewer, start: DateParam = "", end: EndParam = "") -> HTMLResponse:
+        board, facts = board_for(start, end)
+        listed = sorted(board.stewards.items(), key=lambda kv: (-kv[1].found, kv[0]))
         return HTMLResponse(
             render(
                 "index.html",
-                title="环保管家 · 参保企业环境问题整改情况",
-                session=session,
-                enterprises=index_rows(store),
+                title="参保企业环境问题整改情况",
+                stewards=listed,
+                enterprises=len([e for e in facts.enterprises.values() if not e.archived]),
+                months_chart=charts.found_vs_rectified(board.months),
+                colour_chart=charts.by_colour(board.colours),
+                tables=downloads.TABLES,
+                **common(session, board, start, end),
+            )
+        )
+
+    @router.get("/enterprises")
+    def enterprise_index(
+        session: Viewer,
+        start: DateParam = "",
+        end: EndParam = "",
+        q: Annotated[str, Query(max_length=100)] = "",
+        colour: Annotated[str, Query(max_length=10)] = "",
+        page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    ) -> HTMLResponse:
+        board, facts = board_for(start, end)
+        chosen = next((c for c in Colour if c.value == colour), None)
+        listing = enterprise_list(facts, board, q, chosen, page)
+        return HTMLResponse(
+            render(
+                "enterprises.html",
+                title="参保企业",
+                listing=listing,
+                q=q,
+                colour=chosen.value if chosen else "",
+                colours=list(Colour),
+                **common(session, board, start, end),
             )
         )
 
     @router.get("/enterprise/{enterprise_id}")
-    def enterprise(enterprise_id: str, session: Viewer) -> HTMLResponse:
-        found = enterprise_detail(store, enterprise_id)
-        if found is None:
+    def enterprise(enterprise_id: str, session: Viewer, start: DateParam = "", end: EndParam = "") -> HTMLResponse:
+        board, facts = board_for(start, end)
+        ent = facts.enterprises.get(enterprise_id)
+        if ent is None:
             raise PageError(404, "no_enterprise", "没有该企业。", "No such enterprise.")
-        ent, visits = found
+        rated, _ = cache.derived("rated", HubFacts.rated)
+        changes = list(reversed(timeline(rated[enterprise_id], rules, board.period.last)))
         return HTMLResponse(
-            render("enterprise.html", title=ent.name or "(未命名企业)", session=session, enterprise=ent, visits=visits)
+            render(
+                "enterprise.html",
+                title=ent.name or "(未命名企业)",
+                enterprise=ent,
+                tally=board.tally(enterprise_id),
+                rating=board.ratings.get(enterprise_id),
+                changes=changes,
+                visits=visit_sections(store, facts, enterprise_id),
+                **common(session, board, start, end),
+            )
         )
+
+    @router.get("/download/{table}.{fmt}")
+    def download(table: str, fmt: str, session: Viewer, start: DateParam = "", end: EndParam = "") -> Response:
+        if table not in downloads.BUILDERS or fmt not in downloads.FORMATS:
+            raise PageError(404, "no_download", "没有该下载。", "No such download.")
+        board, facts = board_for(start, end)
+        spec = downloads.BUILDERS[table](facts, board, rules.name)
+        out = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - closed when the answer is sent
+        try:
+            (downloads.write_xlsx if fmt == "xlsx" else downloads.write_csv)(spec, out)
+            out.seek(0)
+        except BaseException:
+            out.close()
+            raise
+        p = board.period
+        ascii_name = f"{table}_{p.first.isoformat()}_{p.last.isoformat()}.{fmt}"
+        zh_name = urllib.parse.quote(f"{downloads.TABLES[table]}_{p.first.isoformat()}至{p.last.isoformat()}.{fmt}")
+
+        def chunks() -> Iterator[bytes]:
+            with out:
+                yield from iter(lambda: out.read(1 << 16), b"")
+
+        media = downloads.FORMATS[fmt] + ("; charset=utf-8" if fmt == "csv" else "")
+        disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{zh_name}"
+        return StreamingResponse(chunks(), media_type=media, headers={"Content-Disposition": disposition})
 
     @router.get("/photo/{sha256}")
     def photo(sha256: str, session: Viewer) -> Response:

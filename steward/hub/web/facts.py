@@ -1,0 +1,316 @@
+"""The records laptops pushed, parsed once into typed facts for the page's figures, ratings and downloads.
+
+Records are read defensively: a record of the wrong shape (from a hub before validation at its door, or a damaged
+one) is left out of the figures; it never breaks the page for everyone. The parse is kept until a record is added or
+replaced (HubStore.data_version), so paging through the list does not parse every record again."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from steward.domain import pinyin
+from steward.domain.clock import STEWARDS_ZONE
+from steward.domain.findings import FindingEvent
+from steward.domain.labels import EventKind, Severity, VisitKind
+from steward.domain.rating import Facts, RatedFinding, RatedRecord, RatedVisit, RecordKind
+from steward.hub.store import HubStore
+
+_LABEL_CHARS = 16
+E = TypeVar("E", bound=StrEnum)
+T = TypeVar("T")
+
+
+def text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def instant(value: Any) -> datetime:
+    """A stored instant; one without a zone is taken as where the stewards are. Raises ValueError/TypeError."""
+    moment = datetime.fromisoformat(str(value).replace("Z", "+00:00")) if isinstance(value, str) else None
+    if moment is None:
+        raise TypeError("not a time")
+    return moment if moment.tzinfo else moment.replace(tzinfo=STEWARDS_ZONE)
+
+
+def member(kind: type[E], value: Any) -> E | None:
+    """The enum member a stored value names, or None for anything else (a list, a number, an unknown word)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return kind(value)
+    except ValueError:
+        return None
+
+
+def day(value: Any) -> date | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Enterprise:
+    id: str
+    name: str
+    credit_code: str
+    address: str
+    industry: str
+    park: str
+    pinyin: str
+    archived: bool
+
+    order: tuple[str, ...]  # how Chinese readers order names: by pinyin (安 before 白 before 仙)
+
+    def matches(self, query: str) -> bool:
+        """The app's enterprise search: every term in the name or the credit code, by any part ("源泉": two
+        characters are enough), or a term of Latin letters in the pinyin keys ("xjyq")."""
+        return pinyin.matches(query, (self.name, self.credit_code), self.pinyin)
+
+
+@dataclass(frozen=True)
+class Visit:
+    id: str
+    enterprise_id: str
+    steward: str  # the name of the steward whose token pushed it
+    kind: str
+    started_at: datetime
+    finished_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Finding:
+    id: str
+    enterprise_id: str
+    visit_id: str
+    steward: str
+    severity: Severity | None
+    created_at: datetime
+    deadline: date | None
+    location: str
+    description: str
+    basis: str
+    requirement: str
+    item_code: str
+    category: str
+    events: tuple[FindingEvent, ...]
+    photos: int
+
+    @property
+    def label(self) -> str:
+        words = " ".join(self.description.split())
+        short = words if len(words) <= _LABEL_CHARS else words[:_LABEL_CHARS] + "…"
+        return f"{self.item_code} {short}" if self.item_code else short
+
+
+@dataclass
+class HubFacts:
+    enterprises: dict[str, Enterprise] = field(default_factory=dict)
+    visits: dict[str, Visit] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    records: dict[str, list[RatedRecord]] = field(default_factory=dict)  # enterprise events, by enterprise
+    photos: dict[str, list[str]] = field(default_factory=dict)  # visit or finding id -> photos' SHA-256
+    documents: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # visit id -> (sha, kind, number)
+
+    def rated(self) -> dict[str, Facts]:
+        """Every enterprise's facts for the rating."""
+        findings: dict[str, list[RatedFinding]] = defaultdict(list)
+        for f in self.findings:
+            if f.severity is not None:
+                findings[f.enterprise_id].append(
+                    RatedFinding(f.id, f.label, f.severity, f.created_at, f.deadline, f.visit_id, f.events)
+                )
+        visits: dict[str, list[RatedVisit]] = defaultdict(list)
+        for v in self.visits.values():
+            visits[v.enterprise_id].append(RatedVisit(v.id, v.finished_at))
+        return {
+            eid: Facts(findings.get(eid, []), self.records.get(eid, []), visits.get(eid, []))
+            for eid in self.enterprises
+        }
+
+
+def _enterprise(body: dict[str, Any]) -> Enterprise | None:
+    eid = body.get("id")
+    if not isinstance(eid, str) or not eid:
+        return None
+    return Enterprise(
+        eid,
+        text(body.get("name")),
+        text(body.get("credit_code")),
+        text(body.get("address")),
+        text(body.get("industry")),
+        text(body.get("park")),
+        text(body.get("name_pinyin")).lower(),
+        body.get("archived") in (1, True),
+        pinyin.sort_key(text(body.get("name"))),
+    )
+
+
+def _visit(steward: str, body: dict[str, Any]) -> Visit | None:
+    try:
+        finished = body.get("finished_at")
+        return Visit(
+            text(body["id"]),
+            text(body["enterprise_id"]),
+            steward,
+            kind.zh if (kind := member(VisitKind, body.get("kind"))) else "",
+            instant(body["started_at"]),
+            instant(finished) if finished else None,
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _event(body: dict[str, Any]) -> FindingEvent | None:
+    try:
+        return FindingEvent(
+            text(body["id"]),
+            text(body["finding_id"]),
+            EventKind(body["kind"]),
+            instant(body["at"]),
+            text(body.get("by")),
+            text(body.get("note")),
+            text(body.get("visit_id")) or None,
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _record(body: dict[str, Any]) -> RatedRecord | None:
+    """An enterprise event (complaint, penalty, hazardous-waste violation) as the laptop keeps it; a deleted one
+    (a tombstone) no longer counts."""
+    on = day(body.get("on_date"))
+    if on is None or not text(body.get("id")) or body.get("deleted") or body.get("deleted_at"):
+        return None
+    kind = member(RecordKind, body.get("kind"))
+    if kind is None:
+        return None
+    return RatedRecord(
+        text(body["id"]),
+        kind,
+        on,
+        substantiated=body.get("substantiated", 1) in (1, True),
+        source=text(body.get("source")),
+        authority=text(body.get("authority")),
+        number=text(body.get("number")),
+        note=text(body.get("note")),
+    )
+
+
+def _items(templates: Iterable[dict[str, Any]]) -> dict[str, tuple[str, str]]:
+    """Checklist item id -> (code, category) from every template version on the hub."""
+    found: dict[str, tuple[str, str]] = {}
+    for t in templates:
+        items = t.get("items")
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                found[item["id"]] = (text(item.get("code")), text(item.get("category_zh")))
+    return found
+
+
+def read_facts(store: HubStore) -> HubFacts:
+    facts = HubFacts()
+    for body in store.bodies("enterprise"):
+        ent = _enterprise(body)
+        if ent is not None:
+            facts.enterprises[ent.id] = ent
+    for steward, body in store.owned_bodies("visit"):
+        visit = _visit(steward, body)
+        if visit is not None and visit.id and visit.enterprise_id in facts.enterprises:
+            facts.visits[visit.id] = visit
+    events: dict[str, list[FindingEvent]] = defaultdict(list)
+    for body in store.bodies("finding_event"):
+        event = _event(body)
+        if event is not None:
+            events[event.finding_id].append(event)
+    photos: dict[str, int] = defaultdict(int)
+    for link in store.bodies("photo_link"):
+        sha = text(link.get("sha256"))
+        if isinstance(link.get("finding_id"), str):
+            photos[link["finding_id"]] += 1
+        for owner in {text(link.get("visit_id")), text(link.get("finding_id"))} - {""}:
+            if sha:
+                facts.photos.setdefault(owner, []).append(sha)
+    for d in store.bodies("document"):
+        if (visit_id := text(d.get("visit_id"))) and (sha := text(d.get("sha256"))):
+            facts.documents.setdefault(visit_id, []).append((sha, text(d.get("kind")), text(d.get("notice_number"))))
+    items = _items(store.bodies("template"))
+    for steward, body in store.owned_bodies("finding"):
+        try:
+            fid, visit = text(body["id"]), facts.visits.get(text(body["visit_id"]))
+            created = instant(body["created_at"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        # The summary's definition: findings of finished visits (every visit on the hub is one) at that enterprise.
+        if not fid or visit is None or visit.enterprise_id != text(body.get("enterprise_id")):
+            continue
+        code, category = items.get(text(body.get("item_id")), ("", ""))
+        facts.findings.append(
+            Finding(
+                fid,
+                visit.enterprise_id,
+                visit.id,
+                steward,
+                member(Severity, body.get("severity")),
+                created,
+                day(body.get("deadline")),
+                text(body.get("location")),
+                text(body.get("description")),
+                text(body.get("basis")),
+                text(body.get("requirement")),
+                code,
+                category or "其他",
+                tuple(events.get(fid, ())),
+                photos.get(fid, 0),
+            )
+        )
+    for body in store.bodies("enterprise_event"):
+        record = _record(body)
+        if record is not None and text(body.get("enterprise_id")) in facts.enterprises:
+            facts.records.setdefault(text(body["enterprise_id"]), []).append(record)
+    return facts
+
+
+class FactsCache:
+    """The parsed facts, parsed again only when the hub's records changed; and what was computed from them (a
+    period's figures and ratings), kept for the few periods asked last, so paging through the list of a period
+    computes it once."""
+
+    def __init__(self, store: HubStore, keep: int = 8) -> None:
+        self.store = store
+        self.keep = keep
+        self._lock = threading.Lock()
+        self._version: tuple[int, int] | None = None
+        self._facts = HubFacts()
+        self._derived: OrderedDict[Hashable, Any] = OrderedDict()
+
+    def get(self) -> HubFacts:
+        version = self.store.data_version()
+        with self._lock:
+            if version != self._version:
+                self._facts, self._version = read_facts(self.store), version
+                self._derived.clear()
+            return self._facts
+
+    def derived(self, key: Hashable, make: Callable[[HubFacts], T]) -> tuple[T, HubFacts]:
+        """make(facts), computed once per key while the records stay the same."""
+        facts = self.get()
+        with self._lock:
+            if facts is self._facts and key in self._derived:
+                self._derived.move_to_end(key)
+                return self._derived[key], facts
+        value = make(facts)
+        with self._lock:
+            if facts is self._facts:
+                self._derived[key] = value
+                while len(self._derived) > self.keep:
+                    self._derived.popitem(last=False)
+        return value, facts
