@@ -58,7 +58,7 @@ def test_a_confirmed_description_is_kept_on_the_finding(profile: Profile, enterp
 def test_confirmations_kept_as_settings_move_onto_their_findings_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    name = "m0xx_finding_description_confirmed"
+    name = "0016_finding_description_confirmed"
     monkeypatch.setattr(migrations, "_STEPS", [s for s in migrations._STEPS if s[0] != name])
     with open_profile(tmp_path, "wang") as old:  # a profile as the version before kept it
         ent = enterprises.create(old, name="仙居县源泉工艺品有限公司", credit_code=make_code(5), template_code="craft")

@@ -27,12 +27,12 @@ SHIPPED = [
     ("0012_enterprise_events", "24773bd03f38cf48"),
     ("0013_sync_refusals", "eceb1c5d37e109bb"),
     ("0014_photo_markup", "8cce608f0d969a01"),
-    ("m0xx_event_new_deadline", "8d44d97f053768b0"),
-    ("m0xx_finding_description_confirmed", "250ae7426c20a916"),
-    ("m0xx_event_tombstones", "9ae936075e987ea8"),
-    ("m0xx_event_origin", "de623170a4af1841"),
-    ("m0xx_rating_indexes", "bfc19344065ae306"),
-    ("m0xx_dashboard_period_indexes", "2b2881d0d57dd040"),
+    ("0015_event_new_deadline", "b756b0f4e1c85a94"),
+    ("0016_finding_description_confirmed", "d2bc420039f99506"),
+    ("0017_dashboard_period_indexes", "da3ba126758eea66"),
+    ("0018_event_tombstones", "55cb2796680e4d3e"),
+    ("0019_event_origin", "8cda6a39e6178e9c"),
+    ("0020_rating_indexes", "f3cc0bc5f0d51cdf"),
 ]
 
 

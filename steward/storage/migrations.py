@@ -399,7 +399,7 @@ def photo_markup(db: Database) -> None:
     db.execute("CREATE INDEX photo_markup_by_photo ON photo_markup(sha256, created_at)")
 
 
-@migration("m0xx_event_new_deadline")
+@migration("0015_event_new_deadline")
 def event_new_deadline(db: Database) -> None:
     # 部分整改 agrees a new deadline for the rest: it is the event's own field (it travels with the event), and the
     # finding's `deadline` becomes the date it is due now (derived from its events like its status, so every list,
@@ -410,7 +410,7 @@ def event_new_deadline(db: Database) -> None:
     db.execute("UPDATE findings SET original_deadline = deadline")
 
 
-@migration("m0xx_finding_description_confirmed")
+@migration("0016_finding_description_confirmed")
 def finding_description_confirmed(db: Database) -> None:
     # When the steward confirmed that the checklist's wording of a finding's 问题描述 says what they saw: a fact of
     # the finding, no longer a settings key per visit. Confirmations kept as such keys move here once (at the
@@ -424,7 +424,7 @@ def finding_description_confirmed(db: Database) -> None:
     db.execute("DELETE FROM settings WHERE substr(key, 1, 23) = 'confirmed_descriptions:'")
 
 
-@migration("m0xx_dashboard_period_indexes")
+@migration("0017_dashboard_period_indexes")
 def dashboard_period_indexes(db: Database) -> None:
     # The period figures (summary PDF, 看板) read the findings found in a period: by their date, not by scanning every
     # finished visit (a month of a three-year profile: 266 -> 76 ms). The stewards of finished visits, for the
@@ -454,7 +454,7 @@ def _split(script: str) -> list[str]:
     return statements
 
 
-@migration("m0xx_event_tombstones")
+@migration("0018_event_tombstones")
 def event_tombstones(db: Database) -> None:
     # Complaints, penalties and hazardous-waste records become editable and deletable. Each change raises
     # `revision` (so sync sees a new version of the same id) and is audited; a delete keeps the row with deleted = 1
@@ -465,7 +465,7 @@ def event_tombstones(db: Database) -> None:
     db.execute("ALTER TABLE enterprise_events ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))")
 
 
-@migration("m0xx_event_origin")
+@migration("0019_event_origin")
 def event_origin(db: Database) -> None:
     # Which complaint/penalty/hazardous-waste records this profile entered ('here') and which it pulled from the hub
     # (a colleague's, or imported on the hub): only its own are pushed, and only their author may change them.
@@ -474,7 +474,7 @@ def event_origin(db: Database) -> None:
     )
 
 
-@migration("m0xx_rating_indexes")
+@migration("0020_rating_indexes")
 def rating_indexes(db: Database) -> None:
     # A rating as of a day reads the findings still open then and each enterprise's last few finished visits
     # (storage/ratings.py): with these, 500 enterprises with three years of visits are rated from a few thousand
