@@ -14,7 +14,6 @@ from steward.domain.labels import EventKind
 from steward.services import findings, ratings, visits
 from steward.storage.profile import Profile
 from steward.sync import engine
-from steward.sync.client import SyncError
 from steward.sync.wire import record
 from tests import test_sync
 from tests.conftest import local
@@ -194,7 +193,8 @@ def test_the_hub_refuses_a_new_deadline_before_the_event_or_on_another_kind(
     li = client_for(laptop_a, server, tokens["李明"])
     assert li.push([fine])["accepted"] == [{"entity": "finding_event", "id": fine["id"]}]
     for bad, says in ((early, "before the event's date"), (wrong_kind, "recheck_partly")):
-        with pytest.raises(SyncError) as refused:
-            li.push([bad])
-        assert refused.value.status == 422 and "new_deadline" in refused.value.zh and says in refused.value.en
+        answer = li.push([bad])  # the record is refused on its own, naming the field
+        (refused,) = answer["refused"]
+        assert refused["id"] == bad["id"] and refused["code"] == "invalid_record"
+        assert refused["field"] == "new_deadline" and "new_deadline" in refused["zh"] and says in refused["en"]
         assert store.record_body("finding_event", bad["id"]) is None

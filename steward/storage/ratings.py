@@ -94,7 +94,8 @@ def findings_as_of(
 ) -> list[dict[str, Any]]:
     """Findings made before `hi` not closed for good before `since`, and those of the recent visits."""
     return db.query(
-        f"""SELECT f.id, f.enterprise_id, f.visit_id, f.severity, f.deadline, f.created_at, f.description,
+        f"""SELECT f.id, f.enterprise_id, f.visit_id, f.severity,
+                   coalesce(f.original_deadline, f.deadline) AS own_deadline, f.created_at, f.description,
                    i.code AS item_code
             FROM findings f LEFT JOIN template_items i ON i.id = f.item_id
             WHERE f.id IN ({_candidates_sql(_only(enterprise_id))})""",

@@ -91,9 +91,14 @@ def visit_sections(store: HubStore, facts: HubFacts, enterprise_id: str) -> list
         rows = [
             FindingRow(f.location, f.description, f.severity.zh if f.severity else "", _day(f.deadline)) for f in own
         ]
-        when = visit.started_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+        when = local_time(visit.started_at)
         sections.append(VisitSection(when, visit.kind, visit.steward, rows, pdfs, photos))
     return sections
+
+
+def local_time(moment: datetime) -> str:
+    """A moment as the stewards read it (UTC+8), whatever zone the hub's server runs in."""
+    return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
 def _day(value: date | None) -> str:
