@@ -732,7 +732,7 @@ class MainWindow(QMainWindow):
         """Whatever is being typed in a visit is saved now (window closing, app quitting, session ending)."""
         if self._visit is not None and self._visit.visit:
             self._visit.save_typing()
-            self._visit._remember_position()
+            self._visit.save_position()
 
     def _session_ending(self, _manager: object) -> None:
         self._app_quitting()  # the desktop session is logging out or shutting down

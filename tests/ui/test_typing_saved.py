@@ -175,3 +175,18 @@ def test_amend_button_asks_for_a_reason_and_unlocks(qtbot: QtBot, site) -> None:
     qtbot.mouseClick(screen.amend_button, Qt.MouseButton.LeftButton)
     assert screen.reason == "现场复核:该工序已停用"
     assert screen.item_panel.answer_buttons[AnswerResult.NOT_APPLICABLE].isEnabled()
+
+
+def test_closing_the_window_keeps_the_place_and_leaves_no_timer_to_fire_on_a_closed_profile(
+    qtbot: QtBot, site, tmp_path: Path
+) -> None:
+    profile, visit_id = site
+    window = open_window(qtbot, profile, visit_id, item_position(profile, visit_id, "A1"))
+    screen = window.visit
+    qtbot.keyClick(screen, Qt.Key.Key_PageDown)  # moving starts the timer that remembers the place
+    assert screen._position_timer.isActive()
+    window.close()
+    assert not screen._position_timer.isActive()  # it fired on a closed profile ("closed database") before
+    with open_profile(tmp_path, "field") as again:
+        point = visits.resume_point(again)
+    assert point is not None and point[1] == item_position(profile, visit_id, "B1")

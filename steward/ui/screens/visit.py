@@ -583,6 +583,10 @@ class VisitScreen(QWidget):
 
     def leave(self) -> None:
         self.save_typing()
+        self.save_position()
+        self.closed.emit()
+
+    def save_position(self) -> None:
+        """Where the steward is, kept now; the pending timer is stopped so it never fires after the profile closed."""
         self._position_timer.stop()
         self._remember_position()
-        self.closed.emit()
