@@ -12,6 +12,7 @@ of the same data in the same run. Loopback only; every hub started here is stopp
 from __future__ import annotations
 
 import argparse
+import gzip
 import http.client
 import json
 import os
@@ -234,11 +235,16 @@ class Laptop:
     def raw(self, path: str, body: Any = None) -> bytes:
         data = None if body is None else json.dumps(body).encode()
         headers = self.headers if body is None else {**self.headers, "Content-Type": "application/json"}
-        self.conn.request("GET" if body is None else "POST", path, body=data, headers=headers)
+        # As the laptop's httpx does: it accepts gzip and decodes it (on the laptop's CPU, here the bench's).
+        self.conn.request(
+            "GET" if body is None else "POST", path, body=data, headers={**headers, "Accept-Encoding": "gzip"}
+        )
         response = self.conn.getresponse()
         payload = response.read()
         if response.status != 200:
             raise RuntimeError(f"{path}: {response.status}")
+        if response.getheader("Content-Encoding") == "gzip":
+            payload = gzip.decompress(payload)
         return payload
 
     def get(self, path: str, body: Any = None) -> Any:

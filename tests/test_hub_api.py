@@ -3,6 +3,7 @@ authorship from the token, reading limited, size limits, partial uploads, full d
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -343,6 +344,28 @@ def test_the_blob_api_never_tells_a_colleague_whether_anothers_file_is_on_the_hu
     ]
     assert store.blob_path(hers[0]).read_bytes() == same and store.missing(hers) == []
     assert call(server.url, "GET", f"/v1/blobs/{hers[1]}", tokens[WANG])[0] == 404
+
+
+def test_pages_of_the_change_feed_shared_by_readers_never_carry_or_hide_anyones_own_records(hub, synced) -> None:
+    """The hub keeps pages every reader sees alike. Wang asks first (the page is kept); Li, whose photos and
+    signatures are in the same range, still gets them; Zhao gets Wang's very bytes; a change anywhere is seen."""
+    server, tokens, store = hub
+    zhao = store.add_steward("赵强")
+    wang = call(server.url, "GET", "/v1/changes", tokens[WANG], params={"limit": 2000})[1]
+    li = call(server.url, "GET", "/v1/changes", tokens[LI], params={"limit": 2000})[1]
+    assert {"photo", "signature", "document"} <= {r["entity"] for r in li["records"]}
+    assert not {"photo", "signature", "document"} & {r["entity"] for r in wang["records"]}
+    assert call(server.url, "GET", "/v1/changes", zhao, params={"limit": 2000})[1] == wang
+    # Compressed for a client that accepts gzip (the laptop's httpx does), the same page once decoded.
+    status, packed = call(
+        server.url, "GET", "/v1/changes", zhao, params={"limit": 2000}, headers={"Accept-Encoding": "gzip"}
+    )
+    assert status == 200 and json.loads(gzip.decompress(packed)) == wang
+    enterprise = body_of(store, "enterprise", synced["visit"]["enterprise_id"])
+    body = {**enterprise, "id": new_id(30), "credit_code": make_code(30), "name": "新登记企业"}
+    assert store.put_reference("enterprise", new_id(30), body)  # from another process, as the import command does
+    again = call(server.url, "GET", "/v1/changes", zhao, params={"limit": 2000})[1]
+    assert again["records"][-1]["id"] == new_id(30) and again["cursor"] > wang["cursor"]
 
 
 # -- 3. bodies, uploads and disks -----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ this is the module a PostgreSQL deployment would replace."""
 from __future__ import annotations
 
 import errno
+import gzip
 import hashlib
 import json
 import os
@@ -12,6 +13,7 @@ import secrets
 import sqlite3
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,6 +32,8 @@ CREATE TABLE IF NOT EXISTS records (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, entity TEXT NOT NULL, id TEXT NOT NULL, owner INTEGER NOT NULL,
     profile_id TEXT NOT NULL, content_hash TEXT NOT NULL, body TEXT NOT NULL, received_at TEXT NOT NULL,
     UNIQUE (entity, id));
+-- A steward's own records in sequence: whether a page of the change feed holds any of a reader's private records.
+CREATE INDEX IF NOT EXISTS records_by_owner ON records (owner, seq);
 CREATE TABLE IF NOT EXISTS blobs (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, received_at TEXT NOT NULL);
 -- Who has shown they hold a file: sent all of its bytes (checked against its hash), by upload or in a bundle. Only
 -- they (and the stewards whose own photo, signature or document records name it) are told the file is on the hub.
@@ -56,6 +60,9 @@ CREATE INDEX IF NOT EXISTS login_failures_by_key ON login_failures (scope, key, 
 # account within a day lock it until the oldest of them is a day old, or until an administrator sets a new password.
 ACCOUNT_LOCK_FAILURES = 20
 ACCOUNT_LOCK_SECONDS = 24 * 3600
+# Pages of the change feed kept in memory, up to this many bytes: every new laptop pulls the same pages, which need
+# not be read and assembled again for each of them (see HubStore.changes).
+PAGE_CACHE_BYTES = 64 * 1024 * 1024
 PARTIAL_MAX_AGE = 24 * 3600  # an unfinished upload untouched this long is abandoned
 EXPIRE_EVERY = 600  # how often uploads look for abandoned ones
 
@@ -126,6 +133,10 @@ class HubStore:
         self._busy: set[str] = set()  # unfinished uploads a request is appending to right now
         self._busy_lock = threading.Lock()
         self._local = threading.local()
+        self._pages: OrderedDict[tuple[int, int, int, bool], bytes] = OrderedDict()
+        self._pages_size = 0
+        self._pages_lock = threading.Lock()
+        self._building: dict[tuple[int, int, int, bool], threading.Lock] = {}
         if not data_dir.exists():
             data_dir.mkdir(parents=True, mode=0o700)
         for folder in (self.blob_dir, self.upload_dir):
@@ -367,32 +378,89 @@ class HubStore:
                 changed += 1
         return changed
 
-    def changes(self, since: int, limit: int, reader: int) -> bytes:
+    def changes(self, since: int, limit: int, reader: int, gzipped: bool = False) -> bytes:
         """One page of the change feed as JSON text, built from the stored bodies without parsing them again.
         `reader` (a steward's id) sees reference data, every visit, finding and finding event (re-checks need
-        them), and only their own photos, photo links, signatures, audit records and documents."""
-        shared = ", ".join(f"'{entity}'" for entity in SHARED_ENTITIES)
+        them), and only their own photos, photo links, signatures, audit records and documents.
+
+        A page without any of the reader's private records is the same for every reader, and the same for as long
+        as the sequence ends where it does (every change to `records` adds a row at its end: a replaced record is
+        deleted and inserted anew), so it is kept in memory by (since, limit, end) and handed to every laptop that
+        asks: fifty new laptops pulling at once read and assemble each page once, not fifty times. `gzipped`: the
+        page gzip-compressed (a tenth of the bytes; kept compressed too)."""
         with self.connect() as conn:
             conn.execute("BEGIN")  # one snapshot for the page and the end of the sequence
-            rows = conn.execute(
-                # The body as stored bytes (CAST): copied into the page as it is, never decoded and encoded again.
-                "SELECT r.seq, r.entity, r.id, r.content_hash, CAST(r.body AS BLOB), s.name FROM records r "
-                f"LEFT JOIN stewards s ON s.id = r.owner WHERE r.seq > ? AND (r.entity IN ({shared}) OR r.owner = ?) "
-                "ORDER BY r.seq LIMIT ?",
-                [since, reader, limit + 1],
-            ).fetchall()
-            last = conn.execute("SELECT coalesce(max(seq), 0) FROM records").fetchone()[0]
-            conn.execute("COMMIT")
+            try:
+                last = conn.execute("SELECT coalesce(max(seq), 0) FROM records").fetchone()[0]
+                private = conn.execute(
+                    f"SELECT 1 FROM records WHERE owner = ? AND seq > ? AND seq <= ? AND entity NOT IN ({_SHARED_SQL}) "
+                    "LIMIT 1",
+                    [reader, since, last],
+                ).fetchone()
+                if private is not None:
+                    page = self._page(conn, since, limit, last, reader)
+                    return gzip.compress(page, compresslevel=1, mtime=0) if gzipped else page
+
+                def plain() -> bytes:
+                    return self._shared_page(
+                        (since, limit, last, False), lambda: self._page(conn, since, limit, last, None)
+                    )
+
+                if not gzipped:
+                    return plain()
+                return self._shared_page((since, limit, last, True), lambda: gzip.compress(plain(), 6, mtime=0))
+            finally:
+                conn.execute("COMMIT")
+
+    @staticmethod
+    def _page(conn: sqlite3.Connection, since: int, limit: int, last: int, reader: int | None) -> bytes:
+        """The page after `since`, up to `last`: shared records, and the reader's own (none when reader is None)."""
+        rows = conn.execute(
+            # The body as stored bytes (CAST): copied into the page as it is, never decoded and encoded again.
+            "SELECT r.seq, r.entity, r.id, r.content_hash, CAST(r.body AS BLOB), s.name FROM records r "
+            f"LEFT JOIN stewards s ON s.id = r.owner WHERE r.seq > ? AND r.seq <= ? "
+            f"AND (r.entity IN ({_SHARED_SQL}) OR r.owner = ?) ORDER BY r.seq LIMIT ?",
+            [since, last, -1 if reader is None else reader, limit + 1],
+        ).fetchall()
         more = len(rows) > limit
         rows = rows[:limit]
         # Without more to see, the cursor moves to the end of the sequence, past records this reader may not see.
         cursor = rows[-1][0] if more else max(since, last)
-        parts = [
-            b'{"entity":"%s","id":"%s","hash":"%s","author":%s,"body":%s}'
-            % (r[1].encode(), r[2].encode(), r[3].encode(), json.dumps(r[5], ensure_ascii=False).encode(), r[4])
-            for r in rows
-        ]
-        return b'{"records":[%s],"cursor":%d,"more":%s}' % (b",".join(parts), cursor, b"true" if more else b"false")
+        parts = [b'{"records":[']
+        for index, r in enumerate(rows):
+            author = json.dumps(r[5], ensure_ascii=False).encode()
+            parts.append(
+                b'%s{"entity":"%s","id":"%s","hash":"%s","author":%s,"body":'
+                % (b"," if index else b"", r[1].encode(), r[2].encode(), r[3].encode(), author)
+            )
+            parts.append(r[4])
+            parts.append(b"}")
+        parts.append(b'],"cursor":%d,"more":%s}' % (cursor, b"true" if more else b"false"))
+        return b"".join(parts)
+
+    def _shared_page(self, key: tuple[int, int, int, bool], build: Callable[[], bytes]) -> bytes:
+        """The page kept for `key`, or built once (by the first of the readers asking at the same moment) and kept."""
+        with self._pages_lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+                return page
+            building = self._building.setdefault(key, threading.Lock())
+        with building:
+            with self._pages_lock:
+                page = self._pages.get(key)
+            if page is None:
+                page = build()
+                with self._pages_lock:
+                    if len(page) <= PAGE_CACHE_BYTES // 4 and key not in self._pages:
+                        self._pages[key] = page
+                        self._pages_size += len(page)
+                        while self._pages_size > PAGE_CACHE_BYTES:
+                            _old, dropped = self._pages.popitem(last=False)
+                            self._pages_size -= len(dropped)
+            with self._pages_lock:
+                self._building.pop(key, None)
+        return page
 
     # -- blobs ------------------------------------------------------------------------------------------------
     def blob_path(self, sha256: str) -> Path:
@@ -879,6 +947,7 @@ _FIXED_FIELDS = ("enterprise_id", "kind", "created_at", "created_by")
 # Entities every steward reads (reference data, and what re-checking a colleague's finding needs); the others
 # are read only by the steward who wrote them.
 SHARED_ENTITIES = ("enterprise", "template", "visit", "finding", "finding_event", "enterprise_event")
+_SHARED_SQL = ", ".join(f"'{entity}'" for entity in SHARED_ENTITIES)  # our own constants, never data
 _LOOKUP_FIELDS = ("credit_code", "code")
 
 
