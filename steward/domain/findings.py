@@ -97,8 +97,11 @@ class StateHistory:
         return self._states[index - 1] if index else _OPEN
 
     @property
-    def last_change(self) -> datetime | None:
-        return self._times[-1] if self._times else None
+    def closed_for_good_at(self) -> datetime | None:
+        """From this moment on the finding is closed and nothing it recorded changes that (None: open now)."""
+        if self._states and self._states[-1].status.closed:
+            return self._times[-1]
+        return None
 
 
 def percent(part: int, whole: int) -> str:

@@ -275,9 +275,27 @@ class _FindingAsOf:
         return self.open and self.finding.deadline is not None and self.finding.deadline < as_of
 
 
-def _findings_as_of(facts: Facts, cutoff: datetime) -> list[_FindingAsOf]:
+def _last_visits(rules: Rules, facts: Facts, cutoff: datetime) -> list[RatedVisit]:
+    """The last N visits finished before the cutoff, whose findings the green check looks at."""
+    return sorted(
+        (v for v in facts.visits if v.finished_at is not None and v.finished_at < cutoff),
+        key=lambda v: (v.finished_at, v.id),
+    )[-rules.green_last_visits :]
+
+
+def _findings_as_of(facts: Facts, cutoff: datetime, recent: set[str]) -> list[_FindingAsOf]:
+    """The findings known by the cutoff that a rule or the green check can look at: those open then, and those of the
+    `recent` visits. A finding closed for good before then is neither (at scale, nine in ten at every month end)."""
     moment = cutoff - timedelta(microseconds=1)
-    return [_FindingAsOf(f, f.history.at(moment)) for f in facts.findings_in_order if f.created_at < cutoff]
+    found: list[_FindingAsOf] = []
+    for f in facts.findings_in_order:
+        if f.created_at >= cutoff:
+            break  # in the order found: the rest are later still
+        closed = f.history.closed_for_good_at
+        if closed is not None and closed <= moment and f.visit_id not in recent:
+            continue
+        found.append(_FindingAsOf(f, f.history.at(moment)))
+    return found
 
 
 def _finding_reason(colour: Colour, rule: Rule, f: _FindingAsOf, as_of: date) -> Reason:
@@ -341,10 +359,7 @@ def _fire(colour: Colour, rule: Rule, findings: list[_FindingAsOf], facts: Facts
 
 def _green_check(rules: Rules, findings: list[_FindingAsOf], facts: Facts, cutoff: datetime) -> Reason:
     """Green only if every finding of the last N finished visits was (or still can be) closed by its deadline."""
-    finished = sorted(
-        (v for v in facts.visits if v.finished_at is not None and v.finished_at < cutoff),
-        key=lambda v: (v.finished_at, v.id),
-    )[-rules.green_last_visits :]
+    finished = _last_visits(rules, facts, cutoff)
     checked = f"对照红码规则 {len(rules.red)} 条、黄码规则 {len(rules.yellow)} 条,均未触发"
     checked_en = f"checked against {len(rules.red)} red and {len(rules.yellow)} yellow rules, none fired"
     as_of = local_date(cutoff - timedelta(microseconds=1))
@@ -392,7 +407,7 @@ def rate(facts: Facts, rules: Rules, as_of: date) -> Rating:
     cutoff = end_of_day(as_of)
     records = [r for r in facts.records if r.on <= as_of]
     known = Facts(facts.findings, records, facts.visits)
-    findings = _findings_as_of(facts, cutoff)
+    findings = _findings_as_of(facts, cutoff, {v.id for v in _last_visits(rules, facts, cutoff)})
     still_open = [f for f in findings if f.open]  # only an open finding can fire a rule: most are closed
     for colour, rules_of in ((Colour.RED, rules.red), (Colour.YELLOW, rules.yellow)):
         reasons = [reason for rule in rules_of for reason in _fire(colour, rule, still_open, known, as_of)]
