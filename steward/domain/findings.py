@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -87,39 +86,6 @@ def new_deadline_problem(new_deadline: date, event_day: date) -> tuple[str, str]
 def state_as_of(events: Iterable[FindingEvent], moment: datetime) -> FindingState:
     """How the finding stood at that moment: events recorded later (a re-check next month) did not happen yet."""
     return derive_state(e for e in events if e.at <= moment)
-
-
-_OPEN = FindingState(FindingStatus.OPEN, None)
-
-
-class StateHistory:
-    """A finding's state after each of its events, worked out once: the state at any moment is then a bisection,
-    not a replay. Rating 500 enterprises as of 36 month ends asks each finding for its state 36 times; the same answer
-    as `state_as_of` (tests/test_rating.py compares them)."""
-
-    __slots__ = ("_states", "_times")
-
-    def __init__(self, events: Iterable[FindingEvent]) -> None:
-        times: list[datetime] = []
-        states: list[FindingState] = []
-        state = _OPEN
-        for event in ordered(events):
-            if not (state.status.closed and event.kind in _IGNORED_WHEN_CLOSED):
-                status = _STATUS_AFTER[event.kind]
-                state = FindingState(status, event.at if status.closed else None)
-            times.append(event.at)
-            states.append(state)
-        self._times = times
-        self._states = states
-
-    def at(self, moment: datetime) -> FindingState:
-        """How the finding stood at `moment` (events at exactly that moment included, as in `state_as_of`)."""
-        index = bisect_right(self._times, moment)
-        return self._states[index - 1] if index else _OPEN
-
-    @property
-    def last_change(self) -> datetime | None:
-        return self._times[-1] if self._times else None
 
 
 def percent(part: int, whole: int) -> str:
