@@ -277,3 +277,11 @@ def test_the_state_index_of_a_timeline_rates_exactly_as_replaying_every_finding(
     from steward.domain.rating import _StateIndex
 
     assert rate(f, RULES, as_of, _StateIndex(f.findings)) == rate(f, RULES, as_of)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_facts(), days)
+def test_the_colour_a_timeline_asks_each_day_is_the_rated_colour(f: Facts, as_of: date) -> None:
+    from steward.domain.rating import _colour, _StateIndex
+
+    assert _colour(f, RULES, as_of, _StateIndex(f.findings)) is rate(f, RULES, as_of).colour

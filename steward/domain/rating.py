@@ -355,37 +355,34 @@ def records_in_window(records: Iterable[RatedRecord], rule: Rule, as_of: date) -
     )
 
 
-def _fire(colour: Colour, rule: Rule, findings: list[_FindingAsOf], facts: Facts, as_of: date) -> list[Reason]:
+def _finding_hits(rule: Rule, findings: list[_FindingAsOf], as_of: date) -> list[_FindingAsOf]:
     if rule.kind is RuleKind.OPEN_FINDING:
-        return [
-            _finding_reason(colour, rule, f, as_of) for f in findings if f.open and f.finding.severity == rule.severity
-        ]
-    if rule.kind is RuleKind.OVERDUE_FINDING:
-        return [
-            _finding_reason(colour, rule, f, as_of)
-            for f in findings
-            if f.overdue(as_of) and f.finding.severity == rule.severity
-        ]
+        return [f for f in findings if f.open and f.finding.severity == rule.severity]
+    return [f for f in findings if f.overdue(as_of) and f.finding.severity == rule.severity]
+
+
+def _fires(rule: Rule, findings: list[_FindingAsOf], facts: Facts, as_of: date) -> bool:
+    if rule.kind in (RuleKind.OPEN_FINDING, RuleKind.OVERDUE_FINDING):
+        return bool(_finding_hits(rule, findings, as_of))
+    return len(records_in_window(facts.records, rule, as_of)) >= rule.threshold
+
+
+def _fire(colour: Colour, rule: Rule, findings: list[_FindingAsOf], facts: Facts, as_of: date) -> list[Reason]:
+    if rule.kind in (RuleKind.OPEN_FINDING, RuleKind.OVERDUE_FINDING):
+        return [_finding_reason(colour, rule, f, as_of) for f in _finding_hits(rule, findings, as_of)]
     hits = records_in_window(facts.records, rule, as_of)
     return [_record_reason(colour, rule, hits)] if len(hits) >= rule.threshold else []
 
 
-def _green_check(rules: Rules, findings: list[_FindingAsOf], facts: Facts, cutoff: datetime) -> Reason:
-    """Green only if every finding of the last N finished visits was (or still can be) closed by its deadline."""
+def _last_visits(
+    rules: Rules, findings: list[_FindingAsOf], facts: Facts, cutoff: datetime
+) -> tuple[list[RatedVisit], list[_FindingAsOf], list[_FindingAsOf]]:
+    """The last N finished visits, their findings, and those of them not closed by their deadline."""
     finished = sorted(
         (v for v in facts.visits if v.finished_at is not None and v.finished_at < cutoff),
         key=lambda v: (v.finished_at, v.id),
     )[-rules.green_last_visits :]
-    checked = f"对照红码规则 {len(rules.red)} 条、黄码规则 {len(rules.yellow)} 条,均未触发"
-    checked_en = f"checked against {len(rules.red)} red and {len(rules.yellow)} yellow rules, none fired"
     as_of = local_date(cutoff - timedelta(microseconds=1))
-    if not finished:
-        return Reason(
-            Colour.GREEN,
-            "green",
-            f"绿码:{checked};尚无已完成的巡查",
-            f"Green: {checked_en}; no finished visit yet",
-        )
     ids = {v.id for v in finished}
     recent = [f for f in findings if f.finding.visit_id in ids]
     late = [
@@ -394,6 +391,21 @@ def _green_check(rules: Rules, findings: list[_FindingAsOf], facts: Facts, cutof
         if f.deadline is not None
         and ((f.state.closed_at is not None and local_date(f.state.closed_at) > f.deadline) or f.overdue(as_of))
     ]
+    return finished, recent, late
+
+
+def _green_check(rules: Rules, findings: list[_FindingAsOf], facts: Facts, cutoff: datetime) -> Reason:
+    """Green only if every finding of the last N finished visits was (or still can be) closed by its deadline."""
+    finished, recent, late = _last_visits(rules, findings, facts, cutoff)
+    checked = f"对照红码规则 {len(rules.red)} 条、黄码规则 {len(rules.yellow)} 条,均未触发"
+    checked_en = f"checked against {len(rules.red)} red and {len(rules.yellow)} yellow rules, none fired"
+    if not finished:
+        return Reason(
+            Colour.GREEN,
+            "green",
+            f"绿码:{checked};尚无已完成的巡查",
+            f"Green: {checked_en}; no finished visit yet",
+        )
     first = local_date(finished[0].finished_at or cutoff).isoformat()
     last = local_date(finished[-1].finished_at or cutoff).isoformat()
     if late:
@@ -416,6 +428,18 @@ def _green_check(rules: Rules, findings: list[_FindingAsOf], facts: Facts, cutof
         "were closed by their deadlines or are not yet due",
         tuple(("visit", v.id, local_date(v.finished_at or cutoff).isoformat()) for v in finished),
     )
+
+
+def _colour(facts: Facts, rules: Rules, as_of: date, index: _StateIndex) -> Colour:
+    """rate(...).colour without wording a reason: a timeline asks this of every day and words only the changes."""
+    cutoff = end_of_day(as_of)
+    known = Facts(facts.findings, [r for r in facts.records if r.on <= as_of], facts.visits)
+    findings = _findings_as_of(facts.findings, cutoff, index)
+    for colour, rules_of in ((Colour.RED, rules.red), (Colour.YELLOW, rules.yellow)):
+        if any(_fires(rule, findings, known, as_of) for rule in rules_of):
+            return colour
+    _finished, _recent, late = _last_visits(rules, findings, known, cutoff)
+    return Colour.YELLOW if late else Colour.GREEN
 
 
 def rate(facts: Facts, rules: Rules, as_of: date, _index: _StateIndex | None = None) -> Rating:
@@ -466,8 +490,8 @@ def timeline(facts: Facts, rules: Rules, until: date) -> list[Change]:
     previous: Colour | None = None
     index = _StateIndex(facts.findings)
     for day in sorted(d for d in change_days(facts, rules) if d <= until):
-        rating = rate(facts, rules, day, index)
-        if rating.colour != previous:
+        if _colour(facts, rules, day, index) != previous:
+            rating = rate(facts, rules, day, index)
             changes.append(Change(day, rating, previous))
             previous = rating.colour
     return changes
@@ -481,8 +505,8 @@ def changes_between(facts: Facts, rules: Rules, first: date, last: date) -> tupl
     changes: list[Change] = []
     previous = before.colour
     for day in sorted(d for d in change_days(facts, rules) if first <= d <= last):
-        rating = rate(facts, rules, day, index)
-        if rating.colour != previous:
+        if _colour(facts, rules, day, index) != previous:
+            rating = rate(facts, rules, day, index)
             changes.append(Change(day, rating, previous))
             previous = rating.colour
     return before, changes
