@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -505,17 +506,23 @@ class PeriodFinding:
     row: dict[str, Any]
     standing: Standing
 
-    @property
+    @cached_property
     def found_month(self) -> str:
-        return _local(self.row["created_at"], "%Y-%m")
+        return _month(clock.from_text(self.row["created_at"]))
 
-    @property
+    @cached_property
     def rectified_month(self) -> str | None:
         """The month it was rectified in, if it stood rectified at the period's end."""
         closed = self.standing.closed_at
         if self.standing.bucket != "rectified" or closed is None:
             return None
-        return closed.astimezone().strftime("%Y-%m")
+        return _month(closed)
+
+
+def _month(moment: datetime) -> str:
+    """YYYY-MM of an instant on this computer's calendar (strftime costs a tenth of a year's figures)."""
+    local = moment.astimezone()
+    return f"{local.year:04d}-{local.month:02d}"
 
 
 @dataclass(frozen=True)

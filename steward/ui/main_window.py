@@ -264,7 +264,6 @@ class MainWindow(QMainWindow):
         return self._dashboard
 
     def show_dashboard(self) -> None:
-        self.dashboard.reload_groups()
         self.dashboard.refresh()
         self.stack.setCurrentWidget(self.dashboard)
         self.nav_dashboard.setChecked(True)

@@ -240,10 +240,10 @@ def test_the_group_chooser_counts_one_group(window: MainWindow, qtbot: QtBot, pa
     enterprises.update(park, rows[0]["id"], industry="机械")
     window.show_dashboard()
     screen = window.dashboard
+    first, last = dashboard.period_of(PeriodKind.THIS_MONTH)
+    _shown(qtbot, screen, first, last)  # the groups offered come with the first figures
     names = [screen.group.itemText(i) for i in range(screen.group.count())]
     assert names[0] == "全部企业" and "行业:机械" in names and "行业:工艺品" in names
-    first, last = dashboard.period_of(PeriodKind.THIS_MONTH)
-    _shown(qtbot, screen, first, last)
     machinery = Group(GroupKind.INDUSTRY, "机械")
     screen.set_period(PeriodKind.CUSTOM, last - timedelta(days=120), last)
     screen.group.setCurrentIndex(names.index("行业:机械"))
@@ -288,3 +288,13 @@ def test_the_colour_chart_is_made_again_only_when_what_it_reads_changed(
     window.show_dashboard()
     _shown(qtbot, screen, first, last)
     assert sum(screen.colours[-1][1].values()) == sum(made[-1][1].values()) + 1
+
+
+def test_a_custom_period_ending_before_it_starts_is_said_not_counted(window: MainWindow, qtbot: QtBot) -> None:
+    window.show_dashboard()
+    screen = window.dashboard
+    first, last = dashboard.period_of(PeriodKind.THIS_MONTH)
+    _shown(qtbot, screen, first, last)
+    screen.set_period(PeriodKind.CUSTOM, last, last - timedelta(days=3))
+    qtbot.waitUntil(lambda: "开始日期晚于结束日期" in screen.as_of.text(), timeout=WAIT_MS)
+    assert screen.data is None  # nothing shown as if it were this period's figures

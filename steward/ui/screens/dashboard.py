@@ -191,14 +191,16 @@ class DashboardScreen(QWidget):
             return self.tr("乡镇:{name}").format(name=group.value)
         return self.tr("全部企业")
 
-    def reload_groups(self) -> None:
+    def set_groups(self, groups: list[Group]) -> None:
+        """The groups offered, as counted with the figures; the chosen one stays chosen while it exists."""
+        if [self.group.itemData(i) for i in range(self.group.count())] == groups:
+            return
         chosen = self.chosen_group()
         self.group.blockSignals(True)
         self.group.clear()
-        for group in dashboard.groups(self.profile):
+        for group in groups:
             self.group.addItem(self._group_name(group), group)
-        index = self.group.findData(chosen)
-        self.group.setCurrentIndex(max(0, index))
+        self.group.setCurrentIndex(max(0, self.group.findData(chosen)))
         self.group.blockSignals(False)
 
     # -- counting -------------------------------------------------------------------------------------------------
@@ -209,13 +211,14 @@ class DashboardScreen(QWidget):
         group = self.chosen_group()
         self._request += 1
         request = self._request
+        self.data, self.colours = None, ()  # bars still drawn open nothing until they are counted again
         self.as_of.setText(self.tr("正在统计 {first} 至 {last}…").format(first=first, last=last))
         self.by_colour.chart_.setTitle(self.tr("三色码企业数(月末)") + " " + self.tr("正在计算…"))
         profile = self.profile
 
-        def count(_progress: object) -> Dashboard:
+        def count(_progress: object) -> tuple[Dashboard, list[Group]]:
             with profile.reader() as reader:  # its own connection, off the GUI thread
-                return dashboard.compute(reader, first, last, group, with_colours=False)
+                return dashboard.compute(reader, first, last, group, with_colours=False), dashboard.groups(reader)
 
         cache = self._colour_cache
 
@@ -232,7 +235,7 @@ class DashboardScreen(QWidget):
                 cache[key] = made
                 return made
 
-        self.background.run(count, self._when(request, self.show_dashboard), self._failed, owner=self)
+        self.background.run(count, self._when(request, self._counted), self._failed, owner=self)
         self.background.run(rate, self._when(request, self.show_colours), self._failed, owner=self)
 
     def _when(self, request: int, show: Callable[[object], None]) -> Callable[[object], None]:
@@ -246,6 +249,12 @@ class DashboardScreen(QWidget):
         self.as_of.setText(language.said(error))
 
     # -- showing --------------------------------------------------------------------------------------------------
+    def _counted(self, result: object) -> None:
+        assert isinstance(result, tuple)
+        data, groups = result
+        self.set_groups(groups)
+        self.show_dashboard(data)
+
     def show_dashboard(self, data: object) -> None:
         assert isinstance(data, Dashboard)
         self.data = data
