@@ -318,122 +318,132 @@ Save as “{other}” instead?</translation>
   <context>
     <name>FindingHistoryDialog</name>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="41" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="42" />
       <source>问题记录</source>
       <translation>Finding record</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="47" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="48" />
       <source>时间</source>
       <translation>Time</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="48" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="49" />
       <source>事件</source>
       <translation>Event</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="49" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="50" />
       <source>记录人</source>
       <translation>By</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="50" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="51" />
       <source>说明</source>
       <translation>Note</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="59" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="60" />
       <source>企业报告已整改…</source>
       <translation>Enterprise reports rectified…</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="60" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="61" />
       <source>免于整改…</source>
       <translation>Waive…</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="61" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="62" />
       <source>重新打开…</source>
       <translation>Reopen…</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="74" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="75" />
       <source>照片(含整改后照片)</source>
       <translation>Photos (incl. after rectification)</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="87" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="85" />
+      <source>新整改期限:{d}</source>
+      <translation>New deadline: {d}</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/finding_history.py" line="91" />
+      <source>{now}(部分整改后约定;原期限 {was})</source>
+      <translation>{now} (agreed at a partial rectification; first deadline {was})</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/finding_history.py" line="100" />
       <source>企业</source>
       <translation>Enterprise</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="88" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="101" />
       <source>检查项</source>
       <translation>Item</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="89" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="102" />
       <source>位置</source>
       <translation>Location</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="90" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="103" />
       <source>问题描述</source>
       <translation>Finding</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="91" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="104" />
       <source>依据</source>
       <translation>Basis</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="92" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="105" />
       <source>等级</source>
       <translation>Severity</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="93" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="106" />
       <source>整改要求</source>
       <translation>Requirement</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="94" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="107" />
       <source>整改期限</source>
       <translation>Deadline</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="98" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="111" />
       <source>状态:{s}</source>
       <translation>Status: {s}</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="100" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="113" />
       <source> · 逾期 {n} 天</source>
       <translation> · {n} days overdue</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="102" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="115" />
       <source> · 用时 {n} 天闭环</source>
       <translation> · closed in {n} days</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="112" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="125" />
       <source>问题尚未闭环,无需重新打开。</source>
       <translation>The finding is still open; no need to reopen it.</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="114" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="127" />
       <source>问题已闭环;如需继续跟踪,请先重新打开。</source>
       <translation>The finding is closed; reopen it to keep following it.</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="123" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="136" />
       <source>理由(必填):</source>
       <translation>Reason (required):</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/finding_history.py" line="123" />
+      <location filename="../../steward/ui/widgets/finding_history.py" line="136" />
       <source>说明:</source>
       <translation>Note:</translation>
     </message>
@@ -637,67 +647,67 @@ New findings: {new}; rectified at this re-check: {closed}; still open at the ent
   <context>
     <name>ItemPanel</name>
     <message>
-      <location filename="../../steward/ui/widgets/item_panel.py" line="75" />
+      <location filename="../../steward/ui/widgets/item_panel.py" line="76" />
       <source>备注(现场情况、数据读数等)</source>
       <translation>Notes (on-site conditions, readings…)</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/item_panel.py" line="84" />
+      <location filename="../../steward/ui/widgets/item_panel.py" line="85" />
       <source>问题记录</source>
       <translation>Finding record</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/item_panel.py" line="105" />
+      <location filename="../../steward/ui/widgets/item_panel.py" line="106" />
       <source>照片</source>
       <translation>Photos</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/item_panel.py" line="133" />
+      <location filename="../../steward/ui/widgets/item_panel.py" line="134" />
       <source>    上次巡查:{r}</source>
       <translation>    Last visit: {r}</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/item_panel.py" line="136" />
+      <location filename="../../steward/ui/widgets/item_panel.py" line="137" />
       <source>依据:{basis}</source>
       <translation>Basis: {basis}</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/item_panel.py" line="138" />
+      <location filename="../../steward/ui/widgets/item_panel.py" line="139" />
       <source>检查指引:{g}</source>
       <translation>Guidance: {g}</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/item_panel.py" line="141" />
+      <location filename="../../steward/ui/widgets/item_panel.py" line="142" />
       <source>巡查已完成并锁定;如需更正请点“修订…”。</source>
       <translation>The visit is finished and locked; to correct it, click "Amend…".</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/item_panel.py" line="167" />
+      <location filename="../../steward/ui/widgets/item_panel.py" line="168" />
       <source>已记入原问题(发现于 {found},位置:{loc}):复查结果“未整改”,未新建问题。</source>
       <translation>Recorded on the earlier finding (found {found}, location: {loc}): re-check "Not rectified"; no new finding.</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/item_panel.py" line="168" />
+      <location filename="../../steward/ui/widgets/item_panel.py" line="169" />
       <source>未注明</source>
       <translation>not given</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/item_panel.py" line="192" />
+      <location filename="../../steward/ui/widgets/item_panel.py" line="193" />
       <source>删除问题记录?</source>
       <translation>Delete the finding?</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/item_panel.py" line="193" />
+      <location filename="../../steward/ui/widgets/item_panel.py" line="194" />
       <source>此项已记录问题。改为“{r}”将删除该问题记录(照片保留在此项下)。是否继续?</source>
       <translation>This item has a finding. Changing to "{r}" deletes the finding (photos stay with the item). Continue?</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/item_panel.py" line="229" />
+      <location filename="../../steward/ui/widgets/item_panel.py" line="230" />
       <source>此项已有未整改问题</source>
       <translation>This item has an open finding</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/item_panel.py" line="231" />
+      <location filename="../../steward/ui/widgets/item_panel.py" line="232" />
       <source>此项在 {found} 已发现问题,至今未整改:
 {desc}
 位置:{loc}
@@ -710,17 +720,17 @@ Location: {loc}
 Is it the same problem?</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/item_panel.py" line="235" />
+      <location filename="../../steward/ui/widgets/item_panel.py" line="236" />
       <source>仍未整改(记入原问题)</source>
       <translation>Still not rectified (record on it)</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/item_panel.py" line="236" />
+      <location filename="../../steward/ui/widgets/item_panel.py" line="237" />
       <source>这是新问题</source>
       <translation>It is a new finding</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/item_panel.py" line="237" />
+      <location filename="../../steward/ui/widgets/item_panel.py" line="238" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
@@ -834,152 +844,150 @@ Is it the same problem?</translation>
       <translation>A sync is running; switch the language when it is done.</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="280" />
+      <location filename="../../steward/ui/main_window.py" line="292" />
       <source>已有未完成的巡查</source>
       <translation>Unfinished visit exists</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="282" />
-      <source>{name} 已有一次未完成的巡查({started} 开始,已检查 {n}/{total} 项)。
-每家企业同时只能有一次未完成的巡查。继续这次巡查吗?</source>
-      <translation>{name} has an unfinished visit (started {started}, {n}/{total} items checked).
-An enterprise can have only one unfinished visit at a time. Resume it?</translation>
-    </message>
-    <message>
-      <location filename="../../steward/ui/main_window.py" line="295" />
+      <location filename="../../steward/ui/main_window.py" line="285" />
       <source>无法开始巡查</source>
       <translation>Cannot start the visit</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="356" />
+      <location filename="../../steward/ui/main_window.py" line="292" />
+      <source>继续这次巡查吗?</source>
+      <translation>Continue that visit?</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/main_window.py" line="354" />
       <source>发现问题 {found} · 已整改 {rect} · 整改率 {rate} · 待整改 {open} · 逾期 {over}</source>
       <translation>Findings {found} · Rectified {rect} · Rate {rate} · Open {open} · Overdue {over}</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="367" />
+      <location filename="../../steward/ui/main_window.py" line="365" />
       <source>出错了</source>
       <translation>Something went wrong</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="378" />
+      <location filename="../../steward/ui/main_window.py" line="376" />
       <source>问题台账</source>
       <translation>Findings</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="384" />
+      <location filename="../../steward/ui/main_window.py" line="382" />
       <source>整改通知书</source>
       <translation>Rectification notice</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="386" />
+      <location filename="../../steward/ui/main_window.py" line="384" />
       <source>巡查报告</source>
       <translation>Visit report</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="400" />
+      <location filename="../../steward/ui/main_window.py" line="398" />
       <source>正在生成 {title}…</source>
       <translation>Making {title}…</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="420" />
-      <location filename="../../steward/ui/main_window.py" line="423" />
+      <location filename="../../steward/ui/main_window.py" line="418" />
+      <location filename="../../steward/ui/main_window.py" line="421" />
       <source>期间汇总</source>
       <translation>Period summary</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="431" />
+      <location filename="../../steward/ui/main_window.py" line="429" />
       <source>导出哪段时间的巡查</source>
       <translation>Export the visits of which period</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="437" />
+      <location filename="../../steward/ui/main_window.py" line="435" />
       <source>导出到文件夹</source>
       <translation>Export to folder</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="446" />
+      <location filename="../../steward/ui/main_window.py" line="444" />
       <source>正在导出…</source>
       <translation>Exporting…</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="446" />
+      <location filename="../../steward/ui/main_window.py" line="444" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="447" />
-      <location filename="../../steward/ui/main_window.py" line="469" />
+      <location filename="../../steward/ui/main_window.py" line="445" />
+      <location filename="../../steward/ui/main_window.py" line="467" />
       <source>批量导出</source>
       <translation>Export</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="465" />
+      <location filename="../../steward/ui/main_window.py" line="463" />
       <source>已导出 {n} 个文件到 {folder}</source>
       <translation>Exported {n} files to {folder}</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="487" />
+      <location filename="../../steward/ui/main_window.py" line="485" />
       <source>{name} 的巡查({started} 开始)尚未完成。是否继续?</source>
       <translation>The visit to {name} (started {started}) is not finished. Resume it?</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="493" />
+      <location filename="../../steward/ui/main_window.py" line="491" />
       <source>继续巡查</source>
       <translation>Resume visit</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="503" />
+      <location filename="../../steward/ui/main_window.py" line="501" />
       <source>{name} · {started} 开始 · 已检查 {n}/{total} 项</source>
       <translation>{name} · started {started} · {n}/{total} items checked</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="513" />
-      <location filename="../../steward/ui/main_window.py" line="520" />
+      <location filename="../../steward/ui/main_window.py" line="511" />
+      <location filename="../../steward/ui/main_window.py" line="518" />
       <source>未完成的巡查</source>
       <translation>Unfinished visits</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="513" />
+      <location filename="../../steward/ui/main_window.py" line="511" />
       <source>没有未完成的巡查。</source>
       <translation>No unfinished visits.</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="520" />
+      <location filename="../../steward/ui/main_window.py" line="518" />
       <source>以下巡查尚未完成,选择一个继续:</source>
       <translation>These visits are not finished; choose one to resume:</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="597" />
+      <location filename="../../steward/ui/main_window.py" line="595" />
       <source>选择备份位置(例如U盘)</source>
       <translation>Choose where to back up (a USB stick, say)</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="602" />
+      <location filename="../../steward/ui/main_window.py" line="600" />
       <source>备份</source>
       <translation>Backup</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="602" />
+      <location filename="../../steward/ui/main_window.py" line="600" />
       <source>正在备份档案“{name}”…</source>
       <translation>Backing up profile “{name}”…</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="605" />
+      <location filename="../../steward/ui/main_window.py" line="603" />
       <source>备份失败</source>
       <translation>Backup failed</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="607" />
+      <location filename="../../steward/ui/main_window.py" line="605" />
       <source>已备份到 {path}</source>
       <translation>Backed up to {path}</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="610" />
+      <location filename="../../steward/ui/main_window.py" line="608" />
       <source>备份完成</source>
       <translation>Backup done</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="611" />
+      <location filename="../../steward/ui/main_window.py" line="609" />
       <source>档案已备份到:
 {path}
 
@@ -990,44 +998,44 @@ An enterprise can have only one unfinished visit at a time. Resume it?</translat
 {n} photo files, {mb:.1f} MB in all. Restore it with the command steward restore.</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="626" />
+      <location filename="../../steward/ui/main_window.py" line="624" />
       <source>每日备份</source>
       <translation>Daily backup</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="626" />
+      <location filename="../../steward/ui/main_window.py" line="624" />
       <source>正在进行每日自动备份,请稍候…</source>
       <translation>Making the daily backup, please wait…</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="629" />
+      <location filename="../../steward/ui/main_window.py" line="627" />
       <source>每日备份失败</source>
       <translation>Daily backup failed</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="640" />
-      <location filename="../../steward/ui/main_window.py" line="649" />
-      <location filename="../../steward/ui/main_window.py" line="654" />
+      <location filename="../../steward/ui/main_window.py" line="638" />
+      <location filename="../../steward/ui/main_window.py" line="647" />
+      <location filename="../../steward/ui/main_window.py" line="652" />
       <source>导出诊断信息</source>
       <translation>Export diagnostics</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="640" />
+      <location filename="../../steward/ui/main_window.py" line="638" />
       <source>压缩包</source>
       <translation>Zip archives</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="649" />
+      <location filename="../../steward/ui/main_window.py" line="647" />
       <source>导出失败:{reason}</source>
       <translation>Export failed: {reason}</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="651" />
+      <location filename="../../steward/ui/main_window.py" line="649" />
       <source>诊断信息已保存:{path}</source>
       <translation>Diagnostics saved: {path}</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/main_window.py" line="655" />
+      <location filename="../../steward/ui/main_window.py" line="653" />
       <source>诊断信息已保存到:
 {path}
 
@@ -1041,12 +1049,12 @@ It holds the logs and the check results, no photos, signatures or sync token.</t
   <context>
     <name>MarkupCanvas</name>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="90" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="92" />
       <source>文字标注</source>
       <translation>Text label</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="90" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="92" />
       <source>标注文字:</source>
       <translation>Label text:</translation>
     </message>
@@ -1067,87 +1075,87 @@ It holds the logs and the check results, no photos, signatures or sync token.</t
   <context>
     <name>PhotoMarkupEditor</name>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="186" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="188" />
       <source>标注照片(原图不变)</source>
       <translation>Mark up photo (the original stays unchanged)</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="197" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="199" />
       <source>圈</source>
       <translation>Circle</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="197" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="199" />
       <source>拖动画圈,圈出问题所在</source>
       <translation>Drag to circle the problem</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="198" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="200" />
       <source>箭头</source>
       <translation>Arrow</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="198" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="200" />
       <source>从起点拖到要指的地方</source>
       <translation>Drag from the start to what it points at</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="199" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="201" />
       <source>文字</source>
       <translation>Text</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="199" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="201" />
       <source>点一下放置文字</source>
       <translation>Tap to place text</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="200" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="202" />
       <source>模糊</source>
       <translation>Blur</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="200" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="202" />
       <source>框住人脸、车牌等,打印时模糊处理</source>
       <translation>Box faces, number plates and the like: blurred in print</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="214" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="216" />
       <source>撤销</source>
       <translation>Undo</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="214" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="216" />
       <source>撤销上一个图形</source>
       <translation>Undo the last shape</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="220" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="222" />
       <source>修订理由(巡查已完成,必须填写)</source>
       <translation>Reason for the amendment (required: the visit is finished)</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="224" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="226" />
       <source>标注画在副本上;原图保持不变,作为证据保存,报告中打印原图校验码。</source>
       <translation>Markup is drawn on a copy; the original stays unchanged as evidence, and reports print its checksum.</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="228" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="230" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="228" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="230" />
       <source>放弃本次修改</source>
       <translation>Discard these changes</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="230" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="232" />
       <source>保存</source>
       <translation>Save</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_markup.py" line="230" />
+      <location filename="../../steward/ui/widgets/photo_markup.py" line="232" />
       <source>保存标注并生成标注副本</source>
       <translation>Save the markup and make the marked copy</translation>
     </message>
@@ -1155,52 +1163,52 @@ It holds the logs and the check results, no photos, signatures or sync token.</t
   <context>
     <name>PhotoStrip</name>
     <message>
-      <location filename="../../steward/ui/widgets/photo_strip.py" line="72" />
+      <location filename="../../steward/ui/widgets/photo_strip.py" line="73" />
       <source>添加照片</source>
       <translation>Add photos</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_strip.py" line="74" />
+      <location filename="../../steward/ui/widgets/photo_strip.py" line="75" />
       <source>粘贴</source>
       <translation>Paste</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_strip.py" line="75" />
+      <location filename="../../steward/ui/widgets/photo_strip.py" line="76" />
       <source>粘贴剪贴板中的图片或文件 (Ctrl+V)</source>
       <translation>Paste an image or files from the clipboard (Ctrl+V)</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_strip.py" line="77" />
+      <location filename="../../steward/ui/widgets/photo_strip.py" line="78" />
       <source>删除所选</source>
       <translation>Delete selected</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_strip.py" line="79" />
+      <location filename="../../steward/ui/widgets/photo_strip.py" line="80" />
       <source>撤销删除</source>
       <translation>Undo delete</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_strip.py" line="144" />
+      <location filename="../../steward/ui/widgets/photo_strip.py" line="145" />
       <source>照片缺失</source>
       <translation>Photo missing</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_strip.py" line="152" />
+      <location filename="../../steward/ui/widgets/photo_strip.py" line="153" />
       <source>选择照片</source>
       <translation>Choose photos</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_strip.py" line="152" />
+      <location filename="../../steward/ui/widgets/photo_strip.py" line="153" />
       <source>照片</source>
       <translation>Photos</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_strip.py" line="201" />
+      <location filename="../../steward/ui/widgets/photo_strip.py" line="202" />
       <source>剪贴板中没有图片。</source>
       <translation>No image on the clipboard.</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/photo_strip.py" line="221" />
+      <location filename="../../steward/ui/widgets/photo_strip.py" line="222" />
       <source>撤销删除({n}张)</source>
       <translation>Undo delete ({n})</translation>
     </message>
@@ -1256,12 +1264,12 @@ It holds the logs and the check results, no photos, signatures or sync token.</t
   <context>
     <name>RecheckPanel</name>
     <message>
-      <location filename="../../steward/ui/widgets/recheck_panel.py" line="212" />
+      <location filename="../../steward/ui/widgets/recheck_panel.py" line="229" />
       <source>复查:本企业尚未整改的问题共 {n} 个</source>
       <translation>Re-check: open findings at this enterprise: {n}</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/recheck_panel.py" line="216" />
+      <location filename="../../steward/ui/widgets/recheck_panel.py" line="233" />
       <source>没有需要复查的问题。</source>
       <translation>No findings to re-check.</translation>
     </message>
@@ -1269,74 +1277,74 @@ It holds the logs and the check results, no photos, signatures or sync token.</t
   <context>
     <name>RecheckRow</name>
     <message>
-      <location filename="../../steward/ui/widgets/recheck_panel.py" line="37" />
+      <location filename="../../steward/ui/widgets/recheck_panel.py" line="38" />
       <source>已整改</source>
       <translation>Rectified</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/recheck_panel.py" line="38" />
+      <location filename="../../steward/ui/widgets/recheck_panel.py" line="39" />
       <source>部分整改</source>
       <translation>Partly rectified</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/recheck_panel.py" line="39" />
+      <location filename="../../steward/ui/widgets/recheck_panel.py" line="40" />
       <source>未整改</source>
       <translation>Not rectified</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/recheck_panel.py" line="56" />
+      <location filename="../../steward/ui/widgets/recheck_panel.py" line="121" />
       <source>{sev} · {loc} · 发现于 {found} · 期限 {deadline}</source>
       <translation>{sev} · {loc} · found {found} · deadline {deadline}</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/recheck_panel.py" line="58" />
+      <location filename="../../steward/ui/widgets/recheck_panel.py" line="123" />
       <source>未注明位置</source>
       <translation>no location</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/recheck_panel.py" line="62" />
+      <location filename="../../steward/ui/widgets/recheck_panel.py" line="128" />
       <source>已逾期 {n} 天</source>
       <translation>{n} days overdue</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/recheck_panel.py" line="65" />
+      <location filename="../../steward/ui/widgets/recheck_panel.py" line="61" />
       <source>复查意见(选择结果前后均可填写)</source>
       <translation>Re-check note (before or after choosing the outcome)</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/recheck_panel.py" line="87" />
+      <location filename="../../steward/ui/widgets/recheck_panel.py" line="83" />
       <source>选择复查结果后,可在此添加整改后照片。</source>
       <translation>Choose the outcome, then add after-rectification photos here.</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/recheck_panel.py" line="92" />
+      <location filename="../../steward/ui/widgets/recheck_panel.py" line="88" />
       <source>发现时的照片</source>
       <translation>Photos when found</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/recheck_panel.py" line="93" />
+      <location filename="../../steward/ui/widgets/recheck_panel.py" line="89" />
       <source>发现时没有拍照。</source>
       <translation>No photos when found.</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/recheck_panel.py" line="100" />
+      <location filename="../../steward/ui/widgets/recheck_panel.py" line="96" />
       <source>今日复查照片</source>
       <translation>Today's re-check photos</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/recheck_panel.py" line="153" />
+      <location filename="../../steward/ui/widgets/recheck_panel.py" line="119" />
+      <source>{now}(原期限 {was})</source>
+      <translation>{now} (first deadline {was})</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/recheck_panel.py" line="165" />
       <source>部分整改:新的整改期限</source>
       <translation>Partly rectified: new deadline</translation>
     </message>
     <message>
-      <location filename="../../steward/ui/widgets/recheck_panel.py" line="164" />
+      <location filename="../../steward/ui/widgets/recheck_panel.py" line="176" />
       <source>尚未整改的部分,企业须在何日前完成?</source>
       <translation>By which date must the enterprise finish the rest?</translation>
-    </message>
-    <message>
-      <location filename="../../steward/ui/widgets/recheck_panel.py" line="181" />
-      <source>新整改期限:{d}</source>
-      <translation>New deadline: {d}</translation>
     </message>
   </context>
   <context>
