@@ -85,3 +85,6 @@ def test_the_strip_shows_the_marked_copy_at_once_after_markup_is_saved(
     editor.save()
     qtbot.waitUntil(lambda: not strip.list.item(0).icon().isNull() and _reddish_pixels(strip) > 20, timeout=5000)
     viewer.close()
+    # Nothing left on the pool to deliver to widgets that the test's end destroys.
+    assert Background.shared().pool.waitForDone(10_000)
+    QApplication.processEvents()
