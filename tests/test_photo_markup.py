@@ -176,3 +176,45 @@ def test_a_lost_marked_copy_is_reported_and_never_replaced_by_the_unblurred_phot
     pdf = documents.render(documents.build_visit_report(profile, visit["id"])).pdf
     assert not [image for page in reader(pdf).pages for image in page.images]
     assert "照片缺失" in text(pdf)
+
+
+def _red_pixels(path: Path, box: tuple[int, int, int, int]) -> int:
+    """Pixels clearly redder than grey (the ink, thinned and mixed with the checkerboard at thumbnail size)."""
+    with Image.open(path) as img:
+        region = img.convert("RGB").crop(box)
+    return sum(1 for x in range(region.width) for y in range(region.height) if _reddish(region.getpixel((x, y))))
+
+
+def _reddish(pixel: tuple[int, int, int]) -> bool:
+    r, g, b = pixel
+    return r - max(g, b) > 35
+
+
+def test_strips_show_the_marked_copy_made_again_after_each_edit(profile: Profile, shot: dict) -> None:
+    own = photo_markup.thumb_path(profile, shot["sha"])
+    assert own == profile.photos.thumb_path(shot["sha"])
+    # The thumbnail is 256 px wide for a 1200 px photo: the circle of SHAPES[0] spans about (21..85, 21..64).
+    circle_box, moved_box = (15, 15, 90, 70), (150, 15, 240, 70)
+    assert _red_pixels(own, circle_box) == 0
+
+    first = photo_markup.save(profile, shot["sha"], SHAPES[:1])
+    thumb = photo_markup.thumb_path(profile, shot["sha"])
+    assert thumb == profile.photos.thumb_path(first["marked_sha256"]) and thumb != own
+    assert _red_pixels(thumb, circle_box) > 20
+
+    # Edited: the circle moved to the right. The strip's picture follows; the earlier one stays for old documents.
+    moved = [{"tool": "circle", "x1": 750, "y1": 100, "x2": 1100, "y2": 300}]
+    second = photo_markup.save(profile, shot["sha"], moved)
+    again = photo_markup.thumb_path(profile, shot["sha"])
+    assert again == profile.photos.thumb_path(second["marked_sha256"]) != thumb
+    assert _red_pixels(again, circle_box) == 0 and _red_pixels(again, moved_box) > 20
+    assert not [p for p in check_profile(profile).problems if p.code == "stray_file"]
+
+    again.unlink()  # a lost thumbnail of the marked copy is made again from it
+    assert photo_markup.thumb_path(profile, shot["sha"]) == again and _red_pixels(again, moved_box) > 20
+    again.unlink()
+    photo_markup.marked_path(profile, second["marked_sha256"]).unlink()  # type: ignore[union-attr]
+    assert photo_markup.thumb_path(profile, shot["sha"]) is None  # never the unmarked photo in its place
+
+    photo_markup.save(profile, shot["sha"], [])  # markup removed: the photo as taken
+    assert photo_markup.thumb_path(profile, shot["sha"]) == own

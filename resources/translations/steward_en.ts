@@ -749,6 +749,16 @@ Save as “{other}” instead?</translation>
       <source>说明:</source>
       <translation>Note:</translation>
     </message>
+    <message>
+      <location filename="../../steward/ui/widgets/finding_history.py" line="85" />
+      <source>新整改期限:{d}</source>
+      <translation>New deadline: {d}</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/finding_history.py" line="91" />
+      <source>{now}(部分整改后约定;原期限 {was})</source>
+      <translation>{now} (agreed at a partial rectification; first deadline {was})</translation>
+    </message>
   </context>
   <context>
     <name>FindingsScreen</name>
@@ -1358,6 +1368,11 @@ It holds the logs and the check results, no photos, signatures or sync token.</t
       <source>看板</source>
       <translation>Dashboard</translation>
     </message>
+    <message>
+      <location filename="../../steward/ui/main_window.py" line="292" />
+      <source>继续这次巡查吗?</source>
+      <translation>Continue that visit?</translation>
+    </message>
   </context>
   <context>
     <name>MarkupCanvas</name>
@@ -1696,6 +1711,11 @@ It holds the logs and the check results, no photos, signatures or sync token.</t
       <location filename="../../steward/ui/widgets/recheck_panel.py" line="182" />
       <source>新整改期限:{d}</source>
       <translation>New deadline: {d}</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/widgets/recheck_panel.py" line="119" />
+      <source>{now}(原期限 {was})</source>
+      <translation>{now} (first deadline {was})</translation>
     </message>
   </context>
   <context>

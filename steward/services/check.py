@@ -99,11 +99,13 @@ def _check_files(profile: Profile, report: CheckReport, repair: bool, known: set
     row or a setting names is kept: photo originals, renditions and thumbnails, signatures, archived documents
     (PDFs) and the letterhead logo."""
     blobs = photos_store.referenced_blob_hashes(profile.db)
+    # Thumbnails are named by the picture they show: a photo's, or a marked copy's (what the photo strips show).
+    thumbs = known | {sha for kind, _owner, sha in photos_store.referenced_blobs(profile.db) if kind == "markup"}
     named = _files_named_by_settings(profile)
     for kind, path in list(profile.photos.files()):
         sha = profile.photos.sha_of(path)
         temp = profile.photos.is_temp(path)
-        stray = temp or (sha not in (blobs if kind == "blobs" else known))
+        stray = temp or (sha not in (blobs if kind == "blobs" else thumbs if kind == "thumbs" else known))
         if not stray or path.resolve() in named:
             continue
         if not temp and kind in ("originals", "blobs") and not profile.photos.holds(path, sha):

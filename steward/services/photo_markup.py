@@ -20,6 +20,8 @@ from steward.services import settings, visits
 from steward.storage import audit
 from steward.storage import photo_markup as store
 from steward.storage import photos as photos_store
+from steward.storage.blob_files import atomic_write
+from steward.storage.photo_processing import THUMB_LONG_SIDE
 from steward.storage.profile import Profile
 
 INK = (229, 30, 30)
@@ -56,6 +58,35 @@ def marked_path(profile: Profile, marked: str | None) -> Path | None:
     return path if path.exists() else None
 
 
+def thumb_path(profile: Profile, sha256: str) -> Path | None:
+    """What a row of thumbnails shows for the photo: with markup, the marked copy's thumbnail (kept under thumbs/ by
+    the marked copy's hash, so a new markup has a new one; made again from the marked copy when it is missing),
+    else the photo's own. None when the file it needs is gone: never the unmarked, unblurred picture in its place."""
+    marked = marked_sha256(profile, sha256)
+    if not marked:
+        own = profile.photos.thumb_path(sha256)
+        return own if own.exists() else None
+    thumb = profile.photos.thumb_path(marked)
+    if thumb.exists():
+        return thumb
+    source = marked_path(profile, marked)
+    if source is None:
+        return None
+    _write_thumb(profile, marked, source.read_bytes())
+    return thumb
+
+
+def _write_thumb(profile: Profile, marked: str, jpeg: bytes) -> None:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(jpeg)) as opened:
+        img = opened.convert("RGB")
+    img.thumbnail((THUMB_LONG_SIDE, THUMB_LONG_SIDE), Image.Resampling.BILINEAR)
+    out = io.BytesIO()
+    img.save(out, format="JPEG", quality=80)
+    atomic_write(profile.photos.thumb_path(marked), out.getvalue())
+
+
 def save(profile: Profile, sha256: str, items: list[dict[str, Any]], reason: str | None = None) -> dict[str, Any]:
     """Keep the markup and draw its marked copy. A photo shown on a finished visit is evidence of a record: changing
     its markup is an amendment (a reason, audited on each such visit) or is refused, as every change to a finished
@@ -71,6 +102,7 @@ def save(profile: Profile, sha256: str, items: list[dict[str, Any]], reason: str
         jpeg = render(profile, photo, parsed)
         marked = hashlib.sha256(jpeg).hexdigest()
         profile.photos.write_blob(marked, "jpg", jpeg)  # the file first: a row never names a file not yet there
+        _write_thumb(profile, marked, jpeg)  # what the photo strips show from now on
     row = {
         "id": new_id(),
         "sha256": sha256,

@@ -133,6 +133,13 @@ def test_partly_rectified_asks_for_the_new_deadline(qtbot: QtBot, site) -> None:
     assert findings.get(profile, _earlier["id"])["deadline"] == new_deadline.isoformat()
     assert new_deadline.isoformat() in row.facts.text() and _earlier["deadline"] in row.facts.text()
     assert not row.overdue.isVisible()
+    # The finding's history says the same: due on the agreed date, first due on its own, the event names the date.
+    history = FindingHistoryDialog(profile, window_background(), _earlier["id"])
+    qtbot.addWidget(history)
+    shown = [history.facts.itemAt(i).widget().text() for i in range(history.facts.count()) if history.facts.itemAt(i)]
+    assert any(new_deadline.isoformat() in t and _earlier["deadline"] in t for t in shown)
+    notes = [history.events.data(history.events.index(i, 3)) for i in range(history.events.rowCount())]
+    assert f"新整改期限:{new_deadline.isoformat()}" in notes
 
 
 def test_reopen_only_a_closed_finding(qtbot: QtBot, site) -> None:

@@ -51,3 +51,40 @@ def test_a_finished_visit_shows_photos_read_only(
     QApplication.processEvents()
     assert photos.links(profile, LinkTarget(visit_id=visit["id"])) == []
     assert strip.count() == 0
+
+
+def _reddish_pixels(strip: PhotoStrip) -> int:
+    """Red ink in the right half of the thumbnail (the test photo's top-left corner is red of its own)."""
+    image = strip.list.item(0).icon().pixmap(256, 256).toImage()
+    count = 0
+    for x in range(image.width() // 2, image.width()):
+        for y in range(image.height()):
+            colour = image.pixelColor(x, y)
+            count += colour.red() - max(colour.green(), colour.blue()) > 40
+    return count
+
+
+def test_the_strip_shows_the_marked_copy_at_once_after_markup_is_saved(
+    qtbot: QtBot, profile: Profile, enterprise: dict, tmp_path: Path
+) -> None:
+    from steward.domain.markup import Shape, Tool
+
+    visit = visits.start(profile, enterprise["id"])
+    strip = PhotoStrip(profile, Background.shared())
+    qtbot.addWidget(strip)
+    strip.show()
+    strip.set_target(LinkTarget(visit_id=visit["id"]), editable=True)
+    strip.import_files([write_jpeg(tmp_path / "grey.jpg", (800, 600), colour=(128, 128, 128))])
+    qtbot.waitUntil(lambda: strip.count() == 1 and not strip.list.item(0).icon().isNull(), timeout=5000)
+    assert _reddish_pixels(strip) == 0
+
+    strip._clicked(strip.list.item(0))
+    viewer = next(w for w in QApplication.topLevelWidgets() if isinstance(w, PhotoViewer) and w.isVisible())
+    editor = viewer.open_markup()
+    editor.canvas.shapes = [Shape(Tool.CIRCLE, 100, 100, 700, 500)]  # as if drawn: the editor's own tests drag
+    editor.save()
+    qtbot.waitUntil(lambda: not strip.list.item(0).icon().isNull() and _reddish_pixels(strip) > 20, timeout=5000)
+    viewer.close()
+    # Nothing left on the pool to deliver to widgets that the test's end destroys.
+    assert Background.shared().pool.waitForDone(10_000)
+    QApplication.processEvents()

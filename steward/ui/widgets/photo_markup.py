@@ -27,6 +27,7 @@ from steward.domain.errors import StewardError
 from steward.domain.markup import Shape, Tool
 from steward.services import photo_markup
 from steward.storage.profile import Profile
+from steward.ui import language
 from steward.ui.screen_fit import fit_to_screen
 from steward.ui.slots import bound
 from steward.ui.theme import TOUCH
@@ -263,7 +264,7 @@ class PhotoMarkupEditor(QDialog):
                 self.profile, self.sha256, [asdict(s) for s in self.canvas.shapes], reason=self.reason.text()
             )
         except StewardError as exc:
-            self.error.setText(exc.zh)
+            self.error.setText(language.said(exc))  # in the interface's language
             return
         self.saved.emit(self.sha256)
         self.accept()

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from steward.services import photos
+from steward.services import photo_markup, photos
 from steward.services.photos import ImportReport, LinkTarget
 from steward.storage.photo_store import PHOTO_SUFFIXES
 from steward.storage.profile import Profile
@@ -35,11 +35,12 @@ _LINK_ROLE = Qt.ItemDataRole.UserRole
 
 
 def _load_thumbs(profile: Profile, rows: list[dict[str, Any]]) -> list[tuple[str, QImage | None]]:
-    """Runs on the pool: QImage (unlike QPixmap) may be made off the GUI thread."""
+    """Runs on the pool: QImage (unlike QPixmap) may be made off the GUI thread. A photo with markup shows its
+    marked copy, as the documents print it."""
     loaded = []
     for row in rows:
-        path = profile.photos.thumb_path(row["sha256"])
-        image = QImage(str(path)) if path.exists() else None
+        path = photo_markup.thumb_path(profile, row["sha256"])
+        image = QImage(str(path)) if path else None
         loaded.append((row["id"], image if image and not image.isNull() else None))
     return loaded
 
@@ -240,4 +241,5 @@ class PhotoStrip(QWidget):
         if row:
             viewer = PhotoViewer(self.profile, row, self, can_delete=self.editable)
             viewer.delete_requested.connect(lambda link_id: self.delete_links([link_id]))
+            viewer.marked.connect(lambda _sha: self.refresh())  # the thumbnail shows the new markup
             viewer.open()
