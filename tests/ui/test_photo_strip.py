@@ -47,8 +47,7 @@ def test_a_finished_visit_shows_photos_read_only(
     assert strip.add_button.isHidden() and strip.paste_button.isHidden()
     strip.import_files([write_jpeg(tmp_path / "x.jpg")])
     # Had it started an import, that runs on the pool: wait for the pool and deliver its signals before looking.
-    assert Background.shared().pool.waitForDone(10_000)
-    QApplication.processEvents()
+    assert Background.shared().wait(10_000)
     assert photos.links(profile, LinkTarget(visit_id=visit["id"])) == []
     assert strip.count() == 0
 
@@ -86,5 +85,4 @@ def test_the_strip_shows_the_marked_copy_at_once_after_markup_is_saved(
     qtbot.waitUntil(lambda: not strip.list.item(0).icon().isNull() and _reddish_pixels(strip) > 20, timeout=5000)
     viewer.close()
     # Nothing left on the pool to deliver to widgets that the test's end destroys.
-    assert Background.shared().pool.waitForDone(10_000)
-    QApplication.processEvents()
+    assert Background.shared().wait(10_000)
