@@ -19,7 +19,7 @@ from fastapi.routing import APIRoute
 
 from steward.domain.errors import InvalidInput
 from steward.domain.period import Period
-from steward.domain.rating import Colour, timeline
+from steward.domain.rating import Colour, Facts, timeline
 from steward.hub.store import HubError, HubStore
 from steward.hub.web import charts, downloads
 from steward.hub.web.accounts import FAILURE_WINDOW_SECONDS, SESSION_SECONDS, Session, Viewers
@@ -269,7 +269,11 @@ def web_router(store: HubStore) -> APIRouter:
 
     def board_for(start: str, end: str) -> tuple[Dashboard, HubFacts]:
         period = _period(start, end)
-        return cache.derived(period, lambda facts: compute(facts, rules, period))
+        return cache.derived(period, lambda facts: compute(facts, rules, period, rated(facts)))
+
+    def rated(facts: HubFacts) -> dict[str, Facts]:
+        """Every enterprise's facts for the rating, built once per change of the records."""
+        return cache.derived("rated", HubFacts.rated)[0]
 
     def common(session: Session, board: Dashboard, start: str, end: str) -> dict[str, Any]:
         today = china_today()
@@ -331,8 +335,7 @@ def web_router(store: HubStore) -> APIRouter:
         ent = facts.enterprises.get(enterprise_id)
         if ent is None:
             raise PageError(404, "no_enterprise", "没有该企业。", "No such enterprise.")
-        rated, _ = cache.derived("rated", HubFacts.rated)
-        changes = list(reversed(timeline(rated[enterprise_id], rules, board.period.last)))
+        changes = list(reversed(timeline(rated(facts)[enterprise_id], rules, board.period.last)))
         return HTMLResponse(
             render(
                 "enterprise.html",
