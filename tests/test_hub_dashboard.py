@@ -93,6 +93,12 @@ def test_figures_equal_a_hand_count_across_stewards_per_steward_and_per_enterpri
         (counted["c"], {"巡查次数": "1", "发现问题": "1", "已整改": "0", "整改率": "0.0%", "待整改": "1", "逾期": "0"}),
     ):
         assert figures(client.get(f"/enterprise/{enterprise}", params=NOV).text) == expected
+    # Each finding on the enterprise's page says how it stood at the period's end.
+    b_page = client.get(f"/enterprise/{counted['b']}", params=NOV).text
+    assert '<td data-label="状态" class="red">待整改,逾期 10 天</td>' in b_page
+    assert '<td data-label="状态">已豁免 2026-11-16</td>' in b_page
+    a_page = client.get(f"/enterprise/{counted['a']}", params=NOV).text
+    assert '<td data-label="状态">已整改 2026-11-08</td>' in a_page
     # December: the finding of 1 Dec, and f5 now rectified (2 Dec) although it was found in November.
     december = figures(client.get("/", params={"from": "2026-12-01", "to": "2026-12-31"}).text)
     assert (december["发现问题"], december["已整改"], december["待整改"]) == ("1", "0", "1")

@@ -344,7 +344,7 @@ def web_router(store: HubStore) -> APIRouter:
                 tally=board.tally(enterprise_id),
                 rating=board.ratings.get(enterprise_id),
                 changes=changes,
-                visits=visit_sections(store, facts, enterprise_id),
+                visits=visit_sections(store, facts, enterprise_id, board.period),
                 **common(session, board, start, end),
             )
         )
