@@ -125,6 +125,22 @@ def test_colours_with_reasons_and_complaints_and_penalties_from_enterprise_event
     plant_raw(
         store,
         "enterprise_event",
+        "ev-unproven",
+        {
+            "id": "ev-unproven",
+            "enterprise_id": counted["c"],
+            "kind": "complaint",
+            "on_date": "2026-11-06",
+            "source": "信访",
+            "substantiated": 0,
+        },
+    )
+    c_page = client.get(f"/enterprise/{counted['c']}", params=NOV).text
+    assert '<span class="chip green">绿码</span>' in c_page  # a complaint not substantiated does not count
+    assert '<td data-label="内容">信访</td>' in c_page and "否(不计入评级)" in c_page  # listed all the same
+    plant_raw(
+        store,
+        "enterprise_event",
         "ev-penalty",
         {
             "id": "ev-penalty",
@@ -149,24 +165,10 @@ def test_colours_with_reasons_and_complaints_and_penalties_from_enterprise_event
             "substantiated": 1,
         },
     )
-    plant_raw(
-        store,
-        "enterprise_event",
-        "ev-unproven",
-        {
-            "id": "ev-unproven",
-            "enterprise_id": counted["b"],
-            "kind": "complaint",
-            "on_date": "2026-11-06",
-            "source": "信访",
-            "substantiated": 0,
-        },
-    )
     c_page = client.get(f"/enterprise/{counted['c']}", params=NOV).text
     assert '<span class="chip red">红码</span>' in c_page and "台环罚〔2026〕12号" in c_page
     a_page = client.get(f"/enterprise/{counted['a']}", params=NOV).text
     assert '<span class="chip yellow">黄码</span>' in a_page and "查实信访投诉 1 次" in a_page
-    assert "信访" not in client.get(f"/enterprise/{counted['b']}", params=NOV).text  # not substantiated
     # As of October, before the penalty, C had no colour-changing fact: the rating is as of the period's end.
     assert (
         '<span class="chip red">红码</span>'

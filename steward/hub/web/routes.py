@@ -344,6 +344,7 @@ def web_router(store: HubStore) -> APIRouter:
                 tally=board.tally(enterprise_id),
                 rating=board.ratings.get(enterprise_id),
                 changes=changes,
+                records=sorted(facts.records.get(enterprise_id, []), key=lambda r: (r.on, r.id), reverse=True),
                 visits=visit_sections(store, facts, enterprise_id, board.period),
                 **common(session, board, start, end),
             )
