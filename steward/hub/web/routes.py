@@ -269,9 +269,9 @@ def web_router(store: HubStore) -> APIRouter:
 
     def board_for(start: str, end: str) -> tuple[Dashboard, HubFacts]:
         period = _period(start, end)
-        return cache.derived(period, lambda facts: compute(facts, rules, period, rated(facts)))
+        return cache.derived(period, lambda facts: compute(facts, rules, period, rated()))
 
-    def rated(facts: HubFacts) -> dict[str, Facts]:
+    def rated() -> dict[str, Facts]:
         """Every enterprise's facts for the rating, built once per change of the records."""
         return cache.derived("rated", HubFacts.rated)[0]
 
@@ -285,7 +285,6 @@ def web_router(store: HubStore) -> APIRouter:
             "board_period": {"from": board.period.first.isoformat(), "to": board.period.last.isoformat()},
             "presets": presets(today),
             "rules_name": rules.name,
-            "today": today,
         }
 
     @router.get("/")
@@ -335,7 +334,7 @@ def web_router(store: HubStore) -> APIRouter:
         ent = facts.enterprises.get(enterprise_id)
         if ent is None:
             raise PageError(404, "no_enterprise", "没有该企业。", "No such enterprise.")
-        changes = list(reversed(timeline(rated(facts)[enterprise_id], rules, board.period.last)))
+        changes = list(reversed(timeline(rated()[enterprise_id], rules, board.period.last)))
         return HTMLResponse(
             render(
                 "enterprise.html",
