@@ -166,6 +166,7 @@ def web_router(store: HubStore) -> APIRouter:
     cache = FactsCache(store)
     router = APIRouter(route_class=_PageRoute, include_in_schema=False)
     stylesheet = resources.files("steward.hub").joinpath("static/hub.css").read_bytes()
+    icon = resources.files("steward.hub").joinpath("static/favicon.svg").read_bytes()
 
     def signed_in(request: Request) -> Session:
         session = viewers.session(request.cookies.get(SESSION_COOKIE))
@@ -207,6 +208,11 @@ def web_router(store: HubStore) -> APIRouter:
     @router.get("/static/hub.css")
     def css() -> Response:
         return Response(stylesheet, media_type="text/css; charset=utf-8", headers={"Cache-Control": "max-age=3600"})
+
+    @router.get("/static/favicon.svg")
+    def favicon() -> Response:
+        """The three colours as the tab's icon; without one, every browser asks for /favicon.ico and logs a 404."""
+        return Response(icon, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
 
     @router.get("/login")
     def login_form(request: Request) -> Response:
