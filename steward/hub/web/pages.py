@@ -93,8 +93,7 @@ def visit_sections(store: HubStore, facts: HubFacts, enterprise_id: str, period:
             if sha not in absent
         ]
         rows = [_row(f, period) for f in own]
-        when = visit.started_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
-        sections.append(VisitSection(when, visit.kind, visit.steward, rows, pdfs, photos))
+        sections.append(VisitSection(visit_time(visit.started_at), visit.kind, visit.steward, rows, pdfs, photos))
     return sections
 
 
@@ -108,6 +107,11 @@ def _row(f: Finding, period: Period) -> FindingRow:
         status = s.status.zh + (f",逾期 {s.overdue_days} 天" if s.overdue_days else "")
     late = s.overdue_days > 0 and s.closed_at is None
     return FindingRow(f.location, f.description, f.severity.zh if f.severity else "", _day(f.deadline), status, late)
+
+
+def visit_time(moment: datetime) -> str:
+    """A visit's time as the steward saw it, in China, wherever the hub's server runs."""
+    return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
 def _day(value: date | None) -> str:
