@@ -129,6 +129,8 @@ def test_on_a_phone_nothing_scrolls_sideways(served: Any, chromium: Any, tmp_pat
     context = chromium.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1)
     context.set_default_timeout(30_000)
     page = context.new_page()
+    complaints: list[str] = []  # what the browser logs: a style or script the page's CSP blocked would show here
+    page.on("console", lambda message: complaints.append(message.text) if message.type == "error" else None)
     log_in(page, server.url, hub.password)
     for name, path in (
         ("overview", f"/?{NOV}"),
@@ -142,4 +144,5 @@ def test_on_a_phone_nothing_scrolls_sideways(served: Any, chromium: Any, tmp_pat
         chart = page.locator("figure.chart svg").first
         if name == "overview":
             assert chart.bounding_box()["width"] >= 300  # the chart fills the phone's width, labels stay legible
+    assert complaints == []
     context.close()

@@ -93,6 +93,12 @@ def test_figures_equal_a_hand_count_across_stewards_per_steward_and_per_enterpri
         (counted["c"], {"巡查次数": "1", "发现问题": "1", "已整改": "0", "整改率": "0.0%", "待整改": "1", "逾期": "0"}),
     ):
         assert figures(client.get(f"/enterprise/{enterprise}", params=NOV).text) == expected
+    # Each finding on the enterprise's page says how it stood at the period's end.
+    b_page = client.get(f"/enterprise/{counted['b']}", params=NOV).text
+    assert '<td data-label="状态" class="red">待整改,逾期 10 天</td>' in b_page
+    assert '<td data-label="状态">已豁免 2026-11-16</td>' in b_page
+    a_page = client.get(f"/enterprise/{counted['a']}", params=NOV).text
+    assert '<td data-label="状态">已整改 2026-11-08</td>' in a_page
     # December: the finding of 1 Dec, and f5 now rectified (2 Dec) although it was found in November.
     december = figures(client.get("/", params={"from": "2026-12-01", "to": "2026-12-31"}).text)
     assert (december["发现问题"], december["已整改"], december["待整改"]) == ("1", "0", "1")
@@ -116,6 +122,22 @@ def test_colours_with_reasons_and_complaints_and_penalties_from_enterprise_event
     assert '<span class="chip green">绿码</span>' in client.get(f"/enterprise/{counted['c']}", params=NOV).text
     # Complaints and penalties reach the hub as "enterprise_event" records; the colour uses them.
     store = hub.store
+    plant_raw(
+        store,
+        "enterprise_event",
+        "ev-unproven",
+        {
+            "id": "ev-unproven",
+            "enterprise_id": counted["c"],
+            "kind": "complaint",
+            "on_date": "2026-11-06",
+            "source": "信访",
+            "substantiated": 0,
+        },
+    )
+    c_page = client.get(f"/enterprise/{counted['c']}", params=NOV).text
+    assert '<span class="chip green">绿码</span>' in c_page  # a complaint not substantiated does not count
+    assert '<td data-label="内容">信访</td>' in c_page and "否(不计入评级)" in c_page  # listed all the same
     plant_raw(
         store,
         "enterprise_event",
@@ -143,24 +165,10 @@ def test_colours_with_reasons_and_complaints_and_penalties_from_enterprise_event
             "substantiated": 1,
         },
     )
-    plant_raw(
-        store,
-        "enterprise_event",
-        "ev-unproven",
-        {
-            "id": "ev-unproven",
-            "enterprise_id": counted["b"],
-            "kind": "complaint",
-            "on_date": "2026-11-06",
-            "source": "信访",
-            "substantiated": 0,
-        },
-    )
     c_page = client.get(f"/enterprise/{counted['c']}", params=NOV).text
     assert '<span class="chip red">红码</span>' in c_page and "台环罚〔2026〕12号" in c_page
     a_page = client.get(f"/enterprise/{counted['a']}", params=NOV).text
     assert '<span class="chip yellow">黄码</span>' in a_page and "查实信访投诉 1 次" in a_page
-    assert "信访" not in client.get(f"/enterprise/{counted['b']}", params=NOV).text  # not substantiated
     # As of October, before the penalty, C had no colour-changing fact: the rating is as of the period's end.
     assert (
         '<span class="chip red">红码</span>'

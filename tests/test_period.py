@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime
 
 import pytest
@@ -60,3 +61,23 @@ def test_tally_and_months_count_like_the_summary() -> None:
     assert tally.rate_text == "33.3%" and Tally().rate_text == "—" and Tally().rate is None
     assert months.rows() == [("2026-11", 3, 1)]
     assert months_between(date(2025, 11, 5), date(2026, 2, 1)) == ["2025-11", "2025-12", "2026-01", "2026-02"]
+
+
+def test_chart_axes_and_month_labels_stay_readable() -> None:
+    from steward.domain.rating import Colour
+    from steward.hub.web.charts import by_colour, found_vs_rectified, nice_top
+
+    assert [nice_top(v) for v in (0, 3, 4, 5, 7, 9, 21, 99, 101, 1001)] == [4, 4, 4, 8, 8, 20, 40, 100, 200, 2000]
+    months = [(f"{2024 + m // 12}-{m % 12 + 1:02d}", m, m // 2) for m in range(36)]
+    chart = found_vs_rectified(months)
+    month_labels = [label for label in chart.labels if label.css != "axis"]
+    assert 6 <= len(month_labels) < 36  # thinned, never one per month on 36 months
+    gaps = [b.x - a.x for a, b in itertools.pairwise(month_labels)]
+    assert min(gaps) >= 40  # about 44 px apart: no two overlap
+    assert month_labels[0].text == "24年1月"
+    tallest = max(chart.bars, key=lambda b: b.height)
+    assert tallest.title == "2026-12 发现 35 个" and tallest.y >= 0
+    assert found_vs_rectified([("2026-11", 0, 0)]).empty
+    colours = by_colour({Colour.RED: 2, Colour.YELLOW: 0, Colour.GREEN: 6})
+    assert [b.title for b in colours.bars] == ["红码 2 家", "黄码 0 家", "绿码 6 家"]
+    assert colours.bars[2].width > colours.bars[0].width > colours.bars[1].width == 0

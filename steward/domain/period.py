@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
+from functools import cached_property
 
 from steward.domain.errors import InvalidInput
 from steward.domain.findings import FindingEvent, current_deadline, overdue_days, percent, state_as_of
@@ -41,11 +42,12 @@ class Period:
         naive = datetime.combine(day, time())
         return naive.replace(tzinfo=self.zone) if self.zone is not None else naive.astimezone()
 
-    @property
+    # Cached: every finding of a big hub is tested against them.
+    @cached_property
     def start(self) -> datetime:
         return self._midnight(self.first)
 
-    @property
+    @cached_property
     def end(self) -> datetime:
         """The first instant after the period (exclusive)."""
         return self._midnight(self.last + timedelta(days=1))

@@ -52,14 +52,13 @@ class Chart:
 
 
 def nice_top(value: int) -> int:
-    """The axis' top: the smallest of 1, 2, 5 x 10^n (at least 4, so the ticks are whole) that holds `value`."""
-    top = 4
-    step = 1
+    """The axis' top: four equal whole steps of 1, 2, 5, 10, 20, 25, 50, 100, … that hold `value`."""
+    power = 1
     while True:
-        for m in (1, 2, 5):
-            if m * step >= max(value, top):
-                return m * step
-        step *= 10
+        for step in (power, 2 * power, 5 * power) if power == 1 else (power, 2 * power, power * 5 // 2, 5 * power):
+            if 4 * step >= value:
+                return 4 * step
+        power *= 10
 
 
 def found_vs_rectified(months: list[tuple[str, int, int]]) -> Chart:

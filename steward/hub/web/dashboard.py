@@ -12,7 +12,7 @@ from pathlib import Path
 from steward.domain.clock import STEWARDS_ZONE
 from steward.domain.errors import InvalidInput
 from steward.domain.period import Months, Period, Tally, months_between, standing_at
-from steward.domain.rating import Colour, Rating, Rules, add_months, rate, rules_from_yaml
+from steward.domain.rating import Colour, Facts, Rating, Rules, add_months, rate, rules_from_yaml
 from steward.hub.web.facts import Enterprise, HubFacts
 from steward.resources import resource
 
@@ -54,7 +54,8 @@ class Dashboard:
         return self.enterprises.get(enterprise_id) or Tally()
 
 
-def compute(facts: HubFacts, rules: Rules, period: Period) -> Dashboard:
+def compute(facts: HubFacts, rules: Rules, period: Period, rated: dict[str, Facts] | None = None) -> Dashboard:
+    """`rated`: facts.rated(), when the caller keeps it."""
     total, months = Tally(), Months()
     stewards: dict[str, Tally] = {}
     enterprises: dict[str, Tally] = {}
@@ -73,7 +74,7 @@ def compute(facts: HubFacts, rules: Rules, period: Period) -> Dashboard:
         months.add(period, f.created_at, s)
     counted = dict((m, (found, fixed)) for m, found, fixed in months.rows())
     every_month = [(m, *counted.get(m, (0, 0))) for m in months_between(period.first, period.last)]
-    rated = facts.rated()
+    rated = rated if rated is not None else facts.rated()
     ratings = {eid: rate(rated[eid], rules, period.last) for eid, e in facts.enterprises.items() if not e.archived}
     colours = dict.fromkeys(Colour, 0)
     for r in ratings.values():

@@ -11,6 +11,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from steward.domain.clock import STEWARDS_ZONE
+from steward.domain.period import Period, standing_at
 from steward.hub.store import HubStore
 from steward.hub.web.facts import Finding, HubFacts
 
@@ -41,6 +42,8 @@ class FindingRow:
     description: str
     severity: str
     deadline: str
+    status: str  # as it stood at the end of the period shown ("已整改 2026-11-08", "待整改,逾期 3 天")
+    late: bool
 
 
 @dataclass(frozen=True)
@@ -59,8 +62,9 @@ class VisitSection:
     photos: list[str]
 
 
-def visit_sections(store: HubStore, facts: HubFacts, enterprise_id: str) -> list[VisitSection]:
-    """Each visit of the enterprise, newest first, with its findings, PDFs and photos that reached the hub."""
+def visit_sections(store: HubStore, facts: HubFacts, enterprise_id: str, period: Period) -> list[VisitSection]:
+    """Each visit of the enterprise, newest first, with its findings (each as it stood at the period's end), PDFs
+    and photos that reached the hub."""
     visits = sorted(
         (v for v in facts.visits.values() if v.enterprise_id == enterprise_id),
         key=lambda v: (v.started_at, v.id),
@@ -88,16 +92,25 @@ def visit_sections(store: HubStore, facts: HubFacts, enterprise_id: str) -> list
             for sha, kind, number in facts.documents.get(visit.id, ())
             if sha not in absent
         ]
-        rows = [
-            FindingRow(f.location, f.description, f.severity.zh if f.severity else "", _day(f.deadline)) for f in own
-        ]
-        when = local_time(visit.started_at)
-        sections.append(VisitSection(when, visit.kind, visit.steward, rows, pdfs, photos))
+        rows = [_row(f, period) for f in own]
+        sections.append(VisitSection(visit_time(visit.started_at), visit.kind, visit.steward, rows, pdfs, photos))
     return sections
 
 
-def local_time(moment: datetime) -> str:
-    """A moment as the stewards read it (UTC+8), whatever zone the hub's server runs in."""
+def _row(f: Finding, period: Period) -> FindingRow:
+    s = standing_at(f.deadline, f.events, period.closing, period.last)
+    if f.created_at >= period.end:
+        status = "(期末后发现)"
+    elif s.closed_at is not None:
+        status = f"{s.status.zh} {s.closed_at.astimezone(CHINA).date().isoformat()}"
+    else:
+        status = s.status.zh + (f",逾期 {s.overdue_days} 天" if s.overdue_days else "")
+    late = s.overdue_days > 0 and s.closed_at is None
+    return FindingRow(f.location, f.description, f.severity.zh if f.severity else "", _day(f.deadline), status, late)
+
+
+def visit_time(moment: datetime) -> str:
+    """A visit's time as the steward saw it, in China, wherever the hub's server runs."""
     return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 

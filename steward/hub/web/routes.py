@@ -19,7 +19,7 @@ from fastapi.routing import APIRoute
 
 from steward.domain.errors import InvalidInput
 from steward.domain.period import Period
-from steward.domain.rating import Colour, timeline
+from steward.domain.rating import Colour, Facts, timeline
 from steward.hub.store import HubError, HubStore
 from steward.hub.web import charts, downloads
 from steward.hub.web.accounts import FAILURE_WINDOW_SECONDS, SESSION_SECONDS, Session, Viewers
@@ -166,6 +166,7 @@ def web_router(store: HubStore) -> APIRouter:
     cache = FactsCache(store)
     router = APIRouter(route_class=_PageRoute, include_in_schema=False)
     stylesheet = resources.files("steward.hub").joinpath("static/hub.css").read_bytes()
+    icon = resources.files("steward.hub").joinpath("static/favicon.svg").read_bytes()
 
     def signed_in(request: Request) -> Session:
         session = viewers.session(request.cookies.get(SESSION_COOKIE))
@@ -207,6 +208,11 @@ def web_router(store: HubStore) -> APIRouter:
     @router.get("/static/hub.css")
     def css() -> Response:
         return Response(stylesheet, media_type="text/css; charset=utf-8", headers={"Cache-Control": "max-age=3600"})
+
+    @router.get("/static/favicon.svg")
+    def favicon() -> Response:
+        """The three colours as the tab's icon; without one, every browser asks for /favicon.ico and logs a 404."""
+        return Response(icon, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
 
     @router.get("/login")
     def login_form(request: Request) -> Response:
@@ -269,7 +275,11 @@ def web_router(store: HubStore) -> APIRouter:
 
     def board_for(start: str, end: str) -> tuple[Dashboard, HubFacts]:
         period = _period(start, end)
-        return cache.derived(period, lambda facts: compute(facts, rules, period))
+        return cache.derived(period, lambda facts: compute(facts, rules, period, rated()))
+
+    def rated() -> dict[str, Facts]:
+        """Every enterprise's facts for the rating, built once per change of the records."""
+        return cache.derived("rated", HubFacts.rated)[0]
 
     def common(session: Session, board: Dashboard, start: str, end: str) -> dict[str, Any]:
         today = china_today()
@@ -281,7 +291,6 @@ def web_router(store: HubStore) -> APIRouter:
             "board_period": {"from": board.period.first.isoformat(), "to": board.period.last.isoformat()},
             "presets": presets(today),
             "rules_name": rules.name,
-            "today": today,
         }
 
     @router.get("/")
@@ -331,8 +340,7 @@ def web_router(store: HubStore) -> APIRouter:
         ent = facts.enterprises.get(enterprise_id)
         if ent is None:
             raise PageError(404, "no_enterprise", "没有该企业。", "No such enterprise.")
-        rated, _ = cache.derived("rated", HubFacts.rated)
-        changes = list(reversed(timeline(rated[enterprise_id], rules, board.period.last)))
+        changes = list(reversed(timeline(rated()[enterprise_id], rules, board.period.last)))
         return HTMLResponse(
             render(
                 "enterprise.html",
@@ -341,7 +349,8 @@ def web_router(store: HubStore) -> APIRouter:
                 tally=board.tally(enterprise_id),
                 rating=board.ratings.get(enterprise_id),
                 changes=changes,
-                visits=visit_sections(store, facts, enterprise_id),
+                records=sorted(facts.records.get(enterprise_id, []), key=lambda r: (r.on, r.id), reverse=True),
+                visits=visit_sections(store, facts, enterprise_id, board.period),
                 **common(session, board, start, end),
             )
         )
