@@ -86,3 +86,4 @@ def test_the_strip_shows_the_marked_copy_at_once_after_markup_is_saved(
     viewer.close()
     # Nothing left on the pool to deliver to widgets that the test's end destroys.
     assert Background.shared().wait(10_000)
+    QApplication.processEvents()
