@@ -476,8 +476,9 @@ def _hub(args: argparse.Namespace) -> int:
             return 0
         if args.action == "import-events":
             from steward.hub.event_import import import_events
+            from steward.services.event_files import read_event_file
 
-            read, changed = import_events(store, args.file)
+            read, changed = import_events(store, lambda find: read_event_file(args.file, find))
             print(
                 f"已导入投诉、处罚、危废记录 {read} 条,其中新增或更新 {changed} 条;各电脑下次同步时获取。"
                 f"Imported {read} records ({changed} new or changed)."

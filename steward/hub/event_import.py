@@ -3,23 +3,28 @@ insurer's list, kept on the hub as its own records (read-only for stewards) and 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
-from datetime import UTC, date, datetime
-from pathlib import Path
+from datetime import UTC, datetime
+from typing import Any
 
 from steward.hub.store import HubStore
-from steward.services.event_files import read_event_file
+
+# Reads the file's rows, each checked and with its enterprise found through the lookup given (credit code -> id).
+# The reading is the laptop's own (steward.services.event_files, handed in by the command line): the hub keeps to
+# its own storage and never imports laptop services.
+RowReader = Callable[[Callable[[str], str | None]], Sequence[Any]]
 
 HUB_AUTHOR = "服务器导入 hub import"
 _FIELDS = ("enterprise_id", "kind", "on_date", "source", "authority", "number", "substantiated", "note")
 
 
-def import_events(store: HubStore, path: Path, today: date | None = None) -> tuple[int, int]:
+def import_events(store: HubStore, read_rows: RowReader) -> tuple[int, int]:
     """Every row checked first (enterprise found by credit code); then all kept in one transaction, or none.
     A row imported before with other details becomes its next revision. Returns (rows read, records new or
     changed)."""
     enterprises = {body["credit_code"]: body["id"] for body in store.bodies("enterprise")}
-    rows = read_event_file(path, enterprises.get, today)
+    rows = read_rows(enterprises.get)
     stamp = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     items = []
     for row in rows:
