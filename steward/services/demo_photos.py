@@ -25,7 +25,7 @@ FIRST_VARIANTS = 2  # pictures drawn per scene and state up front, so that visit
 
 _Draw = Callable[[ImageDraw.ImageDraw, random.Random, bool], None]
 
-# Placeholders in the EXIF template, replaced per photo (fixed-length fields, so offsets never move).
+# Fields to fill in the EXIF template, replaced per photo (fixed-length fields, so offsets never move).
 _STAMP = b"2000:01:01 00:00:00"
 _LAT_SECONDS, _LON_SECONDS = 1_111_111, 2_222_223  # numerators over 10 000, prime to it (never reduced)
 LAT_DEG, LAT_MIN, LON_DEG, LON_MIN = 28, 51, 120, 44  # 仙居县 安岭乡

@@ -719,12 +719,12 @@ def archive_finished(
     if missing_settings(profile):
         return 0
     since = clock.to_text(clock.now() - timedelta(days=max(0, within_days)))
-    todo = store.finished_without_documents(profile.db, since)
-    for n, visit_id in enumerate(todo, start=1):
+    pending = store.finished_without_documents(profile.db, since)
+    for n, visit_id in enumerate(pending, start=1):
         archive_visit(profile, visit_id)
         if progress:
-            progress(n, len(todo))
-    return len(todo)
+            progress(n, len(pending))
+    return len(pending)
 
 
 POOL_FROM = 12  # documents: below this, starting worker processes (about a second each) costs more than it saves

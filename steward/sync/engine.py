@@ -374,10 +374,10 @@ def _upload_blobs(
         offsets |= part_offsets
     present = [(("blob", b.sha256, b.sha256)) for b in blobs if b.sha256 not in missing]
     store.mark_acked(profile.db, present, now)
-    todo = [b for b in blobs if b.sha256 in missing]
-    report.bytes_total = sum(b.size for b in todo)
+    pending = [b for b in blobs if b.sha256 in missing]
+    report.bytes_total = sum(b.size for b in pending)
     report.bytes_total -= sum(offsets.values())  # already on the hub from a broken earlier attempt
-    for blob in todo:
+    for blob in pending:
         offset = offsets.get(blob.sha256, 0)
         while offset >= 0:
             if stop():
