@@ -8,26 +8,14 @@ Targets: the list's colours within a quarter of a second (they arrive from the p
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 from collections.abc import Callable
 from datetime import date
 
-from bench.common import OUT, print_table
+from bench.common import OUT, print_table, timed_ms
 from bench.queries import TODAY, build
 from steward.domain.rating import rate
 from steward.services import demo, enterprises, ratings
 from steward.services.profiles import open_profile
-
-
-def _median_ms(fn: Callable[[], object], repeat: int) -> float:
-    fn()
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
 
 
 def main(enterprise_count: int, weeks: int, repeat: int) -> None:
@@ -62,7 +50,7 @@ def main(enterprise_count: int, weeks: int, repeat: int) -> None:
     rows = []
     baseline = None
     for label, (fn, runs) in cases.items():
-        ms = _median_ms(fn, runs)
+        ms = timed_ms(fn, runs)
         baseline = baseline or ms
         rows.append([label, f"{ms:.1f}", f"{ms / baseline:.2f}", runs])
     profile.close()
