@@ -98,13 +98,9 @@ def facts_between(
     since = clock.to_text(end_of_day(first) - timedelta(days=2))
     hi = clock.to_text(end_of_day(last) + timedelta(days=1))
     recent = rules.green_last_visits + 2  # the domain picks the last N itself; a margin at `since`
-    return _facts(
-        profile,
-        store.findings_as_of(db, since, hi, recent, enterprise_id),
-        store.finding_events_as_of(db, since, hi, recent, enterprise_id),
-        store.recent_visits(db, since, hi, recent, enterprise_id),
-        enterprise_id,
-    )
+    visits = store.recent_visits(db, since, hi, recent, enterprise_id)
+    findings = store.findings_as_of(db, since, hi, [v["id"] for v in visits], enterprise_id)
+    return _facts(profile, findings, store.events_of(db, [f["id"] for f in findings]), visits, enterprise_id)
 
 
 def _facts(

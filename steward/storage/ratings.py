@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from steward.storage.database import Database
@@ -44,69 +45,60 @@ def visits(db: Database, enterprise_id: str | None = None) -> list[dict[str, Any
 # A rating as of a day looks at findings open then and at the findings of each enterprise's last few finished visits;
 # a finding closed for good before that day (most of three years of them) cannot change it. The bounds are widened
 # by a day on each side, so the rows are a superset of what the rules read; the domain then decides exactly.
+#
+# Each read seeks by index and none repeats another: the visits first, then the findings open then or of those visits
+# (their ids handed over as JSON), then those findings' events (likewise). Every range is per enterprise or on
+# closed_at, so SQLite never walks all findings by created_at or all visits (a plan it chose for "created_at < :hi",
+# which at three years of visits read every row). Two forms of the visits' query, chosen by whether one enterprise is
+# asked for: a condition like ":e IS NULL OR enterprise_id = :e" would use no index at all.
 
-# Two forms of each query, chosen by whether one enterprise is asked for, so that SQLite can use the enterprise's
-# index for one and the closed_at index for all (a condition like ":e IS NULL OR enterprise_id = :e" gets neither).
-_ONE = {"e": "e.id = :e", "r": "enterprise_id = :e AND ", "c": "c.enterprise_id = :e AND "}
-_ALL = {"e": "1", "r": "", "c": ""}
-
-
-def _recent_visits_sql(only: dict[str, str]) -> str:
-    return f"""
-        SELECT v.id, v.enterprise_id, v.finished_at
-        FROM enterprises e JOIN visits v ON v.id IN (
-            SELECT r.id FROM visits r
-            WHERE r.enterprise_id = e.id AND r.finished_at IS NOT NULL AND r.finished_at < :since
-            ORDER BY r.finished_at DESC, r.id DESC LIMIT :last)
-        WHERE {only["e"]}
-        UNION ALL
-        SELECT id, enterprise_id, finished_at FROM visits WHERE {only["r"]}finished_at >= :since AND finished_at < :hi
-    """
-
-
-def _candidates_sql(only: dict[str, str]) -> str:
-    """Open then (never closed, or closed only after `since`: see services.ratings.facts_between), or of a recent
-    visit."""
-    return f"""
-        SELECT c.id FROM findings c
-        WHERE {only["c"]}(c.closed_at IS NULL OR c.closed_at >= :since) AND c.created_at < :hi
-        UNION
-        SELECT c.id FROM findings c
-        WHERE c.visit_id IN (SELECT id FROM ({_recent_visits_sql(only)})) AND c.created_at < :hi
-    """
-
-
-def _only(enterprise_id: str | None) -> dict[str, str]:
-    return _ALL if enterprise_id is None else _ONE
+_VISITS_SQL = """
+    SELECT v.id, v.enterprise_id, v.finished_at
+    FROM enterprises e JOIN visits v ON v.id IN (
+        SELECT r.id FROM visits r
+        WHERE r.enterprise_id = e.id AND r.finished_at IS NOT NULL AND r.finished_at < :since
+        ORDER BY r.finished_at DESC, r.id DESC LIMIT :last)
+    WHERE {only}
+    UNION ALL
+    SELECT v.id, v.enterprise_id, v.finished_at
+    FROM enterprises e JOIN visits v ON v.enterprise_id = e.id AND v.finished_at >= :since AND v.finished_at < :hi
+    WHERE {only}
+"""
 
 
 def recent_visits(
     db: Database, since: str, hi: str, last: int, enterprise_id: str | None = None
 ) -> list[dict[str, Any]]:
     """Each enterprise's `last` newest visits finished before `since`, and every visit finished from then to `hi`."""
-    return db.query(
-        _recent_visits_sql(_only(enterprise_id)), {"since": since, "hi": hi, "last": last, "e": enterprise_id}
-    )
+    only = "1" if enterprise_id is None else "e.id = :e"
+    return db.query(_VISITS_SQL.format(only=only), {"since": since, "hi": hi, "last": last, "e": enterprise_id})
 
 
 def findings_as_of(
-    db: Database, since: str, hi: str, last: int, enterprise_id: str | None = None
+    db: Database, since: str, hi: str, visit_ids: list[str], enterprise_id: str | None = None
 ) -> list[dict[str, Any]]:
-    """Findings made before `hi` not closed for good before `since`, and those of the recent visits."""
+    """Findings made before `hi` not closed for good before `since` (never closed, or closed since), and those of
+    `visit_ids`."""
+    mine = "" if enterprise_id is None else "AND c.enterprise_id = :e"
     return db.query(
         f"""SELECT f.id, f.enterprise_id, f.visit_id, f.severity,
                    coalesce(f.original_deadline, f.deadline) AS own_deadline, f.created_at, f.description,
                    i.code AS item_code
             FROM findings f LEFT JOIN template_items i ON i.id = f.item_id
-            WHERE f.id IN ({_candidates_sql(_only(enterprise_id))})""",
-        {"since": since, "hi": hi, "last": last, "e": enterprise_id},
+            WHERE f.id IN (
+                SELECT c.id FROM findings c WHERE c.closed_at IS NULL AND +c.created_at < :hi {mine}
+                UNION
+                SELECT c.id FROM findings c WHERE c.closed_at >= :since AND +c.created_at < :hi {mine}
+                UNION
+                SELECT c.id FROM findings c WHERE c.visit_id IN (SELECT value FROM json_each(:visits))
+                    AND +c.created_at < :hi)""",
+        {"since": since, "hi": hi, "visits": json.dumps(visit_ids), "e": enterprise_id},
     )
 
 
-def finding_events_as_of(
-    db: Database, since: str, hi: str, last: int, enterprise_id: str | None = None
-) -> list[dict[str, Any]]:
+def events_of(db: Database, finding_ids: list[str]) -> list[dict[str, Any]]:
+    """Every event of these findings."""
     return db.query(
-        f"SELECT v.* FROM finding_events v WHERE v.finding_id IN ({_candidates_sql(_only(enterprise_id))})",
-        {"since": since, "hi": hi, "last": last, "e": enterprise_id},
+        "SELECT v.* FROM finding_events v WHERE v.finding_id IN (SELECT value FROM json_each(:ids))",
+        {"ids": json.dumps(finding_ids)},
     )
