@@ -1,8 +1,8 @@
 """Tables for Excel: rows and column specs in, an XLSX workbook or a CSV file out. No SQL, no storage, no Qt, so the
 laptop's exports and the hub's downloads write the same files.
 
-XLSX through openpyxl's write-only mode (rows stream to the file, memory stays flat at any size): real types (dates
-as dates, numbers as numbers), one header row, frozen and filtered, column widths measured on the text. CSV in UTF-8
+XLSX through steward.reports.xlsx (rows stream into the file, memory stays flat at any size): real types (dates as
+dates, numbers as numbers), one header row, frozen and filtered, column widths measured on the text. CSV in UTF-8
 with a BOM: Excel on Chinese Windows reads a CSV without one as GBK and shows mojibake.
 
 Every file is written whole or not at all: into a temporary file beside the target, synced, then renamed over it.
@@ -16,7 +16,6 @@ import errno
 import itertools
 import os
 import threading
-import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from steward.domain.errors import StewardError
+from steward.reports.xlsx import Style, XlsxBook
 
 # Column widths are measured on this many rows (a sample: the rest stream past without being held in memory).
 WIDTH_SAMPLE = 2000
@@ -44,8 +44,6 @@ class Kind(StrEnum):
     PERCENT = "percent"  # a fraction (0.725), shown as 72.5%
 
 
-# Dates get yyyy-mm-dd from openpyxl itself.
-_FORMATS = {Kind.DATETIME: "yyyy-mm-dd hh:mm", Kind.NUMBER: "0.0", Kind.PERCENT: "0.0%"}
 # Excel reads a CSV cell starting with these as a formula: such text is written with a leading apostrophe.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _DATE_WIDTH = {Kind.DATE: 11, Kind.DATETIME: 17}
@@ -79,6 +77,8 @@ class Notes:
     name: str
     lines: Sequence[tuple[str, str]]
     definitions: Sequence[tuple[str, str, str]] = field(default=())  # (term, zh, en)
+    # Lines known only once the tables are written (totals counted while their rows streamed): after `lines`.
+    later: Callable[[], Sequence[tuple[str, str]]] | None = None
 
 
 class WriteFailed(StewardError):
@@ -206,44 +206,14 @@ def _counting(rows: Iterable[Sequence[Any]], progress: Progress | None, start: i
             progress(n)
 
 
-def _text_cell(sheet: Any, value: Any) -> Any:
-    """A cell that holds words, whatever they start with."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", _text(value)))
-    cell.data_type = "s"
-    return cell
-
-
-def _xlsx_value(sheet: Any, kind: Kind) -> Callable[[Any], Any]:
-    """How a value of this column goes into a cell. Text is always text: a description starting with "=" stays
-    words (openpyxl would make it a formula), and control characters pasted from elsewhere, which the XLSX format
-    cannot hold, are dropped instead of failing the whole export."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    fmt = _FORMATS.get(kind)
-    if kind is Kind.TEXT:
-
-        def text(value: Any) -> Any:
-            if value is None:
-                return None
-            value = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-            return _text_cell(sheet, value) if value.startswith("=") else value
-
-        return text
-    if fmt is None:
-        return lambda value: value
-
-    def formatted(value: Any) -> Any:
-        if value is None or isinstance(value, str):
-            return value
-        cell = WriteOnlyCell(sheet, value)
-        cell.number_format = fmt
-        return cell
-
-    return formatted
+_XLSX_STYLES = {
+    Kind.TEXT: Style.PLAIN,
+    Kind.INTEGER: Style.PLAIN,
+    Kind.NUMBER: Style.NUMBER,
+    Kind.DATE: Style.DATE,
+    Kind.DATETIME: Style.DATETIME,
+    Kind.PERCENT: Style.PERCENT,
+}
 
 
 def _csv_text(value: Any) -> str:
@@ -259,94 +229,59 @@ def sheet_name(name: str) -> str:
     return cleaned[:SHEET_NAME_CHARS]
 
 
-@contextlib.contextmanager
-def _discarded_on_failure(book: Any) -> Iterator[None]:
-    """openpyxl streams each write-only sheet into a file of its own in the temp folder and removes it when saving;
-    when writing fails before that, those files and their open generators are ended here."""
-    try:
-        yield
-    except BaseException:
-        for sheet in book.worksheets:
-            with contextlib.suppress(Exception):
-                if sheet._rows is not None:
-                    sheet._rows.close()
-            writer = sheet._writer
-            if writer is not None:
-                with contextlib.suppress(Exception):
-                    writer.close()
-                with contextlib.suppress(Exception):
-                    writer.cleanup()
-        raise
-
-
 def write_xlsx(
     path: Path, tables: Sequence[Table], notes: Notes | None = None, progress: Progress | None = None
 ) -> int:
     """One sheet per table (header row frozen, auto-filter over it, widths measured), then the notes sheet.
-    Returns the number of data rows written; `progress(rows)` every thousand rows."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.writer.excel import ExcelWriter
-
+    Returns the number of data rows written; `progress(rows)` every thousand rows. Text is always text: a
+    description starting with "=" stays words, and control characters pasted from elsewhere, which the XLSX format
+    cannot hold, are dropped instead of failing the whole export."""
     for table in tables:
         _checked(table)
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DDE3EA")
-    top = Alignment(vertical="top", wrap_text=True)
+    with _written(path) as handle:
+        return _fill(handle, tables, notes, progress)
+
+
+def xlsx_to(out: IO[bytes], tables: Sequence[Table], notes: Notes | None = None) -> int:
+    """write_xlsx into an open binary stream (the hub's download); returns the data rows written."""
+    for table in tables:
+        _checked(table)
+    return _fill(out, tables, notes, None)
+
+
+def _fill(handle: IO[bytes], tables: Sequence[Table], notes: Notes | None, progress: Progress | None) -> int:
+    names = [sheet_name(t.name) for t in tables] + ([sheet_name(notes.name)] if notes is not None else [])
+    book = XlsxBook(handle, names, datetime.now(UTC).replace(tzinfo=None))
     written = 0
-    book = Workbook(write_only=True)
-    with _written(path) as handle, _discarded_on_failure(book):
+    try:
         for table in tables:
-            sheet = book.create_sheet(sheet_name(table.name))
             rows = iter(table.rows)
             sample = list(itertools.islice(rows, WIDTH_SAMPLE))
-            for i, width in enumerate(_widths(table.columns, sample), start=1):
-                sheet.column_dimensions[get_column_letter(i)].width = width
-            sheet.freeze_panes = "A2"
-            header = []
-            for column in table.columns:
-                cell = _text_cell(sheet, column.zh)
-                cell.font, cell.fill = bold, fill
-                header.append(cell)
-            sheet.append(header)
+            sheet = book.sheet(len(table.columns), _widths(table.columns, sample), frozen_header=True)
+            sheet.append([c.zh for c in table.columns], [Style.HEADER] * len(table.columns))
             check = _row_checker(table)
-            convert = [_xlsx_value(sheet, c.kind) for c in table.columns]
-            count = 0
+            styles = [_XLSX_STYLES[c.kind] for c in table.columns]
             for row in _counting(itertools.chain(sample, rows), progress, written):
-                values = [f(v) for f, v in zip(convert, check(row), strict=True)]
-                sheet.append(values)
-                count += 1
-            last = get_column_letter(len(table.columns))
-            sheet.auto_filter.ref = f"A1:{last}{count + 1}"
-            written += count
+                sheet.append(check(row), styles)
+                written += 1
+            sheet.auto_filter()
         if notes is not None:
-            sheet = book.create_sheet(sheet_name(notes.name))
-            sheet.column_dimensions["A"].width = 22
-            sheet.column_dimensions["B"].width = 70
-            sheet.column_dimensions["C"].width = 70
-            for label, value in notes.lines:
-                title = _text_cell(sheet, label)
-                title.font = bold
-                text = _text_cell(sheet, value)
-                text.alignment = top
-                sheet.append([title, text])
+            sheet = book.sheet(3, (22, 70, 70))
+            for label, value in [*notes.lines, *(notes.later() if notes.later else ())]:
+                sheet.append([label, value], [Style.BOLD, Style.WRAP_TOP])
             if notes.definitions:
                 sheet.append([])
-                head = [WriteOnlyCell(sheet, h) for h in ("名词 / 列 Term / column", "中文说明", "English")]
-                for cell in head:
-                    cell.font, cell.fill = bold, fill
-                sheet.append(head)
+                sheet.append(["名词 / 列 Term / column", "中文说明", "English"], [Style.HEADER] * 3)
                 for term, zh, en in notes.definitions:
-                    cells = [_text_cell(sheet, v) for v in (term, zh, en)]
-                    for cell in cells:
-                        cell.alignment = top
-                    sheet.append(cells)
-        # openpyxl's own save leaves its zip open when a write fails (a full disk): closed here whatever happens.
-        book.properties.modified = datetime.now(UTC).replace(tzinfo=None)
-        with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-            ExcelWriter(book, archive).save()
+                    sheet.append([term, zh, en], [Style.WRAP_TOP] * 3)
+        book.close()
+    except BaseException:
+        book.abandon()
+        for table in tables:  # a generator of rows left half-read ends now (its reads with it)
+            close = getattr(table.rows, "close", None)
+            if close is not None:
+                close()
+        raise
     return written
 
 

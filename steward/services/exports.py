@@ -17,6 +17,7 @@ from steward.domain import clock
 from steward.domain.errors import InvalidInput
 from steward.domain.findings import FindingEvent, percent
 from steward.domain.labels import FindingStatus, Severity, VisitKind
+from steward.domain.period import Standing
 from steward.domain.rating import Colour
 from steward.reports.sheets import Column, Kind, Notes, Table, write_csv, write_xlsx
 from steward.services import documents, findings, ratings, settings
@@ -193,18 +194,54 @@ FINDING_COLUMNS: tuple[Column, ...] = (
 )
 
 
-def _finding_table(profile: Profile, span: Period) -> tuple[Table, list[dict[str, Any]], dict[str, Any]]:
+def _standings(profile: Profile, span: Period) -> Iterator[tuple[dict[str, Any], Standing]]:
+    """Each finding of the period with its standing as of the period's end, streamed from SQLite in order of
+    creation: the findings and their events are read side by side (both in that order), never the whole table."""
     rows = store.findings(profile.db, span.start, span.end)
-    events: dict[str, list[FindingEvent]] = defaultdict(list)
-    for row in store.finding_events(profile.db, span.start, span.end):
-        events[row["finding_id"]].append(findings.event_from_row(row))
+    events = store.finding_events(profile.db, span.start, span.end)
     moment = span.end_moment
-    standings = {f["id"]: documents.standing_at(f, events[f["id"]], moment, span.last) for f in rows}
+    pending = None
+    started = False
+    try:
+        for f in rows:
+            if not started:  # read once the findings' read has begun, so both see the same snapshot
+                pending, started = next(events, None), True
+            key = (f["created_at"], f["id"])
+            while pending is not None and (pending["finding_created_at"], pending["finding_id"]) < key:
+                pending = next(events, None)  # of a finding this read does not hold (written in between)
+            own: list[FindingEvent] = []
+            while pending is not None and pending["finding_id"] == f["id"]:
+                own.append(findings.event_from_row(pending))
+                pending = next(events, None)
+            yield f, documents.standing_at(f, own, moment, span.last)
+    finally:  # also when the writing stopped half-way: both reads end now, not whenever they are collected
+        events.close()
+        rows.close()
+
+
+@dataclass
+class _Totals:
+    """The period's figures, counted as the findings stream past."""
+
+    found: int = 0
+    rectified: int = 0
+    waived: int = 0
+    open: int = 0
+    overdue: int = 0
+
+    def add(self, standing: Standing) -> None:
+        self.found += 1
+        setattr(self, standing.bucket, getattr(self, standing.bucket) + 1)
+        self.overdue += standing.overdue_days > 0
+
+
+def _finding_table(profile: Profile, span: Period, totals: _Totals) -> Table:
+    """The findings sheet; its rows are made while the file is written, counting `totals` as they go."""
     items: dict[str, dict[str, Any] | None] = {}
 
     def lines() -> Iterator[list[Any]]:
-        for f in rows:
-            standing = standings[f["id"]]
+        for f, standing in _standings(profile, span):
+            totals.add(standing)
             description, basis, requirement = documents.printed_wording(profile, f, items)
             rectified = standing.status == FindingStatus.RECTIFIED and standing.closed_at is not None
             yield [
@@ -226,21 +263,17 @@ def _finding_table(profile: Profile, span: Period) -> tuple[Table, list[dict[str
                 f["steward"],
             ]
 
-    return Table(What.FINDINGS.zh, FINDING_COLUMNS, lines()), rows, standings
+    return Table(What.FINDINGS.zh, FINDING_COLUMNS, lines())
 
 
-def _finding_totals(rows: list[dict[str, Any]], standings: dict[str, Any]) -> tuple[int, int, int, int, int]:
-    tally = {"rectified": 0, "waived": 0, "open": 0}
-    overdue = 0
-    for f in rows:
-        s = standings[f["id"]]
-        tally[s.bucket] += 1
-        overdue += s.overdue_days > 0
-    return len(rows), tally["rectified"], tally["waived"], tally["open"], overdue
-
-
-def _figures_lines(rows: list[dict[str, Any]], standings: dict[str, Any], span: Period) -> list[tuple[str, str]]:
-    found, rectified, waived, still_open, overdue = _finding_totals(rows, standings)
+def _figures_lines(totals: _Totals, span: Period) -> list[tuple[str, str]]:
+    found, rectified, waived, still_open, overdue = (
+        totals.found,
+        totals.rectified,
+        totals.waived,
+        totals.open,
+        totals.overdue,
+    )
     return [
         (
             "本期合计 Totals",
@@ -285,11 +318,9 @@ ENTERPRISE_COLUMNS: tuple[Column, ...] = (
 def _enterprise_table(profile: Profile, span: Period) -> Table:
     from steward.storage import documents as document_store
 
-    _table, rows, standings = _finding_table(profile, span)
     counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(("found", "rectified", "waived", "open"), 0))
     overdue: dict[str, int] = defaultdict(int)
-    for f in rows:
-        s = standings[f["id"]]
+    for f, s in _standings(profile, span):
         counts[f["enterprise_id"]]["found"] += 1
         counts[f["enterprise_id"]][s.bucket] += 1
         overdue[f["enterprise_id"]] += s.overdue_days > 0
@@ -430,12 +461,14 @@ def build(profile: Profile, what: What | str, first: date | None = None, last: d
     """Gather what the export of `what` holds for the period (nothing is written yet)."""
     what = What(what)
     span = period(first, last)
-    extra: list[tuple[str, str]] = []
+    later: Callable[[], list[tuple[str, str]]] | None = None
     if what is What.FINDINGS:
-        table, rows, standings = _finding_table(profile, span)  # its lines are made while the file is written
-        tables: list[Table] = [table]
-        counts: tuple[int, ...] = (len(rows),)
-        extra = _figures_lines(rows, standings, span)
+        totals = _Totals()
+        tables: list[Table] = [_finding_table(profile, span, totals)]  # its lines are made while the file is written
+        counts: tuple[int, ...] = (store.count_findings(profile.db, span.start, span.end),)
+
+        def later() -> list[tuple[str, str]]:
+            return _figures_lines(totals, span)  # counted by then: the notes sheet follows the findings'
     else:
         if what is What.ENTERPRISES:
             tables = [_enterprise_table(profile, span)]
@@ -444,11 +477,16 @@ def build(profile: Profile, what: What | str, first: date | None = None, last: d
         else:
             tables = _rating_tables(profile, span)
         counts = tuple(len(t.rows) for t in tables)  # type: ignore[arg-type]
-    return Export(what, tables, _notes(profile, what, span, tables, counts[0], extra), counts)
+    return Export(what, tables, _notes(profile, what, span, tables, counts[0], later), counts)
 
 
 def _notes(
-    profile: Profile, what: What, span: Period, tables: Sequence[Table], rows: int, extra: list[tuple[str, str]]
+    profile: Profile,
+    what: What,
+    span: Period,
+    tables: Sequence[Table],
+    rows: int,
+    later: Callable[[], list[tuple[str, str]]] | None,
 ) -> Notes:
     made = clock.now().astimezone().strftime("%Y-%m-%d %H:%M")
     lines = [
@@ -463,13 +501,12 @@ def _notes(
         ("环保管家 Steward", str(settings.get(profile, settings.STEWARD_NAME))),
         ("服务机构 Firm", str(settings.get(profile, settings.FIRM_NAME))),
         ("导出时间 Exported", f"{made}(环保管家 Steward {__version__},档案 profile “{profile.name}”)"),
-        *extra,
     ]
     definitions = list(DEFINITIONS)
     for table in tables:
         for c in table.columns:
             definitions.append((f"{table.name} · {c.zh}", c.meaning_zh, f"{c.en}. {c.meaning_en}".strip(". ") + "."))
-    return Notes("说明", lines, definitions)
+    return Notes("说明", lines, definitions, later)
 
 
 def export(
@@ -497,5 +534,5 @@ def export(
         rows = write_xlsx(Path(path), made.tables, made.notes, counted)
     if progress:
         progress(total, total)
-    assert rows == (made.rows if fmt is Format.CSV else sum(made.counts))
-    return Written(Path(path), made.rows)
+    # The findings stream from the database: what was written is the count (the count query only sized progress).
+    return Written(Path(path), rows if len(made.tables) == 1 or fmt is Format.CSV else made.rows)

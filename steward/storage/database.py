@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -192,6 +193,19 @@ class Database:
         cur = self._read_connection().execute(sql, params)
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    def iterate(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Generator[dict[str, Any]]:
+        """query() one row at a time (fetched a few hundred at once), for reads too long to hold in a list. Two of
+        these read on one thread at the same time see one snapshot: the connection's read lasts while either runs."""
+        cur = self._read_connection().execute(sql, params)
+        names = [d[0] for d in cur.description]
+        try:
+            while batch := cur.fetchmany(500):
+                for row in batch:
+                    yield dict(zip(names, row, strict=True))
+        finally:
+            with contextlib.suppress(sqlite3.ProgrammingError):  # ended after the database was closed: nothing to do
+                cur.close()
 
     def query_one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> dict[str, Any] | None:
         rows = self.query(sql, params)

@@ -3,14 +3,16 @@ visits count (a draft is not a fact until its visit is finished), as in the peri
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from typing import Any
 
 from steward.storage.database import Database
 
 
-def findings(db: Database, start: str, end: str) -> list[dict[str, Any]]:
-    """Every finding of a finished visit found in [start, end), with all a ledger prints, its photos linked by `end`."""
-    return db.query(
+def findings(db: Database, start: str, end: str) -> Generator[dict[str, Any]]:
+    """Every finding of a finished visit found in [start, end), with all a ledger prints, its photos linked by `end`;
+    streamed in order of creation (see finding_events)."""
+    return db.iterate(
         """SELECT f.id, f.enterprise_id, f.visit_id, f.item_id, f.location, f.description, f.basis, f.severity,
                   f.requirement, f.deadline, f.created_at,
                   e.name AS enterprise_name, e.credit_code, v.started_at AS visit_started_at, v.steward,
@@ -25,14 +27,25 @@ def findings(db: Database, start: str, end: str) -> list[dict[str, Any]]:
     )
 
 
-def finding_events(db: Database, start: str, end: str) -> list[dict[str, Any]]:
-    """The events, recorded before `end`, of the findings `findings(start, end)` returns: one query, not one per
+def count_findings(db: Database, start: str, end: str) -> int:
+    return int(
+        db.scalar(
+            """SELECT count(*) FROM findings f JOIN visits v ON v.id = f.visit_id AND v.status = 'finished'
+               WHERE f.created_at >= :start AND f.created_at < :end""",
+            {"start": start, "end": end},
+        )
+    )
+
+
+def finding_events(db: Database, start: str, end: str) -> Generator[dict[str, Any]]:
+    """The events, recorded before `end`, of the findings `findings(start, end)` returns, in the same order of
+    findings (then by time): read beside it, each finding's events are the next rows. One query, not one per
     finding."""
-    return db.query(
-        """SELECT fe.* FROM finding_events fe JOIN findings f ON f.id = fe.finding_id
+    return db.iterate(
+        """SELECT fe.*, f.created_at AS finding_created_at FROM finding_events fe JOIN findings f ON f.id = fe.finding_id
            JOIN visits v ON v.id = f.visit_id AND v.status = 'finished'
            WHERE f.created_at >= :start AND f.created_at < :end AND fe.at < :end
-           ORDER BY fe.at, fe.id""",
+           ORDER BY f.created_at, f.id, fe.at, fe.id""",
         {"start": start, "end": end},
     )
 

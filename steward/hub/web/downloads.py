@@ -1,8 +1,9 @@
 """The page's downloads: findings, enterprises and ratings of a period as XLSX or CSV.
 
-XLSX through openpyxl's write-only mode (rows stream to the file, memory stays flat for tens of thousands of rows):
-real types (dates as dates, counts as numbers, rates as percentages), a frozen header row, an auto-filter, widths
-that fit Chinese text, and a sheet stating the period, the "截至" date and the definitions. CSV in UTF-8 with a BOM,
+XLSX through the laptop's streaming writer, steward.reports.xlsx (rows stream to the file, memory stays flat for
+tens of thousands of rows): real types (dates as dates, counts as numbers, rates as percentages), a frozen header
+row, an auto-filter, widths that fit Chinese text, and a sheet stating the period, the "截至" date and the
+definitions. CSV in UTF-8 with a BOM,
 so Excel on Chinese Windows opens it without mojibake. The laptop's exports (steward export) follow the same rules;
 this module takes plain rows and column specs and knows nothing of where they came from."""
 
@@ -12,18 +13,16 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import IO, Any
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils import get_column_letter
 
 from steward.domain.findings import percent
 from steward.domain.labels import FindingStatus
 from steward.domain.period import standing_at
 from steward.hub.web.dashboard import Dashboard
 from steward.hub.web.facts import HubFacts
+from steward.reports.sheets import sheet_name
+from steward.reports.xlsx import Style, XlsxBook
 
 FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv"}
 TABLES = {"findings": "问题清单", "enterprises": "企业汇总", "ratings": "三色码评级"}
@@ -189,34 +188,29 @@ def ratings_table(facts: HubFacts, board: Dashboard, rules_name: str) -> Table:
 BUILDERS = {"findings": findings_table, "enterprises": enterprises_table, "ratings": ratings_table}
 
 
+_STYLES = {"text": Style.PLAIN, "int": Style.PLAIN, "date": Style.DATE, "percent": Style.PERCENT}
+
+
 def write_xlsx(table: Table, out: IO[bytes]) -> int:
     """The table on its own sheet and the definitions on a second; returns the number of data rows."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(table.name)
-    for n, column in enumerate(table.columns, start=1):
-        sheet.column_dimensions[get_column_letter(n)].width = column.width
-    sheet.freeze_panes = "A2"
-    sheet.append([c.header for c in table.columns])
+    book = XlsxBook(out, [sheet_name(table.name), "说明"], datetime.now(UTC).replace(tzinfo=None))
     count = 0
-    for row in table.rows:
-        cells: list[Any] = []
-        for value in row:
-            if isinstance(value, Rate):
-                cell = WriteOnlyCell(sheet, value=value.value)
-                cell.number_format = "0.0%"
-                cells.append(cell)
-            else:
-                cells.append(value)
-        sheet.append(cells)
-        count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{count + 1}"
-    notes = book.create_sheet("说明")
-    notes.column_dimensions["A"].width = 20
-    notes.column_dimensions["B"].width = 80
-    notes.append(["项目", "说明"])
-    for item, words in table.notes:
-        notes.append([item, words])
-    book.save(out)
+    try:
+        sheet = book.sheet(len(table.columns), [c.width for c in table.columns], frozen_header=True)
+        sheet.append([c.header for c in table.columns], [Style.HEADER] * len(table.columns))
+        styles = [_STYLES[c.kind] for c in table.columns]
+        for row in table.rows:
+            sheet.append([v.value if isinstance(v, Rate) else v for v in row], styles)
+            count += 1
+        sheet.auto_filter()
+        notes = book.sheet(2, (20, 80))
+        notes.append(["项目", "说明"], [Style.HEADER, Style.HEADER])
+        for item, words in table.notes:
+            notes.append([item, words], [Style.BOLD, Style.WRAP_TOP])
+        book.close()
+    except BaseException:
+        book.abandon()
+        raise
     return count
 
 
