@@ -28,11 +28,13 @@ def test_values_come_back_typed_and_styled_on_a_frozen_filtered_sheet() -> None:
         sheet = book.sheet(7, (30, 12, 12, 17, 8, 8, 8), frozen_header=True)
         sheet.append(["企业名称", "日期", "数", "时间", "率", "是否", "空"], [Style.HEADER] * 7)
         styles = [Style.PLAIN, Style.DATE, Style.PLAIN, Style.DATETIME, Style.PERCENT, Style.PLAIN, Style.PLAIN]
-        sheet.append(
-            ["仙居 <废气> & “直排”", date(2026, 3, 4), 42, datetime(2026, 3, 4, 9, 30), 0.725, True, None], styles
-        )
-        sheet.append(["=SUM(A1:A2)", date(1900, 3, 1), -1.5, datetime(2026, 3, 4), 1.0, False, "x"], styles)
+        append = sheet.appender(styles)  # the fast path the exports take
+        append(["仙居 <废气> & “直排”", date(2026, 3, 4), 42, datetime(2026, 3, 4, 9, 30), 0.725, True, None])
+        append(["=SUM(A1:A2)", date(1900, 3, 1), -1.5, datetime(2026, 3, 4), 1.0, False, "x"])
         sheet.append(["  两端有空格 \n第二行", None, 0, None, None, None, "bell\x07 and \x00nul"], styles)
+        append(["lone \ud800 surrogate", None, None, None, None, None, 7])
+        with pytest.raises(ValueError, match="a row has 2 values for 7 columns"):
+            append(["too", "short"])
         sheet.auto_filter()
         notes = book.sheet(2, (22, 70))
         notes.append(["行数 Rows", "3"], [Style.BOLD, Style.WRAP_TOP])
@@ -45,7 +47,7 @@ def test_values_come_back_typed_and_styled_on_a_frozen_filtered_sheet() -> None:
     wb = openpyxl.load_workbook(io.BytesIO(data))
     assert wb.sheetnames == ["数据 'x'", "说明"]
     sheet = wb["数据 'x'"]
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:G4"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:G5"
     assert sheet.column_dimensions["A"].width == 30 and sheet.column_dimensions["D"].width == 17
     assert [c.value for c in sheet[1]] == ["企业名称", "日期", "数", "时间", "率", "是否", "空"]
     assert sheet["A1"].font.b and sheet["A1"].fill.fgColor.rgb == "FFDDE3EA"
@@ -56,6 +58,7 @@ def test_values_come_back_typed_and_styled_on_a_frozen_filtered_sheet() -> None:
     assert sheet["A3"].data_type == "s" and sheet["A3"].value == "=SUM(A1:A2)"  # text, never a formula
     assert sheet["B3"].value == datetime(1900, 3, 1) and sheet["C3"].value == -1.5 and sheet["F3"].value is False
     assert sheet["A4"].value == "  两端有空格 \n第二行" and sheet["G4"].value == "bell and nul"
+    assert sheet["A5"].value == "lone  surrogate" and sheet["G5"].value == 7 and sheet.max_row == 5
     notes = wb["说明"]
     assert notes["A1"].font.b and notes["B1"].alignment.wrap_text and notes["B1"].alignment.vertical == "top"
     assert notes.freeze_panes is None

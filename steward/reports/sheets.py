@@ -259,10 +259,14 @@ def _fill(handle: IO[bytes], tables: Sequence[Table], notes: Notes | None, progr
             sample = list(itertools.islice(rows, WIDTH_SAMPLE))
             sheet = book.sheet(len(table.columns), _widths(table.columns, sample), frozen_header=True)
             sheet.append([c.zh for c in table.columns], [Style.HEADER] * len(table.columns))
-            check = _row_checker(table)
-            styles = [_XLSX_STYLES[c.kind] for c in table.columns]
+            append = sheet.appender([_XLSX_STYLES[c.kind] for c in table.columns])
             for row in _counting(itertools.chain(sample, rows), progress, written):
-                sheet.append(check(row), styles)
+                try:
+                    append(row)
+                except ValueError:
+                    raise ValueError(
+                        f"table {table.name!r}: a row has {len(row)} values for {len(table.columns)} columns"
+                    ) from None
                 written += 1
             sheet.auto_filter()
         if notes is not None:

@@ -24,6 +24,7 @@ from xml.sax.saxutils import escape, quoteattr
 FLUSH_ROWS = 500  # rows joined into one write to the zip
 # Control characters (and lone surrogates, U+FFFE/U+FFFF) XML cannot hold: dropped, the rest of the text kept.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _EXCEL_EPOCH = date(1899, 12, 30)  # serial 0 in the 1900 date system, after Excel's phantom 1900-02-29
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -105,6 +106,35 @@ def _text_cell(ref: str, text: str, style: int) -> str:
     return f'<c r="{ref}"{s} t="inlineStr"><is><t>{escape(text)}</t></is></c>'
 
 
+# Escaping and cleaning in one pass of str.translate: XML's three special characters, and the control characters it
+# cannot hold dropped.
+_XML_TEXT = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"} | {
+    c: None for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF)
+}
+_SPACE = frozenset(" \t\n\r")
+
+
+def _column_writer(style: int) -> Callable[[str, Any], str]:
+    """cell(ref, value, style) for one column, with a fast path for its usual values (text, or None)."""
+    attribute = f' s="{style}"' if style else ""
+    opening = f'"{attribute} t="inlineStr"><is><t>'
+    preserved = f'"{attribute} t="inlineStr"><is><t xml:space="preserve">'
+
+    def write(ref: str, value: Any) -> str:
+        if value is None:
+            return ""
+        if value.__class__ is not str:
+            return cell(ref, value, style)
+        text = value.translate(_XML_TEXT)
+        if _SURROGATES.search(text):
+            text = _SURROGATES.sub("", text)
+        if text and (text[0] in _SPACE or text[-1] in _SPACE):
+            return '<c r="' + ref + preserved + text + "</t></is></c>"
+        return '<c r="' + ref + opening + text + "</t></is></c>"
+
+    return write
+
+
 def cell(ref: str, value: Any, style: int = Style.PLAIN) -> str:
     """One cell's XML, its type from the value: text, a number, a truth value, a date or date-time (as Excel's serial
     number; `style` then defaults to DATE or DATETIME). None: no cell."""
@@ -140,25 +170,34 @@ class Sheet:
     def append(self, values: Sequence[Any], styles: Sequence[int] | None = None) -> None:
         """A row of values (None leaves a cell empty), each with its column's style (default PLAIN)."""
         self.rows += 1
-        n = self.rows
+        n = str(self.rows)
         letters = self._letters
         if styles is None:
-            cells = "".join(cell(f"{letters[i]}{n}", v) for i, v in enumerate(values))
+            cells = "".join([cell(letters[i] + n, v) for i, v in enumerate(values)])
         else:
-            cells = "".join(cell(f"{letters[i]}{n}", v, s) for i, (v, s) in enumerate(zip(values, styles, strict=True)))
-        self._pending.append(f'<row r="{n}">{cells}</row>')
+            cells = "".join([cell(letters[i] + n, v, s) for i, (v, s) in enumerate(zip(values, styles, strict=True))])
+        self._row(n, cells)
+
+    def appender(self, styles: Sequence[int]) -> Callable[[Sequence[Any]], None]:
+        """append(values, styles) for many rows of the same columns: each column's writer chosen once."""
+        if len(styles) > self.columns:
+            raise ValueError(f"{len(styles)} styles for {self.columns} columns")
+        writers = [_column_writer(s) for s in styles]
+        letters = self._letters[: len(styles)]
+
+        def append(values: Sequence[Any]) -> None:
+            if len(values) != len(writers):
+                raise ValueError(f"a row has {len(values)} values for {len(writers)} columns")
+            self.rows += 1
+            n = str(self.rows)
+            self._row(n, "".join([w(x + n, v) for w, x, v in zip(writers, letters, values, strict=False)]))
+
+        return append
+
+    def _row(self, n: str, cells: str) -> None:
+        self._pending.append('<row r="' + n + '">' + cells + "</row>")
         if len(self._pending) >= FLUSH_ROWS:
             self._flush()
-
-    def append_cells(self, make: Callable[[int], str]) -> None:
-        """A row whose cells' XML `make(row number)` writes itself (a caller that formats its columns faster)."""
-        self.rows += 1
-        self._pending.append(f'<row r="{self.rows}">{make(self.rows)}</row>')
-        if len(self._pending) >= FLUSH_ROWS:
-            self._flush()
-
-    def letters(self) -> list[str]:
-        return list(self._letters)
 
     def auto_filter(self) -> None:
         """An auto-filter over the header row and every row below it (set when the sheet ends)."""

@@ -198,9 +198,9 @@ def write_xlsx(table: Table, out: IO[bytes]) -> int:
     try:
         sheet = book.sheet(len(table.columns), [c.width for c in table.columns], frozen_header=True)
         sheet.append([c.header for c in table.columns], [Style.HEADER] * len(table.columns))
-        styles = [_STYLES[c.kind] for c in table.columns]
+        append = sheet.appender([_STYLES[c.kind] for c in table.columns])
         for row in table.rows:
-            sheet.append([v.value if isinstance(v, Rate) else v for v in row], styles)
+            append([v.value if isinstance(v, Rate) else v for v in row])
             count += 1
         sheet.auto_filter()
         notes = book.sheet(2, (20, 80))
