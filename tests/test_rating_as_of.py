@@ -60,6 +60,15 @@ def test_a_period_lists_the_timeline_s_changes_within_it_from_the_facts_of_that_
             assert changes_between(some[eid], rules, first, last) == (before, within)
             compared += len(within)
         assert compared > 3  # changes were compared, not only enterprises that stayed one colour
+        # The colour chart's month ends, from the facts of those months and colours without reasons: the same counts
+        # as every enterprise rated in full on each day, for the park and for a group of it.
+        group = set(list(every)[::3])
+        for only in (None, group):
+            chosen = {eid: f for eid, f in every.items() if only is None or eid in only}
+            assert ratings.monthly_distribution(profile, date(2026, 4, 1), TODAY, only) == [
+                (day, distribution(rate(f, rules, day) for f in chosen.values()))
+                for day in month_ends(date(2026, 4, 1), TODAY)
+            ]
         period = ratings.period_colours(profile, first, last)
         assert period.at_end == distribution(rate(f, rules, last) for f in every.values())
         names = {eid: n for eid, n in ((r.enterprise_id, r.name) for r in ratings.ratings(profile, last))}

@@ -512,6 +512,13 @@ def changes_between(facts: Facts, rules: Rules, first: date, last: date) -> tupl
     return before, changes
 
 
+def colours_on(facts: Facts, rules: Rules, days: Iterable[date]) -> list[Colour]:
+    """rate(facts, rules, day).colour for each day, without wording reasons and with each finding's history worked
+    out once: what a chart of colours over many month ends needs."""
+    index = _StateIndex(facts.findings)
+    return [_colour(facts, rules, day, index) for day in days]
+
+
 def month_ends(start: date, end: date) -> list[date]:
     """The last day of each month from `start`'s month to `end`'s month; the current month ends at `end`."""
     days: list[date] = []

@@ -23,6 +23,7 @@ from steward.domain.rating import (
     RecordKind,
     Rules,
     changes_between,
+    colours_on,
     distribution,
     end_of_day,
     month_ends,
@@ -197,9 +198,14 @@ def monthly_distribution(
     if start > end:
         raise InvalidInput(f"开始日期 {start} 晚于结束日期 {end}。", f"The start {start} is after the end {end}.")
     rules = rules_for(profile)
-    facts = facts_by_enterprise(profile)
-    chosen = [f for eid, f in facts.items() if only is None or eid in only]
-    return [(day, distribution(rate(f, rules, day) for f in chosen)) for day in month_ends(start, end)]
+    days = month_ends(start, end)
+    facts = facts_between(profile, days[0], days[-1], rules)  # what those days can look at, not three years
+    counts = [dict.fromkeys(Colour, 0) for _ in days]
+    for eid, f in facts.items():
+        if only is None or eid in only:
+            for tally, colour in zip(counts, colours_on(f, rules, days), strict=True):
+                tally[colour] += 1
+    return list(zip(days, counts, strict=True))
 
 
 @dataclass(frozen=True)
