@@ -816,6 +816,26 @@ class HubStore:
             row = conn.execute("SELECT coalesce(max(seq), 0), count(*) FROM records").fetchone()
         return int(row[0]), int(row[1])
 
+    def records_after(self, seq: int) -> tuple[tuple[int, int], list[tuple[str, str, str, dict[str, Any]]]]:
+        """data_version() and, read in the same snapshot, (entity, id, the pushing steward's name or "", body) of
+        every record after `seq` in the change sequence, in order: what the web page adds to the facts it parsed
+        before instead of parsing every record again after each sync."""
+        with self.connect() as conn:
+            conn.execute("BEGIN")
+            try:
+                row = conn.execute("SELECT coalesce(max(seq), 0), count(*) FROM records").fetchone()
+                rows = [
+                    (r[0], r[1], r[2] or "", json.loads(r[3]))
+                    for r in conn.execute(
+                        "SELECT r.entity, r.id, s.name, r.body FROM records r LEFT JOIN stewards s ON s.id = r.owner "
+                        "WHERE r.seq > ? ORDER BY r.seq",
+                        [seq],
+                    )
+                ]
+            finally:
+                conn.execute("COMMIT")
+        return (int(row[0]), int(row[1])), rows
+
     def owned_bodies(self, entity: str) -> list[tuple[str, dict[str, Any]]]:
         """(the name of the steward whose token pushed it, body) of every record of an entity, in order of arrival;
         "" for records the hub itself imported. Authorship from the token, never from a name in the body."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -216,100 +216,184 @@ def _items(templates: Iterable[dict[str, Any]]) -> dict[str, tuple[str, str]]:
     return found
 
 
-def read_facts(store: HubStore) -> HubFacts:
-    facts = HubFacts()
-    for body in store.bodies("enterprise"):
-        ent = _enterprise(body)
-        if ent is not None:
-            facts.enterprises[ent.id] = ent
-    for steward, body in store.owned_bodies("visit"):
-        visit = _visit(steward, body)
-        if visit is not None and visit.id and visit.enterprise_id in facts.enterprises:
-            facts.visits[visit.id] = visit
-    events: dict[str, list[FindingEvent]] = defaultdict(list)
-    for body in store.bodies("finding_event"):
-        event = _event(body)
-        if event is not None:
-            events[event.finding_id].append(event)
-    photos: dict[str, int] = defaultdict(int)
-    for link in store.bodies("photo_link"):
-        sha = text(link.get("sha256"))
-        if isinstance(link.get("finding_id"), str):
-            photos[link["finding_id"]] += 1
-        for owner in {text(link.get("visit_id")), text(link.get("finding_id"))} - {""}:
-            if sha:
-                facts.photos.setdefault(owner, []).append(sha)
-    for d in store.bodies("document"):
-        if (visit_id := text(d.get("visit_id"))) and (sha := text(d.get("sha256"))):
-            facts.documents.setdefault(visit_id, []).append((sha, text(d.get("kind")), text(d.get("notice_number"))))
-    items = _items(store.bodies("template"))
-    for steward, body in store.owned_bodies("finding"):
-        try:
-            fid, visit = text(body["id"]), facts.visits.get(text(body["visit_id"]))
-            created = instant(body["created_at"])
-        except (KeyError, TypeError, ValueError):
-            continue
-        # The summary's definition: findings of finished visits (every visit on the hub is one) at that enterprise.
-        if not fid or visit is None or visit.enterprise_id != text(body.get("enterprise_id")):
-            continue
-        code, category = items.get(text(body.get("item_id")), ("", ""))
-        facts.findings.append(
-            Finding(
-                fid,
-                visit.enterprise_id,
-                visit.id,
-                steward,
-                member(Severity, body.get("severity")),
-                created,
-                day(body.get("deadline")),
-                text(body.get("location")),
-                text(body.get("description")),
-                text(body.get("basis")),
-                text(body.get("requirement")),
-                code,
-                category or "其他",
-                tuple(events.get(fid, ())),
-                photos.get(fid, 0),
-            )
+_LAST = "enterprise_event"
+Row = tuple[str, str, str, dict[str, Any]]  # (entity, id, the pushing steward's name or "", body)
+
+
+class _Builder:
+    """HubFacts made from the records, then kept up to date as later records arrive (a sync adds a few hundred to
+    tens of thousands): each later batch is applied to a shallow copy of the facts, so a request still reading the
+    facts it was handed never sees them change. A batch that could make a full parse come out otherwise (a new or
+    replaced enterprise or checklist, a visit some finding was waiting for, a record replaced that only the full
+    parse knows how to place) asks for the full parse instead; so the facts always equal read_facts' of the same
+    records (tests/test_hub_facts.py)."""
+
+    def __init__(self) -> None:
+        self.facts = HubFacts()
+        self.version = (0, 0)  # HubStore.data_version() of the records applied
+        self._events: dict[str, list[FindingEvent]] = defaultdict(list)
+        self._photo_counts: dict[str, int] = defaultdict(int)
+        self._items: dict[str, tuple[str, str]] = {}
+        self._finding_at: dict[str, list[int]] = defaultdict(list)  # finding id -> its place(s) in facts.findings
+        self._waiting: set[str] = set()  # visits that findings left out for want of them name
+        self._event_records: set[str] = set()  # every enterprise_event record's id
+
+    def add(self, rows: list[Row], version: tuple[int, int], first: bool = False) -> bool:
+        """Apply the records after those applied so far, in the order of the change sequence. False: these records
+        need the full parse (nothing of this builder is to be used then)."""
+        by_entity: dict[str, list[Row]] = defaultdict(list)
+        for row in rows:
+            by_entity[row[0]].append(row)
+        if not first and (by_entity.get("enterprise") or by_entity.get("template")):
+            return False
+        old = self.facts
+        facts = HubFacts(
+            dict(old.enterprises),
+            dict(old.visits),
+            list(old.findings),
+            dict(old.records),
+            dict(old.photos),
+            dict(old.documents),
         )
-    for body in store.bodies("enterprise_event"):
-        record = _record(body)
-        if record is not None and text(body.get("enterprise_id")) in facts.enterprises:
-            facts.records.setdefault(text(body["enterprise_id"]), []).append(record)
-    return facts
+        changed: set[str] = set()  # findings already listed whose events or photos grew
+        for row in by_entity.get("enterprise", ()):
+            ent = _enterprise(row[3])
+            if ent is not None:
+                facts.enterprises[ent.id] = ent
+        for _entity, _rid, steward, body in by_entity.get("visit", ()):
+            visit = _visit(steward, body)
+            if visit is not None and visit.id and visit.enterprise_id in facts.enterprises:
+                if not first and (visit.id in facts.visits or visit.id in self._waiting):
+                    return False
+                facts.visits[visit.id] = visit
+        for row in by_entity.get("finding_event", ()):
+            event = _event(row[3])
+            if event is not None:
+                self._events[event.finding_id].append(event)
+                changed.add(event.finding_id)
+        for row in by_entity.get("photo_link", ()):
+            link = row[3]
+            sha = text(link.get("sha256"))
+            if isinstance(link.get("finding_id"), str):
+                self._photo_counts[link["finding_id"]] += 1
+                changed.add(link["finding_id"])
+            for owner in {text(link.get("visit_id")), text(link.get("finding_id"))} - {""}:
+                if sha:
+                    facts.photos[owner] = [*facts.photos.get(owner, ()), sha]
+        for row in by_entity.get("document", ()):
+            d = row[3]
+            if (visit_id := text(d.get("visit_id"))) and (sha := text(d.get("sha256"))):
+                kept = (sha, text(d.get("kind")), text(d.get("notice_number")))
+                facts.documents[visit_id] = [*facts.documents.get(visit_id, ()), kept]
+        self._items.update(_items(row[3] for row in by_entity.get("template", ())))
+        for fid in changed & self._finding_at.keys():
+            for at in self._finding_at[fid]:
+                facts.findings[at] = replace(
+                    facts.findings[at], events=tuple(self._events[fid]), photos=self._photo_counts.get(fid, 0)
+                )
+        for _entity, _rid, steward, body in by_entity.get("finding", ()):
+            try:
+                fid, visit_id = text(body["id"]), text(body["visit_id"])
+                created = instant(body["created_at"])
+            except (KeyError, TypeError, ValueError):
+                continue
+            visit = facts.visits.get(visit_id)
+            if visit is None:
+                self._waiting.add(visit_id)
+                continue
+            # The summary's definition: findings of finished visits (every visit on the hub is one) there.
+            if not fid or visit.enterprise_id != text(body.get("enterprise_id")):
+                continue
+            code, category = self._items.get(text(body.get("item_id")), ("", ""))
+            self._finding_at[fid].append(len(facts.findings))
+            facts.findings.append(
+                Finding(
+                    fid,
+                    visit.enterprise_id,
+                    visit.id,
+                    steward,
+                    member(Severity, body.get("severity")),
+                    created,
+                    day(body.get("deadline")),
+                    text(body.get("location")),
+                    text(body.get("description")),
+                    text(body.get("basis")),
+                    text(body.get("requirement")),
+                    code,
+                    category or "其他",
+                    tuple(self._events.get(fid, ())),
+                    self._photo_counts.get(fid, 0),
+                )
+            )
+        replaced = 0
+        for _entity, rid, _steward, body in by_entity.get(_LAST, ()):
+            if rid in self._event_records:  # a revision: the old one leaves, the new one comes last (as stored)
+                replaced += 1
+                for eid, kept_records in facts.records.items():
+                    if any(r.id == rid for r in kept_records):
+                        facts.records[eid] = [r for r in kept_records if r.id != rid]
+            self._event_records.add(rid)
+            record = _record(body)
+            if record is not None and text(body.get("enterprise_id")) in facts.enterprises:
+                eid = text(body["enterprise_id"])
+                facts.records[eid] = [*facts.records.get(eid, ()), record]
+        if not first and self.version[1] + len(rows) - replaced != version[1]:
+            return False  # a record replaced or removed some other way: only the full parse places it
+        self.facts, self.version = facts, version
+        return True
+
+
+def _full(store: HubStore) -> _Builder:
+    builder = _Builder()
+    version, rows = store.records_after(0)
+    builder.add(rows, version, first=True)
+    return builder
+
+
+def read_facts(store: HubStore) -> HubFacts:
+    """Every record of the hub parsed into facts."""
+    return _full(store).facts
 
 
 class FactsCache:
-    """The parsed facts, parsed again only when the hub's records changed; and what was computed from them (a
-    period's figures and ratings), kept for the few periods asked last, so paging through the list of a period
-    computes it once."""
+    """The parsed facts, brought up to date with the records added since (or parsed again when that cannot be
+    done); and what was computed from them (a period's figures and ratings), kept for the few periods asked last
+    while the records stay the same, so paging through the list of a period computes it once."""
 
     def __init__(self, store: HubStore, keep: int = 8) -> None:
         self.store = store
         self.keep = keep
         self._lock = threading.Lock()
-        self._version: tuple[int, int] | None = None
-        self._facts = HubFacts()
+        self._builder: _Builder | None = None
         self._derived: OrderedDict[Hashable, Any] = OrderedDict()
+        self.full_parses = 0  # how often every record was parsed (the first time, and when a batch could not be added)
 
     def get(self) -> HubFacts:
         version = self.store.data_version()
         with self._lock:
-            if version != self._version:
-                self._facts, self._version = read_facts(self.store), version
+            builder = self._builder
+            if builder is None or version != builder.version:
+                if builder is not None:
+                    latest, rows = self.store.records_after(builder.version[0])
+                    if not builder.add(rows, latest):
+                        builder = None
+                if builder is None:
+                    builder = _full(self.store)
+                    self.full_parses += 1
+                self._builder = builder
                 self._derived.clear()
-            return self._facts
+            return builder.facts
 
     def derived(self, key: Hashable, make: Callable[[HubFacts], T]) -> tuple[T, HubFacts]:
         """make(facts), computed once per key while the records stay the same."""
         facts = self.get()
         with self._lock:
-            if facts is self._facts and key in self._derived:
+            if self._builder is not None and facts is self._builder.facts and key in self._derived:
                 self._derived.move_to_end(key)
                 return self._derived[key], facts
         value = make(facts)
         with self._lock:
-            if facts is self._facts:
+            if self._builder is not None and facts is self._builder.facts:
                 self._derived[key] = value
                 while len(self._derived) > self.keep:
                     self._derived.popitem(last=False)
