@@ -5,6 +5,8 @@ Printed, each the median of several runs, beside the baseline measured in the sa
 JSON out of SQLite and nothing else (what any page over these records must at least pay once).
 - the parse into facts (paid once per change of the hub's records, then cached);
 - the overview, the enterprise list and one enterprise's page answered with the parse cached (TestClient, in process);
+- a sync of a week (about 100 records) followed by: the facts parsed in full (what the page did after every sync),
+  the facts brought up to date with those records (what it does now), and the overview's first answer;
 - the findings XLSX of the whole three years (45,000 rows) and how much the process grew (peak RSS); the CSV.
 
 Run with `python -m bench.hub_page`."""
@@ -119,6 +121,63 @@ def build(data: Path) -> tuple[Any, str]:
     return store, Viewers(store).add("人保")
 
 
+def sync_week(store: Any, week: int) -> None:
+    """A steward's week in November 2026: 20 visits, 2 or 3 findings each, two in three re-checked rectified."""
+    from steward.sync.wire import content_hash
+
+    with store.connect() as conn:
+        steward = dict(conn.execute("SELECT id, name FROM stewards ORDER BY id LIMIT 1").fetchone())
+    records: list[tuple[str, dict[str, Any]]] = []
+    base = 10_000_000 + week * 1000
+    for n in range(20):
+        e = (week * 20 + n) % ENTERPRISES
+        at = datetime(2026, 11, 2, 2, tzinfo=UTC) + timedelta(hours=n)
+        visit = {
+            "id": _uuid(5, base + n),
+            "enterprise_id": _uuid(1, e),
+            "template_id": _uuid(9, 1),
+            "steward": steward["name"],
+            "kind": "routine",
+            "status": "finished",
+            "started_at": _stamp(at),
+            "finished_at": _stamp(at + timedelta(hours=1)),
+        }
+        records.append(("visit", visit))
+        for k in range(2 + n % 2):
+            fid = _uuid(6, base + n * 10 + k)
+            records.append(
+                (
+                    "finding",
+                    {
+                        "id": fid,
+                        "enterprise_id": visit["enterprise_id"],
+                        "visit_id": visit["id"],
+                        "location": "车间",
+                        "description": f"本周新问题 {k}",
+                        "severity": ("general", "serious", "general")[k],
+                        "deadline": "2026-11-20",
+                        "created_at": _stamp(at),
+                        "created_by": steward["name"],
+                    },
+                )
+            )
+            if k:
+                records.append(
+                    (
+                        "finding_event",
+                        {
+                            "id": _uuid(7, base + n * 10 + k),
+                            "finding_id": fid,
+                            "kind": "recheck_rectified",
+                            "at": _stamp(at + timedelta(days=3)),
+                            "by": steward["name"],
+                        },
+                    )
+                )
+    rows = [{"entity": entity, "id": body["id"], "body": body, "hash": content_hash(body)} for entity, body in records]
+    store.push(steward, f"profile-{steward['id']}", rows)
+
+
 def median_ms(fn: Any, runs: int = 3) -> float:
     fn()
     samples = []
@@ -133,7 +192,7 @@ def main() -> None:
     from fastapi.testclient import TestClient
 
     from steward.hub.app import create_app
-    from steward.hub.web.facts import read_facts
+    from steward.hub.web.facts import FactsCache, read_facts
     from tests.test_hub_web import log_in
 
     data = OUT / "hub_page"
@@ -164,6 +223,35 @@ def main() -> None:
         ["enterprise list, search '第7'", f"{median_ms(lambda: client.get('/enterprises', params={'q': '第7'})):.0f}"],
         ["one enterprise's page", f"{median_ms(lambda: client.get(f'/enterprise/{enterprise}', params=year)):.0f}"],
     ]
+    # One sync after all that: a steward's week (20 visits, 50 findings, their re-checks) pushed, then the page asked
+    # again. The facts are brought up to date with those records (before: every record parsed again); the period's
+    # figures and ratings are computed anew. Each run pushes another week.
+    cache = FactsCache(store)
+    cache.get()
+    weeks = iter(range(1000))
+
+    def one_sync() -> None:
+        sync_week(store, next(weeks))
+
+    def page_after_sync() -> None:
+        one_sync()
+        client.get("/", params=year)
+
+    def facts_after_sync() -> None:
+        one_sync()
+        cache.get()
+
+    def full_parse_after_sync() -> None:
+        one_sync()
+        read_facts(store)
+
+    rows += [
+        ["a sync of a week pushed (about 100 records), nothing else", f"{median_ms(one_sync):.0f}"],
+        ["sync + facts parsed in full (the page before)", f"{median_ms(full_parse_after_sync):.0f}"],
+        ["sync + facts brought up to date (the page now)", f"{median_ms(facts_after_sync):.0f}"],
+        ["sync + overview, this year (the first answer after a sync)", f"{median_ms(page_after_sync):.0f}"],
+    ]
+    assert cache.full_parses == 1, cache.full_parses
     # The download: its time, and how much the process grew while writing it (peak RSS; tracemalloc would slow
     # the pure-Python XML writer several times over).
     before = peak_rss_mb()
