@@ -1,8 +1,9 @@
 """The records laptops pushed, parsed once into typed facts for the page's figures, ratings and downloads.
 
 Records are read defensively: a record of the wrong shape (from a hub before validation at its door, or a damaged
-one) is left out of the figures; it never breaks the page for everyone. The parse is kept until a record is added or
-replaced (HubStore.data_version), so paging through the list does not parse every record again."""
+one) is left out of the figures; it never breaks the page for everyone. The parse is kept while the records stay the
+same (HubStore.data_version), and when a sync adds some, only those are parsed and added (FactsCache): the page after
+a sync costs what the sync brought, not every record of three years again."""
 
 from __future__ import annotations
 
