@@ -6,16 +6,17 @@ from the Hanazono Mincho fonts, loaded only the first time such a character is p
 from __future__ import annotations
 
 import threading
-from functools import cache
+import zlib
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config
-from reportlab.graphics.shapes import STATE_DEFAULTS
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont, TTFontFace
 from reportlab.pdfgen.canvas import Canvas
 
 from steward.resources import resource
@@ -41,15 +42,57 @@ def readable_image(path: str | None) -> bool:
     return True
 
 
+class SubsetCachingFace(TTFontFace):
+    """A font face that keeps the subsets it embedded, compressed: a reprint, the preview then the saved file, the
+    report made at finish then printed, embed the same subsets, and making and compressing each took a fifth of a
+    document's time. The bytes are those reportlab writes (the same subset, deflated the same way)."""
+
+    def addSubsetObjects(self, doc: Any, fontname: str, subset: list[int]) -> Any:
+        raw_length, packed = _subset_stream(self, tuple(subset))
+        font_file = pdfdoc.PDFStream(content=packed)
+        font_file.dictionary["Length1"] = raw_length
+        if doc.compression:
+            font_file.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName(pdfdoc.PDFZCompress.pdfname)])
+        else:
+            font_file.content = zlib.decompress(packed)
+        reference = doc.Reference(font_file, f"fontFile:{self.filename}({fontname})")
+        descriptor = pdfdoc.PDFDictionary(
+            {
+                "Type": "/FontDescriptor",
+                "Ascent": self.ascent,
+                "CapHeight": self.capHeight,
+                "Descent": self.descent,
+                "Flags": (self.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC,
+                "FontBBox": pdfdoc.PDFArray(self.bbox),
+                "FontName": pdfdoc.PDFName(fontname),
+                "ItalicAngle": self.italicAngle,
+                "StemV": self.stemV,
+                "FontFile2": reference,
+                "MissingWidth": self.defaultWidth,
+            }
+        )
+        return doc.Reference(descriptor, "fontDescriptor:" + fontname)
+
+
+@lru_cache(maxsize=96)  # ~30 kB each
+def _subset_stream(face: TTFontFace, subset: tuple[int, ...]) -> tuple[int, bytes]:
+    raw = face.makeSubset(list(subset))
+    return len(raw), pdfdoc.PDFZCompress.encode(raw)
+
+
+def _load(name: str, path: Path, subfont: int = 0) -> TTFont:
+    font = TTFont(name, str(path), subfontIndex=subfont)
+    font.face.__class__ = SubsetCachingFace  # the same face, only its subsets kept
+    return font
+
+
 @cache
 def register() -> TTFont:
     """Load and register the main font once per process: reading its 5 MB took 0.4 s, paid by every document before.
-    The graphics defaults are set here, once, too."""
+    reportlab's settings for our documents are set here, once, too."""
     with _lock:
-        font = TTFont(FONT, str(_fonts_dir() / "wqy-microhei.ttc"), subfontIndex=0)
+        font = _load(FONT, _fonts_dir() / "wqy-microhei.ttc")
         pdfmetrics.registerFont(font)
-        # Charts start from reportlab's graphics defaults (Helvetica, never embedded): make ours the default.
-        STATE_DEFAULTS["fontName"] = FONT
         # Image streams in binary: ASCII85 (reportlab's default) makes them a quarter larger and, done in pure
         # Python, took two thirds of the time of a report with 60 photos.
         rl_config.useA85 = 0
@@ -64,7 +107,7 @@ def _fallback(name: str) -> dict[int, int]:
     if not path.exists():
         return {}
     with _lock:
-        font = TTFont(name, str(path))
+        font = _load(name, path)
         pdfmetrics.registerFont(font)
     return font.face.charToGlyph
 
@@ -80,6 +123,28 @@ def font_for(ch: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=16384)
+def _runs(text: str) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """The text's runs by font, and the characters no font has (with their code points). A document asks for the
+    same cell text and caption many times: split once."""
+    glyphs = register().face.charToGlyph
+    if all(map(glyphs.__contains__, map(ord, text))):
+        return (((FONT, text),) if text else ()), ()  # nearly all text: one run in our font, found at C speed
+    out: list[tuple[str, str]] = []
+    missing: dict[str, str] = {}
+    for ch in text:
+        font = FONT if ord(ch) in glyphs or ch in "\n\t " else font_for(ch)
+        if font is None:
+            code = f"U+{ord(ch):04X}"
+            missing[ch] = code
+            font, ch = FONT, f"〔{code}〕"
+        if out and out[-1][0] == font:
+            out[-1] = (font, out[-1][1] + ch)
+        else:
+            out.append((font, ch))
+    return tuple(out), tuple(missing.items())
+
+
 class TextGuard:
     """Splits text into runs by the font that can draw them. A character no bundled font has is replaced by its
     visible code point (e.g. 〔U+2A6A5〕) and reported: never a blank."""
@@ -90,18 +155,9 @@ class TextGuard:
         self.notes: list[str] = []
 
     def runs(self, text: str) -> list[tuple[str, str]]:
-        out: list[tuple[str, str]] = []
-        for ch in str(text or ""):
-            font = FONT if ord(ch) in self.glyphs or ch in "\n\t " else font_for(ch)
-            if font is None:
-                code = f"U+{ord(ch):04X}"
-                self.missing[ch] = code
-                font, ch = FONT, f"〔{code}〕"
-            if out and out[-1][0] == font:
-                out[-1] = (font, out[-1][1] + ch)
-            else:
-                out.append((font, ch))
-        return out
+        runs, missing = _runs(str(text or ""))
+        self.missing.update(missing)
+        return list(runs)
 
     def plain(self, text: str) -> str:
         """For drawings that use one font (chart labels): characters it lacks shown as their code point (〔U+2A6A5〕)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.shapes import STATE_DEFAULTS, Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -14,6 +14,10 @@ from steward.domain.documents import PeriodColours, PeriodSummary, RenderResult,
 from steward.domain.findings import percent
 from steward.reports.base import SHADE, Document, column_widths, heading
 from steward.reports.fonts import FONT
+
+# Charts start from reportlab's graphics defaults (Helvetica, never embedded): make ours the default. Here, where the
+# charts are: the visit's documents never load reportlab.graphics.
+STATE_DEFAULTS["fontName"] = FONT
 
 BLUE, GREEN, RED, AMBER, GREY = (colors.HexColor(c) for c in ("#37474f", "#2e7d32", "#b3261e", "#f9a825", "#90a4ae"))
 # A light fill behind each colour's name: the word says it in a black-and-white print, the fill on screen.
