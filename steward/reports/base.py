@@ -70,6 +70,26 @@ def _parsed(markup: str, style: str) -> tuple[ParagraphStyle, tuple[Any, ...]]:
     return paragraph.style, tuple(paragraph.frags)
 
 
+TABLE_TEXT = ("cell", "head")  # the styles of table cells: 9 pt, leading 12, left; "head" white on the header
+
+
+def _plain(guard: TextGuard, text: str) -> bool:
+    """Text a string draws as its paragraph would: one font, one line, no spaces a paragraph would fold."""
+    if not text or text != text.strip() or "  " in text or "\n" in text or "\t" in text:
+        return False
+    runs = guard.runs(text)
+    return len(runs) == 1 and runs[0][0] == FONT
+
+
+def _as_string(cell: Any, width: float) -> Any:
+    text = getattr(cell, "plain_text", None)
+    if text is None:
+        return cell
+    style = cell.style
+    fits = stringWidth(text, style.fontName, style.fontSize) <= width - 2 * PAD
+    return text if fits and style.fontSize == styles()["cell"].fontSize else cell
+
+
 class NumberedCanvas(Canvas):
     """Keeps every page until the end, so each can say 第 x 页 / 共 y 页 — counted within its copy (联), each copy
     padded to an even number of pages when printed on both sides."""
@@ -138,7 +158,9 @@ class Document:
     def p(self, text: str, style: str = "body") -> Paragraph:
         markup = self.guard.markup(text)
         parsed_style, frags = _parsed(markup, style)
-        return CJKParagraph(markup, parsed_style, frags=list(frags))
+        paragraph = CJKParagraph(markup, parsed_style, frags=list(frags))
+        paragraph.plain_text = text if style in TABLE_TEXT and _plain(self.guard, text) else None
+        return paragraph
 
     def table(
         self,
@@ -147,17 +169,24 @@ class Document:
         header_rows: int = 1,
         extra: Sequence[tuple[Any, ...]] = (),
     ) -> Table:
-        """A bordered table whose header rows repeat on every page it spans."""
-        table = Table(list(rows), colWidths=list(widths), repeatRows=header_rows)
+        """A bordered table whose header rows repeat on every page it spans. A cell of one short line of plain text is
+        drawn as a string, where it lands exactly as its paragraph would (the same font, size, leading and padding):
+        a paragraph per cell was most of a document's time."""
+        cells = [[_as_string(cell, widths[c]) for c, cell in enumerate(row)] for row in rows]
+        table = Table(cells, colWidths=list(widths), repeatRows=header_rows)
+        cell_style, head_style = self.s["cell"], self.s["head"]
         style = [
             ("GRID", (0, 0), (-1, -1), 0.5, GRID),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("FONTNAME", (0, 0), (-1, -1), FONT),
+            ("FONTSIZE", (0, 0), (-1, -1), cell_style.fontSize),
+            ("LEADING", (0, 0), (-1, -1), cell_style.leading),
             ("LEFTPADDING", (0, 0), (-1, -1), PAD),
             ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
         ]
         if header_rows:
             style.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#37474f")))
+            style.append(("TEXTCOLOR", (0, 0), (-1, header_rows - 1), head_style.textColor))
         table.setStyle(TableStyle(style + list(extra)))
         return table
 
