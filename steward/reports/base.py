@@ -18,7 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from steward.domain.documents import EnterpriseBlock, Letterhead, NoticeFinding, Signature
-from steward.reports.fonts import FONT, TextGuard, draw_fitted, readable_image, register
+from steward.reports.fonts import FONT, TextGuard, draw_lines, fit_lines, readable_image, register
 from steward.reports.typeset import CJKParagraph
 from steward.reports.wording import ZH, columns, words
 
@@ -286,11 +286,13 @@ class Document:
             x += 12 * mm
         canvas.setFillColor(colors.HexColor("#222222"))
         policy = self.w["policy"].format(policy=lh.insurer_policy) if lh.insurer_policy else ""
-        right_text = "  ".join(t for t in (lh.insurer_name, policy, self.copy_label) if t)
-        # The firm on the left, the insurer (and copy) on the right, each shrunk to its half: never over each other.
+        # The firm on the left, the insurer, policy and copy on the right, each set in its half (smaller, then on two
+        # lines): never over each other, and never a name or a policy number cut off.
         half = (A4[0] - MARGIN - x) / 2 - 3 * mm
-        draw_fitted(canvas, self.guard, x, top - 5 * mm, lh.firm_name, 9, half)
-        draw_fitted(canvas, self.guard, A4[0] - MARGIN, top - 5 * mm, right_text, 9, half, anchor="right")
+        left, left_size = _header_lines(self.guard, (lh.firm_name,), half)
+        right, right_size = _header_lines(self.guard, (lh.insurer_name, policy, self.copy_label), half)
+        draw_lines(canvas, self.guard, x, top - 5 * mm, left, left_size)
+        draw_lines(canvas, self.guard, A4[0] - MARGIN, top - 5 * mm, right, right_size, anchor="right")
         canvas.setStrokeColor(colors.HexColor("#37474f"))
         canvas.setLineWidth(0.8)
         canvas.line(MARGIN, top - 8 * mm, A4[0] - MARGIN, top - 8 * mm)
@@ -323,6 +325,12 @@ class Document:
         Numbered.duplex = duplex
         doc.build(story, onFirstPage=self._decorate, onLaterPages=self._decorate, canvasmaker=Numbered)
         return buffer.getvalue()
+
+
+@lru_cache(maxsize=256)
+def _header_lines(guard: TextGuard, pieces: tuple[str, ...], width: float) -> tuple[list[str], float]:
+    """The letterhead is the same on every page of a document: set once."""
+    return fit_lines(guard, pieces, 9, width)
 
 
 def _pairs(rows: Sequence[tuple[str, str]]) -> list[tuple[str, str, str, str]]:

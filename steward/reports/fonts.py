@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import zlib
+from collections.abc import Sequence
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont, TTFontFace
 from reportlab.pdfgen.canvas import Canvas
 
+from steward.reports.typeset import break_allowed
 from steward.resources import resource
 
 FONT = "WQYMicroHei"
@@ -211,6 +213,60 @@ def fit(guard: TextGuard, text: str, size: float, width: float, smallest: float 
     while text and guard.width(text + "…", size) > width:
         text = text[:-1]
     return text + "…", size
+
+
+def fit_lines(
+    guard: TextGuard, pieces: Sequence[str], size: float, width: float, smallest: float = 6.0, max_lines: int = 2
+) -> tuple[list[str], float]:
+    """Pieces of text (a name, a policy number, a copy label) set in the width: on one line if it stays readable
+    (7.5 pt or more), else on up to `max_lines` lines at the largest size that holds them all, each piece kept whole
+    where it fits and otherwise broken by the Chinese rules. Nothing is cut unless even the smallest size fails."""
+    pieces = [p for p in pieces if p]
+    sizes = [size - 0.5 * n for n in range(int((size - smallest) / 0.5) + 1)]
+    joined = "  ".join(pieces)
+    for s in (s for s in sizes if s >= 7.5):
+        if guard.width(joined, s) <= width:
+            return [joined], s
+    for whole in (True, False):  # first with every piece whole on its line, then a long name broken
+        for s in sizes:
+            lines, broken = _set_lines(guard, pieces, s, width)
+            if len(lines) <= max_lines and not (whole and broken):
+                return lines, s
+    kept = lines[:max_lines]
+    kept[-1] = fit(guard, kept[-1] + "…" if len(lines) > max_lines else kept[-1], smallest, width, smallest)[0]
+    return kept, smallest
+
+
+def _set_lines(guard: TextGuard, pieces: Sequence[str], size: float, width: float) -> tuple[list[str], bool]:
+    lines: list[str] = []
+    current = ""
+    broken = False
+    for piece in pieces:
+        joined = f"{current}  {piece}" if current else piece
+        if guard.width(joined, size) <= width:
+            current = joined
+            continue
+        if current:
+            lines.append(current)
+        while guard.width(piece, size) > width:
+            broken = True
+            allowed = break_allowed(piece)
+            fits = [k for k in range(1, len(piece)) if guard.width(piece[:k], size) <= width]
+            cut = max((k for k in fits if allowed[k]), default=max(fits, default=1))
+            lines.append(piece[:cut].rstrip())
+            piece = piece[cut:].lstrip()
+        current = piece
+    if current:
+        lines.append(current)
+    return lines, broken
+
+
+def draw_lines(
+    canvas: Canvas, guard: TextGuard, x: float, y: float, lines: Sequence[str], size: float, anchor: str = "left"
+) -> None:
+    """Lines set by fit_lines, the last on the baseline `y` and the others above it."""
+    for n, line in enumerate(reversed(lines)):
+        draw_text(canvas, guard, x, y + n * size * 1.15, line, size, anchor)
 
 
 def draw_fitted(
