@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -219,3 +220,44 @@ def test_damaged_image_files_are_shown_as_damaged_not_a_crash(profile: Profile, 
     body = text(result.pdf)
     assert "照片文件损坏" in body and "签名图片已损坏" in body
     assert any("damaged" in w for w in result.warnings)
+
+
+def test_chart_labels_stay_inside_their_chart_and_the_page_margins() -> None:
+    """Category names set at an angle under a chart used to hang below it, over the next chart's title, and left
+    into the margin when they were long (an imported checklist's categories). Read back: every chart label starts
+    inside the margins and above the title of the chart that follows it."""
+    from reportlab.lib.pagesizes import A4
+
+    from steward.domain.documents import Letterhead, PeriodSummary, SummaryRow
+    from steward.reports.base import MARGIN
+
+    categories = ["危险废物贮存与转移管理", "废气收集与治理设施运行", "一般工业固体废物管理", "突发环境事件应急准备"]
+    categories += ["噪声", "废水", "标识", "台账制度"]
+    row = SummaryRow("仙居县源泉工艺品有限公司", 4, 1, 2, 5, 8, 3, 1, 4, 1)
+    summary = PeriodSummary(
+        Letterhead("仙居绿源环境服务有限公司", "保险公司", None, "环保管家服务情况汇总", "d1", "2026-12-31", "李明"),
+        "2026-01-01 至 2026-12-31",
+        (row,),
+        replace(row, name="合计"),
+        tuple((name, 9 - n) for n, name in enumerate(categories)),
+        (),  # no monthly chart: the table's heading follows the category chart on the first page
+        "2026-12-31",
+    )
+    pdf = documents.render(summary).pdf
+    runs: list[tuple[float, float, bool, str]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], _font: object, _size: float) -> None:
+        if text.strip():  # where the text starts on the page: its matrix times the canvas's (charts rotate both)
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            rotated = abs(tm[0] * cm[1] + tm[1] * cm[3]) > 1e-6
+            runs.append((x, y, rotated, text.strip()))
+
+    reader(pdf).pages[0].extract_text(visitor_text=visit)
+    angled = [r for r in runs if r[2]]
+    assert {text for *_, text in angled} == set(categories)  # the category chart's labels, at an angle
+    assert all(MARGIN - 0.5 <= x <= A4[0] - MARGIN for x, *_ in runs)
+    lowest = min(y for _, y, _, _ in angled)
+    following = [y for _, y, rotated, text in runs if not rotated and "各企业情况" in text]
+    assert len(following) == 1 and following[0] < lowest - 4  # the next heading starts below the lowest label
+    assert lowest > 16 * 2.83  # above the footer's margin

@@ -194,10 +194,12 @@ def test_bundled_checklists_are_read_only_when_they_changed(profile: Profile) ->
 
 
 BUNDLED = ["craft.yaml", "rubber-plastics.yaml", "machinery.yaml"]
-# Each part of a basis names an article (第…条), a clause or chapter of a standard, a document number, a waste code
-# or an appendix: something a reader can look up, never "the relevant rules".
+# Each part of a basis names an article (第…条), a clause or chapter of a standard, a document number (a circular's
+# 〔2021〕65号, a ministry order's 令第34号), a waste code or an appendix: something a reader can look up, never "the
+# relevant rules". A regulation cited by its order number alone is cited where no article is certain.
 _EXACT = re.compile(
-    r"第[一二三四五六七八九十百零]+条|第\d+(\.\d+)*[条章]|(GB|HJ|DB\d+)[ /]?[\d.]+-\d{2,4}|〔\d{4}〕\d+号|HW\d\d|附录"
+    r"第[一二三四五六七八九十百零]+条|第\d+(\.\d+)*[条章]|(GB|HJ|DB\d+)[ /]?[\d.]+-\d{2,4}|〔\d{4}〕\d+号|令第\d+号"
+    r"|HW\d\d|附录"
 )
 
 

@@ -89,3 +89,54 @@ def test_a_character_no_font_has_is_shown_and_reported(profile: Profile) -> None
     visits.create_finding(profile, visit["id"], visits.items(profile, visit["id"])[0]["id"], at=WHEN)
     result = documents.render(documents.build_notice(profile, visit["id"]))
     assert "〔U+E0100〕" in text(result.pdf) and any("U+E0100" in w for w in result.warnings)
+
+
+def _letterhead_runs(pdf: bytes) -> list[list[tuple[float, float, float, str]]]:
+    """Per page, the text drawn in the letterhead band: (left x, right x, baseline y, text)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from steward.reports.fonts import FONT, register
+
+    register()
+    pages: list[list[tuple[float, float, float, str]]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], _font: object, size: float) -> None:
+        x, y = tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5]
+        text = text.strip()
+        if text and y > A4[1] - 20 * mm:
+            pages[-1].append((x, x + stringWidth(text, FONT, size * tm[0]), y, text))
+
+    for page in reader(pdf).pages:
+        pages.append([])
+        page.extract_text(visitor_text=visit)
+    return pages
+
+
+def test_long_firm_and_insurer_names_are_printed_whole_in_the_letterhead(profile: Profile, enterprise: dict) -> None:
+    """Both halves of the letterhead hold their whole text, never over each other: a long insurer name, the policy
+    number and the copy label go on a second line rather than being shrunk out of sight or cut with "…"."""
+    firm = "浙江省台州市仙居县绿源环境保护技术服务与生态环境咨询有限责任公司"
+    insurer = "中国人民财产保险股份有限公司台州市仙居县支公司环境污染责任保险业务部"
+    settings.put(profile, settings.FIRM_NAME, firm)
+    settings.put(profile, settings.INSURER_NAME, insurer)
+    settings.put(profile, settings.POLICY_NUMBER, "PICC-ELI-2026-0007-330000")
+    visit = visits.start(profile, enterprise["id"], "routine", item_codes=["D2"], at=WHEN)
+    visits.create_finding(profile, visit["id"], visits.items(profile, visit["id"])[0]["id"], at=WHEN)
+    pdf = documents.render(documents.build_notice(profile, visit["id"], copies=3)).pdf
+    pages = _letterhead_runs(pdf)
+    labels = [label.replace(" ", "") for label in documents.COPY_LABELS]
+    seen_labels = set()
+    for runs in pages:
+        band = "".join(text for *_, text in sorted(runs, key=lambda r: (-r[2], r[0]))).replace(" ", "")
+        if "本页空白" in band:
+            continue  # a blank back page carries no letterhead
+        assert firm in band and insurer in band and "PICC-ELI-2026-0007-330000" in band and "…" not in band
+        seen_labels |= {label for label in labels if label in band}
+        firm_runs = [r for r in runs if r[3] in firm]
+        insurer_runs = [r for r in runs if r not in firm_runs]
+        assert firm_runs and insurer_runs
+        assert max(r[1] for r in firm_runs) < min(r[0] for r in insurer_runs)  # side by side, never over each other
+        assert min(r[0] for r in firm_runs) >= 15 * 2.83 and max(r[1] for r in insurer_runs) <= 595.3 - 15 * 2.83
+    assert seen_labels == set(labels)

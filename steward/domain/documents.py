@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import types
 import typing
@@ -225,10 +226,15 @@ def from_json(cls: type, text: str) -> Any:
     return _decode(cls, json.loads(text))
 
 
+@functools.cache
+def _fields(cls: type) -> tuple[dict[str, Any], frozenset[str]]:
+    """A dataclass's field types and names: evaluating the hints compiles each annotation (a tenth of a reprint)."""
+    return typing.get_type_hints(cls), frozenset(f.name for f in dataclasses.fields(cls) if f.init)
+
+
 def _decode(hint: Any, value: Any) -> Any:
     if dataclasses.is_dataclass(hint) and isinstance(hint, type):
-        hints = typing.get_type_hints(hint)
-        known = {f.name for f in dataclasses.fields(hint) if f.init}
+        hints, known = _fields(hint)
         return hint(**{k: _decode(hints[k], v) for k, v in value.items() if k in known})
     origin = typing.get_origin(hint)
     if origin is tuple:

@@ -6,18 +6,21 @@ from the Hanazono Mincho fonts, loaded only the first time such a character is p
 from __future__ import annotations
 
 import threading
-from functools import cache
+import zlib
+from collections.abc import Sequence
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config
-from reportlab.graphics.shapes import STATE_DEFAULTS
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont, TTFontFace
 from reportlab.pdfgen.canvas import Canvas
 
+from steward.reports.typeset import break_allowed
 from steward.resources import resource
 
 FONT = "WQYMicroHei"
@@ -41,15 +44,57 @@ def readable_image(path: str | None) -> bool:
     return True
 
 
+class SubsetCachingFace(TTFontFace):
+    """A font face that keeps the subsets it embedded, compressed: a reprint, the preview then the saved file, the
+    report made at finish then printed, embed the same subsets, and making and compressing each took a fifth of a
+    document's time. The bytes are those reportlab writes (the same subset, deflated the same way)."""
+
+    def addSubsetObjects(self, doc: Any, fontname: str, subset: list[int]) -> Any:
+        raw_length, packed = _subset_stream(self, tuple(subset))
+        font_file = pdfdoc.PDFStream(content=packed)
+        font_file.dictionary["Length1"] = raw_length
+        if doc.compression:
+            font_file.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName(pdfdoc.PDFZCompress.pdfname)])
+        else:
+            font_file.content = zlib.decompress(packed)
+        reference = doc.Reference(font_file, f"fontFile:{self.filename}({fontname})")
+        descriptor = pdfdoc.PDFDictionary(
+            {
+                "Type": "/FontDescriptor",
+                "Ascent": self.ascent,
+                "CapHeight": self.capHeight,
+                "Descent": self.descent,
+                "Flags": (self.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC,
+                "FontBBox": pdfdoc.PDFArray(self.bbox),
+                "FontName": pdfdoc.PDFName(fontname),
+                "ItalicAngle": self.italicAngle,
+                "StemV": self.stemV,
+                "FontFile2": reference,
+                "MissingWidth": self.defaultWidth,
+            }
+        )
+        return doc.Reference(descriptor, "fontDescriptor:" + fontname)
+
+
+@lru_cache(maxsize=96)  # ~30 kB each
+def _subset_stream(face: TTFontFace, subset: tuple[int, ...]) -> tuple[int, bytes]:
+    raw = face.makeSubset(list(subset))
+    return len(raw), pdfdoc.PDFZCompress.encode(raw)
+
+
+def _load(name: str, path: Path, subfont: int = 0) -> TTFont:
+    font = TTFont(name, str(path), subfontIndex=subfont)
+    font.face.__class__ = SubsetCachingFace  # the same face, only its subsets kept
+    return font
+
+
 @cache
 def register() -> TTFont:
     """Load and register the main font once per process: reading its 5 MB took 0.4 s, paid by every document before.
-    The graphics defaults are set here, once, too."""
+    reportlab's settings for our documents are set here, once, too."""
     with _lock:
-        font = TTFont(FONT, str(_fonts_dir() / "wqy-microhei.ttc"), subfontIndex=0)
+        font = _load(FONT, _fonts_dir() / "wqy-microhei.ttc")
         pdfmetrics.registerFont(font)
-        # Charts start from reportlab's graphics defaults (Helvetica, never embedded): make ours the default.
-        STATE_DEFAULTS["fontName"] = FONT
         # Image streams in binary: ASCII85 (reportlab's default) makes them a quarter larger and, done in pure
         # Python, took two thirds of the time of a report with 60 photos.
         rl_config.useA85 = 0
@@ -64,7 +109,7 @@ def _fallback(name: str) -> dict[int, int]:
     if not path.exists():
         return {}
     with _lock:
-        font = TTFont(name, str(path))
+        font = _load(name, path)
         pdfmetrics.registerFont(font)
     return font.face.charToGlyph
 
@@ -80,6 +125,28 @@ def font_for(ch: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=16384)
+def _runs(text: str) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """The text's runs by font, and the characters no font has (with their code points). A document asks for the
+    same cell text and caption many times: split once."""
+    glyphs = register().face.charToGlyph
+    if all(map(glyphs.__contains__, map(ord, text))):
+        return (((FONT, text),) if text else ()), ()  # nearly all text: one run in our font, found at C speed
+    out: list[tuple[str, str]] = []
+    missing: dict[str, str] = {}
+    for ch in text:
+        font = FONT if ord(ch) in glyphs or ch in "\n\t " else font_for(ch)
+        if font is None:
+            code = f"U+{ord(ch):04X}"
+            missing[ch] = code
+            font, ch = FONT, f"〔{code}〕"
+        if out and out[-1][0] == font:
+            out[-1] = (font, out[-1][1] + ch)
+        else:
+            out.append((font, ch))
+    return tuple(out), tuple(missing.items())
+
+
 class TextGuard:
     """Splits text into runs by the font that can draw them. A character no bundled font has is replaced by its
     visible code point (e.g. 〔U+2A6A5〕) and reported: never a blank."""
@@ -90,18 +157,9 @@ class TextGuard:
         self.notes: list[str] = []
 
     def runs(self, text: str) -> list[tuple[str, str]]:
-        out: list[tuple[str, str]] = []
-        for ch in str(text or ""):
-            font = FONT if ord(ch) in self.glyphs or ch in "\n\t " else font_for(ch)
-            if font is None:
-                code = f"U+{ord(ch):04X}"
-                self.missing[ch] = code
-                font, ch = FONT, f"〔{code}〕"
-            if out and out[-1][0] == font:
-                out[-1] = (font, out[-1][1] + ch)
-            else:
-                out.append((font, ch))
-        return out
+        runs, missing = _runs(str(text or ""))
+        self.missing.update(missing)
+        return list(runs)
 
     def plain(self, text: str) -> str:
         """For drawings that use one font (chart labels): characters it lacks shown as their code point (〔U+2A6A5〕)."""
@@ -155,6 +213,60 @@ def fit(guard: TextGuard, text: str, size: float, width: float, smallest: float 
     while text and guard.width(text + "…", size) > width:
         text = text[:-1]
     return text + "…", size
+
+
+def fit_lines(
+    guard: TextGuard, pieces: Sequence[str], size: float, width: float, smallest: float = 6.0, max_lines: int = 2
+) -> tuple[list[str], float]:
+    """Pieces of text (a name, a policy number, a copy label) set in the width: on one line if it stays readable
+    (7.5 pt or more), else on up to `max_lines` lines at the largest size that holds them all, each piece kept whole
+    where it fits and otherwise broken by the Chinese rules. Nothing is cut unless even the smallest size fails."""
+    pieces = [p for p in pieces if p]
+    sizes = [size - 0.5 * n for n in range(int((size - smallest) / 0.5) + 1)]
+    joined = "  ".join(pieces)
+    for s in (s for s in sizes if s >= 7.5):
+        if guard.width(joined, s) <= width:
+            return [joined], s
+    for whole in (True, False):  # first with every piece whole on its line, then a long name broken
+        for s in sizes:
+            lines, broken = _set_lines(guard, pieces, s, width)
+            if len(lines) <= max_lines and not (whole and broken):
+                return lines, s
+    kept = lines[:max_lines]
+    kept[-1] = fit(guard, kept[-1] + "…" if len(lines) > max_lines else kept[-1], smallest, width, smallest)[0]
+    return kept, smallest
+
+
+def _set_lines(guard: TextGuard, pieces: Sequence[str], size: float, width: float) -> tuple[list[str], bool]:
+    lines: list[str] = []
+    current = ""
+    broken = False
+    for piece in pieces:
+        joined = f"{current}  {piece}" if current else piece
+        if guard.width(joined, size) <= width:
+            current = joined
+            continue
+        if current:
+            lines.append(current)
+        while guard.width(piece, size) > width:
+            broken = True
+            allowed = break_allowed(piece)
+            fits = [k for k in range(1, len(piece)) if guard.width(piece[:k], size) <= width]
+            cut = max((k for k in fits if allowed[k]), default=max(fits, default=1))
+            lines.append(piece[:cut].rstrip())
+            piece = piece[cut:].lstrip()
+        current = piece
+    if current:
+        lines.append(current)
+    return lines, broken
+
+
+def draw_lines(
+    canvas: Canvas, guard: TextGuard, x: float, y: float, lines: Sequence[str], size: float, anchor: str = "left"
+) -> None:
+    """Lines set by fit_lines, the last on the baseline `y` and the others above it."""
+    for n, line in enumerate(reversed(lines)):
+        draw_text(canvas, guard, x, y + n * size * 1.15, line, size, anchor)
 
 
 def draw_fitted(

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from importlib import import_module
 
 from steward.domain.documents import Ledger, Notice, PeriodSummary, RenderResult, VisitReport
 
+# Each kind's renderer is imported the first time one is drawn: a visit's report and notice never load the charts
+# (reportlab.graphics) that the ledger and the summary use.
+_RENDERERS: dict[type, tuple[str, str]] = {
+    Notice: ("steward.reports.notice", "render_notice"),
+    VisitReport: ("steward.reports.visit_report", "render_visit_report"),
+    Ledger: ("steward.reports.ledger", "render_ledger"),
+    PeriodSummary: ("steward.reports.summary", "render_summary"),
+}
+
 
 def render(document: Notice | VisitReport | Ledger | PeriodSummary) -> RenderResult:
-    from steward.reports.ledger import render_ledger
-    from steward.reports.notice import render_notice
-    from steward.reports.summary import render_summary
-    from steward.reports.visit_report import render_visit_report
-
-    renderers: dict[type, Callable[[Any], RenderResult]] = {
-        Notice: render_notice,
-        VisitReport: render_visit_report,
-        Ledger: render_ledger,
-        PeriodSummary: render_summary,
-    }
-    return renderers[type(document)](document)
+    module, name = _RENDERERS[type(document)]
+    result: RenderResult = getattr(import_module(module), name)(document)
+    return result

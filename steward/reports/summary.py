@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.shapes import STATE_DEFAULTS, Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -14,6 +14,10 @@ from steward.domain.documents import PeriodColours, PeriodSummary, RenderResult,
 from steward.domain.findings import percent
 from steward.reports.base import SHADE, Document, column_widths, heading
 from steward.reports.fonts import FONT
+
+# Charts start from reportlab's graphics defaults (Helvetica, never embedded): make ours the default. Here, where the
+# charts are: the visit's documents never load reportlab.graphics.
+STATE_DEFAULTS["fontName"] = FONT
 
 BLUE, GREEN, RED, AMBER, GREY = (colors.HexColor(c) for c in ("#37474f", "#2e7d32", "#b3261e", "#f9a825", "#90a4ae"))
 # A light fill behind each colour's name: the word says it in a black-and-white print, the fill on screen.
@@ -35,10 +39,32 @@ class SummaryDocument(Document):
         width: float,
         height: float = 62 * mm,
     ) -> Drawing:
+        """A bar chart whose every label stays inside its drawing: long category names, set at an angle, used to hang
+        below it over what follows and left into the page's margin; the plot moves up and right to make room."""
+        drawing = self._bars_at(title, labels, series, names, fills, width, height, 0, 0)
+        left, bottom, _right, _top = drawing.getBounds()
+        if left >= 0 and bottom >= 0:
+            return drawing
+        below, beside = max(0.0, -bottom) + 2, max(0.0, -left) + 2
+        return self._bars_at(title, labels, series, names, fills, width, height + below, below, beside)
+
+    def _bars_at(
+        self,
+        title: str,
+        labels: list[str],
+        series: list[list[int]],
+        names: list[str],
+        fills: list[colors.Color],
+        width: float,
+        height: float,
+        below: float,
+        beside: float,
+    ) -> Drawing:
         drawing = Drawing(width, height)
         drawing.add(String(0, height - 10, self.guard.plain(title), fontName=FONT, fontSize=10))
         chart = VerticalBarChart()
-        chart.x, chart.y, chart.width, chart.height = 28, 28, width - 40, height - 62
+        chart.x, chart.y = 28 + beside, 28 + below
+        chart.width, chart.height = width - 40 - beside, height - 62 - below
         chart.data = series or [[0]]
         chart.categoryAxis.categoryNames = [self.guard.plain(label) for label in labels] or [""]
         chart.categoryAxis.labels.fontName = FONT

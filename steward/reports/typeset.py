@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import lru_cache
 from itertools import accumulate
 from typing import Any
 
-from reportlab.pdfbase.pdfmetrics import getFont
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.platypus import Paragraph
 from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
 from reportlab.rl_config import _FUZZ
@@ -96,15 +97,25 @@ def kinsoku_split(frags: list[Any], max_widths: list[float], calc_bounds: bool) 
 def split_plain(text: str, font_name: str, size: float, max_widths: list[float]) -> list[tuple[float, str]]:
     """The same rules for the common case, one run of text in one font, on strings (no object per character):
     most table cells. Returns (space left, line) pairs."""
+    return list(_split_plain(text, font_name, size, tuple(max_widths)))
+
+
+@lru_cache(maxsize=16384)
+def _split_plain(
+    text: str, font_name: str, size: float, max_widths: tuple[float, ...]
+) -> tuple[tuple[float, str], ...]:
+    """A table measures each cell, then measures it again to split it across pages and to draw it: the same text
+    at the same width is broken once."""
+    if not text:
+        return ()
+    total = stringWidth(text, font_name, size)
+    if total <= max_widths[0] + _FUZZ:
+        return ((max_widths[0] - total, text),)
     face = getFont(font_name).face
     widths, default = face.charWidths, face.defaultWidth
     scale = size * 0.001
     ends = list(accumulate((widths.get(ord(c), default) * scale for c in text), initial=0.0))
     n = len(text)
-    if not n:
-        return []
-    if ends[-1] <= max_widths[0] + _FUZZ:
-        return [(max_widths[0] - ends[-1], text)]
     allowed = break_allowed(text)
     lines: list[tuple[float, str]] = []
     start = 0
@@ -124,7 +135,7 @@ def split_plain(text: str, font_name: str, size: float, max_widths: list[float])
         start = end
         while start < n and text[start] == " ":
             start += 1
-    return lines
+    return tuple(lines)
 
 
 class CJKParagraph(Paragraph):
@@ -136,6 +147,11 @@ class CJKParagraph(Paragraph):
         self.height = 0
         if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
             return self.blPara
+        # A table wraps each cell to measure it and again to draw it, at the same width: broken once.
+        key = tuple(maxWidths)
+        if getattr(self, "_broken_at", None) == key and hasattr(self, "blPara"):
+            return self.blPara
+        self._broken_at = key
         style = self.style
         if not self.frags:
             return ParaLines(
