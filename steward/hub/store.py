@@ -1,6 +1,6 @@
 """Everything Steward Hub keeps, behind one class: stewards and their tokens, profile bindings, the records
-laptops pushed (with one change sequence), and blobs on disk by SHA-256. SQLite (one file, WAL) by default;
-this is the module a PostgreSQL deployment would replace."""
+laptops pushed (with one change sequence), and blobs on disk by SHA-256. SQLite (one file, WAL) by default, or
+PostgreSQL: the engine (steward/hub/engine.py) hides what differs, the schema's migrations are steward/hub/schema.py."""
 
 from __future__ import annotations
 
@@ -10,51 +10,20 @@ import hashlib
 import json
 import os
 import secrets
-import sqlite3
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from steward.hub.engine import Connection, Engine, Row, open_engine
+from steward.hub.schema import migrate
 from steward.sync.wire import content_hash
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS stewards (
-    id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, token_sha256 TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS bindings (
-    profile_id TEXT PRIMARY KEY, steward_id INTEGER NOT NULL REFERENCES stewards(id), bound_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS records (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, entity TEXT NOT NULL, id TEXT NOT NULL, owner INTEGER NOT NULL,
-    profile_id TEXT NOT NULL, content_hash TEXT NOT NULL, body TEXT NOT NULL, received_at TEXT NOT NULL,
-    UNIQUE (entity, id));
--- A steward's own records in sequence: whether a page of the change feed holds any of a reader's private records.
-CREATE INDEX IF NOT EXISTS records_by_owner ON records (owner, seq);
-CREATE TABLE IF NOT EXISTS blobs (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, received_at TEXT NOT NULL);
--- Who has shown they hold a file: sent all of its bytes (checked against its hash), by upload or in a bundle. Only
--- they (and the stewards whose own photo, signature or document records name it) are told the file is on the hub.
-CREATE TABLE IF NOT EXISTS blob_holders (
-    sha256 TEXT NOT NULL, steward_id INTEGER NOT NULL, PRIMARY KEY (sha256, steward_id)) WITHOUT ROWID;
--- Stewards who sent a photo's record that a colleague's record of the same photo already stood for (answered as
--- accepted, never stored): their photo links may name it, as if their record had been the first.
-CREATE TABLE IF NOT EXISTS photo_claims (
-    sha256 TEXT NOT NULL, steward_id INTEGER NOT NULL, PRIMARY KEY (sha256, steward_id)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS profile_keys (
-    profile_id TEXT PRIMARY KEY, steward_id INTEGER NOT NULL REFERENCES stewards(id), public_key BLOB NOT NULL,
-    registered_at TEXT NOT NULL);
--- The web page for insurer staff (steward.hub.web): read-only logins, their server-side sessions (only a hash of the
--- cookie is kept) and recent failed logins (shared by every worker process, so the rate limit holds across them).
-CREATE TABLE IF NOT EXISTS viewers (name TEXT PRIMARY KEY, salt TEXT NOT NULL, password_hash TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS viewer_sessions (
-    token_sha256 TEXT PRIMARY KEY, viewer TEXT NOT NULL, csrf TEXT NOT NULL, expires_at REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS viewer_sessions_by_viewer ON viewer_sessions (viewer);
-CREATE TABLE IF NOT EXISTS login_failures (scope TEXT NOT NULL, key TEXT NOT NULL, at REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS login_failures_by_key ON login_failures (scope, key, at);
-"""
 # An account lockout on top of the web page's short per-account and per-address limits (steward.hub.web.accounts):
 # those let a guesser who rotates addresses try 5 passwords every 15 minutes for ever; this many failures for one
 # account within a day lock it until the oldest of them is a day old, or until an administrator sets a new password.
@@ -125,14 +94,14 @@ def _disk_full(exc: OSError) -> None:
 
 
 class HubStore:
-    def __init__(self, data_dir: Path, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, data_dir: Path, clock: Callable[[], float] = time.time, db_url: str | None = None) -> None:
+        """data_dir holds the blobs (and hub.db when no PostgreSQL URL is given)."""
         self.data_dir = data_dir
         self.blob_dir = data_dir / "blobs"
         self.upload_dir = data_dir / "uploads"
         self.clock = clock
         self._busy: set[str] = set()  # unfinished uploads a request is appending to right now
         self._busy_lock = threading.Lock()
-        self._local = threading.local()
         self._pages: OrderedDict[tuple[int, int, int, bool], bytes] = OrderedDict()
         self._pages_size = 0
         self._pages_lock = threading.Lock()
@@ -142,52 +111,30 @@ class HubStore:
         for folder in (self.blob_dir, self.upload_dir):
             folder.mkdir(parents=True, exist_ok=True)
         self.path = data_dir / "hub.db"
-        # Tokens' hashes and every steward's records: readable by the hub's own account only.
-        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
-        os.chmod(self.path, 0o600)
-        with self.connect() as conn:
-            claims_are_new = not conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'photo_claims'"
-            ).fetchone()
-            conn.executescript(SCHEMA)
-            if claims_are_new:  # a hub from before claims: who linked a colleague's photo had sent its record
-                conn.execute(
-                    "INSERT OR IGNORE INTO photo_claims SELECT json_extract(l.body, '$.sha256'), l.owner "
-                    "FROM records l JOIN records p ON p.entity = 'photo' AND p.id = json_extract(l.body, '$.sha256') "
-                    "WHERE l.entity = 'photo_link' AND l.owner != p.owner"
-                )
+        if not db_url:
+            # Tokens' hashes and every steward's records: readable by the hub's own account only.
+            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+            os.chmod(self.path, 0o600)
+        self.engine: Engine = open_engine(data_dir, db_url)
+        try:
+            migrate(self.engine)
+        except BaseException:
+            self.engine.close()
+            raise
         self._expired_at = 0.0
         self.expire_partials()
 
-    @contextmanager
-    def connect(self) -> Iterator[sqlite3.Connection]:
-        """This thread's connection, opened once and kept (a request's worker thread reuses it)."""
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = FULL")
-            conn.row_factory = sqlite3.Row
-            self._local.conn = conn
-        depth = getattr(self._local, "depth", 0)
-        self._local.depth = depth + 1
-        try:
-            yield conn
-        finally:
-            self._local.depth = depth
-            if depth == 0 and conn.in_transaction:
-                conn.execute("ROLLBACK")  # nothing is left half-open for the thread's next request
+    def close(self) -> None:
+        """Let go of the database (a PostgreSQL pool's connections); the store is not used afterwards."""
+        self.engine.close()
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        with self.connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+    def connect(self) -> AbstractContextManager[Connection]:
+        """This thread's connection (a request's worker thread reuses it; nested uses share it)."""
+        return self.engine.connect()
+
+    def transaction(self) -> AbstractContextManager[Connection]:
+        """A write transaction; writers take turns on either engine (see PostgresEngine.write_begin)."""
+        return self.engine.transaction()
 
     # -- stewards and profiles ------------------------------------------------------------------------------
     def add_steward(self, name: str) -> str:
@@ -199,7 +146,7 @@ class HubStore:
                     "INSERT INTO stewards (name, token_sha256, created_at) VALUES (?, ?, ?)",
                     [name, _token_hash(token), _now()],
                 )
-        except sqlite3.IntegrityError:
+        except self.engine.integrity_errors:
             raise Conflict(
                 "steward_exists", f"已有名为“{name}”的环保管家。", f"A steward named '{name}' exists."
             ) from None
@@ -288,7 +235,7 @@ class HubStore:
                 if entity == "photo" and existing is not None and existing[1] != steward["id"]:
                     # The same photo, recorded first by a colleague: answered as if it were new, so that pushing a
                     # photo's record never tells whether a colleague has that photo (see README, who may read what).
-                    conn.execute("INSERT OR IGNORE INTO photo_claims VALUES (?, ?)", [rid, steward["id"]])
+                    conn.execute("INSERT INTO photo_claims VALUES (?, ?) ON CONFLICT DO NOTHING", [rid, steward["id"]])
                     answer["accepted"].append(ref)
                     continue
                 if existing is not None and existing[0] == digest:
@@ -316,7 +263,7 @@ class HubStore:
 
     @staticmethod
     def _insert_record(
-        conn: sqlite3.Connection, entity: str, rid: str, owner: int, profile_id: str, digest: str, body: dict[str, Any]
+        conn: Connection, entity: str, rid: str, owner: int, profile_id: str, digest: str, body: dict[str, Any]
     ) -> None:
         conn.execute(
             "INSERT INTO records (entity, id, owner, profile_id, content_hash, body, received_at) "
@@ -330,7 +277,7 @@ class HubStore:
             raise ValueError(f"not a field records are looked up by: {field}")
         with self.connect() as conn:
             row = conn.execute(
-                "SELECT id FROM records WHERE entity = ? AND json_extract(body, ?) = ?", [entity, f"$.{field}", value]
+                f"SELECT id FROM records WHERE entity = ? AND json_extract(body, '$.{field}') = ?", [entity, value]
             ).fetchone()
         return row[0] if row else None
 
@@ -388,32 +335,28 @@ class HubStore:
         deleted and inserted anew), so it is kept in memory by (since, limit, end) and handed to every laptop that
         asks: fifty new laptops pulling at once read and assemble each page once, not fifty times. `gzipped`: the
         page gzip-compressed (a tenth of the bytes; kept compressed too)."""
-        with self.connect() as conn:
-            conn.execute("BEGIN")  # one snapshot for the page and the end of the sequence
-            try:
-                last = conn.execute("SELECT coalesce(max(seq), 0) FROM records").fetchone()[0]
-                private = conn.execute(
-                    f"SELECT 1 FROM records WHERE owner = ? AND seq > ? AND seq <= ? AND entity NOT IN ({_SHARED_SQL}) "
-                    "LIMIT 1",
-                    [reader, since, last],
-                ).fetchone()
-                if private is not None:
-                    page = self._page(conn, since, limit, last, reader)
-                    return gzip.compress(page, compresslevel=1, mtime=0) if gzipped else page
+        with self.engine.snapshot() as conn:  # one snapshot for the page and the end of the sequence
+            last = conn.execute("SELECT coalesce(max(seq), 0) FROM records").fetchone()[0]
+            private = conn.execute(
+                f"SELECT 1 FROM records WHERE owner = ? AND seq > ? AND seq <= ? AND entity NOT IN ({_SHARED_SQL}) "
+                "LIMIT 1",
+                [reader, since, last],
+            ).fetchone()
+            if private is not None:
+                page = self._page(conn, since, limit, last, reader)
+                return gzip.compress(page, compresslevel=1, mtime=0) if gzipped else page
 
-                def plain() -> bytes:
-                    return self._shared_page(
-                        (since, limit, last, False), lambda: self._page(conn, since, limit, last, None)
-                    )
+            def plain() -> bytes:
+                return self._shared_page(
+                    (since, limit, last, False), lambda: self._page(conn, since, limit, last, None)
+                )
 
-                if not gzipped:
-                    return plain()
-                return self._shared_page((since, limit, last, True), lambda: gzip.compress(plain(), 6, mtime=0))
-            finally:
-                conn.execute("COMMIT")
+            if not gzipped:
+                return plain()
+            return self._shared_page((since, limit, last, True), lambda: gzip.compress(plain(), 6, mtime=0))
 
     @staticmethod
-    def _page(conn: sqlite3.Connection, since: int, limit: int, last: int, reader: int | None) -> bytes:
+    def _page(conn: Connection, since: int, limit: int, last: int, reader: int | None) -> bytes:
         """The page after `since`, up to `last`: shared records, and the reader's own (none when reader is None)."""
         rows = conn.execute(
             # The body as stored bytes (CAST): copied into the page as it is, never decoded and encoded again.
@@ -581,7 +524,7 @@ class HubStore:
                 try:
                     with self.transaction() as conn:
                         self._insert_blob_row(conn, sha256, size)
-                        conn.execute("INSERT OR IGNORE INTO blob_holders VALUES (?, ?)", [sha256, holder])
+                        conn.execute("INSERT INTO blob_holders VALUES (?, ?) ON CONFLICT DO NOTHING", [sha256, holder])
                         target.parent.mkdir(parents=True, exist_ok=True)
                         os.replace(staged, target)
                         moved = True
@@ -592,8 +535,8 @@ class HubStore:
         finally:
             staged.unlink(missing_ok=True)
 
-    def _insert_blob_row(self, conn: sqlite3.Connection, sha256: str, size: int) -> None:
-        conn.execute("INSERT OR IGNORE INTO blobs VALUES (?, ?, ?)", [sha256, size, _now()])
+    def _insert_blob_row(self, conn: Connection, sha256: str, size: int) -> None:
+        conn.execute("INSERT INTO blobs VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [sha256, size, _now()])
 
     @contextmanager
     def _disk_guard(self) -> Iterator[None]:
@@ -603,8 +546,8 @@ class HubStore:
         except OSError as exc:
             _disk_full(exc)
             raise
-        except sqlite3.OperationalError as exc:
-            if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in str(exc):
+        except Exception as exc:
+            if self.engine.disk_full(exc):
                 _disk_full(OSError(errno.ENOSPC, str(exc)))
             raise
 
@@ -776,13 +719,16 @@ class HubStore:
             if wait > 0:
                 return LoginAttempt(retry_after=int(wait) + 1)
             rows = tuple(
-                conn.execute("INSERT INTO login_failures VALUES (?, ?, ?)", [scope, key, now]).lastrowid or 0
+                conn.execute(
+                    f"INSERT INTO login_failures (scope, key, at) VALUES (?, ?, ?) RETURNING {self.engine.rowid}",
+                    [scope, key, now],
+                ).fetchone()[0]
                 for scope, key, _limit in keys
             )
         return LoginAttempt(retry_after=0, failure_rows=rows)
 
     @staticmethod
-    def _login_wait(conn: sqlite3.Connection, keys: list[tuple[str, str, int]], window: float, now: float) -> float:
+    def _login_wait(conn: Connection, keys: list[tuple[str, str, int]], window: float, now: float) -> float:
         wait = 0.0
         for scope, key, limit in keys:
             rules = [(limit, window)]
@@ -805,7 +751,7 @@ class HubStore:
     def forgive_login_failures(self, failure_rows: tuple[int, ...], scope: str, key: str) -> None:
         """A successful login: its own provisional failures go, and so do the earlier ones of that key (the account)."""
         with self.transaction() as conn:
-            conn.executemany("DELETE FROM login_failures WHERE rowid = ?", [[r] for r in failure_rows])
+            conn.executemany(f"DELETE FROM login_failures WHERE {self.engine.rowid} = ?", [[r] for r in failure_rows])
             conn.execute("DELETE FROM login_failures WHERE scope = ? AND key = ?", [scope, key])
 
     # -- the web page's reads (steward.hub.web) -------------------------------------------------------------------
@@ -951,7 +897,7 @@ _SHARED_SQL = ", ".join(f"'{entity}'" for entity in SHARED_ENTITIES)  # our own 
 _LOOKUP_FIELDS = ("credit_code", "code")
 
 
-def _facts(conn: sqlite3.Connection, entity: str, rid: Any) -> sqlite3.Row | None:
+def _facts(conn: Connection, entity: str, rid: Any) -> Row | None:
     if not isinstance(rid, str):
         return None
     return conn.execute(
@@ -961,7 +907,7 @@ def _facts(conn: sqlite3.Connection, entity: str, rid: Any) -> sqlite3.Row | Non
     ).fetchone()
 
 
-def _photo_sent_by(conn: sqlite3.Connection, me: int, sha256: str) -> bool:
+def _photo_sent_by(conn: Connection, me: int, sha256: str) -> bool:
     """Whether steward `me` sent this photo's record (kept as theirs, or standing in for a colleague's)."""
     return (
         conn.execute(
@@ -973,7 +919,7 @@ def _photo_sent_by(conn: sqlite3.Connection, me: int, sha256: str) -> bool:
     )
 
 
-def _own_visit(conn: sqlite3.Connection, me: int, visit_id: Any) -> tuple[str | None, sqlite3.Row | None]:
+def _own_visit(conn: Connection, me: int, visit_id: Any) -> tuple[str | None, Row | None]:
     if not visit_id:
         return "no_visit", None
     visit = _facts(conn, "visit", visit_id)
@@ -984,7 +930,7 @@ def _own_visit(conn: sqlite3.Connection, me: int, visit_id: Any) -> tuple[str | 
     return None, visit
 
 
-def _not_a_later_revision(conn: sqlite3.Connection, entity: str, rid: str, body: dict[str, Any]) -> str | None:
+def _not_a_later_revision(conn: Connection, entity: str, rid: str, body: dict[str, Any]) -> str | None:
     """Why this record is no later revision of the one stored (a conflict), or None."""
     row = conn.execute("SELECT body FROM records WHERE entity = ? AND id = ?", [entity, rid]).fetchone()
     stored = json.loads(row[0])
@@ -997,7 +943,7 @@ def _not_a_later_revision(conn: sqlite3.Connection, entity: str, rid: str, body:
     return None
 
 
-def _refusal(conn: sqlite3.Connection, me: int, entity: str, rid: str, body: dict[str, Any]) -> str | None:
+def _refusal(conn: Connection, me: int, entity: str, rid: str, body: dict[str, Any]) -> str | None:
     """Why steward `me` may not write this record (a code of REFUSALS), or None. Authorship is the token's:
     nothing in the body (a visit's steward, an event's `by`) decides who may write."""
     if entity == "visit":
