@@ -4,6 +4,7 @@ PostgreSQL: the engine (steward/hub/engine.py) hides what differs, the schema's 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import gzip
 import hashlib
@@ -20,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from steward.hub.blobs import BlobStore, FilesystemBlobs, PartialUpload, UploadBusy
 from steward.hub.engine import Connection, Engine, Row, open_engine
 from steward.hub.schema import migrate
 from steward.sync.wire import content_hash
@@ -100,16 +102,13 @@ class HubStore:
         self.blob_dir = data_dir / "blobs"
         self.upload_dir = data_dir / "uploads"
         self.clock = clock
-        self._busy: set[str] = set()  # unfinished uploads a request is appending to right now
-        self._busy_lock = threading.Lock()
         self._pages: OrderedDict[tuple[int, int, int, bool], bytes] = OrderedDict()
         self._pages_size = 0
         self._pages_lock = threading.Lock()
         self._building: dict[tuple[int, int, int, bool], threading.Lock] = {}
         if not data_dir.exists():
             data_dir.mkdir(parents=True, mode=0o700)
-        for folder in (self.blob_dir, self.upload_dir):
-            folder.mkdir(parents=True, exist_ok=True)
+        self.blobs: BlobStore = FilesystemBlobs(self.blob_dir, self.upload_dir)
         self.path = data_dir / "hub.db"
         if not db_url:
             # Tokens' hashes and every steward's records: readable by the hub's own account only.
@@ -407,7 +406,7 @@ class HubStore:
 
     # -- blobs ------------------------------------------------------------------------------------------------
     def blob_path(self, sha256: str) -> Path:
-        return self.blob_dir / sha256[:2] / sha256
+        return self.blobs.path(sha256)
 
     def missing(self, hashes: list[str]) -> list[str]:
         with self.connect() as conn:
@@ -445,79 +444,64 @@ class HubStore:
         absent = set(self.missing(hashes))
         return [h for h in hashes if h in absent or not self.may_read_blob(h, reader)]
 
-    def _partial(self, sha256: str, steward_id: int) -> Path:
+    @staticmethod
+    def _partial_name(sha256: str, steward_id: int) -> str:
         """An unfinished upload belongs to the steward who began it: each steward appends only to their own."""
-        return self.upload_dir / f"{sha256}.{int(steward_id)}.part"
+        return f"{sha256}.{int(steward_id)}.part"
+
+    def _partial(self, sha256: str, steward_id: int) -> Path:
+        return self.blobs.staging_path(self._partial_name(sha256, steward_id))
 
     def partial_offsets(self, hashes: list[str], steward_id: int) -> dict[str, int]:
         """How much of each of this steward's unfinished uploads is on disk (only those started)."""
-        out = {}
-        for sha in hashes:
-            partial = self._partial(sha, steward_id)
-            if partial.exists():
-                out[sha] = partial.stat().st_size
-        return out
+        sizes = {sha: self.blobs.partial_size(self._partial_name(sha, steward_id)) for sha in hashes}
+        return {sha: size for sha, size in sizes.items() if size is not None}
 
     def offset(self, sha256: str, steward_id: int) -> int:
         if self.may_read_blob(sha256, steward_id):
             return -1  # complete (said only to a steward who may know the file is here)
-        partial = self._partial(sha256, steward_id)
-        return partial.stat().st_size if partial.exists() else 0
+        return self.blobs.partial_size(self._partial_name(sha256, steward_id)) or 0
 
     def expire_partials(self) -> int:
-        """Remove unfinished uploads nobody has touched for PARTIAL_MAX_AGE seconds; returns how many."""
+        """Remove unfinished uploads nobody has touched for PARTIAL_MAX_AGE seconds (and no request of any worker
+        holds); returns how many."""
         now = self.clock()
         self._expired_at = now
-        removed = 0
-        for partial in self.upload_dir.glob("*.part"):
-            if partial.name in self._busy:
-                continue
-            try:
-                if now - partial.stat().st_mtime > PARTIAL_MAX_AGE:
-                    partial.unlink()
-                    removed += 1
-            except FileNotFoundError:
-                continue
-        return removed
+        return self.blobs.expire_partials(now - PARTIAL_MAX_AGE)
 
     def begin_upload(self, sha256: str, offset: int, total: int, steward_id: int) -> Upload | None:
         """Start appending one chunk at the offset the hub acknowledged; None when the file is already complete.
-        The caller writes the chunk's bytes as they arrive and then finishes or aborts it."""
+        The caller writes the chunk's bytes as they arrive and then finishes or aborts it. The upload is held by
+        this request alone (a lock on its file, which every worker process sees) until then."""
         if self.clock() - self._expired_at > EXPIRE_EVERY:
             self.expire_partials()
         if self.may_read_blob(sha256, steward_id):
             return None
-        partial = self._partial(sha256, steward_id)
-        with self._busy_lock:
-            if partial.name in self._busy:
-                raise Conflict(
-                    "offset", "该文件正在上传,请稍后再试。", "This file is being uploaded; ask the offset again."
-                )
-            self._busy.add(partial.name)
         try:
-            current = partial.stat().st_size if partial.exists() else 0
+            held = self.blobs.hold_partial(self._partial_name(sha256, steward_id))
+        except UploadBusy:
+            raise Conflict(
+                "offset", "该文件正在上传,请稍后再试。", "This file is being uploaded; ask the offset again."
+            ) from None
+        except OSError as exc:
+            _disk_full(exc)
+            raise
+        current = held.size
+        try:
             if offset != current:
                 raise Conflict("offset", "上传位置不一致。", f"Expected offset {current}, got {offset}.")
             if offset > total:  # offset == total: a file whole on disk whose commit was cut off; finished now
                 raise Unprocessable("too_long", "数据超出声明的大小。", "More bytes than the declared total.")
-            try:
-                fh = open(partial, "ab")  # noqa: SIM115 - closed by Upload.finish or Upload.abort
-            except OSError as exc:
-                _disk_full(exc)
-                raise
         except BaseException:
-            self._release(partial.name)
+            if current == 0:
+                held.truncate(0)  # never started: nothing is left behind
+            held.close()
             raise
-        return Upload(self, sha256, partial, offset, total, fh, steward_id)
-
-    def _release(self, name: str) -> None:
-        with self._busy_lock:
-            self._busy.discard(name)
+        return Upload(self, sha256, held, offset, total, steward_id)
 
     def _commit_blob(self, sha256: str, staged: Path, size: int, holder: int) -> None:
         """Move a verified file into the store together with its row: both or neither. The same file sent again by
         another steward replaces it with the same bytes; either way the sender is recorded as holding it."""
-        target = self.blob_path(sha256)
         moved = False
         try:
             with self._disk_guard():
@@ -525,12 +509,11 @@ class HubStore:
                     with self.transaction() as conn:
                         self._insert_blob_row(conn, sha256, size)
                         conn.execute("INSERT INTO blob_holders VALUES (?, ?) ON CONFLICT DO NOTHING", [sha256, holder])
-                        target.parent.mkdir(parents=True, exist_ok=True)
-                        os.replace(staged, target)
+                        self.blobs.commit(sha256, staged)
                         moved = True
                 except BaseException:
                     if moved and self.missing([sha256]):
-                        target.unlink(missing_ok=True)  # the row was not kept: neither is the file
+                        self.blobs.remove(sha256)  # the row was not kept: neither is the file
                     raise
         finally:
             staged.unlink(missing_ok=True)
@@ -789,16 +772,10 @@ class Upload:
     """One chunk being appended to a steward's unfinished upload, written as it arrives (never held whole)."""
 
     def __init__(
-        self, store: HubStore, sha256: str, partial: Path, offset: int, total: int, fh: Any, steward_id: int
+        self, store: HubStore, sha256: str, held: PartialUpload, offset: int, total: int, steward_id: int
     ) -> None:
-        self.store, self.sha256, self.partial, self.offset, self.total, self.fh = (
-            store,
-            sha256,
-            partial,
-            offset,
-            total,
-            fh,
-        )
+        self.store, self.sha256, self.held, self.offset, self.total = store, sha256, held, offset, total
+        self.partial, self.fh = held.path, held.fh
         self.steward_id = steward_id
         self.received = 0
         self.chunk_digest = hashlib.sha256()
@@ -817,13 +794,12 @@ class Upload:
     def abort(self) -> None:
         """Nothing of a chunk that did not arrive whole and intact is kept."""
         try:
-            self.fh.close()
+            with contextlib.suppress(OSError):  # what was still buffered is written (or not) before the cut
+                self.fh.close()
             if self.partial.exists():
-                os.truncate(self.partial, self.offset)
-                if self.offset == 0:
-                    self.partial.unlink()
+                self.held.truncate(self.offset)
         finally:
-            self.store._release(self.partial.name)
+            self.held.close()
 
     def finish(self, chunk_sha256: str | None) -> dict[str, Any]:
         """Keep the chunk once it is on disk; the last one is verified against the file's hash."""
@@ -858,7 +834,7 @@ class Upload:
             self.store._commit_blob(self.sha256, self.partial, self.total, self.steward_id)
             return {"offset": self.total, "complete": True}
         finally:
-            self.store._release(self.partial.name)
+            self.held.close()
 
 
 # What a steward may not write, in the words each side needs (see README, "谁能写什么 · Who may write what").
