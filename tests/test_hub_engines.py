@@ -93,6 +93,27 @@ def test_a_new_hub_records_its_migrations_once_on_either_engine(tmp_path: Path, 
         store.close()
 
 
+def test_the_stores_sql_means_the_same_on_either_engine(tmp_path: Path, hub_db: str | None) -> None:
+    """The store writes SQLite's words where PostgreSQL has others (steward/hub/engine.py translates them)."""
+    store = HubStore(tmp_path / "hub", db_url=hub_db)
+    try:
+        with store.transaction() as conn:
+            for _ in range(2):
+                conn.execute("INSERT OR IGNORE INTO photo_claims VALUES (?, ?)", ["ab", 1])
+            conn.execute("INSERT INTO photo_claims VALUES (?, ?) ON CONFLICT DO NOTHING", ["ab", 1])
+        put_raw(store, "e1")
+        with store.connect() as conn:
+            assert conn.execute("SELECT count(*) FROM photo_claims").fetchone()[0] == 1
+            row = conn.execute(
+                "SELECT json_extract(body, '$.name') AS name, CAST(body AS BLOB) AS raw FROM records "
+                "WHERE body LIKE '%e1%'"
+            ).fetchone()
+        assert dict(row) == {"name": "e1", "raw": json.dumps({"id": "e1", "name": "e1"}).encode()}
+        assert (row[0], row["name"]) == ("e1", "e1")
+    finally:
+        store.close()
+
+
 # -- the change cursor with concurrent writers -----------------------------------------------------------------------
 def test_a_record_committed_after_a_later_one_is_never_skipped_by_a_reader(tmp_path: Path, postgres_url: str) -> None:
     """Writer 1 takes the next seq and holds its transaction open; writer 2 wants to write after it; a reader

@@ -4,7 +4,8 @@ for development) and PostgreSQL (psycopg 3 with a connection pool, for an insure
 The hub's SQL (steward/hub/store.py) is written once, in what both engines accept (`INSERT ... ON CONFLICT DO
 NOTHING`, `coalesce`, `RETURNING`), with `?` placeholders and SQLite's `json_extract(column, '$.field')` for a field
 of a JSON body. Everything that still differs is here and nowhere else:
-- placeholders (`?` -> `%s`; a literal `%` doubled), and `json_extract(x, '$.f')` -> `(x::json ->> 'f')`;
+- placeholders (`?` -> `%s`; a literal `%` doubled), and `json_extract(x, '$.f')` -> `(x::json ->> 'f')`
+  (also SQLite's `INSERT OR IGNORE INTO ...` -> `... ON CONFLICT DO NOTHING`, for a statement without RETURNING);
 - the body as its stored bytes: `CAST(x AS BLOB)` -> `convert_to(x, 'UTF8')`;
 - the name of a table's implicit row id (`rowid` in SQLite, an `id` column in PostgreSQL);
 - how a write transaction begins (see PostgresEngine.WRITE), and a read snapshot;
@@ -284,6 +285,7 @@ def _row_factory(cursor: Any) -> Any:
     return make
 
 
+_INSERT_OR_IGNORE = re.compile(r"^\s*INSERT\s+OR\s+IGNORE\s+INTO\b", re.IGNORECASE)
 _JSON_FIELD = re.compile(r"json_extract\(\s*([\w.]+)\s*,\s*'\$\.(\w+)'\s*\)")
 _AS_BLOB = re.compile(r"CAST\(\s*([\w.]+)\s+AS\s+BLOB\s*\)", re.IGNORECASE)
 
@@ -293,6 +295,8 @@ def _postgres_sql(sql: str) -> str:
     """The store's SQL for PostgreSQL. The store never puts data into SQL text (always parameters), so a `?` or a
     `%` in it is a placeholder or SQL's own."""
     sql = sql.replace("%", "%%").replace("?", "%s")
+    if _INSERT_OR_IGNORE.match(sql):  # SQLite's words for ON CONFLICT DO NOTHING (write that: both engines take it)
+        sql = _INSERT_OR_IGNORE.sub("INSERT INTO", sql) + " ON CONFLICT DO NOTHING"
     sql = _JSON_FIELD.sub(r"(\1::json ->> '\2')", sql)
     return _AS_BLOB.sub(r"convert_to(\1, 'UTF8')", sql)
 

@@ -333,7 +333,12 @@ class HubStore:
         as the sequence ends where it does (every change to `records` adds a row at its end: a replaced record is
         deleted and inserted anew), so it is kept in memory by (since, limit, end) and handed to every laptop that
         asks: fifty new laptops pulling at once read and assemble each page once, not fifty times. `gzipped`: the
-        page gzip-compressed (a tenth of the bytes; kept compressed too)."""
+        page gzip-compressed (a tenth of the bytes; kept compressed too).
+
+        With several workers each keeps its own pages, and a kept page is never stale: its key holds the end of the
+        sequence it was read up to, in one snapshot; on either engine every seq at or below an end a reader can see
+        is committed (writers take turns, see PostgresEngine.write_begin), and a seq is never given twice, so no
+        later change, made by any worker, can alter what lies at or below that end without moving it."""
         with self.engine.snapshot() as conn:  # one snapshot for the page and the end of the sequence
             last = conn.execute("SELECT coalesce(max(seq), 0) FROM records").fetchone()[0]
             private = conn.execute(
