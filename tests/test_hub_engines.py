@@ -317,3 +317,17 @@ def test_a_sqlite_hub_copied_to_postgres_serves_the_same_feed_and_continues_its_
     assert main(["hub", "migrate-to-postgres", "--data-dir", str(data), "--db", postgres_url]) == 2
     err = capsys.readouterr().err
     assert "不是空的" in err and "not empty" in err
+
+
+def test_migrate_to_postgres_and_db_say_what_is_wrong_in_both_languages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["hub", "migrate-to-postgres", "--data-dir", str(empty), "--db", "postgresql://u@127.0.0.1/x"]) == 2
+    err = capsys.readouterr().err
+    assert "没有 SQLite 数据库" in err and "There is no hub.db" in err
+    assert main(["hub", "add-steward", "李明", "--data-dir", str(empty), "--db", "mysql://u@127.0.0.1/x"]) == 2
+    err = capsys.readouterr().err
+    assert "postgresql://" in err and "must start with" in err
+    assert not (empty / "hub.db").exists()  # nothing was made in the wrong place
