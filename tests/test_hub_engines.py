@@ -17,7 +17,7 @@ import pytest
 
 from steward.cli.main import main
 from steward.hub.schema import SQLITE_SCHEMA_1, applied_migrations, migrate
-from steward.hub.store import HubStore
+from steward.hub.store import Conflict, HubStore
 from tests.hub_http import call
 from tests.hub_process import Hub
 
@@ -331,3 +331,27 @@ def test_migrate_to_postgres_and_db_say_what_is_wrong_in_both_languages(
     err = capsys.readouterr().err
     assert "postgresql://" in err and "must start with" in err
     assert not (empty / "hub.db").exists()  # nothing was made in the wrong place
+
+
+def test_logins_sessions_and_keys_behave_alike_on_either_engine(tmp_path: Path, hub_db: str | None) -> None:
+    """What every worker shares through the database: failed logins (the rate limit), sessions, profile keys."""
+    store = HubStore(tmp_path / "hub", db_url=hub_db)
+    try:
+        keys = [("account", "viewer", 5)]
+        attempts = [store.begin_login_attempt(keys, 900, 1000.0 + i) for i in range(5)]
+        assert [a.retry_after for a in attempts] == [0] * 5
+        assert store.begin_login_attempt(keys, 900, 1010.0).retry_after == 891  # until the oldest is 15 min old
+        store.forgive_login_failures(attempts[-1].failure_rows, "account", "viewer")
+        assert store.begin_login_attempt(keys, 900, 1011.0).retry_after == 0
+        store.set_viewer_password("viewer", "salt", "hash")
+        store.add_viewer_session("t1", "viewer", "csrf", 2000.0, 1000.0)
+        assert store.viewer_session("t1", 1500.0) == ("viewer", "csrf")
+        assert store.viewer_session("t1", 2500.0) is None
+        li = store.steward_for(store.add_steward(LI))
+        assert store.register_key("p1", li, b"\x00\xff" * 16) is True
+        assert store.register_key("p1", li, b"\x00\xff" * 16) is False
+        assert store.public_key("p1") == (b"\x00\xff" * 16, li["id"])
+        with pytest.raises(Conflict, match="exists"):
+            store.add_steward(LI)
+    finally:
+        store.close()
