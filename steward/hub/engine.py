@@ -2,9 +2,9 @@
 for development) and PostgreSQL (psycopg 3 with a connection pool, for an insurer's province and several workers).
 
 The hub's SQL (steward/hub/store.py) is written once, in what both engines accept (`INSERT ... ON CONFLICT DO
-NOTHING`, `coalesce`, `RETURNING`), with `?` placeholders and SQLite's `json_extract(column, '$.field')` for a field
+NOTHING`, `coalesce`, `RETURNING`), with `?` parameter markers and SQLite's `json_extract(column, '$.field')` for a field
 of a JSON body. Everything that still differs is here and nowhere else:
-- placeholders (`?` -> `%s`; a literal `%` doubled), and `json_extract(x, '$.f')` -> `(x::json ->> 'f')`
+- parameter markers (`?` -> `%s`; a literal `%` doubled), and `json_extract(x, '$.f')` -> `(x::json ->> 'f')`
   (also SQLite's `INSERT OR IGNORE INTO ...` -> `... ON CONFLICT DO NOTHING`, for a statement without RETURNING);
 - the body as its stored bytes: `CAST(x AS BLOB)` -> `convert_to(x, 'UTF8')`;
 - the name of a table's implicit row id (`rowid` in SQLite, an `id` column in PostgreSQL);
@@ -293,7 +293,7 @@ _AS_BLOB = re.compile(r"CAST\(\s*([\w.]+)\s+AS\s+BLOB\s*\)", re.IGNORECASE)
 @lru_cache(maxsize=2048)
 def _postgres_sql(sql: str) -> str:
     """The store's SQL for PostgreSQL. The store never puts data into SQL text (always parameters), so a `?` or a
-    `%` in it is a placeholder or SQL's own."""
+    `%` in it is a parameter marker or SQL's own."""
     sql = sql.replace("%", "%%").replace("?", "%s")
     if _INSERT_OR_IGNORE.match(sql):  # SQLite's words for ON CONFLICT DO NOTHING (write that: both engines take it)
         sql = _INSERT_OR_IGNORE.sub("INSERT INTO", sql) + " ON CONFLICT DO NOTHING"
