@@ -2,13 +2,13 @@
 for development) and PostgreSQL (psycopg 3 with a connection pool, for an insurer's province and several workers).
 
 The hub's SQL (steward/hub/store.py) is written once, in what both engines accept (`INSERT ... ON CONFLICT DO
-NOTHING`, `coalesce`, `RETURNING`), with `?` parameter markers and SQLite's `json_extract(column, '$.field')` for a field
-of a JSON body. Everything that still differs is here and nowhere else:
+NOTHING`, `coalesce`, `RETURNING`), with `?` parameter markers and SQLite's `json_extract(column, '$.field')` for
+a field of a JSON body. Everything that still differs is here and nowhere else:
 - parameter markers (`?` -> `%s`; a literal `%` doubled), and `json_extract(x, '$.f')` -> `(x::json ->> 'f')`
   (also SQLite's `INSERT OR IGNORE INTO ...` -> `... ON CONFLICT DO NOTHING`, for a statement without RETURNING);
 - the body as its stored bytes: `CAST(x AS BLOB)` -> `convert_to(x, 'UTF8')`;
 - the name of a table's implicit row id (`rowid` in SQLite, an `id` column in PostgreSQL);
-- how a write transaction begins (see PostgresEngine.WRITE), and a read snapshot;
+- how a write transaction begins (see PostgresEngine.write_begin), and a read snapshot;
 - which exceptions mean "a unique key was taken" and "the disk is full".
 The schema of each engine is in steward/hub/schema.py (BLOB/BYTEA, the sequence of the change feed).
 """
@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-# Every transaction that writes takes this PostgreSQL advisory lock first (see PostgresEngine.WRITE).
+# Every transaction that writes takes this PostgreSQL advisory lock first (see PostgresEngine.write_begin).
 WRITE_LOCK = 0x5354_4557  # "STEW"
 # Connections one worker process holds at most: uvicorn runs a request's store calls on up to 40 threads, but
 # PostgreSQL's default allows 100 connections for every worker of every hub on the server.
