@@ -59,13 +59,14 @@ release-check: deb
 	dpkg -i dist/steward_*.deb
 	$(BIN)/python installer/smoke_test.py /usr/bin/steward
 
-# Debian/Ubuntu libraries Qt needs to start, and the Chinese font used in screenshots and PDF checks (run as root).
+# Debian/Ubuntu libraries Qt needs to start, the Chinese font used in screenshots and PDF checks, and PostgreSQL
+# (the hub's tests start a throwaway cluster with its initdb and pg_ctl; tests/postgres.py) (run as root).
 system-deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0 \
 		libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 \
-		fonts-wqy-microhei poppler-utils chromium
+		fonts-wqy-microhei poppler-utils chromium postgresql
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache *.egg-info build dist

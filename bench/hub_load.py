@@ -6,18 +6,24 @@
   (2,600 visits, 5,200 findings, 10,400 finding events, 200 enterprises); target: 50 at once with p99 < 5 s.
 
 Run with `python -m bench.hub_load [--baseline /work/main]`: the baseline is another checkout's hub serving a copy
-of the same data in the same run. Loopback only; every hub started here is stopped again.
+of the same data in the same run. `--engines sqlite,postgres --workers 1,2` measures the hub on each engine with
+1 and 2 worker processes (PostgreSQL: a copy of the same hub, made with `steward hub migrate-to-postgres`, in
+--db, or in a throwaway cluster started here when no --db is given). `--repeat 3` runs each scenario three times
+and prints the median of each figure. Loopback only; every hub (and cluster) started here is stopped again.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import http.client
 import json
 import os
 import re
 import shutil
+import signal
+import statistics
 import subprocess
 import sys
 import threading
@@ -180,8 +186,9 @@ def build_hub(data: Path) -> list[str]:
 
 
 class Hub:
-    def __init__(self, checkout: Path, data: Path, port: int) -> None:
+    def __init__(self, checkout: Path, data: Path, port: int, db: str | None = None, workers: int = 1) -> None:
         self.checkout, self.data, self.port = checkout, data, port
+        self.extra = [*(["--db", db] if db else []), *(["--workers", str(workers)] if workers > 1 else [])]
         self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Hub:
@@ -196,8 +203,10 @@ class Hub:
                 str(self.data),
                 "--port",
                 str(self.port),
+                *self.extra,
             ],
             cwd=self.checkout,
+            start_new_session=True,  # its worker processes are stopped with it
             env={**os.environ, "PYTHONPATH": str(self.checkout)},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -213,11 +222,11 @@ class Hub:
 
     def __exit__(self, *_exc: object) -> None:
         if self.process and self.process.poll() is None:
-            self.process.terminate()
+            os.killpg(self.process.pid, signal.SIGTERM)
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=10)
 
 
@@ -231,6 +240,7 @@ class Laptop:
             "X-Steward-Protocol": "1",
             "X-Steward-Profile": f"bench-laptop-{n}",
         }
+        self.requests = 0
 
     def raw(self, path: str, body: Any = None) -> bytes:
         data = None if body is None else json.dumps(body).encode()
@@ -241,6 +251,7 @@ class Laptop:
         )
         response = self.conn.getresponse()
         payload = response.read()
+        self.requests += 1
         if response.status != 200:
             raise RuntimeError(f"{path}: {response.status}")
         if response.getheader("Content-Encoding") == "gzip":
@@ -270,8 +281,9 @@ class Laptop:
                 return pages
 
 
-def at_once(n: int, tokens: list[str], port: int, work: str) -> tuple[list[float], int]:
-    """n laptops start together; returns each operation's seconds and the number of errors."""
+def at_once(n: int, tokens: list[str], port: int, work: str) -> tuple[list[float], int, float]:
+    """n laptops start together; returns each operation's seconds, the number of errors and requests/s (every
+    request the laptops made, over the time from their start to the last one's end)."""
     laptops = [Laptop(port, tokens[i], i) for i in range(n)]
     end_cursor = int(laptops[0].get("/v1/changes?since=0&limit=1")["cursor"]) if work == "noop" else 0
     if work == "noop":
@@ -297,22 +309,37 @@ def at_once(n: int, tokens: list[str], port: int, work: str) -> tuple[list[float
                 times.append(time.perf_counter() - started)
 
     threads = [threading.Thread(target=run, args=(laptop,), daemon=True) for laptop in laptops]
+    before = sum(laptop.requests for laptop in laptops)
+    began = time.perf_counter()
     for t in threads:
         t.start()
     deadline = time.monotonic() + TIME_LIMIT
     for t in threads:
         t.join(timeout=max(0.0, deadline - time.monotonic()))
+    took = time.perf_counter() - began
     errors[0] += sum(1 for t in threads if t.is_alive())
+    requests = sum(laptop.requests for laptop in laptops) - before
     for laptop in laptops:
         laptop.conn.close()
-    return times, errors[0]
+    return times, errors[0], requests / took
 
 
-def pct(values: list[float], q: float) -> str:
-    if not values:
-        return "-"
-    ordered = sorted(values)
-    return f"{ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000:.0f}"
+def postgres_copy(data: Path, db: str | None, stack: contextlib.ExitStack) -> str:
+    """A PostgreSQL database holding a copy of the SQLite hub in `data` (its blobs shared): in --db (which must be
+    empty), or in a throwaway cluster started here and stopped when the bench ends."""
+    from steward.hub.copy import copy_to_postgres
+
+    if db is None:
+        from tests.postgres import Cluster, pg_bin
+
+        bin_dir = pg_bin()
+        if bin_dir is None:
+            raise SystemExit("PostgreSQL is not installed (make system-deps); or give --db postgresql://...")
+        cluster = Cluster(bin_dir).start()
+        stack.callback(cluster.stop)
+        db = cluster.new_database()
+    copy_to_postgres(data, db)
+    return db
 
 
 def main() -> None:
@@ -321,6 +348,10 @@ def main() -> None:
     parser.add_argument("--sizes", default="20,50,100")
     parser.add_argument("--reuse", action="store_true", help="keep the hub built by an earlier run")
     parser.add_argument("--work", default="noop,pull")
+    parser.add_argument("--engines", default="sqlite", help="sqlite,postgres")
+    parser.add_argument("--db", help="an empty PostgreSQL database for the copy (default: a throwaway cluster)")
+    parser.add_argument("--workers", default="1", help="worker processes of the hub, e.g. 1,2")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each scenario; the median is printed")
     args = parser.parse_args()
     data = OUT / "hub_load" / "hub"
     started = time.perf_counter()
@@ -331,30 +362,56 @@ def main() -> None:
         tokens = build_hub(data)
         saved.write_text(json.dumps(tokens))
     print(f"hub with {STEWARDS} stewards and a year of records built in {time.perf_counter() - started:.0f} s")
-    sides = [("this", ROOT, data)]
-    if args.baseline:
-        copy = OUT / "hub_load" / "baseline"
-        shutil.rmtree(copy, ignore_errors=True)
-        shutil.copytree(data, copy)
-        sides.append(("baseline", args.baseline, copy))
-    rows = []
-    for label, checkout, folder in sides:
-        with Hub(checkout, folder, 8790) as _hub:
-            for work in args.work.split(","):
-                for n in (int(x) for x in args.sizes.split(",")):
-                    times, errors = at_once(n, tokens, 8790, work)
-                    rows.append(
-                        [
-                            label,
-                            "no-op sync" if work == "noop" else "full pull",
-                            n,
-                            len(times),
-                            pct(times, 0.5),
-                            pct(times, 0.99),
-                            errors,
-                        ]
-                    )
-    print_table("Steward Hub, N stewards at once (ms)", ["hub", "work", "N", "done", "p50", "p99", "errors"], rows)
+    with contextlib.ExitStack() as stack:
+        sides: list[tuple[str, Path, Path, str | None]] = []
+        for engine in args.engines.split(","):
+            db = postgres_copy(data, args.db, stack) if engine == "postgres" else None
+            sides.append((engine, ROOT, data, db))
+        if args.baseline:
+            copy = OUT / "hub_load" / "baseline"
+            shutil.rmtree(copy, ignore_errors=True)
+            shutil.copytree(data, copy)
+            sides.append(("baseline", args.baseline, copy, None))
+        rows = []
+        for label, checkout, folder, db in sides:
+            for workers in (int(w) for w in args.workers.split(",")):
+                if label == "baseline" and workers > 1:
+                    continue
+                with Hub(checkout, folder, 8790, db=db, workers=workers):
+                    for work in args.work.split(","):
+                        for n in (int(x) for x in args.sizes.split(",")):
+                            runs = [at_once(n, tokens, 8790, work) for _ in range(args.repeat)]
+                            rows.append(
+                                [
+                                    label,
+                                    workers,
+                                    "no-op sync" if work == "noop" else "full pull",
+                                    n,
+                                    round(statistics.median(len(t) for t, _e, _r in runs)),
+                                    _median_ms([pct_value(t, 0.5) for t, _e, _r in runs]),
+                                    _median_ms([pct_value(t, 0.99) for t, _e, _r in runs]),
+                                    f"{statistics.median(r for _t, _e, r in runs):.0f}",
+                                    max(e for _t, e, _r in runs),
+                                ]
+                            )
+                            print(rows[-1], flush=True)
+    print_table(
+        f"Steward Hub, N stewards at once (ms; median of {args.repeat} runs; errors: the most in one run)",
+        ["hub", "workers", "work", "N", "done", "p50", "p99", "req/s", "errors"],
+        rows,
+    )
+
+
+def pct_value(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _median_ms(values: list[float | None]) -> str:
+    known = [v for v in values if v is not None]
+    return f"{statistics.median(known) * 1000:.0f}" if known else "-"
 
 
 if __name__ == "__main__":

@@ -25,6 +25,9 @@ from steward.storage.profile import Profile
 from tests import processes
 from tests.images import write_jpeg
 
+# The hub's engines: `hub_db` (SQLite, and a fresh database of one throwaway PostgreSQL cluster per session).
+pytest_plugins = ["tests.postgres"]
+
 # POSIX rules rather than zone names: they need no time-zone database on the machine, and a name the machine does not
 # know would silently mean UTC.
 ZONES = {

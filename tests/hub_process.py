@@ -24,11 +24,21 @@ def free_port() -> int:
 
 
 class Hub:
-    def __init__(self, data_dir: Path, port: int | None = None, args: tuple[str, ...] = ()) -> None:
-        self.data_dir, self.port, self.args = data_dir, port or free_port(), args
+    def __init__(
+        self, data_dir: Path, port: int | None = None, args: tuple[str, ...] = (), db_url: str | None = None
+    ) -> None:
+        """db_url: the hub's PostgreSQL database (None: hub.db in data_dir)."""
+        self.data_dir, self.port, self.db_url = data_dir, port or free_port(), db_url
+        self.args = ("--db", db_url, *args) if db_url else args
+
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - the hub writes to it for as long as it runs
+
+    @property
+    def storage_args(self) -> list[str]:
+        """The hub's place for a `steward hub ...` command: its data directory, and its database if not hub.db."""
+        return ["--data-dir", str(self.data_dir), *(["--db", self.db_url] if self.db_url else [])]
 
     def start(self) -> Hub:
         args = [sys.executable, "-m", "steward.cli.main", "hub", "serve", "--data-dir", str(self.data_dir)]

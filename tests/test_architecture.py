@@ -16,8 +16,9 @@ SQL = re.compile(
     r"|\b(?:CREATE|DROP|ALTER)\s+(?:VIRTUAL\s+)?(?:TABLE|INDEX|TRIGGER|VIEW)\b|\bPRAGMA\s+\w+"
     r"|\bBEGIN\s+(?:IMMEDIATE|EXCLUSIVE)\b"
 )
-# Where SQL belongs: the laptop's storage package and the hub's own store.
-SQL_HOMES = ("storage/", "hub/store.py")
+# Where SQL belongs: the laptop's storage package and the hub's own storage: its store (every query), its schema's
+# migrations, the engine layer that reads them on SQLite or PostgreSQL, and the copy from one engine to the other.
+SQL_HOMES = ("storage/", "hub/store.py", "hub/schema.py", "hub/engine.py", "hub/copy.py")
 # SQL still outside storage, each with why; the list only ever shrinks. Empty it, do not grow it.
 SQL_NOT_YET_MOVED: dict[str, str] = {}
 

@@ -29,13 +29,21 @@ LI, WANG = "李明", "王芳"
 
 
 @pytest.fixture
-def hub(tmp_path: Path):
+def hub(tmp_path: Path, hub_db: str | None):
+    """A hub on each engine (tests/postgres.py); tests of what no engine decides run on SQLite only (ON_SQLITE)."""
     data = tmp_path / "hub"
-    store = HubStore(data)
-    tokens = {name: store.add_steward(name) for name in (LI, WANG)}
-    server = Hub(data).start()
-    yield server, tokens, store
-    server.stop()
+    store = HubStore(data, db_url=hub_db)
+    try:
+        tokens = {name: store.add_steward(name) for name in (LI, WANG)}
+        server = Hub(data, db_url=hub_db).start()
+        yield server, tokens, store
+        server.stop()
+    finally:
+        store.close()
+
+
+# Request checks made before the store is reached (models, size limits, the cursor's range): one engine suffices.
+ON_SQLITE = pytest.mark.parametrize("hub_db", ["sqlite"], indirect=True)
 
 
 @pytest.fixture
@@ -106,6 +114,7 @@ def test_an_invalid_record_is_refused_on_its_own_naming_entity_id_and_field(hub,
     assert status == 422 and answer["error"]["field"] == "records"
 
 
+@ON_SQLITE
 def test_a_lone_surrogate_in_a_record_refuses_that_record_not_a_500(hub, synced) -> None:
     server, tokens, store = hub
     enterprise = body_of(store, "enterprise", synced["visit"]["enterprise_id"])
@@ -132,6 +141,7 @@ def test_a_lone_surrogate_in_a_record_refuses_that_record_not_a_500(hub, synced)
     assert store.record_body("enterprise", new_id(4)) is None
 
 
+@ON_SQLITE
 def test_a_field_the_hub_does_not_know_is_dropped_never_handed_on(hub, synced) -> None:
     """The attack of issue 8: a field *name* carrying SQL. It never reaches another laptop."""
     server, tokens, store = hub
@@ -155,6 +165,7 @@ def test_a_field_the_hub_does_not_know_is_dropped_never_handed_on(hub, synced) -
     )
 
 
+@ON_SQLITE
 def test_the_hub_checks_each_records_hash_against_its_body(hub, synced) -> None:
     server, tokens, store = hub
     enterprise = body_of(store, "enterprise", synced["visit"]["enterprise_id"])
@@ -168,6 +179,7 @@ def test_the_hub_checks_each_records_hash_against_its_body(hub, synced) -> None:
     assert store.record_body("enterprise", new_id(6)) is None
 
 
+@ON_SQLITE
 def test_a_huge_cursor_is_refused_not_a_500(hub) -> None:
     server, tokens, _ = hub
     status, answer = call(server.url, "GET", "/v1/changes", tokens[LI], params={"since": 10**30})
@@ -369,6 +381,7 @@ def test_pages_of_the_change_feed_shared_by_readers_never_carry_or_hide_anyones_
 
 
 # -- 3. bodies, uploads and disks -----------------------------------------------------------------------------
+@ON_SQLITE
 def test_bodies_above_each_endpoints_limit_are_refused_with_413(hub) -> None:
     from steward.hub.limits import CHUNK_LIMIT, PUSH_LIMIT
     from tests.hub_http import raw
@@ -522,6 +535,7 @@ def test_bundle_import_goes_through_the_same_checks_and_closes_the_zip(hub, tmp_
     assert str((tmp_path / "li.zip").resolve()) not in open_files
 
 
+@ON_SQLITE
 def test_bundle_import_streams_its_files(hub, tmp_path: Path) -> None:
     import tracemalloc
 

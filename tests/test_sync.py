@@ -26,14 +26,18 @@ WHEN = datetime(2026, 11, 2, 2, 30, tzinfo=UTC)
 
 
 @pytest.fixture
-def hub(tmp_path: Path):
+def hub(tmp_path: Path, hub_db: str | None):
+    """A hub on each engine (tests/postgres.py): SQLite, and PostgreSQL."""
     data = tmp_path / "hub"
     data.mkdir()
-    store = HubStore(data)
-    tokens = {name: store.add_steward(name) for name in ("李明", "王芳")}
-    server = Hub(data).start()
-    yield server, tokens, store
-    server.stop()
+    store = HubStore(data, db_url=hub_db)
+    try:
+        tokens = {name: store.add_steward(name) for name in ("李明", "王芳")}
+        server = Hub(data, db_url=hub_db).start()
+        yield server, tokens, store
+        server.stop()
+    finally:
+        store.close()
 
 
 def _issuer(profile: Profile, steward: str) -> Profile:
@@ -443,8 +447,8 @@ def test_reference_data_imported_on_the_hub_reaches_laptops(hub, laptop_b: Profi
             f"仙居县永安机械有限公司,{make_code(502)},仙居县福应街道2号,刘强,machinery\n"
         ).encode("gb18030")
     )
-    assert main(["hub", "import-enterprises", str(csv_file), "--data-dir", str(server.data_dir)]) == 0
-    assert main(["hub", "import-enterprises", str(csv_file), "--data-dir", str(server.data_dir)]) == 0
+    assert main(["hub", "import-enterprises", str(csv_file), *server.storage_args]) == 0
+    assert main(["hub", "import-enterprises", str(csv_file), *server.storage_args]) == 0
     assert "新增或更新 0 家" in capsys.readouterr().out  # the same list again changes nothing
     custom = tmp_path / "custom.yaml"
     custom.write_text(
@@ -453,7 +457,7 @@ def test_reference_data_imported_on_the_hub_reaches_laptops(hub, laptop_b: Profi
         ),
         encoding="utf-8",
     )
-    assert main(["hub", "import-template", str(custom), "--data-dir", str(server.data_dir)]) == 0
+    assert main(["hub", "import-template", str(custom), *server.storage_args]) == 0
 
     engine.sync(laptop_b, client_for(laptop_b, server, tokens["王芳"]))
     names = {e["name"] for e in enterprise_service.listing(laptop_b)}
@@ -463,7 +467,7 @@ def test_reference_data_imported_on_the_hub_reaches_laptops(hub, laptop_b: Profi
 
     bad = tmp_path / "bad.csv"
     bad.write_text(f"名称,统一社会信用代码\n好企业,{make_code(503)}\n坏企业,91331024MA0000001X\n", encoding="utf-8")
-    code = main(["hub", "import-enterprises", str(bad), "--data-dir", str(server.data_dir)])
+    code = main(["hub", "import-enterprises", str(bad), *server.storage_args])
     assert code == 2 and "bad.csv 第3行 B列" in capsys.readouterr().err
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from dataclasses import asdict
@@ -413,28 +414,15 @@ def _refusal_line(refused: dict[str, Any]) -> str:
 
 
 def _hub(args: argparse.Namespace) -> int:
+    from steward.hub.engine import DatabaseUnavailable
     from steward.hub.store import HubError, HubStore
 
     try:
         if args.action == "serve":
-            import uvicorn
-
-            from steward.hub.app import create_app
-
-            # Forwarded headers are anyone's to forge: believed only from the proxy the operator names.
-            trusted = args.trusted_proxy.strip()
-            uvicorn.run(
-                create_app(args.hub_dir),
-                host=args.host,
-                port=args.port,
-                log_level="warning",
-                ssl_keyfile=args.ssl_keyfile,
-                ssl_certfile=args.ssl_certfile,
-                proxy_headers=bool(trusted),
-                forwarded_allow_ips=trusted or None,
-            )
-            return 0
-        store = HubStore(args.hub_dir)
+            return _serve_hub(args)
+        if args.action == "migrate-to-postgres":
+            return _migrate_hub_to_postgres(args)
+        store = HubStore(args.hub_dir, db_url=args.hub_db)
         if args.action == "import":
             from steward.sync.bundle import BundleRejected
 
@@ -516,8 +504,59 @@ def _hub(args: argparse.Namespace) -> int:
         store.rebind(args.profile_id, args.name)
         print(f"档案 {args.profile_id} 已绑定到“{args.name}”。Profile re-bound.")
         return 0
-    except HubError as exc:
+    except (HubError, DatabaseUnavailable) as exc:
         raise StewardError(exc.zh, exc.en) from None
+
+
+def _serve_hub(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from steward.hub import app
+    from steward.hub.store import HubStore
+
+    if args.workers < 1:
+        raise StewardError("--workers 至少为 1。", "--workers must be at least 1.")
+    # Forwarded headers are anyone's to forge: believed only from the proxy the operator names.
+    trusted = args.trusted_proxy.strip()
+    options: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": "warning",
+        "ssl_keyfile": args.ssl_keyfile,
+        "ssl_certfile": args.ssl_certfile,
+        "proxy_headers": bool(trusted),
+        "forwarded_allow_ips": trusted or None,
+    }
+    if args.workers == 1:
+        uvicorn.run(app.create_app(args.hub_dir, args.hub_db), **options)
+        return 0
+    # Several processes: each builds its own app (uvicorn needs an import string and a factory) from the
+    # environment. The schema is migrated once here first, so a database that cannot be reached is said once.
+    HubStore(args.hub_dir, db_url=args.hub_db).close()
+    os.environ[app.ENV_DATA_DIR] = str(args.hub_dir.resolve())
+    if args.hub_db:
+        os.environ[app.ENV_DB] = args.hub_db
+    else:
+        os.environ.pop(app.ENV_DB, None)
+    uvicorn.run("steward.hub.app:app_from_environment", factory=True, workers=args.workers, **options)
+    return 0
+
+
+def _migrate_hub_to_postgres(args: argparse.Namespace) -> int:
+    from steward.hub.copy import CopyRefused, copy_to_postgres
+
+    try:
+        report = copy_to_postgres(args.hub_dir, args.hub_db)
+    except CopyRefused as exc:
+        raise StewardError(exc.zh, exc.en) from None
+    lines = [f"  {table}: {count}" for table, count in report.counts.items()]
+    print(
+        "已将 SQLite 中的数据复制到 PostgreSQL,并核对了每张表的行数和内容散列;文件(blobs)仍在数据目录中。\n"
+        "Copied the hub's rows to PostgreSQL and verified every table's count and hash; the files stay in the data "
+        "directory.\n" + "\n".join(lines) + f"\n下次启动请用 Start it with: steward hub serve --data-dir "
+        f"{args.hub_dir} --db <URL>"
+    )
+    return 0
 
 
 def _bundle(args: argparse.Namespace) -> int:

@@ -18,6 +18,18 @@ from steward.domain.errors import StewardError
 from steward.storage.paths import DEFAULT_PROFILE, ENV_DATA_DIR, resolve_data_dir
 
 
+def _hub_storage(p: argparse.ArgumentParser) -> None:
+    """Where a hub keeps things: its data directory (blobs; hub.db unless --db) and optionally PostgreSQL."""
+    p.add_argument("--data-dir", dest="hub_dir", type=Path, required=True)
+    p.add_argument(
+        "--db",
+        dest="hub_db",
+        metavar="URL",
+        default=None,
+        help="PostgreSQL instead of hub.db: postgresql://user:password@host:port/dbname (blobs stay in --data-dir)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="steward",
@@ -218,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="action", required=True
     )
     p = hub.add_parser("serve")
-    p.add_argument("--data-dir", dest="hub_dir", type=Path, required=True)
+    _hub_storage(p)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8750)
     p.add_argument("--ssl-keyfile", help="serve HTTPS with this private key (PEM)")
@@ -230,19 +242,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="the reverse proxy's address(es), comma-separated: only then are its X-Forwarded-For and "
         "X-Forwarded-Proto believed (client address for the login limit; HTTPS for Secure cookies)",
     )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes serving requests (each with its own connections; for PostgreSQL, --db)",
+    )
     p = hub.add_parser("add-steward")
     p.add_argument("name")
-    p.add_argument("--data-dir", dest="hub_dir", type=Path, required=True)
+    _hub_storage(p)
     p = hub.add_parser("add-viewer", help="a read-only web login for insurer staff")
     p.add_argument("name")
-    p.add_argument("--data-dir", dest="hub_dir", type=Path, required=True)
+    _hub_storage(p)
     p = hub.add_parser("remove-viewer", help="remove a web login; every session of it ends at once")
     p.add_argument("name")
-    p.add_argument("--data-dir", dest="hub_dir", type=Path, required=True)
+    _hub_storage(p)
     p = hub.add_parser("rebind", help="give a laptop profile to another steward")
     p.add_argument("profile_id")
     p.add_argument("name")
-    p.add_argument("--data-dir", dest="hub_dir", type=Path, required=True)
+    _hub_storage(p)
 
     bun = sub.add_parser("bundle", help="离线包 offline bundle").add_subparsers(dest="action", required=True)
     p = bun.add_parser("export")
@@ -250,19 +268,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--token", help="this steward's token (default: settings)")
     p = hub.add_parser("import-enterprises", help="enterprise list (CSV/XLSX/JSON) handed to every laptop")
     p.add_argument("file", type=Path)
-    p.add_argument("--data-dir", dest="hub_dir", type=Path, required=True)
+    _hub_storage(p)
     p = hub.add_parser(
         "import-events",
         help="complaints, penalties, hazardous-waste violations (CSV UTF-8/GBK or XLSX) handed to every laptop",
     )
     p.add_argument("file", type=Path)
-    p.add_argument("--data-dir", dest="hub_dir", type=Path, required=True)
+    _hub_storage(p)
     p = hub.add_parser("import-template", help="checklist (YAML/JSON/XLSX) handed to every laptop")
     p.add_argument("file", type=Path)
-    p.add_argument("--data-dir", dest="hub_dir", type=Path, required=True)
+    _hub_storage(p)
     p = hub.add_parser("import", help="import an offline bundle")
     p.add_argument("file", type=Path)
+    _hub_storage(p)
+    p = hub.add_parser(
+        "migrate-to-postgres",
+        help="copy a SQLite hub's records into an empty PostgreSQL database and verify them (blobs stay)",
+    )
     p.add_argument("--data-dir", dest="hub_dir", type=Path, required=True)
+    p.add_argument("--db", dest="hub_db", required=True, metavar="URL", help="postgresql://user@host:port/dbname")
 
     sub.add_parser("profiles", help="列出档案 list profiles")
     backup_commands.add_parsers(sub)

@@ -3,6 +3,7 @@
 No `from __future__ import annotations` here: FastAPI reads these annotations at run time.
 """
 
+import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -171,14 +172,26 @@ def _invalid_refusal(exc: InvalidRecord) -> dict[str, Any]:
     }
 
 
-def create_app(data_dir: Path) -> FastAPI:
-    store = HubStore(data_dir)
+# How `steward hub serve --workers N` tells each worker process where the hub's data is (uvicorn starts workers
+# from an import string, app_from_environment, and cannot hand them arguments).
+ENV_DATA_DIR = "STEWARD_HUB_DATA_DIR"
+ENV_DB = "STEWARD_HUB_DB"
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process, for uvicorn's factory (see ENV_DATA_DIR)."""
+    return create_app(Path(os.environ[ENV_DATA_DIR]), os.environ.get(ENV_DB) or None)
+
+
+def create_app(data_dir: Path, db_url: str | None = None) -> FastAPI:
+    store = HubStore(data_dir, db_url=db_url)
     app = FastAPI(
         title="Steward Hub",
         version=str(PROTOCOL_VERSION),
         description="环保管家 Steward 同步服务 · sync service for environmental stewards",
     )
     app.state.store = store
+    app.router.on_shutdown.append(store.close)  # a worker's PostgreSQL connections end with it
     app.add_middleware(BodyLimit)
 
     @app.exception_handler(HubError)

@@ -1,60 +1,31 @@
 """Everything Steward Hub keeps, behind one class: stewards and their tokens, profile bindings, the records
-laptops pushed (with one change sequence), and blobs on disk by SHA-256. SQLite (one file, WAL) by default;
-this is the module a PostgreSQL deployment would replace."""
+laptops pushed (with one change sequence), and blobs on disk by SHA-256. SQLite (one file, WAL) by default, or
+PostgreSQL: the engine (steward/hub/engine.py) hides what differs, the schema's migrations are steward/hub/schema.py."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import gzip
 import hashlib
 import json
 import os
 import secrets
-import sqlite3
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from steward.hub.blobs import BlobStore, FilesystemBlobs, PartialUpload, UploadBusy
+from steward.hub.engine import Connection, Engine, Row, open_engine
+from steward.hub.schema import migrate
 from steward.sync.wire import content_hash
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS stewards (
-    id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, token_sha256 TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS bindings (
-    profile_id TEXT PRIMARY KEY, steward_id INTEGER NOT NULL REFERENCES stewards(id), bound_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS records (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, entity TEXT NOT NULL, id TEXT NOT NULL, owner INTEGER NOT NULL,
-    profile_id TEXT NOT NULL, content_hash TEXT NOT NULL, body TEXT NOT NULL, received_at TEXT NOT NULL,
-    UNIQUE (entity, id));
--- A steward's own records in sequence: whether a page of the change feed holds any of a reader's private records.
-CREATE INDEX IF NOT EXISTS records_by_owner ON records (owner, seq);
-CREATE TABLE IF NOT EXISTS blobs (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, received_at TEXT NOT NULL);
--- Who has shown they hold a file: sent all of its bytes (checked against its hash), by upload or in a bundle. Only
--- they (and the stewards whose own photo, signature or document records name it) are told the file is on the hub.
-CREATE TABLE IF NOT EXISTS blob_holders (
-    sha256 TEXT NOT NULL, steward_id INTEGER NOT NULL, PRIMARY KEY (sha256, steward_id)) WITHOUT ROWID;
--- Stewards who sent a photo's record that a colleague's record of the same photo already stood for (answered as
--- accepted, never stored): their photo links may name it, as if their record had been the first.
-CREATE TABLE IF NOT EXISTS photo_claims (
-    sha256 TEXT NOT NULL, steward_id INTEGER NOT NULL, PRIMARY KEY (sha256, steward_id)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS profile_keys (
-    profile_id TEXT PRIMARY KEY, steward_id INTEGER NOT NULL REFERENCES stewards(id), public_key BLOB NOT NULL,
-    registered_at TEXT NOT NULL);
--- The web page for insurer staff (steward.hub.web): read-only logins, their server-side sessions (only a hash of the
--- cookie is kept) and recent failed logins (shared by every worker process, so the rate limit holds across them).
-CREATE TABLE IF NOT EXISTS viewers (name TEXT PRIMARY KEY, salt TEXT NOT NULL, password_hash TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS viewer_sessions (
-    token_sha256 TEXT PRIMARY KEY, viewer TEXT NOT NULL, csrf TEXT NOT NULL, expires_at REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS viewer_sessions_by_viewer ON viewer_sessions (viewer);
-CREATE TABLE IF NOT EXISTS login_failures (scope TEXT NOT NULL, key TEXT NOT NULL, at REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS login_failures_by_key ON login_failures (scope, key, at);
-"""
 # An account lockout on top of the web page's short per-account and per-address limits (steward.hub.web.accounts):
 # those let a guesser who rotates addresses try 5 passwords every 15 minutes for ever; this many failures for one
 # account within a day lock it until the oldest of them is a day old, or until an administrator sets a new password.
@@ -125,69 +96,44 @@ def _disk_full(exc: OSError) -> None:
 
 
 class HubStore:
-    def __init__(self, data_dir: Path, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, data_dir: Path, clock: Callable[[], float] = time.time, db_url: str | None = None) -> None:
+        """data_dir holds the blobs (and hub.db when no PostgreSQL URL is given)."""
         self.data_dir = data_dir
         self.blob_dir = data_dir / "blobs"
         self.upload_dir = data_dir / "uploads"
         self.clock = clock
-        self._busy: set[str] = set()  # unfinished uploads a request is appending to right now
-        self._busy_lock = threading.Lock()
-        self._local = threading.local()
         self._pages: OrderedDict[tuple[int, int, int, bool], bytes] = OrderedDict()
         self._pages_size = 0
         self._pages_lock = threading.Lock()
         self._building: dict[tuple[int, int, int, bool], threading.Lock] = {}
         if not data_dir.exists():
             data_dir.mkdir(parents=True, mode=0o700)
-        for folder in (self.blob_dir, self.upload_dir):
-            folder.mkdir(parents=True, exist_ok=True)
+        self.blobs: BlobStore = FilesystemBlobs(self.blob_dir, self.upload_dir)
         self.path = data_dir / "hub.db"
-        # Tokens' hashes and every steward's records: readable by the hub's own account only.
-        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
-        os.chmod(self.path, 0o600)
-        with self.connect() as conn:
-            claims_are_new = not conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'photo_claims'"
-            ).fetchone()
-            conn.executescript(SCHEMA)
-            if claims_are_new:  # a hub from before claims: who linked a colleague's photo had sent its record
-                conn.execute(
-                    "INSERT OR IGNORE INTO photo_claims SELECT json_extract(l.body, '$.sha256'), l.owner "
-                    "FROM records l JOIN records p ON p.entity = 'photo' AND p.id = json_extract(l.body, '$.sha256') "
-                    "WHERE l.entity = 'photo_link' AND l.owner != p.owner"
-                )
+        if not db_url:
+            # Tokens' hashes and every steward's records: readable by the hub's own account only.
+            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+            os.chmod(self.path, 0o600)
+        self.engine: Engine = open_engine(data_dir, db_url)
+        try:
+            migrate(self.engine)
+        except BaseException:
+            self.engine.close()
+            raise
         self._expired_at = 0.0
         self.expire_partials()
 
-    @contextmanager
-    def connect(self) -> Iterator[sqlite3.Connection]:
-        """This thread's connection, opened once and kept (a request's worker thread reuses it)."""
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = FULL")
-            conn.row_factory = sqlite3.Row
-            self._local.conn = conn
-        depth = getattr(self._local, "depth", 0)
-        self._local.depth = depth + 1
-        try:
-            yield conn
-        finally:
-            self._local.depth = depth
-            if depth == 0 and conn.in_transaction:
-                conn.execute("ROLLBACK")  # nothing is left half-open for the thread's next request
+    def close(self) -> None:
+        """Let go of the database (a PostgreSQL pool's connections); the store is not used afterwards."""
+        self.engine.close()
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        with self.connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+    def connect(self) -> AbstractContextManager[Connection]:
+        """This thread's connection (a request's worker thread reuses it; nested uses share it)."""
+        return self.engine.connect()
+
+    def transaction(self) -> AbstractContextManager[Connection]:
+        """A write transaction; writers take turns on either engine (see PostgresEngine.write_begin)."""
+        return self.engine.transaction()
 
     # -- stewards and profiles ------------------------------------------------------------------------------
     def add_steward(self, name: str) -> str:
@@ -199,7 +145,7 @@ class HubStore:
                     "INSERT INTO stewards (name, token_sha256, created_at) VALUES (?, ?, ?)",
                     [name, _token_hash(token), _now()],
                 )
-        except sqlite3.IntegrityError:
+        except self.engine.integrity_errors:
             raise Conflict(
                 "steward_exists", f"已有名为“{name}”的环保管家。", f"A steward named '{name}' exists."
             ) from None
@@ -288,7 +234,7 @@ class HubStore:
                 if entity == "photo" and existing is not None and existing[1] != steward["id"]:
                     # The same photo, recorded first by a colleague: answered as if it were new, so that pushing a
                     # photo's record never tells whether a colleague has that photo (see README, who may read what).
-                    conn.execute("INSERT OR IGNORE INTO photo_claims VALUES (?, ?)", [rid, steward["id"]])
+                    conn.execute("INSERT INTO photo_claims VALUES (?, ?) ON CONFLICT DO NOTHING", [rid, steward["id"]])
                     answer["accepted"].append(ref)
                     continue
                 if existing is not None and existing[0] == digest:
@@ -316,7 +262,7 @@ class HubStore:
 
     @staticmethod
     def _insert_record(
-        conn: sqlite3.Connection, entity: str, rid: str, owner: int, profile_id: str, digest: str, body: dict[str, Any]
+        conn: Connection, entity: str, rid: str, owner: int, profile_id: str, digest: str, body: dict[str, Any]
     ) -> None:
         conn.execute(
             "INSERT INTO records (entity, id, owner, profile_id, content_hash, body, received_at) "
@@ -330,7 +276,7 @@ class HubStore:
             raise ValueError(f"not a field records are looked up by: {field}")
         with self.connect() as conn:
             row = conn.execute(
-                "SELECT id FROM records WHERE entity = ? AND json_extract(body, ?) = ?", [entity, f"$.{field}", value]
+                f"SELECT id FROM records WHERE entity = ? AND json_extract(body, '$.{field}') = ?", [entity, value]
             ).fetchone()
         return row[0] if row else None
 
@@ -387,33 +333,34 @@ class HubStore:
         as the sequence ends where it does (every change to `records` adds a row at its end: a replaced record is
         deleted and inserted anew), so it is kept in memory by (since, limit, end) and handed to every laptop that
         asks: fifty new laptops pulling at once read and assemble each page once, not fifty times. `gzipped`: the
-        page gzip-compressed (a tenth of the bytes; kept compressed too)."""
-        with self.connect() as conn:
-            conn.execute("BEGIN")  # one snapshot for the page and the end of the sequence
-            try:
-                last = conn.execute("SELECT coalesce(max(seq), 0) FROM records").fetchone()[0]
-                private = conn.execute(
-                    f"SELECT 1 FROM records WHERE owner = ? AND seq > ? AND seq <= ? AND entity NOT IN ({_SHARED_SQL}) "
-                    "LIMIT 1",
-                    [reader, since, last],
-                ).fetchone()
-                if private is not None:
-                    page = self._page(conn, since, limit, last, reader)
-                    return gzip.compress(page, compresslevel=1, mtime=0) if gzipped else page
+        page gzip-compressed (a tenth of the bytes; kept compressed too).
 
-                def plain() -> bytes:
-                    return self._shared_page(
-                        (since, limit, last, False), lambda: self._page(conn, since, limit, last, None)
-                    )
+        With several workers each keeps its own pages, and a kept page is never stale: its key holds the end of the
+        sequence it was read up to, in one snapshot; on either engine every seq at or below an end a reader can see
+        is committed (writers take turns, see PostgresEngine.write_begin), and a seq is never given twice, so no
+        later change, made by any worker, can alter what lies at or below that end without moving it."""
+        with self.engine.snapshot() as conn:  # one snapshot for the page and the end of the sequence
+            last = conn.execute("SELECT coalesce(max(seq), 0) FROM records").fetchone()[0]
+            private = conn.execute(
+                f"SELECT 1 FROM records WHERE owner = ? AND seq > ? AND seq <= ? AND entity NOT IN ({_SHARED_SQL}) "
+                "LIMIT 1",
+                [reader, since, last],
+            ).fetchone()
+            if private is not None:
+                page = self._page(conn, since, limit, last, reader)
+                return gzip.compress(page, compresslevel=1, mtime=0) if gzipped else page
 
-                if not gzipped:
-                    return plain()
-                return self._shared_page((since, limit, last, True), lambda: gzip.compress(plain(), 6, mtime=0))
-            finally:
-                conn.execute("COMMIT")
+            def plain() -> bytes:
+                return self._shared_page(
+                    (since, limit, last, False), lambda: self._page(conn, since, limit, last, None)
+                )
+
+            if not gzipped:
+                return plain()
+            return self._shared_page((since, limit, last, True), lambda: gzip.compress(plain(), 6, mtime=0))
 
     @staticmethod
-    def _page(conn: sqlite3.Connection, since: int, limit: int, last: int, reader: int | None) -> bytes:
+    def _page(conn: Connection, since: int, limit: int, last: int, reader: int | None) -> bytes:
         """The page after `since`, up to `last`: shared records, and the reader's own (none when reader is None)."""
         rows = conn.execute(
             # The body as stored bytes (CAST): copied into the page as it is, never decoded and encoded again.
@@ -464,7 +411,7 @@ class HubStore:
 
     # -- blobs ------------------------------------------------------------------------------------------------
     def blob_path(self, sha256: str) -> Path:
-        return self.blob_dir / sha256[:2] / sha256
+        return self.blobs.path(sha256)
 
     def missing(self, hashes: list[str]) -> list[str]:
         with self.connect() as conn:
@@ -502,98 +449,82 @@ class HubStore:
         absent = set(self.missing(hashes))
         return [h for h in hashes if h in absent or not self.may_read_blob(h, reader)]
 
-    def _partial(self, sha256: str, steward_id: int) -> Path:
+    @staticmethod
+    def _partial_name(sha256: str, steward_id: int) -> str:
         """An unfinished upload belongs to the steward who began it: each steward appends only to their own."""
-        return self.upload_dir / f"{sha256}.{int(steward_id)}.part"
+        return f"{sha256}.{int(steward_id)}.part"
+
+    def _partial(self, sha256: str, steward_id: int) -> Path:
+        return self.blobs.staging_path(self._partial_name(sha256, steward_id))
 
     def partial_offsets(self, hashes: list[str], steward_id: int) -> dict[str, int]:
         """How much of each of this steward's unfinished uploads is on disk (only those started)."""
-        out = {}
-        for sha in hashes:
-            partial = self._partial(sha, steward_id)
-            if partial.exists():
-                out[sha] = partial.stat().st_size
-        return out
+        sizes = {sha: self.blobs.partial_size(self._partial_name(sha, steward_id)) for sha in hashes}
+        return {sha: size for sha, size in sizes.items() if size is not None}
 
     def offset(self, sha256: str, steward_id: int) -> int:
         if self.may_read_blob(sha256, steward_id):
             return -1  # complete (said only to a steward who may know the file is here)
-        partial = self._partial(sha256, steward_id)
-        return partial.stat().st_size if partial.exists() else 0
+        return self.blobs.partial_size(self._partial_name(sha256, steward_id)) or 0
 
     def expire_partials(self) -> int:
-        """Remove unfinished uploads nobody has touched for PARTIAL_MAX_AGE seconds; returns how many."""
+        """Remove unfinished uploads nobody has touched for PARTIAL_MAX_AGE seconds (and no request of any worker
+        holds); returns how many."""
         now = self.clock()
         self._expired_at = now
-        removed = 0
-        for partial in self.upload_dir.glob("*.part"):
-            if partial.name in self._busy:
-                continue
-            try:
-                if now - partial.stat().st_mtime > PARTIAL_MAX_AGE:
-                    partial.unlink()
-                    removed += 1
-            except FileNotFoundError:
-                continue
-        return removed
+        return self.blobs.expire_partials(now - PARTIAL_MAX_AGE)
 
     def begin_upload(self, sha256: str, offset: int, total: int, steward_id: int) -> Upload | None:
         """Start appending one chunk at the offset the hub acknowledged; None when the file is already complete.
-        The caller writes the chunk's bytes as they arrive and then finishes or aborts it."""
+        The caller writes the chunk's bytes as they arrive and then finishes or aborts it. The upload is held by
+        this request alone (a lock on its file, which every worker process sees) until then."""
         if self.clock() - self._expired_at > EXPIRE_EVERY:
             self.expire_partials()
         if self.may_read_blob(sha256, steward_id):
             return None
-        partial = self._partial(sha256, steward_id)
-        with self._busy_lock:
-            if partial.name in self._busy:
-                raise Conflict(
-                    "offset", "该文件正在上传,请稍后再试。", "This file is being uploaded; ask the offset again."
-                )
-            self._busy.add(partial.name)
         try:
-            current = partial.stat().st_size if partial.exists() else 0
+            held = self.blobs.hold_partial(self._partial_name(sha256, steward_id))
+        except UploadBusy:
+            raise Conflict(
+                "offset", "该文件正在上传,请稍后再试。", "This file is being uploaded; ask the offset again."
+            ) from None
+        except OSError as exc:
+            _disk_full(exc)
+            raise
+        current = held.size
+        try:
             if offset != current:
                 raise Conflict("offset", "上传位置不一致。", f"Expected offset {current}, got {offset}.")
             if offset > total:  # offset == total: a file whole on disk whose commit was cut off; finished now
                 raise Unprocessable("too_long", "数据超出声明的大小。", "More bytes than the declared total.")
-            try:
-                fh = open(partial, "ab")  # noqa: SIM115 - closed by Upload.finish or Upload.abort
-            except OSError as exc:
-                _disk_full(exc)
-                raise
         except BaseException:
-            self._release(partial.name)
+            if current == 0:
+                held.truncate(0)  # never started: nothing is left behind
+            held.close()
             raise
-        return Upload(self, sha256, partial, offset, total, fh, steward_id)
-
-    def _release(self, name: str) -> None:
-        with self._busy_lock:
-            self._busy.discard(name)
+        return Upload(self, sha256, held, offset, total, steward_id)
 
     def _commit_blob(self, sha256: str, staged: Path, size: int, holder: int) -> None:
         """Move a verified file into the store together with its row: both or neither. The same file sent again by
         another steward replaces it with the same bytes; either way the sender is recorded as holding it."""
-        target = self.blob_path(sha256)
         moved = False
         try:
             with self._disk_guard():
                 try:
                     with self.transaction() as conn:
                         self._insert_blob_row(conn, sha256, size)
-                        conn.execute("INSERT OR IGNORE INTO blob_holders VALUES (?, ?)", [sha256, holder])
-                        target.parent.mkdir(parents=True, exist_ok=True)
-                        os.replace(staged, target)
+                        conn.execute("INSERT INTO blob_holders VALUES (?, ?) ON CONFLICT DO NOTHING", [sha256, holder])
+                        self.blobs.commit(sha256, staged)
                         moved = True
                 except BaseException:
                     if moved and self.missing([sha256]):
-                        target.unlink(missing_ok=True)  # the row was not kept: neither is the file
+                        self.blobs.remove(sha256)  # the row was not kept: neither is the file
                     raise
         finally:
             staged.unlink(missing_ok=True)
 
-    def _insert_blob_row(self, conn: sqlite3.Connection, sha256: str, size: int) -> None:
-        conn.execute("INSERT OR IGNORE INTO blobs VALUES (?, ?, ?)", [sha256, size, _now()])
+    def _insert_blob_row(self, conn: Connection, sha256: str, size: int) -> None:
+        conn.execute("INSERT INTO blobs VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [sha256, size, _now()])
 
     @contextmanager
     def _disk_guard(self) -> Iterator[None]:
@@ -603,8 +534,8 @@ class HubStore:
         except OSError as exc:
             _disk_full(exc)
             raise
-        except sqlite3.OperationalError as exc:
-            if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in str(exc):
+        except Exception as exc:
+            if self.engine.disk_full(exc):
                 _disk_full(OSError(errno.ENOSPC, str(exc)))
             raise
 
@@ -776,13 +707,16 @@ class HubStore:
             if wait > 0:
                 return LoginAttempt(retry_after=int(wait) + 1)
             rows = tuple(
-                conn.execute("INSERT INTO login_failures VALUES (?, ?, ?)", [scope, key, now]).lastrowid or 0
+                conn.execute(
+                    f"INSERT INTO login_failures (scope, key, at) VALUES (?, ?, ?) RETURNING {self.engine.rowid}",
+                    [scope, key, now],
+                ).fetchone()[0]
                 for scope, key, _limit in keys
             )
         return LoginAttempt(retry_after=0, failure_rows=rows)
 
     @staticmethod
-    def _login_wait(conn: sqlite3.Connection, keys: list[tuple[str, str, int]], window: float, now: float) -> float:
+    def _login_wait(conn: Connection, keys: list[tuple[str, str, int]], window: float, now: float) -> float:
         wait = 0.0
         for scope, key, limit in keys:
             rules = [(limit, window)]
@@ -805,7 +739,7 @@ class HubStore:
     def forgive_login_failures(self, failure_rows: tuple[int, ...], scope: str, key: str) -> None:
         """A successful login: its own provisional failures go, and so do the earlier ones of that key (the account)."""
         with self.transaction() as conn:
-            conn.executemany("DELETE FROM login_failures WHERE rowid = ?", [[r] for r in failure_rows])
+            conn.executemany(f"DELETE FROM login_failures WHERE {self.engine.rowid} = ?", [[r] for r in failure_rows])
             conn.execute("DELETE FROM login_failures WHERE scope = ? AND key = ?", [scope, key])
 
     # -- the web page's reads (steward.hub.web) -------------------------------------------------------------------
@@ -863,16 +797,10 @@ class Upload:
     """One chunk being appended to a steward's unfinished upload, written as it arrives (never held whole)."""
 
     def __init__(
-        self, store: HubStore, sha256: str, partial: Path, offset: int, total: int, fh: Any, steward_id: int
+        self, store: HubStore, sha256: str, held: PartialUpload, offset: int, total: int, steward_id: int
     ) -> None:
-        self.store, self.sha256, self.partial, self.offset, self.total, self.fh = (
-            store,
-            sha256,
-            partial,
-            offset,
-            total,
-            fh,
-        )
+        self.store, self.sha256, self.held, self.offset, self.total = store, sha256, held, offset, total
+        self.partial, self.fh = held.path, held.fh
         self.steward_id = steward_id
         self.received = 0
         self.chunk_digest = hashlib.sha256()
@@ -891,13 +819,12 @@ class Upload:
     def abort(self) -> None:
         """Nothing of a chunk that did not arrive whole and intact is kept."""
         try:
-            self.fh.close()
+            with contextlib.suppress(OSError):  # what was still buffered is written (or not) before the cut
+                self.fh.close()
             if self.partial.exists():
-                os.truncate(self.partial, self.offset)
-                if self.offset == 0:
-                    self.partial.unlink()
+                self.held.truncate(self.offset)
         finally:
-            self.store._release(self.partial.name)
+            self.held.close()
 
     def finish(self, chunk_sha256: str | None) -> dict[str, Any]:
         """Keep the chunk once it is on disk; the last one is verified against the file's hash."""
@@ -932,7 +859,7 @@ class Upload:
             self.store._commit_blob(self.sha256, self.partial, self.total, self.steward_id)
             return {"offset": self.total, "complete": True}
         finally:
-            self.store._release(self.partial.name)
+            self.held.close()
 
 
 # What a steward may not write, in the words each side needs (see README, "谁能写什么 · Who may write what").
@@ -971,7 +898,7 @@ _SHARED_SQL = ", ".join(f"'{entity}'" for entity in SHARED_ENTITIES)  # our own 
 _LOOKUP_FIELDS = ("credit_code", "code")
 
 
-def _facts(conn: sqlite3.Connection, entity: str, rid: Any) -> sqlite3.Row | None:
+def _facts(conn: Connection, entity: str, rid: Any) -> Row | None:
     if not isinstance(rid, str):
         return None
     return conn.execute(
@@ -981,7 +908,7 @@ def _facts(conn: sqlite3.Connection, entity: str, rid: Any) -> sqlite3.Row | Non
     ).fetchone()
 
 
-def _photo_sent_by(conn: sqlite3.Connection, me: int, sha256: str) -> bool:
+def _photo_sent_by(conn: Connection, me: int, sha256: str) -> bool:
     """Whether steward `me` sent this photo's record (kept as theirs, or standing in for a colleague's)."""
     return (
         conn.execute(
@@ -993,7 +920,7 @@ def _photo_sent_by(conn: sqlite3.Connection, me: int, sha256: str) -> bool:
     )
 
 
-def _own_visit(conn: sqlite3.Connection, me: int, visit_id: Any) -> tuple[str | None, sqlite3.Row | None]:
+def _own_visit(conn: Connection, me: int, visit_id: Any) -> tuple[str | None, Row | None]:
     if not visit_id:
         return "no_visit", None
     visit = _facts(conn, "visit", visit_id)
@@ -1004,7 +931,7 @@ def _own_visit(conn: sqlite3.Connection, me: int, visit_id: Any) -> tuple[str | 
     return None, visit
 
 
-def _not_a_later_revision(conn: sqlite3.Connection, entity: str, rid: str, body: dict[str, Any]) -> str | None:
+def _not_a_later_revision(conn: Connection, entity: str, rid: str, body: dict[str, Any]) -> str | None:
     """Why this record is no later revision of the one stored (a conflict), or None."""
     row = conn.execute("SELECT body FROM records WHERE entity = ? AND id = ?", [entity, rid]).fetchone()
     stored = json.loads(row[0])
@@ -1017,7 +944,7 @@ def _not_a_later_revision(conn: sqlite3.Connection, entity: str, rid: str, body:
     return None
 
 
-def _refusal(conn: sqlite3.Connection, me: int, entity: str, rid: str, body: dict[str, Any]) -> str | None:
+def _refusal(conn: Connection, me: int, entity: str, rid: str, body: dict[str, Any]) -> str | None:
     """Why steward `me` may not write this record (a code of REFUSALS), or None. Authorship is the token's:
     nothing in the body (a visit's steward, an event's `by`) decides who may write."""
     if entity == "visit":

@@ -1,0 +1,130 @@
+"""One throwaway PostgreSQL cluster per test session (per xdist worker), made with the `postgresql` package's own
+initdb and pg_ctl on a free port in a temporary directory, and stopped at the session's end, also when tests fail.
+Each test that asks gets its own fresh database in it.
+
+As root (CI), PostgreSQL refuses to run: the cluster then belongs to the unprivileged `postgres` user (runuser).
+Without PostgreSQL's binaries the PostgreSQL half of the hub's tests is skipped with the reason, except on CI
+(CI=true), where that is a failure: CI installs them (make system-deps)."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.hub_process import free_port
+
+ENGINES = ("sqlite", "postgres")
+
+
+def pg_bin() -> Path | None:
+    """The newest installed PostgreSQL's bin directory (Debian keeps it off PATH)."""
+    found = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0,
+    )
+    if found:
+        return found[-1].parent
+    on_path = shutil.which("initdb")
+    return Path(on_path).parent if on_path else None
+
+
+class Cluster:
+    def __init__(self, bin_dir: Path) -> None:
+        self.bin_dir = bin_dir
+        self.root = Path(tempfile.mkdtemp(prefix="steward-pg-"))
+        self.data = self.root / "data"
+        self.port = free_port()
+        self.as_root = os.geteuid() == 0
+        self.user = "steward"
+        self._names = itertools.count(1)
+        self.started = False
+
+    def _run(self, *args: str) -> None:
+        command = [str(self.bin_dir / args[0]), *args[1:]]
+        if self.as_root:  # PostgreSQL will not run as root
+            command = ["runuser", "-u", "postgres", "--", *command]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
+
+    def start(self) -> Cluster:
+        if self.as_root:
+            shutil.chown(self.root, "postgres", "postgres")
+        self._run("initdb", "-D", str(self.data), "-U", self.user, "--auth=trust", "-E", "UTF8", "--no-locale", "-N")
+        options = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=400 "
+            # A throwaway cluster: nothing in it must survive a crash, so it need not wait for the disk.
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=32MB"
+        )
+        self._run(
+            "pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "log"), "-w", "-t", "60", "start"
+        )
+        self.started = True
+        return self
+
+    def stop(self) -> None:
+        try:
+            if self.started:
+                self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "-t", "60", "stop")
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def url(self, database: str) -> str:
+        return f"postgresql://{self.user}@127.0.0.1:{self.port}/{database}"
+
+    def new_database(self) -> str:
+        """A fresh, empty database; its URL."""
+        import psycopg
+
+        name = f"hub_{next(self._names)}"
+        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        return self.url(name)
+
+
+def unavailable_reason() -> str | None:
+    if pg_bin() is None:
+        return "PostgreSQL is not installed (no initdb under /usr/lib/postgresql); `make system-deps` installs it"
+    try:
+        import psycopg  # noqa: F401
+        import psycopg_pool  # noqa: F401
+    except ImportError:
+        return "psycopg or psycopg-pool is not installed (pip install -e '.[test]')"
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Cluster]:
+    reason = unavailable_reason()
+    if reason is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must test the hub on PostgreSQL: {reason}")
+        pytest.skip(reason)
+    bin_dir = pg_bin()
+    assert bin_dir is not None
+    cluster = Cluster(bin_dir)
+    try:
+        yield cluster.start()
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster: Cluster) -> str:
+    """A fresh database of its own for one test."""
+    return postgres_cluster.new_database()
+
+
+@pytest.fixture(params=ENGINES)
+def hub_db(request: pytest.FixtureRequest) -> str | None:
+    """The hub's database: None for SQLite (hub.db in its data directory), else a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return None
+    return str(request.getfixturevalue("postgres_url"))
