@@ -22,7 +22,7 @@ import pytest
 from steward.domain.credit_code import check_character
 from steward.services import enterprises, templates
 from steward.storage.profile import Profile
-from tests import processes
+from tests import hub_process, processes
 from tests.images import write_jpeg
 
 # The hub's engines: `hub_db` (SQLite, and a fresh database of one throwaway PostgreSQL cluster per session).
@@ -75,11 +75,14 @@ def no_process_outlives_its_test() -> Iterator[None]:
     """A test ends what it starts (hubs, workers it kills), also when it fails; whatever is left is ended here and
     the test fails for it."""
     first = len(processes.STARTED)
+    hubs_before = list(hub_process.THREADS)
     yield
+    hubs_left = hub_process.stop_threads(keep=hubs_before)
     left = processes.running(since=first)
     for process in left:
         processes.end(process)
     assert not left, f"the test left processes running: {processes.describe(left)}"
+    assert not hubs_left, f"the test left hubs serving on ports {[hub.port for hub in hubs_left]}"
 
 
 @pytest.fixture(autouse=True, scope="session")

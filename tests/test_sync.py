@@ -239,7 +239,18 @@ def test_a_chunk_damaged_on_the_way_is_refused(hub, laptop_a: Profile) -> None:
 
 
 def test_the_hub_killed_mid_sync_then_restarted(hub, laptop_a: Profile, tmp_path: Path) -> None:
-    server, tokens, store = hub
+    serving, tokens, store = hub
+    serving.stop()  # the same hub as a child process, which can be killed as a crash would
+    server = Hub(serving.data_dir, port=serving.port, db_url=serving.db_url, process=True).start()
+    try:
+        _killed_mid_sync_then_restarted(server, tokens, store, laptop_a, tmp_path)
+    finally:
+        server.stop()
+
+
+def _killed_mid_sync_then_restarted(
+    server: Hub, tokens: dict[str, str], store: HubStore, laptop_a: Profile, tmp_path: Path
+) -> None:
     visit_id = finished_visit_with_finding(laptop_a, tmp_path)[0]["id"]
     client = client_for(laptop_a, server, tokens["李明"])
     sent = []
@@ -253,7 +264,7 @@ def test_the_hub_killed_mid_sync_then_restarted(hub, laptop_a: Profile, tmp_path
     with pytest.raises(SyncError) as err:
         engine.sync(laptop_a, client, progress=kill_hub_midway, chunk_size=4096)
     assert err.value.code == "unreachable"
-    server.start()  # the same hub (data, port) again; the fixture stops it
+    server.start()  # the same hub (data, port) again
     engine.sync(laptop_a, client, chunk_size=4096)
     assert engine.blob_outbox(laptop_a) == [] and engine.pending(laptop_a).records == 0
     photo = laptop_a.db.scalar("SELECT sha256 FROM photos")
