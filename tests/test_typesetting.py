@@ -140,3 +140,37 @@ def test_long_firm_and_insurer_names_are_printed_whole_in_the_letterhead(profile
         assert max(r[1] for r in firm_runs) < min(r[0] for r in insurer_runs)  # side by side, never over each other
         assert min(r[0] for r in firm_runs) >= 15 * 2.83 and max(r[1] for r in insurer_runs) <= 595.3 - 15 * 2.83
     assert seen_labels == set(labels)
+
+
+def test_the_ledger_keeps_a_status_and_its_overdue_days_on_one_line() -> None:
+    """The 状态 column was as wide as its label: "部分整改" wrapped to "部分整|改" and "逾期334天" to "逾期334|天"."""
+    from steward.domain.documents import EnterpriseBlock, Ledger, LedgerEntry, Letterhead
+
+    entries = tuple(
+        LedgerEntry(
+            n,
+            "2025-11-28",
+            "B9",
+            "废气处理设施",
+            "喷漆废气仅采用单一UV光解（光氧化）处理，属低效治理工艺" * 2,
+            "较重",
+            "2025-12-28",
+            status,
+            "",
+            "",
+            overdue,
+            (),
+            (),
+        )
+        for n, (status, overdue) in enumerate([("部分整改", 334), ("待整改", 12), ("已整改", 0)], start=1)
+    )
+    ledger = Ledger(
+        Letterhead("仙居绿源环境服务有限公司", "保险公司", None, "问题台账", "d1", "2026-11-27", "李明"),
+        EnterpriseBlock("仙居县东方工艺品有限公司", make_code(3), "张梅", "仙居县安岭乡", "", "", ""),
+        "2025-11-28 至 2026-11-27",
+        entries,
+        "期间共发现问题 3 个。",
+    )
+    lines = [line.strip() for page in page_texts(documents.render(ledger).pdf) for line in page.splitlines()]
+    assert sum("部分整改" in line for line in lines) == 1
+    assert sum("逾期334天" in line for line in lines) == 1 and sum("逾期12天" in line for line in lines) == 1
