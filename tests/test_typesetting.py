@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -174,3 +175,46 @@ def test_the_ledger_keeps_a_status_and_its_overdue_days_on_one_line() -> None:
     lines = [line.strip() for page in page_texts(documents.render(ledger).pdf) for line in page.splitlines()]
     assert sum("部分整改" in line for line in lines) == 1
     assert sum("逾期334天" in line for line in lines) == 1 and sum("逾期12天" in line for line in lines) == 1
+
+
+def test_a_font_recalled_from_the_cache_is_the_font_reportlab_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The font's tables are kept after the first read and recalled by later processes: the font recalled, and the
+    one read when nothing was kept, equal what reportlab's TTFont reads itself. A damaged kept file, or one naming a
+    class (code to run), is ignored and the font read again."""
+    import pickle
+
+    from reportlab.pdfbase.ttfonts import TTFont, TTFontFile
+
+    from steward.reports import font_files
+    from steward.reports.fonts import FONT
+    from steward.resources import resource
+
+    monkeypatch.setenv(font_files.ENV_CACHE_DIR, str(tmp_path))
+    path = resource("fonts") / "wqy-microhei.ttc"
+    theirs = TTFont(FONT, str(path))
+
+    def same(font: TTFont) -> None:
+        mine, reference = dict(vars(font)), dict(vars(theirs))
+        assert {k for k in mine if k not in ("face", "state")} == {k for k in reference if k not in ("face", "state")}
+        assert all(mine[k] == reference[k] for k in mine if k not in ("face", "state", "encoding"))
+        face, ref_face = dict(vars(font.face)), dict(vars(theirs.face))
+        scale, ref_scale = face.pop("_pdfScale"), ref_face.pop("_pdfScale")
+        assert face == ref_face and scale(1234) == ref_scale(1234)
+        assert font.stringWidth("危险废物贮存 GB 18597-2023", 9) == theirs.stringWidth("危险废物贮存 GB 18597-2023", 9)
+
+    same(font_files.load(FONT, path))  # read, and kept
+    [kept] = (tmp_path / "fonts").iterdir()
+    with monkeypatch.context() as reading:
+        reading.setattr(TTFontFile, "extractInfo", _never)
+        same(font_files.load(FONT, path))  # recalled, without reading the tables
+    kept.write_bytes(kept.read_bytes()[:1000])
+    same(font_files.load(FONT, path))  # damaged: read again (and kept again)
+    kept.write_bytes(pickle.dumps({"names": [], "charToGlyph": Path("/")}))
+    same(font_files.load(FONT, path))  # a class in the file: refused, read again
+    assert font_files._read(kept) is not None  # and what was kept again reads back
+
+
+def _never(*_args: object) -> None:
+    raise AssertionError("the font's tables were read, not recalled")
