@@ -307,3 +307,23 @@ def test_no_heading_is_left_alone_at_a_page_foot() -> None:
         stranded += [(count, *where) for where in _headings_without_text_below(pdf)]
     assert headings == 2 * 12
     assert stranded == [], stranded
+
+
+def test_markup_typed_in_a_finding_is_printed_as_typed(profile: Profile, enterprise: dict) -> None:
+    """Text that looks like markup is words: a short cell (drawn as a string) and a long one (a paragraph) both
+    print exactly what was typed, never bold, never a font switch, never an error."""
+    visit = visits.start(profile, enterprise["id"], "routine", item_codes=["D2"], at=when())
+    item = visits.items(profile, visit["id"])[0]
+    visits.create_finding(
+        profile,
+        visit["id"],
+        item["id"],
+        at=when(),
+        location="<b>东</b>",
+        description="废液桶 & <font name='Courier'>未加盖</font>，标签写着 a&amp;b <br/> 与 &lt;1&gt;，" * 2,
+        requirement="<i>加盖</i>",
+    )
+    body = text(documents.render(documents.build_notice(profile, visit["id"], copies=1)).pdf)
+    assert "<b>东</b>" in body and "<i>加盖</i>" in body
+    typed = "废液桶 & <font name='Courier'>未加盖</font>，标签写着 a&amp;b <br/> 与 &lt;1&gt;，"
+    assert (typed * 2).replace(" ", "") in body.replace(" ", "")  # a space where a line breaks is not drawn
