@@ -261,3 +261,69 @@ def test_chart_labels_stay_inside_their_chart_and_the_page_margins() -> None:
     following = [y for _, y, rotated, text in runs if not rotated and "各企业情况" in text]
     assert len(following) == 1 and following[0] < lowest - 4  # the next heading starts below the lowest label
     assert lowest > 16 * 2.83  # above the footer's margin
+
+
+def _headings_without_text_below(pdf: bytes) -> list[tuple[int, str]]:
+    """(page, heading) for each section heading (12.5 pt) with no line of its section under it on its page."""
+    found = []
+    for number, page in enumerate(reader(pdf).pages, start=1):
+        runs: list[tuple[float, float, str]] = []
+
+        def visit(text: str, cm: list[float], tm: list[float], _font: object, size: float, into: list = runs) -> None:
+            if text.strip():
+                into.append((tm[5] * cm[3] + cm[5], size * tm[3] * cm[3], text.strip()))
+
+        page.extract_text(visitor_text=visit)
+        footer = 12 * 2.83  # the footer line sits 9 mm up the page
+        for y, size, heading_text in runs:
+            if abs(size - 12.5) < 0.01 and not any(footer < y2 < y - 5 for y2, _, _ in runs):
+                found.append((number, heading_text))
+    return found
+
+
+def test_no_heading_is_left_alone_at_a_page_foot() -> None:
+    """The period summary's section headings (各企业情况, 三色码评级) move to the next page with their section when
+    the page has no room for a few of its lines; swept over every position by the length of the table above."""
+    from steward.domain.documents import Letterhead, PeriodColours, PeriodSummary, SummaryRow
+
+    stranded = []
+    headings = 0
+    for count in range(24, 60, 3):  # a row is 18 pt: positions a third of the heading's room apart
+        rows = tuple(SummaryRow(f"仙居县企业{n:02d}工艺品有限公司", 4, 1, 1, 1, 3, 1, 0, 2, 1) for n in range(count))
+        summary = PeriodSummary(
+            Letterhead(
+                "仙居绿源环境服务有限公司", "保险公司", None, "环保管家服务情况汇总", "d1", "2026-12-31", "李明"
+            ),
+            "2026-01-01 至 2026-12-31",
+            rows,
+            SummaryRow("合计", 4 * count, count, count, count, 3 * count, count, 0, 2 * count, count),
+            (("废气/VOCs", 3 * count),),
+            (("2026-01", 3 * count, count),),
+            "2026-12-31",
+            PeriodColours("默认三色码规则", (("红码", 1), ("黄码", 2), ("绿码", count - 3))),
+        )
+        pdf = documents.render(summary).pdf
+        headings += sum(text(pdf).count(h) for h in ("各企业情况", "三色码评级"))
+        stranded += [(count, *where) for where in _headings_without_text_below(pdf)]
+    assert headings == 2 * 12
+    assert stranded == [], stranded
+
+
+def test_markup_typed_in_a_finding_is_printed_as_typed(profile: Profile, enterprise: dict) -> None:
+    """Text that looks like markup is words: a short cell (drawn as a string) and a long one (a paragraph) both
+    print exactly what was typed, never bold, never a font switch, never an error."""
+    visit = visits.start(profile, enterprise["id"], "routine", item_codes=["D2"], at=when())
+    item = visits.items(profile, visit["id"])[0]
+    visits.create_finding(
+        profile,
+        visit["id"],
+        item["id"],
+        at=when(),
+        location="<b>东</b>",
+        description="废液桶 & <font name='Courier'>未加盖</font>，标签写着 a&amp;b <br/> 与 &lt;1&gt;，" * 2,
+        requirement="<i>加盖</i>",
+    )
+    body = text(documents.render(documents.build_notice(profile, visit["id"], copies=1)).pdf)
+    assert "<b>东</b>" in body and "<i>加盖</i>" in body
+    typed = "废液桶 & <font name='Courier'>未加盖</font>，标签写着 a&amp;b <br/> 与 &lt;1&gt;，"
+    assert (typed * 2).replace(" ", "") in body.replace(" ", "")  # a space where a line breaks is not drawn

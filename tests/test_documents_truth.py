@@ -345,3 +345,20 @@ def test_archiving_waits_for_the_issuer(tmp_path: Path) -> None:
         settings.put(fresh, settings.FIRM_NAME, "仙居绿源环境服务有限公司")
         settings.put(fresh, settings.INSURER_NAME, "中国人民财产保险股份有限公司仙居支公司")
         assert documents.archive_finished(fresh) == 1
+
+
+def test_a_routine_report_lists_its_items_in_checklist_order(profile: Profile, enterprise: dict) -> None:
+    """A routine visit takes the items that are due, in the order they came due; its report and notice list them as
+    the checklist does."""
+    visit = visits.start(profile, enterprise["id"], "routine", item_codes=["D2", "B3", "A1"])
+    items = {i["code"]: i for i in visits.items(profile, visit["id"])}
+    assert list(items) == ["D2", "B3", "A1"]  # the visit's own order
+    for code in ("D2", "A1"):
+        visits.answer(profile, visit["id"], items[code]["id"], "not_compliant", f"现场记录{code}")
+        visits.create_finding(profile, visit["id"], items[code]["id"], location=f"位置{code}")
+    visits.finish(profile, visit["id"])
+    report = text(documents.render(documents.build_visit_report(profile, visit["id"])).pdf)
+    table = report.split("二、检查项目")[1].split("三、")[0]
+    assert table.index("A1") < table.index("B3") < table.index("D2")
+    notice = text(documents.render(documents.build_notice(profile, visit["id"], copies=1)).pdf)
+    assert notice.index("位置A1") < notice.index("位置D2")

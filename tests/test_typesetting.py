@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -140,3 +141,80 @@ def test_long_firm_and_insurer_names_are_printed_whole_in_the_letterhead(profile
         assert max(r[1] for r in firm_runs) < min(r[0] for r in insurer_runs)  # side by side, never over each other
         assert min(r[0] for r in firm_runs) >= 15 * 2.83 and max(r[1] for r in insurer_runs) <= 595.3 - 15 * 2.83
     assert seen_labels == set(labels)
+
+
+def test_the_ledger_keeps_a_status_and_its_overdue_days_on_one_line() -> None:
+    """The 状态 column was as wide as its label: "部分整改" wrapped to "部分整|改" and "逾期334天" to "逾期334|天"."""
+    from steward.domain.documents import EnterpriseBlock, Ledger, LedgerEntry, Letterhead
+
+    entries = tuple(
+        LedgerEntry(
+            n,
+            "2025-11-28",
+            "B9",
+            "废气处理设施",
+            "喷漆废气仅采用单一UV光解（光氧化）处理，属低效治理工艺" * 2,
+            "较重",
+            "2025-12-28",
+            status,
+            "",
+            "",
+            overdue,
+            (),
+            (),
+        )
+        for n, (status, overdue) in enumerate([("部分整改", 334), ("待整改", 12), ("已整改", 0)], start=1)
+    )
+    ledger = Ledger(
+        Letterhead("仙居绿源环境服务有限公司", "保险公司", None, "问题台账", "d1", "2026-11-27", "李明"),
+        EnterpriseBlock("仙居县东方工艺品有限公司", make_code(3), "张梅", "仙居县安岭乡", "", "", ""),
+        "2025-11-28 至 2026-11-27",
+        entries,
+        "期间共发现问题 3 个。",
+    )
+    lines = [line.strip() for page in page_texts(documents.render(ledger).pdf) for line in page.splitlines()]
+    assert sum("部分整改" in line for line in lines) == 1
+    assert sum("逾期334天" in line for line in lines) == 1 and sum("逾期12天" in line for line in lines) == 1
+
+
+def test_a_font_recalled_from_the_cache_is_the_font_reportlab_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The font's tables are kept after the first read and recalled by later processes: the font recalled, and the
+    one read when nothing was kept, equal what reportlab's TTFont reads itself. A damaged kept file, or one naming a
+    class (code to run), is ignored and the font read again."""
+    import pickle
+
+    from reportlab.pdfbase.ttfonts import TTFont, TTFontFile
+
+    from steward.reports import font_files
+    from steward.reports.fonts import FONT
+    from steward.resources import resource
+
+    monkeypatch.setenv(font_files.ENV_CACHE_DIR, str(tmp_path))
+    path = resource("fonts") / "wqy-microhei.ttc"
+    theirs = TTFont(FONT, str(path))
+
+    def same(font: TTFont) -> None:
+        mine, reference = dict(vars(font)), dict(vars(theirs))
+        assert {k for k in mine if k not in ("face", "state")} == {k for k in reference if k not in ("face", "state")}
+        assert all(mine[k] == reference[k] for k in mine if k not in ("face", "state", "encoding"))
+        face, ref_face = dict(vars(font.face)), dict(vars(theirs.face))
+        scale, ref_scale = face.pop("_pdfScale"), ref_face.pop("_pdfScale")
+        assert face == ref_face and scale(1234) == ref_scale(1234)
+        assert font.stringWidth("危险废物贮存 GB 18597-2023", 9) == theirs.stringWidth("危险废物贮存 GB 18597-2023", 9)
+
+    same(font_files.load(FONT, path))  # read, and kept
+    [kept] = (tmp_path / "fonts").iterdir()
+    with monkeypatch.context() as reading:
+        reading.setattr(TTFontFile, "extractInfo", _never)
+        same(font_files.load(FONT, path))  # recalled, without reading the tables
+    kept.write_bytes(kept.read_bytes()[:1000])
+    same(font_files.load(FONT, path))  # damaged: read again (and kept again)
+    kept.write_bytes(pickle.dumps({"names": [], "charToGlyph": Path("/")}))
+    same(font_files.load(FONT, path))  # a class in the file: refused, read again
+    assert font_files._read(kept) is not None  # and what was kept again reads back
+
+
+def _never(*_args: object) -> None:
+    raise AssertionError("the font's tables were read, not recalled")

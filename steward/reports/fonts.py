@@ -6,20 +6,19 @@ from the Hanazono Mincho fonts, loaded only the first time such a character is p
 from __future__ import annotations
 
 import threading
-import zlib
 from collections.abc import Sequence
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont, TTFontFace
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from steward.reports.font_files import load
 from steward.reports.typeset import break_allowed
 from steward.resources import resource
 
@@ -44,56 +43,12 @@ def readable_image(path: str | None) -> bool:
     return True
 
 
-class SubsetCachingFace(TTFontFace):
-    """A font face that keeps the subsets it embedded, compressed: a reprint, the preview then the saved file, the
-    report made at finish then printed, embed the same subsets, and making and compressing each took a fifth of a
-    document's time. The bytes are those reportlab writes (the same subset, deflated the same way)."""
-
-    def addSubsetObjects(self, doc: Any, fontname: str, subset: list[int]) -> Any:
-        raw_length, packed = _subset_stream(self, tuple(subset))
-        font_file = pdfdoc.PDFStream(content=packed)
-        font_file.dictionary["Length1"] = raw_length
-        if doc.compression:
-            font_file.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName(pdfdoc.PDFZCompress.pdfname)])
-        else:
-            font_file.content = zlib.decompress(packed)
-        reference = doc.Reference(font_file, f"fontFile:{self.filename}({fontname})")
-        descriptor = pdfdoc.PDFDictionary(
-            {
-                "Type": "/FontDescriptor",
-                "Ascent": self.ascent,
-                "CapHeight": self.capHeight,
-                "Descent": self.descent,
-                "Flags": (self.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC,
-                "FontBBox": pdfdoc.PDFArray(self.bbox),
-                "FontName": pdfdoc.PDFName(fontname),
-                "ItalicAngle": self.italicAngle,
-                "StemV": self.stemV,
-                "FontFile2": reference,
-                "MissingWidth": self.defaultWidth,
-            }
-        )
-        return doc.Reference(descriptor, "fontDescriptor:" + fontname)
-
-
-@lru_cache(maxsize=96)  # ~30 kB each
-def _subset_stream(face: TTFontFace, subset: tuple[int, ...]) -> tuple[int, bytes]:
-    raw = face.makeSubset(list(subset))
-    return len(raw), pdfdoc.PDFZCompress.encode(raw)
-
-
-def _load(name: str, path: Path, subfont: int = 0) -> TTFont:
-    font = TTFont(name, str(path), subfontIndex=subfont)
-    font.face.__class__ = SubsetCachingFace  # the same face, only its subsets kept
-    return font
-
-
 @cache
 def register() -> TTFont:
     """Load and register the main font once per process: reading its 5 MB took 0.4 s, paid by every document before.
     reportlab's settings for our documents are set here, once, too."""
     with _lock:
-        font = _load(FONT, _fonts_dir() / "wqy-microhei.ttc")
+        font = load(FONT, _fonts_dir() / "wqy-microhei.ttc")
         pdfmetrics.registerFont(font)
         # Image streams in binary: ASCII85 (reportlab's default) makes them a quarter larger and, done in pure
         # Python, took two thirds of the time of a report with 60 photos.
@@ -109,7 +64,7 @@ def _fallback(name: str) -> dict[int, int]:
     if not path.exists():
         return {}
     with _lock:
-        font = _load(name, path)
+        font = load(name, path)
         pdfmetrics.registerFont(font)
     return font.face.charToGlyph
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from steward.domain.documents import Ledger, RenderResult
 from steward.reports.base import Document, column_widths, heading
+from steward.reports.fonts import FONT
 from steward.reports.photos import photo_grid
 
 
@@ -47,11 +49,13 @@ class LedgerDocument(Document):
             )
             if e.overdue_days:
                 marks.append(("BACKGROUND", (7, i), (7, i), colors.HexColor("#fde7e7")))
+        # A status and its overdue days each stay on one line ("部分整|改" wrapped in a column sized to 状态).
+        status_sample = max(("部分整改", "逾期999天"), key=lambda t: stringWidth(t, FONT, self.s["cell"].fontSize))
         widths = column_widths(
             head,
-            [0, 0, 0, 10, 40, 0, 0, 4, 0, 0],
+            [0, 0, 0, 10, 40, 0, 0, 0, 0, 0],
             self.width,
-            ["", "2026-12-31", "", "", "", "", "2026-12-31", "", "2026-12-31"],
+            ["", "2026-12-31", "", "", "", "", "2026-12-31", status_sample, "2026-12-31"],
         )
         story.append(self.table(rows, widths, extra=marks))
         with_photos = [e for e in lg.entries if e.before or e.after]

@@ -229,9 +229,15 @@ def _moment(visit: dict[str, Any]) -> str:
     )
 
 
+def _in_checklist_order(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A visit's items as its checklist lists them: a routine visit takes the items that are due, in the order they
+    came due, and its report listed them so (B6, B3, D2, A2…)."""
+    return sorted(items, key=lambda i: (i["position"], i["code"]))
+
+
 def _new_findings(profile: Profile, visit_id: str) -> list[dict[str, Any]]:
-    """The visit's findings in checklist order (the order the steward walked the items), then as recorded."""
-    order = {i["id"]: n for n, i in enumerate(visits.items(profile, visit_id))}
+    """The visit's findings in checklist order, then as recorded."""
+    order = {i["id"]: n for n, i in enumerate(_in_checklist_order(visits.items(profile, visit_id)))}
     rows = visits.findings_of_visit(profile, visit_id)
     return sorted(rows, key=lambda f: (order.get(f["item_id"], len(order)), f["created_at"], f["id"]))
 
@@ -321,7 +327,7 @@ def _make_visit_report(profile: Profile, visit_id: str) -> VisitReport:
     as_of = clock.from_text(moment)
     visit_day = clock.local_date(clock.from_text(visit["started_at"]))
     enterprise = enterprises.get(profile, visit["enterprise_id"])
-    items = visits.items(profile, visit_id)
+    items = _in_checklist_order(visits.items(profile, visit_id))
     results = {r.value: r.zh for r in AnswerResult}
     item_lines = tuple(
         ItemResult(
