@@ -6,11 +6,18 @@ hours, so a date taken in the wrong zone fails in one of the two."""
 
 from __future__ import annotations
 
+import getpass
 import os
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Never the developer's real keychain: tests that need a credential store install their own (test_credentials.py).
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+# Never the developer's cache folder either: the font tables documents keep (steward.reports.font_files) go to one
+# folder of this machine's temp space, shared by the suite's workers (each file is written whole, then renamed).
+os.environ.setdefault(
+    "STEWARD_CACHE_DIR", os.path.join(tempfile.gettempdir(), f"steward-test-cache-{getpass.getuser()}")
+)
 
 import time
 from collections.abc import Iterator
