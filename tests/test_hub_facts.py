@@ -8,6 +8,7 @@ import copy
 from datetime import date
 from pathlib import Path
 
+from steward.hub.web.dashboard import RatingMemo, compute, load_rules, period_in_china
 from steward.hub.web.facts import FactsCache, HubFacts, read_facts
 from tests.hub_process import plant_raw
 from tests.hub_web_data import china, make_hub
@@ -18,6 +19,7 @@ def _same(cache: FactsCache) -> HubFacts:
     full = read_facts(cache.store)
     assert facts == full
     assert list(facts.visits) == list(full.visits) and list(facts.enterprises) == list(full.enterprises)
+    assert facts.rated() == full.rated_anew()  # the rating's facts, rebuilt only where a sync touched them
     return facts
 
 
@@ -37,6 +39,8 @@ def test_facts_after_each_sync_equal_a_full_parse_and_are_parsed_in_full_only_wh
     handed = _same(cache)
     kept = copy.deepcopy(handed)
     assert len(handed.findings) == 2 and cache.full_parses == 1
+    # B's facts for the rating were not touched: the same object, so a rating of it can be kept.
+    assert handed.rated_facts[b] is first.rated_facts[b] and handed.rated_facts[a] is not first.rated_facts[a]
 
     # The next: events and photos of findings already listed, a document, a colleague's visit elsewhere.
     hub.event("李明", f1, "rectification_reported", china(2026, 11, 12))
@@ -78,6 +82,7 @@ def test_facts_after_each_sync_equal_a_full_parse_and_are_parsed_in_full_only_wh
     assert late in {f.id for f in _same(cache).findings} and cache.full_parses == 2
 
     # Complaints, one revised (the revision replaces it and comes last), and one deleted (a tombstone).
+    prior = cache.get()
     complaint = {"id": "c-1", "enterprise_id": a, "kind": "complaint", "on_date": "2026-11-07", "source": "信访"}
     plant_raw(hub.store, "enterprise_event", "c-1", complaint)
     plant_raw(hub.store, "enterprise_event", "p-1", {**complaint, "id": "p-1", "kind": "penalty", "number": "1号"})
@@ -86,6 +91,16 @@ def test_facts_after_each_sync_equal_a_full_parse_and_are_parsed_in_full_only_wh
     plant_raw(hub.store, "enterprise_event", "p-1", {**complaint, "id": "p-1", "deleted": 1})
     assert [(r.id, r.source) for r in _same(cache).records[a]] == [("c-1", "12345 热线")]
     assert cache.full_parses == 2
+
+    # Ratings kept across syncs (RatingMemo) equal those made anew; only the enterprise the sync touched is rated.
+    rules, _source = load_rules(hub.data)
+    period = period_in_china(date(2026, 11, 1), date(2026, 11, 30), date(2026, 11, 30))
+    memo = RatingMemo(rules)
+    before = compute(prior, rules, period, prior.rated(), memo)
+    facts = cache.get()
+    kept = compute(facts, rules, period, facts.rated(), memo)
+    assert kept.ratings == compute(facts, rules, period).ratings
+    assert kept.ratings[b] is before.ratings[b] and kept.ratings[a] is not before.ratings[a]  # A was rated again
 
     # A new enterprise, or a record replaced that only a full parse places, is parsed in full.
     hub.enterprise("台州永安机械厂", 3)

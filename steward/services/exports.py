@@ -240,14 +240,17 @@ def _finding_table(profile: Profile, span: Period, totals: _Totals) -> Table:
     items: dict[str, dict[str, Any] | None] = {}
 
     def lines() -> Iterator[list[Any]]:
+        visit_started, visit_day = None, None  # a visit's findings come together: its date worked out once
         for f, standing in _standings(profile, span):
             totals.add(standing)
             description, basis, requirement = documents.printed_wording(profile, f, items)
             rectified = standing.status == FindingStatus.RECTIFIED and standing.closed_at is not None
+            if f["visit_started_at"] != visit_started:
+                visit_started, visit_day = f["visit_started_at"], _local_date(f["visit_started_at"])
             yield [
                 f["enterprise_name"],
                 f["credit_code"],
-                _local_date(f["visit_started_at"]),
+                visit_day,
                 f["item_code"] or "",
                 f["category"],
                 f["location"],

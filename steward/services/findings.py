@@ -26,12 +26,14 @@ from steward.services import settings
 from steward.storage import findings as store
 from steward.storage.profile import Profile
 
+_EVENT_KINDS = {kind.value: kind for kind in EventKind}  # a dict look-up: EventKind(value) is slow in bulk reads
+
 
 def event_from_row(row: dict[str, Any]) -> FindingEvent:
     return FindingEvent(
         id=row["id"],
         finding_id=row["finding_id"],
-        kind=EventKind(row["kind"]),
+        kind=_EVENT_KINDS.get(row["kind"]) or EventKind(row["kind"]),
         at=clock.from_text(row["at"]),
         by=row["by"],
         note=row["note"],

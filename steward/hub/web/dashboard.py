@@ -5,6 +5,8 @@ or the bundled defaults."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -54,8 +56,15 @@ class Dashboard:
         return self.enterprises.get(enterprise_id) or Tally()
 
 
-def compute(facts: HubFacts, rules: Rules, period: Period, rated: dict[str, Facts] | None = None) -> Dashboard:
-    """`rated`: facts.rated(), when the caller keeps it."""
+def compute(
+    facts: HubFacts,
+    rules: Rules,
+    period: Period,
+    rated: dict[str, Facts] | None = None,
+    rate_one: Callable[[str, Facts, date], Rating] | None = None,
+) -> Dashboard:
+    """`rated`: facts.rated(), when the caller keeps it; `rate_one(enterprise id, its facts, day)`: rate(facts, rules,
+    day), when the caller keeps ratings (see RatingMemo)."""
     total, months = Tally(), Months()
     stewards: dict[str, Tally] = {}
     enterprises: dict[str, Tally] = {}
@@ -75,11 +84,36 @@ def compute(facts: HubFacts, rules: Rules, period: Period, rated: dict[str, Fact
     counted = dict((m, (found, fixed)) for m, found, fixed in months.rows())
     every_month = [(m, *counted.get(m, (0, 0))) for m in months_between(period.first, period.last)]
     rated = rated if rated is not None else facts.rated()
-    ratings = {eid: rate(rated[eid], rules, period.last) for eid, e in facts.enterprises.items() if not e.archived}
+    one = rate_one or (lambda _eid, f, day: rate(f, rules, day))
+    ratings = {eid: one(eid, rated[eid], period.last) for eid, e in facts.enterprises.items() if not e.archived}
     colours = dict.fromkeys(Colour, 0)
     for r in ratings.values():
         colours[r.colour] += 1
     return Dashboard(period, total, stewards, enterprises, every_month, ratings, colours)
+
+
+class RatingMemo:
+    """Ratings kept across syncs: an enterprise's rating as of a day stands while its facts are the same object (the
+    facts builder keeps an untouched enterprise's Facts), so the page after a sync rates only the enterprises the
+    sync touched. Bounded: forgotten whole past `keep` ratings."""
+
+    def __init__(self, rules: Rules, keep: int = 20_000) -> None:
+        self.rules = rules
+        self.keep = keep
+        self._kept: dict[tuple[str, date], tuple[Facts, Rating]] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, enterprise_id: str, facts: Facts, day: date) -> Rating:
+        with self._lock:
+            kept = self._kept.get((enterprise_id, day))
+        if kept is not None and kept[0] is facts:
+            return kept[1]
+        rating = rate(facts, self.rules, day)
+        with self._lock:
+            if len(self._kept) >= self.keep:
+                self._kept.clear()
+            self._kept[(enterprise_id, day)] = (facts, rating)
+        return rating
 
 
 @dataclass(frozen=True)

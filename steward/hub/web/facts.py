@@ -120,9 +120,18 @@ class HubFacts:
     records: dict[str, list[RatedRecord]] = field(default_factory=dict)  # enterprise events, by enterprise
     photos: dict[str, list[str]] = field(default_factory=dict)  # visit or finding id -> photos' SHA-256
     documents: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # visit id -> (sha, kind, number)
+    # rated()'s answer, kept up to date by the builder: a sync rebuilds only the enterprises it touched, and an
+    # enterprise's Facts stays the same object while nothing of it changes (ratings of it can be kept).
+    rated_facts: dict[str, Facts] = field(default_factory=dict)
 
     def rated(self) -> dict[str, Facts]:
         """Every enterprise's facts for the rating."""
+        if self.rated_facts.keys() == self.enterprises.keys():
+            return dict(self.rated_facts)
+        return self.rated_anew()
+
+    def rated_anew(self) -> dict[str, Facts]:
+        """rated() from the parsed records (its definition)."""
         findings: dict[str, list[RatedFinding]] = defaultdict(list)
         for f in self.findings:
             if f.severity is not None:
@@ -238,6 +247,8 @@ class _Builder:
         self._finding_at: dict[str, list[int]] = defaultdict(list)  # finding id -> its place(s) in facts.findings
         self._waiting: set[str] = set()  # visits that findings left out for want of them name
         self._event_records: set[str] = set()  # every enterprise_event record's id
+        self._findings_of: dict[str, list[int]] = defaultdict(list)  # enterprise id -> places in facts.findings
+        self._visits_of: dict[str, list[str]] = defaultdict(list)  # enterprise id -> its visits' ids
 
     def add(self, rows: list[Row], version: tuple[int, int], first: bool = False) -> bool:
         """Apply the records after those applied so far, in the order of the change sequence. False: these records
@@ -255,7 +266,9 @@ class _Builder:
             dict(old.records),
             dict(old.photos),
             dict(old.documents),
+            dict(old.rated_facts),
         )
+        touched: set[str] = set()  # enterprises whose facts for the rating change
         changed: set[str] = set()  # findings already listed whose events or photos grew
         for row in by_entity.get("enterprise", ()):
             ent = _enterprise(row[3])
@@ -267,6 +280,8 @@ class _Builder:
                 if not first and (visit.id in facts.visits or visit.id in self._waiting):
                     return False
                 facts.visits[visit.id] = visit
+                self._visits_of[visit.enterprise_id].append(visit.id)
+                touched.add(visit.enterprise_id)
         for row in by_entity.get("finding_event", ()):
             event = _event(row[3])
             if event is not None:
@@ -292,6 +307,7 @@ class _Builder:
                 facts.findings[at] = replace(
                     facts.findings[at], events=tuple(self._events[fid]), photos=self._photo_counts.get(fid, 0)
                 )
+                touched.add(facts.findings[at].enterprise_id)
         for _entity, _rid, steward, body in by_entity.get("finding", ()):
             try:
                 fid, visit_id = text(body["id"]), text(body["visit_id"])
@@ -307,6 +323,8 @@ class _Builder:
                 continue
             code, category = self._items.get(text(body.get("item_id")), ("", ""))
             self._finding_at[fid].append(len(facts.findings))
+            self._findings_of[visit.enterprise_id].append(len(facts.findings))
+            touched.add(visit.enterprise_id)
             facts.findings.append(
                 Finding(
                     fid,
@@ -333,15 +351,33 @@ class _Builder:
                 for eid, kept_records in facts.records.items():
                     if any(r.id == rid for r in kept_records):
                         facts.records[eid] = [r for r in kept_records if r.id != rid]
+                        touched.add(eid)
             self._event_records.add(rid)
             record = _record(body)
             if record is not None and text(body.get("enterprise_id")) in facts.enterprises:
                 eid = text(body["enterprise_id"])
                 facts.records[eid] = [*facts.records.get(eid, ()), record]
+                touched.add(eid)
         if not first and self.version[1] + len(rows) - replaced != version[1]:
             return False  # a record replaced or removed some other way: only the full parse places it
+        for eid in facts.enterprises if first else touched & facts.enterprises.keys():
+            facts.rated_facts[eid] = self._rated(facts, eid)
         self.facts, self.version = facts, version
         return True
+
+    def _rated(self, facts: HubFacts, eid: str) -> Facts:
+        """One enterprise's facts for the rating, as HubFacts.rated_anew makes them."""
+        findings = [facts.findings[at] for at in self._findings_of.get(eid, ())]
+        visits = [facts.visits[vid] for vid in self._visits_of.get(eid, ())]
+        return Facts(
+            [
+                RatedFinding(f.id, f.label, f.severity, f.created_at, f.deadline, f.visit_id, f.events)
+                for f in findings
+                if f.severity is not None
+            ],
+            facts.records.get(eid, []),
+            [RatedVisit(v.id, v.finished_at) for v in visits],
+        )
 
 
 def _full(store: HubStore) -> _Builder:

@@ -23,7 +23,15 @@ from steward.domain.rating import Colour, Facts, timeline
 from steward.hub.store import HubError, HubStore
 from steward.hub.web import charts, downloads
 from steward.hub.web.accounts import FAILURE_WINDOW_SECONDS, SESSION_SECONDS, Session, Viewers
-from steward.hub.web.dashboard import Dashboard, compute, enterprise_list, load_rules, period_in_china, presets
+from steward.hub.web.dashboard import (
+    Dashboard,
+    RatingMemo,
+    compute,
+    enterprise_list,
+    load_rules,
+    period_in_china,
+    presets,
+)
 from steward.hub.web.facts import FactsCache, HubFacts
 from steward.hub.web.pages import china_today, render, visit_sections
 
@@ -164,6 +172,7 @@ def web_router(store: HubStore) -> APIRouter:
     viewers = Viewers(store)
     rules, _rules_source = load_rules(store.data_dir)
     cache = FactsCache(store)
+    memo = RatingMemo(rules)
     router = APIRouter(route_class=_PageRoute, include_in_schema=False)
     stylesheet = resources.files("steward.hub").joinpath("static/hub.css").read_bytes()
     icon = resources.files("steward.hub").joinpath("static/favicon.svg").read_bytes()
@@ -275,7 +284,7 @@ def web_router(store: HubStore) -> APIRouter:
 
     def board_for(start: str, end: str) -> tuple[Dashboard, HubFacts]:
         period = _period(start, end)
-        return cache.derived(period, lambda facts: compute(facts, rules, period, rated()))
+        return cache.derived(period, lambda facts: compute(facts, rules, period, facts.rated(), memo))
 
     def rated() -> dict[str, Facts]:
         """Every enterprise's facts for the rating, built once per change of the records."""

@@ -205,8 +205,8 @@ class DashboardScreen(QWidget):
 
     # -- counting -------------------------------------------------------------------------------------------------
     def refresh(self, force: bool = False) -> None:
-        """Count the chosen period and group on the pool; the figures show when counted. The colour chart is taken
-        from the last ones made while nothing it reads has changed, unless forced (刷新)."""
+        """Count the chosen period and group on the pool; the figures show when counted, and then the colour chart is
+        made (or taken from the last ones made while nothing it reads has changed, unless forced: 刷新)."""
         first, last = self.chosen_period()
         group = self.chosen_group()
         self._request += 1
@@ -235,8 +235,21 @@ class DashboardScreen(QWidget):
                 cache[key] = made
                 return made
 
-        self.background.run(count, self._when(request, self._counted), self._failed, owner=self)
-        self.background.run(rate, self._when(request, self.show_colours), self._failed, owner=self)
+        def colours_next() -> None:
+            # Rated after the figures are shown, not beside them: both are Python on one interpreter lock, and
+            # rating the park at twelve month ends beside the counting made the figures wait seconds for it.
+            self.background.run(rate, self._when(request, self.show_colours), self._failed, owner=self)
+
+        def counted(result: object) -> None:
+            self._counted(result)
+            colours_next()
+
+        def not_counted(error: StewardError) -> None:
+            self._failed(error)
+            if request == self._request:
+                colours_next()
+
+        self.background.run(count, self._when(request, counted), not_counted, owner=self)
 
     def _when(self, request: int, show: Callable[[object], None]) -> Callable[[object], None]:
         def shown(result: object) -> None:
