@@ -117,6 +117,32 @@ def test_a_finding_rectified_after_the_end_is_open_and_overdue_as_of_the_end(
     assert line[column["逾期天数"]] == "0" and line[column["巡查日期"]] == "2026-03-02"
 
 
+def test_a_deadline_moved_after_the_end_is_not_the_deadline_of_the_period(
+    profile: Profile, enterprise: dict, tmp_path: Path
+) -> None:
+    """A 部分整改 in June moves the deadline; an export of March-May states the deadline and the overdue days that
+    stood at its end, an export to mid-July the moved ones."""
+    visit = visits.start(profile, enterprise["id"], "routine", item_codes=["B1"], at=at(2026, 3, 2))
+    item = visits.items(profile, visit["id"])[0]
+    finding = visits.create_finding(profile, visit["id"], item["id"], at=at(2026, 3, 2))
+    visits.finish(profile, visit["id"], at=at(2026, 3, 2, 4))
+    first = date.fromisoformat(finding["deadline"])
+    moved = date(2026, 7, 31)
+    findings.add_event(profile, finding["id"], "recheck_partly", note="部分完成", at=at(2026, 6, 1), new_deadline=moved)
+    column = {c.zh: i for i, c in enumerate(exports.FINDING_COLUMNS)}
+
+    spring = tmp_path / "spring.xlsx"
+    exports.export(profile, "findings", "xlsx", spring, date(2026, 3, 1), date(2026, 5, 20))
+    (row,) = _data(_xlsx(spring)["问题台账"])
+    assert row[column["整改期限"]].date() == first
+    assert row[column["逾期天数"]] == (date(2026, 5, 20) - first).days > 0
+
+    summer = tmp_path / "summer.xlsx"
+    exports.export(profile, "findings", "xlsx", summer, date(2026, 3, 1), date(2026, 7, 15))
+    (row,) = _data(_xlsx(summer)["问题台账"])
+    assert row[column["整改期限"]].date() == moved and row[column["逾期天数"]] == 0
+
+
 def test_csv_is_utf8_with_bom_and_row_counts_equal_the_queries(park: Profile, tmp_path: Path) -> None:
     for what, expected in (
         ("findings", "SELECT count(*) FROM findings f JOIN visits v ON v.id = f.visit_id AND v.status = 'finished'"),

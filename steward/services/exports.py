@@ -167,10 +167,6 @@ def _local_time(text: str | None) -> datetime | None:
     return clock.from_text(text).astimezone().replace(tzinfo=None) if text else None
 
 
-def _deadline(row: dict[str, Any]) -> date | None:
-    return date.fromisoformat(row["deadline"]) if row["deadline"] else None
-
-
 # ---------------------------------------------------------------------------------------------------- findings
 
 
@@ -258,7 +254,7 @@ def _finding_table(profile: Profile, span: Period, totals: _Totals) -> Table:
                 basis if basis != "—" else "",
                 Severity(f["severity"]).zh,
                 requirement,
-                _deadline(f),
+                standing.deadline,
                 standing.status.zh,
                 clock.local_date(standing.closed_at) if rectified and standing.closed_at else None,
                 standing.overdue_days,

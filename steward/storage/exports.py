@@ -14,7 +14,7 @@ def findings(db: Database, start: str, end: str) -> Generator[dict[str, Any]]:
     streamed in order of creation (see finding_events)."""
     return db.iterate(
         """SELECT f.id, f.enterprise_id, f.visit_id, f.item_id, f.location, f.description, f.basis, f.severity,
-                  f.requirement, f.deadline, f.created_at,
+                  f.requirement, f.deadline, f.original_deadline, f.created_at,
                   e.name AS enterprise_name, e.credit_code, v.started_at AS visit_started_at, v.steward,
                   i.code AS item_code, coalesce(i.category_zh, '') AS category,
                   (SELECT count(*) FROM photo_links l WHERE l.finding_id = f.id AND l.created_at < :end) AS photos
