@@ -16,7 +16,7 @@ from steward.domain.ids import new_id
 from steward.domain.labels import VisitStatus
 from steward.domain.markup import Shape, Tool, from_json, parse, to_json
 from steward.resources import resource
-from steward.services import settings, visits
+from steward.services import amendments, settings
 from steward.storage import audit
 from steward.storage import photo_markup as store
 from steward.storage import photos as photos_store
@@ -95,7 +95,7 @@ def save(profile: Profile, sha256: str, items: list[dict[str, Any]], reason: str
     parsed = parse(items, photo["width"], photo["height"])
     finished = [v for v in store.visits_showing(profile.db, sha256) if v["status"] != VisitStatus.IN_PROGRESS]
     for visit in finished:
-        visits._require_change_allowed(profile, visit, reason)
+        amendments.require_change_allowed(visit, reason)
     before = store.current(profile.db, sha256)
     marked = None
     if parsed:

@@ -8,13 +8,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from steward.domain import clock
-from steward.domain.errors import InvalidInput, NotFound, VisitLocked
+from steward.domain.errors import InvalidInput, NotFound
 from steward.domain.ids import new_id
 from steward.domain.labels import AnswerResult, EventKind, Severity, VisitKind, VisitStatus
-from steward.services import enterprises, settings
+from steward.services import amendments, enterprises, findings, settings
 from steward.services import templates as template_service
-from steward.services.findings import add_event, refresh_state
-from steward.storage import audit
 from steward.storage import findings as findings_store
 from steward.storage import photos as photos_store
 from steward.storage import settings as settings_store
@@ -23,7 +21,6 @@ from steward.storage import visits as store
 from steward.storage.profile import Profile
 
 DEFAULT_TEMPLATE = "craft"
-_FINDING_FIELDS = ("location", "description", "basis", "severity", "requirement", "deadline")
 
 
 def _stamp(at: datetime | None) -> str:
@@ -126,34 +123,6 @@ def _start(
     return get(profile, visit["id"])
 
 
-def _require_change_allowed(profile: Profile, visit: dict[str, Any], reason: str | None) -> bool:
-    """True when the change is an amendment of a finished visit (and so must be audited)."""
-    if visit["status"] == VisitStatus.IN_PROGRESS:
-        return False
-    if not (reason and reason.strip()):
-        raise VisitLocked(
-            "这次巡查已完成并锁定;如需更改,请以“修订”方式进行并填写理由。",
-            "This visit is finished and locked; changes must be amendments with a reason.",
-        )
-    return True
-
-
-def _audit(
-    profile: Profile, visit_id: str, entity: str, entity_id: str, action: str, reason: str, detail: dict[str, Any]
-) -> None:
-    audit.record(
-        profile.db,
-        id=new_id(),
-        at=_stamp(None),
-        actor=settings.get(profile, settings.STEWARD_NAME),
-        entity=entity,
-        entity_id=entity_id,
-        action=action,
-        reason=reason.strip(),
-        detail={"visit_id": visit_id, **detail},
-    )
-
-
 def answer(
     profile: Profile,
     visit_id: str,
@@ -166,7 +135,7 @@ def answer(
 ) -> dict[str, Any]:
     """Record (or clear, with result None) the answer to one item; saved at once."""
     visit = get(profile, visit_id)
-    amendment = _require_change_allowed(profile, visit, reason)
+    amendment = amendments.require_change_allowed(visit, reason)
     if not store.covers_item(profile.db, visit_id, item_id):
         raise InvalidInput("该检查项不在本次巡查范围内。", "This item is not part of the visit.")
     value = AnswerResult(result).value if result else None
@@ -183,7 +152,7 @@ def answer(
         store.upsert_answer(profile.db, row)
         store.set_fields(profile.db, visit_id, {"updated_at": row["updated_at"]})
         if amendment:
-            _audit(
+            amendments.record(
                 profile,
                 visit_id,
                 "answer",
@@ -196,22 +165,6 @@ def answer(
                 },
             )
     return row
-
-
-def _default_requirement(item: dict[str, Any] | None) -> str:
-    if item and item.get("requirement"):
-        return str(item["requirement"])  # the checklist's own 整改要求 for this item
-    if item and item["basis"]:
-        return f"按照{item['basis']}的要求整改到位，并提交整改前后照片。"
-    return "按要求整改到位，并提交整改前后照片。"
-
-
-def default_description(item: dict[str, Any] | None) -> str:
-    """The item's problem wording (what is wrong); the requirement's text only for a checklist without one, since
-    an unedited requirement states compliance as if it were the problem."""
-    if not item:
-        return ""
-    return str(item.get("problem") or item["text_zh"])
 
 
 def create_finding(
@@ -230,12 +183,12 @@ def create_finding(
 ) -> dict[str, Any]:
     """A finding, prefilled from the item (description, basis, severity, requirement, deadline by severity)."""
     visit = get(profile, visit_id)
-    amendment = _require_change_allowed(profile, visit, reason)
+    amendment = amendments.require_change_allowed(visit, reason)
     item = template_store.item(profile.db, item_id) if item_id else None
     if item_id and item is None:
         raise NotFound(f"找不到检查项:{item_id}", f"No such checklist item: {item_id}")
     sev = Severity(severity) if severity else Severity(item["severity"]) if item else Severity.GENERAL
-    text = (description if description is not None else default_description(item)).strip()
+    text = (description if description is not None else findings.default_description(item)).strip()
     if not text:
         raise InvalidInput("问题描述不能为空。", "The description must not be empty.")
     moment = at or clock.now()
@@ -253,7 +206,7 @@ def create_finding(
         "description": text,
         "basis": (basis if basis is not None else (item["basis"] if item else "")).strip(),
         "severity": sev.value,
-        "requirement": (requirement if requirement is not None else _default_requirement(item)).strip(),
+        "requirement": (requirement if requirement is not None else findings.default_requirement(item)).strip(),
         "deadline": deadline.isoformat(),
         "original_deadline": deadline.isoformat(),
         "created_at": stamp,
@@ -279,14 +232,14 @@ def create_finding(
         if item_id:
             photos_store.attach_item_photos_to_finding(profile.db, visit_id, item_id, finding["id"])
         if amendment:
-            _audit(
+            amendments.record(
                 profile,
                 visit_id,
                 "finding",
                 finding["id"],
                 "amend_create",
                 reason or "",
-                {"after": {k: finding[k] for k in _FINDING_FIELDS}},
+                {"after": {k: finding[k] for k in findings.EDITABLE_FIELDS}},
             )
     return finding
 
@@ -315,24 +268,6 @@ def still_not_rectified(
     return recheck(profile, visit_id, finding_id, EventKind.RECHECK_NOT_RECTIFIED, note)
 
 
-def confirm_description(profile: Profile, visit_id: str, finding_id: str, at: datetime | None = None) -> dict[str, Any]:
-    """The steward read the prefilled 问题描述 and says it describes what they saw (kept on the finding, while its
-    visit is open: after that the finding says what it said)."""
-    finding = findings_store.get(profile.db, finding_id)
-    if finding is None or finding["visit_id"] != visit_id:
-        raise NotFound(f"本次巡查中找不到问题:{finding_id}", f"No such finding in this visit: {finding_id}")
-    _require_change_allowed(profile, get(profile, visit_id), None)
-    findings_store.update_fields(profile.db, finding_id, {"description_confirmed_at": _stamp(at)})
-    return findings_store.get(profile.db, finding_id) or finding
-
-
-def description_untouched(profile: Profile, finding: dict[str, Any]) -> bool:
-    """Still the checklist's wording, neither edited nor confirmed."""
-    item = template_store.item(profile.db, finding["item_id"]) if finding["item_id"] else None
-    confirmed = bool(finding.get("description_confirmed_at"))
-    return bool(item) and finding["description"] == default_description(item) and not confirmed
-
-
 def finish_warnings(profile: Profile, visit_id: str) -> list[str]:
     """What a steward should look at before locking the visit (each a sentence; none stops the finish)."""
     warnings: list[str] = []
@@ -340,7 +275,7 @@ def finish_warnings(profile: Profile, visit_id: str) -> list[str]:
     no_place = [f["item_code"] or "—" for f in new if not f["location"].strip()]
     if no_place:
         warnings.append(f"问题未填写位置:{'、'.join(no_place)}")
-    untouched = [f["item_code"] or "—" for f in new if description_untouched(profile, f)]
+    untouched = [f["item_code"] or "—" for f in new if findings.description_untouched(profile, f)]
     if untouched:
         warnings.append(f"问题描述仍是检查表原文,未确认或修改:{'、'.join(untouched)}")
     pending = [r for r in recheck_list(profile, visit_id) if r["outcome"] is None]
@@ -375,20 +310,6 @@ def draft_of_enterprise(profile: Profile, enterprise_id: str) -> dict[str, Any] 
 
 def findings_of_visit(profile: Profile, visit_id: str) -> list[dict[str, Any]]:
     return findings_store.for_visit(profile.db, visit_id)
-
-
-def delete_finding(profile: Profile, finding_id: str) -> None:
-    """Undo a finding recorded by mistake. Only while its visit is open: after that it is history."""
-    finding = findings_store.get(profile.db, finding_id)
-    if finding is None:
-        return
-    visit = get(profile, finding["visit_id"])
-    if visit["status"] != VisitStatus.IN_PROGRESS:
-        raise VisitLocked(
-            "巡查已完成，问题不能删除；如属误记，请以免于整改并注明理由的方式处理。",
-            "The visit is finished; a finding cannot be deleted. Waive it with a reason instead.",
-        )
-    findings_store.delete_unfinished(profile.db, finding_id)
 
 
 def recheck_list(profile: Profile, visit_id: str, today: date | None = None) -> list[dict[str, Any]]:
@@ -435,7 +356,7 @@ def save_recheck_note(profile: Profile, visit_id: str, finding_id: str, note: st
     """Keep a re-check comment as it is typed: on this visit's outcome once one is chosen (still a draft while the
     visit is open, so changing it rewrites nothing anyone has seen), before that as a draft of the visit."""
     visit = get(profile, visit_id)
-    _require_change_allowed(profile, visit, None)
+    amendments.require_change_allowed(visit, None)
     note = note.strip()
     outcome = None
     for event in findings_store.events_in_visit(profile.db, visit_id):
@@ -468,49 +389,6 @@ def resume_point(profile: Profile) -> tuple[dict[str, Any], str | None] | None:
     return open_visits[0], None
 
 
-def update_finding(profile: Profile, finding_id: str, *, reason: str | None = None, **changes: Any) -> dict[str, Any]:
-    """Change what a finding says (while its visit is open, or as an amendment with a reason)."""
-    finding = findings_store.get(profile.db, finding_id)
-    if finding is None:
-        raise NotFound(f"找不到问题:{finding_id}", f"No such finding: {finding_id}")
-    unknown = set(changes) - set(_FINDING_FIELDS)
-    if unknown:
-        raise InvalidInput(f"不能修改:{', '.join(sorted(unknown))}", f"Cannot change: {', '.join(sorted(unknown))}")
-    visit = get(profile, finding["visit_id"])
-    amendment = _require_change_allowed(profile, visit, reason)
-    clean: dict[str, Any] = {}
-    for key, value in changes.items():
-        if key == "severity":
-            clean[key] = Severity(value).value
-        elif key == "deadline":
-            clean[key] = value.isoformat() if isinstance(value, date) else date.fromisoformat(str(value)).isoformat()
-        else:
-            clean[key] = str(value).strip()
-    if "description" in clean and not clean["description"]:
-        raise InvalidInput("问题描述不能为空。", "The description must not be empty.")
-    if not clean:
-        return finding
-    # The finding's own deadline is what is edited; the one it is due now follows (a later 部分整改 still wins).
-    before = {**finding, "deadline": finding["original_deadline"] or finding["deadline"]}
-    stored = {("original_deadline" if k == "deadline" else k): v for k, v in clean.items()}
-    stored["updated_at"] = _stamp(None)
-    with profile.db.write():
-        findings_store.update_fields(profile.db, finding_id, stored)
-        if "deadline" in clean:
-            refresh_state(profile, finding_id)
-        if amendment:
-            _audit(
-                profile,
-                visit["id"],
-                "finding",
-                finding_id,
-                "amend",
-                reason or "",
-                {"before": {k: before[k] for k in changes}, "after": {k: clean[k] for k in changes}},
-            )
-    return findings_store.get(profile.db, finding_id) or finding
-
-
 def recheck(
     profile: Profile,
     visit_id: str,
@@ -527,8 +405,8 @@ def recheck(
     if kind not in (EventKind.RECHECK_RECTIFIED, EventKind.RECHECK_PARTLY, EventKind.RECHECK_NOT_RECTIFIED):
         raise InvalidInput("复查结论只能是：已整改、部分整改、未整改。", "A re-check is rectified, partly or not.")
     visit = get(profile, visit_id)
-    _require_change_allowed(profile, visit, None)
-    return add_event(
+    amendments.require_change_allowed(visit, None)
+    return findings.add_event(
         profile, finding_id, kind, note=note, by=visit["steward"], at=at, visit_id=visit_id, new_deadline=new_deadline
     )
 
@@ -550,7 +428,7 @@ def sign(
             "签名角色只能是检查人员或企业代表。", "A signature is the steward's or the representative's."
         )
     visit = get(profile, visit_id)
-    _require_change_allowed(profile, visit, None)
+    amendments.require_change_allowed(visit, None)
     if refused and not witness.strip():
         raise InvalidInput("企业拒绝签字时,须填写见证人姓名。", "When the enterprise refuses to sign, name a witness.")
     if not refused and not png:
@@ -611,7 +489,7 @@ def finish(profile: Profile, visit_id: str, at: datetime | None = None) -> dict[
             profile.db, visit_id, {"status": VisitStatus.FINISHED.value, "finished_at": stamp, "updated_at": stamp}
         )
         for finding in findings_store.for_visit(profile.db, visit_id):
-            refresh_state(profile, finding["id"])
+            findings.refresh_state(profile, finding["id"])
     from steward.services import documents  # documents reads visits: imported here, not at the top
 
     documents.keep_at_finish(profile, visit_id)  # the record: what its report and notice say, as of now

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from steward.domain import clock
 from steward.domain.errors import InvalidInput, StewardError
 from steward.domain.labels import Severity
-from steward.services import visits
+from steward.services import findings
 from steward.storage.profile import Profile
 from steward.ui.labels import label
 from steward.ui.theme import touch_calendar
@@ -119,7 +119,7 @@ class FindingEditor(QWidget):
         self._show_confirmation()
 
     def _show_confirmation(self) -> None:
-        untouched = bool(self.finding) and self.editable and visits.description_untouched(self.profile, self.finding)
+        untouched = bool(self.finding) and self.editable and findings.description_untouched(self.profile, self.finding)
         self.confirm_box.setVisible(untouched)
 
     def confirm_description(self) -> None:
@@ -127,7 +127,7 @@ class FindingEditor(QWidget):
             return
         self.flush()
         try:
-            self.finding = visits.confirm_description(self.profile, self.finding["visit_id"], self.finding["id"])
+            self.finding = findings.confirm_description(self.profile, self.finding["visit_id"], self.finding["id"])
         except StewardError as exc:
             self.failed.emit(exc)
         self._show_confirmation()
@@ -163,7 +163,7 @@ class FindingEditor(QWidget):
             if not changes:
                 return
         try:
-            self.finding = visits.update_finding(self.profile, self.finding["id"], reason=self.reason, **changes)
+            self.finding = findings.update(self.profile, self.finding["id"], reason=self.reason, **changes)
         except StewardError as exc:
             self.failed.emit(exc)
         else:

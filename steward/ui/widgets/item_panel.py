@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from steward.domain.errors import StewardError
 from steward.domain.labels import AnswerResult, EventKind, Severity
-from steward.services import visits
+from steward.services import findings, visits
 from steward.services.photos import LinkTarget
 from steward.storage.profile import Profile
 from steward.ui.background import Background
@@ -205,7 +205,7 @@ class ItemPanel(QScrollArea):
                 return self._not_compliant_again(earlier[0])
         try:
             if previous == AnswerResult.NOT_COMPLIANT and self.finding is not None:
-                visits.delete_finding(self.profile, self.finding["id"])
+                findings.delete(self.profile, self.finding["id"])
             answer = visits.answer(self.profile, self.visit["id"], self.item["id"], result, reason=self.reason)
             self.item = {**self.item, "result": answer["result"], "answer_id": answer["id"]}
             if result == AnswerResult.NOT_COMPLIANT and not visits.findings_for_item(
