@@ -9,11 +9,11 @@ from steward.domain.errors import VisitLocked
 from steward.domain.ids import new_id
 from steward.domain.labels import VisitStatus
 from steward.services import settings
-from steward.storage import audit
+from steward.storage import audit, records
 from steward.storage.profile import Profile
 
 
-def require_change_allowed(visit: dict[str, Any], reason: str | None) -> bool:
+def require_change_allowed(visit: records.Visit, reason: str | None) -> bool:
     """True when the change is an amendment of a finished visit (and so must be audited)."""
     if visit["status"] == VisitStatus.IN_PROGRESS:
         return False

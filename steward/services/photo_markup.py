@@ -17,7 +17,7 @@ from steward.domain.labels import VisitStatus
 from steward.domain.markup import Shape, Tool, from_json, parse, to_json
 from steward.resources import resource
 from steward.services import amendments, settings
-from steward.storage import audit
+from steward.storage import audit, records
 from steward.storage import photo_markup as store
 from steward.storage import photos as photos_store
 from steward.storage.blob_files import atomic_write
@@ -29,7 +29,7 @@ TEXT_BACKING = (255, 255, 255, 200)
 MARKED_QUALITY = 88
 
 
-def _photo(profile: Profile, sha256: str) -> dict[str, Any]:
+def _photo(profile: Profile, sha256: str) -> records.Photo:
     row = photos_store.get(profile.db, sha256)
     if row is None:
         raise NotFound("找不到这张照片。", f"No such photo: {sha256}")
@@ -133,7 +133,7 @@ def save(profile: Profile, sha256: str, items: list[dict[str, Any]], reason: str
     return row
 
 
-def render(profile: Profile, photo: dict[str, Any], shapes: list[Shape]) -> bytes:
+def render(profile: Profile, photo: records.Photo, shapes: list[Shape]) -> bytes:
     """The marked copy as JPEG bytes, drawn on the stored report rendition (already upright)."""
     from PIL import Image, ImageDraw, ImageFilter, ImageFont  # with the first markup, not with the app
 

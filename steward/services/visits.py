@@ -15,6 +15,7 @@ from steward.services import amendments, enterprises, findings, settings
 from steward.services import templates as template_service
 from steward.storage import findings as findings_store
 from steward.storage import photos as photos_store
+from steward.storage import records
 from steward.storage import settings as settings_store
 from steward.storage import templates as template_store
 from steward.storage import visits as store
@@ -27,19 +28,25 @@ def _stamp(at: datetime | None) -> str:
     return clock.to_text(at or clock.now())
 
 
-def get(profile: Profile, visit_id: str) -> dict[str, Any]:
+def lookup(profile: Profile, visit_id: str) -> records.VisitOfEnterprise:
     row = store.get(profile.db, visit_id)
     if row is None:
         raise NotFound(f"找不到巡查记录:{visit_id}", f"No such visit: {visit_id}")
     return row
 
 
+def get(profile: Profile, visit_id: str) -> dict[str, Any]:
+    """The visit as a plain dict, for code that takes one (services.documents, exports, ratings); `lookup` is the
+    same row typed."""
+    return dict(lookup(profile, visit_id))
+
+
 class DraftExists(InvalidInput):
     """The enterprise has a visit in progress already: one draft per enterprise (continue it, or finish it first)."""
 
-    def __init__(self, draft: dict[str, Any], enterprise_name: str) -> None:
+    def __init__(self, draft: records.VisitListed, enterprise_name: str) -> None:
         started = clock.from_text(draft["started_at"]).astimezone().strftime("%Y-%m-%d %H:%M")
-        answered, total = draft.get("answered", 0), draft.get("item_count", 0)
+        answered, total = draft["answered"], draft["item_count"]
         super().__init__(
             f"{enterprise_name} 已有一次未完成的巡查({started} 开始,已检查 {answered}/{total} 项)。"
             "每家企业同时只能有一次未完成的巡查:请继续这次巡查,或先将其完成。",
@@ -66,14 +73,14 @@ def start(
     steward: str | None = None,
     at: datetime | None = None,
     resume_draft: bool = False,
-) -> dict[str, Any]:
+) -> records.VisitOfEnterprise:
     """Begin a visit on the enterprise's current checklist; `item_codes` picks a subset (routine visits).
     One draft per enterprise: while it has a visit in progress, that one is returned (`resume_draft`) or
     DraftExists is raised."""
     with profile.db.write():  # the check and the new visit in one transaction: no second draft slips in between
         draft = draft_of_enterprise(profile, enterprise_id)
         if draft is not None and resume_draft:
-            return get(profile, draft["id"])
+            return lookup(profile, draft["id"])
         require_no_draft(profile, enterprise_id)
         return _start(profile, enterprise_id, kind, item_codes, template_code, steward, at)
 
@@ -86,7 +93,7 @@ def _start(
     template_code: str | None,
     steward: str | None,
     at: datetime | None,
-) -> dict[str, Any]:
+) -> records.VisitOfEnterprise:
     try:
         kind = VisitKind(kind)
     except ValueError:
@@ -120,7 +127,7 @@ def _start(
         "updated_at": stamp,
     }
     store.insert(profile.db, visit, [i["id"] for i in items])
-    return get(profile, visit["id"])
+    return lookup(profile, visit["id"])
 
 
 def answer(
@@ -132,15 +139,15 @@ def answer(
     *,
     reason: str | None = None,
     at: datetime | None = None,
-) -> dict[str, Any]:
+) -> records.Answer:
     """Record (or clear, with result None) the answer to one item; saved at once."""
-    visit = get(profile, visit_id)
+    visit = lookup(profile, visit_id)
     amendment = amendments.require_change_allowed(visit, reason)
     if not store.covers_item(profile.db, visit_id, item_id):
         raise InvalidInput("该检查项不在本次巡查范围内。", "This item is not part of the visit.")
     value = AnswerResult(result).value if result else None
     before = store.answer(profile.db, visit_id, item_id)
-    row = {
+    row: records.Answer = {
         "id": before["id"] if before else new_id(),
         "visit_id": visit_id,
         "item_id": item_id,
@@ -180,9 +187,9 @@ def create_finding(
     deadline: date | None = None,
     reason: str | None = None,
     at: datetime | None = None,
-) -> dict[str, Any]:
+) -> records.Finding:
     """A finding, prefilled from the item (description, basis, severity, requirement, deadline by severity)."""
-    visit = get(profile, visit_id)
+    visit = lookup(profile, visit_id)
     amendment = amendments.require_change_allowed(visit, reason)
     item = template_store.item(profile.db, item_id) if item_id else None
     if item_id and item is None:
@@ -197,7 +204,7 @@ def create_finding(
         days = template_service.deadline_days(template, sev) if template else 7
         deadline = clock.local_date(moment) + timedelta(days=days)
     stamp = clock.to_text(moment)
-    finding = {
+    finding: records.Finding = {
         "id": new_id(),
         "enterprise_id": visit["enterprise_id"],
         "visit_id": visit_id,
@@ -214,9 +221,12 @@ def create_finding(
         "status": "open",
         "closed_at": None,
         "updated_at": stamp,
+        "description_confirmed_at": None,
     }
     with profile.db.write():
-        findings_store.insert(profile.db, finding)
+        # Unconfirmed is the column's default: the row is written without it, as before (and as a profile being
+        # migrated from before 0016 takes it).
+        findings_store.insert(profile.db, {k: v for k, v in finding.items() if k != "description_confirmed_at"})
         findings_store.insert_event(
             profile.db,
             {
@@ -244,14 +254,14 @@ def create_finding(
     return finding
 
 
-def findings_for_item(profile: Profile, visit_id: str, item_id: str) -> list[dict[str, Any]]:
+def findings_for_item(profile: Profile, visit_id: str, item_id: str) -> list[records.Finding]:
     return findings_store.for_item_in_visit(profile.db, visit_id, item_id)
 
 
-def earlier_open_findings_for_item(profile: Profile, visit_id: str, item_id: str) -> list[dict[str, Any]]:
+def earlier_open_findings_for_item(profile: Profile, visit_id: str, item_id: str) -> list[records.FindingOfVisit]:
     """Findings on this item still open from earlier visits: marking it 不合格 again is most often the same problem,
     to be re-checked as 仍未整改 rather than found a second time."""
-    visit = get(profile, visit_id)
+    visit = lookup(profile, visit_id)
     return [
         f
         for f in findings_store.open_for_enterprise(profile.db, visit["enterprise_id"], visit_id)
@@ -261,7 +271,7 @@ def earlier_open_findings_for_item(profile: Profile, visit_id: str, item_id: str
 
 def still_not_rectified(
     profile: Profile, visit_id: str, item_id: str, finding_id: str, note: str = ""
-) -> dict[str, Any]:
+) -> records.FindingEvent:
     """The item is not compliant because an earlier finding is still not rectified: answer the item and re-check
     that finding as 未整改, instead of opening a duplicate."""
     answer(profile, visit_id, item_id, AnswerResult.NOT_COMPLIANT)
@@ -290,7 +300,7 @@ def finish_warnings(profile: Profile, visit_id: str) -> list[str]:
 
 def last_results(profile: Profile, visit_id: str) -> dict[str, str]:
     """Each item's answer at the enterprise's last finished visit that checked it, by item code."""
-    visit = get(profile, visit_id)
+    visit = lookup(profile, visit_id)
     return store.last_results(profile.db, visit["enterprise_id"], visit_id)
 
 
@@ -303,21 +313,32 @@ def answer_rest_compliant(profile: Profile, visit_id: str) -> int:
     return len(rest)
 
 
-def draft_of_enterprise(profile: Profile, enterprise_id: str) -> dict[str, Any] | None:
+def draft_of_enterprise(profile: Profile, enterprise_id: str) -> records.VisitListed | None:
     """The enterprise's visit still in progress, if any: one draft per enterprise."""
     return next((v for v in store.in_progress(profile.db) if v["enterprise_id"] == enterprise_id), None)
 
 
 def findings_of_visit(profile: Profile, visit_id: str) -> list[dict[str, Any]]:
-    return findings_store.for_visit(profile.db, visit_id)
+    """The findings raised in the visit as plain dicts, for code that takes them so (services.documents)."""
+    return [dict(f) for f in findings_store.for_visit(profile.db, visit_id)]
 
 
-def recheck_list(profile: Profile, visit_id: str, today: date | None = None) -> list[dict[str, Any]]:
+class Recheck(records.FindingOfVisit):
+    """An earlier visit's finding to re-check in this visit, with this visit's latest outcome (None: not yet
+    re-checked; the note is then the draft typed so far) and how many days it is overdue."""
+
+    outcome: str | None
+    outcome_event_id: str | None
+    outcome_note: str
+    overdue_days: int
+
+
+def recheck_list(profile: Profile, visit_id: str, today: date | None = None) -> list[Recheck]:
     """Findings of earlier visits to re-check in this one: those still open, and those already re-checked here
     (with this visit's latest outcome and its event id, to which after-photos belong)."""
-    visit = get(profile, visit_id)
+    visit = lookup(profile, visit_id)
     day = (today or clock.today()).isoformat()
-    outcomes: dict[str, dict[str, Any]] = {}
+    outcomes: dict[str, records.FindingEvent] = {}
     for recorded in findings_store.events_in_visit(profile.db, visit_id):
         if recorded["kind"].startswith("recheck_"):
             outcomes[recorded["finding_id"]] = recorded
@@ -327,7 +348,7 @@ def recheck_list(profile: Profile, visit_id: str, today: date | None = None) -> 
         closed = findings_store.get(profile.db, finding_id)
         if closed:
             rows[finding_id] = closed
-    listed = []
+    listed: list[Recheck] = []
     for row in sorted(rows.values(), key=lambda r: (r["deadline"] or "", r["created_at"])):
         event = outcomes.get(row["id"])
         overdue = 0
@@ -355,7 +376,7 @@ def _recheck_draft_key(visit_id: str) -> str:
 def save_recheck_note(profile: Profile, visit_id: str, finding_id: str, note: str) -> None:
     """Keep a re-check comment as it is typed: on this visit's outcome once one is chosen (still a draft while the
     visit is open, so changing it rewrites nothing anyone has seen), before that as a draft of the visit."""
-    visit = get(profile, visit_id)
+    visit = lookup(profile, visit_id)
     amendments.require_change_allowed(visit, None)
     note = note.strip()
     outcome = None
@@ -377,7 +398,7 @@ def remember_position(profile: Profile, visit_id: str, position: str) -> None:
     settings_store.put(profile.db, _RESUME_KEY, {"visit_id": visit_id, "position": position})
 
 
-def resume_point(profile: Profile) -> tuple[dict[str, Any], str | None] | None:
+def resume_point(profile: Profile) -> tuple[records.VisitListed, str | None] | None:
     """The visit left in progress (the most recent), and the position last shown in it."""
     open_visits = store.in_progress(profile.db)
     if not open_visits:
@@ -398,13 +419,13 @@ def recheck(
     at: datetime | None = None,
     *,
     new_deadline: date | None = None,
-) -> dict[str, Any]:
+) -> records.FindingEvent:
     """Re-check an open finding during a visit: rectified, partly (with the new deadline agreed for the rest, from
     which the finding is due) or not rectified."""
     kind = EventKind(outcome)
     if kind not in (EventKind.RECHECK_RECTIFIED, EventKind.RECHECK_PARTLY, EventKind.RECHECK_NOT_RECTIFIED):
         raise InvalidInput("复查结论只能是：已整改、部分整改、未整改。", "A re-check is rectified, partly or not.")
-    visit = get(profile, visit_id)
+    visit = lookup(profile, visit_id)
     amendments.require_change_allowed(visit, None)
     return findings.add_event(
         profile, finding_id, kind, note=note, by=visit["steward"], at=at, visit_id=visit_id, new_deadline=new_deadline
@@ -421,13 +442,13 @@ def sign(
     refused: bool = False,
     witness: str = "",
     at: datetime | None = None,
-) -> dict[str, Any]:
+) -> records.Signature:
     """A signature as a PNG drawn on the pad, or a refusal to sign recorded with a witness."""
     if role not in ("steward", "representative"):
         raise InvalidInput(
             "签名角色只能是检查人员或企业代表。", "A signature is the steward's or the representative's."
         )
-    visit = get(profile, visit_id)
+    visit = lookup(profile, visit_id)
     amendments.require_change_allowed(visit, None)
     if refused and not witness.strip():
         raise InvalidInput("企业拒绝签字时,须填写见证人姓名。", "When the enterprise refuses to sign, name a witness.")
@@ -437,7 +458,7 @@ def sign(
     if png:
         sha = hashlib.sha256(png).hexdigest()
         profile.photos.write_blob(sha, "png", png)
-    row = {
+    row: records.Signature = {
         "id": new_id(),
         "visit_id": visit_id,
         "role": role,
@@ -462,7 +483,7 @@ class VisitSummary:
 
 
 def summary(profile: Profile, visit_id: str) -> VisitSummary:
-    visit = get(profile, visit_id)
+    visit = lookup(profile, visit_id)
     items = store.items(profile.db, visit_id)
     new = findings_store.for_visit(profile.db, visit_id)
     rechecked_rows = findings_store.events_in_visit(profile.db, visit_id)
@@ -478,9 +499,9 @@ def summary(profile: Profile, visit_id: str) -> VisitSummary:
     )
 
 
-def finish(profile: Profile, visit_id: str, at: datetime | None = None) -> dict[str, Any]:
+def finish(profile: Profile, visit_id: str, at: datetime | None = None) -> records.VisitOfEnterprise:
     """Lock the visit; later changes are amendments with a reason."""
-    visit = get(profile, visit_id)
+    visit = lookup(profile, visit_id)
     if visit["status"] == VisitStatus.FINISHED:
         return visit
     stamp = _stamp(at)
@@ -493,18 +514,18 @@ def finish(profile: Profile, visit_id: str, at: datetime | None = None) -> dict[
     from steward.services import documents  # documents reads visits: imported here, not at the top
 
     documents.keep_at_finish(profile, visit_id)  # the record: what its report and notice say, as of now
-    return get(profile, visit_id)
+    return lookup(profile, visit_id)
 
 
-def items(profile: Profile, visit_id: str) -> list[dict[str, Any]]:
+def items(profile: Profile, visit_id: str) -> list[records.VisitItem]:
     return store.items(profile.db, visit_id)
 
 
 def listing(
     profile: Profile, enterprise_id: str | None = None, status: str | None = None, limit: int | None = None
-) -> list[dict[str, Any]]:
+) -> list[records.VisitListed]:
     return store.list_visits(profile.db, enterprise_id=enterprise_id, status=status, limit=limit)
 
 
-def in_progress(profile: Profile) -> list[dict[str, Any]]:
+def in_progress(profile: Profile) -> list[records.VisitListed]:
     return store.in_progress(profile.db)

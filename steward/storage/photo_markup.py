@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from steward.storage import records
 from steward.storage.database import Database
 
 
@@ -18,9 +19,10 @@ def add(db: Database, row: dict[str, Any]) -> None:
         db.insert("photo_markup", row)
 
 
-def visits_showing(db: Database, sha256: str) -> list[dict[str, Any]]:
+def visits_showing(db: Database, sha256: str) -> list[records.Visit]:
     """Every visit the photo appears in: linked to the visit itself or to a re-check event made on it."""
-    return db.query(
+    return db.query_as(
+        records.Visit,
         """SELECT DISTINCT v.* FROM photo_links l LEFT JOIN finding_events e ON e.id = l.event_id
            JOIN visits v ON v.id = COALESCE(l.visit_id, e.visit_id)
            WHERE l.sha256 = ? ORDER BY v.started_at, v.id""",

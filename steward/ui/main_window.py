@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent
@@ -32,6 +32,7 @@ from steward.domain.errors import StewardError
 from steward.domain.findings import Figures
 from steward.services import backup as backups
 from steward.services import enterprises
+from steward.storage import records
 from steward.storage import settings as settings_store
 from steward.storage.profile import Profile
 from steward.ui import language, theme
@@ -421,7 +422,7 @@ class MainWindow(QMainWindow):
         self.open_visit(visit["id"], position)
         return True
 
-    def draft_caption(self, visit: dict[str, Any]) -> str:
+    def draft_caption(self, visit: records.VisitListed) -> str:
         started = clock.from_text(visit["started_at"]).astimezone().strftime("%Y-%m-%d %H:%M")
         return self.tr("{name} · {started} 开始 · 已检查 {n}/{total} 项").format(
             name=visit["enterprise_name"], started=started, n=visit["answered"], total=visit["item_count"]
