@@ -14,6 +14,7 @@ import pytest
 
 from steward.domain.labels import VisitStatus
 from steward.services import demo, photos, visits
+from steward.services import photo_markup as markup
 from steward.storage import enterprises, findings, photo_markup, records, templates
 from steward.storage import photos as photo_rows
 from steward.storage import visits as visit_rows
@@ -31,7 +32,9 @@ def park(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Profile]:
             visits.start(profile, enterprises.search(profile.db, today="")[0]["id"])
         ]
         camera = write_jpeg(folder / "IMG_9001.jpg", (320, 240))
-        photos.import_photos(profile, [camera], photos.LinkTarget(visit_id=draft[0]["id"]))
+        imported = photos.import_photos(profile, [camera], photos.LinkTarget(visit_id=draft[0]["id"]))
+        shape = {"tool": "circle", "x1": 10, "y1": 10, "x2": 100, "y2": 80}
+        markup.save(profile, imported.results[0].sha256 or "", [shape])
         visits.sign(profile, draft[0]["id"], "steward", "王伟", png=b"\x89PNG drawn on the pad")
         visits.sign(profile, draft[0]["id"], "representative", "张三", refused=True, witness="李四")
         # An enterprise that arrived without its pinyin keys (an older profile, a bulk import).
@@ -138,6 +141,12 @@ QUERIES: dict[str, tuple[type, Callable[[Profile], object]]] = {
     "photos.unassigned_in_visit": (
         records.LinkedPhoto,
         lambda p: photo_rows.unassigned_in_visit(p.db, _a_draft(p)["id"]),
+    ),
+    "photo_markup.current": (
+        records.PhotoMarkup,
+        lambda p: [
+            m for x in photo_rows.all_photos(p.db) if (m := photo_markup.current(p.db, x["sha256"])) is not None
+        ],
     ),
     "photo_markup.visits_showing": (
         records.Visit,

@@ -87,7 +87,7 @@ def _write_thumb(profile: Profile, marked: str, jpeg: bytes) -> None:
     atomic_write(profile.photos.thumb_path(marked), out.getvalue())
 
 
-def save(profile: Profile, sha256: str, items: list[dict[str, Any]], reason: str | None = None) -> dict[str, Any]:
+def save(profile: Profile, sha256: str, items: list[dict[str, Any]], reason: str | None = None) -> records.PhotoMarkup:
     """Keep the markup and draw its marked copy. A photo shown on a finished visit is evidence of a record: changing
     its markup is an amendment (a reason, audited on each such visit) or is refused, as every change to a finished
     visit is. An empty list removes the markup (documents print the photo as taken)."""
@@ -103,7 +103,7 @@ def save(profile: Profile, sha256: str, items: list[dict[str, Any]], reason: str
         marked = hashlib.sha256(jpeg).hexdigest()
         profile.photos.write_blob(marked, "jpg", jpeg)  # the file first: a row never names a file not yet there
         _write_thumb(profile, marked, jpeg)  # what the photo strips show from now on
-    row = {
+    row: records.PhotoMarkup = {
         "id": new_id(),
         "sha256": sha256,
         "shapes": to_json(parsed),

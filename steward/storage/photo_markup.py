@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from steward.storage import records
 from steward.storage.database import Database
 
 
-def current(db: Database, sha256: str) -> dict[str, Any] | None:
-    return db.query_one(
-        "SELECT * FROM photo_markup WHERE sha256 = ? ORDER BY created_at DESC, rowid DESC LIMIT 1", [sha256]
+def current(db: Database, sha256: str) -> records.PhotoMarkup | None:
+    return db.query_one_as(
+        records.PhotoMarkup,
+        "SELECT * FROM photo_markup WHERE sha256 = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
+        [sha256],
     )
 
 
-def add(db: Database, row: dict[str, Any]) -> None:
+def add(db: Database, row: records.PhotoMarkup) -> None:
     with db.write():
         db.insert("photo_markup", row)
 

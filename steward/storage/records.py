@@ -257,6 +257,18 @@ class PhotoFile(TypedDict):
     original_present: int
 
 
+class PhotoMarkup(TypedDict):
+    """A row of `photo_markup`: the shapes drawn on a photo (JSON) and the marked copy drawn from them (None: the
+    markup was removed). Rows are only added; the newest is in force."""
+
+    id: str
+    sha256: str
+    shapes: str
+    marked_sha256: str | None
+    created_at: str
+    by: str
+
+
 class PhotoLink(TypedDict):
     """A row of `photo_links`: a photo shown in a visit, on an item, a finding or an event."""
 
