@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from steward.hub.store import HubStore
-from steward.services import diagnostics, visits
+from steward.services import diagnostics, findings, visits
 from steward.services.profiles import open_profile
 from steward.storage import signing_key
 from steward.storage.profile import Profile
@@ -164,7 +164,7 @@ def test_a_refused_record_is_not_sent_again_until_it_changes_and_is_listed(
     wang = client_for(laptop_b, server, tokens[WANG])
     engine.sync(laptop_b, wang)
     # Wang amends Li's finding on her laptop: the hub will not let her write to Li's visit.
-    visits.update_finding(laptop_b, finding["id"], location="办公室", reason="核对现场")
+    findings.update(laptop_b, finding["id"], location="办公室", reason="核对现场")
     first = engine.sync(laptop_b, wang)
     assert [(r["entity"], r["code"]) for r in first.refused] == [("audit", "not_your_visit")]
     refused_id = first.refused[0]["id"]

@@ -79,7 +79,7 @@ def test_a_late_english_reprint_still_tells_the_facts_of_the_finish(profile: Pro
     visit_id, new = _finished_visit_with_a_recheck(profile, enterprise)
     before = text(documents.render(documents.build_visit_report(profile, visit_id, "en")).pdf)
     findings.add_event(profile, new["id"], "recheck_rectified", at=at(2026, 9, 1))
-    visits.update_finding(profile, new["id"], reason="笔误", description="改过的描述")
+    findings.update(profile, new["id"], reason="笔误", description="改过的描述")
     after = text(documents.render(documents.build_visit_report(profile, visit_id, "en")).pdf)
     assert "has 2 problems awaiting" in after and "改过的描述" not in after
     assert before == after

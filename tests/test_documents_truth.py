@@ -242,7 +242,7 @@ def test_the_major_sentence_only_with_a_major_finding(profile: Profile, enterpri
     item = visits.items(profile, visit["id"])[0]
     finding = visits.create_finding(profile, visit["id"], item["id"], severity="general", at=at(2026, 11, 2))
     assert "重大问题须立即停止" not in text(documents.render(documents.build_notice(profile, visit["id"])).pdf)
-    visits.update_finding(profile, finding["id"], severity="major")
+    findings.update(profile, finding["id"], severity="major")
     assert "重大问题须立即停止" in text(documents.render(documents.build_notice(profile, visit["id"])).pdf)
 
 

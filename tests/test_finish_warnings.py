@@ -36,23 +36,23 @@ def test_finish_warnings_name_what_to_look_at(profile: Profile, enterprise: dict
 
 def test_new_finding_starts_from_the_problem_wording_when_the_checklist_has_one(profile: Profile) -> None:
     item = {"text_zh": "喷漆房门窗密闭完好", "basis": "", "problem": "喷漆房门窗未密闭", "requirement": "立即关闭门窗"}
-    assert visits.default_description(item) == "喷漆房门窗未密闭"
-    assert visits.default_description({**item, "problem": ""}) == "喷漆房门窗密闭完好"
-    assert visits._default_requirement(item) == "立即关闭门窗"
+    assert findings.default_description(item) == "喷漆房门窗未密闭"
+    assert findings.default_description({**item, "problem": ""}) == "喷漆房门窗密闭完好"
+    assert findings.default_requirement(item) == "立即关闭门窗"
 
 
 def test_a_confirmed_description_is_kept_on_the_finding(profile: Profile, enterprise: dict) -> None:
     visit = visits.start(profile, enterprise["id"], "routine", item_codes=["B1"])
     b1 = visits.items(profile, visit["id"])[0]
     finding = visits.create_finding(profile, visit["id"], b1["id"], location="喷漆房")
-    assert visits.description_untouched(profile, finding)
-    confirmed = visits.confirm_description(profile, visit["id"], finding["id"])
-    assert confirmed["description_confirmed_at"] and not visits.description_untouched(profile, confirmed)
+    assert findings.description_untouched(profile, finding)
+    confirmed = findings.confirm_description(profile, visit["id"], finding["id"])
+    assert confirmed["description_confirmed_at"] and not findings.description_untouched(profile, confirmed)
     assert profile.db.scalar("SELECT count(*) FROM settings WHERE key LIKE 'confirmed%'") == 0
     assert not any("未确认或修改" in w for w in visits.finish_warnings(profile, visit["id"]))
     visits.finish(profile, visit["id"])
     with pytest.raises(VisitLocked):
-        visits.confirm_description(profile, visit["id"], finding["id"])
+        findings.confirm_description(profile, visit["id"], finding["id"])
 
 
 def test_confirmations_kept_as_settings_move_onto_their_findings_once(
@@ -71,7 +71,7 @@ def test_confirmations_kept_as_settings_move_onto_their_findings_once(
     monkeypatch.undo()
     with open_profile(tmp_path, "wang") as upgraded:
         assert name in upgraded.db.applied_migrations()
-        assert not visits.description_untouched(upgraded, findings.get(upgraded, kept["id"]))
-        assert visits.description_untouched(upgraded, findings.get(upgraded, other["id"]))
+        assert not findings.description_untouched(upgraded, findings.get(upgraded, kept["id"]))
+        assert findings.description_untouched(upgraded, findings.get(upgraded, other["id"]))
         assert upgraded.db.scalar("SELECT count(*) FROM settings WHERE key LIKE 'confirmed%'") == 0
         assert settings_store.get(upgraded.db, "steward_name") == "王芳"  # other settings stay

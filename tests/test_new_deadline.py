@@ -101,7 +101,7 @@ def test_the_rating_as_of_a_day_before_the_agreement_used_the_own_deadline(profi
 
 def test_amending_the_own_deadline_keeps_the_agreed_one(profile: Profile, enterprise: dict) -> None:
     finding, _second, _event = _found_and_partly_rechecked(profile, enterprise)
-    visits.update_finding(profile, finding["id"], deadline=date(2026, 10, 18), reason="期限抄错")
+    findings.update(profile, finding["id"], deadline=date(2026, 10, 18), reason="期限抄错")
     row = findings.get(profile, finding["id"])
     assert (row["deadline"], row["original_deadline"]) == (NEW_DEADLINE.isoformat(), "2026-10-18")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from steward.hub.store import HubStore
-from steward.services import documents, enterprises, photos, templates, visits
+from steward.services import documents, enterprises, findings, photos, templates, visits
 from steward.services.findings import get as get_finding
 from steward.services.profiles import open_profile
 from steward.storage.profile import Profile
@@ -730,7 +730,7 @@ def test_a_record_the_hub_refuses_does_not_hold_back_the_others(
     wang = client_for(laptop_b, server, tokens["王芳"])
     engine.sync(laptop_b, wang)
     # Wang amends Li's finding on her laptop: the amendment names Li's visit, which the hub will not let her write.
-    visits.update_finding(laptop_b, finding["id"], location="办公室", reason="核对现场")
+    findings.update(laptop_b, finding["id"], location="办公室", reason="核对现场")
     own = visits.start(laptop_b, visit["enterprise_id"], "routine", item_codes=["A1"], steward="王芳")
     visits.finish(laptop_b, own["id"])
     report = engine.sync(laptop_b, wang)

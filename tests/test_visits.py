@@ -88,9 +88,9 @@ def test_finish_locks_and_amendments_need_a_reason(profile: Profile, enterprise:
     with pytest.raises(VisitLocked, match="修订"):
         visits.answer(profile, visit["id"], b2, "compliant")
     with pytest.raises(VisitLocked):
-        visits.update_finding(profile, finding["id"], location="调漆间")
+        findings.update(profile, finding["id"], location="调漆间")
     visits.answer(profile, visit["id"], b2, "compliant", reason="现场已查,漏录")
-    visits.update_finding(profile, finding["id"], location="调漆间", reason="位置记错")
+    findings.update(profile, finding["id"], location="调漆间", reason="位置记错")
     answer_log = audit.for_entity(profile.db, "answer", _item(profile, visit, "B2")["answer_id"])
     assert answer_log[0]["reason"] == "现场已查,漏录"
     assert answer_log[0]["detail"]["after"]["result"] == "compliant"
@@ -210,13 +210,13 @@ def test_a_mistaken_finding_can_be_removed_while_the_visit_is_open(
     photos.import_photos(profile, [shot], photos.LinkTarget(visit_id=visit["id"], item_id=b1))
     finding = visits.create_finding(profile, visit["id"], b1)
     assert len(photos.links(profile, photos.LinkTarget(finding_id=finding["id"]))) == 1  # item photos go along
-    visits.delete_finding(profile, finding["id"])
+    findings.delete(profile, finding["id"])
     assert visits.findings_for_item(profile, visit["id"], b1) == []
     assert len(photos.links(profile, photos.LinkTarget(visit_id=visit["id"], item_id=b1))) == 1  # photo stays
     again = visits.create_finding(profile, visit["id"], b1)
     visits.finish(profile, visit["id"])
     with pytest.raises(VisitLocked, match="免于整改"):
-        visits.delete_finding(profile, again["id"])
+        findings.delete(profile, again["id"])
 
 
 def test_camera_folder_photos_are_assigned_to_items(profile: Profile, enterprise: dict, tmp_path) -> None:

@@ -69,6 +69,74 @@
     </message>
   </context>
   <context>
+    <name>DocumentController</name>
+    <message>
+      <location filename="../../steward/ui/document_controller.py" line="45" />
+      <source>问题台账</source>
+      <translation>Findings</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/document_controller.py" line="55" />
+      <source>整改通知书</source>
+      <translation>Rectification notice</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/document_controller.py" line="60" />
+      <source>巡查报告</source>
+      <translation>Visit report</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/document_controller.py" line="73" />
+      <source>正在生成 {title}…</source>
+      <translation>Making {title}…</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/document_controller.py" line="95" />
+      <source>英文版 English</source>
+      <translation>English version</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/document_controller.py" line="95" />
+      <source>巡查报告(英文)</source>
+      <translation>Visit report (English)</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/document_controller.py" line="113" />
+      <source>期间汇总</source>
+      <translation>Period summary</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/document_controller.py" line="124" />
+      <source>导出哪段时间的巡查</source>
+      <translation>Export the visits of which period</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/document_controller.py" line="130" />
+      <source>导出到文件夹</source>
+      <translation>Export to folder</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/document_controller.py" line="139" />
+      <source>正在导出…</source>
+      <translation>Exporting…</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/document_controller.py" line="139" />
+      <source>取消</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/document_controller.py" line="140" />
+      <source>批量导出</source>
+      <translation>Export</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/document_controller.py" line="159" />
+      <source>已导出 {n} 个文件到 {folder}</source>
+      <translation>Exported {n} files to {folder}</translation>
+    </message>
+  </context>
+  <context>
     <name>DocumentPreview</name>
     <message>
       <location filename="../../steward/ui/widgets/document_preview.py" line="47" />
@@ -1181,63 +1249,6 @@ An enterprise can have only one unfinished visit at a time. Resume it?</translat
       <location filename="../../steward/ui/main_window.py" line="367" />
       <source>出错了</source>
       <translation>Something went wrong</translation>
-    </message>
-    <message>
-      <location filename="../../steward/ui/main_window.py" line="378" />
-      <source>问题台账</source>
-      <translation>Findings</translation>
-    </message>
-    <message>
-      <location filename="../../steward/ui/main_window.py" line="384" />
-      <source>整改通知书</source>
-      <translation>Rectification notice</translation>
-    </message>
-    <message>
-      <location filename="../../steward/ui/main_window.py" line="386" />
-      <source>巡查报告</source>
-      <translation>Visit report</translation>
-    </message>
-    <message>
-      <location filename="../../steward/ui/main_window.py" line="400" />
-      <source>正在生成 {title}…</source>
-      <translation>Making {title}…</translation>
-    </message>
-    <message>
-      <location filename="../../steward/ui/main_window.py" line="420" />
-      <location filename="../../steward/ui/main_window.py" line="423" />
-      <source>期间汇总</source>
-      <translation>Period summary</translation>
-    </message>
-    <message>
-      <location filename="../../steward/ui/main_window.py" line="431" />
-      <source>导出哪段时间的巡查</source>
-      <translation>Export the visits of which period</translation>
-    </message>
-    <message>
-      <location filename="../../steward/ui/main_window.py" line="437" />
-      <source>导出到文件夹</source>
-      <translation>Export to folder</translation>
-    </message>
-    <message>
-      <location filename="../../steward/ui/main_window.py" line="446" />
-      <source>正在导出…</source>
-      <translation>Exporting…</translation>
-    </message>
-    <message>
-      <location filename="../../steward/ui/main_window.py" line="446" />
-      <source>取消</source>
-      <translation>Cancel</translation>
-    </message>
-    <message>
-      <location filename="../../steward/ui/main_window.py" line="447" />
-      <location filename="../../steward/ui/main_window.py" line="469" />
-      <source>批量导出</source>
-      <translation>Export</translation>
-    </message>
-    <message>
-      <location filename="../../steward/ui/main_window.py" line="465" />
-      <source>已导出 {n} 个文件到 {folder}</source>
-      <translation>Exported {n} files to {folder}</translation>
     </message>
     <message>
       <location filename="../../steward/ui/main_window.py" line="487" />

@@ -10,6 +10,7 @@ from steward.domain.errors import InvalidInput, NotFound
 from steward.domain.ids import new_id
 from steward.domain.pinyin import name_keys
 from steward.storage import enterprises as store
+from steward.storage import records
 from steward.storage.profile import Profile
 
 _TEXT_FIELDS = tuple(c for c in store.EDITABLE if c != "archived")
@@ -76,6 +77,8 @@ def get(profile: Profile, enterprise_id: str) -> dict[str, Any]:
     return row
 
 
-def listing(profile: Profile, query: str = "", limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+def listing(
+    profile: Profile, query: str = "", limit: int | None = None, offset: int = 0
+) -> list[records.EnterpriseListed]:
     """Enterprises with their open/overdue counts and last visit, for lists and the CLI."""
     return store.search(profile.db, today=clock.today().isoformat(), query=query, limit=limit, offset=offset)

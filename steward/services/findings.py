@@ -1,13 +1,15 @@
-"""Findings: their events (the truth), the state derived from them, and the figures the insurer reads."""
+"""Findings: what they say and its editing, their events (the truth), the state derived from them, and the figures
+the insurer reads. A finding is raised in a visit (services.visits.create_finding); from then on it is edited here."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from steward.domain import clock
-from steward.domain.errors import InvalidInput, NotFound
+from steward.domain.errors import InvalidInput, NotFound, VisitLocked
 from steward.domain.findings import (
     Figures,
     FindingEvent,
@@ -21,15 +23,19 @@ from steward.domain.findings import (
     overdue_days,
 )
 from steward.domain.ids import new_id
-from steward.domain.labels import EventKind, FindingStatus, Severity
-from steward.services import settings
+from steward.domain.labels import EventKind, FindingStatus, Severity, VisitStatus
+from steward.services import amendments, settings
 from steward.storage import findings as store
+from steward.storage import records
+from steward.storage import templates as template_store
+from steward.storage import visits as visits_store
 from steward.storage.profile import Profile
 
 _EVENT_KINDS = {kind.value: kind for kind in EventKind}  # a dict look-up: EventKind(value) is slow in bulk reads
 
 
-def event_from_row(row: dict[str, Any]) -> FindingEvent:
+def event_from_row(row: Mapping[str, Any]) -> FindingEvent:
+    """A row of finding_events (records.FindingEvent, or one read elsewhere) parsed for the domain's rules."""
     return FindingEvent(
         id=row["id"],
         finding_id=row["finding_id"],
@@ -52,7 +58,7 @@ def refresh_state(profile: Profile, finding_id: str) -> FindingState:
     state = derive_state(event_from_row(r) for r in store.events(profile.db, finding_id))
     finding = store.get(profile.db, finding_id)
     # A row written without its own deadline kept apart (pulled, or made before it was) has it in `deadline`.
-    own = finding["original_deadline"] if finding and finding["original_deadline"] else (finding or {}).get("deadline")
+    own = (finding["original_deadline"] or finding["deadline"]) if finding else None
     due = current_deadline(_day(own), state)
     store.update_fields(
         profile.db,
@@ -79,7 +85,7 @@ def add_event(
     visit_id: str | None = None,
     event_id: str | None = None,
     new_deadline: date | None = None,
-) -> dict[str, Any]:
+) -> records.FindingEvent:
     """Append an event. `new_deadline` only with 部分整改: the date the rest is due, not before the event's day."""
     kind = EventKind(kind)
     finding = get(profile, finding_id)
@@ -102,7 +108,7 @@ def add_event(
         raise InvalidInput("只有已闭环(已整改或免于整改)的问题才能重新打开。", "Only a closed finding can be reopened.")
     if kind in (EventKind.WAIVED, EventKind.RECTIFICATION_REPORTED) and closed:
         raise InvalidInput("该问题已闭环;如需继续跟踪,请先重新打开。", "The finding is closed; reopen it first.")
-    event = {
+    event: records.FindingEvent = {
         "id": event_id or new_id(),
         "finding_id": finding["id"],
         "kind": kind.value,
@@ -118,7 +124,7 @@ def add_event(
     return event
 
 
-def get(profile: Profile, finding_id: str) -> dict[str, Any]:
+def get(profile: Profile, finding_id: str) -> records.FindingInContext:
     row = store.get(profile.db, finding_id)
     if row is None:
         raise NotFound(f"找不到问题:{finding_id}", f"No such finding: {finding_id}")
@@ -127,8 +133,8 @@ def get(profile: Profile, finding_id: str) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class FindingDetail:
-    finding: dict[str, Any]
-    events: list[dict[str, Any]]
+    finding: records.FindingInContext
+    events: list[records.FindingEvent]
     status: FindingStatus
     overdue_days: int
     days_to_close: int | None
@@ -160,7 +166,7 @@ def listing(
     limit: int | None = None,
     offset: int = 0,
     today: date | None = None,
-) -> list[dict[str, Any]]:
+) -> list[records.FindingListed]:
     return store.search(
         profile.db,
         today=(today or clock.today()).isoformat(),
@@ -175,12 +181,12 @@ def listing(
     )
 
 
-def open_for_recheck(profile: Profile, enterprise_id: str, visit_id: str | None = None) -> list[dict[str, Any]]:
+def open_for_recheck(profile: Profile, enterprise_id: str, visit_id: str | None = None) -> list[records.FindingOfVisit]:
     """Every finding still open at the enterprise, except those raised in this very visit."""
     return store.open_for_enterprise(profile.db, enterprise_id, before_visit=visit_id)
 
 
-def _summary(row: dict[str, Any], today: date) -> FindingSummary:
+def _summary(row: records.FindingFacts, today: date) -> FindingSummary:
     status = FindingStatus(row["status"])
     state = FindingState(status, clock.from_text(row["closed_at"]) if row["closed_at"] else None)
     deadline = date.fromisoformat(row["deadline"]) if row["deadline"] else None
@@ -193,7 +199,7 @@ def _summary(row: dict[str, Any], today: date) -> FindingSummary:
     )
 
 
-def _figures_from(row: dict[str, Any]) -> Figures:
+def _figures_from(row: records.FigureCounts) -> Figures:
     return Figures(
         found=row["found"], rectified=row["rectified"], waived=row["waived"], open=row["open"], overdue=row["overdue"]
     )
@@ -214,3 +220,108 @@ def figures_replayed(profile: Profile, today: date | None = None) -> Figures:
     """The same figures computed by the domain rule from each finding (slow; proves the SQL agrees)."""
     day = today or clock.today()
     return figures(_summary(r, day) for r in store.summaries(profile.db))
+
+
+# -- what a finding says: prefilled from its checklist item, edited while its visit is open, amended after ----------
+EditableField = Literal["location", "description", "basis", "severity", "requirement", "deadline"]
+EDITABLE_FIELDS: tuple[EditableField, ...] = ("location", "description", "basis", "severity", "requirement", "deadline")
+
+
+def default_requirement(item: Mapping[str, Any] | None) -> str:
+    if item and item.get("requirement"):
+        return str(item["requirement"])  # the checklist's own 整改要求 for this item
+    if item and item["basis"]:
+        return f"按照{item['basis']}的要求整改到位，并提交整改前后照片。"
+    return "按要求整改到位，并提交整改前后照片。"
+
+
+def default_description(item: Mapping[str, Any] | None) -> str:
+    """The item's problem wording (what is wrong); the requirement's text only for a checklist without one, since
+    an unedited requirement states compliance as if it were the problem."""
+    if not item:
+        return ""
+    return str(item.get("problem") or item["text_zh"])
+
+
+def _visit(profile: Profile, visit_id: str) -> records.VisitOfEnterprise:
+    visit = visits_store.get(profile.db, visit_id)
+    if visit is None:
+        raise NotFound(f"找不到巡查记录:{visit_id}", f"No such visit: {visit_id}")
+    return visit
+
+
+def confirm_description(
+    profile: Profile, visit_id: str, finding_id: str, at: datetime | None = None
+) -> records.FindingInContext:
+    """The steward read the prefilled 问题描述 and says it describes what they saw (kept on the finding, while its
+    visit is open: after that the finding says what it said)."""
+    finding = store.get(profile.db, finding_id)
+    if finding is None or finding["visit_id"] != visit_id:
+        raise NotFound(f"本次巡查中找不到问题:{finding_id}", f"No such finding in this visit: {finding_id}")
+    amendments.require_change_allowed(_visit(profile, visit_id), None)
+    store.update_fields(profile.db, finding_id, {"description_confirmed_at": clock.to_text(at or clock.now())})
+    return store.get(profile.db, finding_id) or finding
+
+
+def description_untouched(profile: Profile, finding: records.Finding) -> bool:
+    """Still the checklist's wording, neither edited nor confirmed."""
+    item = template_store.item(profile.db, finding["item_id"]) if finding["item_id"] else None
+    confirmed = bool(finding.get("description_confirmed_at"))
+    return bool(item) and finding["description"] == default_description(item) and not confirmed
+
+
+def delete(profile: Profile, finding_id: str) -> None:
+    """Undo a finding recorded by mistake. Only while its visit is open: after that it is history."""
+    finding = store.get(profile.db, finding_id)
+    if finding is None:
+        return
+    visit = _visit(profile, finding["visit_id"])
+    if visit["status"] != VisitStatus.IN_PROGRESS:
+        raise VisitLocked(
+            "巡查已完成，问题不能删除；如属误记，请以免于整改并注明理由的方式处理。",
+            "The visit is finished; a finding cannot be deleted. Waive it with a reason instead.",
+        )
+    store.delete_unfinished(profile.db, finding_id)
+
+
+def update(profile: Profile, finding_id: str, *, reason: str | None = None, **changes: Any) -> records.FindingInContext:
+    """Change what a finding says (while its visit is open, or as an amendment with a reason)."""
+    finding = store.get(profile.db, finding_id)
+    if finding is None:
+        raise NotFound(f"找不到问题:{finding_id}", f"No such finding: {finding_id}")
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidInput(f"不能修改:{', '.join(sorted(unknown))}", f"Cannot change: {', '.join(sorted(unknown))}")
+    visit = _visit(profile, finding["visit_id"])
+    amendment = amendments.require_change_allowed(visit, reason)
+    clean: dict[str, Any] = {}
+    for key, value in changes.items():
+        if key == "severity":
+            clean[key] = Severity(value).value
+        elif key == "deadline":
+            clean[key] = value.isoformat() if isinstance(value, date) else date.fromisoformat(str(value)).isoformat()
+        else:
+            clean[key] = str(value).strip()
+    if "description" in clean and not clean["description"]:
+        raise InvalidInput("问题描述不能为空。", "The description must not be empty.")
+    if not clean:
+        return finding
+    # The finding's own deadline is what is edited; the one it is due now follows (a later 部分整改 still wins).
+    before = {**finding, "deadline": finding["original_deadline"] or finding["deadline"]}
+    stored = {("original_deadline" if k == "deadline" else k): v for k, v in clean.items()}
+    stored["updated_at"] = clock.to_text(clock.now())
+    with profile.db.write():
+        store.update_fields(profile.db, finding_id, stored)
+        if "deadline" in clean:
+            refresh_state(profile, finding_id)
+        if amendment:
+            amendments.record(
+                profile,
+                visit["id"],
+                "finding",
+                finding_id,
+                "amend",
+                reason or "",
+                {"before": {k: before[k] for k in changes}, "after": {k: clean[k] for k in changes}},
+            )
+    return store.get(profile.db, finding_id) or finding

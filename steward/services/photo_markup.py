@@ -16,8 +16,8 @@ from steward.domain.ids import new_id
 from steward.domain.labels import VisitStatus
 from steward.domain.markup import Shape, Tool, from_json, parse, to_json
 from steward.resources import resource
-from steward.services import settings, visits
-from steward.storage import audit
+from steward.services import amendments, settings
+from steward.storage import audit, records
 from steward.storage import photo_markup as store
 from steward.storage import photos as photos_store
 from steward.storage.blob_files import atomic_write
@@ -29,7 +29,7 @@ TEXT_BACKING = (255, 255, 255, 200)
 MARKED_QUALITY = 88
 
 
-def _photo(profile: Profile, sha256: str) -> dict[str, Any]:
+def _photo(profile: Profile, sha256: str) -> records.Photo:
     row = photos_store.get(profile.db, sha256)
     if row is None:
         raise NotFound("找不到这张照片。", f"No such photo: {sha256}")
@@ -87,7 +87,7 @@ def _write_thumb(profile: Profile, marked: str, jpeg: bytes) -> None:
     atomic_write(profile.photos.thumb_path(marked), out.getvalue())
 
 
-def save(profile: Profile, sha256: str, items: list[dict[str, Any]], reason: str | None = None) -> dict[str, Any]:
+def save(profile: Profile, sha256: str, items: list[dict[str, Any]], reason: str | None = None) -> records.PhotoMarkup:
     """Keep the markup and draw its marked copy. A photo shown on a finished visit is evidence of a record: changing
     its markup is an amendment (a reason, audited on each such visit) or is refused, as every change to a finished
     visit is. An empty list removes the markup (documents print the photo as taken)."""
@@ -95,7 +95,7 @@ def save(profile: Profile, sha256: str, items: list[dict[str, Any]], reason: str
     parsed = parse(items, photo["width"], photo["height"])
     finished = [v for v in store.visits_showing(profile.db, sha256) if v["status"] != VisitStatus.IN_PROGRESS]
     for visit in finished:
-        visits._require_change_allowed(profile, visit, reason)
+        amendments.require_change_allowed(visit, reason)
     before = store.current(profile.db, sha256)
     marked = None
     if parsed:
@@ -103,7 +103,7 @@ def save(profile: Profile, sha256: str, items: list[dict[str, Any]], reason: str
         marked = hashlib.sha256(jpeg).hexdigest()
         profile.photos.write_blob(marked, "jpg", jpeg)  # the file first: a row never names a file not yet there
         _write_thumb(profile, marked, jpeg)  # what the photo strips show from now on
-    row = {
+    row: records.PhotoMarkup = {
         "id": new_id(),
         "sha256": sha256,
         "shapes": to_json(parsed),
@@ -133,7 +133,7 @@ def save(profile: Profile, sha256: str, items: list[dict[str, Any]], reason: str
     return row
 
 
-def render(profile: Profile, photo: dict[str, Any], shapes: list[Shape]) -> bytes:
+def render(profile: Profile, photo: records.Photo, shapes: list[Shape]) -> bytes:
     """The marked copy as JPEG bytes, drawn on the stored report rendition (already upright)."""
     from PIL import Image, ImageDraw, ImageFilter, ImageFont  # with the first markup, not with the app
 

@@ -16,6 +16,7 @@ from steward.domain.ids import new_id
 from steward.domain.labels import VisitStatus
 from steward.storage import findings as findings_store
 from steward.storage import photos as store
+from steward.storage import records
 from steward.storage import visits as visits_store
 from steward.storage.photo_store import PHOTO_SUFFIXES, PhotoStore
 from steward.storage.profile import Profile
@@ -174,7 +175,7 @@ def import_photos(
                     continue
                 if skip_already_in_visit:
                     in_visit.add(prepared.sha256)  # the same picture twice in one folder counts once
-                link = {
+                link: records.PhotoLink = {
                     "id": new_id(),
                     "sha256": prepared.sha256,
                     "visit_id": target.visit_id,
@@ -191,7 +192,7 @@ def import_photos(
     return report
 
 
-def remove_link(profile: Profile, link_id: str) -> dict[str, Any]:
+def remove_link(profile: Profile, link_id: str) -> records.PhotoLink:
     """Detach a photo; the returned row restores it (undo). The file stays: other links may share it."""
     row = store.get_link(profile.db, link_id)
     if row is None:
@@ -206,11 +207,11 @@ def remove_link(profile: Profile, link_id: str) -> dict[str, Any]:
     return row
 
 
-def restore_link(profile: Profile, row: dict[str, Any]) -> None:
+def restore_link(profile: Profile, row: records.PhotoLink) -> None:
     store.link(profile.db, row)
 
 
-def unassigned(profile: Profile, visit_id: str) -> list[dict[str, Any]]:
+def unassigned(profile: Profile, visit_id: str) -> list[records.LinkedPhoto]:
     return store.unassigned_in_visit(profile.db, visit_id)
 
 
@@ -223,7 +224,7 @@ def assign_to_item(profile: Profile, link_id: str, visit_id: str, item_id: str) 
     store.assign(profile.db, link_id, item_id, found[0]["id"] if found else None)
 
 
-def links(profile: Profile, target: LinkTarget) -> list[dict[str, Any]]:
+def links(profile: Profile, target: LinkTarget) -> list[records.LinkedPhoto]:
     return store.links_for(
         profile.db,
         visit_id=target.visit_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,6 +13,7 @@ from steward.domain import clock
 from steward.domain.errors import NotFound
 from steward.domain.labels import Severity
 from steward.resources import checklists_dir
+from steward.storage import records
 from steward.storage import settings as settings_store
 from steward.storage import templates as store
 from steward.storage.profile import Profile
@@ -22,7 +24,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ImportOutcome:
-    template: dict[str, Any]
+    template: Mapping[str, Any]
     created: bool  # False: the same content was already the latest version
 
 
@@ -112,7 +114,7 @@ def install_bundled(profile: Profile) -> list[ImportOutcome]:
     return outcomes
 
 
-def listing(profile: Profile) -> list[dict[str, Any]]:
+def listing(profile: Profile) -> list[records.TemplateListed]:
     return store.list_all(profile.db)
 
 
@@ -125,7 +127,7 @@ def latest(profile: Profile, code: str) -> dict[str, Any]:
 
 def version_items(
     profile: Profile, code: str, version: int | None = None
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+) -> tuple[Mapping[str, Any], list[dict[str, Any]]]:
     """A template version (the latest unless `version` is given) and its items in order."""
     row = latest(profile, code) if version is None else store.version(profile.db, code, version)
     if row is None:
@@ -133,5 +135,5 @@ def version_items(
     return row, store.items(profile.db, row["id"])
 
 
-def deadline_days(template_row: dict[str, Any], severity: Severity) -> int:
+def deadline_days(template_row: Mapping[str, Any], severity: Severity) -> int:
     return int(template_row[f"deadline_{severity.value}"])

@@ -8,41 +8,45 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from steward.domain import clock
-from steward.domain.errors import InvalidInput, NotFound, VisitLocked
+from steward.domain.errors import InvalidInput, NotFound
 from steward.domain.ids import new_id
 from steward.domain.labels import AnswerResult, EventKind, Severity, VisitKind, VisitStatus
-from steward.services import enterprises, settings
+from steward.services import amendments, enterprises, findings, settings
 from steward.services import templates as template_service
-from steward.services.findings import add_event, refresh_state
-from steward.storage import audit
 from steward.storage import findings as findings_store
 from steward.storage import photos as photos_store
+from steward.storage import records
 from steward.storage import settings as settings_store
 from steward.storage import templates as template_store
 from steward.storage import visits as store
 from steward.storage.profile import Profile
 
 DEFAULT_TEMPLATE = "craft"
-_FINDING_FIELDS = ("location", "description", "basis", "severity", "requirement", "deadline")
 
 
 def _stamp(at: datetime | None) -> str:
     return clock.to_text(at or clock.now())
 
 
-def get(profile: Profile, visit_id: str) -> dict[str, Any]:
+def lookup(profile: Profile, visit_id: str) -> records.VisitOfEnterprise:
     row = store.get(profile.db, visit_id)
     if row is None:
         raise NotFound(f"找不到巡查记录:{visit_id}", f"No such visit: {visit_id}")
     return row
 
 
+def get(profile: Profile, visit_id: str) -> dict[str, Any]:
+    """The visit as a plain dict, for code that takes one (services.documents, exports, ratings); `lookup` is the
+    same row typed."""
+    return dict(lookup(profile, visit_id))
+
+
 class DraftExists(InvalidInput):
     """The enterprise has a visit in progress already: one draft per enterprise (continue it, or finish it first)."""
 
-    def __init__(self, draft: dict[str, Any], enterprise_name: str) -> None:
+    def __init__(self, draft: records.VisitListed, enterprise_name: str) -> None:
         started = clock.from_text(draft["started_at"]).astimezone().strftime("%Y-%m-%d %H:%M")
-        answered, total = draft.get("answered", 0), draft.get("item_count", 0)
+        answered, total = draft["answered"], draft["item_count"]
         super().__init__(
             f"{enterprise_name} 已有一次未完成的巡查({started} 开始,已检查 {answered}/{total} 项)。"
             "每家企业同时只能有一次未完成的巡查:请继续这次巡查,或先将其完成。",
@@ -69,14 +73,14 @@ def start(
     steward: str | None = None,
     at: datetime | None = None,
     resume_draft: bool = False,
-) -> dict[str, Any]:
+) -> records.VisitOfEnterprise:
     """Begin a visit on the enterprise's current checklist; `item_codes` picks a subset (routine visits).
     One draft per enterprise: while it has a visit in progress, that one is returned (`resume_draft`) or
     DraftExists is raised."""
     with profile.db.write():  # the check and the new visit in one transaction: no second draft slips in between
         draft = draft_of_enterprise(profile, enterprise_id)
         if draft is not None and resume_draft:
-            return get(profile, draft["id"])
+            return lookup(profile, draft["id"])
         require_no_draft(profile, enterprise_id)
         return _start(profile, enterprise_id, kind, item_codes, template_code, steward, at)
 
@@ -89,7 +93,7 @@ def _start(
     template_code: str | None,
     steward: str | None,
     at: datetime | None,
-) -> dict[str, Any]:
+) -> records.VisitOfEnterprise:
     try:
         kind = VisitKind(kind)
     except ValueError:
@@ -123,35 +127,7 @@ def _start(
         "updated_at": stamp,
     }
     store.insert(profile.db, visit, [i["id"] for i in items])
-    return get(profile, visit["id"])
-
-
-def _require_change_allowed(profile: Profile, visit: dict[str, Any], reason: str | None) -> bool:
-    """True when the change is an amendment of a finished visit (and so must be audited)."""
-    if visit["status"] == VisitStatus.IN_PROGRESS:
-        return False
-    if not (reason and reason.strip()):
-        raise VisitLocked(
-            "这次巡查已完成并锁定;如需更改,请以“修订”方式进行并填写理由。",
-            "This visit is finished and locked; changes must be amendments with a reason.",
-        )
-    return True
-
-
-def _audit(
-    profile: Profile, visit_id: str, entity: str, entity_id: str, action: str, reason: str, detail: dict[str, Any]
-) -> None:
-    audit.record(
-        profile.db,
-        id=new_id(),
-        at=_stamp(None),
-        actor=settings.get(profile, settings.STEWARD_NAME),
-        entity=entity,
-        entity_id=entity_id,
-        action=action,
-        reason=reason.strip(),
-        detail={"visit_id": visit_id, **detail},
-    )
+    return lookup(profile, visit["id"])
 
 
 def answer(
@@ -163,15 +139,15 @@ def answer(
     *,
     reason: str | None = None,
     at: datetime | None = None,
-) -> dict[str, Any]:
+) -> records.Answer:
     """Record (or clear, with result None) the answer to one item; saved at once."""
-    visit = get(profile, visit_id)
-    amendment = _require_change_allowed(profile, visit, reason)
+    visit = lookup(profile, visit_id)
+    amendment = amendments.require_change_allowed(visit, reason)
     if not store.covers_item(profile.db, visit_id, item_id):
         raise InvalidInput("该检查项不在本次巡查范围内。", "This item is not part of the visit.")
     value = AnswerResult(result).value if result else None
     before = store.answer(profile.db, visit_id, item_id)
-    row = {
+    row: records.Answer = {
         "id": before["id"] if before else new_id(),
         "visit_id": visit_id,
         "item_id": item_id,
@@ -183,7 +159,7 @@ def answer(
         store.upsert_answer(profile.db, row)
         store.set_fields(profile.db, visit_id, {"updated_at": row["updated_at"]})
         if amendment:
-            _audit(
+            amendments.record(
                 profile,
                 visit_id,
                 "answer",
@@ -196,22 +172,6 @@ def answer(
                 },
             )
     return row
-
-
-def _default_requirement(item: dict[str, Any] | None) -> str:
-    if item and item.get("requirement"):
-        return str(item["requirement"])  # the checklist's own 整改要求 for this item
-    if item and item["basis"]:
-        return f"按照{item['basis']}的要求整改到位，并提交整改前后照片。"
-    return "按要求整改到位，并提交整改前后照片。"
-
-
-def default_description(item: dict[str, Any] | None) -> str:
-    """The item's problem wording (what is wrong); the requirement's text only for a checklist without one, since
-    an unedited requirement states compliance as if it were the problem."""
-    if not item:
-        return ""
-    return str(item.get("problem") or item["text_zh"])
 
 
 def create_finding(
@@ -227,15 +187,15 @@ def create_finding(
     deadline: date | None = None,
     reason: str | None = None,
     at: datetime | None = None,
-) -> dict[str, Any]:
+) -> records.Finding:
     """A finding, prefilled from the item (description, basis, severity, requirement, deadline by severity)."""
-    visit = get(profile, visit_id)
-    amendment = _require_change_allowed(profile, visit, reason)
+    visit = lookup(profile, visit_id)
+    amendment = amendments.require_change_allowed(visit, reason)
     item = template_store.item(profile.db, item_id) if item_id else None
     if item_id and item is None:
         raise NotFound(f"找不到检查项:{item_id}", f"No such checklist item: {item_id}")
     sev = Severity(severity) if severity else Severity(item["severity"]) if item else Severity.GENERAL
-    text = (description if description is not None else default_description(item)).strip()
+    text = (description if description is not None else findings.default_description(item)).strip()
     if not text:
         raise InvalidInput("问题描述不能为空。", "The description must not be empty.")
     moment = at or clock.now()
@@ -244,7 +204,7 @@ def create_finding(
         days = template_service.deadline_days(template, sev) if template else 7
         deadline = clock.local_date(moment) + timedelta(days=days)
     stamp = clock.to_text(moment)
-    finding = {
+    finding: records.Finding = {
         "id": new_id(),
         "enterprise_id": visit["enterprise_id"],
         "visit_id": visit_id,
@@ -253,7 +213,7 @@ def create_finding(
         "description": text,
         "basis": (basis if basis is not None else (item["basis"] if item else "")).strip(),
         "severity": sev.value,
-        "requirement": (requirement if requirement is not None else _default_requirement(item)).strip(),
+        "requirement": (requirement if requirement is not None else findings.default_requirement(item)).strip(),
         "deadline": deadline.isoformat(),
         "original_deadline": deadline.isoformat(),
         "created_at": stamp,
@@ -261,9 +221,12 @@ def create_finding(
         "status": "open",
         "closed_at": None,
         "updated_at": stamp,
+        "description_confirmed_at": None,
     }
     with profile.db.write():
-        findings_store.insert(profile.db, finding)
+        # Unconfirmed is the column's default: the row is written without it, as before (and as a profile being
+        # migrated from before 0016 takes it).
+        findings_store.insert(profile.db, {k: v for k, v in finding.items() if k != "description_confirmed_at"})
         findings_store.insert_event(
             profile.db,
             {
@@ -279,26 +242,26 @@ def create_finding(
         if item_id:
             photos_store.attach_item_photos_to_finding(profile.db, visit_id, item_id, finding["id"])
         if amendment:
-            _audit(
+            amendments.record(
                 profile,
                 visit_id,
                 "finding",
                 finding["id"],
                 "amend_create",
                 reason or "",
-                {"after": {k: finding[k] for k in _FINDING_FIELDS}},
+                {"after": {k: finding[k] for k in findings.EDITABLE_FIELDS}},
             )
     return finding
 
 
-def findings_for_item(profile: Profile, visit_id: str, item_id: str) -> list[dict[str, Any]]:
+def findings_for_item(profile: Profile, visit_id: str, item_id: str) -> list[records.Finding]:
     return findings_store.for_item_in_visit(profile.db, visit_id, item_id)
 
 
-def earlier_open_findings_for_item(profile: Profile, visit_id: str, item_id: str) -> list[dict[str, Any]]:
+def earlier_open_findings_for_item(profile: Profile, visit_id: str, item_id: str) -> list[records.FindingOfVisit]:
     """Findings on this item still open from earlier visits: marking it 不合格 again is most often the same problem,
     to be re-checked as 仍未整改 rather than found a second time."""
-    visit = get(profile, visit_id)
+    visit = lookup(profile, visit_id)
     return [
         f
         for f in findings_store.open_for_enterprise(profile.db, visit["enterprise_id"], visit_id)
@@ -308,29 +271,11 @@ def earlier_open_findings_for_item(profile: Profile, visit_id: str, item_id: str
 
 def still_not_rectified(
     profile: Profile, visit_id: str, item_id: str, finding_id: str, note: str = ""
-) -> dict[str, Any]:
+) -> records.FindingEvent:
     """The item is not compliant because an earlier finding is still not rectified: answer the item and re-check
     that finding as 未整改, instead of opening a duplicate."""
     answer(profile, visit_id, item_id, AnswerResult.NOT_COMPLIANT)
     return recheck(profile, visit_id, finding_id, EventKind.RECHECK_NOT_RECTIFIED, note)
-
-
-def confirm_description(profile: Profile, visit_id: str, finding_id: str, at: datetime | None = None) -> dict[str, Any]:
-    """The steward read the prefilled 问题描述 and says it describes what they saw (kept on the finding, while its
-    visit is open: after that the finding says what it said)."""
-    finding = findings_store.get(profile.db, finding_id)
-    if finding is None or finding["visit_id"] != visit_id:
-        raise NotFound(f"本次巡查中找不到问题:{finding_id}", f"No such finding in this visit: {finding_id}")
-    _require_change_allowed(profile, get(profile, visit_id), None)
-    findings_store.update_fields(profile.db, finding_id, {"description_confirmed_at": _stamp(at)})
-    return findings_store.get(profile.db, finding_id) or finding
-
-
-def description_untouched(profile: Profile, finding: dict[str, Any]) -> bool:
-    """Still the checklist's wording, neither edited nor confirmed."""
-    item = template_store.item(profile.db, finding["item_id"]) if finding["item_id"] else None
-    confirmed = bool(finding.get("description_confirmed_at"))
-    return bool(item) and finding["description"] == default_description(item) and not confirmed
 
 
 def finish_warnings(profile: Profile, visit_id: str) -> list[str]:
@@ -340,7 +285,7 @@ def finish_warnings(profile: Profile, visit_id: str) -> list[str]:
     no_place = [f["item_code"] or "—" for f in new if not f["location"].strip()]
     if no_place:
         warnings.append(f"问题未填写位置:{'、'.join(no_place)}")
-    untouched = [f["item_code"] or "—" for f in new if description_untouched(profile, f)]
+    untouched = [f["item_code"] or "—" for f in new if findings.description_untouched(profile, f)]
     if untouched:
         warnings.append(f"问题描述仍是检查表原文,未确认或修改:{'、'.join(untouched)}")
     pending = [r for r in recheck_list(profile, visit_id) if r["outcome"] is None]
@@ -355,7 +300,7 @@ def finish_warnings(profile: Profile, visit_id: str) -> list[str]:
 
 def last_results(profile: Profile, visit_id: str) -> dict[str, str]:
     """Each item's answer at the enterprise's last finished visit that checked it, by item code."""
-    visit = get(profile, visit_id)
+    visit = lookup(profile, visit_id)
     return store.last_results(profile.db, visit["enterprise_id"], visit_id)
 
 
@@ -368,35 +313,32 @@ def answer_rest_compliant(profile: Profile, visit_id: str) -> int:
     return len(rest)
 
 
-def draft_of_enterprise(profile: Profile, enterprise_id: str) -> dict[str, Any] | None:
+def draft_of_enterprise(profile: Profile, enterprise_id: str) -> records.VisitListed | None:
     """The enterprise's visit still in progress, if any: one draft per enterprise."""
     return next((v for v in store.in_progress(profile.db) if v["enterprise_id"] == enterprise_id), None)
 
 
 def findings_of_visit(profile: Profile, visit_id: str) -> list[dict[str, Any]]:
-    return findings_store.for_visit(profile.db, visit_id)
+    """The findings raised in the visit as plain dicts, for code that takes them so (services.documents)."""
+    return [dict(f) for f in findings_store.for_visit(profile.db, visit_id)]
 
 
-def delete_finding(profile: Profile, finding_id: str) -> None:
-    """Undo a finding recorded by mistake. Only while its visit is open: after that it is history."""
-    finding = findings_store.get(profile.db, finding_id)
-    if finding is None:
-        return
-    visit = get(profile, finding["visit_id"])
-    if visit["status"] != VisitStatus.IN_PROGRESS:
-        raise VisitLocked(
-            "巡查已完成，问题不能删除；如属误记，请以免于整改并注明理由的方式处理。",
-            "The visit is finished; a finding cannot be deleted. Waive it with a reason instead.",
-        )
-    findings_store.delete_unfinished(profile.db, finding_id)
+class Recheck(records.FindingOfVisit):
+    """An earlier visit's finding to re-check in this visit, with this visit's latest outcome (None: not yet
+    re-checked; the note is then the draft typed so far) and how many days it is overdue."""
+
+    outcome: str | None
+    outcome_event_id: str | None
+    outcome_note: str
+    overdue_days: int
 
 
-def recheck_list(profile: Profile, visit_id: str, today: date | None = None) -> list[dict[str, Any]]:
+def recheck_list(profile: Profile, visit_id: str, today: date | None = None) -> list[Recheck]:
     """Findings of earlier visits to re-check in this one: those still open, and those already re-checked here
     (with this visit's latest outcome and its event id, to which after-photos belong)."""
-    visit = get(profile, visit_id)
+    visit = lookup(profile, visit_id)
     day = (today or clock.today()).isoformat()
-    outcomes: dict[str, dict[str, Any]] = {}
+    outcomes: dict[str, records.FindingEvent] = {}
     for recorded in findings_store.events_in_visit(profile.db, visit_id):
         if recorded["kind"].startswith("recheck_"):
             outcomes[recorded["finding_id"]] = recorded
@@ -406,7 +348,7 @@ def recheck_list(profile: Profile, visit_id: str, today: date | None = None) -> 
         closed = findings_store.get(profile.db, finding_id)
         if closed:
             rows[finding_id] = closed
-    listed = []
+    listed: list[Recheck] = []
     for row in sorted(rows.values(), key=lambda r: (r["deadline"] or "", r["created_at"])):
         event = outcomes.get(row["id"])
         overdue = 0
@@ -434,8 +376,8 @@ def _recheck_draft_key(visit_id: str) -> str:
 def save_recheck_note(profile: Profile, visit_id: str, finding_id: str, note: str) -> None:
     """Keep a re-check comment as it is typed: on this visit's outcome once one is chosen (still a draft while the
     visit is open, so changing it rewrites nothing anyone has seen), before that as a draft of the visit."""
-    visit = get(profile, visit_id)
-    _require_change_allowed(profile, visit, None)
+    visit = lookup(profile, visit_id)
+    amendments.require_change_allowed(visit, None)
     note = note.strip()
     outcome = None
     for event in findings_store.events_in_visit(profile.db, visit_id):
@@ -456,7 +398,7 @@ def remember_position(profile: Profile, visit_id: str, position: str) -> None:
     settings_store.put(profile.db, _RESUME_KEY, {"visit_id": visit_id, "position": position})
 
 
-def resume_point(profile: Profile) -> tuple[dict[str, Any], str | None] | None:
+def resume_point(profile: Profile) -> tuple[records.VisitListed, str | None] | None:
     """The visit left in progress (the most recent), and the position last shown in it."""
     open_visits = store.in_progress(profile.db)
     if not open_visits:
@@ -468,49 +410,6 @@ def resume_point(profile: Profile) -> tuple[dict[str, Any], str | None] | None:
     return open_visits[0], None
 
 
-def update_finding(profile: Profile, finding_id: str, *, reason: str | None = None, **changes: Any) -> dict[str, Any]:
-    """Change what a finding says (while its visit is open, or as an amendment with a reason)."""
-    finding = findings_store.get(profile.db, finding_id)
-    if finding is None:
-        raise NotFound(f"找不到问题:{finding_id}", f"No such finding: {finding_id}")
-    unknown = set(changes) - set(_FINDING_FIELDS)
-    if unknown:
-        raise InvalidInput(f"不能修改:{', '.join(sorted(unknown))}", f"Cannot change: {', '.join(sorted(unknown))}")
-    visit = get(profile, finding["visit_id"])
-    amendment = _require_change_allowed(profile, visit, reason)
-    clean: dict[str, Any] = {}
-    for key, value in changes.items():
-        if key == "severity":
-            clean[key] = Severity(value).value
-        elif key == "deadline":
-            clean[key] = value.isoformat() if isinstance(value, date) else date.fromisoformat(str(value)).isoformat()
-        else:
-            clean[key] = str(value).strip()
-    if "description" in clean and not clean["description"]:
-        raise InvalidInput("问题描述不能为空。", "The description must not be empty.")
-    if not clean:
-        return finding
-    # The finding's own deadline is what is edited; the one it is due now follows (a later 部分整改 still wins).
-    before = {**finding, "deadline": finding["original_deadline"] or finding["deadline"]}
-    stored = {("original_deadline" if k == "deadline" else k): v for k, v in clean.items()}
-    stored["updated_at"] = _stamp(None)
-    with profile.db.write():
-        findings_store.update_fields(profile.db, finding_id, stored)
-        if "deadline" in clean:
-            refresh_state(profile, finding_id)
-        if amendment:
-            _audit(
-                profile,
-                visit["id"],
-                "finding",
-                finding_id,
-                "amend",
-                reason or "",
-                {"before": {k: before[k] for k in changes}, "after": {k: clean[k] for k in changes}},
-            )
-    return findings_store.get(profile.db, finding_id) or finding
-
-
 def recheck(
     profile: Profile,
     visit_id: str,
@@ -520,15 +419,15 @@ def recheck(
     at: datetime | None = None,
     *,
     new_deadline: date | None = None,
-) -> dict[str, Any]:
+) -> records.FindingEvent:
     """Re-check an open finding during a visit: rectified, partly (with the new deadline agreed for the rest, from
     which the finding is due) or not rectified."""
     kind = EventKind(outcome)
     if kind not in (EventKind.RECHECK_RECTIFIED, EventKind.RECHECK_PARTLY, EventKind.RECHECK_NOT_RECTIFIED):
         raise InvalidInput("复查结论只能是：已整改、部分整改、未整改。", "A re-check is rectified, partly or not.")
-    visit = get(profile, visit_id)
-    _require_change_allowed(profile, visit, None)
-    return add_event(
+    visit = lookup(profile, visit_id)
+    amendments.require_change_allowed(visit, None)
+    return findings.add_event(
         profile, finding_id, kind, note=note, by=visit["steward"], at=at, visit_id=visit_id, new_deadline=new_deadline
     )
 
@@ -543,14 +442,14 @@ def sign(
     refused: bool = False,
     witness: str = "",
     at: datetime | None = None,
-) -> dict[str, Any]:
+) -> records.Signature:
     """A signature as a PNG drawn on the pad, or a refusal to sign recorded with a witness."""
     if role not in ("steward", "representative"):
         raise InvalidInput(
             "签名角色只能是检查人员或企业代表。", "A signature is the steward's or the representative's."
         )
-    visit = get(profile, visit_id)
-    _require_change_allowed(profile, visit, None)
+    visit = lookup(profile, visit_id)
+    amendments.require_change_allowed(visit, None)
     if refused and not witness.strip():
         raise InvalidInput("企业拒绝签字时,须填写见证人姓名。", "When the enterprise refuses to sign, name a witness.")
     if not refused and not png:
@@ -559,7 +458,7 @@ def sign(
     if png:
         sha = hashlib.sha256(png).hexdigest()
         profile.photos.write_blob(sha, "png", png)
-    row = {
+    row: records.Signature = {
         "id": new_id(),
         "visit_id": visit_id,
         "role": role,
@@ -584,7 +483,7 @@ class VisitSummary:
 
 
 def summary(profile: Profile, visit_id: str) -> VisitSummary:
-    visit = get(profile, visit_id)
+    visit = lookup(profile, visit_id)
     items = store.items(profile.db, visit_id)
     new = findings_store.for_visit(profile.db, visit_id)
     rechecked_rows = findings_store.events_in_visit(profile.db, visit_id)
@@ -600,9 +499,9 @@ def summary(profile: Profile, visit_id: str) -> VisitSummary:
     )
 
 
-def finish(profile: Profile, visit_id: str, at: datetime | None = None) -> dict[str, Any]:
+def finish(profile: Profile, visit_id: str, at: datetime | None = None) -> records.VisitOfEnterprise:
     """Lock the visit; later changes are amendments with a reason."""
-    visit = get(profile, visit_id)
+    visit = lookup(profile, visit_id)
     if visit["status"] == VisitStatus.FINISHED:
         return visit
     stamp = _stamp(at)
@@ -611,22 +510,22 @@ def finish(profile: Profile, visit_id: str, at: datetime | None = None) -> dict[
             profile.db, visit_id, {"status": VisitStatus.FINISHED.value, "finished_at": stamp, "updated_at": stamp}
         )
         for finding in findings_store.for_visit(profile.db, visit_id):
-            refresh_state(profile, finding["id"])
+            findings.refresh_state(profile, finding["id"])
     from steward.services import documents  # documents reads visits: imported here, not at the top
 
     documents.keep_at_finish(profile, visit_id)  # the record: what its report and notice say, as of now
-    return get(profile, visit_id)
+    return lookup(profile, visit_id)
 
 
-def items(profile: Profile, visit_id: str) -> list[dict[str, Any]]:
+def items(profile: Profile, visit_id: str) -> list[records.VisitItem]:
     return store.items(profile.db, visit_id)
 
 
 def listing(
     profile: Profile, enterprise_id: str | None = None, status: str | None = None, limit: int | None = None
-) -> list[dict[str, Any]]:
+) -> list[records.VisitListed]:
     return store.list_visits(profile.db, enterprise_id=enterprise_id, status=status, limit=limit)
 
 
-def in_progress(profile: Profile) -> list[dict[str, Any]]:
+def in_progress(profile: Profile) -> list[records.VisitListed]:
     return store.in_progress(profile.db)

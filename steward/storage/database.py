@@ -6,10 +6,10 @@ import contextlib
 import logging
 import sqlite3
 import threading
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from steward.domain.errors import ProfileTooNew, StewardError
 from steward.storage.backup import make_backup
@@ -17,6 +17,7 @@ from steward.storage.migrations import MIGRATION_SET, apply_pending, known_names
 
 BUSY_TIMEOUT_MS = 10_000
 log = logging.getLogger(__name__)
+Record = TypeVar("Record")  # a TypedDict of steward.storage.records
 
 
 def _backup_before_migration(path: Path) -> None:
@@ -211,6 +212,17 @@ class Database:
         rows = self.query(sql, params)
         return rows[0] if rows else None
 
+    def query_as(self, record: type[Record], sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Record]:
+        """The rows typed as `record` (a TypedDict of storage.records). Not checked at run time: each record is held to
+        its query's columns by tests/test_records.py."""
+        return cast(list[Record], self.query(sql, params))
+
+    def query_one_as(
+        self, record: type[Record], sql: str, params: Sequence[Any] | dict[str, Any] = ()
+    ) -> Record | None:
+        rows = self.query_as(record, sql, params)
+        return rows[0] if rows else None
+
     def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
         row = self._read_connection().execute(sql, params).fetchone()
         return row[0] if row else None
@@ -223,10 +235,10 @@ class Database:
                 [*changes.values(), row_id],
             )
 
-    def insert(self, table: str, row: dict[str, Any]) -> None:
+    def insert(self, table: str, row: Mapping[str, Any]) -> None:
         self.insert_many(table, [row])
 
-    def insert_many(self, table: str, rows: Sequence[dict[str, Any]]) -> None:
+    def insert_many(self, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
         """Rows with the same keys, in one statement per batch; inside write() when given one."""
         if not rows:
             return

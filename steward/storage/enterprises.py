@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from steward.domain.pinyin import looks_like_pinyin
+from steward.storage import records
 from steward.storage.database import Database
 from steward.storage.search import text_condition
 
@@ -62,8 +63,8 @@ def update(db: Database, enterprise_id: str, changes: dict[str, Any]) -> None:
     )
 
 
-def without_pinyin(db: Database) -> list[dict[str, Any]]:
-    return db.query("SELECT id, name FROM enterprises WHERE name_pinyin = ''")
+def without_pinyin(db: Database) -> list[records.EnterpriseName]:
+    return db.query_as(records.EnterpriseName, "SELECT id, name FROM enterprises WHERE name_pinyin = ''")
 
 
 def set_pinyin(db: Database, keys: dict[str, str]) -> None:
@@ -75,8 +76,8 @@ def get(db: Database, enterprise_id: str) -> dict[str, Any] | None:
     return db.query_one("SELECT * FROM enterprises WHERE id = ?", [enterprise_id])
 
 
-def by_credit_code(db: Database, code: str) -> dict[str, Any] | None:
-    return db.query_one("SELECT * FROM enterprises WHERE credit_code = ?", [code])
+def by_credit_code(db: Database, code: str) -> records.Enterprise | None:
+    return db.query_one_as(records.Enterprise, "SELECT * FROM enterprises WHERE credit_code = ?", [code])
 
 
 def count(db: Database) -> int:
@@ -91,7 +92,7 @@ def search(
     include_archived: bool = False,
     limit: int | None = None,
     offset: int = 0,
-) -> list[dict[str, Any]]:
+) -> list[records.EnterpriseListed]:
     """Enterprises with open and overdue findings and last visit, matching every term of `query`."""
     clauses, params = ["1"], []
     for term in query.split():
@@ -120,4 +121,4 @@ def search(
     if limit is not None:
         sql += " LIMIT ? OFFSET ?"
         all_params += [limit, offset]
-    return db.query(sql, all_params)
+    return db.query_as(records.EnterpriseListed, sql, all_params)

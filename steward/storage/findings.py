@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from steward.storage import records
 from steward.storage.database import Database
 from steward.storage.search import text_condition, uses_index
 
@@ -11,13 +13,14 @@ CLOSED_STATUSES = ("rectified", "waived")
 _CLOSED_SQL = "('rectified', 'waived')"
 
 
-def insert(db: Database, finding: dict[str, Any]) -> None:
+def insert(db: Database, finding: Mapping[str, Any]) -> None:
     with db.write():
         db.insert("findings", finding)
 
 
-def get(db: Database, finding_id: str) -> dict[str, Any] | None:
-    return db.query_one(
+def get(db: Database, finding_id: str) -> records.FindingInContext | None:
+    return db.query_one_as(
+        records.FindingInContext,
         """SELECT f.*, e.name AS enterprise_name, i.code AS item_code, i.category_code, i.category_zh
            FROM findings f JOIN enterprises e ON e.id = f.enterprise_id
            LEFT JOIN template_items i ON i.id = f.item_id WHERE f.id = ?""",
@@ -29,7 +32,7 @@ def update_fields(db: Database, finding_id: str, changes: dict[str, Any]) -> Non
     db.update_row("findings", finding_id, changes)
 
 
-def insert_event(db: Database, event: dict[str, Any]) -> bool:
+def insert_event(db: Database, event: Mapping[str, Any]) -> bool:
     """Append an event; an id already present is left as it is (union merge). Returns whether it was new."""
     with db.write() as conn:
         cur = conn.execute(
@@ -45,8 +48,10 @@ def set_event_note(db: Database, event_id: str, note: str) -> None:
     db.update_row("finding_events", event_id, {"note": note})
 
 
-def events(db: Database, finding_id: str) -> list[dict[str, Any]]:
-    return db.query("SELECT * FROM finding_events WHERE finding_id = ? ORDER BY at, id", [finding_id])
+def events(db: Database, finding_id: str) -> list[records.FindingEvent]:
+    return db.query_as(
+        records.FindingEvent, "SELECT * FROM finding_events WHERE finding_id = ? ORDER BY at, id", [finding_id]
+    )
 
 
 def delete_unfinished(db: Database, finding_id: str) -> None:
@@ -57,27 +62,35 @@ def delete_unfinished(db: Database, finding_id: str) -> None:
         conn.execute("DELETE FROM findings WHERE id = ?", [finding_id])
 
 
-def events_in_visit(db: Database, visit_id: str) -> list[dict[str, Any]]:
-    return db.query("SELECT * FROM finding_events WHERE visit_id = ? ORDER BY at, id", [visit_id])
+def events_in_visit(db: Database, visit_id: str) -> list[records.FindingEvent]:
+    return db.query_as(
+        records.FindingEvent, "SELECT * FROM finding_events WHERE visit_id = ? ORDER BY at, id", [visit_id]
+    )
 
 
-def for_visit(db: Database, visit_id: str) -> list[dict[str, Any]]:
-    return db.query(
+def for_visit(db: Database, visit_id: str) -> list[records.FindingOfVisit]:
+    return db.query_as(
+        records.FindingOfVisit,
         """SELECT f.*, i.code AS item_code FROM findings f LEFT JOIN template_items i ON i.id = f.item_id
            WHERE f.visit_id = ? ORDER BY f.created_at""",
         [visit_id],
     )
 
 
-def for_item_in_visit(db: Database, visit_id: str, item_id: str) -> list[dict[str, Any]]:
-    return db.query(
-        "SELECT * FROM findings WHERE visit_id = ? AND item_id = ? ORDER BY created_at", [visit_id, item_id]
+def for_item_in_visit(db: Database, visit_id: str, item_id: str) -> list[records.Finding]:
+    return db.query_as(
+        records.Finding,
+        "SELECT * FROM findings WHERE visit_id = ? AND item_id = ? ORDER BY created_at",
+        [visit_id, item_id],
     )
 
 
-def open_for_enterprise(db: Database, enterprise_id: str, before_visit: str | None = None) -> list[dict[str, Any]]:
+def open_for_enterprise(
+    db: Database, enterprise_id: str, before_visit: str | None = None
+) -> list[records.FindingOfVisit]:
     """Findings still open at this enterprise, those raised in `before_visit` itself left out."""
-    return db.query(
+    return db.query_as(
+        records.FindingOfVisit,
         f"""SELECT f.*, i.code AS item_code FROM findings f LEFT JOIN template_items i ON i.id = f.item_id
             WHERE f.enterprise_id = ? AND f.status NOT IN {_CLOSED_SQL} AND f.visit_id IS NOT ?
             ORDER BY f.deadline, f.created_at""",
@@ -97,7 +110,7 @@ def search(
     enterprise_id: str | None = None,
     limit: int | None = None,
     offset: int = 0,
-) -> list[dict[str, Any]]:
+) -> list[records.FindingListed]:
     where, params = ["1"], []
     if query:
         # A term may match the finding's own text or any note on its events.
@@ -137,14 +150,15 @@ def search(
     if limit is not None:
         sql += " LIMIT ? OFFSET ?"
         all_params += [limit, offset]
-    return db.query(sql, all_params)
+    return db.query_as(records.FindingListed, sql, all_params)
 
 
-def figure_counts(db: Database, today: str, enterprise_id: str | None = None) -> list[dict[str, Any]]:
+def figure_counts(db: Database, today: str, enterprise_id: str | None = None) -> list[records.FigureCounts]:
     """Found, rectified, waived, open and overdue counted in SQL, per enterprise (same rule as domain.figures). Only
     findings of finished visits count: a draft is not a fact until its visit is finished."""
     where = "AND f.enterprise_id = ?" if enterprise_id else ""
-    return db.query(
+    return db.query_as(
+        records.FigureCounts,
         f"""SELECT f.enterprise_id, count(*) AS found,
                    sum(f.status = 'rectified') AS rectified,
                    sum(f.status = 'waived') AS waived,
@@ -156,10 +170,11 @@ def figure_counts(db: Database, today: str, enterprise_id: str | None = None) ->
     )
 
 
-def summaries(db: Database, enterprise_id: str | None = None) -> list[dict[str, Any]]:
+def summaries(db: Database, enterprise_id: str | None = None) -> list[records.FindingFacts]:
     """What the figures need, for one enterprise or all (findings of finished visits only)."""
     where = "AND f.enterprise_id = ?" if enterprise_id else ""
-    return db.query(
+    return db.query_as(
+        records.FindingFacts,
         f"""SELECT f.id, f.enterprise_id, f.severity, f.status, f.deadline, f.created_at, f.closed_at,
                    coalesce(i.category_code, '') AS category
             FROM findings f JOIN visits v ON v.id = f.visit_id AND v.status = 'finished'

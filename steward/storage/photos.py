@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from steward.storage import records
 from steward.storage.database import Database
 
 if TYPE_CHECKING:
@@ -41,11 +43,11 @@ def hashes_in_visit(db: Database, visit_id: str) -> set[str]:
     return {r["sha256"] for r in rows}
 
 
-def get(db: Database, sha256: str) -> dict[str, Any] | None:
-    return db.query_one("SELECT * FROM photos WHERE sha256 = ?", [sha256])
+def get(db: Database, sha256: str) -> records.Photo | None:
+    return db.query_one_as(records.Photo, "SELECT * FROM photos WHERE sha256 = ?", [sha256])
 
 
-def insert_with_link(db: Database, photo: dict[str, Any] | None, link: dict[str, Any]) -> None:
+def insert_with_link(db: Database, photo: Mapping[str, Any] | None, link: records.PhotoLink) -> None:
     """The photo row (if new) and its link in one transaction: after a crash, both or neither."""
     with db.write() as conn:
         if photo is not None:
@@ -53,18 +55,18 @@ def insert_with_link(db: Database, photo: dict[str, Any] | None, link: dict[str,
             conn.execute(
                 f"INSERT INTO photos ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)}) "
                 "ON CONFLICT(sha256) DO NOTHING",
-                [photo[n] for n in names],
+                list(photo.values()),
             )
         db.insert("photo_links", link)
 
 
-def link(db: Database, link_row: dict[str, Any]) -> None:
+def link(db: Database, link_row: records.PhotoLink) -> None:
     with db.write():
         db.insert("photo_links", link_row)
 
 
-def get_link(db: Database, link_id: str) -> dict[str, Any] | None:
-    return db.query_one("SELECT * FROM photo_links WHERE id = ?", [link_id])
+def get_link(db: Database, link_id: str) -> records.PhotoLink | None:
+    return db.query_one_as(records.PhotoLink, "SELECT * FROM photo_links WHERE id = ?", [link_id])
 
 
 def delete_link(db: Database, link_id: str) -> None:
@@ -79,7 +81,7 @@ def links_for(
     item_id: str | None = None,
     finding_id: str | None = None,
     event_id: str | None = None,
-) -> list[dict[str, Any]]:
+) -> list[records.LinkedPhoto]:
     where, params = [], []
     for column, value in (
         ("visit_id", visit_id),
@@ -90,7 +92,8 @@ def links_for(
         if value is not None:
             where.append(f"l.{column} = ?")
             params.append(value)
-    return db.query(
+    return db.query_as(
+        records.LinkedPhoto,
         f"""SELECT l.*, p.original_ext, p.width, p.height, p.taken_at, p.gps_lat, p.gps_lon, p.original_name
             FROM photo_links l JOIN photos p ON p.sha256 = l.sha256
             WHERE {" AND ".join(where) or "1"} ORDER BY l.created_at, l.id""",
@@ -98,9 +101,10 @@ def links_for(
     )
 
 
-def unassigned_in_visit(db: Database, visit_id: str) -> list[dict[str, Any]]:
+def unassigned_in_visit(db: Database, visit_id: str) -> list[records.LinkedPhoto]:
     """Photos imported into a visit (a camera folder) but not yet given to an item or a finding."""
-    return db.query(
+    return db.query_as(
+        records.LinkedPhoto,
         """SELECT l.*, p.original_ext, p.width, p.height, p.taken_at, p.gps_lat, p.gps_lon, p.original_name
            FROM photo_links l JOIN photos p ON p.sha256 = l.sha256
            WHERE l.visit_id = ? AND l.item_id IS NULL AND l.finding_id IS NULL AND l.event_id IS NULL
@@ -121,8 +125,8 @@ def attach_item_photos_to_finding(db: Database, visit_id: str, item_id: str, fin
         )
 
 
-def all_photos(db: Database) -> list[dict[str, Any]]:
-    return db.query("SELECT sha256, original_ext, original_present FROM photos")
+def all_photos(db: Database) -> list[records.PhotoFile]:
+    return db.query_as(records.PhotoFile, "SELECT sha256, original_ext, original_present FROM photos")
 
 
 def referenced_blobs(db: Database) -> list[tuple[str, str, str]]:

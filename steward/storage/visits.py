@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from steward.storage import records
 from steward.storage.database import Database
 
 
@@ -16,8 +18,9 @@ def insert(db: Database, visit: dict[str, Any], item_ids: list[str]) -> None:
         )
 
 
-def get(db: Database, visit_id: str) -> dict[str, Any] | None:
-    return db.query_one(
+def get(db: Database, visit_id: str) -> records.VisitOfEnterprise | None:
+    return db.query_one_as(
+        records.VisitOfEnterprise,
         """SELECT v.*, e.name AS enterprise_name FROM visits v JOIN enterprises e ON e.id = v.enterprise_id
            WHERE v.id = ?""",
         [visit_id],
@@ -28,9 +31,10 @@ def set_fields(db: Database, visit_id: str, changes: dict[str, Any]) -> None:
     db.update_row("visits", visit_id, changes)
 
 
-def items(db: Database, visit_id: str) -> list[dict[str, Any]]:
+def items(db: Database, visit_id: str) -> list[records.VisitItem]:
     """The visit's checklist in order, each item with its answer (if any)."""
-    return db.query(
+    return db.query_as(
+        records.VisitItem,
         """SELECT i.*, a.id AS answer_id, a.result, a.note, a.updated_at AS answered_at
            FROM visit_items vi
            JOIN template_items i ON i.id = vi.item_id
@@ -56,7 +60,7 @@ def covers_item(db: Database, visit_id: str, item_id: str) -> bool:
     return db.scalar("SELECT 1 FROM visit_items WHERE visit_id = ? AND item_id = ?", [visit_id, item_id]) is not None
 
 
-def upsert_answer(db: Database, answer: dict[str, Any]) -> None:
+def upsert_answer(db: Database, answer: Mapping[str, Any]) -> None:
     """Insert or change the one answer of a visit's item (by the UNIQUE (visit_id, item_id))."""
     with db.write() as conn:
         conn.execute(
@@ -68,8 +72,10 @@ def upsert_answer(db: Database, answer: dict[str, Any]) -> None:
         )
 
 
-def answer(db: Database, visit_id: str, item_id: str) -> dict[str, Any] | None:
-    return db.query_one("SELECT * FROM answers WHERE visit_id = ? AND item_id = ?", [visit_id, item_id])
+def answer(db: Database, visit_id: str, item_id: str) -> records.Answer | None:
+    return db.query_one_as(
+        records.Answer, "SELECT * FROM answers WHERE visit_id = ? AND item_id = ?", [visit_id, item_id]
+    )
 
 
 def list_visits(
@@ -78,7 +84,7 @@ def list_visits(
     enterprise_id: str | None = None,
     status: str | None = None,
     limit: int | None = None,
-) -> list[dict[str, Any]]:
+) -> list[records.VisitListed]:
     where, params = ["1"], []
     if enterprise_id:
         where.append("v.enterprise_id = ?")
@@ -94,14 +100,14 @@ def list_visits(
               WHERE {" AND ".join(where)} ORDER BY v.started_at DESC"""
     if limit:
         sql += f" LIMIT {int(limit)}"
-    return db.query(sql, params)
+    return db.query_as(records.VisitListed, sql, params)
 
 
-def in_progress(db: Database) -> list[dict[str, Any]]:
+def in_progress(db: Database) -> list[records.VisitListed]:
     return list_visits(db, status="in_progress")
 
 
-def put_signature(db: Database, signature: dict[str, Any]) -> None:
+def put_signature(db: Database, signature: Mapping[str, Any]) -> None:
     with db.write() as conn:
         conn.execute(
             "DELETE FROM signatures WHERE visit_id = ? AND role = ?", [signature["visit_id"], signature["role"]]
@@ -109,5 +115,5 @@ def put_signature(db: Database, signature: dict[str, Any]) -> None:
         db.insert("signatures", signature)
 
 
-def signatures(db: Database, visit_id: str) -> list[dict[str, Any]]:
-    return db.query("SELECT * FROM signatures WHERE visit_id = ? ORDER BY role", [visit_id])
+def signatures(db: Database, visit_id: str) -> list[records.Signature]:
+    return db.query_as(records.Signature, "SELECT * FROM signatures WHERE visit_id = ? ORDER BY role", [visit_id])

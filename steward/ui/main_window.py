@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent
@@ -29,18 +28,18 @@ from PySide6.QtWidgets import (
 
 from steward import app_logging
 from steward.domain import clock
-from steward.domain.documents import RenderResult
 from steward.domain.errors import StewardError
 from steward.domain.findings import Figures
 from steward.services import backup as backups
 from steward.services import enterprises
+from steward.storage import records
 from steward.storage import settings as settings_store
 from steward.storage.profile import Profile
 from steward.ui import language, theme
 from steward.ui.background import Background
+from steward.ui.document_controller import DocumentController
 from steward.ui.screen_fit import restore_geometry, save_geometry
 from steward.ui.screens.enterprises import EnterprisesScreen
-from steward.ui.slots import bound
 
 if TYPE_CHECKING:
     from steward.ui.screens.dashboard import DashboardScreen
@@ -64,6 +63,7 @@ class MainWindow(QMainWindow):
         self._backing_up = False
         self.background = Background.shared()
         self.background.unhandled.connect(self.show_failure)
+        self.documents = DocumentController(self, profile, self.background)
         restore_geometry(self, GEOMETRY_KEY, 1340, 740)  # as last left, never beyond the available screen
         self._build()
         self.show_enterprises()
@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
 
         file_menu = self.menuBar().addMenu(self.tr("文件"))
         file_menu.addAction(self.tr("备份到…"), lambda: self.back_up_to())  # not triggered's `checked` as a folder
-        file_menu.addAction(self.tr("导出 Excel/CSV…"), self.export_tables)
+        file_menu.addAction(self.tr("导出 Excel/CSV…"), self.documents.export_tables)
         view = self.menuBar().addMenu(self.tr("视图"))
         self.contrast_action = QAction(self.tr("高对比度(强光下使用)"), self, checkable=True)
         self.contrast_action.setChecked(bool(settings_store.get(self.profile.db, HIGH_CONTRAST_KEY, False)))
@@ -138,8 +138,8 @@ class MainWindow(QMainWindow):
         visits_menu = self.menuBar().addMenu(self.tr("巡查"))
         visits_menu.addAction(self.tr("未完成的巡查…"), lambda: self.choose_draft())
         reports = self.menuBar().addMenu(self.tr("报告"))
-        reports.addAction(self.tr("期间汇总(给保险公司)…"), self.period_summary)
-        reports.addAction(self.tr("批量导出巡查报告和整改通知书…"), self.batch_export)
+        reports.addAction(self.tr("期间汇总(给保险公司)…"), self.documents.period_summary)
+        reports.addAction(self.tr("批量导出巡查报告和整改通知书…"), self.documents.batch_export)
         help_menu = self.menuBar().addMenu(self.tr("帮助"))
         help_menu.addAction(self.tr("导出诊断信息…"), lambda: self.export_diagnostics())
         help_menu.addAction(self.tr("关于"), self.about)
@@ -217,7 +217,7 @@ class MainWindow(QMainWindow):
             self._detail.start_visit.connect(self.start_visit)
             self._detail.open_visit.connect(self.open_visit)
             self._detail.open_finding.connect(self.open_finding)
-            self._detail.ledger_requested.connect(self._ledger)
+            self._detail.ledger_requested.connect(self.documents.ledger)
             self.stack.addWidget(self._detail)
         return self._detail
 
@@ -229,7 +229,7 @@ class MainWindow(QMainWindow):
             self._visit = VisitScreen(self.profile, self.background)
             self._visit.closed.connect(self._visit_closed)
             self._visit.visit_finished.connect(lambda _id: self.refresh_figures())
-            self._visit.document_requested.connect(self._visit_document)
+            self._visit.document_requested.connect(self.documents.visit_document)
             self.stack.addWidget(self._visit)
         return self._visit
 
@@ -394,122 +394,6 @@ class MainWindow(QMainWindow):
         box.show()
         self.failure_box = box
 
-    # -- documents --------------------------------------------------------------------------------------------------
-    def _ledger(self, enterprise_id: str) -> None:
-        from steward.services import documents
-
-        self.show_document(self.tr("问题台账"), lambda: documents.build_ledger(self.profile, enterprise_id))
-
-    def _visit_document(self, kind: str, visit_id: str) -> None:
-        from steward.services import documents
-
-        if kind == "notice":
-            self.show_document(self.tr("整改通知书"), lambda: documents.build_notice(self.profile, visit_id))
-        else:
-            self.show_document(
-                self.tr("巡查报告"),
-                lambda: documents.build_visit_report(self.profile, visit_id),
-                english=lambda: documents.build_visit_report(self.profile, visit_id, "en"),
-            )
-
-    def show_document(self, title: str, build: Callable[[], Any], english: Callable[[], Any] | None = None) -> None:
-        """Gather the document's data here (it reads the profile), draw the PDF on the pool, then preview it.
-        english: the same document in English (the visit report), offered from the preview."""
-        from steward.services import documents
-
-        try:
-            document = build()
-        except StewardError as exc:
-            QMessageBox.information(self, title, language.said(exc))
-            return
-        name = documents.default_name(
-            title, (getattr(document, "enterprise", None) and document.enterprise.name) or document.letterhead.title
-        )
-        self.statusBar().showMessage(self.tr("正在生成 {title}…").format(title=title))
-
-        def done(result: RenderResult) -> None:
-            from steward.ui.widgets.document_preview import DocumentPreview
-
-            self.statusBar().clearMessage()
-            other = (
-                (self.tr("英文版 English"), bound(self.show_document, self.tr("巡查报告(英文)"), english))
-                if english
-                else None
-            )
-            self.preview = DocumentPreview(title, result, name, self, other)
-            self.preview.show()
-
-        def failed(error: StewardError) -> None:
-            self.statusBar().clearMessage()
-            QMessageBox.warning(self, title, language.said(error))
-
-        self.background.run(lambda _p: documents.render(document), done, failed, owner=self)
-
-    def period_summary(self) -> None:
-        from steward.services import documents
-        from steward.ui.widgets.period_dialog import PeriodDialog
-
-        today = clock.today()
-        dialog = PeriodDialog(self.tr("期间汇总"), today.replace(day=1), today, self)
-        if dialog.exec():
-            start, end = dialog.period()
-            self.show_document(self.tr("期间汇总"), lambda: documents.build_summary(self.profile, start, end))
-
-    def batch_export(self, folder: str | None = None, since: date | None = None) -> None:
-        from steward.services import documents, visits
-        from steward.ui.widgets.period_dialog import PeriodDialog
-
-        if since is None:
-            today = clock.today()
-            dialog = PeriodDialog(self.tr("导出哪段时间的巡查"), today - timedelta(days=7), today, self)
-            if not dialog.exec():
-                return
-            since, until = dialog.period()
-        else:
-            until = clock.today()
-        folder = folder or QFileDialog.getExistingDirectory(self, self.tr("导出到文件夹"))
-        if not folder:
-            return
-        chosen = [
-            v["id"]
-            for v in visits.listing(self.profile, status="finished")
-            if since.isoformat() <= clock.local_day(v["started_at"]) <= until.isoformat()
-        ]
-        documents.assign_notice_numbers(self.profile, chosen)  # the one write, here; drawing then only reads
-        progress = QProgressDialog(self.tr("正在导出…"), self.tr("取消"), 0, max(1, len(chosen)), self)
-        progress.setWindowTitle(self.tr("批量导出"))
-        progress.setMinimumDuration(0)
-        profile = self.profile
-        stop = threading.Event()
-        progress.canceled.connect(stop.set)
-
-        def work(report: Callable[..., None]) -> list[Path]:
-            with profile.reader() as reader:  # drawing many documents must not hold the window's connection
-                return documents.export_visit_reports(
-                    reader,
-                    chosen,
-                    Path(folder),
-                    progress=lambda n, total, name: report(n, total, name),
-                    cancel=stop.is_set,
-                )
-
-        def done(written: list[Path]) -> None:
-            progress.close()
-            self.statusBar().showMessage(self.tr("已导出 {n} 个文件到 {folder}").format(n=len(written), folder=folder))
-
-        def failed(error: StewardError) -> None:
-            progress.close()
-            QMessageBox.warning(self, self.tr("批量导出"), language.said(error))
-
-        self.background.run(work, done, failed, lambda n, total, _name: progress.setValue(n), owner=self)
-
-    def export_tables(self) -> None:
-        """文件 → 导出 Excel/CSV…: findings, enterprises, visits or ratings over a period, for the insurer's Excel."""
-        from steward.ui.widgets.export_dialog import ExportDialog
-
-        self.export_dialog = ExportDialog(self.profile, self.background, self)
-        self.export_dialog.open()
-
     # -- resuming and settings ------------------------------------------------------------------------------------
     def offer_resume(self, ask: AskResume | None = None, choose: ChooseDraft | None = None) -> bool:
         """If a visit was left in progress (closed, crashed, battery), offer to continue exactly there; with several,
@@ -538,7 +422,7 @@ class MainWindow(QMainWindow):
         self.open_visit(visit["id"], position)
         return True
 
-    def draft_caption(self, visit: dict[str, Any]) -> str:
+    def draft_caption(self, visit: records.VisitListed) -> str:
         started = clock.from_text(visit["started_at"]).astimezone().strftime("%Y-%m-%d %H:%M")
         return self.tr("{name} · {started} 开始 · 已检查 {n}/{total} 项").format(
             name=visit["enterprise_name"], started=started, n=visit["answered"], total=visit["item_count"]

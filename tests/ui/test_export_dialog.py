@@ -32,7 +32,7 @@ def _menu_action(window: MainWindow, text: str):
 
 def test_export_from_the_file_menu_writes_the_chosen_table(qtbot: QtBot, window: MainWindow, park: Profile, tmp_path):
     _menu_action(window, "导出 Excel/CSV…").trigger()
-    dialog = window.export_dialog
+    dialog = window.documents.export_dialog
     assert isinstance(dialog, ExportDialog) and dialog.isVisible()
     dialog.what.setCurrentIndex(dialog.what.findData("visits"))
     dialog.from_start.setChecked(False)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from steward.domain.labels import VisitKind
-from steward.services import enterprises, visits
+from steward.services import enterprises, findings, visits
 from steward.services.profiles import open_profile
 from steward.storage.profile import Profile
 from steward.ui.main_window import MainWindow
@@ -133,7 +133,7 @@ def test_a_whole_visit(qtbot: QtBot, site: Profile, tmp_path: Path) -> None:
     )
     assert panel.finding_frame.isVisible()
     # 问题描述 starts from the item's problem wording (its requirement only for a checklist without one).
-    assert panel.finding_editor.description.toPlainText() == visits.default_description(panel.item)
+    assert panel.finding_editor.description.toPlainText() == findings.default_description(panel.item)
     assert panel.finding_editor.confirm_box.isVisible()
     panel.finding_editor.location.insert("喷漆车间东侧")
     panel.finding_editor.location.textEdited.emit(panel.finding_editor.location.text())

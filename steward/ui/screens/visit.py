@@ -35,6 +35,7 @@ from steward.domain.errors import StewardError
 from steward.domain.labels import AnswerResult, Severity, VisitKind, VisitStatus
 from steward.services import enterprises, photos, templates, visits
 from steward.services.photos import ImportReport, LinkTarget, Outcome
+from steward.storage import records
 from steward.storage import templates as template_store
 from steward.storage.profile import Profile
 from steward.ui import language
@@ -75,7 +76,7 @@ class UnassignedPanel(QWidget):
         layout.addWidget(self.list, 1)
         layout.addLayout(row)
 
-    def show_visit(self, visit_id: str, items: list[dict[str, Any]]) -> None:
+    def show_visit(self, visit_id: str, items: list[records.VisitItem]) -> None:
         from PySide6.QtGui import QIcon, QPixmap
 
         self.visit_id = visit_id
@@ -110,7 +111,7 @@ class VisitScreen(QWidget):
         super().__init__(parent)
         self.profile, self.background = profile, background
         self.visit: dict[str, Any] = {}
-        self.items: list[dict[str, Any]] = []
+        self.items: list[records.VisitItem] = []
         self.index_of: dict[str, int] = {}
         self.position = ""
         self.reason: str | None = None
@@ -444,7 +445,7 @@ class VisitScreen(QWidget):
         self.items[self.index_of[item_id]] = self.item_panel.item or self.items[self.index_of[item_id]]
         self._refresh_outline()
 
-    def _item_saved(self, item: dict[str, Any]) -> None:
+    def _item_saved(self, item: records.VisitItem) -> None:
         if item["id"] in self.index_of:
             self.items[self.index_of[item["id"]]] = item
 

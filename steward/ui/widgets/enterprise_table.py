@@ -16,6 +16,7 @@ from PySide6.QtGui import QBrush, QColor
 from steward.domain import clock
 from steward.domain.pinyin import matches
 from steward.domain.rating import Colour
+from steward.storage import records
 
 _Index = QModelIndex | QPersistentModelIndex
 _RED = QBrush(QColor("#b3261e"))
@@ -77,7 +78,9 @@ class EnterpriseTableModel(QAbstractTableModel):
             QCoreApplication.translate("EnterpriseTableModel", "下次巡查"),
         )
 
-    def set_rows(self, rows: list[dict[str, Any]], ratings: dict[str, tuple[Colour, str]] | None = None) -> None:
+    def set_rows(
+        self, rows: list[records.EnterpriseListed], ratings: dict[str, tuple[Colour, str]] | None = None
+    ) -> None:
         """rows: enterprises.listing(); ratings: enterprise id -> (colour, the first reason), as of today."""
         today = clock.today()
         ratings = ratings or {}

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 from steward.domain import clock
 from steward.domain.errors import InvalidInput, StewardError
 from steward.domain.labels import Severity
-from steward.services import visits
+from steward.services import findings
+from steward.storage import records
 from steward.storage.profile import Profile
 from steward.ui.labels import label
 from steward.ui.theme import touch_calendar
@@ -34,7 +35,7 @@ class FindingEditor(QWidget):
     def __init__(self, profile: Profile, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.profile = profile
-        self.finding: dict[str, Any] | None = None
+        self.finding: records.Finding | None = None
         self.deadline_days: dict[Severity, int] = {}
         self.reason: str | None = None
         self.editable = False
@@ -95,7 +96,7 @@ class FindingEditor(QWidget):
             self.flush()  # leaving a field saves it, whatever the timer says
         return super().eventFilter(watched, event)
 
-    def show_finding(self, finding: dict[str, Any], deadline_days: dict[Severity, int], editable: bool) -> None:
+    def show_finding(self, finding: records.Finding, deadline_days: dict[Severity, int], editable: bool) -> None:
         self.flush()
         self.finding = finding
         self.deadline_days = deadline_days
@@ -119,7 +120,9 @@ class FindingEditor(QWidget):
         self._show_confirmation()
 
     def _show_confirmation(self) -> None:
-        untouched = bool(self.finding) and self.editable and visits.description_untouched(self.profile, self.finding)
+        untouched = (
+            self.finding is not None and self.editable and findings.description_untouched(self.profile, self.finding)
+        )
         self.confirm_box.setVisible(untouched)
 
     def confirm_description(self) -> None:
@@ -127,7 +130,7 @@ class FindingEditor(QWidget):
             return
         self.flush()
         try:
-            self.finding = visits.confirm_description(self.profile, self.finding["visit_id"], self.finding["id"])
+            self.finding = findings.confirm_description(self.profile, self.finding["visit_id"], self.finding["id"])
         except StewardError as exc:
             self.failed.emit(exc)
         self._show_confirmation()
@@ -163,7 +166,7 @@ class FindingEditor(QWidget):
             if not changes:
                 return
         try:
-            self.finding = visits.update_finding(self.profile, self.finding["id"], reason=self.reason, **changes)
+            self.finding = findings.update(self.profile, self.finding["id"], reason=self.reason, **changes)
         except StewardError as exc:
             self.failed.emit(exc)
         else:

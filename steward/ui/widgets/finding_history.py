@@ -19,6 +19,7 @@ from steward.domain.errors import StewardError
 from steward.domain.labels import EventKind, Severity
 from steward.services import findings
 from steward.services.photos import LinkTarget
+from steward.storage import records
 from steward.storage.profile import Profile
 from steward.ui import language
 from steward.ui.background import Background
@@ -85,7 +86,7 @@ class FindingHistoryDialog(QDialog):
         moved = self.tr("新整改期限:{d}").format(d=row["new_deadline"])
         return f"{row['note']}({moved})" if row["note"] else moved
 
-    def _deadline_text(self, f: dict) -> str:
+    def _deadline_text(self, f: records.Finding) -> str:
         own = f.get("original_deadline")
         if own and f["deadline"] and own != f["deadline"]:
             return self.tr("{now}(部分整改后约定;原期限 {was})").format(now=f["deadline"], was=own)

@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
 
 from steward.domain.errors import StewardError
 from steward.domain.labels import AnswerResult, EventKind, Severity
-from steward.services import visits
+from steward.services import findings, visits
 from steward.services.photos import LinkTarget
+from steward.storage import records
 from steward.storage.profile import Profile
 from steward.ui.background import Background
 from steward.ui.labels import label
@@ -40,8 +41,8 @@ class ItemPanel(QScrollArea):
         super().__init__(parent)
         self.profile = profile
         self.visit: dict[str, Any] | None = None
-        self.item: dict[str, Any] | None = None
-        self.finding: dict[str, Any] | None = None
+        self.item: records.VisitItem | None = None
+        self.finding: records.Finding | None = None
         self.deadline_days: dict[Severity, int] = {}
         self.editable = False
         self.reason: str | None = None
@@ -118,7 +119,7 @@ class ItemPanel(QScrollArea):
     def show_item(
         self,
         visit: dict[str, Any],
-        item: dict[str, Any],
+        item: records.VisitItem,
         deadline_days: dict[Severity, int],
         editable: bool,
         reason: str | None = None,
@@ -205,7 +206,7 @@ class ItemPanel(QScrollArea):
                 return self._not_compliant_again(earlier[0])
         try:
             if previous == AnswerResult.NOT_COMPLIANT and self.finding is not None:
-                visits.delete_finding(self.profile, self.finding["id"])
+                findings.delete(self.profile, self.finding["id"])
             answer = visits.answer(self.profile, self.visit["id"], self.item["id"], result, reason=self.reason)
             self.item = {**self.item, "result": answer["result"], "answer_id": answer["id"]}
             if result == AnswerResult.NOT_COMPLIANT and not visits.findings_for_item(
@@ -223,7 +224,7 @@ class ItemPanel(QScrollArea):
         self.answered.emit(self.item["id"], result)
         return True
 
-    def _not_compliant_again(self, earlier: dict[str, Any]) -> bool:
+    def _not_compliant_again(self, earlier: records.FindingOfVisit) -> bool:
         """The item already has an open finding from an earlier visit: ask, never duplicate silently."""
         assert self.visit and self.item
         box = QMessageBox(self)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from steward.services import photo_markup, photos
 from steward.services.photos import ImportReport, LinkTarget
+from steward.storage import records
 from steward.storage.photo_store import PHOTO_SUFFIXES
 from steward.storage.profile import Profile
 from steward.ui import language
@@ -34,7 +35,7 @@ THUMB = 96
 _LINK_ROLE = Qt.ItemDataRole.UserRole
 
 
-def _load_thumbs(profile: Profile, rows: list[dict[str, Any]]) -> list[tuple[str, QImage | None]]:
+def _load_thumbs(profile: Profile, rows: list[records.LinkedPhoto]) -> list[tuple[str, QImage | None]]:
     """Runs on the pool: QImage (unlike QPixmap) may be made off the GUI thread. A photo with markup shows its
     marked copy, as the documents print it."""
     loaded = []
@@ -54,8 +55,8 @@ class PhotoStrip(QWidget):
         self.background = background
         self.target: LinkTarget | None = None
         self.editable = False
-        self._rows: list[dict[str, Any]] = []
-        self._removed: list[dict[str, Any]] = []
+        self._rows: list[records.LinkedPhoto] = []
+        self._removed: list[records.PhotoLink] = []
         self._generation = 0
         self.setAcceptDrops(True)
 

@@ -3,13 +3,12 @@ characters of the original's hash; 标注… opens the markup editor."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from steward.services import photo_markup
+from steward.storage import records
 from steward.storage.profile import Profile
 from steward.ui.widgets.photo_markup import PhotoMarkupEditor
 
@@ -19,7 +18,7 @@ class PhotoViewer(QDialog):
     marked = Signal(str)  # the photo's SHA-256, after its markup was saved
 
     def __init__(
-        self, profile: Profile, row: dict[str, Any], parent: QWidget | None = None, can_delete: bool = False
+        self, profile: Profile, row: records.LinkedPhoto, parent: QWidget | None = None, can_delete: bool = False
     ) -> None:
         super().__init__(parent)
         self.profile, self.row = profile, row

@@ -48,7 +48,7 @@ class RecheckRow(QFrame):
     failed = Signal(object)
 
     def __init__(
-        self, profile: Profile, background: Background, visit: dict[str, Any], row: dict[str, Any], editable: bool
+        self, profile: Profile, background: Background, visit: dict[str, Any], row: visits.Recheck, editable: bool
     ) -> None:
         super().__init__()
         self.profile, self.visit, self.row, self.editable = profile, visit, row, editable
@@ -204,7 +204,7 @@ class RecheckRow(QFrame):
         fresh = next(
             (r for r in visits.recheck_list(self.profile, self.visit["id"]) if r["id"] == self.row["id"]), None
         )
-        self.row = {**self.row, **(fresh or {}), "outcome": kind.value, "outcome_event_id": event["id"]}
+        self.row = {**(fresh or self.row), "outcome": kind.value, "outcome_event_id": event["id"]}
         self._show_facts()
         self._show_photos(event["id"])
         self.rechecked.emit(self.row["id"], kind)
