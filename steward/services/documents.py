@@ -52,6 +52,7 @@ from steward.storage import templates as template_store
 from steward.storage import visits as visit_store
 from steward.storage.blob_files import atomic_write
 from steward.storage.profile import Profile
+from steward.storage.records import VisitItem
 
 COPY_LABELS = ("第一联 企业留存", "第二联 服务机构留存", "第三联 保险公司留存")
 _OUTCOME = {
@@ -229,7 +230,7 @@ def _moment(visit: dict[str, Any]) -> str:
     )
 
 
-def _in_checklist_order(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _in_checklist_order(items: list[VisitItem]) -> list[VisitItem]:
     """A visit's items as its checklist lists them: a routine visit takes the items that are due, in the order they
     came due, and its report listed them so (B6, B3, D2, A2…)."""
     return sorted(items, key=lambda i: (i["position"], i["code"]))
