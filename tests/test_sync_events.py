@@ -202,7 +202,7 @@ def test_import_events_checks_every_row_keeps_nothing_half_and_laptops_pull_the_
 ) -> None:
     server, tokens, store = hub
     code = li_with_events["enterprise"]["credit_code"]
-    data = ["--data-dir", str(server.data_dir)]
+    data = server.storage_args
     header = ["统一社会信用代码", "类型", "日期", "来源", "处罚机关", "文号", "是否查实", "说明"]
     before = store.stats()
     bad = write_csv(
