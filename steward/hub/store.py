@@ -312,6 +312,8 @@ class HubStore:
                 else:
                     self._insert_record(conn, entity, rid, steward["id"], profile_id, digest, body)
                     answer["accepted"].append(ref)
+                    if entity == "audit":
+                        _apply_amendment(conn, body)
         return answer
 
     @staticmethod
@@ -935,6 +937,10 @@ REFUSALS = {
         "只有录入人可以修改或删除这条记录。",
         "Only the steward who entered this record may change or delete it.",
     ),
+    "wrong_visit": (
+        "修订所指的记录不属于修订记录所属的巡查。",
+        "The amended record does not belong to the audit entry's visit.",
+    ),
     "hub_record": (
         "这条记录由保险公司服务器导入,只能在服务器上修改。",
         "This record was imported on the hub; it can be changed there only.",
@@ -956,7 +962,8 @@ def _facts(conn: sqlite3.Connection, entity: str, rid: Any) -> sqlite3.Row | Non
         return None
     return conn.execute(
         "SELECT owner, json_extract(body, '$.enterprise_id') AS enterprise_id, "
-        "json_extract(body, '$.finding_id') AS finding_id FROM records WHERE entity = ? AND id = ?",
+        "json_extract(body, '$.finding_id') AS finding_id, json_extract(body, '$.visit_id') AS visit_id "
+        "FROM records WHERE entity = ? AND id = ?",
         [entity, rid],
     ).fetchone()
 
@@ -1009,6 +1016,15 @@ def _refusal(conn: sqlite3.Connection, me: int, entity: str, rid: str, body: dic
         if stored is None:
             return "unknown_record"
         return None if stored["owner"] == me else "not_your_record"
+    if entity == "audit" and body.get("entity") == "finding":
+        # An amendment of a finding: of one on the steward's own visit that the audit entry names, never another's.
+        refusal, _visit = _own_visit(conn, me, body.get("visit_id"))
+        if refusal is not None:
+            return refusal
+        target = _facts(conn, "finding", body["entity_id"])
+        if target is None:
+            return "unknown_record"
+        return None if target["owner"] == me and target["visit_id"] == body["visit_id"] else "wrong_visit"
     if entity in ("finding", "signature", "audit", "document"):
         refusal, visit = _own_visit(conn, me, body.get("visit_id"))
         if (
@@ -1061,3 +1077,91 @@ def _refusal(conn: sqlite3.Connection, me: int, entity: str, rid: str, body: dic
             return "unknown_enterprise"
         return None
     return None  # enterprises, templates and photos: new ones from anyone; never overwritten
+
+
+# -- amendments -------------------------------------------------------------------------------------------------
+# What an amendment of a finished visit may change on the hub's copy (the laptop's audit detail names the fields).
+AMENDABLE_FINDING_FIELDS = ("location", "description", "basis", "severity", "requirement", "deadline")
+AMENDABLE_ANSWER_FIELDS = ("result", "note")
+_BODY_FIELDS = ("entity_id", "at", "visit_id", "enterprise_id", "finding_id", "sha256", "image_sha256", "credit_code")
+
+
+def body_field(name: str) -> str:
+    """SQL for one top-level field of a record's JSON body, as text. The one place that says how the engine reads
+    JSON (SQLite's json_extract; PostgreSQL's ->> once the store runs on it); `name` is one of our own constants."""
+    if name not in _BODY_FIELDS:
+        raise ValueError(f"not a body field the store reads: {name}")
+    return f"json_extract(body, '$.{name}')"
+
+
+def _apply_amendment(conn: sqlite3.Connection, audit: dict[str, Any]) -> bool:
+    """Apply an accepted audit entry of an amendment to the hub's copy of the visit or finding it changed: the
+    record is replaced by its amended body at the end of the change sequence (so laptops pull it), and the audit
+    entry stays as the revision (who from the token, when, why, before and after). An entry older than one already
+    applied to the same record changes nothing (amendments arrive in any order; the latest stands).
+    Returns whether the copy changed."""
+    from steward.hub.models import InvalidRecord, clean_record
+
+    kind, target_id, visit_id = audit.get("entity"), audit["entity_id"], audit.get("visit_id")
+    detail = audit.get("detail") or {}
+    after = detail.get("after")
+    if not isinstance(after, dict) or not visit_id:
+        return False
+    later = conn.execute(
+        f"SELECT 1 FROM records WHERE entity = 'audit' AND {body_field('entity_id')} = ? AND {body_field('at')} > ? "
+        "LIMIT 1",
+        [target_id, audit["at"]],
+    ).fetchone()
+    if later is not None:
+        return False
+    if kind == "finding" and audit.get("action") == "amend":
+        entity, rid = "finding", target_id
+        stored = _stored(conn, entity, rid)
+        if stored is None or stored[1].get("visit_id") != visit_id:
+            return False
+        body = {**stored[1], **{k: after[k] for k in AMENDABLE_FINDING_FIELDS if k in after}}
+    elif kind == "answer" and audit.get("action") == "amend":
+        entity, rid = "visit", visit_id
+        stored = _stored(conn, entity, rid)
+        if stored is None:
+            return False
+        answers = [dict(a) for a in stored[1].get("answers", [])]
+        change = {k: after[k] for k in AMENDABLE_ANSWER_FIELDS if k in after}
+        mine = next((a for a in answers if a.get("id") == target_id), None)
+        if mine is not None:
+            if all(mine.get(k) == v for k, v in change.items()):
+                return False  # the visit travelled amended already
+            mine.update(change, updated_at=audit["at"])
+        elif detail.get("item_id") in {i.get("item_id") for i in stored[1].get("items", [])}:
+            answers.append(
+                {
+                    "id": target_id,
+                    "visit_id": visit_id,
+                    "item_id": detail["item_id"],
+                    **change,
+                    "updated_at": audit["at"],
+                }
+            )
+            answers.sort(key=lambda a: str(a.get("item_id")))
+        else:
+            return False  # an answer this visit does not have
+        body = {**stored[1], "answers": answers}
+    else:
+        return False  # a finding added after finishing travels as its own record; a photo's markup stays on the laptop
+    try:
+        kept = clean_record(entity, rid, content_hash(body), body)
+    except InvalidRecord:
+        return False  # the amended copy would not be a valid record: the revision is kept, the copy stays
+    if kept["hash"] == stored[0]:
+        return False
+    owner, profile = conn.execute(
+        "SELECT owner, profile_id FROM records WHERE entity = ? AND id = ?", [entity, rid]
+    ).fetchone()
+    conn.execute("DELETE FROM records WHERE entity = ? AND id = ?", [entity, rid])
+    HubStore._insert_record(conn, entity, rid, owner, profile, kept["hash"], kept["body"])
+    return True
+
+
+def _stored(conn: sqlite3.Connection, entity: str, rid: str) -> tuple[str, dict[str, Any]] | None:
+    row = conn.execute("SELECT content_hash, body FROM records WHERE entity = ? AND id = ?", [entity, rid]).fetchone()
+    return (row[0], json.loads(row[1])) if row else None

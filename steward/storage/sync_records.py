@@ -358,5 +358,47 @@ def insert_ignore(db: Database, table: str, rows: list[dict[str, Any]]) -> None:
             )
 
 
+def pulled_visit(db: Database, visit_id: str) -> bool:
+    """Whether this visit is a colleague's, pulled from the hub (only those take amendments from the hub)."""
+    return db.scalar("SELECT 1 FROM visits WHERE id = ? AND origin = ?", [visit_id, ORIGIN_HUB]) is not None
+
+
+def put_amended_answers(db: Database, rows: list[dict[str, Any]]) -> int:
+    """A colleague's amended answers: each replaces the one of its item (result, note, when). Returns how many
+    changed."""
+    changed = 0
+    with db.write() as conn:
+        for body in rows:
+            row = schema_row(db, "answers", body)
+            cur = conn.execute(
+                """INSERT INTO answers (id, visit_id, item_id, result, note, updated_at)
+                   VALUES (:id, :visit_id, :item_id, :result, :note, :updated_at)
+                   ON CONFLICT (visit_id, item_id) DO UPDATE SET
+                     result = excluded.result, note = excluded.note, updated_at = excluded.updated_at
+                   WHERE answers.result IS NOT excluded.result OR answers.note IS NOT excluded.note""",
+                {"result": None, "note": "", **row},
+            )
+            changed += cur.rowcount
+    return changed
+
+
+AMENDED_FINDING_COLUMNS = ("location", "description", "basis", "severity", "requirement", "original_deadline")
+
+
+def amend_pulled_finding(db: Database, finding_id: str, values: dict[str, Any]) -> bool:
+    """A colleague's amended finding: what it says and its own deadline (the one due follows from its events).
+    Returns whether anything changed."""
+    names = [n for n in AMENDED_FINDING_COLUMNS if n in values]
+    current = db.query_one(f"SELECT {', '.join(names)} FROM findings WHERE id = ?", [finding_id]) if names else None
+    if current is None or all(current[n] == values[n] for n in names):
+        return False
+    with db.write() as conn:
+        conn.execute(
+            f"UPDATE findings SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?",
+            [*(values[n] for n in names), finding_id],
+        )
+    return True
+
+
 def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)

@@ -506,7 +506,11 @@ def _apply(profile: Profile, rec: dict[str, Any]) -> bool:
         store.insert_ignore(db, "templates", [store.schema_row(db, "templates", row)])
         store.insert_ignore(db, "template_items", [store.schema_row(db, "template_items", i) for i in items])
         return True
-    if entity == "visit" and not store.exists(db, "visits", "id", rid):
+    if entity == "visit" and store.exists(db, "visits", "id", rid):
+        return _apply_amended_visit(db, rid, body)
+    if entity == "finding" and store.exists(db, "findings", "id", rid):
+        return _apply_amended_finding(profile, rid, body)
+    if entity == "visit":
         items, answers = body.get("items", []), body.get("answers", [])
         if not isinstance(items, list) or not isinstance(answers, list):
             raise store.NotApplied("巡查的检查项或答案不是列表。", "The visit's items or answers are not a list.")
@@ -518,7 +522,7 @@ def _apply(profile: Profile, rec: dict[str, Any]) -> bool:
         )
         store.insert_ignore(db, "answers", [store.schema_row(db, "answers", a) for a in answers])
         return True
-    if entity == "finding" and not store.exists(db, "findings", "id", rid):
+    if entity == "finding":
         row = {**body, "id": rid, "status": "open", "closed_at": None, "updated_at": body.get("created_at")}
         store.insert_ignore(db, "findings", [store.schema_row(db, "findings", row)])
         refresh_state(profile, rid)
@@ -535,6 +539,31 @@ def _apply(profile: Profile, rec: dict[str, Any]) -> bool:
     if entity == "enterprise_event":
         return _apply_enterprise_event(db, rec)
     return False
+
+
+def _apply_amended_visit(db: Any, rid: str, body: Any) -> bool:
+    """A colleague's visit the hub holds amended (its steward changed answers after finishing, with a reason): the
+    answers here follow. Our own visits are never changed from the hub: this laptop made their amendments."""
+    if not store.pulled_visit(db, rid):
+        return False
+    answers = body.get("answers", []) if isinstance(body, dict) else None
+    if not isinstance(answers, list):
+        raise store.NotApplied("巡查的答案不是列表。", "The visit's answers are not a list.")
+    return store.put_amended_answers(db, [a for a in answers if isinstance(a, dict) and a.get("visit_id") == rid]) > 0
+
+
+def _apply_amended_finding(profile: Profile, rid: str, body: Any) -> bool:
+    """A colleague's finding the hub holds amended: what it says and its own deadline follow (events stay ours)."""
+    db = profile.db
+    if not isinstance(body, dict) or not store.pulled_visit(db, str(body.get("visit_id"))):
+        return False
+    row = store.schema_row(db, "findings", {**body, "id": rid, "status": "open", "updated_at": body.get("created_at")})
+    values = {k: row[k] for k in store.AMENDED_FINDING_COLUMNS if k in row and k != "original_deadline"}
+    values["original_deadline"] = row.get("deadline")
+    if not store.amend_pulled_finding(db, rid, values):
+        return False
+    refresh_state(profile, rid)
+    return True
 
 
 def _apply_enterprise_event(db: Any, rec: dict[str, Any]) -> bool:

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from steward.domain import pinyin
 from steward.domain.clock import STEWARDS_ZONE
 from steward.domain.findings import FindingEvent
-from steward.domain.labels import EventKind, Severity, VisitKind
+from steward.domain.labels import AnswerResult, EventKind, Severity, VisitKind
 from steward.domain.rating import Facts, RatedFinding, RatedRecord, RatedVisit, RecordKind
 from steward.hub.store import HubStore
 
@@ -111,6 +111,76 @@ class Finding:
         return f"{self.item_code} {short}" if self.item_code else short
 
 
+# The words of an amendment's fields on the page (the laptop's audit detail names them).
+_FIELD_WORDS = {
+    "result": "结论",
+    "note": "备注",
+    "location": "位置",
+    "description": "问题描述",
+    "basis": "依据",
+    "severity": "等级",
+    "requirement": "整改要求",
+    "deadline": "整改期限",
+}
+_WHAT = {"answer": "检查项答案", "finding": "问题", "photo_markup": "照片标注"}
+_ACTIONS = {"amend": "修改", "amend_create": "补充"}
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One amendment of a finished visit, as its audit entry on the hub says it: who (the steward whose token
+    pushed it, and the name typed on the laptop), when, why, and each field before and after."""
+
+    visit_id: str
+    at: datetime
+    steward: str
+    actor: str
+    what: str
+    reason: str
+    changes: tuple[Change, ...]
+
+
+def _word(field: str, value: Any) -> str:
+    if value is None:
+        return "(无)"
+    if field == "result":
+        result = member(AnswerResult, value)
+        return result.zh if result else text(value)
+    if field == "severity":
+        severity = member(Severity, value)
+        return severity.zh if severity else text(value)
+    return value if isinstance(value, str) else str(value)
+
+
+def _revision(steward: str, body: dict[str, Any], answer_items: dict[str, str]) -> Revision | None:
+    detail = body.get("detail")
+    if not isinstance(detail, dict) or not text(body.get("visit_id")):
+        return None
+    try:
+        at = instant(body.get("at"))
+    except (TypeError, ValueError):
+        return None
+    before: dict[str, Any] = detail["before"] if isinstance(detail.get("before"), dict) else {}
+    after: dict[str, Any] = detail["after"] if isinstance(detail.get("after"), dict) else {}
+    fields = [f for f in _FIELD_WORDS if f in before or f in after]
+    changes = tuple(Change(_FIELD_WORDS[f], _word(f, before.get(f)), _word(f, after.get(f))) for f in fields)
+    kind = text(body.get("entity"))
+    what = _WHAT.get(kind, kind) + _ACTIONS.get(text(body.get("action")), "")
+    item = answer_items.get(text(body.get("entity_id"))) or text(detail.get("item_id"))
+    if kind == "answer" and item:
+        what += f" {item}"
+    return Revision(
+        text(body["visit_id"]), at, steward, text(body.get("actor")), what, text(body.get("reason")), changes
+    )
+
+
 @dataclass
 class HubFacts:
     enterprises: dict[str, Enterprise] = field(default_factory=dict)
@@ -119,6 +189,7 @@ class HubFacts:
     records: dict[str, list[RatedRecord]] = field(default_factory=dict)  # enterprise events, by enterprise
     photos: dict[str, list[str]] = field(default_factory=dict)  # visit or finding id -> photos' SHA-256
     documents: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # visit id -> (sha, kind, number)
+    revisions: dict[str, list[Revision]] = field(default_factory=dict)  # visit id -> its amendments, oldest first
 
     def rated(self) -> dict[str, Facts]:
         """Every enterprise's facts for the rating."""
@@ -222,10 +293,15 @@ def read_facts(store: HubStore) -> HubFacts:
         ent = _enterprise(body)
         if ent is not None:
             facts.enterprises[ent.id] = ent
+    answer_items: dict[str, str] = {}  # answer id -> its checklist item's id
     for steward, body in store.owned_bodies("visit"):
         visit = _visit(steward, body)
         if visit is not None and visit.id and visit.enterprise_id in facts.enterprises:
             facts.visits[visit.id] = visit
+            answers = body.get("answers")
+            for a in answers if isinstance(answers, list) else []:
+                if isinstance(a, dict) and text(a.get("id")):
+                    answer_items[a["id"]] = text(a.get("item_id"))
     events: dict[str, list[FindingEvent]] = defaultdict(list)
     for body in store.bodies("finding_event"):
         event = _event(body)
@@ -243,6 +319,13 @@ def read_facts(store: HubStore) -> HubFacts:
         if (visit_id := text(d.get("visit_id"))) and (sha := text(d.get("sha256"))):
             facts.documents.setdefault(visit_id, []).append((sha, text(d.get("kind")), text(d.get("notice_number"))))
     items = _items(store.bodies("template"))
+    item_codes = {answer: items.get(item, ("", ""))[0] or item[:8] for answer, item in answer_items.items()}
+    for steward, body in store.owned_bodies("audit"):
+        revision = _revision(steward, body, item_codes)
+        if revision is not None and revision.visit_id in facts.visits:
+            facts.revisions.setdefault(revision.visit_id, []).append(revision)
+    for revisions in facts.revisions.values():
+        revisions.sort(key=lambda r: r.at)
     for steward, body in store.owned_bodies("finding"):
         try:
             fid, visit = text(body["id"]), facts.visits.get(text(body["visit_id"]))
