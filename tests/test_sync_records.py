@@ -11,15 +11,17 @@ from pathlib import Path
 import httpx
 import pytest
 
-from steward.hub.store import HubStore
+from steward.hub.store import HubStore, aliases_of
 from steward.hub.web import Viewers
-from steward.services import visits
+from steward.hub.web.facts import read_facts
+from steward.services import enterprises, visits
 from steward.services.findings import get as get_finding
 from steward.services.profiles import open_profile
 from steward.storage.profile import Profile
 from steward.sync import engine
 from steward.sync.client import HubClient
 from steward.sync.wire import record
+from tests.conftest import make_code
 from tests.hub_process import Hub
 from tests.test_hub_web import log_in
 from tests.test_sync import WHEN, _issuer, client_for, finished_visit_with_finding
@@ -145,3 +147,97 @@ def test_only_the_visits_own_steward_amends_it(office: Office, tmp_path: Path) -
     assert codes == {on_his_visit["id"]: "not_your_visit", on_her_visit["id"]: "wrong_visit"}
     assert store.record_body("finding", finding["id"]) == before
     assert store.record_body("audit", on_her_visit["id"]) is None
+
+
+HUB_ID = "01a21400-0000-7000-8000-00000000e001"
+
+
+def _hub_lists(store: HubStore, credit_code: str, address: str) -> None:
+    """The insurer's own list names the enterprise under its own id (as its policy system does)."""
+    stamp = "2026-11-10T01:00:00.000Z"
+    body = {
+        "id": HUB_ID,
+        "name": "仙居县源泉工艺品有限公司",
+        "credit_code": credit_code,
+        "address": address,
+        "policy_number": "PICC-2026-001",
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+    assert store.put_reference("enterprise", HUB_ID, body)
+
+
+def _enterprise_ids(store: HubStore, credit_code: str) -> list[str]:
+    return [e["id"] for e in store.bodies("enterprise") if e["credit_code"] == credit_code]
+
+
+def test_an_enterprise_the_hub_lists_later_under_its_own_id_is_merged_everywhere(
+    office: Office, tmp_path: Path
+) -> None:
+    """Li entered the enterprise and synced a visit; Wang pulled it and re-checked its finding on his own visit
+    (not synced yet); then the insurer's list names it under its own id. The hub's id wins on the hub and on both
+    laptops, nothing of the laptops' data is lost, and the hub never shows two enterprises for the credit code."""
+    store = office.store
+    visit, finding = finished_visit_with_finding(office.a, tmp_path)
+    local_id = visit["enterprise_id"]
+    code = enterprises.get(office.a, local_id)["credit_code"]
+    enterprises.update(office.a, local_id, contact_phone="0576-87654321", address="白塔镇工业区")
+    engine.sync(office.a, office.li())
+    engine.sync(office.b, office.wang())
+    recheck = visits.start(office.b, local_id, "recheck", item_codes=["B1"], steward="王芳", at=WHEN)
+    visits.recheck(office.b, recheck["id"], finding["id"], "recheck_rectified", "已整改")
+    visits.finish(office.b, recheck["id"])
+
+    _hub_lists(store, code, address="仙居县白塔镇")
+    assert _enterprise_ids(store, code) == [HUB_ID]
+    assert store.record_body("visit", visit["id"])["enterprise_id"] == HUB_ID
+    assert store.record_body("finding", finding["id"])["enterprise_id"] == HUB_ID
+    assert aliases_of(store, HUB_ID)[0]["contact_phone"] == "0576-87654321"  # kept on the hub as Li sent it
+
+    report = engine.sync(office.b, office.wang())  # Wang's visit still names Li's id: the hub re-points it
+    assert not report.refused and not report.conflicts
+    assert store.record_body("visit", recheck["id"])["enterprise_id"] == HUB_ID
+    assert _enterprise_ids(store, code) == [HUB_ID]
+    report = engine.sync(office.a, office.li())
+    assert [m["old_id"] for m in report.merged] == [local_id]
+    assert report.merged[0]["kept"] == {"contact_phone": "0576-87654321", "template_code": "craft"}
+    assert report.merged[0]["replaced"] == {"address": "白塔镇工业区"}
+    assert any("合并" in line and "contact_phone" in line for line in report.log)
+
+    for laptop in (office.a, office.b):
+        assert [e["id"] for e in laptop.db.query("SELECT id FROM enterprises WHERE credit_code = ?", [code])] == [
+            HUB_ID
+        ]
+        assert laptop.db.scalar("SELECT count(*) FROM visits WHERE enterprise_id = ?", [local_id]) == 0
+        assert laptop.db.scalar("SELECT enterprise_id FROM findings WHERE id = ?", [finding["id"]]) == HUB_ID
+    li_row = enterprises.get(office.a, HUB_ID)
+    assert li_row["contact_phone"] == "0576-87654321" and li_row["policy_number"] == "PICC-2026-001"
+    assert li_row["address"] == "仙居县白塔镇"  # the hub's wins; Li's is kept in enterprise_merges
+    assert get_finding(office.a, finding["id"])["status"] == "rectified"  # Wang's re-check reached Li
+    assert engine.pending(office.a).records == 0 and engine.pending(office.b).records == 0
+
+    engine.sync(office.a, office.li())  # a later pull keeps the field the hub's list lacks
+    assert enterprises.get(office.a, HUB_ID)["contact_phone"] == "0576-87654321"
+
+
+def test_an_enterprise_entered_offline_that_the_hub_lists_already_becomes_the_hubs(
+    office: Office, tmp_path: Path
+) -> None:
+    store = office.store
+    code = make_code(88)
+    _hub_lists(store, code, address="仙居县安洲街道")
+    ent = enterprises.create(office.a, name="源泉工艺品", credit_code=code, template_code="craft", park="现代工业园")
+    visit = visits.start(office.a, ent["id"], "first", at=WHEN)
+    visits.create_finding(office.a, visit["id"], location="仓库", description="危废未分类", at=WHEN)
+    visits.finish(office.a, visit["id"])
+
+    report = engine.sync(office.a, office.li())
+    assert not report.refused and not report.conflicts
+    assert _enterprise_ids(store, code) == [HUB_ID]  # Li's id became an alias, not a second enterprise
+    assert store.record_body("visit", visit["id"])["enterprise_id"] == HUB_ID
+    assert [f["enterprise_id"] for f in store.bodies("finding")] == [HUB_ID]
+    assert aliases_of(store, HUB_ID)[0]["id"] == ent["id"]
+    assert office.a.db.query("SELECT id, park FROM enterprises") == [{"id": HUB_ID, "park": "现代工业园"}]
+    assert office.a.db.scalar("SELECT enterprise_id FROM visits WHERE id = ?", [visit["id"]]) == HUB_ID
+    assert engine.pending(office.a).records == 0
+    assert len(read_facts(store).enterprises) == 1  # the insurer's page lists it once

@@ -43,6 +43,12 @@ CREATE TABLE IF NOT EXISTS blob_holders (
 -- accepted, never stored): their photo links may name it, as if their record had been the first.
 CREATE TABLE IF NOT EXISTS photo_claims (
     sha256 TEXT NOT NULL, steward_id INTEGER NOT NULL, PRIMARY KEY (sha256, steward_id)) WITHOUT ROWID;
+-- An enterprise a laptop entered under its own id while the hub lists it under another with the same credit code:
+-- the laptop's id stands for the hub's (records naming it are re-pointed), and its body is kept as sent, so fields
+-- the hub's record lacks are not lost. The hub never shows two enterprises for one credit code.
+CREATE TABLE IF NOT EXISTS enterprise_aliases (
+    alias_id TEXT PRIMARY KEY, enterprise_id TEXT NOT NULL, owner INTEGER NOT NULL, body TEXT NOT NULL,
+    merged_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS profile_keys (
     profile_id TEXT PRIMARY KEY, steward_id INTEGER NOT NULL REFERENCES stewards(id), public_key BLOB NOT NULL,
     registered_at TEXT NOT NULL);
@@ -282,6 +288,10 @@ class HubStore:
             for rec in records:
                 entity, rid, body, digest = rec["entity"], rec["id"], rec["body"], rec["hash"]
                 ref = {"entity": entity, "id": rid}
+                if entity == "enterprise" and _alias_for_code(conn, steward["id"], rid, body):
+                    answer["accepted"].append(ref)  # the hub's own record of it stands; this id now names it
+                    continue
+                body, digest = _repointed(conn, body, digest)
                 existing = conn.execute(
                     "SELECT content_hash, owner FROM records WHERE entity = ? AND id = ?", [entity, rid]
                 ).fetchone()
@@ -377,6 +387,10 @@ class HubStore:
                     continue
                 conn.execute("DELETE FROM records WHERE entity = ? AND id = ?", [entity, rec["id"]])
                 self._insert_record(conn, entity, rec["id"], 0, "hub", rec["hash"], rec["body"])
+                if entity == "enterprise":
+                    for other in _ids_with_code(conn, rec["body"]["credit_code"]):
+                        if other != rec["id"]:  # entered on a laptop before the hub listed it: the hub's id wins
+                            _merge_enterprise(conn, other, rec["id"])
                 changed += 1
         return changed
 
@@ -1165,3 +1179,77 @@ def _apply_amendment(conn: sqlite3.Connection, audit: dict[str, Any]) -> bool:
 def _stored(conn: sqlite3.Connection, entity: str, rid: str) -> tuple[str, dict[str, Any]] | None:
     row = conn.execute("SELECT content_hash, body FROM records WHERE entity = ? AND id = ?", [entity, rid]).fetchone()
     return (row[0], json.loads(row[1])) if row else None
+
+
+# -- one enterprise per credit code ------------------------------------------------------------------------------
+def _ids_with_code(conn: sqlite3.Connection, credit_code: str) -> list[str]:
+    return [
+        r[0]
+        for r in conn.execute(
+            f"SELECT id FROM records WHERE entity = 'enterprise' AND {body_field('credit_code')} = ? ORDER BY seq",
+            [credit_code],
+        )
+    ]
+
+
+def _alias_for_code(conn: sqlite3.Connection, owner: int, rid: str, body: dict[str, Any]) -> bool:
+    """Whether this enterprise is one the hub holds under another id with the same credit code: then its id is
+    kept as an alias of the hub's (with its body as sent) and no second enterprise is stored."""
+    if conn.execute("SELECT 1 FROM records WHERE entity = 'enterprise' AND id = ?", [rid]).fetchone():
+        return False
+    if conn.execute("SELECT 1 FROM enterprise_aliases WHERE alias_id = ?", [rid]).fetchone():
+        return True
+    holders = _ids_with_code(conn, str(body.get("credit_code")))
+    if not holders:
+        return False
+    conn.execute(
+        "INSERT INTO enterprise_aliases VALUES (?, ?, ?, ?, ?) ON CONFLICT (alias_id) DO NOTHING",
+        [rid, holders[0], owner, json.dumps(body, ensure_ascii=False), _now()],
+    )
+    return True
+
+
+def _repointed(conn: sqlite3.Connection, body: dict[str, Any], digest: str) -> tuple[dict[str, Any], str]:
+    """A record naming an enterprise by an alias names the hub's id instead (its hash follows its new body)."""
+    named = body.get("enterprise_id")
+    if not isinstance(named, str):
+        return body, digest
+    row = conn.execute("SELECT enterprise_id FROM enterprise_aliases WHERE alias_id = ?", [named]).fetchone()
+    if row is None:
+        return body, digest
+    moved = {**body, "enterprise_id": row[0]}
+    return moved, content_hash(moved)
+
+
+def _merge_enterprise(conn: sqlite3.Connection, old_id: str, into: str) -> None:
+    """The hub's own record `into` lists an enterprise a laptop pushed as `old_id`: `old_id` becomes its alias (its
+    body kept), and every record naming it is re-pointed and moved to the end of the change sequence, so laptops
+    pull it again (and merge their copy)."""
+    row = conn.execute("SELECT owner, body FROM records WHERE entity = 'enterprise' AND id = ?", [old_id]).fetchone()
+    if row is None:
+        return
+    conn.execute(
+        "INSERT INTO enterprise_aliases VALUES (?, ?, ?, ?, ?) ON CONFLICT (alias_id) DO NOTHING",
+        [old_id, into, row[0], row[1], _now()],
+    )
+    conn.execute("UPDATE enterprise_aliases SET enterprise_id = ? WHERE enterprise_id = ?", [into, old_id])
+    conn.execute("DELETE FROM records WHERE entity = 'enterprise' AND id = ?", [old_id])
+    naming = conn.execute(
+        f"SELECT entity, id, owner, profile_id, body FROM records WHERE {body_field('enterprise_id')} = ? ORDER BY seq",
+        [old_id],
+    ).fetchall()
+    for entity, rid, owner, profile, text in naming:
+        body = {**json.loads(text), "enterprise_id": into}
+        conn.execute("DELETE FROM records WHERE entity = ? AND id = ?", [entity, rid])
+        HubStore._insert_record(conn, entity, rid, owner, profile, content_hash(body), body)
+
+
+def aliases_of(store: HubStore, enterprise_id: str) -> list[dict[str, Any]]:
+    """The bodies laptops pushed for an enterprise under their own ids before merging into the hub's."""
+    with store.connect() as conn:
+        return [
+            json.loads(r[0])
+            for r in conn.execute(
+                "SELECT body FROM enterprise_aliases WHERE enterprise_id = ? ORDER BY merged_at", [enterprise_id]
+            )
+        ]

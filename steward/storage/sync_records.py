@@ -400,5 +400,51 @@ def amend_pulled_finding(db: Database, finding_id: str, values: dict[str, Any]) 
     return True
 
 
+def _enterprise_references(db: Database) -> list[str]:
+    """Our tables with an enterprise_id column (read from the schema, never from data)."""
+    tables = [r[0] for r in db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return [
+        t
+        for t in tables
+        if t != "enterprises" and any(c[1] == "enterprise_id" for c in db.conn.execute(f'PRAGMA table_info("{t}")'))
+    ]
+
+
+def merge_enterprise(
+    db: Database, old_id: str, row: dict[str, Any], kept: dict[str, Any], replaced: dict[str, Any], at: str
+) -> None:
+    """Merge the laptop's enterprise `old_id` into the hub's (`row`, same credit code, the hub's id): every record
+    of ours that names it is re-pointed, the old row goes, and what it said is kept in enterprise_merges: `kept`,
+    the laptop's values for fields the hub's lacked (already in `row`), and `replaced`, the laptop's values the
+    hub's replaced."""
+    with db.write() as conn:
+        # The old row steps aside for the new one (credit codes are unique) until nothing names it any more.
+        conn.execute("UPDATE enterprises SET credit_code = ? WHERE id = ?", [f"merged:{old_id}", old_id])
+        upsert_enterprise(db, row)
+        for table in _enterprise_references(db):
+            conn.execute(f'UPDATE "{table}" SET enterprise_id = ? WHERE enterprise_id = ?', [row["id"], old_id])
+        conn.execute("UPDATE enterprise_merges SET new_id = ? WHERE new_id = ?", [row["id"], old_id])
+        conn.execute("DELETE FROM enterprises WHERE id = ?", [old_id])
+        conn.execute(
+            "INSERT INTO enterprise_merges VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (old_id) DO NOTHING",
+            [old_id, row["id"], row["credit_code"], at, dumps(kept), dumps(replaced)],
+        )
+
+
+def kept_after_merge(db: Database, enterprise_id: str) -> dict[str, Any]:
+    """The fields the laptop's own row had and the hub's lacked when they were merged (kept at every later pull
+    while the hub's stays empty)."""
+    kept: dict[str, Any] = {}
+    for r in db.conn.execute("SELECT kept FROM enterprise_merges WHERE new_id = ? ORDER BY merged_at", [enterprise_id]):
+        kept |= json.loads(r[0])
+    return kept
+
+
+def merged_into(db: Database, enterprise_id: str) -> str:
+    """The enterprise an id now stands for: the hub's, when the laptop's was merged into it."""
+    found = db.scalar("SELECT new_id FROM enterprise_merges WHERE old_id = ?", [enterprise_id])
+    return str(found) if found else enterprise_id
+
+
 def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)

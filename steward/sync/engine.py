@@ -71,6 +71,9 @@ class SyncReport:
     bytes_total: int = 0
     pulled: int = 0
     skipped: list[dict[str, str]] = field(default_factory=list)  # pulled records this laptop could not apply
+    # Enterprises entered here that the hub lists under its own id: old_id, id, kept (ours, the hub's lacked them),
+    # replaced (ours, the hub's differ; kept in enterprise_merges).
+    merged: list[dict[str, Any]] = field(default_factory=list)
     held_back: list[dict[str, Any]] = field(default_factory=list)  # refused before and unchanged: not sent again
     key_problem: dict[str, str] | None = None  # the hub holds another signing key for this profile (zh, en)
     pruned: int = 0
@@ -447,7 +450,7 @@ def _pull(profile: Profile, client: HubClient, report: SyncReport, say: Progress
             for rec in records:
                 try:
                     with store.one_record(db):
-                        applied = _apply(profile, rec)
+                        applied = _apply(profile, rec, report)
                 except (store.NotApplied, KeyError, TypeError, ValueError, AttributeError) as exc:
                     _skip(report, rec, exc)
                     continue
@@ -482,7 +485,7 @@ def _skip(report: SyncReport, rec: Any, exc: BaseException) -> None:
     report.skipped.append({"entity": entity, "id": rid, "zh": zh, "en": en})
 
 
-def _apply(profile: Profile, rec: dict[str, Any]) -> bool:
+def _apply(profile: Profile, rec: dict[str, Any], report: SyncReport) -> bool:
     """A record from the hub: reference data replaces ours; colleagues' visits, findings and events are added.
     Only the columns of our own schema are read from a body, each checked against its type."""
     db, entity, rid, body = profile.db, rec["entity"], rec["id"], rec["body"]
@@ -490,7 +493,11 @@ def _apply(profile: Profile, rec: dict[str, Any]) -> bool:
         row = store.schema_row(db, "enterprises", {**body, "id": rid} if isinstance(body, dict) else body)
         same_code = store.enterprise_id_by_code(db, row["credit_code"])
         if same_code and same_code != rid:
-            return False  # entered here before the hub listed it: kept as it is (see the closing note)
+            _merge_enterprise(profile, same_code, row, report)
+            return True
+        for name, value in store.kept_after_merge(db, rid).items():
+            if row.get(name) in ("", None):
+                row[name] = value  # the laptop's own value, kept while the hub's list lacks it
         if store.enterprise_row(db, rid) == row:
             return False  # our own, come back
         store.upsert_enterprise(db, row)
@@ -539,6 +546,34 @@ def _apply(profile: Profile, rec: dict[str, Any]) -> bool:
     if entity == "enterprise_event":
         return _apply_enterprise_event(db, rec)
     return False
+
+
+# What a merge never keeps from the laptop's row: the hub's identity and timestamps stand.
+_MERGE_FIXED = ("id", "credit_code", "created_at", "updated_at", "name_pinyin", "archived")
+
+
+def _merge_enterprise(profile: Profile, local_id: str, row: dict[str, Any], report: SyncReport) -> None:
+    """The hub lists an enterprise this laptop entered under its own id (same credit code): the hub's id wins.
+    Our visits, findings and records are re-pointed to it; a field the hub's lacks keeps our value; a value the
+    hub's replaces is kept in enterprise_merges and reported, never dropped silently."""
+    db = profile.db
+    local = store.enterprise_row(db, local_id) or {}
+    kept, replaced = {}, {}
+    for name, value in local.items():
+        if name in _MERGE_FIXED or value in ("", None):
+            continue
+        if row.get(name) in ("", None):
+            kept[name] = row[name] = value
+        elif row.get(name) != value:
+            replaced[name] = value
+    store.merge_enterprise(db, local_id, row, kept, replaced, clock.to_text(clock.now()))
+    words = f"企业“{row['name']}”(信用代码 {row['credit_code']})与服务器上的同一企业合并,采用服务器的编号"
+    if kept:
+        words += f";保留本机独有的字段:{', '.join(sorted(kept))}"
+    if replaced:
+        words += "; 以服务器为准的字段(本机原值已存档):" + ", ".join(f"{k}={v}" for k, v in sorted(replaced.items()))
+    report.log.append(words)
+    report.merged.append({"old_id": local_id, "id": str(row["id"]), "kept": kept, "replaced": replaced})
 
 
 def _apply_amended_visit(db: Any, rid: str, body: Any) -> bool:
