@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import httpx
 import pytest
 
+from steward.domain.errors import InvalidInput
 from steward.hub.store import HubStore, aliases_of
 from steward.hub.web import Viewers
 from steward.hub.web.facts import read_facts
-from steward.services import enterprises, visits
+from steward.services import enterprise_events, enterprises, visits
 from steward.services.findings import get as get_finding
 from steward.services.profiles import open_profile
 from steward.storage.profile import Profile
@@ -241,3 +243,36 @@ def test_an_enterprise_entered_offline_that_the_hub_lists_already_becomes_the_hu
     assert office.a.db.scalar("SELECT enterprise_id FROM visits WHERE id = ?", [visit["id"]]) == HUB_ID
     assert engine.pending(office.a).records == 0
     assert len(read_facts(store).enterprises) == 1  # the insurer's page lists it once
+
+
+def test_records_imported_on_the_hub_are_read_only_on_the_laptop(office: Office, tmp_path: Path) -> None:
+    visit, _finding = finished_visit_with_finding(office.a, tmp_path)
+    engine.sync(office.a, office.li())
+    rid = "01a21400-0000-7000-8000-00000000c001"
+    body = {
+        "id": rid,
+        "enterprise_id": visit["enterprise_id"],
+        "kind": "penalty",
+        "on_date": "2026-10-12",
+        "authority": "台州市生态环境局",
+        "number": "台环罚〔2026〕12号",
+        "created_at": "2026-11-01T01:00:00.000Z",
+        "created_by": "服务器导入 hub import",
+    }
+    store = office.store
+    assert store.put_references("enterprise_event", [(rid, body)]) == 1
+    engine.sync(office.a, office.li())
+    pulled = enterprise_events.get(office.a, rid)
+    assert pulled["origin"] == "hub" and enterprise_events.read_only_reason(pulled) is not None
+
+    with pytest.raises(InvalidInput) as refused:
+        enterprise_events.edit(office.a, rid, note="改一下", reason="核对")
+    assert "只读" in refused.value.zh and "read-only" in refused.value.en
+    with pytest.raises(InvalidInput) as refused:
+        enterprise_events.delete(office.a, rid, "重复录入")
+    assert "只读" in refused.value.zh
+    assert enterprise_events.get(office.a, rid) == pulled  # nothing changed, nothing deleted
+    assert enterprise_events.history(office.a, rid) == []
+    own = enterprise_events.add(office.a, visit["enterprise_id"], "complaint", on=date(2026, 11, 3), source="12345热线")
+    assert enterprise_events.read_only_reason(own) is None
+    assert enterprise_events.edit(office.a, own["id"], note="夜间异味", reason="补充")["revision"] == 2
