@@ -16,7 +16,7 @@ from steward.domain.errors import InvalidInput
 from steward.hub.store import HubStore, aliases_of
 from steward.hub.web import Viewers
 from steward.hub.web.facts import read_facts
-from steward.services import enterprise_events, enterprises, visits
+from steward.services import documents, enterprise_events, enterprises, visits
 from steward.services.findings import get as get_finding
 from steward.services.profiles import open_profile
 from steward.storage.profile import Profile
@@ -276,3 +276,38 @@ def test_records_imported_on_the_hub_are_read_only_on_the_laptop(office: Office,
     own = enterprise_events.add(office.a, visit["enterprise_id"], "complaint", on=date(2026, 11, 3), source="12345热线")
     assert enterprise_events.read_only_reason(own) is None
     assert enterprise_events.edit(office.a, own["id"], note="夜间异味", reason="补充")["revision"] == 2
+
+
+def _notice_number(profile: Profile, tmp_path: Path, steward: str) -> tuple[str, str]:
+    """(visit id, the number its notice printed) of a new visit with a finding at the laptop's one enterprise."""
+    eid = profile.db.scalar("SELECT id FROM enterprises ORDER BY created_at LIMIT 1")
+    visit = visits.start(profile, eid, "routine", item_codes=["B1"], steward=steward, at=WHEN)
+    visits.create_finding(profile, visit["id"], location="车间", description="废气收集不到位", at=WHEN)
+    visits.finish(profile, visit["id"])
+    documents.assign_notice_numbers(profile, [visit["id"]])
+    return visit["id"], str(visits.get(profile, visit["id"])["notice_number"])
+
+
+def test_two_stewards_of_one_firm_never_print_the_same_notice_number(office: Office, tmp_path: Path) -> None:
+    store = office.store
+    liu_token = store.add_steward("刘敏")  # the same initials as 李明
+    first_li, _finding = finished_visit_with_finding(office.a, tmp_path)
+    documents.assign_notice_numbers(office.a, [first_li["id"]])
+    offline = visits.get(office.a, first_li["id"])["notice_number"]
+    assert offline == "XJ-2026-0001"  # before the first sync: the firm's prefix
+
+    engine.sync(office.a, office.li())
+    engine.sync(office.b, office.wang())  # Wang pulls the enterprise
+    with open_profile(tmp_path / "c", "liu") as liu:
+        _issuer(liu, "刘敏")
+        engine.sync(liu, client_for(liu, office.server, liu_token))
+        numbers = {
+            "李明": _notice_number(office.a, tmp_path, "李明")[1],
+            "王芳": _notice_number(office.b, tmp_path, "王芳")[1],
+            "刘敏": _notice_number(liu, tmp_path, "刘敏")[1],
+        }
+    assert numbers == {"李明": "XJ-LM-2026-0001", "王芳": "XJ-WF-2026-0001", "刘敏": "XJ-LM2-2026-0001"}
+    # The number printed offline stays the visit's, and the firm's prefix alone is never used again.
+    assert visits.get(office.a, first_li["id"])["notice_number"] == offline
+    assert _notice_number(office.a, tmp_path, "李明")[1] == "XJ-LM-2026-0002"
+    assert engine.sync(office.a, office.li()).refused == []

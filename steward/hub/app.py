@@ -89,6 +89,9 @@ class Hello(BaseModel):
     entities: list[str] = Field(
         default=list(ENTITIES), description="the kinds of record this hub takes; a laptop sends it no others"
     )
+    number_prefix: str | None = Field(
+        default=None, description="this profile's own notice-number code, e.g. LM (notices numbered XJ-LM-2026-0001)"
+    )
 
 
 class MissingAnswer(BaseModel):
@@ -228,7 +231,8 @@ def create_app(data_dir: Path) -> FastAPI:
 
     @app.get("/v1/hello", responses=_errors(*AUTH_ERRORS))
     def hello(who: Caller) -> Hello:
-        return Hello(protocol=PROTOCOL_VERSION, steward=who["name"], **store.stats())
+        prefix = store.number_prefix(who["profile_id"], who)
+        return Hello(protocol=PROTOCOL_VERSION, steward=who["name"], number_prefix=prefix, **store.stats())
 
     @app.post("/v1/records", response_model=PushAnswer, responses=_errors(400, *AUTH_ERRORS, 413, 507))
     def push(request: PushRequest, who: Caller) -> Any:

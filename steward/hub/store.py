@@ -49,6 +49,10 @@ CREATE TABLE IF NOT EXISTS photo_claims (
 CREATE TABLE IF NOT EXISTS enterprise_aliases (
     alias_id TEXT PRIMARY KEY, enterprise_id TEXT NOT NULL, owner INTEGER NOT NULL, body TEXT NOT NULL,
     merged_at TEXT NOT NULL);
+-- Each laptop profile's own notice-number code (e.g. "LM": its notices are numbered XJ-LM-2026-0001), given at
+-- binding and never given to another profile, so two stewards of one firm never print the same number.
+CREATE TABLE IF NOT EXISTS number_prefixes (
+    profile_id TEXT PRIMARY KEY, prefix TEXT NOT NULL UNIQUE, assigned_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS profile_keys (
     profile_id TEXT PRIMARY KEY, steward_id INTEGER NOT NULL REFERENCES stewards(id), public_key BLOB NOT NULL,
     registered_at TEXT NOT NULL);
@@ -230,12 +234,22 @@ class HubStore:
             row = conn.execute("SELECT steward_id FROM bindings WHERE profile_id = ?", [profile_id]).fetchone()
             if row is None:
                 conn.execute("INSERT INTO bindings VALUES (?, ?, ?)", [profile_id, steward["id"], _now()])
+                _give_number_prefix(conn, profile_id, steward)
             elif row[0] != steward["id"]:
                 raise Forbidden(
                     "profile_bound",
                     "此电脑上的档案属于另一位环保管家;如需转交,请管理员在服务器上重新绑定。",
                     "This profile belongs to another steward; an administrator must re-bind it on the hub.",
                 )
+
+    def number_prefix(self, profile_id: str, steward: dict[str, Any]) -> str:
+        """The profile's notice-number code: given at binding (or now, to a profile bound before codes existed)."""
+        with self.connect() as conn:
+            row = conn.execute("SELECT prefix FROM number_prefixes WHERE profile_id = ?", [profile_id]).fetchone()
+        if row is not None:
+            return str(row[0])
+        with self.transaction() as conn:
+            return _give_number_prefix(conn, profile_id, steward)
 
     def register_key(self, profile_id: str, steward: dict[str, Any], public_key: bytes) -> bool:
         """A laptop profile's Ed25519 public key (its bundles' signatures are checked with it; the private key never
@@ -1253,3 +1267,21 @@ def aliases_of(store: HubStore, enterprise_id: str) -> list[dict[str, Any]]:
                 "SELECT body FROM enterprise_aliases WHERE enterprise_id = ? ORDER BY merged_at", [enterprise_id]
             )
         ]
+
+
+# -- notice numbers ----------------------------------------------------------------------------------------------
+def _give_number_prefix(conn: sqlite3.Connection, profile_id: str, steward: dict[str, Any]) -> str:
+    """The steward's initials ("LM"), or the initials and the next free number ("LM2") when another profile has
+    them: letters first, so a code never reads like a year or a count. Unique by the table's constraint."""
+    from steward.domain.pinyin import initials
+
+    base = initials(str(steward["name"]))[:6] or f"S{int(steward['id'])}"
+    for n in range(1, 10_000):
+        candidate = base if n == 1 else f"{base}{n}"
+        conn.execute(
+            "INSERT INTO number_prefixes VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [profile_id, candidate, _now()]
+        )
+        row = conn.execute("SELECT prefix FROM number_prefixes WHERE profile_id = ?", [profile_id]).fetchone()
+        if row is not None:
+            return str(row[0])
+    raise Conflict("no_prefix", "无法分配通知书编号前缀。", "No notice-number prefix is left to give.")

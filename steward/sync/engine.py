@@ -15,6 +15,7 @@ from typing import Any
 
 from steward.domain import clock
 from steward.domain.errors import StewardError
+from steward.services import settings as settings_service
 from steward.services.findings import refresh_state
 from steward.storage import photos as photos_store
 from steward.storage import settings as settings_store
@@ -288,6 +289,8 @@ def sync(
     stop = should_stop or (lambda: False)
     hello = client.hello()
     report.log.append(f"已连接 {client.base}(环保管家:{hello['steward']})")
+    if settings_service.keep_hub_number_code(profile, hello.get("number_prefix")):
+        report.log.append(f"通知书编号:{settings_service.notice_prefix(profile)}-年份-序号")
     _register_key(profile, client, str(hello["steward"]), report)
     report.held_back = still_refused(profile)
 
