@@ -4,6 +4,7 @@ records read-only on the laptop. Each against a real uvicorn hub on 127.0.0.1.""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -11,12 +12,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from PIL import Image
 
 from steward.domain.errors import InvalidInput
 from steward.hub.store import HubStore, aliases_of
 from steward.hub.web import Viewers
 from steward.hub.web.facts import read_facts
-from steward.services import documents, enterprise_events, enterprises, visits
+from steward.services import documents, enterprise_events, enterprises, photos, visits
 from steward.services.findings import get as get_finding
 from steward.services.profiles import open_profile
 from steward.storage.profile import Profile
@@ -24,6 +26,7 @@ from steward.sync import engine
 from steward.sync.client import HubClient
 from steward.sync.wire import record
 from tests.conftest import make_code
+from tests.hub_http import call
 from tests.hub_process import Hub
 from tests.test_hub_web import log_in
 from tests.test_sync import WHEN, _issuer, client_for, finished_visit_with_finding
@@ -311,3 +314,48 @@ def test_two_stewards_of_one_firm_never_print_the_same_notice_number(office: Off
     assert visits.get(office.a, first_li["id"])["notice_number"] == offline
     assert _notice_number(office.a, tmp_path, "李明")[1] == "XJ-LM-2026-0002"
     assert engine.sync(office.a, office.li()).refused == []
+
+
+def test_colleagues_photos_of_open_findings_reach_a_steward_who_visits_the_enterprise_as_renditions(
+    office: Office, tmp_path: Path
+) -> None:
+    """Wang re-checks at an enterprise Li found a problem at: once he has a visit there, his laptop holds the report
+    rendition of Li's photo of the open finding (never its original), shown with the finding as it was found. A
+    steward who never visited it gets neither the list nor the rendition; a rectified finding's photos stop."""
+    store = office.store
+    visit, finding = finished_visit_with_finding(office.a, tmp_path)
+    engine.sync(office.a, office.li())
+    sha = office.a.db.scalar("SELECT sha256 FROM photos")
+    wang = office.wang()
+    engine.sync(office.b, wang)
+    assert wang.recheck_photos() == []  # no visit of his there yet: nothing of Li's photos
+    assert office.b.db.scalar("SELECT count(*) FROM photos") == 0
+
+    routine = visits.start(office.b, visit["enterprise_id"], "routine", item_codes=["B1"], steward="王芳", at=WHEN)
+    visits.finish(office.b, routine["id"])
+    report = engine.sync(office.b, wang)
+    assert not report.skipped and not report.refused
+    target = photos.LinkTarget(visit_id=visit["id"], finding_id=finding["id"])
+    assert [link["sha256"] for link in photos.links(office.b, target)] == [sha]  # the re-check's "as found" strip
+    rendition = office.b.photos.rendition_path(sha).read_bytes()
+    with Image.open(io.BytesIO(rendition)) as img:
+        assert img.format == "JPEG" and img.size == (1200, 900)
+    assert office.b.photos.thumb_path(sha).exists()
+    assert rendition != store.blob_path(sha).read_bytes()  # a rendition, not the original
+    assert office.b.db.scalar("SELECT original_present FROM photos WHERE sha256 = ?", [sha]) == 0
+    assert call(office.server.url, "GET", f"/v1/blobs/{sha}", office.tokens["王芳"])[0] == 404
+    assert engine.pending(office.b).records == 0  # Li's photo and link are never sent back as Wang's
+    assert engine.sync(office.b, wang).refused == []
+
+    # A colleague who never visited the enterprise: no list, no rendition.
+    stranger = store.add_steward("刘敏")
+    assert call(office.server.url, "GET", "/v1/recheck-photos", stranger) == (200, {"photos": []})
+    assert call(office.server.url, "GET", f"/v1/renditions/{sha}", stranger)[0] == 404
+
+    # Rectified: the finding is no longer open, and its photos are no longer handed out.
+    recheck = visits.start(office.b, visit["enterprise_id"], "recheck", item_codes=["B1"], steward="王芳", at=WHEN)
+    visits.recheck(office.b, recheck["id"], finding["id"], "recheck_rectified", "已整改到位")
+    visits.finish(office.b, recheck["id"])
+    engine.sync(office.b, wang)
+    assert wang.recheck_photos() == []
+    assert call(office.server.url, "GET", f"/v1/renditions/{sha}", office.tokens["王芳"])[0] == 404

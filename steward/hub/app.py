@@ -16,7 +16,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from steward.hub.limits import BodyLimit, BodyTooLarge, too_large
 from steward.hub.models import SHA256, InvalidRecord, Record, clean_records
-from steward.hub.store import Forbidden, HubError, HubStore, NotFound, Unprocessable, UpgradeRequired
+from steward.hub.renditions import make_rendition, rendition_path
+from steward.hub.store import (
+    Forbidden,
+    HubError,
+    HubStore,
+    NotFound,
+    Unprocessable,
+    UpgradeRequired,
+    recheck_photos,
+)
 from steward.hub.web import web_router
 from steward.sync.wire import ENTITIES, HEADER_CHUNK_SHA256, HEADER_PROFILE, HEADER_PROTOCOL, PROTOCOL_VERSION
 
@@ -106,6 +115,19 @@ class OffsetAnswer(BaseModel):
 class UploadAnswer(BaseModel):
     offset: int
     complete: bool
+
+
+class RecheckPhoto(BaseModel):
+    sha256: str
+    finding_id: str
+    visit_id: str
+    caption: str
+    created_at: str
+    photo: dict[str, Any] = Field(description="the photo's record (size, time taken, place)")
+
+
+class RecheckPhotos(BaseModel):
+    photos: list[RecheckPhoto]
 
 
 class KeyRequest(BaseModel):
@@ -328,6 +350,24 @@ def create_app(data_dir: Path) -> FastAPI:
         if not store.may_read_blob(sha256, who["id"]):
             raise NotFound("no_blob", "没有该文件。", "No such file.")
         return blob_file(sha256, "application/octet-stream")
+
+    @app.get("/v1/recheck-photos", responses=_errors(*AUTH_ERRORS))
+    def recheck_list(who: Caller) -> RecheckPhotos:
+        """Colleagues' photos of findings still open at the enterprises this steward has visited (see README: who
+        may read what): their report renditions, never originals, are what a re-check there compares with."""
+        return RecheckPhotos(photos=[RecheckPhoto(**p) for p in recheck_photos(store, who["id"])])
+
+    @app.get(
+        "/v1/renditions/{sha256}",
+        responses={200: {"content": {"image/jpeg": {}}}, **_errors(*AUTH_ERRORS, 404)},
+        response_class=FileResponse,
+    )
+    def rendition(sha256: Annotated[str, PathParam(pattern=SHA256)], who: Caller) -> FileResponse:
+        """The report rendition of a photo /v1/recheck-photos lists for this steward; any other is not found."""
+        if sha256 not in {p["sha256"] for p in recheck_photos(store, who["id"])}:
+            raise NotFound("no_blob", "没有该文件。", "No such file.")
+        target = make_rendition(store.blob_path(sha256), rendition_path(store.data_dir / "renditions", sha256))
+        return FileResponse(target, media_type="image/jpeg")
 
     app.include_router(web_router(store))
 

@@ -1114,12 +1114,13 @@ AMENDABLE_ANSWER_FIELDS = ("result", "note")
 _BODY_FIELDS = ("entity_id", "at", "visit_id", "enterprise_id", "finding_id", "sha256", "image_sha256", "credit_code")
 
 
-def body_field(name: str) -> str:
-    """SQL for one top-level field of a record's JSON body, as text. The one place that says how the engine reads
-    JSON (SQLite's json_extract; PostgreSQL's ->> once the store runs on it); `name` is one of our own constants."""
-    if name not in _BODY_FIELDS:
-        raise ValueError(f"not a body field the store reads: {name}")
-    return f"json_extract(body, '$.{name}')"
+def body_field(name: str, of: str = "") -> str:
+    """SQL for one top-level field of a record's JSON body, as text (`of`: the alias of `records` in a join). The
+    one place that says how the engine reads JSON (SQLite's json_extract; PostgreSQL's ->> once the store runs on
+    it); `name` and `of` are our own constants."""
+    if name not in _BODY_FIELDS or (of and not (of.isascii() and of.isalpha() and len(of) <= 2)):
+        raise ValueError(f"not a body field the store reads: {of}.{name}")
+    return f"json_extract({of + '.' if of else ''}body, '$.{name}')"
 
 
 def _apply_amendment(conn: sqlite3.Connection, audit: dict[str, Any]) -> bool:
@@ -1285,3 +1286,72 @@ def _give_number_prefix(conn: sqlite3.Connection, profile_id: str, steward: dict
         if row is not None:
             return str(row[0])
     raise Conflict("no_prefix", "无法分配通知书编号前缀。", "No notice-number prefix is left to give.")
+
+
+# -- colleagues' photos for re-check -----------------------------------------------------------------------------
+def recheck_photos(store: HubStore, reader: int) -> list[dict[str, Any]]:
+    """Photos of findings still open at the enterprises `reader` has visited, linked by colleagues: what a re-check
+    there compares with. Each: sha256, finding_id, visit_id, caption, created_at and the photo's record. Only photos
+    whose original the hub holds (their report rendition is made from it); never the reader's own."""
+    from steward.domain.findings import derive_state
+    from steward.domain.labels import FindingStatus
+
+    visited = f"SELECT {body_field('enterprise_id')} FROM records WHERE entity = 'visit' AND owner = ?"  # the reader's
+    there = f"SELECT id FROM records WHERE entity = 'finding' AND {body_field('enterprise_id')} IN ({visited})"
+    with store.connect() as conn:  # three reads, each one pass over its entity's records
+        findings = {
+            r[0]: json.loads(r[1])
+            for r in conn.execute(
+                f"SELECT id, body FROM records WHERE entity = 'finding' AND {body_field('enterprise_id')} IN ({visited})",
+                [reader],
+            )
+        }
+        events: dict[str, list[dict[str, Any]]] = {}
+        for (text,) in conn.execute(
+            f"SELECT body FROM records WHERE entity = 'finding_event' AND {body_field('finding_id')} IN ({there})",
+            [reader],
+        ):
+            event = json.loads(text)
+            events.setdefault(str(event.get("finding_id")), []).append(event)
+        closed = (FindingStatus.RECTIFIED, FindingStatus.WAIVED)
+        open_ids = {f for f in findings if derive_state(_as_events(events.get(f, []))).status not in closed}
+        photos = []
+        for link_text, photo_text in conn.execute(
+            f"SELECT l.body, p.body FROM records l JOIN records p ON p.entity = 'photo' "
+            f"AND p.id = {body_field('sha256', 'l')} JOIN blobs b ON b.sha256 = p.id "
+            f"WHERE l.entity = 'photo_link' AND l.owner != ? AND {body_field('finding_id', 'l')} IN ({there}) "
+            "ORDER BY l.seq",
+            [reader, reader],
+        ):
+            link = json.loads(link_text)
+            if link.get("finding_id") in open_ids:
+                fid = link["finding_id"]
+                photos.append(
+                    {
+                        "sha256": link["sha256"],
+                        "finding_id": fid,
+                        "visit_id": findings[fid]["visit_id"],
+                        "caption": link.get("caption", ""),
+                        "created_at": link["created_at"],
+                        "photo": json.loads(photo_text),
+                    }
+                )
+    return photos
+
+
+def _as_events(bodies: list[dict[str, Any]]) -> list[Any]:
+    from steward.domain.findings import FindingEvent
+    from steward.domain.labels import EventKind
+
+    events = []
+    for b in bodies:
+        try:
+            moment = datetime.fromisoformat(str(b["at"]).replace("Z", "+00:00"))
+            events.append(
+                FindingEvent(
+                    str(b["id"]), str(b["finding_id"]), EventKind(b["kind"]), moment, str(b.get("by", "")), "", None
+                )
+            )
+        except (KeyError, ValueError):
+            continue
+    return events

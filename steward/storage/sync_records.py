@@ -145,7 +145,7 @@ def photo_links_ready(db: Database) -> list[dict[str, Any]]:
            LEFT JOIN visits v ON v.id = l.visit_id
            LEFT JOIN finding_events e ON e.id = l.event_id
            LEFT JOIN visits ev ON ev.id = e.visit_id
-           WHERE (l.visit_id IS NULL OR v.status = 'finished')
+           WHERE (l.visit_id IS NULL OR (v.status = 'finished' AND v.origin = 'here'))
              AND (l.event_id IS NULL OR e.visit_id IS NULL OR ev.status = 'finished')
            ORDER BY l.created_at"""
     )
@@ -444,6 +444,51 @@ def merged_into(db: Database, enterprise_id: str) -> str:
     """The enterprise an id now stands for: the hub's, when the laptop's was merged into it."""
     found = db.scalar("SELECT new_id FROM enterprise_merges WHERE old_id = ?", [enterprise_id])
     return str(found) if found else enterprise_id
+
+
+def put_colleague_photo(db: Database, photo: dict[str, Any], link: dict[str, Any]) -> bool:
+    """A colleague's photo of an open finding, pulled for re-check: the photo's row (no original here, only its
+    report rendition) and its link to the finding on the colleague's visit (never pushed: the visit is not ours).
+    Returns whether the link is new."""
+    row = schema_photo(photo)
+    with db.write() as conn:
+        conn.execute(
+            "INSERT INTO photos (sha256, original_name, original_ext, format, bytes, width, height, taken_at, gps_lat, "
+            "gps_lon, imported_at, original_present) VALUES (:sha256, :original_name, :original_ext, :format, :bytes, "
+            ":width, :height, :taken_at, :gps_lat, :gps_lon, :imported_at, 0) ON CONFLICT (sha256) DO NOTHING",
+            row,
+        )
+        cur = conn.execute(
+            "INSERT INTO photo_links (id, sha256, visit_id, finding_id, caption, created_at) "
+            "VALUES (:id, :sha256, :visit_id, :finding_id, :caption, :created_at) ON CONFLICT (id) DO NOTHING",
+            link,
+        )
+    return cur.rowcount == 1
+
+
+def schema_photo(photo: dict[str, Any]) -> dict[str, Any]:
+    """A photo record's fields, each of its column's type (NotApplied names the one that is not)."""
+    types: dict[str, tuple[type, ...]] = {
+        "sha256": (str,),
+        "original_name": (str,),
+        "original_ext": (str,),
+        "format": (str,),
+        "bytes": (int,),
+        "width": (int,),
+        "height": (int,),
+        "imported_at": (str,),
+    }
+    optional: dict[str, tuple[type, ...]] = {"taken_at": (str,), "gps_lat": (int, float), "gps_lon": (int, float)}
+    row: dict[str, Any] = {}
+    for name, kinds in (types | optional).items():
+        value = photo.get(name)
+        if value is None and name in optional:
+            row[name] = None
+        elif isinstance(value, kinds) and not isinstance(value, bool):
+            row[name] = value
+        else:
+            raise NotApplied(f"照片记录的字段“{name}”不对。", f"The photo's field '{name}' is not valid.")
+    return row
 
 
 def dumps(value: Any) -> str:

@@ -311,6 +311,7 @@ def sync(
 
     _upload_blobs(profile, client, report, say, stop, chunk_size)
     _pull(profile, client, report, say)
+    _pull_recheck_photos(profile, client, report)
     days = int(settings_store.get(profile.db, "prune_after_days", 0) or 0)
     report.pruned = prune_originals(profile, days)
     if report.pruned:
@@ -469,6 +470,41 @@ def _pull(profile: Profile, client: HubClient, report: SyncReport, say: Progress
     report.log.append(f"下载同事的更新 {report.pulled} 条")
     if report.skipped:
         report.log.append(f"跳过无法保存的记录 {len(report.skipped)} 条(详见下方)")
+
+
+def _pull_recheck_photos(profile: Profile, client: HubClient, report: SyncReport) -> None:
+    """Colleagues' photos of findings still open at enterprises this steward visits: their report renditions (not
+    originals), linked to the finding here, so a re-check shows what was found next to today's photos. A photo this
+    laptop cannot keep is skipped and reported; the rest are kept."""
+    db = profile.db
+    fetched = 0
+    for item in client.recheck_photos():
+        try:
+            sha, finding_id = str(item["sha256"]), str(item["finding_id"])
+            if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
+                raise store.NotApplied("照片编号不正确。", "The photo's hash is not valid.")
+            if not store.exists(db, "findings", "id", finding_id) or not store.pulled_visit(db, str(item["visit_id"])):
+                continue  # a finding this laptop does not hold as a colleague's
+            path = profile.photos.rendition_path(sha)
+            if not path.exists():
+                jpeg = client.rendition(sha)
+                photos_store.keep_rendition(profile.photos, sha, jpeg)
+                fetched += 1
+            photo = {**item["photo"], "sha256": sha, "imported_at": clock.to_text(clock.now())}
+            link_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"steward-recheck:{finding_id}:{sha}"))
+            link = {
+                "id": link_id,
+                "sha256": sha,
+                "visit_id": str(item["visit_id"]),
+                "finding_id": finding_id,
+                "caption": str(item.get("caption") or ""),
+                "created_at": str(item["created_at"]),
+            }
+            store.put_colleague_photo(db, photo, link)
+        except (store.NotApplied, KeyError, TypeError, ValueError) as exc:
+            _skip(report, {"entity": "photo", "id": str(item.get("sha256", "?"))}, exc)
+    if fetched:
+        report.log.append(f"下载同事待复查问题的照片 {fetched} 张(报告用图)")
 
 
 def _envelope_ok(rec: Any) -> bool:
