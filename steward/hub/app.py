@@ -10,6 +10,7 @@ from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
+from PIL import Image
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -366,7 +367,10 @@ def create_app(data_dir: Path) -> FastAPI:
         """The report rendition of a photo /v1/recheck-photos lists for this steward; any other is not found."""
         if sha256 not in {p["sha256"] for p in recheck_photos(store, who["id"])}:
             raise NotFound("no_blob", "没有该文件。", "No such file.")
-        target = make_rendition(store.blob_path(sha256), rendition_path(store.data_dir / "renditions", sha256))
+        try:
+            target = make_rendition(store.blob_path(sha256), rendition_path(store.data_dir / "renditions", sha256))
+        except (OSError, ValueError, Image.DecompressionBombError):  # a file no picture can be made of
+            raise NotFound("no_rendition", "无法为该照片生成报告用图。", "No rendition can be made of it.") from None
         return FileResponse(target, media_type="image/jpeg")
 
     app.include_router(web_router(store))
