@@ -172,10 +172,9 @@ def _revision(steward: str, body: dict[str, Any], answer_items: dict[str, str]) 
     fields = [f for f in _FIELD_WORDS if f in before or f in after]
     changes = tuple(Change(_FIELD_WORDS[f], _word(f, before.get(f)), _word(f, after.get(f))) for f in fields)
     kind = text(body.get("entity"))
-    what = _WHAT.get(kind, kind) + _ACTIONS.get(text(body.get("action")), "")
     item = answer_items.get(text(body.get("entity_id"))) or text(detail.get("item_id"))
-    if kind == "answer" and item:
-        what += f" {item}"
+    subject = f"检查项 {item} 的答案" if kind == "answer" and item else _WHAT.get(kind, kind)
+    what = subject + _ACTIONS.get(text(body.get("action")), "")
     return Revision(
         text(body["visit_id"]), at, steward, text(body.get("actor")), what, text(body.get("reason")), changes
     )
