@@ -487,7 +487,12 @@ def _pull_recheck_photos(profile: Profile, client: HubClient, report: SyncReport
                 continue  # a finding this laptop does not hold as a colleague's
             path = profile.photos.rendition_path(sha)
             if not path.exists():
-                jpeg = client.rendition(sha)
+                try:
+                    jpeg = client.rendition(sha)
+                except SyncError as exc:
+                    if exc.status != 404:
+                        raise
+                    continue  # the finding was closed since the list was read: no longer handed out
                 photos_store.keep_rendition(profile.photos, sha, jpeg)
                 fetched += 1
             photo = {**item["photo"], "sha256": sha, "imported_at": clock.to_text(clock.now())}
