@@ -20,6 +20,14 @@ def name_keys(name: str) -> str:
     return " ".join(dict.fromkeys((initials, short_initials, full)))
 
 
+def initials(name: str) -> str:
+    """A person's pinyin initials in capitals, letters only ("李明" -> "LM"): the hub's notice-number code."""
+    from pypinyin import Style, lazy_pinyin
+
+    letters = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER))
+    return "".join(c for c in letters.upper() if "A" <= c <= "Z")
+
+
 def looks_like_pinyin(term: str) -> bool:
     return term.isascii() and term.isalpha()
 

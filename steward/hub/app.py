@@ -11,13 +11,23 @@ from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
+from PIL import Image
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from steward.hub.limits import BodyLimit, BodyTooLarge, too_large
 from steward.hub.models import SHA256, InvalidRecord, Record, clean_records
-from steward.hub.store import Forbidden, HubError, HubStore, NotFound, Unprocessable, UpgradeRequired
+from steward.hub.renditions import make_rendition, rendition_path
+from steward.hub.store import (
+    Forbidden,
+    HubError,
+    HubStore,
+    NotFound,
+    Unprocessable,
+    UpgradeRequired,
+    recheck_photos,
+)
 from steward.hub.web import web_router
 from steward.sync.wire import ENTITIES, HEADER_CHUNK_SHA256, HEADER_PROFILE, HEADER_PROTOCOL, PROTOCOL_VERSION
 
@@ -90,6 +100,9 @@ class Hello(BaseModel):
     entities: list[str] = Field(
         default=list(ENTITIES), description="the kinds of record this hub takes; a laptop sends it no others"
     )
+    number_prefix: str | None = Field(
+        default=None, description="this profile's own notice-number code, e.g. LM (notices numbered XJ-LM-2026-0001)"
+    )
 
 
 class MissingAnswer(BaseModel):
@@ -104,6 +117,19 @@ class OffsetAnswer(BaseModel):
 class UploadAnswer(BaseModel):
     offset: int
     complete: bool
+
+
+class RecheckPhoto(BaseModel):
+    sha256: str
+    finding_id: str
+    visit_id: str
+    caption: str
+    created_at: str
+    photo: dict[str, Any] = Field(description="the photo's record (size, time taken, place)")
+
+
+class RecheckPhotos(BaseModel):
+    photos: list[RecheckPhoto]
 
 
 class KeyRequest(BaseModel):
@@ -241,7 +267,8 @@ def create_app(data_dir: Path, db_url: str | None = None) -> FastAPI:
 
     @app.get("/v1/hello", responses=_errors(*AUTH_ERRORS))
     def hello(who: Caller) -> Hello:
-        return Hello(protocol=PROTOCOL_VERSION, steward=who["name"], **store.stats())
+        prefix = store.number_prefix(who["profile_id"], who)
+        return Hello(protocol=PROTOCOL_VERSION, steward=who["name"], number_prefix=prefix, **store.stats())
 
     @app.post("/v1/records", response_model=PushAnswer, responses=_errors(400, *AUTH_ERRORS, 413, 507))
     def push(request: PushRequest, who: Caller) -> Any:
@@ -337,6 +364,27 @@ def create_app(data_dir: Path, db_url: str | None = None) -> FastAPI:
         if not store.may_read_blob(sha256, who["id"]):
             raise NotFound("no_blob", "没有该文件。", "No such file.")
         return blob_file(sha256, "application/octet-stream")
+
+    @app.get("/v1/recheck-photos", responses=_errors(*AUTH_ERRORS))
+    def recheck_list(who: Caller) -> RecheckPhotos:
+        """Colleagues' photos of findings still open at the enterprises this steward has visited (see README: who
+        may read what): their report renditions, never originals, are what a re-check there compares with."""
+        return RecheckPhotos(photos=[RecheckPhoto(**p) for p in recheck_photos(store, who["id"])])
+
+    @app.get(
+        "/v1/renditions/{sha256}",
+        responses={200: {"content": {"image/jpeg": {}}}, **_errors(*AUTH_ERRORS, 404)},
+        response_class=FileResponse,
+    )
+    def rendition(sha256: Annotated[str, PathParam(pattern=SHA256)], who: Caller) -> FileResponse:
+        """The report rendition of a photo /v1/recheck-photos lists for this steward; any other is not found."""
+        if sha256 not in {p["sha256"] for p in recheck_photos(store, who["id"])}:
+            raise NotFound("no_blob", "没有该文件。", "No such file.")
+        try:
+            target = make_rendition(store.blob_path(sha256), rendition_path(store.data_dir / "renditions", sha256))
+        except (OSError, ValueError, Image.DecompressionBombError):  # a file no picture can be made of
+            raise NotFound("no_rendition", "无法为该照片生成报告用图。", "No rendition can be made of it.") from None
+        return FileResponse(target, media_type="image/jpeg")
 
     app.include_router(web_router(store))
 

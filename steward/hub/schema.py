@@ -88,6 +88,8 @@ TABLES = (
     "blobs",
     "blob_holders",
     "photo_claims",
+    "enterprise_aliases",
+    "number_prefixes",
     "profile_keys",
     "viewers",
     "viewer_sessions",
@@ -117,7 +119,29 @@ def _m001_hub_schema(engine: Engine, conn: Connection) -> None:
         )
 
 
-MIGRATIONS: tuple[HubMigration, ...] = (HubMigration("m001_hub_schema", _m001_hub_schema),)
+# Both engines take this SQL as written.
+ALIASES_AND_PREFIXES = """
+-- An enterprise a laptop entered under its own id while the hub lists it under another with the same credit code:
+-- the laptop's id stands for the hub's (records naming it are re-pointed), and its body is kept as sent, so fields
+-- the hub's record lacks are not lost. The hub never shows two enterprises for one credit code.
+CREATE TABLE IF NOT EXISTS enterprise_aliases (
+    alias_id TEXT PRIMARY KEY, enterprise_id TEXT NOT NULL, owner INTEGER NOT NULL, body TEXT NOT NULL,
+    merged_at TEXT NOT NULL);
+-- Each laptop profile's own notice-number code (e.g. "LM": its notices are numbered XJ-LM-2026-0001), given at
+-- binding and never given to another profile, so two stewards of one firm never print the same number.
+CREATE TABLE IF NOT EXISTS number_prefixes (
+    profile_id TEXT PRIMARY KEY, prefix TEXT NOT NULL UNIQUE, assigned_at TEXT NOT NULL);
+"""
+
+
+def _m002_enterprise_aliases_and_number_prefixes(engine: Engine, conn: Connection) -> None:
+    engine.execute_script(conn, ALIASES_AND_PREFIXES)
+
+
+MIGRATIONS: tuple[HubMigration, ...] = (
+    HubMigration("m001_hub_schema", _m001_hub_schema),
+    HubMigration("m002_enterprise_aliases_and_number_prefixes", _m002_enterprise_aliases_and_number_prefixes),
+)
 
 
 class NewerHubDatabase(Exception):

@@ -170,12 +170,22 @@ class HubStore:
             row = conn.execute("SELECT steward_id FROM bindings WHERE profile_id = ?", [profile_id]).fetchone()
             if row is None:
                 conn.execute("INSERT INTO bindings VALUES (?, ?, ?)", [profile_id, steward["id"], _now()])
+                _give_number_prefix(conn, profile_id, steward)
             elif row[0] != steward["id"]:
                 raise Forbidden(
                     "profile_bound",
                     "此电脑上的档案属于另一位环保管家;如需转交,请管理员在服务器上重新绑定。",
                     "This profile belongs to another steward; an administrator must re-bind it on the hub.",
                 )
+
+    def number_prefix(self, profile_id: str, steward: dict[str, Any]) -> str:
+        """The profile's notice-number code: given at binding (or now, to a profile bound before codes existed)."""
+        with self.connect() as conn:
+            row = conn.execute("SELECT prefix FROM number_prefixes WHERE profile_id = ?", [profile_id]).fetchone()
+        if row is not None:
+            return str(row[0])
+        with self.transaction() as conn:
+            return _give_number_prefix(conn, profile_id, steward)
 
     def register_key(self, profile_id: str, steward: dict[str, Any], public_key: bytes) -> bool:
         """A laptop profile's Ed25519 public key (its bundles' signatures are checked with it; the private key never
@@ -228,6 +238,10 @@ class HubStore:
             for rec in records:
                 entity, rid, body, digest = rec["entity"], rec["id"], rec["body"], rec["hash"]
                 ref = {"entity": entity, "id": rid}
+                if entity == "enterprise" and _alias_for_code(conn, steward["id"], rid, body):
+                    answer["accepted"].append(ref)  # the hub's own record of it stands; this id now names it
+                    continue
+                body, digest = _repointed(conn, body, digest)
                 existing = conn.execute(
                     "SELECT content_hash, owner FROM records WHERE entity = ? AND id = ?", [entity, rid]
                 ).fetchone()
@@ -258,6 +272,8 @@ class HubStore:
                 else:
                     self._insert_record(conn, entity, rid, steward["id"], profile_id, digest, body)
                     answer["accepted"].append(ref)
+                    if entity == "audit":
+                        _apply_amendment(conn, body)
         return answer
 
     @staticmethod
@@ -321,6 +337,10 @@ class HubStore:
                     continue
                 conn.execute("DELETE FROM records WHERE entity = ? AND id = ?", [entity, rec["id"]])
                 self._insert_record(conn, entity, rec["id"], 0, "hub", rec["hash"], rec["body"])
+                if entity == "enterprise":
+                    for other in _ids_with_code(conn, rec["body"]["credit_code"]):
+                        if other != rec["id"]:  # entered on a laptop before the hub listed it: the hub's id wins
+                            _merge_enterprise(conn, other, rec["id"])
                 changed += 1
         return changed
 
@@ -882,6 +902,10 @@ REFUSALS = {
         "只有录入人可以修改或删除这条记录。",
         "Only the steward who entered this record may change or delete it.",
     ),
+    "wrong_visit": (
+        "修订所指的记录不属于修订记录所属的巡查。",
+        "The amended record does not belong to the audit entry's visit.",
+    ),
     "hub_record": (
         "这条记录由保险公司服务器导入,只能在服务器上修改。",
         "This record was imported on the hub; it can be changed there only.",
@@ -903,7 +927,8 @@ def _facts(conn: Connection, entity: str, rid: Any) -> Row | None:
         return None
     return conn.execute(
         "SELECT owner, json_extract(body, '$.enterprise_id') AS enterprise_id, "
-        "json_extract(body, '$.finding_id') AS finding_id FROM records WHERE entity = ? AND id = ?",
+        "json_extract(body, '$.finding_id') AS finding_id, json_extract(body, '$.visit_id') AS visit_id "
+        "FROM records WHERE entity = ? AND id = ?",
         [entity, rid],
     ).fetchone()
 
@@ -956,6 +981,15 @@ def _refusal(conn: Connection, me: int, entity: str, rid: str, body: dict[str, A
         if stored is None:
             return "unknown_record"
         return None if stored["owner"] == me else "not_your_record"
+    if entity == "audit" and body.get("entity") == "finding":
+        # An amendment of a finding: of one on the steward's own visit that the audit entry names, never another's.
+        refusal, _visit = _own_visit(conn, me, body.get("visit_id"))
+        if refusal is not None:
+            return refusal
+        target = _facts(conn, "finding", body["entity_id"])
+        if target is None:
+            return "unknown_record"
+        return None if target["owner"] == me and target["visit_id"] == body["visit_id"] else "wrong_visit"
     if entity in ("finding", "signature", "audit", "document"):
         refusal, visit = _own_visit(conn, me, body.get("visit_id"))
         if (
@@ -1008,3 +1042,253 @@ def _refusal(conn: Connection, me: int, entity: str, rid: str, body: dict[str, A
             return "unknown_enterprise"
         return None
     return None  # enterprises, templates and photos: new ones from anyone; never overwritten
+
+
+# -- amendments -------------------------------------------------------------------------------------------------
+# What an amendment of a finished visit may change on the hub's copy (the laptop's audit detail names the fields).
+AMENDABLE_FINDING_FIELDS = ("location", "description", "basis", "severity", "requirement", "deadline")
+AMENDABLE_ANSWER_FIELDS = ("result", "note")
+_BODY_FIELDS = ("entity_id", "at", "visit_id", "enterprise_id", "finding_id", "sha256", "image_sha256", "credit_code")
+
+
+def body_field(name: str, of: str = "") -> str:
+    """SQL for one top-level field of a record's JSON body, as text (`of`: the alias of `records` in a join). The
+    one place that says how the engine reads JSON (SQLite's json_extract; PostgreSQL's ->> once the store runs on
+    it); `name` and `of` are our own constants."""
+    if name not in _BODY_FIELDS or (of and not (of.isascii() and of.isalpha() and len(of) <= 2)):
+        raise ValueError(f"not a body field the store reads: {of}.{name}")
+    return f"json_extract({of + '.' if of else ''}body, '$.{name}')"
+
+
+def _apply_amendment(conn: sqlite3.Connection, audit: dict[str, Any]) -> bool:
+    """Apply an accepted audit entry of an amendment to the hub's copy of the visit or finding it changed: the
+    record is replaced by its amended body at the end of the change sequence (so laptops pull it), and the audit
+    entry stays as the revision (who from the token, when, why, before and after). An entry older than one already
+    applied to the same record changes nothing (amendments arrive in any order; the latest stands).
+    Returns whether the copy changed."""
+    from steward.hub.models import InvalidRecord, clean_record
+
+    kind, target_id, visit_id = audit.get("entity"), audit["entity_id"], audit.get("visit_id")
+    detail = audit.get("detail") or {}
+    after = detail.get("after")
+    if not isinstance(after, dict) or not visit_id:
+        return False
+    later = conn.execute(
+        f"SELECT 1 FROM records WHERE entity = 'audit' AND {body_field('entity_id')} = ? AND {body_field('at')} > ? "
+        "LIMIT 1",
+        [target_id, audit["at"]],
+    ).fetchone()
+    if later is not None:
+        return False
+    if kind == "finding" and audit.get("action") == "amend":
+        entity, rid = "finding", target_id
+        stored = _stored(conn, entity, rid)
+        if stored is None or stored[1].get("visit_id") != visit_id:
+            return False
+        body = {**stored[1], **{k: after[k] for k in AMENDABLE_FINDING_FIELDS if k in after}}
+    elif kind == "answer" and audit.get("action") == "amend":
+        entity, rid = "visit", visit_id
+        stored = _stored(conn, entity, rid)
+        if stored is None:
+            return False
+        answers = [dict(a) for a in stored[1].get("answers", [])]
+        change = {k: after[k] for k in AMENDABLE_ANSWER_FIELDS if k in after}
+        mine = next((a for a in answers if a.get("id") == target_id), None)
+        if mine is not None:
+            if all(mine.get(k) == v for k, v in change.items()):
+                return False  # the visit travelled amended already
+            mine.update(change, updated_at=audit["at"])
+        elif detail.get("item_id") in {i.get("item_id") for i in stored[1].get("items", [])}:
+            answers.append(
+                {
+                    "id": target_id,
+                    "visit_id": visit_id,
+                    "item_id": detail["item_id"],
+                    **change,
+                    "updated_at": audit["at"],
+                }
+            )
+            answers.sort(key=lambda a: str(a.get("item_id")))
+        else:
+            return False  # an answer this visit does not have
+        body = {**stored[1], "answers": answers}
+    else:
+        return False  # a finding added after finishing travels as its own record; a photo's markup stays on the laptop
+    try:
+        kept = clean_record(entity, rid, content_hash(body), body)
+    except InvalidRecord:
+        return False  # the amended copy would not be a valid record: the revision is kept, the copy stays
+    if kept["hash"] == stored[0]:
+        return False
+    owner, profile = conn.execute(
+        "SELECT owner, profile_id FROM records WHERE entity = ? AND id = ?", [entity, rid]
+    ).fetchone()
+    conn.execute("DELETE FROM records WHERE entity = ? AND id = ?", [entity, rid])
+    HubStore._insert_record(conn, entity, rid, owner, profile, kept["hash"], kept["body"])
+    return True
+
+
+def _stored(conn: sqlite3.Connection, entity: str, rid: str) -> tuple[str, dict[str, Any]] | None:
+    row = conn.execute("SELECT content_hash, body FROM records WHERE entity = ? AND id = ?", [entity, rid]).fetchone()
+    return (row[0], json.loads(row[1])) if row else None
+
+
+# -- one enterprise per credit code ------------------------------------------------------------------------------
+def _ids_with_code(conn: sqlite3.Connection, credit_code: str) -> list[str]:
+    return [
+        r[0]
+        for r in conn.execute(
+            f"SELECT id FROM records WHERE entity = 'enterprise' AND {body_field('credit_code')} = ? ORDER BY seq",
+            [credit_code],
+        )
+    ]
+
+
+def _alias_for_code(conn: sqlite3.Connection, owner: int, rid: str, body: dict[str, Any]) -> bool:
+    """Whether this enterprise is one the hub holds under another id with the same credit code: then its id is
+    kept as an alias of the hub's (with its body as sent) and no second enterprise is stored."""
+    if conn.execute("SELECT 1 FROM records WHERE entity = 'enterprise' AND id = ?", [rid]).fetchone():
+        return False
+    if conn.execute("SELECT 1 FROM enterprise_aliases WHERE alias_id = ?", [rid]).fetchone():
+        return True
+    holders = _ids_with_code(conn, str(body.get("credit_code")))
+    if not holders:
+        return False
+    conn.execute(
+        "INSERT INTO enterprise_aliases VALUES (?, ?, ?, ?, ?) ON CONFLICT (alias_id) DO NOTHING",
+        [rid, holders[0], owner, json.dumps(body, ensure_ascii=False), _now()],
+    )
+    return True
+
+
+def _repointed(conn: sqlite3.Connection, body: dict[str, Any], digest: str) -> tuple[dict[str, Any], str]:
+    """A record naming an enterprise by an alias names the hub's id instead (its hash follows its new body)."""
+    named = body.get("enterprise_id")
+    if not isinstance(named, str):
+        return body, digest
+    row = conn.execute("SELECT enterprise_id FROM enterprise_aliases WHERE alias_id = ?", [named]).fetchone()
+    if row is None:
+        return body, digest
+    moved = {**body, "enterprise_id": row[0]}
+    return moved, content_hash(moved)
+
+
+def _merge_enterprise(conn: sqlite3.Connection, old_id: str, into: str) -> None:
+    """The hub's own record `into` lists an enterprise a laptop pushed as `old_id`: `old_id` becomes its alias (its
+    body kept), and every record naming it is re-pointed and moved to the end of the change sequence, so laptops
+    pull it again (and merge their copy)."""
+    row = conn.execute("SELECT owner, body FROM records WHERE entity = 'enterprise' AND id = ?", [old_id]).fetchone()
+    if row is None:
+        return
+    conn.execute(
+        "INSERT INTO enterprise_aliases VALUES (?, ?, ?, ?, ?) ON CONFLICT (alias_id) DO NOTHING",
+        [old_id, into, row[0], row[1], _now()],
+    )
+    conn.execute("UPDATE enterprise_aliases SET enterprise_id = ? WHERE enterprise_id = ?", [into, old_id])
+    conn.execute("DELETE FROM records WHERE entity = 'enterprise' AND id = ?", [old_id])
+    naming = conn.execute(
+        f"SELECT entity, id, owner, profile_id, body FROM records WHERE {body_field('enterprise_id')} = ? ORDER BY seq",
+        [old_id],
+    ).fetchall()
+    for entity, rid, owner, profile, text in naming:
+        body = {**json.loads(text), "enterprise_id": into}
+        conn.execute("DELETE FROM records WHERE entity = ? AND id = ?", [entity, rid])
+        HubStore._insert_record(conn, entity, rid, owner, profile, content_hash(body), body)
+
+
+def aliases_of(store: HubStore, enterprise_id: str) -> list[dict[str, Any]]:
+    """The bodies laptops pushed for an enterprise under their own ids before merging into the hub's."""
+    with store.connect() as conn:
+        return [
+            json.loads(r[0])
+            for r in conn.execute(
+                "SELECT body FROM enterprise_aliases WHERE enterprise_id = ? ORDER BY merged_at", [enterprise_id]
+            )
+        ]
+
+
+# -- notice numbers ----------------------------------------------------------------------------------------------
+def _give_number_prefix(conn: sqlite3.Connection, profile_id: str, steward: dict[str, Any]) -> str:
+    """The steward's initials ("LM"), or the initials and the next free number ("LM2") when another profile has
+    them: letters first, so a code never reads like a year or a count. Unique by the table's constraint."""
+    from steward.domain.pinyin import initials
+
+    base = initials(str(steward["name"]))[:6] or f"S{int(steward['id'])}"
+    for n in range(1, 10_000):
+        candidate = base if n == 1 else f"{base}{n}"
+        conn.execute(
+            "INSERT INTO number_prefixes VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [profile_id, candidate, _now()]
+        )
+        row = conn.execute("SELECT prefix FROM number_prefixes WHERE profile_id = ?", [profile_id]).fetchone()
+        if row is not None:
+            return str(row[0])
+    raise Conflict("no_prefix", "无法分配通知书编号前缀。", "No notice-number prefix is left to give.")
+
+
+# -- colleagues' photos for re-check -----------------------------------------------------------------------------
+def recheck_photos(store: HubStore, reader: int) -> list[dict[str, Any]]:
+    """Photos of findings still open at the enterprises `reader` has visited, linked by colleagues: what a re-check
+    there compares with. Each: sha256, finding_id, visit_id, caption, created_at and the photo's record. Only photos
+    whose original the hub holds (their report rendition is made from it); never the reader's own."""
+    from steward.domain.findings import derive_state
+    from steward.domain.labels import FindingStatus
+
+    visited = f"SELECT {body_field('enterprise_id')} FROM records WHERE entity = 'visit' AND owner = ?"  # the reader's
+    there = f"SELECT id FROM records WHERE entity = 'finding' AND {body_field('enterprise_id')} IN ({visited})"
+    with store.connect() as conn:  # three reads, each one pass over its entity's records
+        findings = {
+            r[0]: json.loads(r[1])
+            for r in conn.execute(
+                f"SELECT id, body FROM records WHERE entity = 'finding' AND {body_field('enterprise_id')} IN ({visited})",
+                [reader],
+            )
+        }
+        events: dict[str, list[dict[str, Any]]] = {}
+        for (text,) in conn.execute(
+            f"SELECT body FROM records WHERE entity = 'finding_event' AND {body_field('finding_id')} IN ({there})",
+            [reader],
+        ):
+            event = json.loads(text)
+            events.setdefault(str(event.get("finding_id")), []).append(event)
+        closed = (FindingStatus.RECTIFIED, FindingStatus.WAIVED)
+        open_ids = {f for f in findings if derive_state(_as_events(events.get(f, []))).status not in closed}
+        photos = []
+        for link_text, photo_text in conn.execute(
+            f"SELECT l.body, p.body FROM records l JOIN records p ON p.entity = 'photo' "
+            f"AND p.id = {body_field('sha256', 'l')} JOIN blobs b ON b.sha256 = p.id "
+            f"WHERE l.entity = 'photo_link' AND l.owner != ? AND {body_field('finding_id', 'l')} IN ({there}) "
+            "ORDER BY l.seq",
+            [reader, reader],
+        ):
+            link = json.loads(link_text)
+            if link.get("finding_id") in open_ids:
+                fid = link["finding_id"]
+                photos.append(
+                    {
+                        "sha256": link["sha256"],
+                        "finding_id": fid,
+                        "visit_id": findings[fid]["visit_id"],
+                        "caption": link.get("caption", ""),
+                        "created_at": link["created_at"],
+                        "photo": json.loads(photo_text),
+                    }
+                )
+    return photos
+
+
+def _as_events(bodies: list[dict[str, Any]]) -> list[Any]:
+    from steward.domain.findings import FindingEvent
+    from steward.domain.labels import EventKind
+
+    events = []
+    for b in bodies:
+        try:
+            moment = datetime.fromisoformat(str(b["at"]).replace("Z", "+00:00"))
+            events.append(
+                FindingEvent(
+                    str(b["id"]), str(b["finding_id"]), EventKind(b["kind"]), moment, str(b.get("by", "")), "", None
+                )
+            )
+        except (KeyError, ValueError):
+            continue
+    return events

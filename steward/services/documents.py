@@ -291,7 +291,7 @@ def _make_notice(profile: Profile, visit_id: str) -> Notice:
         )
     enterprise = enterprises.get(profile, visit["enterprise_id"])
     year = clock.local_date(clock.from_text(visit["started_at"])).year
-    number = store.next_notice_number(profile.db, visit_id, settings.get(profile, settings.NOTICE_PREFIX), year)
+    number = store.next_notice_number(profile.db, visit_id, settings.notice_prefix(profile), year)
     moment = _moment(visit)
     listed, photos = _finding_rows(profile, visit, rows)
     return Notice(
@@ -675,7 +675,7 @@ def assign_notice_numbers(profile: Profile, visit_ids: Iterable[str]) -> None:
         visit = visits.get(profile, visit_id)
         if visits.findings_of_visit(profile, visit_id):
             year = clock.local_date(clock.from_text(visit["started_at"])).year
-            store.next_notice_number(profile.db, visit_id, settings.get(profile, settings.NOTICE_PREFIX), year)
+            store.next_notice_number(profile.db, visit_id, settings.notice_prefix(profile), year)
 
 
 DOCUMENT_NAMESPACE = uuid.UUID("9d1c6a52-5f7e-4d8a-b0a4-3e2f1c7b6a90")

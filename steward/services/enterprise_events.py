@@ -117,6 +117,26 @@ def get(profile: Profile, record_id: str) -> dict[str, Any]:
     return row
 
 
+_FROM_HUB = "hub"  # enterprise_events.origin of a record pulled from the hub (imported there, or a colleague's)
+READ_ONLY = (
+    "这条记录来自保险公司服务器(服务器导入,或同事录入),在本机只读;如需更改,请在服务器上修改或由录入人修改。",
+    "This record came from the hub (imported there, or entered by a colleague) and is read-only here: it is changed "
+    "on the hub or by the steward who entered it.",
+)
+
+
+def read_only_reason(row: dict[str, Any]) -> tuple[str, str] | None:
+    """Why this record may not be changed or deleted on this laptop (zh, en), or None when it may. Only records
+    entered here travel to the hub; a change to one pulled from it would stay on this laptop alone."""
+    return READ_ONLY if row.get("origin") == _FROM_HUB else None
+
+
+def _require_own(row: dict[str, Any]) -> None:
+    reason = read_only_reason(row)
+    if reason is not None:
+        raise InvalidInput(*reason)
+
+
 def _stale(record_id: str) -> InvalidInput:
     return InvalidInput(
         f"记录 {record_id} 已被他人更改或删除,请重新打开后再改。",
@@ -163,6 +183,7 @@ def edit(
 ) -> dict[str, Any]:
     """Change what was typed (None keeps a field); the whole record is checked again as if entered anew."""
     before = get(profile, record_id)
+    _require_own(before)
     kind = RecordKind(before["kind"])
     given = {"source": source, "authority": authority, "number": number, "note": note}
     merged = {
@@ -197,6 +218,7 @@ def edit(
 def delete(profile: Profile, record_id: str, reason: str) -> dict[str, Any]:
     """Remove a record from the rating; the row stays as a tombstone and the audit log keeps what it said."""
     before = get(profile, record_id)
+    _require_own(before)
     _require_reason(reason, deleting=True)
     at = clock.to_text(clock.now())
     with profile.db.write():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -129,3 +130,29 @@ def put(profile: Profile, setting: Setting, value: Any) -> None:
         credentials.put(profile, setting.key, str(value))  # secrets are text (SECRET holds only str settings)
         return
     settings_store.put(profile.db, setting.key, value)
+
+
+# The notice-number code the hub gave this profile (e.g. "LM"), kept by sync; not a setting a person edits.
+HUB_NUMBER_CODE = "sync_number_code"
+_CODE = re.compile(r"[A-Z][A-Z0-9]{0,11}")
+
+
+def notice_prefix(profile: Profile) -> str:
+    """What a new notice number starts with: the firm's prefix and, once the hub has given this profile its code,
+    that code ("XJ-LM"), so two stewards of one firm never print the same number. Before the first sync the firm's
+    prefix alone; numbers already printed keep theirs (a visit's number is fixed at its first print)."""
+    firm = str(get(profile, NOTICE_PREFIX))
+    code = settings_store.get(profile.db, HUB_NUMBER_CODE)
+    return f"{firm}-{code}" if isinstance(code, str) and _CODE.fullmatch(code) else firm
+
+
+def keep_hub_number_code(profile: Profile, code: object) -> bool:
+    """Keep the code the hub gave (checked: it is printed on every notice). Returns whether it is new here."""
+    if (
+        not isinstance(code, str)
+        or not _CODE.fullmatch(code)
+        or settings_store.get(profile.db, HUB_NUMBER_CODE) == code
+    ):
+        return False
+    settings_store.put(profile.db, HUB_NUMBER_CODE, code)
+    return True

@@ -167,6 +167,7 @@ def answer(
                 "amend",
                 reason or "",
                 {
+                    "item_id": item_id,  # the hub adds an answer first given after finishing to its copy by it
                     "before": {k: before[k] for k in ("result", "note")} if before else None,
                     "after": {"result": row["result"], "note": row["note"]},
                 },

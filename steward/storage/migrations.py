@@ -481,3 +481,16 @@ def rating_indexes(db: Database) -> None:
     # rows found by index, not by reading every finding and visit.
     db.execute("CREATE INDEX findings_closed_at ON findings(closed_at)")
     db.execute("CREATE INDEX visits_enterprise_finished ON visits(enterprise_id, finished_at)")
+
+
+@migration("0021_records_enterprise_merges")
+def records_enterprise_merges(db: Database) -> None:
+    # An enterprise entered on this laptop that the hub lists under another id with the same credit code is merged
+    # into the hub's at pull (the hub's id wins; visits, findings and records re-pointed). What the laptop's row said
+    # is kept here: the fields the hub's lacked (kept on the merged row, also at later pulls) and the values the
+    # hub's replaced, so nothing is dropped silently.
+    db.execute(
+        "CREATE TABLE enterprise_merges (old_id TEXT PRIMARY KEY, new_id TEXT NOT NULL, credit_code TEXT NOT NULL, "
+        "merged_at TEXT NOT NULL, kept TEXT NOT NULL, replaced TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX enterprise_merges_new ON enterprise_merges(new_id)")

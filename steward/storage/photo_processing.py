@@ -239,3 +239,17 @@ def prepare_photo(path: Path, data: bytes | None = None, sha256: str | None = No
         rendition_jpeg=rendition,
         thumb_jpeg=thumb,
     )
+
+
+def thumb_of(rendition: bytes) -> bytes:
+    """The thumbnail of a report rendition (JPEG bytes), as `prepare_photo` makes it. ValueError for bytes that are
+    no picture, or one larger than a rendition."""
+    try:
+        with Image.open(io.BytesIO(rendition)) as img:
+            if img.format != "JPEG" or max(img.size) > RENDITION_LONG_SIDE:
+                raise ValueError("not a report rendition")
+            picture = _to_rgb(img)
+            picture.thumbnail((THUMB_LONG_SIDE, THUMB_LONG_SIDE), Image.Resampling.BILINEAR, reducing_gap=2.0)
+            return _jpeg(picture, 80)
+    except (OSError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise ValueError(f"not a picture ({exc})") from None

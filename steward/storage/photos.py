@@ -10,6 +10,7 @@ from steward.storage.database import Database
 
 if TYPE_CHECKING:
     from steward.storage.photo_processing import PreparedPhoto
+    from steward.storage.photo_store import PhotoStore
 
 
 def row_for(prepared: PreparedPhoto, imported_at: str) -> dict[str, Any]:
@@ -150,3 +151,14 @@ def referenced_blob_hashes(db: Database) -> set[str]:
 def set_original_present(db: Database, sha256: str, present: bool) -> None:
     with db.write() as conn:
         conn.execute("UPDATE photos SET original_present = ? WHERE sha256 = ?", [1 if present else 0, sha256])
+
+
+def keep_rendition(photos: PhotoStore, sha256: str, jpeg: bytes) -> None:
+    """A report rendition made elsewhere (a colleague's photo, from the hub) and its thumbnail, written whole. Raises
+    ValueError for bytes that are no picture (nothing is written then)."""
+    from steward.storage.blob_files import atomic_write
+    from steward.storage.photo_processing import thumb_of
+
+    thumb = thumb_of(jpeg)
+    atomic_write(photos.rendition_path(sha256), jpeg)
+    atomic_write(photos.thumb_path(sha256), thumb)

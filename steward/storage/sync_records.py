@@ -145,7 +145,7 @@ def photo_links_ready(db: Database) -> list[dict[str, Any]]:
            LEFT JOIN visits v ON v.id = l.visit_id
            LEFT JOIN finding_events e ON e.id = l.event_id
            LEFT JOIN visits ev ON ev.id = e.visit_id
-           WHERE (l.visit_id IS NULL OR v.status = 'finished')
+           WHERE (l.visit_id IS NULL OR (v.status = 'finished' AND v.origin = 'here'))
              AND (l.event_id IS NULL OR e.visit_id IS NULL OR ev.status = 'finished')
            ORDER BY l.created_at"""
     )
@@ -356,6 +356,139 @@ def insert_ignore(db: Database, table: str, rows: list[dict[str, Any]]) -> None:
                 "ON CONFLICT DO NOTHING",
                 [row[n] for n in names],
             )
+
+
+def pulled_visit(db: Database, visit_id: str) -> bool:
+    """Whether this visit is a colleague's, pulled from the hub (only those take amendments from the hub)."""
+    return db.scalar("SELECT 1 FROM visits WHERE id = ? AND origin = ?", [visit_id, ORIGIN_HUB]) is not None
+
+
+def put_amended_answers(db: Database, rows: list[dict[str, Any]]) -> int:
+    """A colleague's amended answers: each replaces the one of its item (result, note, when). Returns how many
+    changed."""
+    changed = 0
+    with db.write() as conn:
+        for body in rows:
+            row = schema_row(db, "answers", body)
+            cur = conn.execute(
+                """INSERT INTO answers (id, visit_id, item_id, result, note, updated_at)
+                   VALUES (:id, :visit_id, :item_id, :result, :note, :updated_at)
+                   ON CONFLICT (visit_id, item_id) DO UPDATE SET
+                     result = excluded.result, note = excluded.note, updated_at = excluded.updated_at
+                   WHERE answers.result IS NOT excluded.result OR answers.note IS NOT excluded.note""",
+                {"result": None, "note": "", **row},
+            )
+            changed += cur.rowcount
+    return changed
+
+
+AMENDED_FINDING_COLUMNS = ("location", "description", "basis", "severity", "requirement", "original_deadline")
+
+
+def amend_pulled_finding(db: Database, finding_id: str, values: dict[str, Any]) -> bool:
+    """A colleague's amended finding: what it says and its own deadline (the one due follows from its events).
+    Returns whether anything changed."""
+    names = [n for n in AMENDED_FINDING_COLUMNS if n in values]
+    current = db.query_one(f"SELECT {', '.join(names)} FROM findings WHERE id = ?", [finding_id]) if names else None
+    if current is None or all(current[n] == values[n] for n in names):
+        return False
+    with db.write() as conn:
+        conn.execute(
+            f"UPDATE findings SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?",
+            [*(values[n] for n in names), finding_id],
+        )
+    return True
+
+
+def _enterprise_references(db: Database) -> list[str]:
+    """Our tables with an enterprise_id column (read from the schema, never from data)."""
+    tables = [r[0] for r in db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return [
+        t
+        for t in tables
+        if t != "enterprises" and any(c[1] == "enterprise_id" for c in db.conn.execute(f'PRAGMA table_info("{t}")'))
+    ]
+
+
+def merge_enterprise(
+    db: Database, old_id: str, row: dict[str, Any], kept: dict[str, Any], replaced: dict[str, Any], at: str
+) -> None:
+    """Merge the laptop's enterprise `old_id` into the hub's (`row`, same credit code, the hub's id): every record
+    of ours that names it is re-pointed, the old row goes, and what it said is kept in enterprise_merges: `kept`,
+    the laptop's values for fields the hub's lacked (already in `row`), and `replaced`, the laptop's values the
+    hub's replaced."""
+    with db.write() as conn:
+        # The old row steps aside for the new one (credit codes are unique) until nothing names it any more.
+        conn.execute("UPDATE enterprises SET credit_code = ? WHERE id = ?", [f"merged:{old_id}", old_id])
+        upsert_enterprise(db, row)
+        for table in _enterprise_references(db):
+            conn.execute(f'UPDATE "{table}" SET enterprise_id = ? WHERE enterprise_id = ?', [row["id"], old_id])
+        conn.execute("UPDATE enterprise_merges SET new_id = ? WHERE new_id = ?", [row["id"], old_id])
+        conn.execute("DELETE FROM enterprises WHERE id = ?", [old_id])
+        conn.execute(
+            "INSERT INTO enterprise_merges VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (old_id) DO NOTHING",
+            [old_id, row["id"], row["credit_code"], at, dumps(kept), dumps(replaced)],
+        )
+
+
+def kept_after_merge(db: Database, enterprise_id: str) -> dict[str, Any]:
+    """The fields the laptop's own row had and the hub's lacked when they were merged (kept at every later pull
+    while the hub's stays empty)."""
+    kept: dict[str, Any] = {}
+    for r in db.conn.execute("SELECT kept FROM enterprise_merges WHERE new_id = ? ORDER BY merged_at", [enterprise_id]):
+        kept |= json.loads(r[0])
+    return kept
+
+
+def merged_into(db: Database, enterprise_id: str) -> str:
+    """The enterprise an id now stands for: the hub's, when the laptop's was merged into it."""
+    found = db.scalar("SELECT new_id FROM enterprise_merges WHERE old_id = ?", [enterprise_id])
+    return str(found) if found else enterprise_id
+
+
+def put_colleague_photo(db: Database, photo: dict[str, Any], link: dict[str, Any]) -> bool:
+    """A colleague's photo of an open finding, pulled for re-check: the photo's row (no original here, only its
+    report rendition) and its link to the finding on the colleague's visit (never pushed: the visit is not ours).
+    Returns whether the link is new."""
+    row = schema_photo(photo)
+    with db.write() as conn:
+        conn.execute(
+            "INSERT INTO photos (sha256, original_name, original_ext, format, bytes, width, height, taken_at, gps_lat, "
+            "gps_lon, imported_at, original_present) VALUES (:sha256, :original_name, :original_ext, :format, :bytes, "
+            ":width, :height, :taken_at, :gps_lat, :gps_lon, :imported_at, 0) ON CONFLICT (sha256) DO NOTHING",
+            row,
+        )
+        cur = conn.execute(
+            "INSERT INTO photo_links (id, sha256, visit_id, finding_id, caption, created_at) "
+            "VALUES (:id, :sha256, :visit_id, :finding_id, :caption, :created_at) ON CONFLICT (id) DO NOTHING",
+            link,
+        )
+    return cur.rowcount == 1
+
+
+def schema_photo(photo: dict[str, Any]) -> dict[str, Any]:
+    """A photo record's fields, each of its column's type (NotApplied names the one that is not)."""
+    types: dict[str, tuple[type, ...]] = {
+        "sha256": (str,),
+        "original_name": (str,),
+        "original_ext": (str,),
+        "format": (str,),
+        "bytes": (int,),
+        "width": (int,),
+        "height": (int,),
+        "imported_at": (str,),
+    }
+    optional: dict[str, tuple[type, ...]] = {"taken_at": (str,), "gps_lat": (int, float), "gps_lon": (int, float)}
+    row: dict[str, Any] = {}
+    for name, kinds in (types | optional).items():
+        value = photo.get(name)
+        if value is None and name in optional:
+            row[name] = None
+        elif isinstance(value, kinds) and not isinstance(value, bool):
+            row[name] = value
+        else:
+            raise NotApplied(f"照片记录的字段“{name}”不对。", f"The photo's field '{name}' is not valid.")
+    return row
 
 
 def dumps(value: Any) -> str:

@@ -208,6 +208,25 @@ class HubClient:
         answer = self._request("POST", "/v1/blobs/missing", payload={"sha256": hashes})
         return answer["missing"], answer.get("offsets", {})
 
+    def recheck_photos(self) -> list[dict[str, Any]]:
+        """Colleagues' photos of open findings at enterprises this steward visits (a hub before them: none)."""
+        try:
+            return list(self._request("GET", "/v1/recheck-photos")["photos"])
+        except SyncError as exc:
+            if exc.status == 404:
+                return []
+            raise
+
+    def rendition(self, sha256: str) -> bytes:
+        """The report rendition of one of those photos, as JPEG bytes."""
+        try:
+            response = self._http.request("GET", f"/v1/renditions/{sha256}")
+        except httpx.HTTPError as exc:
+            raise self._failure(exc) from None
+        if response.status_code >= 400:
+            raise self._http_error(response.status_code, response.content)
+        return response.content
+
     def offset(self, sha256: str) -> int:
         return int(self._request("GET", f"/v1/blobs/{sha256}/offset")["offset"])
 

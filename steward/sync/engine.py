@@ -15,6 +15,7 @@ from typing import Any
 
 from steward.domain import clock
 from steward.domain.errors import StewardError
+from steward.services import settings as settings_service
 from steward.services.findings import refresh_state
 from steward.storage import photos as photos_store
 from steward.storage import settings as settings_store
@@ -71,6 +72,9 @@ class SyncReport:
     bytes_total: int = 0
     pulled: int = 0
     skipped: list[dict[str, str]] = field(default_factory=list)  # pulled records this laptop could not apply
+    # Enterprises entered here that the hub lists under its own id: old_id, id, kept (ours, the hub's lacked them),
+    # replaced (ours, the hub's differ; kept in enterprise_merges).
+    merged: list[dict[str, Any]] = field(default_factory=list)
     held_back: list[dict[str, Any]] = field(default_factory=list)  # refused before and unchanged: not sent again
     key_problem: dict[str, str] | None = None  # the hub holds another signing key for this profile (zh, en)
     pruned: int = 0
@@ -285,6 +289,8 @@ def sync(
     stop = should_stop or (lambda: False)
     hello = client.hello()
     report.log.append(f"已连接 {client.base}(环保管家:{hello['steward']})")
+    if settings_service.keep_hub_number_code(profile, hello.get("number_prefix")):
+        report.log.append(f"通知书编号:{settings_service.notice_prefix(profile)}-年份-序号")
     _register_key(profile, client, str(hello["steward"]), report)
     report.held_back = still_refused(profile)
 
@@ -305,6 +311,7 @@ def sync(
 
     _upload_blobs(profile, client, report, say, stop, chunk_size)
     _pull(profile, client, report, say)
+    _pull_recheck_photos(profile, client, report)
     days = int(settings_store.get(profile.db, "prune_after_days", 0) or 0)
     report.pruned = prune_originals(profile, days)
     if report.pruned:
@@ -447,7 +454,7 @@ def _pull(profile: Profile, client: HubClient, report: SyncReport, say: Progress
             for rec in records:
                 try:
                     with store.one_record(db):
-                        applied = _apply(profile, rec)
+                        applied = _apply(profile, rec, report)
                 except (store.NotApplied, KeyError, TypeError, ValueError, AttributeError) as exc:
                     _skip(report, rec, exc)
                     continue
@@ -463,6 +470,46 @@ def _pull(profile: Profile, client: HubClient, report: SyncReport, say: Progress
     report.log.append(f"下载同事的更新 {report.pulled} 条")
     if report.skipped:
         report.log.append(f"跳过无法保存的记录 {len(report.skipped)} 条(详见下方)")
+
+
+def _pull_recheck_photos(profile: Profile, client: HubClient, report: SyncReport) -> None:
+    """Colleagues' photos of findings still open at enterprises this steward visits: their report renditions (not
+    originals), linked to the finding here, so a re-check shows what was found next to today's photos. A photo this
+    laptop cannot keep is skipped and reported; the rest are kept."""
+    db = profile.db
+    fetched = 0
+    for item in client.recheck_photos():
+        try:
+            sha, finding_id = str(item["sha256"]), str(item["finding_id"])
+            if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
+                raise store.NotApplied("照片编号不正确。", "The photo's hash is not valid.")
+            if not store.exists(db, "findings", "id", finding_id) or not store.pulled_visit(db, str(item["visit_id"])):
+                continue  # a finding this laptop does not hold as a colleague's
+            path = profile.photos.rendition_path(sha)
+            if not path.exists():
+                try:
+                    jpeg = client.rendition(sha)
+                except SyncError as exc:
+                    if exc.status != 404:
+                        raise
+                    continue  # the finding was closed since the list was read: no longer handed out
+                photos_store.keep_rendition(profile.photos, sha, jpeg)
+                fetched += 1
+            photo = {**item["photo"], "sha256": sha, "imported_at": clock.to_text(clock.now())}
+            link_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"steward-recheck:{finding_id}:{sha}"))
+            link = {
+                "id": link_id,
+                "sha256": sha,
+                "visit_id": str(item["visit_id"]),
+                "finding_id": finding_id,
+                "caption": str(item.get("caption") or ""),
+                "created_at": str(item["created_at"]),
+            }
+            store.put_colleague_photo(db, photo, link)
+        except (store.NotApplied, KeyError, TypeError, ValueError) as exc:
+            _skip(report, {"entity": "photo", "id": str(item.get("sha256", "?"))}, exc)
+    if fetched:
+        report.log.append(f"下载同事待复查问题的照片 {fetched} 张(报告用图)")
 
 
 def _envelope_ok(rec: Any) -> bool:
@@ -482,7 +529,7 @@ def _skip(report: SyncReport, rec: Any, exc: BaseException) -> None:
     report.skipped.append({"entity": entity, "id": rid, "zh": zh, "en": en})
 
 
-def _apply(profile: Profile, rec: dict[str, Any]) -> bool:
+def _apply(profile: Profile, rec: dict[str, Any], report: SyncReport) -> bool:
     """A record from the hub: reference data replaces ours; colleagues' visits, findings and events are added.
     Only the columns of our own schema are read from a body, each checked against its type."""
     db, entity, rid, body = profile.db, rec["entity"], rec["id"], rec["body"]
@@ -490,7 +537,11 @@ def _apply(profile: Profile, rec: dict[str, Any]) -> bool:
         row = store.schema_row(db, "enterprises", {**body, "id": rid} if isinstance(body, dict) else body)
         same_code = store.enterprise_id_by_code(db, row["credit_code"])
         if same_code and same_code != rid:
-            return False  # entered here before the hub listed it: kept as it is (see the closing note)
+            _merge_enterprise(profile, same_code, row, report)
+            return True
+        for name, value in store.kept_after_merge(db, rid).items():
+            if row.get(name) in ("", None):
+                row[name] = value  # the laptop's own value, kept while the hub's list lacks it
         if store.enterprise_row(db, rid) == row:
             return False  # our own, come back
         store.upsert_enterprise(db, row)
@@ -506,7 +557,11 @@ def _apply(profile: Profile, rec: dict[str, Any]) -> bool:
         store.insert_ignore(db, "templates", [store.schema_row(db, "templates", row)])
         store.insert_ignore(db, "template_items", [store.schema_row(db, "template_items", i) for i in items])
         return True
-    if entity == "visit" and not store.exists(db, "visits", "id", rid):
+    if entity == "visit" and store.exists(db, "visits", "id", rid):
+        return _apply_amended_visit(db, rid, body)
+    if entity == "finding" and store.exists(db, "findings", "id", rid):
+        return _apply_amended_finding(profile, rid, body)
+    if entity == "visit":
         items, answers = body.get("items", []), body.get("answers", [])
         if not isinstance(items, list) or not isinstance(answers, list):
             raise store.NotApplied("巡查的检查项或答案不是列表。", "The visit's items or answers are not a list.")
@@ -518,7 +573,7 @@ def _apply(profile: Profile, rec: dict[str, Any]) -> bool:
         )
         store.insert_ignore(db, "answers", [store.schema_row(db, "answers", a) for a in answers])
         return True
-    if entity == "finding" and not store.exists(db, "findings", "id", rid):
+    if entity == "finding":
         row = {**body, "id": rid, "status": "open", "closed_at": None, "updated_at": body.get("created_at")}
         store.insert_ignore(db, "findings", [store.schema_row(db, "findings", row)])
         refresh_state(profile, rid)
@@ -535,6 +590,59 @@ def _apply(profile: Profile, rec: dict[str, Any]) -> bool:
     if entity == "enterprise_event":
         return _apply_enterprise_event(db, rec)
     return False
+
+
+# What a merge never keeps from the laptop's row: the hub's identity and timestamps stand.
+_MERGE_FIXED = ("id", "credit_code", "created_at", "updated_at", "name_pinyin", "archived")
+
+
+def _merge_enterprise(profile: Profile, local_id: str, row: dict[str, Any], report: SyncReport) -> None:
+    """The hub lists an enterprise this laptop entered under its own id (same credit code): the hub's id wins.
+    Our visits, findings and records are re-pointed to it; a field the hub's lacks keeps our value; a value the
+    hub's replaces is kept in enterprise_merges and reported, never dropped silently."""
+    db = profile.db
+    local = store.enterprise_row(db, local_id) or {}
+    kept, replaced = {}, {}
+    for name, value in local.items():
+        if name in _MERGE_FIXED or value in ("", None):
+            continue
+        if row.get(name) in ("", None):
+            kept[name] = row[name] = value
+        elif row.get(name) != value:
+            replaced[name] = value
+    store.merge_enterprise(db, local_id, row, kept, replaced, clock.to_text(clock.now()))
+    words = f"企业“{row['name']}”(信用代码 {row['credit_code']})与服务器上的同一企业合并,采用服务器的编号"
+    if kept:
+        words += f";保留本机独有的字段:{', '.join(sorted(kept))}"
+    if replaced:
+        words += "; 以服务器为准的字段(本机原值已存档):" + ", ".join(f"{k}={v}" for k, v in sorted(replaced.items()))
+    report.log.append(words)
+    report.merged.append({"old_id": local_id, "id": str(row["id"]), "kept": kept, "replaced": replaced})
+
+
+def _apply_amended_visit(db: Any, rid: str, body: Any) -> bool:
+    """A colleague's visit the hub holds amended (its steward changed answers after finishing, with a reason): the
+    answers here follow. Our own visits are never changed from the hub: this laptop made their amendments."""
+    if not store.pulled_visit(db, rid):
+        return False
+    answers = body.get("answers", []) if isinstance(body, dict) else None
+    if not isinstance(answers, list):
+        raise store.NotApplied("巡查的答案不是列表。", "The visit's answers are not a list.")
+    return store.put_amended_answers(db, [a for a in answers if isinstance(a, dict) and a.get("visit_id") == rid]) > 0
+
+
+def _apply_amended_finding(profile: Profile, rid: str, body: Any) -> bool:
+    """A colleague's finding the hub holds amended: what it says and its own deadline follow (events stay ours)."""
+    db = profile.db
+    if not isinstance(body, dict) or not store.pulled_visit(db, str(body.get("visit_id"))):
+        return False
+    row = store.schema_row(db, "findings", {**body, "id": rid, "status": "open", "updated_at": body.get("created_at")})
+    values = {k: row[k] for k in store.AMENDED_FINDING_COLUMNS if k in row and k != "original_deadline"}
+    values["original_deadline"] = row.get("deadline")
+    if not store.amend_pulled_finding(db, rid, values):
+        return False
+    refresh_state(profile, rid)
+    return True
 
 
 def _apply_enterprise_event(db: Any, rec: dict[str, Any]) -> bool:

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from steward.domain import pinyin
 from steward.domain.clock import STEWARDS_ZONE
 from steward.domain.findings import FindingEvent
-from steward.domain.labels import EventKind, Severity, VisitKind
+from steward.domain.labels import AnswerResult, EventKind, Severity, VisitKind
 from steward.domain.rating import Facts, RatedFinding, RatedRecord, RatedVisit, RecordKind
 from steward.hub.store import HubStore
 
@@ -112,6 +112,75 @@ class Finding:
         return f"{self.item_code} {short}" if self.item_code else short
 
 
+# The words of an amendment's fields on the page (the laptop's audit detail names them).
+_FIELD_WORDS = {
+    "result": "结论",
+    "note": "备注",
+    "location": "位置",
+    "description": "问题描述",
+    "basis": "依据",
+    "severity": "等级",
+    "requirement": "整改要求",
+    "deadline": "整改期限",
+}
+_WHAT = {"answer": "检查项答案", "finding": "问题", "photo_markup": "照片标注"}
+_ACTIONS = {"amend": "修改", "amend_create": "补充"}
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One amendment of a finished visit, as its audit entry on the hub says it: who (the steward whose token
+    pushed it, and the name typed on the laptop), when, why, and each field before and after."""
+
+    visit_id: str
+    at: datetime
+    steward: str
+    actor: str
+    what: str
+    reason: str
+    changes: tuple[Change, ...]
+
+
+def _word(field: str, value: Any) -> str:
+    if value is None:
+        return "(无)"
+    if field == "result":
+        result = member(AnswerResult, value)
+        return result.zh if result else text(value)
+    if field == "severity":
+        severity = member(Severity, value)
+        return severity.zh if severity else text(value)
+    return value if isinstance(value, str) else str(value)
+
+
+def _revision(steward: str, body: dict[str, Any], answer_items: dict[str, str]) -> Revision | None:
+    detail = body.get("detail")
+    if not isinstance(detail, dict) or not text(body.get("visit_id")):
+        return None
+    try:
+        at = instant(body.get("at"))
+    except (TypeError, ValueError):
+        return None
+    before: dict[str, Any] = detail["before"] if isinstance(detail.get("before"), dict) else {}
+    after: dict[str, Any] = detail["after"] if isinstance(detail.get("after"), dict) else {}
+    fields = [f for f in _FIELD_WORDS if f in before or f in after]
+    changes = tuple(Change(_FIELD_WORDS[f], _word(f, before.get(f)), _word(f, after.get(f))) for f in fields)
+    kind = text(body.get("entity"))
+    item = answer_items.get(text(body.get("entity_id"))) or text(detail.get("item_id"))
+    subject = f"检查项 {item} 的答案" if kind == "answer" and item else _WHAT.get(kind, kind)
+    what = subject + _ACTIONS.get(text(body.get("action")), "")
+    return Revision(
+        text(body["visit_id"]), at, steward, text(body.get("actor")), what, text(body.get("reason")), changes
+    )
+
+
 @dataclass
 class HubFacts:
     enterprises: dict[str, Enterprise] = field(default_factory=dict)
@@ -120,6 +189,7 @@ class HubFacts:
     records: dict[str, list[RatedRecord]] = field(default_factory=dict)  # enterprise events, by enterprise
     photos: dict[str, list[str]] = field(default_factory=dict)  # visit or finding id -> photos' SHA-256
     documents: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # visit id -> (sha, kind, number)
+    revisions: dict[str, list[Revision]] = field(default_factory=dict)  # visit id -> its amendments, oldest first
     # rated()'s answer, kept up to date by the builder: a sync rebuilds only the enterprises it touched, and an
     # enterprise's Facts stays the same object while nothing of it changes (ratings of it can be kept).
     rated_facts: dict[str, Facts] = field(default_factory=dict)
@@ -249,6 +319,7 @@ class _Builder:
         self._event_records: set[str] = set()  # every enterprise_event record's id
         self._findings_of: dict[str, list[int]] = defaultdict(list)  # enterprise id -> places in facts.findings
         self._visits_of: dict[str, list[str]] = defaultdict(list)  # enterprise id -> its visits' ids
+        self._answer_items: dict[str, str] = {}  # answer id -> its checklist item's id (for revisions' wording)
 
     def add(self, rows: list[Row], version: tuple[int, int], first: bool = False) -> bool:
         """Apply the records after those applied so far, in the order of the change sequence. False: these records
@@ -260,13 +331,14 @@ class _Builder:
             return False
         old = self.facts
         facts = HubFacts(
-            dict(old.enterprises),
-            dict(old.visits),
-            list(old.findings),
-            dict(old.records),
-            dict(old.photos),
-            dict(old.documents),
-            dict(old.rated_facts),
+            enterprises=dict(old.enterprises),
+            visits=dict(old.visits),
+            findings=list(old.findings),
+            records=dict(old.records),
+            photos=dict(old.photos),
+            documents=dict(old.documents),
+            revisions=dict(old.revisions),
+            rated_facts=dict(old.rated_facts),
         )
         touched: set[str] = set()  # enterprises whose facts for the rating change
         changed: set[str] = set()  # findings already listed whose events or photos grew
@@ -282,6 +354,10 @@ class _Builder:
                 facts.visits[visit.id] = visit
                 self._visits_of[visit.enterprise_id].append(visit.id)
                 touched.add(visit.enterprise_id)
+                answers = body.get("answers")
+                for a in answers if isinstance(answers, list) else []:
+                    if isinstance(a, dict) and text(a.get("id")):
+                        self._answer_items[a["id"]] = text(a.get("item_id"))
         for row in by_entity.get("finding_event", ()):
             event = _event(row[3])
             if event is not None:
@@ -302,6 +378,15 @@ class _Builder:
                 kept = (sha, text(d.get("kind")), text(d.get("notice_number")))
                 facts.documents[visit_id] = [*facts.documents.get(visit_id, ()), kept]
         self._items.update(_items(row[3] for row in by_entity.get("template", ())))
+        for _entity, _rid, steward, body in by_entity.get("audit", ()):
+            revision = _revision(steward, body, self._item_codes(body))
+            if revision is None:
+                continue
+            if revision.visit_id not in facts.visits:
+                self._waiting.add(revision.visit_id)  # the full parse would list it once its visit is here
+                continue
+            kept = [*facts.revisions.get(revision.visit_id, ()), revision]
+            facts.revisions[revision.visit_id] = sorted(kept, key=lambda r: r.at)
         for fid in changed & self._finding_at.keys():
             for at in self._finding_at[fid]:
                 facts.findings[at] = replace(
@@ -364,6 +449,12 @@ class _Builder:
             facts.rated_facts[eid] = self._rated(facts, eid)
         self.facts, self.version = facts, version
         return True
+
+    def _item_codes(self, audit: dict[str, Any]) -> dict[str, str]:
+        """answer id -> the checklist code an amended answer's revision names (the item's id when unknown)."""
+        answer = text(audit.get("entity_id"))
+        item = self._answer_items.get(answer)
+        return {answer: self._items.get(item, ("", ""))[0] or item[:8]} if item else {}
 
     def _rated(self, facts: HubFacts, eid: str) -> Facts:
         """One enterprise's facts for the rating, as HubFacts.rated_anew makes them."""

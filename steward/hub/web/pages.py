@@ -53,6 +53,15 @@ class DocumentLink:
 
 
 @dataclass(frozen=True)
+class RevisionRow:
+    when: str
+    who: str
+    what: str
+    reason: str
+    changes: list[str]  # "问题描述:旧 → 新"
+
+
+@dataclass(frozen=True)
 class VisitSection:
     when: str
     kind: str
@@ -60,6 +69,7 @@ class VisitSection:
     findings: list[FindingRow]
     documents: list[DocumentLink]
     photos: list[str]
+    revisions: list[RevisionRow]
 
 
 def visit_sections(store: HubStore, facts: HubFacts, enterprise_id: str, period: Period) -> list[VisitSection]:
@@ -93,7 +103,19 @@ def visit_sections(store: HubStore, facts: HubFacts, enterprise_id: str, period:
             if sha not in absent
         ]
         rows = [_row(f, period) for f in own]
-        sections.append(VisitSection(visit_time(visit.started_at), visit.kind, visit.steward, rows, pdfs, photos))
+        revisions = [
+            RevisionRow(
+                visit_time(r.at),
+                r.steward + (f"(记为“{r.actor}”)" if r.actor and r.actor != r.steward else ""),
+                r.what,
+                r.reason,
+                [f"{c.field}:{c.before} → {c.after}" for c in r.changes],
+            )
+            for r in facts.revisions.get(visit.id, ())
+        ]
+        sections.append(
+            VisitSection(visit_time(visit.started_at), visit.kind, visit.steward, rows, pdfs, photos, revisions)
+        )
     return sections
 
 

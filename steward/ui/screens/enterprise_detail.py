@@ -212,10 +212,14 @@ class EnterpriseDetail(QWidget):
         return self.tr("属实") if row["substantiated"] else self.tr("不属实")
 
     def _record_buttons(self) -> None:
-        """修改 and 删除 act on the chosen record (the only one, when there is one): usable only when there is one."""
-        chosen = self._selected_record() is not None
-        self.edit_record_button.setEnabled(chosen)
-        self.delete_record_button.setEnabled(chosen)
+        """修改 and 删除 act on the chosen record (the only one, when there is one): usable only when there is one
+        and it was entered here; one pulled from the hub is read-only, and the buttons' tooltip says why."""
+        row = self._selected_record()
+        locked = enterprise_events.read_only_reason(row) if row is not None else None
+        why = f"{locked[0]}\n{locked[1]}" if locked else ""
+        for button in (self.edit_record_button, self.delete_record_button):
+            button.setEnabled(row is not None and locked is None)
+            button.setToolTip(why)
 
     def _selected_record(self) -> dict[str, Any] | None:
         rows = self.records_table.selectionModel().selectedRows()
@@ -237,6 +241,8 @@ class EnterpriseDetail(QWidget):
         self.edit_record(self.records.rows[index.row()])
 
     def edit_record(self, row: dict[str, Any]) -> None:
+        if enterprise_events.read_only_reason(row) is not None:
+            return  # read-only here: the disabled 修改 button's tooltip says why
         self._run(EventDialog(self.profile, self.enterprise["id"], RecordKind(row["kind"]), row, parent=self))
 
     def _edit_selected(self) -> None:
