@@ -23,6 +23,8 @@ from tests.hub_process import Hub
 
 LI, WANG = "李明", "王芳"
 
+ALL_MIGRATIONS = ["m001_hub_schema", "m002_enterprise_aliases_and_number_prefixes"]
+
 
 def pull(store: HubStore, since: int, reader: int) -> tuple[list[tuple[str, str]], int]:
     """Every (entity, id) the change feed hands `reader` after `since`, page by page, and the cursor at its end."""
@@ -73,8 +75,9 @@ def test_a_sqlite_hub_from_before_recorded_migrations_opens_as_it_was_and_is_rec
 
     store = HubStore(data)
     after = table_rows(data / "hub.db")
-    assert applied_migrations(store.engine) == ["m001_hub_schema"]
-    assert {t: rows for t, rows in after.items() if t != "hub_migrations"} == before  # nothing lost or changed
+    assert applied_migrations(store.engine) == ALL_MIGRATIONS  # recorded at m001, and the later ones applied
+    new_tables = {"hub_migrations", "enterprise_aliases", "number_prefixes"}
+    assert {t: rows for t, rows in after.items() if t not in new_tables} == before  # nothing lost or changed
     put_raw(store, "e3", owner=4)
     assert sorted(r[0] for r in table_rows(data / "hub.db")["records"]) == [3, 10]  # 9 is never given again
     assert migrate(store.engine) == []  # opened again: nothing more to apply
@@ -84,11 +87,11 @@ def test_a_sqlite_hub_from_before_recorded_migrations_opens_as_it_was_and_is_rec
 def test_a_new_hub_records_its_migrations_once_on_either_engine(tmp_path: Path, hub_db: str | None) -> None:
     store = HubStore(tmp_path / "hub", db_url=hub_db)
     try:
-        assert applied_migrations(store.engine) == ["m001_hub_schema"]
+        assert applied_migrations(store.engine) == ALL_MIGRATIONS
         assert migrate(store.engine) == []
         again = HubStore(tmp_path / "hub", db_url=hub_db)  # a second worker starting on the same database
         again.close()
-        assert applied_migrations(store.engine) == ["m001_hub_schema"]
+        assert applied_migrations(store.engine) == ALL_MIGRATIONS
     finally:
         store.close()
 
@@ -277,10 +280,11 @@ def test_a_sqlite_hub_copied_to_postgres_serves_the_same_feed_and_continues_its_
 ) -> None:
     data = tmp_path / "hub"
     sqlite_hub = HubStore(data)
-    li = sqlite_hub.steward_for(sqlite_hub.add_steward(LI))["id"]
+    li_steward = sqlite_hub.steward_for(sqlite_hub.add_steward(LI))
+    li = li_steward["id"]
     wang = sqlite_hub.steward_for(sqlite_hub.add_steward(WANG))["id"]
-    sqlite_hub.bind("laptop-li", {"id": li})
-    sqlite_hub.register_key("laptop-li", {"id": li}, b"\x01" * 32)
+    sqlite_hub.bind("laptop-li", li_steward)
+    sqlite_hub.register_key("laptop-li", li_steward, b"\x01" * 32)
     for rid in ("a", "b", "c"):
         put_raw(sqlite_hub, rid, owner=li)
     with sqlite_hub.transaction() as conn:  # a record of Li's own, and one replaced: the sequence has a gap

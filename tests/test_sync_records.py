@@ -18,7 +18,7 @@ from steward.domain.errors import InvalidInput
 from steward.hub.store import HubStore, aliases_of
 from steward.hub.web import Viewers
 from steward.hub.web.facts import read_facts
-from steward.services import documents, enterprise_events, enterprises, photos, visits
+from steward.services import documents, enterprise_events, enterprises, findings, photos, visits
 from steward.services.findings import get as get_finding
 from steward.services.profiles import open_profile
 from steward.storage.profile import Profile
@@ -52,17 +52,19 @@ class Office:
 
 
 @pytest.fixture
-def office(tmp_path: Path) -> Iterator[Office]:
+def office(tmp_path: Path, hub_db: str | None) -> Iterator[Office]:
+    """Two stewards' laptops and a hub on each engine (tests/postgres.py): SQLite, and PostgreSQL."""
     data = tmp_path / "hub"
     data.mkdir()
-    store = HubStore(data)
+    store = HubStore(data, db_url=hub_db)
     tokens = {name: store.add_steward(name) for name in ("李明", "王芳")}
-    server = Hub(data).start()
+    server = Hub(data, db_url=hub_db).start()
     try:
         with open_profile(tmp_path / "a", "li") as a, open_profile(tmp_path / "b", "wang") as b:
             yield Office(server, tokens, store, _issuer(a, "李明"), _issuer(b, "王芳"))
     finally:
         server.stop()
+        store.close()
 
 
 def _answer_of(body: dict, item_id: str) -> dict:
@@ -79,9 +81,7 @@ def test_amendments_after_a_sync_are_applied_on_the_hub_with_every_revision_kept
     first = store.record_body("finding", finding["id"])
     item = visits.items(laptop_a, visit["id"])[1]
 
-    visits.update_finding(
-        laptop_a, finding["id"], description="喷漆废气未经收集直排", deadline="2026-12-20", reason=REASON
-    )
+    findings.update(laptop_a, finding["id"], description="喷漆废气未经收集直排", deadline="2026-12-20", reason=REASON)
     visits.answer(laptop_a, visit["id"], item["id"], "not_applicable", "本企业无此工序", reason="漏录")
     report = engine.sync(laptop_a, office.li())
     assert not report.refused and not report.conflicts

@@ -1053,14 +1053,14 @@ _BODY_FIELDS = ("entity_id", "at", "visit_id", "enterprise_id", "finding_id", "s
 
 def body_field(name: str, of: str = "") -> str:
     """SQL for one top-level field of a record's JSON body, as text (`of`: the alias of `records` in a join). The
-    one place that says how the engine reads JSON (SQLite's json_extract; PostgreSQL's ->> once the store runs on
-    it); `name` and `of` are our own constants."""
+    one place that says how the store reads JSON (SQLite's json_extract, which steward.hub.engine turns into
+    PostgreSQL's ->>); `name` and `of` are our own constants."""
     if name not in _BODY_FIELDS or (of and not (of.isascii() and of.isalpha() and len(of) <= 2)):
         raise ValueError(f"not a body field the store reads: {of}.{name}")
     return f"json_extract({of + '.' if of else ''}body, '$.{name}')"
 
 
-def _apply_amendment(conn: sqlite3.Connection, audit: dict[str, Any]) -> bool:
+def _apply_amendment(conn: Connection, audit: dict[str, Any]) -> bool:
     """Apply an accepted audit entry of an amendment to the hub's copy of the visit or finding it changed: the
     record is replaced by its amended body at the end of the change sequence (so laptops pull it), and the audit
     entry stays as the revision (who from the token, when, why, before and after). An entry older than one already
@@ -1128,13 +1128,13 @@ def _apply_amendment(conn: sqlite3.Connection, audit: dict[str, Any]) -> bool:
     return True
 
 
-def _stored(conn: sqlite3.Connection, entity: str, rid: str) -> tuple[str, dict[str, Any]] | None:
+def _stored(conn: Connection, entity: str, rid: str) -> tuple[str, dict[str, Any]] | None:
     row = conn.execute("SELECT content_hash, body FROM records WHERE entity = ? AND id = ?", [entity, rid]).fetchone()
     return (row[0], json.loads(row[1])) if row else None
 
 
 # -- one enterprise per credit code ------------------------------------------------------------------------------
-def _ids_with_code(conn: sqlite3.Connection, credit_code: str) -> list[str]:
+def _ids_with_code(conn: Connection, credit_code: str) -> list[str]:
     return [
         r[0]
         for r in conn.execute(
@@ -1144,7 +1144,7 @@ def _ids_with_code(conn: sqlite3.Connection, credit_code: str) -> list[str]:
     ]
 
 
-def _alias_for_code(conn: sqlite3.Connection, owner: int, rid: str, body: dict[str, Any]) -> bool:
+def _alias_for_code(conn: Connection, owner: int, rid: str, body: dict[str, Any]) -> bool:
     """Whether this enterprise is one the hub holds under another id with the same credit code: then its id is
     kept as an alias of the hub's (with its body as sent) and no second enterprise is stored."""
     if conn.execute("SELECT 1 FROM records WHERE entity = 'enterprise' AND id = ?", [rid]).fetchone():
@@ -1161,7 +1161,7 @@ def _alias_for_code(conn: sqlite3.Connection, owner: int, rid: str, body: dict[s
     return True
 
 
-def _repointed(conn: sqlite3.Connection, body: dict[str, Any], digest: str) -> tuple[dict[str, Any], str]:
+def _repointed(conn: Connection, body: dict[str, Any], digest: str) -> tuple[dict[str, Any], str]:
     """A record naming an enterprise by an alias names the hub's id instead (its hash follows its new body)."""
     named = body.get("enterprise_id")
     if not isinstance(named, str):
@@ -1173,7 +1173,7 @@ def _repointed(conn: sqlite3.Connection, body: dict[str, Any], digest: str) -> t
     return moved, content_hash(moved)
 
 
-def _merge_enterprise(conn: sqlite3.Connection, old_id: str, into: str) -> None:
+def _merge_enterprise(conn: Connection, old_id: str, into: str) -> None:
     """The hub's own record `into` lists an enterprise a laptop pushed as `old_id`: `old_id` becomes its alias (its
     body kept), and every record naming it is re-pointed and moved to the end of the change sequence, so laptops
     pull it again (and merge their copy)."""
@@ -1208,7 +1208,7 @@ def aliases_of(store: HubStore, enterprise_id: str) -> list[dict[str, Any]]:
 
 
 # -- notice numbers ----------------------------------------------------------------------------------------------
-def _give_number_prefix(conn: sqlite3.Connection, profile_id: str, steward: dict[str, Any]) -> str:
+def _give_number_prefix(conn: Connection, profile_id: str, steward: dict[str, Any]) -> str:
     """The steward's initials ("LM"), or the initials and the next free number ("LM2") when another profile has
     them: letters first, so a code never reads like a year or a count. Unique by the table's constraint."""
     from steward.domain.pinyin import initials
