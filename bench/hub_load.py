@@ -5,8 +5,11 @@
 - full pull: every page of the change feed from the start (a new laptop), over a year of an office's records
   (2,600 visits, 5,200 findings, 10,400 finding events, 200 enterprises); target: 50 at once with p99 < 5 s.
 
-Run with `python -m bench.hub_load [--baseline /work/main]`: the baseline is another checkout's hub serving a copy
-of the same data in the same run. Loopback only; every hub started here is stopped again.
+Run with `python -m bench.hub_load [--baseline /work/main] [--runs 3]`: the baseline is another checkout's hub serving
+a copy of the same data in the same run, its runs taken in turn with this checkout's (each run a fresh hub process).
+Printed per scenario: the median over the runs of p50, p99 and requests/s (requests answered over the scenario's wall
+time), and the errors of all runs; and the load average before and after, since other work on the machine moves
+every figure. Loopback only; every hub started here is stopped again.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -251,11 +255,14 @@ class Laptop:
         return json.loads(self.raw(path, body))
 
     def noop_sync(self, cursor: int) -> int:
+        """Returns the number of requests (3)."""
         self.get("/v1/hello")
         self.get("/v1/records", {"records": []})
-        return int(self.get(f"/v1/changes?since={cursor}&limit=500")["cursor"])
+        self.get(f"/v1/changes?since={cursor}&limit=500")
+        return 3
 
     def full_pull(self) -> int:
+        """Returns the number of requests (pages)."""
         """Every page, read whole; only the page's end (cursor, more) is parsed here: a laptop parses the records
         on its own CPU, which in this bench would be the hub's."""
         since, pages = 0, 0
@@ -270,8 +277,8 @@ class Laptop:
                 return pages
 
 
-def at_once(n: int, tokens: list[str], port: int, work: str) -> tuple[list[float], int]:
-    """n laptops start together; returns each operation's seconds and the number of errors."""
+def at_once(n: int, tokens: list[str], port: int, work: str) -> tuple[list[float], int, float]:
+    """n laptops start together; returns each operation's seconds, the number of errors and requests/s."""
     laptops = [Laptop(port, tokens[i], i) for i in range(n)]
     end_cursor = int(laptops[0].get("/v1/changes?since=0&limit=1")["cursor"]) if work == "noop" else 0
     if work == "noop":
@@ -280,21 +287,27 @@ def at_once(n: int, tokens: list[str], port: int, work: str) -> tuple[list[float
         end_cursor = int(page["cursor"])
     barrier = threading.Barrier(n)
     times: list[float] = []
-    errors = [0]
+    errors, requests = [0], [0]
     lock = threading.Lock()
+    span = [float("inf"), 0.0]  # the first start and the last end of any operation
 
     def run(laptop: Laptop) -> None:
         barrier.wait()
         for _ in range(ROUNDS if work == "noop" else 1):
             started = time.perf_counter()
+            with lock:
+                span[0] = min(span[0], started)
             try:
-                laptop.noop_sync(end_cursor) if work == "noop" else laptop.full_pull()
+                sent = laptop.noop_sync(end_cursor) if work == "noop" else laptop.full_pull()
             except Exception:
                 with lock:
                     errors[0] += 1
                 continue
+            ended = time.perf_counter()
             with lock:
-                times.append(time.perf_counter() - started)
+                times.append(ended - started)
+                requests[0] += sent
+                span[1] = max(span[1], ended)
 
     threads = [threading.Thread(target=run, args=(laptop,), daemon=True) for laptop in laptops]
     for t in threads:
@@ -305,14 +318,25 @@ def at_once(n: int, tokens: list[str], port: int, work: str) -> tuple[list[float
     errors[0] += sum(1 for t in threads if t.is_alive())
     for laptop in laptops:
         laptop.conn.close()
-    return times, errors[0]
+    wall = span[1] - span[0]
+    return times, errors[0], requests[0] / wall if wall > 0 else 0.0
 
 
-def pct(values: list[float], q: float) -> str:
+def pct(values: list[float], q: float) -> float | None:
+    """The q-quantile in milliseconds (None without values)."""
     if not values:
-        return "-"
+        return None
     ordered = sorted(values)
-    return f"{ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000:.0f}"
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def median_of(values: list[float | None]) -> str:
+    known = [v for v in values if v is not None]
+    return f"{statistics.median(known):.0f}" if known else "-"
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> None:
@@ -321,6 +345,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="20,50,100")
     parser.add_argument("--reuse", action="store_true", help="keep the hub built by an earlier run")
     parser.add_argument("--work", default="noop,pull")
+    parser.add_argument("--runs", type=int, default=3, help="runs per side; the median of each figure is printed")
     args = parser.parse_args()
     data = OUT / "hub_load" / "hub"
     started = time.perf_counter()
@@ -337,24 +362,38 @@ def main() -> None:
         shutil.rmtree(copy, ignore_errors=True)
         shutil.copytree(data, copy)
         sides.append(("baseline", args.baseline, copy))
-    rows = []
-    for label, checkout, folder in sides:
-        with Hub(checkout, folder, 8790) as _hub:
-            for work in args.work.split(","):
-                for n in (int(x) for x in args.sizes.split(",")):
-                    times, errors = at_once(n, tokens, 8790, work)
-                    rows.append(
-                        [
-                            label,
-                            "no-op sync" if work == "noop" else "full pull",
-                            n,
-                            len(times),
-                            pct(times, 0.5),
-                            pct(times, 0.99),
-                            errors,
-                        ]
+    print(f"load average before: {load_average()}")
+    scenarios = [(work, int(n)) for work in args.work.split(",") for n in args.sizes.split(",")]
+    figures: dict[tuple[str, str, int], list[tuple[int, float | None, float | None, float, int]]] = {}
+    for run in range(args.runs):
+        for label, checkout, folder in sides:  # the sides in turn, so both see the same moments of the machine
+            with Hub(checkout, folder, 8790) as _hub:
+                for work, n in scenarios:
+                    times, errors, per_second = at_once(n, tokens, 8790, work)
+                    figures.setdefault((label, work, n), []).append(
+                        (len(times), pct(times, 0.5), pct(times, 0.99), per_second, errors)
                     )
-    print_table("Steward Hub, N stewards at once (ms)", ["hub", "work", "N", "done", "p50", "p99", "errors"], rows)
+            print(f"run {run + 1}/{args.runs} of {label} done, load average {load_average()}", flush=True)
+    rows = [
+        [
+            label,
+            "no-op sync" if work == "noop" else "full pull",
+            n,
+            len(runs),
+            median_of([float(r[0]) for r in runs]),
+            median_of([r[1] for r in runs]),
+            median_of([r[2] for r in runs]),
+            median_of([r[3] for r in runs]),
+            sum(r[4] for r in runs),
+        ]
+        for (label, work, n), runs in figures.items()
+    ]
+    print_table(
+        f"Steward Hub, N stewards at once (ms; median of {args.runs} runs; errors of all runs)",
+        ["hub", "work", "N", "runs", "done", "p50", "p99", "req/s", "errors"],
+        rows,
+    )
+    print(f"load average after: {load_average()}")
 
 
 if __name__ == "__main__":
