@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 
 from steward.domain.credit_code import check_character
-from steward.hub.store import PRIVATE_IN_RANGE, HubStore
+from steward.hub.store import PAGE_ROWS, PRIVATE_IN_RANGE, HubStore
 
 
 def enterprise(n: int, name: str) -> tuple[str, dict]:
@@ -63,6 +63,16 @@ def test_a_readers_private_records_are_found_through_their_own_index(tmp_path: P
     with store.connect() as conn:
         plan = " ".join(str(row[3]) for row in conn.execute("EXPLAIN QUERY PLAN " + PRIVATE_IN_RANGE, [1, 0, 9]))
     assert "records_private_by_owner" in plan
+
+
+def test_a_page_of_the_change_feed_walks_the_sequence_not_every_shared_record(tmp_path: Path) -> None:
+    """Answered through the indexes on entity and owner, a page gathered every shared record of the hub and sorted
+    them: its cost grew with the hub, not with the page."""
+    store = HubStore(tmp_path / "hub")
+    with store.connect() as conn:
+        plan = [str(row[3]) for row in conn.execute("EXPLAIN QUERY PLAN " + PAGE_ROWS, [0, 9, 1, 501])]
+    assert not any("TEMP B-TREE" in step or "MULTI-INDEX" in step for step in plan), plan
+    assert any(step.startswith("SEARCH r USING INTEGER PRIMARY KEY") for step in plan), plan
 
 
 def test_a_hub_from_before_the_index_gets_it_when_opened(tmp_path: Path) -> None:
