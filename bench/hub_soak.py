@@ -42,12 +42,39 @@ from bench.hub_load import Hub
 # What every steward reads, and the laptop's table it lands in (the soak makes no complaints or penalties).
 SHARED = {"enterprise": "enterprises", "visit": "visits", "finding": "findings", "finding_event": "finding_events"}
 LAPTOP_GRACE = 180.0  # seconds a laptop may take to end its last sync once the time is up
+HUB_START = 180.0  # seconds a hub may take to come up on a machine busy with other work (a guard, not a measure)
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+class SoakHub(Hub):
+    """The hub of bench/hub_load.py, with its messages kept in a file beside its data (a hub that does not come up
+    says why) and more time to start: this runs for long on a machine other work shares."""
+
+    def __enter__(self) -> SoakHub:
+        with open(self.data.parent / "hub.log", "ab") as log:  # the child keeps its own copy of the descriptor
+            serve = ["hub", "serve", "--data-dir", str(self.data), "--port", str(self.port)]
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "steward.cli.main", *serve],
+                cwd=self.checkout,
+                env={**os.environ, "PYTHONPATH": str(self.checkout)},
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
+        deadline = time.monotonic() + HUB_START
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the hub ended with {self.process.returncode}; see {self.data.parent / 'hub.log'}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"the hub did not start within {HUB_START:.0f} s")
 
 
 # -- one laptop (a child process) -----------------------------------------------------------------------------------
@@ -263,7 +290,7 @@ def main() -> None:
     del store
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    hub = Hub(ROOT, hub_dir, port)
+    hub = SoakHub(ROOT, hub_dir, port)
     sampler = Sampler(hub, every=5.0)
     children: list[subprocess.Popen[str]] = []
     began = datetime.now(UTC)
