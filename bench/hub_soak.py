@@ -131,7 +131,7 @@ def laptop_main(folder: str, url: str, token: str, steward: str, minutes: str, s
     enterprise = enterprises.create(
         profile, name=f"仙居县第{seed}工艺品有限公司", credit_code=code + check_character(code), template_code="craft"
     )
-    done = {"visits": 0, "syncs": 0, "failed_syncs": 0, "pushed": 0, "pulled": 0, "errors": {}}
+    done: dict[str, Any] = {"visits": 0, "syncs": 0, "failed_syncs": 0, "pushed": 0, "pulled": 0, "errors": {}}
     client = HubClient(url, token, engine.profile_id(profile), timeout=30)
     while time.monotonic() < deadline:
         if rng.random() < 0.4:
