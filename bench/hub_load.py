@@ -183,6 +183,33 @@ def build_hub(data: Path) -> list[str]:
     return tokens
 
 
+def as_built_by(checkout: Path, data: Path) -> None:
+    """Drop from a copy of the hub the indexes that `checkout`'s own schema does not create: the data is built by
+    this checkout, and a baseline must not be measured with the indexes of the code it is compared with."""
+    import sqlite3
+
+    probe = data.parent / "schema-probe"
+    shutil.rmtree(probe, ignore_errors=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"from pathlib import Path; from steward.hub.store import HubStore; HubStore(Path({str(probe)!r}))",
+        ],
+        cwd=checkout,
+        env={**os.environ, "PYTHONPATH": str(checkout)},
+        check=True,
+    )
+    query = "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+    with sqlite3.connect(probe / "hub.db") as conn:
+        own = {r[0] for r in conn.execute(query)}
+    shutil.rmtree(probe)
+    with sqlite3.connect(data / "hub.db") as conn:
+        for (name,) in conn.execute(query).fetchall():
+            if name not in own:
+                conn.execute(f'DROP INDEX "{name}"')
+
+
 class Hub:
     def __init__(self, checkout: Path, data: Path, port: int) -> None:
         self.checkout, self.data, self.port = checkout, data, port
@@ -361,6 +388,7 @@ def main() -> None:
         copy = OUT / "hub_load" / "baseline"
         shutil.rmtree(copy, ignore_errors=True)
         shutil.copytree(data, copy)
+        as_built_by(args.baseline, copy)
         sides.append(("baseline", args.baseline, copy))
     print(f"load average before: {load_average()}")
     scenarios = [(work, int(n)) for work in args.work.split(",") for n in args.sizes.split(",")]
