@@ -5,7 +5,7 @@ No `from __future__ import annotations` here: FastAPI reads these annotations at
 
 import os
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi import Path as PathParam
@@ -141,6 +141,13 @@ class KeyAnswer(BaseModel):
     registered: bool = Field(description="true when new; false when this key was registered already")
 
 
+class Credentials(NamedTuple):
+    """What a request's headers say about who sends it, before the database has been asked."""
+
+    token: str
+    profile_id: str | None
+
+
 def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {status: {"model": ErrorBody} for status in statuses}
 
@@ -239,11 +246,15 @@ def create_app(data_dir: Path, db_url: str | None = None) -> FastAPI:
         )
         return _error(exc.status_code, f"http_{exc.status_code}", zh, _text(exc.detail) or "Request failed.")
 
-    def caller(
+    async def credentials(
         authorization: Annotated[str | None, Header()] = None,
         x_steward_protocol: Annotated[str | None, Header(alias=HEADER_PROTOCOL)] = None,
         x_steward_profile: Annotated[str | None, Header(alias=HEADER_PROFILE)] = None,
-    ) -> dict[str, Any]:
+    ) -> Credentials:
+        """The headers, checked as far as they can be without the database, on the event loop. Whose token it is
+        `identify` asks in the worker thread that does the endpoint's store work: each trip to a thread costs more
+        than all the SQL of a no-op sync, so a request of the sync makes one. Nothing is read or written for a
+        request before its token is known; a request that is not well-formed is answered 422 before that."""
         if x_steward_protocol is None or not x_steward_protocol.isdigit() or int(x_steward_protocol) < PROTOCOL_VERSION:
             raise UpgradeRequired(
                 "upgrade",
@@ -252,13 +263,18 @@ def create_app(data_dir: Path, db_url: str | None = None) -> FastAPI:
             )
         if not authorization or not authorization.startswith("Bearer "):
             raise Forbidden("no_token", "缺少同步令牌。", "No token was sent.")
-        steward = store.steward_for(authorization.removeprefix("Bearer ").strip())
-        if not x_steward_profile or len(x_steward_profile) > 64:
-            raise Unprocessable("no_profile", "缺少档案标识。", "No profile id was sent.")
-        store.bind(x_steward_profile, steward)
-        return {**steward, "profile_id": x_steward_profile}
+        return Credentials(authorization.removeprefix("Bearer ").strip(), x_steward_profile)
 
-    Caller = Annotated[dict[str, Any], Depends(caller)]
+    def identify(sent: Credentials) -> dict[str, Any]:
+        """The steward whose token it is, with the laptop profile bound to them (SQLite: never on the event loop)."""
+        steward, bound_to = store.steward_and_binding(sent.token, sent.profile_id or "")
+        if not sent.profile_id or len(sent.profile_id) > 64:
+            raise Unprocessable("no_profile", "缺少档案标识。", "No profile id was sent.")
+        if bound_to != steward["id"]:  # a profile's first sync binds it; another steward's profile is refused there
+            store.bind(sent.profile_id, steward)
+        return {**steward, "profile_id": sent.profile_id}
+
+    Caller = Annotated[Credentials, Depends(credentials)]
 
     def blob_file(sha256: str, media_type: str) -> FileResponse:
         if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256) or store.missing([sha256]):
@@ -266,24 +282,33 @@ def create_app(data_dir: Path, db_url: str | None = None) -> FastAPI:
         return FileResponse(store.blob_path(sha256), media_type=media_type)
 
     @app.get("/v1/hello", responses=_errors(*AUTH_ERRORS))
-    def hello(who: Caller) -> Hello:
-        prefix = store.number_prefix(who["profile_id"], who)
-        return Hello(protocol=PROTOCOL_VERSION, steward=who["name"], number_prefix=prefix, **store.stats())
+    async def hello(sent: Caller) -> Hello:
+        def answer() -> Hello:
+            who = identify(sent)
+            prefix = store.number_prefix(who["profile_id"], who)
+            return Hello(protocol=PROTOCOL_VERSION, steward=who["name"], number_prefix=prefix, **store.stats())
+
+        return await run_in_threadpool(answer)
 
     @app.post("/v1/records", response_model=PushAnswer, responses=_errors(400, *AUTH_ERRORS, 413, 507))
-    def push(request: PushRequest, who: Caller) -> Any:
+    async def push(request: PushRequest, sent: Caller) -> Any:
         """Each record is kept, a duplicate, a conflict, or refused on its own (see README: who may write what).
         A record whose body does not fit its entity's model (or whose entity, id or hash is not one) is refused on
         its own, naming entity, id and field; the rest of the push is kept. Only a request that is not a list of
         records at all is a 422."""
-        records, invalid = clean_records(request.records)
-        answer = store.push(who, who["profile_id"], records)
-        answer["refused"] = [_invalid_refusal(exc) for exc in invalid] + answer["refused"]
-        return answer
+
+        def judge() -> dict[str, list[Any]]:
+            who = identify(sent)
+            records, invalid = clean_records(request.records)
+            answer = store.push(who, who["profile_id"], records)
+            answer["refused"] = [_invalid_refusal(exc) for exc in invalid] + answer["refused"]
+            return answer
+
+        return await run_in_threadpool(judge)
 
     @app.get("/v1/changes", responses={200: {"model": ChangesPage}, **_errors(*AUTH_ERRORS)}, response_class=Response)
-    def changes(
-        who: Caller,
+    async def changes(
+        sent: Caller,
         since: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
         limit: Annotated[int, Query(ge=1, le=2000)] = 500,
         accept_encoding: Annotated[str | None, Header()] = None,
@@ -291,20 +316,21 @@ def create_app(data_dir: Path, db_url: str | None = None) -> FastAPI:
         """Compressed with gzip when the laptop accepts it (httpx does, and decodes it): a full pull is a tenth of
         the bytes. A client that does not ask gets plain JSON, as before."""
         gzipped = "gzip" in (accept_encoding or "").lower()
-        page = store.changes(since, limit, who["id"], gzipped=gzipped)
+        page = await run_in_threadpool(lambda: store.changes(since, limit, identify(sent)["id"], gzipped=gzipped))
         headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"} if gzipped else {"Vary": "Accept-Encoding"}
         return Response(page, media_type="application/json", headers=headers)
 
     @app.post("/v1/blobs/missing", responses=_errors(400, *AUTH_ERRORS, 413))
-    def missing(request: MissingRequest, who: Caller) -> MissingAnswer:
+    def missing(request: MissingRequest, sent: Caller) -> MissingAnswer:
         """The files this steward should upload. One the hub holds but this steward may not know of (no own record
         names it, never sent by them) is answered as missing; its upload is checked and kept idempotently."""
+        who = identify(sent)
         missing = store.missing_for(request.sha256, who["id"])
         return MissingAnswer(missing=missing, offsets=store.partial_offsets(missing, who["id"]))
 
     @app.get("/v1/blobs/{sha256}/offset", responses=_errors(*AUTH_ERRORS))
-    def offset(sha256: Annotated[str, PathParam(pattern=SHA256)], who: Caller) -> OffsetAnswer:
-        return OffsetAnswer(offset=store.offset(sha256, who["id"]))
+    def offset(sha256: Annotated[str, PathParam(pattern=SHA256)], sent: Caller) -> OffsetAnswer:
+        return OffsetAnswer(offset=store.offset(sha256, identify(sent)["id"]))
 
     @app.put(
         "/v1/blobs/{sha256}",
@@ -319,13 +345,13 @@ def create_app(data_dir: Path, db_url: str | None = None) -> FastAPI:
     async def upload(
         sha256: Annotated[str, PathParam(pattern=SHA256)],
         request: Request,
-        who: Caller,
+        sent: Caller,
         offset: Annotated[int, Query(ge=0, le=2 * 1024**3)],
         total: Annotated[int, Query(ge=1, le=2 * 1024**3)],
         chunk_sha256: Annotated[str | None, Header(alias=HEADER_CHUNK_SHA256)] = None,
     ) -> UploadAnswer:
         """One chunk, appended to this steward's unfinished upload as it arrives; file work runs in threads."""
-        upload = await run_in_threadpool(store.begin_upload, sha256, offset, total, who["id"])
+        upload = await run_in_threadpool(lambda: store.begin_upload(sha256, offset, total, identify(sent)["id"]))
         if upload is None:
             return UploadAnswer(offset=total, complete=True)
         try:
@@ -345,10 +371,11 @@ def create_app(data_dir: Path, db_url: str | None = None) -> FastAPI:
         return UploadAnswer.model_validate(await run_in_threadpool(upload.finish, chunk_sha256))
 
     @app.post("/v1/keys", responses=_errors(400, *AUTH_ERRORS, 409, 413))
-    def register_key(request: KeyRequest, who: Caller) -> KeyAnswer:
+    def register_key(request: KeyRequest, sent: Caller) -> KeyAnswer:
         """The public key with which this laptop profile signs its offline bundles (registered once per profile)."""
         import base64
 
+        who = identify(sent)
         key = base64.b64decode(request.public_key)
         if len(key) != 32:
             raise Unprocessable("bad_key", "签名公钥格式不正确。", "Not an Ed25519 public key.")
@@ -359,26 +386,26 @@ def create_app(data_dir: Path, db_url: str | None = None) -> FastAPI:
         responses={200: {"content": {"application/octet-stream": {}}}, **_errors(*AUTH_ERRORS, 404)},
         response_class=FileResponse,
     )
-    def download(sha256: Annotated[str, PathParam(pattern=SHA256)], who: Caller) -> FileResponse:
+    def download(sha256: Annotated[str, PathParam(pattern=SHA256)], sent: Caller) -> FileResponse:
         """Only files the steward's own records name (see README: who may read what)."""
-        if not store.may_read_blob(sha256, who["id"]):
+        if not store.may_read_blob(sha256, identify(sent)["id"]):
             raise NotFound("no_blob", "没有该文件。", "No such file.")
         return blob_file(sha256, "application/octet-stream")
 
     @app.get("/v1/recheck-photos", responses=_errors(*AUTH_ERRORS))
-    def recheck_list(who: Caller) -> RecheckPhotos:
+    def recheck_list(sent: Caller) -> RecheckPhotos:
         """Colleagues' photos of findings still open at the enterprises this steward has visited (see README: who
         may read what): their report renditions, never originals, are what a re-check there compares with."""
-        return RecheckPhotos(photos=[RecheckPhoto(**p) for p in recheck_photos(store, who["id"])])
+        return RecheckPhotos(photos=[RecheckPhoto(**p) for p in recheck_photos(store, identify(sent)["id"])])
 
     @app.get(
         "/v1/renditions/{sha256}",
         responses={200: {"content": {"image/jpeg": {}}}, **_errors(*AUTH_ERRORS, 404)},
         response_class=FileResponse,
     )
-    def rendition(sha256: Annotated[str, PathParam(pattern=SHA256)], who: Caller) -> FileResponse:
+    def rendition(sha256: Annotated[str, PathParam(pattern=SHA256)], sent: Caller) -> FileResponse:
         """The report rendition of a photo /v1/recheck-photos lists for this steward; any other is not found."""
-        if sha256 not in {p["sha256"] for p in recheck_photos(store, who["id"])}:
+        if sha256 not in {p["sha256"] for p in recheck_photos(store, identify(sent)["id"])}:
             raise NotFound("no_blob", "没有该文件。", "No such file.")
         try:
             target = make_rendition(store.blob_path(sha256), rendition_path(store.data_dir / "renditions", sha256))

@@ -5,7 +5,8 @@ The hub's SQL (steward/hub/store.py) is written once, in what both engines accep
 NOTHING`, `coalesce`, `RETURNING`), with `?` parameter markers and SQLite's `json_extract(column, '$.field')` for
 a field of a JSON body. Everything that still differs is here and nowhere else:
 - parameter markers (`?` -> `%s`; a literal `%` doubled), and `json_extract(x, '$.f')` -> `(x::json ->> 'f')`
-  (also SQLite's `INSERT OR IGNORE INTO ...` -> `... ON CONFLICT DO NOTHING`, for a statement without RETURNING);
+  (also SQLite's `INSERT OR IGNORE INTO ...` -> `... ON CONFLICT DO NOTHING`, for a statement without RETURNING,
+  and SQLite's planner hint `+r.column` -> `r.column`);
 - the body as its stored bytes: `CAST(x AS BLOB)` -> `convert_to(x, 'UTF8')`;
 - the name of a table's implicit row id (`rowid` in SQLite, an `id` column in PostgreSQL);
 - how a write transaction begins (see PostgresEngine.write_begin), and a read snapshot;
@@ -288,6 +289,9 @@ def _row_factory(cursor: Any) -> Any:
 _INSERT_OR_IGNORE = re.compile(r"^\s*INSERT\s+OR\s+IGNORE\s+INTO\b", re.IGNORECASE)
 _JSON_FIELD = re.compile(r"json_extract\(\s*([\w.]+)\s*,\s*'\$\.(\w+)'\s*\)")
 _AS_BLOB = re.compile(r"CAST\(\s*([\w.]+)\s+AS\s+BLOB\s*\)", re.IGNORECASE)
+# SQLite's planner hint: a unary + before a column keeps it from using that column's index (PostgreSQL has no
+# unary + for text, and its planner needs no such hint).
+_PLANNER_HINT = re.compile(r"(?<![\w)])\+(?=[a-z_]+\.\w)")
 
 
 @lru_cache(maxsize=2048)
@@ -295,6 +299,7 @@ def _postgres_sql(sql: str) -> str:
     """The store's SQL for PostgreSQL. The store never puts data into SQL text (always parameters), so a `?` or a
     `%` in it is a parameter marker or SQL's own."""
     sql = sql.replace("%", "%%").replace("?", "%s")
+    sql = _PLANNER_HINT.sub("", sql)
     if _INSERT_OR_IGNORE.match(sql):  # SQLite's words for ON CONFLICT DO NOTHING (write that: both engines take it)
         sql = _INSERT_OR_IGNORE.sub("INSERT INTO", sql) + " ON CONFLICT DO NOTHING"
     sql = _JSON_FIELD.sub(r"(\1::json ->> '\2')", sql)

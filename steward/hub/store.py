@@ -23,9 +23,25 @@ from typing import Any
 
 from steward.hub.blobs import BlobStore, FilesystemBlobs, PartialUpload, UploadBusy
 from steward.hub.engine import Connection, Engine, Row, open_engine
+from steward.hub.schema import SHARED_SQL as _SHARED_SQL
 from steward.hub.schema import migrate
 from steward.sync.wire import content_hash
 
+# The rows of one page of the change feed: shared records and the reader's own, in sequence. The body as stored bytes
+# (CAST): copied into the page as it is, never decoded and encoded again. The unary + (SQLite's hint; steward.hub.engine drops it for PostgreSQL) keeps SQLite from answering the
+# OR through the indexes on entity and owner, which gathered every shared record of the hub and sorted them for each
+# page (60 ms a page on a year of an office's records, and growing with the hub); walked along the sequence instead,
+# a page costs its own rows.
+PAGE_ROWS = (
+    "SELECT r.seq, r.entity, r.id, r.content_hash, CAST(r.body AS BLOB), s.name FROM records r "
+    "LEFT JOIN stewards s ON s.id = r.owner WHERE r.seq > ? AND r.seq <= ? "
+    f"AND (+r.entity IN ({_SHARED_SQL}) OR +r.owner = ?) ORDER BY r.seq LIMIT ?"
+)
+# Whether a steward has private records within a range of the sequence (one look-up in records_private_by_owner,
+# hub migration m003, whose WHERE this repeats word for word: SQLite uses a partial index only for a query that does).
+PRIVATE_IN_RANGE = (
+    f"SELECT 1 FROM records WHERE owner = ? AND seq > ? AND seq <= ? AND entity NOT IN ({_SHARED_SQL}) LIMIT 1"
+)
 # An account lockout on top of the web page's short per-account and per-address limits (steward.hub.web.accounts):
 # those let a guesser who rotates addresses try 5 passwords every 15 minutes for ever; this many failures for one
 # account within a day lock it until the oldest of them is a day old, or until an administrator sets a new password.
@@ -86,6 +102,12 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _bad_token() -> Unauthorized:
+    return Unauthorized(
+        "bad_token", "令牌无效,请核对设置中的同步令牌。", "The token is not valid; check it in settings."
+    )
+
+
 def _disk_full(exc: OSError) -> None:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         raise DiskFull(
@@ -106,6 +128,7 @@ class HubStore:
         self._pages_size = 0
         self._pages_lock = threading.Lock()
         self._building: dict[tuple[int, int, int, bool], threading.Lock] = {}
+        self._stats: tuple[tuple[int, int, int], dict[str, int]] | None = None  # see stats()
         if not data_dir.exists():
             data_dir.mkdir(parents=True, mode=0o700)
         self.blobs: BlobStore = FilesystemBlobs(self.blob_dir, self.upload_dir)
@@ -155,10 +178,21 @@ class HubStore:
         with self.connect() as conn:
             row = conn.execute("SELECT id, name FROM stewards WHERE token_sha256 = ?", [_token_hash(token)]).fetchone()
         if row is None:
-            raise Unauthorized(
-                "bad_token", "令牌无效,请核对设置中的同步令牌。", "The token is not valid; check it in settings."
-            )
+            raise _bad_token()
         return dict(row)
+
+    def steward_and_binding(self, token: str, profile_id: str) -> tuple[dict[str, Any], int | None]:
+        """The steward whose token this is, and the steward the laptop profile is bound to (None: not yet), in one
+        query: every request of a laptop asks both, and a no-op sync is little more than these questions."""
+        with self.connect() as conn:
+            row = conn.execute(
+                "SELECT s.id, s.name, (SELECT b.steward_id FROM bindings b WHERE b.profile_id = ?) FROM stewards s "
+                "WHERE s.token_sha256 = ?",
+                [profile_id, _token_hash(token)],
+            ).fetchone()
+        if row is None:
+            raise _bad_token()
+        return {"id": row[0], "name": row[1]}, row[2]
 
     def bind(self, profile_id: str, steward: dict[str, Any]) -> None:
         """A laptop profile belongs to the steward whose token first synced it."""
@@ -361,11 +395,7 @@ class HubStore:
         later change, made by any worker, can alter what lies at or below that end without moving it."""
         with self.engine.snapshot() as conn:  # one snapshot for the page and the end of the sequence
             last = conn.execute("SELECT coalesce(max(seq), 0) FROM records").fetchone()[0]
-            private = conn.execute(
-                f"SELECT 1 FROM records WHERE owner = ? AND seq > ? AND seq <= ? AND entity NOT IN ({_SHARED_SQL}) "
-                "LIMIT 1",
-                [reader, since, last],
-            ).fetchone()
+            private = conn.execute(PRIVATE_IN_RANGE, [reader, since, last]).fetchone()
             if private is not None:
                 page = self._page(conn, since, limit, last, reader)
                 return gzip.compress(page, compresslevel=1, mtime=0) if gzipped else page
@@ -382,20 +412,17 @@ class HubStore:
     @staticmethod
     def _page(conn: Connection, since: int, limit: int, last: int, reader: int | None) -> bytes:
         """The page after `since`, up to `last`: shared records, and the reader's own (none when reader is None)."""
-        rows = conn.execute(
-            # The body as stored bytes (CAST): copied into the page as it is, never decoded and encoded again.
-            "SELECT r.seq, r.entity, r.id, r.content_hash, CAST(r.body AS BLOB), s.name FROM records r "
-            f"LEFT JOIN stewards s ON s.id = r.owner WHERE r.seq > ? AND r.seq <= ? "
-            f"AND (r.entity IN ({_SHARED_SQL}) OR r.owner = ?) ORDER BY r.seq LIMIT ?",
-            [since, last, -1 if reader is None else reader, limit + 1],
-        ).fetchall()
+        rows = conn.execute(PAGE_ROWS, [since, last, -1 if reader is None else reader, limit + 1]).fetchall()
         more = len(rows) > limit
         rows = rows[:limit]
         # Without more to see, the cursor moves to the end of the sequence, past records this reader may not see.
         cursor = rows[-1][0] if more else max(since, last)
         parts = [b'{"records":[']
+        authors: dict[str | None, bytes] = {}  # a page has a handful of authors: each put into JSON once
         for index, r in enumerate(rows):
-            author = json.dumps(r[5], ensure_ascii=False).encode()
+            author = authors.get(r[5])
+            if author is None:
+                author = authors[r[5]] = json.dumps(r[5], ensure_ascii=False).encode()
             parts.append(
                 b'%s{"entity":"%s","id":"%s","hash":"%s","author":%s,"body":'
                 % (b"," if index else b"", r[1].encode(), r[2].encode(), r[3].encode(), author)
@@ -653,11 +680,32 @@ class HubStore:
         return staged, size
 
     def stats(self) -> dict[str, int]:
-        with self.connect() as conn:
-            return {
-                "records": conn.execute("SELECT count(*) FROM records").fetchone()[0],
-                "blobs": conn.execute("SELECT count(*) FROM blobs").fetchone()[0],
+        """How many records and files the hub holds (every hello tells). Counting the tables walks all their rows,
+        which on a province's hub would cost more than the rest of a no-op sync: the counts are kept until the
+        newest record's seq, the newest file or the number of merged enterprises moves. A record is only ever
+        removed to be replaced by a new row at the end of the sequence, or when a laptop's enterprise merges into
+        the hub's (which adds an alias), and a file is never removed, so nothing else changes a count."""
+        # The newest file: SQLite's rowid; PostgreSQL's blobs have no row number, so there they are counted.
+        newest_file = (
+            "SELECT coalesce(max(rowid), 0) FROM blobs"
+            if self.engine.name == "sqlite"
+            else "SELECT count(*) FROM blobs"
+        )
+        with self.engine.snapshot() as conn:  # the counts and the moment they are kept for come from one snapshot
+            row = conn.execute(
+                f"SELECT (SELECT coalesce(max(seq), 0) FROM records), ({newest_file}), "
+                "(SELECT count(*) FROM enterprise_aliases)"
+            ).fetchone()
+            moment = (int(row[0]), int(row[1]), int(row[2]))
+            kept = self._stats
+            if kept is not None and kept[0] == moment:
+                return dict(kept[1])
+            counts = {
+                "records": int(conn.execute("SELECT count(*) FROM records").fetchone()[0]),
+                "blobs": int(conn.execute("SELECT count(*) FROM blobs").fetchone()[0]),
             }
+        self._stats = (moment, counts)  # one assignment: a reader sees the old pair or the new one, whole
+        return dict(counts)
 
     # -- web page logins (steward.hub.web) ----------------------------------------------------------------------
     def set_viewer_password(self, name: str, salt: str, password_hash: str) -> None:
@@ -774,20 +822,16 @@ class HubStore:
         """data_version() and, read in the same snapshot, (entity, id, the pushing steward's name or "", body) of
         every record after `seq` in the change sequence, in order: what the web page adds to the facts it parsed
         before instead of parsing every record again after each sync."""
-        with self.connect() as conn:
-            conn.execute("BEGIN")
-            try:
-                row = conn.execute("SELECT coalesce(max(seq), 0), count(*) FROM records").fetchone()
-                rows = [
-                    (r[0], r[1], r[2] or "", json.loads(r[3]))
-                    for r in conn.execute(
-                        "SELECT r.entity, r.id, s.name, r.body FROM records r LEFT JOIN stewards s ON s.id = r.owner "
-                        "WHERE r.seq > ? ORDER BY r.seq",
-                        [seq],
-                    )
-                ]
-            finally:
-                conn.execute("COMMIT")
+        with self.engine.snapshot() as conn:
+            row = conn.execute("SELECT coalesce(max(seq), 0), count(*) FROM records").fetchone()
+            rows = [
+                (r[0], r[1], r[2] or "", json.loads(r[3]))
+                for r in conn.execute(
+                    "SELECT r.entity, r.id, s.name, r.body FROM records r LEFT JOIN stewards s ON s.id = r.owner "
+                    "WHERE r.seq > ? ORDER BY r.seq",
+                    [seq],
+                )
+            ]
         return (int(row[0]), int(row[1])), rows
 
     def owned_bodies(self, entity: str) -> list[tuple[str, dict[str, Any]]]:
@@ -915,10 +959,6 @@ REFUSALS = {
 REVISED_ENTITIES = ("enterprise_event",)
 # What a revision may not change: the record stays the same fact about the same enterprise.
 _FIXED_FIELDS = ("enterprise_id", "kind", "created_at", "created_by")
-# Entities every steward reads (reference data, and what re-checking a colleague's finding needs); the others
-# are read only by the steward who wrote them.
-SHARED_ENTITIES = ("enterprise", "template", "visit", "finding", "finding_event", "enterprise_event")
-_SHARED_SQL = ", ".join(f"'{entity}'" for entity in SHARED_ENTITIES)  # our own constants, never data
 _LOOKUP_FIELDS = ("credit_code", "code")
 
 
