@@ -76,11 +76,13 @@ def test_a_page_of_the_change_feed_walks_the_sequence_not_every_shared_record(tm
 
 
 def test_a_hub_from_before_the_index_gets_it_when_opened(tmp_path: Path) -> None:
+    """A hub migrated up to m002 (no index, m003 not recorded) gets it from migration m003 when opened."""
     data = tmp_path / "hub"
-    HubStore(data)
+    HubStore(data).close()
     with sqlite3.connect(data / "hub.db") as conn:
         conn.execute("DROP INDEX records_private_by_owner")
-    HubStore(data)
+        conn.execute("DELETE FROM hub_migrations WHERE name = 'm003_records_private_by_owner'")
+    HubStore(data).close()
     with sqlite3.connect(data / "hub.db") as conn:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert "records_private_by_owner" in names
