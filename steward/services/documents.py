@@ -678,6 +678,14 @@ def assign_notice_numbers(profile: Profile, visit_ids: Iterable[str]) -> None:
             store.next_notice_number(profile.db, visit_id, settings.notice_prefix(profile), year)
 
 
+def warm_up() -> float:
+    """Draw a small notice and visit report once and discard them, so that this process's first real document costs
+    what a later one does (the app does it on its pool after start). Seconds taken; 0 when done before."""
+    from steward.reports.warm import warm_up as draw_once
+
+    return draw_once()
+
+
 DOCUMENT_NAMESPACE = uuid.UUID("9d1c6a52-5f7e-4d8a-b0a4-3e2f1c7b6a90")
 
 

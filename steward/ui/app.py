@@ -82,6 +82,26 @@ def _show_unexpected(app: QApplication) -> None:
     sys.excepthook = hook
 
 
+# Long enough for the window to be painted and the start's own counting (figures, colours) to go first; far shorter
+# than it takes a person to open a visit and print it.
+WARM_UP_AFTER_MS = 800
+
+
+def warm_up_documents(window: MainWindow, after_ms: int = WARM_UP_AFTER_MS) -> None:
+    """Shortly after the window is shown, draw a small notice and report on the pool (never on the GUI thread), so
+    that the first document a person prints costs what any later one does: fonts read, drawing code loaded."""
+
+    def start() -> None:
+        from steward.services import documents
+
+        window.background.run(
+            lambda _progress: documents.warm_up(),
+            on_failed=lambda exc: log.info("documents not warmed up: %s", exc.en),
+        )
+
+    QTimer.singleShot(after_ms, window, start)  # never fires once the window is gone
+
+
 def start_up(window: MainWindow) -> None:
     """What a steward meets first: the set-up while documents cannot yet be printed, then the unfinished visit."""
     from steward.ui.widgets.first_run_dialog import needs_first_run
@@ -117,6 +137,7 @@ def run_app(data_dir: str | None, profile_name: str, quit_after_start: bool = Fa
         QTimer.singleShot(0, report_and_quit)
     else:
         QTimer.singleShot(0, lambda: start_up(window))
+        warm_up_documents(window)
     try:
         return app.exec()
     finally:
