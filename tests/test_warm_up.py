@@ -26,10 +26,16 @@ from steward.services import documents
 before = {m: m in sys.modules for m in ("reportlab.platypus.tables", "steward.reports.notice", "PIL.JpegImagePlugin")}
 first, again = documents.warm_up(), documents.warm_up()
 from reportlab.pdfbase import pdfmetrics
-from steward.reports import fonts
+from steward.reports import base, fonts
+from steward.resources import checklists_dir
+from steward.services.template_files import read_template_file
 after = {m: m in sys.modules for m in before}
+item = read_template_file(checklists_dir() / "machinery.yaml").items[-1]
+hits = base._parsed.cache_info().hits
+base._parsed(fonts.TextGuard().markup(item.problem), "cell")
 print(json.dumps({"before": before, "after": after, "first": first, "again": again,
-                  "registered": fonts.FONT in pdfmetrics.getRegisteredFontNames()}))
+                  "registered": fonts.FONT in pdfmetrics.getRegisteredFontNames(),
+                  "wording_recalled": base._parsed.cache_info().hits == hits + 1}))
 """
 
 
@@ -44,6 +50,7 @@ def test_the_warm_up_loads_what_a_first_document_needs_once_and_leaves_no_file(t
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert not any(seen["before"].values())  # the service module alone loads none of the drawing code
     assert all(seen["after"].values()) and seen["registered"]
+    assert seen["wording_recalled"]  # a bundled checklist's problem wording is laid out already
     assert seen["first"] > 0 and seen["again"] == 0  # once per process
     assert list(scratch.iterdir()) == []  # its photo went with its temporary folder
 

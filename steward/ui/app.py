@@ -96,6 +96,7 @@ def warm_up_documents(window: MainWindow, after_ms: int = WARM_UP_AFTER_MS) -> N
 
         window.background.run(
             lambda _progress: documents.warm_up(),
+            on_done=lambda seconds: log.info("documents warmed up in %.2f s", seconds),
             on_failed=lambda exc: log.info("documents not warmed up: %s", exc.en),
         )
 
