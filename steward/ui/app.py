@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+from collections.abc import Callable
 from types import TracebackType
 
-from PySide6.QtCore import Qt, QThreadPool, QTimer, QTranslator
+from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer, QTranslator
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from steward import app_logging
 from steward.domain.errors import StewardError
@@ -82,14 +83,30 @@ def _show_unexpected(app: QApplication) -> None:
     sys.excepthook = hook
 
 
-# Long enough for the window to be painted and the start's own counting (figures, colours) to go first; far shorter
+# After the window's first paint: long enough for the start's own counting (figures, colours) to go first, far shorter
 # than it takes a person to open a visit and print it.
 WARM_UP_AFTER_MS = 800
 
 
+class _OnFirstPaint(QObject):
+    """Calls `then` once, after the widget it watches has first been painted."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self.then = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self, self.then)
+        return False
+
+
 def warm_up_documents(window: MainWindow, after_ms: int = WARM_UP_AFTER_MS) -> None:
-    """Shortly after the window is shown, draw a small notice and report on the pool (never on the GUI thread), so
-    that the first document a person prints costs what any later one does: fonts read, drawing code loaded."""
+    """Once the window has been painted and the start has settled, draw a small notice and report on the pool (never
+    on the GUI thread), so that the first document a person prints costs what any later one does: fonts read,
+    drawing code loaded, the checklists' wording laid out. Nothing of the start waits for it."""
 
     def start() -> None:
         from steward.services import documents
@@ -100,7 +117,8 @@ def warm_up_documents(window: MainWindow, after_ms: int = WARM_UP_AFTER_MS) -> N
             on_failed=lambda exc: log.info("documents not warmed up: %s", exc.en),
         )
 
-    QTimer.singleShot(after_ms, window, start)  # never fires once the window is gone
+    # Bound to the window: never fires once it is gone.
+    _OnFirstPaint(window, lambda: QTimer.singleShot(after_ms, window, start))
 
 
 def start_up(window: MainWindow) -> None:
