@@ -46,26 +46,36 @@ def readable_image(path: str | None) -> bool:
 @cache
 def register() -> TTFont:
     """Load and register the main font once per process: reading its 5 MB took 0.4 s, paid by every document before.
-    reportlab's settings for our documents are set here, once, too."""
+    reportlab's settings for our documents are set here, once, too. Two threads asking at once (the start-up warm-up
+    and a first document) get the one font: the loading happens once, under the lock."""
     with _lock:
-        font = load(FONT, _fonts_dir() / "wqy-microhei.ttc")
-        pdfmetrics.registerFont(font)
-        # Image streams in binary: ASCII85 (reportlab's default) makes them a quarter larger and, done in pure
-        # Python, took two thirds of the time of a report with 60 photos.
-        rl_config.useA85 = 0
+        return _main_font()
+
+
+@cache
+def _main_font() -> TTFont:  # called under _lock only
+    font = load(FONT, _fonts_dir() / "wqy-microhei.ttc")
+    pdfmetrics.registerFont(font)
+    # Image streams in binary: ASCII85 (reportlab's default) makes them a quarter larger and, done in pure Python, took
+    # two thirds of the time of a report with 60 photos.
+    rl_config.useA85 = 0
     return font
 
 
 @cache
 def _fallback(name: str) -> dict[int, int]:
     """The fallback font's character map, registering the font the first time it is needed."""
-    file = dict(FALLBACKS)[name]
-    path = _fonts_dir() / file
+    with _lock:
+        return _fallback_map(name)
+
+
+@cache
+def _fallback_map(name: str) -> dict[int, int]:  # called under _lock only
+    path = _fonts_dir() / dict(FALLBACKS)[name]
     if not path.exists():
         return {}
-    with _lock:
-        font = load(name, path)
-        pdfmetrics.registerFont(font)
+    font = load(name, path)
+    pdfmetrics.registerFont(font)
     return font.face.charToGlyph
 
 

@@ -43,6 +43,7 @@ from steward.domain.labels import AnswerResult, EventKind, Severity, VisitKind
 from steward.domain.period import Period, Standing
 from steward.domain.period import standing_at as period_standing
 from steward.domain.pinyin import sort_key
+from steward.domain.templates import TemplateItem
 from steward.reports.output import render
 from steward.reports.wording import EN, LANGUAGES, ZH
 from steward.services import enterprises, findings, photo_markup, ratings, settings, visits
@@ -676,6 +677,23 @@ def assign_notice_numbers(profile: Profile, visit_ids: Iterable[str]) -> None:
         if visits.findings_of_visit(profile, visit_id):
             year = clock.local_date(clock.from_text(visit["started_at"])).year
             store.next_notice_number(profile.db, visit_id, settings.notice_prefix(profile), year)
+
+
+def warm_up() -> float:
+    """Draw a small notice and visit report once and discard them, so that this process's first real document costs
+    what a later one does (the app does it on its pool after start); the bundled checklists' wording goes into them,
+    as most visits print it. Seconds taken; 0 when done before."""
+    from steward.reports.warm import warm_up as draw_once
+    from steward.resources import checklists_dir
+    from steward.services.template_files import read_template_file
+
+    items: list[TemplateItem] = []
+    try:
+        for path in sorted(checklists_dir().glob("*.yaml")):
+            items += read_template_file(path).items
+    except (StewardError, OSError):
+        items = []  # a damaged installation draws the sample alone; printing will say what is missing
+    return draw_once(items)
 
 
 DOCUMENT_NAMESPACE = uuid.UUID("9d1c6a52-5f7e-4d8a-b0a4-3e2f1c7b6a90")

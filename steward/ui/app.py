@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+from collections.abc import Callable
 from types import TracebackType
 
-from PySide6.QtCore import Qt, QThreadPool, QTimer, QTranslator
+from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer, QTranslator
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from steward import app_logging
 from steward.domain.errors import StewardError
@@ -82,6 +83,44 @@ def _show_unexpected(app: QApplication) -> None:
     sys.excepthook = hook
 
 
+# After the window's first paint: long enough for the start's own counting (figures, colours) to go first, far shorter
+# than it takes a person to open a visit and print it.
+WARM_UP_AFTER_MS = 800
+
+
+class _OnFirstPaint(QObject):
+    """Calls `then` once, after the widget it watches has first been painted."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self.then = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self, self.then)
+        return False
+
+
+def warm_up_documents(window: MainWindow, after_ms: int = WARM_UP_AFTER_MS) -> None:
+    """Once the window has been painted and the start has settled, draw a small notice and report on the pool (never
+    on the GUI thread), so that the first document a person prints costs what any later one does: fonts read,
+    drawing code loaded, the checklists' wording laid out. Nothing of the start waits for it."""
+
+    def start() -> None:
+        from steward.services import documents
+
+        window.background.run(
+            lambda _progress: documents.warm_up(),
+            on_done=lambda seconds: log.info("documents warmed up in %.2f s", seconds),
+            on_failed=lambda exc: log.info("documents not warmed up: %s", exc.en),
+        )
+
+    # Bound to the window: never fires once it is gone.
+    _OnFirstPaint(window, lambda: QTimer.singleShot(after_ms, window, start))
+
+
 def start_up(window: MainWindow) -> None:
     """What a steward meets first: the set-up while documents cannot yet be printed, then the unfinished visit."""
     from steward.ui.widgets.first_run_dialog import needs_first_run
@@ -117,6 +156,7 @@ def run_app(data_dir: str | None, profile_name: str, quit_after_start: bool = Fa
         QTimer.singleShot(0, report_and_quit)
     else:
         QTimer.singleShot(0, lambda: start_up(window))
+        warm_up_documents(window)
     try:
         return app.exec()
     finally:

@@ -307,3 +307,22 @@ def test_the_help_menu_exports_diagnostics_where_chosen(
     action.trigger()
     assert target.exists() and zipfile.is_zipfile(target)
     assert len(said) == 1 and str(target) in said[0]
+
+
+def test_the_app_warms_documents_up_on_the_pool_once_its_window_is_shown(
+    qtbot: QtBot, fresh: Profile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from steward.ui.app import warm_up_documents
+
+    ran_on: list[threading.Thread] = []
+    monkeypatch.setattr(documents, "warm_up", lambda: ran_on.append(threading.current_thread()) or 0.1)
+    window = MainWindow(fresh)
+    qtbot.addWidget(window)
+    window.show()
+    warm_up_documents(window, after_ms=0)
+    assert ran_on == []  # not while the window is being shown: after its events
+    qtbot.waitUntil(lambda: bool(ran_on), timeout=30_000)
+    assert window.background.wait(30_000)
+    assert len(ran_on) == 1 and ran_on[0] is not threading.main_thread()
