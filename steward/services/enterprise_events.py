@@ -4,6 +4,7 @@ a delete leaves a tombstone, so sync can tell the hub and colleagues that the re
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -125,7 +126,7 @@ READ_ONLY = (
 )
 
 
-def read_only_reason(row: dict[str, Any]) -> tuple[str, str] | None:
+def read_only_reason(row: Mapping[str, Any]) -> tuple[str, str] | None:
     """Why this record may not be changed or deleted on this laptop (zh, en), or None when it may. Only records
     entered here travel to the hub; a change to one pulled from it would stay on this laptop alone."""
     return READ_ONLY if row.get("origin") == _FROM_HUB else None

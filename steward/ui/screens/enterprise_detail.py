@@ -29,7 +29,7 @@ from steward.ui.labels import label
 from steward.ui.slots import bound
 from steward.ui.widgets.event_dialog import DeleteEventDialog, EventDialog
 from steward.ui.widgets.rating_view import RatingView, colour_chip
-from steward.ui.widgets.rows_model import RED, Column, RowsModel
+from steward.ui.widgets.rows_model import RED, Column, Row, RowsModel
 from steward.ui.widgets.tables import fit_columns, make_table
 
 
@@ -206,7 +206,7 @@ class EnterpriseDetail(QWidget):
             colour_chip(self.chip, current.colour)
             self.chip.setToolTip(self.rating.reasons.text())
 
-    def _substantiated(self, row: dict[str, Any]) -> str:
+    def _substantiated(self, row: Row) -> str:
         if row["kind"] != RecordKind.COMPLAINT:
             return ""
         return self.tr("属实") if row["substantiated"] else self.tr("不属实")
@@ -221,7 +221,7 @@ class EnterpriseDetail(QWidget):
             button.setEnabled(row is not None and locked is None)
             button.setToolTip(why)
 
-    def _selected_record(self) -> dict[str, Any] | None:
+    def _selected_record(self) -> Row | None:
         rows = self.records_table.selectionModel().selectedRows()
         if not rows and self.records.rowCount() == 1:
             return self.records.rows[0]
@@ -240,7 +240,7 @@ class EnterpriseDetail(QWidget):
     def _edit_record(self, index: QModelIndex) -> None:
         self.edit_record(self.records.rows[index.row()])
 
-    def edit_record(self, row: dict[str, Any]) -> None:
+    def edit_record(self, row: Row) -> None:
         if enterprise_events.read_only_reason(row) is not None:
             return  # read-only here: the disabled 修改 button's tooltip says why
         self._run(EventDialog(self.profile, self.enterprise["id"], RecordKind(row["kind"]), row, parent=self))

@@ -41,6 +41,7 @@ from steward.storage.profile import Profile
 from steward.ui import language
 from steward.ui.background import Background
 from steward.ui.labels import label
+from steward.ui.theme import wrapped_label
 from steward.ui.widgets.finish_dialog import FinishDialog
 from steward.ui.widgets.item_panel import ItemPanel
 from steward.ui.widgets.recheck_panel import RecheckPanel
@@ -182,7 +183,7 @@ class VisitScreen(QWidget):
         self.progress = QLabel()
         self.rest_button = QPushButton(self.tr("其余全部合格…"))
         self.rest_button.clicked.connect(lambda: self.answer_rest_compliant())
-        self.error = QLabel(objectName="overdue", wordWrap=True)
+        self.error = wrapped_label("overdue")
         nav = QHBoxLayout()
         nav.addWidget(self.prev_button)
         nav.addWidget(self.progress, 1, Qt.AlignmentFlag.AlignCenter)
@@ -200,7 +201,7 @@ class VisitScreen(QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([300, 1000])
-        self.locked_banner = QLabel(wordWrap=True, objectName="lockedBanner")
+        self.locked_banner = wrapped_label("lockedBanner")
         self.locked_banner.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -231,7 +232,7 @@ class VisitScreen(QWidget):
     def open_visit(self, visit_id: str, position: str | None = None) -> None:
         self.reason = None
         self.visit = visits.get(self.profile, visit_id)
-        template = template_store.get(self.profile.db, self.visit["template_id"]) or {}
+        template = template_store.get(self.profile.db, self.visit["template_id"])
         self.deadline_days = {s: templates.deadline_days(template, s) for s in Severity} if template else {}
         self.items = visits.items(self.profile, visit_id)
         self.item_panel.last_results = visits.last_results(self.profile, visit_id)

@@ -24,6 +24,7 @@ from steward.services import settings, visits
 from steward.storage.profile import Profile
 from steward.ui import language
 from steward.ui.screen_fit import fit_to_screen
+from steward.ui.theme import wrapped_label
 from steward.ui.widgets.signature_pad import SignaturePad
 
 
@@ -85,7 +86,7 @@ class FinishDialog(QDialog):
             self.unanswered.setObjectName("overdue")
         self.steward_box = SignatureBox(self.tr("检查人员签名"), settings.get(profile, settings.STEWARD_NAME), False)
         self.representative_box = SignatureBox(self.tr("企业负责人签收"), representative, True)
-        self.error = QLabel(objectName="overdue", wordWrap=True)
+        self.error = wrapped_label("overdue")
         buttons = QDialogButtonBox()
         self.finish_button = buttons.addButton(self.tr("签字并完成(锁定)"), QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.tr("返回继续检查"), QDialogButtonBox.ButtonRole.RejectRole)

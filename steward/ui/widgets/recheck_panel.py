@@ -30,14 +30,14 @@ from steward.storage.profile import Profile
 from steward.ui.background import Background
 from steward.ui.labels import label
 from steward.ui.slots import bound
-from steward.ui.theme import touch_calendar
+from steward.ui.theme import chosen_day, styled, toggle_button, touch_calendar
 from steward.ui.widgets.photo_strip import PhotoStrip
 
 OUTCOMES = (EventKind.RECHECK_RECTIFIED, EventKind.RECHECK_PARTLY, EventKind.RECHECK_NOT_RECTIFIED)
-_LABELS = {
-    EventKind.RECHECK_RECTIFIED: QT_TRANSLATE_NOOP("RecheckRow", "已整改"),
-    EventKind.RECHECK_PARTLY: QT_TRANSLATE_NOOP("RecheckRow", "部分整改"),
-    EventKind.RECHECK_NOT_RECTIFIED: QT_TRANSLATE_NOOP("RecheckRow", "未整改"),
+_LABELS = {  # str(): PySide6 types the translation marker's result as object
+    EventKind.RECHECK_RECTIFIED: str(QT_TRANSLATE_NOOP("RecheckRow", "已整改")),
+    EventKind.RECHECK_PARTLY: str(QT_TRANSLATE_NOOP("RecheckRow", "部分整改")),
+    EventKind.RECHECK_NOT_RECTIFIED: str(QT_TRANSLATE_NOOP("RecheckRow", "未整改")),
 }
 
 
@@ -55,7 +55,7 @@ class RecheckRow(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         title = QLabel(f"<b>{row.get('item_code') or ''}</b> {row['description']}", wordWrap=True)
         self.facts = QLabel()
-        self.overdue = QLabel(objectName="overdue")
+        self.overdue = styled(QLabel(), "overdue")
         self._show_facts()
         self.note = QLineEdit(row["outcome_note"])
         self.note.setPlaceholderText(self.tr("复查意见(选择结果前后均可填写)"))
@@ -70,7 +70,7 @@ class RecheckRow(QFrame):
         buttons = QHBoxLayout()
         self.outcome_buttons: dict[EventKind, QPushButton] = {}
         for kind in OUTCOMES:
-            button = QPushButton(self.tr(_LABELS[kind]), checkable=True, objectName="outcome")
+            button = toggle_button(self.tr(_LABELS[kind]), "outcome")
             button.setProperty("outcome", kind.value)
             button.setChecked(row["outcome"] == kind.value)
             button.setEnabled(editable)
@@ -163,7 +163,7 @@ class RecheckRow(QFrame):
         """部分整改: the rest needs a new deadline, agreed on the spot."""
         dialog = QDialog(self)
         dialog.setWindowTitle(self.tr("部分整改:新的整改期限"))
-        edit = touch_calendar(QDateEdit(calendarPopup=True))
+        edit = touch_calendar(QDateEdit())
         edit.setDisplayFormat("yyyy-MM-dd")
         edit.setLocale(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
         today = clock.today()
@@ -180,7 +180,7 @@ class RecheckRow(QFrame):
         self.deadline_edit = edit
         if not dialog.exec():
             return None
-        return edit.date().toPython()
+        return chosen_day(edit.date())
 
     def record(self, kind: EventKind) -> None:
         self._note_timer.stop()
