@@ -478,9 +478,9 @@ def _hub(args: argparse.Namespace) -> int:
             from steward.sync.wire import TEMPLATE_LOCAL_FIELDS
 
             template = read_template_file(args.file)
-            row, items = template_rows(template, 1, args.file.name)
-            body = {k: v for k, v in row.items() if k not in TEMPLATE_LOCAL_FIELDS}
-            changed = store.put_reference("template", row["id"], {**body, "items": items})
+            template_row, items = template_rows(template, 1, args.file.name)
+            body = {k: v for k, v in template_row.items() if k not in TEMPLATE_LOCAL_FIELDS}
+            changed = store.put_reference("template", template_row["id"], {**body, "items": items})
             print(f"检查表 {template.code}:{'已导入' if changed else '内容未变'}。Template {template.code} imported.")
             return 0
         if args.action == "add-viewer":

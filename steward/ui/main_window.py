@@ -324,7 +324,7 @@ class MainWindow(QMainWindow):
         self.visit.open_visit(visit_id, position)
         self.stack.setCurrentWidget(self.visit)
         # 当前巡查 is the visit in progress; a finished one viewed from history is not "current".
-        in_progress = self.visit.visit["status"] == "in_progress"
+        in_progress = self.visit.shown["status"] == "in_progress"
         self.nav_visit.setVisible(in_progress)
         (self.nav_visit if in_progress else self.nav_enterprises).setChecked(True)
         self.visit.setFocus()
@@ -333,7 +333,8 @@ class MainWindow(QMainWindow):
         """The visit in progress on screen, else the draft last worked on; never a finished visit."""
         from steward.services import visits
 
-        if self._visit is not None and self._visit.visit.get("status") == "in_progress":
+        shown = self._visit.visit if self._visit is not None else None
+        if self._visit is not None and shown is not None and shown["status"] == "in_progress":
             self.stack.setCurrentWidget(self._visit)
             self.nav_visit.setChecked(True)
             return
@@ -357,7 +358,7 @@ class MainWindow(QMainWindow):
 
         self.nav_visit.setVisible(bool(visits.in_progress(self.profile)))
         self.refresh_figures()
-        self.show_enterprise(self.visit.visit["enterprise_id"])
+        self.show_enterprise(self.visit.shown["enterprise_id"])
 
     def refresh_figures(self) -> None:
         """Figures are counted on the pool (a quarter of a second's work on a big profile never blocks the list)."""

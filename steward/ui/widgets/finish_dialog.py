@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -21,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from steward.domain.errors import StewardError
 from steward.services import settings, visits
+from steward.storage import records
 from steward.storage.profile import Profile
 from steward.ui import language
 from steward.ui.screen_fit import fit_to_screen
@@ -59,7 +58,7 @@ class SignatureBox(QGroupBox):
 
 class FinishDialog(QDialog):
     def __init__(
-        self, profile: Profile, visit: dict[str, Any], representative: str, parent: QWidget | None = None
+        self, profile: Profile, visit: records.VisitOfEnterprise, representative: str, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.profile, self.visit = profile, visit

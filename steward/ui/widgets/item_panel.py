@@ -3,8 +3,6 @@ A not-compliant answer opens the finding form inline. Everything is saved as it 
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -41,7 +39,7 @@ class ItemPanel(QScrollArea):
     def __init__(self, profile: Profile, background: Background, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.profile = profile
-        self.visit: dict[str, Any] | None = None
+        self.visit: records.Visit | None = None
         self.item: records.VisitItem | None = None
         self.finding: records.Finding | None = None
         self.deadline_days: dict[Severity, int] = {}
@@ -119,7 +117,7 @@ class ItemPanel(QScrollArea):
 
     def show_item(
         self,
-        visit: dict[str, Any],
+        visit: records.Visit,
         item: records.VisitItem,
         deadline_days: dict[Severity, int],
         editable: bool,

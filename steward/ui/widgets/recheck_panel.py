@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, QEvent, QLocale, QObject, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -26,6 +25,7 @@ from steward.domain.errors import StewardError
 from steward.domain.labels import EventKind, Severity
 from steward.services import visits
 from steward.services.photos import LinkTarget
+from steward.storage import records
 from steward.storage.profile import Profile
 from steward.ui.background import Background
 from steward.ui.labels import label
@@ -48,7 +48,7 @@ class RecheckRow(QFrame):
     failed = Signal(object)
 
     def __init__(
-        self, profile: Profile, background: Background, visit: dict[str, Any], row: visits.Recheck, editable: bool
+        self, profile: Profile, background: Background, visit: records.Visit, row: visits.Recheck, editable: bool
     ) -> None:
         super().__init__()
         self.profile, self.visit, self.row, self.editable = profile, visit, row, editable
@@ -221,7 +221,7 @@ class RecheckPanel(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
 
-    def show_visit(self, visit: dict[str, Any], editable: bool) -> None:
+    def show_visit(self, visit: records.Visit, editable: bool) -> None:
         self.flush()
         body = QWidget()
         layout = QVBoxLayout(body)
