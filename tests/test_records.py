@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 
 from steward.domain.labels import VisitStatus
-from steward.services import demo, photos, visits
+from steward.services import demo, enterprise_events, photos, visits
 from steward.services import documents as document_service
 from steward.services import photo_markup as markup
 from steward.storage import documents, enterprises, findings, photo_markup, records, templates
+from steward.storage import enterprise_events as event_rows
 from steward.storage import photos as photo_rows
 from steward.storage import visits as visit_rows
 from steward.storage.profile import Profile
@@ -43,6 +44,11 @@ def park(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Profile]:
         row = {"id": "bare", "name": "无拼音企业", "credit_code": "bare", "created_at": stamp, "updated_at": stamp}
         enterprises.insert(profile.db, row)
         document_service.archive_visit(profile, _a_finished_visit(profile)["id"])  # the PDFs kept for the hub
+        # A complaint, changed once (a two-enterprise park may have none of its own).
+        complaint = enterprise_events.add(
+            profile, draft[0]["enterprise_id"], "complaint", date(2026, 1, 5), source="12345热线"
+        )
+        enterprise_events.edit(profile, complaint["id"], note="夜间异味", reason="补充说明")
         yield profile
 
 
@@ -169,6 +175,13 @@ QUERIES: dict[str, tuple[type, Callable[[Profile], object]]] = {
         records.Visit,
         lambda p: photo_markup.visits_showing(p.db, photo_rows.all_photos(p.db)[0]["sha256"]),
     ),
+    "enterprise_events.get": (
+        records.EnterpriseEventOfEnterprise,
+        lambda p: [e for x in event_rows.listing(p.db) if (e := event_rows.get(p.db, x["id"])) is not None],
+    ),
+    # The plain row has no query of its own: it is what the demo writes, so it must be the table's row.
+    "enterprise_events table": (records.EnterpriseEvent, lambda p: p.db.query("SELECT * FROM enterprise_events")),
+    "enterprise_events.listing": (records.EnterpriseEventOfEnterprise, lambda p: event_rows.listing(p.db)),
     "documents.archived": (records.Document, lambda p: documents.archived(p.db, _a_finished_visit(p)["id"])),
     "documents.finding_photos": (
         records.PhotoOfFinding,

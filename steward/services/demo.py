@@ -10,7 +10,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from steward.domain import clock
 from steward.domain.credit_code import ALPHABET, check_character
@@ -567,13 +567,21 @@ _COMPLAINT_NOTES = ("夜间喷漆异味扰民", "雨水口排出有色污水", "
 
 def _records(
     rng: random.Random, enterprises: list[records.Enterprise], today: date, weeks: int
-) -> list[dict[str, Any]]:
+) -> list[records.EnterpriseEvent]:
     """A few complaints (some not substantiated), a rare penalty or hazardous-waste violation, as a park has them.
     Drawn from their own generator: the visits and findings are the same with or without them."""
-    rows: list[dict[str, Any]] = []
+    rows: list[records.EnterpriseEvent] = []
     stamp = clock.to_text(clock.now())
 
-    def add(ent: records.Enterprise, kind: str, **fields: Any) -> None:
+    def add(
+        ent: records.Enterprise,
+        kind: str,
+        note: str,
+        source: str = "",
+        authority: str = "",
+        number: str = "",
+        substantiated: int = 1,
+    ) -> None:
         on = today - timedelta(days=rng.randint(1, max(1, 7 * weeks)))
         rows.append(
             {
@@ -581,14 +589,18 @@ def _records(
                 "enterprise_id": ent["id"],
                 "kind": kind,
                 "on_date": on.isoformat(),
-                "source": "",
-                "authority": "",
-                "number": "",
-                "substantiated": 1,
-                "note": "",
+                "source": source,
+                "authority": authority,
+                "number": number,
+                "substantiated": substantiated,
+                "note": note,
                 "created_at": stamp,
                 "created_by": "李明",
-                **fields,
+                "revision": 1,
+                "updated_at": None,
+                "updated_by": "",
+                "deleted": 0,
+                "origin": "here",
             }
         )
 

@@ -363,3 +363,31 @@ class Document(TypedDict):
     name: str
     notice_number: str | None
     created_at: str
+
+
+class EnterpriseEvent(TypedDict):
+    """A row of `enterprise_events`: a complaint, penalty or hazardous-waste violation the rating weighs. Edited in
+    place with its revision raised; deleted by a tombstone (deleted = 1)."""
+
+    id: str
+    enterprise_id: str
+    kind: str
+    on_date: str
+    source: str
+    authority: str
+    number: str
+    substantiated: int
+    note: str
+    created_at: str
+    created_by: str
+    revision: int
+    updated_at: str | None
+    updated_by: str
+    deleted: int
+    origin: str
+
+
+class EnterpriseEventOfEnterprise(EnterpriseEvent):
+    """A record with its enterprise's name."""
+
+    enterprise_name: str

@@ -26,6 +26,7 @@ from steward.domain import clock
 from steward.domain.errors import StewardError
 from steward.domain.rating import RecordKind
 from steward.services import enterprise_events
+from steward.storage import records
 from steward.storage.profile import Profile
 from steward.ui import language
 from steward.ui.labels import label
@@ -65,7 +66,7 @@ class EventDialog(QDialog):
         self.enterprise_id = enterprise_id
         self.kind = kind
         self.row = row
-        self.saved: dict[str, Any] | None = None
+        self.saved: records.EnterpriseEventOfEnterprise | None = None
         title = self.tr("修改:{kind}") if row else self.tr("新增:{kind}")
         self.setWindowTitle(title.format(kind=label(kind)))
         on = date.fromisoformat(row["on_date"]) if row else clock.today()
