@@ -13,9 +13,11 @@ from typing import Any
 import pytest
 
 from steward.domain.labels import VisitStatus
-from steward.services import demo, photos, visits
+from steward.services import demo, enterprise_events, photos, visits
+from steward.services import documents as document_service
 from steward.services import photo_markup as markup
-from steward.storage import enterprises, findings, photo_markup, records, templates
+from steward.storage import documents, enterprises, findings, photo_markup, records, templates
+from steward.storage import enterprise_events as event_rows
 from steward.storage import photos as photo_rows
 from steward.storage import visits as visit_rows
 from steward.storage.profile import Profile
@@ -41,6 +43,12 @@ def park(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Profile]:
         stamp = draft[0]["started_at"]
         row = {"id": "bare", "name": "无拼音企业", "credit_code": "bare", "created_at": stamp, "updated_at": stamp}
         enterprises.insert(profile.db, row)
+        document_service.archive_visit(profile, _a_finished_visit(profile)["id"])  # the PDFs kept for the hub
+        # A complaint, changed once (a two-enterprise park may have none of its own).
+        complaint = enterprise_events.add(
+            profile, draft[0]["enterprise_id"], "complaint", date(2026, 1, 5), source="12345热线"
+        )
+        enterprise_events.edit(profile, complaint["id"], note="夜间异味", reason="补充说明")
         yield profile
 
 
@@ -83,13 +91,28 @@ def _rows(found: Any) -> list[dict[str, Any]]:
     return [found] if isinstance(found, dict) else list(found)
 
 
+def _earlier_findings(p: Profile) -> list[records.FindingOfVisit]:
+    return [
+        f
+        for v in visit_rows.list_visits(p.db)
+        for f in documents.earlier_findings(p.db, v["enterprise_id"], v["id"], v["started_at"])
+    ]
+
+
 TODAY = date.today().isoformat()
+ALWAYS = ("2000-01-01T00:00:00Z", "2100-01-01T00:00:00Z")
 QUERIES: dict[str, tuple[type, Callable[[Profile], object]]] = {
     "enterprises.by_credit_code": (records.Enterprise, lambda p: enterprises.by_credit_code(p.db, "bare")),
+    "enterprises.get": (records.Enterprise, lambda p: enterprises.get(p.db, _a_draft(p)["enterprise_id"])),
     "enterprises.search": (records.EnterpriseListed, lambda p: enterprises.search(p.db, today=TODAY)),
     "enterprises.without_pinyin": (records.EnterpriseName, lambda p: enterprises.without_pinyin(p.db)),
     "templates.get": (records.Template, lambda p: templates.get(p.db, _a_draft(p)["template_id"])),
     "templates.version": (records.Template, lambda p: templates.version(p.db, "craft", 1)),
+    "templates.latest_version": (records.Template, lambda p: templates.latest_version(p.db, "craft")),
+    "templates.item": (
+        records.TemplateItem,
+        lambda p: templates.item(p.db, templates.items(p.db, _a_draft(p)["template_id"])[0]["id"]),
+    ),
     "templates.list_all": (records.TemplateListed, lambda p: templates.list_all(p.db)),
     "templates.items": (records.TemplateItem, lambda p: templates.items(p.db, _a_draft(p)["template_id"])),
     "visits.get": (records.VisitOfEnterprise, lambda p: visit_rows.get(p.db, _a_finished_visit(p)["id"])),
@@ -152,6 +175,28 @@ QUERIES: dict[str, tuple[type, Callable[[Profile], object]]] = {
         records.Visit,
         lambda p: photo_markup.visits_showing(p.db, photo_rows.all_photos(p.db)[0]["sha256"]),
     ),
+    "enterprise_events.get": (
+        records.EnterpriseEventOfEnterprise,
+        lambda p: [e for x in event_rows.listing(p.db) if (e := event_rows.get(p.db, x["id"])) is not None],
+    ),
+    # The plain row has no query of its own: it is what the demo writes, so it must be the table's row.
+    "enterprise_events table": (records.EnterpriseEvent, lambda p: p.db.query("SELECT * FROM enterprise_events")),
+    "enterprise_events.listing": (records.EnterpriseEventOfEnterprise, lambda p: event_rows.listing(p.db)),
+    "documents.archived": (records.Document, lambda p: documents.archived(p.db, _a_finished_visit(p)["id"])),
+    "documents.finding_photos": (
+        records.PhotoOfFinding,
+        lambda p: documents.finding_photos(p.db, [_a_finding(p)["id"]]),
+    ),
+    "documents.visit_photos": (records.PhotoOfVisit, lambda p: documents.visit_photos(p.db, _a_draft(p)["id"])),
+    "documents.enterprise_findings": (
+        records.FindingOfLedger,
+        lambda p: documents.enterprise_findings(p.db, _a_finding(p)["enterprise_id"], *ALWAYS),
+    ),
+    "documents.earlier_findings": (records.FindingOfVisit, _earlier_findings),
+    "documents.events_of": (records.FindingEvent, lambda p: documents.events_of(p.db, [_a_finding(p)["id"]])),
+    "documents.period_findings": (records.PeriodFindingRow, lambda p: documents.period_findings(p.db, *ALWAYS)),
+    "documents.period_visits": (records.VisitCount, lambda p: documents.period_visits(p.db, *ALWAYS)),
+    "documents.enterprise_addresses": (records.EnterpriseAddress, lambda p: documents.enterprise_addresses(p.db)),
 }
 
 

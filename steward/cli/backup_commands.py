@@ -9,7 +9,7 @@ from steward.services import backup, diagnostics, profiles
 from steward.storage.paths import resolve_data_dir
 
 
-def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parsers(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("backup", help="备份档案 back up a profile (database and photos)")
     p.add_argument("-o", "--output", type=Path, help="folder to write the backup into (e.g. a USB stick)")
     p.add_argument("--list", action="store_true", help="list this profile's backups in the data folder")

@@ -13,11 +13,13 @@ from typing import Any
 from steward.cli import backup_commands, export_commands, rating_commands
 from steward.cli.output import print_json, table
 from steward.domain import clock
+from steward.domain.documents import Ledger, Notice, PeriodSummary, VisitReport
 from steward.domain.errors import StewardError
+from steward.domain.findings import Figures
 from steward.domain.labels import FindingStatus, Severity, VisitKind
-from steward.domain.rating import Colour
 from steward.services import demo, enterprises, findings, photos, profiles, ratings, settings, templates, visits
 from steward.services.check import check_profile
+from steward.storage import enterprises as enterprise_rows
 from steward.storage.paths import list_profiles, profile_dir, resolve_data_dir
 from steward.storage.profile import Profile
 
@@ -32,7 +34,7 @@ def open_profile(args: argparse.Namespace) -> Profile:
 
 def _demo(args: argparse.Namespace) -> int:
     with open_profile(args) as profile:
-        if args.if_missing and enterprises.store.count(profile.db) > 0:
+        if args.if_missing and enterprise_rows.count(profile.db) > 0:
             print(f"演示档案已存在:{profile.folder}  (demo profile already exists)")
             return 0
         started = time.perf_counter()
@@ -71,17 +73,14 @@ def _check(args: argparse.Namespace) -> int:
 def _enterprises(args: argparse.Namespace) -> int:
     with open_profile(args) as profile:
         if args.action == "add":
-            fields = {k: getattr(args, k) for k in ("name", "credit_code", *enterprises.store.DETAIL_FIELDS)}
+            fields = {k: getattr(args, k) for k in ("name", "credit_code", *enterprise_rows.DETAIL_FIELDS)}
             row = enterprises.create(profile, **fields)
             print(row["id"])
             return 0
         rows = enterprises.listing(profile, args.search)
         colours = ratings.colours(profile)
-        for r in rows:
-            colour = colours.get(r["id"])
-            r["colour"] = colour.value if colour else None
         if args.json:
-            print_json(rows)
+            print_json([{**r, "colour": c.value if (c := colours.get(r["id"])) else None} for r in rows])
         else:
             print(
                 table(
@@ -96,7 +95,7 @@ def _enterprises(args: argparse.Namespace) -> int:
                     ],
                     [
                         [
-                            Colour(r["colour"]).zh if r["colour"] else "—",
+                            c.zh if (c := colours.get(r["id"])) else "—",
                             r["name"],
                             r["credit_code"],
                             r["open_findings"],
@@ -185,7 +184,7 @@ def _findings(args: argparse.Namespace) -> int:
 
 
 def _figures(args: argparse.Namespace) -> int:
-    def as_dict(f: findings.Figures) -> dict[str, Any]:
+    def as_dict(f: Figures) -> dict[str, Any]:
         return {**asdict(f), "rectification_rate": round(f.rectification_rate, 4)}
 
     with open_profile(args) as profile:
@@ -309,6 +308,7 @@ def _report(args: argparse.Namespace) -> int:
             )
             print(f"已导出 {len(written)} 个文件到 {args.output}。Exported {len(written)} files.")
             return 0
+        document: Notice | VisitReport | Ledger | PeriodSummary
         if args.action == "notice":
             document = documents.build_notice(profile, args.visit, args.copies)
         elif args.action == "visit":
@@ -448,7 +448,7 @@ def _hub(args: argparse.Namespace) -> int:
                 fields = {
                     "name": row["name"],
                     "credit_code": row["credit_code"],
-                    **{k: row.get(k, "") for k in enterprises.store.DETAIL_FIELDS},
+                    **{k: row.get(k, "") for k in enterprise_rows.DETAIL_FIELDS},
                     "archived": 0,
                     "name_pinyin": name_keys(row["name"]),
                 }
@@ -478,9 +478,9 @@ def _hub(args: argparse.Namespace) -> int:
             from steward.sync.wire import TEMPLATE_LOCAL_FIELDS
 
             template = read_template_file(args.file)
-            row, items = template_rows(template, 1, args.file.name)
-            body = {k: v for k, v in row.items() if k not in TEMPLATE_LOCAL_FIELDS}
-            changed = store.put_reference("template", row["id"], {**body, "items": items})
+            template_row, items = template_rows(template, 1, args.file.name)
+            body = {k: v for k, v in template_row.items() if k not in TEMPLATE_LOCAL_FIELDS}
+            changed = store.put_reference("template", template_row["id"], {**body, "items": items})
             print(f"检查表 {template.code}:{'已导入' if changed else '内容未变'}。Template {template.code} imported.")
             return 0
         if args.action == "add-viewer":

@@ -4,7 +4,7 @@ and the list it opens are one and the same set."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -62,7 +62,7 @@ class Group:
     kind: GroupKind = GroupKind.ALL
     value: str = ""
 
-    def holds(self, row: dict[str, object]) -> bool:
+    def holds(self, row: Mapping[str, object]) -> bool:
         """Whether a period finding's row (with its enterprise's industry, park and address) is of this group."""
         if self.kind is GroupKind.ALL:
             return True

@@ -10,7 +10,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TypedDict
 
 from steward.domain import clock
 from steward.domain.credit_code import ALPHABET, check_character
@@ -22,7 +22,7 @@ from steward.domain.pinyin import name_keys
 from steward.services import settings
 from steward.services import templates as template_service
 from steward.services.demo_photos import PhotoPool
-from steward.storage import bulk
+from steward.storage import bulk, records
 from steward.storage import photos as photos_store
 from steward.storage import templates as template_store
 from steward.storage.photo_processing import PreparedPhoto
@@ -169,7 +169,7 @@ _PLACES: dict[str, dict[str, tuple[str, str]]] = {
 _OVERVIEW = {"craft": "booth", "rubber-plastics": "machines", "machinery": "machines"}
 
 
-def place_of(template_code: str, item: dict[str, Any]) -> tuple[str, str]:
+def place_of(template_code: str, item: records.TemplateItem) -> tuple[str, str]:
     """(location, photo scene) of a checklist item's problem."""
     code = item["code"]
     own = _PLACES.get(template_code, {})
@@ -207,8 +207,8 @@ def _credit_code(rng: random.Random, used: set[str]) -> str:
             return code
 
 
-def _enterprise_rows(rng: random.Random, count: int, stamp: str) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
+def _enterprise_rows(rng: random.Random, count: int, stamp: str) -> list[records.Enterprise]:
+    rows: list[records.Enterprise] = []
     used_codes: set[str] = set()
     used_names: set[str] = set()
     for n in range(count):
@@ -257,6 +257,14 @@ def _enterprise_rows(rng: random.Random, count: int, stamp: str) -> list[dict[st
     return rows
 
 
+class _VisitItemRow(TypedDict):
+    """A row of `visit_items`: an item a visit takes, in the visit's order."""
+
+    visit_id: str
+    item_id: str
+    position: int
+
+
 @dataclass(frozen=True)
 class _Visit:
     id: str
@@ -271,18 +279,18 @@ class _Builder:
         self.today = today
         # Photos draw from their own generator: with or without them, the visits and findings are the same.
         self.pool = PhotoPool(photo_rng) if photo_rng else None
-        self.visits: list[dict[str, Any]] = []
-        self.visit_items: list[dict[str, Any]] = []
-        self.answers: list[dict[str, Any]] = []
-        self.findings: list[dict[str, Any]] = []
-        self.events: list[dict[str, Any]] = []
-        self.links: list[dict[str, Any]] = []
-        self.photos: list[dict[str, Any]] = []
+        self.visits: list[records.Visit] = []
+        self.visit_items: list[_VisitItemRow] = []
+        self.answers: list[records.Answer] = []
+        self.findings: list[records.Finding] = []
+        self.events: list[records.FindingEvent] = []
+        self.links: list[records.PhotoLink] = []
+        self.photos: list[records.Photo] = []
         self.files: list[tuple[PreparedPhoto, bytes, str | None]] = []  # (photo, bytes, same picture as)
         self.first_of_picture: dict[tuple[str, str, int], str] = {}
         # Pictures already shown in a visit (or an enterprise's report), by scene: none is shown twice there.
         self.shown: dict[str, dict[tuple[str, str], set[int]]] = {}
-        self.templates: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
+        self.templates: dict[str, tuple[records.Template, list[records.TemplateItem]]] = {}
         for row in template_store.list_all(profile.db):
             latest = template_store.latest_version(profile.db, row["code"])
             assert latest is not None
@@ -338,7 +346,7 @@ class _Builder:
             }
         )
 
-    def enterprise(self, ent: dict[str, Any], weeks: int, steward: str) -> None:
+    def enterprise(self, ent: records.Enterprise, weeks: int, steward: str) -> None:
         template, items = self.templates.get(ent["template_code"]) or self.templates["craft"]
         offset = self.rng.randint(0, 4)
         days = [self.today - timedelta(days=7 * (weeks - w) - offset) for w in range(weeks)]
@@ -363,6 +371,7 @@ class _Builder:
                     "notice_number": None,
                     "summary": "",
                     "updated_at": clock.to_text(finished),
+                    "origin": "here",
                 }
             )
             if index == 0 or self.rng.random() < 0.1:
@@ -392,9 +401,9 @@ class _Builder:
 
     def _finding(
         self,
-        ent: dict[str, Any],
-        template: dict[str, Any],
-        item: dict[str, Any],
+        ent: records.Enterprise,
+        template: records.Template,
+        item: records.TemplateItem,
         visit: _Visit,
         seen_at: datetime,
         later: list[_Visit],
@@ -450,6 +459,7 @@ class _Builder:
                     "by": e.by,
                     "note": e.note,
                     "visit_id": at_visit.id if at_visit else None,
+                    "new_deadline": None,
                 }
             )
             if e.kind == EventKind.RECHECK_RECTIFIED and at_visit is not None:
@@ -470,16 +480,18 @@ class _Builder:
                 "visit_id": visit.id,
                 "item_id": item["id"],
                 "location": location,
-                "description": item.get("problem") or item["text_zh"],
+                "description": item["problem"] or item["text_zh"],
                 "basis": basis,
                 "severity": severity.value,
-                "requirement": item.get("requirement") or f"整改至符合“{item['text_zh']}”的要求，并提交整改前后照片。",
+                "requirement": item["requirement"] or f"整改至符合“{item['text_zh']}”的要求，并提交整改前后照片。",
                 "deadline": deadline.isoformat(),
                 "created_at": stamp,
                 "created_by": steward,
                 "status": state.status.value,
                 "closed_at": clock.to_text(state.closed_at) if state.closed_at else None,
                 "updated_at": stamp,
+                "original_deadline": None,
+                "description_confirmed_at": None,
             }
         )
         views = ("before", "close") if severity == Severity.MAJOR else ("before",)  # a major one: also a close view
@@ -537,15 +549,15 @@ def make_demo(
     say("photos")
     builder.write()
     say("complaints and penalties")
-    records = _records(random.Random(size.seed + 2), enterprises, day, size.weeks)
-    bulk.insert_rows(profile.db, "enterprise_events", records)
+    kept = _records(random.Random(size.seed + 2), enterprises, day, size.weeks)
+    bulk.insert_rows(profile.db, "enterprise_events", kept)
     return {
         "enterprises": len(enterprises),
         "visits": len(builder.visits),
         "answers": len(builder.answers),
         "findings": len(builder.findings),
         "photos": len(builder.photos),
-        "records": len(records),
+        "records": len(kept),
     }
 
 
@@ -553,13 +565,23 @@ _COMPLAINT_SOURCES = ("12345热线", "信访局转办", "生态环境局转办",
 _COMPLAINT_NOTES = ("夜间喷漆异味扰民", "雨水口排出有色污水", "厂界噪声超标", "露天焚烧边角料")
 
 
-def _records(rng: random.Random, enterprises: list[dict[str, Any]], today: date, weeks: int) -> list[dict[str, Any]]:
+def _records(
+    rng: random.Random, enterprises: list[records.Enterprise], today: date, weeks: int
+) -> list[records.EnterpriseEvent]:
     """A few complaints (some not substantiated), a rare penalty or hazardous-waste violation, as a park has them.
     Drawn from their own generator: the visits and findings are the same with or without them."""
-    rows: list[dict[str, Any]] = []
+    rows: list[records.EnterpriseEvent] = []
     stamp = clock.to_text(clock.now())
 
-    def add(ent: dict[str, Any], kind: str, **fields: Any) -> None:
+    def add(
+        ent: records.Enterprise,
+        kind: str,
+        note: str,
+        source: str = "",
+        authority: str = "",
+        number: str = "",
+        substantiated: int = 1,
+    ) -> None:
         on = today - timedelta(days=rng.randint(1, max(1, 7 * weeks)))
         rows.append(
             {
@@ -567,14 +589,18 @@ def _records(rng: random.Random, enterprises: list[dict[str, Any]], today: date,
                 "enterprise_id": ent["id"],
                 "kind": kind,
                 "on_date": on.isoformat(),
-                "source": "",
-                "authority": "",
-                "number": "",
-                "substantiated": 1,
-                "note": "",
+                "source": source,
+                "authority": authority,
+                "number": number,
+                "substantiated": substantiated,
+                "note": note,
                 "created_at": stamp,
                 "created_by": "李明",
-                **fields,
+                "revision": 1,
+                "updated_at": None,
+                "updated_by": "",
+                "deleted": 0,
+                "origin": "here",
             }
         )
 

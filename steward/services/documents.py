@@ -6,7 +6,7 @@ import hashlib
 import multiprocessing
 import os
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -48,6 +48,7 @@ from steward.reports.output import render
 from steward.reports.wording import EN, LANGUAGES, ZH
 from steward.services import enterprises, findings, photo_markup, ratings, settings, visits
 from steward.storage import documents as store
+from steward.storage import records
 from steward.storage import settings as settings_store
 from steward.storage import templates as template_store
 from steward.storage import visits as visit_store
@@ -112,7 +113,7 @@ def _letterhead(profile: Profile, title: str, document_id: str, generated_at: st
     )
 
 
-def _enterprise(row: dict[str, Any]) -> EnterpriseBlock:
+def _enterprise(row: records.Enterprise) -> EnterpriseBlock:
     contact = " ".join(x for x in (row["contact_person"], row["contact_phone"]) if x)
     return EnterpriseBlock(
         row["name"],
@@ -125,10 +126,10 @@ def _enterprise(row: dict[str, Any]) -> EnterpriseBlock:
     )
 
 
-def _photo(profile: Profile, row: dict[str, Any], number: int, caption: str, steward: str) -> Photo:
+def _photo(profile: Profile, row: records.PhotoOfFinding, number: int, caption: str, steward: str) -> Photo:
     marked = photo_markup.marked_sha256(profile, row["sha256"])
     path = _photo_path(profile, row["sha256"], marked)
-    taken = (row["taken_at"] or "").replace("T", " ")[:16] or _local(row.get("linked_at"))
+    taken = (row["taken_at"] or "").replace("T", " ")[:16] or _local(row["linked_at"])
     lines = [f"拍摄 {taken}  检查人员 {steward}"]
     if row["gps_lat"] is not None:
         lines.append(f"拍摄地点 GPS {row['gps_lat']:.5f}, {row['gps_lon']:.5f}")
@@ -173,11 +174,10 @@ def _events(profile: Profile, finding_ids: list[str]) -> dict[str, list[FindingE
 _BOILERPLATE_REQUIREMENT = ("的要求整改到位，并提交整改前后照片。", "按要求整改到位，并提交整改前后照片。")
 
 
-def printed_wording(
-    profile: Profile, f: dict[str, Any], items: dict[str, dict[str, Any] | None]
-) -> tuple[str, str, str]:
+def printed_wording(profile: Profile, f: Mapping[str, Any], items: MutableMapping[str, Any]) -> tuple[str, str, str]:
     """问题描述, 依据, 整改要求 as printed. A description left as the checklist's requirement is a requirement, not a
-    problem: the item's problem wording is printed instead, or the requirement marked as not met."""
+    problem: the item's problem wording is printed instead, or the requirement marked as not met. `f` is any finding
+    row (the exports' rows are plain dicts); `items` caches template items by id."""
     item_id = f.get("item_id")
     if item_id and item_id not in items:
         items[item_id] = template_store.item(profile.db, item_id)
@@ -191,13 +191,13 @@ def printed_wording(
 
 
 def _finding_rows(
-    profile: Profile, visit: dict[str, Any], rows: list[dict[str, Any]], first_photo: int = 1
+    profile: Profile, visit: records.Visit, rows: list[records.FindingOfVisit], first_photo: int = 1
 ) -> tuple[list[NoticeFinding], list[Photo]]:
     """The findings numbered 1..n, and their photos numbered in that order (after-photos belong to re-checks)."""
     photo_rows = store.finding_photos(profile.db, [f["id"] for f in rows])
     photos: list[Photo] = []
     listed: list[NoticeFinding] = []
-    items: dict[str, dict[str, Any] | None] = {}
+    items: dict[str, records.TemplateItem | None] = {}
     for n, f in enumerate(rows, start=1):
         numbers: list[int] = []
         shown: set[str] = set()  # the same picture linked twice to one finding is printed once
@@ -224,7 +224,7 @@ def _finding_rows(
     return listed, photos
 
 
-def _moment(visit: dict[str, Any]) -> str:
+def _moment(visit: records.Visit) -> str:
     """The moment a visit's documents speak of: its finish (the record); a visit in progress, now."""
     return (
         visit["finished_at"] if visit["status"] == "finished" and visit["finished_at"] else clock.to_text(clock.now())
@@ -237,11 +237,11 @@ def _in_checklist_order(items: list[VisitItem]) -> list[VisitItem]:
     return sorted(items, key=lambda i: (i["position"], i["code"]))
 
 
-def _new_findings(profile: Profile, visit_id: str) -> list[dict[str, Any]]:
+def _new_findings(profile: Profile, visit_id: str) -> list[records.FindingOfVisit]:
     """The visit's findings in checklist order, then as recorded."""
     order = {i["id"]: n for n, i in enumerate(_in_checklist_order(visits.items(profile, visit_id)))}
     rows = visits.findings_of_visit(profile, visit_id)
-    return sorted(rows, key=lambda f: (order.get(f["item_id"], len(order)), f["created_at"], f["id"]))
+    return sorted(rows, key=lambda f: (order.get(f["item_id"] or "", len(order)), f["created_at"], f["id"]))
 
 
 _Kept = TypeVar("_Kept", VisitReport, Notice)
@@ -429,13 +429,13 @@ def _period(start: date | None, end: date | None) -> tuple[date, date, str, str]
     return period.first, period.last, clock.to_text(period.start), clock.to_text(period.end)
 
 
-def _deadline_then(f: dict[str, Any], state: FindingState) -> date | None:
+def _deadline_then(f: records.Finding, state: FindingState) -> date | None:
     """Due as the document's moment saw it: a 部分整改 made later had not moved it yet."""
-    own = f.get("original_deadline") or f["deadline"]
+    own = f["original_deadline"] or f["deadline"]
     return current_deadline(date.fromisoformat(own) if own else None, state)
 
 
-def standing_at(f: dict[str, Any], events: list[FindingEvent], end: datetime, day: date) -> Standing:
+def standing_at(f: Mapping[str, Any], events: list[FindingEvent], end: datetime, day: date) -> Standing:
     """How a finding stood at `end`: its own deadline (as found or amended), moved by any 部分整改 recorded by then."""
     own = f.get("original_deadline") or f["deadline"]
     return period_standing(date.fromisoformat(own) if own else None, events, end, day)
@@ -461,7 +461,7 @@ def build_ledger(profile: Profile, enterprise_id: str, start: date | None = None
     number = 0
     tally = {"rectified": 0, "waived": 0, "open": 0}
     overdue = 0
-    items: dict[str, dict[str, Any] | None] = {}
+    items: dict[str, records.TemplateItem | None] = {}
     for n, f in enumerate(rows, start=1):
         standing = standing_at(f, events[f["id"]], period_end, last)
         tally[standing.bucket] += 1
@@ -511,7 +511,7 @@ def build_ledger(profile: Profile, enterprise_id: str, start: date | None = None
 class PeriodFinding:
     """A finding found in the period by a finished visit, and how it stood on the period's last day."""
 
-    row: dict[str, Any]
+    row: records.PeriodFindingRow
     standing: Standing
 
     @cached_property
@@ -699,7 +699,7 @@ def warm_up() -> float:
 DOCUMENT_NAMESPACE = uuid.UUID("9d1c6a52-5f7e-4d8a-b0a4-3e2f1c7b6a90")
 
 
-def archive_visit(profile: Profile, visit_id: str) -> list[dict[str, Any]]:
+def archive_visit(profile: Profile, visit_id: str) -> list[records.Document]:
     """Render the finished visit's report (and notice, if it found problems) once and keep them, content-addressed,
     for the hub. A visit's archived PDFs are the ones as finished: amendments travel as audit records."""
     existing = store.archived(profile.db, visit_id)

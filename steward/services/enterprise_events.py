@@ -4,6 +4,7 @@ a delete leaves a tombstone, so sync can tell the hub and colleagues that the re
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -12,7 +13,7 @@ from steward.domain.errors import InvalidInput, NotFound
 from steward.domain.ids import new_id
 from steward.domain.rating import RecordKind
 from steward.services import settings
-from steward.storage import audit
+from steward.storage import audit, records
 from steward.storage import enterprise_events as store
 from steward.storage import enterprises as enterprise_store
 from steward.storage.profile import Profile
@@ -93,13 +94,14 @@ def add(
     substantiated: bool = True,
     note: str = "",
     today: date | None = None,
-) -> dict[str, Any]:
+) -> records.EnterpriseEventOfEnterprise:
     if enterprise_store.get(profile.db, enterprise_id) is None:
         raise NotFound(f"找不到企业:{enterprise_id}", f"No enterprise with id {enterprise_id}")
     kind = _kind(kind)
     fields = {"on_date": on, "source": source, "authority": authority, "number": number, "note": note}
+    record_id = new_id()
     row = {
-        "id": new_id(),
+        "id": record_id,
         "enterprise_id": enterprise_id,
         "kind": kind.value,
         **_checked(kind, {**fields, "substantiated": substantiated}, today or clock.today()),
@@ -107,10 +109,10 @@ def add(
         "created_by": settings.get(profile, settings.STEWARD_NAME),
     }
     store.insert(profile.db, row)
-    return get(profile, row["id"])
+    return get(profile, record_id)
 
 
-def get(profile: Profile, record_id: str) -> dict[str, Any]:
+def get(profile: Profile, record_id: str) -> records.EnterpriseEventOfEnterprise:
     row = store.get(profile.db, record_id)
     if row is None or row["deleted"]:
         raise NotFound(f"找不到记录:{record_id}(可能已被删除)", f"No record {record_id} (it may have been deleted)")
@@ -125,13 +127,13 @@ READ_ONLY = (
 )
 
 
-def read_only_reason(row: dict[str, Any]) -> tuple[str, str] | None:
+def read_only_reason(row: Mapping[str, Any]) -> tuple[str, str] | None:
     """Why this record may not be changed or deleted on this laptop (zh, en), or None when it may. Only records
     entered here travel to the hub; a change to one pulled from it would stay on this laptop alone."""
     return READ_ONLY if row.get("origin") == _FROM_HUB else None
 
 
-def _require_own(row: dict[str, Any]) -> None:
+def _require_own(row: Mapping[str, Any]) -> None:
     reason = read_only_reason(row)
     if reason is not None:
         raise InvalidInput(*reason)
@@ -154,7 +156,7 @@ def _require_reason(reason: str, deleting: bool) -> None:
         raise InvalidInput("请填写修改理由:审计记录会保留它。", "Give a reason for the change: the audit log keeps it.")
 
 
-def _audit(profile: Profile, row: dict[str, Any], action: str, reason: str, detail: dict[str, Any]) -> None:
+def _audit(profile: Profile, row: records.EnterpriseEvent, action: str, reason: str, detail: dict[str, Any]) -> None:
     audit.record(
         profile.db,
         id=new_id(),
@@ -180,19 +182,20 @@ def edit(
     note: str | None = None,
     reason: str = "",
     today: date | None = None,
-) -> dict[str, Any]:
+) -> records.EnterpriseEventOfEnterprise:
     """Change what was typed (None keeps a field); the whole record is checked again as if entered anew."""
     before = get(profile, record_id)
+    was: Mapping[str, Any] = before  # read by field name below
     _require_own(before)
     kind = RecordKind(before["kind"])
     given = {"source": source, "authority": authority, "number": number, "note": note}
     merged = {
         "on_date": on or date.fromisoformat(before["on_date"]),
-        **{k: before[k] if v is None else v for k, v in given.items()},
+        **{k: was[k] if v is None else v for k, v in given.items()},
         "substantiated": bool(before["substantiated"]) if substantiated is None else substantiated,
     }
     after = _checked(kind, merged, today or clock.today())
-    changed = {k: v for k, v in after.items() if before[k] != v}
+    changed = {k: v for k, v in after.items() if was[k] != v}
     if not changed:
         return before
     _require_reason(reason, deleting=False)
@@ -208,16 +211,17 @@ def edit(
             reason,
             {
                 "revision": before["revision"] + 1,
-                "before": {k: before[k] for k in changed},
+                "before": {k: was[k] for k in changed},
                 "after": changed,
             },
         )
     return get(profile, record_id)
 
 
-def delete(profile: Profile, record_id: str, reason: str) -> dict[str, Any]:
+def delete(profile: Profile, record_id: str, reason: str) -> records.EnterpriseEventOfEnterprise:
     """Remove a record from the rating; the row stays as a tombstone and the audit log keeps what it said."""
     before = get(profile, record_id)
+    was: Mapping[str, Any] = before  # read by field name below
     _require_own(before)
     _require_reason(reason, deleting=True)
     at = clock.to_text(clock.now())
@@ -231,12 +235,12 @@ def delete(profile: Profile, record_id: str, reason: str) -> dict[str, Any]:
             before,
             "delete",
             reason,
-            {"revision": before["revision"] + 1, "before": {k: before[k] for k in store.EDITABLE}},
+            {"revision": before["revision"] + 1, "before": {k: was[k] for k in store.EDITABLE}},
         )
     return before
 
 
-def listing(profile: Profile, enterprise_id: str | None = None) -> list[dict[str, Any]]:
+def listing(profile: Profile, enterprise_id: str | None = None) -> list[records.EnterpriseEventOfEnterprise]:
     return store.listing(profile.db, enterprise_id)
 
 

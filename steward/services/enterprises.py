@@ -39,7 +39,7 @@ def _refuse_duplicate_code(profile: Profile, code: str, own_id: str | None = Non
         )
 
 
-def create(profile: Profile, **fields: Any) -> dict[str, Any]:
+def create(profile: Profile, **fields: Any) -> records.Enterprise:
     clean = _clean(fields)
     if "name" not in clean or "credit_code" not in clean:
         raise InvalidInput("企业名称和统一社会信用代码必填。", "Name and credit code are required.")
@@ -50,7 +50,7 @@ def create(profile: Profile, **fields: Any) -> dict[str, Any]:
     return get(profile, row["id"])
 
 
-def update(profile: Profile, enterprise_id: str, **fields: Any) -> dict[str, Any]:
+def update(profile: Profile, enterprise_id: str, **fields: Any) -> records.Enterprise:
     get(profile, enterprise_id)
     clean = _clean(fields)
     if "credit_code" in clean:
@@ -70,7 +70,7 @@ def fill_missing_pinyin(profile: Profile) -> int:
     return len(rows)
 
 
-def get(profile: Profile, enterprise_id: str) -> dict[str, Any]:
+def get(profile: Profile, enterprise_id: str) -> records.Enterprise:
     row = store.get(profile.db, enterprise_id)
     if row is None:
         raise NotFound(f"找不到企业:{enterprise_id}", f"No such enterprise: {enterprise_id}")

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from steward.domain import clock
 from steward.domain.errors import NotFound, StewardError, VisitLocked
@@ -103,7 +103,7 @@ def _check_target(profile: Profile, target: LinkTarget) -> None:
 class _Prepared:
     path: Path
     sha256: str
-    row: dict[str, Any] | None  # None: the content is already stored
+    row: records.Photo | None  # None: the content is already stored
 
 
 def _prepare_and_store(path: Path, photos: PhotoStore, known: frozenset[str]) -> _Prepared:

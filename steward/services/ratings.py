@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -129,8 +129,8 @@ def _facts(
             )
         )
     records: dict[str, list[RatedRecord]] = defaultdict(list)
-    for row in records_store.listing(db, enterprise_id):
-        records[row["enterprise_id"]].append(record_from_row(row))
+    for record in records_store.listing(db, enterprise_id):
+        records[record["enterprise_id"]].append(record_from_row(record))
     visits: dict[str, list[RatedVisit]] = defaultdict(list)
     for row in visit_rows:
         finished = clock.from_text(row["finished_at"]) if row["finished_at"] else None
@@ -141,7 +141,7 @@ def _facts(
     }
 
 
-def record_from_row(row: dict[str, Any]) -> RatedRecord:
+def record_from_row(row: Mapping[str, Any]) -> RatedRecord:
     return RatedRecord(
         id=row["id"],
         kind=RecordKind(row["kind"]),

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ImportOutcome:
-    template: Mapping[str, Any]
+    template: records.Template
     created: bool  # False: the same content was already the latest version
 
 
@@ -33,9 +33,11 @@ def template_id_for(template: Template) -> str:
     return str(uuid.uuid5(TEMPLATE_NAMESPACE, f"{template.code}:{template.content_hash()}"))
 
 
-def template_rows(template: Template, version: int, source: str = "") -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def template_rows(
+    template: Template, version: int, source: str = ""
+) -> tuple[records.Template, list[records.TemplateItem]]:
     template_id = template_id_for(template)
-    row = {
+    row: records.Template = {
         "id": template_id,
         "code": template.code,
         "version": version,
@@ -50,7 +52,7 @@ def template_rows(template: Template, version: int, source: str = "") -> tuple[d
         "source": source,
         "imported_at": clock.to_text(clock.now()),
     }
-    items = [
+    items: list[records.TemplateItem] = [
         {
             "id": str(uuid.uuid5(TEMPLATE_NAMESPACE, f"{template_id}:{item.code}")),
             "template_id": template_id,
@@ -118,7 +120,7 @@ def listing(profile: Profile) -> list[records.TemplateListed]:
     return store.list_all(profile.db)
 
 
-def latest(profile: Profile, code: str) -> dict[str, Any]:
+def latest(profile: Profile, code: str) -> records.Template:
     row = store.latest_version(profile.db, code)
     if row is None:
         raise NotFound(f"没有编号为“{code}”的检查表模板。", f"No checklist template with code '{code}'.")
@@ -127,7 +129,7 @@ def latest(profile: Profile, code: str) -> dict[str, Any]:
 
 def version_items(
     profile: Profile, code: str, version: int | None = None
-) -> tuple[Mapping[str, Any], list[dict[str, Any]]]:
+) -> tuple[records.Template, list[records.TemplateItem]]:
     """A template version (the latest unless `version` is given) and its items in order."""
     row = latest(profile, code) if version is None else store.version(profile.db, code, version)
     if row is None:

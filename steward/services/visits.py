@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from steward.domain import clock
 from steward.domain.errors import InvalidInput, NotFound
@@ -28,17 +27,11 @@ def _stamp(at: datetime | None) -> str:
     return clock.to_text(at or clock.now())
 
 
-def lookup(profile: Profile, visit_id: str) -> records.VisitOfEnterprise:
+def get(profile: Profile, visit_id: str) -> records.VisitOfEnterprise:
     row = store.get(profile.db, visit_id)
     if row is None:
         raise NotFound(f"找不到巡查记录:{visit_id}", f"No such visit: {visit_id}")
     return row
-
-
-def get(profile: Profile, visit_id: str) -> dict[str, Any]:
-    """The visit as a plain dict, for code that takes one (services.documents, exports, ratings); `lookup` is the
-    same row typed."""
-    return dict(lookup(profile, visit_id))
 
 
 class DraftExists(InvalidInput):
@@ -80,7 +73,7 @@ def start(
     with profile.db.write():  # the check and the new visit in one transaction: no second draft slips in between
         draft = draft_of_enterprise(profile, enterprise_id)
         if draft is not None and resume_draft:
-            return lookup(profile, draft["id"])
+            return get(profile, draft["id"])
         require_no_draft(profile, enterprise_id)
         return _start(profile, enterprise_id, kind, item_codes, template_code, steward, at)
 
@@ -113,8 +106,9 @@ def _start(
             )
         items = [by_code[c] for c in dict.fromkeys(item_codes)]
     stamp = _stamp(at)
-    visit = {
-        "id": new_id(),
+    visit_id = new_id()
+    visit: records.Visit = {
+        "id": visit_id,
         "enterprise_id": enterprise["id"],
         "template_id": template["id"],
         "steward": steward or settings.get(profile, settings.STEWARD_NAME),
@@ -125,9 +119,10 @@ def _start(
         "notice_number": None,
         "summary": "",
         "updated_at": stamp,
+        "origin": "here",
     }
     store.insert(profile.db, visit, [i["id"] for i in items])
-    return lookup(profile, visit["id"])
+    return get(profile, visit_id)
 
 
 def answer(
@@ -141,7 +136,7 @@ def answer(
     at: datetime | None = None,
 ) -> records.Answer:
     """Record (or clear, with result None) the answer to one item; saved at once."""
-    visit = lookup(profile, visit_id)
+    visit = get(profile, visit_id)
     amendment = amendments.require_change_allowed(visit, reason)
     if not store.covers_item(profile.db, visit_id, item_id):
         raise InvalidInput("该检查项不在本次巡查范围内。", "This item is not part of the visit.")
@@ -190,7 +185,7 @@ def create_finding(
     at: datetime | None = None,
 ) -> records.Finding:
     """A finding, prefilled from the item (description, basis, severity, requirement, deadline by severity)."""
-    visit = lookup(profile, visit_id)
+    visit = get(profile, visit_id)
     amendment = amendments.require_change_allowed(visit, reason)
     item = template_store.item(profile.db, item_id) if item_id else None
     if item_id and item is None:
@@ -262,7 +257,7 @@ def findings_for_item(profile: Profile, visit_id: str, item_id: str) -> list[rec
 def earlier_open_findings_for_item(profile: Profile, visit_id: str, item_id: str) -> list[records.FindingOfVisit]:
     """Findings on this item still open from earlier visits: marking it 不合格 again is most often the same problem,
     to be re-checked as 仍未整改 rather than found a second time."""
-    visit = lookup(profile, visit_id)
+    visit = get(profile, visit_id)
     return [
         f
         for f in findings_store.open_for_enterprise(profile.db, visit["enterprise_id"], visit_id)
@@ -301,7 +296,7 @@ def finish_warnings(profile: Profile, visit_id: str) -> list[str]:
 
 def last_results(profile: Profile, visit_id: str) -> dict[str, str]:
     """Each item's answer at the enterprise's last finished visit that checked it, by item code."""
-    visit = lookup(profile, visit_id)
+    visit = get(profile, visit_id)
     return store.last_results(profile.db, visit["enterprise_id"], visit_id)
 
 
@@ -319,9 +314,9 @@ def draft_of_enterprise(profile: Profile, enterprise_id: str) -> records.VisitLi
     return next((v for v in store.in_progress(profile.db) if v["enterprise_id"] == enterprise_id), None)
 
 
-def findings_of_visit(profile: Profile, visit_id: str) -> list[dict[str, Any]]:
-    """The findings raised in the visit as plain dicts, for code that takes them so (services.documents)."""
-    return [dict(f) for f in findings_store.for_visit(profile.db, visit_id)]
+def findings_of_visit(profile: Profile, visit_id: str) -> list[records.FindingOfVisit]:
+    """The findings raised in the visit."""
+    return findings_store.for_visit(profile.db, visit_id)
 
 
 class Recheck(records.FindingOfVisit):
@@ -337,7 +332,7 @@ class Recheck(records.FindingOfVisit):
 def recheck_list(profile: Profile, visit_id: str, today: date | None = None) -> list[Recheck]:
     """Findings of earlier visits to re-check in this one: those still open, and those already re-checked here
     (with this visit's latest outcome and its event id, to which after-photos belong)."""
-    visit = lookup(profile, visit_id)
+    visit = get(profile, visit_id)
     day = (today or clock.today()).isoformat()
     outcomes: dict[str, records.FindingEvent] = {}
     for recorded in findings_store.events_in_visit(profile.db, visit_id):
@@ -377,7 +372,7 @@ def _recheck_draft_key(visit_id: str) -> str:
 def save_recheck_note(profile: Profile, visit_id: str, finding_id: str, note: str) -> None:
     """Keep a re-check comment as it is typed: on this visit's outcome once one is chosen (still a draft while the
     visit is open, so changing it rewrites nothing anyone has seen), before that as a draft of the visit."""
-    visit = lookup(profile, visit_id)
+    visit = get(profile, visit_id)
     amendments.require_change_allowed(visit, None)
     note = note.strip()
     outcome = None
@@ -426,7 +421,7 @@ def recheck(
     kind = EventKind(outcome)
     if kind not in (EventKind.RECHECK_RECTIFIED, EventKind.RECHECK_PARTLY, EventKind.RECHECK_NOT_RECTIFIED):
         raise InvalidInput("复查结论只能是：已整改、部分整改、未整改。", "A re-check is rectified, partly or not.")
-    visit = lookup(profile, visit_id)
+    visit = get(profile, visit_id)
     amendments.require_change_allowed(visit, None)
     return findings.add_event(
         profile, finding_id, kind, note=note, by=visit["steward"], at=at, visit_id=visit_id, new_deadline=new_deadline
@@ -449,7 +444,7 @@ def sign(
         raise InvalidInput(
             "签名角色只能是检查人员或企业代表。", "A signature is the steward's or the representative's."
         )
-    visit = lookup(profile, visit_id)
+    visit = get(profile, visit_id)
     amendments.require_change_allowed(visit, None)
     if refused and not witness.strip():
         raise InvalidInput("企业拒绝签字时,须填写见证人姓名。", "When the enterprise refuses to sign, name a witness.")
@@ -484,7 +479,7 @@ class VisitSummary:
 
 
 def summary(profile: Profile, visit_id: str) -> VisitSummary:
-    visit = lookup(profile, visit_id)
+    visit = get(profile, visit_id)
     items = store.items(profile.db, visit_id)
     new = findings_store.for_visit(profile.db, visit_id)
     rechecked_rows = findings_store.events_in_visit(profile.db, visit_id)
@@ -502,7 +497,7 @@ def summary(profile: Profile, visit_id: str) -> VisitSummary:
 
 def finish(profile: Profile, visit_id: str, at: datetime | None = None) -> records.VisitOfEnterprise:
     """Lock the visit; later changes are amendments with a reason."""
-    visit = lookup(profile, visit_id)
+    visit = get(profile, visit_id)
     if visit["status"] == VisitStatus.FINISHED:
         return visit
     stamp = _stamp(at)
@@ -515,7 +510,7 @@ def finish(profile: Profile, visit_id: str, at: datetime | None = None) -> recor
     from steward.services import documents  # documents reads visits: imported here, not at the top
 
     documents.keep_at_finish(profile, visit_id)  # the record: what its report and notice say, as of now
-    return lookup(profile, visit_id)
+    return get(profile, visit_id)
 
 
 def items(profile: Profile, visit_id: str) -> list[records.VisitItem]:

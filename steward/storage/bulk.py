@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from steward.storage.database import Database
 
 
-def insert_rows(db: Database, table: str, rows: Sequence[dict[str, Any]]) -> None:
+def insert_rows(db: Database, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
     db.insert_many(table, rows)
 
 

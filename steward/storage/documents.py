@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from steward.storage import records
 from steward.storage.database import Database
 
 _CLOSED = "('rectified', 'waived')"
@@ -29,11 +28,11 @@ def next_notice_number(db: Database, visit_id: str, prefix: str, year: int) -> s
         return number
 
 
-def archived(db: Database, visit_id: str) -> list[dict[str, Any]]:
-    return db.query("SELECT * FROM documents WHERE visit_id = ? ORDER BY kind", [visit_id])
+def archived(db: Database, visit_id: str) -> list[records.Document]:
+    return db.query_as(records.Document, "SELECT * FROM documents WHERE visit_id = ? ORDER BY kind", [visit_id])
 
 
-def archive(db: Database, row: dict[str, Any]) -> None:
+def archive(db: Database, row: records.Document) -> None:
     with db.write() as conn:
         conn.execute(
             "INSERT OR IGNORE INTO documents (id, visit_id, kind, sha256, bytes, name, notice_number, "
@@ -53,12 +52,13 @@ def finished_without_documents(db: Database, since: str = "") -> list[str]:
     ]
 
 
-def finding_photos(db: Database, finding_ids: list[str]) -> list[dict[str, Any]]:
+def finding_photos(db: Database, finding_ids: list[str]) -> list[records.PhotoOfFinding]:
     """Photos of findings: 'before' (on the finding) and 'after' (on its rectification or re-check events)."""
     if not finding_ids:
         return []
     marks = ", ".join("?" for _ in finding_ids)
-    return db.query(
+    return db.query_as(
+        records.PhotoOfFinding,
         f"""SELECT l.id AS link_id, l.finding_id, l.event_id, l.created_at AS linked_at, p.*
             FROM photo_links l JOIN photos p ON p.sha256 = l.sha256
             WHERE l.finding_id IN ({marks}) ORDER BY l.created_at, l.id""",
@@ -66,8 +66,9 @@ def finding_photos(db: Database, finding_ids: list[str]) -> list[dict[str, Any]]
     )
 
 
-def visit_photos(db: Database, visit_id: str) -> list[dict[str, Any]]:
-    return db.query(
+def visit_photos(db: Database, visit_id: str) -> list[records.PhotoOfVisit]:
+    return db.query_as(
+        records.PhotoOfVisit,
         """SELECT l.id AS link_id, l.item_id, l.finding_id, l.event_id, l.caption, l.created_at AS linked_at, p.*,
                   i.code AS item_code
            FROM photo_links l JOIN photos p ON p.sha256 = l.sha256 LEFT JOIN template_items i ON i.id = l.item_id
@@ -76,9 +77,10 @@ def visit_photos(db: Database, visit_id: str) -> list[dict[str, Any]]:
     )
 
 
-def enterprise_findings(db: Database, enterprise_id: str, start: str, end: str) -> list[dict[str, Any]]:
+def enterprise_findings(db: Database, enterprise_id: str, start: str, end: str) -> list[records.FindingOfLedger]:
     """Findings of finished visits at one enterprise, found in [start, end)."""
-    return db.query(
+    return db.query_as(
+        records.FindingOfLedger,
         """SELECT f.*, i.code AS item_code, v.finished_at AS visit_finished_at
            FROM findings f JOIN visits v ON v.id = f.visit_id AND v.status = 'finished'
            LEFT JOIN template_items i ON i.id = f.item_id
@@ -87,9 +89,10 @@ def enterprise_findings(db: Database, enterprise_id: str, start: str, end: str) 
     )
 
 
-def earlier_findings(db: Database, enterprise_id: str, visit_id: str, before: str) -> list[dict[str, Any]]:
+def earlier_findings(db: Database, enterprise_id: str, visit_id: str, before: str) -> list[records.FindingOfVisit]:
     """Findings raised at the enterprise before a visit began, by other visits already finished by then."""
-    return db.query(
+    return db.query_as(
+        records.FindingOfVisit,
         """SELECT f.*, i.code AS item_code FROM findings f
            JOIN visits v ON v.id = f.visit_id AND v.status = 'finished' AND v.finished_at <= :before
            LEFT JOIN template_items i ON i.id = f.item_id
@@ -99,22 +102,25 @@ def earlier_findings(db: Database, enterprise_id: str, visit_id: str, before: st
     )
 
 
-def events_of(db: Database, finding_ids: list[str]) -> list[dict[str, Any]]:
+def events_of(db: Database, finding_ids: list[str]) -> list[records.FindingEvent]:
     if not finding_ids:
         return []
-    out: list[dict[str, Any]] = []
+    out: list[records.FindingEvent] = []
     for i in range(0, len(finding_ids), 500):  # SQLite's limit on bound parameters
         chunk = finding_ids[i : i + 500]
         marks = ", ".join("?" for _ in chunk)
-        out += db.query(f"SELECT * FROM finding_events WHERE finding_id IN ({marks}) ORDER BY at, id", chunk)
+        out += db.query_as(
+            records.FindingEvent, f"SELECT * FROM finding_events WHERE finding_id IN ({marks}) ORDER BY at, id", chunk
+        )
     return out
 
 
-def period_findings(db: Database, start: str, end: str) -> list[dict[str, Any]]:
+def period_findings(db: Database, start: str, end: str) -> list[records.PeriodFindingRow]:
     """Every finding of a finished visit found in [start, end), with its enterprise and checklist category, and what
     the dashboard groups and lists them by (the visit's steward, the enterprise's industry and park). `+v.status`
     keeps the planner on the period's findings (findings_created) rather than every finished visit."""
-    return db.query(
+    return db.query_as(
+        records.PeriodFindingRow,
         """SELECT f.id, f.enterprise_id, f.severity, f.deadline, f.original_deadline, f.created_at, e.name AS enterprise_name,
                   coalesce(i.category_zh, '其他') AS category, coalesce(i.category_code, '') AS category_code,
                   f.description, f.location, coalesce(i.code, '') AS item_code, v.steward,
@@ -126,9 +132,10 @@ def period_findings(db: Database, start: str, end: str) -> list[dict[str, Any]]:
     )
 
 
-def period_visits(db: Database, start: str, end: str) -> list[dict[str, Any]]:
+def period_visits(db: Database, start: str, end: str) -> list[records.VisitCount]:
     """Finished visits begun in [start, end), per enterprise."""
-    return db.query(
+    return db.query_as(
+        records.VisitCount,
         """SELECT v.enterprise_id, e.name AS enterprise_name, count(*) AS visits
            FROM visits v JOIN enterprises e ON e.id = v.enterprise_id
            WHERE v.status = 'finished' AND v.started_at >= ? AND v.started_at < ? GROUP BY v.enterprise_id""",
@@ -163,8 +170,8 @@ def group_values(db: Database) -> dict[str, list[str]]:
     }
 
 
-def enterprise_addresses(db: Database) -> list[dict[str, Any]]:
-    return db.query("SELECT id, address FROM enterprises")
+def enterprise_addresses(db: Database) -> list[records.EnterpriseAddress]:
+    return db.query_as(records.EnterpriseAddress, "SELECT id, address FROM enterprises")
 
 
 def group_enterprises(db: Database, kind: str, value: str) -> list[str]:

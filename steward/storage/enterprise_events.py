@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from steward.storage import records
 from steward.storage.database import Database
 
 # What a steward may change on a record; the rest (id, enterprise, kind, who made it and when) stays as made.
@@ -18,9 +19,10 @@ def insert(db: Database, row: dict[str, Any]) -> None:
         db.insert("enterprise_events", row)
 
 
-def get(db: Database, record_id: str) -> dict[str, Any] | None:
+def get(db: Database, record_id: str) -> records.EnterpriseEventOfEnterprise | None:
     """One record, a tombstone too (the caller says what a deleted one means to it)."""
-    return db.query_one(
+    return db.query_one_as(
+        records.EnterpriseEventOfEnterprise,
         """SELECT r.*, e.name AS enterprise_name FROM enterprise_events r JOIN enterprises e ON e.id = r.enterprise_id
            WHERE r.id = ?""",
         [record_id],
@@ -50,8 +52,9 @@ def mark_deleted(db: Database, record_id: str, revision: int, at: str, by: str) 
         return done.rowcount == 1
 
 
-def listing(db: Database, enterprise_id: str | None = None) -> list[dict[str, Any]]:
-    return db.query(
+def listing(db: Database, enterprise_id: str | None = None) -> list[records.EnterpriseEventOfEnterprise]:
+    return db.query_as(
+        records.EnterpriseEventOfEnterprise,
         """SELECT r.*, e.name AS enterprise_name FROM enterprise_events r JOIN enterprises e ON e.id = r.enterprise_id
            WHERE r.deleted = 0 AND (:enterprise IS NULL OR r.enterprise_id = :enterprise) ORDER BY r.on_date, r.id""",
         {"enterprise": enterprise_id},

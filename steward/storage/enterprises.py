@@ -72,8 +72,8 @@ def set_pinyin(db: Database, keys: dict[str, str]) -> None:
         conn.executemany("UPDATE enterprises SET name_pinyin = ? WHERE id = ?", [(v, k) for k, v in keys.items()])
 
 
-def get(db: Database, enterprise_id: str) -> dict[str, Any] | None:
-    return db.query_one("SELECT * FROM enterprises WHERE id = ?", [enterprise_id])
+def get(db: Database, enterprise_id: str) -> records.Enterprise | None:
+    return db.query_one_as(records.Enterprise, "SELECT * FROM enterprises WHERE id = ?", [enterprise_id])
 
 
 def by_credit_code(db: Database, code: str) -> records.Enterprise | None:

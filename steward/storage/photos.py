@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from steward.storage.photo_store import PhotoStore
 
 
-def row_for(prepared: PreparedPhoto, imported_at: str) -> dict[str, Any]:
+def row_for(prepared: PreparedPhoto, imported_at: str) -> records.Photo:
     return {
         "sha256": prepared.sha256,
         "original_name": prepared.original_name,

@@ -292,3 +292,102 @@ class LinkedPhoto(PhotoLink):
     gps_lat: float | None
     gps_lon: float | None
     original_name: str
+
+
+class EnterpriseAddress(TypedDict):
+    id: str
+    address: str
+
+
+class FindingOfLedger(FindingOfVisit):
+    """A finding of a finished visit in an enterprise's ledger, with when its visit finished."""
+
+    visit_finished_at: str | None
+
+
+class PeriodFindingRow(TypedDict):
+    """What the period's figures (the summary, the dashboard) need of a finding of a finished visit: its enterprise,
+    checklist category ('其他' outside the checklist), item code ('' outside it) and what groups it."""
+
+    id: str
+    enterprise_id: str
+    severity: str
+    deadline: str | None
+    original_deadline: str | None
+    created_at: str
+    enterprise_name: str
+    category: str
+    category_code: str
+    description: str
+    location: str
+    item_code: str
+    steward: str
+    industry: str
+    park: str
+    address: str
+
+
+class VisitCount(TypedDict):
+    """How many finished visits an enterprise had in a period."""
+
+    enterprise_id: str
+    enterprise_name: str
+    visits: int
+
+
+class PhotoOfFinding(Photo):
+    """A photo with its link to a finding ('before'), or to one of its events ('after': event_id is set)."""
+
+    link_id: str
+    finding_id: str | None
+    event_id: str | None
+    linked_at: str
+
+
+class PhotoOfVisit(PhotoOfFinding):
+    """A photo shown in a visit, with the item it was taken at (code None outside the checklist) and its caption."""
+
+    item_id: str | None
+    caption: str
+    item_code: str | None
+
+
+class Document(TypedDict):
+    """A row of `documents`: a finished visit's PDF as archived for the hub (content-addressed by sha256)."""
+
+    id: str
+    visit_id: str
+    kind: str
+    sha256: str
+    bytes: int
+    name: str
+    notice_number: str | None
+    created_at: str
+
+
+class EnterpriseEvent(TypedDict):
+    """A row of `enterprise_events`: a complaint, penalty or hazardous-waste violation the rating weighs. Edited in
+    place with its revision raised; deleted by a tombstone (deleted = 1)."""
+
+    id: str
+    enterprise_id: str
+    kind: str
+    on_date: str
+    source: str
+    authority: str
+    number: str
+    substantiated: int
+    note: str
+    created_at: str
+    created_by: str
+    revision: int
+    updated_at: str | None
+    updated_by: str
+    deleted: int
+    origin: str
+
+
+class EnterpriseEventOfEnterprise(EnterpriseEvent):
+    """A record with its enterprise's name."""
+
+    enterprise_name: str

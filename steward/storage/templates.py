@@ -15,8 +15,10 @@ def insert_version(db: Database, template: Mapping[str, Any], items: Sequence[Ma
         db.insert_many("template_items", items)
 
 
-def latest_version(db: Database, code: str) -> dict[str, Any] | None:
-    return db.query_one("SELECT * FROM templates WHERE code = ? ORDER BY version DESC LIMIT 1", [code])
+def latest_version(db: Database, code: str) -> records.Template | None:
+    return db.query_one_as(
+        records.Template, "SELECT * FROM templates WHERE code = ? ORDER BY version DESC LIMIT 1", [code]
+    )
 
 
 def version(db: Database, code: str, number: int) -> records.Template | None:
@@ -40,9 +42,11 @@ def list_all(db: Database) -> list[records.TemplateListed]:
     )
 
 
-def items(db: Database, template_id: str) -> list[dict[str, Any]]:
-    return db.query("SELECT * FROM template_items WHERE template_id = ? ORDER BY position", [template_id])
+def items(db: Database, template_id: str) -> list[records.TemplateItem]:
+    return db.query_as(
+        records.TemplateItem, "SELECT * FROM template_items WHERE template_id = ? ORDER BY position", [template_id]
+    )
 
 
-def item(db: Database, item_id: str) -> dict[str, Any] | None:
-    return db.query_one("SELECT * FROM template_items WHERE id = ?", [item_id])
+def item(db: Database, item_id: str) -> records.TemplateItem | None:
+    return db.query_one_as(records.TemplateItem, "SELECT * FROM template_items WHERE id = ?", [item_id])

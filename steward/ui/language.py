@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 CHINESE = "zh_CN"
 ENGLISH = "en"
 
-APP_NAME = QT_TRANSLATE_NOOP("Steward", "环保管家 Steward")
+APP_NAME = str(QT_TRANSLATE_NOOP("Steward", "环保管家 Steward"))  # str(): PySide6 types the marker's result as object
 _installed: list[QTranslator] = []
 _current = CHINESE
 

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressDialog,
-    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -34,12 +33,14 @@ from steward.services import backup as backups
 from steward.services import enterprises
 from steward.storage import records
 from steward.storage import settings as settings_store
+from steward.storage.backup import BackupInfo
 from steward.storage.profile import Profile
 from steward.ui import language, theme
 from steward.ui.background import Background
 from steward.ui.document_controller import DocumentController
 from steward.ui.screen_fit import restore_geometry, save_geometry
 from steward.ui.screens.enterprises import EnterprisesScreen
+from steward.ui.theme import toggle_button
 
 if TYPE_CHECKING:
     from steward.ui.screens.dashboard import DashboardScreen
@@ -89,11 +90,11 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.enterprises)
 
         self.nav = QButtonGroup(self)
-        self.nav_enterprises = QPushButton(self.tr("企业"), checkable=True)
-        self.nav_findings = QPushButton(self.tr("问题清单"), checkable=True)
-        self.nav_visit = QPushButton(self.tr("当前巡查"), checkable=True)
-        self.nav_sync = QPushButton(self.tr("同步"), checkable=True)
-        self.nav_dashboard = QPushButton(self.tr("看板"), checkable=True)
+        self.nav_enterprises = toggle_button(self.tr("企业"))
+        self.nav_findings = toggle_button(self.tr("问题清单"))
+        self.nav_visit = toggle_button(self.tr("当前巡查"))
+        self.nav_sync = toggle_button(self.tr("同步"))
+        self.nav_dashboard = toggle_button(self.tr("看板"))
         nav_row = QHBoxLayout()
         for button, target in (
             (self.nav_enterprises, self.show_enterprises),
@@ -323,7 +324,7 @@ class MainWindow(QMainWindow):
         self.visit.open_visit(visit_id, position)
         self.stack.setCurrentWidget(self.visit)
         # 当前巡查 is the visit in progress; a finished one viewed from history is not "current".
-        in_progress = self.visit.visit["status"] == "in_progress"
+        in_progress = self.visit.shown["status"] == "in_progress"
         self.nav_visit.setVisible(in_progress)
         (self.nav_visit if in_progress else self.nav_enterprises).setChecked(True)
         self.visit.setFocus()
@@ -332,7 +333,8 @@ class MainWindow(QMainWindow):
         """The visit in progress on screen, else the draft last worked on; never a finished visit."""
         from steward.services import visits
 
-        if self._visit is not None and self._visit.visit.get("status") == "in_progress":
+        shown = self._visit.visit if self._visit is not None else None
+        if self._visit is not None and shown is not None and shown["status"] == "in_progress":
             self.stack.setCurrentWidget(self._visit)
             self.nav_visit.setChecked(True)
             return
@@ -356,7 +358,7 @@ class MainWindow(QMainWindow):
 
         self.nav_visit.setVisible(bool(visits.in_progress(self.profile)))
         self.refresh_figures()
-        self.show_enterprise(self.visit.visit["enterprise_id"])
+        self.show_enterprise(self.visit.shown["enterprise_id"])
 
     def refresh_figures(self) -> None:
         """Figures are counted on the pool (a quarter of a second's work on a big profile never blocks the list)."""
@@ -476,9 +478,7 @@ class MainWindow(QMainWindow):
         current = app_logging.current_log()
         return current.parent if current is not None else app_logging.log_path(self.data_dir).parent
 
-    def _run_backup(
-        self, title: str, text: str, destination: Path | None, reason: str
-    ) -> backups.BackupInfo | StewardError:
+    def _run_backup(self, title: str, text: str, destination: Path | None, reason: str) -> BackupInfo | StewardError:
         """One backup on the pool, a progress dialog meanwhile; waits (the window stays drawn) until it is done."""
         progress = QProgressDialog(text, "", 0, 0, self)
         progress.setCancelButton(None)  # a backup half made is thrown away anyway; stopping it gains nothing
@@ -488,11 +488,11 @@ class MainWindow(QMainWindow):
         progress.setAutoClose(False)
         progress.setAutoReset(False)
         progress.show()
-        outcome: list[backups.BackupInfo | StewardError] = []
+        outcome: list[BackupInfo | StewardError] = []
         loop = QEventLoop()
         profile = self.profile
 
-        def work(report: Callable[..., None]) -> backups.BackupInfo:
+        def work(report: Callable[..., None]) -> BackupInfo:
             try:
                 return backups.back_up(profile, destination, reason, lambda done, total: report(done, total))
             except OSError as exc:
@@ -501,7 +501,7 @@ class MainWindow(QMainWindow):
                     f"The backup was not made: {exc}. The profile itself is untouched.",
                 ) from exc
 
-        def finished(result: backups.BackupInfo | StewardError) -> None:
+        def finished(result: BackupInfo | StewardError) -> None:
             outcome.append(result)
             loop.quit()
 
@@ -516,7 +516,7 @@ class MainWindow(QMainWindow):
         progress.deleteLater()
         return outcome[0]
 
-    def back_up_to(self, folder: str | None = None) -> backups.BackupInfo | None:
+    def back_up_to(self, folder: str | None = None) -> BackupInfo | None:
         """文件 → 备份到…: a whole backup into a folder the steward chooses (a USB stick); kept there as made."""
         folder = folder or QFileDialog.getExistingDirectory(self, self.tr("选择备份位置(例如U盘)"))
         if not folder:
@@ -538,7 +538,7 @@ class MainWindow(QMainWindow):
         )
         return result
 
-    def daily_backup(self) -> backups.BackupInfo | None:
+    def daily_backup(self) -> BackupInfo | None:
         """The first close of a day backs the profile up into DATA/backups (the newest few kept): a lost or broken
         laptop then costs at most a day's work."""
         try:

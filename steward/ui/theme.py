@@ -3,8 +3,12 @@ In both themes the focus ring, a chosen answer and a disabled button must be unm
 
 from __future__ import annotations
 
+from datetime import date
+from typing import TypeVar
+
+from PySide6.QtCore import QDate
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QDateEdit, QTableView
+from PySide6.QtWidgets import QApplication, QDateEdit, QLabel, QPushButton, QTableView, QWidget
 
 TOUCH = 40  # minimum size of anything a gloved finger must hit, in pixels
 
@@ -69,6 +73,7 @@ def apply(app: QApplication, high_contrast: bool) -> None:
 
 def touch_calendar(edit: QDateEdit) -> QDateEdit:
     """A date field whose popup calendar has day cells a finger can hit (Qt's are 23 px)."""
+    edit.setCalendarPopup(True)
     calendar = edit.calendarWidget()
     calendar.setMinimumSize(8 * (TOUCH + 12), 8 * TOUCH)  # a week column beside 7 days; a header above 6 weeks
     calendar.setGridVisible(True)
@@ -77,3 +82,32 @@ def touch_calendar(edit: QDateEdit) -> QDateEdit:
         view.verticalHeader().setMinimumSectionSize(TOUCH)
         view.horizontalHeader().setMinimumSectionSize(TOUCH)
     return edit
+
+
+def chosen_day(value: QDate) -> date:
+    """A field's day as a date (QDate.toPython is typed as returning any object)."""
+    return date(value.year(), value.month(), value.day())
+
+
+Styled = TypeVar("Styled", bound=QWidget)
+
+
+def styled(widget: Styled, name: str) -> Styled:
+    """`widget` with the object name the style sheets above select it by (QLabel#overdue, QPushButton#answer).
+    A setter, not Qt's `objectName=` keyword: PySide6's stubs list only a class's own properties as keywords."""
+    widget.setObjectName(name)
+    return widget
+
+
+def wrapped_label(name: str, text: str = "") -> QLabel:
+    """A word-wrapped label styled by `name` ("overdue": an error or warning in a form, red and bold)."""
+    label = styled(QLabel(text), name)
+    label.setWordWrap(True)
+    return label
+
+
+def toggle_button(text: str, name: str = "") -> QPushButton:
+    """A push button that stays down when chosen (a navigation tab, an answer, an outcome)."""
+    button = styled(QPushButton(text), name) if name else QPushButton(text)
+    button.setCheckable(True)
+    return button

@@ -279,6 +279,18 @@ def test_saving_over_a_pdf_open_elsewhere_offers_another_name(
     assert "已保存" in preview.status.text()
 
 
+def test_the_preview_keeps_the_dialogs_own_result(qtbot: QtBot) -> None:
+    """The preview once kept its document in `self.result`, hiding QDialog.result() (mypy: "Cannot assign to a
+    method"): asking the closed preview how it closed raised TypeError."""
+    from steward.ui.widgets.document_preview import DocumentPreview
+
+    preview = DocumentPreview("整改通知书", RenderResult(b"%PDF-1.4\n%%EOF\n"), "整改通知书.pdf")
+    qtbot.addWidget(preview)
+    preview.reject()
+    assert preview.result() == DocumentPreview.DialogCode.Rejected
+    assert preview.rendered.pdf == b"%PDF-1.4\n%%EOF\n"
+
+
 def test_declining_the_other_name_saves_nothing(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from steward.ui.widgets.document_preview import DocumentPreview
 

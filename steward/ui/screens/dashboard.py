@@ -31,7 +31,7 @@ from steward.storage.profile import Profile
 from steward.ui import language
 from steward.ui.background import Background
 from steward.ui.labels import label
-from steward.ui.theme import touch_calendar
+from steward.ui.theme import chosen_day, touch_calendar
 from steward.ui.widgets.bar_chart import BarChart, Series
 
 AMBER, GREEN, RED, BLUE, YELLOW = (QColor(c) for c in ("#f9a825", "#2e7d32", "#b3261e", "#37474f", "#f2c200"))
@@ -66,8 +66,8 @@ class DashboardScreen(QWidget):
         ):
             self.period.addItem(name, kind.value)
         today = clock.today()
-        self.start = touch_calendar(QDateEdit(QDate(today.replace(day=1)), calendarPopup=True))
-        self.end = touch_calendar(QDateEdit(QDate(today), calendarPopup=True))
+        self.start = touch_calendar(QDateEdit(QDate(today.replace(day=1))))
+        self.end = touch_calendar(QDateEdit(QDate(today)))
         self.to_label = QLabel(self.tr("至"))
         for edit in (self.start, self.end):
             edit.setDisplayFormat("yyyy-MM-dd")
@@ -142,7 +142,7 @@ class DashboardScreen(QWidget):
     def chosen_period(self) -> tuple[date, date]:
         kind = PeriodKind(self.period.currentData())
         if kind is PeriodKind.CUSTOM:
-            return self.start.date().toPython(), self.end.date().toPython()
+            return chosen_day(self.start.date()), chosen_day(self.end.date())
         return dashboard.period_of(kind)
 
     def chosen_group(self) -> Group:

@@ -4,8 +4,6 @@ and the button to start a visit."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -23,13 +21,14 @@ from steward.domain.errors import StewardError
 from steward.domain.labels import FindingStatus, Severity, VisitKind, VisitStatus
 from steward.domain.rating import RecordKind
 from steward.services import enterprise_events, enterprises, findings, visits
+from steward.storage import records
 from steward.storage.profile import Profile
 from steward.ui import language
 from steward.ui.labels import label
 from steward.ui.slots import bound
 from steward.ui.widgets.event_dialog import DeleteEventDialog, EventDialog
 from steward.ui.widgets.rating_view import RatingView, colour_chip
-from steward.ui.widgets.rows_model import RED, Column, RowsModel
+from steward.ui.widgets.rows_model import RED, Column, Row, RowsModel
 from steward.ui.widgets.tables import fit_columns, make_table
 
 
@@ -43,7 +42,7 @@ class EnterpriseDetail(QWidget):
     def __init__(self, profile: Profile, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.profile = profile
-        self.enterprise: dict[str, Any] = {}
+        self.enterprise: records.Enterprise | None = None  # None until show_enterprise
         self.name = QLabel()
         self.name.setStyleSheet("font-size: 20px; font-weight: bold;")
         self.figures = QLabel()
@@ -51,9 +50,9 @@ class EnterpriseDetail(QWidget):
         back.clicked.connect(self.back)
         self.start_button = QPushButton(self.tr("开始巡查"))
         self.start_button.setStyleSheet("font-weight: bold;")
-        self.start_button.clicked.connect(lambda: self.start_visit.emit(self.enterprise["id"]))
+        self.start_button.clicked.connect(lambda: self.start_visit.emit(self.enterprise_id))
         self.ledger_button = QPushButton(self.tr("问题台账"))
-        self.ledger_button.clicked.connect(lambda: self.ledger_requested.emit(self.enterprise["id"]))
+        self.ledger_button.clicked.connect(lambda: self.ledger_requested.emit(self.enterprise_id))
         self.continue_button = QPushButton(self.tr("继续未完成的巡查"))
         self.continue_button.clicked.connect(self._continue)
         self.chip = QLabel()
@@ -152,6 +151,13 @@ class EnterpriseDetail(QWidget):
         layout.addLayout(self.facts)
         layout.addWidget(self.tabs, 1)
 
+    @property
+    def enterprise_id(self) -> str:
+        """The shown enterprise's: the screen is shown only through show_enterprise, which sets it first."""
+        if self.enterprise is None:
+            raise RuntimeError("no enterprise is shown on the enterprise screen")
+        return self.enterprise["id"]
+
     @staticmethod
     def _id(model: RowsModel, index: QModelIndex) -> str:
         return model.data(index, Qt.ItemDataRole.UserRole)
@@ -190,7 +196,7 @@ class EnterpriseDetail(QWidget):
 
     def show_rating(self) -> None:
         """The colour as of today with its reasons, the timeline, and the records; again after each change."""
-        enterprise_id = self.enterprise["id"]
+        enterprise_id = self.enterprise_id
         self.records.set_rows(list(reversed(enterprise_events.listing(self.profile, enterprise_id))))  # newest first
         fit_columns(self.records_table, range(4))
         self._record_buttons()
@@ -206,7 +212,7 @@ class EnterpriseDetail(QWidget):
             colour_chip(self.chip, current.colour)
             self.chip.setToolTip(self.rating.reasons.text())
 
-    def _substantiated(self, row: dict[str, Any]) -> str:
+    def _substantiated(self, row: Row) -> str:
         if row["kind"] != RecordKind.COMPLAINT:
             return ""
         return self.tr("属实") if row["substantiated"] else self.tr("不属实")
@@ -221,7 +227,7 @@ class EnterpriseDetail(QWidget):
             button.setEnabled(row is not None and locked is None)
             button.setToolTip(why)
 
-    def _selected_record(self) -> dict[str, Any] | None:
+    def _selected_record(self) -> Row | None:
         rows = self.records_table.selectionModel().selectedRows()
         if not rows and self.records.rowCount() == 1:
             return self.records.rows[0]
@@ -235,15 +241,15 @@ class EnterpriseDetail(QWidget):
             self.show_rating()
 
     def add_record(self, kind: RecordKind) -> None:
-        self._run(EventDialog(self.profile, self.enterprise["id"], kind, parent=self))
+        self._run(EventDialog(self.profile, self.enterprise_id, kind, parent=self))
 
     def _edit_record(self, index: QModelIndex) -> None:
         self.edit_record(self.records.rows[index.row()])
 
-    def edit_record(self, row: dict[str, Any]) -> None:
+    def edit_record(self, row: Row) -> None:
         if enterprise_events.read_only_reason(row) is not None:
             return  # read-only here: the disabled 修改 button's tooltip says why
-        self._run(EventDialog(self.profile, self.enterprise["id"], RecordKind(row["kind"]), row, parent=self))
+        self._run(EventDialog(self.profile, self.enterprise_id, RecordKind(row["kind"]), row, parent=self))
 
     def _edit_selected(self) -> None:
         row = self._selected_record()

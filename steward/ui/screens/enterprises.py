@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLineEdit, QVBoxLayout, QWidget
 
 from steward.domain.errors import StewardError
 from steward.domain.rating import Colour
@@ -14,6 +14,7 @@ from steward.services import enterprises, ratings, settings
 from steward.storage.profile import Profile
 from steward.ui import language
 from steward.ui.background import Background
+from steward.ui.theme import wrapped_label
 from steward.ui.widgets.enterprise_table import COLOUR_COLUMN, EnterpriseTableModel, chip_text
 from steward.ui.widgets.rating_view import reason_text
 from steward.ui.widgets.tables import fit_columns, make_table, with_clear_button
@@ -39,7 +40,7 @@ class EnterprisesScreen(QWidget):
         for colour in Colour:
             self.colour.addItem(chip_text(colour), colour.value)
         self.colour.currentIndexChanged.connect(self._colour_chosen)
-        self.rating_problem = QLabel(objectName="overdue", wordWrap=True)
+        self.rating_problem = wrapped_label("overdue")
         self.rating_problem.hide()
         self.model = EnterpriseTableModel(settings.get(profile, settings.VISIT_INTERVAL_DAYS))
         self.table = make_table(self.model, 0)

@@ -24,6 +24,7 @@ from steward.services import settings
 from steward.storage.profile import Profile
 from steward.ui import language
 from steward.ui.background import Background
+from steward.ui.theme import wrapped_label
 
 
 class SyncScreen(QWidget):
@@ -48,7 +49,7 @@ class SyncScreen(QWidget):
         self.cancel_button.setEnabled(False)
         self.progress = QProgressBar()
         self.rate = QLabel()
-        self.error = QLabel(objectName="overdue", wordWrap=True)
+        self.error = wrapped_label("overdue")
         self.log = QListWidget()
         form = QFormLayout()
         form.addRow(self.tr("同步服务器"), self.hub)

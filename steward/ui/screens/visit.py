@@ -41,6 +41,7 @@ from steward.storage.profile import Profile
 from steward.ui import language
 from steward.ui.background import Background
 from steward.ui.labels import label
+from steward.ui.theme import wrapped_label
 from steward.ui.widgets.finish_dialog import FinishDialog
 from steward.ui.widgets.item_panel import ItemPanel
 from steward.ui.widgets.recheck_panel import RecheckPanel
@@ -110,7 +111,7 @@ class VisitScreen(QWidget):
     def __init__(self, profile: Profile, background: Background, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.profile, self.background = profile, background
-        self.visit: dict[str, Any] = {}
+        self.visit: records.VisitOfEnterprise | None = None  # None until open_visit
         self.items: list[records.VisitItem] = []
         self.index_of: dict[str, int] = {}
         self.position = ""
@@ -182,7 +183,7 @@ class VisitScreen(QWidget):
         self.progress = QLabel()
         self.rest_button = QPushButton(self.tr("其余全部合格…"))
         self.rest_button.clicked.connect(lambda: self.answer_rest_compliant())
-        self.error = QLabel(objectName="overdue", wordWrap=True)
+        self.error = wrapped_label("overdue")
         nav = QHBoxLayout()
         nav.addWidget(self.prev_button)
         nav.addWidget(self.progress, 1, Qt.AlignmentFlag.AlignCenter)
@@ -200,7 +201,7 @@ class VisitScreen(QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([300, 1000])
-        self.locked_banner = QLabel(wordWrap=True, objectName="lockedBanner")
+        self.locked_banner = wrapped_label("lockedBanner")
         self.locked_banner.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -225,27 +226,35 @@ class VisitScreen(QWidget):
 
     # -- opening --------------------------------------------------------------------------------------------------
     @property
+    def shown(self) -> records.VisitOfEnterprise:
+        """The visit on screen: the screen is shown only through open_visit, which sets it first."""
+        if self.visit is None:
+            raise RuntimeError("no visit is open on the visit screen")
+        return self.visit
+
+    @property
     def editable(self) -> bool:
-        return self.visit.get("status") == VisitStatus.IN_PROGRESS or self.reason is not None
+        in_progress = self.visit is not None and self.visit["status"] == VisitStatus.IN_PROGRESS
+        return in_progress or self.reason is not None
 
     def open_visit(self, visit_id: str, position: str | None = None) -> None:
         self.reason = None
         self.visit = visits.get(self.profile, visit_id)
-        template = template_store.get(self.profile.db, self.visit["template_id"]) or {}
+        template = template_store.get(self.profile.db, self.shown["template_id"])
         self.deadline_days = {s: templates.deadline_days(template, s) for s in Severity} if template else {}
         self.items = visits.items(self.profile, visit_id)
         self.item_panel.last_results = visits.last_results(self.profile, visit_id)
         self.index_of = {item["id"]: i for i, item in enumerate(self.items)}
-        kind = label(VisitKind(self.visit["kind"]))
-        started = self.visit["started_at"][:16].replace("T", " ")
-        self.title.setText(f"{self.visit['enterprise_name']} · {kind} · {started}")
+        kind = label(VisitKind(self.shown["kind"]))
+        started = self.shown["started_at"][:16].replace("T", " ")
+        self.title.setText(f"{self.shown['enterprise_name']} · {kind} · {started}")
         self._apply_mode()
         self._build_outline()
         self.go_to(position or self._first_position())
         self.setFocus()
 
     def _apply_mode(self) -> None:
-        in_progress = self.visit["status"] == VisitStatus.IN_PROGRESS
+        in_progress = self.shown["status"] == VisitStatus.IN_PROGRESS
         self.rest_button.setVisible(in_progress)
         self.finish_button.setVisible(in_progress)
         self.camera_button.setVisible(in_progress)
@@ -253,7 +262,7 @@ class VisitScreen(QWidget):
         if in_progress:
             self.locked_banner.hide()
             return
-        finished = (self.visit["finished_at"] or "")[:16].replace("T", " ")
+        finished = (self.shown["finished_at"] or "")[:16].replace("T", " ")
         if self.reason is None:
             text = self.tr("已锁定 · 本次巡查已于 {at} 完成,内容不能再更改。如确需更正,请点“修订…”并填写理由。")
         else:
@@ -262,7 +271,7 @@ class VisitScreen(QWidget):
         self.locked_banner.show()
 
     def _first_position(self) -> str:
-        if visits.recheck_list(self.profile, self.visit["id"]) and self.visit["status"] == VisitStatus.IN_PROGRESS:
+        if visits.recheck_list(self.profile, self.shown["id"]) and self.shown["status"] == VisitStatus.IN_PROGRESS:
             return "recheck"
         unanswered = next((i for i in self.items if not i["result"]), None)
         return f"item:{(unanswered or self.items[0])['id']}" if self.items else "recheck"
@@ -298,9 +307,9 @@ class VisitScreen(QWidget):
 
     def _refresh_outline(self) -> None:
         """Marks and counts: answered / total and problems per category, and the overall progress."""
-        pending = len(visits.recheck_list(self.profile, self.visit["id"]))
+        pending = len(visits.recheck_list(self.profile, self.shown["id"]))
         self._tree_items["recheck"].setText(0, self.tr("复查未整改问题 ({n})").format(n=pending))
-        loose = len(photos.unassigned(self.profile, self.visit["id"]))
+        loose = len(photos.unassigned(self.profile, self.shown["id"]))
         self._tree_items["unassigned"].setText(0, self.tr("未分配照片 ({n})").format(n=loose))
         self._tree_items["unassigned"].setHidden(loose == 0)
         counts: dict[str, list[int]] = {}
@@ -352,25 +361,25 @@ class VisitScreen(QWidget):
         self.error.clear()
         if position.startswith("item:"):
             item = self.items[self.index_of[position[5:]]]
-            self.item_panel.show_item(self.visit, item, self.deadline_days, self.editable, self.reason)
+            self.item_panel.show_item(self.shown, item, self.deadline_days, self.editable, self.reason)
             self.centre.setCurrentWidget(self.item_panel)
         elif position == "recheck":
-            self.recheck_panel.show_visit(self.visit, self.visit["status"] == VisitStatus.IN_PROGRESS)
+            self.recheck_panel.show_visit(self.shown, self.shown["status"] == VisitStatus.IN_PROGRESS)
             self.centre.setCurrentWidget(self.recheck_panel)
         else:
-            self.unassigned_panel.show_visit(self.visit["id"], self.items)
+            self.unassigned_panel.show_visit(self.shown["id"], self.items)
             self.centre.setCurrentWidget(self.unassigned_panel)
         tree_item = self._tree_items[position]
         if self.outline.currentItem() is not tree_item:
             self.outline.blockSignals(True)
             self.outline.setCurrentItem(tree_item)
             self.outline.blockSignals(False)
-        if self.visit["status"] == VisitStatus.IN_PROGRESS:
+        if self.shown["status"] == VisitStatus.IN_PROGRESS:
             self._position_timer.start()
 
     def _remember_position(self) -> None:
-        if self.visit and self.visit["status"] == VisitStatus.IN_PROGRESS:
-            visits.remember_position(self.profile, self.visit["id"], self.position)
+        if self.visit is not None and self.visit["status"] == VisitStatus.IN_PROGRESS:
+            visits.remember_position(self.profile, self.shown["id"], self.position)
 
     def _outline_selected(self, current: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
         key = current.data(0, _KEY) if current else None
@@ -422,11 +431,11 @@ class VisitScreen(QWidget):
                 return 0
         self.save_typing()
         try:
-            count = visits.answer_rest_compliant(self.profile, self.visit["id"])
+            count = visits.answer_rest_compliant(self.profile, self.shown["id"])
         except StewardError as exc:
             self.show_error(exc)
             return 0
-        self.items = visits.items(self.profile, self.visit["id"])
+        self.items = visits.items(self.profile, self.shown["id"])
         self._refresh_outline()
         self.go_to(self.position)
         return count
@@ -457,7 +466,7 @@ class VisitScreen(QWidget):
         folder = folder or QFileDialog.getExistingDirectory(self, self.tr("选择相机文件夹(如 DCIM)"))
         if not folder:
             return
-        visit_id = self.visit["id"]
+        visit_id = self.shown["id"]
         self.import_progress.setRange(0, 0)
         self.import_progress.show()
 
@@ -516,24 +525,24 @@ class VisitScreen(QWidget):
 
     def _after_assign(self) -> None:
         self._refresh_outline()
-        if photos.unassigned(self.profile, self.visit["id"]):
-            self.unassigned_panel.show_visit(self.visit["id"], self.items)
+        if photos.unassigned(self.profile, self.shown["id"]):
+            self.unassigned_panel.show_visit(self.shown["id"], self.items)
         else:
             self.go_to(self._first_position())
 
     # -- finishing and amending -------------------------------------------------------------------------------------
     def finish(self) -> None:
         self.save_typing()
-        warnings = visits.finish_warnings(self.profile, self.visit["id"])
+        warnings = visits.finish_warnings(self.profile, self.shown["id"])
         if warnings and not self.confirm_finish_despite(warnings):
             return
-        enterprise = enterprises.get(self.profile, self.visit["enterprise_id"])
+        enterprise = enterprises.get(self.profile, self.shown["enterprise_id"])
         representative = enterprise["legal_representative"] or enterprise["contact_person"]
-        dialog = FinishDialog(self.profile, self.visit, representative, self)
+        dialog = FinishDialog(self.profile, self.shown, representative, self)
         if dialog.exec():
-            self.visit_finished.emit(self.visit["id"])
-            self.open_visit(self.visit["id"], self.position)
-            self._archive(self.visit["id"])
+            self.visit_finished.emit(self.shown["id"])
+            self.open_visit(self.shown["id"], self.position)
+            self._archive(self.shown["id"])
             self.offer_notice()
 
     def confirm_finish_despite(self, warnings: list[str]) -> bool:
@@ -551,7 +560,7 @@ class VisitScreen(QWidget):
         return box.clickedButton() is not back
 
     def offer_notice(self) -> None:
-        if not visits.findings_of_visit(self.profile, self.visit["id"]):
+        if not visits.findings_of_visit(self.profile, self.shown["id"]):
             return
         answer = QMessageBox.question(
             self, self.tr("巡查已完成"), self.tr("巡查已完成并锁定。现在打印整改通知书交给企业吗?")
@@ -580,7 +589,7 @@ class VisitScreen(QWidget):
 
     def _request(self, kind: str) -> None:
         self.save_typing()
-        self.document_requested.emit(kind, self.visit["id"])
+        self.document_requested.emit(kind, self.shown["id"])
 
     def leave(self) -> None:
         self.save_typing()

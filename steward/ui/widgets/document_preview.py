@@ -26,6 +26,7 @@ from steward.domain.errors import StewardError
 from steward.services import documents
 from steward.ui import language
 from steward.ui.slots import bound
+from steward.ui.theme import wrapped_label
 
 
 class DocumentPreview(QDialog):
@@ -41,7 +42,7 @@ class DocumentPreview(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.result = result
+        self.rendered = result  # not `result`: that is QDialog.result(), the code the dialog closed with
         self.suggested_name = suggested_name
         self._bytes = QByteArray(result.pdf)
         self._buffer = QBuffer(self._bytes)
@@ -52,7 +53,7 @@ class DocumentPreview(QDialog):
         self.view.setDocument(self.document)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        self.warnings = QLabel("\n".join(result.warnings), objectName="overdue", wordWrap=True)
+        self.warnings = wrapped_label("overdue", "\n".join(result.warnings))
         self.warnings.setVisible(bool(result.warnings))
         self.status = QLabel(self.tr("共 {n} 页").format(n=self.document.pageCount()))
         print_button = QPushButton(self.tr("打印…"))
@@ -82,7 +83,7 @@ class DocumentPreview(QDialog):
             if not path:
                 return None
         try:
-            saved = documents.save_pdf(self.result, Path(path))
+            saved = documents.save_pdf(self.rendered, Path(path))
         except documents.FileInUse as exc:
             self.status.setText(exc.zh)
             if not self.offer_other_name(exc):

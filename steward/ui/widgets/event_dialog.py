@@ -4,8 +4,9 @@ when the service refuses; a change or deletion asks for its reason, which the au
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -25,16 +26,28 @@ from steward.domain import clock
 from steward.domain.errors import StewardError
 from steward.domain.rating import RecordKind
 from steward.services import enterprise_events
+from steward.storage import records
 from steward.storage.profile import Profile
 from steward.ui import language
 from steward.ui.labels import label
-from steward.ui.theme import touch_calendar
+from steward.ui.theme import chosen_day, touch_calendar, wrapped_label
 
 
-def record_summary(row: dict[str, Any]) -> str:
+def record_summary(row: Mapping[str, Any]) -> str:
     """One line naming a record as a steward recognises it: date, kind, and its source / authority / number."""
     said = " ".join(p for p in (row["source"], row["authority"], row["number"]) if p) or row["note"][:30]
     return f"{row['on_date']}  {label(RecordKind(row['kind']))}  {said}"
+
+
+class _Typed(TypedDict):
+    """What the dialog's fields hold, as the service's add and edit take it."""
+
+    on: date
+    source: str
+    authority: str
+    number: str
+    substantiated: bool
+    note: str
 
 
 class EventDialog(QDialog):
@@ -45,7 +58,7 @@ class EventDialog(QDialog):
         profile: Profile,
         enterprise_id: str,
         kind: RecordKind,
-        row: dict[str, Any] | None = None,
+        row: Mapping[str, Any] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -53,11 +66,11 @@ class EventDialog(QDialog):
         self.enterprise_id = enterprise_id
         self.kind = kind
         self.row = row
-        self.saved: dict[str, Any] | None = None
+        self.saved: records.EnterpriseEventOfEnterprise | None = None
         title = self.tr("修改:{kind}") if row else self.tr("新增:{kind}")
         self.setWindowTitle(title.format(kind=label(kind)))
         on = date.fromisoformat(row["on_date"]) if row else clock.today()
-        self.on = touch_calendar(QDateEdit(QDate(on), calendarPopup=True))
+        self.on = touch_calendar(QDateEdit(QDate(on)))
         self.on.setDisplayFormat("yyyy-MM-dd")
         self.source = QLineEdit(row["source"] if row else "")
         self.source.setPlaceholderText(self.tr("如 12345 热线、信访局、群众来电"))
@@ -76,7 +89,7 @@ class EventDialog(QDialog):
         self.note.setFixedHeight(96)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(self.tr("为何修改,如 复核结果、录入有误"))
-        self.error = QLabel(objectName="overdue", wordWrap=True)
+        self.error = wrapped_label("overdue")
         self.error.hide()
 
         form = QFormLayout()
@@ -102,8 +115,8 @@ class EventDialog(QDialog):
 
     def accept(self) -> None:
         """Saved, or the service's words shown and the dialog kept open with what was typed."""
-        fields = {
-            "on": self.on.date().toPython(),
+        fields: _Typed = {
+            "on": chosen_day(self.on.date()),
             "source": self.source.text(),
             "authority": self.authority.text(),
             "number": self.number.text(),
@@ -125,7 +138,7 @@ class EventDialog(QDialog):
 class DeleteEventDialog(QDialog):
     """Deleting a record, with its reason; the record leaves the rating, the audit log keeps what it said."""
 
-    def __init__(self, profile: Profile, row: dict[str, Any], parent: QWidget | None = None) -> None:
+    def __init__(self, profile: Profile, row: Mapping[str, Any], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.profile = profile
         self.row = row
@@ -138,7 +151,7 @@ class DeleteEventDialog(QDialog):
         )
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(self.tr("为何删除,如 重复录入、录错企业"))
-        self.error = QLabel(objectName="overdue", wordWrap=True)
+        self.error = wrapped_label("overdue")
         self.error.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.delete_button = buttons.addButton(self.tr("删除"), QDialogButtonBox.ButtonRole.AcceptRole)

@@ -33,7 +33,7 @@ from steward.services import exports
 from steward.storage.profile import Profile
 from steward.ui import language
 from steward.ui.background import Background
-from steward.ui.theme import touch_calendar
+from steward.ui.theme import chosen_day, touch_calendar
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +70,8 @@ class ExportDialog(QDialog):
         today = clock.today()
         self.from_start = QCheckBox(self.tr("从最早记录起"))
         self.from_start.setChecked(True)
-        self.start = touch_calendar(QDateEdit(QDate(today.replace(day=1)), calendarPopup=True))
-        self.end = touch_calendar(QDateEdit(QDate(today), calendarPopup=True))
+        self.start = touch_calendar(QDateEdit(QDate(today.replace(day=1))))
+        self.end = touch_calendar(QDateEdit(QDate(today)))
         for edit in (self.start, self.end):
             edit.setDisplayFormat("yyyy-MM-dd")
         self.start.setEnabled(False)
@@ -122,8 +122,8 @@ class ExportDialog(QDialog):
         return exports.Format.XLSX if self.xlsx.isChecked() else exports.Format.CSV
 
     def chosen_period(self) -> tuple[date | None, date]:
-        first = None if self.from_start.isChecked() else self.start.date().toPython()
-        return first, self.end.date().toPython()
+        first = None if self.from_start.isChecked() else chosen_day(self.start.date())
+        return first, chosen_day(self.end.date())
 
     def _from_start_toggled(self, on: bool) -> None:
         self.start.setEnabled(not on)
@@ -143,7 +143,7 @@ class ExportDialog(QDialog):
             exports.What.VISITS: self.tr("巡查记录"),
             exports.What.RATINGS: self.tr("三色码评级"),
         }
-        end = self.end.date().toPython().strftime("%Y%m%d")
+        end = chosen_day(self.end.date()).strftime("%Y%m%d")
         name = self.tr("{what}_截至{end}").format(what=names[self.chosen_what()], end=end)
         self.path.setText(str(self._folder() / f"{name}.{self.chosen_format().value}"))
 

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -25,7 +24,7 @@ from steward.services import findings
 from steward.storage import records
 from steward.storage.profile import Profile
 from steward.ui.labels import label
-from steward.ui.theme import touch_calendar
+from steward.ui.theme import chosen_day, touch_calendar, wrapped_label
 
 
 class FindingEditor(QWidget):
@@ -56,13 +55,11 @@ class FindingEditor(QWidget):
         self.requirement = QPlainTextEdit()
         self.requirement.setFixedHeight(84)
         self.requirement.setTabChangesFocus(True)
-        self.deadline = touch_calendar(QDateEdit(calendarPopup=True))
+        self.deadline = touch_calendar(QDateEdit())
         self.deadline.setDisplayFormat("yyyy-MM-dd")
 
         # The description starts as the checklist's wording of the problem: the steward confirms or edits it.
-        self.confirm_hint = QLabel(
-            self.tr("请核对问题描述:属实请确认,否则直接修改。"), wordWrap=True, objectName="overdue"
-        )
+        self.confirm_hint = wrapped_label("overdue", self.tr("请核对问题描述:属实请确认,否则直接修改。"))
         self.confirm_button = QPushButton(self.tr("描述属实"))
         self.confirm_button.clicked.connect(self.confirm_description)
         confirm_row = QHBoxLayout()
@@ -86,7 +83,7 @@ class FindingEditor(QWidget):
         self.description.textChanged.connect(lambda: self._queue("description", self.description.toPlainText()))
         self.basis.textEdited.connect(lambda t: self._queue("basis", t))
         self.requirement.textChanged.connect(lambda: self._queue("requirement", self.requirement.toPlainText()))
-        self.deadline.dateChanged.connect(lambda d: self._queue("deadline", d.toPython()))
+        self.deadline.dateChanged.connect(lambda d: self._queue("deadline", chosen_day(d)))
         self.severity.currentIndexChanged.connect(self._severity_changed)
         for widget in (self.location, self.description, self.basis, self.requirement, self.deadline):
             widget.installEventFilter(self)
@@ -107,13 +104,14 @@ class FindingEditor(QWidget):
         self.severity.setCurrentIndex(self.severity.findData(finding["severity"]))
         self.requirement.setPlainText(finding["requirement"])
         # Its own deadline is what is edited here (a later 部分整改 may have agreed another: see its history).
-        own = finding.get("original_deadline") or finding["deadline"]
-        self.deadline.setDate(QDate.fromString(own, "yyyy-MM-dd"))
+        own = finding["original_deadline"] or finding["deadline"]
+        # One without any (never made on a laptop) is offered today rather than keeping the last finding's date.
+        self.deadline.setDate(QDate.fromString(own, "yyyy-MM-dd") if own else QDate.currentDate())
         self._loading = False
         for widget in (self.location, self.basis):
             widget.setReadOnly(not editable)
-        for widget in (self.description, self.requirement):
-            widget.setReadOnly(not editable)
+        for text in (self.description, self.requirement):
+            text.setReadOnly(not editable)
         self.severity.setEnabled(editable)
         self.deadline.setEnabled(editable)
         self.editable = editable
@@ -142,7 +140,7 @@ class FindingEditor(QWidget):
         self._queue("severity", severity.value)
         created = clock.local_date(clock.from_text(self.finding["created_at"]))
         default_before = created + timedelta(days=self.deadline_days.get(Severity(self.finding["severity"]), 7))
-        if self.deadline.date().toPython() == default_before:
+        if chosen_day(self.deadline.date()) == default_before:
             # The deadline still follows the severity: move it with the new one.
             self.deadline.setDate(QDate(created + timedelta(days=self.deadline_days.get(severity, 7))))
         self.finding = {**self.finding, "severity": severity.value}
@@ -174,4 +172,4 @@ class FindingEditor(QWidget):
             self._show_confirmation()
 
     def deadline_value(self) -> date:
-        return self.deadline.date().toPython()
+        return chosen_day(self.deadline.date())

@@ -25,8 +25,9 @@ from steward.ui import language
 from steward.ui.background import Background
 from steward.ui.labels import label
 from steward.ui.slots import bound
+from steward.ui.theme import styled
 from steward.ui.widgets.photo_strip import PhotoStrip
-from steward.ui.widgets.rows_model import Column, RowsModel
+from steward.ui.widgets.rows_model import Column, Row, RowsModel
 from steward.ui.widgets.tables import make_table
 
 
@@ -54,7 +55,7 @@ class FindingHistoryDialog(QDialog):
         )
         self.table = table = make_table(self.events, 3)
         self.photos = PhotoStrip(profile, background)
-        self.error = QLabel(objectName="overdue")
+        self.error = styled(QLabel(), "overdue")
         actions = QHBoxLayout()
         self.event_buttons: dict[EventKind, QPushButton] = {}
         for caption, kind in (
@@ -80,7 +81,7 @@ class FindingHistoryDialog(QDialog):
         layout.addWidget(close)
         self.reload()
 
-    def _event_note(self, row: dict) -> str:
+    def _event_note(self, row: Row) -> str:
         if not row.get("new_deadline"):
             return str(row["note"])
         moved = self.tr("新整改期限:{d}").format(d=row["new_deadline"])

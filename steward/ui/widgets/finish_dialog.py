@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -21,9 +19,11 @@ from PySide6.QtWidgets import (
 
 from steward.domain.errors import StewardError
 from steward.services import settings, visits
+from steward.storage import records
 from steward.storage.profile import Profile
 from steward.ui import language
 from steward.ui.screen_fit import fit_to_screen
+from steward.ui.theme import wrapped_label
 from steward.ui.widgets.signature_pad import SignaturePad
 
 
@@ -58,7 +58,7 @@ class SignatureBox(QGroupBox):
 
 class FinishDialog(QDialog):
     def __init__(
-        self, profile: Profile, visit: dict[str, Any], representative: str, parent: QWidget | None = None
+        self, profile: Profile, visit: records.VisitOfEnterprise, representative: str, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.profile, self.visit = profile, visit
@@ -85,7 +85,7 @@ class FinishDialog(QDialog):
             self.unanswered.setObjectName("overdue")
         self.steward_box = SignatureBox(self.tr("检查人员签名"), settings.get(profile, settings.STEWARD_NAME), False)
         self.representative_box = SignatureBox(self.tr("企业负责人签收"), representative, True)
-        self.error = QLabel(objectName="overdue", wordWrap=True)
+        self.error = wrapped_label("overdue")
         buttons = QDialogButtonBox()
         self.finish_button = buttons.addButton(self.tr("签字并完成(锁定)"), QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.tr("返回继续检查"), QDialogButtonBox.ButtonRole.RejectRole)

@@ -24,6 +24,7 @@ from steward.domain.errors import StewardError
 from steward.services import documents, settings
 from steward.storage.profile import Profile
 from steward.ui.background import Background
+from steward.ui.theme import wrapped_label
 
 FIELDS = (
     settings.STEWARD_NAME,
@@ -85,7 +86,7 @@ class FirstRunDialog(QDialog):
             else:
                 form.addRow(label, field)
         self.connection = QLabel(wordWrap=True)
-        self.error = QLabel(objectName="overdue", wordWrap=True)
+        self.error = wrapped_label("overdue")
         skip = QPushButton(self.tr("以后再说"))
         skip.clicked.connect(self.reject)
         save = QPushButton(self.tr("保存"))

@@ -3,8 +3,6 @@ A not-compliant answer opens the finding form inline. Everything is saved as it 
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -28,6 +26,7 @@ from steward.storage.profile import Profile
 from steward.ui.background import Background
 from steward.ui.labels import label
 from steward.ui.slots import bound
+from steward.ui.theme import toggle_button, wrapped_label
 from steward.ui.widgets.finding_editor import FindingEditor
 from steward.ui.widgets.photo_strip import PhotoStrip
 
@@ -40,7 +39,7 @@ class ItemPanel(QScrollArea):
     def __init__(self, profile: Profile, background: Background, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.profile = profile
-        self.visit: dict[str, Any] | None = None
+        self.visit: records.Visit | None = None
         self.item: records.VisitItem | None = None
         self.finding: records.Finding | None = None
         self.deadline_days: dict[Severity, int] = {}
@@ -53,7 +52,7 @@ class ItemPanel(QScrollArea):
 
         self.heading = QLabel()
         self.heading.setObjectName("itemHeading")
-        self.text = QLabel(wordWrap=True, objectName="itemText")
+        self.text = wrapped_label("itemText")
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.basis = QLabel(wordWrap=True)
         self.guidance = QLabel(wordWrap=True)
@@ -65,7 +64,7 @@ class ItemPanel(QScrollArea):
         answer_row.setSpacing(8)
         self.answer_buttons: dict[AnswerResult, QPushButton] = {}
         for key, result in enumerate(AnswerResult, start=1):
-            button = QPushButton(f"{label(result)}  ({key})", objectName="answer", checkable=True)
+            button = toggle_button(f"{label(result)}  ({key})", "answer")
             button.setProperty("answer", result.value)
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.clicked.connect(bound(self.set_result, result))
@@ -92,7 +91,7 @@ class ItemPanel(QScrollArea):
         finding_layout.addWidget(self.finding_editor)
         self.finding_frame.hide()
         # Marked 不合格 again on an item whose earlier finding is still open: that finding, re-checked, not a new one.
-        self.linked = QLabel(wordWrap=True, objectName="linkedFinding")
+        self.linked = wrapped_label("linkedFinding")
         self.linked.hide()
 
         # The finding form stands beside the item, not below it: at 1366x768 it is in view the moment 不合格 is hit.
@@ -118,7 +117,7 @@ class ItemPanel(QScrollArea):
 
     def show_item(
         self,
-        visit: dict[str, Any],
+        visit: records.Visit,
         item: records.VisitItem,
         deadline_days: dict[Severity, int],
         editable: bool,

@@ -7,15 +7,15 @@ from datetime import date
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QWidget
 
-from steward.ui.theme import touch_calendar
+from steward.ui.theme import chosen_day, touch_calendar
 
 
 class PeriodDialog(QDialog):
     def __init__(self, title: str, start: date, end: date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.start = touch_calendar(QDateEdit(QDate(start), calendarPopup=True))
-        self.end = touch_calendar(QDateEdit(QDate(end), calendarPopup=True))
+        self.start = touch_calendar(QDateEdit(QDate(start)))
+        self.end = touch_calendar(QDateEdit(QDate(end)))
         for edit in (self.start, self.end):
             edit.setDisplayFormat("yyyy-MM-dd")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -27,4 +27,4 @@ class PeriodDialog(QDialog):
         form.addRow(buttons)
 
     def period(self) -> tuple[date, date]:
-        return self.start.date().toPython(), self.end.date().toPython()
+        return chosen_day(self.start.date()), chosen_day(self.end.date())

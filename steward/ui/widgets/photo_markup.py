@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from steward.domain.errors import StewardError
 from steward.domain.markup import Shape, Tool
 from steward.services import photo_markup
+from steward.storage import records
 from steward.storage.profile import Profile
 from steward.ui import language
 from steward.ui.screen_fit import fit_to_screen
@@ -182,7 +183,9 @@ class PhotoMarkupEditor(QDialog):
 
     saved = Signal(str)  # the photo's SHA-256
 
-    def __init__(self, profile: Profile, photo: dict, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, profile: Profile, photo: records.Photo | records.LinkedPhoto, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.profile, self.sha256 = profile, photo["sha256"]
         self.setWindowTitle(self.tr("标注照片(原图不变)"))

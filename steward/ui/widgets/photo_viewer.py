@@ -33,7 +33,7 @@ class PhotoViewer(QDialog):
         self.markup_button.clicked.connect(self.open_markup)
         if can_delete:
             delete = buttons.addButton(self.tr("删除此照片"), QDialogButtonBox.ButtonRole.DestructiveRole)
-            delete.clicked.connect(lambda: (self.delete_requested.emit(row["id"]), self.accept()))
+            delete.clicked.connect(self._delete)
         layout = QVBoxLayout(self)
         layout.addWidget(self.picture, 1)
         layout.addWidget(self.facts)
@@ -63,6 +63,10 @@ class PhotoViewer(QDialog):
             facts.append(self.tr("已标注(原图不变)"))
         facts.append(self.tr("原图校验码:{sha}").format(sha=row["sha256"][:12]))
         self.facts.setText(" · ".join(facts))
+
+    def _delete(self) -> None:
+        self.delete_requested.emit(self.row["id"])
+        self.accept()
 
     def open_markup(self) -> PhotoMarkupEditor:
         editor = PhotoMarkupEditor(self.profile, self.row, self)

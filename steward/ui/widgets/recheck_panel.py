@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, QEvent, QLocale, QObject, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -26,18 +25,19 @@ from steward.domain.errors import StewardError
 from steward.domain.labels import EventKind, Severity
 from steward.services import visits
 from steward.services.photos import LinkTarget
+from steward.storage import records
 from steward.storage.profile import Profile
 from steward.ui.background import Background
 from steward.ui.labels import label
 from steward.ui.slots import bound
-from steward.ui.theme import touch_calendar
+from steward.ui.theme import chosen_day, styled, toggle_button, touch_calendar
 from steward.ui.widgets.photo_strip import PhotoStrip
 
 OUTCOMES = (EventKind.RECHECK_RECTIFIED, EventKind.RECHECK_PARTLY, EventKind.RECHECK_NOT_RECTIFIED)
-_LABELS = {
-    EventKind.RECHECK_RECTIFIED: QT_TRANSLATE_NOOP("RecheckRow", "已整改"),
-    EventKind.RECHECK_PARTLY: QT_TRANSLATE_NOOP("RecheckRow", "部分整改"),
-    EventKind.RECHECK_NOT_RECTIFIED: QT_TRANSLATE_NOOP("RecheckRow", "未整改"),
+_LABELS = {  # str(): PySide6 types the translation marker's result as object
+    EventKind.RECHECK_RECTIFIED: str(QT_TRANSLATE_NOOP("RecheckRow", "已整改")),
+    EventKind.RECHECK_PARTLY: str(QT_TRANSLATE_NOOP("RecheckRow", "部分整改")),
+    EventKind.RECHECK_NOT_RECTIFIED: str(QT_TRANSLATE_NOOP("RecheckRow", "未整改")),
 }
 
 
@@ -48,14 +48,14 @@ class RecheckRow(QFrame):
     failed = Signal(object)
 
     def __init__(
-        self, profile: Profile, background: Background, visit: dict[str, Any], row: visits.Recheck, editable: bool
+        self, profile: Profile, background: Background, visit: records.Visit, row: visits.Recheck, editable: bool
     ) -> None:
         super().__init__()
         self.profile, self.visit, self.row, self.editable = profile, visit, row, editable
         self.setFrameShape(QFrame.Shape.StyledPanel)
         title = QLabel(f"<b>{row.get('item_code') or ''}</b> {row['description']}", wordWrap=True)
         self.facts = QLabel()
-        self.overdue = QLabel(objectName="overdue")
+        self.overdue = styled(QLabel(), "overdue")
         self._show_facts()
         self.note = QLineEdit(row["outcome_note"])
         self.note.setPlaceholderText(self.tr("复查意见(选择结果前后均可填写)"))
@@ -70,7 +70,7 @@ class RecheckRow(QFrame):
         buttons = QHBoxLayout()
         self.outcome_buttons: dict[EventKind, QPushButton] = {}
         for kind in OUTCOMES:
-            button = QPushButton(self.tr(_LABELS[kind]), checkable=True, objectName="outcome")
+            button = toggle_button(self.tr(_LABELS[kind]), "outcome")
             button.setProperty("outcome", kind.value)
             button.setChecked(row["outcome"] == kind.value)
             button.setEnabled(editable)
@@ -163,7 +163,7 @@ class RecheckRow(QFrame):
         """部分整改: the rest needs a new deadline, agreed on the spot."""
         dialog = QDialog(self)
         dialog.setWindowTitle(self.tr("部分整改:新的整改期限"))
-        edit = touch_calendar(QDateEdit(calendarPopup=True))
+        edit = touch_calendar(QDateEdit())
         edit.setDisplayFormat("yyyy-MM-dd")
         edit.setLocale(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
         today = clock.today()
@@ -180,7 +180,7 @@ class RecheckRow(QFrame):
         self.deadline_edit = edit
         if not dialog.exec():
             return None
-        return edit.date().toPython()
+        return chosen_day(edit.date())
 
     def record(self, kind: EventKind) -> None:
         self._note_timer.stop()
@@ -221,7 +221,7 @@ class RecheckPanel(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
 
-    def show_visit(self, visit: dict[str, Any], editable: bool) -> None:
+    def show_visit(self, visit: records.Visit, editable: bool) -> None:
         self.flush()
         body = QWidget()
         layout = QVBoxLayout(body)

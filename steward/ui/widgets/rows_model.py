@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,13 +11,15 @@ from PySide6.QtGui import QBrush, QColor
 
 _Index = QModelIndex | QPersistentModelIndex
 RED = QColor("#b3261e")
+# A row is any record of steward.storage.records (or a plain dict): read by key, never changed here.
+Row = Mapping[str, Any]
 
 
 @dataclass(frozen=True)
 class Column:
     title: str
-    value: Callable[[dict[str, Any]], Any]
-    colour: Callable[[dict[str, Any]], QColor | None] | None = None
+    value: Callable[[Row], Any]
+    colour: Callable[[Row], QColor | None] | None = None
     numeric: bool = False
 
 
@@ -26,9 +28,9 @@ class RowsModel(QAbstractTableModel):
         super().__init__()
         self.columns = list(columns)
         self.id_key = id_key
-        self.rows: list[dict[str, Any]] = []
+        self.rows: Sequence[Row] = []
 
-    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+    def set_rows(self, rows: Sequence[Row]) -> None:
         self.beginResetModel()
         self.rows = rows
         self.endResetModel()

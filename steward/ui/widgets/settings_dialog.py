@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
@@ -20,6 +19,7 @@ from steward.domain.errors import StewardError
 from steward.services import settings
 from steward.storage.profile import Profile
 from steward.ui import language
+from steward.ui.theme import wrapped_label
 
 
 class SettingsDialog(QDialog):
@@ -47,7 +47,7 @@ class SettingsDialog(QDialog):
                 form.addRow(self.tr(setting.label_zh), row)
             else:
                 form.addRow(self.tr(setting.label_zh), field)
-        self.error = QLabel(objectName="overdue", wordWrap=True)
+        self.error = wrapped_label("overdue")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)

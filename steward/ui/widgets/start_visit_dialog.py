@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,6 +19,7 @@ from PySide6.QtWidgets import (
 from steward.domain.labels import VisitKind
 from steward.services import templates
 from steward.services.visits import DEFAULT_TEMPLATE
+from steward.storage import records
 from steward.storage import templates as template_store
 from steward.storage.profile import Profile
 from steward.ui.labels import label
@@ -28,7 +27,7 @@ from steward.ui.labels import label
 
 class StartVisitDialog(QDialog):
     def __init__(
-        self, profile: Profile, enterprise: dict[str, Any], first_visit: bool, parent: QWidget | None = None
+        self, profile: Profile, enterprise: records.Enterprise, first_visit: bool, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("开始巡查 — {name}").format(name=enterprise["name"]))
