@@ -9,7 +9,7 @@ from steward.storage import records
 from steward.storage.database import Database
 
 
-def insert(db: Database, visit: records.Visit, item_ids: list[str]) -> None:
+def insert(db: Database, visit: Mapping[str, Any], item_ids: list[str]) -> None:
     with db.write() as conn:
         db.insert("visits", visit)
         conn.executemany(
