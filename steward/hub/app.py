@@ -3,6 +3,7 @@
 No `from __future__ import annotations` here: FastAPI reads these annotations at run time.
 """
 
+import gzip
 import os
 from pathlib import Path
 from typing import Annotated, Any, Literal, NamedTuple
@@ -103,6 +104,16 @@ class Hello(BaseModel):
     number_prefix: str | None = Field(
         default=None, description="this profile's own notice-number code, e.g. LM (notices numbered XJ-LM-2026-0001)"
     )
+    cursor: int | None = Field(
+        default=None,
+        description="the end of the change sequence: a laptop whose cursor is there has nothing to pull (its "
+        "/v1/changes would answer no records)",
+    )
+    recheck: str | None = Field(
+        default=None,
+        description="the ETag /v1/recheck-photos answers this steward now: a laptop that read the list at this tag "
+        "(and pulled nothing since) has it",
+    )
 
 
 class MissingAnswer(BaseModel):
@@ -146,6 +157,19 @@ class Credentials(NamedTuple):
 
     token: str
     profile_id: str | None
+
+
+AcceptEncoding = Annotated[str | None, Header()]
+GZIP_FROM = 1400  # bytes of JSON worth compressing: a smaller answer fits one packet as it is
+
+
+def _json(body: bytes, accept_encoding: str | None, headers: dict[str, str]) -> Response:
+    """JSON already encoded, compressed with gzip when the client accepts it (httpx does) and it is worth it."""
+    headers = {**headers, "Vary": "Accept-Encoding"}
+    if len(body) >= GZIP_FROM and "gzip" in (accept_encoding or "").lower():
+        body = gzip.compress(body, compresslevel=5, mtime=0)
+        headers["Content-Encoding"] = "gzip"
+    return Response(body, media_type="application/json", headers=headers)
 
 
 def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -286,7 +310,8 @@ def create_app(data_dir: Path, db_url: str | None = None) -> FastAPI:
         def answer() -> Hello:
             who = identify(sent)
             prefix = store.number_prefix(who["profile_id"], who)
-            return Hello(protocol=PROTOCOL_VERSION, steward=who["name"], number_prefix=prefix, **store.stats())
+            facts = store.hello_facts(who["id"])
+            return Hello(protocol=PROTOCOL_VERSION, steward=who["name"], number_prefix=prefix, **facts)
 
         return await run_in_threadpool(answer)
 
@@ -392,11 +417,27 @@ def create_app(data_dir: Path, db_url: str | None = None) -> FastAPI:
             raise NotFound("no_blob", "没有该文件。", "No such file.")
         return blob_file(sha256, "application/octet-stream")
 
-    @app.get("/v1/recheck-photos", responses=_errors(*AUTH_ERRORS))
-    def recheck_list(sent: Caller) -> RecheckPhotos:
+    @app.get(
+        "/v1/recheck-photos",
+        responses={200: {"model": RecheckPhotos}, 304: {"description": "unchanged"}, **_errors(*AUTH_ERRORS)},
+        response_class=Response,
+    )
+    async def recheck_list(
+        sent: Caller, if_none_match: Annotated[str | None, Header()] = None, accept_encoding: AcceptEncoding = None
+    ) -> Response:
         """Colleagues' photos of findings still open at the enterprises this steward has visited (see README: who
-        may read what): their report renditions, never originals, are what a re-check there compares with."""
-        return RecheckPhotos(photos=[RecheckPhoto(**p) for p in recheck_photos(store, identify(sent)["id"])])
+        may read what): their report renditions, never originals, are what a re-check there compares with. With
+        an ETag (hello's `recheck` says it too, so a laptop that holds the list need not ask); If-None-Match with
+        that tag is answered 304 while the list cannot have changed."""
+
+        def answer() -> Response:
+            reader = identify(sent)["id"]
+            if if_none_match and if_none_match.strip() == f'"{store.recheck_now(reader)}"':
+                return Response(status_code=304, headers={"ETag": if_none_match.strip()})
+            tag, body = store.recheck_answer(reader)
+            return _json(body, accept_encoding, {"ETag": f'"{tag}"'})
+
+        return await run_in_threadpool(answer)
 
     @app.get(
         "/v1/renditions/{sha256}",
