@@ -53,7 +53,7 @@ ENTERPRISES = 200
 VISITS = 2600  # 50 stewards' worth of weekly visits is far more; 10 stewards x 5 a week x 52 weeks
 OPEN_VISITS = 200  # the last month's visits: their findings are still open, each with a photo
 ANSWERS = 40
-ROUNDS = 3  # each steward syncs this many times in a row during the no-op test
+ROUNDS = int(os.environ.get("HUBLOAD_ROUNDS", "3"))  # each steward syncs this many times in a row during the no-op test
 PUSH_BATCH = 500  # steward/sync/engine.py PUSH_BATCH
 TIME_LIMIT = 300.0  # seconds for one scenario before it is called off
 TAIL = re.compile(rb'"cursor":\s*(\d+),\s*"more":\s*(true|false)\}$')
@@ -439,9 +439,12 @@ def at_once(n: int, tokens: list[str], hub: Hub, work: str, push_visits: int = 0
     laptops = [Laptop(hub.port, tokens[i], i) for i in range(n)]
     outboxes: list[list[dict[str, Any]]] = [[] for _ in laptops]
     if work in ("noop", "noop-old", "push"):  # laptops that synced before: at the end of the feed, the list read
-        end = laptops[0].get("/v1/changes?since=0&limit=1")
-        laptops[0].cursor = int(end["cursor"])
-        laptops[0].pull()
+        hello = laptops[0].get("/v1/hello")
+        if "cursor" in hello:
+            laptops[0].cursor = int(hello["cursor"])
+        else:  # a hub before hello said it: the end of the feed, read page by page
+            laptops[0].cursor = int(laptops[0].get("/v1/changes?since=0&limit=1")["cursor"])
+            laptops[0].pull()
         for laptop in laptops:
             laptop.cursor = laptops[0].cursor
             laptop.read_recheck()

@@ -3,7 +3,6 @@
 No `from __future__ import annotations` here: FastAPI reads these annotations at run time.
 """
 
-import gzip
 import os
 from pathlib import Path
 from typing import Annotated, Any, Literal, NamedTuple
@@ -160,14 +159,16 @@ class Credentials(NamedTuple):
 
 
 AcceptEncoding = Annotated[str | None, Header()]
-GZIP_FROM = 1400  # bytes of JSON worth compressing: a smaller answer fits one packet as it is
 
 
-def _json(body: bytes, accept_encoding: str | None, headers: dict[str, str]) -> Response:
-    """JSON already encoded, compressed with gzip when the client accepts it (httpx does) and it is worth it."""
+def _accepts_gzip(accept_encoding: str | None) -> bool:
+    return "gzip" in (accept_encoding or "").lower()
+
+
+def _json(body: bytes, gzipped: bool, headers: dict[str, str]) -> Response:
+    """JSON already encoded, maybe compressed with gzip."""
     headers = {**headers, "Vary": "Accept-Encoding"}
-    if len(body) >= GZIP_FROM and "gzip" in (accept_encoding or "").lower():
-        body = gzip.compress(body, compresslevel=5, mtime=0)
+    if gzipped:
         headers["Content-Encoding"] = "gzip"
     return Response(body, media_type="application/json", headers=headers)
 
@@ -308,9 +309,10 @@ def create_app(data_dir: Path, db_url: str | None = None) -> FastAPI:
     @app.get("/v1/hello", responses=_errors(*AUTH_ERRORS))
     async def hello(sent: Caller) -> Hello:
         def answer() -> Hello:
-            who = identify(sent)
-            prefix = store.number_prefix(who["profile_id"], who)
-            facts = store.hello_facts(who["id"])
+            with store.connect():  # one connection for the request's reads (PostgreSQL: one trip to the pool)
+                who = identify(sent)
+                prefix = store.number_prefix(who["profile_id"], who)
+                facts = store.hello_facts(who["id"])
             return Hello(protocol=PROTOCOL_VERSION, steward=who["name"], number_prefix=prefix, **facts)
 
         return await run_in_threadpool(answer)
@@ -341,7 +343,12 @@ def create_app(data_dir: Path, db_url: str | None = None) -> FastAPI:
         """Compressed with gzip when the laptop accepts it (httpx does, and decodes it): a full pull is a tenth of
         the bytes. A client that does not ask gets plain JSON, as before."""
         gzipped = "gzip" in (accept_encoding or "").lower()
-        page = await run_in_threadpool(lambda: store.changes(since, limit, identify(sent)["id"], gzipped=gzipped))
+
+        def answer() -> bytes:
+            with store.connect():
+                return store.changes(since, limit, identify(sent)["id"], gzipped=gzipped)
+
+        page = await run_in_threadpool(answer)
         headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"} if gzipped else {"Vary": "Accept-Encoding"}
         return Response(page, media_type="application/json", headers=headers)
 
@@ -431,11 +438,12 @@ def create_app(data_dir: Path, db_url: str | None = None) -> FastAPI:
         that tag is answered 304 while the list cannot have changed."""
 
         def answer() -> Response:
-            reader = identify(sent)["id"]
-            if if_none_match and if_none_match.strip() == f'"{store.recheck_now(reader)}"':
-                return Response(status_code=304, headers={"ETag": if_none_match.strip()})
-            tag, body = store.recheck_answer(reader)
-            return _json(body, accept_encoding, {"ETag": f'"{tag}"'})
+            with store.connect():
+                reader = identify(sent)["id"]
+                if if_none_match and if_none_match.strip() == f'"{store.recheck_now(reader)}"':
+                    return Response(status_code=304, headers={"ETag": if_none_match.strip()})
+                tag, body, gzipped = store.recheck_answer(reader, gzipped=_accepts_gzip(accept_encoding))
+            return _json(body, gzipped, {"ETag": f'"{tag}"'})
 
         return await run_in_threadpool(answer)
 

@@ -52,6 +52,7 @@ ACCOUNT_LOCK_SECONDS = 24 * 3600
 # Pages of the change feed kept in memory, up to this many bytes: every new laptop pulls the same pages, which need
 # not be read and assembled again for each of them (see HubStore.changes).
 PAGE_CACHE_BYTES = 64 * 1024 * 1024
+GZIP_FROM = 1400  # bytes of JSON worth compressing: a smaller answer fits one packet as it is
 PARTIAL_MAX_AGE = 24 * 3600  # an unfinished upload untouched this long is abandoned
 EXPIRE_EVERY = 600  # how often uploads look for abandoned ones
 
@@ -134,6 +135,7 @@ class HubStore:
         self._recheck: RecheckIndex | None = None  # see recheck_answer()
         self._recheck_moment: tuple[int, int, int] | None = None
         self._recheck_answers: dict[int, tuple[tuple[int, int, int], bytes]] = {}
+        self._recheck_gzipped: dict[int, tuple[str, bytes]] = {}  # reader -> (tag, the answer compressed)
         self._recheck_lock = threading.Lock()
         if not data_dir.exists():
             data_dir.mkdir(parents=True, mode=0o700)
@@ -732,10 +734,24 @@ class HubStore:
         with self.engine.snapshot() as conn:
             return recheck_tag(reader, self._moment(conn))
 
-    def recheck_answer(self, reader: int) -> tuple[str, bytes]:
-        """The reader's re-check list (see steward.hub.recheck) as the JSON of /v1/recheck-photos, and its tag.
-        The hub-wide index takes in only the records added since it last looked (all of them again after an
-        enterprise merge, which removes records); each reader's answer is kept until the hub changes."""
+    def recheck_answer(self, reader: int, gzipped: bool = False) -> tuple[str, bytes, bool]:
+        """The reader's re-check list (see steward.hub.recheck) as the JSON of /v1/recheck-photos, its tag, and
+        whether it is compressed with gzip (asked by `gzipped`; done when it is worth it, see GZIP_FROM). The hub-wide
+        index takes in only the records added since it last looked (all of them again after an enterprise merge,
+        which removes records); each reader's answer, plain and compressed, is kept until the hub changes."""
+        tag, plain = self._recheck_plain(reader)
+        if not gzipped or len(plain) < GZIP_FROM:
+            return tag, plain, False
+        with self._recheck_lock:
+            kept = self._recheck_gzipped.get(reader)
+        if kept is not None and kept[0] == tag:
+            return tag, kept[1], True
+        packed = gzip.compress(plain, compresslevel=6, mtime=0)
+        with self._recheck_lock:
+            self._recheck_gzipped[reader] = (tag, packed)
+        return tag, packed, True
+
+    def _recheck_plain(self, reader: int) -> tuple[str, bytes]:
         with self._recheck_lock, self.engine.snapshot() as conn:
             moment = self._moment(conn)
             kept = self._recheck_answers.get(reader)
@@ -765,8 +781,9 @@ class HubStore:
                 index.present.update(r[0] for r in found)
             self._recheck_moment = moment
             answer = json.dumps({"photos": index.photos_for(reader)}, ensure_ascii=False).encode()
-            if len(self._recheck_answers) > 10_000:
+            if len(self._recheck_answers) > 10_000:  # a province's stewards fit; beyond, start again
                 self._recheck_answers.clear()
+                self._recheck_gzipped.clear()
             self._recheck_answers[reader] = (moment, answer)
             return recheck_tag(reader, moment), answer
 
@@ -1350,5 +1367,5 @@ def recheck_photos(store: HubStore, reader: int) -> list[dict[str, Any]]:
     """Photos of findings still open at the enterprises `reader` has visited, linked by colleagues: what a re-check
     there compares with. Each: sha256, finding_id, visit_id, caption, created_at and the photo's record. Only photos
     whose original the hub holds (their report rendition is made from it); never the reader's own."""
-    photos: list[dict[str, Any]] = json.loads(store.recheck_answer(reader)[1])["photos"]
+    photos: list[dict[str, Any]] = json.loads(store.recheck_answer(reader)[1])["photos"]  # plain: not asked
     return photos
