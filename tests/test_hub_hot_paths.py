@@ -59,6 +59,26 @@ def test_a_token_and_its_profile_binding_are_read_together(tmp_path: Path) -> No
     assert store.steward_and_binding(token, "laptop-1") == (steward, steward["id"])
 
 
+def test_a_hello_reads_the_steward_binding_notice_code_and_the_hubs_moment_in_one_query(tmp_path: Path) -> None:
+    store = HubStore(tmp_path / "hub")
+    token = store.add_steward("李明")
+    found = store.caller(token, "laptop-1")
+    assert (found.steward["name"], found.bound_to, found.number_prefix) == ("李明", None, None)
+    store.bind("laptop-1", found.steward)
+    store.put_reference("enterprise", *enterprise(1, "仙居县第一工艺品有限公司"))
+    again = store.caller(token, "laptop-1")
+    assert (again.bound_to, again.number_prefix) == (found.steward["id"], "LM")
+    facts = store.hello_facts(found.steward["id"], again.moment)
+    assert facts == store.hello_facts(found.steward["id"]) and facts["records"] == 1
+    assert facts["cursor"] == again.moment[0] > found.moment[0]
+    with store.connect() as conn:
+        plan = [
+            str(row[3])
+            for row in conn.execute("EXPLAIN QUERY PLAN SELECT 1 FROM stewards s WHERE s.token_sha256 = ?", ["x" * 64])
+        ]
+    assert any("USING INDEX" in step or "USING COVERING INDEX" in step for step in plan), plan
+
+
 def test_a_readers_private_records_are_found_through_their_own_index(tmp_path: Path) -> None:
     store = HubStore(tmp_path / "hub")
     with store.connect() as conn:

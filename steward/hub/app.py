@@ -290,9 +290,10 @@ def create_app(data_dir: Path, db_url: str | None = None) -> FastAPI:
             raise Forbidden("no_token", "缺少同步令牌。", "No token was sent.")
         return Credentials(authorization.removeprefix("Bearer ").strip(), x_steward_profile)
 
-    def identify(sent: Credentials) -> dict[str, Any]:
-        """The steward whose token it is, with the laptop profile bound to them (SQLite: never on the event loop)."""
-        steward, bound_to = store.steward_and_binding(sent.token, sent.profile_id or "")
+    def identify(sent: Credentials, known: tuple[dict[str, Any], int | None] | None = None) -> dict[str, Any]:
+        """The steward whose token it is, with the laptop profile bound to them (SQLite: never on the event loop).
+        `known`: the steward and the profile's binding, already read with the token."""
+        steward, bound_to = known or store.steward_and_binding(sent.token, sent.profile_id or "")
         if not sent.profile_id or len(sent.profile_id) > 64:
             raise Unprocessable("no_profile", "缺少档案标识。", "No profile id was sent.")
         if bound_to != steward["id"]:  # a profile's first sync binds it; another steward's profile is refused there
@@ -310,9 +311,11 @@ def create_app(data_dir: Path, db_url: str | None = None) -> FastAPI:
     async def hello(sent: Caller) -> Hello:
         def answer() -> Hello:
             with store.connect():  # one connection for the request's reads (PostgreSQL: one trip to the pool)
-                who = identify(sent)
-                prefix = store.number_prefix(who["profile_id"], who)
-                facts = store.hello_facts(who["id"])
+                found = store.caller(sent.token, sent.profile_id or "")  # a laptop that synced before: all it reads
+                who = identify(sent, (found.steward, found.bound_to))
+                prefix = found.number_prefix if found.bound_to == who["id"] else None
+                prefix = prefix or store.number_prefix(who["profile_id"], who)
+                facts = store.hello_facts(who["id"], found.moment)
             return Hello(protocol=PROTOCOL_VERSION, steward=who["name"], number_prefix=prefix, **facts)
 
         return await run_in_threadpool(answer)

@@ -202,6 +202,21 @@ class HubStore:
             raise _bad_token()
         return {"id": row[0], "name": row[1]}, row[2]
 
+    def caller(self, token: str, profile_id: str) -> Caller:
+        """steward_and_binding, the profile's notice-number code and the hub's moment (see _moment), in one query:
+        all a hello of a laptop that synced before needs to read."""
+        with self.connect() as conn:
+            row = conn.execute(
+                "SELECT s.id, s.name, (SELECT b.steward_id FROM bindings b WHERE b.profile_id = ?), "
+                f"(SELECT n.prefix FROM number_prefixes n WHERE n.profile_id = ?), {self._moment_sql()} "
+                "FROM stewards s WHERE s.token_sha256 = ?",
+                [profile_id, profile_id, _token_hash(token)],
+            ).fetchone()
+        if row is None:
+            raise _bad_token()
+        moment = (int(row[4]), int(row[5]), int(row[6]))
+        return Caller({"id": row[0], "name": row[1]}, row[2], None if row[3] is None else str(row[3]), moment)
+
     def bind(self, profile_id: str, steward: dict[str, Any]) -> None:
         """A laptop profile belongs to the steward whose token first synced it."""
         with self.connect() as conn:  # every request asks; only the first one writes
@@ -692,28 +707,37 @@ class HubStore:
         with self.engine.snapshot() as conn:
             return self._counts(conn, self._moment(conn))
 
-    def hello_facts(self, reader: int) -> dict[str, Any]:
-        """What hello tells a steward's laptop, read in one snapshot: the counts of stats(); `cursor`, the end of the
-        change sequence (a laptop whose cursor is there has nothing to pull); `recheck`, the tag of the reader's
-        re-check list (recheck_answer's; a laptop that read the list at this tag has it)."""
-        with self.engine.snapshot() as conn:
-            moment = self._moment(conn)
-            return {**self._counts(conn, moment), "cursor": moment[0], "recheck": recheck_tag(reader, moment)}
+    def hello_facts(self, reader: int, moment: tuple[int, int, int] | None = None) -> dict[str, Any]:
+        """What hello tells a steward's laptop: the counts of stats(); `cursor`, the end of the change sequence (a
+        laptop whose cursor is there has nothing to pull); `recheck`, the tag of the reader's re-check list
+        (recheck_answer's; a laptop that read the list at this tag has it). At `moment` (one just read, see
+        caller) when the counts kept are of it; else read anew in one snapshot with the counts."""
+        kept = self._stats
+        if moment is None or kept is None or kept[0] != moment:
+            with self.engine.snapshot() as conn:
+                moment = self._moment(conn)
+                counts = self._counts(conn, moment)
+        else:
+            counts = dict(kept[1])
+        return {**counts, "cursor": moment[0], "recheck": recheck_tag(reader, moment)}
 
-    def _moment(self, conn: Connection) -> tuple[int, int, int]:
-        """The newest record's seq, the newest file and the number of merged enterprises. A record is only ever
-        removed to be replaced by a new row at the end of the sequence, or when a laptop's enterprise merges into
-        the hub's (which adds an alias), and a file is never removed: nothing else changes what the hub holds."""
+    def _moment_sql(self) -> str:
+        """The three columns of _moment, for a SELECT."""
         # The newest file: SQLite's rowid; PostgreSQL's blobs have no row number, so there they are counted.
         newest_file = (
             "SELECT coalesce(max(rowid), 0) FROM blobs"
             if self.engine.name == "sqlite"
             else "SELECT count(*) FROM blobs"
         )
-        row = conn.execute(
-            f"SELECT (SELECT coalesce(max(seq), 0) FROM records), ({newest_file}), "
-            "(SELECT count(*) FROM enterprise_aliases)"
-        ).fetchone()
+        return (
+            f"(SELECT coalesce(max(seq), 0) FROM records), ({newest_file}), (SELECT count(*) FROM enterprise_aliases)"
+        )
+
+    def _moment(self, conn: Connection) -> tuple[int, int, int]:
+        """The newest record's seq, the newest file and the number of merged enterprises. A record is only ever
+        removed to be replaced by a new row at the end of the sequence, or when a laptop's enterprise merges into
+        the hub's (which adds an alias), and a file is never removed: nothing else changes what the hub holds."""
+        row = conn.execute(f"SELECT {self._moment_sql()}").fetchone()
         return int(row[0]), int(row[1]), int(row[2])
 
     def _counts(self, conn: Connection, moment: tuple[int, int, int]) -> dict[str, int]:
@@ -926,6 +950,16 @@ class HubStore:
                     [entity],
                 )
             ]
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who sends a request and what their hello needs (HubStore.caller)."""
+
+    steward: dict[str, Any]
+    bound_to: int | None  # the steward the laptop profile is bound to; None: not yet
+    number_prefix: str | None  # the profile's notice-number code; None: not given yet
+    moment: tuple[int, int, int]
 
 
 @dataclass(frozen=True)
