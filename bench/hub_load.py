@@ -407,12 +407,12 @@ def new_visits(laptop: int, steward: str, visits: int) -> list[dict[str, Any]]:
     then their events), at the hub's enterprises."""
     from steward.sync.wire import content_hash
 
-    run = uuid.uuid4().int & (2**40 - 1)
     by_entity: dict[str, list[dict[str, Any]]] = {"visit": [], "finding": [], "finding_event": []}
     for v in range(visits):
+        fresh: dict[tuple[int, int], str] = {}
 
-        def ids(kind: int, n: int, v: int = v) -> str:
-            return f"01a3{laptop:04x}-{kind:04x}-7000-8000-{(run << 8 | v) * 40 + n:012x}"[-36:]
+        def ids(kind: int, n: int, fresh: dict[tuple[int, int], str] = fresh) -> str:
+            return fresh.setdefault((kind, n), str(uuid.uuid4()))
 
         for entity, rid, body in visit_records(ids, _uuid(3, (laptop * 37 + v) % ENTERPRISES), steward, False):
             by_entity[entity].append({"entity": entity, "id": rid, "hash": content_hash(body), "body": body})
