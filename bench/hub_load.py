@@ -528,6 +528,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs of each scenario; the median is printed")
     parser.add_argument("--push-laptops", type=int, default=10)
     parser.add_argument("--push-visits", type=int, default=200)
+    parser.add_argument("--port", type=int, default=8790)
     args = parser.parse_args()
     data = OUT / "hub_load" / "hub"
     started = time.perf_counter()
@@ -543,7 +544,8 @@ def main() -> None:
     with contextlib.ExitStack() as stack:
         cluster: list[Any] = []
         dbs: dict[str, str | None] = {}  # each hub's copy of the data (its PostgreSQL database, if any)
-        sides: list[tuple[str, Path, str]] = [(engine, ROOT, engine) for engine in args.engines.split(",")]
+        # --engines "" with --baseline: the baseline alone
+        sides: list[tuple[str, Path, str]] = [(engine, ROOT, engine) for engine in args.engines.split(",") if engine]
         if args.baseline:
             sides.append(("baseline", args.baseline, "sqlite"))
         for label, checkout, engine in sides:
@@ -563,7 +565,7 @@ def main() -> None:
                                 dbs[label] = (
                                     postgres_copy(folder, args.db, stack, cluster) if engine == "postgres" else None
                                 )
-                            with Hub(checkout, folder, 8790, db=dbs[label], workers=workers) as hub:
+                            with Hub(checkout, folder, args.port, db=dbs[label], workers=workers) as hub:
                                 runs.append(at_once(n, tokens, hub, work, args.push_visits))
                         rows.append(_row(label, workers, work, n, runs))
                         print(rows[-1], flush=True)
