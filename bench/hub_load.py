@@ -43,6 +43,7 @@ import threading
 import time
 import urllib.request
 import uuid
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -341,9 +342,18 @@ class Laptop:
         data = None if body is None else json.dumps(body, ensure_ascii=False).encode()
         sent = {**self.headers, **(headers or {}), **({} if body is None else {"Content-Type": "application/json"})}
         started = time.perf_counter()
-        self.conn.request(method, path, body=data, headers=sent)
-        response = self.conn.getresponse()
-        payload = response.read()
+        for attempt in (1, 2):
+            try:
+                self.conn.request(method, path, body=data, headers=sent)
+                response = self.conn.getresponse()
+                payload = response.read()
+                break
+            except (http.client.RemoteDisconnected, ConnectionError):
+                # The hub closed the kept-alive connection while it sat idle (uvicorn: after 5 s): asked again once
+                # on a new one, as steward/sync/client.py does.
+                self.conn.close()
+                if attempt == 2:
+                    raise
         self.timings.append((path.split("?")[0], time.perf_counter() - started))
         self.requests += 1
         if response.status not in (200, 304):
@@ -431,6 +441,7 @@ class Scenario:
         self.client_cpu = 0.0
         self.load = os.getloadavg()[0]
         self.push_requests: list[float] = []
+        self.problems: Counter[str] = Counter()  # what the errors were
 
 
 def at_once(n: int, tokens: list[str], hub: Hub, work: str, push_visits: int = 0) -> Scenario:
@@ -470,9 +481,10 @@ def at_once(n: int, tokens: list[str], hub: Hub, work: str, push_visits: int = 0
                     laptop.sync(outbox)
                 else:
                     laptop.full_pull()
-            except Exception:
+            except Exception as exc:
                 with lock:
                     result.errors += 1
+                    result.problems[f"{type(exc).__name__}: {exc}"[:120]] += 1
                 continue
             with lock:
                 result.times.append(time.perf_counter() - started)
@@ -569,6 +581,9 @@ def main() -> None:
                                 runs.append(at_once(n, tokens, hub, work, args.push_visits))
                         rows.append(_row(label, workers, work, n, runs))
                         print(rows[-1], flush=True)
+                        problems = sum((r.problems for r in runs), Counter())
+                        if problems:
+                            print("  errors:", dict(problems.most_common(5)), flush=True)
                         if work == "push":
                             rows.append(_row(label, workers, "push request", n, runs, requests_only=True))
                             print(rows[-1], flush=True)
