@@ -20,7 +20,8 @@ of the same data in the same run. `--engines sqlite,postgres --workers 1,2` meas
 --db, or in a throwaway cluster started here when no --db is given). `--repeat 3` runs each scenario three times
 and prints the median of each figure. Every row also says the load average of the machine when it began, the hub's
 CPU time per request (its processes' user + system time over the requests served: a figure the machine's other
-load barely distorts) and the bench's own CPU time per request (the simulated laptops share the hub's CPUs).
+load barely distorts), the PostgreSQL cluster's (when the bench started it) and the bench's own (the simulated
+laptops share the hub's CPUs).
 Pushes go to a fresh copy of the hub, so the other scenarios always read the same data. Loopback only; every hub
 (and cluster) started here is stopped again.
 """
@@ -299,17 +300,47 @@ class Hub:
         """User + system time of every process of the hub (its workers too: one session, see __enter__)."""
         if self.process is None:
             return 0.0
-        total = 0
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[3]) == self.process.pid:  # the process group: the hub's session leader
-                total += int(fields[11]) + int(fields[12])
-        return total / os.sysconf("SC_CLK_TCK")
+        return sum(utime + stime for _pid, _ppid, pgrp, utime, stime, _c in _processes() if pgrp == self.process.pid)
+
+
+def _processes() -> list[tuple[int, int, int, float, float, float]]:
+    """(pid, parent, process group, user s, system s, user + system s of its waited-for children) of each process."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out.append(
+            (
+                int(entry.name),
+                int(fields[1]),
+                int(fields[2]),
+                int(fields[11]) / tick,
+                int(fields[12]) / tick,
+                (int(fields[13]) + int(fields[14])) / tick,
+            )
+        )
+    return out
+
+
+def postgres_cpu_seconds(data_dir: Path) -> float:
+    """CPU time of a PostgreSQL cluster started here: its postmaster, its live backends, and the backends that
+    ended (their time is added to the postmaster's children's when it waits for them)."""
+    try:
+        postmaster = int((data_dir / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    total = 0.0
+    for pid, parent, _pgrp, utime, stime, children in _processes():
+        if pid == postmaster:
+            total += utime + stime + children
+        elif parent == postmaster:
+            total += utime + stime
+    return total
 
     def __exit__(self, *_exc: object) -> None:
         if self.process and self.process.poll() is None:
@@ -438,13 +469,16 @@ class Scenario:
         self.requests = 0
         self.seconds = 0.0
         self.hub_cpu = 0.0
+        self.db_cpu = 0.0  # the PostgreSQL cluster's, when the bench started it
         self.client_cpu = 0.0
         self.load = os.getloadavg()[0]
         self.push_requests: list[float] = []
         self.problems: Counter[str] = Counter()  # what the errors were
 
 
-def at_once(n: int, tokens: list[str], hub: Hub, work: str, push_visits: int = 0) -> Scenario:
+def at_once(
+    n: int, tokens: list[str], hub: Hub, work: str, push_visits: int = 0, db_cpu: Any = lambda: 0.0
+) -> Scenario:
     """n laptops start together; each operation's seconds, errors, the requests made (from their start to the last
     one's end), and the hub's and the bench's CPU time over that span."""
     laptops = [Laptop(hub.port, tokens[i], i) for i in range(n)]
@@ -493,7 +527,7 @@ def at_once(n: int, tokens: list[str], hub: Hub, work: str, push_visits: int = 0
     before = sum(laptop.requests for laptop in laptops)
     for t in threads:
         t.start()
-    hub_cpu, client_cpu = hub.cpu_seconds(), time.process_time()
+    hub_cpu, client_cpu, db_cpu_before = hub.cpu_seconds(), time.process_time(), db_cpu()
     barrier.wait()
     began = time.perf_counter()
     deadline = time.monotonic() + TIME_LIMIT
@@ -501,6 +535,7 @@ def at_once(n: int, tokens: list[str], hub: Hub, work: str, push_visits: int = 0
         t.join(timeout=max(0.0, deadline - time.monotonic()))
     result.seconds = time.perf_counter() - began
     result.hub_cpu, result.client_cpu = hub.cpu_seconds() - hub_cpu, time.process_time() - client_cpu
+    result.db_cpu = db_cpu() - db_cpu_before
     result.errors += sum(1 for t in threads if t.is_alive())
     result.requests = sum(laptop.requests for laptop in laptops) - before
     result.push_requests = [s for laptop in laptops for path, s in laptop.timings if path == "/v1/records"]
@@ -578,7 +613,12 @@ def main() -> None:
                                     postgres_copy(folder, args.db, stack, cluster) if engine == "postgres" else None
                                 )
                             with Hub(checkout, folder, args.port, db=dbs[label], workers=workers) as hub:
-                                runs.append(at_once(n, tokens, hub, work, args.push_visits))
+                                db_cpu = (
+                                    (lambda: postgres_cpu_seconds(cluster[0].data))
+                                    if engine == "postgres" and cluster
+                                    else (lambda: 0.0)
+                                )
+                                runs.append(at_once(n, tokens, hub, work, args.push_visits, db_cpu))
                         rows.append(_row(label, workers, work, n, runs))
                         print(rows[-1], flush=True)
                         problems = sum((r.problems for r in runs), Counter())
@@ -590,8 +630,23 @@ def main() -> None:
                             dbs.pop(label)  # the next scenario starts from the data again
     print_table(
         f"Steward Hub, N stewards at once (ms; median of {args.repeat} runs; errors: the most in one run; load: the "
-        "1-minute load average at the start; CPU: ms per request of the hub's processes and of the bench's laptops)",
-        ["hub", "workers", "work", "N", "done", "p50", "p99", "req/s", "errors", "load", "hub CPU", "bench CPU"],
+        "1-minute load average at the start; CPU: ms per request of the hub's processes, of the PostgreSQL cluster the "
+        "bench started, and of the bench's laptops)",
+        [
+            "hub",
+            "workers",
+            "work",
+            "N",
+            "done",
+            "p50",
+            "p99",
+            "req/s",
+            "errors",
+            "load",
+            "hub CPU",
+            "db CPU",
+            "bench CPU",
+        ],
         rows,
     )
 
@@ -610,6 +665,7 @@ def _row(label: str, workers: int, work: str, n: int, runs: list[Scenario], requ
         max(r.errors for r in runs),
         f"{statistics.median(r.load for r in runs):.1f}",
         f"{statistics.median(1000 * r.hub_cpu / max(1, r.requests) for r in runs):.2f}",
+        f"{statistics.median(1000 * r.db_cpu / max(1, r.requests) for r in runs):.2f}",
         f"{statistics.median(1000 * r.client_cpu / max(1, r.requests) for r in runs):.2f}",
     ]
 
