@@ -302,6 +302,15 @@ class Hub:
             return 0.0
         return sum(utime + stime for _pid, _ppid, pgrp, utime, stime, _c in _processes() if pgrp == self.process.pid)
 
+    def __exit__(self, *_exc: object) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+
 
 def _processes() -> list[tuple[int, int, int, float, float, float]]:
     """(pid, parent, process group, user s, system s, user + system s of its waited-for children) of each process."""
@@ -341,15 +350,6 @@ def postgres_cpu_seconds(data_dir: Path) -> float:
         elif parent == postmaster:
             total += utime + stime
     return total
-
-    def __exit__(self, *_exc: object) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
 
 
 class Laptop:
