@@ -23,8 +23,9 @@ from typing import Any
 from steward.domain.findings import FindingEvent, derive_state
 from steward.domain.labels import EventKind
 
-# The kinds of record a list is made of (the rest never changes one).
-ENTITIES = ("visit", "finding", "finding_event", "photo", "photo_link")
+# The kinds of record the index keeps (a list also needs each photo's record, read when a list is made: kept here,
+# every photo of a province's hub would be held in memory).
+ENTITIES = ("visit", "finding", "finding_event", "photo_link")
 
 
 @dataclass
@@ -46,7 +47,6 @@ class RecheckIndex:
     findings: dict[str, tuple[str, str]] = field(default_factory=dict)  # finding id -> (enterprise id, visit id)
     events: dict[str, dict[str, FindingEvent]] = field(default_factory=dict)  # finding id -> its events by id
     event_finding: dict[str, str] = field(default_factory=dict)  # event id -> finding id
-    photos: dict[str, str] = field(default_factory=dict)  # sha256 -> the photo's record, as stored JSON
     links: dict[str, _Link] = field(default_factory=dict)  # photo link id -> the link (those naming a finding)
     present: set[str] = field(default_factory=set)  # photos' files the hub holds
     _open: dict[str, bool] = field(default_factory=dict)  # finding id -> open (derived when first asked)
@@ -55,9 +55,6 @@ class RecheckIndex:
         """Records after `seq`, in sequence order: (seq, entity, id, owner, body as JSON text)."""
         for seq, entity, rid, owner, text in rows:
             self.seq = max(self.seq, seq)
-            if entity == "photo":
-                self.photos[rid] = text
-                continue
             body = json.loads(text)
             if not isinstance(body, dict):
                 continue
@@ -106,10 +103,10 @@ class RecheckIndex:
         """Photos linked to a finding whose file the hub did not hold when last asked."""
         return sorted({link.sha256 for link in self.links.values()} - self.present)
 
-    def photos_for(self, reader: int) -> list[dict[str, Any]]:
-        """`reader`'s list: colleagues' photos (their record and file on the hub) linked to findings still open at
-        the enterprises the reader has visited, in the order the links arrived (`links` keeps that order: a link is
-        only ever added at the end of the sequence)."""
+    def photos_for(self, reader: int) -> list[tuple[str, str, str, dict[str, Any]]]:
+        """`reader`'s list but for the photos' records: (sha256, finding id, visit id, link) of colleagues' links,
+        whose file the hub holds, to findings still open at the enterprises the reader has visited, in the order
+        the links arrived (`links` keeps that order: a link is only ever added at the end of the sequence)."""
         visited = {e for e, n in self.visited.get(reader, Counter()).items() if n > 0}
         out = []
         for link in self.links.values():
@@ -119,18 +116,25 @@ class RecheckIndex:
                 or finding is None
                 or finding[0] not in visited
                 or link.sha256 not in self.present
-                or link.sha256 not in self.photos
                 or not self.is_open(link.finding_id)
             ):
                 continue
-            out.append(
-                {
-                    "sha256": link.sha256,
-                    "finding_id": link.finding_id,
-                    "visit_id": finding[1],
-                    "caption": link.body.get("caption", ""),
-                    "created_at": link.body["created_at"],
-                    "photo": json.loads(self.photos[link.sha256]),
-                }
-            )
+            out.append((link.sha256, link.finding_id, finding[1], link.body))
         return out
+
+
+def listed(chosen: list[tuple[str, str, str, dict[str, Any]]], photos: dict[str, str]) -> list[dict[str, Any]]:
+    """The list as /v1/recheck-photos answers it, from photos_for and the photos' records (sha256 -> stored JSON);
+    a link whose photo has no record is left out."""
+    return [
+        {
+            "sha256": sha,
+            "finding_id": finding_id,
+            "visit_id": visit_id,
+            "caption": link.get("caption", ""),
+            "created_at": link["created_at"],
+            "photo": json.loads(photos[sha]),
+        }
+        for sha, finding_id, visit_id, link in chosen
+        if sha in photos
+    ]

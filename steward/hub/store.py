@@ -24,7 +24,7 @@ from typing import Any
 from steward.hub.blobs import BlobStore, FilesystemBlobs, PartialUpload, UploadBusy
 from steward.hub.engine import Connection, Engine, Row, open_engine
 from steward.hub.recheck import ENTITIES as RECHECK_ENTITIES
-from steward.hub.recheck import RecheckIndex
+from steward.hub.recheck import RecheckIndex, listed
 from steward.hub.schema import SHARED_SQL as _SHARED_SQL
 from steward.hub.schema import migrate
 from steward.sync.wire import content_hash
@@ -804,7 +804,17 @@ class HubStore:
                 ).fetchall()
                 index.present.update(r[0] for r in found)
             self._recheck_moment = moment
-            answer = json.dumps({"photos": index.photos_for(reader)}, ensure_ascii=False).encode()
+            chosen = index.photos_for(reader)
+            wanted = sorted({c[0] for c in chosen})
+            photos: dict[str, str] = {}
+            for start in range(0, len(wanted), 500):
+                part = wanted[start : start + 500]
+                for row in conn.execute(
+                    f"SELECT id, body FROM records WHERE entity = 'photo' AND id IN ({', '.join('?' for _ in part)})",
+                    part,
+                ):
+                    photos[row[0]] = row[1]
+            answer = json.dumps({"photos": listed(chosen, photos)}, ensure_ascii=False).encode()
             if len(self._recheck_answers) > 10_000:  # a province's stewards fit; beyond, start again
                 self._recheck_answers.clear()
                 self._recheck_gzipped.clear()
