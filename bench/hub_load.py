@@ -294,6 +294,7 @@ class Hub:
                 return self
             except OSError:
                 time.sleep(0.2)
+        self.__exit__()  # not left running behind the bench
         raise RuntimeError("hub did not start")
 
     def cpu_seconds(self) -> float:
