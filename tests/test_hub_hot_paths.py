@@ -9,7 +9,8 @@ import sqlite3
 from pathlib import Path
 
 from steward.domain.credit_code import check_character
-from steward.hub.store import PAGE_ROWS, PRIVATE_IN_RANGE, HubStore
+from steward.hub.recheck import RecheckIndex
+from steward.hub.store import PAGE_ROWS, PRIVATE_IN_RANGE, HubStore, recheck_photos
 
 
 def enterprise(n: int, name: str) -> tuple[str, dict]:
@@ -58,6 +59,26 @@ def test_a_token_and_its_profile_binding_are_read_together(tmp_path: Path) -> No
     assert store.steward_and_binding(token, "laptop-1") == (steward, steward["id"])
 
 
+def test_a_hello_reads_the_steward_binding_notice_code_and_the_hubs_moment_in_one_query(tmp_path: Path) -> None:
+    store = HubStore(tmp_path / "hub")
+    token = store.add_steward("李明")
+    found = store.caller(token, "laptop-1")
+    assert (found.steward["name"], found.bound_to, found.number_prefix) == ("李明", None, None)
+    store.bind("laptop-1", found.steward)
+    store.put_reference("enterprise", *enterprise(1, "仙居县第一工艺品有限公司"))
+    again = store.caller(token, "laptop-1")
+    assert (again.bound_to, again.number_prefix) == (found.steward["id"], "LM")
+    facts = store.hello_facts(found.steward["id"], again.moment)
+    assert facts == store.hello_facts(found.steward["id"]) and facts["records"] == 1
+    assert facts["cursor"] == again.moment[0] > found.moment[0]
+    with store.connect() as conn:
+        plan = [
+            str(row[3])
+            for row in conn.execute("EXPLAIN QUERY PLAN SELECT 1 FROM stewards s WHERE s.token_sha256 = ?", ["x" * 64])
+        ]
+    assert any("USING INDEX" in step or "USING COVERING INDEX" in step for step in plan), plan
+
+
 def test_a_readers_private_records_are_found_through_their_own_index(tmp_path: Path) -> None:
     store = HubStore(tmp_path / "hub")
     with store.connect() as conn:
@@ -86,3 +107,114 @@ def test_a_hub_from_before_the_index_gets_it_when_opened(tmp_path: Path) -> None
     with sqlite3.connect(data / "hub.db") as conn:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert "records_private_by_owner" in names
+
+
+STAMP = "2026-03-02T01:30:00.000Z"
+
+
+def _rec(entity: str, rid: str, body: dict) -> dict:
+    from steward.hub.models import clean_record
+    from steward.sync.wire import content_hash
+
+    return clean_record(entity, rid, content_hash(body), body)
+
+
+def _uid(kind: int, n: int) -> str:
+    return f"01a30000-{kind:04x}-7000-8000-{n:012x}"
+
+
+def _visit(n: int, enterprise_id: str, steward: str) -> dict:
+    return _rec(
+        "visit",
+        _uid(4, n),
+        {
+            "id": _uid(4, n),
+            "enterprise_id": enterprise_id,
+            "template_id": _uid(1, 1),
+            "steward": steward,
+            "kind": "routine",
+            "status": "finished",
+            "started_at": STAMP,
+            "finished_at": STAMP,
+        },
+    )
+
+
+def _event(n: int, finding_id: str, kind: str, at: str, visit_id: str | None = None) -> dict:
+    body = {"id": _uid(7, n), "finding_id": finding_id, "kind": kind, "at": at, "by": "李明"}
+    if visit_id:
+        body["visit_id"] = visit_id
+    return _rec("finding_event", body["id"], body)
+
+
+def test_the_recheck_list_follows_every_change_reading_only_the_records_added(tmp_path: Path) -> None:
+    """Wang's list (Li's photo of an open finding at an enterprise Wang visited) follows the finding's events, the
+    photo's file arriving after its record, and a replaced record, while the hub's index reads only what was added
+    since it last looked; its tag (hello's, the ETag) moves with each change and only then."""
+    store = HubStore(tmp_path / "hub")
+    li = store.steward_and_binding(store.add_steward("李明"), "a")[0]
+    wang = store.steward_and_binding(store.add_steward("王芳"), "b")[0]
+    enterprise_id, body = enterprise(1, "仙居县第一工艺品有限公司")
+    store.put_reference("enterprise", enterprise_id, body)
+    content = b"Li's photo of the paint shop"
+    sha = hashlib.sha256(content).hexdigest()
+    visit, finding_id = _visit(1, enterprise_id, "李明"), _uid(6, 1)
+    finding = {
+        "id": finding_id,
+        "enterprise_id": enterprise_id,
+        "visit_id": visit["id"],
+        "description": "喷漆房废气收集不完善",
+        "severity": "serious",
+        "created_at": STAMP,
+        "created_by": "李明",
+    }
+    photo = {"sha256": sha, "original_name": "a.jpg", "original_ext": "jpg", "format": "JPEG", "bytes": 28}
+    link = {"id": _uid(8, 1), "sha256": sha, "finding_id": finding_id, "caption": "收集口", "created_at": STAMP}
+    store.push(
+        li,
+        "a",
+        [
+            visit,
+            _rec("finding", finding_id, finding),
+            _event(1, finding_id, "opened", STAMP),
+            _rec("photo", sha, {**photo, "width": 4, "height": 3}),
+            _rec("photo_link", link["id"], link),
+        ],
+    )
+    assert store.push(wang, "b", [_visit(2, enterprise_id, "王芳")])["accepted"]
+    applied: list[int] = []
+    real_apply = RecheckIndex.apply
+
+    def counted(index: RecheckIndex, rows: list) -> None:
+        applied.append(len(rows))
+        real_apply(index, rows)
+
+    RecheckIndex.apply = counted  # type: ignore[method-assign]
+    try:
+        tags = [store.hello_facts(wang["id"])["recheck"]]
+        assert recheck_photos(store, wang["id"]) == []  # the file is not on the hub yet
+        upload = store.begin_upload(sha, 0, len(content), li["id"])
+        assert upload is not None
+        upload.write(content)
+        upload.finish(None)
+        tags.append(store.hello_facts(wang["id"])["recheck"])
+        listed = recheck_photos(store, wang["id"])
+        assert [(p["sha256"], p["finding_id"], p["visit_id"], p["caption"]) for p in listed] == [
+            (sha, finding_id, visit["id"], "收集口")
+        ]
+        assert recheck_photos(store, li["id"]) == []  # never one's own
+        assert store.recheck_answer(wang["id"])[0] == tags[-1] == store.hello_facts(wang["id"])["recheck"]
+
+        rectified = _event(2, finding_id, "recheck_rectified", "2026-03-09T01:30:00.000Z", _uid(4, 2))
+        assert store.push(wang, "b", [rectified])["accepted"]  # on his own visit there
+        tags.append(store.hello_facts(wang["id"])["recheck"])
+        assert recheck_photos(store, wang["id"]) == []  # rectified: no longer handed out
+        assert store.push(li, "a", [_event(3, finding_id, "reopened", "2026-03-10T01:30:00.000Z")])["accepted"]
+        assert [p["sha256"] for p in recheck_photos(store, wang["id"])] == [sha]
+        # A replaced record (an amended finding moves to the end of the sequence) is read as its new version.
+        store.put_reference("enterprise", enterprise_id, {**body, "name": "仙居县第一工艺品股份有限公司"})
+        assert [p["sha256"] for p in recheck_photos(store, wang["id"])] == [sha]
+    finally:
+        RecheckIndex.apply = real_apply  # type: ignore[method-assign]
+    assert applied == [5, 1, 1, 0]  # everything once, then only what was added (the enterprise: nothing of it)
+    assert len(set(tags)) == len(tags)

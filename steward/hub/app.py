@@ -103,6 +103,16 @@ class Hello(BaseModel):
     number_prefix: str | None = Field(
         default=None, description="this profile's own notice-number code, e.g. LM (notices numbered XJ-LM-2026-0001)"
     )
+    cursor: int | None = Field(
+        default=None,
+        description="the end of the change sequence: a laptop whose cursor is there has nothing to pull (its "
+        "/v1/changes would answer no records)",
+    )
+    recheck: str | None = Field(
+        default=None,
+        description="the ETag /v1/recheck-photos answers this steward now: a laptop that read the list at this tag "
+        "(and pulled nothing since) has it",
+    )
 
 
 class MissingAnswer(BaseModel):
@@ -146,6 +156,21 @@ class Credentials(NamedTuple):
 
     token: str
     profile_id: str | None
+
+
+AcceptEncoding = Annotated[str | None, Header()]
+
+
+def _accepts_gzip(accept_encoding: str | None) -> bool:
+    return "gzip" in (accept_encoding or "").lower()
+
+
+def _json(body: bytes, gzipped: bool, headers: dict[str, str]) -> Response:
+    """JSON already encoded, maybe compressed with gzip."""
+    headers = {**headers, "Vary": "Accept-Encoding"}
+    if gzipped:
+        headers["Content-Encoding"] = "gzip"
+    return Response(body, media_type="application/json", headers=headers)
 
 
 def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -265,9 +290,10 @@ def create_app(data_dir: Path, db_url: str | None = None) -> FastAPI:
             raise Forbidden("no_token", "缺少同步令牌。", "No token was sent.")
         return Credentials(authorization.removeprefix("Bearer ").strip(), x_steward_profile)
 
-    def identify(sent: Credentials) -> dict[str, Any]:
-        """The steward whose token it is, with the laptop profile bound to them (SQLite: never on the event loop)."""
-        steward, bound_to = store.steward_and_binding(sent.token, sent.profile_id or "")
+    def identify(sent: Credentials, known: tuple[dict[str, Any], int | None] | None = None) -> dict[str, Any]:
+        """The steward whose token it is, with the laptop profile bound to them (SQLite: never on the event loop).
+        `known`: the steward and the profile's binding, already read with the token."""
+        steward, bound_to = known or store.steward_and_binding(sent.token, sent.profile_id or "")
         if not sent.profile_id or len(sent.profile_id) > 64:
             raise Unprocessable("no_profile", "缺少档案标识。", "No profile id was sent.")
         if bound_to != steward["id"]:  # a profile's first sync binds it; another steward's profile is refused there
@@ -284,9 +310,13 @@ def create_app(data_dir: Path, db_url: str | None = None) -> FastAPI:
     @app.get("/v1/hello", responses=_errors(*AUTH_ERRORS))
     async def hello(sent: Caller) -> Hello:
         def answer() -> Hello:
-            who = identify(sent)
-            prefix = store.number_prefix(who["profile_id"], who)
-            return Hello(protocol=PROTOCOL_VERSION, steward=who["name"], number_prefix=prefix, **store.stats())
+            with store.connect():  # one connection for the request's reads (PostgreSQL: one trip to the pool)
+                found = store.caller(sent.token, sent.profile_id or "")  # a laptop that synced before: all it reads
+                who = identify(sent, (found.steward, found.bound_to))
+                prefix = found.number_prefix if found.bound_to == who["id"] else None
+                prefix = prefix or store.number_prefix(who["profile_id"], who)
+                facts = store.hello_facts(who["id"], found.moment)
+            return Hello(protocol=PROTOCOL_VERSION, steward=who["name"], number_prefix=prefix, **facts)
 
         return await run_in_threadpool(answer)
 
@@ -316,7 +346,12 @@ def create_app(data_dir: Path, db_url: str | None = None) -> FastAPI:
         """Compressed with gzip when the laptop accepts it (httpx does, and decodes it): a full pull is a tenth of
         the bytes. A client that does not ask gets plain JSON, as before."""
         gzipped = "gzip" in (accept_encoding or "").lower()
-        page = await run_in_threadpool(lambda: store.changes(since, limit, identify(sent)["id"], gzipped=gzipped))
+
+        def answer() -> bytes:
+            with store.connect():
+                return store.changes(since, limit, identify(sent)["id"], gzipped=gzipped)
+
+        page = await run_in_threadpool(answer)
         headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"} if gzipped else {"Vary": "Accept-Encoding"}
         return Response(page, media_type="application/json", headers=headers)
 
@@ -392,11 +427,28 @@ def create_app(data_dir: Path, db_url: str | None = None) -> FastAPI:
             raise NotFound("no_blob", "没有该文件。", "No such file.")
         return blob_file(sha256, "application/octet-stream")
 
-    @app.get("/v1/recheck-photos", responses=_errors(*AUTH_ERRORS))
-    def recheck_list(sent: Caller) -> RecheckPhotos:
+    @app.get(
+        "/v1/recheck-photos",
+        responses={200: {"model": RecheckPhotos}, 304: {"description": "unchanged"}, **_errors(*AUTH_ERRORS)},
+        response_class=Response,
+    )
+    async def recheck_list(
+        sent: Caller, if_none_match: Annotated[str | None, Header()] = None, accept_encoding: AcceptEncoding = None
+    ) -> Response:
         """Colleagues' photos of findings still open at the enterprises this steward has visited (see README: who
-        may read what): their report renditions, never originals, are what a re-check there compares with."""
-        return RecheckPhotos(photos=[RecheckPhoto(**p) for p in recheck_photos(store, identify(sent)["id"])])
+        may read what): their report renditions, never originals, are what a re-check there compares with. With
+        an ETag (hello's `recheck` says it too, so a laptop that holds the list need not ask); If-None-Match with
+        that tag is answered 304 while the list cannot have changed."""
+
+        def answer() -> Response:
+            with store.connect():
+                reader = identify(sent)["id"]
+                if if_none_match and if_none_match.strip() == f'"{store.recheck_now(reader)}"':
+                    return Response(status_code=304, headers={"ETag": if_none_match.strip()})
+                tag, body, gzipped = store.recheck_answer(reader, gzipped=_accepts_gzip(accept_encoding))
+            return _json(body, gzipped, {"ETag": f'"{tag}"'})
+
+        return await run_in_threadpool(answer)
 
     @app.get(
         "/v1/renditions/{sha256}",

@@ -8,6 +8,7 @@ Values are kept as sent (a date stays the string the laptop wrote); only their t
 No `from __future__ import annotations` here: Pydantic reads these annotations at run time.
 """
 
+import json
 import math
 import re
 from datetime import UTC, date, datetime, timedelta
@@ -362,8 +363,18 @@ class InvalidRecord(ValueError):
         self.entity, self.id, self.field, self.problem, self.code = entity, rid, field, problem, code
 
 
-def _bad_text(value: Any, path: str = "") -> str | None:
-    """The path of the first string (key or value) that is not text, or of a number JSON cannot carry."""
+def _bad_text(body: Any) -> str | None:
+    """The path of the first string (key or value) that is not text, or of a number JSON cannot carry. Asked of
+    every record of every push: a body that encodes as UTF-8 JSON whole has none (one pass in C), and only one that
+    does not is walked to name the place."""
+    try:
+        json.dumps(body, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    except (ValueError, TypeError):  # UnicodeEncodeError is a ValueError
+        return _bad_text_at(body)  # the place (as before: the walk alone decides)
+    return None
+
+
+def _bad_text_at(value: Any, path: str = "") -> str | None:
     if isinstance(value, str):
         try:
             value.encode("utf-8")
@@ -375,14 +386,14 @@ def _bad_text(value: Any, path: str = "") -> str | None:
     if isinstance(value, dict):
         for key, inner in value.items():
             where = f"{path}.{key}" if path else str(key)
-            if _bad_text(key) is not None:
+            if _bad_text_at(key) is not None:
                 return path or "body"
-            found = _bad_text(inner, where)
+            found = _bad_text_at(inner, where)
             if found:
                 return found
     if isinstance(value, list):
         for index, inner in enumerate(value):
-            found = _bad_text(inner, f"{path}[{index}]")
+            found = _bad_text_at(inner, f"{path}[{index}]")
             if found:
                 return found
     return None

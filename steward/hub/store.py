@@ -23,6 +23,8 @@ from typing import Any
 
 from steward.hub.blobs import BlobStore, FilesystemBlobs, PartialUpload, UploadBusy
 from steward.hub.engine import Connection, Engine, Row, open_engine
+from steward.hub.recheck import ENTITIES as RECHECK_ENTITIES
+from steward.hub.recheck import RecheckIndex, listed
 from steward.hub.schema import SHARED_SQL as _SHARED_SQL
 from steward.hub.schema import migrate
 from steward.sync.wire import content_hash
@@ -50,6 +52,7 @@ ACCOUNT_LOCK_SECONDS = 24 * 3600
 # Pages of the change feed kept in memory, up to this many bytes: every new laptop pulls the same pages, which need
 # not be read and assembled again for each of them (see HubStore.changes).
 PAGE_CACHE_BYTES = 64 * 1024 * 1024
+GZIP_FROM = 1400  # bytes of JSON worth compressing: a smaller answer fits one packet as it is
 PARTIAL_MAX_AGE = 24 * 3600  # an unfinished upload untouched this long is abandoned
 EXPIRE_EVERY = 600  # how often uploads look for abandoned ones
 
@@ -129,6 +132,11 @@ class HubStore:
         self._pages_lock = threading.Lock()
         self._building: dict[tuple[int, int, int, bool], threading.Lock] = {}
         self._stats: tuple[tuple[int, int, int], dict[str, int]] | None = None  # see stats()
+        self._recheck: RecheckIndex | None = None  # see recheck_answer()
+        self._recheck_moment: tuple[int, int, int] | None = None
+        self._recheck_answers: dict[int, tuple[tuple[int, int, int], bytes]] = {}
+        self._recheck_gzipped: dict[int, tuple[str, bytes]] = {}  # reader -> (tag, the answer compressed)
+        self._recheck_lock = threading.Lock()
         if not data_dir.exists():
             data_dir.mkdir(parents=True, mode=0o700)
         self.blobs: BlobStore = FilesystemBlobs(self.blob_dir, self.upload_dir)
@@ -193,6 +201,21 @@ class HubStore:
         if row is None:
             raise _bad_token()
         return {"id": row[0], "name": row[1]}, row[2]
+
+    def caller(self, token: str, profile_id: str) -> Caller:
+        """steward_and_binding, the profile's notice-number code and the hub's moment (see _moment), in one query:
+        all a hello of a laptop that synced before needs to read."""
+        with self.connect() as conn:
+            row = conn.execute(
+                "SELECT s.id, s.name, (SELECT b.steward_id FROM bindings b WHERE b.profile_id = ?), "
+                f"(SELECT n.prefix FROM number_prefixes n WHERE n.profile_id = ?), {self._moment_sql()} "
+                "FROM stewards s WHERE s.token_sha256 = ?",
+                [profile_id, profile_id, _token_hash(token)],
+            ).fetchone()
+        if row is None:
+            raise _bad_token()
+        moment = (int(row[4]), int(row[5]), int(row[6]))
+        return Caller({"id": row[0], "name": row[1]}, row[2], None if row[3] is None else str(row[3]), moment)
 
     def bind(self, profile_id: str, steward: dict[str, Any]) -> None:
         """A laptop profile belongs to the steward whose token first synced it."""
@@ -680,32 +703,123 @@ class HubStore:
         return staged, size
 
     def stats(self) -> dict[str, int]:
-        """How many records and files the hub holds (every hello tells). Counting the tables walks all their rows,
-        which on a province's hub would cost more than the rest of a no-op sync: the counts are kept until the
-        newest record's seq, the newest file or the number of merged enterprises moves. A record is only ever
-        removed to be replaced by a new row at the end of the sequence, or when a laptop's enterprise merges into
-        the hub's (which adds an alias), and a file is never removed, so nothing else changes a count."""
+        """How many records and files the hub holds (every hello tells)."""
+        with self.engine.snapshot() as conn:
+            return self._counts(conn, self._moment(conn))
+
+    def hello_facts(self, reader: int, moment: tuple[int, int, int] | None = None) -> dict[str, Any]:
+        """What hello tells a steward's laptop: the counts of stats(); `cursor`, the end of the change sequence (a
+        laptop whose cursor is there has nothing to pull); `recheck`, the tag of the reader's re-check list
+        (recheck_answer's; a laptop that read the list at this tag has it). At `moment` (one just read, see
+        caller) when the counts kept are of it; else read anew in one snapshot with the counts."""
+        kept = self._stats
+        if moment is None or kept is None or kept[0] != moment:
+            with self.engine.snapshot() as conn:
+                moment = self._moment(conn)
+                counts = self._counts(conn, moment)
+        else:
+            counts = dict(kept[1])
+        return {**counts, "cursor": moment[0], "recheck": recheck_tag(reader, moment)}
+
+    def _moment_sql(self) -> str:
+        """The three columns of _moment, for a SELECT."""
         # The newest file: SQLite's rowid; PostgreSQL's blobs have no row number, so there they are counted.
         newest_file = (
             "SELECT coalesce(max(rowid), 0) FROM blobs"
             if self.engine.name == "sqlite"
             else "SELECT count(*) FROM blobs"
         )
-        with self.engine.snapshot() as conn:  # the counts and the moment they are kept for come from one snapshot
-            row = conn.execute(
-                f"SELECT (SELECT coalesce(max(seq), 0) FROM records), ({newest_file}), "
-                "(SELECT count(*) FROM enterprise_aliases)"
-            ).fetchone()
-            moment = (int(row[0]), int(row[1]), int(row[2]))
-            kept = self._stats
-            if kept is not None and kept[0] == moment:
-                return dict(kept[1])
-            counts = {
-                "records": int(conn.execute("SELECT count(*) FROM records").fetchone()[0]),
-                "blobs": int(conn.execute("SELECT count(*) FROM blobs").fetchone()[0]),
-            }
+        return (
+            f"(SELECT coalesce(max(seq), 0) FROM records), ({newest_file}), (SELECT count(*) FROM enterprise_aliases)"
+        )
+
+    def _moment(self, conn: Connection) -> tuple[int, int, int]:
+        """The newest record's seq, the newest file and the number of merged enterprises. A record is only ever
+        removed to be replaced by a new row at the end of the sequence, or when a laptop's enterprise merges into
+        the hub's (which adds an alias), and a file is never removed: nothing else changes what the hub holds."""
+        row = conn.execute(f"SELECT {self._moment_sql()}").fetchone()
+        return int(row[0]), int(row[1]), int(row[2])
+
+    def _counts(self, conn: Connection, moment: tuple[int, int, int]) -> dict[str, int]:
+        """Counting the tables walks all their rows, which on a province's hub would cost more than the rest of a
+        no-op sync: the counts are kept until the moment (see _moment) moves."""
+        kept = self._stats
+        if kept is not None and kept[0] == moment:
+            return dict(kept[1])
+        counts = {
+            "records": int(conn.execute("SELECT count(*) FROM records").fetchone()[0]),
+            "blobs": int(conn.execute("SELECT count(*) FROM blobs").fetchone()[0]),
+        }
         self._stats = (moment, counts)  # one assignment: a reader sees the old pair or the new one, whole
         return dict(counts)
+
+    def recheck_now(self, reader: int) -> str:
+        """The tag of the reader's re-check list as the hub stands (for an If-None-Match)."""
+        with self.engine.snapshot() as conn:
+            return recheck_tag(reader, self._moment(conn))
+
+    def recheck_answer(self, reader: int, gzipped: bool = False) -> tuple[str, bytes, bool]:
+        """The reader's re-check list (see steward.hub.recheck) as the JSON of /v1/recheck-photos, its tag, and
+        whether it is compressed with gzip (asked by `gzipped`; done when it is worth it, see GZIP_FROM). The hub-wide
+        index takes in only the records added since it last looked (all of them again after an enterprise merge,
+        which removes records); each reader's answer, plain and compressed, is kept until the hub changes."""
+        tag, plain = self._recheck_plain(reader)
+        if not gzipped or len(plain) < GZIP_FROM:
+            return tag, plain, False
+        with self._recheck_lock:
+            kept = self._recheck_gzipped.get(reader)
+        if kept is not None and kept[0] == tag:
+            return tag, kept[1], True
+        packed = gzip.compress(plain, compresslevel=6, mtime=0)
+        with self._recheck_lock:
+            self._recheck_gzipped[reader] = (tag, packed)
+        return tag, packed, True
+
+    def _recheck_plain(self, reader: int) -> tuple[str, bytes]:
+        with self._recheck_lock, self.engine.snapshot() as conn:
+            moment = self._moment(conn)
+            kept = self._recheck_answers.get(reader)
+            if kept is not None and kept[0] == moment:
+                return recheck_tag(reader, moment), kept[1]
+            index = self._recheck
+            if index is None or index_moment_lost(self._recheck_moment, moment):
+                index = self._recheck = RecheckIndex()
+                self._recheck_answers.clear()
+            if index.seq < moment[0]:
+                index.apply(
+                    [
+                        (r[0], r[1], r[2], r[3], r[4])
+                        for r in conn.execute(
+                            f"SELECT seq, entity, id, owner, body FROM records WHERE seq > ? AND entity IN "
+                            f"({', '.join(repr(e) for e in RECHECK_ENTITIES)}) ORDER BY seq",
+                            [index.seq],
+                        )
+                    ]
+                )
+            unseen = index.unseen_files()
+            for start in range(0, len(unseen), 500):
+                part = unseen[start : start + 500]
+                found = conn.execute(
+                    f"SELECT sha256 FROM blobs WHERE sha256 IN ({', '.join('?' for _ in part)})", part
+                ).fetchall()
+                index.present.update(r[0] for r in found)
+            self._recheck_moment = moment
+            chosen = index.photos_for(reader)
+            wanted = sorted({c[0] for c in chosen})
+            photos: dict[str, str] = {}
+            for start in range(0, len(wanted), 500):
+                part = wanted[start : start + 500]
+                for row in conn.execute(
+                    f"SELECT id, body FROM records WHERE entity = 'photo' AND id IN ({', '.join('?' for _ in part)})",
+                    part,
+                ):
+                    photos[row[0]] = row[1]
+            answer = json.dumps({"photos": listed(chosen, photos)}, ensure_ascii=False).encode()
+            if len(self._recheck_answers) > 10_000:  # a province's stewards fit; beyond, start again
+                self._recheck_answers.clear()
+                self._recheck_gzipped.clear()
+            self._recheck_answers[reader] = (moment, answer)
+            return recheck_tag(reader, moment), answer
 
     # -- web page logins (steward.hub.web) ----------------------------------------------------------------------
     def set_viewer_password(self, name: str, salt: str, password_hash: str) -> None:
@@ -846,6 +960,16 @@ class HubStore:
                     [entity],
                 )
             ]
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who sends a request and what their hello needs (HubStore.caller)."""
+
+    steward: dict[str, Any]
+    bound_to: int | None  # the steward the laptop profile is bound to; None: not yet
+    number_prefix: str | None  # the profile's notice-number code; None: not given yet
+    moment: tuple[int, int, int]
 
 
 @dataclass(frozen=True)
@@ -1266,69 +1390,26 @@ def _give_number_prefix(conn: Connection, profile_id: str, steward: dict[str, An
 
 
 # -- colleagues' photos for re-check -----------------------------------------------------------------------------
+# Part of every re-check list's tag: changed whenever what decides a list (steward.hub.recheck) changes, so that a
+# laptop holding a tag from an older hub reads its list again.
+RECHECK_RULES = "recheck-1"
+
+
+def recheck_tag(reader: int, moment: tuple[int, int, int]) -> str:
+    """The tag of a reader's re-check list at a moment of the hub (HubStore._moment): the same for as long as
+    nothing the list is made of can have changed."""
+    text = f"{RECHECK_RULES}:{reader}:{moment[0]}:{moment[1]}:{moment[2]}"
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def index_moment_lost(indexed: tuple[int, int, int] | None, now: tuple[int, int, int]) -> bool:
+    """Whether records may have been removed since the index last looked (an enterprise merge adds an alias)."""
+    return indexed is None or indexed[2] != now[2] or now[0] < indexed[0]
+
+
 def recheck_photos(store: HubStore, reader: int) -> list[dict[str, Any]]:
     """Photos of findings still open at the enterprises `reader` has visited, linked by colleagues: what a re-check
     there compares with. Each: sha256, finding_id, visit_id, caption, created_at and the photo's record. Only photos
     whose original the hub holds (their report rendition is made from it); never the reader's own."""
-    from steward.domain.findings import derive_state
-    from steward.domain.labels import FindingStatus
-
-    visited = f"SELECT {body_field('enterprise_id')} FROM records WHERE entity = 'visit' AND owner = ?"  # the reader's
-    there = f"SELECT id FROM records WHERE entity = 'finding' AND {body_field('enterprise_id')} IN ({visited})"
-    with store.connect() as conn:  # three reads, each one pass over its entity's records
-        findings = {
-            r[0]: json.loads(r[1])
-            for r in conn.execute(
-                f"SELECT id, body FROM records WHERE entity = 'finding' AND {body_field('enterprise_id')} IN ({visited})",
-                [reader],
-            )
-        }
-        events: dict[str, list[dict[str, Any]]] = {}
-        for (text,) in conn.execute(
-            f"SELECT body FROM records WHERE entity = 'finding_event' AND {body_field('finding_id')} IN ({there})",
-            [reader],
-        ):
-            event = json.loads(text)
-            events.setdefault(str(event.get("finding_id")), []).append(event)
-        closed = (FindingStatus.RECTIFIED, FindingStatus.WAIVED)
-        open_ids = {f for f in findings if derive_state(_as_events(events.get(f, []))).status not in closed}
-        photos = []
-        for link_text, photo_text in conn.execute(
-            f"SELECT l.body, p.body FROM records l JOIN records p ON p.entity = 'photo' "
-            f"AND p.id = {body_field('sha256', 'l')} JOIN blobs b ON b.sha256 = p.id "
-            f"WHERE l.entity = 'photo_link' AND l.owner != ? AND {body_field('finding_id', 'l')} IN ({there}) "
-            "ORDER BY l.seq",
-            [reader, reader],
-        ):
-            link = json.loads(link_text)
-            if link.get("finding_id") in open_ids:
-                fid = link["finding_id"]
-                photos.append(
-                    {
-                        "sha256": link["sha256"],
-                        "finding_id": fid,
-                        "visit_id": findings[fid]["visit_id"],
-                        "caption": link.get("caption", ""),
-                        "created_at": link["created_at"],
-                        "photo": json.loads(photo_text),
-                    }
-                )
+    photos: list[dict[str, Any]] = json.loads(store.recheck_answer(reader)[1])["photos"]  # plain: not asked
     return photos
-
-
-def _as_events(bodies: list[dict[str, Any]]) -> list[Any]:
-    from steward.domain.findings import FindingEvent
-    from steward.domain.labels import EventKind
-
-    events = []
-    for b in bodies:
-        try:
-            moment = datetime.fromisoformat(str(b["at"]).replace("Z", "+00:00"))
-            events.append(
-                FindingEvent(
-                    str(b["id"]), str(b["finding_id"]), EventKind(b["kind"]), moment, str(b.get("by", "")), "", None
-                )
-            )
-        except (KeyError, ValueError):
-            continue
-    return events

@@ -100,7 +100,31 @@ class HubClient:
         params: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
     ) -> Any:
-        """One request on a kept-alive connection."""
+        """One request on a kept-alive connection; its JSON answer."""
+        response = self._send(method, path, payload=payload, data=data, params=params, headers=headers)
+        try:
+            return json.loads(response.content or b"{}")
+        except ValueError:
+            raise self._unreadable(response.status_code) from None
+
+    def _unreadable(self, status: int) -> SyncError:
+        return SyncError(
+            f"同步服务器 {self.base} 的回答无法读取(地址是否指向 Steward Hub?)。",
+            f"The answer from {self.base} cannot be read: is this address a Steward Hub?",
+            status,
+            "bad_answer",
+        )
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        payload: Any = None,
+        data: bytes | None = None,
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
         all_headers = dict(headers or {})
         if payload is not None:
             data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
@@ -118,15 +142,7 @@ class HubClient:
                 raise self._failure(exc) from None
         if response.status_code >= 400:
             raise self._http_error(response.status_code, response.content)
-        try:
-            return json.loads(response.content or b"{}")
-        except ValueError:
-            raise SyncError(
-                f"同步服务器 {self.base} 的回答无法读取(地址是否指向 Steward Hub?)。",
-                f"The answer from {self.base} cannot be read: is this address a Steward Hub?",
-                response.status_code,
-                "bad_answer",
-            ) from None
+        return response
 
     def _failure(self, exc: httpx.HTTPError) -> SyncError:
         tls = _ssl_cause(exc)
@@ -210,12 +226,23 @@ class HubClient:
 
     def recheck_photos(self) -> list[dict[str, Any]]:
         """Colleagues' photos of open findings at enterprises this steward visits (a hub before them: none)."""
+        return self.recheck_list()[0]
+
+    def recheck_list(self) -> tuple[list[dict[str, Any]], str | None]:
+        """Those photos and the list's tag (its ETag, which hello's `recheck` repeats while the list is the same;
+        None from a hub before tags)."""
         try:
-            return list(self._request("GET", "/v1/recheck-photos")["photos"])
+            response = self._send("GET", "/v1/recheck-photos")
         except SyncError as exc:
             if exc.status == 404:
-                return []
+                return [], None
             raise
+        try:
+            photos = list(json.loads(response.content)["photos"])
+        except (ValueError, KeyError, TypeError):
+            raise self._unreadable(response.status_code) from None
+        tag = response.headers.get("ETag")
+        return photos, tag.strip('"') if tag else None
 
     def rendition(self, sha256: str) -> bytes:
         """The report rendition of one of those photos, as JPEG bytes."""

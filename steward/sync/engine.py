@@ -37,6 +37,7 @@ PUSH_BATCH = 500
 _PROFILE_ID = "sync_profile_id"
 _HUB_TAKES = "sync_hub_entities"  # the kinds of record the hub took at the last sync
 _UNDERSTOOD = "sync_entities_understood"  # the kinds of record this profile's last full pull could apply
+_RECHECK_READ = "sync_recheck_read"  # {"hub", "steward", "tag", "cursor"} of the last re-check list read whole
 _REVISED = ("enterprise_event",)  # revised in place on the laptop: every unacknowledged revision travels
 # Fields that change after finishing (the notice number, given at first print) or say only where this laptop got
 # the visit stay out of the record: the notice travels as a document, amendments as audit records.
@@ -310,8 +311,11 @@ def sync(
         report.log.append(f"曾被服务器拒收且未修改的记录 {len(report.held_back)} 条,未再上传(详见下方)")
 
     _upload_blobs(profile, client, report, say, stop, chunk_size)
-    _pull(profile, client, report, say)
-    _pull_recheck_photos(profile, client, report)
+    # Hello says where the hub's change sequence ends: a laptop already there, having added nothing to it just now,
+    # has nothing to pull (a record pushed by a colleague since hello is pulled at the next sync).
+    hub_end = hello.get("cursor") if report.pushed == 0 else None
+    _pull(profile, client, report, say, hub_end if isinstance(hub_end, int) else None)
+    _pull_recheck_photos(profile, client, report, str(hello["steward"]), hello.get("recheck"))
     days = int(settings_store.get(profile.db, "prune_after_days", 0) or 0)
     report.pruned = prune_originals(profile, days)
     if report.pruned:
@@ -436,9 +440,10 @@ def prune_originals(profile: Profile, days: int, today: date | None = None) -> i
     return pruned
 
 
-def _pull(profile: Profile, client: HubClient, report: SyncReport, say: Progress) -> None:
+def _pull(profile: Profile, client: HubClient, report: SyncReport, say: Progress, hub_end: int | None) -> None:
     """Apply what colleagues pushed, a page per transaction. A record this laptop cannot apply is skipped (and
-    reported): the cursor moves on, so one bad record never stops every later sync."""
+    reported): the cursor moves on, so one bad record never stops every later sync. `hub_end`: where hello said
+    the hub's change sequence ends (None: not said); a laptop whose cursor is there does not ask."""
     db = profile.db
     since = store.cursor(db, "changes")
     understood = settings_store.get(db, _UNDERSTOOD)
@@ -447,7 +452,7 @@ def _pull(profile: Profile, client: HubClient, report: SyncReport, say: Progress
         # changes once more from the start. Applying a record twice changes nothing.
         report.log.append("本版本能接收更多种类的记录,将从头读取一次服务器上的更新")
         since = 0
-    while True:
+    while since != hub_end:
         page = client.changes(since)
         records = page["records"]
         with db.write():
@@ -472,13 +477,25 @@ def _pull(profile: Profile, client: HubClient, report: SyncReport, say: Progress
         report.log.append(f"跳过无法保存的记录 {len(report.skipped)} 条(详见下方)")
 
 
-def _pull_recheck_photos(profile: Profile, client: HubClient, report: SyncReport) -> None:
+def _pull_recheck_photos(
+    profile: Profile, client: HubClient, report: SyncReport, steward: str, hub_tag: Any = None
+) -> None:
     """Colleagues' photos of findings still open at enterprises this steward visits: their report renditions (not
     originals), linked to the finding here, so a re-check shows what was found next to today's photos. A photo this
-    laptop cannot keep is skipped and reported; the rest are kept."""
+    laptop cannot keep is skipped and reported; the rest are kept.
+
+    Not asked when hello's tag of the list (`hub_tag`) is the one this laptop last read whole and nothing was
+    pulled since: a photo of a finding the laptop did not hold then (pulled later) is taken when the list is read
+    again, which any pull makes happen."""
     db = profile.db
+    cursor = store.cursor(db, "changes")
+    read = {"hub": client.base, "steward": steward, "tag": hub_tag, "cursor": cursor}
+    if isinstance(hub_tag, str) and settings_store.get(db, _RECHECK_READ) == read:
+        return
     fetched = 0
-    for item in client.recheck_photos():
+    skipped = len(report.skipped)
+    items, tag = client.recheck_list()
+    for item in items:
         try:
             sha, finding_id = str(item["sha256"]), str(item["finding_id"])
             if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
@@ -510,6 +527,10 @@ def _pull_recheck_photos(profile: Profile, client: HubClient, report: SyncReport
             _skip(report, {"entity": "photo", "id": str(item.get("sha256", "?"))}, exc)
     if fetched:
         report.log.append(f"下载同事待复查问题的照片 {fetched} 张(报告用图)")
+    if tag is not None and len(report.skipped) == skipped:  # a photo skipped is tried again at the next sync
+        settings_store.put(db, _RECHECK_READ, {**read, "tag": tag})
+    else:
+        settings_store.delete(db, _RECHECK_READ)
 
 
 def _envelope_ok(rec: Any) -> bool:
