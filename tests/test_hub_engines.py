@@ -253,7 +253,7 @@ def test_an_upload_held_by_one_process_is_refused_to_every_worker(tmp_path: Path
             server.url, "PUT", f"/v1/blobs/{sha}", token, data=body[500:], params={**params, "offset": 500}
         )
         assert (status, answer) == (200, {"offset": 2000, "complete": True})
-        assert store.blob_path(sha).read_bytes() == body
+        assert store.blobs.read(sha) == body
         assert len(_children(server)) >= 2  # the server runs its worker processes
     finally:
         server.stop()

@@ -341,7 +341,7 @@ def test_colleagues_photos_of_open_findings_reach_a_steward_who_visits_the_enter
     with Image.open(io.BytesIO(rendition)) as img:
         assert img.format == "JPEG" and img.size == (1200, 900)
     assert office.b.photos.thumb_path(sha).exists()
-    assert rendition != store.blob_path(sha).read_bytes()  # a rendition, not the original
+    assert rendition != store.blobs.read(sha)  # a rendition, not the original
     assert office.b.db.scalar("SELECT original_present FROM photos WHERE sha256 = ?", [sha]) == 0
     assert call(office.server.url, "GET", f"/v1/blobs/{sha}", office.tokens["王芳"])[0] == 404
     assert engine.pending(office.b).records == 0  # Li's photo and link are never sent back as Wang's

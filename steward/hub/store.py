@@ -118,8 +118,14 @@ def _disk_full(exc: OSError) -> None:
 
 
 class HubStore:
-    def __init__(self, data_dir: Path, clock: Callable[[], float] = time.time, db_url: str | None = None) -> None:
-        """data_dir holds the blobs (and hub.db when no PostgreSQL URL is given)."""
+    def __init__(
+        self,
+        data_dir: Path,
+        clock: Callable[[], float] = time.time,
+        db_url: str | None = None,
+        blobs: BlobStore | None = None,
+    ) -> None:
+        """data_dir holds hub.db when no PostgreSQL URL is given, and the blobs unless another BlobStore is given."""
         self.data_dir = data_dir
         self.blob_dir = data_dir / "blobs"
         self.upload_dir = data_dir / "uploads"
@@ -131,7 +137,7 @@ class HubStore:
         self._stats: tuple[tuple[int, int, int], dict[str, int]] | None = None  # see stats()
         if not data_dir.exists():
             data_dir.mkdir(parents=True, mode=0o700)
-        self.blobs: BlobStore = FilesystemBlobs(self.blob_dir, self.upload_dir)
+        self.blobs: BlobStore = blobs or FilesystemBlobs(self.blob_dir, self.upload_dir, data_dir / "renditions")
         self.path = data_dir / "hub.db"
         if not db_url:
             # Tokens' hashes and every steward's records: readable by the hub's own account only.
@@ -457,9 +463,6 @@ class HubStore:
         return page
 
     # -- blobs ------------------------------------------------------------------------------------------------
-    def blob_path(self, sha256: str) -> Path:
-        return self.blobs.path(sha256)
-
     def missing(self, hashes: list[str]) -> list[str]:
         with self.connect() as conn:
             present = (
@@ -658,7 +661,7 @@ class HubStore:
         """Copy one file out of a bundle into uploads/, checking its hash on the way."""
         from steward.sync.bundle import BundleRejected
 
-        staged = self.upload_dir / f"{sha256}.bundle-{secrets.token_hex(4)}.part"
+        staged = self.blobs.staging_path(f"{sha256}.bundle-{secrets.token_hex(4)}.part")
         digest, size = hashlib.sha256(), 0
         try:
             with self._disk_guard(), bundle.open_blob(sha256) as src, open(staged, "wb") as dst:
