@@ -68,6 +68,7 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
             visits.finish(laptop, other["id"])
             engine.sync(laptop, client_for(laptop, server, token))
             photo = laptop.db.scalar("SELECT sha256 FROM photos")
+            notice = visits.get(laptop, visit["id"])["notice_number"]
             documents = [r["sha256"] for r in laptop.db.query("SELECT sha256 FROM documents")]
     finally:
         server.stop()
@@ -79,6 +80,7 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         "enterprise": visit["enterprise_id"],
         "markup_enterprise": bad["id"],
         "photo": photo,
+        "notice": notice,
         "documents": documents,
     }
 
@@ -129,7 +131,7 @@ def test_read_only_web_page_for_insurer_staff(hub_data: dict[str, Any]) -> None:
             assert f'src="/photo/{sha}"' in detail
             shot = browser.get(f"/photo/{sha}")
             assert shot.content[:2] == b"\xff\xd8" and shot.headers["content-type"] == "image/jpeg"
-            assert "巡查报告(PDF)" in detail and "整改通知书 XJ-2026-0001(PDF)" in detail
+            assert "巡查报告(PDF)" in detail and f"整改通知书 {hub_data['notice']}(PDF)" in detail
             links = re.findall(r'href="/document/([0-9a-f]{64})"', detail)
             assert len(links) == 2 and set(links) <= set(hub_data["documents"])  # this visit's report and notice
             pdf = browser.get(f"/document/{links[0]}")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from steward.domain.numbering import local_number_code
 from steward.hub.store import HubStore
 from steward.services import documents, enterprises, findings, photos, templates, visits
 from steward.services.findings import get as get_finding
@@ -89,7 +90,9 @@ def test_two_laptops_share_through_the_hub(hub, laptop_a: Profile, laptop_b: Pro
     # The photo, the signature, and the visit's report and notice as PDF.
     assert report.pushed > 0 and report.blobs_sent == 4 and not report.conflicts
     kinds = {d["kind"]: d for d in store.bodies("document")}
-    assert set(kinds) == {"visit_report", "notice"} and kinds["notice"]["notice_number"] == "XJ-2026-0001"
+    assert set(kinds) == {"visit_report", "notice"}
+    # Printed before the first sync: the firm's prefix and the profile's own code.
+    assert kinds["notice"]["notice_number"] == f"XJ-{local_number_code(engine.profile_id(laptop_a))}-2026-0001"
     assert store.blobs.read(kinds["notice"]["sha256"])[:5] == b"%PDF-"
     assert engine.pending(laptop_a).records == 0
 
