@@ -1239,6 +1239,99 @@ def _merge_enterprise(conn: Connection, old_id: str, into: str) -> None:
         HubStore._insert_record(conn, entity, rid, owner, profile, content_hash(body), body)
 
 
+@dataclass(frozen=True)
+class EnterpriseCopy:
+    """One enterprise record of a credit code that several hold: who sent it and how many records name it."""
+
+    id: str
+    name: str
+    sender: str  # the steward who pushed it; "" for the hub's own list (steward hub import-enterprises)
+    naming: int  # records (visits, findings, events, ...) that name it
+    created_at: str
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    """Enterprises stored twice or more under one credit code (made before pushes merged by credit code): which
+    stays (`kept`), which are merged into it, and why that one."""
+
+    credit_code: str
+    kept: EnterpriseCopy
+    merged: tuple[EnterpriseCopy, ...]
+    reason_zh: str
+    reason_en: str
+
+
+def _winner(copies: list[EnterpriseCopy]) -> tuple[EnterpriseCopy, str, str]:
+    """The copy that stays, as pushes decide it (the hub's own list wins), else the one most records already name
+    (the fewest records move, the most laptops keep their id), else the one entered first."""
+    own = [c for c in copies if not c.sender]
+    if own:
+        return own[0], "保险公司服务器的企业名单中的企业", "the hub's own enterprise list has it"
+    ranked = sorted(copies, key=lambda c: (-c.naming, c.created_at, c.id))
+    first, second = ranked[0], ranked[1]
+    if first.naming > second.naming:
+        return first, f"引用它的记录最多({first.naming} 条)", f"most records name it ({first.naming})"
+    return first, f"录入最早({first.created_at[:10]})", f"entered first ({first.created_at[:10]})"
+
+
+def duplicate_enterprises(store: HubStore) -> list[DuplicateGroup]:
+    """Every credit code held by more than one enterprise record, with the copy that is to stay."""
+    with store.connect() as conn:
+        codes = [
+            r[0]
+            for r in conn.execute(
+                f"SELECT {body_field('credit_code')} AS code FROM records WHERE entity = 'enterprise' "
+                f"AND coalesce({body_field('credit_code')}, '') <> '' GROUP BY code HAVING count(*) > 1 ORDER BY code"
+            )
+        ]
+        groups = []
+        for code in codes:
+            copies = []
+            for rid, owner, text, sender in conn.execute(
+                "SELECT r.id, r.owner, r.body, s.name FROM records r LEFT JOIN stewards s ON s.id = r.owner "
+                f"WHERE r.entity = 'enterprise' AND {body_field('credit_code', 'r')} = ? ORDER BY r.seq",
+                [code],
+            ).fetchall():
+                body = json.loads(text)
+                naming = conn.execute(
+                    f"SELECT count(*) FROM records WHERE {body_field('enterprise_id')} = ?", [rid]
+                ).fetchone()[0]
+                copies.append(
+                    EnterpriseCopy(
+                        rid,
+                        str(body.get("name") or ""),
+                        "" if not owner else str(sender or f"#{owner}"),
+                        int(naming),
+                        str(body.get("created_at") or ""),
+                    )
+                )
+            kept, zh, en = _winner(copies)
+            groups.append(DuplicateGroup(code, kept, tuple(c for c in copies if c.id != kept.id), zh, en))
+    return groups
+
+
+def merge_duplicate_enterprises(store: HubStore, dry_run: bool = False) -> list[DuplicateGroup]:
+    """Merge every credit code's copies into the one that stays, as a push would have (each merged id an alias
+    keeping its body, the records naming it re-pointed), in one transaction. The kept record and the re-pointed
+    ones go to the end of the change sequence: every laptop pulls them at its next sync and merges its own copy
+    (the laptop's merge keeps its values the hub's lack). `dry_run`: only say what would be done."""
+    groups = duplicate_enterprises(store)
+    if dry_run or not groups:
+        return groups
+    with store._disk_guard(), store.transaction() as conn:
+        for group in groups:
+            for copy in group.merged:
+                _merge_enterprise(conn, copy.id, group.kept.id)
+            row = conn.execute(
+                "SELECT owner, profile_id, content_hash, body FROM records WHERE entity = 'enterprise' AND id = ?",
+                [group.kept.id],
+            ).fetchone()
+            conn.execute("DELETE FROM records WHERE entity = 'enterprise' AND id = ?", [group.kept.id])
+            HubStore._insert_record(conn, "enterprise", group.kept.id, row[0], row[1], row[2], json.loads(row[3]))
+    return groups
+
+
 def aliases_of(store: HubStore, enterprise_id: str) -> list[dict[str, Any]]:
     """The bodies laptops pushed for an enterprise under their own ids before merging into the hub's."""
     with store.connect() as conn:
