@@ -9,17 +9,20 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from steward.cli.main import main
 from steward.domain.pinyin import name_keys
 from steward.hub import store as hub_store
 from steward.hub.store import HubStore, aliases_of, duplicate_enterprises
+from steward.hub.web import Viewers
 from steward.services import enterprises
 from steward.services.profiles import open_profile
 from steward.storage.profile import Profile
 from steward.sync import engine
 from tests.hub_process import Hub
+from tests.test_hub_web import log_in
 from tests.test_sync import _issuer, client_for, finished_visit_with_finding
 
 HUB_ID = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"
@@ -90,6 +93,13 @@ def test_a_hub_holding_one_enterprise_twice_merges_it_and_the_laptop_follows(
     assert store.record_body("visit", visit["id"])["enterprise_id"] == HUB_ID
     assert store.record_body("finding", finding["id"])["enterprise_id"] == HUB_ID
     assert duplicate_enterprises(store) == []
+    # The insurer's page of the enterprise lists what was merged into it.
+    password = Viewers(store).add("人保仙居")
+    with httpx.Client(base_url=server.url) as browser:
+        assert log_in(browser, "人保仙居", password).status_code == 303
+        page = browser.get(f"/enterprise/{HUB_ID}").text
+    assert "已合并的企业记录(1 条)" in page
+    assert f'<span class="code">{ours}</span>“仙居县源泉工艺品有限公司”,李明 录入' in page
 
     # The laptop merges its copy into the hub's at its next sync; its records follow, nothing conflicts.
     report = engine.sync(laptop, client_for(laptop, server, token))

@@ -1343,6 +1343,28 @@ def aliases_of(store: HubStore, enterprise_id: str) -> list[dict[str, Any]]:
         ]
 
 
+def merged_into(store: HubStore, enterprise_id: str) -> list[dict[str, Any]]:
+    """The enterprises merged into this one (same credit code, another id): for each, its id, the name it was
+    sent with, who sent it ("" for the hub's own list) and when it was merged; oldest first."""
+    with store.connect() as conn:
+        rows = conn.execute(
+            "SELECT a.alias_id, a.body, a.merged_at, s.name FROM enterprise_aliases a "
+            "LEFT JOIN stewards s ON s.id = a.owner WHERE a.enterprise_id = ? ORDER BY a.merged_at, a.alias_id",
+            [enterprise_id],
+        ).fetchall()
+    merged = []
+    for alias_id, text, merged_at, sender in rows:
+        try:
+            body = json.loads(text)
+        except ValueError:
+            body = {}
+        name = body.get("name") if isinstance(body, dict) else None
+        merged.append(
+            {"id": alias_id, "name": name if isinstance(name, str) else "", "sender": sender or "", "at": merged_at}
+        )
+    return merged
+
+
 # -- notice numbers ----------------------------------------------------------------------------------------------
 def _give_number_prefix(conn: Connection, profile_id: str, steward: dict[str, Any]) -> str:
     """The steward's initials ("LM"), or the initials and the next free number ("LM2") when another profile has

@@ -21,7 +21,7 @@ from steward.domain.errors import InvalidInput
 from steward.domain.period import Period
 from steward.domain.rating import Colour, Facts, timeline
 from steward.hub.blob_responses import stream
-from steward.hub.store import HubError, HubStore
+from steward.hub.store import HubError, HubStore, merged_into
 from steward.hub.web import charts, downloads
 from steward.hub.web.accounts import FAILURE_WINDOW_SECONDS, SESSION_SECONDS, Session, Viewers
 from steward.hub.web.dashboard import (
@@ -358,6 +358,7 @@ def web_router(store: HubStore) -> APIRouter:
                 changes=changes,
                 records=sorted(facts.records.get(enterprise_id, []), key=lambda r: (r.on, r.id), reverse=True),
                 visits=visit_sections(store, facts, enterprise_id, board.period),
+                merged=merged_into(store, enterprise_id),
                 **common(session, board, start, end),
             )
         )
