@@ -9,7 +9,7 @@ import re
 import tempfile
 import urllib.parse
 from collections.abc import Callable, Coroutine, Iterator
-from datetime import date
+from datetime import date, datetime
 from importlib import resources
 from typing import Annotated, Any
 
@@ -34,7 +34,7 @@ from steward.hub.web.dashboard import (
     presets,
 )
 from steward.hub.web.facts import FactsCache, HubFacts
-from steward.hub.web.pages import china_today, render, visit_sections
+from steward.hub.web.pages import CHINA, china_today, render, visit_sections
 
 SESSION_COOKIE = "steward_session"
 LOGIN_COOKIE = "steward_login"
@@ -164,6 +164,14 @@ def _stored_file(store: HubStore, sha256: str, kind: str) -> Response:
         disposition = f'inline; filename="{sha256[:16]}.{media.split("/")[1].replace("jpeg", "jpg")}"'
     size = store.blobs.size(sha256)
     return stream(fh, size, media, {**FILE_HEADERS, "Content-Disposition": disposition}, first=head)
+
+
+def _china_day(stamp: str) -> str:
+    """A stored UTC time as its day in China (as every date on the page); what cannot be read, as it is."""
+    try:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(CHINA).date().isoformat()
+    except ValueError:
+        return stamp[:10]
 
 
 def web_router(store: HubStore) -> APIRouter:
@@ -358,7 +366,7 @@ def web_router(store: HubStore) -> APIRouter:
                 changes=changes,
                 records=sorted(facts.records.get(enterprise_id, []), key=lambda r: (r.on, r.id), reverse=True),
                 visits=visit_sections(store, facts, enterprise_id, board.period),
-                merged=merged_into(store, enterprise_id),
+                merged=[{**m, "at": _china_day(m["at"])} for m in merged_into(store, enterprise_id)],
                 **common(session, board, start, end),
             )
         )
