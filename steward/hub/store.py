@@ -1230,13 +1230,40 @@ def _merge_enterprise(conn: Connection, old_id: str, into: str) -> None:
     conn.execute("UPDATE enterprise_aliases SET enterprise_id = ? WHERE enterprise_id = ?", [into, old_id])
     conn.execute("DELETE FROM records WHERE entity = 'enterprise' AND id = ?", [old_id])
     naming = conn.execute(
-        f"SELECT entity, id, owner, profile_id, body FROM records WHERE {body_field('enterprise_id')} = ? ORDER BY seq",
+        f"SELECT seq, entity, id, owner, profile_id, content_hash, body FROM records "
+        f"WHERE {body_field('enterprise_id')} = ? ORDER BY seq",
         [old_id],
     ).fetchall()
-    for entity, rid, owner, profile, text in naming:
-        body = {**json.loads(text), "enterprise_id": into}
+    for _seq, entity, rid, owner, profile, digest, text in _with_dependents(conn, naming):
+        body = json.loads(text)
+        if body.get("enterprise_id") == old_id:
+            body = {**body, "enterprise_id": into}
+            digest = content_hash(body)
         conn.execute("DELETE FROM records WHERE entity = ? AND id = ?", [entity, rid])
-        HubStore._insert_record(conn, entity, rid, owner, profile, content_hash(body), body)
+        HubStore._insert_record(conn, entity, rid, owner, profile, digest, body)
+
+
+def _with_dependents(conn: Connection, moving: list[Any]) -> list[Any]:
+    """The records about to move to the end of the change sequence, with every record that names one of them as
+    its visit, finding or audited record (and those naming these, and so on), in their sequence order. They move
+    together: a laptop applies a page in order, and a finding event that came before its moved finding would be
+    skipped by a laptop that does not hold the finding yet."""
+    found = {row[0]: row for row in moving}
+    named = {row[2] for row in moving}
+    while named:
+        ids, rows = sorted(named), []
+        for start in range(0, len(ids), 300):  # well within SQLite's limit of parameters per statement
+            part = ids[start : start + 300]
+            marks = ", ".join("?" for _ in part)
+            rows += conn.execute(
+                "SELECT seq, entity, id, owner, profile_id, content_hash, body FROM records WHERE "
+                f"{body_field('visit_id')} IN ({marks}) OR {body_field('finding_id')} IN ({marks}) "
+                f"OR {body_field('entity_id')} IN ({marks})",
+                [*part, *part, *part],
+            ).fetchall()
+        named = {row[2] for row in rows if row[0] not in found}
+        found.update((row[0], row) for row in rows)
+    return [found[seq] for seq in sorted(found)]
 
 
 @dataclass(frozen=True)
