@@ -8,11 +8,15 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from fastapi import FastAPI
+
 from steward.domain.pinyin import name_keys
+from steward.hub.app import create_app
 from steward.hub.store import HubStore
 from steward.hub.web import Viewers
 from steward.sync.wire import content_hash
 from tests.conftest import make_code
+from tests.postgres import OPENED
 
 VIEWER = "人保仙居"
 TEMPLATE = "00000000-0000-7000-8000-000000000001"
@@ -35,6 +39,7 @@ class HubData:
     data: Path
     store: HubStore
     password: str
+    db: str | None  # the hub's PostgreSQL database; None: hub.db in `data`
     stewards: dict[str, dict[str, Any]] = field(default_factory=dict)
     enterprises: list[str] = field(default_factory=list)
     n: int = 0
@@ -125,9 +130,23 @@ class HubData:
         )
 
 
-def make_hub(data: Path, stewards: tuple[str, ...] = ("李明", "王芳")) -> HubData:
-    store = HubStore(data)
-    hub = HubData(data, store, "")
+def app_for(data: Path, db: str | None) -> FastAPI:
+    """The hub's app on its data folder and engine (closed at the test's end)."""
+    app = create_app(data, db)
+    OPENED.append(app.state.store)
+    return app
+
+
+def store_for(data: Path, db: str | None) -> HubStore:
+    """A store on the hub's data folder and engine (closed at the test's end)."""
+    store = HubStore(data, db_url=db)
+    OPENED.append(store)
+    return store
+
+
+def make_hub(data: Path, stewards: tuple[str, ...] = ("李明", "王芳"), db: str | None = None) -> HubData:
+    store = store_for(data, db)
+    hub = HubData(data, store, "", db)
     for name in stewards:
         store.add_steward(name)
         with store.connect() as conn:

@@ -79,13 +79,15 @@ class Cluster:
     def url(self, database: str) -> str:
         return f"postgresql://{self.user}@127.0.0.1:{self.port}/{database}"
 
-    def new_database(self) -> str:
-        """A fresh, empty database; its URL."""
+    def new_database(self, copy_of: str | None = None) -> str:
+        """A fresh database, empty or a copy of the one at URL `copy_of` (which nobody may be connected to); its
+        URL."""
         import psycopg
 
         name = f"hub_{next(self._names)}"
+        template = f" TEMPLATE {copy_of.rsplit('/', 1)[1]}" if copy_of else ""
         with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {name}")
+            conn.execute(f"CREATE DATABASE {name}{template}")
         return self.url(name)
 
 
@@ -122,9 +124,38 @@ def postgres_url(postgres_cluster: Cluster) -> str:
     return postgres_cluster.new_database()
 
 
+@pytest.fixture(scope="module", params=ENGINES)
+def module_hub_db(request: pytest.FixtureRequest) -> str | None:
+    """As hub_db, for a module's shared hub: one PostgreSQL database for the module (tests copy it: copy_db)."""
+    if request.param == "sqlite":
+        return None
+    return request.getfixturevalue("postgres_cluster").new_database()
+
+
+def copy_db(request: pytest.FixtureRequest, db_url: str | None) -> str | None:
+    """A test's own copy of a module's PostgreSQL database (None stays None: SQLite's is copied with its folder)."""
+    if db_url is None:
+        return None
+    return str(request.getfixturevalue("postgres_cluster").new_database(copy_of=db_url))
+
+
 @pytest.fixture(params=ENGINES)
 def hub_db(request: pytest.FixtureRequest) -> str | None:
     """The hub's database: None for SQLite (hub.db in its data directory), else a fresh PostgreSQL database."""
     if request.param == "sqlite":
         return None
     return str(request.getfixturevalue("postgres_url"))
+
+
+# Stores a test opened through tests.hub_web_data.app_for / store_for (each with a PostgreSQL pool on that engine).
+OPENED: list[object] = []
+
+
+@pytest.fixture(autouse=True)
+def close_opened_hubs() -> Iterator[None]:
+    """Every store a test opened with app_for/store_for is closed at its end: a PostgreSQL pool left open would hold
+    its connections until the session ends."""
+    first = len(OPENED)
+    yield
+    while len(OPENED) > first:
+        OPENED.pop().close()  # type: ignore[attr-defined]

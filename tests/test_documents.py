@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -65,12 +66,13 @@ def _signature_png(tmp_path: Path) -> bytes:
 @pytest.mark.dates
 def test_notice_says_what_a_notice_must(profile: Profile, site: dict) -> None:
     result = documents.render(documents.build_notice(profile, site["visit"]["id"], copies=3))
+    number = f"{settings.notice_prefix(profile)}-2026-0001"  # XJ and this profile's own code before a sync
     assert result.warnings == []
     assert unembedded_fonts(result.pdf) == set()
     body = text(result.pdf)
     for expected in (
         "整改通知书",
-        "编号：XJ-2026-0001",
+        f"编号：{number}",
         "仙居县源泉工艺品有限公司",
         site["enterprise"]["credit_code"],
         "王伟",
@@ -99,7 +101,7 @@ def test_notice_says_what_a_notice_must(profile: Profile, site: dict) -> None:
     assert all(f"SHA-256 {r['sha256'][:12]}" in body for r in photo_rows)
     info = reader(result.pdf).metadata
     assert (
-        info.title == "整改通知书 XJ-2026-0001 仙居县源泉工艺品有限公司"
+        info.title == f"整改通知书 {number} 仙居县源泉工艺品有限公司"
         and info.author == "李明"
         and info.subject == "整改通知书"
     )
@@ -108,12 +110,14 @@ def test_notice_says_what_a_notice_must(profile: Profile, site: dict) -> None:
 
 
 def test_notice_numbers_are_sequential_and_never_reused(profile: Profile, site: dict, enterprise: dict) -> None:
+    prefix = settings.notice_prefix(profile)
+    assert re.fullmatch(r"XJ-[2-9][2-9A-Z]{5}", prefix)  # the firm's prefix and this profile's own code
     first = documents.build_notice(profile, site["visit"]["id"])
-    assert first.notice_number == "XJ-2026-0001"
-    assert documents.build_notice(profile, site["visit"]["id"]).notice_number == "XJ-2026-0001"  # reprint
+    assert first.notice_number == f"{prefix}-2026-0001"
+    assert documents.build_notice(profile, site["visit"]["id"]).notice_number == f"{prefix}-2026-0001"  # reprint
     other = visits.start(profile, enterprise["id"], "routine", item_codes=["B2"], at=when())
     visits.create_finding(profile, other["id"], visits.items(profile, other["id"])[0]["id"], at=when())
-    assert documents.build_notice(profile, other["id"]).notice_number == "XJ-2026-0002"
+    assert documents.build_notice(profile, other["id"]).notice_number == f"{prefix}-2026-0002"
 
 
 def test_a_visit_without_findings_needs_no_notice(profile: Profile, enterprise: dict) -> None:

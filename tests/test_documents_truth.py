@@ -98,7 +98,8 @@ def test_notice_numbers_follow_the_visits_dates_also_in_a_batch(
     newest_first = sorted(made, key=lambda v: v["started_at"], reverse=True)
     documents.export_visit_reports(profile, [v["id"] for v in newest_first], tmp_path / "out")
     numbers = {v["started_at"][:10]: visits.get(profile, v["id"])["notice_number"] for v in made}
-    assert numbers == {"2026-03-05": "XJ-2026-0001", "2026-03-12": "XJ-2026-0002", "2026-03-20": "XJ-2026-0003"}
+    p = settings.notice_prefix(profile)
+    assert numbers == {"2026-03-05": f"{p}-2026-0001", "2026-03-12": f"{p}-2026-0002", "2026-03-20": f"{p}-2026-0003"}
 
 
 def _replayed(profile: Profile, start: date, end: date) -> dict[str, dict[str, int]]:

@@ -345,7 +345,7 @@ def test_the_blob_api_never_tells_a_colleague_whether_anothers_file_is_on_the_hu
     assert [r["code"] for r in answer["refused"]] == ["unknown_photo", "unknown_photo"]
     assert call(server.url, "GET", f"/v1/blobs/{hers[0]}", tokens[WANG])[0] == 404
     # Wang has the very same photo (it was forwarded to him): his upload is checked and kept, idempotently.
-    same = store.blob_path(hers[0]).read_bytes()
+    same = store.blobs.read(hers[0])
     status, answer = call(
         server.url, "PUT", f"/v1/blobs/{hers[0]}", tokens[WANG], data=same, params={"offset": 0, "total": len(same)}
     )
@@ -354,7 +354,7 @@ def test_the_blob_api_never_tells_a_colleague_whether_anothers_file_is_on_the_hu
         hers[1],
         hers[2],
     ]
-    assert store.blob_path(hers[0]).read_bytes() == same and store.missing(hers) == []
+    assert store.blobs.read(hers[0]) == same and store.missing(hers) == []
     assert call(server.url, "GET", f"/v1/blobs/{hers[1]}", tokens[WANG])[0] == 404
 
 
@@ -434,7 +434,7 @@ def test_a_partial_upload_belongs_to_the_steward_who_began_it(hub) -> None:
     status, answer = call(
         server.url, "PUT", f"/v1/blobs/{sha}", tokens[LI], data=data[1000:], params={"offset": 1000, "total": 3000}
     )
-    assert answer == {"offset": 3000, "complete": True} and store.blob_path(sha).read_bytes() == data
+    assert answer == {"offset": 3000, "complete": True} and store.blobs.read(sha) == data
 
 
 def test_abandoned_partial_uploads_are_removed_after_a_day(tmp_path: Path) -> None:
@@ -587,7 +587,7 @@ def test_a_full_disk_answers_507_and_keeps_no_file_without_its_row(tmp_path: Pat
             server.url, "PUT", f"/v1/blobs/{sha}", token, data=data, params={"offset": 0, "total": len(data)}
         )
         assert status == 507 and "磁盘已满" in answer["error"]["zh"] and "still on your laptop" in answer["error"]["en"]
-        assert not store.blob_path(sha).exists() and store.missing([sha]) == [sha]
+        assert not store.blobs.exists(sha) and store.missing([sha]) == [sha]
         monkeypatch.undo()
 
         # The disk fills while a chunk is written: nothing of it is kept, the upload starts again at 0.
@@ -620,7 +620,7 @@ def test_a_full_disk_answers_507_and_keeps_no_file_without_its_row(tmp_path: Pat
         status, answer = call(
             server.url, "PUT", f"/v1/blobs/{sha}", token, data=data, params={"offset": 0, "total": len(data)}
         )
-        assert answer == {"offset": len(data), "complete": True} and store.blob_path(sha).read_bytes() == data
+        assert answer == {"offset": len(data), "complete": True} and store.blobs.read(sha) == data
 
 
 def test_an_uploaded_chunk_is_written_as_it_arrives_not_held_in_memory(tmp_path: Path) -> None:
@@ -645,7 +645,7 @@ def test_an_uploaded_chunk_is_written_as_it_arrives_not_held_in_memory(tmp_path:
             peak = tracemalloc.get_traced_memory()[1]
         finally:
             tracemalloc.stop()
-    assert status == 200 and answer["complete"] is True and store.blob_path(sha).read_bytes() == data
+    assert status == 200 and answer["complete"] is True and store.blobs.read(sha) == data
     half = len(data) // 2
     assert peak < half  # the hub (same process here) never held the chunk whole
 
@@ -715,4 +715,4 @@ def test_an_upload_whole_on_disk_but_cut_off_before_its_commit_is_finished_by_th
     upload = store.begin_upload(sha, len(data), len(data), 1)
     assert upload is not None
     assert upload.finish(None) == {"offset": len(data), "complete": True}
-    assert store.missing([sha]) == [] and store.blob_path(sha).read_bytes() == data
+    assert store.missing([sha]) == [] and store.blobs.read(sha) == data

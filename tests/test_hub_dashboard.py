@@ -15,10 +15,9 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from steward.hub.app import create_app
 from steward.hub.web.dashboard import PAGE_SIZE
 from tests.hub_process import plant_raw
-from tests.hub_web_data import NAMES, VIEWER, HubData, china, make_hub
+from tests.hub_web_data import NAMES, VIEWER, HubData, app_for, china, make_hub
 from tests.test_hub_web import log_in
 
 NOV = {"from": "2026-11-01", "to": "2026-11-30"}
@@ -38,9 +37,9 @@ def steward_row(page: str, name: str) -> list[str]:
 
 
 @pytest.fixture
-def counted(tmp_path: Path) -> dict[str, Any]:
+def counted(tmp_path: Path, hub_db: str | None) -> dict[str, Any]:
     """Findings placed on the period's edges, each with a known fate; the expected figures are written beside."""
-    hub = make_hub(tmp_path / "hub")
+    hub = make_hub(tmp_path / "hub", db=hub_db)
     a, b, c = (hub.enterprise(name, n + 1) for n, name in enumerate(NAMES))
     # Before the period (23:00 on 31 Oct in China, 15:00 UTC): neither the visit nor the finding counts.
     v0 = hub.visit("李明", a, china(2026, 10, 31, 23))
@@ -62,7 +61,7 @@ def counted(tmp_path: Path) -> dict[str, Any]:
     # The first instant after the period.
     v6 = hub.visit("王芳", c, china(2026, 12, 1, 0))
     hub.finding("王芳", v6, c, china(2026, 12, 1, 0), deadline=date(2026, 12, 20))
-    client = TestClient(create_app(hub.data))
+    client = TestClient(app_for(hub.data, hub.db))
     assert log_in(client, VIEWER, hub.password).status_code == 303
     return {"hub": hub, "client": client, "a": a, "b": b, "c": c}
 
@@ -225,7 +224,7 @@ def test_downloads_read_back_with_their_types_and_definitions(counted: dict[str,
 
 
 def test_nothing_is_shown_or_downloaded_without_a_login(counted: dict[str, Any]) -> None:
-    stranger = TestClient(create_app(counted["hub"].data))
+    stranger = TestClient(app_for(counted["hub"].data, counted["hub"].db))
     for path in ("/", "/enterprises?q=源泉", f"/enterprise/{counted['a']}", "/download/findings.xlsx"):
         answer = stranger.get(path, follow_redirects=False)
         assert (answer.status_code, answer.headers.get("location")) == (303, "/login"), path
@@ -245,13 +244,13 @@ def test_a_record_pushed_after_a_page_was_shown_appears_on_the_next_one(counted:
 
 
 @pytest.fixture
-def many(tmp_path: Path) -> tuple[HubData, TestClient]:
-    hub = make_hub(tmp_path / "hub", stewards=("李明",))
+def many(tmp_path: Path, hub_db: str | None) -> tuple[HubData, TestClient]:
+    hub = make_hub(tmp_path / "hub", stewards=("李明",), db=hub_db)
     for n in range(60):
         hub.enterprise(f"仙居县第{n:03d}号工艺品有限公司", 100 + n)
     for n in range(60):
         hub.enterprise(f"台州第{n:03d}号机械厂", 200 + n)
-    client = TestClient(create_app(hub.data))
+    client = TestClient(app_for(hub.data, hub.db))
     log_in(client, VIEWER, hub.password)
     return hub, client
 
@@ -299,7 +298,7 @@ def test_the_hub_rates_by_its_own_rules_file_and_refuses_to_start_on_a_broken_on
         "  - rule: open_finding\n    severity: general\ngreen:\n  last_visits: 2\n",
         encoding="utf-8",
     )
-    client = TestClient(create_app(hub.data))
+    client = TestClient(app_for(hub.data, hub.db))
     log_in(client, VIEWER, hub.password)
     # By default B is red (an overdue serious finding); these rules know only open general findings for yellow.
     b_page = client.get(f"/enterprise/{counted['b']}", params=NOV).text
@@ -308,12 +307,13 @@ def test_the_hub_rates_by_its_own_rules_file_and_refuses_to_start_on_a_broken_on
     (hub.data / "rating_rules.yaml").write_text("version: 1\nred:\n  - rule: curfew\n", encoding="utf-8")
     from steward.cli.main import main as cli
 
-    assert cli(["hub", "serve", "--data-dir", str(hub.data), "--port", "9"]) == 2
+    storage = ["--data-dir", str(hub.data), *(["--db", hub.db] if hub.db else [])]
+    assert cli(["hub", "serve", *storage, "--port", "9"]) == 2
     said = capsys.readouterr().err
     assert "评级规则文件有误(red[1])" in said and "curfew" in said and str(hub.data / "rating_rules.yaml") in said
 
 
-def test_the_hub_counts_what_the_laptops_summary_pdf_counts(tmp_path: Path) -> None:
+def test_the_hub_counts_what_the_laptops_summary_pdf_counts(tmp_path: Path, hub_db: str | None) -> None:
     """One definition: a laptop's summary for November and the hub's page for November, after a sync, agree."""
     import httpx
 
@@ -325,7 +325,7 @@ def test_the_hub_counts_what_the_laptops_summary_pdf_counts(tmp_path: Path) -> N
     from tests.hub_process import Hub
     from tests.test_sync import _issuer, client_for
 
-    hub = make_hub(tmp_path / "hub", stewards=())
+    hub = make_hub(tmp_path / "hub", stewards=(), db=hub_db)
     token = hub.store.add_steward("李明")
     noon = datetime(2026, 11, 5, 4, tzinfo=UTC)  # midday in China, mid-month in any zone
     with open_profile(tmp_path / "laptop", "li") as laptop:
@@ -354,7 +354,7 @@ def test_the_hub_counts_what_the_laptops_summary_pdf_counts(tmp_path: Path) -> N
         visits.sign(laptop, second["id"], "steward", "李明", png=b"\x89PNG\r\n\x1a\n" + b"signature" * 50)
         visits.finish(laptop, second["id"])
         summary = documents.build_summary(laptop, date(2026, 11, 1), date(2026, 11, 30)).total
-        server = Hub(hub.data).start()
+        server = Hub(hub.data, db_url=hub.db).start()
         try:
             engine.sync(laptop, client_for(laptop, server, token))
             with httpx.Client(base_url=server.url) as browser:

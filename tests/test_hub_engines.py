@@ -253,7 +253,7 @@ def test_an_upload_held_by_one_process_is_refused_to_every_worker(tmp_path: Path
             server.url, "PUT", f"/v1/blobs/{sha}", token, data=body[500:], params={**params, "offset": 500}
         )
         assert (status, answer) == (200, {"offset": 2000, "complete": True})
-        assert store.blob_path(sha).read_bytes() == body
+        assert store.blobs.read(sha) == body
         assert len(_children(server)) >= 2  # the server runs its worker processes
     finally:
         server.stop()
@@ -358,4 +358,35 @@ def test_logins_sessions_and_keys_behave_alike_on_either_engine(tmp_path: Path, 
         with pytest.raises(Conflict, match="exists"):
             store.add_steward(LI)
     finally:
+        store.close()
+
+
+def test_a_serving_hub_survives_postgresql_ending_its_connections(tmp_path: Path, postgres_url: str) -> None:
+    """An administrator ends every backend of the hub's database (as a PostgreSQL restart or a firewall dropping idle
+    connections does): the pool's idle connections are dead, and it checks each before a request gets it, so the
+    next sync succeeds instead of failing on a dead connection."""
+    import psycopg
+
+    data = tmp_path / "hub"
+    store = HubStore(data, db_url=postgres_url)
+    token = store.add_steward(LI)
+    server = Hub(data, db_url=postgres_url).start()
+    try:
+        assert call(server.url, "GET", "/v1/hello", token)[0] == 200
+        database = postgres_url.rsplit("/", 1)[1]
+        admin_url = postgres_url.rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            ended = admin.execute(
+                "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = %s",
+                [database],
+            ).fetchone()
+        assert ended is not None and ended[0] >= 1  # the hub's (and this test's store's) connections were ended
+        for _ in range(3):  # more requests than the pool kept idle connections: each gets a live one
+            status, answer = call(server.url, "GET", "/v1/hello", token)
+            assert status == 200, answer
+        status, answer = call(server.url, "POST", "/v1/records", token, payload={"records": []})
+        assert status == 200, answer
+        assert store.steward_for(token)["name"] == LI  # the test's own store reconnects as well
+    finally:
+        server.stop()
         store.close()

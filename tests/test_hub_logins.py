@@ -36,13 +36,17 @@ def login(url: str, name: str, password: str, address: str) -> httpx.Response:
 
 
 @pytest.fixture
-def hub(tmp_path: Path):
+def hub(tmp_path: Path, hub_db: str | None):
+    """A hub on each engine (tests/postgres.py) behind a pretended proxy."""
     data = tmp_path / "hub"
-    store = HubStore(data)
+    store = HubStore(data, db_url=hub_db)
     password = Viewers(store).add(VIEWER)
-    server = Hub(data, args=("--trusted-proxy", "127.0.0.1")).start()
-    yield server, store, password
-    server.stop()
+    server = Hub(data, args=("--trusted-proxy", "127.0.0.1"), db_url=hub_db).start()
+    try:
+        yield server, store, password
+    finally:
+        server.stop()
+        store.close()
 
 
 def test_a_guesser_rotating_addresses_is_locked_out_of_the_account_for_the_day(hub, capsys) -> None:
@@ -67,7 +71,7 @@ def test_a_guesser_rotating_addresses_is_locked_out_of_the_account_for_the_day(h
     assert int(locked.headers["retry-after"]) > 3600  # the lockout, not the 15-minute limit
     assert login(server.url, VIEWER, password, "192.0.2.78").status_code == 429
     # The administrator's new password lifts the lockout.
-    assert cli(["hub", "add-viewer", VIEWER, "--data-dir", str(server.data_dir)]) == 0
+    assert cli(["hub", "add-viewer", VIEWER, *server.storage_args]) == 0
     fresh = capsys.readouterr().out.strip().splitlines()[-1]
     assert login(server.url, VIEWER, fresh, "192.0.2.79").status_code == 303
 
@@ -85,11 +89,11 @@ def test_removing_a_viewer_ends_their_sessions_at_once(hub, capsys) -> None:
         httpx.Client(base_url=server.url, timeout=60, cookies=theirs) as colleagues_browser,
     ):
         assert browser.get("/").status_code == 200
-        assert cli(["hub", "remove-viewer", VIEWER, "--data-dir", str(server.data_dir)]) == 0
+        assert cli(["hub", "remove-viewer", VIEWER, *server.storage_args]) == 0
         assert "已删除" in capsys.readouterr().out
         gone = browser.get("/", follow_redirects=False)
         assert (gone.status_code, gone.headers["location"]) == (303, "/login")
         assert colleagues_browser.get("/").status_code == 200  # nobody else is logged out
     assert login(server.url, VIEWER, password, "192.0.2.3").status_code == 401
-    assert cli(["hub", "remove-viewer", VIEWER, "--data-dir", str(server.data_dir)]) == 2
+    assert cli(["hub", "remove-viewer", VIEWER, *server.storage_args]) == 2
     assert "没有名为" in capsys.readouterr().err

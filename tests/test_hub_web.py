@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -17,7 +16,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from steward.cli.main import main as cli
-from steward.hub.app import create_app
 from steward.hub.store import HubStore
 from steward.hub.web import Viewers
 from steward.hub.web.accounts import FAILURES_PER_ACCOUNT, FAILURES_PER_ADDRESS
@@ -27,6 +25,8 @@ from steward.sync import engine
 from steward.sync.wire import HEADER_PROFILE, HEADER_PROTOCOL, PROTOCOL_VERSION
 from tests.conftest import make_code
 from tests.hub_process import Hub, plant_raw
+from tests.hub_web_data import app_for, store_for
+from tests.postgres import copy_db
 from tests.test_sync import WHEN, _issuer, client_for, finished_visit_with_finding
 
 VIEWER = "人保仙居"
@@ -47,15 +47,16 @@ PUBLIC = {
 
 
 @pytest.fixture(scope="module")
-def filled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """A hub that a laptop synced a visit (finding, photo, PDFs) into, plus an enterprise whose name and finding
-    carry markup; stopped afterwards. Each test works on its own copy of the data folder."""
+def filled(tmp_path_factory: pytest.TempPathFactory, module_hub_db: str | None) -> Iterator[dict[str, Any]]:
+    """A hub on each engine that a laptop synced a visit (finding, photo, PDFs) into, plus an enterprise whose name
+    and finding carry markup; stopped afterwards. Each test works on its own copy of the data folder (and of the
+    PostgreSQL database)."""
     tmp = tmp_path_factory.mktemp("filled")
     data = tmp / "hub"
     data.mkdir()
-    store = HubStore(data)
+    store = HubStore(data, db_url=module_hub_db)
     token = store.add_steward("李明")
-    server = Hub(data).start()
+    server = Hub(data, db_url=module_hub_db).start()
     try:
         with open_profile(tmp / "laptop", "li") as laptop:
             _issuer(laptop, "李明")
@@ -68,26 +69,30 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
             visits.finish(laptop, other["id"])
             engine.sync(laptop, client_for(laptop, server, token))
             photo = laptop.db.scalar("SELECT sha256 FROM photos")
+            notice = visits.get(laptop, visit["id"])["notice_number"]
             documents = [r["sha256"] for r in laptop.db.query("SELECT sha256 FROM documents")]
     finally:
         server.stop()
     password = Viewers(store).add(VIEWER)
+    store.close()  # nobody may be connected to a database that is copied
     yield {
         "data": data,
+        "db": module_hub_db,
         "token": token,
         "password": password,
         "enterprise": visit["enterprise_id"],
         "markup_enterprise": bad["id"],
         "photo": photo,
+        "notice": notice,
         "documents": documents,
     }
 
 
 @pytest.fixture
-def hub_data(filled: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
+def hub_data(filled: dict[str, Any], tmp_path: Path, request: pytest.FixtureRequest) -> dict[str, Any]:
     data = tmp_path / "hub"
     shutil.copytree(filled["data"], data)
-    return {**filled, "data": data}
+    return {**filled, "data": data, "db": copy_db(request, filled["db"])}
 
 
 def csrf_of(page: str) -> str:
@@ -110,7 +115,7 @@ def sync_headers(token: str | None = None) -> dict[str, str]:
 
 # -- what the page shows ----------------------------------------------------------------------------------------
 def test_read_only_web_page_for_insurer_staff(hub_data: dict[str, Any]) -> None:
-    server = Hub(hub_data["data"]).start()
+    server = Hub(hub_data["data"], db_url=hub_data["db"]).start()
     try:
         with httpx.Client(base_url=server.url) as browser:
             page = browser.get("/", follow_redirects=True).text
@@ -129,7 +134,7 @@ def test_read_only_web_page_for_insurer_staff(hub_data: dict[str, Any]) -> None:
             assert f'src="/photo/{sha}"' in detail
             shot = browser.get(f"/photo/{sha}")
             assert shot.content[:2] == b"\xff\xd8" and shot.headers["content-type"] == "image/jpeg"
-            assert "巡查报告(PDF)" in detail and "整改通知书 XJ-2026-0001(PDF)" in detail
+            assert "巡查报告(PDF)" in detail and f"整改通知书 {hub_data['notice']}(PDF)" in detail
             links = re.findall(r'href="/document/([0-9a-f]{64})"', detail)
             assert len(links) == 2 and set(links) <= set(hub_data["documents"])  # this visit's report and notice
             pdf = browser.get(f"/document/{links[0]}")
@@ -141,7 +146,7 @@ def test_read_only_web_page_for_insurer_staff(hub_data: dict[str, Any]) -> None:
 
 
 def test_markup_in_an_enterprise_name_or_a_finding_is_shown_as_text(hub_data: dict[str, Any]) -> None:
-    client = TestClient(create_app(hub_data["data"]))
+    client = TestClient(app_for(hub_data["data"], hub_data["db"]))
     log_in(client, VIEWER, hub_data["password"])
     overview = client.get("/enterprises").text
     assert "&lt;img src=x onerror=alert(1)&gt;化工" in overview and "<img src=x" not in overview
@@ -149,13 +154,13 @@ def test_markup_in_an_enterprise_name_or_a_finding_is_shown_as_text(hub_data: di
     assert "<title>&lt;img src=x onerror=alert(1)&gt;化工</title>" in detail
     assert "&lt;/td&gt;&lt;script&gt;alert(&#39;找到&#39;)&lt;/script&gt;废气" in detail
     assert "<script" not in detail and "<img src=x" not in detail
-    typed = log_in(TestClient(create_app(hub_data["data"])), '"><script>alert(1)</script>', "wrong")
+    typed = log_in(TestClient(app_for(hub_data["data"], hub_data["db"])), '"><script>alert(1)</script>', "wrong")
     assert typed.status_code == 401 and 'value="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in typed.text
 
 
 def test_records_of_unexpected_shape_never_break_the_page(hub_data: dict[str, Any]) -> None:
     """Whatever got into the hub before validation at its door (or by a path that skips it), the page still shows."""
-    store, ent = HubStore(hub_data["data"]), hub_data["enterprise"]
+    store, ent = store_for(hub_data["data"], hub_data["db"]), hub_data["enterprise"]
     plant_raw(store, "enterprise", "odd-enterprise", {"id": "odd-enterprise", "name": 5, "credit_code": None})
     plant_raw(store, "visit", "odd-visit", {"id": ["x"], "enterprise_id": ent, "started_at": 7, "kind": []})
     plant_raw(store, "finding", "odd-finding", {"id": {}, "enterprise_id": [ent], "visit_id": {}, "deadline": 3})
@@ -163,7 +168,7 @@ def test_records_of_unexpected_shape_never_break_the_page(hub_data: dict[str, An
     plant_raw(store, "finding_event", "odd-event", {"id": 1, "finding_id": [], "kind": "opened", "at": 5})
     plant_raw(store, "photo_link", "odd-link", {"visit_id": [], "finding_id": "f2", "sha256": 5})
     plant_raw(store, "document", "odd-document", {"visit_id": ["x"], "sha256": {}, "kind": 3})
-    client = TestClient(create_app(hub_data["data"]))
+    client = TestClient(app_for(hub_data["data"], hub_data["db"]))
     log_in(client, VIEWER, hub_data["password"])
     assert client.get("/").status_code == 200
     for enterprise_id in (ent, "odd-enterprise"):
@@ -186,7 +191,7 @@ def _routes(routes: list[Any]) -> Iterator[Any]:
 
 
 def test_every_page_needs_a_login_and_every_api_route_a_token(hub_data: dict[str, Any]) -> None:
-    app = create_app(hub_data["data"])
+    app = app_for(hub_data["data"], hub_data["db"])
     values = {"enterprise_id": hub_data["enterprise"], "sha256": hub_data["photo"], "table": "findings", "fmt": "xlsx"}
     stranger, viewer = TestClient(app), TestClient(app)
     log_in(viewer, VIEWER, hub_data["password"])
@@ -228,13 +233,13 @@ def test_every_page_needs_a_login_and_every_api_route_a_token(hub_data: dict[str
 def test_files_from_laptops_are_never_served_as_something_that_runs_script(hub_data: dict[str, Any]) -> None:
     import hashlib
 
-    store = HubStore(hub_data["data"])
+    store = store_for(hub_data["data"], hub_data["db"])
     html = b"<html><body><script>alert(document.cookie)</script></body></html>"
     upload = store.begin_upload(hashlib.sha256(html).hexdigest(), 0, len(html), steward_id=1)
     assert upload is not None
     upload.write(html)
     upload.finish(None)
-    client = TestClient(create_app(hub_data["data"]))
+    client = TestClient(app_for(hub_data["data"], hub_data["db"]))
     log_in(client, VIEWER, hub_data["password"])
     for path in (
         f"/photo/{hashlib.sha256(html).hexdigest()}",
@@ -252,7 +257,7 @@ def test_files_from_laptops_are_never_served_as_something_that_runs_script(hub_d
 
 # -- headers ------------------------------------------------------------------------------------------------------
 def test_every_page_carries_the_security_headers(hub_data: dict[str, Any]) -> None:
-    client = TestClient(create_app(hub_data["data"]))
+    client = TestClient(app_for(hub_data["data"], hub_data["db"]))
     answers = [client.get("/", follow_redirects=False), client.get("/login"), client.get("/static/hub.css")]
     answers.append(client.post("/login", data={"name": VIEWER, "password": "x", "csrf": csrf_of(answers[1].text)}))
     answers.append(log_in(client, VIEWER, hub_data["password"]))
@@ -281,7 +286,7 @@ def test_every_page_carries_the_security_headers(hub_data: dict[str, Any]) -> No
 
 # -- login: CSRF, sessions, cookies -------------------------------------------------------------------------------
 def test_the_login_form_needs_its_own_token(hub_data: dict[str, Any]) -> None:
-    app = create_app(hub_data["data"])
+    app = app_for(hub_data["data"], hub_data["db"])
     client, other = TestClient(app), TestClient(app)
     client.get("/login")
     answer = client.post("/login", data={"name": VIEWER, "password": hub_data["password"]}, follow_redirects=False)
@@ -303,7 +308,7 @@ def test_a_session_ends_after_its_hours(hub_data: dict[str, Any], monkeypatch: p
 
     from steward.hub.web import accounts
 
-    client = TestClient(create_app(hub_data["data"]))
+    client = TestClient(app_for(hub_data["data"], hub_data["db"]))
     log_in(client, VIEWER, hub_data["password"])
     assert client.get("/").status_code == 200
     later = time.time() + accounts.SESSION_SECONDS + 1
@@ -312,11 +317,11 @@ def test_a_session_ends_after_its_hours(hub_data: dict[str, Any], monkeypatch: p
 
 
 def test_logout_is_a_post_with_a_token_and_ends_the_session_on_the_hub(hub_data: dict[str, Any]) -> None:
-    app = create_app(hub_data["data"])
+    app = app_for(hub_data["data"], hub_data["db"])
     client = TestClient(app)
     answer = log_in(client, VIEWER, hub_data["password"])
     cookie = client.cookies["steward_session"]
-    with sqlite3.connect(hub_data["data"] / "hub.db") as db:  # only a hash of the cookie is kept
+    with app.state.store.connect() as db:  # only a hash of the cookie is kept
         assert db.execute("SELECT count(*) FROM viewer_sessions").fetchone()[0] == 1
         assert cookie not in str(db.execute("SELECT * FROM viewer_sessions").fetchall())
     copy = TestClient(app, cookies={"steward_session": cookie})
@@ -331,19 +336,31 @@ def test_logout_is_a_post_with_a_token_and_ends_the_session_on_the_hub(hub_data:
 
 
 def test_a_new_password_ends_the_viewers_sessions(hub_data: dict[str, Any], capsys: pytest.CaptureFixture) -> None:
-    client = TestClient(create_app(hub_data["data"]))
+    client = TestClient(app_for(hub_data["data"], hub_data["db"]))
     log_in(client, VIEWER, hub_data["password"])
     assert client.get("/").status_code == 200
-    assert cli(["hub", "add-viewer", VIEWER, "--data-dir", str(hub_data["data"])]) == 0
+    assert (
+        cli(
+            [
+                "hub",
+                "add-viewer",
+                VIEWER,
+                "--data-dir",
+                str(hub_data["data"]),
+                *(["--db", hub_data["db"]] if hub_data["db"] else []),
+            ]
+        )
+        == 0
+    )
     new_password = capsys.readouterr().out.strip().splitlines()[-1]
     assert client.get("/", follow_redirects=False).status_code == 303
-    fresh = TestClient(create_app(hub_data["data"]))
+    fresh = TestClient(app_for(hub_data["data"], hub_data["db"]))
     assert log_in(fresh, VIEWER, hub_data["password"]).status_code == 401
     assert log_in(fresh, VIEWER, new_password).status_code == 303
 
 
 def test_session_cookies_are_httponly_strict_and_secure_over_https(hub_data: dict[str, Any]) -> None:
-    app = create_app(hub_data["data"])
+    app = app_for(hub_data["data"], hub_data["db"])
     plain = log_in(TestClient(app), VIEWER, hub_data["password"]).headers["set-cookie"]
     assert "steward_session=" in plain and "HttpOnly" in plain and "SameSite=strict" in plain
     assert "Secure" not in plain
@@ -367,7 +384,9 @@ def _forwarded_login(url: str, name: str, **headers: str) -> httpx.Response:
 def test_forwarded_headers_count_only_from_the_trusted_proxy(hub_data: dict[str, Any], trusted: bool) -> None:
     """Without --trusted-proxy anyone could claim HTTPS or another address (and so escape the per-address limit);
     with it, the proxy's word decides the Secure flag and the address the limit counts."""
-    server = Hub(hub_data["data"], args=("--trusted-proxy", "127.0.0.1") if trusted else ()).start()
+    server = Hub(
+        hub_data["data"], db_url=hub_data["db"], args=("--trusted-proxy", "127.0.0.1") if trusted else ()
+    ).start()
     try:
         with httpx.Client(base_url=server.url) as browser:
             token = csrf_of(browser.get("/login").text)
@@ -378,7 +397,7 @@ def test_forwarded_headers_count_only_from_the_trusted_proxy(hub_data: dict[str,
             )
         assert answer.status_code == 303
         assert ("Secure" in answer.headers["set-cookie"]) == trusted
-        viewers = Viewers(HubStore(hub_data["data"]))
+        viewers = Viewers(store_for(hub_data["data"], hub_data["db"]))
         for i in range(FAILURES_PER_ADDRESS):  # earlier failures from the proxy's own address
             viewers.begin_attempt(f"guess{i}", "127.0.0.1")
         answer = _forwarded_login(server.url, "someone", **{"X-Forwarded-For": "203.0.113.7"})
@@ -389,7 +408,10 @@ def test_forwarded_headers_count_only_from_the_trusted_proxy(hub_data: dict[str,
 
 # -- failed logins ------------------------------------------------------------------------------------------------
 def test_failed_logins_are_limited_per_account_and_per_address_across_workers(hub_data: dict[str, Any]) -> None:
-    one, two = create_app(hub_data["data"]), create_app(hub_data["data"])  # two workers sharing the hub database
+    one, two = (
+        app_for(hub_data["data"], hub_data["db"]),
+        app_for(hub_data["data"], hub_data["db"]),
+    )  # two workers sharing the hub database
 
     def attempt(app: Any, name: str, password: str, address: str) -> httpx.Response:
         return log_in(TestClient(app, client=(address, 5000)), name, password)
@@ -406,7 +428,7 @@ def test_failed_logins_are_limited_per_account_and_per_address_across_workers(hu
     )
     assert 1 <= int(locked.headers["retry-after"]) <= 15 * 60
     # Per address: many accounts tried from one address (all but the last failures as earlier tries left them).
-    viewers = Viewers(HubStore(hub_data["data"]))
+    viewers = Viewers(store_for(hub_data["data"], hub_data["db"]))
     for i in range(FAILURES_PER_ADDRESS - 1):
         viewers.begin_attempt(f"guess{i}", "10.9.9.9")
     assert [attempt(one, "guess", "wrong", "10.9.9.9").status_code for _ in range(2)] == [401, 429]
@@ -417,7 +439,7 @@ def test_failed_logins_are_limited_per_account_and_per_address_across_workers(hu
 def test_guessers_are_refused_while_the_sync_api_keeps_answering(hub_data: dict[str, Any]) -> None:
     """Four guessers hammer the login of one account on a real hub while a laptop says hello: the guesses past the
     limit get 429 (without any password hashing), and every hello is answered correctly."""
-    server = Hub(hub_data["data"]).start()
+    server = Hub(hub_data["data"], db_url=hub_data["db"]).start()
     statuses: Counter[int] = Counter()
     retry_after: list[str] = []
     lock = threading.Lock()

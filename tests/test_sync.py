@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from steward.domain.numbering import local_number_code
 from steward.hub.store import HubStore
 from steward.services import documents, enterprises, findings, photos, templates, visits
 from steward.services.findings import get as get_finding
@@ -89,8 +90,10 @@ def test_two_laptops_share_through_the_hub(hub, laptop_a: Profile, laptop_b: Pro
     # The photo, the signature, and the visit's report and notice as PDF.
     assert report.pushed > 0 and report.blobs_sent == 4 and not report.conflicts
     kinds = {d["kind"]: d for d in store.bodies("document")}
-    assert set(kinds) == {"visit_report", "notice"} and kinds["notice"]["notice_number"] == "XJ-2026-0001"
-    assert store.blob_path(kinds["notice"]["sha256"]).read_bytes()[:5] == b"%PDF-"
+    assert set(kinds) == {"visit_report", "notice"}
+    # Printed before the first sync: the firm's prefix and the profile's own code.
+    assert kinds["notice"]["notice_number"] == f"XJ-{local_number_code(engine.profile_id(laptop_a))}-2026-0001"
+    assert store.blobs.read(kinds["notice"]["sha256"])[:5] == b"%PDF-"
     assert engine.pending(laptop_a).records == 0
 
     # Wang's laptop pulls the enterprise, the template, Li's visit and finding, and re-checks it.
@@ -107,7 +110,7 @@ def test_two_laptops_share_through_the_hub(hub, laptop_a: Profile, laptop_b: Pro
     assert get_finding(laptop_a, finding["id"])["status"] == "rectified"
     assert get_finding(laptop_b, finding["id"])["status"] == "rectified"
     sha = laptop_a.db.scalar("SELECT sha256 FROM photos")
-    assert store.blob_path(sha).read_bytes() == laptop_a.photos.original_path(sha, "jpg").read_bytes()
+    assert store.blobs.read(sha) == laptop_a.photos.original_path(sha, "jpg").read_bytes()
 
 
 def test_pushing_twice_changes_nothing_and_different_content_is_a_conflict(
@@ -231,7 +234,7 @@ def test_a_chunk_damaged_on_the_way_is_refused(hub, laptop_a: Profile) -> None:
     assert client.offset(sha) == 0
     client.put_chunk(sha, 0, 1000, data[:500])
     assert client.put_chunk(sha, 500, 1000, data[500:])["complete"] is True
-    assert store.blob_path(sha).read_bytes() == data
+    assert store.blobs.read(sha) == data
     wrong = hashlib.sha256(b"claimed").hexdigest()
     with pytest.raises(SyncError) as err:
         client.put_chunk(wrong, 0, 10, b"0123456789")
@@ -275,7 +278,7 @@ def _killed_mid_sync_then_restarted(
         files[doc["sha256"]] = laptop_a.photos.blob_path(doc["sha256"], "pdf")
     assert len(files) == 4  # photo, signature, report and notice: each on the hub, byte for byte
     for sha, path in files.items():
-        assert store.blob_path(sha).read_bytes() == path.read_bytes()
+        assert store.blobs.read(sha) == path.read_bytes()
 
 
 @pytest.mark.parametrize(
@@ -440,7 +443,7 @@ def test_originals_are_pruned_only_once_the_hub_holds_them(hub, laptop_a: Profil
     rows = {r["sha256"]: r for r in laptop_a.db.query("SELECT sha256, original_present FROM photos")}
     synced_sha = next(sha for sha, r in rows.items() if not r["original_present"])
     assert not laptop_a.photos.original_path(synced_sha, "jpg").exists()
-    assert laptop_a.photos.rendition_path(synced_sha).exists() and store.blob_path(synced_sha).exists()
+    assert laptop_a.photos.rendition_path(synced_sha).exists() and store.blobs.exists(synced_sha)
     assert sum(r["original_present"] for r in rows.values()) == 1  # the open visit's photo is kept
     assert check_profile(laptop_a).clean
 

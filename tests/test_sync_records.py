@@ -5,6 +5,8 @@ records read-only on the laptop. Each against a real uvicorn hub on 127.0.0.1.""
 from __future__ import annotations
 
 import io
+import re
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -15,10 +17,11 @@ import pytest
 from PIL import Image
 
 from steward.domain.errors import InvalidInput
+from steward.domain.numbering import local_number_code
 from steward.hub.store import HubStore, aliases_of
 from steward.hub.web import Viewers
 from steward.hub.web.facts import read_facts
-from steward.services import documents, enterprise_events, enterprises, findings, photos, visits
+from steward.services import documents, enterprise_events, enterprises, findings, photos, settings, visits
 from steward.services.findings import get as get_finding
 from steward.services.profiles import open_profile
 from steward.storage.profile import Profile
@@ -292,15 +295,29 @@ def _notice_number(profile: Profile, tmp_path: Path, steward: str) -> tuple[str,
 
 
 def test_two_stewards_of_one_firm_never_print_the_same_notice_number(office: Office, tmp_path: Path) -> None:
+    """Two fresh laptops of one firm, both offline, each print a notice before their first sync. With the firm's
+    prefix alone both printed XJ-2026-0001; each profile's own code (steward.domain.numbering) keeps them apart.
+    After binding, the hub's code; the code used before is never used again."""
     store = office.store
     liu_token = store.add_steward("刘敏")  # the same initials as 李明
     first_li, _finding = finished_visit_with_finding(office.a, tmp_path)
     documents.assign_notice_numbers(office.a, [first_li["id"]])
-    offline = visits.get(office.a, first_li["id"])["notice_number"]
-    assert offline == "XJ-2026-0001"  # before the first sync: the firm's prefix
+    offline_li = visits.get(office.a, first_li["id"])["notice_number"]
+    ent_b = enterprises.create(
+        office.b, name="仙居县白塔工艺品有限公司", credit_code=make_code(91), template_code="craft"
+    )
+    visit_b = visits.start(office.b, ent_b["id"], "routine", item_codes=["B1"], steward="王芳", at=WHEN)
+    visits.create_finding(office.b, visit_b["id"], location="车间", description="废气收集不到位", at=WHEN)
+    visits.finish(office.b, visit_b["id"])
+    documents.assign_notice_numbers(office.b, [visit_b["id"]])
+    offline_wang = visits.get(office.b, visit_b["id"])["notice_number"]
+    local_li = local_number_code(engine.profile_id(office.a))
+    assert offline_li == f"XJ-{local_li}-2026-0001"  # before the first sync: the firm's prefix and the profile's code
+    assert offline_wang == f"XJ-{local_number_code(engine.profile_id(office.b))}-2026-0001"
+    assert offline_li != offline_wang
 
     engine.sync(office.a, office.li())
-    engine.sync(office.b, office.wang())  # Wang pulls the enterprise
+    engine.sync(office.b, office.wang())
     with open_profile(tmp_path / "c", "liu") as liu:
         _issuer(liu, "刘敏")
         engine.sync(liu, client_for(liu, office.server, liu_token))
@@ -310,10 +327,22 @@ def test_two_stewards_of_one_firm_never_print_the_same_notice_number(office: Off
             "刘敏": _notice_number(liu, tmp_path, "刘敏")[1],
         }
     assert numbers == {"李明": "XJ-LM-2026-0001", "王芳": "XJ-WF-2026-0001", "刘敏": "XJ-LM2-2026-0001"}
-    # The number printed offline stays the visit's, and the firm's prefix alone is never used again.
-    assert visits.get(office.a, first_li["id"])["notice_number"] == offline
+    # The numbers printed offline stay their visits', and the code used before binding is not used again.
+    assert visits.get(office.a, first_li["id"])["notice_number"] == offline_li
+    assert visits.get(office.b, visit_b["id"])["notice_number"] == offline_wang
     assert _notice_number(office.a, tmp_path, "李明")[1] == "XJ-LM-2026-0002"
+    assert settings.notice_prefix(office.a) == "XJ-LM"
     assert engine.sync(office.a, office.li()).refused == []
+
+
+def test_a_profiles_own_code_is_never_one_the_hub_gives() -> None:
+    """Codes of profiles before their first sync begin with a digit; the hub's begin with a letter (initials). Over
+    5000 profile ids (fixed, so the test always sees the same ones) no two codes are the same."""
+    ids = [str(uuid.uuid5(uuid.NAMESPACE_URL, f"steward-profile-{n}")) for n in range(5000)]
+    codes = [local_number_code(i) for i in ids]
+    assert len(set(codes)) == len(codes)
+    assert all(re.fullmatch(r"[2-9][2-9A-HJKMNP-TV-Z]{5}", code) for code in codes)
+    assert local_number_code(ids[0]) == codes[0]  # the same profile always gets the same code
 
 
 def test_colleagues_photos_of_open_findings_reach_a_steward_who_visits_the_enterprise_as_renditions(
@@ -341,7 +370,7 @@ def test_colleagues_photos_of_open_findings_reach_a_steward_who_visits_the_enter
     with Image.open(io.BytesIO(rendition)) as img:
         assert img.format == "JPEG" and img.size == (1200, 900)
     assert office.b.photos.thumb_path(sha).exists()
-    assert rendition != store.blob_path(sha).read_bytes()  # a rendition, not the original
+    assert rendition != store.blobs.read(sha)  # a rendition, not the original
     assert office.b.db.scalar("SELECT original_present FROM photos WHERE sha256 = ?", [sha]) == 0
     assert call(office.server.url, "GET", f"/v1/blobs/{sha}", office.tokens["王芳"])[0] == 404
     assert engine.pending(office.b).records == 0  # Li's photo and link are never sent back as Wang's

@@ -375,6 +375,21 @@ Save as “{other}” instead?</translation>
       <translation>Findings {found} · Rectified {rect} · Rate {rate} · Open {open} · Overdue {over}</translation>
     </message>
     <message>
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="176" />
+      <source>已合并</source>
+      <translation>Merged</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="199" />
+      <source>(原名“{name}”)</source>
+      <translation> (named “{name}” here)</translation>
+    </message>
+    <message>
+      <location filename="../../steward/ui/screens/enterprise_detail.py" line="201" />
+      <source>本机原编号 {id}{name} 于 {day} 并入服务器上的同一企业</source>
+      <translation>This laptop's id {id}{name} merged into the hub's same enterprise on {day}</translation>
+    </message>
+    <message>
       <location filename="../../steward/ui/screens/enterprise_detail.py" line="212" />
       <source>属实</source>
       <translation>Yes</translation>

@@ -501,11 +501,45 @@ def _hub(args: argparse.Namespace) -> int:
             token = store.add_steward(args.name)
             print(f"环保管家“{args.name}”的同步令牌(只显示这一次,请妥善交给本人):\n{token}")
             return 0
+        if args.action == "merge-duplicates":
+            return _merge_duplicates(store, args.dry_run)
         store.rebind(args.profile_id, args.name)
         print(f"档案 {args.profile_id} 已绑定到“{args.name}”。Profile re-bound.")
         return 0
     except (HubError, DatabaseUnavailable) as exc:
         raise StewardError(exc.zh, exc.en) from None
+
+
+def _merge_duplicates(store: Any, dry_run: bool) -> int:
+    """`steward hub merge-duplicates`: each credit code's copies, the one that stays and why, then the merge."""
+    from steward.hub.store import EnterpriseCopy, merge_duplicate_enterprises
+
+    def named(copy: EnterpriseCopy) -> str:
+        sender = f"{copy.sender} 录入" if copy.sender else "服务器名单"
+        return f"{copy.id}“{copy.name}”({sender},{copy.naming} 条记录引用)"
+
+    groups = merge_duplicate_enterprises(store, dry_run=dry_run)
+    if not groups:
+        print("没有信用代码重复的企业。No enterprises share a credit code.")
+        return 0
+    for group in groups:
+        print(f"信用代码 {group.credit_code}:保留 {named(group.kept)},因为{group.reason_zh}。")
+        for copy in group.merged:
+            print(f"  {'将并入' if dry_run else '已并入'}:{named(copy)}")
+        print(
+            f"  Credit code {group.credit_code}: keeps {group.kept.id} ({group.reason_en}); "
+            f"{'would merge' if dry_run else 'merged'} {', '.join(c.id for c in group.merged)}."
+        )
+    moved = sum(c.naming for g in groups for c in g.merged)
+    if dry_run:
+        print(f"试运行,未做任何更改;去掉 --dry-run 即合并 {len(groups)} 组。Dry run: nothing changed.")
+    else:
+        print(
+            f"已合并 {len(groups)} 组,{moved} 条记录改为引用保留的企业;被并入企业的原始内容已存档(别名),"
+            f"各电脑下次同步时自动合并。Merged {len(groups)} groups; {moved} records re-pointed; laptops follow at "
+            "their next sync."
+        )
+    return 0
 
 
 def _serve_hub(args: argparse.Namespace) -> int:

@@ -257,6 +257,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = hub.add_parser("remove-viewer", help="remove a web login; every session of it ends at once")
     p.add_argument("name")
     _hub_storage(p)
+    p = hub.add_parser(
+        "merge-duplicates",
+        help="merge enterprises stored twice under one credit code (from before pushes merged them); says which "
+        "id stays and why",
+    )
+    p.add_argument("--dry-run", action="store_true", help="only say what would be merged")
+    _hub_storage(p)
     p = hub.add_parser("rebind", help="give a laptop profile to another steward")
     p.add_argument("profile_id")
     p.add_argument("name")

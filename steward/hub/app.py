@@ -10,15 +10,17 @@ from typing import Annotated, Any, Literal, NamedTuple
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from PIL import Image
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from steward.hub.blob_responses import stream
+from steward.hub.blobs import BlobStore
 from steward.hub.limits import BodyLimit, BodyTooLarge, too_large
 from steward.hub.models import SHA256, InvalidRecord, Record, clean_records
-from steward.hub.renditions import make_rendition, rendition_path
+from steward.hub.renditions import make_rendition
 from steward.hub.store import (
     Forbidden,
     HubError,
@@ -241,8 +243,24 @@ def app_from_environment() -> FastAPI:
     return create_app(Path(os.environ[ENV_DATA_DIR]), os.environ.get(ENV_DB) or None)
 
 
-def create_app(data_dir: Path, db_url: str | None = None) -> FastAPI:
-    store = HubStore(data_dir, db_url=db_url)
+def rendition_of(blobs: BlobStore, sha256: str) -> bytes:
+    """The report rendition of a kept photo: the one kept earlier, else made now and kept."""
+    kept = blobs.open_rendition(sha256)
+    if kept is not None:
+        with kept:
+            return kept.read()
+    try:
+        with blobs.open(sha256) as original:
+            jpeg = make_rendition(original)
+    except (OSError, ValueError, Image.DecompressionBombError):  # a file no picture can be made of
+        raise NotFound("no_rendition", "无法为该照片生成报告用图。", "No rendition can be made of it.") from None
+    blobs.keep_rendition(sha256, jpeg)
+    return jpeg
+
+
+def create_app(data_dir: Path, db_url: str | None = None, blobs: BlobStore | None = None) -> FastAPI:
+    """blobs: where the hub keeps files (None: under data_dir, FilesystemBlobs)."""
+    store = HubStore(data_dir, db_url=db_url, blobs=blobs)
     app = FastAPI(
         title="Steward Hub",
         version=str(PROTOCOL_VERSION),
@@ -302,10 +320,14 @@ def create_app(data_dir: Path, db_url: str | None = None) -> FastAPI:
 
     Caller = Annotated[Credentials, Depends(credentials)]
 
-    def blob_file(sha256: str, media_type: str) -> FileResponse:
+    def blob_file(sha256: str, media_type: str) -> Response:
         if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256) or store.missing([sha256]):
             raise NotFound("no_blob", "没有该文件。", "No such file.")
-        return FileResponse(store.blob_path(sha256), media_type=media_type)
+        try:
+            fh = store.blobs.open(sha256)
+        except FileNotFoundError:
+            raise NotFound("no_blob", "没有该文件。", "No such file.") from None
+        return stream(fh, store.blobs.size(sha256), media_type)
 
     @app.get("/v1/hello", responses=_errors(*AUTH_ERRORS))
     async def hello(sent: Caller) -> Hello:
@@ -419,9 +441,9 @@ def create_app(data_dir: Path, db_url: str | None = None) -> FastAPI:
     @app.get(
         "/v1/blobs/{sha256}",
         responses={200: {"content": {"application/octet-stream": {}}}, **_errors(*AUTH_ERRORS, 404)},
-        response_class=FileResponse,
+        response_class=Response,
     )
-    def download(sha256: Annotated[str, PathParam(pattern=SHA256)], sent: Caller) -> FileResponse:
+    def download(sha256: Annotated[str, PathParam(pattern=SHA256)], sent: Caller) -> Response:
         """Only files the steward's own records name (see README: who may read what)."""
         if not store.may_read_blob(sha256, identify(sent)["id"]):
             raise NotFound("no_blob", "没有该文件。", "No such file.")
@@ -453,17 +475,13 @@ def create_app(data_dir: Path, db_url: str | None = None) -> FastAPI:
     @app.get(
         "/v1/renditions/{sha256}",
         responses={200: {"content": {"image/jpeg": {}}}, **_errors(*AUTH_ERRORS, 404)},
-        response_class=FileResponse,
+        response_class=Response,
     )
-    def rendition(sha256: Annotated[str, PathParam(pattern=SHA256)], sent: Caller) -> FileResponse:
+    def rendition(sha256: Annotated[str, PathParam(pattern=SHA256)], sent: Caller) -> Response:
         """The report rendition of a photo /v1/recheck-photos lists for this steward; any other is not found."""
         if sha256 not in {p["sha256"] for p in recheck_photos(store, identify(sent)["id"])}:
             raise NotFound("no_blob", "没有该文件。", "No such file.")
-        try:
-            target = make_rendition(store.blob_path(sha256), rendition_path(store.data_dir / "renditions", sha256))
-        except (OSError, ValueError, Image.DecompressionBombError):  # a file no picture can be made of
-            raise NotFound("no_rendition", "无法为该照片生成报告用图。", "No rendition can be made of it.") from None
-        return FileResponse(target, media_type="image/jpeg")
+        return Response(rendition_of(store.blobs, sha256), media_type="image/jpeg")
 
     app.include_router(web_router(store))
 

@@ -1,6 +1,12 @@
-"""Where the hub keeps files (photos, signatures, documents), content-addressed by SHA-256, behind one interface:
-BlobStore. FilesystemBlobs keeps them under the data directory (a local disk, or shared storage that several hub
-machines mount); an S3-compatible store would be another BlobStore, and nothing else in the hub would change.
+"""Where the hub keeps files (photos, signatures, documents), content-addressed by SHA-256, and the report renditions
+it makes of photos, behind one interface: BlobStore. Every write, "is it there?", size, read and removal of a kept
+file goes through it; nothing else in the hub opens a kept file by its path. FilesystemBlobs keeps them under the
+data directory (a local disk, or shared storage that several hub machines mount); an S3-compatible object store is
+one more BlobStore (open: a GET's body; commit: a PUT of the staged file; exists/size: a HEAD), and nothing else in
+the hub changes (tests/test_hub_blob_store.py serves a hub from a BlobStore held in memory).
+
+What a file is received into before it is checked and committed stays a local path (staging_path): the hash is
+checked as the bytes arrive, and only a whole, verified file is handed to commit.
 
 Unfinished resumable uploads are the blob store's too: each is a file appended to by one request at a time. Which
 request may append is decided by an exclusive lock on that file (flock), not by anything in one process's
@@ -12,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import secrets
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import BinaryIO
@@ -52,12 +59,13 @@ class PartialUpload:
 
 class BlobStore(ABC):
     @abstractmethod
-    def path(self, sha256: str) -> Path:
-        """A complete file as a local path (what the HTTP answer streams)."""
-
-    @abstractmethod
     def open(self, sha256: str) -> BinaryIO:
-        """A complete file's bytes."""
+        """A complete file's bytes, to be read as a stream; FileNotFoundError when it is not here."""
+
+    def read(self, sha256: str) -> bytes:
+        """A complete file's bytes, all at once (small files; FileNotFoundError when it is not here)."""
+        with self.open(sha256) as fh:
+            return fh.read()
 
     @abstractmethod
     def exists(self, sha256: str) -> bool: ...
@@ -73,6 +81,14 @@ class BlobStore(ABC):
     @abstractmethod
     def remove(self, sha256: str) -> None:
         """Take a file out again (its database row was not kept)."""
+
+    @abstractmethod
+    def open_rendition(self, sha256: str) -> BinaryIO | None:
+        """The report rendition made earlier of the photo with this hash (a JPEG), or None when none was kept."""
+
+    @abstractmethod
+    def keep_rendition(self, sha256: str, jpeg: bytes) -> None:
+        """Keep a rendition once made (written whole: a reader never sees half of one)."""
 
     @abstractmethod
     def staging_path(self, name: str) -> Path:
@@ -91,34 +107,13 @@ class BlobStore(ABC):
         """Remove unfinished uploads untouched since `older_than` (a time.time()) that no request holds."""
 
 
-class FilesystemBlobs(BlobStore):
-    def __init__(self, root: Path, upload_dir: Path) -> None:
-        self.root, self.upload_dir = root, upload_dir
-        for folder in (root, upload_dir):
-            folder.mkdir(parents=True, exist_ok=True)
+class LocalStaging:
+    """Unfinished uploads as files in a local folder, each appended to under an exclusive lock (flock): what every
+    BlobStore needs before a verified file is committed, whether it keeps files on a disk or in an object store."""
 
-    def path(self, sha256: str) -> Path:
-        return self.root / sha256[:2] / sha256
-
-    def open(self, sha256: str) -> BinaryIO:
-        return open(self.path(sha256), "rb")
-
-    def exists(self, sha256: str) -> bool:
-        return self.path(sha256).is_file()
-
-    def size(self, sha256: str) -> int | None:
-        try:
-            return self.path(sha256).stat().st_size
-        except FileNotFoundError:
-            return None
-
-    def commit(self, sha256: str, staged: Path) -> None:
-        target = self.path(sha256)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staged, target)
-
-    def remove(self, sha256: str) -> None:
-        self.path(sha256).unlink(missing_ok=True)
+    def __init__(self, upload_dir: Path) -> None:
+        self.upload_dir = upload_dir
+        upload_dir.mkdir(parents=True, exist_ok=True)
 
     def staging_path(self, name: str) -> Path:
         return self.upload_dir / name
@@ -161,6 +156,61 @@ class FilesystemBlobs(BlobStore):
                         path.unlink()
                         removed += 1
         return removed
+
+
+class FilesystemBlobs(LocalStaging, BlobStore):
+    """Files under `root` (two levels by hash), renditions under `rendition_dir`, uploads staged in `upload_dir`."""
+
+    def __init__(self, root: Path, upload_dir: Path, rendition_dir: Path) -> None:
+        super().__init__(upload_dir)
+        self.root, self.rendition_dir = root, rendition_dir
+        root.mkdir(parents=True, exist_ok=True)
+
+    def path(self, sha256: str) -> Path:
+        """Where this store keeps a file (its own business: the rest of the hub opens files through the interface)."""
+        return self.root / sha256[:2] / sha256
+
+    def open(self, sha256: str) -> BinaryIO:
+        return open(self.path(sha256), "rb")
+
+    def exists(self, sha256: str) -> bool:
+        return self.path(sha256).is_file()
+
+    def size(self, sha256: str) -> int | None:
+        try:
+            return self.path(sha256).stat().st_size
+        except FileNotFoundError:
+            return None
+
+    def commit(self, sha256: str, staged: Path) -> None:
+        target = self.path(sha256)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged, target)
+
+    def remove(self, sha256: str) -> None:
+        self.path(sha256).unlink(missing_ok=True)
+
+    def _rendition_path(self, sha256: str) -> Path:
+        return self.rendition_dir / sha256[:2] / f"{sha256}.jpg"
+
+    def open_rendition(self, sha256: str) -> BinaryIO | None:
+        try:
+            return open(self._rendition_path(sha256), "rb")
+        except FileNotFoundError:
+            return None
+
+    def keep_rendition(self, sha256: str, jpeg: bytes) -> None:
+        target = self._rendition_path(sha256)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staged = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            with open(staged, "wb") as fh:
+                fh.write(jpeg)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(staged, target)
+        finally:
+            staged.unlink(missing_ok=True)
 
 
 def _same_file(fd: int, path: Path) -> bool:

@@ -30,7 +30,11 @@ WRITE_LOCK = 0x5354_4557  # "STEW"
 # Connections one worker process holds at most: uvicorn runs a request's store calls on up to 40 threads, but
 # PostgreSQL's default allows 100 connections for every worker of every hub on the server.
 POOL_SIZE = 12
+POOL_MIN = 2  # kept open while idle: the first requests after a quiet night need not wait for a connection
 CONNECT_SECONDS = 15  # how long a hub that starts waits for its database before it says it cannot reach it
+POOL_WAIT_SECONDS = 30  # how long a request waits for a free connection before it fails (not for ever)
+IDLE_SECONDS = 300  # a connection idle this long beyond POOL_MIN is closed
+LIFETIME_SECONDS = 3600  # every connection is replaced after an hour: a server's memory per backend stays bounded
 
 
 class DatabaseUnavailable(Exception):
@@ -214,14 +218,7 @@ class PostgresEngine(Engine):
         self.url = url
         self.integrity_errors = (psycopg.IntegrityError,)
         self._psycopg = psycopg
-        self.pool = ConnectionPool(
-            url,
-            min_size=1,
-            max_size=pool_size,
-            kwargs={"autocommit": True, "row_factory": _row_factory},
-            open=True,
-            name="steward-hub",
-        )
+        self.pool = _pool(ConnectionPool, url, pool_size)
         try:
             self.pool.wait(timeout=CONNECT_SECONDS)
         except Exception as exc:
@@ -254,6 +251,24 @@ class PostgresEngine(Engine):
 
     def execute_script(self, conn: Connection, script: str) -> None:
         conn.raw.execute(script)  # PostgreSQL takes several statements in one call without parameters
+
+
+def _pool(pool_class: Any, url: str, pool_size: int) -> Any:
+    """PostgreSQL's connections for one worker process. Each is checked (a round trip) before a request gets it:
+    after PostgreSQL restarted, or an administrator ended the hub's backends, or a firewall dropped an idle
+    connection, the pool hands out a new connection instead of one that is dead, and the next sync succeeds."""
+    return pool_class(
+        url,
+        min_size=min(POOL_MIN, pool_size),
+        max_size=pool_size,
+        kwargs={"autocommit": True, "row_factory": _row_factory},
+        open=True,
+        name="steward-hub",
+        check=pool_class.check_connection,
+        timeout=POOL_WAIT_SECONDS,
+        max_idle=IDLE_SECONDS,
+        max_lifetime=LIFETIME_SECONDS,
+    )
 
 
 def open_engine(data_dir: Path, db_url: str | None) -> Engine:

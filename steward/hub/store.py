@@ -121,8 +121,14 @@ def _disk_full(exc: OSError) -> None:
 
 
 class HubStore:
-    def __init__(self, data_dir: Path, clock: Callable[[], float] = time.time, db_url: str | None = None) -> None:
-        """data_dir holds the blobs (and hub.db when no PostgreSQL URL is given)."""
+    def __init__(
+        self,
+        data_dir: Path,
+        clock: Callable[[], float] = time.time,
+        db_url: str | None = None,
+        blobs: BlobStore | None = None,
+    ) -> None:
+        """data_dir holds hub.db when no PostgreSQL URL is given, and the blobs unless another BlobStore is given."""
         self.data_dir = data_dir
         self.blob_dir = data_dir / "blobs"
         self.upload_dir = data_dir / "uploads"
@@ -139,7 +145,7 @@ class HubStore:
         self._recheck_lock = threading.Lock()
         if not data_dir.exists():
             data_dir.mkdir(parents=True, mode=0o700)
-        self.blobs: BlobStore = FilesystemBlobs(self.blob_dir, self.upload_dir)
+        self.blobs: BlobStore = blobs or FilesystemBlobs(self.blob_dir, self.upload_dir, data_dir / "renditions")
         self.path = data_dir / "hub.db"
         if not db_url:
             # Tokens' hashes and every steward's records: readable by the hub's own account only.
@@ -480,9 +486,6 @@ class HubStore:
         return page
 
     # -- blobs ------------------------------------------------------------------------------------------------
-    def blob_path(self, sha256: str) -> Path:
-        return self.blobs.path(sha256)
-
     def missing(self, hashes: list[str]) -> list[str]:
         with self.connect() as conn:
             present = (
@@ -681,7 +684,7 @@ class HubStore:
         """Copy one file out of a bundle into uploads/, checking its hash on the way."""
         from steward.sync.bundle import BundleRejected
 
-        staged = self.upload_dir / f"{sha256}.bundle-{secrets.token_hex(4)}.part"
+        staged = self.blobs.staging_path(f"{sha256}.bundle-{secrets.token_hex(4)}.part")
         digest, size = hashlib.sha256(), 0
         try:
             with self._disk_guard(), bundle.open_blob(sha256) as src, open(staged, "wb") as dst:
@@ -1351,13 +1354,133 @@ def _merge_enterprise(conn: Connection, old_id: str, into: str) -> None:
     conn.execute("UPDATE enterprise_aliases SET enterprise_id = ? WHERE enterprise_id = ?", [into, old_id])
     conn.execute("DELETE FROM records WHERE entity = 'enterprise' AND id = ?", [old_id])
     naming = conn.execute(
-        f"SELECT entity, id, owner, profile_id, body FROM records WHERE {body_field('enterprise_id')} = ? ORDER BY seq",
+        f"SELECT seq, entity, id, owner, profile_id, content_hash, body FROM records "
+        f"WHERE {body_field('enterprise_id')} = ? ORDER BY seq",
         [old_id],
     ).fetchall()
-    for entity, rid, owner, profile, text in naming:
-        body = {**json.loads(text), "enterprise_id": into}
+    for _seq, entity, rid, owner, profile, digest, text in _with_dependents(conn, naming):
+        body = json.loads(text)
+        if body.get("enterprise_id") == old_id:
+            body = {**body, "enterprise_id": into}
+            digest = content_hash(body)
         conn.execute("DELETE FROM records WHERE entity = ? AND id = ?", [entity, rid])
-        HubStore._insert_record(conn, entity, rid, owner, profile, content_hash(body), body)
+        HubStore._insert_record(conn, entity, rid, owner, profile, digest, body)
+
+
+def _with_dependents(conn: Connection, moving: list[Any]) -> list[Any]:
+    """The records about to move to the end of the change sequence, with every record that names one of them as
+    its visit, finding or audited record (and those naming these, and so on), in their sequence order. They move
+    together: a laptop applies a page in order, and a finding event that came before its moved finding would be
+    skipped by a laptop that does not hold the finding yet."""
+    found = {row[0]: row for row in moving}
+    named = {row[2] for row in moving}
+    while named:
+        ids, rows = sorted(named), []
+        for start in range(0, len(ids), 300):  # well within SQLite's limit of parameters per statement
+            part = ids[start : start + 300]
+            marks = ", ".join("?" for _ in part)
+            rows += conn.execute(
+                "SELECT seq, entity, id, owner, profile_id, content_hash, body FROM records WHERE "
+                f"{body_field('visit_id')} IN ({marks}) OR {body_field('finding_id')} IN ({marks}) "
+                f"OR {body_field('entity_id')} IN ({marks})",
+                [*part, *part, *part],
+            ).fetchall()
+        named = {row[2] for row in rows if row[0] not in found}
+        found.update((row[0], row) for row in rows)
+    return [found[seq] for seq in sorted(found)]
+
+
+@dataclass(frozen=True)
+class EnterpriseCopy:
+    """One enterprise record of a credit code that several hold: who sent it and how many records name it."""
+
+    id: str
+    name: str
+    sender: str  # the steward who pushed it; "" for the hub's own list (steward hub import-enterprises)
+    naming: int  # records (visits, findings, events, ...) that name it
+    created_at: str
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    """Enterprises stored twice or more under one credit code (made before pushes merged by credit code): which
+    stays (`kept`), which are merged into it, and why that one."""
+
+    credit_code: str
+    kept: EnterpriseCopy
+    merged: tuple[EnterpriseCopy, ...]
+    reason_zh: str
+    reason_en: str
+
+
+def _winner(copies: list[EnterpriseCopy]) -> tuple[EnterpriseCopy, str, str]:
+    """The copy that stays, as pushes decide it (the hub's own list wins), else the one most records already name
+    (the fewest records move, the most laptops keep their id), else the one entered first."""
+    own = [c for c in copies if not c.sender]
+    if own:
+        return own[0], "保险公司服务器的企业名单中的企业", "the hub's own enterprise list has it"
+    ranked = sorted(copies, key=lambda c: (-c.naming, c.created_at, c.id))
+    first, second = ranked[0], ranked[1]
+    if first.naming > second.naming:
+        return first, f"引用它的记录最多({first.naming} 条)", f"most records name it ({first.naming})"
+    return first, f"录入最早({first.created_at[:10]})", f"entered first ({first.created_at[:10]})"
+
+
+def duplicate_enterprises(store: HubStore) -> list[DuplicateGroup]:
+    """Every credit code held by more than one enterprise record, with the copy that is to stay."""
+    with store.connect() as conn:
+        codes = [
+            r[0]
+            for r in conn.execute(
+                f"SELECT {body_field('credit_code')} AS code FROM records WHERE entity = 'enterprise' "
+                f"AND coalesce({body_field('credit_code')}, '') <> '' GROUP BY code HAVING count(*) > 1 ORDER BY code"
+            )
+        ]
+        groups = []
+        for code in codes:
+            copies = []
+            for rid, owner, text, sender in conn.execute(
+                "SELECT r.id, r.owner, r.body, s.name FROM records r LEFT JOIN stewards s ON s.id = r.owner "
+                f"WHERE r.entity = 'enterprise' AND {body_field('credit_code', 'r')} = ? ORDER BY r.seq",
+                [code],
+            ).fetchall():
+                body = json.loads(text)
+                naming = conn.execute(
+                    f"SELECT count(*) FROM records WHERE {body_field('enterprise_id')} = ?", [rid]
+                ).fetchone()[0]
+                copies.append(
+                    EnterpriseCopy(
+                        rid,
+                        str(body.get("name") or ""),
+                        "" if not owner else str(sender or f"#{owner}"),
+                        int(naming),
+                        str(body.get("created_at") or ""),
+                    )
+                )
+            kept, zh, en = _winner(copies)
+            groups.append(DuplicateGroup(code, kept, tuple(c for c in copies if c.id != kept.id), zh, en))
+    return groups
+
+
+def merge_duplicate_enterprises(store: HubStore, dry_run: bool = False) -> list[DuplicateGroup]:
+    """Merge every credit code's copies into the one that stays, as a push would have (each merged id an alias
+    keeping its body, the records naming it re-pointed), in one transaction. The kept record and the re-pointed
+    ones go to the end of the change sequence: every laptop pulls them at its next sync and merges its own copy
+    (the laptop's merge keeps its values the hub's lack). `dry_run`: only say what would be done."""
+    groups = duplicate_enterprises(store)
+    if dry_run or not groups:
+        return groups
+    with store._disk_guard(), store.transaction() as conn:
+        for group in groups:
+            for copy in group.merged:
+                _merge_enterprise(conn, copy.id, group.kept.id)
+            row = conn.execute(
+                "SELECT owner, profile_id, content_hash, body FROM records WHERE entity = 'enterprise' AND id = ?",
+                [group.kept.id],
+            ).fetchone()
+            conn.execute("DELETE FROM records WHERE entity = 'enterprise' AND id = ?", [group.kept.id])
+            HubStore._insert_record(conn, "enterprise", group.kept.id, row[0], row[1], row[2], json.loads(row[3]))
+    return groups
 
 
 def aliases_of(store: HubStore, enterprise_id: str) -> list[dict[str, Any]]:
@@ -1369,6 +1492,28 @@ def aliases_of(store: HubStore, enterprise_id: str) -> list[dict[str, Any]]:
                 "SELECT body FROM enterprise_aliases WHERE enterprise_id = ? ORDER BY merged_at", [enterprise_id]
             )
         ]
+
+
+def merged_into(store: HubStore, enterprise_id: str) -> list[dict[str, Any]]:
+    """The enterprises merged into this one (same credit code, another id): for each, its id, the name it was
+    sent with, who sent it ("" for the hub's own list) and when it was merged; oldest first."""
+    with store.connect() as conn:
+        rows = conn.execute(
+            "SELECT a.alias_id, a.body, a.merged_at, s.name FROM enterprise_aliases a "
+            "LEFT JOIN stewards s ON s.id = a.owner WHERE a.enterprise_id = ? ORDER BY a.merged_at, a.alias_id",
+            [enterprise_id],
+        ).fetchall()
+    merged = []
+    for alias_id, text, merged_at, sender in rows:
+        try:
+            body = json.loads(text)
+        except ValueError:
+            body = {}
+        name = body.get("name") if isinstance(body, dict) else None
+        merged.append(
+            {"id": alias_id, "name": name if isinstance(name, str) else "", "sender": sender or "", "at": merged_at}
+        )
+    return merged
 
 
 # -- notice numbers ----------------------------------------------------------------------------------------------

@@ -292,7 +292,10 @@ def _make_notice(profile: Profile, visit_id: str) -> Notice:
         )
     enterprise = enterprises.get(profile, visit["enterprise_id"])
     year = clock.local_date(clock.from_text(visit["started_at"])).year
-    number = store.next_notice_number(profile.db, visit_id, settings.notice_prefix(profile), year)
+    # A reprint reads the visit's number (the prefix is asked only for a first print: it may make the profile's id).
+    number = visit.get("notice_number") or store.next_notice_number(
+        profile.db, visit_id, settings.notice_prefix(profile), year
+    )
     moment = _moment(visit)
     listed, photos = _finding_rows(profile, visit, rows)
     return Notice(
@@ -674,7 +677,7 @@ def assign_notice_numbers(profile: Profile, visit_ids: Iterable[str]) -> None:
     drawing can run read-only."""
     for visit_id in by_visit_date(profile, visit_ids):
         visit = visits.get(profile, visit_id)
-        if visits.findings_of_visit(profile, visit_id):
+        if not visit["notice_number"] and visits.findings_of_visit(profile, visit_id):
             year = clock.local_date(clock.from_text(visit["started_at"])).year
             store.next_notice_number(profile.db, visit_id, settings.notice_prefix(profile), year)
 

@@ -10,7 +10,7 @@ from steward.domain.errors import InvalidInput, NotFound
 from steward.domain.ids import new_id
 from steward.domain.pinyin import name_keys
 from steward.storage import enterprises as store
-from steward.storage import records
+from steward.storage import records, sync_records
 from steward.storage.profile import Profile
 
 _TEXT_FIELDS = tuple(c for c in store.EDITABLE if c != "archived")
@@ -82,3 +82,16 @@ def listing(
 ) -> list[records.EnterpriseListed]:
     """Enterprises with their open/overdue counts and last visit, for lists and the CLI."""
     return store.search(profile.db, today=clock.today().isoformat(), query=query, limit=limit, offset=offset)
+
+
+def merged_here(profile: Profile, enterprise_id: str) -> list[dict[str, Any]]:
+    """The enterprises this laptop held under ids of its own that were merged into this one (same credit code, the
+    hub's id): old id, when (merged_at), and their own name when the hub's differed (name, else "")."""
+    return [
+        {
+            "old_id": m["old_id"],
+            "merged_at": m["merged_at"],
+            "name": str(m["replaced"].get("name") or "") if isinstance(m["replaced"], dict) else "",
+        }
+        for m in sync_records.merges_into(profile.db, enterprise_id)
+    ]

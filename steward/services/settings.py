@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from steward.domain.errors import InvalidInput
+from steward.domain.numbering import local_number_code
 from steward.services import credentials
 from steward.storage import settings as settings_store
 from steward.storage.profile import Profile
@@ -135,15 +137,29 @@ def put(profile: Profile, setting: Setting, value: Any) -> None:
 # The notice-number code the hub gave this profile (e.g. "LM"), kept by sync; not a setting a person edits.
 HUB_NUMBER_CODE = "sync_number_code"
 _CODE = re.compile(r"[A-Z][A-Z0-9]{0,11}")
+# This laptop profile's identity on the hub (a UUID, made with the profile: migration m0xx_hub14_profile_id).
+PROFILE_ID = "sync_profile_id"
+
+
+def profile_identity(profile: Profile) -> str:
+    """The profile's id (made now if a profile from before the migration has none yet)."""
+    value = settings_store.get(profile.db, PROFILE_ID)
+    if not isinstance(value, str) or not value:
+        value = str(uuid.uuid4())
+        settings_store.put(profile.db, PROFILE_ID, value)
+    return value
 
 
 def notice_prefix(profile: Profile) -> str:
-    """What a new notice number starts with: the firm's prefix and, once the hub has given this profile its code,
-    that code ("XJ-LM"), so two stewards of one firm never print the same number. Before the first sync the firm's
-    prefix alone; numbers already printed keep theirs (a visit's number is fixed at its first print)."""
+    """What a new notice number starts with: the firm's prefix and this profile's code, so two stewards of one firm
+    never print the same number. Once the hub has given the profile its code, that one ("XJ-LM"); before, the
+    profile's own (steward.domain.numbering: "XJ-7KM3QT"), which the hub's never equals. Numbers already printed keep
+    theirs (a visit's number is fixed at its first print)."""
     firm = str(get(profile, NOTICE_PREFIX))
     code = settings_store.get(profile.db, HUB_NUMBER_CODE)
-    return f"{firm}-{code}" if isinstance(code, str) and _CODE.fullmatch(code) else firm
+    if isinstance(code, str) and _CODE.fullmatch(code):
+        return f"{firm}-{code}"
+    return f"{firm}-{local_number_code(profile_identity(profile))}"
 
 
 def keep_hub_number_code(profile: Profile, code: object) -> bool:

@@ -440,6 +440,18 @@ def kept_after_merge(db: Database, enterprise_id: str) -> dict[str, Any]:
     return kept
 
 
+def merges_into(db: Database, enterprise_id: str) -> list[dict[str, Any]]:
+    """The laptop's own enterprises merged into this one at pulls, oldest first: each one's old id, when, and the
+    values of its own that the hub's replaced (its name among them when the names differed)."""
+    return [
+        {"old_id": str(r[0]), "merged_at": str(r[1]), "replaced": json.loads(r[2])}
+        for r in db.conn.execute(
+            "SELECT old_id, merged_at, replaced FROM enterprise_merges WHERE new_id = ? ORDER BY merged_at, old_id",
+            [enterprise_id],
+        )
+    ]
+
+
 def merged_into(db: Database, enterprise_id: str) -> str:
     """The enterprise an id now stands for: the hub's, when the laptop's was merged into it."""
     found = db.scalar("SELECT new_id FROM enterprise_merges WHERE old_id = ?", [enterprise_id])

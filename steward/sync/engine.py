@@ -34,7 +34,6 @@ from steward.sync.wire import (
 
 log = logging.getLogger(__name__)
 PUSH_BATCH = 500
-_PROFILE_ID = "sync_profile_id"
 _HUB_TAKES = "sync_hub_entities"  # the kinds of record the hub took at the last sync
 _UNDERSTOOD = "sync_entities_understood"  # the kinds of record this profile's last full pull could apply
 _RECHECK_READ = "sync_recheck_read"  # {"hub", "steward", "tag", "cursor"} of the last re-check list read whole
@@ -104,11 +103,7 @@ Progress = Callable[[str, int, int], None]  # stage, done, total (bytes while up
 
 def profile_id(profile: Profile) -> str:
     """This laptop profile's identity on the hub (bound to one steward at the first sync)."""
-    value = settings_store.get(profile.db, _PROFILE_ID)
-    if not value:
-        value = str(uuid.uuid4())
-        settings_store.put(profile.db, _PROFILE_ID, value)
-    return value
+    return settings_service.profile_identity(profile)
 
 
 # -- what to send -----------------------------------------------------------------------------------------------

@@ -9,18 +9,19 @@ import re
 import tempfile
 import urllib.parse
 from collections.abc import Callable, Coroutine, Iterator
-from datetime import date
+from datetime import date, datetime
 from importlib import resources
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.routing import APIRoute
 
 from steward.domain.errors import InvalidInput
 from steward.domain.period import Period
 from steward.domain.rating import Colour, Facts, timeline
-from steward.hub.store import HubError, HubStore
+from steward.hub.blob_responses import stream
+from steward.hub.store import HubError, HubStore, merged_into
 from steward.hub.web import charts, downloads
 from steward.hub.web.accounts import FAILURE_WINDOW_SECONDS, SESSION_SECONDS, Session, Viewers
 from steward.hub.web.dashboard import (
@@ -33,7 +34,7 @@ from steward.hub.web.dashboard import (
     presets,
 )
 from steward.hub.web.facts import FactsCache, HubFacts
-from steward.hub.web.pages import china_today, render, visit_sections
+from steward.hub.web.pages import CHINA, china_today, render, visit_sections
 
 SESSION_COOKIE = "steward_session"
 LOGIN_COOKIE = "steward_login"
@@ -138,12 +139,18 @@ def _https(request: Request) -> bool:
 
 
 def _stored_file(store: HubStore, sha256: str, kind: str) -> Response:
-    """A photo or PDF, typed by its first bytes (never by what a record claims)."""
+    """A photo or PDF, typed by its first bytes (never by what a record claims), streamed from the blob store."""
     if not SHA256.fullmatch(sha256) or store.missing([sha256]):
         raise PageError(404, "no_blob", "没有该文件。", "No such file.")
-    path = store.blob_path(sha256)
-    with open(path, "rb") as fh:
-        head = fh.read(16)
+    try:
+        fh = store.blobs.open(sha256)
+    except FileNotFoundError:
+        raise PageError(404, "no_blob", "没有该文件。", "No such file.") from None
+    try:
+        head = fh.read(16)  # not sought back: an object store's stream goes forward only; sent first instead
+    except BaseException:
+        fh.close()
+        raise
     if kind == "document":
         media = "application/pdf" if head.startswith(b"%PDF-") else None
     else:
@@ -151,21 +158,20 @@ def _stored_file(store: HubStore, sha256: str, kind: str) -> Response:
         if media is None and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
             media = "image/webp"
     if media is None:
-        return FileResponse(
-            path,
-            media_type="application/octet-stream",
-            filename=f"{sha256[:16]}.bin",
-            content_disposition_type="attachment",
-            headers=FILE_HEADERS,
-        )
-    suffix = media.split("/")[1].replace("jpeg", "jpg")
-    return FileResponse(
-        path,
-        media_type=media,
-        filename=f"{sha256[:16]}.{suffix}",
-        content_disposition_type="inline",
-        headers=FILE_HEADERS,
-    )
+        disposition = f'attachment; filename="{sha256[:16]}.bin"'
+        media = "application/octet-stream"
+    else:
+        disposition = f'inline; filename="{sha256[:16]}.{media.split("/")[1].replace("jpeg", "jpg")}"'
+    size = store.blobs.size(sha256)
+    return stream(fh, size, media, {**FILE_HEADERS, "Content-Disposition": disposition}, first=head)
+
+
+def _china_day(stamp: str) -> str:
+    """A stored UTC time as its day in China (as every date on the page); what cannot be read, as it is."""
+    try:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(CHINA).date().isoformat()
+    except ValueError:
+        return stamp[:10]
 
 
 def web_router(store: HubStore) -> APIRouter:
@@ -360,6 +366,7 @@ def web_router(store: HubStore) -> APIRouter:
                 changes=changes,
                 records=sorted(facts.records.get(enterprise_id, []), key=lambda r: (r.on, r.id), reverse=True),
                 visits=visit_sections(store, facts, enterprise_id, board.period),
+                merged=[{**m, "at": _china_day(m["at"])} for m in merged_into(store, enterprise_id)],
                 **common(session, board, start, end),
             )
         )

@@ -177,6 +177,9 @@ class EnterpriseDetail(QWidget):
             (self.tr("保单号 · 保险公司"), " · ".join(x for x in (e["policy_number"], e["insurer"]) if x)),
         ):
             self.facts.addRow(caption, QLabel(value or "—", wordWrap=True))
+        merged = enterprises.merged_here(self.profile, enterprise_id)
+        if merged:
+            self.facts.addRow(self.tr("已合并"), QLabel(self._merged_text(merged), wordWrap=True))
         f = findings.figures_for(self.profile, enterprise_id)
         self.figures.setText(
             self.tr(
@@ -193,6 +196,19 @@ class EnterpriseDetail(QWidget):
         fit_columns(self.findings_table, range(5))
         fit_columns(self.visits_table, range(5))
         self.show_rating()
+
+    def _merged_text(self, merged: list[dict[str, Any]]) -> str:
+        """What was merged into this enterprise on this laptop (the hub's id won; nothing of ours was dropped)."""
+        parts = []
+        for m in merged:
+            day = clock.from_text(m["merged_at"]).astimezone().strftime("%Y-%m-%d")
+            name = self.tr("(原名“{name}”)").format(name=m["name"]) if m["name"] else ""
+            parts.append(
+                self.tr("本机原编号 {id}{name} 于 {day} 并入服务器上的同一企业").format(
+                    id=m["old_id"][:8], name=name, day=day
+                )
+            )
+        return ";".join(parts)
 
     def show_rating(self) -> None:
         """The colour as of today with its reasons, the timeline, and the records; again after each change."""
