@@ -46,16 +46,16 @@ class Span:
         return Rating(as_of, self.colour, self.reasons)
 
 
-def reasons_to_json(reasons: Sequence[Reason]) -> list[dict[str, Any]]:
-    return [
-        {"c": r.colour.value, "r": r.rule, "zh": r.zh, "en": r.en, "refs": [list(x) for x in r.refs]} for r in reasons
-    ]
+_COLOURS = {c.value: c for c in Colour}
 
 
-def reasons_from_json(data: Iterable[dict[str, Any]]) -> tuple[Reason, ...]:
-    return tuple(
-        Reason(Colour(d["c"]), d["r"], d["zh"], d["en"], tuple((k, i, t) for k, i, t in d["refs"])) for d in data
-    )
+def reasons_to_json(reasons: Sequence[Reason]) -> list[list[Any]]:
+    """Reasons as JSON data, each a list (colour, rule, zh, en, refs): compact, and quick to read back."""
+    return [[r.colour.value, r.rule, r.zh, r.en, [list(x) for x in r.refs]] for r in reasons]
+
+
+def reasons_from_json(data: Iterable[list[Any]]) -> tuple[Reason, ...]:
+    return tuple(Reason(_COLOURS[c], rule, zh, en, tuple(map(tuple, refs))) for c, rule, zh, en, refs in data)
 
 
 class _Sweep:

@@ -271,7 +271,12 @@ def ratings(profile: Profile, as_of: date | None = None, enterprise_id: str | No
 
 
 def colours(profile: Profile, as_of: date | None = None) -> dict[str, Colour]:
-    return {r.enterprise_id: r.rating.colour for r in ratings(profile, as_of)}
+    """Each unarchived enterprise's colour as of the end of `as_of` (default: today), without its reasons."""
+    day = as_of or clock.today()
+    names = _enterprise_names(profile, None)
+    with kept_spans(profile, rules_for(profile), list(names)) as cache:
+        held = cache.colours_as_of(day.isoformat(), names)
+    return {eid: Colour(held[eid]) for eid in names}
 
 
 def enterprise_timeline(profile: Profile, enterprise_id: str, until: date | None = None) -> list[Change]:
@@ -319,7 +324,7 @@ def period_colours(profile: Profile, first: date, last: date) -> PeriodColours:
     names = _enterprise_names(profile, None)
     rules = rules_for(profile)
     with kept_spans(profile, rules, list(names)) as cache:
-        rows = cache.spans(names)
+        rows = cache.spans_between(names, (first - timedelta(days=1)).isoformat(), last.isoformat())
     at_end: list[Rating] = []
     changes: list[tuple[str, Change]] = []
     for eid, name in names.items():
