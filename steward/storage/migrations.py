@@ -500,7 +500,8 @@ def records_enterprise_merges(db: Database) -> None:
 # and only worked out again for an enterprise whose rating inputs changed. Every write to what a rating reads (its
 # findings, their events, its visits, its complaints/penalties/hazardous-waste records), from any door (the app, the
 # CLI, a sync pull, an amendment, a bundle), gives the enterprise a new random token in the same transaction; kept
-# ratings name the token they were made from. Random, not counted: a profile restored from a backup never reaches a
+# ratings name the token they were made from (and the dashboard's figures, kept while nothing they count changed,
+# read the tokens as a version: hence a visit's steward too). Random, not counted: a profile restored from a backup never reaches a
 # token it had before with other rows.
 _RATING_MARK = (  # a row whose enterprise is gone (NULL) marks nothing and never fails the write
     "INSERT INTO rating_marks (enterprise_id, token) SELECT e, lower(hex(randomblob(8))) FROM (SELECT {who} AS e) "
@@ -514,7 +515,7 @@ _RATING_TRIGGERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("finding_events", "UPDATE", ("(SELECT enterprise_id FROM findings WHERE id = NEW.finding_id)",)),
     ("finding_events", "DELETE", ("(SELECT enterprise_id FROM findings WHERE id = OLD.finding_id)",)),
     ("visits", "INSERT", ("NEW.enterprise_id",)),
-    ("visits", "UPDATE OF enterprise_id, status, finished_at", ("OLD.enterprise_id", "NEW.enterprise_id")),
+    ("visits", "UPDATE OF enterprise_id, status, finished_at, steward", ("OLD.enterprise_id", "NEW.enterprise_id")),
     ("visits", "DELETE", ("OLD.enterprise_id",)),
     ("enterprise_events", "INSERT", ("NEW.enterprise_id",)),
     ("enterprise_events", "UPDATE", ("OLD.enterprise_id", "NEW.enterprise_id")),

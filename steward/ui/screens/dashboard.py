@@ -37,7 +37,7 @@ from steward.ui.widgets.bar_chart import BarChart, Series
 AMBER, GREEN, RED, BLUE, YELLOW = (QColor(c) for c in ("#f9a825", "#2e7d32", "#b3261e", "#37474f", "#f2c200"))
 SEVERITY_COLOURS = {Severity.MAJOR: RED, Severity.SERIOUS: QColor("#e65100"), Severity.GENERAL: QColor("#546e7a")}
 COLOUR_BARS = ((Colour.RED, RED), (Colour.YELLOW, YELLOW), (Colour.GREEN, GREEN))
-COLOUR_CACHE = 8  # colour charts kept (periods and groups looked at)
+COLOUR_CACHE = 8  # figures and colour charts kept (periods and groups looked at)
 TOP_CATEGORIES = 7  # more would not be legible in the chart: the rest are one bar of their own
 
 
@@ -53,7 +53,9 @@ class DashboardScreen(QWidget):
         self._request = 0  # answers to an earlier request (the period changed meanwhile) are dropped
         self._bars: dict[BarChart, list[list[Bar]]] = {}
         self.dialog: QWidget | None = None
-        # Colour charts made, by period, group and version of what ratings read (filled on the pool's threads).
+        # Figures counted and colour charts made, by period, group and version of what they read (filled on the
+        # pool's threads): opened again with nothing changed, the dashboard shows them without counting again.
+        self._figures_cache: dict[tuple[object, ...], tuple[Dashboard, list[Group]]] = {}
         self._colour_cache: dict[tuple[object, ...], tuple[tuple[date, dict[Colour, int]], ...]] = {}
 
         self.period = QComboBox()
@@ -216,15 +218,24 @@ class DashboardScreen(QWidget):
         self.by_colour.chart_.setTitle(self.tr("三色码企业数(月末)") + " " + self.tr("正在计算…"))
         profile = self.profile
 
+        figures = self._figures_cache
+
         def count(_progress: object) -> tuple[Dashboard, list[Group]]:
             with profile.reader() as reader:  # its own connection, off the GUI thread
-                return dashboard.compute(reader, first, last, group, with_colours=False), dashboard.groups(reader)
+                key = (first, last, group, dashboard.data_version(reader))
+                if not force and key in figures:
+                    return figures[key]
+                made = dashboard.compute(reader, first, last, group, with_colours=False), dashboard.groups(reader)
+                if len(figures) >= COLOUR_CACHE:
+                    figures.pop(next(iter(figures)))
+                figures[key] = made
+                return made
 
         cache = self._colour_cache
 
         def rate(_progress: object) -> tuple[tuple[date, dict[Colour, int]], ...]:
             with profile.reader() as reader:
-                key = (first, last, group, dashboard.colours_version(reader))
+                key = (first, last, group, dashboard.data_version(reader))
                 if not force and key in cache:
                     return cache[key]
                 ids = dashboard.group_enterprise_ids(reader, group)
