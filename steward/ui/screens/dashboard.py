@@ -50,6 +50,10 @@ class DashboardScreen(QWidget):
         self.background = background
         self.data: Dashboard | None = None
         self.colours: tuple[tuple[date, dict[Colour, int]], ...] = ()
+        # What the tiles and charts were last drawn from: the same figures again (kept, nothing changed) are not
+        # laid out and drawn again, which was most of the GUI thread's time when the dashboard is opened again.
+        self._drawn: object = None
+        self._drawn_colours: object = None
         self._request = 0  # answers to an earlier request (the period changed meanwhile) are dropped
         self._bars: dict[BarChart, list[list[Bar]]] = {}
         self.dialog: QWidget | None = None
@@ -288,6 +292,9 @@ class DashboardScreen(QWidget):
                 first=d.first, last=d.last, group=self._group_name(d.group), as_of=d.as_of
             )
         )
+        if d is self._drawn:
+            return
+        self._drawn = d
         self.tile_found.show_figure(str(d.found), self.tr("本期完成的巡查发现的问题(按发现日期计入)"))
         self.tile_rectified.show_figure(str(d.rectified), self.tr("其中截至 {as_of} 已整改").format(as_of=d.as_of))
         self.tile_rate.show_figure(d.rate, self.tr("已整改 ÷ 发现问题,保留一位小数"))
@@ -345,6 +352,9 @@ class DashboardScreen(QWidget):
         self.colours = colours
         names = {Colour.RED: self.tr("红码"), Colour.YELLOW: self.tr("黄码"), Colour.GREEN: self.tr("绿码")}
         self.by_colour.chart_.setTitle(self.tr("三色码企业数(月末)"))
+        if colours is self._drawn_colours:
+            return
+        self._drawn_colours = colours
         self.by_colour.set_bars(
             self._months([day.strftime("%Y-%m") for day, _ in colours]),
             [Series(names[c], q, [counts[c] for _, counts in colours]) for c, q in COLOUR_BARS],
