@@ -133,7 +133,7 @@ def _column_writer(style: int) -> Callable[[str, Any], str]:
             return ""
         kind = value.__class__
         if kind is str:
-            text = value
+            text: str = value
             if _NEEDS_CLEANING.search(text):
                 text = text.translate(_XML_TEXT)
                 if _SURROGATES.search(text):
