@@ -501,34 +501,34 @@ def records_enterprise_merges(db: Database) -> None:
 # findings, their events, its visits, its complaints/penalties/hazardous-waste records), from any door (the app, the
 # CLI, a sync pull, an amendment, a bundle), gives the enterprise a new random token in the same transaction; kept
 # ratings name the token they were made from (and the dashboard's figures, kept while nothing they count changed,
-# read the tokens as a version: hence a visit's steward too). Random, not counted: a profile restored from a backup never reaches a
-# token it had before with other rows.
+# read the tokens as a version: hence a visit's steward too). Random, not counted: a profile restored from a backup
+# never reaches a token it had before with other rows.
 _RATING_MARK = (  # a row whose enterprise is gone (NULL) marks nothing and never fails the write
     "INSERT INTO rating_marks (enterprise_id, token) SELECT e, lower(hex(randomblob(8))) FROM (SELECT {who} AS e) "
     "WHERE e IS NOT NULL ON CONFLICT (enterprise_id) DO UPDATE SET token = excluded.token;"
-)
-_RATING_TRIGGERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("findings", "INSERT", ("NEW.enterprise_id",)),
-    ("findings", "UPDATE", ("OLD.enterprise_id", "NEW.enterprise_id")),
-    ("findings", "DELETE", ("OLD.enterprise_id",)),
-    ("finding_events", "INSERT", ("(SELECT enterprise_id FROM findings WHERE id = NEW.finding_id)",)),
-    ("finding_events", "UPDATE", ("(SELECT enterprise_id FROM findings WHERE id = NEW.finding_id)",)),
-    ("finding_events", "DELETE", ("(SELECT enterprise_id FROM findings WHERE id = OLD.finding_id)",)),
-    ("visits", "INSERT", ("NEW.enterprise_id",)),
-    ("visits", "UPDATE OF enterprise_id, status, finished_at, steward", ("OLD.enterprise_id", "NEW.enterprise_id")),
-    ("visits", "DELETE", ("OLD.enterprise_id",)),
-    ("enterprise_events", "INSERT", ("NEW.enterprise_id",)),
-    ("enterprise_events", "UPDATE", ("OLD.enterprise_id", "NEW.enterprise_id")),
-    ("enterprise_events", "DELETE", ("OLD.enterprise_id",)),
-    ("enterprises", "INSERT", ("NEW.id",)),
 )
 
 
 @migration("0022_speed11_rating_marks")
 def speed11_rating_marks(db: Database) -> None:
+    triggers: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+        ("findings", "INSERT", ("NEW.enterprise_id",)),
+        ("findings", "UPDATE", ("OLD.enterprise_id", "NEW.enterprise_id")),
+        ("findings", "DELETE", ("OLD.enterprise_id",)),
+        ("finding_events", "INSERT", ("(SELECT enterprise_id FROM findings WHERE id = NEW.finding_id)",)),
+        ("finding_events", "UPDATE", ("(SELECT enterprise_id FROM findings WHERE id = NEW.finding_id)",)),
+        ("finding_events", "DELETE", ("(SELECT enterprise_id FROM findings WHERE id = OLD.finding_id)",)),
+        ("visits", "INSERT", ("NEW.enterprise_id",)),
+        ("visits", "UPDATE OF enterprise_id, status, finished_at, steward", ("OLD.enterprise_id", "NEW.enterprise_id")),
+        ("visits", "DELETE", ("OLD.enterprise_id",)),
+        ("enterprise_events", "INSERT", ("NEW.enterprise_id",)),
+        ("enterprise_events", "UPDATE", ("OLD.enterprise_id", "NEW.enterprise_id")),
+        ("enterprise_events", "DELETE", ("OLD.enterprise_id",)),
+        ("enterprises", "INSERT", ("NEW.id",)),
+    )
     db.execute("CREATE TABLE rating_marks (enterprise_id TEXT PRIMARY KEY, token TEXT NOT NULL) WITHOUT ROWID")
     db.execute("INSERT INTO rating_marks (enterprise_id, token) SELECT id, lower(hex(randomblob(8))) FROM enterprises")
-    for table, event, whose in _RATING_TRIGGERS:
+    for table, event, whose in triggers:
         name = f"rating_mark_{table}_{event.split()[0].lower()}"
         body = "\n".join(_RATING_MARK.format(who=who) for who in whose)
         db.execute(f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW BEGIN\n{body}\nEND")
