@@ -503,9 +503,13 @@ def records_enterprise_merges(db: Database) -> None:
 # ratings name the token they were made from (and the dashboard's figures, kept while nothing they count changed,
 # read the tokens as a version: hence a visit's steward too). Random, not counted: a profile restored from a backup
 # never reaches a token it had before with other rows.
-_RATING_MARK = (  # a row whose enterprise is gone (NULL) marks nothing and never fails the write
-    "INSERT INTO rating_marks (enterprise_id, token) SELECT e, lower(hex(randomblob(8))) FROM (SELECT {who} AS e) "
-    "WHERE e IS NOT NULL ON CONFLICT (enterprise_id) DO UPDATE SET token = excluded.token;"
+# No statement here can conflict (no UPSERT, no OR clause): a statement that fires a trigger imposes its own conflict
+# handling on the trigger's statements (a sync pull's upsert of an enterprise made an upsert here fail), and a row
+# whose enterprise is gone (NULL) marks nothing and never fails the write.
+_RATING_MARK = (
+    "INSERT INTO rating_marks (enterprise, token) SELECT e, '' FROM (SELECT {who} AS e) "
+    "WHERE e IS NOT NULL AND NOT EXISTS (SELECT 1 FROM rating_marks WHERE enterprise = e);\n"
+    "UPDATE rating_marks SET token = lower(hex(randomblob(8))) WHERE enterprise = {who};"
 )
 
 
@@ -526,9 +530,12 @@ def speed11_rating_marks(db: Database) -> None:
         ("enterprise_events", "DELETE", ("OLD.enterprise_id",)),
         ("enterprises", "INSERT", ("NEW.id",)),
     )
-    db.execute("CREATE TABLE rating_marks (enterprise_id TEXT PRIMARY KEY, token TEXT NOT NULL) WITHOUT ROWID")
-    db.execute("INSERT INTO rating_marks (enterprise_id, token) SELECT id, lower(hex(randomblob(8))) FROM enterprises")
+    # The column is not called enterprise_id: merging an enterprise into the hub's re-points every table that has one
+    # (storage.sync_records.merge_enterprise), and the merged-into enterprise has its own mark already.
+    db.execute("CREATE TABLE rating_marks (enterprise TEXT PRIMARY KEY, token TEXT NOT NULL) WITHOUT ROWID")
+    db.execute("INSERT INTO rating_marks (enterprise, token) SELECT id, lower(hex(randomblob(8))) FROM enterprises")
+    mark = _RATING_MARK  # named here, not only in the generator below: the migration's fingerprint covers its SQL
     for table, event, whose in triggers:
         name = f"rating_mark_{table}_{event.split()[0].lower()}"
-        body = "\n".join(_RATING_MARK.format(who=who) for who in whose)
+        body = "\n".join(mark.format(who=who) for who in whose)
         db.execute(f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW BEGIN\n{body}\nEND")

@@ -112,10 +112,10 @@ def rating_tokens(db: Database, enterprise_ids: list[str] | None = None) -> dict
     """Each enterprise's token (migration 0022): it changes with every write to what the enterprise's rating reads.
     None for an enterprise without one (never kept as current)."""
     if enterprise_ids is None:
-        rows = db.query("SELECT e.id, m.token FROM enterprises e LEFT JOIN rating_marks m ON m.enterprise_id = e.id")
+        rows = db.query("SELECT e.id, m.token FROM enterprises e LEFT JOIN rating_marks m ON m.enterprise = e.id")
     else:
         rows = db.query(
-            """SELECT e.id, m.token FROM enterprises e LEFT JOIN rating_marks m ON m.enterprise_id = e.id
+            """SELECT e.id, m.token FROM enterprises e LEFT JOIN rating_marks m ON m.enterprise = e.id
                WHERE e.id IN (SELECT value FROM json_each(:ids))""",
             {"ids": json.dumps(enterprise_ids)},
         )
@@ -153,7 +153,7 @@ def inputs_version(db: Database) -> str:
     their events, its visits, its records), the enterprises themselves (archived, renamed, regrouped), the settings.
     A millisecond's read where counting the rows took sixty."""
     row = db.query_one(
-        """SELECT (SELECT group_concat(enterprise_id || ':' || token) FROM rating_marks) AS marks,
+        """SELECT (SELECT group_concat(enterprise || ':' || token) FROM rating_marks) AS marks,
                   (SELECT count(*) || ' ' || total(archived) || ' ' || coalesce(max(updated_at), '')
                    FROM enterprises) AS enterprises,
                   (SELECT group_concat(key || '=' || value, ';') FROM settings) AS settings"""
