@@ -1,18 +1,22 @@
 """The three-colour rating where the app shows it, on `steward demo --enterprises 500 --weeks 156` (three years of
 weekly visits): the enterprise list's colours as of today, one enterprise's timeline (the detail screen), a month's
-colour changes (the period summary). Each figure is the median of several runs beside two baselines measured in
-the same run: SQLite reading every finding row with no work on top, and the list's own query (its figures per
-enterprise). The all-facts rating is what the list cost before it read only the facts a day can look at.
-Targets: the list's colours within a quarter of a second (they arrive from the pool after the list is shown)."""
+colour changes (the period summary), all read from the kept spans (storage/rating_cache.py). Each figure is the
+median of several runs (wall and CPU time: the machine is shared) beside two baselines measured in the same run:
+SQLite reading every finding row with no work on top, and the list's own query (its figures per enterprise). The
+facts-of-the-day and all-facts ratings are what the list cost before spans were kept.
+Targets: the list's colours within a quarter of a second (they arrive from the pool after the list is shown); all
+ratings as of one date < 100 ms."""
 
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
 from datetime import date
 
-from bench.common import OUT, print_table, timed_ms
+from bench.common import OUT, print_table
 from bench.queries import TODAY, build
+from bench.ratings_exports import CPU, median_ms
 from steward.domain.rating import rate
 from steward.services import demo, enterprises, ratings
 from steward.services.profiles import open_profile
@@ -27,6 +31,9 @@ def main(enterprise_count: int, weeks: int, repeat: int) -> None:
     busiest = db.scalar("SELECT enterprise_id FROM findings GROUP BY enterprise_id ORDER BY count(*) DESC LIMIT 1")
     rules = ratings.rules_for(profile)
 
+    def day_facts() -> object:
+        return [rate(f, rules, TODAY) for f in ratings.facts_as_of(profile, TODAY, rules).values()]
+
     def all_facts() -> object:
         facts = ratings.facts_by_enterprise(profile)
         return [rate(f, rules, TODAY) for f in facts.values()]
@@ -35,10 +42,11 @@ def main(enterprise_count: int, weeks: int, repeat: int) -> None:
     cases: dict[str, tuple[Callable[[], object], int]] = {
         "baseline: raw full scan of findings": (lambda: db.conn.execute("SELECT * FROM findings").fetchall(), repeat),
         "baseline: the list's query (enterprises.listing)": (lambda: enterprises.listing(profile), repeat),
-        "list colours as of today (facts of the day)": (lambda: ratings.ratings(profile, TODAY), repeat),
-        "list colours as of today (every fact, before)": (all_facts, max(1, repeat // 3)),
+        "list colours as of today (kept spans)": (lambda: ratings.ratings(profile, TODAY), repeat),
+        "list colours as of today (facts of the day, before)": (day_facts, repeat),
+        "list colours as of today (every fact, long before)": (all_facts, max(1, repeat // 3)),
         "detail: current colour of the busiest enterprise": (lambda: ratings.ratings(profile, TODAY, busiest), repeat),
-        "detail: timeline of the busiest enterprise (pool)": (
+        "detail: timeline of the busiest enterprise": (
             lambda: ratings.enterprise_timeline(profile, busiest, TODAY),
             max(1, repeat // 3),
         ),
@@ -50,12 +58,15 @@ def main(enterprise_count: int, weeks: int, repeat: int) -> None:
     rows = []
     baseline = None
     for label, (fn, runs) in cases.items():
-        ms = timed_ms(fn, runs)
+        ms = median_ms(fn, runs, label)
         baseline = baseline or ms
-        rows.append([label, f"{ms:.1f}", f"{ms / baseline:.2f}", runs])
+        rows.append([label, f"{ms:.1f}", f"{CPU[label]:.1f}", f"{ms / baseline:.2f}", runs])
     profile.close()
-    print_table(f"Ratings on {name}", ["case", "median ms", "÷ baseline", "runs"], rows)
-    print("target: list colours < 250 ms —", "met" if float(rows[2][1]) < 250 else "missed")
+    print_table(f"Ratings on {name}", ["case", "median ms", "CPU ms", "÷ baseline", "runs"], rows)
+    listed = float(rows[2][1])
+    print("target: list colours < 250 ms —", "met" if listed < 250 else "missed")
+    print("target: all ratings as of one date < 100 ms —", "met" if listed < 100 else "missed")
+    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())} (2 cores)")
 
 
 if __name__ == "__main__":

@@ -223,6 +223,15 @@ def test_downloads_read_back_with_their_types_and_definitions(counted: dict[str,
     assert client.get("/download/findings.exe").status_code == 404
 
 
+def test_a_findings_download_is_its_period_s_slice_in_order_of_creation(counted: dict[str, Any]) -> None:
+    """The download reads the period's slice of the findings kept in order of creation: the first instant of the
+    period in, the first instant after it out, the rows in the order they were found."""
+    text = counted["client"].get("/download/findings.csv", params=NOV).content.decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(text)))[1:]
+    assert [line[2] for line in lines] == ["2026-11-01", "2026-11-15", "2026-11-15", "2026-11-15", "2026-11-30"]
+    assert lines[0][10] == "2026-11-10" and lines[-1][15] == "王芳"
+
+
 def test_nothing_is_shown_or_downloaded_without_a_login(counted: dict[str, Any]) -> None:
     stranger = TestClient(app_for(counted["hub"].data, counted["hub"].db))
     for path in ("/", "/enterprises?q=源泉", f"/enterprise/{counted['a']}", "/download/findings.xlsx"):

@@ -34,6 +34,7 @@ SHIPPED = [
     ("0019_event_origin", "8cda6a39e6178e9c"),
     ("0020_rating_indexes", "f3cc0bc5f0d51cdf"),
     ("0021_records_enterprise_merges", "8700616b8c113e4e"),
+    ("0022_speed11_rating_marks", "dbcceafc385234ea"),
 ]
 
 

@@ -274,14 +274,14 @@ def test_the_bundled_rules_are_the_defaults_of_the_scheme() -> None:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(random_facts(), days)
 def test_the_state_index_of_a_timeline_rates_exactly_as_replaying_every_finding(f: Facts, as_of: date) -> None:
-    from steward.domain.rating import _StateIndex
+    from steward.domain.rating import StateIndex
 
-    assert rate(f, RULES, as_of, _StateIndex(f.findings)) == rate(f, RULES, as_of)
+    assert rate(f, RULES, as_of, StateIndex(f.findings)) == rate(f, RULES, as_of)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(random_facts(), days)
 def test_the_colour_a_timeline_asks_each_day_is_the_rated_colour(f: Facts, as_of: date) -> None:
-    from steward.domain.rating import _colour, _StateIndex
+    from steward.domain.rating import StateIndex, _colour
 
-    assert _colour(f, RULES, as_of, _StateIndex(f.findings)) is rate(f, RULES, as_of).colour
+    assert _colour(f, RULES, as_of, StateIndex(f.findings)) is rate(f, RULES, as_of).colour

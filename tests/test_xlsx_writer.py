@@ -85,3 +85,33 @@ def test_column_letters_and_sheet_count_are_checked() -> None:
     assert [column_letter(n) for n in (1, 16, 26, 27, 52, 703)] == ["A", "P", "Z", "AA", "AZ", "AAA"]
     with pytest.raises(ValueError, match="2 sheets named, 1 written"):
         _book(lambda book: book.sheet(1))
+
+
+def test_the_column_fast_paths_write_what_cell_writes() -> None:
+    """The appender's fast paths (text that needs no cleaning, whole numbers, dates) skip cell(): each must write the
+    very XML cell() writes, in every style, for text that needs cleaning as for text that does not."""
+    from steward.reports.xlsx import _column_writer, cell
+
+    values = [
+        "仙居县源泉工艺品有限公司",
+        "a & b <c> d",
+        " leading",
+        "trailing\n",
+        "bell\x07",
+        "lone \ud800",
+        "\ufffe",
+        "",
+        0,
+        -7,
+        2**40,
+        True,
+        1.5,
+        date(2026, 3, 4),
+        date(1900, 3, 1),
+        datetime(2026, 3, 4, 9, 30),
+        None,
+    ]
+    for style in Style:
+        write = _column_writer(style)
+        for value in values:
+            assert write("C7", value) == cell("C7", value, style), (style, value)

@@ -279,7 +279,7 @@ class _FindingAsOf:
         return self.open and self.deadline is not None and self.deadline < as_of
 
 
-class _StateIndex:
+class StateIndex:
     """Each finding's state after each of its events, worked out once: a timeline rates the same findings on many
     days, and replaying every finding's events for every day was most of its time. state_at(f, m) equals
     state_as_of(f.events, m): the events up to a moment are a prefix of the ordered events."""
@@ -301,7 +301,7 @@ class _StateIndex:
 
 
 def _findings_as_of(
-    findings: Iterable[RatedFinding], cutoff: datetime, index: _StateIndex | None = None
+    findings: Iterable[RatedFinding], cutoff: datetime, index: StateIndex | None = None
 ) -> list[_FindingAsOf]:
     moment = cutoff - timedelta(microseconds=1)
     return [
@@ -430,7 +430,7 @@ def _green_check(rules: Rules, findings: list[_FindingAsOf], facts: Facts, cutof
     )
 
 
-def _colour(facts: Facts, rules: Rules, as_of: date, index: _StateIndex) -> Colour:
+def _colour(facts: Facts, rules: Rules, as_of: date, index: StateIndex) -> Colour:
     """rate(...).colour without wording a reason: a timeline asks this of every day and words only the changes."""
     cutoff = end_of_day(as_of)
     known = Facts(facts.findings, [r for r in facts.records if r.on <= as_of], facts.visits)
@@ -442,7 +442,7 @@ def _colour(facts: Facts, rules: Rules, as_of: date, index: _StateIndex) -> Colo
     return Colour.YELLOW if late else Colour.GREEN
 
 
-def rate(facts: Facts, rules: Rules, as_of: date, _index: _StateIndex | None = None) -> Rating:
+def rate(facts: Facts, rules: Rules, as_of: date, _index: StateIndex | None = None) -> Rating:
     """The colour as of the end of `as_of`, with every reason: all red rules that fired, else all yellow ones."""
     cutoff = end_of_day(as_of)
     records = [r for r in facts.records if r.on <= as_of]
@@ -488,7 +488,7 @@ def timeline(facts: Facts, rules: Rules, until: date) -> list[Change]:
     """When the colour changed and why, from the first fact up to `until`."""
     changes: list[Change] = []
     previous: Colour | None = None
-    index = _StateIndex(facts.findings)
+    index = StateIndex(facts.findings)
     for day in sorted(d for d in change_days(facts, rules) if d <= until):
         if _colour(facts, rules, day, index) != previous:
             rating = rate(facts, rules, day, index)
@@ -500,7 +500,7 @@ def timeline(facts: Facts, rules: Rules, until: date) -> list[Change]:
 def changes_between(facts: Facts, rules: Rules, first: date, last: date) -> tuple[Rating, list[Change]]:
     """The colour as it stood when `first` began (at the end of the day before) and every change from `first` to
     `last`, each from the colour before it: what a period's report lists."""
-    index = _StateIndex(facts.findings)
+    index = StateIndex(facts.findings)
     before = rate(facts, rules, first - timedelta(days=1), index)
     changes: list[Change] = []
     previous = before.colour
@@ -515,7 +515,7 @@ def changes_between(facts: Facts, rules: Rules, first: date, last: date) -> tupl
 def colours_on(facts: Facts, rules: Rules, days: Iterable[date]) -> list[Colour]:
     """rate(facts, rules, day).colour for each day, without wording reasons and with each finding's history worked
     out once: what a chart of colours over many month ends needs."""
-    index = _StateIndex(facts.findings)
+    index = StateIndex(facts.findings)
     return [_colour(facts, rules, day, index) for day in days]
 
 

@@ -19,6 +19,7 @@ from steward.domain.rating import Colour
 from steward.services import ratings, settings
 from steward.services.documents import PeriodFinding, period_findings
 from steward.storage import documents as store
+from steward.storage import ratings as rating_store
 from steward.storage.profile import Profile
 
 # Overdue ageing: days past the deadline on the period's last day (an overdue finding is at least a day late).
@@ -212,10 +213,11 @@ def compute(profile: Profile, start: date, end: date, group: Group = Group(), wi
     )
 
 
-def colours_version(profile: Profile) -> tuple[object, ...]:
-    """Changes whenever a colour could: the profile's rating inputs and the rules file (edited in place, or another
-    one chosen). The colour chart is kept under this key, so opening the dashboard again does not rate the park
-    again (on a three-year profile of 500 enterprises that is many seconds)."""
+def data_version(profile: Profile) -> tuple[object, ...]:
+    """Changes whenever a figure or a colour could: the profile's rating and period inputs (a token per enterprise
+    moved by every write to them, storage.ratings.inputs_version) and the rules file (edited in place, or another
+    one chosen). The figures and the colour chart are kept under this key, so opening the dashboard again with
+    nothing changed counts nothing again (a year of a three-year profile of 500 enterprises is over a second)."""
     rules = ratings.default_rules_path()
     chosen = settings.get(profile, settings.RATING_RULES)
     path = Path(chosen).expanduser() if chosen else rules
@@ -223,7 +225,10 @@ def colours_version(profile: Profile) -> tuple[object, ...]:
         stamp: object = path.stat().st_mtime_ns
     except OSError:
         stamp = None  # rules_for says what is wrong with the file when the chart is made
-    return (*store.rating_inputs_version(profile.db), str(path), stamp)
+    return (rating_store.inputs_version(profile.db), str(path), stamp)
+
+
+colours_version = data_version  # the colour chart's key: the same inputs
 
 
 def enterprises_of_colour(

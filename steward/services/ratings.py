@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import logging
+import sqlite3
+import time
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -9,6 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from steward import __version__
 from steward.domain import clock
 from steward.domain.errors import InvalidInput, NotFound
 from steward.domain.labels import Severity
@@ -22,14 +29,19 @@ from steward.domain.rating import (
     Rating,
     RecordKind,
     Rules,
-    changes_between,
-    colours_on,
     distribution,
     end_of_day,
     month_ends,
-    rate,
     rules_from_yaml,
-    timeline,
+)
+from steward.domain.rating_spans import (
+    Span,
+    changes_in,
+    reasons_from_json,
+    reasons_to_json,
+    span_on,
+    spans,
+    timeline_of,
 )
 from steward.resources import resource
 from steward.services import settings
@@ -37,8 +49,13 @@ from steward.services.findings import event_from_row
 from steward.storage import enterprise_events as records_store
 from steward.storage import ratings as store
 from steward.storage.profile import Profile
+from steward.storage.rating_cache import RatingCache, SpanRow
 
+log = logging.getLogger(__name__)
 _LABEL_CHARS = 16
+# What kept ratings were worked out by, besides the rules: the domain's code changes meaning only with a release
+# (__version__); SPANS_FORMAT moves when spans are worked out differently within one.
+SPANS_FORMAT = "1"
 
 
 def load_rules(path: Path) -> Rules:
@@ -51,7 +68,14 @@ def load_rules(path: Path) -> Rules:
         raise InvalidInput(
             f"无法读取评级规则文件 {path}:{exc}", f"Cannot read the rating rules file {path}: {exc}"
         ) from None
-    return rules_from_yaml(text, str(path))
+    return _rules_of(text, str(path))
+
+
+@functools.lru_cache(maxsize=8)
+def _rules_of(text: str, source: str) -> Rules:
+    """Parsed once per text: YAML parsing costs more than reading a day's kept ratings. Rules are frozen, so one
+    parse is shared; a file that does not parse raises every time (an exception is not kept)."""
+    return rules_from_yaml(text, source)
 
 
 def default_rules_path() -> Path:
@@ -110,7 +134,9 @@ def _facts(
     event_rows: list[dict[str, Any]],
     visit_rows: list[dict[str, Any]],
     enterprise_id: str | None,
+    of: list[str] | None = None,
 ) -> dict[str, Facts]:
+    """The rows as facts by enterprise: of every unarchived enterprise (or the one asked for), or of those `of`."""
     db = profile.db
     events: dict[str, list[Any]] = defaultdict(list)
     for row in event_rows:
@@ -135,10 +161,8 @@ def _facts(
     for row in visit_rows:
         finished = clock.from_text(row["finished_at"]) if row["finished_at"] else None
         visits[row["enterprise_id"]].append(RatedVisit(row["id"], finished))
-    return {
-        e["id"]: Facts(findings.get(e["id"], []), records.get(e["id"], []), visits.get(e["id"], []))
-        for e in store.enterprises(db, enterprise_id)
-    }
+    keys = of if of is not None else [e["id"] for e in store.enterprises(db, enterprise_id)]
+    return {e: Facts(findings.get(e, []), records.get(e, []), visits.get(e, [])) for e in keys}
 
 
 def record_from_row(row: Mapping[str, Any]) -> RatedRecord:
@@ -171,23 +195,96 @@ def _enterprise_names(profile: Profile, enterprise_id: str | None) -> dict[str, 
     return {r["id"]: r["name"] for r in rows}
 
 
+def fingerprint(rules: Rules) -> str:
+    """What kept spans were worked out with besides the profile's rows: the rules, this computer's time zone (a
+    finding's day is a local date), the code's release."""
+    zone = f"{time.tzname}|{time.timezone}|{time.altzone}"
+    text = f"{__version__}|{SPANS_FORMAT}|{zone}|{rules!r}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _span_row(span: Span) -> SpanRow:
+    return (span.since.isoformat(), span.colour.value, span.colour_change, reasons_to_json(span.reasons))
+
+
+def _span(row: SpanRow) -> Span:
+    since, colour, change, reasons = row
+    return Span(date.fromisoformat(since), Colour(colour), reasons_from_json(reasons), change)
+
+
+def _facts_of(profile: Profile, enterprise_ids: list[str]) -> dict[str, Facts]:
+    """Every fact of these enterprises (any, archived too): what their spans are worked out from."""
+    db = profile.db
+    return _facts(
+        profile,
+        store.findings_of(db, enterprise_ids),
+        store.finding_events_of(db, enterprise_ids),
+        store.visits_of(db, enterprise_ids),
+        enterprise_ids[0] if len(enterprise_ids) == 1 else None,
+        of=enterprise_ids,
+    )
+
+
+def _bring_up_to_date(cache: RatingCache, profile: Profile, rules: Rules, enterprise_ids: list[str]) -> int:
+    """Work out again the spans of those of `enterprise_ids` whose rating inputs changed since they were kept (or
+    were never kept), from one state of the profile; returns how many."""
+    kept_as = fingerprint(rules)
+    with profile.db.snapshot():  # the tokens and the facts read together: spans are kept under the right token
+        tokens = store.rating_tokens(profile.db, enterprise_ids)
+        kept = cache.tokens(kept_as)
+        stale = [e for e, token in tokens.items() if token is None or kept.get(e) != token]
+        if not stale:
+            return 0
+        facts = _facts_of(profile, stale)
+    made = {e: (tokens[e], [_span_row(s) for s in spans(facts[e], rules)]) for e in stale}
+    cache.replace(kept_as, made)
+    return len(stale)
+
+
+def kept_spans(profile: Profile, rules: Rules, enterprise_ids: list[str]) -> RatingCache:
+    """The profile's rating cache with the spans of `enterprise_ids` current (the caller closes it). If the cache
+    file cannot be written, the spans are worked out in memory for this once: slower, never wrong."""
+    cache = RatingCache.open(profile.folder)
+    try:
+        _bring_up_to_date(cache, profile, rules, enterprise_ids)
+        return cache
+    except sqlite3.Error:
+        log.exception("the rating cache of %s cannot be kept; rating in memory", profile.name)
+        cache.close()
+    cache = RatingCache.in_memory()
+    _bring_up_to_date(cache, profile, rules, enterprise_ids)
+    return cache
+
+
 def ratings(profile: Profile, as_of: date | None = None, enterprise_id: str | None = None) -> list[EnterpriseRating]:
-    """Each (unarchived, or the one asked for) enterprise's colour as of the end of `as_of` (default: today)."""
+    """Each (unarchived, or the one asked for) enterprise's colour as of the end of `as_of` (default: today): read
+    from its kept spans, worked out again first only for enterprises whose rating inputs changed."""
     day = as_of or clock.today()
     names = _enterprise_names(profile, enterprise_id)
     rules = rules_for(profile)
-    facts = facts_as_of(profile, day, rules, enterprise_id)
-    return [EnterpriseRating(eid, name, rate(facts[eid], rules, day)) for eid, name in names.items()]
+    with kept_spans(profile, rules, list(names)) as cache:
+        held = cache.as_of(day.isoformat(), names)
+    return [
+        EnterpriseRating(eid, name, Rating(day, Colour(held[eid][0]), reasons_from_json(held[eid][1])))
+        for eid, name in names.items()
+    ]
 
 
 def colours(profile: Profile, as_of: date | None = None) -> dict[str, Colour]:
-    return {r.enterprise_id: r.rating.colour for r in ratings(profile, as_of)}
+    """Each unarchived enterprise's colour as of the end of `as_of` (default: today), without its reasons."""
+    day = as_of or clock.today()
+    names = _enterprise_names(profile, None)
+    with kept_spans(profile, rules_for(profile), list(names)) as cache:
+        held = cache.colours_as_of(day.isoformat(), names)
+    return {eid: Colour(held[eid]) for eid in names}
 
 
 def enterprise_timeline(profile: Profile, enterprise_id: str, until: date | None = None) -> list[Change]:
+    """When the enterprise's colour changed and why, up to `until` (default: today)."""
     _enterprise_names(profile, enterprise_id)
-    facts = facts_by_enterprise(profile, enterprise_id)[enterprise_id]
-    return timeline(facts, rules_for(profile), until or clock.today())
+    with kept_spans(profile, rules_for(profile), [enterprise_id]) as cache:
+        rows = cache.spans([enterprise_id]).get(enterprise_id, [])
+    return timeline_of([_span(r) for r in rows], until or clock.today())
 
 
 def monthly_distribution(
@@ -197,14 +294,16 @@ def monthly_distribution(
     those enterprises alone (a group the dashboard shows)."""
     if start > end:
         raise InvalidInput(f"开始日期 {start} 晚于结束日期 {end}。", f"The start {start} is after the end {end}.")
-    rules = rules_for(profile)
     days = month_ends(start, end)
-    facts = facts_between(profile, days[0], days[-1], rules)  # what those days can look at, not three years
+    ids = [e for e in _enterprise_names(profile, None) if only is None or e in only]
+    with kept_spans(profile, rules_for(profile), ids) as cache:
+        changes = cache.colour_changes(ids)
     counts = [dict.fromkeys(Colour, 0) for _ in days]
-    for eid, f in facts.items():
-        if only is None or eid in only:
-            for tally, colour in zip(counts, colours_on(f, rules, days), strict=True):
-                tally[colour] += 1
+    wanted = [d.isoformat() for d in days]
+    for rows in changes.values():
+        since = [s for s, _ in rows]
+        for tally, day in zip(counts, wanted, strict=True):
+            tally[Colour(rows[bisect_right(since, day) - 1][1])] += 1
     return list(zip(days, counts, strict=True))
 
 
@@ -224,11 +323,13 @@ def period_colours(profile: Profile, first: date, last: date) -> PeriodColours:
         raise InvalidInput(f"开始日期 {first} 晚于结束日期 {last}。", f"The start {first} is after the end {last}.")
     names = _enterprise_names(profile, None)
     rules = rules_for(profile)
-    facts = facts_between(profile, first, last, rules)
+    with kept_spans(profile, rules, list(names)) as cache:
+        rows = cache.spans_between(names, (first - timedelta(days=1)).isoformat(), last.isoformat())
     at_end: list[Rating] = []
     changes: list[tuple[str, Change]] = []
     for eid, name in names.items():
-        at_end.append(rate(facts[eid], rules, last))
-        _before, within = changes_between(facts[eid], rules, first, last)
+        made = [_span(r) for r in rows.get(eid, [])]
+        at_end.append(span_on(made, last).rating(last))
+        _before, within = changes_in(made, first, last)
         changes.extend((name, change) for change in within)
     return PeriodColours(first, last, rules.name, distribution(at_end), changes)

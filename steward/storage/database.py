@@ -190,6 +190,20 @@ class Database:
                 self._depth = 0
                 self._writer = None
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Every read on this thread inside sees one state of the database (one read transaction, from its first
+        read): rows read by several queries belong together. Inside a write, the write's own transaction is it."""
+        conn = self._read_connection()
+        if conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            conn.execute("COMMIT")  # it only read: nothing to keep or undo
+
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         cur = self._read_connection().execute(sql, params)
         names = [d[0] for d in cur.description]

@@ -494,3 +494,48 @@ def records_enterprise_merges(db: Database) -> None:
         "merged_at TEXT NOT NULL, kept TEXT NOT NULL, replaced TEXT NOT NULL)"
     )
     db.execute("CREATE INDEX enterprise_merges_new ON enterprise_merges(new_id)")
+
+
+# Each enterprise's rating history is kept worked out (storage/rating_cache.py, a file of its own beside the profile)
+# and only worked out again for an enterprise whose rating inputs changed. Every write to what a rating reads (its
+# findings, their events, its visits, its complaints/penalties/hazardous-waste records), from any door (the app, the
+# CLI, a sync pull, an amendment, a bundle), gives the enterprise a new random token in the same transaction; kept
+# ratings name the token they were made from (and the dashboard's figures, kept while nothing they count changed,
+# read the tokens as a version: hence a visit's steward too). Random, not counted: a profile restored from a backup
+# never reaches a token it had before with other rows.
+# No statement here can conflict (no UPSERT, no OR clause): a statement that fires a trigger imposes its own conflict
+# handling on the trigger's statements (a sync pull's upsert of an enterprise made an upsert here fail), and a row
+# whose enterprise is gone (NULL) marks nothing and never fails the write.
+_RATING_MARK = (
+    "INSERT INTO rating_marks (enterprise, token) SELECT e, '' FROM (SELECT {who} AS e) "
+    "WHERE e IS NOT NULL AND NOT EXISTS (SELECT 1 FROM rating_marks WHERE enterprise = e);\n"
+    "UPDATE rating_marks SET token = lower(hex(randomblob(8))) WHERE enterprise = {who};"
+)
+
+
+@migration("0022_speed11_rating_marks")
+def speed11_rating_marks(db: Database) -> None:
+    triggers: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+        ("findings", "INSERT", ("NEW.enterprise_id",)),
+        ("findings", "UPDATE", ("OLD.enterprise_id", "NEW.enterprise_id")),
+        ("findings", "DELETE", ("OLD.enterprise_id",)),
+        ("finding_events", "INSERT", ("(SELECT enterprise_id FROM findings WHERE id = NEW.finding_id)",)),
+        ("finding_events", "UPDATE", ("(SELECT enterprise_id FROM findings WHERE id = NEW.finding_id)",)),
+        ("finding_events", "DELETE", ("(SELECT enterprise_id FROM findings WHERE id = OLD.finding_id)",)),
+        ("visits", "INSERT", ("NEW.enterprise_id",)),
+        ("visits", "UPDATE OF enterprise_id, status, finished_at, steward", ("OLD.enterprise_id", "NEW.enterprise_id")),
+        ("visits", "DELETE", ("OLD.enterprise_id",)),
+        ("enterprise_events", "INSERT", ("NEW.enterprise_id",)),
+        ("enterprise_events", "UPDATE", ("OLD.enterprise_id", "NEW.enterprise_id")),
+        ("enterprise_events", "DELETE", ("OLD.enterprise_id",)),
+        ("enterprises", "INSERT", ("NEW.id",)),
+    )
+    # The column is not called enterprise_id: merging an enterprise into the hub's re-points every table that has one
+    # (storage.sync_records.merge_enterprise), and the merged-into enterprise has its own mark already.
+    db.execute("CREATE TABLE rating_marks (enterprise TEXT PRIMARY KEY, token TEXT NOT NULL) WITHOUT ROWID")
+    db.execute("INSERT INTO rating_marks (enterprise, token) SELECT id, lower(hex(randomblob(8))) FROM enterprises")
+    mark = _RATING_MARK  # named here, not only in the generator below: the migration's fingerprint covers its SQL
+    for table, event, whose in triggers:
+        name = f"rating_mark_{table}_{event.split()[0].lower()}"
+        body = "\n".join(mark.format(who=who) for who in whose)
+        db.execute(f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW BEGIN\n{body}\nEND")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -102,3 +103,61 @@ def events_of(db: Database, finding_ids: list[str]) -> list[dict[str, Any]]:
         "SELECT v.* FROM finding_events v WHERE v.finding_id IN (SELECT value FROM json_each(:ids))",
         {"ids": json.dumps(finding_ids)},
     )
+
+
+# -- kept ratings (storage/rating_cache.py) --------------------------------------------------------------------------
+
+
+def rating_tokens(db: Database, enterprise_ids: list[str] | None = None) -> dict[str, str | None]:
+    """Each enterprise's token (migration 0022): it changes with every write to what the enterprise's rating reads.
+    None for an enterprise without one (never kept as current)."""
+    if enterprise_ids is None:
+        rows = db.query("SELECT e.id, m.token FROM enterprises e LEFT JOIN rating_marks m ON m.enterprise = e.id")
+    else:
+        rows = db.query(
+            """SELECT e.id, m.token FROM enterprises e LEFT JOIN rating_marks m ON m.enterprise = e.id
+               WHERE e.id IN (SELECT value FROM json_each(:ids))""",
+            {"ids": json.dumps(enterprise_ids)},
+        )
+    return {r["id"]: r["token"] for r in rows}
+
+
+def findings_of(db: Database, enterprise_ids: list[str]) -> list[dict[str, Any]]:
+    return db.query(
+        """SELECT f.id, f.enterprise_id, f.visit_id, f.severity, coalesce(f.original_deadline, f.deadline) AS own_deadline,
+                  f.created_at, f.description, i.code AS item_code
+           FROM findings f LEFT JOIN template_items i ON i.id = f.item_id
+           WHERE f.enterprise_id IN (SELECT value FROM json_each(:ids))""",
+        {"ids": json.dumps(enterprise_ids)},
+    )
+
+
+def finding_events_of(db: Database, enterprise_ids: list[str]) -> list[dict[str, Any]]:
+    return db.query(
+        """SELECT v.* FROM findings f JOIN finding_events v ON v.finding_id = f.id
+           WHERE f.enterprise_id IN (SELECT value FROM json_each(:ids))""",
+        {"ids": json.dumps(enterprise_ids)},
+    )
+
+
+def visits_of(db: Database, enterprise_ids: list[str]) -> list[dict[str, Any]]:
+    return db.query(
+        """SELECT id, enterprise_id, finished_at FROM visits
+           WHERE enterprise_id IN (SELECT value FROM json_each(:ids))""",
+        {"ids": json.dumps(enterprise_ids)},
+    )
+
+
+def inputs_version(db: Database) -> str:
+    """Changes with every write to what a rating or a period's figures read: any enterprise's token (its findings,
+    their events, its visits, its records), the enterprises themselves (archived, renamed, regrouped), the settings.
+    A millisecond's read where counting the rows took sixty."""
+    row = db.query_one(
+        """SELECT (SELECT group_concat(enterprise || ':' || token) FROM rating_marks) AS marks,
+                  (SELECT count(*) || ' ' || total(archived) || ' ' || coalesce(max(updated_at), '')
+                   FROM enterprises) AS enterprises,
+                  (SELECT group_concat(key || '=' || value, ';') FROM settings) AS settings"""
+    )
+    assert row is not None
+    text = "|".join(str(v) for v in row.values())
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from steward.domain import clock
 from steward.domain.rating import Colour
-from steward.services import dashboard, demo, documents, enterprises, ratings
+from steward.services import dashboard, demo, documents, enterprises, findings, ratings
 from steward.services.dashboard import Group, GroupKind, PeriodKind
 from steward.storage.profile import Profile
 from steward.ui.main_window import MainWindow
@@ -298,3 +298,34 @@ def test_a_custom_period_ending_before_it_starts_is_said_not_counted(window: Mai
     screen.set_period(PeriodKind.CUSTOM, last, last - timedelta(days=3))
     qtbot.waitUntil(lambda: "晚于结束日期" in screen.as_of.text(), timeout=WAIT_MS)
     assert screen.data is None  # nothing shown as if it were this period's figures
+
+
+def test_the_figures_are_counted_again_only_when_what_they_count_changed(
+    window: MainWindow, qtbot: QtBot, park: Profile
+) -> None:
+    window.show_dashboard()
+    screen = window.dashboard
+    first, last = dashboard.period_of(PeriodKind.THIS_YEAR)
+    screen.set_period(PeriodKind.THIS_YEAR)
+    _shown(qtbot, screen, first, last)
+    made = screen.data
+    assert made is not None and made.found
+    window.show_enterprises()
+    screen.data, screen.colours = None, ()
+    window.show_dashboard()
+    _shown(qtbot, screen, first, last)
+    assert screen.data is made  # kept, not counted again
+
+    # An amendment (as a sync pull or the CLI would write it too) moves a finding to another severity: counted again.
+    finding_id, finding = next(iter(made.findings.items()))
+    was = finding.row["severity"]
+    other = "general" if was != "general" else "major"
+    findings.update(park, finding_id, reason="等级定错", severity=other)
+    window.show_enterprises()
+    screen.data, screen.colours = None, ()
+    window.show_dashboard()
+    _shown(qtbot, screen, first, last)
+    assert screen.data is not made
+    counts = {b.key: b.count for b in screen.data.by_severity}
+    assert counts[other] == {b.key: b.count for b in made.by_severity}[other] + 1
+    assert counts[was] == {b.key: b.count for b in made.by_severity}[was] - 1

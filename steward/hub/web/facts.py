@@ -193,6 +193,16 @@ class HubFacts:
     # rated()'s answer, kept up to date by the builder: a sync rebuilds only the enterprises it touched, and an
     # enterprise's Facts stays the same object while nothing of it changes (ratings of it can be kept).
     rated_facts: dict[str, Facts] = field(default_factory=dict)
+    # findings_by_creation()'s answer, made on first use: every update makes a new HubFacts, so it never goes stale.
+    _by_creation: list[Finding] | None = field(default=None, repr=False, compare=False)
+
+    def findings_by_creation(self) -> list[Finding]:
+        """The findings in order of creation (then id), sorted once per version of the facts: a download of a
+        period reads its slice of them (bisect), not a sort of every finding the hub holds."""
+        ordered = self._by_creation
+        if ordered is None:
+            ordered = self._by_creation = sorted(self.findings, key=lambda f: (f.created_at, f.id))
+        return ordered
 
     def rated(self) -> dict[str, Facts]:
         """Every enterprise's facts for the rating."""

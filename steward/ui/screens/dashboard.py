@@ -37,7 +37,7 @@ from steward.ui.widgets.bar_chart import BarChart, Series
 AMBER, GREEN, RED, BLUE, YELLOW = (QColor(c) for c in ("#f9a825", "#2e7d32", "#b3261e", "#37474f", "#f2c200"))
 SEVERITY_COLOURS = {Severity.MAJOR: RED, Severity.SERIOUS: QColor("#e65100"), Severity.GENERAL: QColor("#546e7a")}
 COLOUR_BARS = ((Colour.RED, RED), (Colour.YELLOW, YELLOW), (Colour.GREEN, GREEN))
-COLOUR_CACHE = 8  # colour charts kept (periods and groups looked at)
+COLOUR_CACHE = 8  # figures and colour charts kept (periods and groups looked at)
 TOP_CATEGORIES = 7  # more would not be legible in the chart: the rest are one bar of their own
 
 
@@ -50,10 +50,16 @@ class DashboardScreen(QWidget):
         self.background = background
         self.data: Dashboard | None = None
         self.colours: tuple[tuple[date, dict[Colour, int]], ...] = ()
+        # What the tiles and charts were last drawn from: the same figures again (kept, nothing changed) are not
+        # laid out and drawn again, which was most of the GUI thread's time when the dashboard is opened again.
+        self._drawn: object = None
+        self._drawn_colours: object = None
         self._request = 0  # answers to an earlier request (the period changed meanwhile) are dropped
         self._bars: dict[BarChart, list[list[Bar]]] = {}
         self.dialog: QWidget | None = None
-        # Colour charts made, by period, group and version of what ratings read (filled on the pool's threads).
+        # Figures counted and colour charts made, by period, group and version of what they read (filled on the
+        # pool's threads): opened again with nothing changed, the dashboard shows them without counting again.
+        self._figures_cache: dict[tuple[object, ...], tuple[Dashboard, list[Group]]] = {}
         self._colour_cache: dict[tuple[object, ...], tuple[tuple[date, dict[Colour, int]], ...]] = {}
 
         self.period = QComboBox()
@@ -216,15 +222,24 @@ class DashboardScreen(QWidget):
         self.by_colour.chart_.setTitle(self.tr("三色码企业数(月末)") + " " + self.tr("正在计算…"))
         profile = self.profile
 
+        figures = self._figures_cache
+
         def count(_progress: object) -> tuple[Dashboard, list[Group]]:
             with profile.reader() as reader:  # its own connection, off the GUI thread
-                return dashboard.compute(reader, first, last, group, with_colours=False), dashboard.groups(reader)
+                key = (first, last, group, dashboard.data_version(reader))
+                if not force and key in figures:
+                    return figures[key]
+                made = dashboard.compute(reader, first, last, group, with_colours=False), dashboard.groups(reader)
+                if len(figures) >= COLOUR_CACHE:
+                    figures.pop(next(iter(figures)))
+                figures[key] = made
+                return made
 
         cache = self._colour_cache
 
         def rate(_progress: object) -> tuple[tuple[date, dict[Colour, int]], ...]:
             with profile.reader() as reader:
-                key = (first, last, group, dashboard.colours_version(reader))
+                key = (first, last, group, dashboard.data_version(reader))
                 if not force and key in cache:
                     return cache[key]
                 ids = dashboard.group_enterprise_ids(reader, group)
@@ -277,6 +292,9 @@ class DashboardScreen(QWidget):
                 first=d.first, last=d.last, group=self._group_name(d.group), as_of=d.as_of
             )
         )
+        if d is self._drawn:
+            return
+        self._drawn = d
         self.tile_found.show_figure(str(d.found), self.tr("本期完成的巡查发现的问题(按发现日期计入)"))
         self.tile_rectified.show_figure(str(d.rectified), self.tr("其中截至 {as_of} 已整改").format(as_of=d.as_of))
         self.tile_rate.show_figure(d.rate, self.tr("已整改 ÷ 发现问题,保留一位小数"))
@@ -334,6 +352,9 @@ class DashboardScreen(QWidget):
         self.colours = colours
         names = {Colour.RED: self.tr("红码"), Colour.YELLOW: self.tr("黄码"), Colour.GREEN: self.tr("绿码")}
         self.by_colour.chart_.setTitle(self.tr("三色码企业数(月末)"))
+        if colours is self._drawn_colours:
+            return
+        self._drawn_colours = colours
         self.by_colour.set_bars(
             self._months([day.strftime("%Y-%m") for day, _ in colours]),
             [Series(names[c], q, [counts[c] for _, counts in colours]) for c, q in COLOUR_BARS],
