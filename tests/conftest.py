@@ -26,11 +26,12 @@ from pathlib import Path
 
 import pytest
 
-from steward.domain.credit_code import check_character
 from steward.services import enterprises, templates
 from steward.storage.profile import Profile
 from tests import hub_process, processes
+from tests.codes import make_code
 from tests.images import write_jpeg
+from tests.schema_snapshot import SchemaSnapshot
 
 # The hub's engines: `hub_db` (SQLite, and a fresh database of one throwaway PostgreSQL cluster per session).
 pytest_plugins = ["tests.postgres"]
@@ -101,17 +102,23 @@ def no_process_outlives_the_suite() -> Iterator[None]:
     assert not left, f"processes still running at the end of the tests: {processes.describe(left)}"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def migrated_once(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """New profiles get the schema of one database migrated for real at the start (tests/schema_snapshot.py)."""
+    from steward.storage import database
+
+    snapshot = SchemaSnapshot(tmp_path_factory.mktemp("schema"), database.apply_pending)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(database, "apply_pending", snapshot.apply_pending)
+        yield
+
+
 @pytest.fixture
 def profile(tmp_path: Path) -> Iterator[Profile]:
     """An empty profile with the bundled checklists installed."""
     with Profile(tmp_path / "profile") as p:
         templates.install_bundled(p)
         yield p
-
-
-def make_code(seed: int) -> str:
-    body = f"91331024MA{seed:07d}"
-    return body + check_character(body)
 
 
 @pytest.fixture
