@@ -64,6 +64,12 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "dates: also run in a second time zone (America/Los_Angeles)")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked slow run first, the rest in their order: one started last would keep its worker busy alone after
+    the others ran out of tests (with `--dist worksteal`, an idle worker takes queued tests, never a running one)."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if metafunc.definition.get_closest_marker("dates"):
         metafunc.parametrize("time_zone", sorted(ZONES), indirect=True)
