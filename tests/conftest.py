@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import shutil
 import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -26,11 +27,12 @@ from pathlib import Path
 
 import pytest
 
-from steward.domain.credit_code import check_character
 from steward.services import enterprises, templates
 from steward.storage.profile import Profile
 from tests import hub_process, processes
+from tests.codes import make_code
 from tests.images import write_jpeg
+from tests.schema_snapshot import SchemaSnapshot
 
 # The hub's engines: `hub_db` (SQLite, and a fresh database of one throwaway PostgreSQL cluster per session).
 pytest_plugins = ["tests.postgres"]
@@ -61,6 +63,12 @@ def local(*fields: int) -> datetime:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "dates: also run in a second time zone (America/Los_Angeles)")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked slow run first, the rest in their order: one started last would keep its worker busy alone after
+    the others ran out of tests (with `--dist worksteal`, an idle worker takes queued tests, never a running one)."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -101,17 +109,33 @@ def no_process_outlives_the_suite() -> Iterator[None]:
     assert not left, f"processes still running at the end of the tests: {processes.describe(left)}"
 
 
-@pytest.fixture
-def profile(tmp_path: Path) -> Iterator[Profile]:
-    """An empty profile with the bundled checklists installed."""
-    with Profile(tmp_path / "profile") as p:
+@pytest.fixture(autouse=True, scope="session")
+def migrated_once(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """New profiles get the schema of one database migrated for real at the start (tests/schema_snapshot.py)."""
+    from steward.storage import database
+
+    snapshot = SchemaSnapshot(tmp_path_factory.mktemp("schema"), database.apply_pending)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(database, "apply_pending", snapshot.apply_pending)
+        yield
+
+
+@pytest.fixture(scope="session")
+def empty_profile_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty profile with the bundled checklists installed, made once per test process for `profile` to copy."""
+    folder = tmp_path_factory.mktemp("empty") / "profile"
+    with Profile(folder) as p:
         templates.install_bundled(p)
+    return folder
+
+
+@pytest.fixture
+def profile(tmp_path: Path, empty_profile_folder: Path) -> Iterator[Profile]:
+    """An empty profile with the bundled checklists installed: a copy of one made so (installing the checklists
+    writes them row by row: a quarter of a second a test on a busy machine), each test its own."""
+    shutil.copytree(empty_profile_folder, tmp_path / "profile")
+    with Profile(tmp_path / "profile") as p:
         yield p
-
-
-def make_code(seed: int) -> str:
-    body = f"91331024MA{seed:07d}"
-    return body + check_character(body)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from pathlib import Path
 from steward.services import enterprises, photos, visits
 from steward.services.photos import LinkTarget
 from steward.services.profiles import open_profile
-from tests.conftest import make_code
+from tests.codes import make_code
 from tests.images import write_jpeg
 
 

@@ -70,6 +70,7 @@ def log_in(page: Any, url: str, password: str) -> None:
     page.wait_for_url(url + "/")
 
 
+@pytest.mark.slow
 def test_log_in_page_search_open_and_download_in_chromium(served: Any, chromium: Any, tmp_path: Path) -> None:
     hub, server, ids = served
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
@@ -124,6 +125,7 @@ def test_log_in_page_search_open_and_download_in_chromium(served: Any, chromium:
     context.close()
 
 
+@pytest.mark.slow
 def test_on_a_phone_nothing_scrolls_sideways(served: Any, chromium: Any, tmp_path: Path) -> None:
     hub, server, ids = served
     context = chromium.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1)

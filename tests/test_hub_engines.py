@@ -225,6 +225,7 @@ def test_concurrent_writers_never_make_a_reader_skip_or_repeat_a_record(tmp_path
 
 
 # -- several workers ------------------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_an_upload_held_by_one_process_is_refused_to_every_worker(tmp_path: Path, postgres_url: str) -> None:
     """Two worker processes on PostgreSQL. Who may append to an unfinished upload is decided by a lock on its file,
     which every process sees: while another process (here the test) holds it, each worker refuses the chunk and the

@@ -34,6 +34,7 @@ def hub(tmp_path: Path):
     server.stop()
 
 
+@pytest.mark.slow
 def test_generated_requests_get_no_server_error_and_answers_match_the_schema(hub) -> None:
     server, token = hub
     schema = schemathesis.openapi.from_url(server.url + "/openapi.json")

@@ -3,6 +3,7 @@ answers."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -12,6 +13,7 @@ from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from steward.domain import clock
 from steward.services import demo
 from steward.services.profiles import open_profile
 from steward.storage.profile import Profile
@@ -65,10 +67,32 @@ def park_today() -> date | None:
     return None
 
 
+@pytest.fixture(scope="session")
+def built_parks(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[object, ...], Path]:
+    """Demo parks made so far in this test process, by what makes them differ: size, day, zone and today's date."""
+    return {}
+
+
 @pytest.fixture
-def park(tmp_path: Path, park_size: demo.DemoSize, park_today: date | None) -> Iterator[Profile]:
+def park(
+    tmp_path: Path,
+    park_size: demo.DemoSize,
+    park_today: date | None,
+    time_zone: str,
+    built_parks: dict[tuple[object, ...], Path],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Profile]:
+    """A demo park of the module's size, each test its own copy. The demo is deterministic for its size, day and zone,
+    so it is made once per test process and copied (files only: a few milliseconds, where making it takes seconds);
+    the copy is the folder `steward demo` leaves, opened as the app opens it."""
+    key = (park_size, park_today, time_zone, clock.today())
+    if key not in built_parks:
+        folder = tmp_path_factory.mktemp("park")
+        with open_profile(folder, "park") as made:
+            demo.make_demo(made, park_size, today=park_today)
+        built_parks[key] = folder
+    shutil.copytree(built_parks[key], tmp_path, dirs_exist_ok=True)
     profile = open_profile(tmp_path, "park")
-    demo.make_demo(profile, park_size, today=park_today)
     yield profile
     profile.close()
 

@@ -195,6 +195,7 @@ def test_domain_labels_are_shown_in_english(english: None) -> None:
     assert label(AnswerResult.NOT_COMPLIANT) == "Not compliant" and label(Severity.SERIOUS) == "Serious"
 
 
+@pytest.mark.slow
 def test_every_screen_and_dialog_in_english_shows_no_chinese_of_its_own(
     english: None, qtbot: QtBot, park: Profile
 ) -> None:

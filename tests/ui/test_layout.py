@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREEN = {
     "screens": [
@@ -28,6 +30,7 @@ SCREEN = {
 }
 
 
+@pytest.mark.slow
 def test_every_screen_fits_1280x720_in_both_themes(tmp_path: Path) -> None:
     config = tmp_path / "screen.json"
     config.write_text(json.dumps(SCREEN), encoding="utf-8")

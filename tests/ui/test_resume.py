@@ -28,6 +28,7 @@ def _progress_lines(path: Path) -> list[str]:
     return [line for line in path.read_text(encoding="utf-8").split("\n")[:-1]]  # only whole lines
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform.startswith("win"), reason="SIGKILL is POSIX")
 @pytest.mark.parametrize("kill_after", [1, 8])
 def test_killed_while_typing_loses_at_most_the_last_keystroke(qtbot: QtBot, tmp_path: Path, kill_after: int) -> None:
