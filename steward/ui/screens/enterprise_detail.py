@@ -4,6 +4,8 @@ and the button to start a visit."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -179,7 +181,9 @@ class EnterpriseDetail(QWidget):
             self.facts.addRow(caption, QLabel(value or "—", wordWrap=True))
         merged = enterprises.merged_here(self.profile, enterprise_id)
         if merged:
-            self.facts.addRow(self.tr("已合并"), QLabel(self._merged_text(merged), wordWrap=True))
+            merged_label = QLabel(self._merged_text(merged))
+            merged_label.setWordWrap(True)
+            self.facts.addRow(self.tr("已合并"), merged_label)
         f = findings.figures_for(self.profile, enterprise_id)
         self.figures.setText(
             self.tr(
