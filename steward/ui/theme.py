@@ -94,7 +94,7 @@ Styled = TypeVar("Styled", bound=QWidget)
 
 def styled(widget: Styled, name: str) -> Styled:
     """`widget` with the object name the style sheets above select it by (QLabel#overdue, QPushButton#answer).
-    A setter, not Qt's `objectName=` keyword: PySide6's stubs list only a class's own properties as keywords."""
+    A setter, not Qt's `objectName=` keyword: PySide6's type hints list only a class's own properties as keywords."""
     widget.setObjectName(name)
     return widget
 

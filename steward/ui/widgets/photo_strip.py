@@ -197,7 +197,7 @@ class PhotoStrip(QWidget):
             image = QImage(mime.imageData())
             handle = tempfile.NamedTemporaryFile(suffix=".png", delete=False, dir=self.profile.folder)  # noqa: SIM115
             handle.close()
-            image.save(handle.name, "PNG")  # type: ignore[call-overload]  # PySide6 6.12's stubs say bytes; it takes only str
+            image.save(handle.name, "PNG")  # type: ignore[call-overload]  # PySide6 6.12's type hints say bytes; it takes only str
             self.import_files([Path(handle.name)], cleanup=[Path(handle.name)])
         else:
             self.message.setText(self.tr("剪贴板中没有图片。"))

@@ -108,5 +108,5 @@ class SignaturePad(QWidget):
         data = QByteArray()
         buffer = QBuffer(data)
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        image.save(buffer, "PNG")  # type: ignore[call-overload]  # PySide6 6.12's stubs say bytes; it takes only str
+        image.save(buffer, "PNG")  # type: ignore[call-overload]  # PySide6 6.12's type hints say bytes; it takes only str
         return bytes(data.data())
