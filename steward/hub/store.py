@@ -10,6 +10,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import secrets
 import threading
 import time
@@ -424,16 +425,18 @@ class HubStore:
         later change, made by any worker, can alter what lies at or below that end without moving it."""
         with self.engine.snapshot() as conn:  # one snapshot for the page and the end of the sequence
             last = conn.execute("SELECT coalesce(max(seq), 0) FROM records").fetchone()[0]
-            private = conn.execute(PRIVATE_IN_RANGE, [reader, since, last]).fetchone()
-            if private is not None:
-                page = self._page(conn, since, limit, last, reader)
-                return gzip.compress(page, compresslevel=1, mtime=0) if gzipped else page
 
             def plain() -> bytes:
                 return self._shared_page(
                     (since, limit, last, False), lambda: self._page(conn, since, limit, last, None)
                 )
 
+            # The reader's page is the shared one unless the reader has private records within the shared page's
+            # own range (up to its cursor): a steward whose photos lie at the end of the feed still gets the kept
+            # pages before them.
+            if conn.execute(PRIVATE_IN_RANGE, [reader, since, _page_cursor(plain())]).fetchone() is not None:
+                page = self._page(conn, since, limit, last, reader)
+                return gzip.compress(page, compresslevel=1, mtime=0) if gzipped else page
             if not gzipped:
                 return plain()
             return self._shared_page((since, limit, last, True), lambda: gzip.compress(plain(), 6, mtime=0))
@@ -1087,6 +1090,17 @@ REVISED_ENTITIES = ("enterprise_event",)
 # What a revision may not change: the record stays the same fact about the same enterprise.
 _FIXED_FIELDS = ("enterprise_id", "kind", "created_at", "created_by")
 _LOOKUP_FIELDS = ("credit_code", "code")
+
+
+_PAGE_END = re.compile(rb'"cursor":(\d+),"more":(?:true|false)\}$')
+
+
+def _page_cursor(page: bytes) -> int:
+    """The cursor a page built by HubStore._page ends with: the last seq it covers (shared records up to there)."""
+    end = _PAGE_END.search(page[-64:])
+    if end is None:
+        raise ValueError("a page of the change feed without its end")
+    return int(end.group(1))
 
 
 def _facts(conn: Connection, entity: str, rid: Any) -> Row | None:
