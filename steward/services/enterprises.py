@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from steward.domain import clock
 from steward.domain.credit_code import validate as validate_credit_code
@@ -84,7 +84,16 @@ def listing(
     return store.search(profile.db, today=clock.today().isoformat(), query=query, limit=limit, offset=offset)
 
 
-def merged_here(profile: Profile, enterprise_id: str) -> list[dict[str, Any]]:
+class MergedHere(TypedDict):
+    """An enterprise of this laptop merged into the hub's: its old id, when, and its own name if the hub's differed
+    (else "")."""
+
+    old_id: str
+    merged_at: str
+    name: str
+
+
+def merged_here(profile: Profile, enterprise_id: str) -> list[MergedHere]:
     """The enterprises this laptop held under ids of its own that were merged into this one (same credit code, the
     hub's id): old id, when (merged_at), and their own name when the hub's differed (name, else "")."""
     return [
