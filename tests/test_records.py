@@ -28,7 +28,6 @@ from steward.storage.profile import Profile
 from steward.sync import engine, wire
 from tests.images import write_jpeg
 
-
 BARE = "6f1d2c3b-0000-4000-8000-00000000ba7e"  # ids and a credit code the hub takes: the park's records are sent
 BARE_CODE = "91330100MA2B" + "00001" + credit_code.check_character("91330100MA2B00001")
 MERGED_INTO = "6f1d2c3b-0000-4000-8000-0000000000b0"
@@ -401,3 +400,42 @@ def test_a_colleagues_photo_is_kept_as_its_records_say(park: Profile) -> None:
     assert {k: stored[k] for k in link} == link
     with pytest.raises(sync_records.NotApplied, match="width"):
         sync_records.schema_photo({**body, "width": "wide"})
+
+
+WRITTEN: dict[str, tuple[type, str]] = {
+    "NewEnterprise": (enterprises.NewEnterprise, "enterprises"),
+    "EnterpriseChanges": (enterprises.EnterpriseChanges, "enterprises"),
+    "NewEvent": (event_rows.NewEvent, "enterprise_events"),
+    "EventDetails": (event_rows.EventDetails, "enterprise_events"),
+    "VisitChanges": (visit_rows.VisitChanges, "visits"),
+    "FindingChanges": (findings.FindingChanges, "findings"),
+    "ColleaguePhoto": (sync_records.ColleaguePhoto, "photos"),
+    "ColleaguePhotoLink": (sync_records.ColleaguePhotoLink, "photo_links"),
+}
+_COLUMN_TYPES = {"TEXT": str, "INTEGER": int, "REAL": float}
+
+
+@pytest.mark.parametrize("name", sorted(WRITTEN))
+def test_what_storage_writes_names_columns_of_their_type(park: Profile, name: str) -> None:
+    """A record storage writes (a new row, the changes to one): each key a column of the table, of the column's type
+    and None only where the column takes NULL; a new row has every column without a default."""
+    record, table = WRITTEN[name]
+    columns = {r[1]: (r[2], bool(r[3]), r[4], bool(r[5])) for r in park.db.conn.execute(f"PRAGMA table_info({table})")}
+    hints = typing.get_type_hints(record)
+    assert set(hints) <= set(columns), f"not columns of {table}: {sorted(set(hints) - set(columns))}"
+    for key, hint in hints.items():
+        declared, not_null, _default, _key = columns[key]
+        kinds = set(typing.get_args(hint)) if isinstance(hint, types.UnionType) else {hint}
+        assert kinds - {type(None)} == {_COLUMN_TYPES[declared]}, f"{key}: {hint} for a {declared} column"
+        assert not (not_null and type(None) in kinds), f"{key} may be None: the column is NOT NULL"
+    if name.startswith("New"):
+        needed = {c for c, (_t, not_null, default, key) in columns.items() if (not_null or key) and default is None}
+        assert needed <= _required(record), f"a new row needs {sorted(needed - _required(record))}"
+
+
+def test_an_enterprises_changes_are_what_its_update_lets_through() -> None:
+    assert set(typing.get_type_hints(enterprises.EnterpriseChanges)) == {
+        *enterprises.EDITABLE,
+        "updated_at",
+        "name_pinyin",
+    }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
 from steward.domain import clock
 from steward.domain.credit_code import validate as validate_credit_code
@@ -16,7 +16,8 @@ from steward.storage.profile import Profile
 _TEXT_FIELDS = tuple(c for c in store.EDITABLE if c != "archived")
 
 
-def _clean(fields: dict[str, Any]) -> dict[str, Any]:
+def _clean(fields: dict[str, Any]) -> store.EnterpriseChanges:
+    """What a person typed (keyword arguments of the CLI and the forms, any value), checked and trimmed."""
     unknown = set(fields) - set(_TEXT_FIELDS) - {"archived"}
     if unknown:
         raise InvalidInput(f"未知字段:{', '.join(sorted(unknown))}", f"Unknown fields: {', '.join(sorted(unknown))}")
@@ -27,7 +28,7 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
         raise InvalidInput("企业名称不能为空。", "The enterprise name must not be empty.")
     if "credit_code" in clean:
         clean["credit_code"] = validate_credit_code(clean["credit_code"])
-    return clean
+    return cast(store.EnterpriseChanges, clean)  # only the fields named above, text but `archived`
 
 
 def _refuse_duplicate_code(profile: Profile, code: str, own_id: str | None = None) -> None:
@@ -45,7 +46,15 @@ def create(profile: Profile, **fields: Any) -> records.Enterprise:
         raise InvalidInput("企业名称和统一社会信用代码必填。", "Name and credit code are required.")
     _refuse_duplicate_code(profile, clean["credit_code"])
     stamp = clock.to_text(clock.now())
-    row = {"id": new_id(), **clean, "name_pinyin": name_keys(clean["name"]), "created_at": stamp, "updated_at": stamp}
+    row: store.NewEnterprise = {
+        **clean,
+        "id": new_id(),
+        "name": clean["name"],
+        "credit_code": clean["credit_code"],
+        "name_pinyin": name_keys(clean["name"]),
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
     store.insert(profile.db, row)
     return get(profile, row["id"])
 
