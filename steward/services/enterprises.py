@@ -21,14 +21,15 @@ def _clean(fields: dict[str, Any]) -> store.EnterpriseChanges:
     unknown = set(fields) - set(_TEXT_FIELDS) - {"archived"}
     if unknown:
         raise InvalidInput(f"未知字段:{', '.join(sorted(unknown))}", f"Unknown fields: {', '.join(sorted(unknown))}")
-    clean: dict[str, Any] = {k: str(v).strip() for k, v in fields.items() if k in _TEXT_FIELDS and v is not None}
+    text = {k: str(v).strip() for k, v in fields.items() if k in _TEXT_FIELDS and v is not None}
+    if "name" in text and not text["name"]:
+        raise InvalidInput("企业名称不能为空。", "The enterprise name must not be empty.")
+    if "credit_code" in text:
+        text["credit_code"] = validate_credit_code(text["credit_code"])
+    clean = cast(store.EnterpriseChanges, text)  # only text fields of the enterprise (_TEXT_FIELDS), checked above
     if "archived" in fields:
         clean["archived"] = 1 if fields["archived"] else 0
-    if "name" in clean and not clean["name"]:
-        raise InvalidInput("企业名称不能为空。", "The enterprise name must not be empty.")
-    if "credit_code" in clean:
-        clean["credit_code"] = validate_credit_code(clean["credit_code"])
-    return cast(store.EnterpriseChanges, clean)  # only the fields named above, text but `archived`
+    return clean
 
 
 def _refuse_duplicate_code(profile: Profile, code: str, own_id: str | None = None) -> None:
