@@ -1,6 +1,8 @@
 """Each typed record of steward.storage.records is held to the query that makes it: the same columns, no more and no
 fewer, each value of its declared type. mypy trusts the records (Database.query_as is a cast): this test is what
-makes that trust earned, and it fails when a migration adds a column a record does not name yet."""
+makes that trust earned, and it fails when a migration adds a column a record does not name yet. The records sync
+sends and keeps (steward/storage/sync_records.py) are held to theirs here too, and the bodies a real outbox sends to
+the hub's models and to the wire's TypedDicts (steward/sync/wire.py)."""
 
 from __future__ import annotations
 
@@ -12,16 +14,23 @@ from typing import Any
 
 import pytest
 
+from steward.domain import credit_code
 from steward.domain.labels import VisitStatus
+from steward.hub import models as hub_models
 from steward.services import demo, enterprise_events, photos, visits
 from steward.services import documents as document_service
 from steward.services import photo_markup as markup
-from steward.storage import documents, enterprises, findings, photo_markup, records, templates
+from steward.storage import audit, documents, enterprises, findings, photo_markup, records, sync_records, templates
 from steward.storage import enterprise_events as event_rows
 from steward.storage import photos as photo_rows
 from steward.storage import visits as visit_rows
 from steward.storage.profile import Profile
+from steward.sync import engine, wire
 from tests.images import write_jpeg
+
+BARE = "6f1d2c3b-0000-4000-8000-00000000ba7e"  # ids and a credit code the hub takes: the park's records are sent
+BARE_CODE = "91330100MA2B" + "00001" + credit_code.check_character("91330100MA2B00001")
+MERGED_INTO = "6f1d2c3b-0000-4000-8000-0000000000b0"
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +50,7 @@ def park(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Profile]:
         visits.sign(profile, draft[0]["id"], "representative", "张三", refused=True, witness="李四")
         # An enterprise that arrived without its pinyin keys (an older profile, a bulk import).
         stamp = draft[0]["started_at"]
-        row = {"id": "bare", "name": "无拼音企业", "credit_code": "bare", "created_at": stamp, "updated_at": stamp}
+        row = {"id": BARE, "name": "无拼音企业", "credit_code": BARE_CODE, "created_at": stamp, "updated_at": stamp}
         enterprises.insert(profile.db, row)
         document_service.archive_visit(profile, _a_finished_visit(profile)["id"])  # the PDFs kept for the hub
         # A complaint, changed once (a two-enterprise park may have none of its own).
@@ -49,12 +58,49 @@ def park(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Profile]:
             profile, draft[0]["enterprise_id"], "complaint", date(2026, 1, 5), source="12345热线"
         )
         enterprise_events.edit(profile, complaint["id"], note="夜间异味", reason="补充说明")
+        _as_after_a_sync(profile)
         yield profile
+
+
+def _as_after_a_sync(profile: Profile) -> None:
+    """What a sync leaves behind: a finished visit amended after it was sent, what the hub acknowledged and refused,
+    and an enterprise of this laptop merged into the hub's (same credit code, the hub's id)."""
+    visit = _a_finished_visit(profile)
+    item = visit_rows.items(profile.db, visit["id"])[0]
+    visits.answer(profile, visit["id"], item["id"], "not_applicable", "不适用", reason="复核后更正")
+    signed = visits.start(profile, BARE)  # a finished visit with signatures (the demo's have none)
+    visits.answer_rest_compliant(profile, signed["id"])
+    visits.sign(profile, signed["id"], "steward", "王伟", png=b"\x89PNG drawn on the pad")
+    visits.sign(profile, signed["id"], "representative", "张三", refused=True, witness="李四")
+    visits.finish(profile, signed["id"])
+    db, at = profile.db, "2026-11-20T04:00:00.000Z"
+    # One visit acknowledged with its photos (whose originals may then go); the rest is still to send.
+    links = [link for link in sync_records.photo_links_ready(db) if link["visit_id"] == visit["id"]]
+    acks = [("visit", visit["id"], "h")] + [("photo_link", link["id"], "h") for link in links]
+    acks += [("blob", link["sha256"], link["sha256"]) for link in links]
+    sync_records.mark_acked(db, acks, at)
+    refused = {"entity": "finding", "id": _a_finding(profile)["id"], "hash": "h", "code": "unknown_visit"}
+    sync_records.mark_refused(db, [{**refused, "zh": "服务器上没有这次巡查。", "en": "No such visit."}], at)
+    ours = enterprises.get(db, _a_draft(profile)["enterprise_id"])
+    assert ours is not None
+    hub_row = sync_records.schema_row(db, "enterprises", {**ours, "id": MERGED_INTO, "name": "服务器上的名称"})
+    sync_records.merge_enterprise(db, ours["id"], hub_row, {}, {"name": ours["name"]}, at)
 
 
 def _matches(value: object, hint: object) -> bool:
     if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
         return any(_matches(value, arg) for arg in typing.get_args(hint))
+    if typing.get_origin(hint) is typing.NotRequired:
+        return _matches(value, typing.get_args(hint)[0])
+    if typing.get_origin(hint) is list:
+        return isinstance(value, list) and all(_matches(v, typing.get_args(hint)[0]) for v in value)
+    if typing.get_origin(hint) is dict:
+        key, inner = typing.get_args(hint)
+        return isinstance(value, dict) and all(_matches(k, key) and _matches(v, inner) for k, v in value.items())
+    if hint is Any:
+        return True  # free-form JSON (an audit's detail)
+    if isinstance(hint, type) and typing.is_typeddict(hint):
+        return isinstance(value, dict) and not _differences(hint, value)
     if hint is type(None):
         return value is None
     if hint is float:
@@ -63,16 +109,31 @@ def _matches(value: object, hint: object) -> bool:
     return isinstance(value, hint) and not (hint is int and isinstance(value, bool))
 
 
+def _required(record: type) -> set[str]:
+    """The keys a TypedDict requires (read from its hints: __required_keys__ misses a NotRequired that
+    `from __future__ import annotations` left a string)."""
+    hints = typing.get_type_hints(record, include_extras=True)
+    return {k for k, hint in hints.items() if typing.get_origin(hint) is not typing.NotRequired}
+
+
+def _differences(record: type, row: dict[str, Any]) -> str:
+    """What makes `row` not a `record` (keys it lacks or has beyond it, values not of their type), or ""."""
+    hints = typing.get_type_hints(record)
+    required = _required(record)
+    if not required <= set(row) <= set(hints):
+        return (
+            f"{record.__name__} and its query differ: only in the query {sorted(set(row) - set(hints))}, "
+            f"only in the record {sorted(required - set(row))}"
+        )
+    wrong = {k: (row[k], hints[k]) for k in row if not _matches(row[k], hints[k])}
+    return f"{record.__name__}: values not of the declared type: {wrong}" if wrong else ""
+
+
 def _check(record: type, rows: list[dict[str, Any]]) -> None:
     assert rows, f"no {record.__name__} to check: the park lacks what this query finds"
-    hints = typing.get_type_hints(record)
     for row in rows:
-        assert set(row) == set(hints), (
-            f"{record.__name__} and its query differ: only in the query {sorted(set(row) - set(hints))}, "
-            f"only in the record {sorted(set(hints) - set(row))}"
-        )
-        wrong = {k: (row[k], hints[k]) for k in hints if not _matches(row[k], hints[k])}
-        assert not wrong, f"{record.__name__}: values not of the declared type: {wrong}"
+        problem = _differences(record, row)
+        assert not problem, problem
 
 
 def _a_finished_visit(p: Profile) -> records.VisitListed:
@@ -102,7 +163,7 @@ def _earlier_findings(p: Profile) -> list[records.FindingOfVisit]:
 TODAY = date.today().isoformat()
 ALWAYS = ("2000-01-01T00:00:00Z", "2100-01-01T00:00:00Z")
 QUERIES: dict[str, tuple[type, Callable[[Profile], object]]] = {
-    "enterprises.by_credit_code": (records.Enterprise, lambda p: enterprises.by_credit_code(p.db, "bare")),
+    "enterprises.by_credit_code": (records.Enterprise, lambda p: enterprises.by_credit_code(p.db, BARE_CODE)),
     "enterprises.get": (records.Enterprise, lambda p: enterprises.get(p.db, _a_draft(p)["enterprise_id"])),
     "enterprises.search": (records.EnterpriseListed, lambda p: enterprises.search(p.db, today=TODAY)),
     "enterprises.without_pinyin": (records.EnterpriseName, lambda p: enterprises.without_pinyin(p.db)),
@@ -197,6 +258,66 @@ QUERIES: dict[str, tuple[type, Callable[[Profile], object]]] = {
     "documents.period_findings": (records.PeriodFindingRow, lambda p: documents.period_findings(p.db, *ALWAYS)),
     "documents.period_visits": (records.VisitCount, lambda p: documents.period_visits(p.db, *ALWAYS)),
     "documents.enterprise_addresses": (records.EnterpriseAddress, lambda p: documents.enterprise_addresses(p.db)),
+    "audit.for_entity": (
+        records.AuditEntry,
+        lambda p: [a for e in event_rows.listing(p.db) for a in audit.for_entity(p.db, "enterprise_event", e["id"])],
+    ),
+    "sync_records.enterprises": (records.Enterprise, lambda p: sync_records.enterprises(p.db)),
+    "sync_records.enterprise_row": (
+        records.Enterprise,
+        lambda p: sync_records.enterprise_row(p.db, _a_draft(p)["enterprise_id"]),
+    ),
+    "sync_records.finished_visits": (records.Visit, lambda p: sync_records.finished_visits(p.db)),
+    "sync_records.templates_by_id": (
+        records.TemplateWithItems,
+        lambda p: sync_records.templates_by_id(p.db, {v["template_id"] for v in visit_rows.list_visits(p.db)}),
+    ),
+    "sync_records.visit_parts": (
+        records.VisitParts,
+        lambda p: sync_records.visit_parts(p.db, _a_finished_visit(p)["id"]),
+    ),
+    "sync_records.visit_parts items": (
+        records.ItemPosition,
+        lambda p: sync_records.visit_parts(p.db, _a_finished_visit(p)["id"])["items"],
+    ),
+    "sync_records.findings_of_finished_visits": (
+        records.FindingAsRecorded,
+        lambda p: sync_records.findings_of_finished_visits(p.db),
+    ),
+    "sync_records.events_ready": (records.FindingEvent, lambda p: sync_records.events_ready(p.db)),
+    "sync_records.photo_links_ready": (records.PhotoLink, lambda p: sync_records.photo_links_ready(p.db)),
+    "sync_records.photos_by_sha": (
+        records.Photo,
+        lambda p: sync_records.photos_by_sha(p.db, {x["sha256"] for x in photo_rows.all_photos(p.db)}),
+    ),
+    "sync_records.photo_files": (
+        records.PhotoUpload,
+        lambda p: sync_records.photo_files(p.db, {x["sha256"] for x in photo_rows.all_photos(p.db)}),
+    ),
+    "sync_records.prunable_originals": (
+        records.PhotoOriginal,
+        lambda p: sync_records.prunable_originals(p.db, ALWAYS[1]),
+    ),
+    "sync_records.signatures_of_finished_visits": (
+        records.Signature,
+        lambda p: sync_records.signatures_of_finished_visits(p.db),
+    ),
+    "sync_records.documents": (records.Document, lambda p: sync_records.documents(p.db)),
+    "sync_records.own_enterprise_events": (
+        records.EnterpriseEventFields,
+        lambda p: sync_records.own_enterprise_events(p.db),
+    ),
+    "sync_records.audit_entries": (records.AuditRow, lambda p: sync_records.audit_entries(p.db)),
+    "sync_records.refusals": (records.Refusal, lambda p: sync_records.refusals(p.db)),
+    # What mark_refused is given is what the table keeps of it (but when).
+    "sync_refusals table": (
+        records.RefusalToKeep,
+        lambda p: p.db.query("SELECT entity, entity_id AS id, content_hash AS hash, code, zh, en FROM sync_refusals"),
+    ),
+    "sync_records.merges_into": (
+        records.EnterpriseMerge,
+        lambda p: sync_records.merges_into(p.db, MERGED_INTO),
+    ),
 }
 
 
@@ -222,3 +343,99 @@ def test_every_record_is_checked() -> None:
     assert declared - checked == set(), (
         f"records no query here checks: {sorted(r.__name__ for r in declared - checked)}"
     )
+
+
+def test_what_sync_sends_is_what_the_wire_and_the_hub_say(park: Profile) -> None:
+    """Every record a real outbox sends: its body is its entity's wire TypedDict, the hub's model takes it and keeps
+    it as sent, and its hash is that of the body. Every kind of record is among them."""
+    sent = engine.outbox(park)
+    assert {r["entity"] for r in sent} == set(wire.ENTITIES), "the park lacks a kind of record the wire carries"
+    for rec in sent:
+        problem = _differences(wire.BODIES[rec["entity"]], rec["body"])
+        assert not problem, f"{rec['entity']} {rec['id']}: {problem}"
+        kept = hub_models.clean_record(rec["entity"], rec["id"], rec["hash"], rec["body"])
+        assert kept["body"] == rec["body"], f"the hub keeps another {rec['entity']} than was sent"
+        assert rec["hash"] == wire.content_hash(rec["body"])
+
+
+def _fields(typed: type) -> tuple[set[str], set[str]]:
+    return set(typing.get_type_hints(typed)), _required(typed)
+
+
+@pytest.mark.parametrize(
+    ("body", "model"),
+    [(wire.BODIES[e], hub_models.MODELS[e]) for e in wire.ENTITIES]
+    + [
+        (wire.TemplateItemBody, hub_models.TemplateItem),
+        (wire.VisitItemBody, hub_models.VisitItem),
+        (wire.AnswerBody, hub_models.Answer),
+    ],
+    ids=lambda x: x.__name__,
+)
+def test_a_wire_body_names_the_fields_of_the_hubs_model(body: type, model: type[hub_models.Body]) -> None:
+    """The same fields as the hub's model; each the hub requires is one the laptop always sends."""
+    names, required = _fields(body)
+    assert names == set(model.model_fields)
+    assert {n for n, f in model.model_fields.items() if f.is_required()} <= required
+
+
+def test_a_colleagues_photo_is_kept_as_its_records_say(park: Profile) -> None:
+    """A colleague's photo pulled for a re-check: the record as schema_photo reads it, and its link as stored."""
+    photo = sync_records.photos_by_sha(park.db, {photo_rows.all_photos(park.db)[0]["sha256"]})[0]
+    body = {k: v for k, v in photo.items() if k != "original_present"}
+    read = sync_records.schema_photo(body)
+    _check(sync_records.ColleaguePhoto, [dict(read)])
+    finding = _a_finding(park)
+    link: sync_records.ColleaguePhotoLink = {
+        "id": "colleague-link",
+        "sha256": photo["sha256"],
+        "visit_id": finding["visit_id"],
+        "finding_id": finding["id"],
+        "caption": "同事拍摄",
+        "created_at": "2026-11-20T04:00:00.000Z",
+    }
+    assert sync_records.put_colleague_photo(park.db, read, link)
+    stored = photo_rows.get_link(park.db, "colleague-link")
+    assert stored is not None
+    assert {k: stored[k] for k in link} == link
+    with pytest.raises(sync_records.NotApplied, match="width"):
+        sync_records.schema_photo({**body, "width": "wide"})
+
+
+WRITTEN: dict[str, tuple[type, str]] = {
+    "NewEnterprise": (enterprises.NewEnterprise, "enterprises"),
+    "EnterpriseChanges": (enterprises.EnterpriseChanges, "enterprises"),
+    "NewEvent": (event_rows.NewEvent, "enterprise_events"),
+    "EventDetails": (event_rows.EventDetails, "enterprise_events"),
+    "VisitChanges": (visit_rows.VisitChanges, "visits"),
+    "FindingChanges": (findings.FindingChanges, "findings"),
+    "ColleaguePhoto": (sync_records.ColleaguePhoto, "photos"),
+    "ColleaguePhotoLink": (sync_records.ColleaguePhotoLink, "photo_links"),
+}
+_COLUMN_TYPES = {"TEXT": str, "INTEGER": int, "REAL": float}
+
+
+@pytest.mark.parametrize("name", sorted(WRITTEN))
+def test_what_storage_writes_names_columns_of_their_type(park: Profile, name: str) -> None:
+    """A record storage writes (a new row, the changes to one): each key a column of the table, of the column's type
+    and None only where the column takes NULL; a new row has every column without a default."""
+    record, table = WRITTEN[name]
+    columns = {r[1]: (r[2], bool(r[3]), r[4], bool(r[5])) for r in park.db.conn.execute(f"PRAGMA table_info({table})")}
+    hints = typing.get_type_hints(record)
+    assert set(hints) <= set(columns), f"not columns of {table}: {sorted(set(hints) - set(columns))}"
+    for key, hint in hints.items():
+        declared, not_null, _default, _key = columns[key]
+        kinds = set(typing.get_args(hint)) if isinstance(hint, types.UnionType) else {hint}
+        assert kinds - {type(None)} == {_COLUMN_TYPES[declared]}, f"{key}: {hint} for a {declared} column"
+        assert not (not_null and type(None) in kinds), f"{key} may be None: the column is NOT NULL"
+    if name.startswith("New"):
+        needed = {c for c, (_t, not_null, default, key) in columns.items() if (not_null or key) and default is None}
+        assert needed <= _required(record), f"a new row needs {sorted(needed - _required(record))}"
+
+
+def test_an_enterprises_changes_are_what_its_update_lets_through() -> None:
+    assert set(typing.get_type_hints(enterprises.EnterpriseChanges)) == {
+        *enterprises.EDITABLE,
+        "updated_at",
+        "name_pinyin",
+    }

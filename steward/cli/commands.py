@@ -6,9 +6,10 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from steward.cli import backup_commands, export_commands, rating_commands
 from steward.cli.output import print_json, table
@@ -184,7 +185,7 @@ def _findings(args: argparse.Namespace) -> int:
 
 
 def _figures(args: argparse.Namespace) -> int:
-    def as_dict(f: Figures) -> dict[str, Any]:
+    def as_dict(f: Figures) -> dict[str, object]:  # printed as JSON
         return {**asdict(f), "rectification_rate": round(f.rectification_rate, 4)}
 
     with open_profile(args) as profile:
@@ -409,7 +410,7 @@ def _sync(args: argparse.Namespace) -> int:
         return 1 if report.conflicts or report.refused or report.held_back or report.key_problem else 0
 
 
-def _refusal_line(refused: dict[str, Any]) -> str:
+def _refusal_line(refused: Mapping[str, object]) -> str:
     return f"{refused['entity']} {refused['id']}({refused['code']}):{refused['zh']} {refused['en']}"
 
 
@@ -542,6 +543,18 @@ def _merge_duplicates(store: Any, dry_run: bool) -> int:
     return 0
 
 
+class _ServeOptions(TypedDict):
+    """What `hub serve` hands uvicorn.run (mypy checks the names and types against uvicorn's)."""
+
+    host: str
+    port: int
+    log_level: str
+    ssl_keyfile: str | None
+    ssl_certfile: str | None
+    proxy_headers: bool
+    forwarded_allow_ips: str | None
+
+
 def _serve_hub(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -552,7 +565,7 @@ def _serve_hub(args: argparse.Namespace) -> int:
         raise StewardError("--workers 至少为 1。", "--workers must be at least 1.")
     # Forwarded headers are anyone's to forge: believed only from the proxy the operator names.
     trusted = args.trusted_proxy.strip()
-    options: dict[str, Any] = {
+    options: _ServeOptions = {
         "host": args.host,
         "port": args.port,
         "log_level": "warning",

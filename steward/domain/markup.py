@@ -41,7 +41,8 @@ def _bad(zh: str, en: str) -> InvalidInput:
 
 
 def parse(items: list[dict[str, Any]], width: int, height: int) -> list[Shape]:
-    """Shapes checked against the photo: a known tool, numbers, inside the picture (clamped), text for text."""
+    """Shapes checked against the photo: a known tool, numbers, inside the picture (clamped), text for text. The items
+    are free-form JSON (the editor's, or a stored markup): anything in them is checked here."""
     if len(items) > MAX_SHAPES:
         raise _bad(f"最多 {MAX_SHAPES} 个图形。", f"at most {MAX_SHAPES} shapes.")
     shapes = []

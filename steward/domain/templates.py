@@ -104,7 +104,8 @@ _ITEM_KEYS = {"code", "zh", "en", "basis", "severity", "guidance", "problem", "r
 
 
 def _refuse_unknown_keys(value: dict[str, Any], allowed: set[str], where: str) -> None:
-    """A stray key is almost always a typo or text split by an unquoted comma; never ignore it silently."""
+    """A stray key is almost always a typo or text split by an unquoted comma; never ignore it silently. `value` is
+    a mapping of the YAML (or spreadsheet) being read: free-form until checked."""
     unknown = [str(k) for k in value if k not in allowed]
     if unknown:
         raise TemplateImportError(

@@ -103,7 +103,7 @@ class NumberedCanvas(Canvas):
         kwargs["initialFontName"] = kwargs.get("initialFontName") or FONT
         kwargs["initialFontSize"] = kwargs.get("initialFontSize") or 10
         super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, Any]] = []
+        self._pages: list[dict[str, Any]] = []  # each page's canvas state (reportlab's attributes)
         self.copy_key = ""
 
     def showPage(self) -> None:

@@ -121,7 +121,7 @@ def _cache_file(face: TTFontFace, char_info: int) -> Path | None:
     return cache_dir() / "fonts" / f"{Path(face.filename).stem}-{digest.hexdigest()[:24]}.metrics"
 
 
-def _read(path: Path) -> dict[str, Any] | None:
+def _read(path: Path) -> dict[str, Any] | None:  # a reportlab font's attributes, as pickled
     try:
         with open(path, "rb") as handle:
             state = _NoClasses(io.BytesIO(handle.read())).load()

@@ -26,7 +26,13 @@ def require_change_allowed(visit: records.Visit, reason: str | None) -> bool:
 
 
 def record(
-    profile: Profile, visit_id: str, entity: str, entity_id: str, action: str, reason: str, detail: dict[str, Any]
+    profile: Profile,
+    visit_id: str,
+    entity: str,
+    entity_id: str,
+    action: str,
+    reason: str,
+    detail: dict[str, Any],  # free-form JSON: before/after of whichever fields the amendment changed
 ) -> None:
     """The audit row of one amendment: who changed what in which visit, why, and before/after."""
     audit.record(

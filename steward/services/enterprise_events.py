@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from steward.domain import clock
 from steward.domain.errors import InvalidInput, NotFound
@@ -34,7 +34,18 @@ def _kind(kind: RecordKind | str) -> RecordKind:
         ) from None
 
 
-def _checked(kind: RecordKind, fields: dict[str, Any], today: date) -> dict[str, Any]:
+class Entered(TypedDict):
+    """A record's fields as a form or the CLI gives them (None: left empty)."""
+
+    on_date: date
+    source: str | None
+    authority: str | None
+    number: str | None
+    substantiated: bool
+    note: str | None
+
+
+def _checked(kind: RecordKind, fields: Entered, today: date) -> store.EventDetails:
     """The fields as stored (trimmed), or a zh/en message naming the first thing wrong."""
     on: date = fields["on_date"]
     if on > today:
@@ -45,7 +56,7 @@ def _checked(kind: RecordKind, fields: dict[str, Any], today: date) -> dict[str,
         raise InvalidInput(
             f"日期 {on} 早于 {EARLIEST}:请检查年份。", f"The date {on} is before {EARLIEST}: check the year."
         )
-    text = {name: str(fields.get(name) or "").strip() for name in ("source", "authority", "number", "note")}
+    text = {name: str(fields[name] or "").strip() for name in ("source", "authority", "number", "note")}
     names = {
         "source": ("来源", "source"),
         "authority": ("处罚机关", "authority"),
@@ -77,8 +88,11 @@ def _checked(kind: RecordKind, fields: dict[str, Any], today: date) -> dict[str,
         raise InvalidInput(required[1], required[2])
     return {
         "on_date": on.isoformat(),
-        **text,
-        "substantiated": 1 if fields.get("substantiated", True) or kind is not RecordKind.COMPLAINT else 0,
+        "source": text["source"],
+        "authority": text["authority"],
+        "number": text["number"],
+        "note": text["note"],
+        "substantiated": 1 if fields["substantiated"] or kind is not RecordKind.COMPLAINT else 0,
     }
 
 
@@ -98,13 +112,20 @@ def add(
     if enterprise_store.get(profile.db, enterprise_id) is None:
         raise NotFound(f"找不到企业:{enterprise_id}", f"No enterprise with id {enterprise_id}")
     kind = _kind(kind)
-    fields = {"on_date": on, "source": source, "authority": authority, "number": number, "note": note}
+    fields: Entered = {
+        "on_date": on,
+        "source": source,
+        "authority": authority,
+        "number": number,
+        "note": note,
+        "substantiated": substantiated,
+    }
     record_id = new_id()
-    row = {
+    row: store.NewEvent = {
         "id": record_id,
         "enterprise_id": enterprise_id,
         "kind": kind.value,
-        **_checked(kind, {**fields, "substantiated": substantiated}, today or clock.today()),
+        **_checked(kind, fields, today or clock.today()),
         "created_at": clock.to_text(clock.now()),
         "created_by": settings.get(profile, settings.STEWARD_NAME),
     }
@@ -156,7 +177,13 @@ def _require_reason(reason: str, deleting: bool) -> None:
         raise InvalidInput("请填写修改理由:审计记录会保留它。", "Give a reason for the change: the audit log keeps it.")
 
 
-def _audit(profile: Profile, row: records.EnterpriseEvent, action: str, reason: str, detail: dict[str, Any]) -> None:
+def _audit(
+    profile: Profile,
+    row: records.EnterpriseEvent,
+    action: str,
+    reason: str,
+    detail: dict[str, Any],  # free-form JSON
+) -> None:
     audit.record(
         profile.db,
         id=new_id(),
@@ -188,10 +215,12 @@ def edit(
     was: Mapping[str, Any] = before  # read by field name below
     _require_own(before)
     kind = RecordKind(before["kind"])
-    given = {"source": source, "authority": authority, "number": number, "note": note}
-    merged = {
+    merged: Entered = {
         "on_date": on or date.fromisoformat(before["on_date"]),
-        **{k: was[k] if v is None else v for k, v in given.items()},
+        "source": before["source"] if source is None else source,
+        "authority": before["authority"] if authority is None else authority,
+        "number": before["number"] if number is None else number,
+        "note": before["note"] if note is None else note,
         "substantiated": bool(before["substantiated"]) if substantiated is None else substantiated,
     }
     after = _checked(kind, merged, today or clock.today())
@@ -244,6 +273,6 @@ def listing(profile: Profile, enterprise_id: str | None = None) -> list[records.
     return store.listing(profile.db, enterprise_id)
 
 
-def history(profile: Profile, record_id: str) -> list[dict[str, Any]]:
+def history(profile: Profile, record_id: str) -> list[records.AuditEntry]:
     """The audited edits and the delete of one record, oldest first."""
     return audit.for_entity(profile.db, AUDIT_ENTITY, record_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from steward.domain import clock
 from steward.domain.credit_code import validate as validate_credit_code
@@ -16,17 +16,19 @@ from steward.storage.profile import Profile
 _TEXT_FIELDS = tuple(c for c in store.EDITABLE if c != "archived")
 
 
-def _clean(fields: dict[str, Any]) -> dict[str, Any]:
+def _clean(fields: dict[str, Any]) -> store.EnterpriseChanges:
+    """What a person typed (keyword arguments of the CLI and the forms, any value), checked and trimmed."""
     unknown = set(fields) - set(_TEXT_FIELDS) - {"archived"}
     if unknown:
         raise InvalidInput(f"未知字段:{', '.join(sorted(unknown))}", f"Unknown fields: {', '.join(sorted(unknown))}")
-    clean: dict[str, Any] = {k: str(v).strip() for k, v in fields.items() if k in _TEXT_FIELDS and v is not None}
+    text = {k: str(v).strip() for k, v in fields.items() if k in _TEXT_FIELDS and v is not None}
+    if "name" in text and not text["name"]:
+        raise InvalidInput("企业名称不能为空。", "The enterprise name must not be empty.")
+    if "credit_code" in text:
+        text["credit_code"] = validate_credit_code(text["credit_code"])
+    clean = cast(store.EnterpriseChanges, text)  # only text fields of the enterprise (_TEXT_FIELDS), checked above
     if "archived" in fields:
         clean["archived"] = 1 if fields["archived"] else 0
-    if "name" in clean and not clean["name"]:
-        raise InvalidInput("企业名称不能为空。", "The enterprise name must not be empty.")
-    if "credit_code" in clean:
-        clean["credit_code"] = validate_credit_code(clean["credit_code"])
     return clean
 
 
@@ -45,7 +47,15 @@ def create(profile: Profile, **fields: Any) -> records.Enterprise:
         raise InvalidInput("企业名称和统一社会信用代码必填。", "Name and credit code are required.")
     _refuse_duplicate_code(profile, clean["credit_code"])
     stamp = clock.to_text(clock.now())
-    row = {"id": new_id(), **clean, "name_pinyin": name_keys(clean["name"]), "created_at": stamp, "updated_at": stamp}
+    row: store.NewEnterprise = {
+        **clean,
+        "id": new_id(),
+        "name": clean["name"],
+        "credit_code": clean["credit_code"],
+        "name_pinyin": name_keys(clean["name"]),
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
     store.insert(profile.db, row)
     return get(profile, row["id"])
 
@@ -84,7 +94,16 @@ def listing(
     return store.search(profile.db, today=clock.today().isoformat(), query=query, limit=limit, offset=offset)
 
 
-def merged_here(profile: Profile, enterprise_id: str) -> list[dict[str, Any]]:
+class MergedHere(TypedDict):
+    """An enterprise of this laptop merged into the hub's: its old id, when, and its own name if the hub's differed
+    (else "")."""
+
+    old_id: str
+    merged_at: str
+    name: str
+
+
+def merged_here(profile: Profile, enterprise_id: str) -> list[MergedHere]:
     """The enterprises this laptop held under ids of its own that were merged into this one (same credit code, the
     hub's id): old id, when (merged_at), and their own name when the hub's differed (name, else "")."""
     return [

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from steward.domain import clock
 from steward.domain.errors import InvalidInput, NotFound, VisitLocked
@@ -294,7 +294,7 @@ def update(profile: Profile, finding_id: str, *, reason: str | None = None, **ch
         raise InvalidInput(f"不能修改:{', '.join(sorted(unknown))}", f"Cannot change: {', '.join(sorted(unknown))}")
     visit = _visit(profile, finding["visit_id"])
     amendment = amendments.require_change_allowed(visit, reason)
-    clean: dict[str, Any] = {}
+    clean: dict[str, str] = {}
     for key, value in changes.items():
         if key == "severity":
             clean[key] = Severity(value).value
@@ -308,8 +308,8 @@ def update(profile: Profile, finding_id: str, *, reason: str | None = None, **ch
         return finding
     # The finding's own deadline is what is edited; the one it is due now follows (a later 部分整改 still wins).
     before = {**finding, "deadline": finding["original_deadline"] or finding["deadline"]}
-    stored = {("original_deadline" if k == "deadline" else k): v for k, v in clean.items()}
-    stored["updated_at"] = clock.to_text(clock.now())
+    own = {("original_deadline" if k == "deadline" else k): v for k, v in clean.items()}
+    stored = cast(store.FindingChanges, {**own, "updated_at": clock.to_text(clock.now())})  # EDITABLE_FIELDS
     with profile.db.write():
         store.update_fields(profile.db, finding_id, stored)
         if "deadline" in clean:

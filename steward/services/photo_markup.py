@@ -90,7 +90,8 @@ def _write_thumb(profile: Profile, marked: str, jpeg: bytes) -> None:
 def save(profile: Profile, sha256: str, items: list[dict[str, Any]], reason: str | None = None) -> records.PhotoMarkup:
     """Keep the markup and draw its marked copy. A photo shown on a finished visit is evidence of a record: changing
     its markup is an amendment (a reason, audited on each such visit) or is refused, as every change to a finished
-    visit is. An empty list removes the markup (documents print the photo as taken)."""
+    visit is. An empty list removes the markup (documents print the photo as taken). `items` are the editor's shapes
+    as JSON gives them: `markup.parse` checks each."""
     photo = _photo(profile, sha256)
     parsed = parse(items, photo["width"], photo["height"])
     finished = [v for v in store.visits_showing(profile.db, sha256) if v["status"] != VisitStatus.IN_PROGRESS]

@@ -85,7 +85,7 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _xlsx_document(path: Path) -> dict[str, Any]:
+def _xlsx_document(path: Path) -> dict[str, Any]:  # a checklist in the YAML's shape, read by domain.templates
     import openpyxl
 
     try:
@@ -123,7 +123,7 @@ def _xlsx_document(path: Path) -> dict[str, Any]:
             f"工作表“{sheet}”第1行缺少列:{'、'.join(names[m] for m in missing)}",
             f"Sheet '{sheet}' row 1 lacks the columns: {', '.join(missing)}",
         )
-    categories: dict[str, dict[str, Any]] = {}
+    categories: dict[str, dict[str, Any]] = {}  # the YAML's categories, each with its items
     seen: dict[str, int] = {}
     for row_no, row in enumerate(rows[1:], start=2):
 

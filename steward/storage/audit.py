@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from steward.storage import records
 from steward.storage.database import Database
 
 
@@ -18,7 +19,7 @@ def record(
     entity_id: str,
     action: str,
     reason: str = "",
-    detail: dict[str, Any] | None = None,
+    detail: dict[str, Any] | None = None,  # free-form JSON: before/after of whichever fields changed
 ) -> None:
     with db.write() as conn:
         conn.execute(
@@ -27,8 +28,10 @@ def record(
         )
 
 
-def for_entity(db: Database, entity: str, entity_id: str) -> list[dict[str, Any]]:
-    rows = db.query("SELECT * FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY at, id", [entity, entity_id])
-    for row in rows:
-        row["detail"] = json.loads(row["detail"])
-    return rows
+def for_entity(db: Database, entity: str, entity_id: str) -> list[records.AuditEntry]:
+    rows = db.query_as(
+        records.AuditRow,
+        "SELECT * FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY at, id",
+        [entity, entity_id],
+    )
+    return [{**row, "detail": json.loads(row["detail"])} for row in rows]

@@ -18,6 +18,7 @@ from steward.storage.migrations import MIGRATION_SET, apply_pending, known_names
 BUSY_TIMEOUT_MS = 10_000
 log = logging.getLogger(__name__)
 Record = TypeVar("Record")  # a TypedDict of steward.storage.records
+Params = Sequence[object] | Mapping[str, object]  # a statement's parameters, by position or by name
 
 
 def _backup_before_migration(path: Path) -> None:
@@ -204,12 +205,12 @@ class Database:
         finally:
             conn.execute("COMMIT")  # it only read: nothing to keep or undo
 
-    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+    def query(self, sql: str, params: Params = ()) -> list[dict[str, Any]]:
         cur = self._read_connection().execute(sql, params)
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
-    def iterate(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Generator[dict[str, Any]]:
+    def iterate(self, sql: str, params: Params = ()) -> Generator[dict[str, Any]]:
         """query() one row at a time (fetched a few hundred at once), for reads too long to hold in a list. Two of
         these read on one thread at the same time see one snapshot: the connection's read lasts while either runs."""
         cur = self._read_connection().execute(sql, params)
@@ -222,26 +223,24 @@ class Database:
             with contextlib.suppress(sqlite3.ProgrammingError):  # ended after the database was closed: nothing to do
                 cur.close()
 
-    def query_one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> dict[str, Any] | None:
+    def query_one(self, sql: str, params: Params = ()) -> dict[str, Any] | None:
         rows = self.query(sql, params)
         return rows[0] if rows else None
 
-    def query_as(self, record: type[Record], sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Record]:
+    def query_as(self, record: type[Record], sql: str, params: Params = ()) -> list[Record]:
         """The rows typed as `record` (a TypedDict of storage.records). Not checked at run time: each record is held to
         its query's columns by tests/test_records.py."""
         return cast(list[Record], self.query(sql, params))
 
-    def query_one_as(
-        self, record: type[Record], sql: str, params: Sequence[Any] | dict[str, Any] = ()
-    ) -> Record | None:
+    def query_one_as(self, record: type[Record], sql: str, params: Params = ()) -> Record | None:
         rows = self.query_as(record, sql, params)
         return rows[0] if rows else None
 
-    def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+    def scalar(self, sql: str, params: Params = ()) -> Any:
         row = self._read_connection().execute(sql, params).fetchone()
         return row[0] if row else None
 
-    def update_row(self, table: str, row_id: str, changes: dict[str, Any]) -> None:
+    def update_row(self, table: str, row_id: str, changes: Mapping[str, object]) -> None:
         """Set `changes` (column -> value; names come from our code, never from users) on one row by id."""
         with self.write() as conn:
             conn.execute(

@@ -5,7 +5,8 @@ sync carries the newest revision of each id, and every listing here leaves tombs
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TypedDict
 
 from steward.storage import records
 from steward.storage.database import Database
@@ -14,7 +15,28 @@ from steward.storage.database import Database
 EDITABLE = ("on_date", "source", "authority", "number", "substantiated", "note")
 
 
-def insert(db: Database, row: dict[str, Any]) -> None:
+class EventDetails(TypedDict):
+    """What a steward typed of a record, as stored (the EDITABLE columns)."""
+
+    on_date: str
+    source: str
+    authority: str
+    number: str
+    substantiated: int
+    note: str
+
+
+class NewEvent(EventDetails):
+    """A new record: whose, what kind, who made it and when; revision 1, not deleted, made here."""
+
+    id: str
+    enterprise_id: str
+    kind: str
+    created_at: str
+    created_by: str
+
+
+def insert(db: Database, row: NewEvent) -> None:
     with db.write():
         db.insert("enterprise_events", row)
 
@@ -29,7 +51,7 @@ def get(db: Database, record_id: str) -> records.EnterpriseEventOfEnterprise | N
     )
 
 
-def update(db: Database, record_id: str, changes: dict[str, Any], revision: int, at: str, by: str) -> bool:
+def update(db: Database, record_id: str, changes: Mapping[str, object], revision: int, at: str, by: str) -> bool:
     """Apply `changes` (EDITABLE fields only) if the record is still at `revision` and not deleted; False if not."""
     fields = [name for name in EDITABLE if name in changes]
     assignments = "".join(f"{name} = :{name}, " for name in fields)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Required, TypedDict
 
 from steward.domain.pinyin import looks_like_pinyin
 from steward.storage import records
@@ -35,27 +35,56 @@ EDITABLE = COLUMNS[1:13]  # everything but id and timestamps
 _CLOSED = "('rectified', 'waived')"
 
 
-def insert(db: Database, row: dict[str, Any]) -> None:
+class EnterpriseChanges(TypedDict, total=False):
+    """What an edit sets on an enterprise (only the columns given change)."""
+
+    name: str
+    credit_code: str
+    industry: str
+    address: str
+    legal_representative: str
+    contact_person: str
+    contact_phone: str
+    policy_number: str
+    insurer: str
+    park: str
+    template_code: str
+    archived: int
+    updated_at: str
+    name_pinyin: str
+
+
+class NewEnterprise(TypedDict, total=False):
+    """A new enterprise: its identity and name; the details it lacks take the columns' defaults ('', 0)."""
+
+    id: Required[str]
+    name: Required[str]
+    credit_code: Required[str]
+    industry: str
+    address: str
+    legal_representative: str
+    contact_person: str
+    contact_phone: str
+    policy_number: str
+    insurer: str
+    park: str
+    template_code: str
+    archived: int
+    created_at: Required[str]
+    updated_at: Required[str]
+    name_pinyin: str
+
+
+def insert(db: Database, row: NewEnterprise) -> None:
+    values = {c: v for c, v in row.items() if c in COLUMNS}
     with db.write() as conn:
-        names = [c for c in COLUMNS if c in row]
         conn.execute(
-            f"INSERT INTO enterprises ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
-            [row[c] for c in names],
+            f"INSERT INTO enterprises ({', '.join(values)}) VALUES ({', '.join('?' for _ in values)})",
+            list(values.values()),
         )
 
 
-def insert_many(db: Database, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    names = list(rows[0])
-    with db.write() as conn:
-        conn.executemany(
-            f"INSERT INTO enterprises ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
-            [[r[c] for c in names] for r in rows],
-        )
-
-
-def update(db: Database, enterprise_id: str, changes: dict[str, Any]) -> None:
+def update(db: Database, enterprise_id: str, changes: EnterpriseChanges) -> None:
     db.update_row(
         "enterprises",
         enterprise_id,

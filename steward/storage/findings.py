@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict
 
 from steward.storage import records
 from steward.storage.database import Database
@@ -28,7 +28,24 @@ def get(db: Database, finding_id: str) -> records.FindingInContext | None:
     )
 
 
-def update_fields(db: Database, finding_id: str, changes: dict[str, Any]) -> None:
+class FindingChanges(TypedDict, total=False):
+    """What changes on a finding's row: what it says (edited, or amended with a reason), its own deadline, its
+    description confirmed, and the state its events give it (status, closed_at, deadline due)."""
+
+    location: str
+    description: str
+    basis: str
+    severity: str
+    requirement: str
+    original_deadline: str | None
+    description_confirmed_at: str
+    status: str
+    closed_at: str | None
+    deadline: str | None
+    updated_at: str
+
+
+def update_fields(db: Database, finding_id: str, changes: FindingChanges) -> None:
     db.update_row("findings", finding_id, changes)
 
 

@@ -7,7 +7,7 @@ it goes wherever the plain row does. tests/test_records.py holds each record to 
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import Any, TypedDict
 
 
 class Enterprise(TypedDict):
@@ -365,9 +365,8 @@ class Document(TypedDict):
     created_at: str
 
 
-class EnterpriseEvent(TypedDict):
-    """A row of `enterprise_events`: a complaint, penalty or hazardous-waste violation the rating weighs. Edited in
-    place with its revision raised; deleted by a tombstone (deleted = 1)."""
+class EnterpriseEventFields(TypedDict):
+    """A complaint, penalty or hazardous-waste record as it travels (sync pushes a revision of one entered here)."""
 
     id: str
     enterprise_id: str
@@ -384,6 +383,12 @@ class EnterpriseEvent(TypedDict):
     updated_at: str | None
     updated_by: str
     deleted: int
+
+
+class EnterpriseEvent(EnterpriseEventFields):
+    """A row of `enterprise_events`: a complaint, penalty or hazardous-waste violation the rating weighs. Edited in
+    place with its revision raised; deleted by a tombstone (deleted = 1). Its origin says where it was entered."""
+
     origin: str
 
 
@@ -391,3 +396,110 @@ class EnterpriseEventOfEnterprise(EnterpriseEvent):
     """A record with its enterprise's name."""
 
     enterprise_name: str
+
+
+class AuditRow(TypedDict):
+    """A row of `audit_log`: one amendment (of a finished visit, or of a complaint/penalty record), its detail the
+    JSON text of what changed."""
+
+    id: str
+    at: str
+    actor: str
+    entity: str
+    entity_id: str
+    action: str
+    reason: str
+    detail: str
+
+
+class AuditEntry(TypedDict):
+    """An audit row with its detail read: free-form JSON (before/after of whichever fields changed, the visit)."""
+
+    id: str
+    at: str
+    actor: str
+    entity: str
+    entity_id: str
+    action: str
+    reason: str
+    detail: dict[str, Any]
+
+
+# -- the rows sync reads and writes (steward/storage/sync_records.py) -----------------------------------------------
+class TemplateWithItems(Template):
+    """A checklist version with its items, as sync sends it."""
+
+    items: list[TemplateItem]
+
+
+class ItemPosition(TypedDict):
+    """A row of `visit_items` without its visit: an item of the visit's checklist and where it stands."""
+
+    item_id: str
+    position: int
+
+
+class VisitParts(TypedDict):
+    """What a visit's record carries besides its own row: its checklist's items in order and its answers."""
+
+    items: list[ItemPosition]
+    answers: list[Answer]
+
+
+class FindingAsRecorded(TypedDict):
+    """A finding as its visit recorded it (what sync sends): its own deadline, never one a later 部分整改 agreed."""
+
+    id: str
+    enterprise_id: str
+    visit_id: str
+    item_id: str | None
+    location: str
+    description: str
+    basis: str
+    severity: str
+    requirement: str
+    deadline: str | None
+    created_at: str
+    created_by: str
+
+
+class PhotoOriginal(TypedDict):
+    """Where a photo's original is: its hash and extension."""
+
+    sha256: str
+    original_ext: str
+
+
+class PhotoUpload(PhotoOriginal):
+    """A photo's original to upload: its size and whether it is still on this laptop."""
+
+    bytes: int
+    original_present: int
+
+
+class RefusalToKeep(TypedDict):
+    """A record the hub would not keep, as remembered: which content (hash) and why (the hub's code and words)."""
+
+    entity: str
+    id: str
+    hash: str
+    code: str
+    zh: str
+    en: str
+
+
+class Refusal(RefusalToKeep):
+    """A remembered refusal: when, and whether it waits for another record (retry 1: tried again once something new
+    has been acknowledged)."""
+
+    refused_at: str
+    retry: int
+
+
+class EnterpriseMerge(TypedDict):
+    """An enterprise of this laptop merged into the hub's at a pull: its old id, when, and its own values the hub's
+    replaced (column -> value, as JSON kept them)."""
+
+    old_id: str
+    merged_at: str
+    replaced: dict[str, str | int]

@@ -5,16 +5,51 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TypedDict, cast
 
 from steward.domain.errors import StewardError
+from steward.storage import records
 from steward.storage.database import Database
 
 
 class NotApplied(StewardError):
     """A pulled record this laptop cannot store (a field missing or of the wrong type, an unknown reference)."""
+
+
+# What a pulled body holds is anything JSON can say (`object`) until `schema_row` has read it: then it is a row of one
+# of our tables, each value of its column's declared type. Which columns depends on the table (read from the schema).
+Column = str | int | float | None
+Row = dict[str, Column]
+
+
+class ColleaguePhoto(TypedDict):
+    """A colleague's photo as its record gives it (checked by `schema_photo`): a `photos` row but for
+    original_present (never here: only its report rendition is pulled)."""
+
+    sha256: str
+    original_name: str
+    original_ext: str
+    format: str
+    bytes: int
+    width: int
+    height: int
+    taken_at: str | None
+    gps_lat: float | None
+    gps_lon: float | None
+    imported_at: str
+
+
+class ColleaguePhotoLink(TypedDict):
+    """The link of a colleague's photo to the finding of their visit it shows (a `photo_links` row)."""
+
+    id: str
+    sha256: str
+    visit_id: str
+    finding_id: str
+    caption: str
+    created_at: str
 
 
 def acked(db: Database, entity: str) -> dict[str, str]:
@@ -46,8 +81,7 @@ _WAITING_CODES = (
 )
 
 
-def mark_refused(db: Database, rows: list[dict[str, str]], at: str) -> None:
-    """rows: entity, id, hash (the content refused), code, zh, en."""
+def mark_refused(db: Database, rows: list[records.RefusalToKeep], at: str) -> None:
     with db.write() as conn:
         conn.executemany(
             "INSERT INTO sync_refusals (entity, entity_id, content_hash, code, zh, en, refused_at) "
@@ -58,18 +92,16 @@ def mark_refused(db: Database, rows: list[dict[str, str]], at: str) -> None:
         )
 
 
-def refusals(db: Database) -> list[dict[str, Any]]:
-    """Every remembered refusal: entity, id, hash, code, zh, en, refused_at, and whether it waits for another
-    record (then it is tried again once something new has been acknowledged)."""
-    rows = db.conn.execute(
+def refusals(db: Database) -> list[records.Refusal]:
+    """Every remembered refusal, oldest first."""
+    return db.query_as(
+        records.Refusal,
         """SELECT r.entity, r.entity_id AS id, r.content_hash AS hash, r.code, r.zh, r.en, r.refused_at,
                   r.code IN (?, ?, ?, ?, ?, ?)
                   AND EXISTS (SELECT 1 FROM sync_acks a WHERE a.acked_at > r.refused_at) AS retry
            FROM sync_refusals r ORDER BY r.refused_at, r.entity, r.entity_id""",
         list(_WAITING_CODES),
-    ).fetchall()
-    names = ("entity", "id", "hash", "code", "zh", "en", "refused_at", "retry")
-    return [dict(zip(names, row, strict=True)) for row in rows]
+    )
 
 
 def forget_refusals(db: Database) -> int:
@@ -96,98 +128,116 @@ ORIGIN_HUB = "hub"  # visits.origin of a colleague's visit pulled from the hub; 
 
 
 # -- what the laptop has to send ------------------------------------------------------------------------------
-def enterprises(db: Database) -> list[dict[str, Any]]:
-    return db.query("SELECT * FROM enterprises")
+def enterprises(db: Database) -> list[records.Enterprise]:
+    return db.query_as(records.Enterprise, "SELECT * FROM enterprises")
 
 
-def finished_visits(db: Database) -> list[dict[str, Any]]:
+def finished_visits(db: Database) -> list[records.Visit]:
     """This laptop's own finished visits (never a colleague's, pulled from the hub)."""
-    return db.query("SELECT * FROM visits WHERE status = 'finished' AND origin = 'here' ORDER BY started_at")
+    return db.query_as(
+        records.Visit, "SELECT * FROM visits WHERE status = 'finished' AND origin = 'here' ORDER BY started_at"
+    )
 
 
-def templates_by_id(db: Database, ids: set[str]) -> list[dict[str, Any]]:
+def templates_by_id(db: Database, ids: set[str]) -> list[records.TemplateWithItems]:
     if not ids:
         return []
-    rows = db.query(f"SELECT * FROM templates WHERE id IN ({', '.join('?' for _ in ids)})", list(ids))
-    for row in rows:
-        row["items"] = db.query("SELECT * FROM template_items WHERE template_id = ? ORDER BY position", [row["id"]])
-    return rows
+    rows = db.query_as(
+        records.Template, f"SELECT * FROM templates WHERE id IN ({', '.join('?' for _ in ids)})", list(ids)
+    )
+    sql = "SELECT * FROM template_items WHERE template_id = ? ORDER BY position"
+    return [{**row, "items": db.query_as(records.TemplateItem, sql, [row["id"]])} for row in rows]
 
 
-def visit_parts(db: Database, visit_id: str) -> dict[str, list[dict[str, Any]]]:
+def visit_parts(db: Database, visit_id: str) -> records.VisitParts:
     return {
-        "items": db.query("SELECT item_id, position FROM visit_items WHERE visit_id = ? ORDER BY position", [visit_id]),
-        "answers": db.query("SELECT * FROM answers WHERE visit_id = ? ORDER BY item_id", [visit_id]),
+        "items": db.query_as(
+            records.ItemPosition,
+            "SELECT item_id, position FROM visit_items WHERE visit_id = ? ORDER BY position",
+            [visit_id],
+        ),
+        "answers": db.query_as(records.Answer, "SELECT * FROM answers WHERE visit_id = ? ORDER BY item_id", [visit_id]),
     }
 
 
-def findings_of_finished_visits(db: Database) -> list[dict[str, Any]]:
+def findings_of_finished_visits(db: Database) -> list[records.FindingAsRecorded]:
     """The finding records, each with its own deadline: one a later 部分整改 agreed travels on that event."""
-    return db.query(
+    return db.query_as(
+        records.FindingAsRecorded,
         """SELECT f.id, f.enterprise_id, f.visit_id, f.item_id, f.location, f.description, f.basis, f.severity,
                   f.requirement, coalesce(f.original_deadline, f.deadline) AS deadline, f.created_at, f.created_by
            FROM findings f JOIN visits v ON v.id = f.visit_id WHERE v.status = 'finished' AND v.origin = 'here'
-           ORDER BY f.created_at"""
+           ORDER BY f.created_at""",
     )
 
 
-def events_ready(db: Database) -> list[dict[str, Any]]:
+def events_ready(db: Database) -> list[records.FindingEvent]:
     """Events outside a visit, or in a finished one."""
-    return db.query(
+    return db.query_as(
+        records.FindingEvent,
         """SELECT e.* FROM finding_events e LEFT JOIN visits v ON v.id = e.visit_id
-           WHERE e.visit_id IS NULL OR v.status = 'finished' ORDER BY e.at, e.id"""
+           WHERE e.visit_id IS NULL OR v.status = 'finished' ORDER BY e.at, e.id""",
     )
 
 
-def photo_links_ready(db: Database) -> list[dict[str, Any]]:
-    return db.query(
+def photo_links_ready(db: Database) -> list[records.PhotoLink]:
+    return db.query_as(
+        records.PhotoLink,
         """SELECT l.* FROM photo_links l
            LEFT JOIN visits v ON v.id = l.visit_id
            LEFT JOIN finding_events e ON e.id = l.event_id
            LEFT JOIN visits ev ON ev.id = e.visit_id
            WHERE (l.visit_id IS NULL OR (v.status = 'finished' AND v.origin = 'here'))
              AND (l.event_id IS NULL OR e.visit_id IS NULL OR ev.status = 'finished')
-           ORDER BY l.created_at"""
+           ORDER BY l.created_at""",
     )
 
 
-def photos_by_sha(db: Database, hashes: set[str]) -> list[dict[str, Any]]:
+def photos_by_sha(db: Database, hashes: set[str]) -> list[records.Photo]:
     if not hashes:
         return []
-    return db.query(f"SELECT * FROM photos WHERE sha256 IN ({', '.join('?' for _ in hashes)})", list(hashes))
+    return db.query_as(
+        records.Photo, f"SELECT * FROM photos WHERE sha256 IN ({', '.join('?' for _ in hashes)})", list(hashes)
+    )
 
 
-def photo_files(db: Database, hashes: set[str]) -> list[dict[str, Any]]:
+def photo_files(db: Database, hashes: set[str]) -> list[records.PhotoUpload]:
     """Where each photo's original is and whether it is still on this laptop."""
     if not hashes:
         return []
     marks = ", ".join("?" for _ in hashes)
-    return db.query(
-        f"SELECT sha256, original_ext, bytes, original_present FROM photos WHERE sha256 IN ({marks})", list(hashes)
+    return db.query_as(
+        records.PhotoUpload,
+        f"SELECT sha256, original_ext, bytes, original_present FROM photos WHERE sha256 IN ({marks})",
+        list(hashes),
     )
 
 
-def signatures_of_finished_visits(db: Database) -> list[dict[str, Any]]:
-    return db.query(
+def signatures_of_finished_visits(db: Database) -> list[records.Signature]:
+    return db.query_as(
+        records.Signature,
         "SELECT s.* FROM signatures s JOIN visits v ON v.id = s.visit_id "
-        "WHERE v.status = 'finished' AND v.origin = 'here'"
+        "WHERE v.status = 'finished' AND v.origin = 'here'",
     )
 
 
-def documents(db: Database) -> list[dict[str, Any]]:
+def documents(db: Database) -> list[records.Document]:
     """PDFs of this laptop's own visits (an older version rendered colleagues' too: those never travel)."""
-    return db.query(
-        "SELECT d.* FROM documents d JOIN visits v ON v.id = d.visit_id WHERE v.origin = 'here' ORDER BY d.created_at"
+    return db.query_as(
+        records.Document,
+        "SELECT d.* FROM documents d JOIN visits v ON v.id = d.visit_id WHERE v.origin = 'here' ORDER BY d.created_at",
     )
 
 
-def own_enterprise_events(db: Database) -> list[dict[str, Any]]:
+def own_enterprise_events(db: Database) -> list[records.EnterpriseEventFields]:
     """Complaint, penalty and hazardous-waste records entered on this laptop, tombstones included (a delete travels
-    as the record's last revision). Records pulled from the hub are never pushed back."""
-    rows = db.query("SELECT * FROM enterprise_events WHERE origin = 'here' ORDER BY created_at, id")
-    for row in rows:
-        del row["origin"]
-    return rows
+    as the record's last revision), without their origin (always here). Records pulled from the hub are never pushed
+    back."""
+    names = ", ".join(records.EnterpriseEventFields.__annotations__)
+    return db.query_as(
+        records.EnterpriseEventFields,
+        f"SELECT {names} FROM enterprise_events WHERE origin = 'here' ORDER BY created_at, id",
+    )
 
 
 def enterprise_event_revision(db: Database, event_id: str) -> tuple[int, str] | None:
@@ -196,9 +246,9 @@ def enterprise_event_revision(db: Database, event_id: str) -> tuple[int, str] | 
     return (int(row[0]), str(row[1])) if row else None
 
 
-def put_pulled_enterprise_event(db: Database, row: dict[str, Any]) -> None:
+def put_pulled_enterprise_event(db: Database, body: Mapping[str, object]) -> None:
     """A record from the hub, new here or a later revision of one pulled before (an edit, or a delete's tombstone)."""
-    row = schema_row(db, "enterprise_events", {**row, "origin": ORIGIN_HUB})
+    row = schema_row(db, "enterprise_events", {**body, "origin": ORIGIN_HUB})
     names = list(row)
     updates = ", ".join(f'"{n}" = excluded."{n}"' for n in names if n != "id")
     with db.write() as conn:
@@ -209,10 +259,10 @@ def put_pulled_enterprise_event(db: Database, row: dict[str, Any]) -> None:
         )
 
 
-def audit_entries(db: Database) -> list[dict[str, Any]]:
+def audit_entries(db: Database) -> list[records.AuditRow]:
     """Amendments of visits. The audit of an edited or deleted complaint/penalty record has no visit, which the
     hub's owner rule refuses ("no_visit"); it stays here until the hub carries enterprise events and their owner."""
-    return db.query("SELECT * FROM audit_log WHERE entity != 'enterprise_event' ORDER BY at, id")
+    return db.query_as(records.AuditRow, "SELECT * FROM audit_log WHERE entity != 'enterprise_event' ORDER BY at, id")
 
 
 # -- applying what others pushed -------------------------------------------------------------------------------
@@ -220,10 +270,11 @@ def exists(db: Database, table: str, key: str, value: str) -> bool:
     return db.scalar(f"SELECT 1 FROM {table} WHERE {key} = ?", [value]) is not None
 
 
-def prunable_originals(db: Database, before: str) -> list[dict[str, Any]]:
+def prunable_originals(db: Database, before: str) -> list[records.PhotoOriginal]:
     """Photos whose file the hub acknowledged and whose every link belongs to a finished visit acknowledged by
     the hub and finished before `before`. Links outside a visit (rectification photos) keep their original."""
-    return db.query(
+    return db.query_as(
+        records.PhotoOriginal,
         """SELECT p.sha256, p.original_ext FROM photos p
            WHERE p.original_present = 1
              AND EXISTS (SELECT 1 FROM sync_acks a WHERE a.entity = 'blob' AND a.entity_id = p.sha256)
@@ -246,8 +297,8 @@ def next_version(db: Database, code: str) -> int:
     return int(db.scalar("SELECT coalesce(max(version), 0) + 1 FROM templates WHERE code = ?", [code]))
 
 
-def enterprise_row(db: Database, enterprise_id: str) -> dict[str, Any] | None:
-    return db.query_one("SELECT * FROM enterprises WHERE id = ?", [enterprise_id])
+def enterprise_row(db: Database, enterprise_id: str) -> records.Enterprise | None:
+    return db.query_one_as(records.Enterprise, "SELECT * FROM enterprises WHERE id = ?", [enterprise_id])
 
 
 def enterprise_id_by_code(db: Database, code: str) -> str | None:
@@ -282,7 +333,7 @@ def _columns(db: Database, table: str) -> list[tuple[str, str, bool, bool]]:
     ]
 
 
-def _fits(declared: str, value: Any) -> bool:
+def _fits(declared: str, value: object) -> bool:
     if declared == "TEXT":
         return isinstance(value, str)
     if declared == "INTEGER":
@@ -292,12 +343,12 @@ def _fits(declared: str, value: Any) -> bool:
     return isinstance(value, str | int | float)
 
 
-def schema_row(db: Database, table: str, body: Any) -> dict[str, Any]:
+def schema_row(db: Database, table: str, body: object) -> Row:
     """The body's values for the table's own columns, each checked against the schema (present when required, of
     the column's type); any other field is dropped. Raises NotApplied naming the field."""
     if not isinstance(body, dict):
         raise NotApplied("记录内容不是对象。", "The record's body is not an object.")
-    row: dict[str, Any] = {}
+    row: Row = {}
     for name, declared, required, key in _columns(db, table):
         value = body.get(name)
         if value is None:
@@ -334,7 +385,7 @@ def _quoted(names: list[str]) -> str:
     return ", ".join(f'"{n}"' for n in names)
 
 
-def upsert_enterprise(db: Database, body: dict[str, Any]) -> None:
+def upsert_enterprise(db: Database, body: Mapping[str, object]) -> None:
     row = schema_row(db, "enterprises", body)
     names = list(row)
     updates = ", ".join(f'"{n}" = excluded."{n}"' for n in names if n != "id")
@@ -346,7 +397,7 @@ def upsert_enterprise(db: Database, body: dict[str, Any]) -> None:
         )
 
 
-def insert_ignore(db: Database, table: str, rows: list[dict[str, Any]]) -> None:
+def insert_ignore(db: Database, table: str, rows: Sequence[Mapping[str, object]]) -> None:
     with db.write() as conn:
         for body in rows:
             row = schema_row(db, table, body)
@@ -363,7 +414,7 @@ def pulled_visit(db: Database, visit_id: str) -> bool:
     return db.scalar("SELECT 1 FROM visits WHERE id = ? AND origin = ?", [visit_id, ORIGIN_HUB]) is not None
 
 
-def put_amended_answers(db: Database, rows: list[dict[str, Any]]) -> int:
+def put_amended_answers(db: Database, rows: Sequence[Mapping[str, object]]) -> int:
     """A colleague's amended answers: each replaces the one of its item (result, note, when). Returns how many
     changed."""
     changed = 0
@@ -385,7 +436,7 @@ def put_amended_answers(db: Database, rows: list[dict[str, Any]]) -> int:
 AMENDED_FINDING_COLUMNS = ("location", "description", "basis", "severity", "requirement", "original_deadline")
 
 
-def amend_pulled_finding(db: Database, finding_id: str, values: dict[str, Any]) -> bool:
+def amend_pulled_finding(db: Database, finding_id: str, values: Mapping[str, Column]) -> bool:
     """A colleague's amended finding: what it says and its own deadline (the one due follows from its events).
     Returns whether anything changed."""
     names = [n for n in AMENDED_FINDING_COLUMNS if n in values]
@@ -411,7 +462,7 @@ def _enterprise_references(db: Database) -> list[str]:
 
 
 def merge_enterprise(
-    db: Database, old_id: str, row: dict[str, Any], kept: dict[str, Any], replaced: dict[str, Any], at: str
+    db: Database, old_id: str, row: Row, kept: Mapping[str, Column], replaced: Mapping[str, Column], at: str
 ) -> None:
     """Merge the laptop's enterprise `old_id` into the hub's (`row`, same credit code, the hub's id): every record
     of ours that names it is re-pointed, the old row goes, and what it said is kept in enterprise_merges: `kept`,
@@ -431,16 +482,16 @@ def merge_enterprise(
         )
 
 
-def kept_after_merge(db: Database, enterprise_id: str) -> dict[str, Any]:
+def kept_after_merge(db: Database, enterprise_id: str) -> Row:
     """The fields the laptop's own row had and the hub's lacked when they were merged (kept at every later pull
     while the hub's stays empty)."""
-    kept: dict[str, Any] = {}
+    kept: Row = {}
     for r in db.conn.execute("SELECT kept FROM enterprise_merges WHERE new_id = ? ORDER BY merged_at", [enterprise_id]):
         kept |= json.loads(r[0])
     return kept
 
 
-def merges_into(db: Database, enterprise_id: str) -> list[dict[str, Any]]:
+def merges_into(db: Database, enterprise_id: str) -> list[records.EnterpriseMerge]:
     """The laptop's own enterprises merged into this one at pulls, oldest first: each one's old id, when, and the
     values of its own that the hub's replaced (its name among them when the names differed)."""
     return [
@@ -458,7 +509,7 @@ def merged_into(db: Database, enterprise_id: str) -> str:
     return str(found) if found else enterprise_id
 
 
-def put_colleague_photo(db: Database, photo: dict[str, Any], link: dict[str, Any]) -> bool:
+def put_colleague_photo(db: Database, photo: Mapping[str, object], link: ColleaguePhotoLink) -> bool:
     """A colleague's photo of an open finding, pulled for re-check: the photo's row (no original here, only its
     report rendition) and its link to the finding on the colleague's visit (never pushed: the visit is not ours).
     Returns whether the link is new."""
@@ -478,9 +529,9 @@ def put_colleague_photo(db: Database, photo: dict[str, Any], link: dict[str, Any
     return cur.rowcount == 1
 
 
-def schema_photo(photo: dict[str, Any]) -> dict[str, Any]:
+def schema_photo(photo: Mapping[str, object]) -> ColleaguePhoto:
     """A photo record's fields, each of its column's type (NotApplied names the one that is not)."""
-    types: dict[str, tuple[type, ...]] = {
+    types: dict[str, tuple[type[str | int | float], ...]] = {
         "sha256": (str,),
         "original_name": (str,),
         "original_ext": (str,),
@@ -490,8 +541,12 @@ def schema_photo(photo: dict[str, Any]) -> dict[str, Any]:
         "height": (int,),
         "imported_at": (str,),
     }
-    optional: dict[str, tuple[type, ...]] = {"taken_at": (str,), "gps_lat": (int, float), "gps_lon": (int, float)}
-    row: dict[str, Any] = {}
+    optional: dict[str, tuple[type[str | int | float], ...]] = {
+        "taken_at": (str,),
+        "gps_lat": (int, float),
+        "gps_lon": (int, float),
+    }
+    row: Row = {}
     for name, kinds in (types | optional).items():
         value = photo.get(name)
         if value is None and name in optional:
@@ -500,8 +555,8 @@ def schema_photo(photo: dict[str, Any]) -> dict[str, Any]:
             row[name] = value
         else:
             raise NotApplied(f"照片记录的字段“{name}”不对。", f"The photo's field '{name}' is not valid.")
-    return row
+    return cast(ColleaguePhoto, row)  # every field checked above, against its column's type
 
 
-def dumps(value: Any) -> str:
+def dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict
 
 from steward.storage import records
 from steward.storage.database import Database
@@ -27,7 +27,15 @@ def get(db: Database, visit_id: str) -> records.VisitOfEnterprise | None:
     )
 
 
-def set_fields(db: Database, visit_id: str, changes: dict[str, Any]) -> None:
+class VisitChanges(TypedDict, total=False):
+    """What a visit's row takes after it was started: finishing it, and when it last changed."""
+
+    status: str
+    finished_at: str
+    updated_at: str
+
+
+def set_fields(db: Database, visit_id: str, changes: VisitChanges) -> None:
     db.update_row("visits", visit_id, changes)
 
 

@@ -13,18 +13,18 @@ import hmac
 import json
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, NotRequired, TypedDict, cast
 
 from steward.domain.errors import StewardError
 from steward.storage import sync_records
 from steward.storage.blob_files import atomic_write
 from steward.storage.profile import Profile
 from steward.sync import engine
-from steward.sync.wire import PROTOCOL_VERSION, canonical
+from steward.sync.wire import PROTOCOL_VERSION, DocumentBody, SignatureBody, canonical
 
 FORMAT = "steward-bundle/1"
 _BLOB_NAME = re.compile(r"^blobs/[0-9a-f]{64}$")
@@ -36,6 +36,42 @@ class BundleRejected(StewardError):
     pass
 
 
+class ManifestRecords(TypedDict):
+    name: str  # records.jsonl
+    sha256: str
+    count: int
+
+
+class ManifestSignature(TypedDict):
+    alg: str  # ed25519
+    value: str  # base64 of the 64-byte signature over `signed_part`
+
+
+class Manifest(TypedDict):
+    """manifest.json: what the bundle holds, who made it, sealed (and signed once the profile's key is registered)."""
+
+    format: str
+    protocol: int
+    profile_id: str
+    key_id: str
+    created_at: str
+    records: ManifestRecords
+    blobs: list[str]
+    signature: NotRequired[ManifestSignature]
+    seal: NotRequired[str]
+
+
+class Exported(TypedDict):
+    records: int
+    blobs: int
+    bytes: int
+    signed: bool
+
+
+KeyFor = Callable[[str], str | None]  # a key id -> the token hash that seals that steward's bundles
+PublicKeyFor = Callable[[str], bytes | None]  # a profile id -> the Ed25519 public key it registered
+
+
 def token_key(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -45,12 +81,12 @@ def key_id(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-def seal(manifest: dict[str, Any], key: str) -> str:
+def seal(manifest: Mapping[str, object], key: str) -> str:
     body = {k: v for k, v in manifest.items() if k != "seal"}
     return hmac.new(key.encode(), canonical(body), hashlib.sha256).hexdigest()
 
 
-def export(profile: Profile, token: str, target: Path) -> dict[str, int]:
+def export(profile: Profile, token: str, target: Path) -> Exported:
     """Everything the hub has not acknowledged, in one zip (written whole or not at all). Documents travel as the
     app made them when each visit was finished; nothing is rendered here."""
     takes = engine.hub_takes(profile)  # an older hub refuses a whole bundle with a kind of record it does not know
@@ -60,15 +96,15 @@ def export(profile: Profile, token: str, target: Path) -> dict[str, int]:
     for row in sync_records.photo_files(profile.db, shas):
         path = profile.photos.original_path(row["sha256"], row["original_ext"])
         blobs.append(engine.Blob(row["sha256"], path, row["bytes"]))
-    for sig in (r for r in records if r["entity"] == "signature" and r["body"].get("image_sha256")):
-        sha = sig["body"]["image_sha256"]
-        blobs.append(engine.Blob(sha, profile.photos.blob_path(sha, "png"), 0))
-    for doc in (r for r in records if r["entity"] == "document"):
-        sha = doc["body"]["sha256"]
-        blobs.append(engine.Blob(sha, profile.photos.blob_path(sha, "pdf"), doc["body"]["bytes"]))
+    for signature in (cast(SignatureBody, r["body"]) for r in records if r["entity"] == "signature"):
+        if sha := signature["image_sha256"]:
+            blobs.append(engine.Blob(sha, profile.photos.blob_path(sha, "png"), 0))
+    for document in (cast(DocumentBody, r["body"]) for r in records if r["entity"] == "document"):
+        sha = document["sha256"]
+        blobs.append(engine.Blob(sha, profile.photos.blob_path(sha, "pdf"), document["bytes"]))
     unique = {b.sha256: b for b in blobs if b.path.exists()}
     lines = b"".join(canonical(r) + b"\n" for r in records)
-    manifest: dict[str, Any] = {
+    manifest: Manifest = {
         "format": FORMAT,
         "protocol": PROTOCOL_VERSION,
         "profile_id": engine.profile_id(profile),
@@ -110,7 +146,7 @@ class OpenedBundle:
     """A bundle whose manifest and seal are verified; records and files are read as streams. Close it (or use it
     in a `with` block): an open zip stays locked on a Windows USB stick."""
 
-    manifest: dict[str, Any]
+    manifest: Manifest
     zip: zipfile.ZipFile
 
     def __enter__(self) -> OpenedBundle:
@@ -122,8 +158,9 @@ class OpenedBundle:
     def close(self) -> None:
         self.zip.close()
 
-    def records(self) -> Iterator[dict[str, Any]]:
-        """The records, one line at a time; the last step checks the whole file against the manifest."""
+    def records(self) -> Iterator[object]:
+        """The records, one line at a time, as JSON gave them (the hub checks each before it keeps anything); the
+        last step checks the whole file against the manifest."""
         digest = hashlib.sha256()
         info = _info(self.zip, "records.jsonl", MAX_RECORDS_BYTES)
         try:
@@ -173,7 +210,7 @@ def _read(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
     return data
 
 
-def open_bundle(path: Path, key_for: Any, public_key_for: Any = None) -> OpenedBundle:
+def open_bundle(path: Path, key_for: KeyFor, public_key_for: PublicKeyFor | None = None) -> OpenedBundle:
     """Read and verify a bundle. `key_for(key_id)` gives the token hash that seals that steward's bundles (HMAC);
     `public_key_for(profile_id)` the Ed25519 public key the profile registered (see `verify_signature`): a profile
     with a registered key must sign, a seal alone is then refused.
@@ -189,12 +226,12 @@ def open_bundle(path: Path, key_for: Any, public_key_for: Any = None) -> OpenedB
         raise
 
 
-def signed_part(manifest: dict[str, Any]) -> bytes:
+def signed_part(manifest: Mapping[str, object]) -> bytes:
     """What an Ed25519 signature covers: the manifest without its seal and signature, canonical JSON."""
     return canonical({k: v for k, v in manifest.items() if k not in ("seal", "signature")})
 
 
-def verify_signature(manifest: dict[str, Any], public_key: bytes) -> bool:
+def verify_signature(manifest: Mapping[str, object], public_key: bytes) -> bool:
     """manifest["signature"] = {"alg": "ed25519", "value": base64 of the 64-byte signature over `signed_part`}."""
     import base64
 
@@ -212,7 +249,7 @@ def verify_signature(manifest: dict[str, Any], public_key: bytes) -> bool:
     return True
 
 
-def _verified(zf: zipfile.ZipFile, key_for: Any, public_key_for: Any) -> OpenedBundle:
+def _verified(zf: zipfile.ZipFile, key_for: KeyFor, public_key_for: PublicKeyFor) -> OpenedBundle:
     try:
         manifest = json.loads(_read(zf, "manifest.json", 64 * 1024 * 1024))
     except ValueError:
@@ -244,4 +281,4 @@ def _verified(zf: zipfile.ZipFile, key_for: Any, public_key_for: Any) -> OpenedB
         raise BundleRejected("离线包清单无法读取。", "The bundle's manifest cannot be read.")
     if not isinstance(manifest.get("profile_id"), str) or not 0 < len(manifest["profile_id"]) <= 64:
         raise BundleRejected("离线包清单无法读取。", "The bundle's manifest cannot be read.")
-    return OpenedBundle(manifest, zf)
+    return OpenedBundle(cast(Manifest, manifest), zf)  # what is read of it later was checked above

@@ -4,8 +4,6 @@ and the button to start a visit."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -201,7 +199,7 @@ class EnterpriseDetail(QWidget):
         fit_columns(self.visits_table, range(5))
         self.show_rating()
 
-    def _merged_text(self, merged: list[dict[str, Any]]) -> str:
+    def _merged_text(self, merged: list[enterprises.MergedHere]) -> str:
         """What was merged into this enterprise on this laptop (the hub's id won; nothing of ours was dropped)."""
         parts = []
         for m in merged:
