@@ -10,7 +10,6 @@ import gzip
 import hashlib
 import json
 import os
-import re
 import secrets
 import threading
 import time
@@ -134,7 +133,7 @@ class HubStore:
         self.blob_dir = data_dir / "blobs"
         self.upload_dir = data_dir / "uploads"
         self.clock = clock
-        self._pages: OrderedDict[tuple[int, int, int, bool], bytes] = OrderedDict()
+        self._pages: OrderedDict[tuple[int, int, int, bool], tuple[int, bool, bytes]] = OrderedDict()
         self._pages_size = 0
         self._pages_lock = threading.Lock()
         self._building: dict[tuple[int, int, int, bool], threading.Lock] = {}
@@ -413,11 +412,17 @@ class HubStore:
         `reader` (a steward's id) sees reference data, every visit, finding and finding event (re-checks need
         them), and only their own photos, photo links, signatures, audit records and documents.
 
-        A page without any of the reader's private records is the same for every reader, and the same for as long
-        as the sequence ends where it does (every change to `records` adds a row at its end: a replaced record is
-        deleted and inserted anew), so it is kept in memory by (since, limit, end) and handed to every laptop that
-        asks: fifty new laptops pulling at once read and assemble each page once, not fifty times. `gzipped`: the
-        page gzip-compressed (a tenth of the bytes; kept compressed too).
+        The shared page (reference data, visits, findings, events) after `since` is the same for every reader, and
+        the same for as long as the sequence ends where it does (every change to `records` adds a row at its end: a
+        replaced record is deleted and inserted anew), so it is kept in memory by (since, limit, end), as it is
+        sent (`gzipped`: compressed with gzip, a tenth of the bytes), and handed to every laptop that asks: fifty
+        new laptops pulling at once read, assemble and compress each page once, not fifty times.
+
+        A reader with private records within the shared page's range gets a page of their own covering the same
+        range (the shared records and theirs, in sequence), ending at the same cursor: the pages every later one
+        starts from are the kept ones again. Ended anywhere else, that reader's every later page would start where
+        no other reader's does, be built for them alone, and push the kept pages out of memory. Only when their own
+        records in that range are more than `limit` is their page cut at `limit` records, as a page always was.
 
         With several workers each keeps its own pages, and a kept page is never stale: its key holds the end of the
         sequence it was read up to, in one snapshot; on either engine every seq at or below an end a reader can see
@@ -426,46 +431,34 @@ class HubStore:
         with self.engine.snapshot() as conn:  # one snapshot for the page and the end of the sequence
             last = conn.execute("SELECT coalesce(max(seq), 0) FROM records").fetchone()[0]
 
-            def plain() -> bytes:
-                return self._shared_page(
-                    (since, limit, last, False), lambda: self._page(conn, since, limit, last, None)
-                )
+            def shared() -> tuple[int, bool, bytes]:
+                rows = self._page_rows(conn, since, last, None, limit + 1)
+                more = len(rows) > limit
+                # Without more to see, the cursor moves to the end of the sequence, past records this reader may
+                # not see.
+                cursor = rows[limit - 1][0] if more else max(since, last)
+                page = _page_json(rows[:limit], cursor, more)
+                return cursor, more, gzip.compress(page, 6, mtime=0) if gzipped else page
 
-            # The reader's page is the shared one unless the reader has private records within the shared page's
-            # own range (up to its cursor): a steward whose photos lie at the end of the feed still gets the kept
-            # pages before them.
-            if conn.execute(PRIVATE_IN_RANGE, [reader, since, _page_cursor(plain())]).fetchone() is not None:
-                page = self._page(conn, since, limit, last, reader)
-                return gzip.compress(page, compresslevel=1, mtime=0) if gzipped else page
-            if not gzipped:
-                return plain()
-            return self._shared_page((since, limit, last, True), lambda: gzip.compress(plain(), 6, mtime=0))
+            cursor, more, page = self._kept_page((since, limit, last, gzipped), shared)
+            if conn.execute(PRIVATE_IN_RANGE, [reader, since, cursor]).fetchone() is None:
+                return page
+            rows = self._page_rows(conn, since, cursor, reader, 2 * limit + 1)
+            if len(rows) > 2 * limit:  # more of their own records than a page holds: cut at `limit`
+                more, cursor, rows = True, rows[limit - 1][0], rows[:limit]
+            own = _page_json(rows, cursor, more)
+            return gzip.compress(own, compresslevel=1, mtime=0) if gzipped else own
 
     @staticmethod
-    def _page(conn: Connection, since: int, limit: int, last: int, reader: int | None) -> bytes:
-        """The page after `since`, up to `last`: shared records, and the reader's own (none when reader is None)."""
-        rows = conn.execute(PAGE_ROWS, [since, last, -1 if reader is None else reader, limit + 1]).fetchall()
-        more = len(rows) > limit
-        rows = rows[:limit]
-        # Without more to see, the cursor moves to the end of the sequence, past records this reader may not see.
-        cursor = rows[-1][0] if more else max(since, last)
-        parts = [b'{"records":[']
-        authors: dict[str | None, bytes] = {}  # a page has a handful of authors: each put into JSON once
-        for index, r in enumerate(rows):
-            author = authors.get(r[5])
-            if author is None:
-                author = authors[r[5]] = json.dumps(r[5], ensure_ascii=False).encode()
-            parts.append(
-                b'%s{"entity":"%s","id":"%s","hash":"%s","author":%s,"body":'
-                % (b"," if index else b"", r[1].encode(), r[2].encode(), r[3].encode(), author)
-            )
-            parts.append(r[4])
-            parts.append(b"}")
-        parts.append(b'],"cursor":%d,"more":%s}' % (cursor, b"true" if more else b"false"))
-        return b"".join(parts)
+    def _page_rows(conn: Connection, since: int, last: int, reader: int | None, limit: int) -> list[Row]:
+        """Up to `limit` rows after `since`, up to `last`: shared records, and the reader's own (None: no reader)."""
+        return conn.execute(PAGE_ROWS, [since, last, -1 if reader is None else reader, limit]).fetchall()
 
-    def _shared_page(self, key: tuple[int, int, int, bool], build: Callable[[], bytes]) -> bytes:
-        """The page kept for `key`, or built once (by the first of the readers asking at the same moment) and kept."""
+    def _kept_page(
+        self, key: tuple[int, int, int, bool], build: Callable[[], tuple[int, bool, bytes]]
+    ) -> tuple[int, bool, bytes]:
+        """The shared page kept for `key` (its cursor, more, bytes), or built once (by the first of the readers
+        asking at the same moment) and kept."""
         with self._pages_lock:
             page = self._pages.get(key)
             if page is not None:
@@ -477,13 +470,14 @@ class HubStore:
                 page = self._pages.get(key)
             if page is None:
                 page = build()
+                size = len(page[2])
                 with self._pages_lock:
-                    if len(page) <= PAGE_CACHE_BYTES // 4 and key not in self._pages:
+                    if size <= PAGE_CACHE_BYTES // 4 and key not in self._pages:
                         self._pages[key] = page
-                        self._pages_size += len(page)
+                        self._pages_size += size
                         while self._pages_size > PAGE_CACHE_BYTES:
                             _old, dropped = self._pages.popitem(last=False)
-                            self._pages_size -= len(dropped)
+                            self._pages_size -= len(dropped[2])
             with self._pages_lock:
                 self._building.pop(key, None)
         return page
@@ -1092,15 +1086,22 @@ _FIXED_FIELDS = ("enterprise_id", "kind", "created_at", "created_by")
 _LOOKUP_FIELDS = ("credit_code", "code")
 
 
-_PAGE_END = re.compile(rb'"cursor":(\d+),"more":(?:true|false)\}$')
-
-
-def _page_cursor(page: bytes) -> int:
-    """The cursor a page built by HubStore._page ends with: the last seq it covers (shared records up to there)."""
-    end = _PAGE_END.search(page[-64:])
-    if end is None:
-        raise ValueError("a page of the change feed without its end")
-    return int(end.group(1))
+def _page_json(rows: list[Row], cursor: int, more: bool) -> bytes:
+    """A page of the change feed from PAGE_ROWS's rows: each stored body copied in as it is."""
+    parts = [b'{"records":[']
+    authors: dict[str | None, bytes] = {}  # a page has a handful of authors: each put into JSON once
+    for index, r in enumerate(rows):
+        author = authors.get(r[5])
+        if author is None:
+            author = authors[r[5]] = json.dumps(r[5], ensure_ascii=False).encode()
+        parts.append(
+            b'%s{"entity":"%s","id":"%s","hash":"%s","author":%s,"body":'
+            % (b"," if index else b"", r[1].encode(), r[2].encode(), r[3].encode(), author)
+        )
+        parts.append(r[4])
+        parts.append(b"}")
+    parts.append(b'],"cursor":%d,"more":%s}' % (cursor, b"true" if more else b"false"))
+    return b"".join(parts)
 
 
 def _facts(conn: Connection, entity: str, rid: Any) -> Row | None:
