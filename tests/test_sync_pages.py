@@ -155,3 +155,42 @@ def test_a_laptop_pulls_in_pages_of_the_largest_size_every_hub_gives(feed, tmp_p
         assert report.pulled == BEFORE + AFTER and not report.skipped
         assert laptop.db.scalar("SELECT count(*) FROM enterprises") == BEFORE + AFTER
         assert laptop.db.scalar("SELECT count(*) FROM photos") == 0
+
+
+def test_a_pulled_visit_with_an_answer_the_laptop_cannot_hold_is_skipped_whole(tmp_path: Path) -> None:
+    """Its rows are checked against the laptop's schema as they are written: an answer without its item leaves
+    nothing of the visit behind (not the visit, not its other answers), and the next good visit is kept."""
+    from steward.storage import sync_records as store
+    from steward.sync.engine import SyncReport, _apply
+    from tests.test_hub_hot_paths import STAMP, _uid, _visit
+
+    with open_profile(tmp_path / "wang", "wang") as laptop:
+        template = laptop.db.scalar("SELECT id FROM templates LIMIT 1")
+        item = laptop.db.scalar("SELECT id FROM template_items WHERE template_id = ? LIMIT 1", [template])
+        rid, body = enterprise(1, "仙居县第一工艺品有限公司")
+        report = SyncReport()
+        with laptop.db.write():
+            assert _apply(laptop, {"entity": "enterprise", "id": rid, "body": body}, report)
+        kept = []
+        for n, answers in enumerate(
+            (
+                [{"item_id": item, "result": "compliant"}, {"result": "compliant"}],
+                [{"item_id": item, "result": "compliant"}],
+            )
+        ):
+            visit = _visit(n, rid, "李敏")["body"] | {"template_id": template}
+            visit["items"] = [{"item_id": item, "position": 0}]
+            visit["answers"] = [
+                {"id": _uid(5, 10 * n + k), "visit_id": visit["id"], "note": "", "updated_at": STAMP, **a}
+                for k, a in enumerate(answers)
+            ]
+            try:
+                with laptop.db.write(), store.one_record(laptop.db):
+                    kept.append(_apply(laptop, {"entity": "visit", "id": visit["id"], "body": visit}, report))
+            except store.NotApplied as exc:
+                assert "item_id" in str(exc)
+                kept.append(False)
+        assert kept == [False, True]
+        assert laptop.db.scalar("SELECT count(*) FROM visits") == 1
+        assert laptop.db.scalar("SELECT count(*) FROM visit_items") == 1
+        assert laptop.db.scalar("SELECT count(*) FROM answers") == 1
