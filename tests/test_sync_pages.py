@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from steward.hub.schema import SHARED_ENTITIES
 from steward.hub.store import PAGE_ROWS, HubStore
 from steward.services.profiles import open_profile
 from steward.storage.sync_records import PULLED_TABLES
@@ -96,10 +97,18 @@ def seen_by(store: HubStore, token: str) -> list[tuple[str, str]]:
         return [(r[1], r[2]) for r in conn.execute(PAGE_ROWS, [0, 10**9, reader, 10**6]).fetchall()]
 
 
+def in_order(records: list[dict[str, Any]]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """A pull's shared records and the reader's own, each in the order they came (a page carries the reader's own
+    after its shared ones)."""
+    keys = [(r["entity"], r["id"]) for r in records]
+    return [k for k in keys if k[0] in SHARED_ENTITIES], [k for k in keys if k[0] not in SHARED_ENTITIES]
+
+
 def test_every_page_size_brings_each_reader_the_same_records_and_never_a_colleagues(feed) -> None:
     """Li pulls first, so the kept pages were built during her requests. Pages of 500 (the laptop until now) and of
-    2,000 (the laptop now), compressed or not, bring each reader the same records in the same order with the same
-    last cursor: every shared one and their own, Li's 35 photos to her and none to Wang or Zhao."""
+    2,000 (the laptop now), compressed or not, read by the laptop's own client (httpx) or another, bring each reader
+    the same records with the same last cursor: every shared one in sequence and every one of their own in
+    sequence, Li's 35 photos to her and none to Wang or Zhao."""
     server, tokens, store = feed
     pulls = {
         (name, limit, gzipped): pull(server, tokens[name], limit, gzipped)
@@ -108,20 +117,28 @@ def test_every_page_size_brings_each_reader_the_same_records_and_never_a_colleag
         for gzipped in (True, False)
     }
     for name in (LI, WANG, ZHAO):
-        mine = [pulls[(name, limit, gzipped)][:2] for limit in (500, PAGE_LIMIT) for gzipped in (True, False)]
-        assert all(m == mine[0] for m in mine), name
-        assert [(r["entity"], r["id"]) for r in mine[0][0]] == seen_by(store, tokens[name])
+        expected = in_order([{"entity": e, "id": i} for e, i in seen_by(store, tokens[name])])
+        with HubClient(server.url, tokens[name], f"laptop-{len(name)}-{tokens[name][-6:]}") as client:
+            pages = [client.changes(0)]
+            while pages[-1]["more"]:
+                pages.append(client.changes(pages[-1]["cursor"]))
+        by_laptop = [r for page in pages for r in page["records"]], pages[-1]["cursor"]
+        for records, cursor, _sent in [*(pulls[(name, n, z)] for n in (500, PAGE_LIMIT) for z in (True, False))]:
+            assert in_order(records) == expected and cursor == by_laptop[1], name
+            assert sorted(map(json.dumps, records)) == sorted(map(json.dumps, by_laptop[0])), name
     lis = pulls[(LI, PAGE_LIMIT, True)][0]
-    assert sum(r["entity"] == "photo" for r in lis) == 35 and all(r["author"] == LI for r in lis[BEFORE : BEFORE + 30])
+    assert [r["author"] for r in lis if r["entity"] == "photo"] == [LI] * 35
     assert len(lis) == BEFORE + AFTER + 35
     for name in (WANG, ZHAO):
         assert [r["entity"] for r in pulls[(name, PAGE_LIMIT, True)][0]] == ["enterprise"] * (BEFORE + AFTER)
-    # Wang and Zhao read the very bytes kept once; Li's first page of 2,000 (her photos in its range) is her own,
-    # covering the same range: her second page starts where theirs does and is the kept one.
+    # Wang and Zhao read the very bytes kept once; Li's first page of 2,000 (her photos in its range) is that page
+    # with hers after its records: her second page starts where theirs does and is the kept one.
     assert pulls[(WANG, PAGE_LIMIT, True)][2] == pulls[(ZHAO, PAGE_LIMIT, True)][2]
     wangs, lis_sent = pulls[(WANG, PAGE_LIMIT, True)][2], pulls[(LI, PAGE_LIMIT, True)][2]
     assert len(wangs) == len(lis_sent) == 2 and lis_sent[0] != wangs[0]
-    assert json.loads(gzip.decompress(lis_sent[0]))["cursor"] == json.loads(gzip.decompress(wangs[0]))["cursor"]
+    first, kept = json.loads(gzip.decompress(lis_sent[0])), json.loads(gzip.decompress(wangs[0]))
+    assert first["records"][:2000] == kept["records"] and first["cursor"] == kept["cursor"]
+    assert [r["entity"] for r in first["records"][2000:]] == ["photo"] * 30
 
 
 class PageCounter(HubClient):
