@@ -3,7 +3,9 @@
 Each simulated laptop makes exactly the requests steward/sync/engine.py `sync` makes (hello; a push only when its
 outbox holds records; the change feed's pages only when hello says the hub's sequence ends past the laptop's cursor;
 /v1/recheck-photos only when hello's tag of that list differs from the one the laptop last read whole or its cursor
-moved since), with the headers of steward/sync/client.py (httpx asks for gzip), so a figure here is the laptop's:
+moved since), with the headers of steward/sync/client.py (httpx asks for gzip) and pages of the change feed of the
+size that checkout's laptop asks for (laptop_page_limit: the baseline's laptop is simulated as it pulls), so a figure
+here is the laptop's:
 - noop: a sync with nothing to do, by laptops that synced before; target: 100 at once with p99 < 1 s and no errors;
 - noop-old: the same sync by a laptop of the protocol before hello told the cursor and the re-check tag (hello, a
   page of the change feed, the re-check list, every time): the hub must stay fast for laptops not yet updated;
@@ -357,8 +359,9 @@ class Laptop:
     """One steward's laptop: its own token, profile id and kept-alive connection, and what steward/sync/engine.py
     keeps between syncs (the change cursor; the re-check list's tag and the cursor it was read at)."""
 
-    def __init__(self, port: int, token: str, n: int) -> None:
+    def __init__(self, port: int, token: str, n: int, page_limit: int = 500) -> None:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.page_limit = page_limit  # records asked for in a page of the change feed (see laptop_page_limit)
         self.headers = {
             "Authorization": f"Bearer {token}",
             "X-Steward-Protocol": "1",
@@ -402,7 +405,7 @@ class Laptop:
         """The change feed's pages from the laptop's cursor to the end (the records are parsed, as the laptop's
         httpx answer is)."""
         while True:
-            page = self.get(f"/v1/changes?since={self.cursor}&limit=500")
+            page = self.get(f"/v1/changes?since={self.cursor}&limit={self.page_limit}")
             self.cursor = int(page["cursor"])
             if not page["more"]:
                 return
@@ -434,7 +437,7 @@ class Laptop:
         on its own CPU, which in this bench would be the hub's."""
         since, pages = 0, 0
         while True:
-            page = self.request("GET", f"/v1/changes?since={since}&limit=500")[1]
+            page = self.request("GET", f"/v1/changes?since={since}&limit={self.page_limit}")[1]
             pages += 1
             end = TAIL.search(page[-80:])
             if end is None:
@@ -442,6 +445,13 @@ class Laptop:
             since = int(end.group(1))
             if end.group(2) == b"false":
                 return pages
+
+
+def laptop_page_limit(checkout: Path) -> int:
+    """The records a page of the change feed holds when that checkout's laptop asks (steward/sync/client.py
+    PAGE_LIMIT; 500, the default of `HubClient.changes`, before it): each hub is pulled as its own laptop pulls."""
+    found = re.search(r"^PAGE_LIMIT = (\d+)", (checkout / "steward" / "sync" / "client.py").read_text(), re.MULTILINE)
+    return int(found.group(1)) if found else 500
 
 
 def new_visits(laptop: int, steward: str, visits: int) -> list[dict[str, Any]]:
@@ -482,7 +492,8 @@ def at_once(
 ) -> Scenario:
     """n laptops start together; each operation's seconds, errors, the requests made (from their start to the last
     one's end), and the hub's and the bench's CPU time over that span."""
-    laptops = [Laptop(hub.port, tokens[i], i) for i in range(n)]
+    limit = laptop_page_limit(hub.checkout)
+    laptops = [Laptop(hub.port, tokens[i], i, limit) for i in range(n)]
     outboxes: list[list[dict[str, Any]]] = [[] for _ in laptops]
     if work in ("noop", "noop-old", "push"):  # laptops that synced before: at the end of the feed, the list read
         hello = laptops[0].get("/v1/hello")

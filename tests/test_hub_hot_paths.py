@@ -12,7 +12,8 @@ from pathlib import Path
 
 from steward.domain.credit_code import check_character
 from steward.hub.recheck import RecheckIndex
-from steward.hub.store import PAGE_ROWS, PRIVATE_IN_RANGE, HubStore, recheck_photos
+from steward.hub.schema import SHARED_ENTITIES
+from steward.hub.store import OWN_IN_RANGE, PAGE_ROWS, HubStore, recheck_photos
 from steward.sync.wire import content_hash
 
 
@@ -85,7 +86,7 @@ def test_a_hello_reads_the_steward_binding_notice_code_and_the_hubs_moment_in_on
 def test_a_readers_private_records_are_found_through_their_own_index(tmp_path: Path) -> None:
     store = HubStore(tmp_path / "hub")
     with store.connect() as conn:
-        plan = " ".join(str(row[3]) for row in conn.execute("EXPLAIN QUERY PLAN " + PRIVATE_IN_RANGE, [1, 0, 9]))
+        plan = " ".join(str(row[3]) for row in conn.execute("EXPLAIN QUERY PLAN " + OWN_IN_RANGE, [1, 0, 9, 501]))
     assert "records_private_by_owner" in plan
 
 
@@ -223,41 +224,108 @@ def test_the_recheck_list_follows_every_change_reading_only_the_records_added(tm
     assert len(set(tags)) == len(tags)
 
 
+def _photos(n: int, first: int = 0) -> list[dict]:
+    out = []
+    for k in range(first, first + n):
+        sha = hashlib.sha256(b"photo %d" % k).hexdigest()
+        body = {"sha256": sha, "original_name": f"IMG_{k}.jpg", "taken_at": "2026-11-02T02:30:00.000Z"}
+        out.append({"entity": "photo", "id": sha, "hash": content_hash(body), "body": body})
+    return out
+
+
+def _walk(store: HubStore, reader: int, limit: int) -> list[bytes]:
+    """Every page of a full pull, as the hub sends them to a laptop that accepts gzip."""
+    pages, since = [], 0
+    while True:
+        pages.append(store.changes(since, limit, reader, gzipped=True))
+        page = json.loads(gzip.decompress(pages[-1]))
+        assert page["cursor"] >= since
+        since = page["cursor"]
+        if not page["more"]:
+            return pages
+
+
+def _records(pages: list[bytes]) -> list[dict]:
+    return [r for p in pages for r in json.loads(gzip.decompress(p))["records"]]
+
+
+def _seen_by(store: HubStore, reader: int) -> list[tuple[str, str]]:
+    """What a reader should get, in sequence: every shared record and their own (a page of the whole feed)."""
+    with store.connect() as conn:
+        rows = conn.execute(PAGE_ROWS, [0, 10**9, reader, 10**6]).fetchall()
+    return [(r[1], r[2]) for r in rows]
+
+
+def _all_arrive(records: list[dict], store: HubStore, reader: int) -> None:
+    """The records of a pull are every shared one, in sequence, and every one of the reader's own, in sequence
+    (each after the shared records of its page), each once."""
+    got, expected = [(r["entity"], r["id"]) for r in records], _seen_by(store, reader)
+    assert [g for g in got if g[0] in SHARED_ENTITIES] == [e for e in expected if e[0] in SHARED_ENTITIES]
+    assert [g for g in got if g[0] not in SHARED_ENTITIES] == [e for e in expected if e[0] not in SHARED_ENTITIES]
+    assert len(got) == len(expected)
+
+
 def test_a_reader_whose_own_records_lie_at_the_end_gets_the_kept_pages_before_them(tmp_path: Path) -> None:
     """Whether a reader has private records was asked up to the end of the feed, so a steward whose photos came last
     had every page of a full pull built for them alone (no page kept, compressed once per reader): fifty such
     laptops pulling at once took twice as long. Asked within each page's range, the pages before them are the kept
-    ones, and the reader's own records still arrive, on the pages a page built for that reader alone would give."""
+    ones, and the reader's own records still arrive, with every shared record."""
     store = HubStore(tmp_path / "hub")
     for n in range(12):
         store.put_reference("enterprise", *enterprise(n, f"仙居县第{n}化工厂"))
     li, wang = (store.steward_and_binding(store.add_steward(name), "p")[0] for name in ("李敏", "王刚"))
-    photos = []
-    for n in range(3):
-        sha = hashlib.sha256(b"photo %d" % n).hexdigest()
-        body = {"sha256": sha, "original_name": f"IMG_{n}.jpg", "taken_at": "2026-11-02T02:30:00.000Z"}
-        photos.append({"entity": "photo", "id": sha, "hash": content_hash(body), "body": body})
+    photos = _photos(3)
     assert len(store.push(li, "p-li", photos)["accepted"]) == 3
+    wangs, lis = _walk(store, wang["id"], 5), _walk(store, li["id"], 5)
+    assert [p is q for p, q in zip(lis, wangs, strict=True)] == [True, True, False]  # the same kept bytes
+    _all_arrive(_records(lis), store, li["id"])
+    assert [r["id"] for r in _records(lis)][-3:] == [p["id"] for p in photos]
+    assert not any(r["entity"] == "photo" for r in _records(wangs))
 
-    def walk(reader: int) -> list[bytes]:
-        pages, since = [], 0
-        while True:
-            pages.append(store.changes(since, 5, reader, gzipped=True))
-            page = json.loads(gzip.decompress(pages[-1]))
-            since = page["cursor"]
-            if not page["more"]:
-                return pages
 
-    wangs, lis = walk(wang["id"]), walk(li["id"])
-    assert [p is q for p, q in zip(lis, wangs, strict=False)] == [True, True, False]  # the same kept bytes
-    with store.connect() as conn:  # what a page built for Li alone says, page by page
-        alone, since = [], 0
-        while True:
-            page = json.loads(store._page(conn, since, 5, 10**9, li["id"]))
-            alone.append(page["records"])
-            if not page["more"]:
-                break
-            since = page["cursor"]
-    assert [json.loads(gzip.decompress(p))["records"] for p in lis] == alone
-    assert [r["id"] for r in alone[-1]][-3:] == [p["id"] for p in photos]
-    assert not any(r["entity"] == "photo" for p in wangs for r in json.loads(gzip.decompress(p))["records"])
+def test_a_page_with_a_readers_own_records_ends_where_the_kept_page_does(tmp_path: Path) -> None:
+    """Li's photos lie in the middle of the feed. Her page there was cut at `limit` records, so it ended before the
+    kept page of that range did, and every later page of hers started where no other reader's did: built and
+    compressed for her alone, and kept, pushing the pages every other laptop reads out of memory (the bench's ten
+    stewards with photos made the hub compress pages again and again). Her page now covers the kept page's range
+    with her own records after its shared ones (the kept page's bytes up to its last record, then hers compressed
+    alone), and every later page is the kept one again; nothing of hers is missing and nothing of hers reaches Wang,
+    even though Li asked first and her requests built the kept pages."""
+    store = HubStore(tmp_path / "hub")
+    li, wang = (store.steward_and_binding(store.add_steward(name), "p")[0] for name in ("李敏", "王刚"))
+    for n in range(5):
+        store.put_reference("enterprise", *enterprise(n, f"仙居县第{n}化工厂"))
+    photos = _photos(3)
+    assert len(store.push(li, "p-li", photos)["accepted"]) == 3
+    for n in range(5, 17):
+        store.put_reference("enterprise", *enterprise(n, f"仙居县第{n}化工厂"))
+    lis, wangs = _walk(store, li["id"], 5), _walk(store, wang["id"], 5)
+    assert len(lis) == len(wangs) == 4
+    assert [p is q for p, q in zip(lis, wangs, strict=True)] == [True, False, True, True]
+    second, kept = json.loads(gzip.decompress(lis[1])), json.loads(gzip.decompress(wangs[1]))
+    assert second["records"] == kept["records"] + [{**p, "author": "李敏"} for p in photos]
+    assert (second["cursor"], second["more"]) == (kept["cursor"], kept["more"])
+    assert lis[1][:100] == wangs[1][:100]  # the kept page's own compressed bytes, not compressed again
+    plain = store.changes(json.loads(gzip.decompress(lis[0]))["cursor"], 5, li["id"], gzipped=False)
+    assert json.loads(plain) == second
+    _all_arrive(_records(lis), store, li["id"])
+    assert [(r["entity"], r["id"]) for r in _records(wangs)] == _seen_by(store, wang["id"])
+    assert not any(r["entity"] == "photo" for r in _records(wangs))
+
+
+def test_a_reader_with_more_own_records_in_a_range_than_a_page_holds_gets_them_a_page_at_a_time(
+    tmp_path: Path,
+) -> None:
+    """A page of one's own is at most twice `limit` records: beyond that it is cut at `limit`, as a page always
+    was, and the pull still brings every record once."""
+    store = HubStore(tmp_path / "hub")
+    li, wang = (store.steward_and_binding(store.add_steward(name), "p")[0] for name in ("李敏", "王刚"))
+    store.put_reference("enterprise", *enterprise(0, "仙居县第0化工厂"))
+    assert len(store.push(li, "p-li", _photos(12))["accepted"]) == 12
+    for n in range(1, 5):
+        store.put_reference("enterprise", *enterprise(n, f"仙居县第{n}化工厂"))
+    lis = _walk(store, li["id"], 5)
+    sizes = [len(json.loads(gzip.decompress(p))["records"]) for p in lis]
+    assert max(sizes) <= 10 and sizes[0] == 5
+    _all_arrive(_records(lis), store, li["id"])
+    assert len(_records(_walk(store, wang["id"], 5))) == 5

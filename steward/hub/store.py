@@ -10,10 +10,11 @@ import gzip
 import hashlib
 import json
 import os
-import re
 import secrets
+import struct
 import threading
 import time
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -40,10 +41,12 @@ PAGE_ROWS = (
     "LEFT JOIN stewards s ON s.id = r.owner WHERE r.seq > ? AND r.seq <= ? "
     f"AND (+r.entity IN ({_SHARED_SQL}) OR +r.owner = ?) ORDER BY r.seq LIMIT ?"
 )
-# Whether a steward has private records within a range of the sequence (one look-up in records_private_by_owner,
+# A steward's private records within a range of the sequence, in sequence (read through records_private_by_owner,
 # hub migration m003, whose WHERE this repeats word for word: SQLite uses a partial index only for a query that does).
-PRIVATE_IN_RANGE = (
-    f"SELECT 1 FROM records WHERE owner = ? AND seq > ? AND seq <= ? AND entity NOT IN ({_SHARED_SQL}) LIMIT 1"
+OWN_IN_RANGE = (
+    "SELECT r.seq, r.entity, r.id, r.content_hash, CAST(r.body AS BLOB), s.name FROM records r "
+    "LEFT JOIN stewards s ON s.id = r.owner WHERE r.owner = ? AND r.seq > ? AND r.seq <= ? "
+    f"AND r.entity NOT IN ({_SHARED_SQL}) ORDER BY r.seq LIMIT ?"
 )
 # An account lockout on top of the web page's short per-account and per-address limits (steward.hub.web.accounts):
 # those let a guesser who rotates addresses try 5 passwords every 15 minutes for ever; this many failures for one
@@ -134,7 +137,7 @@ class HubStore:
         self.blob_dir = data_dir / "blobs"
         self.upload_dir = data_dir / "uploads"
         self.clock = clock
-        self._pages: OrderedDict[tuple[int, int, int, bool], bytes] = OrderedDict()
+        self._pages: OrderedDict[tuple[int, int, int, bool], KeptPage] = OrderedDict()
         self._pages_size = 0
         self._pages_lock = threading.Lock()
         self._building: dict[tuple[int, int, int, bool], threading.Lock] = {}
@@ -413,11 +416,20 @@ class HubStore:
         `reader` (a steward's id) sees reference data, every visit, finding and finding event (re-checks need
         them), and only their own photos, photo links, signatures, audit records and documents.
 
-        A page without any of the reader's private records is the same for every reader, and the same for as long
-        as the sequence ends where it does (every change to `records` adds a row at its end: a replaced record is
-        deleted and inserted anew), so it is kept in memory by (since, limit, end) and handed to every laptop that
-        asks: fifty new laptops pulling at once read and assemble each page once, not fifty times. `gzipped`: the
-        page gzip-compressed (a tenth of the bytes; kept compressed too).
+        The shared page (reference data, visits, findings, events) after `since` is the same for every reader, and
+        the same for as long as the sequence ends where it does (every change to `records` adds a row at its end: a
+        replaced record is deleted and inserted anew), so it is kept in memory by (since, limit, end), as it is
+        sent (`gzipped`: compressed with gzip, a tenth of the bytes), and handed to every laptop that asks: fifty
+        new laptops pulling at once read, assemble and compress each page once, not fifty times.
+
+        A reader with private records within the shared page's range gets the shared page with theirs after its
+        records, in sequence, ending at the same cursor: the pages every later one starts from are the kept ones
+        again (ended anywhere else, that reader's every later page would start where no other reader's does, be built
+        for them alone, and push the kept pages out of memory). Their page is the kept one's bytes up to the end of
+        its records, then theirs compressed alone (KeptPage.with_own): the shared records are not read, assembled or
+        compressed again for each such reader. Only when their own records in that range are more than `limit` is
+        their page cut at `limit` records (shared and theirs, in sequence), as a page always was. A laptop applies
+        none of its own private records (it made them) but notes that the hub holds them, whatever their place.
 
         With several workers each keeps its own pages, and a kept page is never stale: its key holds the end of the
         sequence it was read up to, in one snapshot; on either engine every seq at or below an end a reader can see
@@ -426,46 +438,32 @@ class HubStore:
         with self.engine.snapshot() as conn:  # one snapshot for the page and the end of the sequence
             last = conn.execute("SELECT coalesce(max(seq), 0) FROM records").fetchone()[0]
 
-            def plain() -> bytes:
-                return self._shared_page(
-                    (since, limit, last, False), lambda: self._page(conn, since, limit, last, None)
-                )
+            def shared() -> KeptPage:
+                rows = self._page_rows(conn, since, last, None, limit + 1)
+                more = len(rows) > limit
+                # Without more to see, the cursor moves to the end of the sequence, past records this reader may
+                # not see.
+                cursor = rows[limit - 1][0] if more else max(since, last)
+                return KeptPage.build(_records_json(rows[:limit]), cursor, more, gzipped)
 
-            # The reader's page is the shared one unless the reader has private records within the shared page's
-            # own range (up to its cursor): a steward whose photos lie at the end of the feed still gets the kept
-            # pages before them.
-            if conn.execute(PRIVATE_IN_RANGE, [reader, since, _page_cursor(plain())]).fetchone() is not None:
-                page = self._page(conn, since, limit, last, reader)
-                return gzip.compress(page, compresslevel=1, mtime=0) if gzipped else page
-            if not gzipped:
-                return plain()
-            return self._shared_page((since, limit, last, True), lambda: gzip.compress(plain(), 6, mtime=0))
+            page = self._kept_page((since, limit, last, gzipped), shared)
+            own = conn.execute(OWN_IN_RANGE, [reader, since, page.cursor, limit + 1]).fetchall()
+            if not own:
+                return page.sent
+            if len(own) <= limit:
+                return page.with_own(_records_json(own))
+            rows = self._page_rows(conn, since, page.cursor, reader, limit)  # more of them than a page holds
+            alone = b'{"records":[%s%s' % (_records_json(rows), _page_end(rows[-1][0], True))
+            return gzip.compress(alone, compresslevel=1, mtime=0) if gzipped else alone
 
     @staticmethod
-    def _page(conn: Connection, since: int, limit: int, last: int, reader: int | None) -> bytes:
-        """The page after `since`, up to `last`: shared records, and the reader's own (none when reader is None)."""
-        rows = conn.execute(PAGE_ROWS, [since, last, -1 if reader is None else reader, limit + 1]).fetchall()
-        more = len(rows) > limit
-        rows = rows[:limit]
-        # Without more to see, the cursor moves to the end of the sequence, past records this reader may not see.
-        cursor = rows[-1][0] if more else max(since, last)
-        parts = [b'{"records":[']
-        authors: dict[str | None, bytes] = {}  # a page has a handful of authors: each put into JSON once
-        for index, r in enumerate(rows):
-            author = authors.get(r[5])
-            if author is None:
-                author = authors[r[5]] = json.dumps(r[5], ensure_ascii=False).encode()
-            parts.append(
-                b'%s{"entity":"%s","id":"%s","hash":"%s","author":%s,"body":'
-                % (b"," if index else b"", r[1].encode(), r[2].encode(), r[3].encode(), author)
-            )
-            parts.append(r[4])
-            parts.append(b"}")
-        parts.append(b'],"cursor":%d,"more":%s}' % (cursor, b"true" if more else b"false"))
-        return b"".join(parts)
+    def _page_rows(conn: Connection, since: int, last: int, reader: int | None, limit: int) -> list[Row]:
+        """Up to `limit` rows after `since`, up to `last`: shared records, and the reader's own (None: no reader)."""
+        return conn.execute(PAGE_ROWS, [since, last, -1 if reader is None else reader, limit]).fetchall()
 
-    def _shared_page(self, key: tuple[int, int, int, bool], build: Callable[[], bytes]) -> bytes:
-        """The page kept for `key`, or built once (by the first of the readers asking at the same moment) and kept."""
+    def _kept_page(self, key: tuple[int, int, int, bool], build: Callable[[], KeptPage]) -> KeptPage:
+        """The shared page kept for `key`, or built once (by the first of the readers asking at the same moment) and
+        kept."""
         with self._pages_lock:
             page = self._pages.get(key)
             if page is not None:
@@ -477,13 +475,14 @@ class HubStore:
                 page = self._pages.get(key)
             if page is None:
                 page = build()
+                size = len(page.sent)
                 with self._pages_lock:
-                    if len(page) <= PAGE_CACHE_BYTES // 4 and key not in self._pages:
+                    if size <= PAGE_CACHE_BYTES // 4 and key not in self._pages:
                         self._pages[key] = page
-                        self._pages_size += len(page)
+                        self._pages_size += size
                         while self._pages_size > PAGE_CACHE_BYTES:
                             _old, dropped = self._pages.popitem(last=False)
-                            self._pages_size -= len(dropped)
+                            self._pages_size -= len(dropped.sent)
             with self._pages_lock:
                 self._building.pop(key, None)
         return page
@@ -1092,15 +1091,78 @@ _FIXED_FIELDS = ("enterprise_id", "kind", "created_at", "created_by")
 _LOOKUP_FIELDS = ("credit_code", "code")
 
 
-_PAGE_END = re.compile(rb'"cursor":(\d+),"more":(?:true|false)\}$')
+def _records_json(rows: list[Row]) -> bytes:
+    """The records of a page from PAGE_ROWS's (or OWN_IN_RANGE's) rows, comma-separated: each stored body copied in
+    as it is."""
+    parts = []
+    authors: dict[str | None, bytes] = {}  # a page has a handful of authors: each put into JSON once
+    for index, r in enumerate(rows):
+        author = authors.get(r[5])
+        if author is None:
+            author = authors[r[5]] = json.dumps(r[5], ensure_ascii=False).encode()
+        parts.append(
+            b'%s{"entity":"%s","id":"%s","hash":"%s","author":%s,"body":'
+            % (b"," if index else b"", r[1].encode(), r[2].encode(), r[3].encode(), author)
+        )
+        parts.append(r[4])
+        parts.append(b"}")
+    return b"".join(parts)
 
 
-def _page_cursor(page: bytes) -> int:
-    """The cursor a page built by HubStore._page ends with: the last seq it covers (shared records up to there)."""
-    end = _PAGE_END.search(page[-64:])
-    if end is None:
-        raise ValueError("a page of the change feed without its end")
-    return int(end.group(1))
+def _page_end(cursor: int, more: bool) -> bytes:
+    return b'],"cursor":%d,"more":%s}' % (cursor, b"true" if more else b"false")
+
+
+_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # RFC 1952: deflate, no name, no time, unknown OS
+
+
+@dataclass(frozen=True)
+class KeptPage:
+    """A shared page of the change feed as it is sent, kept so that a page with a reader's own records added can
+    be made from it without assembling or compressing the shared records again.
+
+    `sent[:records_end]` is the page up to its last record. Gzip-compressed, the page is one deflate stream whose
+    records' part is flushed to a byte boundary (Z_SYNC_FLUSH) before its end (cursor, more) is compressed, so that
+    part is the gzip header and a deflate stream any other continuation may follow; `crc` and `size` are the CRC-32
+    and the length of the page up to its last record, uncompressed, which a longer page's gzip trailer continues
+    from (RFC 1951, 1952)."""
+
+    cursor: int
+    more: bool
+    gzipped: bool
+    sent: bytes
+    records_end: int
+    crc: int
+    size: int
+    empty: bool  # no shared records in it
+
+    @classmethod
+    def build(cls, records: bytes, cursor: int, more: bool, gzipped: bool) -> KeptPage:
+        head, end = b'{"records":[' + records, _page_end(cursor, more)
+        if not gzipped:
+            return cls(cursor, more, False, head + end, len(head), 0, len(head), not records)
+        crc = zlib.crc32(head)
+        deflate = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+        start = _GZIP_HEADER + deflate.compress(head) + deflate.flush(zlib.Z_SYNC_FLUSH)
+        sent = start + deflate.compress(end) + deflate.flush() + _gzip_trailer(zlib.crc32(end, crc), len(head + end))
+        return cls(cursor, more, True, sent, len(start), crc, len(head), not records)
+
+    def with_own(self, records: bytes) -> bytes:
+        """This page with `records` after its own, ending as it does."""
+        tail = (b"" if self.empty else b",") + records + _page_end(self.cursor, self.more)
+        if not self.gzipped:
+            return self.sent[: self.records_end] + tail
+        deflate = zlib.compressobj(1, zlib.DEFLATED, -zlib.MAX_WBITS)  # a new deflate stream may follow a flush
+        return (
+            self.sent[: self.records_end]
+            + deflate.compress(tail)
+            + deflate.flush()
+            + _gzip_trailer(zlib.crc32(tail, self.crc), self.size + len(tail))
+        )
+
+
+def _gzip_trailer(crc: int, size: int) -> bytes:
+    return struct.pack("<II", crc & 0xFFFFFFFF, size & 0xFFFFFFFF)
 
 
 def _facts(conn: Connection, entity: str, rid: Any) -> Row | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TypedDict, cast
@@ -323,14 +324,26 @@ PULLED_TABLES = frozenset(
 )
 
 
+# The columns of each table pulled records go to, read once per open database: a profile's schema changes only when
+# it is opened (its migrations run then). A new laptop's first pull checks some 450,000 rows (a year of an office's
+# visits with their answers), and reading the schema again for each took longer than checking the row.
+_COLUMNS: weakref.WeakKeyDictionary[Database, dict[str, list[tuple[str, str, bool, bool]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def _columns(db: Database, table: str) -> list[tuple[str, str, bool, bool]]:
     """(name, declared type, required, primary key) of each column, read from the schema."""
     if table not in PULLED_TABLES:
         raise ValueError(f"not a table pulled records are written to: {table}")
-    return [
-        (r[1], str(r[2]).upper(), bool(r[3]) and r[4] is None, bool(r[5]))
-        for r in db.conn.execute(f"PRAGMA table_info({table})")
-    ]
+    known = _COLUMNS.setdefault(db, {})
+    columns = known.get(table)
+    if columns is None:
+        columns = known[table] = [
+            (r[1], str(r[2]).upper(), bool(r[3]) and r[4] is None, bool(r[5]))
+            for r in db.conn.execute(f"PRAGMA table_info({table})")
+        ]
+    return columns
 
 
 def _fits(declared: str, value: object) -> bool:
