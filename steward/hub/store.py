@@ -56,6 +56,7 @@ PAGE_CACHE_BYTES = 64 * 1024 * 1024
 GZIP_FROM = 1400  # bytes of JSON worth compressing: a smaller answer fits one packet as it is
 PARTIAL_MAX_AGE = 24 * 3600  # an unfinished upload untouched this long is abandoned
 EXPIRE_EVERY = 600  # how often uploads look for abandoned ones
+RECHECK_SLICE = 20_000  # records the re-check index reads at a time
 
 
 class HubError(Exception):
@@ -798,17 +799,31 @@ class HubStore:
             if index is None or index_moment_lost(self._recheck_moment, moment):
                 index = self._recheck = RecheckIndex()
                 self._recheck_answers.clear()
-            if index.seq < moment[0]:
-                index.apply(
-                    [
-                        (r[0], r[1], r[2], r[3], r[4])
-                        for r in conn.execute(
-                            f"SELECT seq, entity, id, owner, body FROM records WHERE seq > ? AND entity IN "
-                            f"({', '.join(repr(e) for e in RECHECK_ENTITIES)}) ORDER BY seq",
-                            [index.seq],
-                        )
-                    ]
-                )
+            while index.seq < moment[0]:  # in slices: a province's year is not held in memory at once
+                rows = [
+                    (r[0], r[1], r[2], r[3], r[4])
+                    for r in conn.execute(
+                        f"SELECT seq, entity, id, owner, body FROM records WHERE seq > ? AND seq <= ? AND entity IN "
+                        f"({', '.join(repr(e) for e in RECHECK_ENTITIES)}) ORDER BY seq LIMIT ?",
+                        [index.seq, moment[0], RECHECK_SLICE],
+                    )
+                ]
+                index.apply(rows)
+                if len(rows) < RECHECK_SLICE:
+                    index.seq = moment[0]
+            if index.wanted:  # retired findings an event named: read again (see RecheckIndex)
+                wanted = sorted(index.wanted)
+                rows = []
+                for start in range(0, len(wanted), 300):
+                    part = wanted[start : start + 300]
+                    marks = ", ".join("?" for _ in part)
+                    rows += conn.execute(
+                        "SELECT seq, entity, id, owner, body FROM records WHERE "
+                        f"(entity = 'finding' AND id IN ({marks})) OR (entity IN ('finding_event', 'photo_link') "
+                        f"AND {body_field('finding_id')} IN ({marks}))",
+                        [*part, *part],
+                    ).fetchall()
+                index.reload(set(wanted), [(r[0], r[1], r[2], r[3], r[4]) for r in rows])
             unseen = index.unseen_files()
             for start in range(0, len(unseen), 500):
                 part = unseen[start : start + 500]
