@@ -737,12 +737,9 @@ class HubStore:
 
     def _moment_sql(self) -> str:
         """The three columns of _moment, for a SELECT."""
-        # The newest file: SQLite's rowid; PostgreSQL's blobs have no row number, so there they are counted.
-        newest_file = (
-            "SELECT coalesce(max(rowid), 0) FROM blobs"
-            if self.engine.name == "sqlite"
-            else "SELECT count(*) FROM blobs"
-        )
+        # The newest file: SQLite's rowid; PostgreSQL's number n (hub migration m004; a count of the blobs was a
+        # scan of every file on every hello). Both only grow: files are never removed.
+        newest_file = f"SELECT coalesce(max({'rowid' if self.engine.name == 'sqlite' else 'n'}), 0) FROM blobs"
         return (
             f"(SELECT coalesce(max(seq), 0) FROM records), ({newest_file}), (SELECT count(*) FROM enterprise_aliases)"
         )
