@@ -23,7 +23,12 @@ from tests.hub_process import Hub
 
 LI, WANG = "李明", "王芳"
 
-ALL_MIGRATIONS = ["m001_hub_schema", "m002_enterprise_aliases_and_number_prefixes", "m003_records_private_by_owner"]
+ALL_MIGRATIONS = [
+    "m001_hub_schema",
+    "m002_enterprise_aliases_and_number_prefixes",
+    "m003_records_private_by_owner",
+    "m004_blob_numbers",
+]
 
 
 def pull(store: HubStore, since: int, reader: int) -> tuple[list[tuple[str, str]], int]:

@@ -179,7 +179,7 @@ def test_two_laptops_copies_merged_on_the_hub_converge_on_both_laptops(
                 visits.finish(laptop, visit["id"])
                 own_visits[name] = visit["id"]
             with monkeypatch.context() as old_hub:  # the hub before pushes merged by credit code
-                old_hub.setattr(hub_store, "_alias_for_code", lambda *_args: False)
+                old_hub.setattr(hub_store._PushBatch, "alias_for_code", lambda *_args: False)
                 for name, laptop in laptops.items():
                     engine.sync(laptop, client_for(laptop, server, tokens[name]))
             assert len([b for b in store.bodies("enterprise") if b["credit_code"] == code]) == 2
