@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from steward.hub.blobs import BlobStore, FilesystemBlobs, PartialUpload, UploadBusy
-from steward.hub.engine import Connection, Engine, open_engine
+from steward.hub.engine import Connection, Engine, Row, open_engine
 from steward.hub.recheck import ENTITIES as RECHECK_ENTITIES
 from steward.hub.recheck import RecheckIndex, listed
 from steward.hub.schema import SHARED_SQL as _SHARED_SQL
