@@ -27,6 +27,7 @@ from steward.domain.labels import Severity
 from steward.domain.rating import Colour
 from steward.services import dashboard, ratings
 from steward.services.dashboard import Bar, Dashboard, Group, GroupKind, PeriodKind
+from steward.services.documents import PeriodFinding
 from steward.storage.profile import Profile
 from steward.ui import language
 from steward.ui.background import Background
@@ -320,7 +321,7 @@ class DashboardScreen(QWidget):
         categories = list(d.by_category[:TOP_CATEGORIES])
         rest = d.by_category[TOP_CATEGORIES:]
         if rest:
-            categories.append(Bar(self.tr("其余 {n} 类").format(n=len(rest)), tuple(i for b in rest for i in b.ids)))
+            categories.append(dashboard.gathered(self.tr("其余 {n} 类").format(n=len(rest)), rest))
         categories.reverse()  # the largest at the top of a horizontal chart
         self._chart(self.by_category, [b.key for b in categories], [(self.tr("问题数"), BLUE, categories)])
         ageing_names = {
@@ -371,18 +372,29 @@ class DashboardScreen(QWidget):
         return open_bar
 
     def open_bar(self, chart: BarChart, series: int, index: int) -> None:
+        """List the findings behind a bar: read on the pool (each as its events say it stood at the period's end)."""
         from steward.ui.widgets.bar_findings import BarFindingsDialog
 
-        if self.data is None:
+        data = self.data
+        if data is None:
             return
         bar = self.bar(chart, series, index)
         title = f"{chart.chart_.title()} · {chart.categories[index]}"
         if len(chart.sets) > 1:
             title += f" · {chart.sets[series].label()}"
-        dialog = BarFindingsDialog(title, self.data.as_of, self.data.rows(bar.ids), self)
-        dialog.open_finding.connect(self.open_finding)
-        self.dialog = dialog
-        dialog.show()
+        profile = self.profile
+
+        def find(_progress: object) -> list[PeriodFinding]:
+            with profile.reader() as reader:
+                return dashboard.findings_behind(reader, data, bar)
+
+        def show(found: list[PeriodFinding]) -> None:
+            dialog = BarFindingsDialog(title, data.as_of, found, self)
+            dialog.open_finding.connect(self.open_finding)
+            self.dialog = dialog
+            dialog.show()
+
+        self.background.run(find, show, self._failed, owner=self)
 
     def _open_colour(self, series: int, index: int) -> None:
         from steward.ui.widgets.bar_findings import ColourEnterprisesDialog
