@@ -330,3 +330,25 @@ def test_the_figures_are_counted_again_only_when_what_they_count_changed(
     counts = {b.key: b.count for b in screen.data.by_severity}
     assert counts[other] == {b.key: b.count for b in made.by_severity}[other] + 1
     assert counts[was] == {b.key: b.count for b in made.by_severity}[was] - 1
+
+
+def test_a_chart_given_new_figures_of_the_same_shape_shows_them(qtbot: QtBot) -> None:
+    """New figures for the same series and as many bars change the bars where they stand (not built again): the
+    values, the names under them and the scale are the new ones."""
+    from PySide6.QtCharts import QBarCategoryAxis, QValueAxis
+    from PySide6.QtGui import QColor
+
+    from steward.ui.widgets.bar_chart import Series
+
+    chart = BarChart("t")
+    qtbot.addWidget(chart)
+    chart.set_bars(["甲", "乙"], [Series("发现", QColor("#f9a825"), [3, 5])])
+    series = chart.series
+    chart.set_bars(["丙", "乙"], [Series("发现", QColor("#f9a825"), [40, 0])])
+    assert chart.series is series  # changed in place
+    assert [chart.value(0, i) for i in range(2)] == [40, 0] and chart.categories == ["丙", "乙"]
+    (names,) = [a for a in chart.chart_.axes() if isinstance(a, QBarCategoryAxis)]
+    (scale,) = [a for a in chart.chart_.axes() if isinstance(a, QValueAxis)]
+    assert names.categories() == ["丙", "乙"] and scale.max() >= 40
+    chart.set_bars(["甲", "乙", "丙"], [Series("发现", QColor("#f9a825"), [1, 2, 3])])  # another shape: built anew
+    assert chart.series is not series and [chart.value(0, i) for i in range(3)] == [1, 2, 3]
