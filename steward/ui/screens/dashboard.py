@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate, QLocale, Signal
+from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -39,7 +39,21 @@ AMBER, GREEN, RED, BLUE, YELLOW = (QColor(c) for c in ("#f9a825", "#2e7d32", "#b
 SEVERITY_COLOURS = {Severity.MAJOR: RED, Severity.SERIOUS: QColor("#e65100"), Severity.GENERAL: QColor("#546e7a")}
 COLOUR_BARS = ((Colour.RED, RED), (Colour.YELLOW, YELLOW), (Colour.GREEN, GREEN))
 COLOUR_CACHE = 8  # figures and colour charts kept (periods and groups looked at)
+PAINT_WAIT_MS = 500  # the colour chart is started at the latest this long after the figures arrive
 TOP_CATEGORIES = 7  # more would not be legible in the chart: the rest are one bar of their own
+
+
+class _PaintWatcher(QObject):
+    """Says when the widget it watches has been painted."""
+
+    def __init__(self, painted: Callable[[], None], parent: QObject) -> None:
+        super().__init__(parent)
+        self.painted = painted
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.painted()
+        return False
 
 
 class DashboardScreen(QWidget):
@@ -257,8 +271,12 @@ class DashboardScreen(QWidget):
             self.background.run(rate, self._when(request, self.show_colours), self._failed, owner=self)
 
         def counted(result: object) -> None:
+            drawn = self._drawn
             self._counted(result)
-            colours_next()
+            if self._drawn is drawn or not self.by_month.isVisible():
+                colours_next()  # nothing new to paint
+            else:
+                self._after_paint(colours_next)
 
         def not_counted(error: StewardError) -> None:
             self._failed(error)
@@ -266,6 +284,25 @@ class DashboardScreen(QWidget):
                 colours_next()
 
         self.background.run(count, self._when(request, counted), not_counted, owner=self)
+
+    def _after_paint(self, then: Callable[[], None]) -> None:
+        """Call `then` once the charts have been painted with the new figures (or after PAINT_WAIT_MS, if they are not
+        painted meanwhile): the colour chart's rating is Python on the same interpreter lock as the painting, and
+        started at once it made the figures wait for it."""
+        chart = self.by_month.viewport()
+        done = False
+
+        def once() -> None:
+            nonlocal done
+            if not done:
+                done = True
+                chart.removeEventFilter(watcher)
+                watcher.deleteLater()
+                then()
+
+        watcher = _PaintWatcher(lambda: QTimer.singleShot(0, once), self)
+        chart.installEventFilter(watcher)
+        QTimer.singleShot(PAINT_WAIT_MS, once)
 
     def _when(self, request: int, show: Callable[[object], None]) -> Callable[[object], None]:
         def shown(result: object) -> None:
