@@ -4,11 +4,14 @@ enterprise list screen (500 enterprises re-read and painted).
 
 Three moments of opening the dashboard, each the median of RUNS:
 - the screen shown: controls and tiles painted, counting started on the pool (what the click costs the GUI thread);
-- the figures painted: the period's headline figures and four charts counted and drawn (the target, 200 ms), at the
-  first opening (counted), and when opened again with nothing changed (kept under a version of what they read);
+- the figures painted: the period's headline figures and four charts counted and drawn (the target, 200 ms), with
+  the screen made anew (its charts built: the first opening after the app started), at a first opening of the screen
+  made before (counted; its charts changed where they stand), and when opened again with nothing changed (kept under
+  a version of what they read);
 - the colour chart painted: every enterprise's colour at each of twelve month ends (a task of its own, read from the
   kept rating spans), at the first opening, and when opened again with nothing changed.
-Each for this month (the screen's default) and this year; "shown" pools both openings. Wall and CPU time of the
+Each for this month (the screen's default) and this year; "shown" pools both openings. The enterprise list shown
+between openings has finished its own work on the pool before the dashboard is clicked. Wall and CPU time of the
 process: the machine is shared, and the load average is printed."""
 
 from __future__ import annotations
@@ -36,6 +39,13 @@ def _until(app: object, ready: Callable[[], bool]) -> None:
         app.processEvents()  # type: ignore[attr-defined]
         time.sleep(0.001)
     app.processEvents()  # type: ignore[attr-defined] - layout and paint of what arrived
+
+
+def _listed(app: object, window: object) -> None:
+    """The enterprise list's own work on the pool (its colours, its kept spans checked) done before the dashboard is
+    opened: a person does not open both within a millisecond, and its CPU time is not the dashboard's."""
+    screen = window.enterprises  # type: ignore[attr-defined]
+    _until(app, lambda: screen.rated and not screen.filling)
 
 
 def main() -> None:
@@ -81,21 +91,41 @@ def main() -> None:
             app.processEvents()
             sample("enterprises", (time.perf_counter() - started) * 1000)
 
+            # A screen made anew (as at the first opening after the app started): its charts are built, not
+            # changed where they stand; made and its period chosen before the clock starts, as the runs below.
+            window.show_enterprises()
+            app.processEvents()
+            _listed(app, window)
+            window.stack.removeWidget(screen)
+            screen.deleteLater()
+            window._dashboard = None
+            screen = window.dashboard
+            screen.period.blockSignals(True)
+            screen.period.setCurrentIndex(screen.period.findData(kind.value))
+            screen.period.blockSignals(False)
+            started, cpu = time.perf_counter(), time.process_time()
+            window.nav_dashboard.click()
+            app.processEvents()
+            _until(app, lambda: window.dashboard.data is not None)
+            sample(f"new {kind}", (time.perf_counter() - started) * 1000)
+            sample(f"new cpu {kind}", (time.process_time() - cpu) * 1000)
+            _until(app, lambda: bool(window.dashboard.colours))
             for warm in (False, True):  # first opening (colours rated), then again (colours kept, data unchanged)
                 if not warm:
                     screen._colour_cache.clear()
                     screen._figures_cache.clear()
                 window.show_enterprises()
                 app.processEvents()
+                _listed(app, window)
                 screen.data, screen.colours = None, ()
                 started, cpu = time.perf_counter(), time.process_time()
                 window.nav_dashboard.click()
                 app.processEvents()
                 sample(f"shown {kind}", (time.perf_counter() - started) * 1000)
-                _until(app, lambda: screen.data is not None)
+                _until(app, lambda: window.dashboard.data is not None)
                 sample(f"figures {kind} {warm}", (time.perf_counter() - started) * 1000)
                 sample(f"figures cpu {kind} {warm}", (time.process_time() - cpu) * 1000)
-                _until(app, lambda: bool(screen.colours))
+                _until(app, lambda: bool(window.dashboard.colours))
                 sample(f"colours {kind} {warm}", (time.perf_counter() - started) * 1000)
                 sample(f"colours cpu {kind} {warm}", (time.process_time() - cpu) * 1000)
                 sample(f"found {kind}", screen.data.found if screen.data else 0)
@@ -117,6 +147,7 @@ def main() -> None:
         found = int(samples[f"found {kind}"][0])
         for label, key in (
             ("screen shown (counting on the pool)", f"shown {kind}"),
+            ("figures + 4 charts painted, screen made anew (charts built, figures counted)", f"new {kind}"),
             (f"figures + 4 charts painted, first opening ({found} findings counted)", f"figures {kind} False"),
             ("figures + 4 charts painted, opened again (kept: nothing changed)", f"figures {kind} True"),
             ("colour chart painted, first opening (500 x 12 month ends)", f"colours {kind} False"),

@@ -289,3 +289,21 @@ def test_cli_export_and_its_errors(park: Profile, tmp_path: Path, capsys: pytest
     with pytest.raises(SystemExit) as exited:
         main(["--data-dir", data, "export", "visits", "--from", "5/1/2026", "-o", str(tmp_path / "x.csv")])
     assert exited.value.code == 2 and "YYYY-MM-DD" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [(None, END), (None, date(2026, 10, 20)), (date(2026, 10, 1), date(2026, 11, 3))],
+)
+def test_each_findings_standing_is_the_summarys(park: Profile, first: date | None, last: date) -> None:
+    """Findings without an event after the period stand as their kept state says, the others as their events say:
+    each as the summary PDF's definition has it (periods ending today, and mid-way with re-checks after them)."""
+    span = exports.period(first, last)
+    streamed = {f["id"]: standing for f, standing in exports._standings(park, span)}
+    expected = {
+        pf.row["id"]: pf.standing for pf in documents.period_findings(park, first or date(2000, 1, 1), last).findings
+    }
+    assert streamed == expected and len(expected) > 2
+    if last != END:  # the case worth having: some were read from their events
+        closing = exports.clock.to_text(span.end_moment)
+        assert park.db.scalar("SELECT count(*) FROM finding_events WHERE at > ?", [closing]) > 0

@@ -35,6 +35,7 @@ SHIPPED = [
     ("0020_rating_indexes", "f3cc0bc5f0d51cdf"),
     ("0021_records_enterprise_merges", "8700616b8c113e4e"),
     ("0022_speed11_rating_marks", "dbcceafc385234ea"),
+    ("0023_dash11_period_counts", "ee9258459c88cc9c"),
 ]
 
 

@@ -4,9 +4,10 @@ and the list it opens are one and the same set."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from pathlib import Path
 
@@ -15,10 +16,12 @@ from steward.domain.addresses import town_of
 from steward.domain.errors import InvalidInput
 from steward.domain.findings import percent
 from steward.domain.labels import Severity
+from steward.domain.period import Period, months_between
 from steward.domain.rating import Colour
 from steward.services import ratings, settings
 from steward.services.documents import PeriodFinding, period_findings
 from steward.storage import documents as store
+from steward.storage import period_counts as counts
 from steward.storage import ratings as rating_store
 from steward.storage.profile import Profile
 
@@ -84,16 +87,37 @@ def groups(profile: Profile) -> list[Group]:
     return offered
 
 
+# The charts, each the values of one expression of a finding (storage.period_counts.expression, and _key below).
+FOUND_MONTH, RECTIFIED_MONTH, CATEGORY, SEVERITY, AGEING_DAYS, BUCKET = (
+    "found_month",
+    "rectified_month",
+    "category",
+    "severity",
+    "ageing",
+    "bucket",
+)
+
+
 @dataclass(frozen=True)
 class Bar:
-    """One bar of a chart: its label and the findings it counts (its height is their number)."""
+    """One bar of a chart: its label, the number of findings it counts, and which: those whose `dimension` is one of
+    `values` (its key; a bar gathering several categories has each of theirs)."""
 
     key: str
-    ids: tuple[str, ...]
+    count: int
+    dimension: str = ""
+    values: tuple[str, ...] = ()
 
-    @property
-    def count(self) -> int:
-        return len(self.ids)
+
+def gathered(key: str, bars: Iterable[Bar]) -> Bar:
+    """One bar counting what several bars of a chart count (其余 n 类)."""
+    chosen = list(bars)
+    return Bar(
+        key,
+        sum(b.count for b in chosen),
+        chosen[0].dimension if chosen else CATEGORY,
+        tuple(v for b in chosen for v in b.values),
+    )
 
 
 @dataclass(frozen=True)
@@ -101,7 +125,6 @@ class Dashboard:
     first: date
     last: date
     group: Group
-    findings: dict[str, PeriodFinding]
     found: int
     rectified: int
     waived: int
@@ -124,23 +147,13 @@ class Dashboard:
     def as_of(self) -> str:
         return self.last.isoformat()
 
-    def rows(self, ids: Iterable[str]) -> list[PeriodFinding]:
-        return [self.findings[i] for i in ids]
-
-
-def _bars(pairs: Iterable[tuple[str, str]]) -> tuple[Bar, ...]:
-    by_key: dict[str, list[str]] = {}
-    for key, finding_id in pairs:
-        by_key.setdefault(key, []).append(finding_id)
-    return tuple(Bar(k, tuple(ids)) for k, ids in by_key.items())
+    @property
+    def months(self) -> list[str]:
+        return [b.key for b in self.found_by_month]
 
 
 def _months(first: date, last: date) -> list[str]:
-    months, year, month = [], first.year, first.month
-    while (year, month) <= (last.year, last.month):
-        months.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
+    return months_between(first, last)
 
 
 def _ageing_key(days: int) -> str:
@@ -166,51 +179,139 @@ def group_enterprise_ids(profile: Profile, group: Group) -> frozenset[str] | Non
     return frozenset(store.group_enterprises(profile.db, group.kind.value, group.value))
 
 
-def compute(profile: Profile, start: date, end: date, group: Group = Group(), with_colours: bool = True) -> Dashboard:
-    period = period_findings(profile, start, end)
-    chosen = [pf for pf in period.findings if group.holds(pf.row)]
+def _key(pf: PeriodFinding, dimension: str) -> str | None:
+    """The value of `dimension` for a finding counted from its events (the summary PDF's way)."""
+    if dimension == FOUND_MONTH:
+        return pf.found_month
+    if dimension == RECTIFIED_MONTH:
+        return pf.rectified_month
+    if dimension == CATEGORY:
+        return pf.row["category"]
+    if dimension == SEVERITY:
+        return pf.row["severity"]
+    if dimension == AGEING_DAYS:
+        return _ageing_key(pf.standing.overdue_days) if pf.standing.overdue_days > 0 else None
+    if dimension == BUCKET:
+        return pf.standing.bucket
+    raise ValueError(dimension)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time()).astimezone()
+
+
+def _scope(profile: Profile, period: Period, group: Group) -> counts.Scope:
+    """What the SQL counts of the period and group read; call within one snapshot of the profile with what follows."""
     months = _months(period.first, period.last)
-    found_in: dict[str, list[str]] = {m: [] for m in months}
-    rectified_in: dict[str, list[str]] = {m: [] for m in months}
-    tally = {"rectified": 0, "waived": 0, "open": 0}
-    overdue: list[tuple[str, str]] = []
-    for pf in chosen:
-        fid = pf.row["id"]
-        tally[pf.standing.bucket] += 1
-        found_in.setdefault(pf.found_month, []).append(fid)
-        month = pf.rectified_month
-        if month is not None:
-            rectified_in.setdefault(month, []).append(fid)
-        if pf.standing.overdue_days > 0:
-            overdue.append((_ageing_key(pf.standing.overdue_days), fid))
-    order = {key: n for n, (key, _, _) in enumerate(AGEING)}
-    ageing = {b.key: b for b in _bars(overdue)}
-    category_bars = _bars((pf.row["category"], pf.row["id"]) for pf in chosen)
-    severity_bars = {b.key: b for b in _bars((pf.row["severity"], pf.row["id"]) for pf in chosen)}
+    bounds = [date(int(m[:4]), int(m[5:]), 1) for m in months]
+    end = bounds[-1]
+    after = date(end.year + 1, 1, 1) if end.month == 12 else date(end.year, end.month + 1, 1)
+    last = period.last
+    start, stop, closing = clock.to_text(period.start), clock.to_text(period.end), clock.to_text(period.closing)
+    return counts.Scope(
+        start=start,
+        end=stop,
+        closing=closing,
+        last_day=last.isoformat(),
+        month_starts=tuple(clock.to_text(_midnight(day)) for day in [*bounds, after]),
+        ageing_from=(
+            (last - timedelta(days=7)).isoformat(),
+            (last - timedelta(days=30)).isoformat(),
+            (last - timedelta(days=90)).isoformat(),
+        ),
+        steward=group.value if group.kind is GroupKind.STEWARD else None,
+        enterprise_ids=None
+        if group.kind in (GroupKind.ALL, GroupKind.STEWARD)
+        else group_enterprise_ids(profile, group),
+        later=counts.later(profile.db, start, stop, closing),
+    )
+
+
+def _counted_from_events(profile: Profile, period: Period, group: Group, scope: counts.Scope) -> list[PeriodFinding]:
+    """The period's findings with an event after its end, each as its events say it stood then (their kept state is
+    later than the period): none for a period ending today."""
+    if not scope.later:
+        return []
+    found = period_findings(profile, period.first, period.last, scope.later).findings
+    return [pf for pf in found if group.holds(pf.row)]
+
+
+def compute(profile: Profile, start: date, end: date, group: Group = Group(), with_colours: bool = True) -> Dashboard:
+    """The period's figures and charts, counted as the summary PDF counts them (services.documents.period_findings):
+    in SQL from the findings' kept state, and from their events for findings with an event after the period."""
+    period = Period.of(start, end, clock.today())
+    months = _months(period.first, period.last)
+    tally: dict[str, Counter[str]] = {d: Counter() for d in (FOUND_MONTH, RECTIFIED_MONTH, CATEGORY, SEVERITY)}
+    tally[AGEING_DAYS], tally[BUCKET] = Counter(), Counter()
+    with profile.db.snapshot():  # one state of the profile for every count
+        scope = _scope(profile, period, group)
+        category_of = counts.categories(profile.db)
+        for item, n in counts.by_item(profile.db, scope).items():
+            tally[CATEGORY][category_of.get(item or "", counts.OTHER_CATEGORY)] += n
+        head = counts.headline(profile.db, scope)
+        tally[BUCKET].update(rectified=head.rectified, waived=head.waived, open=head.open)
+        tally[SEVERITY].update(head.severity)
+        tally[AGEING_DAYS].update(head.ageing)
+        for month, n in zip(months, counts.found_by_month(profile.db, scope), strict=True):
+            tally[FOUND_MONTH][month] += n
+        for index, n in counts.rectified_by_month(profile.db, scope).items():
+            tally[RECTIFIED_MONTH][months[index]] += n
+        for pf in _counted_from_events(profile, period, group, scope):
+            for dimension, counter in tally.items():
+                value = _key(pf, dimension)
+                if value is not None:
+                    counter[value] += 1
+
+    def bars(dimension: str, keys: Iterable[str]) -> tuple[Bar, ...]:
+        return tuple(Bar(k, tally[dimension][k], dimension, (k,)) for k in keys)
+
     enterprise_ids = group_enterprise_ids(profile, group)
     colours: tuple[tuple[date, dict[Colour, int]], ...] = ()
     if with_colours:
         colours = tuple(
             ratings.monthly_distribution(profile, colour_start(period.first, period.last), period.last, enterprise_ids)
         )
+    categories = sorted(tally[CATEGORY], key=lambda k: (-tally[CATEGORY][k], k))
     return Dashboard(
         first=period.first,
         last=period.last,
         group=group,
-        findings={pf.row["id"]: pf for pf in chosen},
-        found=len(chosen),
-        rectified=tally["rectified"],
-        waived=tally["waived"],
-        open=tally["open"],
-        overdue=len(overdue),
-        found_by_month=tuple(Bar(m, tuple(found_in[m])) for m in sorted(found_in)),
-        rectified_by_month=tuple(Bar(m, tuple(rectified_in.get(m, ()))) for m in sorted(found_in)),
-        by_category=tuple(sorted(category_bars, key=lambda b: (-b.count, b.key))),
-        by_severity=tuple(severity_bars.get(s.value, Bar(s.value, ())) for s in Severity),
-        ageing=tuple(ageing.get(key, Bar(key, ())) for key in sorted(order, key=order.__getitem__)),
+        found=sum(tally[BUCKET].values()),
+        rectified=tally[BUCKET]["rectified"],
+        waived=tally[BUCKET]["waived"],
+        open=tally[BUCKET]["open"],
+        overdue=sum(tally[AGEING_DAYS].values()),
+        found_by_month=bars(FOUND_MONTH, months),
+        rectified_by_month=bars(RECTIFIED_MONTH, months),
+        by_category=bars(CATEGORY, categories),
+        by_severity=bars(SEVERITY, [s.value for s in Severity]),
+        ageing=bars(AGEING_DAYS, [key for key, _, _ in AGEING]),
         colours=colours,
         enterprise_ids=enterprise_ids,
     )
+
+
+def findings_behind(profile: Profile, d: Dashboard, bar: Bar) -> list[PeriodFinding]:
+    """The findings a bar counts, each as it stood at the period's end, in the order they were found: those the SQL
+    expression of its chart gives one of its values, and those counted from their events whose value is one of them
+    (every one read again from its events, as the summary PDF reads it)."""
+    period = Period.of(d.first, d.last, clock.today())
+    months = d.months
+    values: list[object] = (
+        [months.index(v) for v in bar.values if v in months]
+        if bar.dimension in (FOUND_MONTH, RECTIFIED_MONTH)
+        else list(bar.values)
+    )
+    with profile.db.snapshot():
+        scope = _scope(profile, period, d.group)
+        chosen = counts.ids_of(profile.db, scope, bar.dimension, values) + sorted(scope.later)
+        found = period_findings(profile, d.first, d.last, chosen).findings if chosen else ()
+    return [pf for pf in found if d.group.holds(pf.row) and _key(pf, bar.dimension) in bar.values]
+
+
+def counted(profile: Profile, d: Dashboard) -> list[PeriodFinding]:
+    """Every finding the figures count (found in the period by a finished visit, of the group)."""
+    return findings_behind(profile, d, Bar("", d.found, BUCKET, ("rectified", "waived", "open")))
 
 
 def data_version(profile: Profile) -> tuple[object, ...]:

@@ -6,7 +6,7 @@ import hashlib
 import multiprocessing
 import os
 import uuid
-from collections.abc import Callable, Iterable, Mapping, MutableMapping
+from collections.abc import Callable, Collection, Iterable, Mapping, MutableMapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -545,13 +545,16 @@ class PeriodFindings:
     findings: tuple[PeriodFinding, ...]
 
 
-def period_findings(profile: Profile, start: date | None = None, end: date | None = None) -> PeriodFindings:
+def period_findings(
+    profile: Profile, start: date | None = None, end: date | None = None, only: Collection[str] | None = None
+) -> PeriodFindings:
     """The one definition of the period figures (the summary PDF and the dashboard count these): the findings found
     in the period by finished visits, each as it stood at the period's end (rectified, waived or still open;
-    overdue if open past its deadline on the period's last day)."""
+    overdue if open past its deadline on the period's last day). `only`: of these findings alone (the dashboard
+    counts most findings from their kept state, and these from their events)."""
     first, last, lo, hi = _period(start, end)
     period_end = clock.from_text(hi) - timedelta(milliseconds=1)
-    rows = store.period_findings(profile.db, lo, hi)
+    rows = store.period_findings(profile.db, lo, hi, only)
     events = _events(profile, [f["id"] for f in rows])
     found = tuple(PeriodFinding(f, standing_at(f, events[f["id"]], period_end, last)) for f in rows)
     return PeriodFindings(first, last, lo, hi, found)

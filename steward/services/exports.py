@@ -5,7 +5,7 @@ steward.reports.sheets (rows in, file out), which the hub's downloads share."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -22,6 +22,7 @@ from steward.domain.rating import Colour
 from steward.reports.sheets import Column, Kind, Notes, Table, write_csv, write_xlsx
 from steward.services import documents, findings, ratings, settings
 from steward.storage import exports as store
+from steward.storage import period_counts
 from steward.storage.profile import Profile
 
 Progress = Callable[[int, int], None]  # (rows written, rows in all)
@@ -190,11 +191,24 @@ FINDING_COLUMNS: tuple[Column, ...] = (
 )
 
 
+def _kept_standing(f: Mapping[str, Any], last: date) -> Standing:
+    """How a finding stood at the end of a period after which nothing was recorded about it: its kept state (the
+    state after all its events, services.findings.refresh_state), as documents.standing_at would work it out."""
+    status = FindingStatus(f["status"])
+    due = date.fromisoformat(f["deadline"]) if f["deadline"] else None
+    closed_at = clock.from_text(f["closed_at"]) if status.closed and f["closed_at"] else None
+    late = 0 if status.closed or due is None else max(0, (last - due).days)
+    return Standing(status, closed_at, late, due)
+
+
 def _standings(profile: Profile, span: Period) -> Iterator[tuple[dict[str, Any], Standing]]:
     """Each finding of the period with its standing as of the period's end, streamed from SQLite in order of
-    creation: the findings and their events are read side by side (both in that order), never the whole table."""
+    creation. A finding with an event recorded after the period is read from its events (read side by side with
+    the findings, both in that order, never the whole table); every other one stands as its kept state says, as
+    the dashboard counts it (storage.period_counts)."""
+    later = period_counts.later(profile.db, span.start, span.end, clock.to_text(span.end_moment))
     rows = store.findings(profile.db, span.start, span.end)
-    events = store.finding_events(profile.db, span.start, span.end)
+    events = store.finding_events(profile.db, span.start, span.end, later)
     moment = span.end_moment
     pending = None
     started = False
@@ -202,6 +216,9 @@ def _standings(profile: Profile, span: Period) -> Iterator[tuple[dict[str, Any],
         for f in rows:
             if not started:  # read once the findings' read has begun, so both see the same snapshot
                 pending, started = next(events, None), True
+            if f["id"] not in later:
+                yield f, _kept_standing(f, span.last)
+                continue
             key = (f["created_at"], f["id"])
             while pending is not None and (pending["finding_created_at"], pending["finding_id"]) < key:
                 pending = next(events, None)  # of a finding this read does not hold (written in between)

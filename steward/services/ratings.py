@@ -6,6 +6,7 @@ import functools
 import hashlib
 import logging
 import sqlite3
+import threading
 import time
 from bisect import bisect_right
 from collections import defaultdict
@@ -32,6 +33,7 @@ from steward.domain.rating import (
     distribution,
     end_of_day,
     month_ends,
+    rate,
     rules_from_yaml,
 )
 from steward.domain.rating_spans import (
@@ -225,20 +227,41 @@ def _facts_of(profile: Profile, enterprise_ids: list[str]) -> dict[str, Facts]:
     )
 
 
+# More enterprises than this without current spans (the first use after an upgrade or a change of the rules: half a
+# minute for 500 enterprises of three years) and the list's colours are rated as of the day directly (under half a
+# second for all 500) while the spans are filled in the background (fill_spans); fewer are brought up to date at
+# once (one write touches one enterprise: a fraction of a second).
+RATE_DIRECTLY_FROM = 20
+FILL_CHUNK = 25  # enterprises whose spans are kept per write while filling: a fill cut short keeps what it made
+_filling = threading.Lock()  # one chunk worked out at a time in this process: a second fill finds it current
+
+
+def _stale(cache: RatingCache, profile: Profile, rules: Rules, enterprise_ids: list[str]) -> list[str]:
+    """Those of `enterprise_ids` whose kept spans are missing or older than their rating inputs."""
+    tokens = store.rating_tokens(profile.db, enterprise_ids)
+    kept = cache.tokens(fingerprint(rules))
+    return [e for e, token in tokens.items() if token is None or kept.get(e) != token]
+
+
 def _bring_up_to_date(cache: RatingCache, profile: Profile, rules: Rules, enterprise_ids: list[str]) -> int:
     """Work out again the spans of those of `enterprise_ids` whose rating inputs changed since they were kept (or
-    were never kept), from one state of the profile; returns how many."""
+    were never kept), from one state of the profile, FILL_CHUNK enterprises per write; returns how many."""
     kept_as = fingerprint(rules)
-    with profile.db.snapshot():  # the tokens and the facts read together: spans are kept under the right token
-        tokens = store.rating_tokens(profile.db, enterprise_ids)
-        kept = cache.tokens(kept_as)
-        stale = [e for e, token in tokens.items() if token is None or kept.get(e) != token]
-        if not stale:
-            return 0
-        facts = _facts_of(profile, stale)
-    made = {e: (tokens[e], [_span_row(s) for s in spans(facts[e], rules)]) for e in stale}
-    cache.replace(kept_as, made)
-    return len(stale)
+    done = 0
+    for start in range(0, len(enterprise_ids), FILL_CHUNK):
+        chunk = enterprise_ids[start : start + FILL_CHUNK]
+        with _filling:  # a chunk another thread is working out is current once this one may look at it
+            with profile.db.snapshot():  # the tokens and the facts read together: kept under the right token
+                tokens = store.rating_tokens(profile.db, chunk)
+                kept = cache.tokens(kept_as)
+                stale = [e for e, token in tokens.items() if token is None or kept.get(e) != token]
+                if not stale:
+                    continue
+                facts = _facts_of(profile, stale)
+            made = {e: (tokens[e], [_span_row(s) for s in spans(facts[e], rules)]) for e in stale}
+            cache.replace(kept_as, made)
+            done += len(stale)
+    return done
 
 
 def kept_spans(profile: Profile, rules: Rules, enterprise_ids: list[str]) -> RatingCache:
@@ -256,27 +279,76 @@ def kept_spans(profile: Profile, rules: Rules, enterprise_ids: list[str]) -> Rat
     return cache
 
 
+def fill_spans(profile: Profile) -> int:
+    """Bring every enterprise's kept spans up to date (on the pool, after colours were rated directly); returns how
+    many were worked out again. A cache that cannot be written is left alone: the list then rates directly."""
+    names = _enterprise_names(profile, None)
+    rules = rules_for(profile)
+    with RatingCache.open(profile.folder) as cache:
+        try:
+            return _bring_up_to_date(cache, profile, rules, list(names))
+        except sqlite3.Error:
+            log.exception("the rating cache of %s cannot be filled", profile.name)
+            return 0
+
+
+def spans_behind(profile: Profile) -> int:
+    """How many enterprises' kept spans are not current (the list's colours are then rated directly)."""
+    names = _enterprise_names(profile, None)
+    with RatingCache.open(profile.folder) as cache:
+        return len(_stale(cache, profile, rules_for(profile), list(names)))
+
+
+def _rated_directly(
+    profile: Profile, rules: Rules, day: date, names: Mapping[str, str], enterprise_id: str | None
+) -> dict[str, Rating]:
+    """The ratings as of `day` of the enterprises without current spans, worked out from the facts of that day, when
+    they are too many to bring up to date at once (RATE_DIRECTLY_FROM); else none. The same colours and reasons as
+    their spans will give (domain: rate and spans; tests/test_rating_first_use.py)."""
+    with RatingCache.open(profile.folder) as cache:
+        try:
+            stale = _stale(cache, profile, rules, list(names))
+        except sqlite3.Error:
+            log.exception("the rating cache of %s cannot be read", profile.name)
+            stale = list(names)
+    if len(stale) <= RATE_DIRECTLY_FROM:
+        return {}
+    facts = facts_as_of(profile, day, rules, enterprise_id)
+    return {e: rate(facts[e], rules, day) for e in stale}
+
+
 def ratings(profile: Profile, as_of: date | None = None, enterprise_id: str | None = None) -> list[EnterpriseRating]:
     """Each (unarchived, or the one asked for) enterprise's colour as of the end of `as_of` (default: today): read
-    from its kept spans, worked out again first only for enterprises whose rating inputs changed."""
+    from its kept spans, worked out again first only for enterprises whose rating inputs changed; or, while many
+    enterprises have no current spans (they are being filled), rated directly as of the day for those."""
     day = as_of or clock.today()
     names = _enterprise_names(profile, enterprise_id)
     rules = rules_for(profile)
-    with kept_spans(profile, rules, list(names)) as cache:
-        held = cache.as_of(day.isoformat(), names)
+    direct = _rated_directly(profile, rules, day, names, enterprise_id)
+    kept = {e: n for e, n in names.items() if e not in direct}
+    with kept_spans(profile, rules, list(kept)) as cache:
+        held = cache.as_of(day.isoformat(), kept)
     return [
-        EnterpriseRating(eid, name, Rating(day, Colour(held[eid][0]), reasons_from_json(held[eid][1])))
+        EnterpriseRating(
+            eid,
+            name,
+            direct[eid] if eid in direct else Rating(day, Colour(held[eid][0]), reasons_from_json(held[eid][1])),
+        )
         for eid, name in names.items()
     ]
 
 
 def colours(profile: Profile, as_of: date | None = None) -> dict[str, Colour]:
-    """Each unarchived enterprise's colour as of the end of `as_of` (default: today), without its reasons."""
+    """Each unarchived enterprise's colour as of the end of `as_of` (default: today), without its reasons (rated
+    directly while many enterprises have no current spans, as ratings())."""
     day = as_of or clock.today()
     names = _enterprise_names(profile, None)
-    with kept_spans(profile, rules_for(profile), list(names)) as cache:
-        held = cache.colours_as_of(day.isoformat(), names)
-    return {eid: Colour(held[eid]) for eid in names}
+    rules = rules_for(profile)
+    direct = _rated_directly(profile, rules, day, names, None)
+    kept = {e: n for e, n in names.items() if e not in direct}
+    with kept_spans(profile, rules, list(kept)) as cache:
+        held = cache.colours_as_of(day.isoformat(), kept)
+    return {eid: direct[eid].colour if eid in direct else Colour(held[eid]) for eid in names}
 
 
 def enterprise_timeline(profile: Profile, enterprise_id: str, until: date | None = None) -> list[Change]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Collection
+
 from steward.storage import records
 from steward.storage.database import Database
 
@@ -115,20 +118,25 @@ def events_of(db: Database, finding_ids: list[str]) -> list[records.FindingEvent
     return out
 
 
-def period_findings(db: Database, start: str, end: str) -> list[records.PeriodFindingRow]:
-    """Every finding of a finished visit found in [start, end), with its enterprise and checklist category, and what
-    the dashboard groups and lists them by (the visit's steward, the enterprise's industry and park). `+v.status`
-    keeps the planner on the period's findings (findings_created) rather than every finished visit."""
+def period_findings(
+    db: Database, start: str, end: str, only: Collection[str] | None = None
+) -> list[records.PeriodFindingRow]:
+    """Every finding of a finished visit found in [start, end) (of those `only` names, if given), with its enterprise
+    and checklist category, and what the dashboard groups and lists them by (the visit's steward, the enterprise's
+    industry and park). `+v.status` keeps the planner on the period's findings (findings_created) rather than every
+    finished visit."""
+    chosen = "" if only is None else " AND f.id IN (SELECT value FROM json_each(:only))"
     return db.query_as(
         records.PeriodFindingRow,
-        """SELECT f.id, f.enterprise_id, f.severity, f.deadline, f.original_deadline, f.created_at, e.name AS enterprise_name,
+        f"""SELECT f.id, f.enterprise_id, f.severity, f.deadline, f.original_deadline, f.created_at, e.name AS enterprise_name,
                   coalesce(i.category_zh, '其他') AS category, coalesce(i.category_code, '') AS category_code,
                   f.description, f.location, coalesce(i.code, '') AS item_code, v.steward,
                   e.industry, e.park, e.address
            FROM findings f JOIN visits v ON v.id = f.visit_id AND +v.status = 'finished'
            JOIN enterprises e ON e.id = f.enterprise_id LEFT JOIN template_items i ON i.id = f.item_id
-           WHERE f.created_at >= ? AND f.created_at < ?""",
-        [start, end],
+           WHERE f.created_at >= :start AND f.created_at < :end{chosen}
+           ORDER BY f.created_at, f.id""",
+        {"start": start, "end": end, "only": json.dumps(sorted(only or ()))},
     )
 
 

@@ -3,7 +3,8 @@ visits count (a draft is not a fact until its visit is finished), as in the peri
 
 from __future__ import annotations
 
-from collections.abc import Generator
+import json
+from collections.abc import Collection, Generator
 from typing import Any
 
 from steward.storage.database import Database
@@ -14,7 +15,7 @@ def findings(db: Database, start: str, end: str) -> Generator[dict[str, Any]]:
     streamed in order of creation (see finding_events)."""
     return db.iterate(
         """SELECT f.id, f.enterprise_id, f.visit_id, f.item_id, f.location, f.description, f.basis, f.severity,
-                  f.requirement, f.deadline, f.original_deadline, f.created_at,
+                  f.requirement, f.deadline, f.original_deadline, f.created_at, f.status, f.closed_at,
                   e.name AS enterprise_name, e.credit_code, v.started_at AS visit_started_at, v.steward,
                   i.code AS item_code, coalesce(i.category_zh, '') AS category,
                   (SELECT count(*) FROM photo_links l WHERE l.finding_id = f.id AND l.created_at < :end) AS photos
@@ -37,16 +38,17 @@ def count_findings(db: Database, start: str, end: str) -> int:
     )
 
 
-def finding_events(db: Database, start: str, end: str) -> Generator[dict[str, Any]]:
-    """The events, recorded before `end`, of the findings `findings(start, end)` returns, in the same order of
-    findings (then by time): read beside it, each finding's events are the next rows. One query, not one per
-    finding."""
+def finding_events(db: Database, start: str, end: str, of: Collection[str]) -> Generator[dict[str, Any]]:
+    """The events, recorded before `end`, of those of the findings `findings(start, end)` returns that `of` names, in
+    the same order of findings (then by time): read beside it, each finding's events are the next rows. One query,
+    not one per finding."""
     return db.iterate(
         """SELECT fe.*, f.created_at AS finding_created_at FROM finding_events fe JOIN findings f ON f.id = fe.finding_id
            JOIN visits v ON v.id = f.visit_id AND v.status = 'finished'
            WHERE f.created_at >= :start AND f.created_at < :end AND fe.at < :end
+             AND f.id IN (SELECT value FROM json_each(:of))
            ORDER BY f.created_at, f.id, fe.at, fe.id""",
-        {"start": start, "end": end},
+        {"start": start, "end": end, "of": json.dumps(sorted(of))},
     )
 
 

@@ -117,15 +117,16 @@ def test_groups_split_the_park_without_losing_a_finding(park: Profile) -> None:
         assert all(p.found > 0 for p in parts)
         for field in ("found", "rectified", "waived", "open", "overdue"):
             assert sum(getattr(p, field) for p in parts) == getattr(whole, field)
-        assert set().union(*(p.findings for p in parts)) == set(whole.findings)
+        ids = [{pf.row["id"] for pf in dashboard.counted(park, p)} for p in parts]
+        assert set().union(*ids) == {pf.row["id"] for pf in dashboard.counted(park, whole)}
         if every_enterprise:
             colours = [p.colours[-1][1] for p in parts]
             assert {c: sum(x[c] for x in colours) for c in Colour} == whole.colours[-1][1]
     rubber = dashboard.compute(park, first, last, Group(GroupKind.INDUSTRY, "橡塑"))
-    assert {pf.row["enterprise_id"] for pf in rubber.findings.values()} <= {r["id"] for r in rows[:2]}
+    assert {pf.row["enterprise_id"] for pf in dashboard.counted(park, rubber)} <= {r["id"] for r in rows[:2]}
     assert sum(rubber.colours[-1][1].values()) == 2
     colleague = dashboard.compute(park, first, last, Group(GroupKind.STEWARD, "王伟"))
-    assert {pf.row["enterprise_id"] for pf in colleague.findings.values()} == {rows[3]["id"]}
+    assert {pf.row["enterprise_id"] for pf in dashboard.counted(park, colleague)} == {rows[3]["id"]}
     assert sum(colleague.colours[-1][1].values()) == 1
 
 
@@ -250,7 +251,7 @@ def test_the_group_chooser_counts_one_group(window: MainWindow, qtbot: QtBot, pa
     _shown(qtbot, screen, last - timedelta(days=120), last, machinery)
     expected = dashboard.compute(park, last - timedelta(days=120), last, machinery)
     assert expected.found > 0 and _tiles(screen)[0] == str(expected.found)
-    assert {pf.row["enterprise_id"] for pf in expected.findings.values()} == {rows[0]["id"]}
+    assert {pf.row["enterprise_id"] for pf in dashboard.counted(park, expected)} == {rows[0]["id"]}
     assert "行业:机械" in screen.as_of.text()
     # The colours come from their own background job: the previous group's chart ends on the same day.
     qtbot.waitUntil(lambda: sum(screen.colours[-1][1].values()) == 1, timeout=WAIT_MS)
@@ -317,8 +318,8 @@ def test_the_figures_are_counted_again_only_when_what_they_count_changed(
     assert screen.data is made  # kept, not counted again
 
     # An amendment (as a sync pull or the CLI would write it too) moves a finding to another severity: counted again.
-    finding_id, finding = next(iter(made.findings.items()))
-    was = finding.row["severity"]
+    finding = dashboard.counted(park, made)[0]
+    finding_id, was = finding.row["id"], finding.row["severity"]
     other = "general" if was != "general" else "major"
     findings.update(park, finding_id, reason="等级定错", severity=other)
     window.show_enterprises()
@@ -329,3 +330,25 @@ def test_the_figures_are_counted_again_only_when_what_they_count_changed(
     counts = {b.key: b.count for b in screen.data.by_severity}
     assert counts[other] == {b.key: b.count for b in made.by_severity}[other] + 1
     assert counts[was] == {b.key: b.count for b in made.by_severity}[was] - 1
+
+
+def test_a_chart_given_new_figures_of_the_same_shape_shows_them(qtbot: QtBot) -> None:
+    """New figures for the same series and as many bars change the bars where they stand (not built again): the
+    values, the names under them and the scale are the new ones."""
+    from PySide6.QtCharts import QBarCategoryAxis, QValueAxis
+    from PySide6.QtGui import QColor
+
+    from steward.ui.widgets.bar_chart import Series
+
+    chart = BarChart("t")
+    qtbot.addWidget(chart)
+    chart.set_bars(["甲", "乙"], [Series("发现", QColor("#f9a825"), [3, 5])])
+    series = chart.series
+    chart.set_bars(["丙", "乙"], [Series("发现", QColor("#f9a825"), [40, 0])])
+    assert chart.series is series  # changed in place
+    assert [chart.value(0, i) for i in range(2)] == [40, 0] and chart.categories == ["丙", "乙"]
+    (names,) = [a for a in chart.chart_.axes() if isinstance(a, QBarCategoryAxis)]
+    (scale,) = [a for a in chart.chart_.axes() if isinstance(a, QValueAxis)]
+    assert names.categories() == ["丙", "乙"] and scale.max() >= 40
+    chart.set_bars(["甲", "乙", "丙"], [Series("发现", QColor("#f9a825"), [1, 2, 3])])  # another shape: built anew
+    assert chart.series is not series and [chart.value(0, i) for i in range(3)] == [1, 2, 3]

@@ -246,6 +246,7 @@ def test_every_screen_and_dialog_in_english_shows_no_chinese_of_its_own(
         for name in chart.categories:
             texts.add("chart axis", name)
     screen.open_bar(screen.by_severity, 0, max(range(3), key=lambda i: screen.by_severity.value(0, i)))
+    qtbot.waitUntil(lambda: screen.dialog is not None, timeout=60_000)  # its findings are read on the pool
     assert screen.dialog is not None
     look(screen.dialog)
     screen.dialog.close()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate, QLocale, Signal
+from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,6 +27,7 @@ from steward.domain.labels import Severity
 from steward.domain.rating import Colour
 from steward.services import dashboard, ratings
 from steward.services.dashboard import Bar, Dashboard, Group, GroupKind, PeriodKind
+from steward.services.documents import PeriodFinding
 from steward.storage.profile import Profile
 from steward.ui import language
 from steward.ui.background import Background
@@ -38,7 +39,21 @@ AMBER, GREEN, RED, BLUE, YELLOW = (QColor(c) for c in ("#f9a825", "#2e7d32", "#b
 SEVERITY_COLOURS = {Severity.MAJOR: RED, Severity.SERIOUS: QColor("#e65100"), Severity.GENERAL: QColor("#546e7a")}
 COLOUR_BARS = ((Colour.RED, RED), (Colour.YELLOW, YELLOW), (Colour.GREEN, GREEN))
 COLOUR_CACHE = 8  # figures and colour charts kept (periods and groups looked at)
+PAINT_WAIT_MS = 500  # the colour chart is started at the latest this long after the figures arrive
 TOP_CATEGORIES = 7  # more would not be legible in the chart: the rest are one bar of their own
+
+
+class _PaintWatcher(QObject):
+    """Says when the widget it watches has been painted."""
+
+    def __init__(self, painted: Callable[[], None], parent: QObject) -> None:
+        super().__init__(parent)
+        self.painted = painted
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.painted()
+        return False
 
 
 class DashboardScreen(QWidget):
@@ -256,8 +271,12 @@ class DashboardScreen(QWidget):
             self.background.run(rate, self._when(request, self.show_colours), self._failed, owner=self)
 
         def counted(result: object) -> None:
+            drawn = self._drawn
             self._counted(result)
-            colours_next()
+            if self._drawn is drawn or not self.by_month.isVisible():
+                colours_next()  # nothing new to paint
+            else:
+                self._after_paint(colours_next)
 
         def not_counted(error: StewardError) -> None:
             self._failed(error)
@@ -265,6 +284,25 @@ class DashboardScreen(QWidget):
                 colours_next()
 
         self.background.run(count, self._when(request, counted), not_counted, owner=self)
+
+    def _after_paint(self, then: Callable[[], None]) -> None:
+        """Call `then` once the charts have been painted with the new figures (or after PAINT_WAIT_MS, if they are not
+        painted meanwhile): the colour chart's rating is Python on the same interpreter lock as the painting, and
+        started at once it made the figures wait for it."""
+        chart = self.by_month.viewport()
+        done = False
+
+        def once() -> None:
+            nonlocal done
+            if not done:
+                done = True
+                chart.removeEventFilter(watcher)
+                watcher.deleteLater()
+                then()
+
+        watcher = _PaintWatcher(lambda: QTimer.singleShot(0, once), self)
+        chart.installEventFilter(watcher)
+        QTimer.singleShot(PAINT_WAIT_MS, once)
 
     def _when(self, request: int, show: Callable[[object], None]) -> Callable[[object], None]:
         def shown(result: object) -> None:
@@ -320,7 +358,7 @@ class DashboardScreen(QWidget):
         categories = list(d.by_category[:TOP_CATEGORIES])
         rest = d.by_category[TOP_CATEGORIES:]
         if rest:
-            categories.append(Bar(self.tr("其余 {n} 类").format(n=len(rest)), tuple(i for b in rest for i in b.ids)))
+            categories.append(dashboard.gathered(self.tr("其余 {n} 类").format(n=len(rest)), rest))
         categories.reverse()  # the largest at the top of a horizontal chart
         self._chart(self.by_category, [b.key for b in categories], [(self.tr("问题数"), BLUE, categories)])
         ageing_names = {
@@ -371,18 +409,29 @@ class DashboardScreen(QWidget):
         return open_bar
 
     def open_bar(self, chart: BarChart, series: int, index: int) -> None:
+        """List the findings behind a bar: read on the pool (each as its events say it stood at the period's end)."""
         from steward.ui.widgets.bar_findings import BarFindingsDialog
 
-        if self.data is None:
+        data = self.data
+        if data is None:
             return
         bar = self.bar(chart, series, index)
         title = f"{chart.chart_.title()} · {chart.categories[index]}"
         if len(chart.sets) > 1:
             title += f" · {chart.sets[series].label()}"
-        dialog = BarFindingsDialog(title, self.data.as_of, self.data.rows(bar.ids), self)
-        dialog.open_finding.connect(self.open_finding)
-        self.dialog = dialog
-        dialog.show()
+        profile = self.profile
+
+        def find(_progress: object) -> list[PeriodFinding]:
+            with profile.reader() as reader:
+                return dashboard.findings_behind(reader, data, bar)
+
+        def show(found: list[PeriodFinding]) -> None:
+            dialog = BarFindingsDialog(title, data.as_of, found, self)
+            dialog.open_finding.connect(self.open_finding)
+            self.dialog = dialog
+            dialog.show()
+
+        self.background.run(find, show, self._failed, owner=self)
 
     def _open_colour(self, series: int, index: int) -> None:
         from steward.ui.widgets.bar_findings import ColourEnterprisesDialog

@@ -30,6 +30,7 @@ class EnterprisesScreen(QWidget):
         super().__init__(parent)
         self.profile = profile
         self.rated = False
+        self.filling = False  # kept rating spans being filled on the pool (see _fill_spans)
         self._generation = 0
         self._shown: dict[str, tuple[Colour, str]] = {}
         self.search = QLineEdit()
@@ -74,6 +75,7 @@ class EnterprisesScreen(QWidget):
         def done(rated: list[ratings.EnterpriseRating]) -> None:
             if generation == self._generation:
                 self.show_ratings(rated)
+            self._fill_spans()
 
         def failed(error: StewardError) -> None:
             if generation == self._generation:
@@ -81,6 +83,30 @@ class EnterprisesScreen(QWidget):
 
         self.rated = False
         Background.shared().run(rate, done, failed, owner=self)
+
+    def _fill_spans(self) -> None:
+        """After the first use of a new release or new rules the colours above were rated directly as of today; the
+        kept spans (what every later reading, the timeline and the dashboard's colour chart read) are filled here,
+        on the pool, so that nobody waits for them. Nothing to do when they are current."""
+        if self.filling:
+            return
+        self.filling = True
+        profile = self.profile
+
+        def fill(_progress: object) -> int:
+            with profile.reader() as reader:
+                return ratings.fill_spans(reader)
+
+        def filled(count: object) -> None:
+            self.filling = False
+            if count:
+                log.info("rating spans of %s enterprises kept", count)
+
+        def failed(error: StewardError) -> None:
+            self.filling = False
+            log.warning("rating spans not kept: %s", error.en)
+
+        Background.shared().run(fill, filled, failed, owner=self)
 
     def show_ratings(self, rated: list[ratings.EnterpriseRating]) -> None:
         self.rating_problem.hide()

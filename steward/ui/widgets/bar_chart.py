@@ -78,6 +78,8 @@ class BarChart(QChartView):
 
     def set_bars(self, categories: Sequence[str], series: Sequence[Series]) -> None:
         """Replace what the chart shows: one bar per category in each series (a stacked chart stacks the series)."""
+        if self._update_in_place(categories, series):
+            return
         chart = self.chart_
         chart.removeAllSeries()
         for axis in chart.axes():
@@ -107,14 +109,7 @@ class BarChart(QChartView):
         names.append(unique([short(c) for c in categories]) or [""])
         values = QValueAxis()
         values.setLabelFormat("%d")
-        values.setMin(0)
-        totals = [
-            sum(s.values[i] for s in series) if self.stacked else max((s.values[i] for s in series), default=0)
-            for i in range(len(categories))
-        ]
-        top = max(totals, default=0)
-        values.setRange(0, max(4, top * 1.15))  # room above the tallest bar for its number
-        values.applyNiceNumbers()  # ticks at round numbers
+        self._scale(values, categories, series)
         names.setTruncateLabels(False)  # short() keeps them short; Qt's own "…" left nothing readable
         chart.addAxis(names, Qt.AlignmentFlag.AlignLeft if self.horizontal else Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(values, Qt.AlignmentFlag.AlignBottom if self.horizontal else Qt.AlignmentFlag.AlignLeft)
@@ -124,6 +119,43 @@ class BarChart(QChartView):
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignTop)
         self.setToolTip("\n".join(categories))
         self._apply_fonts()
+
+    def _scale(self, values: QValueAxis, categories: Sequence[str], series: Sequence[Series]) -> None:
+        totals = [
+            sum(s.values[i] for s in series) if self.stacked else max((s.values[i] for s in series), default=0)
+            for i in range(len(categories))
+        ]
+        top = max(totals, default=0)
+        values.setRange(0, max(4, top * 1.15))  # room above the tallest bar for its number
+        values.applyNiceNumbers()  # ticks at round numbers
+
+    def _update_in_place(self, categories: Sequence[str], series: Sequence[Series]) -> bool:
+        """New figures for the bars already drawn (the same series, as many categories): their values and labels
+        changed where they stand. Building the series and axes again and laying the chart out anew cost most of
+        the dashboard's painting."""
+        names = [a for a in self.chart_.axes() if isinstance(a, QBarCategoryAxis)]
+        values = [a for a in self.chart_.axes() if isinstance(a, QValueAxis)]
+        same = (
+            self.series is not None
+            and len(names) == 1
+            and len(values) == 1
+            and len(categories) == len(self.categories) > 0
+            and [b.label() for b in self.sets] == [s.name for s in series]
+            and [b.color() for b in self.sets] == [s.colour for s in series]
+        )
+        if not same:
+            return False
+        labels = unique([short(c) for c in categories])
+        if names[0].categories() != labels:
+            names[0].setCategories(labels)
+        for bar_set, s in zip(self.sets, series, strict=True):
+            for i, v in enumerate(s.values):
+                if bar_set.at(i) != float(v):
+                    bar_set.replace(i, float(v))
+        self._scale(values[0], categories, series)
+        self.categories = list(categories)
+        self.setToolTip("\n".join(categories))
+        return True
 
     def _clicked(self, series_index: int) -> Callable[[int], None]:
         def clicked(category_index: int) -> None:
