@@ -9,9 +9,15 @@ from __future__ import annotations
 import getpass
 import os
 import shutil
+import sys
 import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Compiled modules are kept (__pycache__, ignored by git) even where the environment says not to (many CI images set
+# PYTHONDONTWRITEBYTECODE): otherwise each test process compiles, and pytest rewrites the asserts of, every test
+# module again, ~7 s of CPU a process before its first test. The workers and child processes inherit this; this
+# process writes them from the end of its imports on (sys.dont_write_bytecode below).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 # Never the developer's real keychain: tests that need a credential store install their own (test_credentials.py).
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 # Never the developer's cache folder either: the font tables documents keep (steward.reports.font_files) go to one
@@ -33,6 +39,8 @@ from tests import hub_process, processes
 from tests.codes import make_code
 from tests.images import write_jpeg
 from tests.schema_snapshot import SchemaSnapshot
+
+sys.dont_write_bytecode = False
 
 # The hub's engines: `hub_db` (SQLite, and a fresh database of one throwaway PostgreSQL cluster per session).
 pytest_plugins = ["tests.postgres"]

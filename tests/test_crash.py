@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import random
+import select
+import signal
 import subprocess
 import sys
 import time
@@ -30,33 +32,76 @@ def _photos_acknowledged(ack: Path) -> int:
     return sum(1 for line in _acknowledged(ack) if line[0] == "photo")
 
 
+class _Children:
+    """The fork server of tests/crash_worker.py: started once, a child forked per run (see there why)."""
+
+    def __init__(self, errors: Path) -> None:
+        self.errors = errors
+        with errors.open("w") as stderr:
+            self.server = processes.spawn(
+                [sys.executable, "-m", "tests.crash_worker"],
+                cwd=ROOT,
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                text=True,
+            )
+
+    def _line(self, timeout: float) -> str | None:
+        """The server's next line, or None if it has none within `timeout` seconds."""
+        assert self.server.stdout is not None
+        if not select.select([self.server.stdout], [], [], timeout)[0]:
+            return None
+        line = self.server.stdout.readline()
+        assert line, f"the fork server ended: {self.errors.read_text()}"
+        return line.rstrip("\n")
+
+    def start(self, data_dir: Path, run: int, ack: Path) -> int:
+        assert self.server.stdin is not None
+        self.server.stdin.write(f"{data_dir}\t{run}\t{ack}\n")
+        self.server.stdin.flush()
+        line = self._line(60)  # a guard against a hung server, not a measure of speed
+        assert line is not None and line.startswith("started\t"), (line, self.errors.read_text())
+        return int(line.split("\t")[1])
+
+    def assert_alive(self, pid: int) -> None:
+        """The child has not ended by itself (the server says so the moment it does)."""
+        line = self._line(0)
+        assert line is None, f"child {pid} ended before it was killed ({line}): {self.errors.read_text()}"
+
+    def kill(self, pid: int) -> None:
+        """SIGKILL, as a power cut would; returns once the server has reaped the child."""
+        os.kill(pid, signal.SIGKILL)
+        line = self._line(30)
+        assert line == f"ended\t{pid}\t{signal.SIGKILL}", (line, self.errors.read_text())
+
+    def stop(self) -> None:
+        processes.end(self.server)  # its children are in its process group: ended with it
+
+
 @pytest.mark.slow
-@pytest.mark.skipif(sys.platform.startswith("win"), reason="SIGKILL is POSIX")
+@pytest.mark.skipif(sys.platform.startswith("win"), reason="SIGKILL and fork are POSIX")
 def test_sigkill_at_random_moments_loses_nothing_acknowledged(tmp_path: Path) -> None:
     # When to kill is chosen by progress, never by time: each child is killed once it has acknowledged 1-3 more
     # photos, then after a short random pause that spreads the kills over every step of the next use case. How fast
     # the machine is changes how long this takes, never what it proves.
     rng = random.Random(int(os.environ.get("STEWARD_CRASH_SEED", "7")))
     ack = tmp_path / "ack.log"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    for run in range(KILLS):
-        wanted = _photos_acknowledged(ack) + rng.randint(1, 3)
-        errors = tmp_path / f"child-{run}.err"
-        with errors.open("w") as stderr:
-            child = processes.spawn(
-                [sys.executable, "-m", "tests.crash_worker", str(tmp_path), str(run), str(ack)],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=stderr,
-            )
-        give_up = time.monotonic() + 300  # only a guard against a hung child: the test waits for progress
-        while _photos_acknowledged(ack) < wanted:
-            assert child.poll() is None, errors.read_text()
-            assert time.monotonic() < give_up, f"run {run}: no progress in 300 s"
-            time.sleep(0.01)
-        time.sleep(rng.uniform(0, 0.08))
-        processes.kill(child)
+    children = _Children(tmp_path / "children.err")
+    try:
+        for run in range(KILLS):
+            wanted = _photos_acknowledged(ack) + rng.randint(1, 3)
+            child = children.start(tmp_path, run, ack)
+            give_up = time.monotonic() + 300  # only a guard against a hung child: the test waits for progress
+            while _photos_acknowledged(ack) < wanted:
+                children.assert_alive(child)
+                assert time.monotonic() < give_up, f"run {run}: no progress in 300 s"
+                time.sleep(0.01)
+            time.sleep(rng.uniform(0, 0.08))
+            children.kill(child)
+    finally:
+        children.stop()
 
     lines = _acknowledged(ack)
     assert sum(1 for line in lines if line[0] == "photo") >= KILLS  # holds by construction: one more photo a run

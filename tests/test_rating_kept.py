@@ -9,12 +9,13 @@ import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from steward.domain import clock
 from steward.domain.rating import changes_between, month_ends, rate, timeline
-from steward.services import enterprise_events, enterprises, findings, ratings, templates, visits
+from steward.services import enterprise_events, enterprises, findings, ratings, visits
 from steward.services import settings as profile_settings
 from steward.storage import findings as finding_store
 from steward.storage import ratings as rating_store
@@ -135,10 +136,13 @@ _write = st.one_of(
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(writes=st.lists(_write, min_size=3, max_size=9))
-def test_kept_ratings_equal_the_computed_ones_after_any_writes(tmp_path_factory: object, writes: list[tuple]) -> None:
-    folder = Path(tmp_path_factory.mktemp("kept"))  # type: ignore[attr-defined]
+def test_kept_ratings_equal_the_computed_ones_after_any_writes(
+    tmp_path_factory: pytest.TempPathFactory, empty_profile_folder: Path, writes: list[tuple]
+) -> None:
+    # Each example its own new profile with the bundled checklists: a copy of conftest's, as `profile` makes one.
+    folder = tmp_path_factory.mktemp("kept")
+    shutil.copytree(empty_profile_folder, folder / "p")
     with Profile(folder / "p") as profile:
-        templates.install_bundled(profile)
         eids = _enterprises(profile)
         made: list[str] = []
         days: list[date] = []
