@@ -118,9 +118,9 @@ def profile_id(profile: Profile) -> str:
 
 # -- what to send -----------------------------------------------------------------------------------------------
 # Each body names its fields in its table's column order (the order SELECT * gave when bodies were built by leaving
-# fields out): the JSON sent is the same, key for key. Hashes sort keys, so they never depended on the order.
+# fields out): the JSON sent is the same, key for key (tests/test_records.py holds them to it). Hashes sort keys.
 def _template_body(t: TemplateWithItems) -> TemplateBody:
-    """A checklist version and its items; when this installation stored it (imported_at) stays home."""
+    """A checklist version and its items; when this installation stored it stays home (wire.TEMPLATE_LOCAL_FIELDS)."""
     return {
         "id": t["id"],
         "code": t["code"],
@@ -150,7 +150,7 @@ def _visit_body(visit: Visit, parts: VisitParts) -> VisitBody:
         "kind": visit["kind"],
         "status": visit["status"],
         "started_at": visit["started_at"],
-        # Finishing a visit sets its status and finished_at together (store.finished_visits reads finished ones).
+        # Finishing sets status and finished_at in one update (services.visits.finish); only finished ones are read.
         "finished_at": cast(str, visit["finished_at"]),
         "summary": visit["summary"],
         "items": parts["items"],
