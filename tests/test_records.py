@@ -358,6 +358,35 @@ def test_what_sync_sends_is_what_the_wire_and_the_hub_say(park: Profile) -> None
         assert rec["hash"] == wire.content_hash(rec["body"])
 
 
+# Each entity's table, and the fields its body carries beyond the table's columns (after them, in this order).
+_BODY_TABLES = {
+    "enterprise": ("enterprises", ()),
+    "enterprise_event": ("enterprise_events", ()),
+    "template": ("templates", ("items",)),
+    "visit": ("visits", ("items", "answers")),
+    "finding": ("findings", ()),
+    "finding_event": ("finding_events", ()),
+    "photo": ("photos", ()),
+    "photo_link": ("photo_links", ()),
+    "signature": ("signatures", ()),
+    "audit": ("audit_log", ("visit_id",)),
+    "document": ("documents", ()),
+}
+
+
+def test_a_body_names_its_fields_in_its_tables_column_order(park: Profile) -> None:
+    """The JSON a body is sent as keeps its key order: its table's columns in the table's order, then what the body
+    adds. Bodies were first built from SELECT * rows; the typed bodies that name each field keep what travels byte
+    for byte (the hash sorts keys, but a hub keeps and hands on the body as it was sent)."""
+    sent = engine.outbox(park)
+    assert {r["entity"] for r in sent} == set(wire.ENTITIES), "the park lacks a kind of record the wire carries"
+    for rec in sent:
+        table, extras = _BODY_TABLES[rec["entity"]]
+        columns = [r[1] for r in park.db.conn.execute(f'PRAGMA table_info("{table}")')]
+        body = list(rec["body"])
+        assert body == [c for c in columns if c in body] + list(extras), f"{rec['entity']} {rec['id']}"
+
+
 def _fields(typed: type) -> tuple[set[str], set[str]]:
     return set(typing.get_type_hints(typed)), _required(typed)
 

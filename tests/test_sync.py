@@ -694,6 +694,35 @@ def test_a_pulled_record_the_laptop_cannot_apply_is_skipped_and_the_cursor_moves
     assert f"跳过 skipped: enterprise {late}" in err and "name" in err
 
 
+def test_a_pulled_body_that_is_not_an_object_is_skipped_and_the_rest_applied(hub, laptop_b: Profile) -> None:
+    """A template, visit, finding or finding event whose body is JSON but not an object (a damaged or hostile hub):
+    each is skipped with the words a steward already knew for it, and a good record beside them is applied."""
+    server, tokens, store = hub
+    stamp = "2026-11-02T02:30:00+00:00"
+    bad = {
+        "template": "01a21400-0000-7000-8000-0000000000c1",
+        "visit": "01a21400-0000-7000-8000-0000000000c2",
+        "finding": "01a21400-0000-7000-8000-0000000000c3",
+        "finding_event": "01a21400-0000-7000-8000-0000000000c4",
+    }
+    for entity, rid in bad.items():
+        plant_raw(store, entity, rid, ["不是", "对象"])
+    good = "01a21400-0000-7000-8000-0000000000c5"
+    plant_raw(
+        store,
+        "enterprise",
+        good,
+        {"id": good, "name": "仙居县正常企业", "credit_code": make_code(906), "created_at": stamp, "updated_at": stamp},
+    )
+    report = engine.sync(laptop_b, client_for(laptop_b, server, tokens["王芳"]))
+    assert sorted((s["entity"], s["id"], s["zh"]) for s in report.skipped) == sorted(
+        (entity, rid, "记录内容无法读取。") for entity, rid in bad.items()
+    )
+    assert report.pulled == 1 and laptop_b.db.scalar("SELECT name FROM enterprises WHERE id = ?", [good])
+    for table in ("templates", "visits", "findings", "finding_events"):
+        assert laptop_b.db.scalar(f"SELECT count(*) FROM {table} WHERE id IN (?, ?, ?, ?)", list(bad.values())) == 0
+
+
 class DroppingClient(HubClient):
     """A client whose network drops after the first page of a pull."""
 

@@ -395,9 +395,9 @@ def _sync(args: argparse.Namespace) -> int:
             print(line)
         for conflict in report.conflicts:
             print(f"冲突 conflict: {conflict['entity']} {conflict['id']}({conflict['reason']})", file=sys.stderr)
-        for refused in report.refused:
+        for refusal in report.refused:
             print(
-                f"拒收 refused: {refused['entity']} {refused['id']}:{refused.get('zh', '')} {refused.get('en', '')}",
+                f"拒收 refused: {refusal['entity']} {refusal['id']}:{refusal.get('zh', '')} {refusal.get('en', '')}",
                 file=sys.stderr,
             )
         for skipped in report.skipped:

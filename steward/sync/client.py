@@ -7,13 +7,21 @@ from __future__ import annotations
 import hashlib
 import json
 import ssl
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NotRequired, TypedDict, cast
 
 import httpx
 
 from steward.domain.errors import StewardError
-from steward.sync.wire import HEADER_CHUNK_SHA256, HEADER_PROFILE, HEADER_PROTOCOL, PROTOCOL_VERSION
+from steward.sync.wire import (
+    HEADER_CHUNK_SHA256,
+    HEADER_PROFILE,
+    HEADER_PROTOCOL,
+    PROTOCOL_VERSION,
+    PulledRecord,
+    Record,
+)
 
 CONNECT_TIMEOUT = 15.0  # seconds to open a connection; a dead address should not hold a steward for a minute
 
@@ -26,6 +34,68 @@ _DROPPED = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 # the hub's work for each request (the token, routing, a worker thread) is done a quarter as often; the bytes are
 # the same. The largest such page (2,000 visits with their answers) is about 14 MB once parsed.
 PAGE_LIMIT = 2000
+
+
+# -- the hub's answers, as steward/hub/app.py declares them (Hello, PushAnswer, ChangesPage, ...). Not checked here at
+# run time: what an older hub may leave out is NotRequired, and the engine reads those parts with .get.
+class Hello(TypedDict):
+    protocol: int
+    steward: str
+    records: int
+    blobs: int
+    entities: NotRequired[list[str]]  # a hub of the first protocol does not list them
+    number_prefix: NotRequired[str | None]
+    cursor: NotRequired[int | None]
+    recheck: NotRequired[str | None]
+
+
+class RecordRef(TypedDict):
+    entity: str
+    id: str
+
+
+class Conflict(RecordRef):
+    """A record the hub holds with other content under the same id: never overwritten."""
+
+    reason: str
+
+
+class HubRefusal(RecordRef):
+    """A record the hub will not keep: its code and words (zh, en); for bad content, the field at fault."""
+
+    code: str
+    zh: str
+    en: str
+    field: NotRequired[str | None]
+
+
+class PushAnswer(TypedDict):
+    accepted: list[RecordRef]
+    duplicates: list[RecordRef]
+    conflicts: list[Conflict]
+    refused: NotRequired[list[HubRefusal]]  # a hub of the first protocol refuses the whole batch instead
+
+
+class ChangesPage(TypedDict):
+    records: list[PulledRecord]
+    cursor: int
+    more: bool
+
+
+class UploadAnswer(TypedDict):
+    offset: int
+    complete: NotRequired[bool]
+
+
+class RecheckPhoto(TypedDict):
+    """A colleague's photo of an open finding at an enterprise this steward visits."""
+
+    sha256: str
+    finding_id: str
+    visit_id: str
+    caption: str
+    created_at: str
+    photo: dict[str, object]  # the photo's record as the hub keeps it: read through storage's schema_photo
 
 
 class SyncError(StewardError):
@@ -101,12 +171,12 @@ class HubClient:
         method: str,
         path: str,
         *,
-        payload: Any = None,
+        payload: object = None,
         data: bytes | None = None,
-        params: dict[str, Any] | None = None,
+        params: Mapping[str, int] | None = None,
         headers: dict[str, str] | None = None,
     ) -> Any:
-        """One request on a kept-alive connection; its JSON answer."""
+        """One request on a kept-alive connection; its JSON answer (Any: each call below says what the hub answers)."""
         response = self._send(method, path, payload=payload, data=data, params=params, headers=headers)
         try:
             return json.loads(response.content or b"{}")
@@ -126,9 +196,9 @@ class HubClient:
         method: str,
         path: str,
         *,
-        payload: Any = None,
+        payload: object = None,
         data: bytes | None = None,
-        params: dict[str, Any] | None = None,
+        params: Mapping[str, int] | None = None,
         headers: dict[str, str] | None = None,
     ) -> httpx.Response:
         all_headers = dict(headers or {})
@@ -211,30 +281,32 @@ class HubClient:
         return SyncError(zh or f"同步服务器返回错误 {status}。", en or f"The hub answered {status}.", status, code)
 
     # -- calls ------------------------------------------------------------------------------------------------
-    def hello(self) -> dict[str, Any]:
-        return self._request("GET", "/v1/hello")
+    def hello(self) -> Hello:
+        return cast(Hello, self._request("GET", "/v1/hello"))
 
-    def push(self, records: list[dict[str, Any]]) -> dict[str, Any]:
-        return self._request("POST", "/v1/records", payload={"records": records})
+    def push(self, records: list[Record]) -> PushAnswer:
+        return cast(PushAnswer, self._request("POST", "/v1/records", payload={"records": records}))
 
     def register_key(self, public_key: str) -> bool:
         """The profile's Ed25519 public key (base64 of 32 bytes); True when the hub did not hold it yet."""
         answer = self._request("POST", "/v1/keys", payload={"alg": "ed25519", "public_key": public_key})
         return bool(answer.get("registered"))
 
-    def changes(self, since: int, limit: int = PAGE_LIMIT) -> dict[str, Any]:
-        return self._request("GET", "/v1/changes", params={"since": since, "limit": limit})
+    def changes(self, since: int, limit: int = PAGE_LIMIT) -> ChangesPage:
+        return cast(ChangesPage, self._request("GET", "/v1/changes", params={"since": since, "limit": limit}))
 
     def missing(self, hashes: list[str]) -> tuple[list[str], dict[str, int]]:
         """The files the hub lacks, and how far each partial upload has come."""
         answer = self._request("POST", "/v1/blobs/missing", payload={"sha256": hashes})
-        return answer["missing"], answer.get("offsets", {})
+        missing: list[str] = answer["missing"]
+        offsets: dict[str, int] = answer.get("offsets", {})
+        return missing, offsets
 
-    def recheck_photos(self) -> list[dict[str, Any]]:
+    def recheck_photos(self) -> list[RecheckPhoto]:
         """Colleagues' photos of open findings at enterprises this steward visits (a hub before them: none)."""
         return self.recheck_list()[0]
 
-    def recheck_list(self) -> tuple[list[dict[str, Any]], str | None]:
+    def recheck_list(self) -> tuple[list[RecheckPhoto], str | None]:
         """Those photos and the list's tag (its ETag, which hello's `recheck` repeats while the list is the same;
         None from a hub before tags)."""
         try:
@@ -244,7 +316,7 @@ class HubClient:
                 return [], None
             raise
         try:
-            photos = list(json.loads(response.content)["photos"])
+            photos: list[RecheckPhoto] = list(json.loads(response.content)["photos"])
         except (ValueError, KeyError, TypeError):
             raise self._unreadable(response.status_code) from None
         tag = response.headers.get("ETag")
@@ -263,11 +335,14 @@ class HubClient:
     def offset(self, sha256: str) -> int:
         return int(self._request("GET", f"/v1/blobs/{sha256}/offset")["offset"])
 
-    def put_chunk(self, sha256: str, offset: int, total: int, chunk: bytes) -> dict[str, Any]:
-        return self._request(
-            "PUT",
-            f"/v1/blobs/{sha256}",
-            data=chunk,
-            params={"offset": offset, "total": total},
-            headers={HEADER_CHUNK_SHA256: hashlib.sha256(chunk).hexdigest()},
+    def put_chunk(self, sha256: str, offset: int, total: int, chunk: bytes) -> UploadAnswer:
+        return cast(
+            UploadAnswer,
+            self._request(
+                "PUT",
+                f"/v1/blobs/{sha256}",
+                data=chunk,
+                params={"offset": offset, "total": total},
+                headers={HEADER_CHUNK_SHA256: hashlib.sha256(chunk).hexdigest()},
+            ),
         )

@@ -11,7 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TypedDict, cast
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from steward.domain import clock
 from steward.domain.errors import StewardError
@@ -21,13 +23,21 @@ from steward.storage import photos as photos_store
 from steward.storage import settings as settings_store
 from steward.storage import signing_key
 from steward.storage import sync_records as store
+from steward.storage.database import Database
 from steward.storage.profile import Profile
-from steward.sync.client import HubClient, SyncError
+from steward.storage.records import AuditRow, Photo, Refusal, RefusalToKeep, TemplateWithItems, Visit, VisitParts
+from steward.sync.client import Conflict, HubClient, HubRefusal, PushAnswer, SyncError
 from steward.sync.wire import (
     CHUNK_SIZE,
     ENTITIES,
     FIRST_ENTITIES,
-    TEMPLATE_LOCAL_FIELDS,
+    AuditBody,
+    FindingEventBody,
+    PhotoBody,
+    PulledRecord,
+    Record,
+    TemplateBody,
+    VisitBody,
     record,
     without_empty_optional,
 )
@@ -38,44 +48,44 @@ _HUB_TAKES = "sync_hub_entities"  # the kinds of record the hub took at the last
 _UNDERSTOOD = "sync_entities_understood"  # the kinds of record this profile's last full pull could apply
 _RECHECK_READ = "sync_recheck_read"  # {"hub", "steward", "tag", "cursor"} of the last re-check list read whole
 _REVISED = ("enterprise_event",)  # revised in place on the laptop: every unacknowledged revision travels
-# Fields that change after finishing (the notice number, given at first print) or say only where this laptop got
-# the visit stay out of the record: the notice travels as a document, amendments as audit records.
-_VISIT_LOCAL_FIELDS = ("notice_number", "updated_at", "origin")
-_FINDING_FIELDS = (
-    "id",
-    "enterprise_id",
-    "visit_id",
-    "item_id",
-    "location",
-    "description",
-    "basis",
-    "severity",
-    "requirement",
-    "deadline",
-    "created_at",
-    "created_by",
-)
 
 
 class Cancelled(StewardError):
     pass
 
 
+class Skipped(TypedDict):
+    """A pulled record this laptop could not apply, and why (zh, en)."""
+
+    entity: str
+    id: str
+    zh: str
+    en: str
+
+
+class Merged(TypedDict):
+    """An enterprise entered here that the hub lists under its own id: `kept`, our values for fields the hub's
+    lacked; `replaced`, ours the hub's differ from (kept in enterprise_merges)."""
+
+    old_id: str
+    id: str
+    kept: store.Row
+    replaced: store.Row
+
+
 @dataclass
 class SyncReport:
     pushed: int = 0
     duplicates: int = 0
-    conflicts: list[dict[str, Any]] = field(default_factory=list)
-    refused: list[dict[str, Any]] = field(default_factory=list)  # records the hub would not keep: entity, id, zh, en
+    conflicts: list[Conflict] = field(default_factory=list)
+    refused: list[HubRefusal] = field(default_factory=list)  # records the hub would not keep
     blobs_sent: int = 0
     bytes_sent: int = 0
     bytes_total: int = 0
     pulled: int = 0
-    skipped: list[dict[str, str]] = field(default_factory=list)  # pulled records this laptop could not apply
-    # Enterprises entered here that the hub lists under its own id: old_id, id, kept (ours, the hub's lacked them),
-    # replaced (ours, the hub's differ; kept in enterprise_merges).
-    merged: list[dict[str, Any]] = field(default_factory=list)
-    held_back: list[dict[str, Any]] = field(default_factory=list)  # refused before and unchanged: not sent again
+    skipped: list[Skipped] = field(default_factory=list)  # pulled records this laptop could not apply
+    merged: list[Merged] = field(default_factory=list)
+    held_back: list[Refusal] = field(default_factory=list)  # refused before and unchanged: not sent again
     key_problem: dict[str, str] | None = None  # the hub holds another signing key for this profile (zh, en)
     pruned: int = 0
     seconds: float = 0.0
@@ -95,7 +105,7 @@ class Pending:
     visits: int
     blobs: int
     bytes: int
-    refused: tuple[dict[str, Any], ...] = ()  # refused by the hub and unchanged since: listed, not sent
+    refused: tuple[Refusal, ...] = ()  # refused by the hub and unchanged since: listed, not sent
 
 
 Progress = Callable[[str, int, int], None]  # stage, done, total (bytes while uploading)
@@ -107,41 +117,101 @@ def profile_id(profile: Profile) -> str:
 
 
 # -- what to send -----------------------------------------------------------------------------------------------
-def _records(profile: Profile) -> list[dict[str, Any]]:
+# Each body names its fields in its table's column order (the order SELECT * gave when bodies were built by leaving
+# fields out): the JSON sent is the same, key for key (tests/test_records.py holds them to it). Hashes sort keys.
+def _template_body(t: TemplateWithItems) -> TemplateBody:
+    """A checklist version and its items; when this installation stored it stays home (wire.TEMPLATE_LOCAL_FIELDS)."""
+    return {
+        "id": t["id"],
+        "code": t["code"],
+        "version": t["version"],
+        "name_zh": t["name_zh"],
+        "name_en": t["name_en"],
+        "industry_zh": t["industry_zh"],
+        "industry_en": t["industry_en"],
+        "deadline_major": t["deadline_major"],
+        "deadline_serious": t["deadline_serious"],
+        "deadline_general": t["deadline_general"],
+        "content_hash": t["content_hash"],
+        "source": t["source"],
+        "items": t["items"],
+    }
+
+
+def _visit_body(visit: Visit, parts: VisitParts) -> VisitBody:
+    """A finished visit with its items and answers. Fields that change after finishing (the notice number, given at
+    first print) or say only where this laptop got the visit (updated_at, origin) stay out of the record: the notice
+    travels as a document, amendments as audit records."""
+    return {
+        "id": visit["id"],
+        "enterprise_id": visit["enterprise_id"],
+        "template_id": visit["template_id"],
+        "steward": visit["steward"],
+        "kind": visit["kind"],
+        "status": visit["status"],
+        "started_at": visit["started_at"],
+        # Finishing sets status and finished_at in one update (services.visits.finish); only finished ones are read.
+        "finished_at": cast(str, visit["finished_at"]),
+        "summary": visit["summary"],
+        "items": parts["items"],
+        "answers": parts["answers"],
+    }
+
+
+def _photo_body(photo: Photo) -> PhotoBody:
+    """A photo's facts; whether its original is still here and when it was imported stay home."""
+    return {
+        "sha256": photo["sha256"],
+        "original_name": photo["original_name"],
+        "original_ext": photo["original_ext"],
+        "format": photo["format"],
+        "bytes": photo["bytes"],
+        "width": photo["width"],
+        "height": photo["height"],
+        "taken_at": photo["taken_at"],
+        "gps_lat": photo["gps_lat"],
+        "gps_lon": photo["gps_lon"],
+    }
+
+
+def _audit_body(entry: AuditRow) -> AuditBody:
+    """An amendment with its detail read (free-form JSON) and the visit it belongs to, as the hub's owner rule needs."""
+    detail = json.loads(entry["detail"])
+    return {**entry, "detail": detail, "visit_id": detail.get("visit_id")}
+
+
+def _records(profile: Profile) -> list[Record]:
     """Every record the hub should have, in dependency order (not yet filtered by acknowledgement)."""
     db = profile.db
     visits = store.finished_visits(db)
-    out: dict[str, list[dict[str, Any]]] = {entity: [] for entity in ENTITIES}
+    out: dict[str, list[Record]] = {entity: [] for entity in ENTITIES}
     out["enterprise"] = [record("enterprise", e["id"], e) for e in store.enterprises(db)]
     out["template"] = [
-        record("template", t["id"], {k: v for k, v in t.items() if k not in TEMPLATE_LOCAL_FIELDS})
+        record("template", t["id"], _template_body(t))
         for t in store.templates_by_id(db, {v["template_id"] for v in visits})
     ]
     for visit in visits:
-        body = {k: v for k, v in visit.items() if k not in _VISIT_LOCAL_FIELDS}
-        out["visit"].append(record("visit", visit["id"], {**body, **store.visit_parts(db, visit["id"])}))
-    for f in store.findings_of_finished_visits(db):
-        out["finding"].append(record("finding", f["id"], {k: f[k] for k in _FINDING_FIELDS}))
+        out["visit"].append(record("visit", visit["id"], _visit_body(visit, store.visit_parts(db, visit["id"]))))
+    out["finding"] = [record("finding", f["id"], f) for f in store.findings_of_finished_visits(db)]
     out["finding_event"] = [
-        record("finding_event", e["id"], without_empty_optional("finding_event", e)) for e in store.events_ready(db)
+        # new_deadline, added after laptops had synced events, stays out while empty (wire.OPTIONAL_WHEN_EMPTY)
+        record("finding_event", e["id"], cast(FindingEventBody, without_empty_optional("finding_event", e)))
+        for e in store.events_ready(db)
     ]
     links = store.photo_links_ready(db)
-    for photo in store.photos_by_sha(db, {link["sha256"] for link in links}):
-        body = {k: v for k, v in photo.items() if k not in ("original_present", "imported_at")}
-        out["photo"].append(record("photo", photo["sha256"], body))
+    out["photo"] = [
+        record("photo", photo["sha256"], _photo_body(photo))
+        for photo in store.photos_by_sha(db, {link["sha256"] for link in links})
+    ]
     out["photo_link"] = [record("photo_link", link["id"], link) for link in links]
     out["signature"] = [record("signature", s["id"], s) for s in store.signatures_of_finished_visits(db)]
     out["document"] = [record("document", d["id"], d) for d in store.documents(db)]
     out["enterprise_event"] = [record("enterprise_event", e["id"], e) for e in store.own_enterprise_events(db)]
-    for entry in store.audit_entries(db):
-        detail = json.loads(entry["detail"])
-        out["audit"].append(
-            record("audit", entry["id"], {**entry, "detail": detail, "visit_id": detail.get("visit_id")})
-        )
+    out["audit"] = [record("audit", entry["id"], _audit_body(entry)) for entry in store.audit_entries(db)]
     return [r for entity in ENTITIES for r in out[entity]]
 
 
-def outbox(profile: Profile) -> list[dict[str, Any]]:
+def outbox(profile: Profile) -> list[Record]:
     """Records the hub has not acknowledged. One changed after its acknowledgement (an amendment) is not sent
     again: the hub never overwrites; the change travels as its audit record. One the hub refused is held back
     until its content changes (see `held_back`)."""
@@ -154,7 +224,7 @@ def outbox(profile: Profile) -> list[dict[str, Any]]:
     ]
 
 
-def _unacknowledged(rec: dict[str, Any], acks: dict[str, str]) -> bool:
+def _unacknowledged(rec: Record, acks: dict[str, str]) -> bool:
     """Not on the hub yet. A complaint/penalty record is revised in place (an edit, a delete's tombstone): each
     revision the hub has not acknowledged travels."""
     if rec["entity"] in _REVISED:
@@ -171,7 +241,7 @@ def hub_takes(profile: Profile) -> tuple[str, ...]:
     return FIRST_ENTITIES
 
 
-def held_back(profile: Profile) -> list[dict[str, Any]]:
+def held_back(profile: Profile) -> list[Refusal]:
     """Refusals that still stand: the same content would be refused again, so it is not sent (a refusal for a
     record the hub lacked is tried again once something new has been acknowledged since)."""
     return [r for r in store.refusals(profile.db) if not r["retry"]]
@@ -182,7 +252,7 @@ def retry_refused(profile: Profile) -> int:
     return store.forget_refusals(profile.db)
 
 
-def still_refused(profile: Profile) -> list[dict[str, Any]]:
+def still_refused(profile: Profile) -> list[Refusal]:
     """Held-back records whose content is still the refused one: what the steward should be told about."""
     current = {(r["entity"], r["id"]): r["hash"] for r in _records(profile)}
     return [r for r in held_back(profile) if current.get((r["entity"], r["id"])) == r["hash"]]
@@ -194,18 +264,19 @@ def blob_outbox(profile: Profile) -> list[Blob]:
     db = profile.db
     done = store.acked(db, "blob")
     blobs = []
-    for row in store.photo_files(db, set(store.acked(db, "photo"))):
-        if row["original_present"] and row["sha256"] not in done:
-            path = profile.photos.original_path(row["sha256"], row["original_ext"])
-            blobs.append(Blob(row["sha256"], path, row["bytes"]))
+    for photo in store.photo_files(db, set(store.acked(db, "photo"))):
+        if photo["original_present"] and photo["sha256"] not in done:
+            path = profile.photos.original_path(photo["sha256"], photo["original_ext"])
+            blobs.append(Blob(photo["sha256"], path, photo["bytes"]))
     acked_documents = set(store.acked(db, "document"))
-    for row in store.documents(db):
-        if row["id"] in acked_documents and row["sha256"] not in done:
-            blobs.append(Blob(row["sha256"], profile.photos.blob_path(row["sha256"], "pdf"), row["bytes"]))
+    for document in store.documents(db):
+        if document["id"] in acked_documents and document["sha256"] not in done:
+            path = profile.photos.blob_path(document["sha256"], "pdf")
+            blobs.append(Blob(document["sha256"], path, document["bytes"]))
     acked_signatures = set(store.acked(db, "signature"))
-    for row in store.signatures_of_finished_visits(db):
-        sha = row["image_sha256"]
-        if row["id"] in acked_signatures and sha and sha not in done:
+    for signature in store.signatures_of_finished_visits(db):
+        sha = signature["image_sha256"]
+        if signature["id"] in acked_signatures and sha and sha not in done:
             path = profile.photos.blob_path(sha, "png")
             if path.exists():
                 blobs.append(Blob(sha, path, path.stat().st_size))
@@ -216,7 +287,7 @@ def pending(profile: Profile) -> Pending:
     records = outbox(profile)
     blobs = blob_outbox(profile)
     new_photos = [r for r in records if r["entity"] == "photo"]
-    extra = sum(int(r["body"]["bytes"]) for r in new_photos)
+    extra = sum(int(cast(PhotoBody, r["body"])["bytes"]) for r in new_photos)  # a photo record's body is a PhotoBody
     return Pending(
         len(records),
         sum(1 for r in records if r["entity"] == "visit"),
@@ -230,7 +301,7 @@ def pending(profile: Profile) -> Pending:
 _KEY_REGISTERED = "sync_signing_key_registered"  # {"hub", "steward", "public_key"} of the last registration
 
 
-def signing_key_if_registered(profile: Profile) -> signing_key.Ed25519PrivateKey | None:
+def signing_key_if_registered(profile: Profile) -> Ed25519PrivateKey | None:
     """The profile's private key once the hub holds its public half; before that a signature would make the hub
     refuse the bundle (it has nothing to check it with), so bundles carry the HMAC seal alone."""
     registered = settings_store.get(profile.db, _KEY_REGISTERED)
@@ -323,10 +394,11 @@ def sync(
 _WHOLE_SYNC_CODES = {"profile_bound", "no_token", "no_profile", "upgrade"}
 
 
-def _push(profile: Profile, client: HubClient, batch: list[dict[str, Any]], report: SyncReport) -> None:
+def _push(profile: Profile, client: HubClient, batch: list[Record], report: SyncReport) -> None:
     """Push one batch; what the hub refuses is reported and the rest is kept. A hub that answers a refused record
     by refusing the whole batch (the first protocol), or finds the batch too large (413), is asked again with
     halves until the record is found."""
+    answer: PushAnswer
     try:
         answer = client.push(batch)
     except SyncError as exc:
@@ -356,14 +428,22 @@ def _push(profile: Profile, client: HubClient, batch: list[dict[str, Any]], repo
     report.pushed += len(answer["accepted"])
     report.duplicates += len(answer["duplicates"]) + len(same_checklist)
     report.conflicts += [c for c in answer["conflicts"] if c["entity"] != "template"]
-    remembered = []
+    remembered: list[RefusalToKeep] = []
     for refused in answer.get("refused", []):
         log.warning("the hub refused %s/%s: %s", refused.get("entity"), refused.get("id"), refused.get("en"))
         report.refused.append(refused)
         digest = hashes.get((refused.get("entity"), refused.get("id")))
         if digest is not None:
-            texts = {k: str(refused.get(k) or "") for k in ("code", "zh", "en")}
-            remembered.append({"entity": refused["entity"], "id": refused["id"], "hash": digest, **texts})
+            remembered.append(
+                {
+                    "entity": refused["entity"],
+                    "id": refused["id"],
+                    "hash": digest,
+                    "code": str(refused.get("code") or ""),
+                    "zh": str(refused.get("zh") or ""),
+                    "en": str(refused.get("en") or ""),
+                }
+            )
     store.mark_refused(profile.db, remembered, clock.to_text(clock.now()))
 
 
@@ -473,7 +553,7 @@ def _pull(profile: Profile, client: HubClient, report: SyncReport, say: Progress
 
 
 def _pull_recheck_photos(
-    profile: Profile, client: HubClient, report: SyncReport, steward: str, hub_tag: Any = None
+    profile: Profile, client: HubClient, report: SyncReport, steward: str, hub_tag: str | None = None
 ) -> None:
     """Colleagues' photos of findings still open at enterprises this steward visits: their report renditions (not
     originals), linked to the finding here, so a re-check shows what was found next to today's photos. A photo this
@@ -509,7 +589,7 @@ def _pull_recheck_photos(
                 fetched += 1
             photo = {**item["photo"], "sha256": sha, "imported_at": clock.to_text(clock.now())}
             link_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"steward-recheck:{finding_id}:{sha}"))
-            link = {
+            link: store.ColleaguePhotoLink = {
                 "id": link_id,
                 "sha256": sha,
                 "visit_id": str(item["visit_id"]),
@@ -528,11 +608,11 @@ def _pull_recheck_photos(
         settings_store.delete(db, _RECHECK_READ)
 
 
-def _envelope_ok(rec: Any) -> bool:
+def _envelope_ok(rec: object) -> bool:
     return isinstance(rec, dict) and all(isinstance(rec.get(k), str) for k in ("entity", "id", "hash"))
 
 
-def _skip(report: SyncReport, rec: Any, exc: BaseException) -> None:
+def _skip(report: SyncReport, rec: object, exc: BaseException) -> None:
     entity = str(rec.get("entity", "?")) if isinstance(rec, dict) else "?"
     rid = str(rec.get("id", "?")) if isinstance(rec, dict) else "?"
     if isinstance(exc, StewardError):
@@ -545,13 +625,21 @@ def _skip(report: SyncReport, rec: Any, exc: BaseException) -> None:
     report.skipped.append({"entity": entity, "id": rid, "zh": zh, "en": en})
 
 
-def _apply(profile: Profile, rec: dict[str, Any], report: SyncReport) -> bool:
+def _fields(body: object) -> dict[str, object]:
+    """A pulled body read as the JSON object it should be (what is in it is checked where it is stored)."""
+    if not isinstance(body, dict):
+        raise store.NotApplied("记录内容无法读取。", "The record cannot be read (its body is not an object).")
+    return body
+
+
+def _apply(profile: Profile, rec: PulledRecord, report: SyncReport) -> bool:
     """A record from the hub: reference data replaces ours; colleagues' visits, findings and events are added.
     Only the columns of our own schema are read from a body, each checked against its type."""
-    db, entity, rid, body = profile.db, rec["entity"], rec["id"], rec["body"]
+    db, entity, rid, pulled = profile.db, rec["entity"], rec["id"], rec["body"]
     if entity == "enterprise":
-        row = store.schema_row(db, "enterprises", {**body, "id": rid} if isinstance(body, dict) else body)
-        same_code = store.enterprise_id_by_code(db, row["credit_code"])
+        row = store.schema_row(db, "enterprises", {**pulled, "id": rid} if isinstance(pulled, dict) else pulled)
+        code = row["credit_code"]  # a TEXT column, checked by schema_row
+        same_code = store.enterprise_id_by_code(db, code) if isinstance(code, str) else None
         if same_code and same_code != rid:
             _merge_enterprise(profile, same_code, row, report)
             return True
@@ -563,45 +651,51 @@ def _apply(profile: Profile, rec: dict[str, Any], report: SyncReport) -> bool:
         store.upsert_enterprise(db, row)
         return True
     if entity == "template" and not store.exists(db, "templates", "id", rid):
+        body = _fields(pulled)
         items = body.get("items", [])
         if not isinstance(items, list):
             raise store.NotApplied("检查表的检查项不是列表。", "The checklist's items are not a list.")
         version = body.get("version")
         if not isinstance(version, int) or store.version_taken(db, str(body.get("code")), version):
             version = store.next_version(db, str(body.get("code")))  # version numbers are this laptop's own
-        row = {"source": "", **body, "id": rid, "version": version, "imported_at": clock.to_text(clock.now())}
-        store.insert_ignore(db, "templates", [row])
+        template = {"source": "", **body, "id": rid, "version": version, "imported_at": clock.to_text(clock.now())}
+        store.insert_ignore(db, "templates", [template])
         store.insert_ignore(db, "template_items", items)
         return True
     if entity == "visit" and store.exists(db, "visits", "id", rid):
-        return _apply_amended_visit(db, rid, body)
+        return _apply_amended_visit(db, rid, pulled)
     if entity == "finding" and store.exists(db, "findings", "id", rid):
-        return _apply_amended_finding(profile, rid, body)
+        return _apply_amended_finding(profile, rid, pulled)
     if entity == "visit":
+        body = _fields(pulled)
         items, answers = body.get("items", []), body.get("answers", [])
         if not isinstance(items, list) or not isinstance(answers, list):
             raise store.NotApplied("巡查的检查项或答案不是列表。", "The visit's items or answers are not a list.")
         stamp = body.get("finished_at") or body.get("started_at")
-        row = {**body, "id": rid, "updated_at": stamp, "notice_number": None, "origin": store.ORIGIN_HUB}
-        store.insert_ignore(db, "visits", [row])
+        visit = {**body, "id": rid, "updated_at": stamp, "notice_number": None, "origin": store.ORIGIN_HUB}
+        store.insert_ignore(db, "visits", [visit])
         # insert_ignore checks each row against the table's columns (schema_row); checked here first as well, each
         # of the 450,000 rows of a year of an office's visits was checked twice.
         store.insert_ignore(db, "visit_items", [{**i, "visit_id": rid} for i in items])
         store.insert_ignore(db, "answers", answers)
         return True
     if entity == "finding":
-        row = {**body, "id": rid, "status": "open", "closed_at": None, "updated_at": body.get("created_at")}
-        store.insert_ignore(db, "findings", [row])
+        body = _fields(pulled)
+        finding = {**body, "id": rid, "status": "open", "closed_at": None, "updated_at": body.get("created_at")}
+        store.insert_ignore(db, "findings", [finding])
         refresh_state(profile, rid)
         return True
     if entity == "finding_event" and not store.exists(db, "finding_events", "id", rid):
         # The author is the steward the hub knows from the pushing token, not whatever the body says.
         author = rec.get("author")
-        row = store.schema_row(db, "finding_events", {**body, "id": rid, **({"by": author} if author else {})})
-        if not store.exists(db, "findings", "id", row["finding_id"]):
+        event = store.schema_row(
+            db, "finding_events", {**_fields(pulled), "id": rid, **({"by": author} if author else {})}
+        )
+        finding_id = event["finding_id"]  # a TEXT column, checked by schema_row
+        if not isinstance(finding_id, str) or not store.exists(db, "findings", "id", finding_id):
             raise store.NotApplied("记录所属的问题在本机不存在。", "The finding it belongs to is not on this laptop.")
-        store.insert_ignore(db, "finding_events", [row])
-        refresh_state(profile, row["finding_id"])
+        store.insert_ignore(db, "finding_events", [event])
+        refresh_state(profile, finding_id)
         return True
     if entity == "enterprise_event":
         return _apply_enterprise_event(db, rec)
@@ -612,15 +706,17 @@ def _apply(profile: Profile, rec: dict[str, Any], report: SyncReport) -> bool:
 _MERGE_FIXED = ("id", "credit_code", "created_at", "updated_at", "name_pinyin", "archived")
 
 
-def _merge_enterprise(profile: Profile, local_id: str, row: dict[str, Any], report: SyncReport) -> None:
+def _merge_enterprise(profile: Profile, local_id: str, row: store.Row, report: SyncReport) -> None:
     """The hub lists an enterprise this laptop entered under its own id (same credit code): the hub's id wins.
     Our visits, findings and records are re-pointed to it; a field the hub's lacks keeps our value; a value the
     hub's replaces is kept in enterprise_merges and reported, never dropped silently."""
     db = profile.db
-    local = store.enterprise_row(db, local_id) or {}
-    kept, replaced = {}, {}
-    for name, value in local.items():
-        if name in _MERGE_FIXED or value in ("", None):
+    local = store.enterprise_row(db, local_id)
+    kept: store.Row = {}
+    replaced: store.Row = {}
+    for name, value in (local or {}).items():
+        # every column of `enterprises` is TEXT or INTEGER: the last test only tells mypy so
+        if name in _MERGE_FIXED or value in ("", None) or not isinstance(value, str | int):
             continue
         if row.get(name) in ("", None):
             kept[name] = row[name] = value
@@ -636,7 +732,7 @@ def _merge_enterprise(profile: Profile, local_id: str, row: dict[str, Any], repo
     report.merged.append({"old_id": local_id, "id": str(row["id"]), "kept": kept, "replaced": replaced})
 
 
-def _apply_amended_visit(db: Any, rid: str, body: Any) -> bool:
+def _apply_amended_visit(db: Database, rid: str, body: object) -> bool:
     """A colleague's visit the hub holds amended (its steward changed answers after finishing, with a reason): the
     answers here follow. Our own visits are never changed from the hub: this laptop made their amendments."""
     if not store.pulled_visit(db, rid):
@@ -647,7 +743,7 @@ def _apply_amended_visit(db: Any, rid: str, body: Any) -> bool:
     return store.put_amended_answers(db, [a for a in answers if isinstance(a, dict) and a.get("visit_id") == rid]) > 0
 
 
-def _apply_amended_finding(profile: Profile, rid: str, body: Any) -> bool:
+def _apply_amended_finding(profile: Profile, rid: str, body: object) -> bool:
     """A colleague's finding the hub holds amended: what it says and its own deadline follow (events stay ours)."""
     db = profile.db
     if not isinstance(body, dict) or not store.pulled_visit(db, str(body.get("visit_id"))):
@@ -661,7 +757,7 @@ def _apply_amended_finding(profile: Profile, rid: str, body: Any) -> bool:
     return True
 
 
-def _apply_enterprise_event(db: Any, rec: dict[str, Any]) -> bool:
+def _apply_enterprise_event(db: Database, rec: PulledRecord) -> bool:
     """A complaint, penalty or hazardous-waste record: new here, or a later revision (an edit or a delete) of one.
     Its author is the steward the hub knows from the pushing token; one imported on the hub keeps its label."""
     body, rid = rec["body"], rec["id"]

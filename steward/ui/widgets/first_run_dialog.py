@@ -5,7 +5,7 @@ print with their own clear message."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
@@ -25,6 +25,9 @@ from steward.services import documents, settings
 from steward.storage.profile import Profile
 from steward.ui.background import Background
 from steward.ui.theme import wrapped_label
+
+if TYPE_CHECKING:  # the sync client (httpx) is imported only when a connection is tested
+    from steward.sync.client import Hello
 
 FIELDS = (
     settings.STEWARD_NAME,
@@ -129,13 +132,13 @@ class FirstRunDialog(QDialog):
         self.test_button.setEnabled(False)
         self.connection.setText(self.tr("正在连接 {url}…").format(url=url))
 
-        def hello(_progress: Any) -> dict[str, Any]:
+        def hello(_progress: Any) -> Hello:
             with client:
                 return client.hello()
 
         self.background.run(hello, self._connected, self._not_connected, owner=self)
 
-    def _connected(self, answer: dict[str, Any]) -> None:
+    def _connected(self, answer: Hello) -> None:
         self.test_button.setEnabled(True)
         self.connection.setText(self.tr("连接成功:同步服务器认出您是“{name}”。").format(name=answer.get("steward", "")))
 
