@@ -65,3 +65,21 @@ def test_steward_ratings_answers_before_the_spans_are_filled(park: Profile, caps
     assert main(["--data-dir", str(data), "--profile", "park", "ratings", "--as-of", TODAY.isoformat(), "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == json.loads(json.dumps(expected, default=str))
     assert ratings.spans_behind(park) == 6  # answered from the day's facts; the app fills the spans
+
+
+def test_the_colour_chart_is_rated_directly_without_spans_and_equals_the_spans_chart(park: Profile) -> None:
+    """The dashboard's colour chart on first use: each month end rated from its own facts, none kept, and the same
+    counts the spans give once filled (for the whole park and for a group)."""
+    group = {row["id"] for row in park.db.query("SELECT id FROM enterprises ORDER BY name LIMIT 3")}
+    start = date(2026, 1, 1)
+    direct = ratings.monthly_distribution(park, start, TODAY)
+    direct_group = ratings.monthly_distribution(park, start, TODAY, only=group)
+    assert ratings.spans_behind(park) == 6  # nothing was kept: the chart was rated directly
+
+    ratings.fill_spans(park)
+    assert ratings.spans_behind(park) == 0
+    assert ratings.monthly_distribution(park, start, TODAY) == direct
+    assert ratings.monthly_distribution(park, start, TODAY, only=group) == direct_group
+    assert len(direct) == 11 and all(sum(tally.values()) == 6 for _day, tally in direct)
+    assert all(sum(tally.values()) == 3 for _day, tally in direct_group)
+    assert len({tuple(tally.values()) for _day, tally in direct}) >= 2, direct  # the counts move over the year

@@ -368,7 +368,11 @@ def monthly_distribution(
         raise InvalidInput(f"开始日期 {start} 晚于结束日期 {end}。", f"The start {start} is after the end {end}.")
     days = month_ends(start, end)
     ids = [e for e in _enterprise_names(profile, None) if only is None or e in only]
-    with kept_spans(profile, rules_for(profile), ids) as cache:
+    rules = rules_for(profile)
+    direct = _distribution_directly(profile, rules, days, ids)
+    if direct is not None:
+        return direct
+    with kept_spans(profile, rules, ids) as cache:
         changes = cache.colour_changes(ids)
     counts = [dict.fromkeys(Colour, 0) for _ in days]
     wanted = [d.isoformat() for d in days]
@@ -377,6 +381,30 @@ def monthly_distribution(
         for tally, day in zip(counts, wanted, strict=True):
             tally[Colour(rows[bisect_right(since, day) - 1][1])] += 1
     return list(zip(days, counts, strict=True))
+
+
+def _distribution_directly(
+    profile: Profile, rules: Rules, days: list[date], ids: list[str]
+) -> list[tuple[date, dict[Colour, int]]] | None:
+    """While many of `ids` have no current spans (the first use after an upgrade or a change of the rules), their
+    colours at each of `days` rated directly from the facts of those days: seconds for 500 enterprises and twelve month
+    ends, where filling every span first takes half a minute. None when the spans are (nearly) current."""
+    with RatingCache.open(profile.folder) as cache:
+        try:
+            stale = _stale(cache, profile, rules, ids)
+        except sqlite3.Error:
+            log.exception("the rating cache of %s cannot be read", profile.name)
+            stale = ids
+    if len(stale) <= RATE_DIRECTLY_FROM or not days:
+        return None
+    facts = facts_between(profile, days[0], days[-1], rules)  # rate() as of a day looks at nothing after it
+    counts = []
+    for day in days:
+        tally = dict.fromkeys(Colour, 0)
+        for e in ids:
+            tally[rate(facts[e], rules, day).colour] += 1
+        counts.append((day, tally))
+    return counts
 
 
 @dataclass(frozen=True)
