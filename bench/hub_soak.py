@@ -64,6 +64,7 @@ class SoakHub(Hub):
                 env={**os.environ, "PYTHONPATH": str(self.checkout)},
                 stdout=subprocess.DEVNULL,
                 stderr=log,
+                start_new_session=True,  # Hub.__exit__ and the sampler find it and its workers by its group
             )
         deadline = time.monotonic() + HUB_START
         while time.monotonic() < deadline:
