@@ -372,7 +372,7 @@ def main() -> None:
     runs = list(sampler.samples.values())
     print_table(
         "Hub RSS (MB) per run of the hub process",
-        ["run", "from s", "to s", "samples", "first", "last", "max"],
+        ["run", "from s", "to s", "samples", "first", "at 1/4", "at 1/2", "at 3/4", "last", "max"],
         [
             [
                 n + 1,
@@ -380,6 +380,7 @@ def main() -> None:
                 f"{s[-1][0]:.0f}",
                 len(s),
                 f"{s[0][1]:.0f}",
+                *(f"{s[len(s) * q // 4][1]:.0f}" for q in (1, 2, 3)),  # flat memory levels off, a leak keeps climbing
                 f"{s[-1][1]:.0f}",
                 f"{max(m for _t, m in s):.0f}",
             ]
