@@ -5,7 +5,7 @@ steward.reports.sheets (rows in, file out), which the hub's downloads share."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -24,6 +24,7 @@ from steward.services import documents, findings, ratings, settings
 from steward.storage import exports as store
 from steward.storage import period_counts
 from steward.storage.profile import Profile
+from steward.storage.records import TemplateItem
 
 Progress = Callable[[int, int], None]  # (rows written, rows in all)
 EARLIEST = date(2000, 1, 1)  # "from the first record": before any steward used Steward
@@ -191,7 +192,7 @@ FINDING_COLUMNS: tuple[Column, ...] = (
 )
 
 
-def _kept_standing(f: Mapping[str, Any], last: date) -> Standing:
+def _kept_standing(f: store.ExportedFinding, last: date) -> Standing:
     """How a finding stood at the end of a period after which nothing was recorded about it: its kept state (the
     state after all its events, services.findings.refresh_state), as documents.standing_at would work it out."""
     status = FindingStatus(f["status"])
@@ -201,7 +202,7 @@ def _kept_standing(f: Mapping[str, Any], last: date) -> Standing:
     return Standing(status, closed_at, late, due)
 
 
-def _standings(profile: Profile, span: Period) -> Iterator[tuple[dict[str, Any], Standing]]:
+def _standings(profile: Profile, span: Period) -> Iterator[tuple[store.ExportedFinding, Standing]]:
     """Each finding of the period with its standing as of the period's end, streamed from SQLite in order of
     creation. A finding with an event recorded after the period is read from its events (read side by side with
     the findings, both in that order, never the whole table); every other one stands as its kept state says, as
@@ -250,7 +251,7 @@ class _Totals:
 
 def _finding_table(profile: Profile, span: Period, totals: _Totals) -> Table:
     """The findings sheet; its rows are made while the file is written, counting `totals` as they go."""
-    items: dict[str, dict[str, Any] | None] = {}
+    items: dict[str, TemplateItem | None] = {}
 
     def lines() -> Iterator[list[Any]]:
         visit_started, visit_day = None, None  # a visit's findings come together: its date worked out once

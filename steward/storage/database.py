@@ -232,6 +232,10 @@ class Database:
         its query's columns by tests/test_records.py."""
         return cast(list[Record], self.query(sql, params))
 
+    def iterate_as(self, record: type[Record], sql: str, params: Params = ()) -> Generator[Record]:
+        """iterate() typed as `record`, as query_as() (held to its columns by a test, not checked at run time)."""
+        return cast(Generator[Record], self.iterate(sql, params))
+
     def query_one_as(self, record: type[Record], sql: str, params: Params = ()) -> Record | None:
         rows = self.query_as(record, sql, params)
         return rows[0] if rows else None
