@@ -46,7 +46,8 @@ def styles() -> dict[str, ParagraphStyle]:
 
 def label_width(labels: Sequence[str], size: float = 9) -> float:
     """A column as wide as its longest label on one line (never "序|号" or "法定代表人/负责|人")."""
-    return max(stringWidth(label, FONT, size) for label in labels) + 2 * PAD + 2
+    widest: float = max(stringWidth(label, FONT, size) for label in labels)
+    return widest + 2 * PAD + 2
 
 
 def column_widths(
@@ -275,7 +276,7 @@ class Document:
     # -- pages ------------------------------------------------------------------------------------------------
     def _decorate(self, canvas: Canvas, doc: SimpleDocTemplate) -> None:
         lh = self.letterhead
-        canvas.copy_key = self.copy_label  # type: ignore[attr-defined]
+        canvas.copy_key = self.copy_label
         canvas.saveState()
         top = A4[1] - 10 * mm
         x = MARGIN
@@ -367,10 +368,12 @@ class KeepWithRoom(Flowable):
         return []
 
     def getSpaceBefore(self) -> float:
-        return self.inner.getSpaceBefore()
+        space: float = self.inner.getSpaceBefore()
+        return space
 
     def getSpaceAfter(self) -> float:
-        return self.inner.getSpaceAfter()
+        space: float = self.inner.getSpaceAfter()
+        return space
 
     def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
         self.inner.drawOn(canvas, x, y, _sW)
