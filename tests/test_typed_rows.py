@@ -5,12 +5,20 @@ storage/records.py. The JSON `steward ratings --json` prints is held to its Type
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import pkgutil
+import types
 import typing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from datetime import date
 
 import pytest
 
+import steward.domain
+import steward.reports
+import steward.services
+import steward.storage
 from steward.domain import clock
 from steward.services import demo, exports, ratings
 from steward.storage import exports as export_rows
@@ -116,3 +124,68 @@ def test_the_exports_read_every_column_they_print(park: Profile) -> None:
         rows = [list(r) for r in made.tables[0].rows]
         assert len(rows) == counted > 0, what
         assert {len(r) for r in rows} == {len(made.tables[0].columns)}, what
+
+
+# What may still hand on rows of Any values, and why.
+FREE_FORM = {
+    # Storage's generic reads: rows no record names (counts, aggregates, ids), read only inside storage (SQL lives
+    # nowhere else: tests/test_architecture.py); what storage hands on is a record or values of their own types.
+    "steward.storage.database.Database.query",
+    "steward.storage.database.Database.iterate",
+    "steward.storage.database.Database.query_one",
+    # A checklist spreadsheet read into the YAML's shape: free-form input that domain.templates checks.
+    "steward.services.template_files._xlsx_document",
+    # A reportlab font's attributes as pickled: reportlab's state, not ours.
+    "steward.reports.font_files._read",
+}
+
+
+def _untyped_rows(hint: object) -> bool:
+    """Whether a type hint holds a dict or mapping of str to Any (anywhere in it: a list of them, an Optional)."""
+    if isinstance(hint, str):  # an annotation naming what only type checking imports: read as written
+        return "dict[str, Any]" in hint or "Mapping[str, Any]" in hint
+    args = typing.get_args(hint)
+    origin = typing.get_origin(hint)
+    if origin in (dict, Mapping, MutableMapping) and args == (str, typing.Any):
+        return True
+    return any(_untyped_rows(a) for a in args)
+
+
+def _returns(module: types.ModuleType) -> Iterator[tuple[str, object]]:
+    """The declared return of every function and method the module defines."""
+    functions: list[tuple[str, Callable[..., object]]] = []
+    for name, value in vars(module).items():
+        if inspect.isfunction(value) and value.__module__ == module.__name__:
+            functions.append((name, value))
+        elif inspect.isclass(value) and value.__module__ == module.__name__:
+            functions += [(f"{name}.{n}", f) for n, f in vars(value).items() if inspect.isfunction(f)]
+    for name, function in functions:
+        try:
+            hint = typing.get_type_hints(function).get("return")
+        except NameError:
+            hint = function.__annotations__.get("return")
+        yield f"{module.__name__}.{name}", hint
+
+
+def _modules() -> Iterator[types.ModuleType]:
+    for layer in (steward.domain, steward.storage, steward.services, steward.reports):
+        for info in pkgutil.walk_packages(layer.__path__, layer.__name__ + "."):
+            yield importlib.import_module(info.name)
+
+
+def test_what_the_layers_hand_on_is_typed() -> None:
+    """No function of the domain, storage, services or reports returns rows of Any values (dict[str, Any]): what
+    crosses a layer is a record, a dataclass or values of their own types, but for the free-form reads named above."""
+    returns = dict(item for module in _modules() for item in _returns(module))
+    assert "steward.storage.ratings.findings" in returns, "the walk missed the modules it checks"
+    untyped = {name for name, hint in returns.items() if _untyped_rows(hint)}
+    assert untyped == FREE_FORM
+
+
+def test_the_return_check_sees_rows_of_any_however_they_are_wrapped() -> None:
+    assert _untyped_rows(list[dict[str, typing.Any]])
+    assert _untyped_rows(dict[str, typing.Any] | None)
+    assert _untyped_rows(Iterator[tuple[Mapping[str, typing.Any], int]])
+    assert _untyped_rows("list[dict[str, Any]]")
+    assert not _untyped_rows(list[records.Finding])
+    assert not _untyped_rows(dict[str, object])

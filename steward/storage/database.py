@@ -19,6 +19,9 @@ BUSY_TIMEOUT_MS = 10_000
 log = logging.getLogger(__name__)
 Record = TypeVar("Record")  # a TypedDict of steward.storage.records
 Params = Sequence[object] | Mapping[str, object]  # a statement's parameters, by position or by name
+# A row of a query no record names (a count, an aggregate, an id or two), its values as SQLite gives them. Only storage
+# reads these: what it hands on is a record (query_as) or values of their own types (tests/test_typed_rows.py).
+Row = dict[str, Any]
 
 
 def _backup_before_migration(path: Path) -> None:
@@ -205,12 +208,12 @@ class Database:
         finally:
             conn.execute("COMMIT")  # it only read: nothing to keep or undo
 
-    def query(self, sql: str, params: Params = ()) -> list[dict[str, Any]]:
+    def query(self, sql: str, params: Params = ()) -> list[Row]:
         cur = self._read_connection().execute(sql, params)
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
-    def iterate(self, sql: str, params: Params = ()) -> Generator[dict[str, Any]]:
+    def iterate(self, sql: str, params: Params = ()) -> Generator[Row]:
         """query() one row at a time (fetched a few hundred at once), for reads too long to hold in a list. Two of
         these read on one thread at the same time see one snapshot: the connection's read lasts while either runs."""
         cur = self._read_connection().execute(sql, params)
@@ -223,7 +226,7 @@ class Database:
             with contextlib.suppress(sqlite3.ProgrammingError):  # ended after the database was closed: nothing to do
                 cur.close()
 
-    def query_one(self, sql: str, params: Params = ()) -> dict[str, Any] | None:
+    def query_one(self, sql: str, params: Params = ()) -> Row | None:
         rows = self.query(sql, params)
         return rows[0] if rows else None
 
