@@ -26,6 +26,7 @@ MARGIN = 16 * mm
 GRID = colors.HexColor("#555555")
 SHADE = colors.HexColor("#eeeeee")
 PAD = 3  # cell padding, left and right (points)
+CanvasState = dict[str, Any]  # a page's canvas attributes: reportlab's own state, saved and restored whole
 
 
 @cache
@@ -104,7 +105,7 @@ class NumberedCanvas(Canvas):
         kwargs["initialFontName"] = kwargs.get("initialFontName") or FONT
         kwargs["initialFontSize"] = kwargs.get("initialFontSize") or 10
         super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, Any]] = []  # each page's canvas state (reportlab's attributes)
+        self._pages: list[CanvasState] = []  # each page's, kept until save() knows how many pages each copy has
         self.copy_key = ""
 
     def showPage(self) -> None:
@@ -112,7 +113,7 @@ class NumberedCanvas(Canvas):
         self._startPage()
 
     def save(self) -> None:
-        groups: list[list[dict[str, Any]]] = []
+        groups: list[list[CanvasState]] = []
         for state in self._pages:
             if groups and groups[-1][0].get("copy_key") == state.get("copy_key"):
                 groups[-1].append(state)
