@@ -11,7 +11,7 @@ import pkgutil
 import types
 import typing
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -19,8 +19,8 @@ import steward.domain
 import steward.reports
 import steward.services
 import steward.storage
-from steward.domain import clock
-from steward.services import demo, exports, ratings
+from steward.domain import clock, credit_code, rating
+from steward.services import demo, enterprise_events, enterprises, exports, ratings
 from steward.storage import exports as export_rows
 from steward.storage import ratings as rating_rows
 from steward.storage import records
@@ -34,6 +34,11 @@ ALWAYS = ("2000-01-01T00:00:00.000Z", "2100-01-01T00:00:00.000Z")
 def park(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Profile]:
     with Profile(tmp_path_factory.mktemp("typed_rows") / "park") as profile:
         demo.make_demo(profile, demo.DemoSize(enterprises=3, weeks=6, photos=False))
+        # A penalty of 400 days ago: red from then, green once it left its 12 months (a first colour and a change).
+        code = "91330100MA2B" + "00007" + credit_code.check_character("91330100MA2B00007")
+        penalised = enterprises.create(profile, name="处罚过的企业", credit_code=code)
+        on = clock.today() - timedelta(days=400)
+        enterprise_events.add(profile, penalised["id"], "penalty", on, authority="生态环境局")
         yield profile
 
 
@@ -109,6 +114,16 @@ def test_a_rating_as_json_is_its_typed_dict(park: Profile) -> None:
     assert any(reason["refs"] for r in rated for reason in r["reasons"]), "no reason with references to check"
     for r in rated:
         problem = _differences(ratings.EnterpriseRatingJson, dict(r))
+        assert not problem, problem
+
+
+def test_a_change_of_colour_as_json_is_its_typed_dict(park: Profile) -> None:
+    """What `steward ratings timeline --json` prints: the day, the colour before (None for the first) and the rating."""
+    changes = [c.to_dict() for e in _ids(park) for c in ratings.enterprise_timeline(park, e)]
+    assert {c["from"] is None for c in changes} == {True, False}, "no first colour and later change to check"
+    for change in changes:
+        assert list(change)[:2] == ["on", "from"]
+        problem = _differences(rating.ChangeJson, dict(change))
         assert not problem, problem
 
 

@@ -500,11 +500,33 @@ def change_days(facts: Facts, rules: Rules) -> set[date]:
     return days
 
 
+# A change of colour as JSON (`steward ratings timeline --json`): its day, the colour before ("from", a keyword: the
+# functional form), then the rating it changed to.
+ChangeJson = TypedDict(
+    "ChangeJson",
+    {
+        "on": str,
+        "from": str | None,
+        "as_of": str,
+        "colour": str,
+        "colour_zh": str,
+        "reasons": list[ReasonJson],
+    },
+)
+
+
 @dataclass(frozen=True)
 class Change:
     on: date
     rating: Rating
     previous: Colour | None
+
+    def to_dict(self) -> ChangeJson:
+        return {
+            "on": self.on.isoformat(),
+            "from": self.previous.value if self.previous else None,
+            **self.rating.to_dict(),
+        }
 
 
 def timeline(facts: Facts, rules: Rules, until: date) -> list[Change]:
