@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 from steward import __version__
 from steward.domain import clock
@@ -19,7 +18,7 @@ from steward.domain.findings import FindingEvent, percent
 from steward.domain.labels import FindingStatus, Severity, VisitKind
 from steward.domain.period import Standing
 from steward.domain.rating import Colour
-from steward.reports.sheets import Column, Kind, Notes, Table, write_csv, write_xlsx
+from steward.reports.sheets import Cell, Column, Kind, Notes, Table, write_csv, write_xlsx
 from steward.services import documents, findings, ratings, settings
 from steward.storage import exports as store
 from steward.storage import period_counts
@@ -253,7 +252,7 @@ def _finding_table(profile: Profile, span: Period, totals: _Totals) -> Table:
     """The findings sheet; its rows are made while the file is written, counting `totals` as they go."""
     items: dict[str, TemplateItem | None] = {}
 
-    def lines() -> Iterator[list[Any]]:
+    def lines() -> Iterator[list[Cell]]:
         visit_started, visit_day = None, None  # a visit's findings come together: its date worked out once
         for f, standing in _standings(profile, span):
             totals.add(standing)
@@ -344,7 +343,7 @@ def _enterprise_table(profile: Profile, span: Period) -> Table:
     visits = {v["enterprise_id"]: v["visits"] for v in document_store.period_visits(profile.db, span.start, span.end)}
     colours = {r.enterprise_id: r.rating.colour for r in ratings.ratings(profile, span.last)}
 
-    def lines() -> Iterator[list[Any]]:
+    def lines() -> Iterator[list[Cell]]:
         for e in store.enterprises(profile.db, span.end):
             c = counts[e["id"]]
             colour = colours.get(e["id"])
@@ -398,7 +397,7 @@ VISIT_COLUMNS: tuple[Column, ...] = (
 
 
 def _visit_table(profile: Profile, span: Period) -> Table:
-    def lines() -> Iterator[list[Any]]:
+    def lines() -> Iterator[list[Cell]]:
         for v in store.visits(profile.db, span.start, span.end):
             yield [
                 _local_date(v["started_at"]),
@@ -447,7 +446,7 @@ MONTH_COLUMNS: tuple[Column, ...] = (
 def _rating_tables(profile: Profile, span: Period) -> list[Table]:
     rated = ratings.ratings(profile, span.last)
     codes = {e["id"]: e["credit_code"] for e in store.enterprises(profile.db, span.end)}
-    rows = [
+    rows: list[list[Cell]] = [
         [
             r.name,
             codes.get(r.enterprise_id, ""),
@@ -460,7 +459,7 @@ def _rating_tables(profile: Profile, span: Period) -> list[Table]:
         for r in rated
     ]
     first = span.first or _months_before(span.last, MONTHS_SHOWN - 1)
-    months = []
+    months: list[list[Cell]] = []
     for day, counts in ratings.monthly_distribution(profile, first, span.last):
         months.append([day, counts[Colour.RED], counts[Colour.YELLOW], counts[Colour.GREEN], sum(counts.values())])
     return [Table(What.RATINGS.zh, RATING_COLUMNS, rows), Table("月末分布", MONTH_COLUMNS, months)]
@@ -493,7 +492,7 @@ def build(profile: Profile, what: What | str, first: date | None = None, last: d
             tables = [_visit_table(profile, span)]
         else:
             tables = _rating_tables(profile, span)
-        counts = tuple(len(t.rows) for t in tables)  # type: ignore[arg-type]
+        counts = tuple(len(t.rows) for t in tables)  # type: ignore[arg-type]  # lists: only the findings stream
     return Export(what, tables, _notes(profile, what, span, tables, counts[0], later), counts)
 
 
