@@ -255,10 +255,10 @@ class Database:
                 [*changes.values(), row_id],
             )
 
-    def insert(self, table: str, row: Mapping[str, Any]) -> None:
+    def insert(self, table: str, row: Mapping[str, object]) -> None:
         self.insert_many(table, [row])
 
-    def insert_many(self, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    def insert_many(self, table: str, rows: Sequence[Mapping[str, object]]) -> None:
         """Rows with the same keys, in one statement per batch; inside write() when given one."""
         if not rows:
             return
