@@ -11,7 +11,7 @@ import pkgutil
 import types
 import typing
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -20,6 +20,7 @@ import steward.reports
 import steward.services
 import steward.storage
 from steward.domain import clock, credit_code, rating
+from steward.reports.sheets import Kind
 from steward.services import demo, enterprise_events, enterprises, exports, ratings
 from steward.storage import exports as export_rows
 from steward.storage import ratings as rating_rows
@@ -127,18 +128,39 @@ def test_a_change_of_colour_as_json_is_its_typed_dict(park: Profile) -> None:
         assert not problem, problem
 
 
-def test_the_exports_read_every_column_they_print(park: Profile) -> None:
-    """Each export's row has one cell per column, and the typed rows give the same file as before: the enterprises,
-    visits and findings of the whole history, written and counted."""
+def _of_kind(value: object, kind: Kind) -> bool:
+    if kind is Kind.TEXT:
+        return isinstance(value, str)
+    if kind is Kind.INTEGER:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind is Kind.DATE:
+        return value is None or (isinstance(value, date) and not isinstance(value, datetime))
+    if kind is Kind.DATETIME:
+        return value is None or isinstance(value, datetime)
+    return value is None or isinstance(value, int | float)  # a number, a percent (empty without findings)
+
+
+def test_each_exported_cell_is_of_its_columns_kind(park: Profile) -> None:
+    """The exports made from the typed rows: every row read (the enterprises, visits and findings of the whole
+    history), one cell per column, each of its column's kind (text as text, counts as whole numbers, days as dates)."""
     for what, counted in (
         (exports.What.ENTERPRISES, len(export_rows.enterprises(park.db, ALWAYS[1]))),
         (exports.What.VISITS, len(export_rows.visits(park.db, *ALWAYS))),
         (exports.What.FINDINGS, len(list(export_rows.findings(park.db, *ALWAYS)))),
     ):
-        made = exports.build(park, what, date(2000, 1, 1), clock.today())
-        rows = [list(r) for r in made.tables[0].rows]
+        table = exports.build(park, what, date(2000, 1, 1), clock.today()).tables[0]
+        rows = [list(r) for r in table.rows]
         assert len(rows) == counted > 0, what
-        assert {len(r) for r in rows} == {len(made.tables[0].columns)}, what
+        for row in rows:
+            assert len(row) == len(table.columns), what
+            wrong = [(c.zh, v) for c, v in zip(table.columns, row, strict=True) if not _of_kind(v, c.kind)]
+            assert not wrong, f"{what}: cells not of their column's kind: {wrong}"
+
+
+def test_the_kind_check_tells_a_date_from_a_date_time_and_a_count_from_text() -> None:
+    assert _of_kind(date(2026, 1, 5), Kind.DATE) and not _of_kind(datetime(2026, 1, 5), Kind.DATE)
+    assert _of_kind(3, Kind.INTEGER) and not _of_kind("3", Kind.INTEGER) and not _of_kind(True, Kind.INTEGER)
+    assert not _of_kind(None, Kind.TEXT)
 
 
 # What may still hand on rows of Any values, and why.
