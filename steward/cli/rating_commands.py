@@ -97,12 +97,7 @@ def _print_timeline(args: argparse.Namespace) -> int:
     with profiles.open_profile(args.data_dir, args.profile) as profile:
         changes = ratings.enterprise_timeline(profile, args.enterprise, args.until)
     if args.json:
-        print_json(
-            [
-                {"on": c.on.isoformat(), "from": c.previous.value if c.previous else None, **c.rating.to_dict()}
-                for c in changes
-            ]
-        )
+        print_json([c.to_dict() for c in changes])
         return 0
     if not changes:
         print("尚无任何记录。No facts recorded yet.")

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypedDict
 
 from steward.domain.clock import local_date
 from steward.domain.errors import InvalidInput
@@ -216,6 +216,29 @@ def parse_rules(data: Any) -> Rules:
 # ---------------------------------------------------------------------------------------------------------- verdict
 
 
+class RefJson(TypedDict):
+    kind: str  # finding, complaint, penalty, hazwaste or visit
+    id: str
+    date: str  # ISO day
+
+
+class ReasonJson(TypedDict):
+    colour: str
+    rule: str
+    zh: str
+    en: str
+    refs: list[RefJson]
+
+
+class RatingJson(TypedDict):
+    """A rating as JSON (`steward ratings --json`, `steward ratings timeline --json`)."""
+
+    as_of: str
+    colour: str
+    colour_zh: str
+    reasons: list[ReasonJson]
+
+
 @dataclass(frozen=True)
 class Reason:
     colour: Colour
@@ -224,7 +247,7 @@ class Reason:
     en: str
     refs: tuple[tuple[str, str, str], ...] = ()  # (finding|complaint|penalty|hazwaste|visit, id, date)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> ReasonJson:
         return {
             "colour": self.colour.value,
             "rule": self.rule,
@@ -240,7 +263,7 @@ class Rating:
     colour: Colour
     reasons: tuple[Reason, ...] = field(default=())
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> RatingJson:
         return {
             "as_of": self.as_of.isoformat(),
             "colour": self.colour.value,
@@ -477,11 +500,33 @@ def change_days(facts: Facts, rules: Rules) -> set[date]:
     return days
 
 
+# A change of colour as JSON (`steward ratings timeline --json`): its day, the colour before ("from", a keyword: the
+# functional form), then the rating it changed to.
+ChangeJson = TypedDict(
+    "ChangeJson",
+    {
+        "on": str,
+        "from": str | None,
+        "as_of": str,
+        "colour": str,
+        "colour_zh": str,
+        "reasons": list[ReasonJson],
+    },
+)
+
+
 @dataclass(frozen=True)
 class Change:
     on: date
     rating: Rating
     previous: Colour | None
+
+    def to_dict(self) -> ChangeJson:
+        return {
+            "on": self.on.isoformat(),
+            "from": self.previous.value if self.previous else None,
+            **self.rating.to_dict(),
+        }
 
 
 def timeline(facts: Facts, rules: Rules, until: date) -> list[Change]:

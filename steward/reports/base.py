@@ -26,6 +26,7 @@ MARGIN = 16 * mm
 GRID = colors.HexColor("#555555")
 SHADE = colors.HexColor("#eeeeee")
 PAD = 3  # cell padding, left and right (points)
+CanvasState = dict[str, Any]  # a page's canvas attributes: reportlab's own state, saved and restored whole
 
 
 @cache
@@ -46,7 +47,8 @@ def styles() -> dict[str, ParagraphStyle]:
 
 def label_width(labels: Sequence[str], size: float = 9) -> float:
     """A column as wide as its longest label on one line (never "序|号" or "法定代表人/负责|人")."""
-    return max(stringWidth(label, FONT, size) for label in labels) + 2 * PAD + 2
+    widest: float = max(stringWidth(label, FONT, size) for label in labels)
+    return widest + 2 * PAD + 2
 
 
 def column_widths(
@@ -103,7 +105,7 @@ class NumberedCanvas(Canvas):
         kwargs["initialFontName"] = kwargs.get("initialFontName") or FONT
         kwargs["initialFontSize"] = kwargs.get("initialFontSize") or 10
         super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, Any]] = []  # each page's canvas state (reportlab's attributes)
+        self._pages: list[CanvasState] = []  # each page's, kept until save() knows how many pages each copy has
         self.copy_key = ""
 
     def showPage(self) -> None:
@@ -111,7 +113,7 @@ class NumberedCanvas(Canvas):
         self._startPage()
 
     def save(self) -> None:
-        groups: list[list[dict[str, Any]]] = []
+        groups: list[list[CanvasState]] = []
         for state in self._pages:
             if groups and groups[-1][0].get("copy_key") == state.get("copy_key"):
                 groups[-1].append(state)
@@ -275,7 +277,7 @@ class Document:
     # -- pages ------------------------------------------------------------------------------------------------
     def _decorate(self, canvas: Canvas, doc: SimpleDocTemplate) -> None:
         lh = self.letterhead
-        canvas.copy_key = self.copy_label  # type: ignore[attr-defined]
+        canvas.copy_key = self.copy_label
         canvas.saveState()
         top = A4[1] - 10 * mm
         x = MARGIN
@@ -367,10 +369,12 @@ class KeepWithRoom(Flowable):
         return []
 
     def getSpaceBefore(self) -> float:
-        return self.inner.getSpaceBefore()
+        space: float = self.inner.getSpaceBefore()
+        return space
 
     def getSpaceAfter(self) -> float:
-        return self.inner.getSpaceAfter()
+        space: float = self.inner.getSpaceAfter()
+        return space
 
     def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
         self.inner.drawOn(canvas, x, y, _sW)

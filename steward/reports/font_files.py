@@ -31,6 +31,7 @@ from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTEncoding, T
 log = logging.getLogger(__name__)
 ENV_CACHE_DIR = "STEWARD_CACHE_DIR"
 _FORMAT = 1  # of the kept metrics: a change here makes every kept file stale
+FontState = dict[str, Any]  # a reportlab font's attributes, as pickled: reportlab's state, not ours
 
 
 def cache_dir() -> Path:
@@ -121,7 +122,7 @@ def _cache_file(face: TTFontFace, char_info: int) -> Path | None:
     return cache_dir() / "fonts" / f"{Path(face.filename).stem}-{digest.hexdigest()[:24]}.metrics"
 
 
-def _read(path: Path) -> dict[str, Any] | None:  # a reportlab font's attributes, as pickled
+def _read(path: Path) -> FontState | None:
     try:
         with open(path, "rb") as handle:
             state = _NoClasses(io.BytesIO(handle.read())).load()
@@ -138,7 +139,7 @@ def _read(path: Path) -> dict[str, Any] | None:  # a reportlab font's attributes
     return state
 
 
-def _write(path: Path, state: dict[str, Any]) -> None:
+def _write(path: Path, state: FontState) -> None:
     names = [k for k, v in state.items() if isinstance(v, TTFNameBytes)]
     plain = {k: bytes(v) if k in names else v for k, v in state.items()}
     plain["names"] = names

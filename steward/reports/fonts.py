@@ -76,7 +76,8 @@ def _fallback_map(name: str) -> dict[int, int]:  # called under _lock only
         return {}
     font = load(name, path)
     pdfmetrics.registerFont(font)
-    return font.face.charToGlyph
+    char_map: dict[int, int] = font.face.charToGlyph
+    return char_map
 
 
 def font_for(ch: str) -> str | None:
@@ -139,7 +140,8 @@ class TextGuard:
         return "".join(parts)
 
     def width(self, text: str, size: float) -> float:
-        return sum(stringWidth(run, font, size) for font, run in self.runs(text))
+        total: float = sum(stringWidth(run, font, size) for font, run in self.runs(text))
+        return total
 
     def note(self, zh: str, en: str) -> None:
         """A problem found while drawing (a damaged image): reported with the missing glyphs."""

@@ -87,7 +87,7 @@ def photo_grid(
 ) -> Table:
     cell_width = width / columns
     cells = [PhotoCell(p, cell_width - 4, cell_height, guard, language) for p in photos]
-    rows = [cells[i : i + columns] for i in range(0, len(cells), columns)]
+    rows: list[list[PhotoCell | str]] = [list(cells[i : i + columns]) for i in range(0, len(cells), columns)]
     if rows and len(rows[-1]) < columns:
         rows[-1] = rows[-1] + [""] * (columns - len(rows[-1]))
     table = Table(rows, colWidths=[cell_width] * columns)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from steward.domain.errors import StewardError
 from steward.reports.xlsx import Style, XlsxBook
@@ -32,6 +32,9 @@ MIN_WIDTH = 6
 MAX_WIDTH = 60
 SHEET_NAME_CHARS = 31  # Excel's limit
 Progress = Callable[[int], None]  # rows written so far
+# What a cell holds: text, a number (a PERCENT column's fraction too), a date or date-time (a datetime is a date), or
+# None for an empty cell. Each is written as its own type (steward.reports.xlsx.cell).
+Cell = str | int | float | date | None
 PROGRESS_EVERY = 1000
 
 
@@ -67,7 +70,7 @@ class Table:
 
     name: str
     columns: Sequence[Column]
-    rows: Iterable[Sequence[Any]]
+    rows: Iterable[Sequence[Cell]]
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,7 @@ def display_width(text: str) -> int:
     return (len(text.encode("utf-8")) + len(text)) // 2
 
 
-def _text(value: Any) -> str:
+def _text(value: Cell) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -101,7 +104,7 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _widths(columns: Sequence[Column], sample: Sequence[Sequence[Any]]) -> list[int]:
+def _widths(columns: Sequence[Column], sample: Sequence[Sequence[Cell]]) -> list[int]:
     widths = []
     for i, column in enumerate(columns):
         longest = display_width(column.zh) + 3  # room for the filter's arrow
@@ -122,10 +125,10 @@ def _checked(table: Table) -> None:
         raise ValueError(f"table {table.name!r} has no columns")
 
 
-def _row_checker(table: Table) -> Callable[[Sequence[Any]], Sequence[Any]]:
+def _row_checker(table: Table) -> Callable[[Sequence[Cell]], Sequence[Cell]]:
     count = len(table.columns)
 
-    def checked(row: Sequence[Any]) -> Sequence[Any]:
+    def checked(row: Sequence[Cell]) -> Sequence[Cell]:
         if len(row) != count:
             raise ValueError(f"table {table.name!r}: a row has {len(row)} values for {count} columns")
         return row
@@ -197,7 +200,7 @@ def _written(path: Path) -> Iterator[IO[bytes]]:
         raise
 
 
-def _counting(rows: Iterable[Sequence[Any]], progress: Progress | None, start: int) -> Iterator[Sequence[Any]]:
+def _counting(rows: Iterable[Sequence[Cell]], progress: Progress | None, start: int) -> Iterator[Sequence[Cell]]:
     n = start
     for row in rows:
         yield row
@@ -216,7 +219,7 @@ _XLSX_STYLES = {
 }
 
 
-def _csv_text(value: Any) -> str:
+def _csv_text(value: Cell) -> str:
     text = _text(value)
     if isinstance(value, str) and text.startswith(_FORMULA_STARTS):
         return "'" + text

@@ -173,7 +173,7 @@ class SummaryDocument(Document):
         total = sum(n for _, n in pc.counts)
         said = "，".join(f"{name} {n} 家" for name, n in pc.counts)
         story.append(self.p(f"截至 {as_of}：{said}，共 {total} 家（评级规则：{pc.rules}）。"))
-        head = ("三色码", "企业数", "占比")
+        head: tuple[str, ...] = ("三色码", "企业数", "占比")
         rows: list[list[object]] = [[self.p(h, "head") for h in head]]
         fills = []
         for i, (name, n) in enumerate(pc.counts, start=1):

@@ -53,7 +53,7 @@ def kinsoku_split(frags: list[Any], max_widths: list[float], calc_bounds: bool) 
         else:
             units.append(cjkU(text, f, "utf8"))  # an image or a line break
     allowed = break_allowed("".join(u or "\ufffc" for u in units))
-    lines = []
+    lines: list[Any] = []  # reportlab's line objects (makeCJKParaLine)
     start = 0
     n = len(units)
     while start < n:
@@ -145,7 +145,7 @@ class CJKParagraph(Paragraph):
         if not isinstance(maxWidths, (list, tuple)):
             maxWidths = [maxWidths]
         self.height = 0
-        if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
+        if hasattr(self, "blPara") and getattr(self, "_splitpara", False):
             return self.blPara
         # A table wraps each cell to measure it and again to draw it, at the same width: broken once.
         key = tuple(maxWidths)

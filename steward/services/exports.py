@@ -5,12 +5,11 @@ steward.reports.sheets (rows in, file out), which the hub's downloads share."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 from steward import __version__
 from steward.domain import clock
@@ -19,11 +18,12 @@ from steward.domain.findings import FindingEvent, percent
 from steward.domain.labels import FindingStatus, Severity, VisitKind
 from steward.domain.period import Standing
 from steward.domain.rating import Colour
-from steward.reports.sheets import Column, Kind, Notes, Table, write_csv, write_xlsx
+from steward.reports.sheets import Cell, Column, Kind, Notes, Table, write_csv, write_xlsx
 from steward.services import documents, findings, ratings, settings
 from steward.storage import exports as store
 from steward.storage import period_counts
 from steward.storage.profile import Profile
+from steward.storage.records import TemplateItem
 
 Progress = Callable[[int, int], None]  # (rows written, rows in all)
 EARLIEST = date(2000, 1, 1)  # "from the first record": before any steward used Steward
@@ -191,7 +191,7 @@ FINDING_COLUMNS: tuple[Column, ...] = (
 )
 
 
-def _kept_standing(f: Mapping[str, Any], last: date) -> Standing:
+def _kept_standing(f: store.ExportedFinding, last: date) -> Standing:
     """How a finding stood at the end of a period after which nothing was recorded about it: its kept state (the
     state after all its events, services.findings.refresh_state), as documents.standing_at would work it out."""
     status = FindingStatus(f["status"])
@@ -201,7 +201,7 @@ def _kept_standing(f: Mapping[str, Any], last: date) -> Standing:
     return Standing(status, closed_at, late, due)
 
 
-def _standings(profile: Profile, span: Period) -> Iterator[tuple[dict[str, Any], Standing]]:
+def _standings(profile: Profile, span: Period) -> Iterator[tuple[store.ExportedFinding, Standing]]:
     """Each finding of the period with its standing as of the period's end, streamed from SQLite in order of
     creation. A finding with an event recorded after the period is read from its events (read side by side with
     the findings, both in that order, never the whole table); every other one stands as its kept state says, as
@@ -250,9 +250,9 @@ class _Totals:
 
 def _finding_table(profile: Profile, span: Period, totals: _Totals) -> Table:
     """The findings sheet; its rows are made while the file is written, counting `totals` as they go."""
-    items: dict[str, dict[str, Any] | None] = {}
+    items: dict[str, TemplateItem | None] = {}
 
-    def lines() -> Iterator[list[Any]]:
+    def lines() -> Iterator[list[Cell]]:
         visit_started, visit_day = None, None  # a visit's findings come together: its date worked out once
         for f, standing in _standings(profile, span):
             totals.add(standing)
@@ -343,7 +343,7 @@ def _enterprise_table(profile: Profile, span: Period) -> Table:
     visits = {v["enterprise_id"]: v["visits"] for v in document_store.period_visits(profile.db, span.start, span.end)}
     colours = {r.enterprise_id: r.rating.colour for r in ratings.ratings(profile, span.last)}
 
-    def lines() -> Iterator[list[Any]]:
+    def lines() -> Iterator[list[Cell]]:
         for e in store.enterprises(profile.db, span.end):
             c = counts[e["id"]]
             colour = colours.get(e["id"])
@@ -397,7 +397,7 @@ VISIT_COLUMNS: tuple[Column, ...] = (
 
 
 def _visit_table(profile: Profile, span: Period) -> Table:
-    def lines() -> Iterator[list[Any]]:
+    def lines() -> Iterator[list[Cell]]:
         for v in store.visits(profile.db, span.start, span.end):
             yield [
                 _local_date(v["started_at"]),
@@ -446,7 +446,7 @@ MONTH_COLUMNS: tuple[Column, ...] = (
 def _rating_tables(profile: Profile, span: Period) -> list[Table]:
     rated = ratings.ratings(profile, span.last)
     codes = {e["id"]: e["credit_code"] for e in store.enterprises(profile.db, span.end)}
-    rows = [
+    rows: list[list[Cell]] = [
         [
             r.name,
             codes.get(r.enterprise_id, ""),
@@ -459,7 +459,7 @@ def _rating_tables(profile: Profile, span: Period) -> list[Table]:
         for r in rated
     ]
     first = span.first or _months_before(span.last, MONTHS_SHOWN - 1)
-    months = []
+    months: list[list[Cell]] = []
     for day, counts in ratings.monthly_distribution(profile, first, span.last):
         months.append([day, counts[Colour.RED], counts[Colour.YELLOW], counts[Colour.GREEN], sum(counts.values())])
     return [Table(What.RATINGS.zh, RATING_COLUMNS, rows), Table("月末分布", MONTH_COLUMNS, months)]
@@ -492,7 +492,7 @@ def build(profile: Profile, what: What | str, first: date | None = None, last: d
             tables = [_visit_table(profile, span)]
         else:
             tables = _rating_tables(profile, span)
-        counts = tuple(len(t.rows) for t in tables)  # type: ignore[arg-type]
+        counts = tuple(len(t.rows) for t in tables)  # type: ignore[arg-type]  # lists: only the findings stream
     return Export(what, tables, _notes(profile, what, span, tables, counts[0], later), counts)
 
 

@@ -14,11 +14,11 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 from steward import __version__
 from steward.domain import clock
 from steward.domain.errors import InvalidInput, NotFound
+from steward.domain.findings import FindingEvent
 from steward.domain.labels import Severity
 from steward.domain.rating import (
     Change,
@@ -28,6 +28,7 @@ from steward.domain.rating import (
     RatedRecord,
     RatedVisit,
     Rating,
+    RatingJson,
     RecordKind,
     Rules,
     distribution,
@@ -52,6 +53,8 @@ from steward.storage import enterprise_events as records_store
 from steward.storage import ratings as store
 from steward.storage.profile import Profile
 from steward.storage.rating_cache import RatingCache, SpanRow
+from steward.storage.records import EnterpriseEventFields
+from steward.storage.records import FindingEvent as FindingEventRow
 
 log = logging.getLogger(__name__)
 _LABEL_CHARS = 16
@@ -89,7 +92,7 @@ def rules_for(profile: Profile) -> Rules:
     return load_rules(Path(chosen).expanduser() if chosen else default_rules_path())
 
 
-def _label(row: dict[str, Any]) -> str:
+def _label(row: store.RatedFindingRow) -> str:
     text = " ".join(str(row["description"]).split())
     short = text if len(text) <= _LABEL_CHARS else text[:_LABEL_CHARS] + "…"
     return f"{row['item_code']} {short}" if row["item_code"] else short
@@ -132,17 +135,17 @@ def facts_between(
 
 def _facts(
     profile: Profile,
-    finding_rows: list[dict[str, Any]],
-    event_rows: list[dict[str, Any]],
-    visit_rows: list[dict[str, Any]],
+    finding_rows: list[store.RatedFindingRow],
+    event_rows: list[FindingEventRow],
+    visit_rows: list[store.RatedVisitRow],
     enterprise_id: str | None,
     of: list[str] | None = None,
 ) -> dict[str, Facts]:
     """The rows as facts by enterprise: of every unarchived enterprise (or the one asked for), or of those `of`."""
     db = profile.db
-    events: dict[str, list[Any]] = defaultdict(list)
-    for row in event_rows:
-        events[row["finding_id"]].append(event_from_row(row))
+    events: dict[str, list[FindingEvent]] = defaultdict(list)
+    for event in event_rows:
+        events[event["finding_id"]].append(event_from_row(event))
     findings: dict[str, list[RatedFinding]] = defaultdict(list)
     for row in finding_rows:
         findings[row["enterprise_id"]].append(
@@ -160,14 +163,14 @@ def _facts(
     for record in records_store.listing(db, enterprise_id):
         records[record["enterprise_id"]].append(record_from_row(record))
     visits: dict[str, list[RatedVisit]] = defaultdict(list)
-    for row in visit_rows:
-        finished = clock.from_text(row["finished_at"]) if row["finished_at"] else None
-        visits[row["enterprise_id"]].append(RatedVisit(row["id"], finished))
+    for visit in visit_rows:
+        finished = clock.from_text(visit["finished_at"]) if visit["finished_at"] else None
+        visits[visit["enterprise_id"]].append(RatedVisit(visit["id"], finished))
     keys = of if of is not None else [e["id"] for e in store.enterprises(db, enterprise_id)]
     return {e: Facts(findings.get(e, []), records.get(e, []), visits.get(e, [])) for e in keys}
 
 
-def record_from_row(row: Mapping[str, Any]) -> RatedRecord:
+def record_from_row(row: EnterpriseEventFields) -> RatedRecord:
     return RatedRecord(
         id=row["id"],
         kind=RecordKind(row["kind"]),
@@ -180,13 +183,20 @@ def record_from_row(row: Mapping[str, Any]) -> RatedRecord:
     )
 
 
+class EnterpriseRatingJson(RatingJson):
+    """An enterprise's rating as `steward ratings --json` prints it."""
+
+    enterprise_id: str
+    name: str
+
+
 @dataclass(frozen=True)
 class EnterpriseRating:
     enterprise_id: str
     name: str
     rating: Rating
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> EnterpriseRatingJson:
         return {"enterprise_id": self.enterprise_id, "name": self.name, **self.rating.to_dict()}
 
 

@@ -48,6 +48,8 @@ _HEADERS = {
     "requirement_en": "requirement_en",
 }
 _REQUIRED = ("code", "category", "zh", "severity")
+# A checklist read from a spreadsheet into the YAML's shape: free-form input until domain.templates checks it.
+YamlShaped = dict[str, Any]
 _META = {
     "模板编号": "code",
     "code": "code",
@@ -85,7 +87,7 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _xlsx_document(path: Path) -> dict[str, Any]:  # a checklist in the YAML's shape, read by domain.templates
+def _xlsx_document(path: Path) -> YamlShaped:
     import openpyxl
 
     try:
@@ -123,7 +125,7 @@ def _xlsx_document(path: Path) -> dict[str, Any]:  # a checklist in the YAML's s
             f"工作表“{sheet}”第1行缺少列:{'、'.join(names[m] for m in missing)}",
             f"Sheet '{sheet}' row 1 lacks the columns: {', '.join(missing)}",
         )
-    categories: dict[str, dict[str, Any]] = {}  # the YAML's categories, each with its items
+    categories: dict[str, YamlShaped] = {}  # the YAML's categories, each with its items
     seen: dict[str, int] = {}
     for row_no, row in enumerate(rows[1:], start=2):
 

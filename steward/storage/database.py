@@ -19,6 +19,9 @@ BUSY_TIMEOUT_MS = 10_000
 log = logging.getLogger(__name__)
 Record = TypeVar("Record")  # a TypedDict of steward.storage.records
 Params = Sequence[object] | Mapping[str, object]  # a statement's parameters, by position or by name
+# A row of a query no record names (a count, an aggregate, an id or two), its values as SQLite gives them. Only storage
+# reads these: what it hands on is a record (query_as) or values of their own types (tests/test_typed_rows.py).
+Row = dict[str, Any]
 
 
 def _backup_before_migration(path: Path) -> None:
@@ -205,12 +208,12 @@ class Database:
         finally:
             conn.execute("COMMIT")  # it only read: nothing to keep or undo
 
-    def query(self, sql: str, params: Params = ()) -> list[dict[str, Any]]:
+    def query(self, sql: str, params: Params = ()) -> list[Row]:
         cur = self._read_connection().execute(sql, params)
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
-    def iterate(self, sql: str, params: Params = ()) -> Generator[dict[str, Any]]:
+    def iterate(self, sql: str, params: Params = ()) -> Generator[Row]:
         """query() one row at a time (fetched a few hundred at once), for reads too long to hold in a list. Two of
         these read on one thread at the same time see one snapshot: the connection's read lasts while either runs."""
         cur = self._read_connection().execute(sql, params)
@@ -223,7 +226,7 @@ class Database:
             with contextlib.suppress(sqlite3.ProgrammingError):  # ended after the database was closed: nothing to do
                 cur.close()
 
-    def query_one(self, sql: str, params: Params = ()) -> dict[str, Any] | None:
+    def query_one(self, sql: str, params: Params = ()) -> Row | None:
         rows = self.query(sql, params)
         return rows[0] if rows else None
 
@@ -231,6 +234,10 @@ class Database:
         """The rows typed as `record` (a TypedDict of storage.records). Not checked at run time: each record is held to
         its query's columns by tests/test_records.py."""
         return cast(list[Record], self.query(sql, params))
+
+    def iterate_as(self, record: type[Record], sql: str, params: Params = ()) -> Generator[Record]:
+        """iterate() typed as `record`, as query_as() (held to its columns by a test, not checked at run time)."""
+        return cast(Generator[Record], self.iterate(sql, params))
 
     def query_one_as(self, record: type[Record], sql: str, params: Params = ()) -> Record | None:
         rows = self.query_as(record, sql, params)
@@ -248,10 +255,10 @@ class Database:
                 [*changes.values(), row_id],
             )
 
-    def insert(self, table: str, row: Mapping[str, Any]) -> None:
+    def insert(self, table: str, row: Mapping[str, object]) -> None:
         self.insert_many(table, [row])
 
-    def insert_many(self, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    def insert_many(self, table: str, rows: Sequence[Mapping[str, object]]) -> None:
         """Rows with the same keys, in one statement per batch; inside write() when given one."""
         if not rows:
             return

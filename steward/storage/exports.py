@@ -5,15 +5,80 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Generator
-from typing import Any
+from typing import TypedDict
 
 from steward.storage.database import Database
+from steward.storage.records import Enterprise, FindingEvent
 
 
-def findings(db: Database, start: str, end: str) -> Generator[dict[str, Any]]:
+class ExportedFinding(TypedDict):
+    """A finding as the findings export reads it: the row, where it was found (its enterprise, visit and item, its
+    category '' outside the checklist) and how many photos were linked to it by the period's end."""
+
+    id: str
+    enterprise_id: str
+    visit_id: str
+    item_id: str | None
+    location: str
+    description: str
+    basis: str
+    severity: str
+    requirement: str
+    deadline: str | None
+    original_deadline: str | None
+    created_at: str
+    status: str
+    closed_at: str | None
+    enterprise_name: str
+    credit_code: str
+    visit_started_at: str
+    steward: str
+    item_code: str | None
+    category: str
+    photos: int
+
+
+class ExportedEvent(FindingEvent):
+    """An event with when its finding was found: the order the findings are read in (see finding_events)."""
+
+    finding_created_at: str
+
+
+class ExportedEnterprise(Enterprise):
+    """An enterprise with its last finished visit begun by the period's end (None: none yet)."""
+
+    last_visit_at: str | None
+
+
+class ExportedVisit(TypedDict):
+    """A finished visit as the visits export lists it: who, where, which checklist, what was answered, found and
+    re-checked."""
+
+    id: str
+    enterprise_id: str
+    kind: str
+    steward: str
+    started_at: str
+    finished_at: str | None
+    notice_number: str | None
+    enterprise_name: str
+    credit_code: str
+    template_code: str
+    template_version: int
+    template_name: str
+    answered: int
+    compliant: int
+    not_compliant: int
+    not_applicable: int
+    new_findings: int
+    rechecked: int
+
+
+def findings(db: Database, start: str, end: str) -> Generator[ExportedFinding]:
     """Every finding of a finished visit found in [start, end), with all a ledger prints, its photos linked by `end`;
     streamed in order of creation (see finding_events)."""
-    return db.iterate(
+    return db.iterate_as(
+        ExportedFinding,
         """SELECT f.id, f.enterprise_id, f.visit_id, f.item_id, f.location, f.description, f.basis, f.severity,
                   f.requirement, f.deadline, f.original_deadline, f.created_at, f.status, f.closed_at,
                   e.name AS enterprise_name, e.credit_code, v.started_at AS visit_started_at, v.steward,
@@ -38,11 +103,12 @@ def count_findings(db: Database, start: str, end: str) -> int:
     )
 
 
-def finding_events(db: Database, start: str, end: str, of: Collection[str]) -> Generator[dict[str, Any]]:
+def finding_events(db: Database, start: str, end: str, of: Collection[str]) -> Generator[ExportedEvent]:
     """The events, recorded before `end`, of those of the findings `findings(start, end)` returns that `of` names, in
     the same order of findings (then by time): read beside it, each finding's events are the next rows. One query,
     not one per finding."""
-    return db.iterate(
+    return db.iterate_as(
+        ExportedEvent,
         """SELECT fe.*, f.created_at AS finding_created_at FROM finding_events fe JOIN findings f ON f.id = fe.finding_id
            JOIN visits v ON v.id = f.visit_id AND v.status = 'finished'
            WHERE f.created_at >= :start AND f.created_at < :end AND fe.at < :end
@@ -52,10 +118,11 @@ def finding_events(db: Database, start: str, end: str, of: Collection[str]) -> G
     )
 
 
-def enterprises(db: Database, end: str) -> list[dict[str, Any]]:
+def enterprises(db: Database, end: str) -> list[ExportedEnterprise]:
     """Every enterprise (archived ones too: their history is part of the period), with its last finished visit
     begun before `end`."""
-    return db.query(
+    return db.query_as(
+        ExportedEnterprise,
         """SELECT e.*, (SELECT max(v.started_at) FROM visits v WHERE v.enterprise_id = e.id
                         AND v.status = 'finished' AND v.started_at < :end) AS last_visit_at
            FROM enterprises e ORDER BY e.name, e.id""",
@@ -63,10 +130,11 @@ def enterprises(db: Database, end: str) -> list[dict[str, Any]]:
     )
 
 
-def visits(db: Database, start: str, end: str) -> list[dict[str, Any]]:
+def visits(db: Database, start: str, end: str) -> list[ExportedVisit]:
     """Finished visits begun in [start, end): who, where, what was checked, what it found and re-checked. Each count
     is one grouped pass (finding_events has no index on visit_id; per-visit subqueries took seconds at scale)."""
-    return db.query(
+    return db.query_as(
+        ExportedVisit,
         """WITH chosen AS (SELECT id FROM visits
                            WHERE status = 'finished' AND started_at >= :start AND started_at < :end),
                 answered AS (SELECT a.visit_id, count(a.result) AS answered,

@@ -16,11 +16,12 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from steward.storage.database import Database
 
 OTHER_CATEGORY = "其他"  # a finding outside the checklist, as the summary PDF names it
+# A statement's named parameters, filled in as its SQL is put together (each clause adds the values it names).
+SqlParams = dict[str, object]
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class Scope:
 _BUCKET = "CASE f.status WHEN 'rectified' THEN 'rectified' WHEN 'waived' THEN 'waived' ELSE 'open' END"
 
 
-def _month(column: str, scope: Scope, params: dict[str, Any]) -> str:
+def _month(column: str, scope: Scope, params: SqlParams) -> str:
     """The month (its index in the period) of an instant on this computer's calendar, from the bounds the caller
     worked out in its zone; NULL outside the period."""
     cases = []
@@ -53,12 +54,12 @@ def _month(column: str, scope: Scope, params: dict[str, Any]) -> str:
     return f"CASE WHEN {column} IS NULL OR {column} < :m0 THEN NULL {' '.join(cases)} END"
 
 
-def _overdue(params: dict[str, Any], scope: Scope) -> str:
+def _overdue(params: SqlParams, scope: Scope) -> str:
     params["last_day"] = scope.last_day
     return f"({_BUCKET}) = 'open' AND coalesce(f.deadline, '') <> '' AND f.deadline < :last_day"
 
 
-def _ageing(params: dict[str, Any], scope: Scope) -> str:
+def _ageing(params: SqlParams, scope: Scope) -> str:
     for n, day in enumerate(scope.ageing_from):
         params[f"age{n}"] = day
     return (
@@ -68,7 +69,7 @@ def _ageing(params: dict[str, Any], scope: Scope) -> str:
 
 
 # The expression each chart's bars are values of (the rectified months only for findings rectified by the end).
-def expression(dimension: str, scope: Scope, params: dict[str, Any]) -> str:
+def expression(dimension: str, scope: Scope, params: SqlParams) -> str:
     if dimension == "found_month":
         return _month("f.created_at", scope, params)
     if dimension == "rectified_month":
@@ -84,7 +85,7 @@ def expression(dimension: str, scope: Scope, params: dict[str, Any]) -> str:
     raise ValueError(dimension)
 
 
-def _where(scope: Scope, params: dict[str, Any], start: str | None = None, end: str | None = None) -> str:
+def _where(scope: Scope, params: SqlParams, start: str | None = None, end: str | None = None) -> str:
     """Found in the period (or in [start, end) of it) by a finished visit (an unfinished one's findings are not facts
     yet), of the group, with no event after the closing moment (those are counted from their events)."""
     params.update(start=start or scope.start, end=end or scope.end)
@@ -123,7 +124,7 @@ class Headline:
 def headline(db: Database, scope: Scope) -> Headline:
     """How the findings in scope stood at the end and their severity (sums over one scan of the index range: grouping
     would sort every row), and the overdue ones by how late (from the index of open findings by deadline)."""
-    params: dict[str, Any] = {}
+    params: SqlParams = {}
     row = db.query_one(
         f"""SELECT count(*) AS n, sum(f.status = 'rectified') AS rectified, sum(f.status = 'waived') AS waived,
                    sum(f.severity = 'major') AS major, sum(f.severity = 'serious') AS serious,
@@ -156,7 +157,7 @@ def headline(db: Database, scope: Scope) -> Headline:
 
 def by_item(db: Database, scope: Scope) -> dict[str | None, int]:
     """The findings in scope by checklist item (None: outside the checklist)."""
-    params: dict[str, Any] = {}
+    params: SqlParams = {}
     where = _where(scope, params)
     rows = db.query(
         f"SELECT f.item_id, count(*) AS n FROM findings f INDEXED BY findings_period WHERE {where} GROUP BY 1", params
@@ -176,7 +177,7 @@ def found_by_month(db: Database, scope: Scope) -> list[int]:
     """The findings in scope found in each month: a count of an index range each."""
     counts = []
     for n in range(len(scope.month_starts) - 1):
-        params: dict[str, Any] = {}
+        params: SqlParams = {}
         where = _where(
             scope, params, max(scope.start, scope.month_starts[n]), min(scope.end, scope.month_starts[n + 1])
         )
@@ -188,7 +189,7 @@ def found_by_month(db: Database, scope: Scope) -> list[int]:
 
 def rectified_by_month(db: Database, scope: Scope) -> dict[int, int]:
     """The findings in scope rectified by the period's end, by the month they were rectified in."""
-    params: dict[str, Any] = {}
+    params: SqlParams = {}
     month = _month("f.closed_at", scope, params)
     where = _where(scope, params)
     rows = db.query(
@@ -201,7 +202,7 @@ def rectified_by_month(db: Database, scope: Scope) -> dict[int, int]:
 
 def ids_of(db: Database, scope: Scope, dimension: str, values: Sequence[object]) -> list[str]:
     """The findings in scope whose `dimension` is one of `values` (the findings behind a bar)."""
-    params: dict[str, Any] = {}
+    params: SqlParams = {}
     expr = expression(dimension, scope, params)
     where = _where(scope, params)
     marks = []

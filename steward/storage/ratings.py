@@ -4,20 +4,46 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import TypedDict
 
 from steward.storage.database import Database
+from steward.storage.records import EnterpriseName, FindingEvent
 
 
-def enterprises(db: Database, enterprise_id: str | None = None) -> list[dict[str, Any]]:
-    return db.query(
-        "SELECT id, name, credit_code FROM enterprises WHERE (:e IS NULL AND archived = 0) OR id = :e ORDER BY name",
+class RatedFindingRow(TypedDict):
+    """What the rating reads of a finding (services.ratings makes a domain RatedFinding of it): its own deadline, set
+    when it was found (a 部分整改 that moved it is among its events), and what names it in a reason (its item's code,
+    None outside the checklist, and its description)."""
+
+    id: str
+    enterprise_id: str
+    visit_id: str
+    severity: str
+    own_deadline: str | None
+    created_at: str
+    description: str
+    item_code: str | None
+
+
+class RatedVisitRow(TypedDict):
+    """What the rating reads of a visit (a domain RatedVisit): when it finished, None while it is in progress."""
+
+    id: str
+    enterprise_id: str
+    finished_at: str | None
+
+
+def enterprises(db: Database, enterprise_id: str | None = None) -> list[EnterpriseName]:
+    return db.query_as(
+        EnterpriseName,
+        "SELECT id, name FROM enterprises WHERE (:e IS NULL AND archived = 0) OR id = :e ORDER BY name",
         {"e": enterprise_id},
     )
 
 
-def findings(db: Database, enterprise_id: str | None = None) -> list[dict[str, Any]]:
-    return db.query(
+def findings(db: Database, enterprise_id: str | None = None) -> list[RatedFindingRow]:
+    return db.query_as(
+        RatedFindingRow,
         """SELECT f.id, f.enterprise_id, f.visit_id, f.severity, coalesce(f.original_deadline, f.deadline) AS own_deadline,
                   f.created_at, f.description,
                   i.code AS item_code
@@ -27,16 +53,18 @@ def findings(db: Database, enterprise_id: str | None = None) -> list[dict[str, A
     )
 
 
-def finding_events(db: Database, enterprise_id: str | None = None) -> list[dict[str, Any]]:
-    return db.query(
+def finding_events(db: Database, enterprise_id: str | None = None) -> list[FindingEvent]:
+    return db.query_as(
+        FindingEvent,
         """SELECT v.* FROM finding_events v JOIN findings f ON f.id = v.finding_id
            WHERE :e IS NULL OR f.enterprise_id = :e""",
         {"e": enterprise_id},
     )
 
 
-def visits(db: Database, enterprise_id: str | None = None) -> list[dict[str, Any]]:
-    return db.query(
+def visits(db: Database, enterprise_id: str | None = None) -> list[RatedVisitRow]:
+    return db.query_as(
+        RatedVisitRow,
         "SELECT id, enterprise_id, finished_at FROM visits WHERE :e IS NULL OR enterprise_id = :e",
         {"e": enterprise_id},
     )
@@ -69,19 +97,22 @@ _VISITS_SQL = """
 
 def recent_visits(
     db: Database, since: str, hi: str, last: int, enterprise_id: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[RatedVisitRow]:
     """Each enterprise's `last` newest visits finished before `since`, and every visit finished from then to `hi`."""
     only = "1" if enterprise_id is None else "e.id = :e"
-    return db.query(_VISITS_SQL.format(only=only), {"since": since, "hi": hi, "last": last, "e": enterprise_id})
+    return db.query_as(
+        RatedVisitRow, _VISITS_SQL.format(only=only), {"since": since, "hi": hi, "last": last, "e": enterprise_id}
+    )
 
 
 def findings_as_of(
     db: Database, since: str, hi: str, visit_ids: list[str], enterprise_id: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[RatedFindingRow]:
     """Findings made before `hi` not closed for good before `since` (never closed, or closed since), and those of
     `visit_ids`."""
     mine = "" if enterprise_id is None else "AND c.enterprise_id = :e"
-    return db.query(
+    return db.query_as(
+        RatedFindingRow,
         f"""SELECT f.id, f.enterprise_id, f.visit_id, f.severity,
                    coalesce(f.original_deadline, f.deadline) AS own_deadline, f.created_at, f.description,
                    i.code AS item_code
@@ -97,9 +128,10 @@ def findings_as_of(
     )
 
 
-def events_of(db: Database, finding_ids: list[str]) -> list[dict[str, Any]]:
+def events_of(db: Database, finding_ids: list[str]) -> list[FindingEvent]:
     """Every event of these findings."""
-    return db.query(
+    return db.query_as(
+        FindingEvent,
         "SELECT v.* FROM finding_events v WHERE v.finding_id IN (SELECT value FROM json_each(:ids))",
         {"ids": json.dumps(finding_ids)},
     )
@@ -122,8 +154,9 @@ def rating_tokens(db: Database, enterprise_ids: list[str] | None = None) -> dict
     return {r["id"]: r["token"] for r in rows}
 
 
-def findings_of(db: Database, enterprise_ids: list[str]) -> list[dict[str, Any]]:
-    return db.query(
+def findings_of(db: Database, enterprise_ids: list[str]) -> list[RatedFindingRow]:
+    return db.query_as(
+        RatedFindingRow,
         """SELECT f.id, f.enterprise_id, f.visit_id, f.severity, coalesce(f.original_deadline, f.deadline) AS own_deadline,
                   f.created_at, f.description, i.code AS item_code
            FROM findings f LEFT JOIN template_items i ON i.id = f.item_id
@@ -132,16 +165,18 @@ def findings_of(db: Database, enterprise_ids: list[str]) -> list[dict[str, Any]]
     )
 
 
-def finding_events_of(db: Database, enterprise_ids: list[str]) -> list[dict[str, Any]]:
-    return db.query(
+def finding_events_of(db: Database, enterprise_ids: list[str]) -> list[FindingEvent]:
+    return db.query_as(
+        FindingEvent,
         """SELECT v.* FROM findings f JOIN finding_events v ON v.finding_id = f.id
            WHERE f.enterprise_id IN (SELECT value FROM json_each(:ids))""",
         {"ids": json.dumps(enterprise_ids)},
     )
 
 
-def visits_of(db: Database, enterprise_ids: list[str]) -> list[dict[str, Any]]:
-    return db.query(
+def visits_of(db: Database, enterprise_ids: list[str]) -> list[RatedVisitRow]:
+    return db.query_as(
+        RatedVisitRow,
         """SELECT id, enterprise_id, finished_at FROM visits
            WHERE enterprise_id IN (SELECT value FROM json_each(:ids))""",
         {"ids": json.dumps(enterprise_ids)},

@@ -3,7 +3,7 @@ enterprises of a colour with the reasons of their rating. Opening a finding show
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
@@ -18,7 +18,30 @@ from steward.ui.widgets.rows_model import RED, Column, RowsModel
 from steward.ui.widgets.tables import fit_columns, make_table
 
 
-def finding_row(pf: PeriodFinding) -> dict[str, Any]:
+class BarFinding(TypedDict):
+    """A finding behind a bar, as its list shows it: found when and where, and how it stood at the period's end."""
+
+    id: str
+    enterprise_name: str
+    found_on: str  # its local day, ISO
+    item_code: str  # '' outside the checklist
+    category: str
+    severity: str
+    deadline: str  # the finding's deadline, '' without one
+    status: str
+    overdue_days: int
+    description: str  # on one line
+
+
+class ColourEnterprise(TypedDict):
+    """An enterprise of a colour, with the reasons of its rating in the interface's language."""
+
+    enterprise_id: str
+    name: str
+    reasons: str
+
+
+def finding_row(pf: PeriodFinding) -> BarFinding:
     f = pf.row
     return {
         "id": f["id"],
@@ -100,16 +123,15 @@ class ColourEnterprisesDialog(QDialog):
             ],
             id_key="enterprise_id",
         )
-        self.model.set_rows(
-            [
-                {
-                    "enterprise_id": r.enterprise_id,
-                    "name": r.name,
-                    "reasons": ";".join(x.en if english else x.zh for x in r.rating.reasons),
-                }
-                for r in rated
-            ]
-        )
+        rows: list[ColourEnterprise] = [
+            {
+                "enterprise_id": r.enterprise_id,
+                "name": r.name,
+                "reasons": ";".join(x.en if english else x.zh for x in r.rating.reasons),
+            }
+            for r in rated
+        ]
+        self.model.set_rows(rows)
         self.table = make_table(self.model, 1)
         self.table.setWordWrap(False)
         fit_columns(self.table, range(1))

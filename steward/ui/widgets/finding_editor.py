@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -39,7 +38,7 @@ class FindingEditor(QWidget):
         self.reason: str | None = None
         self.editable = False
         self._loading = False
-        self._pending: dict[str, Any] = {}
+        self._pending: dict[str, str | date] = {}  # field -> what was typed, not saved yet (a deadline as a day)
         self._save_timer = QTimer(self, singleShot=True, interval=400)
         self._save_timer.timeout.connect(self.flush)
 
@@ -145,7 +144,7 @@ class FindingEditor(QWidget):
             self.deadline.setDate(QDate(created + timedelta(days=self.deadline_days.get(severity, 7))))
         self.finding = {**self.finding, "severity": severity.value}
 
-    def _queue(self, field: str, value: Any) -> None:
+    def _queue(self, field: str, value: str | date) -> None:
         if self._loading or not self.finding:
             return
         self._pending[field] = value
