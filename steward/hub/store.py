@@ -812,13 +812,7 @@ class HubStore:
                 rows = []
                 for start in range(0, len(wanted), 300):
                     part = wanted[start : start + 300]
-                    marks = ", ".join("?" for _ in part)
-                    rows += conn.execute(
-                        "SELECT seq, entity, id, owner, body FROM records WHERE "
-                        f"(entity = 'finding' AND id IN ({marks})) OR (entity IN ('finding_event', 'photo_link') "
-                        f"AND {body_field('finding_id')} IN ({marks}))",
-                        [*part, *part],
-                    ).fetchall()
+                    rows += conn.execute(findings_again_sql(len(part)), [*part, *part]).fetchall()
                 index.reload(set(wanted), [(r[0], r[1], r[2], r[3], r[4]) for r in rows])
             unseen = index.unseen_files()
             for start in range(0, len(unseen), 500):
@@ -1273,11 +1267,7 @@ class _PushBatch:
             )
         self.codes.update((code, []) for code in codes)
         for chunk in _chunks(sorted(codes)):
-            for rid, code in self.conn.execute(
-                f"SELECT id, {body_field('credit_code')} FROM records WHERE entity = 'enterprise' "
-                f"AND {body_field('credit_code')} IN ({_marks(chunk)}) ORDER BY seq",
-                chunk,
-            ):
+            for rid, code in self.conn.execute(codes_sql(len(chunk)), chunk):
                 self.codes[str(code)].append(rid)
 
     def fact(self, entity: str, rid: Any) -> _Fact | None:
@@ -1493,6 +1483,52 @@ def body_field(name: str, of: str = "") -> str:
     return f"json_extract({of + '.' if of else ''}body, '$.{name}')"
 
 
+# Look-ups by a field of the records' bodies, each served by that field's index (hub migration m005,
+# schema.BODY_FIELD_INDEXES): written with body_field, the very expression indexed. The unary + (SQLite's hint, see
+# PAGE_ROWS) keeps SQLite from reading every audit record or enterprise through the index on (entity, id) instead.
+_RECORD_ROW = "SELECT seq, entity, id, owner, profile_id, content_hash, body FROM records"
+# An amendment applied to the same record later than this one (which then changes nothing).
+LATER_AMENDMENT = (
+    f"SELECT 1 FROM records r WHERE {body_field('entity_id', 'r')} = ? AND +r.entity = 'audit' "
+    f"AND {body_field('at', 'r')} > ? LIMIT 1"
+)
+# The records naming an enterprise (re-pointed when it merges into another).
+NAMING_ENTERPRISE = f"{_RECORD_ROW} WHERE {body_field('enterprise_id')} = ? ORDER BY seq"
+# The enterprises with a credit code, oldest first.
+IDS_WITH_CODE = (
+    f"SELECT r.id FROM records r WHERE {body_field('credit_code', 'r')} = ? AND +r.entity = 'enterprise' ORDER BY r.seq"
+)
+
+
+def codes_sql(count: int) -> str:
+    """The enterprises with one of `count` credit codes (id, code), oldest first."""
+    marks = ", ".join("?" for _ in range(count))
+    return (
+        f"SELECT r.id, {body_field('credit_code', 'r')} FROM records r WHERE {body_field('credit_code', 'r')} "
+        f"IN ({marks}) AND +r.entity = 'enterprise' ORDER BY r.seq"
+    )
+
+
+def naming_sql(count: int) -> str:
+    """The records naming one of `count` ids as their visit, finding or audited record (moved with an amended
+    record)."""
+    marks = ", ".join("?" for _ in range(count))
+    return (
+        f"{_RECORD_ROW} WHERE {body_field('visit_id')} IN ({marks}) OR {body_field('finding_id')} IN ({marks}) "
+        f"OR {body_field('entity_id')} IN ({marks})"
+    )
+
+
+def findings_again_sql(count: int) -> str:
+    """`count` findings the re-check index let go, with their events and photo links (read again when an event
+    names one: it may reopen it)."""
+    marks = ", ".join("?" for _ in range(count))
+    return (
+        f"SELECT seq, entity, id, owner, body FROM records WHERE (entity = 'finding' AND id IN ({marks})) "
+        f"OR (entity IN ('finding_event', 'photo_link') AND {body_field('finding_id')} IN ({marks}))"
+    )
+
+
 def _may_amend(audit: dict[str, Any]) -> bool:
     """Whether an audit entry is an amendment _apply_amendment may apply (most entries are not: they are read first
     without a round trip)."""
@@ -1526,11 +1562,7 @@ def _apply_amendment(conn: Connection, audit: dict[str, Any]) -> bool:
     after = detail.get("after")
     if not isinstance(after, dict) or not visit_id:
         return False
-    later = conn.execute(
-        f"SELECT 1 FROM records WHERE entity = 'audit' AND {body_field('entity_id')} = ? AND {body_field('at')} > ? "
-        "LIMIT 1",
-        [target_id, audit["at"]],
-    ).fetchone()
+    later = conn.execute(LATER_AMENDMENT, [target_id, audit["at"]]).fetchone()
     if later is not None:
         return False
     if kind == "finding" and audit.get("action") == "amend":
@@ -1600,13 +1632,7 @@ def _stored(conn: Connection, entity: str, rid: str) -> tuple[str, dict[str, Any
 
 # -- one enterprise per credit code ------------------------------------------------------------------------------
 def _ids_with_code(conn: Connection, credit_code: str) -> list[str]:
-    return [
-        r[0]
-        for r in conn.execute(
-            f"SELECT id FROM records WHERE entity = 'enterprise' AND {body_field('credit_code')} = ? ORDER BY seq",
-            [credit_code],
-        )
-    ]
+    return [r[0] for r in conn.execute(IDS_WITH_CODE, [credit_code])]
 
 
 def _merge_enterprise(conn: Connection, old_id: str, into: str) -> None:
@@ -1622,11 +1648,7 @@ def _merge_enterprise(conn: Connection, old_id: str, into: str) -> None:
     )
     conn.execute("UPDATE enterprise_aliases SET enterprise_id = ? WHERE enterprise_id = ?", [into, old_id])
     conn.execute("DELETE FROM records WHERE entity = 'enterprise' AND id = ?", [old_id])
-    naming = conn.execute(
-        f"SELECT seq, entity, id, owner, profile_id, content_hash, body FROM records "
-        f"WHERE {body_field('enterprise_id')} = ? ORDER BY seq",
-        [old_id],
-    ).fetchall()
+    naming = conn.execute(NAMING_ENTERPRISE, [old_id]).fetchall()
     for _seq, entity, rid, owner, profile, digest, text in _with_dependents(conn, naming):
         body = json.loads(text)
         if body.get("enterprise_id") == old_id:
@@ -1647,13 +1669,7 @@ def _with_dependents(conn: Connection, moving: list[Any]) -> list[Any]:
         ids, rows = sorted(named), []
         for start in range(0, len(ids), 300):  # well within SQLite's limit of parameters per statement
             part = ids[start : start + 300]
-            marks = ", ".join("?" for _ in part)
-            rows += conn.execute(
-                "SELECT seq, entity, id, owner, profile_id, content_hash, body FROM records WHERE "
-                f"{body_field('visit_id')} IN ({marks}) OR {body_field('finding_id')} IN ({marks}) "
-                f"OR {body_field('entity_id')} IN ({marks})",
-                [*part, *part, *part],
-            ).fetchall()
+            rows += conn.execute(naming_sql(len(part)), [*part, *part, *part]).fetchall()
         named = {row[2] for row in rows if row[0] not in found}
         found.update((row[0], row) for row in rows)
     return [found[seq] for seq in sorted(found)]
