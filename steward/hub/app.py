@@ -28,7 +28,6 @@ from steward.hub.store import (
     NotFound,
     Unprocessable,
     UpgradeRequired,
-    recheck_photos,
 )
 from steward.hub.web import web_router
 from steward.sync.wire import ENTITIES, HEADER_CHUNK_SHA256, HEADER_PROFILE, HEADER_PROTOCOL, PROTOCOL_VERSION
@@ -479,7 +478,7 @@ def create_app(data_dir: Path, db_url: str | None = None, blobs: BlobStore | Non
     )
     def rendition(sha256: Annotated[str, PathParam(pattern=SHA256)], sent: Caller) -> Response:
         """The report rendition of a photo /v1/recheck-photos lists for this steward; any other is not found."""
-        if sha256 not in {p["sha256"] for p in recheck_photos(store, identify(sent)["id"])}:
+        if sha256 not in store.recheck_files(identify(sent)["id"]):
             raise NotFound("no_blob", "没有该文件。", "No such file.")
         return Response(rendition_of(store.blobs, sha256), media_type="image/jpeg")
 

@@ -145,7 +145,8 @@ class HubStore:
         self._stats: tuple[tuple[int, int, int], dict[str, int]] | None = None  # see stats()
         self._recheck: RecheckIndex | None = None  # see recheck_answer()
         self._recheck_moment: tuple[int, int, int] | None = None
-        self._recheck_answers: dict[int, tuple[tuple[int, int, int], bytes]] = {}
+        # reader -> (the moment it was made at, their re-check list as JSON, the files it lists)
+        self._recheck_answers: dict[int, tuple[tuple[int, int, int], bytes, frozenset[str]]] = {}
         self._recheck_gzipped: dict[int, tuple[str, bytes]] = {}  # reader -> (tag, the answer compressed)
         self._recheck_lock = threading.Lock()
         if not data_dir.exists():
@@ -773,7 +774,7 @@ class HubStore:
         whether it is compressed with gzip (asked by `gzipped`; done when it is worth it, see GZIP_FROM). The hub-wide
         index takes in only the records added since it last looked (all of them again after an enterprise merge,
         which removes records); each reader's answer, plain and compressed, is kept until the hub changes."""
-        tag, plain = self._recheck_plain(reader)
+        tag, plain, _files = self._recheck_kept(reader)
         if not gzipped or len(plain) < GZIP_FROM:
             return tag, plain, False
         with self._recheck_lock:
@@ -785,12 +786,19 @@ class HubStore:
             self._recheck_gzipped[reader] = (tag, packed)
         return tag, packed, True
 
-    def _recheck_plain(self, reader: int) -> tuple[str, bytes]:
+    def recheck_files(self, reader: int) -> frozenset[str]:
+        """The files on the reader's re-check list as the hub stands: the photos whose report renditions they may
+        read. Kept with the list and dropped with it, when the hub's moment moves (whichever worker changed it: the
+        moment is read from the database at every call), so a file is refused the moment its finding is closed."""
+        return self._recheck_kept(reader)[2]
+
+    def _recheck_kept(self, reader: int) -> tuple[str, bytes, frozenset[str]]:
+        """The reader's re-check list: its tag, its JSON and the files it lists."""
         with self._recheck_lock, self.engine.snapshot() as conn:
             moment = self._moment(conn)
             kept = self._recheck_answers.get(reader)
             if kept is not None and kept[0] == moment:
-                return recheck_tag(reader, moment), kept[1]
+                return recheck_tag(reader, moment), kept[1], kept[2]
             index = self._recheck
             if index is None or index_moment_lost(self._recheck_moment, moment):
                 index = self._recheck = RecheckIndex()
@@ -832,12 +840,14 @@ class HubStore:
                     part,
                 ):
                     photos[row[0]] = row[1]
-            answer = json.dumps({"photos": listed(chosen, photos)}, ensure_ascii=False).encode()
+            items = listed(chosen, photos)
+            answer = json.dumps({"photos": items}, ensure_ascii=False).encode()
+            files = frozenset(item["sha256"] for item in items)
             if len(self._recheck_answers) > 10_000:  # a province's stewards fit; beyond, start again
                 self._recheck_answers.clear()
                 self._recheck_gzipped.clear()
-            self._recheck_answers[reader] = (moment, answer)
-            return recheck_tag(reader, moment), answer
+            self._recheck_answers[reader] = (moment, answer, files)
+            return recheck_tag(reader, moment), answer, files
 
     # -- web page logins (steward.hub.web) ----------------------------------------------------------------------
     def set_viewer_password(self, name: str, salt: str, password_hash: str) -> None:
