@@ -21,7 +21,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, NotRequired, TypedDict
 
 from steward.hub.blobs import BlobStore, FilesystemBlobs, PartialUpload, UploadBusy
 from steward.hub.engine import Connection, Engine, Row, open_engine
@@ -30,6 +30,9 @@ from steward.hub.recheck import RecheckIndex, listed
 from steward.hub.schema import SHARED_SQL as _SHARED_SQL
 from steward.hub.schema import migrate
 from steward.sync.wire import content_hash
+
+if TYPE_CHECKING:
+    from steward.hub.models import KeptRecord
 
 # The rows of one page of the change feed: shared records and the reader's own, in sequence. The body as stored bytes
 # (CAST): copied into the page as it is, never decoded and encoded again. The unary + (SQLite's hint; steward.hub.engine drops it for PostgreSQL) keeps SQLite from answering the
@@ -100,6 +103,70 @@ class NotFound(HubError):
 
 class UpgradeRequired(HubError):
     status = 426
+
+
+class StewardRef(TypedDict):
+    """A steward as a request knows them once their token is checked: their id (records' owner) and name."""
+
+    id: int
+    name: str
+
+
+class Sender(StewardRef):
+    """The steward a request comes from, and their laptop profile (bound to them)."""
+
+    profile_id: str
+
+
+class RecordRef(TypedDict):
+    entity: str
+    id: str
+
+
+class Conflicted(RecordRef):
+    reason: str
+
+
+class Refusal(RecordRef):
+    """A record the hub did not keep, and why, in the words each side needs."""
+
+    code: str
+    zh: str
+    en: str
+    field: NotRequired[str]  # the field at fault, when the record's content is not valid
+
+
+class PushResult(TypedDict):
+    """What became of each record of a push (the API's answer to it)."""
+
+    accepted: list[RecordRef]
+    duplicates: list[RecordRef]
+    conflicts: list[Conflicted]
+    refused: list[Refusal]
+
+
+class HelloFacts(TypedDict):
+    """What hello tells a laptop beyond who it is (HubStore.hello_facts)."""
+
+    records: int
+    blobs: int
+    cursor: int
+    recheck: str
+
+
+class UploadProgress(TypedDict):
+    offset: int
+    complete: bool
+
+
+class MergedEnterprise(TypedDict):
+    """An enterprise merged into another (same credit code, another id): the name it was sent with, who sent it ("" for
+    the hub's own list) and when it was merged."""
+
+    id: str
+    name: str
+    sender: str
+    at: str
 
 
 def _now() -> str:
@@ -194,14 +261,14 @@ class HubStore:
             ) from None
         return token
 
-    def steward_for(self, token: str) -> dict[str, Any]:
+    def steward_for(self, token: str) -> StewardRef:
         with self.connect() as conn:
             row = conn.execute("SELECT id, name FROM stewards WHERE token_sha256 = ?", [_token_hash(token)]).fetchone()
         if row is None:
             raise _bad_token()
-        return dict(row)
+        return {"id": int(row[0]), "name": str(row[1])}
 
-    def steward_and_binding(self, token: str, profile_id: str) -> tuple[dict[str, Any], int | None]:
+    def steward_and_binding(self, token: str, profile_id: str) -> tuple[StewardRef, int | None]:
         """The steward whose token this is, and the steward the laptop profile is bound to (None: not yet), in one
         query: every request of a laptop asks both, and a no-op sync is little more than these questions."""
         with self.connect() as conn:
@@ -212,7 +279,7 @@ class HubStore:
             ).fetchone()
         if row is None:
             raise _bad_token()
-        return {"id": row[0], "name": row[1]}, row[2]
+        return {"id": int(row[0]), "name": str(row[1])}, row[2]
 
     def caller(self, token: str, profile_id: str) -> Caller:
         """steward_and_binding, the profile's notice-number code and the hub's moment (see _moment), in one query:
@@ -227,9 +294,9 @@ class HubStore:
         if row is None:
             raise _bad_token()
         moment = (int(row[4]), int(row[5]), int(row[6]))
-        return Caller({"id": row[0], "name": row[1]}, row[2], None if row[3] is None else str(row[3]), moment)
+        return Caller({"id": int(row[0]), "name": str(row[1])}, row[2], None if row[3] is None else str(row[3]), moment)
 
-    def bind(self, profile_id: str, steward: dict[str, Any]) -> None:
+    def bind(self, profile_id: str, steward: StewardRef) -> None:
         """A laptop profile belongs to the steward whose token first synced it."""
         with self.connect() as conn:  # every request asks; only the first one writes
             row = conn.execute("SELECT steward_id FROM bindings WHERE profile_id = ?", [profile_id]).fetchone()
@@ -247,7 +314,7 @@ class HubStore:
                     "This profile belongs to another steward; an administrator must re-bind it on the hub.",
                 )
 
-    def number_prefix(self, profile_id: str, steward: dict[str, Any]) -> str:
+    def number_prefix(self, profile_id: str, steward: StewardRef) -> str:
         """The profile's notice-number code: given at binding (or now, to a profile bound before codes existed)."""
         with self.connect() as conn:
             row = conn.execute("SELECT prefix FROM number_prefixes WHERE profile_id = ?", [profile_id]).fetchone()
@@ -256,7 +323,7 @@ class HubStore:
         with self.transaction() as conn:
             return _give_number_prefix(conn, profile_id, steward)
 
-    def register_key(self, profile_id: str, steward: dict[str, Any], public_key: bytes) -> bool:
+    def register_key(self, profile_id: str, steward: StewardRef, public_key: bytes) -> bool:
         """A laptop profile's Ed25519 public key (its bundles' signatures are checked with it; the private key never
         leaves the laptop, so a copy of hub.db cannot forge a bundle). Registered once; the same key again changes
         nothing, another key is a conflict (an administrator re-binds the profile to start over).
@@ -296,7 +363,7 @@ class HubStore:
             )
 
     # -- records ----------------------------------------------------------------------------------------------
-    def push(self, steward: dict[str, Any], profile_id: str, records: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    def push(self, steward: StewardRef, profile_id: str, records: list[KeptRecord]) -> PushResult:
         """Records already checked by their model (steward/hub/models.py). Each is judged on its own: kept,
         a duplicate (same id, same content), a conflict (same id, other content; never overwritten) or refused
         (the steward may not write it). A refused record does not stop the rest.
@@ -304,14 +371,14 @@ class HubStore:
         Judged one after the other, exactly as if each were pushed alone in the order sent, but read and written in
         a few round trips (see _PushBatch): what the hub holds of the records the push names is read in one query
         per entity, and the new records are inserted together, in order, at the end."""
-        answer: dict[str, list[Any]] = {"accepted": [], "duplicates": [], "conflicts": [], "refused": []}
+        answer: PushResult = {"accepted": [], "duplicates": [], "conflicts": [], "refused": []}
         if not records:
             return answer
         with self._disk_guard(), self.transaction() as conn:
             batch = _PushBatch(conn, steward["id"], profile_id, records)
             for rec in records:
                 entity, rid, body, digest = rec["entity"], rec["id"], rec["body"], rec["hash"]
-                ref = {"entity": entity, "id": rid}
+                ref: RecordRef = {"entity": entity, "id": rid}
                 if entity == "enterprise" and batch.alias_for_code(rid, body):
                     answer["accepted"].append(ref)  # the hub's own record of it stands; this id now names it
                     continue
@@ -328,9 +395,8 @@ class HubStore:
                     continue
                 refusal = _refusal(batch, steward["id"], entity, rid, body)
                 if refusal is not None:
-                    answer["refused"].append(
-                        {**ref, "code": refusal, "zh": REFUSALS[refusal][0], "en": REFUSALS[refusal][1]}
-                    )
+                    zh, en = REFUSALS[refusal]
+                    answer["refused"].append({"entity": entity, "id": rid, "code": refusal, "zh": zh, "en": en})
                 elif existing is not None and entity in REVISED_ENTITIES:
                     batch.flush()  # the stored revision is read, then replaced
                     reason = _not_a_later_revision(conn, entity, rid, body)
@@ -468,7 +534,8 @@ class HubStore:
     @staticmethod
     def _page_rows(conn: Connection, since: int, last: int, reader: int | None, limit: int) -> list[Row]:
         """Up to `limit` rows after `since`, up to `last`: shared records, and the reader's own (None: no reader)."""
-        return conn.execute(PAGE_ROWS, [since, last, -1 if reader is None else reader, limit]).fetchall()
+        rows: list[Row] = conn.execute(PAGE_ROWS, [since, last, -1 if reader is None else reader, limit]).fetchall()
+        return rows
 
     def _kept_page(self, key: tuple[int, int, int, bool], build: Callable[[], KeptPage]) -> KeptPage:
         """The shared page kept for `key`, or built once (by the first of the readers asking at the same moment) and
@@ -675,11 +742,12 @@ class HubStore:
                         ) from None
                 for sha in bundle.manifest["blobs"]:  # every file checked, also one the hub holds already
                     staged[sha] = self._stage(bundle, sha)
-            self.bind(bundle.manifest["profile_id"], steward)
-            result = self.push(steward, bundle.manifest["profile_id"], records)
+            sender: StewardRef = {"id": int(steward["id"]), "name": str(steward["name"])}
+            self.bind(bundle.manifest["profile_id"], sender)
+            result = self.push(sender, bundle.manifest["profile_id"], records)
             new_files = set(self.missing(list(staged)))
             for sha, (file, size) in staged.items():
-                self._commit_blob(sha, file, size, steward["id"])
+                self._commit_blob(sha, file, size, sender["id"])
         finally:
             for file, _size in staged.values():
                 file.unlink(missing_ok=True)
@@ -721,7 +789,7 @@ class HubStore:
         with self.engine.snapshot() as conn:
             return self._counts(conn, self._moment(conn))
 
-    def hello_facts(self, reader: int, moment: tuple[int, int, int] | None = None) -> dict[str, Any]:
+    def hello_facts(self, reader: int, moment: tuple[int, int, int] | None = None) -> HelloFacts:
         """What hello tells a steward's laptop: the counts of stats(); `cursor`, the end of the change sequence (a
         laptop whose cursor is there has nothing to pull); `recheck`, the tag of the reader's re-check list
         (recheck_answer's; a laptop that read the list at this tag has it). At `moment` (one just read, see
@@ -733,7 +801,12 @@ class HubStore:
                 counts = self._counts(conn, moment)
         else:
             counts = dict(kept[1])
-        return {**counts, "cursor": moment[0], "recheck": recheck_tag(reader, moment)}
+        return {
+            "records": counts["records"],
+            "blobs": counts["blobs"],
+            "cursor": moment[0],
+            "recheck": recheck_tag(reader, moment),
+        }
 
     def _moment_sql(self) -> str:
         """The three columns of _moment, for a SELECT."""
@@ -994,7 +1067,7 @@ class HubStore:
 class Caller:
     """Who sends a request and what their hello needs (HubStore.caller)."""
 
-    steward: dict[str, Any]
+    steward: StewardRef
     bound_to: int | None  # the steward the laptop profile is bound to; None: not yet
     number_prefix: str | None  # the profile's notice-number code; None: not given yet
     moment: tuple[int, int, int]
@@ -1042,7 +1115,7 @@ class Upload:
         finally:
             self.held.close()
 
-    def finish(self, chunk_sha256: str | None) -> dict[str, Any]:
+    def finish(self, chunk_sha256: str | None) -> UploadProgress:
         """Keep the chunk once it is on disk; the last one is verified against the file's hash."""
         try:
             if chunk_sha256 is not None and self.chunk_digest.hexdigest() != chunk_sha256:
@@ -1215,7 +1288,7 @@ class _PushBatch:
     together, in the order accepted, so the change sequence numbers them as one by one. The rare writes that read
     what was stored before them (a revision, an amendment) first insert what waits."""
 
-    def __init__(self, conn: Connection, me: int, profile_id: str, records: list[dict[str, Any]]) -> None:
+    def __init__(self, conn: Connection, me: int, profile_id: str, records: list[KeptRecord]) -> None:
         self.conn, self.me, self.profile_id = conn, me, profile_id
         self.facts: dict[tuple[str, str], _Fact | None] = {}
         self.aliases: dict[str, str | None] = {}
@@ -1224,7 +1297,7 @@ class _PushBatch:
         self.pending: list[list[Any]] = []
         self._read_ahead(records)
 
-    def _read_ahead(self, records: list[dict[str, Any]]) -> None:
+    def _read_ahead(self, records: list[KeptRecord]) -> None:
         wanted: dict[str, set[str]] = {}
         named_enterprises: set[str] = set()
         photos: set[str] = set()
@@ -1789,7 +1862,7 @@ def aliases_of(store: HubStore, enterprise_id: str) -> list[dict[str, Any]]:
         ]
 
 
-def merged_into(store: HubStore, enterprise_id: str) -> list[dict[str, Any]]:
+def merged_into(store: HubStore, enterprise_id: str) -> list[MergedEnterprise]:
     """The enterprises merged into this one (same credit code, another id): for each, its id, the name it was
     sent with, who sent it ("" for the hub's own list) and when it was merged; oldest first."""
     with store.connect() as conn:
@@ -1798,7 +1871,7 @@ def merged_into(store: HubStore, enterprise_id: str) -> list[dict[str, Any]]:
             "LEFT JOIN stewards s ON s.id = a.owner WHERE a.enterprise_id = ? ORDER BY a.merged_at, a.alias_id",
             [enterprise_id],
         ).fetchall()
-    merged = []
+    merged: list[MergedEnterprise] = []
     for alias_id, text, merged_at, sender in rows:
         try:
             body = json.loads(text)
@@ -1812,7 +1885,7 @@ def merged_into(store: HubStore, enterprise_id: str) -> list[dict[str, Any]]:
 
 
 # -- notice numbers ----------------------------------------------------------------------------------------------
-def _give_number_prefix(conn: Connection, profile_id: str, steward: dict[str, Any]) -> str:
+def _give_number_prefix(conn: Connection, profile_id: str, steward: StewardRef) -> str:
     """The steward's initials ("LM"), or the initials and the next free number ("LM2") when another profile has
     them: letters first, so a code never reads like a year or a count. Unique by the table's constraint."""
     from steward.domain.pinyin import initials
