@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, NotRequired, TypedDict
 from steward.hub.blobs import BlobStore, FilesystemBlobs, PartialUpload, UploadBusy
 from steward.hub.engine import Connection, Engine, Row, open_engine
 from steward.hub.recheck import ENTITIES as RECHECK_ENTITIES
-from steward.hub.recheck import RecheckIndex, listed
+from steward.hub.recheck import RecheckIndex, RecheckItem, listed
 from steward.hub.schema import SHARED_SQL as _SHARED_SQL
 from steward.hub.schema import migrate
 from steward.sync.wire import content_hash
@@ -1920,9 +1920,9 @@ def index_moment_lost(indexed: tuple[int, int, int] | None, now: tuple[int, int,
     return indexed is None or indexed[2] != now[2] or now[0] < indexed[0]
 
 
-def recheck_photos(store: HubStore, reader: int) -> list[dict[str, Any]]:
+def recheck_photos(store: HubStore, reader: int) -> list[RecheckItem]:
     """Photos of findings still open at the enterprises `reader` has visited, linked by colleagues: what a re-check
     there compares with. Each: sha256, finding_id, visit_id, caption, created_at and the photo's record. Only photos
     whose original the hub holds (their report rendition is made from it); never the reader's own."""
-    photos: list[dict[str, Any]] = json.loads(store.recheck_answer(reader)[1])["photos"]  # plain: not asked
+    photos: list[RecheckItem] = json.loads(store.recheck_answer(reader)[1])["photos"]  # plain: not asked
     return photos
