@@ -11,9 +11,12 @@ For each hub (SQLite 1 worker for reference; PostgreSQL 1 and 2 workers, a copy 
 `steward hub migrate-to-postgres` in a throwaway cluster) it prints requests/s, p50/p99, errors, the load average
 when the run began, and CPU ms per request of the hub's processes (and of each worker: a skewed split says the
 kernel handed one worker most connections), of PostgreSQL and of the generator. --repeat runs each hub that many
-times and prints medians; the last line is PostgreSQL's 2-worker/1-worker ratio (target >= 1.6).
+times and prints medians; then PostgreSQL's 2-worker/1-worker ratio (target >= 1.6). With --baseline, another
+checkout's hub is measured too, its runs taking turns with this checkout's (the before and after of a change, under
+the same load of the machine), and the ratio of their requests/s is printed.
 
-Run with `python -m bench.hub_rate [--stewards 50] [--seconds 10] [--repeat 3] [--reuse]`. The hub's data is
+Run with `python -m bench.hub_rate [--stewards 50] [--seconds 10] [--repeat 3] [--reuse] [--hubs postgres:1,postgres:2]
+[--baseline DIR]`. The hub's data is
 bench/hub_load.py's (built once, or reused from an earlier run of either bench with --reuse). Loopback only; every
 hub and cluster started here is stopped again.
 """
@@ -29,6 +32,7 @@ import shutil
 import statistics
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from bench.common import OUT, ROOT, print_table
@@ -168,6 +172,12 @@ def main() -> None:
     parser.add_argument("--hubs", default="sqlite:1,postgres:1,postgres:2", help="engine:workers, comma-separated")
     parser.add_argument("--reuse", action="store_true", help="use the hub bench/hub_load.py built earlier")
     parser.add_argument("--port", type=int, default=8791)
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout (e.g. `git worktree add /tmp/before HEAD~1`) whose hub is measured too, each run of it "
+        "taking turns with this checkout's on its own copy of the same data",
+    )
     args = parser.parse_args()
     data = OUT / "hub_load" / "hub"
     saved = OUT / "hub_load" / "tokens.json"
@@ -179,36 +189,41 @@ def main() -> None:
     if args.stewards > len(tokens):
         raise SystemExit(f"the hub has {len(tokens)} stewards")
     requests = [hello_bytes(tokens[i], i) for i in range(args.stewards)]
+    sides = [("", ROOT)] + ([("baseline", args.baseline)] if args.baseline else [])
     rows, rates = [], {}
     with contextlib.ExitStack() as stack:
         cluster: list[Any] = []
-        dbs: dict[str, str | None] = {}
+        dbs: dict[tuple[str, str], str | None] = {}  # (side, engine) -> its own copy of the hub's database
         for spec in args.hubs.split(","):
             engine, workers = spec.split(":")[0], int(spec.split(":")[1])
-            if engine not in dbs:
-                folder = OUT / "hub_rate" / f"copy-{engine}"
-                shutil.rmtree(folder, ignore_errors=True)
-                shutil.copytree(data, folder)
-                dbs[engine] = postgres_copy(folder, None, stack, cluster) if engine == "postgres" else None
-            folder = OUT / "hub_rate" / f"copy-{engine}"
-            runs = []
+            for label, _checkout in sides:
+                folder = OUT / "hub_rate" / f"copy-{engine}{'-' + label if label else ''}"
+                if (label, engine) not in dbs:
+                    shutil.rmtree(folder, ignore_errors=True)
+                    shutil.copytree(data, folder)
+                    dbs[(label, engine)] = postgres_copy(folder, None, stack, cluster) if engine == "postgres" else None
+            runs: dict[str, list[Run]] = {label: [] for label, _checkout in sides}
             for _ in range(args.repeat):
-                with Hub(ROOT, folder, args.port, db=dbs[engine], workers=workers) as hub:
-                    warm_up(hub, tokens, args.stewards)
-                    db_cpu = (
-                        (lambda: postgres_cpu_seconds(cluster[0].data))
-                        if engine == "postgres" and cluster
-                        else (lambda: 0.0)
-                    )
-                    runs.append(measure(hub, requests, args.seconds, db_cpu))
-            rates[spec] = statistics.median(r.requests / r.seconds for r in runs)
-            rows.append(_row(engine, workers, args.stewards, runs))
-            print(rows[-1], flush=True)
+                for label, checkout in sides:  # the baseline and this checkout take turns: the same machine's load
+                    folder = OUT / "hub_rate" / f"copy-{engine}{'-' + label if label else ''}"
+                    with Hub(checkout, folder, args.port, db=dbs[(label, engine)], workers=workers) as hub:
+                        warm_up(hub, tokens, args.stewards)
+                        db_cpu = (
+                            (lambda: postgres_cpu_seconds(cluster[0].data))
+                            if engine == "postgres" and cluster
+                            else (lambda: 0.0)
+                        )
+                        runs[label].append(measure(hub, requests, args.seconds, db_cpu))
+            for label, _checkout in sides:
+                rates[f"{label}{spec}"] = statistics.median(r.requests / r.seconds for r in runs[label])
+                rows.append(_row(label or "this", engine, workers, args.stewards, runs[label]))
+                print(rows[-1], flush=True)
     print_table(
         f"Steward Hub hello requests/s, {args.stewards} stewards at once (median of {args.repeat} runs of "
         f"{args.seconds:.0f} s; ms; load: 1-minute load average at the start; CPU: ms per request of the hub's "
         "processes (each worker's in brackets), PostgreSQL and the load generator)",
         [
+            "code",
             "engine",
             "workers",
             "N",
@@ -227,9 +242,12 @@ def main() -> None:
     one, two = rates.get("postgres:1"), rates.get("postgres:2")
     if one and two:
         print(f"PostgreSQL 2 workers / 1 worker: {two / one:.2f}x (target >= 1.6x)")
+    for spec in args.hubs.split(","):
+        if rates.get(spec) and rates.get(f"baseline{spec}"):
+            print(f"{spec}: this checkout / the baseline: {rates[spec] / rates[f'baseline{spec}']:.2f}x requests/s")
 
 
-def _row(engine: str, workers: int, n: int, runs: list[Run]) -> list[Any]:
+def _row(label: str, engine: str, workers: int, n: int, runs: list[Run]) -> list[Any]:
     def per_request(seconds: float, run: Run) -> float:
         return 1000 * seconds / max(1, run.requests)
 
@@ -238,6 +256,7 @@ def _row(engine: str, workers: int, n: int, runs: list[Run]) -> list[Any]:
 
     middle = sorted(runs, key=lambda r: r.requests / r.seconds)[len(runs) // 2]
     return [
+        label,
         engine,
         workers,
         n,

@@ -28,6 +28,7 @@ ALL_MIGRATIONS = [
     "m002_enterprise_aliases_and_number_prefixes",
     "m003_records_private_by_owner",
     "m004_blob_numbers",
+    "m005_records_by_body_fields",
 ]
 
 

@@ -26,9 +26,12 @@ from steward.hub.store import (
     HubError,
     HubStore,
     NotFound,
+    PushResult,
+    Refusal,
+    Sender,
+    StewardRef,
     Unprocessable,
     UpgradeRequired,
-    recheck_photos,
 )
 from steward.hub.web import web_router
 from steward.sync.wire import ENTITIES, HEADER_CHUNK_SHA256, HEADER_PROFILE, HEADER_PROTOCOL, PROTOCOL_VERSION
@@ -215,7 +218,7 @@ def _invalid_request(exc: RequestValidationError) -> JSONResponse:
     )
 
 
-def _invalid_refusal(exc: InvalidRecord) -> dict[str, Any]:
+def _invalid_refusal(exc: InvalidRecord) -> Refusal:
     """A record refused for its content, in the shape of every other refusal (the laptop remembers and shows it)."""
     field = _text(exc.field, 80) or "record"
     zh = {
@@ -308,7 +311,7 @@ def create_app(data_dir: Path, db_url: str | None = None, blobs: BlobStore | Non
             raise Forbidden("no_token", "缺少同步令牌。", "No token was sent.")
         return Credentials(authorization.removeprefix("Bearer ").strip(), x_steward_profile)
 
-    def identify(sent: Credentials, known: tuple[dict[str, Any], int | None] | None = None) -> dict[str, Any]:
+    def identify(sent: Credentials, known: tuple[StewardRef, int | None] | None = None) -> Sender:
         """The steward whose token it is, with the laptop profile bound to them (SQLite: never on the event loop).
         `known`: the steward and the profile's binding, already read with the token."""
         steward, bound_to = known or store.steward_and_binding(sent.token, sent.profile_id or "")
@@ -316,7 +319,7 @@ def create_app(data_dir: Path, db_url: str | None = None, blobs: BlobStore | Non
             raise Unprocessable("no_profile", "缺少档案标识。", "No profile id was sent.")
         if bound_to != steward["id"]:  # a profile's first sync binds it; another steward's profile is refused there
             store.bind(sent.profile_id, steward)
-        return {**steward, "profile_id": sent.profile_id}
+        return {"id": steward["id"], "name": steward["name"], "profile_id": sent.profile_id}
 
     Caller = Annotated[Credentials, Depends(credentials)]
 
@@ -349,7 +352,7 @@ def create_app(data_dir: Path, db_url: str | None = None, blobs: BlobStore | Non
         its own, naming entity, id and field; the rest of the push is kept. Only a request that is not a list of
         records at all is a 422."""
 
-        def judge() -> dict[str, list[Any]]:
+        def judge() -> PushResult:
             who = identify(sent)
             records, invalid = clean_records(request.records)
             answer = store.push(who, who["profile_id"], records)
@@ -479,7 +482,7 @@ def create_app(data_dir: Path, db_url: str | None = None, blobs: BlobStore | Non
     )
     def rendition(sha256: Annotated[str, PathParam(pattern=SHA256)], sent: Caller) -> Response:
         """The report rendition of a photo /v1/recheck-photos lists for this steward; any other is not found."""
-        if sha256 not in {p["sha256"] for p in recheck_photos(store, identify(sent)["id"])}:
+        if sha256 not in store.recheck_files(identify(sent)["id"]):
             raise NotFound("no_blob", "没有该文件。", "No such file.")
         return Response(rendition_of(store.blobs, sha256), media_type="image/jpeg")
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -69,16 +69,44 @@ class Connection:
 
     def __init__(self, engine: Engine, raw: Any) -> None:
         self.engine, self.raw = engine, raw
+        # Nothing has run on it yet in this use: if its first statement finds the connection lost (PostgreSQL
+        # restarted, an administrator ended the hub's backends), that statement did nothing and may be run again
+        # on a new connection (see Engine.replace).
+        self.fresh = True
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        return self.raw.execute(self.engine.translate(sql), params)
+        translated = self.engine.translate(sql)
+        return self._run(lambda raw: raw.execute(translated, params))
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         if isinstance(self.raw, sqlite3.Connection):
             self.raw.executemany(sql, rows)
-        else:
-            with self.raw.cursor() as cursor:
-                cursor.executemany(self.engine.translate(sql), list(rows))
+            self.fresh = False
+            return
+        translated, listed = self.engine.translate(sql), list(rows)
+
+        def run(raw: Any) -> None:
+            with raw.cursor() as cursor:
+                cursor.executemany(translated, listed)
+
+        self._run(run)
+
+    def begin(self, statement: str) -> None:
+        """A statement of the engine's own (BEGIN ...), as it is written."""
+        self._run(lambda raw: raw.execute(statement))
+
+    def _run(self, call: Callable[[Any], Any]) -> Any:
+        if not self.fresh:
+            return call(self.raw)
+        try:
+            result = call(self.raw)
+        except Exception as exc:
+            if not self.engine.lost(self.raw, exc):
+                raise
+            self.raw = self.engine.replace(self.raw)
+            result = call(self.raw)
+        self.fresh = False
+        return result
 
     @property
     def in_transaction(self) -> bool:
@@ -115,6 +143,14 @@ class Engine:
     def disk_full(self, exc: BaseException) -> bool:
         return False
 
+    def lost(self, raw: Any, exc: BaseException) -> bool:
+        """Whether `exc` says the connection itself is gone (not that its statement failed)."""
+        return False
+
+    def replace(self, raw: Any) -> Any:
+        """A working connection in place of `raw`, which was found lost."""
+        raise RuntimeError("this engine's connections are not lost")
+
     @contextmanager
     def connect(self) -> Iterator[Connection]:
         """This thread's connection; nested uses share it, and nothing is left half-open when the outermost ends."""
@@ -145,11 +181,12 @@ class Engine:
         """A write transaction: one writer at a time on either engine."""
         with self.connect() as conn:
             for statement in self.write_begin:
-                conn.raw.execute(statement)
+                conn.begin(statement)
             try:
                 yield conn
             except BaseException:
-                conn.raw.execute("ROLLBACK")
+                if conn.in_transaction:  # else the connection was lost, and with it the transaction
+                    conn.raw.execute("ROLLBACK")
                 raise
             conn.raw.execute("COMMIT")
 
@@ -157,11 +194,12 @@ class Engine:
     def snapshot(self) -> Iterator[Connection]:
         """Reads that all see the database as it was at one moment."""
         with self.connect() as conn:
-            conn.raw.execute(self.snapshot_begin)
+            conn.begin(self.snapshot_begin)
             try:
                 yield conn
             finally:
-                conn.raw.execute("COMMIT")
+                if conn.in_transaction:
+                    conn.raw.execute("COMMIT")
 
     def execute_script(self, conn: Connection, script: str) -> None:
         """Several statements (a migration) inside the caller's transaction."""
@@ -241,7 +279,19 @@ class PostgresEngine(Engine):
         return False  # back to the pool between requests: a worker's threads share a few connections
 
     def in_transaction(self, raw: Any) -> bool:
-        return bool(raw.info.transaction_status != self._psycopg.pq.TransactionStatus.IDLE)
+        # A lost connection has nothing to roll back (asked to, it would raise and hide why it was lost).
+        return bool(not raw.closed and raw.info.transaction_status != self._psycopg.pq.TransactionStatus.IDLE)
+
+    def lost(self, raw: Any, exc: BaseException) -> bool:
+        return isinstance(exc, self._psycopg.OperationalError) and bool(raw.closed)
+
+    def replace(self, raw: Any) -> Any:
+        """The pool drops the lost connection (and opens another in its place); its idle ones are checked now,
+        once, with a round trip each: after a restart of PostgreSQL they are all dead, and the next requests need
+        not each find one. Then a working connection."""
+        self.pool.putconn(raw)
+        self.pool.check()
+        return self.pool.getconn()
 
     def close(self) -> None:
         self.pool.close()
@@ -254,9 +304,10 @@ class PostgresEngine(Engine):
 
 
 def _pool(pool_class: Any, url: str, pool_size: int) -> Any:
-    """PostgreSQL's connections for one worker process. Each is checked (a round trip) before a request gets it:
-    after PostgreSQL restarted, or an administrator ended the hub's backends, or a firewall dropped an idle
-    connection, the pool hands out a new connection instead of one that is dead, and the next sync succeeds."""
+    """PostgreSQL's connections for one worker process. A connection is not checked when a request gets it (a round
+    trip, a third of a no-op sync's time): after PostgreSQL restarted, or an administrator ended the hub's backends,
+    the request's first statement finds it lost, did nothing, and runs again on a new connection (Connection._run),
+    so the next sync succeeds."""
     return pool_class(
         url,
         min_size=min(POOL_MIN, pool_size),
@@ -264,7 +315,6 @@ def _pool(pool_class: Any, url: str, pool_size: int) -> Any:
         kwargs={"autocommit": True, "row_factory": _row_factory},
         open=True,
         name="steward-hub",
-        check=pool_class.check_connection,
         timeout=POOL_WAIT_SECONDS,
         max_idle=IDLE_SECONDS,
         max_lifetime=LIFETIME_SECONDS,

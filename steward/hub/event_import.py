@@ -39,9 +39,9 @@ def import_events(store: HubStore, read_rows: RowReader) -> tuple[int, int]:
                 {
                     "id": row.id,
                     **fields,
-                    "created_at": before["created_at"] if revised else stamp,
+                    "created_at": before["created_at"] if before is not None else stamp,
                     "created_by": HUB_AUTHOR,
-                    "revision": before.get("revision", 1) + 1 if revised else 1,
+                    "revision": before.get("revision", 1) + 1 if before is not None else 1,
                     "updated_at": stamp if revised else None,
                     "updated_by": HUB_AUTHOR if revised else "",
                     "deleted": 0,

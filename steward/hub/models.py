@@ -12,7 +12,7 @@ import json
 import math
 import re
 from datetime import UTC, date, datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypedDict
 
 from pydantic import (
     AfterValidator,
@@ -399,7 +399,17 @@ def _bad_text_at(value: Any, path: str = "") -> str | None:
     return None
 
 
-def clean_record(entity: str, rid: str, claimed_hash: str, body: Any) -> dict[str, Any]:
+class KeptRecord(TypedDict):
+    """A record as the hub keeps it: checked by its entity's model, only known fields in its body, and the hash of
+    that body."""
+
+    entity: str
+    id: str
+    hash: str
+    body: dict[str, Any]
+
+
+def clean_record(entity: str, rid: str, claimed_hash: str, body: Any) -> KeptRecord:
     """The record as the hub keeps it: {entity, id, hash, body} with only known fields, or InvalidRecord.
     The claimed hash must match the body as sent; the kept hash is that of the kept body."""
     if entity not in MODELS:
@@ -436,9 +446,9 @@ def clean_record(entity: str, rid: str, claimed_hash: str, body: Any) -> dict[st
     return {"entity": entity, "id": rid, "hash": content_hash(kept), "body": kept}
 
 
-def clean_records(records: list[Record]) -> tuple[list[dict[str, Any]], list[InvalidRecord]]:
+def clean_records(records: list[Record]) -> tuple[list[KeptRecord], list[InvalidRecord]]:
     """The records the hub may keep, and the problem of each one it may not (in the order they came)."""
-    kept: list[dict[str, Any]] = []
+    kept: list[KeptRecord] = []
     invalid: list[InvalidRecord] = []
     for r in records:
         try:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from steward.domain.findings import FindingEvent, derive_state
 from steward.domain.labels import EventKind
@@ -161,7 +161,18 @@ class RecheckIndex:
         return out
 
 
-def listed(chosen: list[tuple[str, str, str, dict[str, Any]]], photos: dict[str, str]) -> list[dict[str, Any]]:
+class RecheckItem(TypedDict):
+    """One photo of a steward's re-check list, as /v1/recheck-photos answers it."""
+
+    sha256: str
+    finding_id: str
+    visit_id: str
+    caption: str
+    created_at: str
+    photo: dict[str, Any]  # the photo's record
+
+
+def listed(chosen: list[tuple[str, str, str, dict[str, Any]]], photos: dict[str, str]) -> list[RecheckItem]:
     """The list as /v1/recheck-photos answers it, from photos_for and the photos' records (sha256 -> stored JSON);
     a link whose photo has no record is left out."""
     return [

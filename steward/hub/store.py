@@ -21,15 +21,18 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, NotRequired, TypedDict
 
 from steward.hub.blobs import BlobStore, FilesystemBlobs, PartialUpload, UploadBusy
 from steward.hub.engine import Connection, Engine, Row, open_engine
 from steward.hub.recheck import ENTITIES as RECHECK_ENTITIES
-from steward.hub.recheck import RecheckIndex, listed
+from steward.hub.recheck import RecheckIndex, RecheckItem, listed
 from steward.hub.schema import SHARED_SQL as _SHARED_SQL
 from steward.hub.schema import migrate
 from steward.sync.wire import content_hash
+
+if TYPE_CHECKING:
+    from steward.hub.models import KeptRecord
 
 # The rows of one page of the change feed: shared records and the reader's own, in sequence. The body as stored bytes
 # (CAST): copied into the page as it is, never decoded and encoded again. The unary + (SQLite's hint; steward.hub.engine drops it for PostgreSQL) keeps SQLite from answering the
@@ -102,6 +105,70 @@ class UpgradeRequired(HubError):
     status = 426
 
 
+class StewardRef(TypedDict):
+    """A steward as a request knows them once their token is checked: their id (records' owner) and name."""
+
+    id: int
+    name: str
+
+
+class Sender(StewardRef):
+    """The steward a request comes from, and their laptop profile (bound to them)."""
+
+    profile_id: str
+
+
+class RecordRef(TypedDict):
+    entity: str
+    id: str
+
+
+class Conflicted(RecordRef):
+    reason: str
+
+
+class Refusal(RecordRef):
+    """A record the hub did not keep, and why, in the words each side needs."""
+
+    code: str
+    zh: str
+    en: str
+    field: NotRequired[str]  # the field at fault, when the record's content is not valid
+
+
+class PushResult(TypedDict):
+    """What became of each record of a push (the API's answer to it)."""
+
+    accepted: list[RecordRef]
+    duplicates: list[RecordRef]
+    conflicts: list[Conflicted]
+    refused: list[Refusal]
+
+
+class HelloFacts(TypedDict):
+    """What hello tells a laptop beyond who it is (HubStore.hello_facts)."""
+
+    records: int
+    blobs: int
+    cursor: int
+    recheck: str
+
+
+class UploadProgress(TypedDict):
+    offset: int
+    complete: bool
+
+
+class MergedEnterprise(TypedDict):
+    """An enterprise merged into another (same credit code, another id): the name it was sent with, who sent it ("" for
+    the hub's own list) and when it was merged."""
+
+    id: str
+    name: str
+    sender: str
+    at: str
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
@@ -145,7 +212,8 @@ class HubStore:
         self._stats: tuple[tuple[int, int, int], dict[str, int]] | None = None  # see stats()
         self._recheck: RecheckIndex | None = None  # see recheck_answer()
         self._recheck_moment: tuple[int, int, int] | None = None
-        self._recheck_answers: dict[int, tuple[tuple[int, int, int], bytes]] = {}
+        # reader -> (the moment it was made at, their re-check list as JSON, the files it lists)
+        self._recheck_answers: dict[int, tuple[tuple[int, int, int], bytes, frozenset[str]]] = {}
         self._recheck_gzipped: dict[int, tuple[str, bytes]] = {}  # reader -> (tag, the answer compressed)
         self._recheck_lock = threading.Lock()
         if not data_dir.exists():
@@ -193,14 +261,14 @@ class HubStore:
             ) from None
         return token
 
-    def steward_for(self, token: str) -> dict[str, Any]:
+    def steward_for(self, token: str) -> StewardRef:
         with self.connect() as conn:
             row = conn.execute("SELECT id, name FROM stewards WHERE token_sha256 = ?", [_token_hash(token)]).fetchone()
         if row is None:
             raise _bad_token()
-        return dict(row)
+        return {"id": int(row[0]), "name": str(row[1])}
 
-    def steward_and_binding(self, token: str, profile_id: str) -> tuple[dict[str, Any], int | None]:
+    def steward_and_binding(self, token: str, profile_id: str) -> tuple[StewardRef, int | None]:
         """The steward whose token this is, and the steward the laptop profile is bound to (None: not yet), in one
         query: every request of a laptop asks both, and a no-op sync is little more than these questions."""
         with self.connect() as conn:
@@ -211,7 +279,7 @@ class HubStore:
             ).fetchone()
         if row is None:
             raise _bad_token()
-        return {"id": row[0], "name": row[1]}, row[2]
+        return {"id": int(row[0]), "name": str(row[1])}, row[2]
 
     def caller(self, token: str, profile_id: str) -> Caller:
         """steward_and_binding, the profile's notice-number code and the hub's moment (see _moment), in one query:
@@ -226,9 +294,9 @@ class HubStore:
         if row is None:
             raise _bad_token()
         moment = (int(row[4]), int(row[5]), int(row[6]))
-        return Caller({"id": row[0], "name": row[1]}, row[2], None if row[3] is None else str(row[3]), moment)
+        return Caller({"id": int(row[0]), "name": str(row[1])}, row[2], None if row[3] is None else str(row[3]), moment)
 
-    def bind(self, profile_id: str, steward: dict[str, Any]) -> None:
+    def bind(self, profile_id: str, steward: StewardRef) -> None:
         """A laptop profile belongs to the steward whose token first synced it."""
         with self.connect() as conn:  # every request asks; only the first one writes
             row = conn.execute("SELECT steward_id FROM bindings WHERE profile_id = ?", [profile_id]).fetchone()
@@ -246,7 +314,7 @@ class HubStore:
                     "This profile belongs to another steward; an administrator must re-bind it on the hub.",
                 )
 
-    def number_prefix(self, profile_id: str, steward: dict[str, Any]) -> str:
+    def number_prefix(self, profile_id: str, steward: StewardRef) -> str:
         """The profile's notice-number code: given at binding (or now, to a profile bound before codes existed)."""
         with self.connect() as conn:
             row = conn.execute("SELECT prefix FROM number_prefixes WHERE profile_id = ?", [profile_id]).fetchone()
@@ -255,7 +323,7 @@ class HubStore:
         with self.transaction() as conn:
             return _give_number_prefix(conn, profile_id, steward)
 
-    def register_key(self, profile_id: str, steward: dict[str, Any], public_key: bytes) -> bool:
+    def register_key(self, profile_id: str, steward: StewardRef, public_key: bytes) -> bool:
         """A laptop profile's Ed25519 public key (its bundles' signatures are checked with it; the private key never
         leaves the laptop, so a copy of hub.db cannot forge a bundle). Registered once; the same key again changes
         nothing, another key is a conflict (an administrator re-binds the profile to start over).
@@ -295,7 +363,7 @@ class HubStore:
             )
 
     # -- records ----------------------------------------------------------------------------------------------
-    def push(self, steward: dict[str, Any], profile_id: str, records: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    def push(self, steward: StewardRef, profile_id: str, records: list[KeptRecord]) -> PushResult:
         """Records already checked by their model (steward/hub/models.py). Each is judged on its own: kept,
         a duplicate (same id, same content), a conflict (same id, other content; never overwritten) or refused
         (the steward may not write it). A refused record does not stop the rest.
@@ -303,14 +371,14 @@ class HubStore:
         Judged one after the other, exactly as if each were pushed alone in the order sent, but read and written in
         a few round trips (see _PushBatch): what the hub holds of the records the push names is read in one query
         per entity, and the new records are inserted together, in order, at the end."""
-        answer: dict[str, list[Any]] = {"accepted": [], "duplicates": [], "conflicts": [], "refused": []}
+        answer: PushResult = {"accepted": [], "duplicates": [], "conflicts": [], "refused": []}
         if not records:
             return answer
         with self._disk_guard(), self.transaction() as conn:
             batch = _PushBatch(conn, steward["id"], profile_id, records)
             for rec in records:
                 entity, rid, body, digest = rec["entity"], rec["id"], rec["body"], rec["hash"]
-                ref = {"entity": entity, "id": rid}
+                ref: RecordRef = {"entity": entity, "id": rid}
                 if entity == "enterprise" and batch.alias_for_code(rid, body):
                     answer["accepted"].append(ref)  # the hub's own record of it stands; this id now names it
                     continue
@@ -327,9 +395,8 @@ class HubStore:
                     continue
                 refusal = _refusal(batch, steward["id"], entity, rid, body)
                 if refusal is not None:
-                    answer["refused"].append(
-                        {**ref, "code": refusal, "zh": REFUSALS[refusal][0], "en": REFUSALS[refusal][1]}
-                    )
+                    zh, en = REFUSALS[refusal]
+                    answer["refused"].append({"entity": entity, "id": rid, "code": refusal, "zh": zh, "en": en})
                 elif existing is not None and entity in REVISED_ENTITIES:
                     batch.flush()  # the stored revision is read, then replaced
                     reason = _not_a_later_revision(conn, entity, rid, body)
@@ -467,7 +534,8 @@ class HubStore:
     @staticmethod
     def _page_rows(conn: Connection, since: int, last: int, reader: int | None, limit: int) -> list[Row]:
         """Up to `limit` rows after `since`, up to `last`: shared records, and the reader's own (None: no reader)."""
-        return conn.execute(PAGE_ROWS, [since, last, -1 if reader is None else reader, limit]).fetchall()
+        rows: list[Row] = conn.execute(PAGE_ROWS, [since, last, -1 if reader is None else reader, limit]).fetchall()
+        return rows
 
     def _kept_page(self, key: tuple[int, int, int, bool], build: Callable[[], KeptPage]) -> KeptPage:
         """The shared page kept for `key`, or built once (by the first of the readers asking at the same moment) and
@@ -674,11 +742,12 @@ class HubStore:
                         ) from None
                 for sha in bundle.manifest["blobs"]:  # every file checked, also one the hub holds already
                     staged[sha] = self._stage(bundle, sha)
-            self.bind(bundle.manifest["profile_id"], steward)
-            result = self.push(steward, bundle.manifest["profile_id"], records)
+            sender: StewardRef = {"id": int(steward["id"]), "name": str(steward["name"])}
+            self.bind(bundle.manifest["profile_id"], sender)
+            result = self.push(sender, bundle.manifest["profile_id"], records)
             new_files = set(self.missing(list(staged)))
             for sha, (file, size) in staged.items():
-                self._commit_blob(sha, file, size, steward["id"])
+                self._commit_blob(sha, file, size, sender["id"])
         finally:
             for file, _size in staged.values():
                 file.unlink(missing_ok=True)
@@ -720,7 +789,7 @@ class HubStore:
         with self.engine.snapshot() as conn:
             return self._counts(conn, self._moment(conn))
 
-    def hello_facts(self, reader: int, moment: tuple[int, int, int] | None = None) -> dict[str, Any]:
+    def hello_facts(self, reader: int, moment: tuple[int, int, int] | None = None) -> HelloFacts:
         """What hello tells a steward's laptop: the counts of stats(); `cursor`, the end of the change sequence (a
         laptop whose cursor is there has nothing to pull); `recheck`, the tag of the reader's re-check list
         (recheck_answer's; a laptop that read the list at this tag has it). At `moment` (one just read, see
@@ -732,7 +801,12 @@ class HubStore:
                 counts = self._counts(conn, moment)
         else:
             counts = dict(kept[1])
-        return {**counts, "cursor": moment[0], "recheck": recheck_tag(reader, moment)}
+        return {
+            "records": counts["records"],
+            "blobs": counts["blobs"],
+            "cursor": moment[0],
+            "recheck": recheck_tag(reader, moment),
+        }
 
     def _moment_sql(self) -> str:
         """The three columns of _moment, for a SELECT."""
@@ -773,7 +847,7 @@ class HubStore:
         whether it is compressed with gzip (asked by `gzipped`; done when it is worth it, see GZIP_FROM). The hub-wide
         index takes in only the records added since it last looked (all of them again after an enterprise merge,
         which removes records); each reader's answer, plain and compressed, is kept until the hub changes."""
-        tag, plain = self._recheck_plain(reader)
+        tag, plain, _files = self._recheck_kept(reader)
         if not gzipped or len(plain) < GZIP_FROM:
             return tag, plain, False
         with self._recheck_lock:
@@ -785,12 +859,19 @@ class HubStore:
             self._recheck_gzipped[reader] = (tag, packed)
         return tag, packed, True
 
-    def _recheck_plain(self, reader: int) -> tuple[str, bytes]:
+    def recheck_files(self, reader: int) -> frozenset[str]:
+        """The files on the reader's re-check list as the hub stands: the photos whose report renditions they may
+        read. Kept with the list and dropped with it, when the hub's moment moves (whichever worker changed it: the
+        moment is read from the database at every call), so a file is refused the moment its finding is closed."""
+        return self._recheck_kept(reader)[2]
+
+    def _recheck_kept(self, reader: int) -> tuple[str, bytes, frozenset[str]]:
+        """The reader's re-check list: its tag, its JSON and the files it lists."""
         with self._recheck_lock, self.engine.snapshot() as conn:
             moment = self._moment(conn)
             kept = self._recheck_answers.get(reader)
             if kept is not None and kept[0] == moment:
-                return recheck_tag(reader, moment), kept[1]
+                return recheck_tag(reader, moment), kept[1], kept[2]
             index = self._recheck
             if index is None or index_moment_lost(self._recheck_moment, moment):
                 index = self._recheck = RecheckIndex()
@@ -812,13 +893,7 @@ class HubStore:
                 rows = []
                 for start in range(0, len(wanted), 300):
                     part = wanted[start : start + 300]
-                    marks = ", ".join("?" for _ in part)
-                    rows += conn.execute(
-                        "SELECT seq, entity, id, owner, body FROM records WHERE "
-                        f"(entity = 'finding' AND id IN ({marks})) OR (entity IN ('finding_event', 'photo_link') "
-                        f"AND {body_field('finding_id')} IN ({marks}))",
-                        [*part, *part],
-                    ).fetchall()
+                    rows += conn.execute(findings_again_sql(len(part)), [*part, *part]).fetchall()
                 index.reload(set(wanted), [(r[0], r[1], r[2], r[3], r[4]) for r in rows])
             unseen = index.unseen_files()
             for start in range(0, len(unseen), 500):
@@ -838,12 +913,14 @@ class HubStore:
                     part,
                 ):
                     photos[row[0]] = row[1]
-            answer = json.dumps({"photos": listed(chosen, photos)}, ensure_ascii=False).encode()
+            items = listed(chosen, photos)
+            answer = json.dumps({"photos": items}, ensure_ascii=False).encode()
+            files = frozenset(item["sha256"] for item in items)
             if len(self._recheck_answers) > 10_000:  # a province's stewards fit; beyond, start again
                 self._recheck_answers.clear()
                 self._recheck_gzipped.clear()
-            self._recheck_answers[reader] = (moment, answer)
-            return recheck_tag(reader, moment), answer
+            self._recheck_answers[reader] = (moment, answer, files)
+            return recheck_tag(reader, moment), answer, files
 
     # -- web page logins (steward.hub.web) ----------------------------------------------------------------------
     def set_viewer_password(self, name: str, salt: str, password_hash: str) -> None:
@@ -990,7 +1067,7 @@ class HubStore:
 class Caller:
     """Who sends a request and what their hello needs (HubStore.caller)."""
 
-    steward: dict[str, Any]
+    steward: StewardRef
     bound_to: int | None  # the steward the laptop profile is bound to; None: not yet
     number_prefix: str | None  # the profile's notice-number code; None: not given yet
     moment: tuple[int, int, int]
@@ -1038,7 +1115,7 @@ class Upload:
         finally:
             self.held.close()
 
-    def finish(self, chunk_sha256: str | None) -> dict[str, Any]:
+    def finish(self, chunk_sha256: str | None) -> UploadProgress:
         """Keep the chunk once it is on disk; the last one is verified against the file's hash."""
         try:
             if chunk_sha256 is not None and self.chunk_digest.hexdigest() != chunk_sha256:
@@ -1211,7 +1288,7 @@ class _PushBatch:
     together, in the order accepted, so the change sequence numbers them as one by one. The rare writes that read
     what was stored before them (a revision, an amendment) first insert what waits."""
 
-    def __init__(self, conn: Connection, me: int, profile_id: str, records: list[dict[str, Any]]) -> None:
+    def __init__(self, conn: Connection, me: int, profile_id: str, records: list[KeptRecord]) -> None:
         self.conn, self.me, self.profile_id = conn, me, profile_id
         self.facts: dict[tuple[str, str], _Fact | None] = {}
         self.aliases: dict[str, str | None] = {}
@@ -1220,7 +1297,7 @@ class _PushBatch:
         self.pending: list[list[Any]] = []
         self._read_ahead(records)
 
-    def _read_ahead(self, records: list[dict[str, Any]]) -> None:
+    def _read_ahead(self, records: list[KeptRecord]) -> None:
         wanted: dict[str, set[str]] = {}
         named_enterprises: set[str] = set()
         photos: set[str] = set()
@@ -1273,11 +1350,7 @@ class _PushBatch:
             )
         self.codes.update((code, []) for code in codes)
         for chunk in _chunks(sorted(codes)):
-            for rid, code in self.conn.execute(
-                f"SELECT id, {body_field('credit_code')} FROM records WHERE entity = 'enterprise' "
-                f"AND {body_field('credit_code')} IN ({_marks(chunk)}) ORDER BY seq",
-                chunk,
-            ):
+            for rid, code in self.conn.execute(codes_sql(len(chunk)), chunk):
                 self.codes[str(code)].append(rid)
 
     def fact(self, entity: str, rid: Any) -> _Fact | None:
@@ -1493,6 +1566,52 @@ def body_field(name: str, of: str = "") -> str:
     return f"json_extract({of + '.' if of else ''}body, '$.{name}')"
 
 
+# Look-ups by a field of the records' bodies, each served by that field's index (hub migration m005,
+# schema.BODY_FIELD_INDEXES): written with body_field, the very expression indexed. The unary + (SQLite's hint, see
+# PAGE_ROWS) keeps SQLite from reading every audit record or enterprise through the index on (entity, id) instead.
+_RECORD_ROW = "SELECT seq, entity, id, owner, profile_id, content_hash, body FROM records"
+# An amendment applied to the same record later than this one (which then changes nothing).
+LATER_AMENDMENT = (
+    f"SELECT 1 FROM records r WHERE {body_field('entity_id', 'r')} = ? AND +r.entity = 'audit' "
+    f"AND {body_field('at', 'r')} > ? LIMIT 1"
+)
+# The records naming an enterprise (re-pointed when it merges into another).
+NAMING_ENTERPRISE = f"{_RECORD_ROW} WHERE {body_field('enterprise_id')} = ? ORDER BY seq"
+# The enterprises with a credit code, oldest first.
+IDS_WITH_CODE = (
+    f"SELECT r.id FROM records r WHERE {body_field('credit_code', 'r')} = ? AND +r.entity = 'enterprise' ORDER BY r.seq"
+)
+
+
+def codes_sql(count: int) -> str:
+    """The enterprises with one of `count` credit codes (id, code), oldest first."""
+    marks = ", ".join("?" for _ in range(count))
+    return (
+        f"SELECT r.id, {body_field('credit_code', 'r')} FROM records r WHERE {body_field('credit_code', 'r')} "
+        f"IN ({marks}) AND +r.entity = 'enterprise' ORDER BY r.seq"
+    )
+
+
+def naming_sql(count: int) -> str:
+    """The records naming one of `count` ids as their visit, finding or audited record (moved with an amended
+    record)."""
+    marks = ", ".join("?" for _ in range(count))
+    return (
+        f"{_RECORD_ROW} WHERE {body_field('visit_id')} IN ({marks}) OR {body_field('finding_id')} IN ({marks}) "
+        f"OR {body_field('entity_id')} IN ({marks})"
+    )
+
+
+def findings_again_sql(count: int) -> str:
+    """`count` findings the re-check index let go, with their events and photo links (read again when an event
+    names one: it may reopen it)."""
+    marks = ", ".join("?" for _ in range(count))
+    return (
+        f"SELECT seq, entity, id, owner, body FROM records WHERE (entity = 'finding' AND id IN ({marks})) "
+        f"OR (entity IN ('finding_event', 'photo_link') AND {body_field('finding_id')} IN ({marks}))"
+    )
+
+
 def _may_amend(audit: dict[str, Any]) -> bool:
     """Whether an audit entry is an amendment _apply_amendment may apply (most entries are not: they are read first
     without a round trip)."""
@@ -1526,11 +1645,7 @@ def _apply_amendment(conn: Connection, audit: dict[str, Any]) -> bool:
     after = detail.get("after")
     if not isinstance(after, dict) or not visit_id:
         return False
-    later = conn.execute(
-        f"SELECT 1 FROM records WHERE entity = 'audit' AND {body_field('entity_id')} = ? AND {body_field('at')} > ? "
-        "LIMIT 1",
-        [target_id, audit["at"]],
-    ).fetchone()
+    later = conn.execute(LATER_AMENDMENT, [target_id, audit["at"]]).fetchone()
     if later is not None:
         return False
     if kind == "finding" and audit.get("action") == "amend":
@@ -1600,13 +1715,7 @@ def _stored(conn: Connection, entity: str, rid: str) -> tuple[str, dict[str, Any
 
 # -- one enterprise per credit code ------------------------------------------------------------------------------
 def _ids_with_code(conn: Connection, credit_code: str) -> list[str]:
-    return [
-        r[0]
-        for r in conn.execute(
-            f"SELECT id FROM records WHERE entity = 'enterprise' AND {body_field('credit_code')} = ? ORDER BY seq",
-            [credit_code],
-        )
-    ]
+    return [r[0] for r in conn.execute(IDS_WITH_CODE, [credit_code])]
 
 
 def _merge_enterprise(conn: Connection, old_id: str, into: str) -> None:
@@ -1622,11 +1731,7 @@ def _merge_enterprise(conn: Connection, old_id: str, into: str) -> None:
     )
     conn.execute("UPDATE enterprise_aliases SET enterprise_id = ? WHERE enterprise_id = ?", [into, old_id])
     conn.execute("DELETE FROM records WHERE entity = 'enterprise' AND id = ?", [old_id])
-    naming = conn.execute(
-        f"SELECT seq, entity, id, owner, profile_id, content_hash, body FROM records "
-        f"WHERE {body_field('enterprise_id')} = ? ORDER BY seq",
-        [old_id],
-    ).fetchall()
+    naming = conn.execute(NAMING_ENTERPRISE, [old_id]).fetchall()
     for _seq, entity, rid, owner, profile, digest, text in _with_dependents(conn, naming):
         body = json.loads(text)
         if body.get("enterprise_id") == old_id:
@@ -1647,13 +1752,7 @@ def _with_dependents(conn: Connection, moving: list[Any]) -> list[Any]:
         ids, rows = sorted(named), []
         for start in range(0, len(ids), 300):  # well within SQLite's limit of parameters per statement
             part = ids[start : start + 300]
-            marks = ", ".join("?" for _ in part)
-            rows += conn.execute(
-                "SELECT seq, entity, id, owner, profile_id, content_hash, body FROM records WHERE "
-                f"{body_field('visit_id')} IN ({marks}) OR {body_field('finding_id')} IN ({marks}) "
-                f"OR {body_field('entity_id')} IN ({marks})",
-                [*part, *part, *part],
-            ).fetchall()
+            rows += conn.execute(naming_sql(len(part)), [*part, *part, *part]).fetchall()
         named = {row[2] for row in rows if row[0] not in found}
         found.update((row[0], row) for row in rows)
     return [found[seq] for seq in sorted(found)]
@@ -1763,7 +1862,7 @@ def aliases_of(store: HubStore, enterprise_id: str) -> list[dict[str, Any]]:
         ]
 
 
-def merged_into(store: HubStore, enterprise_id: str) -> list[dict[str, Any]]:
+def merged_into(store: HubStore, enterprise_id: str) -> list[MergedEnterprise]:
     """The enterprises merged into this one (same credit code, another id): for each, its id, the name it was
     sent with, who sent it ("" for the hub's own list) and when it was merged; oldest first."""
     with store.connect() as conn:
@@ -1772,7 +1871,7 @@ def merged_into(store: HubStore, enterprise_id: str) -> list[dict[str, Any]]:
             "LEFT JOIN stewards s ON s.id = a.owner WHERE a.enterprise_id = ? ORDER BY a.merged_at, a.alias_id",
             [enterprise_id],
         ).fetchall()
-    merged = []
+    merged: list[MergedEnterprise] = []
     for alias_id, text, merged_at, sender in rows:
         try:
             body = json.loads(text)
@@ -1786,7 +1885,7 @@ def merged_into(store: HubStore, enterprise_id: str) -> list[dict[str, Any]]:
 
 
 # -- notice numbers ----------------------------------------------------------------------------------------------
-def _give_number_prefix(conn: Connection, profile_id: str, steward: dict[str, Any]) -> str:
+def _give_number_prefix(conn: Connection, profile_id: str, steward: StewardRef) -> str:
     """The steward's initials ("LM"), or the initials and the next free number ("LM2") when another profile has
     them: letters first, so a code never reads like a year or a count. Unique by the table's constraint."""
     from steward.domain.pinyin import initials
@@ -1821,9 +1920,9 @@ def index_moment_lost(indexed: tuple[int, int, int] | None, now: tuple[int, int,
     return indexed is None or indexed[2] != now[2] or now[0] < indexed[0]
 
 
-def recheck_photos(store: HubStore, reader: int) -> list[dict[str, Any]]:
+def recheck_photos(store: HubStore, reader: int) -> list[RecheckItem]:
     """Photos of findings still open at the enterprises `reader` has visited, linked by colleagues: what a re-check
     there compares with. Each: sha256, finding_id, visit_id, caption, created_at and the photo's record. Only photos
     whose original the hub holds (their report rendition is made from it); never the reader's own."""
-    photos: list[dict[str, Any]] = json.loads(store.recheck_answer(reader)[1])["photos"]  # plain: not asked
+    photos: list[RecheckItem] = json.loads(store.recheck_answer(reader)[1])["photos"]  # plain: not asked
     return photos

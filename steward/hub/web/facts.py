@@ -395,8 +395,8 @@ class _Builder:
             if revision.visit_id not in facts.visits:
                 self._waiting.add(revision.visit_id)  # the full parse would list it once its visit is here
                 continue
-            kept = [*facts.revisions.get(revision.visit_id, ()), revision]
-            facts.revisions[revision.visit_id] = sorted(kept, key=lambda r: r.at)
+            revisions = [*facts.revisions.get(revision.visit_id, ()), revision]
+            facts.revisions[revision.visit_id] = sorted(revisions, key=lambda r: r.at)
         for fid in changed & self._finding_at.keys():
             for at in self._finding_at[fid]:
                 facts.findings[at] = replace(
