@@ -71,7 +71,7 @@ class Prepared:
 # What this test process (one session: an xdist worker, or pytest itself) prepared so far; the folders are in its
 # temporary directory, the databases in its PostgreSQL cluster, and both live as long as the session.
 STATES: dict[tuple[str, ...], Prepared] = {}  # by engine, time zone and the steps that made it
-LAPTOPS_MADE: dict[tuple[str, str], Path] = {}  # laptops that never synced, by (profile name, steward)
+LAPTOPS_MADE: dict[tuple[str, str | None], Path] = {}  # laptops that never synced, by (profile name, steward)
 
 
 @pytest.fixture(params=ENGINES)
@@ -88,14 +88,15 @@ def _never_synced(folder: Path) -> None:
     conn.close()
 
 
-def new_laptop(request: pytest.FixtureRequest, data_dir: Path, name: str, steward: str) -> Profile:
-    """A new laptop profile `name` in data_dir, naming `steward` as its user (as open_profile and _issuer make one),
-    copied from one prepared in this test process."""
+def new_laptop(request: pytest.FixtureRequest, data_dir: Path, name: str, steward: str | None) -> Profile:
+    """A new laptop profile `name` in data_dir, as open_profile makes one, naming `steward` as its user with the firm
+    and insurer (_issuer) unless None; copied from one prepared in this test process."""
     laptops = LAPTOPS_MADE
     if (name, steward) not in laptops:
         root = request.getfixturevalue("tmp_path_factory").mktemp("laptop")
         with open_profile(root, name) as profile:
-            _issuer(profile, steward)
+            if steward is not None:
+                _issuer(profile, steward)
         _never_synced(profile_dir(root, name))
         laptops[(name, steward)] = profile_dir(root, name)
     shutil.copytree(laptops[(name, steward)], profile_dir(data_dir, name))

@@ -15,13 +15,13 @@ import pytest
 
 from steward.hub.schema import SHARED_ENTITIES
 from steward.hub.store import PAGE_ROWS, HubStore
-from steward.services.profiles import open_profile
 from steward.storage.sync_records import PULLED_TABLES
 from steward.sync import engine
 from steward.sync.client import PAGE_LIMIT, HubClient
 from steward.sync.wire import content_hash
 from tests.hub_http import call
 from tests.hub_process import Hub
+from tests.prepared_offices import new_laptop
 from tests.test_hub_hot_paths import enterprise
 
 LI, WANG, ZHAO = "李敏", "王刚", "赵强"
@@ -153,13 +153,15 @@ class PageCounter(HubClient):
         return super().changes(since, limit)
 
 
-def test_a_laptop_pulls_in_pages_of_the_largest_size_every_hub_gives(feed, tmp_path: Path) -> None:
+def test_a_laptop_pulls_in_pages_of_the_largest_size_every_hub_gives(
+    feed, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     """2,000 records a page (every hub has given pages that large since the first protocol): Wang's new laptop
     pulls the 2,300 enterprises in two requests, not five, and holds every one of them. Each record's row is checked
     against the laptop's schema, read once, not once a row (a year of an office's visits is some 450,000 rows)."""
     server, tokens, _store = feed
     assert PAGE_LIMIT == 2000
-    with open_profile(tmp_path / "wang", "wang") as laptop:
+    with new_laptop(request, tmp_path / "wang", "wang", None) as laptop:
         client = PageCounter(server.url, tokens[WANG], engine.profile_id(laptop))
         schema_reads: list[str] = []
         laptop.db.conn.set_trace_callback(lambda sql: schema_reads.append(sql) if "table_info" in sql else None)
@@ -174,14 +176,16 @@ def test_a_laptop_pulls_in_pages_of_the_largest_size_every_hub_gives(feed, tmp_p
         assert laptop.db.scalar("SELECT count(*) FROM photos") == 0
 
 
-def test_a_pulled_visit_with_an_answer_the_laptop_cannot_hold_is_skipped_whole(tmp_path: Path) -> None:
+def test_a_pulled_visit_with_an_answer_the_laptop_cannot_hold_is_skipped_whole(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     """Its rows are checked against the laptop's schema as they are written: an answer without its item leaves
     nothing of the visit behind (not the visit, not its other answers), and the next good visit is kept."""
     from steward.storage import sync_records as store
     from steward.sync.engine import SyncReport, _apply
     from tests.test_hub_hot_paths import STAMP, _uid, _visit
 
-    with open_profile(tmp_path / "wang", "wang") as laptop:
+    with new_laptop(request, tmp_path / "wang", "wang", None) as laptop:
         template = laptop.db.scalar("SELECT id FROM templates LIMIT 1")
         item = laptop.db.scalar("SELECT id FROM template_items WHERE template_id = ? LIMIT 1", [template])
         rid, body = enterprise(1, "仙居县第一工艺品有限公司")
