@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -46,10 +47,11 @@ def listed(store: HubStore, numbers: range) -> None:
             HubStore._insert_record(conn, "enterprise", rid, 0, "hub", content_hash(body), body)
 
 
-@pytest.fixture
-def feed(tmp_path: Path) -> Iterator[tuple[Hub, dict[str, str], HubStore]]:
-    """A hub whose feed holds 2,300 enterprises with 30 of Li's photos among them and 5 at the end."""
-    data = tmp_path / "hub"
+@pytest.fixture(scope="module")
+def prepared_feed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """A hub's data folder (closed, nobody has pulled yet) whose feed holds 2,300 enterprises with 30 of Li's photos
+    among them and 5 at the end; the stewards' tokens."""
+    data = tmp_path_factory.mktemp("feed") / "hub"
     store = HubStore(data)
     try:
         tokens = {name: store.add_steward(name) for name in (LI, WANG, ZHAO)}
@@ -58,9 +60,21 @@ def feed(tmp_path: Path) -> Iterator[tuple[Hub, dict[str, str], HubStore]]:
         assert len(store.push(li, "p-li", _photos(0, 30))["accepted"]) == 30
         listed(store, range(BEFORE, BEFORE + AFTER))
         assert len(store.push(li, "p-li", _photos(30, 5))["accepted"]) == 5
+    finally:
+        store.close()
+    return data, tokens
+
+
+@pytest.fixture
+def feed(tmp_path: Path, prepared_feed: tuple[Path, dict[str, str]]) -> Iterator[tuple[Hub, dict[str, str], HubStore]]:
+    """The test's own copy of the prepared feed, served: the pages a hub keeps are built by the test's own pulls."""
+    data = tmp_path / "hub"
+    shutil.copytree(prepared_feed[0], data)
+    store = HubStore(data)
+    try:
         server = Hub(data).start()
         try:
-            yield server, tokens, store
+            yield server, dict(prepared_feed[1]), store
         finally:
             server.stop()
     finally:
