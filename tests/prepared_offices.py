@@ -65,7 +65,7 @@ class Prepared:
     db_url: str | None  # its PostgreSQL database (nobody connected), None for SQLite (hub/hub.db)
     tokens: dict[str, str]
     extra: dict[str, Any]
-    url: str = ""  # where its hub served while it was made (a laptop that registered its key there names it)
+    url: str = ""  # where its hub served while it was made (what its laptops noted of their hub names it: _moved)
 
 
 # What this test process (one session: an xdist worker, or pytest itself) prepared so far; the folders are in its
