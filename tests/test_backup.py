@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from steward.cli.main import main as cli
 from steward.services import backup, demo, diagnostics, enterprises, settings
 from steward.services.check import check_profile
 from steward.services.profiles import open_profile
@@ -22,10 +23,19 @@ from steward.storage.paths import profile_dir
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    with open_profile(tmp_path, "field") as profile:
+@pytest.fixture(scope="module")
+def demo_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder with the profile "field" holding a small demo park (photos included), made once, closed."""
+    data = tmp_path_factory.mktemp("demo-data")
+    with open_profile(data, "field") as profile:
         demo.make_demo(profile, demo.DemoSize(enterprises=3, weeks=3, seed=7))
+    return data
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, demo_data_dir: Path) -> Path:
+    """The test's own copy of the demo data folder: every test here changes it (backs up, restores, breaks files)."""
+    shutil.copytree(demo_data_dir, tmp_path, dirs_exist_ok=True)
     return tmp_path
 
 
@@ -126,25 +136,23 @@ def test_a_daily_backup_is_due_once_a_day(data_dir: Path) -> None:
         assert not backup.daily_backup_due(profile)
 
 
-def test_backup_and_restore_from_the_command_line(data_dir: Path) -> None:
-    def steward(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "steward.cli.main", "--data-dir", str(data_dir), "--profile", "field", *args],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+def test_backup_and_restore_from_the_command_line(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The CLI's own entry point, in this process (a child interpreter would only add its start-up)."""
+
+    def steward(*args: str) -> tuple[int, str, str]:
+        code = cli(["--data-dir", str(data_dir), "--profile", "field", *args])
+        out, err = capsys.readouterr()
+        return code, out, err
 
     usb = data_dir / "usb"
-    made = steward("backup", "-o", str(usb))
-    assert made.returncode == 0, made.stderr
+    code, _out, err = steward("backup", "-o", str(usb))
+    assert code == 0, err
     (folder,) = usb.iterdir()
-    restored = steward("restore", str(folder))
-    assert restored.returncode == 0, restored.stderr
-    assert "完整性检查" in restored.stdout
-    refused = steward("restore", str(data_dir))
-    assert refused.returncode == 2 and "不是完整的 Steward 备份" in refused.stderr
+    code, out, err = steward("restore", str(folder))
+    assert code == 0, err
+    assert "完整性检查" in out
+    code, _out, err = steward("restore", str(data_dir))
+    assert code == 2 and "不是完整的 Steward 备份" in err
     shutil.rmtree(usb)
 
 

@@ -7,20 +7,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from steward.services import findings, visits
 from steward.services.findings import get as get_finding
-from steward.services.profiles import open_profile
 from steward.sync import engine
-from tests.test_sync import _issuer, client_for, finished_visit_with_finding
-from tests.test_sync_records import REASON, Office, office  # noqa: F401  (the fixture)
+from tests.prepared_offices import Office, hub_engine, new_laptop  # noqa: F401 (the fixture)
+from tests.test_sync import client_for
+from tests.test_sync_records import REASON, with_visit  # noqa: F401 (the fixture)
 
 
 def test_a_laptop_new_to_an_amended_finding_and_visit_keeps_everything_that_names_them(
-    office: Office,  # noqa: F811
+    with_visit: Office,  # noqa: F811
+    request: pytest.FixtureRequest,
     tmp_path: Path,
 ) -> None:
+    office = with_visit
     laptop_a = office.a
-    visit, finding = finished_visit_with_finding(laptop_a, tmp_path)
+    visit, finding = office.extra["visit"], office.extra["finding"]  # finished, with its photo, not synced yet
     engine.sync(laptop_a, office.li())
     item = visits.items(laptop_a, visit["id"])[1]
     findings.update(laptop_a, finding["id"], description="喷漆废气未经收集直排", reason=REASON)
@@ -33,8 +37,7 @@ def test_a_laptop_new_to_an_amended_finding_and_visit_keeps_everything_that_name
     assert events  # the finding's "opened" event, which came before the amendment
 
     # Wang's new laptop pulls the hub from the start.
-    with open_profile(tmp_path / "c", "wang-new") as laptop_c:
-        _issuer(laptop_c, "王芳")
+    with new_laptop(request, tmp_path / "c", "wang-new", "王芳") as laptop_c:
         pulled = engine.sync(laptop_c, client_for(laptop_c, office.server, office.tokens["王芳"]))
         assert pulled.skipped == []
         assert get_finding(laptop_c, finding["id"])["description"] == "喷漆废气未经收集直排"

@@ -17,13 +17,13 @@ from steward.hub.app import create_app
 from steward.hub.blobs import BlobStore, LocalStaging
 from steward.hub.web import Viewers
 from steward.services import visits
-from steward.services.profiles import open_profile
 from steward.sync import engine
 from steward.sync.client import HubClient
 from tests.hub_http import call
 from tests.hub_thread import ThreadHub
+from tests.prepared_offices import new_laptop
 from tests.test_hub_web import log_in
-from tests.test_sync import WHEN, _issuer, finished_visit_with_finding
+from tests.test_sync import WHEN, finished_visit_with_finding
 
 
 class MemoryBlobs(LocalStaging, BlobStore):
@@ -72,14 +72,15 @@ def memory_hub(tmp_path: Path, hub_db: str | None) -> Iterator[tuple[ThreadHub, 
 
 
 def test_a_hub_whose_files_are_kept_elsewhere_serves_sync_pages_and_renditions_from_there(
-    memory_hub: tuple[ThreadHub, MemoryBlobs, Path], tmp_path: Path
+    memory_hub: tuple[ThreadHub, MemoryBlobs, Path], tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     server, blobs, data = memory_hub
     store = server.server.config.app.state.store
     tokens = {name: store.add_steward(name) for name in ("李明", "王芳")}
-    with open_profile(tmp_path / "a", "li") as a, open_profile(tmp_path / "b", "wang") as b:
-        _issuer(a, "李明")
-        _issuer(b, "王芳")
+    with (
+        new_laptop(request, tmp_path / "a", "li", "李明") as a,
+        new_laptop(request, tmp_path / "b", "wang", "王芳") as b,
+    ):
         visit, _finding = finished_visit_with_finding(a, tmp_path)
         report = engine.sync(a, HubClient(server.url, tokens["李明"], engine.profile_id(a)))
         assert report.blobs_sent == 4 and not report.refused  # photo, signature, report and notice

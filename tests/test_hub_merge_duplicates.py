@@ -6,7 +6,6 @@ their next sync. On both engines."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -18,30 +17,22 @@ from steward.hub import store as hub_store
 from steward.hub.store import HubStore, aliases_of, duplicate_enterprises
 from steward.hub.web import Viewers
 from steward.services import enterprises, visits
-from steward.services.profiles import open_profile
 from steward.storage.profile import Profile
 from steward.sync import engine
 from tests.conftest import make_code
 from tests.hub_process import Hub
+from tests.prepared_offices import Office, hub_engine, office  # noqa: F401 (the fixtures)
 from tests.test_hub_web import log_in
-from tests.test_sync import WHEN, _issuer, client_for, finished_visit_with_finding
+from tests.test_sync import WHEN, client_for, finished_visit_with_finding
 
 HUB_ID = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"
 STAMP = "2026-11-01T00:00:00.000Z"
 
 
 @pytest.fixture
-def office(tmp_path: Path, hub_db: str | None) -> Iterator[tuple[Hub, HubStore, str, Profile]]:
-    data = tmp_path / "hub"
-    store = HubStore(data, db_url=hub_db)
-    token = store.add_steward("李明")
-    server = Hub(data, db_url=hub_db).start()
-    try:
-        with open_profile(tmp_path / "a", "li") as laptop:
-            yield server, store, token, _issuer(laptop, "李明")
-    finally:
-        server.stop()
-        store.close()
+def li_office(office: Office) -> tuple[Hub, HubStore, str, Profile]:  # noqa: F811
+    """The hub (each engine) and Li's laptop of the prepared office (tests/prepared_offices.py), the test's copy."""
+    return office.server, office.store, office.tokens["李明"], office.a
 
 
 def _listed(credit_code: str) -> dict[str, object]:
@@ -62,12 +53,12 @@ def _listed(credit_code: str) -> dict[str, object]:
 
 
 def test_a_hub_holding_one_enterprise_twice_merges_it_and_the_laptop_follows(
-    office: tuple[Hub, HubStore, str, Profile],
+    li_office: tuple[Hub, HubStore, str, Profile],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    server, store, token, laptop = office
+    server, store, token, laptop = li_office
     visit, finding = finished_visit_with_finding(laptop, tmp_path)
     engine.sync(laptop, client_for(laptop, server, token))
     ours = visit["enterprise_id"]
@@ -158,45 +149,38 @@ def test_of_two_laptops_copies_the_one_most_records_name_stays(tmp_path: Path, h
 
 
 def test_two_laptops_copies_merged_on_the_hub_converge_on_both_laptops(
-    tmp_path: Path, hub_db: str | None, monkeypatch: pytest.MonkeyPatch
+    office: Office,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Li and Wang each entered the enterprise on their own laptop and synced to a hub from before the merge by
     credit code: it kept both. After merge-duplicates, one sync each brings both laptops to the kept id, with their
     visits, and nothing conflicts or waits to be sent."""
-    data = tmp_path / "hub"
-    store = HubStore(data, db_url=hub_db)
-    tokens = {name: store.add_steward(name) for name in ("李明", "王芳")}
-    server = Hub(data, db_url=hub_db).start()
-    try:
-        with open_profile(tmp_path / "a", "li") as li, open_profile(tmp_path / "b", "wang") as wang:
-            laptops = {"李明": _issuer(li, "李明"), "王芳": _issuer(wang, "王芳")}
-            code = make_code(93)
-            own_visits = {}
-            for name, laptop in laptops.items():
-                ent = enterprises.create(laptop, name=f"源泉工艺品({name})", credit_code=code, template_code="craft")
-                visit = visits.start(laptop, ent["id"], "routine", item_codes=["B1"], steward=name, at=WHEN)
-                visits.create_finding(laptop, visit["id"], location="车间", description="废气收集不到位", at=WHEN)
-                visits.finish(laptop, visit["id"])
-                own_visits[name] = visit["id"]
-            with monkeypatch.context() as old_hub:  # the hub before pushes merged by credit code
-                old_hub.setattr(hub_store._PushBatch, "alias_for_code", lambda *_args: False)
-                for name, laptop in laptops.items():
-                    engine.sync(laptop, client_for(laptop, server, tokens[name]))
-            assert len([b for b in store.bodies("enterprise") if b["credit_code"] == code]) == 2
+    store, server, tokens = office.store, office.server, office.tokens
+    laptops = {"李明": office.a, "王芳": office.b}
+    code = make_code(93)
+    own_visits = {}
+    for name, laptop in laptops.items():
+        ent = enterprises.create(laptop, name=f"源泉工艺品({name})", credit_code=code, template_code="craft")
+        visit = visits.start(laptop, ent["id"], "routine", item_codes=["B1"], steward=name, at=WHEN)
+        visits.create_finding(laptop, visit["id"], location="车间", description="废气收集不到位", at=WHEN)
+        visits.finish(laptop, visit["id"])
+        own_visits[name] = visit["id"]
+    with monkeypatch.context() as old_hub:  # the hub before pushes merged by credit code
+        old_hub.setattr(hub_store._PushBatch, "alias_for_code", lambda *_args: False)
+        for name, laptop in laptops.items():
+            engine.sync(laptop, client_for(laptop, server, tokens[name]))
+    assert len([b for b in store.bodies("enterprise") if b["credit_code"] == code]) == 2
 
-            (group,) = hub_store.merge_duplicate_enterprises(store)
-            kept = group.kept.id
+    (group,) = hub_store.merge_duplicate_enterprises(store)
+    kept = group.kept.id
 
-            for _round in range(2):
-                for name, laptop in laptops.items():
-                    report = engine.sync(laptop, client_for(laptop, server, tokens[name]))
-                    assert not report.conflicts and not report.refused and not report.skipped, (name, report)
-            assert [b["id"] for b in store.bodies("enterprise") if b["credit_code"] == code] == [kept]
-            for name, laptop in laptops.items():
-                assert [r["id"] for r in laptop.db.query("SELECT id FROM enterprises")] == [kept], name
-                assert laptop.db.scalar("SELECT count(*) FROM visits WHERE enterprise_id = ?", [kept]) == 2, name
-                assert engine.pending(laptop).records == 0, name
-                assert store.record_body("visit", own_visits[name])["enterprise_id"] == kept
-    finally:
-        server.stop()
-        store.close()
+    for _round in range(2):
+        for name, laptop in laptops.items():
+            report = engine.sync(laptop, client_for(laptop, server, tokens[name]))
+            assert not report.conflicts and not report.refused and not report.skipped, (name, report)
+    assert [b["id"] for b in store.bodies("enterprise") if b["credit_code"] == code] == [kept]
+    for name, laptop in laptops.items():
+        assert [r["id"] for r in laptop.db.query("SELECT id FROM enterprises")] == [kept], name
+        assert laptop.db.scalar("SELECT count(*) FROM visits WHERE enterprise_id = ?", [kept]) == 2, name
+        assert engine.pending(laptop).records == 0, name
+        assert store.record_body("visit", own_visits[name])["enterprise_id"] == kept

@@ -4,7 +4,6 @@ re-check lists and the rating follow it), carried to the hub and to colleagues' 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -15,11 +14,10 @@ from steward.services import findings, ratings, visits
 from steward.storage.profile import Profile
 from steward.sync import engine
 from steward.sync.wire import record
-from tests import test_sync
 from tests.conftest import local
-from tests.test_sync import client_for, finished_visit_with_finding
-
-hub, laptop_a, laptop_b = test_sync.hub, test_sync.laptop_a, test_sync.laptop_b  # the same hub and laptops
+from tests.prepared_offices import Office, hub_engine  # noqa: F401 (the fixture)
+from tests.test_sync import client_for
+from tests.test_sync_records import visit_synced, with_visit  # noqa: F401 (the fixtures)
 
 OWN_DEADLINE = date(2026, 10, 15)
 NEW_DEADLINE = date(2026, 11, 30)
@@ -137,13 +135,13 @@ def test_a_new_deadline_must_be_a_partial_rectifications_and_not_before_the_rech
     assert visits.recheck_list(profile, second["id"])[0]["outcome"] is None  # nothing was recorded
 
 
-def test_the_new_deadline_travels_through_a_real_hub(hub, laptop_a: Profile, laptop_b: Profile, tmp_path: Path) -> None:
-    server, tokens, store = hub
-    visit, finding = finished_visit_with_finding(laptop_a, tmp_path)
+def test_the_new_deadline_travels_through_a_real_hub(visit_synced: Office) -> None:  # noqa: F811
+    # Li's finished visit with a finding, synced to the hub and pulled by Wang (a copy of an office prepared so).
+    server, tokens, store = visit_synced.server, visit_synced.tokens, visit_synced.store
+    laptop_a, laptop_b = visit_synced.a, visit_synced.b
+    visit, finding = visit_synced.extra["visit"], visit_synced.extra["finding"]
     li = client_for(laptop_a, server, tokens["李明"])
     wang = client_for(laptop_b, server, tokens["王芳"])
-    engine.sync(laptop_a, li)
-    engine.sync(laptop_b, wang)
     agreed = date.fromisoformat(finding["deadline"]).replace(year=2027)
     recheck = visits.start(laptop_b, visit["enterprise_id"], "recheck", item_codes=["B1"], steward="王芳")
     event = visits.recheck(laptop_b, recheck["id"], finding["id"], "recheck_partly", "部分完成", new_deadline=agreed)
@@ -169,11 +167,9 @@ def test_the_new_deadline_travels_through_a_real_hub(hub, laptop_a: Profile, lap
     )
 
 
-def test_the_hub_refuses_a_new_deadline_before_the_event_or_on_another_kind(
-    hub, laptop_a: Profile, tmp_path: Path
-) -> None:
-    server, tokens, store = hub
-    _visit, finding = finished_visit_with_finding(laptop_a, tmp_path)
+def test_the_hub_refuses_a_new_deadline_before_the_event_or_on_another_kind(with_visit: Office) -> None:  # noqa: F811
+    server, tokens, store, laptop_a = with_visit.server, with_visit.tokens, with_visit.store, with_visit.a
+    finding = with_visit.extra["finding"]  # of Li's finished visit, not synced yet
     engine.sync(laptop_a, client_for(laptop_a, server, tokens["李明"]))
     opened = store.record_body(
         "finding_event",

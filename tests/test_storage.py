@@ -161,10 +161,12 @@ def test_a_reader_sees_committed_data_cannot_write_and_survives_the_writer_closi
 
 
 def test_a_thread_never_reads_another_threads_open_transaction(profile: Profile) -> None:
-    """The window's reads run on a connection of their own: a worker's write that rolls back is never seen."""
+    """The window's reads run on a connection of their own: a worker's write that rolls back is never seen, and the
+    window's first read does not wait for the worker's write to end (it reads while the transaction is open)."""
     import threading
 
     inside, release = threading.Event(), threading.Event()
+    released_in_time: list[bool] = []
 
     def worker() -> None:
         try:
@@ -172,7 +174,8 @@ def test_a_thread_never_reads_another_threads_open_transaction(profile: Profile)
                 conn.execute("INSERT INTO settings (key, value) VALUES ('draft-row', '1')")
                 assert profile.db.scalar("SELECT value FROM settings WHERE key = 'draft-row'") == "1"  # its own
                 inside.set()
-                release.wait(10)
+                # Let go by the reader below; were its read held up until this write ended, this would time out.
+                released_in_time.append(release.wait(30))
                 raise RuntimeError("roll back")
         except RuntimeError:
             pass
@@ -180,10 +183,11 @@ def test_a_thread_never_reads_another_threads_open_transaction(profile: Profile)
     thread = threading.Thread(target=worker)
     thread.start()
     try:
-        assert inside.wait(10)
+        assert inside.wait(30)
         assert profile.db.scalar("SELECT value FROM settings WHERE key = 'draft-row'") is None
         assert profile.db.query("SELECT key FROM settings WHERE key = 'draft-row'") == []
     finally:
         release.set()
-        thread.join(10)
+        thread.join(30)
+    assert released_in_time == [True], "the reads waited for the worker's write to end instead of reading beside it"
     assert profile.db.scalar("SELECT count(*) FROM settings WHERE key = 'draft-row'") == 0

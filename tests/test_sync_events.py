@@ -22,7 +22,8 @@ from steward.sync import engine
 from steward.sync.wire import FIRST_ENTITIES, record
 from tests.conftest import make_code
 from tests.hub_http import call
-from tests.test_sync import client_for, hub, laptop_a, laptop_b  # noqa: F401 - fixtures
+from tests.prepared_offices import hub, hub_engine, laptop_a, laptop_b, office  # noqa: F401 - fixtures
+from tests.test_sync import client_for
 
 LI, WANG = "李明", "王芳"
 AT = "2026-11-20T01:00:00.000Z"

@@ -17,8 +17,9 @@ from steward.sync import engine
 from steward.sync.client import HubClient
 from tests.hub_http import call
 from tests.images import write_jpeg
-from tests.test_sync import WHEN, finished_visit_with_finding
-from tests.test_sync_records import Office, office  # noqa: F401 (the fixture)
+from tests.prepared_offices import Office, hub_engine, office_after  # noqa: F401 (the fixture)
+from tests.test_sync import WHEN
+from tests.test_sync_records import finished_visit, synced_to_both
 
 
 class CountingClient(HubClient):
@@ -41,16 +42,21 @@ def counting(of: Office, profile: Profile, name: str) -> CountingClient:
     return CountingClient(of.server.url, of.tokens[name], engine.profile_id(profile))
 
 
+def wang_visited_there(made: Office, _scratch: Path) -> None:
+    """Wang's routine visit at the enterprise of Li's finding, synced."""
+    visit = made.extra["visit"]
+    routine = visits.start(made.b, visit["enterprise_id"], "routine", item_codes=["B1"], steward="王芳", at=WHEN)
+    visits.finish(made.b, routine["id"])
+    engine.sync(made.b, made.wang())
+
+
 @pytest.fixture
-def rechecker(office: Office, tmp_path: Path) -> Iterator[tuple[dict, dict]]:  # noqa: F811
-    """Li's visit with a finding and its photo on the hub; Wang has visited that enterprise and holds them."""
-    visit, finding = finished_visit_with_finding(office.a, tmp_path)
-    engine.sync(office.a, office.li())
-    engine.sync(office.b, office.wang())  # Wang's laptop holds the enterprise
-    routine = visits.start(office.b, visit["enterprise_id"], "routine", item_codes=["B1"], steward="王芳", at=WHEN)
-    visits.finish(office.b, routine["id"])
-    engine.sync(office.b, office.wang())
-    yield visit, finding
+def office(request: pytest.FixtureRequest, tmp_path: Path, hub_engine: str) -> Iterator[Office]:  # noqa: F811
+    """Li's visit with a finding and its photo on the hub; Wang has visited that enterprise and holds them
+    (office.extra["visit"], ["finding"]). Each test's own copy of an office prepared so once (tests/prepared_offices.py).
+    """
+    with office_after(request, tmp_path, hub_engine, finished_visit, synced_to_both, wang_visited_there) as made:
+        yield made
 
 
 def photo_of_new_finding(profile: Profile, visit: dict, tmp_path: Path, name: str) -> tuple[dict, str]:
@@ -65,11 +71,10 @@ def photo_of_new_finding(profile: Profile, visit: dict, tmp_path: Path, name: st
 
 
 def test_a_sync_with_nothing_to_do_is_only_hello_and_the_next_change_still_arrives(
-    office: Office,  # noqa: F811
-    rechecker: tuple[dict, dict],
+    office: Office,
     tmp_path: Path,
 ) -> None:
-    visit, _finding = rechecker
+    visit = office.extra["visit"]
     wang = counting(office, office.b, "王芳")
     report = engine.sync(office.b, wang)
     assert wang.asked == ["GET /v1/hello"] and report.pulled == 0 and not report.skipped
@@ -92,13 +97,12 @@ def test_a_sync_with_nothing_to_do_is_only_hello_and_the_next_change_still_arriv
 
 
 def test_a_photo_file_uploaded_after_its_record_still_reaches_the_rechecker(
-    office: Office,  # noqa: F811
-    rechecker: tuple[dict, dict],
+    office: Office,
     tmp_path: Path,
 ) -> None:
     """Li's laptop pushed the photo's record but its file arrives later (a broken upload, resumed the next day): the
     list leaves the photo out until the hub holds the file, and then hands it to Wang although no record moved."""
-    visit, _finding = rechecker
+    visit = office.extra["visit"]
     finding, sha = photo_of_new_finding(office.a, visit, tmp_path, "late.jpg")
     li = office.li()
     assert li.push(engine.outbox(office.a))["refused"] == []  # the records, without the files
@@ -119,8 +123,7 @@ def test_a_photo_file_uploaded_after_its_record_still_reaches_the_rechecker(
 
 
 def test_the_recheck_list_is_tagged_as_hello_says_and_unchanged_is_answered_304(
-    office: Office,  # noqa: F811
-    rechecker: tuple[dict, dict],
+    office: Office,
 ) -> None:
     token = office.tokens["王芳"]
     status, hello = call(office.server.url, "GET", "/v1/hello", token)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,13 +16,13 @@ import pytest
 
 from steward.hub.schema import SHARED_ENTITIES
 from steward.hub.store import PAGE_ROWS, HubStore
-from steward.services.profiles import open_profile
 from steward.storage.sync_records import PULLED_TABLES
 from steward.sync import engine
 from steward.sync.client import PAGE_LIMIT, HubClient
 from steward.sync.wire import content_hash
 from tests.hub_http import call
 from tests.hub_process import Hub
+from tests.prepared_offices import new_laptop
 from tests.test_hub_hot_paths import enterprise
 
 LI, WANG, ZHAO = "李敏", "王刚", "赵强"
@@ -46,10 +47,11 @@ def listed(store: HubStore, numbers: range) -> None:
             HubStore._insert_record(conn, "enterprise", rid, 0, "hub", content_hash(body), body)
 
 
-@pytest.fixture
-def feed(tmp_path: Path) -> Iterator[tuple[Hub, dict[str, str], HubStore]]:
-    """A hub whose feed holds 2,300 enterprises with 30 of Li's photos among them and 5 at the end."""
-    data = tmp_path / "hub"
+@pytest.fixture(scope="module")
+def prepared_feed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """A hub's data folder (closed, nobody has pulled yet) whose feed holds 2,300 enterprises with 30 of Li's photos
+    among them and 5 at the end; the stewards' tokens."""
+    data = tmp_path_factory.mktemp("feed") / "hub"
     store = HubStore(data)
     try:
         tokens = {name: store.add_steward(name) for name in (LI, WANG, ZHAO)}
@@ -58,9 +60,21 @@ def feed(tmp_path: Path) -> Iterator[tuple[Hub, dict[str, str], HubStore]]:
         assert len(store.push(li, "p-li", _photos(0, 30))["accepted"]) == 30
         listed(store, range(BEFORE, BEFORE + AFTER))
         assert len(store.push(li, "p-li", _photos(30, 5))["accepted"]) == 5
+    finally:
+        store.close()
+    return data, tokens
+
+
+@pytest.fixture
+def feed(tmp_path: Path, prepared_feed: tuple[Path, dict[str, str]]) -> Iterator[tuple[Hub, dict[str, str], HubStore]]:
+    """The test's own copy of the prepared feed, served: the pages a hub keeps are built by the test's own pulls."""
+    data = tmp_path / "hub"
+    shutil.copytree(prepared_feed[0], data)
+    store = HubStore(data)
+    try:
         server = Hub(data).start()
         try:
-            yield server, tokens, store
+            yield server, dict(prepared_feed[1]), store
         finally:
             server.stop()
     finally:
@@ -153,13 +167,15 @@ class PageCounter(HubClient):
         return super().changes(since, limit)
 
 
-def test_a_laptop_pulls_in_pages_of_the_largest_size_every_hub_gives(feed, tmp_path: Path) -> None:
+def test_a_laptop_pulls_in_pages_of_the_largest_size_every_hub_gives(
+    feed, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     """2,000 records a page (every hub has given pages that large since the first protocol): Wang's new laptop
     pulls the 2,300 enterprises in two requests, not five, and holds every one of them. Each record's row is checked
     against the laptop's schema, read once, not once a row (a year of an office's visits is some 450,000 rows)."""
     server, tokens, _store = feed
     assert PAGE_LIMIT == 2000
-    with open_profile(tmp_path / "wang", "wang") as laptop:
+    with new_laptop(request, tmp_path / "wang", "wang", None) as laptop:
         client = PageCounter(server.url, tokens[WANG], engine.profile_id(laptop))
         schema_reads: list[str] = []
         laptop.db.conn.set_trace_callback(lambda sql: schema_reads.append(sql) if "table_info" in sql else None)
@@ -174,14 +190,16 @@ def test_a_laptop_pulls_in_pages_of_the_largest_size_every_hub_gives(feed, tmp_p
         assert laptop.db.scalar("SELECT count(*) FROM photos") == 0
 
 
-def test_a_pulled_visit_with_an_answer_the_laptop_cannot_hold_is_skipped_whole(tmp_path: Path) -> None:
+def test_a_pulled_visit_with_an_answer_the_laptop_cannot_hold_is_skipped_whole(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     """Its rows are checked against the laptop's schema as they are written: an answer without its item leaves
     nothing of the visit behind (not the visit, not its other answers), and the next good visit is kept."""
     from steward.storage import sync_records as store
     from steward.sync.engine import SyncReport, _apply
     from tests.test_hub_hot_paths import STAMP, _uid, _visit
 
-    with open_profile(tmp_path / "wang", "wang") as laptop:
+    with new_laptop(request, tmp_path / "wang", "wang", None) as laptop:
         template = laptop.db.scalar("SELECT id FROM templates LIMIT 1")
         item = laptop.db.scalar("SELECT id FROM template_items WHERE template_id = ? LIMIT 1", [template])
         rid, body = enterprise(1, "仙居县第一工艺品有限公司")

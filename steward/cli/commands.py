@@ -390,7 +390,10 @@ def _sync(args: argparse.Namespace) -> int:
                     f"  上传 {done / 1e6:.1f}/{total / 1e6:.1f} MB  {rate:.1f} MB/s  剩余约 {left:.0f} 秒", flush=True
                 )
 
-        report = engine.sync(profile, client, progress)
+        # Closed as the sync ends: a connection left open holds up the hub's graceful shutdown for as long as this
+        # process lives (over TLS until asyncio's 30 s wait for the laptop's close_notify).
+        with client:
+            report = engine.sync(profile, client, progress)
         for line in report.log:
             print(line)
         for conflict in report.conflicts:

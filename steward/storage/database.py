@@ -126,6 +126,8 @@ class Database:
         self._writer: int | None = None  # the thread inside write(), which alone reads on self.conn
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
+        # Its own lock, not the write lock: a thread's first read must not wait for another thread's write to end.
+        self._readers_lock = threading.Lock()
         self._single_connection = False
         if set(known_names()) - applied:
             with self._write_lock:
@@ -149,6 +151,7 @@ class Database:
         reader._writer = None
         reader._local = threading.local()
         reader._readers = []
+        reader._readers_lock = threading.Lock()
         reader._single_connection = True  # made for one worker thread; it only reads
         return reader
 
@@ -158,12 +161,12 @@ class Database:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._local.conn = _connect_read_only(self.path)
-            with self._write_lock:
+            with self._readers_lock:
                 self._readers.append(conn)
         return conn
 
     def close(self) -> None:
-        with self._write_lock:  # a write in progress on another thread finishes first
+        with self._write_lock, self._readers_lock:  # a write in progress on another thread finishes first
             for reader in self._readers:
                 reader.close()
             self._readers.clear()
