@@ -104,9 +104,15 @@ class SyncScreen(QWidget):
         profile = self.profile
 
         def work(progress: Any) -> engine.SyncReport:
-            return engine.sync(
-                profile, client, lambda stage, done, total: progress(done, total, stage), should_stop=self._stop.is_set
-            )
+            # Closed when the sync ends, however it ends: a connection left open holds a TLS hub's graceful shutdown
+            # (it waits for the close it was never sent) and keeps a socket per sync until the window closes.
+            with client:
+                return engine.sync(
+                    profile,
+                    client,
+                    lambda stage, done, total: progress(done, total, stage),
+                    should_stop=self._stop.is_set,
+                )
 
         self.background.run(work, self._done, self._failed, self._progress, owner=self)
 
