@@ -1,6 +1,8 @@
 """One throwaway PostgreSQL cluster per test session (per xdist worker), made with the `postgresql` package's own
 initdb and pg_ctl on a free port in a temporary directory, and stopped at the session's end, also when tests fail.
-Each test that asks gets its own fresh database in it.
+Each test that asks gets its own fresh database in it, dropped when the test (or the module that asked) ends: a
+database is a 7.5 MB copy of template1, and a worker's few hundred of them took tens of seconds to delete at the end.
+The cluster lives in /dev/shm where that has room (memory: nothing to write back, nothing slow to delete).
 
 As root (CI), PostgreSQL refuses to run: the cluster then belongs to the unprivileged `postgres` user (runuser).
 Without PostgreSQL's binaries the PostgreSQL half of the hub's tests is skipped with the reason, except on CI
@@ -35,10 +37,23 @@ def pg_bin() -> Path | None:
     return Path(on_path).parent if on_path else None
 
 
+SHM = Path("/dev/shm")
+SHM_ROOM = 2 << 30  # a container's /dev/shm is often 64 MB: the cluster goes there only with room to spare
+
+
+def cluster_parent() -> str | None:
+    """Where the cluster's folder goes: /dev/shm with room to spare, else the usual temporary folder."""
+    try:
+        usage = shutil.disk_usage(SHM)
+    except OSError:
+        return None
+    return str(SHM) if usage.free >= SHM_ROOM and os.access(SHM, os.W_OK) else None
+
+
 class Cluster:
     def __init__(self, bin_dir: Path) -> None:
         self.bin_dir = bin_dir
-        self.root = Path(tempfile.mkdtemp(prefix="steward-pg-"))
+        self.root = Path(tempfile.mkdtemp(prefix="steward-pg-", dir=cluster_parent()))
         self.data = self.root / "data"
         self.port = free_port()
         self.as_root = os.geteuid() == 0
@@ -90,6 +105,13 @@ class Cluster:
             conn.execute(f"CREATE DATABASE {name}{template}")
         return self.url(name)
 
+    def drop_database(self, url: str) -> None:
+        """Drop the database at `url`, ending what is still connected to it (a pool its test let go of)."""
+        import psycopg
+
+        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
+
 
 def unavailable_reason() -> str | None:
     if pg_bin() is None:
@@ -119,24 +141,36 @@ def postgres_cluster() -> Iterator[Cluster]:
 
 
 @pytest.fixture
-def postgres_url(postgres_cluster: Cluster) -> str:
+def postgres_url(postgres_cluster: Cluster) -> Iterator[str]:
     """A fresh database of its own for one test."""
-    return postgres_cluster.new_database()
+    url = postgres_cluster.new_database()
+    yield url
+    postgres_cluster.drop_database(url)
 
 
 @pytest.fixture(scope="module", params=ENGINES)
-def module_hub_db(request: pytest.FixtureRequest) -> str | None:
+def module_hub_db(request: pytest.FixtureRequest) -> Iterator[str | None]:
     """As hub_db, for a module's shared hub: one PostgreSQL database for the module (tests copy it: copy_db)."""
     if request.param == "sqlite":
-        return None
-    return request.getfixturevalue("postgres_cluster").new_database()
+        yield None
+        return
+    cluster = request.getfixturevalue("postgres_cluster")
+    url = cluster.new_database()
+    yield url
+    cluster.drop_database(url)
 
 
-def copy_db(request: pytest.FixtureRequest, db_url: str | None) -> str | None:
-    """A test's own copy of a module's PostgreSQL database (None stays None: SQLite's is copied with its folder)."""
+def copy_db(request: pytest.FixtureRequest, db_url: str | None, *, keep: bool = False) -> str | None:
+    """A test's own copy of a module's PostgreSQL database (None stays None: SQLite's is copied with its folder),
+    dropped when what asked for it (the test, or its fixture) ends unless it is kept (a state prepared once per
+    process that later tests copy: it lasts the session)."""
     if db_url is None:
         return None
-    return str(request.getfixturevalue("postgres_cluster").new_database(copy_of=db_url))
+    cluster = request.getfixturevalue("postgres_cluster")
+    url = str(cluster.new_database(copy_of=db_url))
+    if not keep:
+        request.addfinalizer(lambda: cluster.drop_database(url))
+    return url
 
 
 @pytest.fixture(params=ENGINES)

@@ -132,7 +132,7 @@ def prepared_state(request: pytest.FixtureRequest, engine: str, *steps: Step) ->
             start = prepared_state(request, engine, *steps[:-1])
             scratch = folder / "scratch"
             scratch.mkdir()
-            with opened(request, start, folder) as office:
+            with opened(request, start, folder, keep_db=True) as office:
                 extra = {**office.extra, **(steps[-1](office, scratch) or {})}
                 db_url, url = office.server.db_url, office.server.url
             STATES[key] = Prepared(folder, db_url, start.tokens, extra, url)
@@ -150,11 +150,12 @@ def _moved(laptop: Profile, old_url: str, new_url: str) -> None:
 
 
 @contextmanager
-def opened(request: pytest.FixtureRequest, state: Prepared, folder: Path) -> Iterator[Office]:
-    """A copy of the prepared state in `folder` (hub/, a/, b/), served and open: the test's own office."""
+def opened(request: pytest.FixtureRequest, state: Prepared, folder: Path, keep_db: bool = False) -> Iterator[Office]:
+    """A copy of the prepared state in `folder` (hub/, a/, b/), served and open: the test's own office (its database
+    dropped at the test's end unless kept as a prepared state's)."""
     for sub in ("hub", *LAPTOPS):
         shutil.copytree(state.folder / sub, folder / sub)
-    db_url = copy_db(request, state.db_url)
+    db_url = copy_db(request, state.db_url, keep=keep_db)
     store = HubStore(folder / "hub", db_url=db_url)
     try:
         server = Hub(folder / "hub", db_url=db_url).start()
