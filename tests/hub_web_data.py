@@ -3,6 +3,7 @@ figures can be counted by hand: every finding, its steward, dates and fate are k
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -144,8 +145,19 @@ def store_for(data: Path, db: str | None) -> HubStore:
     return store
 
 
-def make_hub(data: Path, stewards: tuple[str, ...] = ("李明", "王芳"), db: str | None = None) -> HubData:
-    store = store_for(data, db)
+def module_store(data: Path, db: str | None) -> HubStore:
+    """A store on the hub's data folder and engine for a fixture shared by a module, which closes it itself."""
+    return HubStore(data, db_url=db)
+
+
+def make_hub(
+    data: Path,
+    stewards: tuple[str, ...] = ("李明", "王芳"),
+    db: str | None = None,
+    open_store: Callable[[Path, str | None], HubStore] = store_for,
+) -> HubData:
+    """open_store: store_for (closed at the test's end), or module_store for a fixture shared by a module."""
+    store = open_store(data, db)
     hub = HubData(data, store, "", db)
     for name in stewards:
         store.add_steward(name)
