@@ -3,22 +3,29 @@ figures can be counted by hand: every finding, its steward, dates and fate are k
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi import FastAPI
 
 from steward.domain.pinyin import name_keys
 from steward.hub.app import create_app
 from steward.hub.store import HubStore
-from steward.hub.web import Viewers
+from steward.hub.web import Viewers, accounts
 from steward.sync.wire import content_hash
 from tests.conftest import make_code
 from tests.postgres import OPENED
 
 VIEWER = "人保仙居"
+# A viewer's password is kept as PBKDF2 with accounts.PBKDF2_ROUNDS rounds: an eighth of a second of CPU a login, by
+# design. Tests of what a login leads to (sessions, limits, cookies, pages) log in dozens of times; they make the same
+# calls with fewer rounds (fewer_pbkdf2_rounds), and test_hub_web.py holds the hub to its full rounds.
+FULL_PBKDF2_ROUNDS = accounts.PBKDF2_ROUNDS
 TEMPLATE = "00000000-0000-7000-8000-000000000001"
 PREFIXES = {"e": "a000", "v": "b000", "f": "c000", "ev": "d000"}
 # Two characters of a name: what an insurer types to find an enterprise.
@@ -130,6 +137,14 @@ class HubData:
         )
 
 
+@contextmanager
+def fewer_pbkdf2_rounds() -> Iterator[None]:
+    """While it lasts, passwords are hashed (when set and when checked) with 1000 rounds instead of the hub's own."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "PBKDF2_ROUNDS", 1000)
+        yield
+
+
 def app_for(data: Path, db: str | None) -> FastAPI:
     """The hub's app on its data folder and engine (closed at the test's end)."""
     app = create_app(data, db)
@@ -144,8 +159,19 @@ def store_for(data: Path, db: str | None) -> HubStore:
     return store
 
 
-def make_hub(data: Path, stewards: tuple[str, ...] = ("李明", "王芳"), db: str | None = None) -> HubData:
-    store = store_for(data, db)
+def module_store(data: Path, db: str | None) -> HubStore:
+    """A store on the hub's data folder and engine for a fixture shared by a module, which closes it itself."""
+    return HubStore(data, db_url=db)
+
+
+def make_hub(
+    data: Path,
+    stewards: tuple[str, ...] = ("李明", "王芳"),
+    db: str | None = None,
+    open_store: Callable[[Path, str | None], HubStore] = store_for,
+) -> HubData:
+    """open_store: store_for (closed at the test's end), or module_store for a fixture shared by a module."""
+    store = open_store(data, db)
     hub = HubData(data, store, "", db)
     for name in stewards:
         store.add_steward(name)

@@ -7,10 +7,12 @@ import gzip
 import hashlib
 import json
 import os
+import shutil
 import stat
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,6 +25,7 @@ from steward.sync.wire import record
 from tests.conftest import make_code
 from tests.hub_http import call
 from tests.hub_process import Hub
+from tests.postgres import copy_db
 from tests.test_sync import _issuer, finished_visit_with_finding
 
 LI, WANG = "李明", "王芳"
@@ -44,18 +47,74 @@ def hub(tmp_path: Path, hub_db: str | None):
 
 # Request checks made before the store is reached (models, size limits, the cursor's range): one engine suffices.
 ON_SQLITE = pytest.mark.parametrize("hub_db", ["sqlite"], indirect=True)
+SYNCED_ON_SQLITE = pytest.mark.parametrize("module_hub_db", ["sqlite"], indirect=True)
+
+
+@pytest.fixture(scope="module")
+def laptops(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Li's laptop with a finished visit (finding, photo, signature, the report and notice rendered) and Wang's new
+    laptop, made once for the module (rendering the PDFs is most of a test's set-up); every test that uses them
+    works on its own copy (copy_laptops), so nothing one test writes reaches another."""
+    root = tmp_path_factory.mktemp("laptops")
+    with open_profile(root / "a", "li") as li, open_profile(root / "b", "wang") as wang:
+        _issuer(li, LI), _issuer(wang, WANG)
+        visit, finding = finished_visit_with_finding(li, root)
+    return {"root": root, "visit": visit, "finding": finding}
+
+
+def copy_laptops(source: Path, target: Path) -> Path:
+    """A copy of both laptops (folders a and b, as open_profile made them) in `target`."""
+    for name in ("a", "b"):
+        shutil.copytree(source / name, target / name)
+    return target
+
+
+@pytest.fixture(scope="module")
+def synced_once(
+    tmp_path_factory: pytest.TempPathFactory, module_hub_db: str | None, laptops: dict[str, Any]
+) -> dict[str, Any]:
+    """A hub on each engine that Li's laptop synced her finished visit into and Wang's laptop then pulled from, made
+    once for the module; stopped and closed, for `synced` to copy."""
+    tmp = tmp_path_factory.mktemp("synced")
+    data = tmp / "hub"
+    store = HubStore(data, db_url=module_hub_db)
+    try:
+        tokens = {name: store.add_steward(name) for name in (LI, WANG)}
+        server = Hub(data, db_url=module_hub_db).start()
+        try:
+            copy_laptops(laptops["root"], tmp)
+            with open_profile(tmp / "a", "li") as li, open_profile(tmp / "b", "wang") as wang:
+                engine.sync(li, HubClient(server.url, tokens[LI], engine.profile_id(li)))
+                engine.sync(wang, HubClient(server.url, tokens[WANG], engine.profile_id(wang)))
+        finally:
+            server.stop()
+    finally:
+        store.close()  # nobody may be connected to a database that is copied
+    return {"root": tmp, "data": data, "db": module_hub_db, "tokens": tokens}
 
 
 @pytest.fixture
-def synced(hub, tmp_path: Path):
-    """Li's finished visit (finding, photo, signature, PDFs) on the hub; Wang's laptop has pulled it."""
-    server, tokens, _store = hub
-    with open_profile(tmp_path / "a", "li") as li, open_profile(tmp_path / "b", "wang") as wang:
-        _issuer(li, LI), _issuer(wang, WANG)
-        visit, finding = finished_visit_with_finding(li, tmp_path)
-        engine.sync(li, HubClient(server.url, tokens[LI], engine.profile_id(li)))
-        engine.sync(wang, HubClient(server.url, tokens[WANG], engine.profile_id(wang)))
-        yield {"li": li, "wang": wang, "visit": visit, "finding": finding}
+def synced(synced_once: dict[str, Any], laptops: dict[str, Any], tmp_path: Path, request: pytest.FixtureRequest):
+    """Li's finished visit (finding, photo, signature, PDFs) on the hub; Wang's laptop has pulled it. The test's own
+    copy of the hub's data folder (and PostgreSQL database) and of both laptops, served by its own hub."""
+    data = tmp_path / "hub"
+    shutil.copytree(synced_once["data"], data)
+    copy_laptops(synced_once["root"], tmp_path)
+    db = copy_db(request, synced_once["db"])
+    store = HubStore(data, db_url=db)
+    try:
+        server = Hub(data, db_url=db).start()
+        try:
+            yield {
+                "hub": (server, synced_once["tokens"], store),
+                "laptops": tmp_path,  # a: Li's, b: Wang's (open_profile(laptops / "b", "wang"))
+                "visit": laptops["visit"],
+                "finding": laptops["finding"],
+            }
+        finally:
+            server.stop()
+    finally:
+        store.close()
 
 
 def body_of(store: HubStore, entity: str, rid: str) -> dict:
@@ -69,11 +128,11 @@ def new_id(n: int) -> str:
 
 
 # -- 1. every body checked by its entity's model ---------------------------------------------------------------
-def test_an_invalid_record_is_refused_on_its_own_naming_entity_id_and_field(hub, synced) -> None:
+def test_an_invalid_record_is_refused_on_its_own_naming_entity_id_and_field(synced) -> None:
     """One push: an enterprise without a name, an event whose time is a number, a visit whose body is a list, a
     record of an entity the hub does not know, and one good enterprise. The good one is kept; each bad one is
     refused on its own, naming entity, id and field; nothing of them is kept."""
-    server, tokens, store = hub
+    server, tokens, store = synced["hub"]
     before = store.stats()
     enterprise = body_of(store, "enterprise", synced["visit"]["enterprise_id"])
     nameless = {k: v for k, v in enterprise.items() if k != "name"} | {"id": new_id(1), "credit_code": make_code(11)}
@@ -114,9 +173,9 @@ def test_an_invalid_record_is_refused_on_its_own_naming_entity_id_and_field(hub,
     assert status == 422 and answer["error"]["field"] == "records"
 
 
-@ON_SQLITE
-def test_a_lone_surrogate_in_a_record_refuses_that_record_not_a_500(hub, synced) -> None:
-    server, tokens, store = hub
+@SYNCED_ON_SQLITE
+def test_a_lone_surrogate_in_a_record_refuses_that_record_not_a_500(synced) -> None:
+    server, tokens, store = synced["hub"]
     enterprise = body_of(store, "enterprise", synced["visit"]["enterprise_id"])
     broken = {**enterprise, "id": new_id(4), "credit_code": make_code(12), "address": "白塔镇\ud800"}
     status, answer = call(
@@ -141,10 +200,10 @@ def test_a_lone_surrogate_in_a_record_refuses_that_record_not_a_500(hub, synced)
     assert store.record_body("enterprise", new_id(4)) is None
 
 
-@ON_SQLITE
-def test_a_field_the_hub_does_not_know_is_dropped_never_handed_on(hub, synced) -> None:
+@SYNCED_ON_SQLITE
+def test_a_field_the_hub_does_not_know_is_dropped_never_handed_on(synced) -> None:
     """The attack of issue 8: a field *name* carrying SQL. It never reaches another laptop."""
-    server, tokens, store = hub
+    server, tokens, store = synced["hub"]
     enterprise = body_of(store, "enterprise", synced["visit"]["enterprise_id"])
     evil_field = "name) SELECT value FROM settings --"
     body = {**enterprise, "id": new_id(5), "credit_code": make_code(13), "name": "新企业", evil_field: "x"}
@@ -165,9 +224,9 @@ def test_a_field_the_hub_does_not_know_is_dropped_never_handed_on(hub, synced) -
     )
 
 
-@ON_SQLITE
-def test_the_hub_checks_each_records_hash_against_its_body(hub, synced) -> None:
-    server, tokens, store = hub
+@SYNCED_ON_SQLITE
+def test_the_hub_checks_each_records_hash_against_its_body(synced) -> None:
+    server, tokens, store = synced["hub"]
     enterprise = body_of(store, "enterprise", synced["visit"]["enterprise_id"])
     body = {**enterprise, "id": new_id(6), "credit_code": make_code(14)}
     claimed = record("enterprise", new_id(6), body)
@@ -189,8 +248,8 @@ def test_a_huge_cursor_is_refused_not_a_500(hub) -> None:
 
 
 # -- 2. who may write what, who may read what ----------------------------------------------------------------
-def test_a_colleague_cannot_close_anothers_finding_or_link_a_photo_to_her_visit(hub, synced) -> None:
-    server, tokens, store = hub
+def test_a_colleague_cannot_close_anothers_finding_or_link_a_photo_to_her_visit(synced) -> None:
+    server, tokens, store = synced["hub"]
     finding, visit = synced["finding"], synced["visit"]
     opened = next(b for b in store.bodies("finding_event") if b["finding_id"] == finding["id"])
     waived = {
@@ -245,13 +304,14 @@ def test_a_colleague_cannot_close_anothers_finding_or_link_a_photo_to_her_visit(
     assert [r["code"] for r in answer["refused"]] == ["not_your_visit"]
 
 
-def test_a_recheck_on_the_colleagues_own_visit_is_accepted_and_authored_by_the_token(hub, synced) -> None:
-    server, tokens, store = hub
-    wang, finding, visit = synced["wang"], synced["finding"], synced["visit"]
-    recheck = visits.start(wang, visit["enterprise_id"], "recheck", item_codes=["B1"], steward="冒名的李明")
-    visits.recheck(wang, recheck["id"], finding["id"], "recheck_rectified", "已整改到位")
-    visits.finish(wang, recheck["id"])
-    report = engine.sync(wang, HubClient(server.url, tokens[WANG], engine.profile_id(wang)))
+def test_a_recheck_on_the_colleagues_own_visit_is_accepted_and_authored_by_the_token(synced) -> None:
+    server, tokens, store = synced["hub"]
+    finding, visit = synced["finding"], synced["visit"]
+    with open_profile(synced["laptops"] / "b", "wang") as wang:
+        recheck = visits.start(wang, visit["enterprise_id"], "recheck", item_codes=["B1"], steward="冒名的李明")
+        visits.recheck(wang, recheck["id"], finding["id"], "recheck_rectified", "已整改到位")
+        visits.finish(wang, recheck["id"])
+        report = engine.sync(wang, HubClient(server.url, tokens[WANG], engine.profile_id(wang)))
     assert report.pushed > 0 and not report.conflicts
     event = next(b for b in store.bodies("finding_event") if b["kind"] == "recheck_rectified")
     assert event["visit_id"] == recheck["id"]
@@ -275,8 +335,8 @@ def test_hub_reference_data_has_no_author(hub, tmp_path: Path) -> None:
     assert status == 200 and [(r["id"], r["author"]) for r in page["records"]] == [(new_id(10), None)]
 
 
-def test_colleagues_read_findings_but_not_each_others_photos_signatures_or_documents(hub, synced) -> None:
-    server, tokens, store = hub
+def test_colleagues_read_findings_but_not_each_others_photos_signatures_or_documents(synced) -> None:
+    server, tokens, store = synced["hub"]
     status, mine = call(server.url, "GET", "/v1/changes", tokens[LI], params={"limit": 2000})
     status, theirs = call(server.url, "GET", "/v1/changes", tokens[WANG], params={"limit": 2000})
     own_kinds = {r["entity"] for r in mine["records"]}
@@ -293,11 +353,11 @@ def test_colleagues_read_findings_but_not_each_others_photos_signatures_or_docum
     assert call(server.url, "GET", f"/v1/blobs/{signature}", tokens[WANG])[0] == 404
 
 
-def test_the_blob_api_never_tells_a_colleague_whether_anothers_file_is_on_the_hub(hub, synced) -> None:
+def test_the_blob_api_never_tells_a_colleague_whether_anothers_file_is_on_the_hub(synced) -> None:
     """Wang, with a valid token and the hashes of Li's photo, signature image and report (learnt somehow), gets
     exactly the answers he would get for files the hub has never seen; only by sending all the bytes does he
     come to hold a file, and then nothing of Li's changes."""
-    server, tokens, store = hub
+    server, tokens, store = synced["hub"]
     photo = store.bodies("photo")[0]
     hers = [photo["sha256"], store.bodies("signature")[0]["image_sha256"], store.bodies("document")[0]["sha256"]]
     unknown = [hashlib.sha256(f"never sent {i}".encode()).hexdigest() for i in range(3)]
@@ -358,10 +418,10 @@ def test_the_blob_api_never_tells_a_colleague_whether_anothers_file_is_on_the_hu
     assert call(server.url, "GET", f"/v1/blobs/{hers[1]}", tokens[WANG])[0] == 404
 
 
-def test_pages_of_the_change_feed_shared_by_readers_never_carry_or_hide_anyones_own_records(hub, synced) -> None:
+def test_pages_of_the_change_feed_shared_by_readers_never_carry_or_hide_anyones_own_records(synced) -> None:
     """The hub keeps pages every reader sees alike. Wang asks first (the page is kept); Li, whose photos and
     signatures are in the same range, still gets them; Zhao gets Wang's very bytes; a change anywhere is seen."""
-    server, tokens, store = hub
+    server, tokens, store = synced["hub"]
     zhao = store.add_steward("赵强")
     wang = call(server.url, "GET", "/v1/changes", tokens[WANG], params={"limit": 2000})[1]
     li = call(server.url, "GET", "/v1/changes", tokens[LI], params={"limit": 2000})[1]
@@ -497,13 +557,11 @@ def _rewrite_records(source: Path, target: Path, token: str, change) -> None:
                 dst.writestr(name, src.read(name))
 
 
-def test_bundle_import_goes_through_the_same_checks_and_closes_the_zip(hub, tmp_path: Path) -> None:
+def test_bundle_import_goes_through_the_same_checks_and_closes_the_zip(hub, laptops, tmp_path: Path) -> None:
     from steward.sync import bundle
 
     _server, tokens, store = hub
-    with open_profile(tmp_path / "a", "li") as li:
-        _issuer(li, LI)
-        finished_visit_with_finding(li, tmp_path)
+    with open_profile(copy_laptops(laptops["root"], tmp_path) / "a", "li") as li:
         bundle.export(li, tokens[LI], tmp_path / "li.zip")
     before = store.stats()
 
@@ -536,16 +594,15 @@ def test_bundle_import_goes_through_the_same_checks_and_closes_the_zip(hub, tmp_
 
 
 @ON_SQLITE
-def test_bundle_import_streams_its_files(hub, tmp_path: Path) -> None:
+def test_bundle_import_streams_its_files(hub, laptops, tmp_path: Path) -> None:
     import tracemalloc
 
     from steward.sync import bundle
     from tests.images import write_jpeg
 
     _server, tokens, store = hub
-    with open_profile(tmp_path / "a", "li") as li:
-        _issuer(li, LI)
-        _, finding = finished_visit_with_finding(li, tmp_path)
+    finding = laptops["finding"]
+    with open_profile(copy_laptops(laptops["root"], tmp_path) / "a", "li") as li:
         big = tmp_path / "big.jpg"
         write_jpeg(big, (400, 300))
         big.write_bytes(big.read_bytes() + os.urandom(24 * 1024 * 1024))  # a 24 MB photo (JPEG ignores the tail)
@@ -651,7 +708,7 @@ def test_an_uploaded_chunk_is_written_as_it_arrives_not_held_in_memory(tmp_path:
 
 
 def test_a_profile_with_a_registered_key_must_sign_its_bundles_and_hub_db_cannot_forge_them(
-    hub, tmp_path: Path
+    hub, laptops, tmp_path: Path
 ) -> None:
     import base64
 
@@ -663,9 +720,7 @@ def test_a_profile_with_a_registered_key_must_sign_its_bundles_and_hub_db_cannot
     server, tokens, store = hub
     private = Ed25519PrivateKey.generate()
     public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-    with open_profile(tmp_path / "a", "li") as li:
-        _issuer(li, LI)
-        finished_visit_with_finding(li, tmp_path)
+    with open_profile(copy_laptops(laptops["root"], tmp_path) / "a", "li") as li:
         profile_id = engine.profile_id(li)
         bundle.export(li, tokens[LI], tmp_path / "sealed.zip")
     key = {"alg": "ed25519", "public_key": base64.b64encode(public).decode()}

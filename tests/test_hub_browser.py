@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.hub_process import Hub
-from tests.hub_web_data import NAMES, VIEWER, HubData, china, make_hub
+from tests.hub_web_data import NAMES, VIEWER, HubData, china, fewer_pbkdf2_rounds, make_hub, module_store
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -32,9 +32,18 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[HubData, Hub, dict[str, str]]]:
-    hub = make_hub(tmp_path / "hub")
+@pytest.fixture(scope="module", autouse=True)
+def cheap_passwords() -> Iterator[None]:
+    """Fewer PBKDF2 rounds for the module's logins (test_hub_web.py holds the hub to its own)."""
+    with fewer_pbkdf2_rounds():
+        yield
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[HubData, Hub, dict[str, str]]]:
+    """A hub with 63 enterprises, one of them red, served for the module: both tests only read it (each logs in
+    in its own browser context)."""
+    hub = make_hub(tmp_path_factory.mktemp("served") / "hub", open_store=module_store)
     ids = {name: hub.enterprise(name, n + 1) for n, name in enumerate(NAMES)}
     for n in range(60):
         hub.enterprise(f"仙居县第{n:03d}号工艺品有限公司", 100 + n)
@@ -43,15 +52,19 @@ def served(tmp_path: Path) -> Iterator[tuple[HubData, Hub, dict[str, str]]]:
     hub.finding("李明", visit, white, china(2026, 11, 15), "serious", date(2026, 11, 20), "喷漆废气直排")
     fixed = hub.finding("李明", visit, white, china(2026, 11, 15), "general", date(2026, 11, 25))
     hub.event("李明", fixed, "recheck_rectified", china(2026, 11, 22))
-    server = Hub(hub.data).start()
     try:
-        yield hub, server, ids
+        server = Hub(hub.data).start()
+        try:
+            yield hub, server, ids
+        finally:
+            server.stop()
     finally:
-        server.stop()
+        hub.store.close()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
+    """One browser for the module (each test opens its own context: no cookie or page is shared)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

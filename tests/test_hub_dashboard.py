@@ -5,19 +5,25 @@ and penalties (records of entity "enterprise_event"); downloads read back with o
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
+import shutil
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
+from steward.hub.app import create_app
 from steward.hub.web.dashboard import PAGE_SIZE
 from tests.hub_process import plant_raw
-from tests.hub_web_data import NAMES, VIEWER, HubData, app_for, china, make_hub
+from tests.hub_web_data import NAMES, VIEWER, HubData, app_for, china, fewer_pbkdf2_rounds, make_hub, module_store
+from tests.postgres import copy_db
 from tests.test_hub_web import log_in
 
 NOV = {"from": "2026-11-01", "to": "2026-11-30"}
@@ -36,10 +42,19 @@ def steward_row(page: str, name: str) -> list[str]:
     return re.findall(r'class="num[^"]*">([^<]*)</td>', row)
 
 
-@pytest.fixture
-def counted(tmp_path: Path, hub_db: str | None) -> dict[str, Any]:
-    """Findings placed on the period's edges, each with a known fate; the expected figures are written beside."""
-    hub = make_hub(tmp_path / "hub", db=hub_db)
+@pytest.fixture(scope="module", autouse=True)
+def cheap_passwords() -> Iterator[None]:
+    """Fewer PBKDF2 rounds for the module's logins (test_hub_web.py holds the hub to its own)."""
+    with fewer_pbkdf2_rounds():
+        yield
+
+
+@pytest.fixture(scope="module")
+def counted_once(tmp_path_factory: pytest.TempPathFactory, module_hub_db: str | None) -> HubData:
+    """Findings placed on the period's edges, each with a known fate, on a hub of each engine made once for the
+    module; the expected figures are written in the tests. Closed: tests read a copy of it (`counted`, shared by the
+    tests that only read) or work on their own (`counted_own`)."""
+    hub = make_hub(tmp_path_factory.mktemp("counted") / "hub", db=module_hub_db, open_store=module_store)
     a, b, c = (hub.enterprise(name, n + 1) for n, name in enumerate(NAMES))
     # Before the period (23:00 on 31 Oct in China, 15:00 UTC): neither the visit nor the finding counts.
     v0 = hub.visit("李明", a, china(2026, 10, 31, 23))
@@ -61,9 +76,52 @@ def counted(tmp_path: Path, hub_db: str | None) -> dict[str, Any]:
     # The first instant after the period.
     v6 = hub.visit("王芳", c, china(2026, 12, 1, 0))
     hub.finding("王芳", v6, c, china(2026, 12, 1, 0), deadline=date(2026, 12, 20))
-    client = TestClient(app_for(hub.data, hub.db))
+    hub.store.close()  # nobody may be connected to a database that is copied
+    return hub
+
+
+def copy_of(template: HubData, target: Path, request: pytest.FixtureRequest) -> tuple[Path, str | None]:
+    """A copy of a closed hub's data folder and PostgreSQL database: (data folder, database URL or None)."""
+    shutil.copytree(template.data, target)
+    return target, copy_db(request, template.db)
+
+
+def logged_in(template: HubData, app: FastAPI, db: str | None) -> dict[str, Any]:
+    """The hub served by `app` (a copy of `template`) and a viewer logged in to it."""
+    store = app.state.store
+    hub = dataclasses.replace(
+        template,
+        data=store.data_dir,
+        store=store,
+        db=db,
+        stewards=dict(template.stewards),
+        enterprises=list(template.enterprises),
+    )
+    client = TestClient(app)
     assert log_in(client, VIEWER, hub.password).status_code == 303
+    a, b, c = hub.enterprises
     return {"hub": hub, "client": client, "a": a, "b": b, "c": c}
+
+
+@pytest.fixture(scope="module")
+def counted(
+    counted_once: HubData, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[dict[str, Any]]:
+    """The counted hub and a viewer logged in to it, shared by the module's tests that only read (none of them writes
+    a record, a file or a setting; a refused logout leaves the session as it was)."""
+    data, db = copy_of(counted_once, tmp_path_factory.mktemp("counted_shared") / "hub", request)
+    app = create_app(data, db)
+    try:
+        yield logged_in(counted_once, app, db)
+    finally:
+        app.state.store.close()
+
+
+@pytest.fixture
+def counted_own(counted_once: HubData, tmp_path: Path, request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The test's own copy of the counted hub (data folder and PostgreSQL database), for a test that writes to it."""
+    data, db = copy_of(counted_once, tmp_path / "hub", request)
+    return logged_in(counted_once, app_for(data, db), db)
 
 
 def test_figures_equal_a_hand_count_across_stewards_per_steward_and_per_enterprise(counted: dict[str, Any]) -> None:
@@ -111,14 +169,14 @@ def test_a_period_typed_wrong_gets_a_clear_page(counted: dict[str, Any]) -> None
     assert reversed_.status_code == 400 and "晚于" in reversed_.text
 
 
-def test_colours_with_reasons_and_complaints_and_penalties_from_enterprise_events(counted: dict[str, Any]) -> None:
-    client, hub = counted["client"], counted["hub"]
-    b_page = client.get(f"/enterprise/{counted['b']}", params=NOV).text
+def test_colours_with_reasons_and_complaints_and_penalties_from_enterprise_events(counted_own: dict[str, Any]) -> None:
+    client, hub = counted_own["client"], counted_own["hub"]
+    b_page = client.get(f"/enterprise/{counted_own['b']}", params=NOV).text
     assert '<span class="chip red">红码</span> 截至 2026-11-30' in b_page
     assert "红码:较重问题〔喷漆废气直排〕未整改,期限 2026-11-20 已过" in b_page
-    a_page = client.get(f"/enterprise/{counted['a']}", params=NOV).text
+    a_page = client.get(f"/enterprise/{counted_own['a']}", params=NOV).text
     assert '<span class="chip green">绿码</span>' in a_page and "均按期整改或未到期" in a_page
-    assert '<span class="chip green">绿码</span>' in client.get(f"/enterprise/{counted['c']}", params=NOV).text
+    assert '<span class="chip green">绿码</span>' in client.get(f"/enterprise/{counted_own['c']}", params=NOV).text
     # Complaints and penalties reach the hub as "enterprise_event" records; the colour uses them.
     store = hub.store
     plant_raw(
@@ -127,14 +185,14 @@ def test_colours_with_reasons_and_complaints_and_penalties_from_enterprise_event
         "ev-unproven",
         {
             "id": "ev-unproven",
-            "enterprise_id": counted["c"],
+            "enterprise_id": counted_own["c"],
             "kind": "complaint",
             "on_date": "2026-11-06",
             "source": "信访",
             "substantiated": 0,
         },
     )
-    c_page = client.get(f"/enterprise/{counted['c']}", params=NOV).text
+    c_page = client.get(f"/enterprise/{counted_own['c']}", params=NOV).text
     assert '<span class="chip green">绿码</span>' in c_page  # a complaint not substantiated does not count
     assert '<td data-label="内容">信访</td>' in c_page and "否(不计入评级)" in c_page  # listed all the same
     plant_raw(
@@ -143,7 +201,7 @@ def test_colours_with_reasons_and_complaints_and_penalties_from_enterprise_event
         "ev-penalty",
         {
             "id": "ev-penalty",
-            "enterprise_id": counted["c"],
+            "enterprise_id": counted_own["c"],
             "kind": "penalty",
             "on_date": "2026-11-20",
             "authority": "台州市生态环境局",
@@ -157,25 +215,25 @@ def test_colours_with_reasons_and_complaints_and_penalties_from_enterprise_event
         "ev-complaint",
         {
             "id": "ev-complaint",
-            "enterprise_id": counted["a"],
+            "enterprise_id": counted_own["a"],
             "kind": "complaint",
             "on_date": "2026-11-05",
             "source": "12345 热线",
             "substantiated": 1,
         },
     )
-    c_page = client.get(f"/enterprise/{counted['c']}", params=NOV).text
+    c_page = client.get(f"/enterprise/{counted_own['c']}", params=NOV).text
     assert '<span class="chip red">红码</span>' in c_page and "台环罚〔2026〕12号" in c_page
-    a_page = client.get(f"/enterprise/{counted['a']}", params=NOV).text
+    a_page = client.get(f"/enterprise/{counted_own['a']}", params=NOV).text
     assert '<span class="chip yellow">黄码</span>' in a_page and "查实信访投诉 1 次" in a_page
     # As of October, before the penalty, C had no colour-changing fact: the rating is as of the period's end.
     assert (
         '<span class="chip red">红码</span>'
-        not in client.get(f"/enterprise/{counted['c']}", params={"from": "2026-10-01", "to": "2026-10-31"}).text
+        not in client.get(f"/enterprise/{counted_own['c']}", params={"from": "2026-10-01", "to": "2026-10-31"}).text
     )
     # The filter and the counts on the overview.
     reds = client.get("/enterprises", params={**NOV, "colour": "red"}).text
-    assert LINK.findall(reds) == [counted["b"], counted["c"]]  # the overdue one first
+    assert LINK.findall(reds) == [counted_own["b"], counted_own["c"]]  # the overdue one first
     overview = client.get("/", params=NOV).text
     assert "红码 2 家" in overview and "黄码 1 家" in overview and "绿码 0 家" in overview
 
@@ -244,24 +302,36 @@ def test_nothing_is_shown_or_downloaded_without_a_login(counted: dict[str, Any])
     assert counted["client"].get("/").status_code == 200  # still logged in
 
 
-def test_a_record_pushed_after_a_page_was_shown_appears_on_the_next_one(counted: dict[str, Any]) -> None:
-    client, hub = counted["client"], counted["hub"]
+def test_a_record_pushed_after_a_page_was_shown_appears_on_the_next_one(counted_own: dict[str, Any]) -> None:
+    client, hub = counted_own["client"], counted_own["hub"]
     assert figures(client.get("/", params=NOV).text)["发现问题"] == "5"
-    visit = hub.visit("王芳", counted["a"], china(2026, 11, 20))
-    hub.finding("王芳", visit, counted["a"], china(2026, 11, 20))
+    visit = hub.visit("王芳", counted_own["a"], china(2026, 11, 20))
+    hub.finding("王芳", visit, counted_own["a"], china(2026, 11, 20))
     assert figures(client.get("/", params=NOV).text)["发现问题"] == "6"
 
 
-@pytest.fixture
-def many(tmp_path: Path, hub_db: str | None) -> tuple[HubData, TestClient]:
-    hub = make_hub(tmp_path / "hub", stewards=("李明",), db=hub_db)
-    for n in range(60):
-        hub.enterprise(f"仙居县第{n:03d}号工艺品有限公司", 100 + n)
-    for n in range(60):
-        hub.enterprise(f"台州第{n:03d}号机械厂", 200 + n)
-    client = TestClient(app_for(hub.data, hub.db))
-    log_in(client, VIEWER, hub.password)
-    return hub, client
+@pytest.fixture(scope="module")
+def many(
+    tmp_path_factory: pytest.TempPathFactory, module_hub_db: str | None, request: pytest.FixtureRequest
+) -> Iterator[tuple[HubData, TestClient]]:
+    """120 enterprises on a hub of each engine, made once for the module: its tests only read them. A database of
+    its own (the module's is the counted hub's, which is copied and so must have nobody connected)."""
+    db = None if module_hub_db is None else request.getfixturevalue("postgres_cluster").new_database()
+    hub = make_hub(tmp_path_factory.mktemp("many") / "hub", stewards=("李明",), db=db, open_store=module_store)
+    try:
+        for n in range(60):
+            hub.enterprise(f"仙居县第{n:03d}号工艺品有限公司", 100 + n)
+        for n in range(60):
+            hub.enterprise(f"台州第{n:03d}号机械厂", 200 + n)
+        app = create_app(hub.data, hub.db)
+        try:
+            client = TestClient(app)
+            log_in(client, VIEWER, hub.password)
+            yield hub, client
+        finally:
+            app.state.store.close()
+    finally:
+        hub.store.close()
 
 
 def test_the_enterprise_list_pages_on_the_server(many: tuple[HubData, TestClient]) -> None:
@@ -299,9 +369,9 @@ def test_search_by_two_chinese_characters_credit_code_and_pinyin(many: tuple[Hub
 
 
 def test_the_hub_rates_by_its_own_rules_file_and_refuses_to_start_on_a_broken_one(
-    counted: dict[str, Any], capsys: pytest.CaptureFixture[str]
+    counted_own: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    hub = counted["hub"]
+    hub = counted_own["hub"]
     (hub.data / "rating_rules.yaml").write_text(
         "version: 1\nname: 人保仙居自定规则\nred:\n  - rule: penalty\nyellow:\n"
         "  - rule: open_finding\n    severity: general\ngreen:\n  last_visits: 2\n",
@@ -310,7 +380,7 @@ def test_the_hub_rates_by_its_own_rules_file_and_refuses_to_start_on_a_broken_on
     client = TestClient(app_for(hub.data, hub.db))
     log_in(client, VIEWER, hub.password)
     # By default B is red (an overdue serious finding); these rules know only open general findings for yellow.
-    b_page = client.get(f"/enterprise/{counted['b']}", params=NOV).text
+    b_page = client.get(f"/enterprise/{counted_own['b']}", params=NOV).text
     assert '<span class="chip yellow">黄码</span>' in b_page and "一般问题〔危废间标识不全〕未整改" in b_page
     assert "人保仙居自定规则" in client.get("/", params=NOV).text
     (hub.data / "rating_rules.yaml").write_text("version: 1\nred:\n  - rule: curfew\n", encoding="utf-8")

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 
 from steward.cli.main import main as cli
 from steward.hub.store import HubStore
-from steward.hub.web import Viewers
+from steward.hub.web import Viewers, accounts
 from steward.hub.web.accounts import FAILURES_PER_ACCOUNT, FAILURES_PER_ADDRESS
 from steward.services import enterprises, visits
 from steward.services.profiles import open_profile
@@ -25,7 +25,7 @@ from steward.sync import engine
 from steward.sync.wire import HEADER_PROFILE, HEADER_PROTOCOL, PROTOCOL_VERSION
 from tests.conftest import make_code
 from tests.hub_process import Hub, plant_raw
-from tests.hub_web_data import app_for, store_for
+from tests.hub_web_data import FULL_PBKDF2_ROUNDS, app_for, fewer_pbkdf2_rounds, store_for
 from tests.postgres import copy_db
 from tests.test_sync import WHEN, _issuer, client_for, finished_visit_with_finding
 
@@ -46,11 +46,37 @@ PUBLIC = {
 }
 
 
+@pytest.fixture(scope="module", autouse=True)
+def cheap_passwords() -> Iterator[None]:
+    """Fewer PBKDF2 rounds for the module's many logins (test_passwords_are_kept_with_the_hubs_full_pbkdf2_rounds
+    holds the hub to its own)."""
+    with fewer_pbkdf2_rounds():
+        yield
+
+
 @pytest.fixture(scope="module")
-def filled(tmp_path_factory: pytest.TempPathFactory, module_hub_db: str | None) -> Iterator[dict[str, Any]]:
-    """A hub on each engine that a laptop synced a visit (finding, photo, PDFs) into, plus an enterprise whose name
-    and finding carry markup; stopped afterwards. Each test works on its own copy of the data folder (and of the
-    PostgreSQL database)."""
+def laptop(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Li's laptop with a finished visit (finding, photo, the report and notice rendered) and an enterprise whose
+    name and finding carry markup, made once for the module; each engine's hub is filled from a copy of it."""
+    tmp = tmp_path_factory.mktemp("laptop")
+    with open_profile(tmp / "laptop", "li") as laptop:
+        _issuer(laptop, "李明")
+        visit, _ = finished_visit_with_finding(laptop, tmp)
+        enterprises.update(laptop, visit["enterprise_id"], address="<script>alert(1)</script>白塔镇")
+        bad = enterprises.create(laptop, name=MARKUP_NAME, credit_code=make_code(78), template_code="craft")
+        other = visits.start(laptop, bad["id"], "routine", at=WHEN)
+        visits.create_finding(laptop, other["id"], location="车间", description=MARKUP_TEXT, at=WHEN)
+        visits.sign(laptop, other["id"], "steward", "李明", png=b"\x89PNG\r\n\x1a\n" + b"signature" * 50)
+        visits.finish(laptop, other["id"])
+    return {"folder": tmp / "laptop", "visit": visit["id"], "enterprise": visit["enterprise_id"], "markup": bad["id"]}
+
+
+@pytest.fixture(scope="module")
+def filled(
+    tmp_path_factory: pytest.TempPathFactory, module_hub_db: str | None, laptop: dict[str, Any]
+) -> Iterator[dict[str, Any]]:
+    """A hub on each engine that (a copy of) the laptop synced its visits into; stopped afterwards. Each test works
+    on its own copy of the data folder (and of the PostgreSQL database)."""
     tmp = tmp_path_factory.mktemp("filled")
     data = tmp / "hub"
     data.mkdir()
@@ -58,19 +84,12 @@ def filled(tmp_path_factory: pytest.TempPathFactory, module_hub_db: str | None) 
     token = store.add_steward("李明")
     server = Hub(data, db_url=module_hub_db).start()
     try:
-        with open_profile(tmp / "laptop", "li") as laptop:
-            _issuer(laptop, "李明")
-            visit, _ = finished_visit_with_finding(laptop, tmp)
-            enterprises.update(laptop, visit["enterprise_id"], address="<script>alert(1)</script>白塔镇")
-            bad = enterprises.create(laptop, name=MARKUP_NAME, credit_code=make_code(78), template_code="craft")
-            other = visits.start(laptop, bad["id"], "routine", at=WHEN)
-            visits.create_finding(laptop, other["id"], location="车间", description=MARKUP_TEXT, at=WHEN)
-            visits.sign(laptop, other["id"], "steward", "李明", png=b"\x89PNG\r\n\x1a\n" + b"signature" * 50)
-            visits.finish(laptop, other["id"])
-            engine.sync(laptop, client_for(laptop, server, token))
-            photo = laptop.db.scalar("SELECT sha256 FROM photos")
-            notice = visits.get(laptop, visit["id"])["notice_number"]
-            documents = [r["sha256"] for r in laptop.db.query("SELECT sha256 FROM documents")]
+        shutil.copytree(laptop["folder"], tmp / "laptop")
+        with open_profile(tmp / "laptop", "li") as synced:
+            engine.sync(synced, client_for(synced, server, token))
+            photo = synced.db.scalar("SELECT sha256 FROM photos")
+            notice = visits.get(synced, laptop["visit"])["notice_number"]
+            documents = [r["sha256"] for r in synced.db.query("SELECT sha256 FROM documents")]
     finally:
         server.stop()
     password = Viewers(store).add(VIEWER)
@@ -80,8 +99,8 @@ def filled(tmp_path_factory: pytest.TempPathFactory, module_hub_db: str | None) 
         "db": module_hub_db,
         "token": token,
         "password": password,
-        "enterprise": visit["enterprise_id"],
-        "markup_enterprise": bad["id"],
+        "enterprise": laptop["enterprise"],
+        "markup_enterprise": laptop["markup"],
         "photo": photo,
         "notice": notice,
         "documents": documents,
@@ -303,6 +322,23 @@ def test_the_login_form_needs_its_own_token(hub_data: dict[str, Any]) -> None:
     assert log_in(client, VIEWER, hub_data["password"]).status_code == 303
 
 
+def test_passwords_are_kept_with_the_hubs_full_pbkdf2_rounds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A viewer's password is kept (the viewers table holds a salt and a hash, nothing else) as salted PBKDF2-SHA256
+    with 200 000 rounds, so a stolen hub database is slow to guess from, and checked the same way."""
+    import hashlib
+
+    monkeypatch.setattr(accounts, "PBKDF2_ROUNDS", FULL_PBKDF2_ROUNDS)  # the hub's own, not this module's fewer
+    store = store_for(tmp_path / "hub", None)
+    viewers = Viewers(store)
+    password = viewers.add(VIEWER)
+    kept = store.viewer_password(VIEWER)
+    assert kept is not None
+    salt, digest = kept
+    assert len(bytes.fromhex(salt)) == 16
+    assert digest == hashlib.pbkdf2_hmac("sha256", password.encode(), bytes.fromhex(salt), 200_000).hex()
+    assert viewers.check(VIEWER, password) and not viewers.check(VIEWER, password + "x")
+
+
 def test_a_session_ends_after_its_hours(hub_data: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 
@@ -436,9 +472,19 @@ def test_failed_logins_are_limited_per_account_and_per_address_across_workers(hu
     assert attempt(two, "guess-more", "wrong", "10.9.9.10").status_code == 401  # another address still may try
 
 
-def test_guessers_are_refused_while_the_sync_api_keeps_answering(hub_data: dict[str, Any]) -> None:
+def test_guessers_are_refused_while_the_sync_api_keeps_answering(
+    hub_data: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Four guessers hammer the login of one account on a real hub while a laptop says hello: the guesses past the
     limit get 429 (without any password hashing), and every hello is answered correctly."""
+    hashed: list[str] = []  # every password a login hashed (list.append is atomic across the hub's threads)
+    pbkdf2 = accounts._pbkdf2
+
+    def counted_pbkdf2(password: str, salt: bytes) -> str:
+        hashed.append(password)
+        return pbkdf2(password, salt)
+
+    monkeypatch.setattr(accounts, "_pbkdf2", counted_pbkdf2)
     server = Hub(hub_data["data"], db_url=hub_data["db"]).start()
     statuses: Counter[int] = Counter()
     retry_after: list[str] = []
@@ -467,3 +513,4 @@ def test_guessers_are_refused_while_the_sync_api_keeps_answering(hub_data: dict[
     assert [(h.status_code, h.json()["steward"]) for h in hellos] == [(200, "李明")] * 20
     assert statuses == {401: FAILURES_PER_ACCOUNT, 429: 60 - FAILURES_PER_ACCOUNT}
     assert len(retry_after) == 60 - FAILURES_PER_ACCOUNT and all(int(s) >= 1 for s in retry_after)
+    assert len(hashed) == FAILURES_PER_ACCOUNT  # the refused guesses cost the hub no hashing
