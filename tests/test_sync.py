@@ -1009,3 +1009,29 @@ def test_a_push_too_large_for_the_hub_is_sent_in_smaller_parts(hub, li_visit) ->
     assert waiting > 4
     report = engine.sync(laptop_a, SmallPushClient(server.url, tokens["李明"], engine.profile_id(laptop_a)))
     assert report.pushed == waiting and report.refused == [] and engine.pending(laptop_a).records == 0
+
+
+def test_every_client_verifies_against_roots_loaded_once_and_ssl_cert_file_still_names_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The usual roots are loaded once per process, not for each client (each sync makes one); certificates are
+    still verified, and SSL_CERT_FILE, which httpx honours, still names the roots when it is set."""
+    import ssl
+
+    import certifi
+
+    from steward.sync import client
+
+    for name in ("SSL_CERT_FILE", "SSL_CERT_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    usual = client._tls_context(None)
+    assert client._tls_context(None) is usual
+    assert usual.verify_mode == ssl.CERT_REQUIRED and usual.check_hostname
+    assert len(usual.get_ca_certs()) > 100  # certifi's roots
+    bundle = Path(certifi.where()).read_text(encoding="ascii")
+    one_root = tmp_path / "one.pem"
+    one_root.write_text(bundle[: bundle.index("-----END CERTIFICATE-----") + 26], encoding="ascii")
+    monkeypatch.setenv("SSL_CERT_FILE", str(one_root))
+    named = client._tls_context(None)
+    assert named is not usual and len(named.get_ca_certs()) == 1
+    assert named.verify_mode == ssl.CERT_REQUIRED
