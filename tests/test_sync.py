@@ -301,7 +301,7 @@ def test_cancelled_upload_resumes_from_the_acknowledged_offset(hub, li_visit) ->
     total = sum(b.size for b in blobs)
     on_hub = sum(max(0, client.offset(b.sha256)) for b in blobs)
     assert on_hub == 8192  # two acknowledged chunks
-    resumed = engine.sync(laptop_a, client, chunk_size=4096)
+    resumed = engine.sync(laptop_a, client)  # in the app's own chunks, from the acknowledged offset
     assert resumed.bytes_sent == total - on_hub  # only what was not yet acknowledged
     assert engine.blob_outbox(laptop_a) == []
 
@@ -357,7 +357,7 @@ def test_the_hub_killed_mid_sync_then_restarted(hub_at_rest: tuple[HubCopy, HubS
     assert err.value.code == "unreachable" and len(sent) == 3
     restarted = Hub(copy.data, port=killed.port, db_url=copy.db_url).start()  # the same data and port again
     try:
-        engine.sync(laptop_a, client, chunk_size=4096)
+        engine.sync(laptop_a, client)  # in the app's own chunks, from what the killed hub acknowledged
     finally:
         restarted.stop()
     assert engine.blob_outbox(laptop_a) == [] and engine.pending(laptop_a).records == 0
@@ -609,7 +609,7 @@ def test_the_client_killed_mid_upload_resends_only_the_unfinished_chunk(
         offsets = {b.sha256: client.offset(b.sha256) for b in blobs}  # -1: complete on the hub
         remaining = sum(0 if offsets[b.sha256] == -1 else b.size - offsets[b.sha256] for b in blobs)
         assert sum(b.size for b in blobs) - remaining >= 2 * 16 * 1024  # chunks acknowledged before the kill stay
-        report = engine.sync(profile, client, chunk_size=16 * 1024)
+        report = engine.sync(profile, client)  # in the app's own chunks, from the acknowledged offsets
         assert report.bytes_sent == remaining  # nothing acknowledged is sent twice
         assert engine.blob_outbox(profile) == []
 
