@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,20 +24,55 @@ from tests import processes
 from tests.conftest import make_code
 from tests.hub_process import Hub, plant_raw
 from tests.images import write_jpeg
+from tests.postgres import ENGINES
+from tests.prepared import HubCopy, copy_of, hub_copy
 
 WHEN = datetime(2026, 11, 2, 2, 30, tzinfo=UTC)
 
 
-@pytest.fixture
-def hub(tmp_path: Path, hub_db: str | None):
-    """A hub on each engine (tests/postgres.py): SQLite, and PostgreSQL."""
-    data = tmp_path / "hub"
-    data.mkdir()
-    store = HubStore(data, db_url=hub_db)
+STEWARDS = ("李明", "王芳")
+
+
+def own_hub_copy(request: pytest.FixtureRequest, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> HubCopy:
+    """A hub's data (and PostgreSQL database) of the test's own on the engine `request.param` names, copied from one
+    prepared with the two stewards (tests/prepared.py)."""
+    cluster = request.getfixturevalue("postgres_cluster") if request.param == "postgres" else None
+    return hub_copy(tmp_path_factory, cluster, STEWARDS, tmp_path / "hub")
+
+
+@pytest.fixture(params=ENGINES)
+def hub(request: pytest.FixtureRequest, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory):
+    """A hub of the test's own on each engine (tests/postgres.py): SQLite, and PostgreSQL."""
+    copy = own_hub_copy(request, tmp_path, tmp_path_factory)
+    store = HubStore(copy.data, db_url=copy.db_url)
     try:
-        tokens = {name: store.add_steward(name) for name in ("李明", "王芳")}
-        server = Hub(data, db_url=hub_db).start()
-        yield server, tokens, store
+        server = Hub(copy.data, db_url=copy.db_url).start()
+        yield server, copy.tokens, store
+        server.stop()
+    finally:
+        store.close()
+
+
+@pytest.fixture(params=ENGINES)
+def hub_at_rest(request: pytest.FixtureRequest, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory):
+    """As `hub`, but not served: for a test that serves it itself (as a child process it kills)."""
+    copy = own_hub_copy(request, tmp_path, tmp_path_factory)
+    store = HubStore(copy.data, db_url=copy.db_url)
+    try:
+        yield copy, store
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def shared_hub(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """One hub per engine for the module's tests that only send it what it must refuse (each compares the hub's
+    counts before and after itself); a test that writes has a `hub` of its own."""
+    copy = own_hub_copy(request, tmp_path_factory.mktemp("shared"), tmp_path_factory)
+    store = HubStore(copy.data, db_url=copy.db_url)
+    try:
+        server = Hub(copy.data, db_url=copy.db_url).start()
+        yield server, copy.tokens, store
         server.stop()
     finally:
         store.close()
@@ -51,16 +88,74 @@ def _issuer(profile: Profile, steward: str) -> Profile:
     return profile
 
 
-@pytest.fixture
-def laptop_a(tmp_path: Path):
-    with open_profile(tmp_path / "a", "li") as profile:
-        yield _issuer(profile, "李明")
+def _new_laptop(name: str, steward: str | None) -> Callable[[Path], None]:
+    def build(data_dir: Path) -> None:
+        with open_profile(data_dir, name) as profile:
+            if steward:
+                _issuer(profile, steward)
+
+    return build
+
+
+def _laptop_with_a_finished_visit(big_photo: bool) -> Callable[[Path], tuple[dict, dict]]:
+    def build(data_dir: Path) -> tuple[dict, dict]:
+        with open_profile(data_dir, "li") as profile:
+            visit, finding = finished_visit_with_finding(_issuer(profile, "李明"), data_dir.parent)
+            if big_photo:
+                big = write_jpeg(data_dir.parent / "big.jpg", (3000, 2200), quality=98)
+                photos.import_photos(profile, [big], photos.LinkTarget(finding_id=finding["id"]))
+        return visit, finding
+
+    return build
+
+
+@contextmanager
+def copied_laptop(
+    factory: pytest.TempPathFactory, data_dir: Path, name: str, steward: str | None = None
+) -> Iterator[Profile]:
+    """A new laptop profile `name` in data_dir (its steward, firm and insurer set when `steward` is given): a copy of
+    one made so once in this process."""
+    copy_of(factory, f"laptop:{name}:{steward}", _new_laptop(name, steward), data_dir)
+    with open_profile(data_dir, name) as profile:
+        yield profile
 
 
 @pytest.fixture
-def laptop_b(tmp_path: Path):
-    with open_profile(tmp_path / "b", "wang") as profile:
-        yield _issuer(profile, "王芳")
+def laptop_a(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory):
+    with copied_laptop(tmp_path_factory, tmp_path / "a", "li", "李明") as profile:
+        yield profile
+
+
+@pytest.fixture
+def laptop_b(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory):
+    with copied_laptop(tmp_path_factory, tmp_path / "b", "wang", "王芳") as profile:
+        yield profile
+
+
+def copy_li_after_a_visit(
+    factory: pytest.TempPathFactory, data_dir: Path, big_photo: bool = False
+) -> tuple[dict, dict]:
+    """Li's laptop (profile "li" in data_dir) after finished_visit_with_finding, with one more photo of ~1 MB on the
+    finding if `big_photo`: a copy of one made so once in this process. The visit and the finding."""
+    return copy_of(factory, f"laptop:li:visit:{big_photo}", _laptop_with_a_finished_visit(big_photo), data_dir)
+
+
+@contextmanager
+def li_after_a_visit(
+    factory: pytest.TempPathFactory, data_dir: Path, big_photo: bool = False
+) -> Iterator[tuple[Profile, dict, dict]]:
+    """Li's laptop open (copy_li_after_a_visit), the visit and the finding."""
+    visit, finding = copy_li_after_a_visit(factory, data_dir, big_photo)
+    with open_profile(data_dir, "li") as profile:
+        yield profile, visit, finding
+
+
+@pytest.fixture
+def li_visit(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory):
+    """Li's laptop after finished_visit_with_finding (laptop_a's profile, data folder and steward): (profile, visit,
+    finding)."""
+    with li_after_a_visit(tmp_path_factory, tmp_path / "a") as made:
+        yield made
 
 
 def client_for(profile: Profile, hub: Hub, token: str) -> HubClient:
@@ -83,9 +178,9 @@ def finished_visit_with_finding(profile: Profile, tmp_path: Path) -> tuple[dict,
     return visit, finding
 
 
-def test_two_laptops_share_through_the_hub(hub, laptop_a: Profile, laptop_b: Profile, tmp_path: Path) -> None:
+def test_two_laptops_share_through_the_hub(hub, li_visit, laptop_b: Profile) -> None:
     server, tokens, store = hub
-    visit, finding = finished_visit_with_finding(laptop_a, tmp_path)
+    laptop_a, visit, finding = li_visit
     report = engine.sync(laptop_a, client_for(laptop_a, server, tokens["李明"]))
     # The photo, the signature, and the visit's report and notice as PDF.
     assert report.pushed > 0 and report.blobs_sent == 4 and not report.conflicts
@@ -113,11 +208,9 @@ def test_two_laptops_share_through_the_hub(hub, laptop_a: Profile, laptop_b: Pro
     assert store.blobs.read(sha) == laptop_a.photos.original_path(sha, "jpg").read_bytes()
 
 
-def test_pushing_twice_changes_nothing_and_different_content_is_a_conflict(
-    hub, laptop_a: Profile, tmp_path: Path
-) -> None:
+def test_pushing_twice_changes_nothing_and_different_content_is_a_conflict(hub, li_visit) -> None:
     server, tokens, store = hub
-    finished_visit_with_finding(laptop_a, tmp_path)
+    laptop_a, _visit, _finding = li_visit
     client = client_for(laptop_a, server, tokens["李明"])
     engine.sync(laptop_a, client)
     before = store.stats()
@@ -135,11 +228,9 @@ def test_pushing_twice_changes_nothing_and_different_content_is_a_conflict(
     assert store.stats() == before
 
 
-def test_another_stewards_visit_is_refused_and_the_rest_is_kept(
-    hub, laptop_a: Profile, laptop_b: Profile, tmp_path: Path
-) -> None:
+def test_another_stewards_visit_is_refused_and_the_rest_is_kept(hub, li_visit, laptop_b: Profile) -> None:
     server, tokens, store = hub
-    visit, finding = finished_visit_with_finding(laptop_a, tmp_path)
+    laptop_a, visit, finding = li_visit
     engine.sync(laptop_a, client_for(laptop_a, server, tokens["李明"]))
     before = store.stats()
     real = store.record_body("finding", finding["id"])
@@ -175,8 +266,8 @@ def test_tokens_and_profile_binding(hub, laptop_a: Profile, tmp_path: Path) -> N
     assert client_for(laptop_a, server, tokens["王芳"]).hello()["steward"] == "王芳"
 
 
-def test_an_unreachable_hub_and_an_outdated_client_get_clear_messages(hub, laptop_a: Profile) -> None:
-    server, tokens, _ = hub
+def test_an_unreachable_hub_and_an_outdated_client_get_clear_messages(shared_hub, laptop_a: Profile) -> None:
+    server, tokens, _ = shared_hub
     with pytest.raises(SyncError) as err:
         HubClient("http://127.0.0.1:9", tokens["李明"], engine.profile_id(laptop_a), timeout=2).hello()
     assert "无法连接同步服务器" in err.value.zh and "stays on this laptop" in err.value.en
@@ -189,9 +280,9 @@ def test_an_unreachable_hub_and_an_outdated_client_get_clear_messages(hub, lapto
     assert "请先更新 Steward" in json.loads(http.value.read())["error"]["zh"]
 
 
-def test_cancelled_upload_resumes_from_the_acknowledged_offset(hub, laptop_a: Profile, tmp_path: Path) -> None:
+def test_cancelled_upload_resumes_from_the_acknowledged_offset(hub, li_visit) -> None:
     server, tokens, _ = hub
-    finished_visit_with_finding(laptop_a, tmp_path)
+    laptop_a, _visit, _finding = li_visit
     client = client_for(laptop_a, server, tokens["李明"])
     chunks = []
 
@@ -210,7 +301,7 @@ def test_cancelled_upload_resumes_from_the_acknowledged_offset(hub, laptop_a: Pr
     total = sum(b.size for b in blobs)
     on_hub = sum(max(0, client.offset(b.sha256)) for b in blobs)
     assert on_hub == 8192  # two acknowledged chunks
-    resumed = engine.sync(laptop_a, client, chunk_size=4096)
+    resumed = engine.sync(laptop_a, client)  # in the app's own chunks, from the acknowledged offset
     assert resumed.bytes_sent == total - on_hub  # only what was not yet acknowledged
     assert engine.blob_outbox(laptop_a) == []
 
@@ -241,40 +332,40 @@ def test_a_chunk_damaged_on_the_way_is_refused(hub, laptop_a: Profile) -> None:
     assert err.value.code == "blob_hash" and client.offset(wrong) == 0  # nothing half-kept
 
 
-def test_the_hub_killed_mid_sync_then_restarted(hub, laptop_a: Profile, tmp_path: Path) -> None:
-    serving, tokens, store = hub
-    serving.stop()  # the same hub as a child process, which can be killed as a crash would
-    server = Hub(serving.data_dir, port=serving.port, db_url=serving.db_url, process=True).start()
-    try:
-        _killed_mid_sync_then_restarted(server, tokens, store, laptop_a, tmp_path)
-    finally:
-        server.stop()
-
-
-def _killed_mid_sync_then_restarted(
-    server: Hub, tokens: dict[str, str], store: HubStore, laptop_a: Profile, tmp_path: Path
-) -> None:
-    visit_id = finished_visit_with_finding(laptop_a, tmp_path)[0]["id"]
-    client = client_for(laptop_a, server, tokens["李明"])
+def test_the_hub_killed_mid_sync_then_restarted(hub_at_rest: tuple[HubCopy, HubStore], li_visit) -> None:
+    """The hub, a child process, is SIGKILLed between acknowledged chunks of an upload, as a crash or a power cut
+    would end it; then a hub serves the same data on the same port again and the sync completes. The restarted hub
+    needs no second process: what a restart must cope with is what the killed one left (its database, a
+    half-received upload), and a hub in a thread builds its app and store on them as `steward hub serve` does."""
+    copy, store = hub_at_rest
+    laptop_a, visit, _finding = li_visit
+    killed = Hub(copy.data, db_url=copy.db_url, process=True).start()
+    client = client_for(laptop_a, killed, copy.tokens["李明"])
     sent = []
 
     def kill_hub_midway(stage: str, done: int, total: int) -> None:
         if stage == "upload":
             sent.append(done)
             if len(sent) == 3:
-                server.kill()
+                killed.kill()
 
-    with pytest.raises(SyncError) as err:
-        engine.sync(laptop_a, client, progress=kill_hub_midway, chunk_size=4096)
-    assert err.value.code == "unreachable"
-    server.start()  # the same hub (data, port) again
-    engine.sync(laptop_a, client, chunk_size=4096)
+    try:
+        with pytest.raises(SyncError) as err:
+            engine.sync(laptop_a, client, progress=kill_hub_midway, chunk_size=4096)
+    finally:
+        killed.stop()  # ended already, unless the test failed before the kill
+    assert err.value.code == "unreachable" and len(sent) == 3
+    restarted = Hub(copy.data, port=killed.port, db_url=copy.db_url).start()  # the same data and port again
+    try:
+        engine.sync(laptop_a, client)  # in the app's own chunks, from what the killed hub acknowledged
+    finally:
+        restarted.stop()
     assert engine.blob_outbox(laptop_a) == [] and engine.pending(laptop_a).records == 0
     photo = laptop_a.db.scalar("SELECT sha256 FROM photos")
     files = {photo: laptop_a.photos.original_path(photo, "jpg")}
     signature = laptop_a.db.scalar("SELECT image_sha256 FROM signatures")
     files[signature] = laptop_a.photos.blob_path(signature, "png")
-    for doc in documents.store.archived(laptop_a.db, visit_id):
+    for doc in documents.store.archived(laptop_a.db, visit["id"]):
         files[doc["sha256"]] = laptop_a.photos.blob_path(doc["sha256"], "pdf")
     assert len(files) == 4  # photo, signature, report and notice: each on the hub, byte for byte
     for sha, path in files.items():
@@ -303,10 +394,8 @@ def _killed_mid_sync_then_restarted(
         ),
     ],
 )
-def test_malformed_payloads_are_refused_without_a_500(
-    hub, laptop_a: Profile, path: str, body: bytes, whole: bool
-) -> None:
-    server, tokens, store = hub
+def test_malformed_payloads_are_refused_without_a_500(shared_hub, path: str, body: bytes, whole: bool) -> None:
+    server, tokens, store = shared_hub
     before = store.stats()
     request = urllib.request.Request(
         server.url + path,
@@ -331,11 +420,11 @@ def test_malformed_payloads_are_refused_without_a_500(
     assert store.stats() == before
 
 
-def test_sync_from_the_command_line(hub, laptop_a: Profile, tmp_path: Path, capsys) -> None:
+def test_sync_from_the_command_line(hub, li_visit, capsys) -> None:
     from steward.cli.main import main
 
     server, tokens, _ = hub
-    finished_visit_with_finding(laptop_a, tmp_path)
+    laptop_a, _visit, _finding = li_visit
     folder = laptop_a.folder
     laptop_a.close()
     data_dir = str(folder.parent.parent)
@@ -366,7 +455,7 @@ def test_sync_from_the_command_line(hub, laptop_a: Profile, tmp_path: Path, caps
         assert templates.listing(reopened)
 
 
-def test_offline_bundle(hub, laptop_a: Profile, tmp_path: Path) -> None:
+def test_offline_bundle(hub, li_visit, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     import base64
     import zipfile
 
@@ -374,7 +463,7 @@ def test_offline_bundle(hub, laptop_a: Profile, tmp_path: Path) -> None:
     from steward.sync import bundle
 
     server, tokens, store = hub
-    finished_visit_with_finding(laptop_a, tmp_path)
+    laptop_a, _visit, _finding = li_visit
     made = bundle.export(laptop_a, tokens["李明"], tmp_path / "usb" / "li.zip")
     assert made["records"] >= 10 and made["blobs"] == 4  # photo, signature, report and notice
     first = store.import_bundle(tmp_path / "usb" / "li.zip")
@@ -405,7 +494,7 @@ def test_offline_bundle(hub, laptop_a: Profile, tmp_path: Path) -> None:
 
     # A profile whose key the hub does not hold (Li's laptop now signs: its signature, not the token, vouches).
     forged = tmp_path / "forged.zip"
-    with open_profile(tmp_path / "c", "stranger") as stranger:
+    with copied_laptop(tmp_path_factory, tmp_path / "c", "stranger") as stranger:
         bundle.export(stranger, "a token the hub never issued", forged)
     with pytest.raises(bundle.BundleRejected, match="签名无效"):
         store.import_bundle(forged)
@@ -425,13 +514,13 @@ def test_offline_bundle(hub, laptop_a: Profile, tmp_path: Path) -> None:
     assert not Path("/tmp/pwned").exists()
 
 
-def test_originals_are_pruned_only_once_the_hub_holds_them(hub, laptop_a: Profile, tmp_path: Path) -> None:
+def test_originals_are_pruned_only_once_the_hub_holds_them(hub, li_visit, tmp_path: Path) -> None:
     from datetime import date, timedelta
 
     from steward.services.check import check_profile
 
     server, tokens, store = hub
-    visit, _ = finished_visit_with_finding(laptop_a, tmp_path)
+    laptop_a, visit, _ = li_visit
     later = visits.start(laptop_a, visit["enterprise_id"], "routine", item_codes=["A1"])
     unsynced = write_jpeg(tmp_path / "open-visit.jpg", colour=(10, 200, 10))
     photos.import_photos(laptop_a, [unsynced], photos.LinkTarget(visit_id=later["id"]))
@@ -485,19 +574,16 @@ def test_reference_data_imported_on_the_hub_reaches_laptops(hub, laptop_b: Profi
     assert code == 2 and "bad.csv 第3行 B列" in capsys.readouterr().err
 
 
-def test_the_client_killed_mid_upload_resends_only_the_unfinished_chunk(hub, tmp_path: Path) -> None:
+def test_the_client_killed_mid_upload_resends_only_the_unfinished_chunk(
+    hub, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     import os
     import subprocess
     import sys
 
     server, tokens, _ = hub
     root = Path(__file__).resolve().parent.parent
-    with open_profile(tmp_path / "k", "li") as profile:
-        finished_visit_with_finding(profile, tmp_path)
-        big = write_jpeg(tmp_path / "big.jpg", (3000, 2200), quality=98)
-        visit = visits.listing(profile)[0]
-        finding_id = visits.findings_of_visit(profile, visit["id"])[0]["id"]
-        photos.import_photos(profile, [big], photos.LinkTarget(finding_id=finding_id))
+    copy_li_after_a_visit(tmp_path_factory, tmp_path / "k", big_photo=True)  # a photo of ~1 MB: many chunks
     errors = (tmp_path / "worker.err").open("w")
     child = processes.spawn(
         [sys.executable, "-m", "tests.sync_worker", str(tmp_path / "k"), server.url, tokens["李明"]],
@@ -523,16 +609,16 @@ def test_the_client_killed_mid_upload_resends_only_the_unfinished_chunk(hub, tmp
         offsets = {b.sha256: client.offset(b.sha256) for b in blobs}  # -1: complete on the hub
         remaining = sum(0 if offsets[b.sha256] == -1 else b.size - offsets[b.sha256] for b in blobs)
         assert sum(b.size for b in blobs) - remaining >= 2 * 16 * 1024  # chunks acknowledged before the kill stay
-        report = engine.sync(profile, client, chunk_size=16 * 1024)
+        report = engine.sync(profile, client)  # in the app's own chunks, from the acknowledged offsets
         assert report.bytes_sent == remaining  # nothing acknowledged is sent twice
         assert engine.blob_outbox(profile) == []
 
 
-def test_random_payloads_never_cause_a_500_or_a_partial_write(hub) -> None:
+def test_random_payloads_never_cause_a_500_or_a_partial_write(shared_hub) -> None:
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    server, tokens, store = hub
+    server, tokens, store = shared_hub
     before = store.stats()
     scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20))
     values = st.recursive(
@@ -733,10 +819,10 @@ class DroppingClient(HubClient):
 
 
 def test_a_dropped_pull_never_blocks_the_next_sync_and_colleagues_pdfs_never_travel(
-    hub, laptop_a: Profile, laptop_b: Profile, tmp_path: Path
+    hub, li_visit, laptop_b: Profile
 ) -> None:
     server, tokens, store = hub
-    visit, finding = finished_visit_with_finding(laptop_a, tmp_path)
+    laptop_a, visit, finding = li_visit
     engine.sync(laptop_a, client_for(laptop_a, server, tokens["李明"]))
     li_documents = {d["sha256"] for d in store.bodies("document")}
     assert len(li_documents) == 2
@@ -759,11 +845,9 @@ def test_a_dropped_pull_never_blocks_the_next_sync_and_colleagues_pdfs_never_tra
     assert {p.name for p in store.blob_dir.rglob("*") if p.is_file()} == li_files  # no PDF of Wang's making
 
 
-def test_a_record_the_hub_refuses_does_not_hold_back_the_others(
-    hub, laptop_a: Profile, laptop_b: Profile, tmp_path: Path
-) -> None:
+def test_a_record_the_hub_refuses_does_not_hold_back_the_others(hub, li_visit, laptop_b: Profile) -> None:
     server, tokens, store = hub
-    visit, finding = finished_visit_with_finding(laptop_a, tmp_path)
+    laptop_a, visit, finding = li_visit
     engine.sync(laptop_a, client_for(laptop_a, server, tokens["李明"]))
     wang = client_for(laptop_b, server, tokens["王芳"])
     engine.sync(laptop_b, wang)
@@ -778,13 +862,11 @@ def test_a_record_the_hub_refuses_does_not_hold_back_the_others(
     assert waiting.records == 0 and [(r["entity"], r["code"]) for r in waiting.refused] == [("audit", "not_your_visit")]
 
 
-def test_a_record_with_an_invalid_body_is_refused_alone_in_one_push_and_remembered(
-    hub, laptop_a: Profile, tmp_path: Path
-) -> None:
+def test_a_record_with_an_invalid_body_is_refused_alone_in_one_push_and_remembered(hub, li_visit) -> None:
     """An enterprise whose address is longer than the hub takes: the hub refuses that record alone (naming the
     field), keeps the rest of the same push, and the laptop remembers the refusal and lists it, not resending it."""
     server, tokens, store = hub
-    visit, _finding = finished_visit_with_finding(laptop_a, tmp_path)
+    laptop_a, visit, _finding = li_visit
     long_one = enterprises.create(laptop_a, name="长地址企业", credit_code=make_code(79), template_code="craft")
     with laptop_a.db.write() as conn:  # as an older version, or a hand-edited profile, might have stored it
         conn.execute("UPDATE enterprises SET address = ? WHERE id = ?", ["白塔镇" * 100, long_one["id"]])
@@ -809,16 +891,14 @@ def test_a_record_with_an_invalid_body_is_refused_alone_in_one_push_and_remember
     assert engine.sync(laptop_a, client).refused == [] and len(pushes) == 1  # held back, not sent again
 
 
-def test_the_built_in_checklist_is_the_same_record_on_every_laptop(
-    hub, laptop_a: Profile, laptop_b: Profile, tmp_path: Path, capsys
-) -> None:
+def test_the_built_in_checklist_is_the_same_record_on_every_laptop(hub, li_visit, laptop_b: Profile, capsys) -> None:
     from steward.cli.main import main
     from steward.services import settings
 
     server, tokens, store = hub
     # Laptop B was set up on another day: its copy of the built-in checklist was stored then.
     laptop_b.db.conn.execute("UPDATE templates SET imported_at = '2026-01-05T01:00:00+00:00'")
-    finished_visit_with_finding(laptop_a, tmp_path)
+    laptop_a, _visit, _finding = li_visit
     assert engine.sync(laptop_a, client_for(laptop_a, server, tokens["李明"])).conflicts == []
     ent = enterprises.create(laptop_b, name="仙居县永安机械有限公司", credit_code=make_code(78), template_code="craft")
     visit = visits.start(laptop_b, ent["id"], "routine", item_codes=["A1"], steward="王芳")
@@ -847,11 +927,9 @@ class AuthorClient(HubClient):
         return page
 
 
-def test_a_pulled_finding_event_is_signed_by_who_pushed_it_not_by_its_body(
-    hub, laptop_a: Profile, laptop_b: Profile, tmp_path: Path
-) -> None:
+def test_a_pulled_finding_event_is_signed_by_who_pushed_it_not_by_its_body(hub, li_visit, laptop_b: Profile) -> None:
     server, tokens, _ = hub
-    visit, finding = finished_visit_with_finding(laptop_a, tmp_path)
+    laptop_a, visit, finding = li_visit
     engine.sync(laptop_a, client_for(laptop_a, server, tokens["李明"]))
     wang = client_for(laptop_b, server, tokens["王芳"])
     engine.sync(laptop_b, wang)
@@ -924,10 +1002,36 @@ class SmallPushClient(HubClient):
         return super().push(records)
 
 
-def test_a_push_too_large_for_the_hub_is_sent_in_smaller_parts(hub, laptop_a: Profile, tmp_path: Path) -> None:
+def test_a_push_too_large_for_the_hub_is_sent_in_smaller_parts(hub, li_visit) -> None:
     server, tokens, _ = hub
-    finished_visit_with_finding(laptop_a, tmp_path)
+    laptop_a, _visit, _finding = li_visit
     waiting = engine.pending(laptop_a).records
     assert waiting > 4
     report = engine.sync(laptop_a, SmallPushClient(server.url, tokens["李明"], engine.profile_id(laptop_a)))
     assert report.pushed == waiting and report.refused == [] and engine.pending(laptop_a).records == 0
+
+
+def test_every_client_verifies_against_roots_loaded_once_and_ssl_cert_file_still_names_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The usual roots are loaded once per process, not for each client (each sync makes one); certificates are
+    still verified, and SSL_CERT_FILE, which httpx honours, still names the roots when it is set."""
+    import ssl
+
+    import certifi
+
+    from steward.sync import client
+
+    for name in ("SSL_CERT_FILE", "SSL_CERT_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    usual = client._tls_context(None)
+    assert client._tls_context(None) is usual
+    assert usual.verify_mode == ssl.CERT_REQUIRED and usual.check_hostname
+    assert len(usual.get_ca_certs()) > 100  # certifi's roots
+    bundle = Path(certifi.where()).read_text(encoding="ascii")
+    one_root = tmp_path / "one.pem"
+    one_root.write_text(bundle[: bundle.index("-----END CERTIFICATE-----") + 26], encoding="ascii")
+    monkeypatch.setenv("SSL_CERT_FILE", str(one_root))
+    named = client._tls_context(None)
+    assert named is not usual and len(named.get_ca_certs()) == 1
+    assert named.verify_mode == ssl.CERT_REQUIRED
