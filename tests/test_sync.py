@@ -37,7 +37,11 @@ def own_hub_copy(request: pytest.FixtureRequest, tmp_path: Path, tmp_path_factor
     """A hub's data (and PostgreSQL database) of the test's own on the engine `request.param` names, copied from one
     prepared with the two stewards (tests/prepared.py)."""
     cluster = request.getfixturevalue("postgres_cluster") if request.param == "postgres" else None
-    return hub_copy(tmp_path_factory, cluster, STEWARDS, tmp_path / "hub")
+    copy = hub_copy(tmp_path_factory, cluster, STEWARDS, tmp_path / "hub")
+    if cluster is not None and copy.db_url is not None:
+        db_url = copy.db_url
+        request.addfinalizer(lambda: cluster.drop_database(db_url))  # after the fixture's own teardown
+    return copy
 
 
 @pytest.fixture(params=ENGINES)
