@@ -74,17 +74,17 @@ def built_parks(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[object, 
 
 
 @pytest.fixture
-def park(
+def park_folder(
     tmp_path: Path,
     park_size: demo.DemoSize,
     park_today: date | None,
     time_zone: str,
     built_parks: dict[tuple[object, ...], Path],
     tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Profile]:
-    """A demo park of the module's size, each test its own copy. The demo is deterministic for its size, day and zone,
-    so it is made once per test process and copied (files only: a few milliseconds, where making it takes seconds);
-    the copy is the folder `steward demo` leaves, opened as the app opens it."""
+) -> Path:
+    """A data folder holding a demo park of the module's size as the profile "park", each test its own copy. The demo
+    is deterministic for its size, day and zone, so it is made once per test process and copied (files only: a few
+    milliseconds, where making it takes seconds); the copy is the folder `steward demo` leaves."""
     key = (park_size, park_today, time_zone, clock.today())
     if key not in built_parks:
         folder = tmp_path_factory.mktemp("park")
@@ -92,7 +92,13 @@ def park(
             demo.make_demo(made, park_size, today=park_today)
         built_parks[key] = folder
     shutil.copytree(built_parks[key], tmp_path, dirs_exist_ok=True)
-    profile = open_profile(tmp_path, "park")
+    return tmp_path
+
+
+@pytest.fixture
+def park(park_folder: Path) -> Iterator[Profile]:
+    """The test's copy of the demo park, opened as the app opens it."""
+    profile = open_profile(park_folder, "park")
     yield profile
     profile.close()
 
