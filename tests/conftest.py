@@ -25,6 +25,10 @@ os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 os.environ.setdefault(
     "STEWARD_CACHE_DIR", os.path.join(tempfile.gettempdir(), f"steward-test-cache-{getpass.getuser()}")
 )
+# Hypothesis reads the constants of every module of steward/ in each test process (a parse of them all, ~2 s of CPU)
+# and caches them by each module's hash in its storage folder: that folder too is the machine's, so a fresh clone (CI's)
+# finds them read already. Its example database lives there as well.
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(os.environ["STEWARD_CACHE_DIR"], "hypothesis"))
 
 import time
 from collections.abc import Iterator

@@ -4,6 +4,7 @@ hub, Qt only in ui) are import-linter contracts in pyproject.toml, run by `make 
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,33 +27,44 @@ SQL_NOT_YET_MOVED: dict[str, str] = {}
 def _code_strings(tree: ast.AST) -> Iterator[tuple[int, str]]:
     """(line, text) of string literals, docstrings excepted (prose may mention SQL); an f-string as one text, each
     placeholder standing as a name."""
-    docstrings = {
+    nodes = list(ast.walk(tree))
+    skipped = {
         id(node.body[0].value)
-        for node in ast.walk(tree)
+        for node in nodes
         if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
         and node.body
         and isinstance(node.body[0], ast.Expr)
         and isinstance(node.body[0].value, ast.Constant)
     }
-    in_fstrings = set()
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.JoinedStr):
             parts = [v.value if isinstance(v, ast.Constant) else "name" for v in node.values]
-            in_fstrings.update(id(v) for v in node.values)
+            skipped.update(id(v) for v in node.values)
             yield node.lineno, "".join(map(str, parts))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings | in_fstrings:
+    for node in nodes:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skipped:
             yield node.lineno, node.value
 
 
-def _files_with_sql() -> dict[str, int]:
-    found = {}
+@functools.cache
+def _scan() -> tuple[dict[str, int], dict[str, list[int]]]:
+    """Every module of steward/ parsed once for the tests below: files with SQL (file: first line) and files that
+    import a module by name (file: lines)."""
+    with_sql: dict[str, int] = {}
+    by_name: dict[str, list[int]] = {}
     for path in sorted(STEWARD.rglob("*.py")):
         relative = path.relative_to(STEWARD).as_posix()
-        for line, text in _code_strings(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for line, text in _code_strings(tree):
             if SQL.search(text):
-                found[relative] = min(line, found.get(relative, line))
-    return found
+                with_sql[relative] = min(line, with_sql.get(relative, line))
+        if lines := _imports_by_name(tree):
+            by_name[relative] = lines
+    return with_sql, by_name
+
+
+def _files_with_sql() -> dict[str, int]:
+    return _scan()[0]
 
 
 def test_sql_only_in_storage_and_the_hub_store() -> None:
@@ -98,12 +110,7 @@ def _imports_by_name(tree: ast.AST) -> list[int]:
 def test_every_module_is_imported_by_a_statement_the_frozen_app_builder_can_read() -> None:
     # PyInstaller bundles what import statements name; a module imported by a string was missing from the frozen
     # app (the notice failed with "No module named steward.reports.notice" in release-check, not in this suite).
-    found = {
-        str(path.relative_to(STEWARD)): lines
-        for path in STEWARD.rglob("*.py")
-        if (lines := _imports_by_name(ast.parse(path.read_text(encoding="utf-8"))))
-    }
-    assert found == {}
+    assert _scan()[1] == {}
 
 
 def test_the_frozen_import_check_sees_an_import_by_name() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +26,22 @@ def run(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
         return code, out, err
 
     return _run
+
+
+@pytest.fixture(scope="module")
+def made_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder with the profile "d" made by `steward demo` (4 enterprises, 6 weeks), once for the module."""
+    data = tmp_path_factory.mktemp("cli_demo") / "data"
+    assert main(["--data-dir", str(data), "--profile", "d", "demo", "--enterprises", "4", "--weeks", "6"]) == 0
+    return data
+
+
+@pytest.fixture
+def demo_run(run, made_demo: Path, tmp_path: Path):
+    """`run` on the test's own copy of the module's demo (the profile "d"): the tests that read, report on or damage a
+    demo park start from one made once instead of each making its own."""
+    shutil.copytree(made_demo, tmp_path / "data")
+    return run
 
 
 def test_enterprise_visit_photo_round_trip(run, tmp_path: Path) -> None:
@@ -55,13 +72,14 @@ def test_enterprise_visit_photo_round_trip(run, tmp_path: Path) -> None:
     assert good.exists()
 
 
-def test_findings_and_figures_on_the_demo(run) -> None:
-    assert run("--profile", "d", "demo", "--enterprises", "12", "--weeks", "10")[0] == 0
+def test_findings_and_figures_on_the_demo(demo_run) -> None:
+    run = demo_run  # `steward demo` made it (made_demo asserts its exit code)
     code, out, _ = run("--profile", "d", "findings", "list", "--open", "--json")
     open_rows = json.loads(out)
     assert open_rows and all(r["status"] not in ("rectified", "waived") for r in open_rows)
     overdue = json.loads(run("--profile", "d", "findings", "list", "--overdue", "--json")[1])
-    assert all(r["overdue_days"] > 0 for r in overdue)
+    assert overdue and all(r["overdue_days"] > 0 for r in overdue)
+    assert len(overdue) < len(open_rows)  # --overdue leaves out the open findings still within their deadline
     figures = json.loads(run("--profile", "d", "figures", "--json")[1])
     assert figures["found"] == figures["rectified"] + figures["waived"] + figures["open"]
     assert "整改率" in run("--profile", "d", "figures", "--by-enterprise")[1]
@@ -81,16 +99,16 @@ def test_errors_are_bilingual_and_exit_non_zero(run) -> None:
     assert code == 2 and "档案名称" in err
 
 
-def test_check_exit_code_follows_remaining_problems(run, tmp_path: Path) -> None:
-    code, out, _ = run("--profile", "c", "demo", "--enterprises", "3", "--weeks", "2")
-    thumbs = tmp_path / "data" / "profiles" / "c" / "photos" / "thumbs"
+def test_check_exit_code_follows_remaining_problems(demo_run, tmp_path: Path) -> None:
+    run = demo_run  # a clean demo: test_findings_and_figures_on_the_demo checks a copy of it
+    thumbs = tmp_path / "data" / "profiles" / "d" / "photos" / "thumbs"
     next(thumbs.rglob("*.jpg")).unlink()
     orphan = thumbs / "ab" / ("ab" * 32 + ".jpg")
     orphan.parent.mkdir(exist_ok=True)
     orphan.write_bytes(b"orphan")
-    code, out, _ = run("--profile", "c", "check")
+    code, out, _ = run("--profile", "d", "check")
     assert code == 1 and "残留" in out and "问题" in out
-    code, out, _ = run("--profile", "c", "check", "--repair")
+    code, out, _ = run("--profile", "d", "check", "--repair")
     assert code == 0 and "已修复" in out
     assert not orphan.exists()
 
@@ -111,14 +129,14 @@ def test_data_dir_from_environment_as_a_real_process(tmp_path: Path) -> None:
     assert (tmp_path / "flag" / "profiles" / "default" / "steward.db").exists()
 
 
-def test_reports_from_the_command_line(run, tmp_path: Path) -> None:
-    assert run("--profile", "r", "demo", "--enterprises", "4", "--weeks", "6")[0] == 0
-    visits = json.loads(run("--profile", "r", "visits", "list", "--json")[1])
+def test_reports_from_the_command_line(demo_run, tmp_path: Path) -> None:
+    run = demo_run
+    visits = json.loads(run("--profile", "d", "visits", "list", "--json")[1])
     with_findings = next(v for v in visits if v["new_findings"] and v["status"] == "finished")
     out = tmp_path / "pdf"
     code, message, _ = run(
         "--profile",
-        "r",
+        "d",
         "report",
         "notice",
         "--visit",
@@ -129,11 +147,11 @@ def test_reports_from_the_command_line(run, tmp_path: Path) -> None:
         str(out / "notice.pdf"),
     )
     assert code == 0 and "已生成" in message and (out / "notice.pdf").read_bytes()[:5] == b"%PDF-"
-    assert run("--profile", "r", "report", "visit", "--visit", visits[0]["id"], "-o", str(out / "v.pdf"))[0] == 0
+    assert run("--profile", "d", "report", "visit", "--visit", visits[0]["id"], "-o", str(out / "v.pdf"))[0] == 0
     assert (
         run(
             "--profile",
-            "r",
+            "d",
             "report",
             "ledger",
             "--enterprise",
@@ -143,11 +161,11 @@ def test_reports_from_the_command_line(run, tmp_path: Path) -> None:
         )[0]
         == 0
     )
-    assert run("--profile", "r", "report", "summary", "--from", "2026-01-01", "-o", str(out / "s.pdf"))[0] == 0
-    code, message, _ = run("--profile", "r", "report", "batch", "-o", str(out / "batch"))
+    assert run("--profile", "d", "report", "summary", "--from", "2026-01-01", "-o", str(out / "s.pdf"))[0] == 0
+    code, message, _ = run("--profile", "d", "report", "batch", "-o", str(out / "batch"))
     assert code == 0 and "已导出" in message and len(list((out / "batch").glob("*.pdf"))) >= len(visits)
     quiet = next(v for v in visits if not v["new_findings"])
-    code, _, err = run("--profile", "r", "report", "notice", "--visit", quiet["id"], "-o", str(out / "x.pdf"))
+    code, _, err = run("--profile", "d", "report", "notice", "--visit", quiet["id"], "-o", str(out / "x.pdf"))
     assert code == 2 and "无需开具整改通知书" in err
 
 

@@ -8,20 +8,9 @@ from pathlib import Path
 
 import pytest
 
-schemathesis = pytest.importorskip("schemathesis")
+from steward.hub.store import HubStore
+from tests.hub_process import Hub
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from schemathesis.checks import not_a_server_error  # noqa: E402
-from schemathesis.specs.openapi.checks import (  # noqa: E402
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
-
-from steward.hub.store import HubStore  # noqa: E402
-from tests.hub_process import Hub  # noqa: E402
-
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 CASES_PER_OPERATION = 15  # x each operation (10 today), each case sent with and without a token
 
 
@@ -36,6 +25,9 @@ def hub(tmp_path: Path):
 
 @pytest.mark.slow
 def test_generated_requests_get_no_server_error_and_answers_match_the_schema(hub) -> None:
+    # Imported here, not at the top: every test process imports every test module, and only the one that runs this
+    # test needs schemathesis (half a second of imports).
+    schemathesis = pytest.importorskip("schemathesis")
     server, token = hub
     schema = schemathesis.openapi.from_url(server.url + "/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]
@@ -51,6 +43,16 @@ def test_generated_requests_get_no_server_error_and_answers_match_the_schema(hub
 
 
 def _fuzz(operation, base_url: str, header_sets: tuple[dict[str, str], ...]) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.specs.openapi.checks import (
+        content_type_conformance,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
+    checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
     @settings(
         max_examples=CASES_PER_OPERATION,
         derandomize=True,
@@ -62,7 +64,7 @@ def _fuzz(operation, base_url: str, header_sets: tuple[dict[str, str], ...]) -> 
     def one(case) -> None:
         for headers in header_sets:
             case.call_and_validate(
-                base_url=base_url, headers={**(case.headers or {}), **headers}, checks=CHECKS, timeout=30
+                base_url=base_url, headers={**(case.headers or {}), **headers}, checks=checks, timeout=30
             )
 
     one()

@@ -4,8 +4,11 @@ fact gives, on any day: every fifth day of seven months, each month end of the p
 
 from __future__ import annotations
 
+import shutil
 from datetime import date, timedelta
 from pathlib import Path
+
+import pytest
 
 from steward.domain.rating import Colour, changes_between, distribution, month_ends, rate, timeline
 from steward.services import demo, ratings
@@ -14,9 +17,23 @@ from steward.storage.profile import Profile
 TODAY = date(2026, 11, 25)
 
 
-def test_the_facts_of_one_day_rate_exactly_as_every_fact_does(tmp_path: Path) -> None:
-    with Profile(tmp_path / "demo") as profile:
+@pytest.fixture(scope="module")
+def made_park(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo park both tests read (24 enterprises, 30 weeks to TODAY), made once: each test rates a copy."""
+    folder = tmp_path_factory.mktemp("as_of") / "demo"
+    with Profile(folder) as profile:
         demo.make_demo(profile, demo.DemoSize(24, 30, 2026, photos=False), today=TODAY)
+    return folder
+
+
+@pytest.fixture
+def park(made_park: Path, tmp_path: Path) -> Path:
+    shutil.copytree(made_park, tmp_path / "demo")
+    return tmp_path / "demo"
+
+
+def test_the_facts_of_one_day_rate_exactly_as_every_fact_does(park: Path) -> None:
+    with Profile(park) as profile:
         rules = ratings.rules_for(profile)
         every = ratings.facts_by_enterprise(profile)
         every_fifth = [TODAY - timedelta(days=n) for n in range(0, 7 * 32, 5)]
@@ -42,10 +59,9 @@ def test_the_facts_of_one_day_rate_exactly_as_every_fact_does(tmp_path: Path) ->
         assert ratings.ratings(profile, TODAY, one)[0].rating == rate(every[one], rules, TODAY)
 
 
-def test_a_period_lists_the_timeline_s_changes_within_it_from_the_facts_of_that_period(tmp_path: Path) -> None:
+def test_a_period_lists_the_timeline_s_changes_within_it_from_the_facts_of_that_period(park: Path) -> None:
     first, last = date(2026, 9, 1), date(2026, 10, 31)
-    with Profile(tmp_path / "demo") as profile:
-        demo.make_demo(profile, demo.DemoSize(24, 30, 2026, photos=False), today=TODAY)
+    with Profile(park) as profile:
         rules = ratings.rules_for(profile)
         every = ratings.facts_by_enterprise(profile)
         some = ratings.facts_between(profile, first, last, rules)

@@ -3,6 +3,7 @@ answers."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from datetime import date
@@ -14,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from steward.domain import clock
-from steward.services import demo
+from steward.services import backup, demo
 from steward.services.profiles import open_profile
 from steward.storage.profile import Profile
 from steward.ui.main_window import MainWindow
@@ -28,6 +29,21 @@ def private_qsettings(tmp_path_factory: pytest.TempPathFactory) -> None:
 
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path_factory.mktemp("qs")))
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path_factory.mktemp("qsi")))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "daily_backup: closing the main window makes the day's backup (see below)")
+
+
+@pytest.fixture(autouse=True)
+def daily_backup_on_close(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first close of the main window in a day backs the whole profile up, photos and all, under a progress
+    dialog (MainWindow.closeEvent): a third to half a second of CPU in each test that closes a window, for a backup
+    no test but the ones marked `daily_backup` looks at. Elsewhere none is due, so closing runs the rest of closeEvent
+    (typing saved, geometry kept, the pool drained) and skips only the copy. The backup itself: tests/ui/test_shipping.py
+    (made on the first close of the day, not the second) and tests/test_backup.py."""
+    if request.node.get_closest_marker("daily_backup") is None:
+        monkeypatch.setattr(backup, "daily_backup_due", lambda _profile, _today=None: False)
 
 
 @pytest.fixture(autouse=True)
@@ -74,25 +90,44 @@ def built_parks(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[object, 
 
 
 @pytest.fixture
-def park(
+def park_folder(
     tmp_path: Path,
     park_size: demo.DemoSize,
     park_today: date | None,
     time_zone: str,
     built_parks: dict[tuple[object, ...], Path],
     tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Profile]:
-    """A demo park of the module's size, each test its own copy. The demo is deterministic for its size, day and zone,
-    so it is made once per test process and copied (files only: a few milliseconds, where making it takes seconds);
-    the copy is the folder `steward demo` leaves, opened as the app opens it."""
+) -> Path:
+    """A data folder holding a demo park of the module's size as the profile "park", each test its own copy. The demo
+    is deterministic for its size, day and zone, so it is made once per test process and copied (files only: a few
+    milliseconds, where making it takes seconds); the copy is the folder `steward demo` leaves."""
     key = (park_size, park_today, time_zone, clock.today())
     if key not in built_parks:
         folder = tmp_path_factory.mktemp("park")
         with open_profile(folder, "park") as made:
             demo.make_demo(made, park_size, today=park_today)
         built_parks[key] = folder
-    shutil.copytree(built_parks[key], tmp_path, dirs_exist_ok=True)
-    profile = open_profile(tmp_path, "park")
+    shutil.copytree(built_parks[key], tmp_path, dirs_exist_ok=True, copy_function=_link_photos)
+    return tmp_path
+
+
+def _link_photos(source: str, target: str) -> object:
+    """A park's photo files are linked into its copies, the rest (the database) copied. A photo is written once under
+    its hash and never changed in place (the app's own backups link them too), and a copy of ~850 photo files was
+    most of the set-up of a test with a window. A test that would change a photo file in place copies it first."""
+    if f"{os.sep}photos{os.sep}" in source:
+        try:
+            os.link(source, target)
+            return target
+        except OSError:  # a file system without hard links
+            pass
+    return shutil.copy2(source, target)
+
+
+@pytest.fixture
+def park(park_folder: Path) -> Iterator[Profile]:
+    """The test's copy of the demo park, opened as the app opens it."""
+    profile = open_profile(park_folder, "park")
     yield profile
     profile.close()
 

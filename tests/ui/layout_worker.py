@@ -1,7 +1,9 @@
 """Child of test_layout.py: every screen and dialog at 1280x720, in both themes; reports clipped buttons as JSON.
 
 Runs in its own process because the screen size is fixed when Qt starts (offscreen, with a 1280x720 screen), or on a
-real X display when DISPLAY is given (then the PNGs are what a steward would see)."""
+real X display when DISPLAY is given (then the PNGs are what a steward would see).
+
+    python -m tests.ui.layout_worker DATA_DIR SHOTS_DIR [PARK_PROFILE]"""
 
 from __future__ import annotations
 
@@ -162,11 +164,14 @@ def screens(window: MainWindow, visit_id: str, finished_id: str) -> Iterator[tup
     )
 
 
-def main(data_dir: str, out_dir: str) -> None:
+def main(data_dir: str, out_dir: str, park: str | None = None) -> None:
+    """`park`: the name of a profile in data_dir that already holds a demo park (the test passes its copy of the UI
+    tests' park); without it a small demo is made first, for a person who runs this alone."""
     app = create_application(["layout"])
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, out_dir)
-    profile = open_profile(data_dir, "layout")
-    demo.make_demo(profile, demo.DemoSize(enterprises=4, weeks=6))
+    profile = open_profile(data_dir, park or "layout")
+    if park is None:
+        demo.make_demo(profile, demo.DemoSize(enterprises=4, weeks=6))
     finished_id = visits.listing(profile, status="finished")[0]["id"]
     enterprise_id = visits.get(profile, finished_id)["enterprise_id"]
     draft = visits.draft_of_enterprise(profile, enterprise_id) or visits.start(profile, enterprise_id, "routine")
@@ -198,7 +203,6 @@ def main(data_dir: str, out_dir: str) -> None:
             if widget is not window:
                 widget.close()
                 widget.deleteLater()
-    window.contrast_action.setChecked(False)
     print(json.dumps(report, ensure_ascii=False), flush=True)
     window.close()
     profile.close()
@@ -206,4 +210,4 @@ def main(data_dir: str, out_dir: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(*sys.argv[1:4])

@@ -31,14 +31,15 @@ SCREEN = {
 
 
 @pytest.mark.slow
-def test_every_screen_fits_1280x720_in_both_themes(tmp_path: Path) -> None:
+def test_every_screen_fits_1280x720_in_both_themes(tmp_path: Path, park_folder: Path) -> None:
+    """On a copy of the UI tests' demo park (made once per test process), not a demo of its own made in the child."""
     config = tmp_path / "screen.json"
     config.write_text(json.dumps(SCREEN), encoding="utf-8")
     shots = tmp_path / "shots"
     shots.mkdir()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": f"offscreen:configfile={config}"}
     done = subprocess.run(
-        [sys.executable, "-m", "tests.ui.layout_worker", str(tmp_path / "data"), str(shots)],
+        [sys.executable, "-m", "tests.ui.layout_worker", str(park_folder), str(shots), "park"],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -51,6 +51,7 @@ def fresh(tmp_path: Path) -> Any:
     profile.close()
 
 
+@pytest.mark.daily_backup
 def test_closing_the_window_backs_up_once_a_day(qtbot: QtBot, park: Profile, tmp_path: Path, said: list[str]) -> None:
     assert backup.listing(tmp_path, "park") == []
     first = MainWindow(park)

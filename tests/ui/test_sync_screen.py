@@ -17,7 +17,9 @@ from tests.hub_process import Hub, plant_raw
 
 @pytest.fixture
 def park_size() -> demo.DemoSize:
-    return demo.DemoSize(enterprises=3, weeks=2)
+    """The smallest park, as test_shipping's and others': built once per test process for all of them, and any park
+    has records to send."""
+    return demo.DemoSize(enterprises=2, weeks=2)
 
 
 @pytest.fixture
