@@ -108,7 +108,7 @@ def test_a_hub_whose_files_are_kept_elsewhere_serves_sync_pages_and_renditions_f
 
     # The insurer's page shows the photo and the PDFs, read from the blob store.
     password = Viewers(store).add("人保仙居")
-    with httpx.Client(base_url=server.url) as browser:
+    with httpx.Client(base_url=server.url, timeout=60) as browser:
         assert log_in(browser, "人保仙居", password).status_code == 303
         assert f"/photo/{sha}" in browser.get(f"/enterprise/{visit['enterprise_id']}").text
         shot = browser.get(f"/photo/{sha}")

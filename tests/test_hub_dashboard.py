@@ -436,7 +436,7 @@ def test_the_hub_counts_what_the_laptops_summary_pdf_counts(tmp_path: Path, hub_
         server = Hub(hub.data, db_url=hub.db).start()
         try:
             engine.sync(laptop, client_for(laptop, server, token))
-            with httpx.Client(base_url=server.url) as browser:
+            with httpx.Client(base_url=server.url, timeout=60) as browser:
                 log_in(browser, VIEWER, hub.password)
                 page = figures(browser.get("/", params=NOV).text)
         finally:

@@ -87,7 +87,7 @@ def test_a_hub_holding_one_enterprise_twice_merges_it_and_the_laptop_follows(
     assert duplicate_enterprises(store) == []
     # The insurer's page of the enterprise lists what was merged into it.
     password = Viewers(store).add("人保仙居")
-    with httpx.Client(base_url=server.url) as browser:
+    with httpx.Client(base_url=server.url, timeout=60) as browser:
         assert log_in(browser, "人保仙居", password).status_code == 303
         page = browser.get(f"/enterprise/{HUB_ID}").text
     assert "已合并的企业记录(1 条)" in page

@@ -136,7 +136,7 @@ def sync_headers(token: str | None = None) -> dict[str, str]:
 def test_read_only_web_page_for_insurer_staff(hub_data: dict[str, Any]) -> None:
     server = Hub(hub_data["data"], db_url=hub_data["db"]).start()
     try:
-        with httpx.Client(base_url=server.url) as browser:
+        with httpx.Client(base_url=server.url, timeout=60) as browser:
             page = browser.get("/", follow_redirects=True).text
             assert "登录" in page and "仙居县源泉" not in page  # redirected to the login form
             assert log_in(browser, VIEWER, "wrong").status_code == 401
@@ -406,7 +406,7 @@ def test_session_cookies_are_httponly_strict_and_secure_over_https(hub_data: dic
 
 def _forwarded_login(url: str, name: str, **headers: str) -> httpx.Response:
     """A login through a (pretended) reverse proxy; cookies passed by hand, since they may be marked Secure."""
-    with httpx.Client(base_url=url) as browser:
+    with httpx.Client(base_url=url, timeout=60) as browser:
         form = browser.get("/login", headers=headers)
         nonce = form.cookies["steward_login"]
         return browser.post(
@@ -424,7 +424,7 @@ def test_forwarded_headers_count_only_from_the_trusted_proxy(hub_data: dict[str,
         hub_data["data"], db_url=hub_data["db"], args=("--trusted-proxy", "127.0.0.1") if trusted else ()
     ).start()
     try:
-        with httpx.Client(base_url=server.url) as browser:
+        with httpx.Client(base_url=server.url, timeout=60) as browser:
             token = csrf_of(browser.get("/login").text)
             answer = browser.post(
                 "/login",

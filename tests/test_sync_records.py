@@ -100,7 +100,7 @@ def test_amendments_after_a_sync_are_applied_on_the_hub_with_every_revision_kept
 
     # The insurer's page shows the amended finding and the revision with its reason, before and after.
     password = Viewers(store).add("人保仙居")
-    with httpx.Client(base_url=server.url) as browser:
+    with httpx.Client(base_url=server.url, timeout=60) as browser:
         assert log_in(browser, "人保仙居", password).status_code == 303
         page = browser.get(f"/enterprise/{visit['enterprise_id']}").text
     assert "喷漆废气未经收集直排" in page
