@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import statistics
@@ -10,7 +11,10 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tests.postgres import Cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = Path(os.environ.get("STEWARD_BENCH_DIR", ROOT / "bench" / "out"))
@@ -55,3 +59,16 @@ def print_table(title: str, headers: Sequence[str], rows: Sequence[Sequence[obje
     print("  ".join("-" * w for w in widths))
     for row in rows:
         print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
+
+
+def throwaway_cluster(stack: contextlib.ExitStack) -> Cluster:
+    """A PostgreSQL cluster of the tests' kind (initdb in a temporary folder, a free port), stopped when `stack`
+    closes; a clear exit where PostgreSQL is not installed."""
+    from tests.postgres import Cluster, pg_bin
+
+    bin_dir = pg_bin()
+    if bin_dir is None:
+        raise SystemExit("PostgreSQL is not installed (make system-deps)")
+    cluster = Cluster(bin_dir).start()
+    stack.callback(cluster.stop)
+    return cluster

@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench.common import OUT, print_table
+from bench.common import OUT, print_table, throwaway_cluster
 
 TEMPLATE = "00000000-0000-7000-8000-000000000001"
 AT = "2026-03-02T02:00:00.000Z"
@@ -275,14 +275,7 @@ def main() -> None:
         for engine in args.engines.split(","):
             db_url = None
             if engine == "postgres":
-                from tests.postgres import Cluster, pg_bin
-
-                bin_dir = pg_bin()
-                if bin_dir is None:
-                    raise SystemExit("PostgreSQL is not installed (make system-deps)")
-                cluster = Cluster(bin_dir).start()
-                stack.callback(cluster.stop)
-                db_url = cluster.new_database()
+                db_url = throwaway_cluster(stack).new_database()
             rows += bench_engine(engine, db_url, args.visits, args.repeat)
     print_table(
         f"Look-ups by a field of the records' bodies, without the indexes of m005 (before) and with them (after): "

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench.common import OUT, print_table
+from bench.common import OUT, print_table, throwaway_cluster
 from bench.hub_body_lookups import AT, LI, WANG, _enterprise, _finding, _visit, uid
 
 
@@ -106,14 +106,7 @@ def main() -> None:
         for engine in args.engines.split(","):
             db_url = None
             if engine == "postgres":
-                from tests.postgres import Cluster, pg_bin
-
-                bin_dir = pg_bin()
-                if bin_dir is None:
-                    raise SystemExit("PostgreSQL is not installed (make system-deps)")
-                cluster = Cluster(bin_dir).start()
-                stack.callback(cluster.stop)
-                db_url = cluster.new_database()
+                db_url = throwaway_cluster(stack).new_database()
             rows.append(bench_engine(engine, db_url, args.photos, args.calls, args.repeat))
             print(rows[-1], flush=True)
     print_table(
