@@ -9,7 +9,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -72,3 +72,16 @@ def throwaway_cluster(stack: contextlib.ExitStack) -> Cluster:
     cluster = Cluster(bin_dir).start()
     stack.callback(cluster.stop)
     return cluster
+
+
+def engine_databases(stack: contextlib.ExitStack, engines: str) -> Iterator[tuple[str, str | None]]:
+    """(engine, database URL) for each of the comma-separated `engines`: None for SQLite (a file in the bench's own
+    folder), a fresh database of one throwaway cluster, stopped when `stack` closes, for PostgreSQL."""
+    cluster: Cluster | None = None
+    for engine in engines.split(","):
+        if engine != "postgres":
+            yield engine, None
+            continue
+        if cluster is None:
+            cluster = throwaway_cluster(stack)
+        yield engine, cluster.new_database()

@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench.common import OUT, print_table, throwaway_cluster
+from bench.common import OUT, engine_databases, print_table
 
 TEMPLATE = "00000000-0000-7000-8000-000000000001"
 AT = "2026-03-02T02:00:00.000Z"
@@ -272,10 +272,7 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     with contextlib.ExitStack() as stack:
-        for engine in args.engines.split(","):
-            db_url = None
-            if engine == "postgres":
-                db_url = throwaway_cluster(stack).new_database()
+        for engine, db_url in engine_databases(stack, args.engines):
             rows += bench_engine(engine, db_url, args.visits, args.repeat)
     print_table(
         f"Look-ups by a field of the records' bodies, without the indexes of m005 (before) and with them (after): "

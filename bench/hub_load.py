@@ -189,6 +189,18 @@ def _photo_records(v: int, visit_id: str, finding_id: str, content: bytes) -> li
     return [("photo", sha, photo), ("photo_link", link_id, link)]
 
 
+def bench_hub(data: Path, reuse: bool) -> list[str]:
+    """The stewards' tokens of the bench hub at `data`: the one an earlier run built when `reuse` (and it exists),
+    else one built now (build_hub), its tokens saved beside it for the next run."""
+    saved = data.parent / "tokens.json"
+    if reuse and saved.exists():
+        tokens: list[str] = json.loads(saved.read_text())
+        return tokens
+    tokens = build_hub(data)
+    saved.write_text(json.dumps(tokens))
+    return tokens
+
+
 def build_hub(data: Path) -> list[str]:
     """A hub with STEWARDS stewards and a year of records; returns their tokens."""
     from steward.domain.credit_code import check_character
@@ -600,12 +612,7 @@ def main() -> None:
     args = parser.parse_args()
     data = OUT / "hub_load" / "hub"
     started = time.perf_counter()
-    saved = OUT / "hub_load" / "tokens.json"
-    if args.reuse and saved.exists():
-        tokens = json.loads(saved.read_text())
-    else:
-        tokens = build_hub(data)
-        saved.write_text(json.dumps(tokens))
+    tokens = bench_hub(data, args.reuse)
     print(f"hub with {STEWARDS} stewards and a year of records built in {time.perf_counter() - started:.0f} s")
     works = args.work.split(",")
     rows = []

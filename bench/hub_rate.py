@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import os
 import shutil
 import statistics
@@ -36,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import OUT, ROOT, print_table
-from bench.hub_load import Hub, _processes, build_hub, postgres_copy, postgres_cpu_seconds
+from bench.hub_load import Hub, _processes, bench_hub, postgres_copy, postgres_cpu_seconds
 
 WARM_SECONDS = 2.0  # every connection open and every worker's caches filled before the clock starts
 
@@ -180,12 +179,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     data = OUT / "hub_load" / "hub"
-    saved = OUT / "hub_load" / "tokens.json"
-    if args.reuse and saved.exists():
-        tokens = json.loads(saved.read_text())
-    else:
-        tokens = build_hub(data)
-        saved.write_text(json.dumps(tokens))
+    tokens = bench_hub(data, args.reuse)
     if args.stewards > len(tokens):
         raise SystemExit(f"the hub has {len(tokens)} stewards")
     requests = [hello_bytes(tokens[i], i) for i in range(args.stewards)]

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench.common import OUT, print_table, throwaway_cluster
+from bench.common import OUT, engine_databases, print_table
 from bench.hub_body_lookups import AT, LI, WANG, _enterprise, _finding, _visit, uid
 
 
@@ -103,10 +103,7 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     with contextlib.ExitStack() as stack:
-        for engine in args.engines.split(","):
-            db_url = None
-            if engine == "postgres":
-                db_url = throwaway_cluster(stack).new_database()
+        for engine, db_url in engine_databases(stack, args.engines):
             rows.append(bench_engine(engine, db_url, args.photos, args.calls, args.repeat))
             print(rows[-1], flush=True)
     print_table(
