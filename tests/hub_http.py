@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import json
 import socket
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -49,23 +50,42 @@ def call(
 def raw(port: int, head: str, body_parts: list[bytes]) -> tuple[int, Any]:
     """Send a request as raw bytes (e.g. a declared length the body never reaches, or a chunked body) and read
     the answer even when the hub answers before reading everything."""
+    for _attempt in range(3):
+        data = _raw_once(port, head, body_parts)
+        if data:
+            break
+        # Nothing read: the reset came before the answer could be (see _raw_once). The hub's answer to the same
+        # request is the same; asking again is no weaker a proof than the first time.
+    return _parsed(data)
+
+
+def _raw_once(port: int, head: str, body_parts: list[bytes]) -> bytes:
+    """A hub that answers before reading everything closes with bytes unread, which resets the connection, and on
+    Linux a reset discards what the receive buffer still holds. So a thread reads from the start, while the body is
+    being sent, and takes the answer as it arrives rather than after the last part."""
+    received: list[bytes] = []
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+
+        def read() -> None:
+            with contextlib.suppress(OSError):  # the reset, after the answer was read
+                while chunk := sock.recv(65536):
+                    received.append(chunk)
+
+        reader = threading.Thread(target=read, daemon=True)
         sock.sendall(head.encode("latin-1"))
+        reader.start()
         try:
             for part in body_parts:
                 sock.sendall(part)
         except (BrokenPipeError, ConnectionResetError):
             pass
-        data = b""
-        # A hub that answers before reading everything closes with bytes unread, which resets the connection: then
-        # shutdown() fails (the socket is closed already) while the answer still waits in the receive buffer.
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError):  # closed already by the reset
             sock.shutdown(socket.SHUT_WR)
-        try:
-            while chunk := sock.recv(65536):
-                data += chunk
-        except OSError:
-            pass  # the reset, after the answer was read
+        reader.join(timeout=60)
+    return b"".join(received)
+
+
+def _parsed(data: bytes) -> tuple[int, Any]:
     status_line, _, rest = data.partition(b"\r\n")
     _headers, _, body = rest.partition(b"\r\n\r\n")
     try:
