@@ -6,9 +6,11 @@ hours, so a date taken in the wrong zone fails in one of the two."""
 
 from __future__ import annotations
 
+import gc
 import getpass
 import os
 import shutil
+import ssl
 import sys
 import tempfile
 
@@ -83,6 +85,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What is alive once the tests are collected (the modules of steward/, Qt, FastAPI, the test modules: half a
+    million objects) lives until the process ends: frozen out of the garbage collector, the full collections during
+    the run no longer walk it each time (~3 s of CPU a worker)."""
+    gc.collect()
+    gc.freeze()
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if metafunc.definition.get_closest_marker("dates"):
         metafunc.parametrize("time_zone", sorted(ZONES), indirect=True)
@@ -129,6 +139,42 @@ def migrated_once(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     snapshot = SchemaSnapshot(tmp_path_factory.mktemp("schema"), database.apply_pending)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(database, "apply_pending", snapshot.apply_pending)
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fewer_pbkdf2_rounds() -> Iterator[None]:
+    """Viewers' passwords are hashed with 1000 PBKDF2 rounds in tests, not the hub's 200 000 (an eighth of a second of
+    CPU for each password set or checked, by design): a kept hash names its rounds, so a hub started as a child
+    process still checks these. test_hub_passwords.py holds the hub to its own rounds."""
+    from steward.hub.web import accounts
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "PBKDF2_ROUNDS", 1000)
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def one_tls_context_for_test_clients() -> Iterator[None]:
+    """Each httpx.Client the tests make (web pages, raw API calls) would load the system's CA roots into a new TLS
+    context, ~50 ms of CPU, even for the plain-HTTP hubs of the tests: they share one per set of settings instead.
+    The app's own HubClient passes its context (steward.sync.client, roots loaded once per process), and the tests of
+    TLS give theirs, so neither goes through this."""
+    import httpx._transports.default as transports
+
+    made: dict[tuple[bool, str | None, str | None], ssl.SSLContext] = {}
+    create = transports.create_ssl_context
+
+    def shared(verify: object = True, cert: object = None, trust_env: bool = True) -> ssl.SSLContext:
+        if verify is not True or cert is not None:
+            return create(verify=verify, cert=cert, trust_env=trust_env)  # type: ignore[arg-type]
+        key = (trust_env, os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+        if key not in made:
+            made[key] = create(verify=True, trust_env=trust_env)
+        return made[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(transports, "create_ssl_context", shared)
         yield
 
 

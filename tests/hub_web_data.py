@@ -3,29 +3,23 @@ figures can be counted by hand: every finding, its steward, dates and fate are k
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from fastapi import FastAPI
 
 from steward.domain.pinyin import name_keys
 from steward.hub.app import create_app
 from steward.hub.store import HubStore
-from steward.hub.web import Viewers, accounts
+from steward.hub.web import Viewers
 from steward.sync.wire import content_hash
 from tests.conftest import make_code
 from tests.postgres import OPENED
 
 VIEWER = "人保仙居"
-# A viewer's password is kept as PBKDF2 with accounts.PBKDF2_ROUNDS rounds: an eighth of a second of CPU a login, by
-# design. Tests of what a login leads to (sessions, limits, cookies, pages) log in dozens of times; they make the same
-# calls with fewer rounds (fewer_pbkdf2_rounds), and test_hub_web.py holds the hub to its full rounds.
-FULL_PBKDF2_ROUNDS = accounts.PBKDF2_ROUNDS
 TEMPLATE = "00000000-0000-7000-8000-000000000001"
 PREFIXES = {"e": "a000", "v": "b000", "f": "c000", "ev": "d000"}
 # Two characters of a name: what an insurer types to find an enterprise.
@@ -135,14 +129,6 @@ class HubData:
             "finding_event",
             {"id": eid, "finding_id": finding_id, "kind": kind, "at": stamp(at), "by": steward},
         )
-
-
-@contextmanager
-def fewer_pbkdf2_rounds() -> Iterator[None]:
-    """While it lasts, passwords are hashed (when set and when checked) with 1000 rounds instead of the hub's own."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(accounts, "PBKDF2_ROUNDS", 1000)
-        yield
 
 
 def app_for(data: Path, db: str | None) -> FastAPI:

@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.hub_process import Hub
-from tests.hub_web_data import NAMES, VIEWER, HubData, china, fewer_pbkdf2_rounds, make_hub, module_store
+from tests.hub_web_data import NAMES, VIEWER, HubData, china, make_hub, module_store
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -30,13 +30,6 @@ NOV = "from=2026-11-01&to=2026-11-30"
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="Debian's chromium is not installed (/usr/bin/chromium): run `make system-deps`"
 )
-
-
-@pytest.fixture(scope="module", autouse=True)
-def cheap_passwords() -> Iterator[None]:
-    """Fewer PBKDF2 rounds for the module's logins (test_hub_web.py holds the hub to its own)."""
-    with fewer_pbkdf2_rounds():
-        yield
 
 
 @pytest.fixture(scope="module")

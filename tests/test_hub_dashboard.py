@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 from steward.hub.app import create_app
 from steward.hub.web.dashboard import PAGE_SIZE
 from tests.hub_process import plant_raw
-from tests.hub_web_data import NAMES, VIEWER, HubData, app_for, china, fewer_pbkdf2_rounds, make_hub, module_store
+from tests.hub_web_data import NAMES, VIEWER, HubData, app_for, china, make_hub, module_store
 from tests.postgres import copy_db
 from tests.test_hub_web import log_in
 
@@ -40,13 +40,6 @@ def figures(page: str) -> dict[str, str]:
 def steward_row(page: str, name: str) -> list[str]:
     row = page.split(f'<td class="name">{name}</td>')[1].split("</tr>")[0]
     return re.findall(r'class="num[^"]*">([^<]*)</td>', row)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def cheap_passwords() -> Iterator[None]:
-    """Fewer PBKDF2 rounds for the module's logins (test_hub_web.py holds the hub to its own)."""
-    with fewer_pbkdf2_rounds():
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,7 @@ from steward.sync import engine
 from steward.sync.wire import HEADER_PROFILE, HEADER_PROTOCOL, PROTOCOL_VERSION
 from tests.conftest import make_code
 from tests.hub_process import Hub, plant_raw
-from tests.hub_web_data import FULL_PBKDF2_ROUNDS, app_for, fewer_pbkdf2_rounds, store_for
+from tests.hub_web_data import app_for, store_for
 from tests.postgres import copy_db
 from tests.test_sync import WHEN, _issuer, client_for, finished_visit_with_finding
 
@@ -44,14 +44,6 @@ PUBLIC = {
     ("GET", "/docs/oauth2-redirect"),
     ("GET", "/redoc"),
 }
-
-
-@pytest.fixture(scope="module", autouse=True)
-def cheap_passwords() -> Iterator[None]:
-    """Fewer PBKDF2 rounds for the module's many logins (test_passwords_are_kept_with_the_hubs_full_pbkdf2_rounds
-    holds the hub to its own)."""
-    with fewer_pbkdf2_rounds():
-        yield
 
 
 @pytest.fixture(scope="module")
@@ -322,23 +314,6 @@ def test_the_login_form_needs_its_own_token(hub_data: dict[str, Any]) -> None:
     assert log_in(client, VIEWER, hub_data["password"]).status_code == 303
 
 
-def test_passwords_are_kept_with_the_hubs_full_pbkdf2_rounds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A viewer's password is kept (the viewers table holds a salt and a hash, nothing else) as salted PBKDF2-SHA256
-    with 200 000 rounds, so a stolen hub database is slow to guess from, and checked the same way."""
-    import hashlib
-
-    monkeypatch.setattr(accounts, "PBKDF2_ROUNDS", FULL_PBKDF2_ROUNDS)  # the hub's own, not this module's fewer
-    store = store_for(tmp_path / "hub", None)
-    viewers = Viewers(store)
-    password = viewers.add(VIEWER)
-    kept = store.viewer_password(VIEWER)
-    assert kept is not None
-    salt, digest = kept
-    assert len(bytes.fromhex(salt)) == 16
-    assert digest == hashlib.pbkdf2_hmac("sha256", password.encode(), bytes.fromhex(salt), 200_000).hex()
-    assert viewers.check(VIEWER, password) and not viewers.check(VIEWER, password + "x")
-
-
 def test_a_session_ends_after_its_hours(hub_data: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 
@@ -480,9 +455,9 @@ def test_guessers_are_refused_while_the_sync_api_keeps_answering(
     hashed: list[str] = []  # every password a login hashed (list.append is atomic across the hub's threads)
     pbkdf2 = accounts._pbkdf2
 
-    def counted_pbkdf2(password: str, salt: bytes) -> str:
+    def counted_pbkdf2(password: str, salt: bytes, rounds: int) -> str:
         hashed.append(password)
-        return pbkdf2(password, salt)
+        return pbkdf2(password, salt, rounds)
 
     monkeypatch.setattr(accounts, "_pbkdf2", counted_pbkdf2)
     server = Hub(hub_data["data"], db_url=hub_data["db"]).start()

@@ -948,7 +948,7 @@ class HubStore:
             return [r[0] for r in conn.execute("SELECT name FROM viewers ORDER BY name")]
 
     def viewer_password(self, name: str) -> tuple[str, str] | None:
-        """(salt, password_hash) of a viewer, hex."""
+        """(salt, password hash) of a viewer: the salt in hex, the hash as kept (see web.accounts.password_hash)."""
         with self.connect() as conn:
             row = conn.execute("SELECT salt, password_hash FROM viewers WHERE name = ?", [name]).fetchone()
         return (row[0], row[1]) if row else None

@@ -23,8 +23,35 @@ FAILURES_PER_ACCOUNT = 5
 FAILURES_PER_ADDRESS = 20
 
 
-def _pbkdf2(password: str, salt: bytes) -> str:
-    return hashlib.pbkdf2_hmac("sha256", password.encode(), salt, PBKDF2_ROUNDS).hex()
+# A kept hash names its rounds ("pbkdf2_sha256$200000$<hex>"), so a later version may raise PBKDF2_ROUNDS for new
+# passwords and every password set before still checks. A bare hex hash is from before the rounds were kept: it was
+# made with LEGACY_ROUNDS.
+HASH_SCHEME = "pbkdf2_sha256"
+LEGACY_ROUNDS = 200_000
+
+
+def _pbkdf2(password: str, salt: bytes, rounds: int) -> str:
+    return hashlib.pbkdf2_hmac("sha256", password.encode(), salt, rounds).hex()
+
+
+def password_hash(password: str, salt: bytes) -> str:
+    """The hash kept for a new password: with the hub's rounds now, which it names."""
+    return f"{HASH_SCHEME}${PBKDF2_ROUNDS}${_pbkdf2(password, salt, PBKDF2_ROUNDS)}"
+
+
+def password_matches(password: str, salt: bytes, kept: str) -> bool:
+    """Whether a password is the one a kept hash was made from, with the rounds the hash was made with. A kept value
+    that names another scheme or no sane number of rounds matches nothing."""
+    parts = kept.split("$")
+    if len(parts) == 1:
+        rounds, digest = LEGACY_ROUNDS, kept
+    elif len(parts) == 3 and parts[0] == HASH_SCHEME and parts[1].isascii() and parts[1].isdigit():
+        rounds, digest = int(parts[1]), parts[2]
+        if not 1 <= rounds <= 10_000_000:
+            return False
+    else:
+        return False
+    return hmac.compare_digest(_pbkdf2(password, salt, rounds), digest)
 
 
 def _sha256(text: str) -> str:
@@ -69,15 +96,15 @@ class Viewers:
         """A new viewer, or a new password for an existing one (which ends all of their sessions)."""
         password = secrets.token_urlsafe(12)
         salt = secrets.token_bytes(16)
-        self.store.set_viewer_password(name, salt.hex(), _pbkdf2(password, salt))
+        self.store.set_viewer_password(name, salt.hex(), password_hash(password, salt))
         return password
 
     def check(self, name: str, password: str) -> bool:
         row = self.store.viewer_password(name)
         if row is None:
-            _pbkdf2(password, b"0" * 16)  # the same work for unknown names: no timing hint
+            _pbkdf2(password, b"0" * 16, PBKDF2_ROUNDS)  # the same work for unknown names: no timing hint
             return False
-        return hmac.compare_digest(_pbkdf2(password, bytes.fromhex(row[0])), row[1])
+        return password_matches(password, bytes.fromhex(row[0]), row[1])
 
     # -- failed logins ----------------------------------------------------------------------------------------
     def begin_attempt(self, name: str, address: str) -> LoginAttempt:
