@@ -274,16 +274,22 @@ def _bring_up_to_date(cache: RatingCache, profile: Profile, rules: Rules, enterp
     return done
 
 
-def kept_spans(profile: Profile, rules: Rules, enterprise_ids: list[str]) -> RatingCache:
+def kept_spans(
+    profile: Profile, rules: Rules, enterprise_ids: list[str], opened: RatingCache | None = None
+) -> RatingCache:
     """The profile's rating cache with the spans of `enterprise_ids` current (the caller closes it). If the cache
-    file cannot be written, the spans are worked out in memory for this once: slower, never wrong."""
-    cache = RatingCache.open(profile.folder)
+    file cannot be written, the spans are worked out in memory for this once: slower, never wrong. `opened`: the
+    profile's cache, opened already by the caller (handed back, or closed if it cannot be kept)."""
+    cache = opened or RatingCache.open(profile.folder)
     try:
         _bring_up_to_date(cache, profile, rules, enterprise_ids)
         return cache
     except sqlite3.Error:
         log.exception("the rating cache of %s cannot be kept; rating in memory", profile.name)
         cache.close()
+    except BaseException:
+        cache.close()
+        raise
     cache = RatingCache.in_memory()
     _bring_up_to_date(cache, profile, rules, enterprise_ids)
     return cache
@@ -309,18 +315,22 @@ def spans_behind(profile: Profile) -> int:
         return len(_stale(cache, profile, rules_for(profile), list(names)))
 
 
+def _stale_or_all(cache: RatingCache, profile: Profile, rules: Rules, ids: list[str]) -> list[str]:
+    """The enterprises of `ids` without current spans; all of them when the cache cannot be read."""
+    try:
+        return _stale(cache, profile, rules, ids)
+    except sqlite3.Error:
+        log.exception("the rating cache of %s cannot be read", profile.name)
+        return ids
+
+
 def _rated_directly(
-    profile: Profile, rules: Rules, day: date, names: Mapping[str, str], enterprise_id: str | None
+    cache: RatingCache, profile: Profile, rules: Rules, day: date, names: Mapping[str, str], enterprise_id: str | None
 ) -> dict[str, Rating]:
     """The ratings as of `day` of the enterprises without current spans, worked out from the facts of that day, when
     they are too many to bring up to date at once (RATE_DIRECTLY_FROM); else none. The same colours and reasons as
     their spans will give (domain: rate and spans; tests/test_rating_first_use.py)."""
-    with RatingCache.open(profile.folder) as cache:
-        try:
-            stale = _stale(cache, profile, rules, list(names))
-        except sqlite3.Error:
-            log.exception("the rating cache of %s cannot be read", profile.name)
-            stale = list(names)
+    stale = _stale_or_all(cache, profile, rules, list(names))
     if len(stale) <= RATE_DIRECTLY_FROM:
         return {}
     facts = facts_as_of(profile, day, rules, enterprise_id)
@@ -334,9 +344,14 @@ def ratings(profile: Profile, as_of: date | None = None, enterprise_id: str | No
     day = as_of or clock.today()
     names = _enterprise_names(profile, enterprise_id)
     rules = rules_for(profile)
-    direct = _rated_directly(profile, rules, day, names, enterprise_id)
+    opened = RatingCache.open(profile.folder)  # one connection for both steps: a list refresh opens it once
+    try:
+        direct = _rated_directly(opened, profile, rules, day, names, enterprise_id)
+    except BaseException:
+        opened.close()
+        raise
     kept = {e: n for e, n in names.items() if e not in direct}
-    with kept_spans(profile, rules, list(kept)) as cache:
+    with kept_spans(profile, rules, list(kept), opened) as cache:
         held = cache.as_of(day.isoformat(), kept)
     return [
         EnterpriseRating(
@@ -354,9 +369,14 @@ def colours(profile: Profile, as_of: date | None = None) -> dict[str, Colour]:
     day = as_of or clock.today()
     names = _enterprise_names(profile, None)
     rules = rules_for(profile)
-    direct = _rated_directly(profile, rules, day, names, None)
+    opened = RatingCache.open(profile.folder)
+    try:
+        direct = _rated_directly(opened, profile, rules, day, names, None)
+    except BaseException:
+        opened.close()
+        raise
     kept = {e: n for e, n in names.items() if e not in direct}
-    with kept_spans(profile, rules, list(kept)) as cache:
+    with kept_spans(profile, rules, list(kept), opened) as cache:
         held = cache.colours_as_of(day.isoformat(), kept)
     return {eid: direct[eid].colour if eid in direct else Colour(held[eid]) for eid in names}
 
@@ -379,10 +399,16 @@ def monthly_distribution(
     days = month_ends(start, end)
     ids = [e for e in _enterprise_names(profile, None) if only is None or e in only]
     rules = rules_for(profile)
-    direct = _distribution_directly(profile, rules, days, ids)
+    opened = RatingCache.open(profile.folder)
+    try:
+        direct = _distribution_directly(opened, profile, rules, days, ids)
+    except BaseException:
+        opened.close()
+        raise
     if direct is not None:
+        opened.close()
         return direct
-    with kept_spans(profile, rules, ids) as cache:
+    with kept_spans(profile, rules, ids, opened) as cache:
         changes = cache.colour_changes(ids)
     counts = [dict.fromkeys(Colour, 0) for _ in days]
     wanted = [d.isoformat() for d in days]
@@ -394,17 +420,12 @@ def monthly_distribution(
 
 
 def _distribution_directly(
-    profile: Profile, rules: Rules, days: list[date], ids: list[str]
+    cache: RatingCache, profile: Profile, rules: Rules, days: list[date], ids: list[str]
 ) -> list[tuple[date, dict[Colour, int]]] | None:
     """While many of `ids` have no current spans (the first use after an upgrade or a change of the rules), their
     colours at each of `days` rated directly from the facts of those days: seconds for 500 enterprises and twelve month
     ends, where filling every span first takes half a minute. None when the spans are (nearly) current."""
-    with RatingCache.open(profile.folder) as cache:
-        try:
-            stale = _stale(cache, profile, rules, ids)
-        except sqlite3.Error:
-            log.exception("the rating cache of %s cannot be read", profile.name)
-            stale = ids
+    stale = _stale_or_all(cache, profile, rules, ids)
     if len(stale) <= RATE_DIRECTLY_FROM or not days:
         return None
     facts = facts_between(profile, days[0], days[-1], rules)  # rate() as of a day looks at nothing after it

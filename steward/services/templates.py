@@ -98,6 +98,9 @@ def import_file(profile: Profile, path: Path) -> ImportOutcome:
 
 
 _BUNDLED_FINGERPRINT = "bundled_checklists_sha256"
+# The shipped checklists as read, by the fingerprint of their bytes: a process that makes several profiles (the demo,
+# a second profile, the tests) parses the same files once. Templates are frozen, so sharing them is safe.
+_bundled_read: dict[str, list[tuple[str, Template]]] = {}
 TEMPLATE_NAMESPACE = uuid.UUID("5b7e2f0e-4b43-4c1e-9a3c-2f7d3e8a9c10")
 
 
@@ -111,7 +114,11 @@ def install_bundled(profile: Profile) -> list[ImportOutcome]:
     fingerprint = digest.hexdigest()
     if settings_store.get(profile.db, _BUNDLED_FINGERPRINT) == fingerprint:
         return []
-    outcomes = [import_file(profile, p) for p in files]
+    if fingerprint not in _bundled_read:
+        from steward.services.template_files import read_template_file  # only when a checklist file is read
+
+        _bundled_read[fingerprint] = [(p.name, read_template_file(p)) for p in files]
+    outcomes = [save(profile, template, source=name) for name, template in _bundled_read[fingerprint]]
     settings_store.put(profile.db, _BUNDLED_FINGERPRINT, fingerprint)
     return outcomes
 
