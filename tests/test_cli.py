@@ -221,3 +221,20 @@ def test_a_second_visit_in_progress_is_refused_or_the_draft_continued(run) -> No
     assert (code, out.strip()) == (0, draft_id)
     code, out, _ = run("visits", "list", "--status", "in_progress", "--json")
     assert [v["id"] for v in json.loads(out)] == [draft_id]
+
+
+def test_a_hub_server_loads_none_of_the_laptops_services(tmp_path: Path) -> None:
+    """`steward hub serve` and each worker process uvicorn starts for it import steward.cli.main, the hub's commands
+    and its app, and nothing of the laptop: no keychain, no HEIF plug-in, no PDF writer, no Qt (half a second of
+    start-up a process, and libraries a server need not have working). Checked in a fresh interpreter, where nothing
+    was imported before."""
+    laptop_only = ("steward.services", "steward.ui", "keyring", "pillow_heif", "reportlab", "PySide6", "openpyxl")
+    probe = (
+        "import sys, json\n"
+        "from steward.cli import main\n"
+        "main.build_parser().parse_args(['hub', 'serve', '--data-dir', 'x'])\n"
+        "import steward.cli.hub_commands, steward.hub.app\n"
+        f"print(json.dumps(sorted(m for m in sys.modules if m.startswith({laptop_only!r}))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, check=True)
+    assert json.loads(done.stdout) == []

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from steward.services import backup, diagnostics, profiles
 from steward.storage.paths import resolve_data_dir
 
 
@@ -22,6 +21,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 def backup_command(args: argparse.Namespace) -> int:
+    from steward.services import backup, profiles  # not when the parser is built: see steward.cli.main
+
     if args.list:
         found = backup.listing(resolve_data_dir(args.data_dir), args.profile)
         if not found:
@@ -41,6 +42,8 @@ def backup_command(args: argparse.Namespace) -> int:
 
 
 def restore_command(args: argparse.Namespace) -> int:
+    from steward.services import backup
+
     done = backup.restore(resolve_data_dir(args.data_dir), args.profile, args.backup.expanduser().resolve())
     kept_zh = f";被替换的档案保存在 {done.replaced_kept_at}" if done.replaced_kept_at else ""
     kept_en = f"; the replaced profile is kept at {done.replaced_kept_at}" if done.replaced_kept_at else ""
@@ -53,6 +56,8 @@ def restore_command(args: argparse.Namespace) -> int:
 
 
 def diagnostics_command(args: argparse.Namespace) -> int:
+    from steward.services import diagnostics, profiles
+
     data_dir = resolve_data_dir(args.data_dir)
     with profiles.open_profile(args.data_dir, args.profile) as profile:
         target = diagnostics.write_zip(profile, data_dir / "logs", args.output)

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from steward import __version__, app_logging
-from steward.cli import backup_commands, commands, export_commands
+from steward.cli import backup_commands, export_commands
 from steward.cli.output import error
 from steward.domain.errors import StewardError
 from steward.storage.paths import DEFAULT_PROFILE, ENV_DATA_DIR, resolve_data_dir
@@ -319,6 +319,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             from steward.ui.app import run_app
 
             return run_app(args.data_dir, args.profile, args.quit_after_start)
+        if args.command == "hub":  # a server: loads none of the laptop's services (see steward.cli.hub_commands)
+            from steward.cli.hub_commands import hub_command
+
+            return hub_command(args)
+        from steward.cli import commands
+
         if args.command == "demo" and args.force:
             folder = commands.profile_folder(args)
             if folder.exists():

@@ -8,12 +8,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 from pathlib import Path
 
 from steward import __version__
 from steward.domain import clock
 from steward.domain.errors import InvalidInput
+from steward.domain.export_kinds import Format, What
 from steward.domain.findings import FindingEvent, percent
 from steward.domain.labels import FindingStatus, Severity, VisitKind
 from steward.domain.period import Standing
@@ -28,30 +28,6 @@ from steward.storage.records import TemplateItem
 Progress = Callable[[int, int], None]  # (rows written, rows in all)
 EARLIEST = date(2000, 1, 1)  # "from the first record": before any steward used Steward
 MONTHS_SHOWN = 12  # the ratings' month-end sheet without --from: the last twelve month ends
-
-
-class What(StrEnum):
-    FINDINGS = "findings"
-    ENTERPRISES = "enterprises"
-    VISITS = "visits"
-    RATINGS = "ratings"
-
-    @property
-    def zh(self) -> str:
-        return {"findings": "问题台账", "enterprises": "企业名录", "visits": "巡查记录", "ratings": "三色码评级"}[
-            self.value
-        ]
-
-    @property
-    def en(self) -> str:
-        return {"findings": "Findings", "enterprises": "Enterprises", "visits": "Visits", "ratings": "Ratings"}[
-            self.value
-        ]
-
-
-class Format(StrEnum):
-    XLSX = "xlsx"
-    CSV = "csv"
 
 
 # The words of the period summary PDF (steward/reports/summary.py), so an export and the PDF of the same period say
