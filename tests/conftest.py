@@ -41,7 +41,7 @@ import pytest
 
 from steward.services import enterprises, templates
 from steward.storage.profile import Profile
-from tests import hub_process, processes
+from tests import hub_process, memory_temp, processes
 from tests.codes import make_code
 from tests.images import write_jpeg
 from tests.schema_snapshot import SchemaSnapshot
@@ -75,8 +75,28 @@ def local(*fields: int) -> datetime:
     return datetime(*fields).astimezone()  # type: ignore[arg-type]
 
 
+MEMORY_TEMP = pytest.StashKey[Path]()
+SESSION_PASSED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest's tmp_path plugin reads --basetemp
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "dates: also run in a second time zone (America/Los_Angeles)")
+    # The main process picks the run's folder; xdist hands each worker a folder inside it.
+    if config.option.basetemp is None and not hasattr(config, "workerinput"):
+        folder = memory_temp.run_folder()
+        if folder is not None:
+            config.option.basetemp = str(folder)
+            config.stash[MEMORY_TEMP] = folder
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    session.config.stash[SESSION_PASSED] = exitstatus == 0
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if MEMORY_TEMP in config.stash:
+        memory_temp.finish(config.stash[MEMORY_TEMP], config.stash.get(SESSION_PASSED, False))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
