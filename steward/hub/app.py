@@ -33,7 +33,7 @@ from steward.hub.store import (
     Unprocessable,
     UpgradeRequired,
 )
-from steward.hub.web.routes import WebHub, pages
+from steward.hub.web.routes import WebHub, page_router
 from steward.sync.wire import ENTITIES, HEADER_CHUNK_SHA256, HEADER_PROFILE, HEADER_PROTOCOL, PROTOCOL_VERSION
 
 MAX_SEQ = 2**63 - 1  # SQLite's largest integer: a cursor beyond it is no cursor
@@ -263,18 +263,15 @@ def rendition_of(blobs: BlobStore, sha256: str) -> bytes:
     return jpeg
 
 
-async def _hub_error(_request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HubError)
+async def _hub_error(_request: Request, exc: HubError) -> JSONResponse:
     return _error(exc.status, exc.code, exc.zh, exc.en)
 
 
-async def _invalid(_request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, RequestValidationError)
+async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
     return _invalid_request(exc)
 
 
-async def _http_error(_request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, StarletteHTTPException)
+async def _http_error(_request: Request, exc: StarletteHTTPException) -> Response:
     if isinstance(exc, BodyTooLarge):
         return too_large(exc.limit)
     if exc.status_code == 413:
@@ -286,31 +283,32 @@ async def _http_error(_request: Request, exc: Exception) -> Response:
 def create_app(data_dir: Path, db_url: str | None = None, blobs: BlobStore | None = None) -> FastAPI:
     """blobs: where the hub keeps files (None: under data_dir, FilesystemBlobs).
 
-    Every app of a process serves the same route objects (`api` below, steward.hub.web.routes.pages), each with its
-    own hub in app.state (`store`, `web`), which the endpoints read through their dependencies. Building a route
-    analyses its endpoint's signature (0.08 s of CPU for these, per app when each built its own), and
-    `include_router` would analyse them again for each app (FastAPI copies an included router's routes into the
-    app's), so the app is handed the very objects with FastAPI's `routes=` (Starlette's list of routes to serve).
-    Those routes know no app's dependency_overrides (no test or module overrides a dependency)."""
+    Every app of a process serves the same route objects (`api_router` below, steward.hub.web.routes.page_router),
+    each app with its own hub in app.state (`store`, `web`), which the endpoints read through their dependencies.
+    Building a route analyses its endpoint's signature (0.08 s of CPU for these, per app when each built its own),
+    and `include_router` would analyse them again for each app (FastAPI builds an included router's routes anew for
+    every app that includes it, on its first request), so the app is handed the very objects with FastAPI's
+    `routes=` (Starlette's list of routes to serve). Those routes know no app's dependency_overrides (nothing
+    overrides a dependency; tests/test_hub_apps.py holds every app to the shared routes)."""
     store = HubStore(data_dir, db_url=db_url, blobs=blobs)
     app = FastAPI(
         title="Steward Hub",
         version=str(PROTOCOL_VERSION),
         description="环保管家 Steward 同步服务 · sync service for environmental stewards",
-        routes=[*api.routes, *pages.routes],
+        routes=[*api_router.routes, *page_router.routes],
     )
     app.state.store = store
     app.state.web = WebHub(store)
     app.router.on_shutdown.append(store.close)  # a worker's PostgreSQL connections end with it
     app.add_middleware(BodyLimit)
-    app.add_exception_handler(HubError, _hub_error)
-    app.add_exception_handler(RequestValidationError, _invalid)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.exception_handler(HubError)(_hub_error)
+    app.exception_handler(RequestValidationError)(_invalid)
+    app.exception_handler(StarletteHTTPException)(_http_error)
     return app
 
 
 # -- the sync API: its routes, built once per process -------------------------------------------------------------
-api = APIRouter()
+api_router = APIRouter()
 
 
 async def credentials(
@@ -360,7 +358,7 @@ def blob_file(store: HubStore, sha256: str, media_type: str) -> Response:
     return stream(fh, store.blobs.size(sha256), media_type)
 
 
-@api.get("/v1/hello", responses=_errors(*AUTH_ERRORS))
+@api_router.get("/v1/hello", responses=_errors(*AUTH_ERRORS))
 async def hello(sent: Caller) -> Hello:
     store = sent.store
 
@@ -376,7 +374,7 @@ async def hello(sent: Caller) -> Hello:
     return await run_in_threadpool(answer)
 
 
-@api.post("/v1/records", response_model=PushAnswer, responses=_errors(400, *AUTH_ERRORS, 413, 507))
+@api_router.post("/v1/records", response_model=PushAnswer, responses=_errors(400, *AUTH_ERRORS, 413, 507))
 async def push(request: PushRequest, sent: Caller) -> Any:
     """Each record is kept, a duplicate, a conflict, or refused on its own (see README: who may write what).
     A record whose body does not fit its entity's model (or whose entity, id or hash is not one) is refused on
@@ -393,7 +391,9 @@ async def push(request: PushRequest, sent: Caller) -> Any:
     return await run_in_threadpool(judge)
 
 
-@api.get("/v1/changes", responses={200: {"model": ChangesPage}, **_errors(*AUTH_ERRORS)}, response_class=Response)
+@api_router.get(
+    "/v1/changes", responses={200: {"model": ChangesPage}, **_errors(*AUTH_ERRORS)}, response_class=Response
+)
 async def changes(
     sent: Caller,
     since: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
@@ -413,7 +413,7 @@ async def changes(
     return Response(page, media_type="application/json", headers=headers)
 
 
-@api.post("/v1/blobs/missing", responses=_errors(400, *AUTH_ERRORS, 413))
+@api_router.post("/v1/blobs/missing", responses=_errors(400, *AUTH_ERRORS, 413))
 def missing(request: MissingRequest, sent: Caller) -> MissingAnswer:
     """The files this steward should upload. One the hub holds but this steward may not know of (no own record
     names it, never sent by them) is answered as missing; its upload is checked and kept idempotently."""
@@ -422,12 +422,12 @@ def missing(request: MissingRequest, sent: Caller) -> MissingAnswer:
     return MissingAnswer(missing=missing, offsets=sent.store.partial_offsets(missing, who["id"]))
 
 
-@api.get("/v1/blobs/{sha256}/offset", responses=_errors(*AUTH_ERRORS))
+@api_router.get("/v1/blobs/{sha256}/offset", responses=_errors(*AUTH_ERRORS))
 def offset(sha256: Annotated[str, PathParam(pattern=SHA256)], sent: Caller) -> OffsetAnswer:
     return OffsetAnswer(offset=sent.store.offset(sha256, identify(sent)["id"]))
 
 
-@api.put(
+@api_router.put(
     "/v1/blobs/{sha256}",
     responses=_errors(400, *AUTH_ERRORS, 409, 413, 507),
     openapi_extra={
@@ -466,7 +466,7 @@ async def upload(
     return UploadAnswer.model_validate(await run_in_threadpool(upload.finish, chunk_sha256))
 
 
-@api.post("/v1/keys", responses=_errors(400, *AUTH_ERRORS, 409, 413))
+@api_router.post("/v1/keys", responses=_errors(400, *AUTH_ERRORS, 409, 413))
 def register_key(request: KeyRequest, sent: Caller) -> KeyAnswer:
     """The public key with which this laptop profile signs its offline bundles (registered once per profile)."""
     import base64
@@ -478,7 +478,7 @@ def register_key(request: KeyRequest, sent: Caller) -> KeyAnswer:
     return KeyAnswer(registered=sent.store.register_key(who["profile_id"], who, key))
 
 
-@api.get(
+@api_router.get(
     "/v1/blobs/{sha256}",
     responses={200: {"content": {"application/octet-stream": {}}}, **_errors(*AUTH_ERRORS, 404)},
     response_class=Response,
@@ -490,7 +490,7 @@ def download(sha256: Annotated[str, PathParam(pattern=SHA256)], sent: Caller) ->
     return blob_file(sent.store, sha256, "application/octet-stream")
 
 
-@api.get(
+@api_router.get(
     "/v1/recheck-photos",
     responses={200: {"model": RecheckPhotos}, 304: {"description": "unchanged"}, **_errors(*AUTH_ERRORS)},
     response_class=Response,
@@ -516,7 +516,7 @@ async def recheck_list(
     return await run_in_threadpool(answer)
 
 
-@api.get(
+@api_router.get(
     "/v1/renditions/{sha256}",
     responses={200: {"content": {"image/jpeg": {}}}, **_errors(*AUTH_ERRORS, 404)},
     response_class=Response,

@@ -256,30 +256,30 @@ def login_page(
 
 
 # The page's routes, built once per process and served by every app (see steward.hub.app.create_app).
-pages = APIRouter(route_class=_PageRoute, include_in_schema=False)
+page_router = APIRouter(route_class=_PageRoute, include_in_schema=False)
 STYLESHEET = resources.files("steward.hub").joinpath("static/hub.css").read_bytes()
 ICON = resources.files("steward.hub").joinpath("static/favicon.svg").read_bytes()
 
 
-@pages.get("/static/hub.css")
+@page_router.get("/static/hub.css")
 def css() -> Response:
     return Response(STYLESHEET, media_type="text/css; charset=utf-8", headers={"Cache-Control": "max-age=3600"})
 
 
-@pages.get("/static/favicon.svg")
+@page_router.get("/static/favicon.svg")
 def favicon() -> Response:
     """The three colours as the tab's icon; without one, every browser asks for /favicon.ico and logs a 404."""
     return Response(ICON, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
 
 
-@pages.get("/login")
+@page_router.get("/login")
 def login_form(request: Request, hub: Hub) -> Response:
     if hub.viewers.session(request.cookies.get(SESSION_COOKIE)) is not None:
         return RedirectResponse("/", status_code=303)
     return login_page(hub, request)
 
 
-@pages.post("/login")
+@page_router.post("/login")
 def login(request: Request, hub: Hub, form: Form) -> Response:
     viewers = hub.viewers
     name, password = form.get("name", "").strip(), form.get("password", "")
@@ -325,7 +325,7 @@ def login(request: Request, hub: Hub, form: Form) -> Response:
     return response
 
 
-@pages.post("/logout")
+@page_router.post("/logout")
 def logout(request: Request, hub: Hub, session: Viewer, form: Form) -> Response:
     if not hmac.compare_digest(form.get("csrf", "").encode(), session.csrf.encode()):
         raise PageError(
@@ -337,7 +337,7 @@ def logout(request: Request, hub: Hub, session: Viewer, form: Form) -> Response:
     return response
 
 
-@pages.get("/")
+@page_router.get("/")
 def index(hub: Hub, session: Viewer, start: DateParam = "", end: EndParam = "") -> HTMLResponse:
     board, facts = hub.board_for(start, end)
     listed = sorted(board.stewards.items(), key=lambda kv: (-kv[1].found, kv[0]))
@@ -355,7 +355,7 @@ def index(hub: Hub, session: Viewer, start: DateParam = "", end: EndParam = "") 
     )
 
 
-@pages.get("/enterprises")
+@page_router.get("/enterprises")
 def enterprise_index(
     hub: Hub,
     session: Viewer,
@@ -381,7 +381,7 @@ def enterprise_index(
     )
 
 
-@pages.get("/enterprise/{enterprise_id}")
+@page_router.get("/enterprise/{enterprise_id}")
 def enterprise(
     enterprise_id: str, hub: Hub, session: Viewer, start: DateParam = "", end: EndParam = ""
 ) -> HTMLResponse:
@@ -406,7 +406,7 @@ def enterprise(
     )
 
 
-@pages.get("/download/{table}.{fmt}")
+@page_router.get("/download/{table}.{fmt}")
 def download(table: str, fmt: str, hub: Hub, session: Viewer, start: DateParam = "", end: EndParam = "") -> Response:
     if table not in downloads.BUILDERS or fmt not in downloads.FORMATS:
         raise PageError(404, "no_download", "没有该下载。", "No such download.")
@@ -432,11 +432,11 @@ def download(table: str, fmt: str, hub: Hub, session: Viewer, start: DateParam =
     return StreamingResponse(chunks(), media_type=media, headers={"Content-Disposition": disposition})
 
 
-@pages.get("/photo/{sha256}")
+@page_router.get("/photo/{sha256}")
 def photo(sha256: str, hub: Hub, session: Viewer) -> Response:
     return _stored_file(hub.store, sha256, "photo")
 
 
-@pages.get("/document/{sha256}")
+@page_router.get("/document/{sha256}")
 def document(sha256: str, hub: Hub, session: Viewer) -> Response:
     return _stored_file(hub.store, sha256, "document")
