@@ -182,7 +182,7 @@ class WebHub:
     def __init__(self, store: HubStore) -> None:
         self.store = store
         self.viewers = Viewers(store)
-        self.rules, _rules_source = load_rules(store.data_dir)
+        self.rules = load_rules(store.data_dir)[0]
         self.cache = FactsCache(store)
         self.memo = RatingMemo(self.rules)
 
