@@ -5,6 +5,7 @@ or the bundled defaults."""
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,13 +30,21 @@ def load_rules(data_dir: Path) -> tuple[Rules, str]:
     own = data_dir / RULES_FILE
     path = own if own.exists() else resource("rating", "rules.yaml")
     try:
-        return rules_from_yaml(path.read_text(encoding="utf-8"), str(path)), str(path)
+        return _parsed_rules(path.read_text(encoding="utf-8"), str(path)), str(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInput(
             f"无法读取评级规则文件 {path}:{exc}", f"Cannot read the rating rules file {path}: {exc}"
         ) from None
     except InvalidInput as exc:
         raise InvalidInput(f"{path}:{exc.zh}", f"{path}: {exc.en}") from None
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed_rules(text: str, source: str) -> Rules:
+    """The rules of a file's text, parsed once per process: each app (every test hub, every restart, each worker's)
+    would parse the same file again, YAML being a third of what making an app costs. Rules are frozen, so one object
+    serves every hub; a file that cannot be parsed raises each time (nothing is kept of it)."""
+    return rules_from_yaml(text, source)
 
 
 def period_in_china(first: date | None, last: date | None, today: date) -> Period:

@@ -174,129 +174,27 @@ def _china_day(stamp: str) -> str:
         return stamp[:10]
 
 
-def web_router(store: HubStore) -> APIRouter:
-    viewers = Viewers(store)
-    rules, _rules_source = load_rules(store.data_dir)
-    cache = FactsCache(store)
-    memo = RatingMemo(rules)
-    router = APIRouter(route_class=_PageRoute, include_in_schema=False)
-    stylesheet = resources.files("steward.hub").joinpath("static/hub.css").read_bytes()
-    icon = resources.files("steward.hub").joinpath("static/favicon.svg").read_bytes()
+class WebHub:
+    """What the web page keeps of one hub: its store, the viewers' logins, its rating rules, and the facts and ratings
+    computed from its records. An app holds its own (app.state.web); the routes, the same for every app of the
+    process, read it through the `Hub` dependency."""
 
-    def signed_in(request: Request) -> Session:
-        session = viewers.session(request.cookies.get(SESSION_COOKIE))
-        if session is None:
-            raise LoginRequired("login", "请先登录。", "Please log in.")
-        return session
+    def __init__(self, store: HubStore) -> None:
+        self.store = store
+        self.viewers = Viewers(store)
+        self.rules = load_rules(store.data_dir)[0]
+        self.cache = FactsCache(store)
+        self.memo = RatingMemo(self.rules)
 
-    Viewer = Annotated[Session, Depends(signed_in)]
-
-    def login_page(
-        request: Request, status: int = 200, zh: str = "", en: str = "", name: str = "", retry_after: int = 0
-    ) -> HTMLResponse:
-        nonce = request.cookies.get(LOGIN_COOKIE) or ""
-        if not 16 <= len(nonce) <= 64:
-            nonce = viewers.login_nonce()
-        page = render(
-            "login.html",
-            title="环保管家 · 保险公司查询",
-            zh=zh,
-            en=en,
-            name=name,
-            csrf=viewers.login_token(nonce),
-            session=None,
-        )
-        response = HTMLResponse(
-            page, status_code=status, headers={"Retry-After": str(retry_after)} if retry_after else {}
-        )
-        response.set_cookie(
-            LOGIN_COOKIE,
-            nonce,
-            max_age=SESSION_SECONDS,
-            path="/login",
-            httponly=True,
-            samesite="strict",
-            secure=_https(request),
-        )
-        return response
-
-    @router.get("/static/hub.css")
-    def css() -> Response:
-        return Response(stylesheet, media_type="text/css; charset=utf-8", headers={"Cache-Control": "max-age=3600"})
-
-    @router.get("/static/favicon.svg")
-    def favicon() -> Response:
-        """The three colours as the tab's icon; without one, every browser asks for /favicon.ico and logs a 404."""
-        return Response(icon, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
-
-    @router.get("/login")
-    def login_form(request: Request) -> Response:
-        if viewers.session(request.cookies.get(SESSION_COOKIE)) is not None:
-            return RedirectResponse("/", status_code=303)
-        return login_page(request)
-
-    @router.post("/login")
-    def login(request: Request, form: Form) -> Response:
-        name, password = form.get("name", "").strip(), form.get("password", "")
-        if not viewers.login_token_ok(request.cookies.get(LOGIN_COOKIE), form.get("csrf", "")):
-            return login_page(
-                request, 400, "登录页面已过期,请重新输入后登录。", "The login form expired; please try again.", name
-            )
-        if not name or not password:
-            return login_page(request, 401, "请输入用户名和密码。", "Enter your user name and password.", name)
-        attempt = viewers.begin_attempt(name, request.client.host if request.client else "")
-        if attempt.retry_after:
-            minutes = -(-attempt.retry_after // 60)
-            return login_page(
-                request,
-                429,
-                f"登录失败次数过多,请 {minutes} 分钟后再试。",
-                f"Too many failed logins; try again in {minutes} min.",
-                name,
-                attempt.retry_after,
-            )
-        if not viewers.check(name, password):
-            window = FAILURE_WINDOW_SECONDS // 60
-            return login_page(
-                request,
-                401,
-                f"用户名或密码不正确。连续多次失败后需等待 {window} 分钟。",
-                f"Wrong user name or password; after repeated failures, wait {window} min.",
-                name,
-            )
-        viewers.succeeded(attempt, name)
-        response = RedirectResponse("/", status_code=303)
-        response.set_cookie(
-            SESSION_COOKIE,
-            viewers.open_session(name),
-            max_age=SESSION_SECONDS,
-            httponly=True,
-            samesite="strict",
-            secure=_https(request),
-        )
-        response.delete_cookie(LOGIN_COOKIE, path="/login")
-        return response
-
-    @router.post("/logout")
-    def logout(request: Request, session: Viewer, form: Form) -> Response:
-        if not hmac.compare_digest(form.get("csrf", "").encode(), session.csrf.encode()):
-            raise PageError(
-                403, "csrf", "页面已过期,请刷新页面后再退出。", "The page expired; reload it and log out again."
-            )
-        viewers.close_session(request.cookies.get(SESSION_COOKIE) or "")
-        response = RedirectResponse("/login", status_code=303)
-        response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="strict", secure=_https(request))
-        return response
-
-    def board_for(start: str, end: str) -> tuple[Dashboard, HubFacts]:
+    def board_for(self, start: str, end: str) -> tuple[Dashboard, HubFacts]:
         period = _period(start, end)
-        return cache.derived(period, lambda facts: compute(facts, rules, period, facts.rated(), memo))
+        return self.cache.derived(period, lambda facts: compute(facts, self.rules, period, facts.rated(), self.memo))
 
-    def rated() -> dict[str, Facts]:
+    def rated(self) -> dict[str, Facts]:
         """Every enterprise's facts for the rating, built once per change of the records."""
-        return cache.derived("rated", HubFacts.rated)[0]
+        return self.cache.derived("rated", HubFacts.rated)[0]
 
-    def common(session: Session, board: Dashboard, start: str, end: str) -> dict[str, Any]:
+    def common(self, session: Session, board: Dashboard, start: str, end: str) -> dict[str, Any]:
         today = china_today()
         return {
             "session": session,
@@ -305,103 +203,240 @@ def web_router(store: HubStore) -> APIRouter:
             "period": {key: value for key, value in (("from", start), ("to", end)) if value},
             "board_period": {"from": board.period.first.isoformat(), "to": board.period.last.isoformat()},
             "presets": presets(today),
-            "rules_name": rules.name,
+            "rules_name": self.rules.name,
         }
 
-    @router.get("/")
-    def index(session: Viewer, start: DateParam = "", end: EndParam = "") -> HTMLResponse:
-        board, facts = board_for(start, end)
-        listed = sorted(board.stewards.items(), key=lambda kv: (-kv[1].found, kv[0]))
-        return HTMLResponse(
-            render(
-                "index.html",
-                title="参保企业环境问题整改情况",
-                stewards=listed,
-                enterprises=len([e for e in facts.enterprises.values() if not e.archived]),
-                months_chart=charts.found_vs_rectified(board.months),
-                colour_chart=charts.by_colour(board.colours),
-                tables=downloads.TABLES,
-                **common(session, board, start, end),
-            )
+
+async def _web_hub(request: Request) -> WebHub:
+    """The hub of the app that serves the request (async: read on the event loop, no trip to a thread)."""
+    hub: WebHub = request.app.state.web
+    return hub
+
+
+Hub = Annotated[WebHub, Depends(_web_hub)]
+
+
+def signed_in(request: Request, hub: Hub) -> Session:
+    session = hub.viewers.session(request.cookies.get(SESSION_COOKIE))
+    if session is None:
+        raise LoginRequired("login", "请先登录。", "Please log in.")
+    return session
+
+
+Viewer = Annotated[Session, Depends(signed_in)]
+
+
+def login_page(
+    hub: WebHub, request: Request, status: int = 200, zh: str = "", en: str = "", name: str = "", retry_after: int = 0
+) -> HTMLResponse:
+    viewers = hub.viewers
+    nonce = request.cookies.get(LOGIN_COOKIE) or ""
+    if not 16 <= len(nonce) <= 64:
+        nonce = viewers.login_nonce()
+    page = render(
+        "login.html",
+        title="环保管家 · 保险公司查询",
+        zh=zh,
+        en=en,
+        name=name,
+        csrf=viewers.login_token(nonce),
+        session=None,
+    )
+    response = HTMLResponse(page, status_code=status, headers={"Retry-After": str(retry_after)} if retry_after else {})
+    response.set_cookie(
+        LOGIN_COOKIE,
+        nonce,
+        max_age=SESSION_SECONDS,
+        path="/login",
+        httponly=True,
+        samesite="strict",
+        secure=_https(request),
+    )
+    return response
+
+
+# The page's routes, built once per process and served by every app (see steward.hub.app.create_app).
+page_router = APIRouter(route_class=_PageRoute, include_in_schema=False)
+STYLESHEET = resources.files("steward.hub").joinpath("static/hub.css").read_bytes()
+ICON = resources.files("steward.hub").joinpath("static/favicon.svg").read_bytes()
+
+
+@page_router.get("/static/hub.css")
+def css() -> Response:
+    return Response(STYLESHEET, media_type="text/css; charset=utf-8", headers={"Cache-Control": "max-age=3600"})
+
+
+@page_router.get("/static/favicon.svg")
+def favicon() -> Response:
+    """The three colours as the tab's icon; without one, every browser asks for /favicon.ico and logs a 404."""
+    return Response(ICON, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
+
+
+@page_router.get("/login")
+def login_form(request: Request, hub: Hub) -> Response:
+    if hub.viewers.session(request.cookies.get(SESSION_COOKIE)) is not None:
+        return RedirectResponse("/", status_code=303)
+    return login_page(hub, request)
+
+
+@page_router.post("/login")
+def login(request: Request, hub: Hub, form: Form) -> Response:
+    viewers = hub.viewers
+    name, password = form.get("name", "").strip(), form.get("password", "")
+    if not viewers.login_token_ok(request.cookies.get(LOGIN_COOKIE), form.get("csrf", "")):
+        return login_page(
+            hub, request, 400, "登录页面已过期,请重新输入后登录。", "The login form expired; please try again.", name
         )
-
-    @router.get("/enterprises")
-    def enterprise_index(
-        session: Viewer,
-        start: DateParam = "",
-        end: EndParam = "",
-        q: Annotated[str, Query(max_length=100)] = "",
-        colour: Annotated[str, Query(max_length=10)] = "",
-        page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
-    ) -> HTMLResponse:
-        board, facts = board_for(start, end)
-        chosen = next((c for c in Colour if c.value == colour), None)
-        listing = enterprise_list(facts, board, q, chosen, page)
-        return HTMLResponse(
-            render(
-                "enterprises.html",
-                title="参保企业",
-                listing=listing,
-                q=q,
-                colour=chosen.value if chosen else "",
-                colours=list(Colour),
-                **common(session, board, start, end),
-            )
+    if not name or not password:
+        return login_page(hub, request, 401, "请输入用户名和密码。", "Enter your user name and password.", name)
+    attempt = viewers.begin_attempt(name, request.client.host if request.client else "")
+    if attempt.retry_after:
+        minutes = -(-attempt.retry_after // 60)
+        return login_page(
+            hub,
+            request,
+            429,
+            f"登录失败次数过多,请 {minutes} 分钟后再试。",
+            f"Too many failed logins; try again in {minutes} min.",
+            name,
+            attempt.retry_after,
         )
-
-    @router.get("/enterprise/{enterprise_id}")
-    def enterprise(enterprise_id: str, session: Viewer, start: DateParam = "", end: EndParam = "") -> HTMLResponse:
-        board, facts = board_for(start, end)
-        ent = facts.enterprises.get(enterprise_id)
-        if ent is None:
-            raise PageError(404, "no_enterprise", "没有该企业。", "No such enterprise.")
-        changes = list(reversed(timeline(rated()[enterprise_id], rules, board.period.last)))
-        return HTMLResponse(
-            render(
-                "enterprise.html",
-                title=ent.name or "(未命名企业)",
-                enterprise=ent,
-                tally=board.tally(enterprise_id),
-                rating=board.ratings.get(enterprise_id),
-                changes=changes,
-                records=sorted(facts.records.get(enterprise_id, []), key=lambda r: (r.on, r.id), reverse=True),
-                visits=visit_sections(store, facts, enterprise_id, board.period),
-                merged=[{**m, "at": _china_day(m["at"])} for m in merged_into(store, enterprise_id)],
-                **common(session, board, start, end),
-            )
+    if not viewers.check(name, password):
+        window = FAILURE_WINDOW_SECONDS // 60
+        return login_page(
+            hub,
+            request,
+            401,
+            f"用户名或密码不正确。连续多次失败后需等待 {window} 分钟。",
+            f"Wrong user name or password; after repeated failures, wait {window} min.",
+            name,
         )
+    viewers.succeeded(attempt, name)
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        viewers.open_session(name),
+        max_age=SESSION_SECONDS,
+        httponly=True,
+        samesite="strict",
+        secure=_https(request),
+    )
+    response.delete_cookie(LOGIN_COOKIE, path="/login")
+    return response
 
-    @router.get("/download/{table}.{fmt}")
-    def download(table: str, fmt: str, session: Viewer, start: DateParam = "", end: EndParam = "") -> Response:
-        if table not in downloads.BUILDERS or fmt not in downloads.FORMATS:
-            raise PageError(404, "no_download", "没有该下载。", "No such download.")
-        board, facts = board_for(start, end)
-        spec = downloads.BUILDERS[table](facts, board, rules.name)
-        out = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - closed when the answer is sent
-        try:
-            (downloads.write_xlsx if fmt == "xlsx" else downloads.write_csv)(spec, out)
-            out.seek(0)
-        except BaseException:
-            out.close()
-            raise
-        p = board.period
-        ascii_name = f"{table}_{p.first.isoformat()}_{p.last.isoformat()}.{fmt}"
-        zh_name = urllib.parse.quote(f"{downloads.TABLES[table]}_{p.first.isoformat()}至{p.last.isoformat()}.{fmt}")
 
-        def chunks() -> Iterator[bytes]:
-            with out:
-                yield from iter(lambda: out.read(1 << 16), b"")
+@page_router.post("/logout")
+def logout(request: Request, hub: Hub, session: Viewer, form: Form) -> Response:
+    if not hmac.compare_digest(form.get("csrf", "").encode(), session.csrf.encode()):
+        raise PageError(
+            403, "csrf", "页面已过期,请刷新页面后再退出。", "The page expired; reload it and log out again."
+        )
+    hub.viewers.close_session(request.cookies.get(SESSION_COOKIE) or "")
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="strict", secure=_https(request))
+    return response
 
-        media = downloads.FORMATS[fmt] + ("; charset=utf-8" if fmt == "csv" else "")
-        disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{zh_name}"
-        return StreamingResponse(chunks(), media_type=media, headers={"Content-Disposition": disposition})
 
-    @router.get("/photo/{sha256}")
-    def photo(sha256: str, session: Viewer) -> Response:
-        return _stored_file(store, sha256, "photo")
+@page_router.get("/")
+def index(hub: Hub, session: Viewer, start: DateParam = "", end: EndParam = "") -> HTMLResponse:
+    board, facts = hub.board_for(start, end)
+    listed = sorted(board.stewards.items(), key=lambda kv: (-kv[1].found, kv[0]))
+    return HTMLResponse(
+        render(
+            "index.html",
+            title="参保企业环境问题整改情况",
+            stewards=listed,
+            enterprises=len([e for e in facts.enterprises.values() if not e.archived]),
+            months_chart=charts.found_vs_rectified(board.months),
+            colour_chart=charts.by_colour(board.colours),
+            tables=downloads.TABLES,
+            **hub.common(session, board, start, end),
+        )
+    )
 
-    @router.get("/document/{sha256}")
-    def document(sha256: str, session: Viewer) -> Response:
-        return _stored_file(store, sha256, "document")
 
-    return router
+@page_router.get("/enterprises")
+def enterprise_index(
+    hub: Hub,
+    session: Viewer,
+    start: DateParam = "",
+    end: EndParam = "",
+    q: Annotated[str, Query(max_length=100)] = "",
+    colour: Annotated[str, Query(max_length=10)] = "",
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+) -> HTMLResponse:
+    board, facts = hub.board_for(start, end)
+    chosen = next((c for c in Colour if c.value == colour), None)
+    listing = enterprise_list(facts, board, q, chosen, page)
+    return HTMLResponse(
+        render(
+            "enterprises.html",
+            title="参保企业",
+            listing=listing,
+            q=q,
+            colour=chosen.value if chosen else "",
+            colours=list(Colour),
+            **hub.common(session, board, start, end),
+        )
+    )
+
+
+@page_router.get("/enterprise/{enterprise_id}")
+def enterprise(
+    enterprise_id: str, hub: Hub, session: Viewer, start: DateParam = "", end: EndParam = ""
+) -> HTMLResponse:
+    board, facts = hub.board_for(start, end)
+    ent = facts.enterprises.get(enterprise_id)
+    if ent is None:
+        raise PageError(404, "no_enterprise", "没有该企业。", "No such enterprise.")
+    changes = list(reversed(timeline(hub.rated()[enterprise_id], hub.rules, board.period.last)))
+    return HTMLResponse(
+        render(
+            "enterprise.html",
+            title=ent.name or "(未命名企业)",
+            enterprise=ent,
+            tally=board.tally(enterprise_id),
+            rating=board.ratings.get(enterprise_id),
+            changes=changes,
+            records=sorted(facts.records.get(enterprise_id, []), key=lambda r: (r.on, r.id), reverse=True),
+            visits=visit_sections(hub.store, facts, enterprise_id, board.period),
+            merged=[{**m, "at": _china_day(m["at"])} for m in merged_into(hub.store, enterprise_id)],
+            **hub.common(session, board, start, end),
+        )
+    )
+
+
+@page_router.get("/download/{table}.{fmt}")
+def download(table: str, fmt: str, hub: Hub, session: Viewer, start: DateParam = "", end: EndParam = "") -> Response:
+    if table not in downloads.BUILDERS or fmt not in downloads.FORMATS:
+        raise PageError(404, "no_download", "没有该下载。", "No such download.")
+    board, facts = hub.board_for(start, end)
+    spec = downloads.BUILDERS[table](facts, board, hub.rules.name)
+    out = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - closed when the answer is sent
+    try:
+        (downloads.write_xlsx if fmt == "xlsx" else downloads.write_csv)(spec, out)
+        out.seek(0)
+    except BaseException:
+        out.close()
+        raise
+    p = board.period
+    ascii_name = f"{table}_{p.first.isoformat()}_{p.last.isoformat()}.{fmt}"
+    zh_name = urllib.parse.quote(f"{downloads.TABLES[table]}_{p.first.isoformat()}至{p.last.isoformat()}.{fmt}")
+
+    def chunks() -> Iterator[bytes]:
+        with out:
+            yield from iter(lambda: out.read(1 << 16), b"")
+
+    media = downloads.FORMATS[fmt] + ("; charset=utf-8" if fmt == "csv" else "")
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{zh_name}"
+    return StreamingResponse(chunks(), media_type=media, headers={"Content-Disposition": disposition})
+
+
+@page_router.get("/photo/{sha256}")
+def photo(sha256: str, hub: Hub, session: Viewer) -> Response:
+    return _stored_file(hub.store, sha256, "photo")
+
+
+@page_router.get("/document/{sha256}")
+def document(sha256: str, hub: Hub, session: Viewer) -> Response:
+    return _stored_file(hub.store, sha256, "document")
