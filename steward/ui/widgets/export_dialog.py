@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from steward.domain import clock
 from steward.domain.errors import StewardError
+from steward.domain.export_kinds import Format, What
 from steward.services import exports
 from steward.storage.profile import Profile
 from steward.ui import language
@@ -50,10 +51,10 @@ class ExportDialog(QDialog):
 
         self.what = QComboBox()
         for what, label in (
-            (exports.What.FINDINGS, self.tr("问题台账(每个问题一行)")),
-            (exports.What.ENTERPRISES, self.tr("企业名录(含三色码和本期整改情况)")),
-            (exports.What.VISITS, self.tr("巡查记录(每次巡查一行)")),
-            (exports.What.RATINGS, self.tr("三色码评级(含原因和月末分布)")),
+            (What.FINDINGS, self.tr("问题台账(每个问题一行)")),
+            (What.ENTERPRISES, self.tr("企业名录(含三色码和本期整改情况)")),
+            (What.VISITS, self.tr("巡查记录(每次巡查一行)")),
+            (What.RATINGS, self.tr("三色码评级(含原因和月末分布)")),
         ):
             self.what.addItem(label, what.value)
         self.xlsx = QRadioButton(self.tr("Excel 工作簿 (.xlsx)"))
@@ -115,11 +116,11 @@ class ExportDialog(QDialog):
         self._suggest_name()
 
     # -- choices ------------------------------------------------------------------------------------------------
-    def chosen_what(self) -> exports.What:
-        return exports.What(self.what.currentData())
+    def chosen_what(self) -> What:
+        return What(self.what.currentData())
 
-    def chosen_format(self) -> exports.Format:
-        return exports.Format.XLSX if self.xlsx.isChecked() else exports.Format.CSV
+    def chosen_format(self) -> Format:
+        return Format.XLSX if self.xlsx.isChecked() else Format.CSV
 
     def chosen_period(self) -> tuple[date | None, date]:
         first = None if self.from_start.isChecked() else chosen_day(self.start.date())
@@ -138,17 +139,17 @@ class ExportDialog(QDialog):
     def _suggest_name(self) -> None:
         """The file name follows the choices (table, format, end date), in the folder last chosen."""
         names = {
-            exports.What.FINDINGS: self.tr("问题台账"),
-            exports.What.ENTERPRISES: self.tr("企业名录"),
-            exports.What.VISITS: self.tr("巡查记录"),
-            exports.What.RATINGS: self.tr("三色码评级"),
+            What.FINDINGS: self.tr("问题台账"),
+            What.ENTERPRISES: self.tr("企业名录"),
+            What.VISITS: self.tr("巡查记录"),
+            What.RATINGS: self.tr("三色码评级"),
         }
         end = chosen_day(self.end.date()).strftime("%Y%m%d")
         name = self.tr("{what}_截至{end}").format(what=names[self.chosen_what()], end=end)
         self.path.setText(str(self._folder() / f"{name}.{self.chosen_format().value}"))
 
     def _choose_file(self) -> None:
-        pattern = "Excel (*.xlsx)" if self.chosen_format() is exports.Format.XLSX else "CSV (*.csv)"
+        pattern = "Excel (*.xlsx)" if self.chosen_format() is Format.XLSX else "CSV (*.csv)"
         chosen, _ = QFileDialog.getSaveFileName(self, self.tr("保存为"), self.path.text(), pattern)
         if chosen:
             self.path.setText(chosen)
