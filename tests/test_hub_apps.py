@@ -3,30 +3,22 @@ the same route objects, built once per process, and each answers from its own hu
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from steward.hub.app import create_app
 from steward.sync.wire import record
 from tests.conftest import make_code
-from tests.hub_web_data import VIEWER, app_for, fewer_pbkdf2_rounds, make_hub
+from tests.hub_web_data import VIEWER, app_for, make_hub
 from tests.test_hub_web import log_in, sync_headers
 
 OWN_RULES = (
     "version: 1\nname: 平安台州自定规则\nred:\n  - rule: penalty\nyellow:\n"
     "  - rule: open_finding\n    severity: general\ngreen:\n  last_visits: 2\n"
 )
-
-
-@pytest.fixture(autouse=True)
-def cheap_passwords() -> Iterator[None]:
-    with fewer_pbkdf2_rounds():
-        yield
 
 
 def _enterprise(seed: int, name: str) -> tuple[str, dict[str, Any]]:
