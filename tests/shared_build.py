@@ -43,8 +43,8 @@ WAIT_SECONDS = 300.0
 _POLL_SECONDS = 0.05
 MARKER = "built.pickle"  # what the builder returned; written last, so its presence means the folder is whole
 
-# Built or found in this process: key -> (folder, what the builder returned).
-_KNOWN: dict[str, tuple[Path, Any]] = {}
+# Built or found in this process: (the run's shared folder, key) -> (folder, what the builder returned).
+_KNOWN: dict[tuple[Path, str], tuple[Path, Any]] = {}
 
 
 def shared_root(factory: pytest.TempPathFactory) -> Path:
@@ -83,9 +83,10 @@ def _locked(path: Path, what: str) -> Iterator[None]:
 def built_once(factory: pytest.TempPathFactory, key: str, build: Callable[[Path], T]) -> tuple[Path, T]:
     """The folder `build(folder)` filled (`folder` does not exist yet when it is called; build makes it), built once
     in this test run under `key`, and what `build` returned then. Copy the folder, never write to it (copy_of)."""
-    if key in _KNOWN:
-        return _KNOWN[key]
-    slot = shared_root(factory) / _folder_name(key)
+    root = shared_root(factory)
+    if (root, key) in _KNOWN:
+        return _KNOWN[(root, key)]
+    slot = root / _folder_name(key)
     slot.mkdir(exist_ok=True)
     folder, marker = slot / "data", slot / MARKER
     with _locked(slot / "lock", key):
@@ -97,7 +98,7 @@ def built_once(factory: pytest.TempPathFactory, key: str, build: Callable[[Path]
             torn.write_bytes(pickle.dumps(facts))
             os.replace(torn, marker)
         facts = pickle.loads(marker.read_bytes())
-    _KNOWN[key] = (folder, facts)
+    _KNOWN[(root, key)] = (folder, facts)
     return folder, facts
 
 
