@@ -19,17 +19,22 @@ from steward.services.profiles import open_profile
 from steward.storage import backup as backup_store
 from steward.storage.backup import BackupError
 from steward.storage.paths import profile_dir
+from tests.shared_build import built_once, demo_key
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def demo_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data folder with the profile "field" holding a small demo park (photos included), made once, closed."""
-    data = tmp_path_factory.mktemp("demo-data")
-    with open_profile(data, "field") as profile:
-        demo.make_demo(profile, demo.DemoSize(enterprises=3, weeks=3, seed=7))
-    return data
+    """A data folder with the profile "field" holding a small demo park (photos included), made once per test run
+    whatever the number of workers (tests/shared_build.py), closed; nobody opens it: each test copies it."""
+    size = demo.DemoSize(enterprises=3, weeks=3, seed=7)
+
+    def build(data: Path) -> None:
+        with open_profile(data, "field") as profile:
+            demo.make_demo(profile, size)
+
+    return built_once(tmp_path_factory, demo_key("backup", size, None), build)[0]
 
 
 @pytest.fixture

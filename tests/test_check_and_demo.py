@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
@@ -17,12 +18,25 @@ from steward.services.demo_photos import SCENES
 from steward.services.photos import LinkTarget
 from steward.services.template_files import read_template_file
 from steward.storage.profile import Profile
+from tests.shared_build import copy_of, demo_key, link_photos
+
+
+def demo_copy(factory: pytest.TempPathFactory, size: demo.DemoSize, today: date) -> Profile:
+    """The module's own copy of a demo park of `size` ending `today`, open: made once per test run whatever the number
+    of workers (tests/shared_build.py), its photo files linked into the copy (the tests here only read them)."""
+
+    def build(folder: Path) -> None:
+        with Profile(folder) as profile:
+            demo.make_demo(profile, size, today=today)
+
+    folder = factory.mktemp("demo") / "demo"
+    copy_of(factory, demo_key("check", size, today), build, folder, link_photos)
+    return Profile(folder)
 
 
 @pytest.fixture(scope="module")
-def demo_profile(tmp_path_factory: pytest.TempPathFactory) -> Profile:
-    profile = Profile(tmp_path_factory.mktemp("demo") / "demo")
-    demo.make_demo(profile, today=date(2026, 11, 25))
+def demo_profile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Profile]:
+    profile = demo_copy(tmp_path_factory, demo.DemoSize(), date(2026, 11, 25))
     yield profile
     profile.close()
 
@@ -171,9 +185,8 @@ def test_check_names_a_missing_visit_pdf(profile: Profile, every_kind_of_file: d
 
 
 @pytest.fixture(scope="module")
-def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Profile:
-    profile = Profile(tmp_path_factory.mktemp("small") / "demo")
-    demo.make_demo(profile, demo.DemoSize(enterprises=6, weeks=14, seed=11), today=date(2026, 3, 2))
+def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Profile]:
+    profile = demo_copy(tmp_path_factory, demo.DemoSize(enterprises=6, weeks=14, seed=11), date(2026, 3, 2))
     yield profile
     profile.close()
 

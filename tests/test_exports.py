@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import errno
 import io
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from steward.domain.errors import InvalidInput
 from steward.reports import sheets
 from steward.services import demo, documents, exports, findings, ratings, visits
 from steward.storage.profile import Profile
+from tests.shared_build import copy_of, demo_key
 
 END = date(2026, 11, 20)
 
@@ -24,10 +26,20 @@ def at(y: int, m: int, d: int, h: int = 2) -> datetime:
     return datetime(y, m, d, h, tzinfo=UTC)
 
 
+PARK_SIZE = demo.DemoSize(enterprises=4, weeks=8, photos=False)
+
+
+def _make_park(data: Path) -> None:
+    with Profile(data / "profiles" / "park") as profile:  # where `--data-dir DATA --profile park` finds it
+        demo.make_demo(profile, PARK_SIZE, today=END)
+
+
 @pytest.fixture
-def park(tmp_path: Path) -> Profile:
-    with Profile(tmp_path / "data" / "profiles" / "park") as profile:  # where `--data-dir DATA --profile park` finds it
-        demo.make_demo(profile, demo.DemoSize(enterprises=4, weeks=8, photos=False), today=END)
+def park(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Profile]:
+    """The test's own copy of a demo park made once per test run whatever the number of workers
+    (tests/shared_build.py): the tests write to theirs (findings, exports, settings)."""
+    copy_of(tmp_path_factory, demo_key("exports", PARK_SIZE, END), _make_park, tmp_path / "data")
+    with Profile(tmp_path / "data" / "profiles" / "park") as profile:
         assert not documents.missing_settings(profile)  # the summary PDF, which the exports are checked against
         yield profile
 

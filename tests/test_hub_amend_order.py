@@ -12,7 +12,7 @@ import pytest
 from steward.services import findings, visits
 from steward.services.findings import get as get_finding
 from steward.sync import engine
-from tests.prepared_offices import Office, hub_engine, new_laptop  # noqa: F401 (the fixture)
+from tests.prepared import Office, hub_engine, new_laptop  # noqa: F401 (the fixture)
 from tests.test_sync import client_for
 from tests.test_sync_records import REASON, with_visit  # noqa: F401 (the fixture)
 

@@ -21,7 +21,7 @@ from steward.sync import engine
 from steward.sync.client import HubClient
 from tests.hub_http import call
 from tests.hub_thread import ThreadHub
-from tests.prepared_offices import new_laptop
+from tests.prepared import new_laptop
 from tests.test_hub_web import log_in
 from tests.test_sync import WHEN, finished_visit_with_finding
 

@@ -21,7 +21,7 @@ from steward.storage.profile import Profile
 from steward.sync import engine
 from tests.conftest import make_code
 from tests.hub_process import Hub
-from tests.prepared_offices import Office, hub_engine, office  # noqa: F401 (the fixtures)
+from tests.prepared import Office, hub_engine, office  # noqa: F401 (the fixtures)
 from tests.test_hub_web import log_in
 from tests.test_sync import WHEN, client_for, finished_visit_with_finding
 
@@ -31,7 +31,7 @@ STAMP = "2026-11-01T00:00:00.000Z"
 
 @pytest.fixture
 def li_office(office: Office) -> tuple[Hub, HubStore, str, Profile]:  # noqa: F811
-    """The hub (each engine) and Li's laptop of the prepared office (tests/prepared_offices.py), the test's copy."""
+    """The hub (each engine) and Li's laptop of the prepared office (tests/prepared.py), the test's copy."""
     return office.server, office.store, office.tokens["李明"], office.a
 
 

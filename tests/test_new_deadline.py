@@ -15,7 +15,7 @@ from steward.storage.profile import Profile
 from steward.sync import engine
 from steward.sync.wire import record
 from tests.conftest import local
-from tests.prepared_offices import Office, hub_engine  # noqa: F401 (the fixture)
+from tests.prepared import Office, hub_engine  # noqa: F401 (the fixture)
 from tests.test_sync import client_for
 from tests.test_sync_records import visit_synced, with_visit  # noqa: F401 (the fixtures)
 

@@ -13,17 +13,22 @@ import pytest
 from steward.domain.rating import Colour, changes_between, distribution, month_ends, rate, timeline
 from steward.services import demo, ratings
 from steward.storage.profile import Profile
+from tests.shared_build import built_once, demo_key
 
 TODAY = date(2026, 11, 25)
 
 
 @pytest.fixture(scope="module")
 def made_park(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo park both tests read (24 enterprises, 30 weeks to TODAY), made once: each test rates a copy."""
-    folder = tmp_path_factory.mktemp("as_of") / "demo"
-    with Profile(folder) as profile:
-        demo.make_demo(profile, demo.DemoSize(24, 30, 2026, photos=False), today=TODAY)
-    return folder
+    """The demo park both tests read (24 enterprises, 30 weeks to TODAY), made once per test run whatever the number
+    of workers (tests/shared_build.py): each test rates a copy, nobody opens this one."""
+    size = demo.DemoSize(24, 30, 2026, photos=False)
+
+    def build(folder: Path) -> None:
+        with Profile(folder) as profile:
+            demo.make_demo(profile, size, today=TODAY)
+
+    return built_once(tmp_path_factory, demo_key("as_of", size, TODAY), build)[0]
 
 
 @pytest.fixture

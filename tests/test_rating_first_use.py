@@ -15,17 +15,27 @@ from steward.cli.main import main
 from steward.services import demo, ratings
 from steward.storage.profile import Profile
 from steward.storage.rating_cache import FILE_NAME
+from tests.shared_build import copy_of, demo_key
 
 TODAY = date(2026, 11, 20)
 DAYS = (TODAY, date(2026, 10, 31), date(2026, 9, 30), date(2026, 6, 15))
 
 
 @pytest.fixture
-def park(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Profile]:
+def park(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Profile]:
     """A demo park whose spans were never kept, and few enough enterprises count as many (the direct way is taken
     from RATE_DIRECTLY_FROM enterprises without spans; 20 in the app)."""
+    size = demo.DemoSize(enterprises=6, weeks=26, photos=False)
+
+    def build(data: Path) -> None:
+        with Profile(data / "profiles" / "park") as made:
+            demo.make_demo(made, size, today=TODAY)
+
+    # Made once per test run whatever the number of workers (tests/shared_build.py); each test writes to its copy.
+    copy_of(tmp_path_factory, demo_key("first_use", size, TODAY), build, tmp_path / "data")
     with Profile(tmp_path / "data" / "profiles" / "park") as profile:
-        demo.make_demo(profile, demo.DemoSize(enterprises=6, weeks=26, photos=False), today=TODAY)
         (profile.folder / FILE_NAME).unlink(missing_ok=True)
         monkeypatch.setattr(ratings, "RATE_DIRECTLY_FROM", 2)
         yield profile

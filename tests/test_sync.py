@@ -25,7 +25,7 @@ from tests.conftest import make_code
 from tests.hub_process import Hub, plant_raw
 from tests.images import write_jpeg
 from tests.postgres import ENGINES
-from tests.prepared import HubCopy, copy_of, hub_copy
+from tests.prepared import HubCopy, _issuer, client_for, copy_of, hub_copy, laptop_copy
 
 WHEN = datetime(2026, 11, 2, 2, 30, tzinfo=UTC)
 
@@ -82,25 +82,6 @@ def shared_hub(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
         store.close()
 
 
-def _issuer(profile: Profile, steward: str) -> Profile:
-    """A laptop in use names its steward, firm and insurer (documents are not made without them)."""
-    from steward.services import settings
-
-    settings.put(profile, settings.STEWARD_NAME, steward)
-    settings.put(profile, settings.FIRM_NAME, "仙居绿源环境服务有限公司")
-    settings.put(profile, settings.INSURER_NAME, "中国人民财产保险股份有限公司仙居支公司")
-    return profile
-
-
-def _new_laptop(name: str, steward: str | None) -> Callable[[Path], None]:
-    def build(data_dir: Path) -> None:
-        with open_profile(data_dir, name) as profile:
-            if steward:
-                _issuer(profile, steward)
-
-    return build
-
-
 def _laptop_with_a_finished_visit(big_photo: bool) -> Callable[[Path], tuple[dict, dict]]:
     def build(data_dir: Path) -> tuple[dict, dict]:
         with open_profile(data_dir, "li") as profile:
@@ -118,8 +99,8 @@ def copied_laptop(
     factory: pytest.TempPathFactory, data_dir: Path, name: str, steward: str | None = None
 ) -> Iterator[Profile]:
     """A new laptop profile `name` in data_dir (its steward, firm and insurer set when `steward` is given): a copy of
-    one made so once in this process."""
-    copy_of(factory, f"laptop:{name}:{steward}", _new_laptop(name, steward), data_dir)
+    one made so once (tests/prepared.py)."""
+    laptop_copy(factory, data_dir, name, steward)
     with open_profile(data_dir, name) as profile:
         yield profile
 
@@ -140,7 +121,7 @@ def copy_li_after_a_visit(
     factory: pytest.TempPathFactory, data_dir: Path, big_photo: bool = False
 ) -> tuple[dict, dict]:
     """Li's laptop (profile "li" in data_dir) after finished_visit_with_finding, with one more photo of ~1 MB on the
-    finding if `big_photo`: a copy of one made so once in this process. The visit and the finding."""
+    finding if `big_photo`: a copy of one made so once (tests/prepared.py). The visit and the finding."""
     return copy_of(factory, f"laptop:li:visit:{big_photo}", _laptop_with_a_finished_visit(big_photo), data_dir)
 
 
@@ -160,10 +141,6 @@ def li_visit(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory):
     finding)."""
     with li_after_a_visit(tmp_path_factory, tmp_path / "a") as made:
         yield made
-
-
-def client_for(profile: Profile, hub: Hub, token: str) -> HubClient:
-    return HubClient(hub.url, token, engine.profile_id(profile))
 
 
 def finished_visit_with_finding(profile: Profile, tmp_path: Path) -> tuple[dict, dict]:

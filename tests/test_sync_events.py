@@ -22,7 +22,7 @@ from steward.sync import engine
 from steward.sync.wire import FIRST_ENTITIES, record
 from tests.conftest import make_code
 from tests.hub_http import call
-from tests.prepared_offices import hub, hub_engine, laptop_a, laptop_b, office  # noqa: F401 - fixtures
+from tests.prepared import hub, hub_engine, laptop_a, laptop_b, office  # noqa: F401 - fixtures
 from tests.test_sync import client_for
 
 LI, WANG = "李明", "王芳"

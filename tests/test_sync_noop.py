@@ -17,7 +17,7 @@ from steward.sync import engine
 from steward.sync.client import HubClient
 from tests.hub_http import call
 from tests.images import write_jpeg
-from tests.prepared_offices import Office, hub_engine, office_after  # noqa: F401 (the fixture)
+from tests.prepared import Office, hub_engine, office_after  # noqa: F401 (the fixture)
 from tests.test_sync import WHEN
 from tests.test_sync_records import finished_visit, synced_to_both
 
@@ -53,7 +53,7 @@ def wang_visited_there(made: Office, _scratch: Path) -> None:
 @pytest.fixture
 def office(request: pytest.FixtureRequest, tmp_path: Path, hub_engine: str) -> Iterator[Office]:  # noqa: F811
     """Li's visit with a finding and its photo on the hub; Wang has visited that enterprise and holds them
-    (office.extra["visit"], ["finding"]). Each test's own copy of an office prepared so once (tests/prepared_offices.py).
+    (office.extra["visit"], ["finding"]). Each test's own copy of an office prepared so once (tests/prepared.py).
     """
     with office_after(request, tmp_path, hub_engine, finished_visit, synced_to_both, wang_visited_there) as made:
         yield made

@@ -22,7 +22,7 @@ from steward.sync.client import PAGE_LIMIT, HubClient
 from steward.sync.wire import content_hash
 from tests.hub_http import call
 from tests.hub_process import Hub
-from tests.prepared_offices import new_laptop
+from tests.prepared import new_laptop
 from tests.test_hub_hot_paths import enterprise
 
 LI, WANG, ZHAO = "李敏", "王刚", "赵强"

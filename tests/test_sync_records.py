@@ -28,7 +28,7 @@ from steward.sync import engine
 from steward.sync.wire import record
 from tests.conftest import make_code
 from tests.hub_http import call
-from tests.prepared_offices import Office, hub_engine, new_laptop, office, office_after  # noqa: F401 (fixtures)
+from tests.prepared import Office, hub_engine, new_laptop, office, office_after  # noqa: F401 (fixtures)
 from tests.test_hub_web import log_in
 from tests.test_sync import WHEN, client_for, finished_visit_with_finding
 

@@ -3,8 +3,6 @@ answers."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -14,11 +12,11 @@ from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from steward.domain import clock
 from steward.services import backup, demo
 from steward.services.profiles import open_profile
 from steward.storage.profile import Profile
 from steward.ui.main_window import MainWindow
+from tests.shared_build import copy_of, demo_key, link_photos
 from tests.ui.modal_guard import ModalGuard
 
 
@@ -83,45 +81,26 @@ def park_today() -> date | None:
     return None
 
 
-@pytest.fixture(scope="session")
-def built_parks(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[object, ...], Path]:
-    """Demo parks made so far in this test process, by what makes them differ: size, day, zone and today's date."""
-    return {}
-
-
 @pytest.fixture
 def park_folder(
     tmp_path: Path,
     park_size: demo.DemoSize,
     park_today: date | None,
     time_zone: str,
-    built_parks: dict[tuple[object, ...], Path],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Path:
     """A data folder holding a demo park of the module's size as the profile "park", each test its own copy. The demo
-    is deterministic for its size, day and zone, so it is made once per test process and copied (files only: a few
-    milliseconds, where making it takes seconds); the copy is the folder `steward demo` leaves."""
-    key = (park_size, park_today, time_zone, clock.today())
-    if key not in built_parks:
-        folder = tmp_path_factory.mktemp("park")
+    is deterministic for its size, day and zone, so it is made once per test run, whatever the number of workers
+    (tests/shared_build.py; `time_zone` is asked for first so it is made in the test's zone), and copied: files only, a
+    few milliseconds, where making it takes seconds. The copy is the folder `steward demo` leaves. Its photo files are
+    hard links (shared_build.link_photos): a test that would change a photo file in place copies it first."""
+
+    def build(folder: Path) -> None:
         with open_profile(folder, "park") as made:
             demo.make_demo(made, park_size, today=park_today)
-        built_parks[key] = folder
-    shutil.copytree(built_parks[key], tmp_path, dirs_exist_ok=True, copy_function=_link_photos)
+
+    copy_of(tmp_path_factory, demo_key("ui-park", park_size, park_today), build, tmp_path, link_photos)
     return tmp_path
-
-
-def _link_photos(source: str, target: str) -> object:
-    """A park's photo files are linked into its copies, the rest (the database) copied. A photo is written once under
-    its hash and never changed in place (the app's own backups link them too), and a copy of ~850 photo files was
-    most of the set-up of a test with a window. A test that would change a photo file in place copies it first."""
-    if f"{os.sep}photos{os.sep}" in source:
-        try:
-            os.link(source, target)
-            return target
-        except OSError:  # a file system without hard links
-            pass
-    return shutil.copy2(source, target)
 
 
 @pytest.fixture
