@@ -9,7 +9,7 @@ import threading
 from collections.abc import Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 from steward.domain.errors import ProfileTooNew, StewardError
 from steward.storage.backup import make_backup
@@ -109,6 +109,13 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     return conn
 
 
+class _Reader(NamedTuple):
+    """A thread's read-only connection, and the lock held while a read runs on it."""
+
+    conn: sqlite3.Connection
+    lock: threading.RLock
+
+
 class Database:
     """The profile's SQLite database. One write connection, used by whichever thread holds the write lock, inside
     its transaction; every other read runs on a read-only connection of the reading thread's own (Electrum, Anki).
@@ -125,9 +132,10 @@ class Database:
         self._depth = 0
         self._writer: int | None = None  # the thread inside write(), which alone reads on self.conn
         self._local = threading.local()
-        self._readers: list[sqlite3.Connection] = []
+        self._readers: list[_Reader] = []
         # Its own lock, not the write lock: a thread's first read must not wait for another thread's write to end.
         self._readers_lock = threading.Lock()
+        self._closed = False
         self._single_connection = False
         if set(known_names()) - applied:
             with self._write_lock:
@@ -152,23 +160,36 @@ class Database:
         reader._local = threading.local()
         reader._readers = []
         reader._readers_lock = threading.Lock()
+        reader._closed = False
         reader._single_connection = True  # made for one worker thread; it only reads
         return reader
 
-    def _read_connection(self) -> sqlite3.Connection:
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """The calling thread's connection for one read, held while the read runs: close() (from the thread that
+        closes the profile) waits for it instead of closing the connection under it, which crashes the process in
+        SQLite's C code (a background thumbnail load as a window closed did). A read after the close fails with
+        sqlite3.ProgrammingError instead."""
         if self._single_connection or self._writer == threading.get_ident():
-            return self.conn  # inside our own transaction: see what we wrote
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._local.conn = _connect_read_only(self.path)
+            with self._write_lock:  # inside our own transaction (see what we wrote), or the one reader's connection
+                yield self.conn
+            return
+        reader: _Reader | None = getattr(self._local, "reader", None)
+        if reader is None:
             with self._readers_lock:
-                self._readers.append(conn)
-        return conn
+                if self._closed:
+                    raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
+                reader = self._local.reader = _Reader(_connect_read_only(self.path), threading.RLock())
+                self._readers.append(reader)
+        with reader.lock:
+            yield reader.conn
 
     def close(self) -> None:
         with self._write_lock, self._readers_lock:  # a write in progress on another thread finishes first
+            self._closed = True
             for reader in self._readers:
-                reader.close()
+                with reader.lock:  # and so does a read
+                    reader.conn.close()
             self._readers.clear()
             self.conn.close()
 
@@ -201,32 +222,45 @@ class Database:
     def snapshot(self) -> Iterator[None]:
         """Every read on this thread inside sees one state of the database (one read transaction, from its first
         read): rows read by several queries belong together. Inside a write, the write's own transaction is it."""
-        conn = self._read_connection()
-        if conn.in_transaction:
+        with self._reading() as conn:
+            if conn.in_transaction:
+                began = False
+            else:
+                conn.execute("BEGIN")
+                began = True
+        if not began:
             yield
             return
-        conn.execute("BEGIN")
         try:
             yield
         finally:
-            conn.execute("COMMIT")  # it only read: nothing to keep or undo
+            with self._reading() as conn:
+                conn.execute("COMMIT")  # it only read: nothing to keep or undo
 
     def query(self, sql: str, params: Params = ()) -> list[Row]:
-        cur = self._read_connection().execute(sql, params)
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        with self._reading() as conn:
+            cur = conn.execute(sql, params)
+            names = [d[0] for d in cur.description]
+            rows = cur.fetchall()
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
     def iterate(self, sql: str, params: Params = ()) -> Generator[Row]:
         """query() one row at a time (fetched a few hundred at once), for reads too long to hold in a list. Two of
         these read on one thread at the same time see one snapshot: the connection's read lasts while either runs."""
-        cur = self._read_connection().execute(sql, params)
-        names = [d[0] for d in cur.description]
+        with self._reading() as conn:  # held for each batch, never while a row is with the caller
+            cur = conn.execute(sql, params)
+            names = [d[0] for d in cur.description]
         try:
-            while batch := cur.fetchmany(500):
+            while True:
+                with self._reading():
+                    batch = cur.fetchmany(500)
+                if not batch:
+                    break
                 for row in batch:
                     yield dict(zip(names, row, strict=True))
         finally:
-            with contextlib.suppress(sqlite3.ProgrammingError):  # ended after the database was closed: nothing to do
+            # Ended after the database was closed: nothing to do.
+            with contextlib.suppress(sqlite3.ProgrammingError), self._reading():
                 cur.close()
 
     def query_one(self, sql: str, params: Params = ()) -> Row | None:
@@ -247,7 +281,8 @@ class Database:
         return rows[0] if rows else None
 
     def scalar(self, sql: str, params: Params = ()) -> Any:
-        row = self._read_connection().execute(sql, params).fetchone()
+        with self._reading() as conn:
+            row = conn.execute(sql, params).fetchone()
         return row[0] if row else None
 
     def update_row(self, table: str, row_id: str, changes: Mapping[str, object]) -> None:
