@@ -32,7 +32,7 @@ SCREEN = {
 
 @pytest.mark.slow
 def test_every_screen_fits_1280x720_in_both_themes(tmp_path: Path, park_folder: Path) -> None:
-    """On a copy of the UI tests' demo park (made once per test process), not a demo of its own made in the child."""
+    """On a copy of the UI tests' demo park (made once per test run), not a demo of its own made in the child."""
     config = tmp_path / "screen.json"
     config.write_text(json.dumps(SCREEN), encoding="utf-8")
     shots = tmp_path / "shots"

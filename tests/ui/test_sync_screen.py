@@ -17,7 +17,7 @@ from tests.hub_process import Hub, plant_raw
 
 @pytest.fixture
 def park_size() -> demo.DemoSize:
-    """The smallest park, as test_shipping's and others': built once per test process for all of them, and any park
+    """The smallest park, as test_shipping's and others': built once per test run for all of them, and any park
     has records to send."""
     return demo.DemoSize(enterprises=2, weeks=2)
 
