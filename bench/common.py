@@ -20,18 +20,19 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = Path(os.environ.get("STEWARD_BENCH_DIR", ROOT / "bench" / "out"))
 
 
-def run_child(module: str, *args: str) -> dict[str, Any]:
-    """Run `python -m module args` and return the JSON it prints last, plus its peak RSS in MB."""
+def run_child(module: str, *args: str, checkout: Path = ROOT) -> dict[str, Any]:
+    """Run `python -m module args` with `checkout`'s code (a baseline's, for a bench that compares) and return the
+    JSON it prints last."""
     done = subprocess.run(
         [sys.executable, "-m", module, *args],
-        cwd=ROOT,
+        cwd=checkout,
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, "PYTHONPATH": str(checkout)},
     )
     if done.returncode != 0:
-        raise RuntimeError(f"{module} failed:\n{done.stderr}")
+        raise RuntimeError(f"{checkout}: {module} failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

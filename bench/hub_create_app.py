@@ -15,13 +15,11 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.common import ROOT, print_table
+from bench.common import ROOT, print_table, run_child
 
 
 def sample(calls: int) -> dict[str, float]:
@@ -44,17 +42,7 @@ def sample(calls: int) -> dict[str, float]:
 
 
 def run_sample(checkout: Path, calls: int) -> dict[str, float]:
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.hub_create_app", "--sample", "--calls", str(calls)],
-        cwd=checkout,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "PYTHONPATH": str(checkout)},
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"{checkout}: {done.stderr}")
-    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    figures: dict[str, float] = run_child("bench.hub_create_app", "--sample", "--calls", str(calls), checkout=checkout)
     return figures
 
 
