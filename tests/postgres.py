@@ -10,6 +10,7 @@ Without PostgreSQL's binaries the PostgreSQL half of the hub's tests is skipped 
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import shutil
@@ -50,16 +51,47 @@ def cluster_parent() -> str | None:
     return str(SHM) if usage.free >= SHM_ROOM and os.access(SHM, os.W_OK) else None
 
 
+OWNER = "owner.pid"  # the process whose cluster it is: one whose owner is gone is ended by the next Cluster
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class Cluster:
     def __init__(self, bin_dir: Path) -> None:
         self.bin_dir = bin_dir
+        self.as_root = os.geteuid() == 0
+        self.end_orphans()
         self.root = Path(tempfile.mkdtemp(prefix="steward-pg-", dir=cluster_parent()))
+        (self.root / OWNER).write_text(str(os.getpid()), encoding="ascii")
         self.data = self.root / "data"
         self.port = free_port()
-        self.as_root = os.geteuid() == 0
         self.user = "steward"
         self._names = itertools.count(1)
         self.started = False
+
+    def end_orphans(self) -> None:
+        """Stop and remove the clusters of test processes that died without stopping theirs (a worker that crashed
+        cannot run its teardown; its PostgreSQL would otherwise serve until the machine restarts)."""
+        for parent in {cluster_parent() or tempfile.gettempdir(), tempfile.gettempdir()}:
+            for root in Path(parent).glob("steward-pg-*"):
+                try:
+                    owner = int((root / OWNER).read_text(encoding="ascii"))
+                except (OSError, ValueError):
+                    continue  # not one of ours, or still being made
+                if _alive(owner):
+                    continue
+                if (root / "data" / "postmaster.pid").exists():
+                    with contextlib.suppress(RuntimeError):
+                        self._run("pg_ctl", "-D", str(root / "data"), "-m", "immediate", "-w", "-t", "60", "stop")
+                shutil.rmtree(root, ignore_errors=True)
 
     def _run(self, *args: str) -> None:
         command = [str(self.bin_dir / args[0]), *args[1:]]
