@@ -17,18 +17,10 @@ import os
 import shutil
 from pathlib import Path
 
+from tests.processes import alive
+
 SHM = Path("/dev/shm")
 ROOM = 6 << 30  # a run writes ~1 GB; the PostgreSQL cluster (tests/postgres.py) may want 2 GB there too
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def run_folder() -> Path | None:
@@ -42,7 +34,7 @@ def run_folder() -> Path | None:
     root.mkdir(mode=0o700, exist_ok=True)
     for old in root.glob("run-*"):
         pid = old.name.removeprefix("run-")
-        if not (pid.isdigit() and _alive(int(pid))):
+        if not (pid.isdigit() and alive(int(pid))):
             shutil.rmtree(old, ignore_errors=True)
     return root / f"run-{os.getpid()}"
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.hub_process import free_port
+from tests.processes import alive
 
 ENGINES = ("sqlite", "postgres")
 
@@ -54,16 +55,6 @@ def cluster_parent() -> str | None:
 OWNER = "owner.pid"  # the process whose cluster it is: one whose owner is gone is ended by the next Cluster
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 class Cluster:
     def __init__(self, bin_dir: Path) -> None:
         self.bin_dir = bin_dir
@@ -86,7 +77,7 @@ class Cluster:
                     owner = int((root / OWNER).read_text(encoding="ascii"))
                 except (OSError, ValueError):
                     continue  # not one of ours, or still being made
-                if _alive(owner):
+                if alive(owner):
                     continue
                 if (root / "data" / "postmaster.pid").exists():
                     with contextlib.suppress(RuntimeError):

@@ -51,3 +51,14 @@ def running(since: int = 0) -> list[subprocess.Popen[Any]]:
 
 def describe(processes: list[subprocess.Popen[Any]]) -> str:
     return "; ".join(f"pid {p.pid}: {' '.join(map(str, p.args))}" for p in processes)
+
+
+def alive(pid: int) -> bool:
+    """Whether a process of this id exists (a folder's owner, say); one of another user's counts."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
