@@ -44,10 +44,9 @@ def own_hub_copy(request: pytest.FixtureRequest, tmp_path: Path, tmp_path_factor
     return copy
 
 
-@pytest.fixture(params=ENGINES)
-def hub(request: pytest.FixtureRequest, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory):
-    """A hub of the test's own on each engine (tests/postgres.py): SQLite, and PostgreSQL."""
-    copy = own_hub_copy(request, tmp_path, tmp_path_factory)
+@contextmanager
+def _serving(copy: HubCopy) -> Iterator[tuple[Hub, dict, HubStore]]:
+    """The copied hub served, with its tokens and a store of the test's own on it."""
     store = HubStore(copy.data, db_url=copy.db_url)
     try:
         server = Hub(copy.data, db_url=copy.db_url).start()
@@ -55,6 +54,13 @@ def hub(request: pytest.FixtureRequest, tmp_path: Path, tmp_path_factory: pytest
         server.stop()
     finally:
         store.close()
+
+
+@pytest.fixture(params=ENGINES)
+def hub(request: pytest.FixtureRequest, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory):
+    """A hub of the test's own on each engine (tests/postgres.py): SQLite, and PostgreSQL."""
+    with _serving(own_hub_copy(request, tmp_path, tmp_path_factory)) as served:
+        yield served
 
 
 @pytest.fixture(params=ENGINES)
@@ -72,14 +78,8 @@ def hub_at_rest(request: pytest.FixtureRequest, tmp_path: Path, tmp_path_factory
 def shared_hub(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     """One hub per engine for the module's tests that only send it what it must refuse (each compares the hub's
     counts before and after itself); a test that writes has a `hub` of its own."""
-    copy = own_hub_copy(request, tmp_path_factory.mktemp("shared"), tmp_path_factory)
-    store = HubStore(copy.data, db_url=copy.db_url)
-    try:
-        server = Hub(copy.data, db_url=copy.db_url).start()
-        yield server, copy.tokens, store
-        server.stop()
-    finally:
-        store.close()
+    with _serving(own_hub_copy(request, tmp_path_factory.mktemp("shared"), tmp_path_factory)) as served:
+        yield served
 
 
 def _laptop_with_a_finished_visit(big_photo: bool) -> Callable[[Path], tuple[dict, dict]]:
